@@ -1,0 +1,122 @@
+/**
+ * The contract between the TCP engine (src/tcp, src/stack) and the layers above it (src/api). The engine
+ * implements `Connection` and `Listener`; the typestate API wraps them. Nothing here knows about promises:
+ * the engine is callback-driven so one segment costs no promise churn.
+ */
+
+/** RFC 9293 §3.3.2 state names, spelled as the RFC spells them. */
+export type TcpState =
+  | "CLOSED"
+  | "LISTEN"
+  | "SYN-SENT"
+  | "SYN-RECEIVED"
+  | "ESTABLISHED"
+  | "FIN-WAIT-1"
+  | "FIN-WAIT-2"
+  | "CLOSE-WAIT"
+  | "CLOSING"
+  | "LAST-ACK"
+  | "TIME-WAIT";
+
+/** Why a connection ended other than by a graceful close. */
+export type CloseReason =
+  | "refused" // RST in reply to our SYN
+  | "reset" // RST on a synchronized connection
+  | "connect-timeout" // SYN retries exhausted
+  | "user-timeout" // data unacknowledged for longer than the user timeout
+  | "keepalive-timeout" // keep-alive probes unanswered
+  | "aborted"; // the local user called abort()
+
+export interface ConnectionInfo {
+  state: TcpState;
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** Smoothed RTT and RTO in milliseconds (RFC 6298); srtt is undefined before the first sample. */
+  srtt: number | undefined;
+  rttvar: number | undefined;
+  rto: number;
+  /** Effective send MSS (payload bytes per segment). */
+  mss: number;
+  cwnd: number;
+  ssthresh: number;
+  bytesInFlight: number;
+  sendWindow: number;
+  receiveWindow: number;
+  bytesSent: number;
+  bytesReceived: number;
+  segmentsSent: number;
+  segmentsReceived: number;
+  retransmits: number;
+  retransmittedBytes: number;
+  fastRetransmits: number;
+  timeouts: number;
+  /** Filled in by the options work: negotiated window scale, timestamps, SACK, congestion algorithm. */
+  windowScale?: { send: number; receive: number };
+  timestamps?: boolean;
+  sack?: boolean;
+  sackedBytes?: number;
+  congestionControl?: string;
+}
+
+/** Callbacks the engine calls; the API layer sets them. Every callback is optional. */
+export interface ConnectionEvents {
+  /** The state changed (every RFC transition, including to CLOSED). */
+  onStateChange?(from: TcpState, to: TcpState): void;
+  /** New in-order data (or the peer's FIN) can be read. */
+  onReadable?(): void;
+  /** Send-buffer space was freed. */
+  onWritable?(): void;
+  /** The connection ended abnormally. Called once, before the transition to CLOSED. */
+  onError?(reason: CloseReason): void;
+}
+
+export interface ConnectOptions {
+  localPort?: number;
+  /** Overrides of the stack's TCP configuration for this connection. */
+  noDelay?: boolean;
+  sendBufferSize?: number;
+  receiveBufferSize?: number;
+  connectTimeout?: number;
+  userTimeout?: number;
+  keepAlive?: boolean | { idle: number; interval: number; count: number };
+}
+
+export interface Connection {
+  readonly state: TcpState;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  events: ConnectionEvents;
+
+  /** RFC 9293 SEND: queue bytes; returns how many fit in the send buffer (0 when full). Copies them. */
+  write(data: Uint8Array): number;
+  /** Free space in the send buffer. */
+  readonly writableSpace: number;
+  /** RFC 9293 RECEIVE: take up to `max` in-order bytes; null when nothing is buffered. */
+  read(max?: number): Uint8Array | null;
+  readonly readableLength: number;
+  /** True once the peer's FIN has been received and every byte before it read. */
+  readonly readEnded: boolean;
+  /** RFC 9293 CLOSE: send FIN after queued data (half-close: we may still read). */
+  shutdown(): void;
+  /** RFC 9293 ABORT: send RST if synchronized, drop everything, go to CLOSED. */
+  abort(): void;
+  setNoDelay(noDelay: boolean): void;
+  info(): ConnectionInfo;
+}
+
+export interface Listener {
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** Connections that completed the handshake and wait to be accepted. */
+  readonly backlogLength: number;
+  /** Take the next established connection, or null. */
+  accept(): Connection | null;
+  /** Called when a new connection is ready to accept. */
+  onConnection: (() => void) | null;
+  /** Stop listening: RST every queued and half-open connection. */
+  close(): void;
+}
