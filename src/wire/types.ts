@@ -1,0 +1,106 @@
+/**
+ * The wire core's public types: what `parsePacket` returns and what `buildPacket` takes. Addresses are
+ * IPv4 addresses as unsigned 32-bit numbers (fast to demultiplex); `ipv4ToString`/`parseIpv4` convert.
+ * Sequence and acknowledgment numbers are unsigned 32-bit numbers.
+ */
+
+export const TcpFlags = {
+  FIN: 0x01,
+  SYN: 0x02,
+  RST: 0x04,
+  PSH: 0x08,
+  ACK: 0x10,
+  URG: 0x20,
+  ECE: 0x40,
+  CWR: 0x80,
+} as const;
+
+export interface SackBlock {
+  left: number;
+  right: number;
+}
+
+/** TCP options as negotiated or carried; absent keys were not present. */
+export interface TcpOptions {
+  mss?: number;
+  windowScale?: number;
+  sackPermitted?: boolean;
+  /** 1 to 4 blocks (RFC 2018). */
+  sackBlocks?: SackBlock[];
+  timestamps?: { tsval: number; tsecr: number };
+}
+
+export interface Ipv4Header {
+  ihl: number;
+  tos: number;
+  totalLength: number;
+  id: number;
+  dontFragment: boolean;
+  moreFragments: boolean;
+  fragmentOffset: number;
+  ttl: number;
+  protocol: number;
+  checksum: number;
+  src: number;
+  dst: number;
+}
+
+export interface TcpHeader {
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  dataOffset: number;
+  flags: number;
+  window: number;
+  checksum: number;
+  urgent: number;
+  options: TcpOptions;
+}
+
+export interface ParsedPacket {
+  ok: true;
+  ip: Ipv4Header;
+  tcp: TcpHeader;
+  /** Offset and length of the TCP payload within the parsed bytes. */
+  payloadOffset: number;
+  payloadLength: number;
+  /** A view of the payload inside the bytes given to `parsePacket` (no copy). */
+  payload: Uint8Array;
+}
+
+/** Why a packet was rejected; one code per validation rule. */
+export type ParseErrorReason =
+  | "truncated-ip-header" // fewer than 20 bytes
+  | "bad-ip-version" // version != 4
+  | "bad-ihl" // IHL < 5 or header longer than the buffer
+  | "bad-total-length" // total length < IHL*4 or > buffer length
+  | "bad-ip-checksum"
+  | "fragment" // MF set or fragment offset != 0 (no reassembly)
+  | "not-tcp" // protocol != 6
+  | "truncated-tcp-header" // fewer than 20 bytes of TCP
+  | "bad-data-offset" // data offset < 5 or past the segment
+  | "bad-tcp-checksum"
+  | "bad-option-length" // option length 0 or 1, or running past the header
+  | "bad-option-value"; // a known option with the wrong fixed length (MSS 4, WS 3, SACK-perm 2, TS 10, SACK 2+8n)
+
+export type ParseResult = ParsedPacket | { ok: false; reason: ParseErrorReason };
+
+/** What `buildPacket` needs; unset keys take the defaults shown. */
+export interface PacketFields {
+  src: number;
+  dst: number;
+  ttl?: number; // 64
+  id?: number; // 0
+  tos?: number; // 0
+  dontFragment?: boolean; // true
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack?: number; // 0
+  flags: number;
+  window: number;
+  urgent?: number; // 0
+  options?: TcpOptions;
+  payload?: Uint8Array;
+}
