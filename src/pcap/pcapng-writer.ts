@@ -1,0 +1,140 @@
+import type { CaptureSink } from "./sink.js";
+import { nanosHiLo, splitTime } from "./timestamp.js";
+import { LINKTYPE_RAW } from "./pcap-writer.js";
+import { BaseWriter, originalLength, type CaptureWriter, type Direction, type PacketRecord, type WriterOptions } from "./writer.js";
+
+const SHB_TYPE = 0x0a0d0d0a;
+const IDB_TYPE = 0x00000001;
+const EPB_TYPE = 0x00000006;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+
+const OPT_COMMENT = 1;
+const SHB_USERAPPL = 4;
+const IF_NAME = 2;
+const IF_TSRESOL = 9;
+const EPB_FLAGS = 2;
+
+/** epb_flags bits 0-1 (RFC draft-ietf-opsawg-pcapng, "Enhanced Packet Block Flags Word"). */
+const DIRECTION_BITS: Record<Direction, number> = { inbound: 0b01, outbound: 0b10 };
+
+/** An option value can hold at most 65535 bytes (its length field is 16 bits). */
+const MAX_OPTION_LENGTH = 0xffff;
+
+const encoder = new TextEncoder();
+
+interface Option {
+  code: number;
+  value: Uint8Array;
+}
+
+export interface PcapngWriterOptions extends WriterOptions {
+  /** if_name of interface 0 (default "wirestate0"). */
+  interfaceName?: string;
+  /** shb_userappl: the application that wrote the file (default "wirestate"). */
+  application?: string;
+}
+
+/**
+ * pcapng, little-endian, one section of unknown length (so it streams), interfaces with LINKTYPE_RAW and
+ * if_tsresol = 9 (timestamps in nanoseconds), enhanced packet blocks carrying the direction in epb_flags
+ * and each comment as its own opt_comment. The section header and interface 0 are written at
+ * construction, so even an empty capture is a valid file.
+ */
+export class PcapngWriter extends BaseWriter implements CaptureWriter {
+  readonly supportsComments = true;
+  readonly mediaType = "application/x-pcapng";
+  #interfaces = 0;
+
+  constructor(sink: CaptureSink, options: PcapngWriterOptions = {}) {
+    super(sink, options);
+    const { bytes, view } = allocBlock(SHB_TYPE, 16, [
+      { code: SHB_USERAPPL, value: encoder.encode(options.application ?? "wirestate") },
+    ]);
+    view.setUint32(8, BYTE_ORDER_MAGIC, true);
+    view.setUint16(12, 1, true); // version 1.0
+    view.setUint16(14, 0, true);
+    view.setInt32(16, -1, true); // section length: unknown (-1), since we stream
+    view.setInt32(20, -1, true);
+    this.sink.write(bytes);
+    this.addInterface(options.interfaceName ?? "wirestate0");
+  }
+
+  /** Describe another interface (e.g. the other link of a router); returns the id for `PacketRecord.interfaceId`. */
+  addInterface(name: string): number {
+    this.ensureOpen();
+    const { bytes, view } = allocBlock(IDB_TYPE, 8, [
+      { code: IF_NAME, value: utf8Option(name) },
+      { code: IF_TSRESOL, value: Uint8Array.of(9) },
+    ]);
+    view.setUint16(8, LINKTYPE_RAW, true);
+    view.setUint32(12, this.snaplen, true);
+    this.sink.write(bytes);
+    return this.#interfaces++;
+  }
+
+  writePacket(packet: PacketRecord): boolean {
+    const stored = this.admit(packet);
+    const interfaceId = packet.interfaceId ?? 0;
+    if (!Number.isInteger(interfaceId) || interfaceId < 0 || interfaceId >= this.#interfaces) {
+      throw new RangeError(`no interface ${interfaceId} in this capture (it has ${this.#interfaces})`);
+    }
+    const { hi, lo } = nanosHiLo(splitTime(packet.timestampMs));
+    const options: Option[] = [];
+    for (const comment of packet.comments ?? []) options.push({ code: OPT_COMMENT, value: utf8Option(comment) });
+    if (packet.direction !== undefined) {
+      const flags = new Uint8Array(4);
+      new DataView(flags.buffer).setUint32(0, DIRECTION_BITS[packet.direction], true);
+      options.push({ code: EPB_FLAGS, value: flags });
+    }
+    const { bytes, view } = allocBlock(EPB_TYPE, 20 + pad4(stored), options);
+    view.setUint32(8, interfaceId, true);
+    view.setUint32(12, hi, true);
+    view.setUint32(16, lo, true);
+    view.setUint32(20, stored, true);
+    view.setUint32(24, originalLength(packet), true);
+    bytes.set(packet.data.subarray(0, stored), 28);
+    return this.emit(bytes);
+  }
+}
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/**
+ * A UTF-8 option value. Text longer than an option can hold is cut at a character boundary rather than
+ * refused: a comment is for a human reader, and losing its tail is better than losing the packet.
+ */
+function utf8Option(text: string): Uint8Array {
+  const bytes = encoder.encode(text);
+  if (bytes.length <= MAX_OPTION_LENGTH) return bytes;
+  let end = MAX_OPTION_LENGTH;
+  while ((bytes[end] & 0xc0) === 0x80) end--; // back up to the first byte of a character
+  return bytes.subarray(0, end);
+}
+
+/**
+ * A zeroed block with type, both total lengths and the options (ending in opt_endofopt) filled in; the
+ * caller writes its fixed body (32-bit aligned, `bodyLength` bytes) from offset 8.
+ */
+function allocBlock(type: number, bodyLength: number, options: readonly Option[]): { bytes: Uint8Array; view: DataView } {
+  let optionsLength = 0;
+  for (const option of options) optionsLength += 4 + pad4(option.value.length);
+  if (options.length > 0) optionsLength += 4; // opt_endofopt
+  const total = 12 + bodyLength + optionsLength;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, type, true);
+  view.setUint32(4, total, true);
+  let at = 8 + bodyLength;
+  for (const option of options) {
+    view.setUint16(at, option.code, true);
+    view.setUint16(at + 2, option.value.length, true);
+    bytes.set(option.value, at + 4);
+    at += 4 + pad4(option.value.length);
+  }
+  // opt_endofopt is code 0, length 0: the zeroed buffer already holds it.
+  if (options.length > 0) at += 4;
+  view.setUint32(at, total, true);
+  return { bytes, view };
+}
