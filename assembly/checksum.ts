@@ -1,0 +1,81 @@
+// RFC 1071 Internet checksum. The sum is computed over little-endian 16-bit lanes and byte-swapped once at
+// the end: the one's complement sum is byte-order independent (RFC 1071 §2(B)), and this avoids a shuffle
+// per vector.
+
+/** Folds a 64-bit one's complement accumulator to 16 bits (end-around carries). */
+@inline function fold(s: u64): u32 {
+  s = (s & 0xffffffff) + (s >> 32);
+  s = (s & 0xffffffff) + (s >> 32);
+  let t = <u32>s;
+  t = (t & 0xffff) + (t >> 16);
+  t = (t & 0xffff) + (t >> 16);
+  return t;
+}
+
+@inline function lanesSum(v: v128): u64 {
+  return (
+    <u64>i32x4.extract_lane(v, 0) +
+    <u64>i32x4.extract_lane(v, 1) +
+    <u64>i32x4.extract_lane(v, 2) +
+    <u64>i32x4.extract_lane(v, 3)
+  );
+}
+
+/**
+ * One's complement sum (16 bits, not complemented, network byte order value) of `len` bytes at `ptr`,
+ * plus `initial` (any partial sum, e.g. a pseudo-header sum or an earlier chunk's result).
+ * A chunk boundary must fall at an even offset for chaining to be correct.
+ */
+export function onesSum(ptr: usize, len: usize, initial: u32): u32 {
+  let p = ptr;
+  const end = ptr + len;
+  let sum: u64 = 0;
+  // Each pairwise add yields at most 2*0xffff per u32 lane per 16 bytes; 16384 rounds of 64 bytes keep
+  // every lane below 2^32.
+  while (end - p >= 64) {
+    let rounds = (end - p) >> 6;
+    if (rounds > 16384) rounds = 16384;
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
+    let a2 = i32x4.splat(0);
+    let a3 = i32x4.splat(0);
+    for (let i: usize = 0; i < rounds; i++) {
+      a0 = i32x4.add(a0, i32x4.extadd_pairwise_i16x8_u(v128.load(p)));
+      a1 = i32x4.add(a1, i32x4.extadd_pairwise_i16x8_u(v128.load(p, 16)));
+      a2 = i32x4.add(a2, i32x4.extadd_pairwise_i16x8_u(v128.load(p, 32)));
+      a3 = i32x4.add(a3, i32x4.extadd_pairwise_i16x8_u(v128.load(p, 48)));
+      p += 64;
+    }
+    sum += lanesSum(a0) + lanesSum(a1) + lanesSum(a2) + lanesSum(a3);
+  }
+  // Tail: 32-bit words into a 64-bit accumulator cannot overflow here (< 16 words).
+  while (end - p >= 4) {
+    sum += <u64>load<u32>(p);
+    p += 4;
+  }
+  if (end - p >= 2) {
+    sum += <u64>load<u16>(p);
+    p += 2;
+  }
+  if (end > p) {
+    // The odd final byte is the high byte of a zero-padded big-endian word: the low byte of an LE lane.
+    sum += <u64>load<u8>(p);
+  }
+  const le = fold(sum);
+  const be = ((le & 0xff) << 8) | (le >> 8);
+  return fold(<u64>be + <u64>initial);
+}
+
+/** Sum of the TCP/UDP pseudo-header (RFC 9293 §3.1): source, destination, zero+protocol, length. */
+export function pseudoHeaderSum(src: u32, dst: u32, protocol: u32, length: u32): u32 {
+  return fold(<u64>(src >> 16) + <u64>(src & 0xffff) + <u64>(dst >> 16) + <u64>(dst & 0xffff) + <u64>protocol + <u64>length);
+}
+
+/**
+ * RFC 1624 eqn. 3: the new checksum after a 16-bit field changes from `oldField` to `newField`,
+ * HC' = ~(~HC + ~m + m'), without re-summing the packet.
+ */
+export function checksumUpdate(checksum: u32, oldField: u32, newField: u32): u32 {
+  const s = fold(<u64>(~checksum & 0xffff) + <u64>(~oldField & 0xffff) + <u64>(newField & 0xffff));
+  return ~s & 0xffff;
+}

@@ -1,0 +1,82 @@
+import type { PacketFields } from "./types.js";
+import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET } from "./wasm.js";
+import {
+  B_BASE, R_SRC, R_DST, R_TTL, R_ID, R_TOS, R_FRAG, R_SRC_PORT, R_DST_PORT, R_SEQ, R_ACK, R_FLAGS, R_WINDOW,
+  R_URGENT, R_OPT_MASK, R_MSS, R_WSCALE, R_TSVAL, R_TSECR, R_SACK_COUNT, R_SACK, OptionBits,
+} from "./layout.js";
+
+function checked(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new RangeError(`buildPacket: ${name} must be an integer in 0..${max}, got ${value}`);
+  }
+  return value;
+}
+
+const U8 = 0xff;
+const U16 = 0xffff;
+const U32 = 0xffffffff;
+
+/**
+ * Builds one IPv4+TCP packet with both checksums filled in, and returns it as a fresh `Uint8Array` (its
+ * ownership can pass to a link). Options are laid out on 32-bit boundaries as Linux does; an empty
+ * `sackBlocks` is omitted. Throws a RangeError for out-of-range fields, more than 40 bytes of options, or
+ * a packet over 65535 bytes.
+ */
+export function buildPacket(f: PacketFields): Uint8Array {
+  const b = B_BASE;
+  record[b + R_SRC] = checked("src", f.src, U32);
+  record[b + R_DST] = checked("dst", f.dst, U32);
+  record[b + R_TTL] = checked("ttl", f.ttl ?? 64, U8);
+  record[b + R_ID] = checked("id", f.id ?? 0, U16);
+  record[b + R_TOS] = checked("tos", f.tos ?? 0, U8);
+  record[b + R_FRAG] = (f.dontFragment ?? true) ? 0x4000 : 0;
+  record[b + R_SRC_PORT] = checked("srcPort", f.srcPort, U16);
+  record[b + R_DST_PORT] = checked("dstPort", f.dstPort, U16);
+  record[b + R_SEQ] = checked("seq", f.seq, U32);
+  record[b + R_ACK] = checked("ack", f.ack ?? 0, U32);
+  record[b + R_FLAGS] = checked("flags", f.flags, U8);
+  record[b + R_WINDOW] = checked("window", f.window, U16);
+  record[b + R_URGENT] = checked("urgent", f.urgent ?? 0, U16);
+
+  let mask = 0;
+  const o = f.options;
+  if (o !== undefined) {
+    if (o.mss !== undefined) {
+      mask |= OptionBits.MSS;
+      record[b + R_MSS] = checked("mss", o.mss, U16);
+    }
+    if (o.windowScale !== undefined) {
+      mask |= OptionBits.WINDOW_SCALE;
+      record[b + R_WSCALE] = checked("windowScale", o.windowScale, U8);
+    }
+    if (o.sackPermitted) mask |= OptionBits.SACK_PERMITTED;
+    if (o.timestamps !== undefined) {
+      mask |= OptionBits.TIMESTAMPS;
+      record[b + R_TSVAL] = checked("tsval", o.timestamps.tsval, U32);
+      record[b + R_TSECR] = checked("tsecr", o.timestamps.tsecr, U32);
+    }
+    const blocks = o.sackBlocks;
+    if (blocks !== undefined && blocks.length > 0) {
+      if (blocks.length > 4) throw new RangeError(`buildPacket: at most 4 SACK blocks, got ${blocks.length}`);
+      mask |= OptionBits.SACK;
+      record[b + R_SACK_COUNT] = blocks.length;
+      for (let i = 0; i < blocks.length; i++) {
+        record[b + R_SACK + 2 * i] = checked("sack left", blocks[i].left, U32);
+        record[b + R_SACK + 2 * i + 1] = checked("sack right", blocks[i].right, U32);
+      }
+    }
+  }
+  record[b + R_OPT_MASK] = mask;
+  const optLen = wasm.optionsLength();
+  if (optLen < 0) throw new RangeError("buildPacket: the options exceed the 40 bytes TCP allows");
+
+  const payload = f.payload;
+  const payloadLen = payload === undefined ? 0 : payload.length;
+  if (40 + optLen + payloadLen > MAX_PACKET) {
+    throw new RangeError(`buildPacket: a ${payloadLen}-byte payload makes the packet exceed 65535 bytes`);
+  }
+  const payloadPtr = SCRATCH + HEADROOM;
+  if (payload !== undefined) mem8.set(payload, payloadPtr);
+  const start = wasm.buildPacket(payloadPtr, payloadLen);
+  return mem8.slice(start, payloadPtr + payloadLen);
+}

@@ -1,0 +1,80 @@
+import type { ParseErrorReason, ParseResult, TcpOptions, SackBlock } from "./types.js";
+import { wasm, mem8, record, inWasm, SCRATCH, MAX_PACKET } from "./wasm.js";
+import { REASONS, OptionBits } from "./layout.js";
+import { ParsedRecord } from "./record.js";
+
+/**
+ * The hot-path parser: copies `bytes` into WASM memory once (not at all when they already live there),
+ * parses, validates and verifies both checksums in one WASM call, and fills `out` without allocating.
+ * Returns null on success, else the reason the packet was rejected (then `out` is unchanged).
+ * Bytes past 65535 cannot belong to an IPv4 packet and are ignored.
+ */
+export function parseInto(bytes: Uint8Array, out: ParsedRecord): ParseErrorReason | null {
+  const len = Math.min(bytes.length, MAX_PACKET);
+  let ptr = SCRATCH;
+  if (inWasm(bytes)) ptr = bytes.byteOffset;
+  else mem8.set(len === bytes.length ? bytes : bytes.subarray(0, len), SCRATCH);
+  const status = wasm.parsePacket(ptr, len);
+  if (status !== 0) return REASONS[status] as ParseErrorReason;
+  out.load(record);
+  return null;
+}
+
+const shared = new ParsedRecord();
+
+function optionsOf(r: ParsedRecord): TcpOptions {
+  const o: TcpOptions = {};
+  if (r.options & OptionBits.MSS) o.mss = r.mss;
+  if (r.options & OptionBits.WINDOW_SCALE) o.windowScale = r.windowScale;
+  if (r.options & OptionBits.SACK_PERMITTED) o.sackPermitted = true;
+  if (r.options & OptionBits.SACK) {
+    const blocks: SackBlock[] = [];
+    for (let i = 0; i < r.sackCount; i++) blocks.push({ left: r.sack[2 * i], right: r.sack[2 * i + 1] });
+    o.sackBlocks = blocks;
+  }
+  if (r.options & OptionBits.TIMESTAMPS) o.timestamps = { tsval: r.tsval, tsecr: r.tsecr };
+  return o;
+}
+
+/**
+ * Parses and validates one IPv4+TCP packet (see `parseInto`). Never throws on any input: a rejected
+ * packet gives `{ ok: false, reason }`. The result's `payload` is a view into `bytes` (no copy).
+ */
+export function parsePacket(bytes: Uint8Array): ParseResult {
+  const reason = parseInto(bytes, shared);
+  if (reason !== null) return { ok: false, reason };
+  const r = shared;
+  return {
+    ok: true,
+    ip: {
+      ihl: r.ihl,
+      tos: r.tos,
+      totalLength: r.totalLength,
+      id: r.id,
+      dontFragment: r.dontFragment,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl: r.ttl,
+      protocol: r.protocol,
+      checksum: r.ipChecksum,
+      src: r.src,
+      dst: r.dst,
+    },
+    tcp: {
+      srcPort: r.srcPort,
+      dstPort: r.dstPort,
+      seq: r.seq,
+      ack: r.ack,
+      dataOffset: r.dataOffset,
+      flags: r.flags,
+      window: r.window,
+      checksum: r.tcpChecksum,
+      urgent: r.urgent,
+      options: optionsOf(r),
+    },
+    payloadOffset: r.payloadOffset,
+    payloadLength: r.payloadLength,
+    payload: bytes.subarray(r.payloadOffset, r.payloadOffset + r.payloadLength),
+  };
+}
+

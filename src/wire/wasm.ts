@@ -1,0 +1,61 @@
+// Instantiates the wire core synchronously from inlined bytes: no fs, no fetch, no `await init()`, so the
+// same module loads in Node, bundlers and browsers. The module is a few KiB, well under the size browsers
+// allow for synchronous compilation.
+import { WASM_BASE64 } from "./wasm-bytes.generated.js";
+
+export interface WireExports {
+  memory: WebAssembly.Memory;
+  onesSum(ptr: number, len: number, initial: number): number;
+  pseudoHeaderSum(src: number, dst: number, protocol: number, length: number): number;
+  checksumUpdate(checksum: number, oldField: number, newField: number): number;
+  seqLt(a: number, b: number): number;
+  seqLe(a: number, b: number): number;
+  seqGt(a: number, b: number): number;
+  seqGe(a: number, b: number): number;
+  seqAdd(a: number, n: number): number;
+  seqDiff(a: number, b: number): number;
+  seqInWindow(x: number, start: number, size: number): number;
+  parsePacket(ptr: number, len: number): number;
+  optionsLength(): number;
+  buildPacket(payloadPtr: number, payloadLen: number): number;
+  recordPtr(): number;
+  scratchPtr(): number;
+  freePtr(): number;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(WASM_BASE64)), {});
+export const wasm = instance.exports as unknown as WireExports;
+
+/** Largest IPv4 packet; the scratch area holds one plus build headroom (assembly/layout.ts). */
+export const MAX_PACKET = 65535;
+/** Room before a payload in the scratch area for the headers `buildPacket` writes (20 IP + 60 TCP). */
+export const HEADROOM = 128;
+export const SCRATCH = wasm.scratchPtr();
+export const SCRATCH_SIZE = 65536 + 256;
+
+/** A region no export touches, for callers that keep their own packets in linear memory (benchmarks). */
+export const FREE = wasm.freePtr();
+export const FREE_SIZE = 4 << 20;
+
+// Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
+{
+  const need = FREE + FREE_SIZE;
+  const have = wasm.memory.buffer.byteLength;
+  if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
+}
+
+export const mem8 = new Uint8Array(wasm.memory.buffer);
+/** The record: parse results in slots 0..63, build parameters in slots 64..127 (assembly/layout.ts). */
+export const record = new Uint32Array(wasm.memory.buffer, wasm.recordPtr(), 128);
+
+/** True when `bytes` already lives in linear memory, so calls can work on it in place. */
+export function inWasm(bytes: Uint8Array): boolean {
+  return bytes.buffer === wasm.memory.buffer;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildPacket, parsePacket, parseInto, ParsedRecord, OptionBits, internetChecksum, onesComplementSum,
+  pseudoHeaderSum, checksumUpdate, parseIpv4, ipv4ToString, TcpFlags, seqLt, seqGt, seqAdd, seqDiff, seqInWindow,
+} from "../../src/wire/index.js";
+
+const A = parseIpv4("10.0.0.1");
+const B = parseIpv4("10.0.0.2");
+
+describe("wirestate/wire public API", () => {
+  it("computes the RFC 1071 §3 worked example (sum ddf2, checksum 220d)", () => {
+    const bytes = new Uint8Array([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]);
+    expect(onesComplementSum(bytes)).toBe(0xddf2);
+    expect(internetChecksum(bytes)).toBe(0x220d);
+  });
+
+  it("converts IPv4 addresses both ways and rejects malformed ones", () => {
+    expect(A).toBe(0x0a000001);
+    expect(parseIpv4("255.255.255.255")).toBe(0xffffffff);
+    expect(ipv4ToString(0xc0a80101)).toBe("192.168.1.1");
+    for (const bad of ["", "1.2.3", "1.2.3.256", "1.2.3.4.5", "a.b.c.d", " 1.2.3.4"]) {
+      expect(() => parseIpv4(bad)).toThrow(TypeError);
+    }
+  });
+
+  it("builds a SYN-ACK with every option and parses it back with the same fields", () => {
+    const payload = new TextEncoder().encode("hello");
+    const bytes = buildPacket({
+      src: A, dst: B, srcPort: 1234, dstPort: 80, seq: 0xfffffff0, ack: 5, id: 77, ttl: 63,
+      flags: TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE, window: 65535,
+      options: { mss: 1460, windowScale: 7, sackPermitted: true, timestamps: { tsval: 1, tsecr: 0xffffffff },
+        sackBlocks: [{ left: 1, right: 2 }] },
+      payload,
+    });
+    expect(internetChecksum(bytes.subarray(0, 20))).toBe(0);
+    const tcpLen = bytes.length - 20;
+    expect(internetChecksum(bytes.subarray(20), pseudoHeaderSum(A, B, 6, tcpLen))).toBe(0);
+    const p = parsePacket(bytes);
+    if (!p.ok) throw new Error(p.reason);
+    expect(p.ip).toMatchObject({ ihl: 5, ttl: 63, id: 77, protocol: 6, src: A, dst: B, dontFragment: true,
+      totalLength: bytes.length });
+    expect(p.tcp).toMatchObject({ srcPort: 1234, dstPort: 80, seq: 0xfffffff0, ack: 5, window: 65535,
+      flags: TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE });
+    expect(p.tcp.options).toEqual({ mss: 1460, windowScale: 7, sackPermitted: true,
+      timestamps: { tsval: 1, tsecr: 0xffffffff }, sackBlocks: [{ left: 1, right: 2 }] });
+    expect(new TextDecoder().decode(p.payload)).toBe("hello");
+    expect(p.payload.buffer).toBe(bytes.buffer);
+  });
+
+  it("parseInto fills a reusable record and reports rejections without touching it", () => {
+    const rec = new ParsedRecord();
+    const bytes = buildPacket({ src: A, dst: B, srcPort: 1, dstPort: 2, seq: 3, flags: TcpFlags.ACK, window: 9,
+      options: { timestamps: { tsval: 5, tsecr: 6 } } });
+    expect(parseInto(bytes, rec)).toBeNull();
+    expect(rec.options).toBe(OptionBits.TIMESTAMPS);
+    expect([rec.tsval, rec.tsecr, rec.seq, rec.payloadLength]).toEqual([5, 6, 3, 0]);
+    bytes[30] ^= 1;
+    expect(parseInto(bytes, rec)).toBe("bad-tcp-checksum");
+    expect(rec.seq).toBe(3);
+  });
+
+  it("updates a checksum incrementally (RFC 1624) to the value a full recomputation gives", () => {
+    const bytes = buildPacket({ src: A, dst: B, srcPort: 1, dstPort: 2, seq: 3, flags: TcpFlags.ACK, window: 100 });
+    const old = (bytes[34] << 8) | bytes[35];
+    bytes[34] = 0x12;
+    bytes[35] = 0x34; // the window field
+    const updated = checksumUpdate((bytes[36] << 8) | bytes[37], 100, 0x1234);
+    bytes[36] = updated >> 8;
+    bytes[37] = updated & 0xff;
+    expect(old).toBe(100);
+    expect(parsePacket(bytes).ok).toBe(true);
+  });
+
+  it("compares sequence numbers across the 2^32 wrap", () => {
+    expect(seqLt(0xfffffff0, 0x10)).toBe(true);
+    expect(seqGt(0x10, 0xfffffff0)).toBe(true);
+    expect(seqAdd(0xffffffff, 2)).toBe(1);
+    expect(seqDiff(1, 0xffffffff)).toBe(2);
+    expect(seqInWindow(2, 0xfffffffe, 8)).toBe(true);
+    expect(seqInWindow(6, 0xfffffffe, 8)).toBe(false);
+  });
+
+  it("rejects garbage with a reason instead of throwing", () => {
+    expect(parsePacket(new Uint8Array(0))).toEqual({ ok: false, reason: "truncated-ip-header" });
+    expect(parsePacket(new Uint8Array(40).fill(0x60))).toEqual({ ok: false, reason: "bad-ip-version" });
+  });
+});
