@@ -1,0 +1,7 @@
+// Browser-safe links: nothing on this path imports a Node built-in. Node-only links: `wirestate/link/node`.
+export type { Link } from "./link.js";
+export type { Impairment } from "./impairment.js";
+export type { CountedLink, PathCounters, DropCounters } from "./path.js";
+export { memoryLinkPair, type MemoryLinkOptions } from "./memory.js";
+export { impair, type ImpairOptions } from "./impair.js";
+export { Prng } from "./prng.js";
