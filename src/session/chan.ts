@@ -1,0 +1,100 @@
+import type { Codec } from "./codec.js";
+
+/*
+ * The channel types. `Chan<P>` reads the current node's `kind` and picks the one interface whose only
+ * method is the step P allows. Continuations sit in method return types, which TypeScript resolves only
+ * when a call is checked, so the walk is one step deep at a time however long the protocol is.
+ *
+ * Recursion: `rec(name, body)` unfolds to `body` with `v(name)` replaced by the rec node itself (lazily,
+ * through a mapped type). A loop therefore comes back to exactly the type it started from, and
+ * `ch = ch.select("more").send(x)` assigns `Chan<P>` to a `Chan<P>`: identical types, no structural walk.
+ */
+
+/** Options every waiting step accepts: a deadline as an AbortSignal (`AbortSignal.timeout(ms)`). */
+export interface StepOptions {
+  readonly signal?: AbortSignal;
+}
+
+type Subst<P, Name extends string, R> = P extends { readonly kind: "var"; readonly name: Name }
+  ? R
+  : P extends { readonly kind: "rec"; readonly name: Name }
+    ? P // shadowed: the inner rec binds the name
+    : P extends { readonly kind: "end" }
+      ? P
+      : {
+          readonly [K in keyof P]: K extends "next" | "body"
+            ? Subst<P[K], Name, R>
+            : K extends "branches"
+              ? { readonly [L in keyof P[K]]: Subst<P[K][L], Name, R> }
+              : P[K];
+        };
+
+type Unfold<P> = P extends { readonly kind: "rec"; readonly name: infer Name extends string; readonly body: infer B }
+  ? Subst<B, Name, P>
+  : never;
+
+/** The channel at protocol step P: exactly one of send, recv, select, offer, close. */
+export type Chan<P> = P extends { readonly kind: infer K }
+  ? K extends "send"
+    ? P extends { readonly codec: Codec<infer T>; readonly next: infer N }
+      ? SendChan<T, N>
+      : never
+    : K extends "recv"
+      ? P extends { readonly codec: Codec<infer T>; readonly next: infer N }
+        ? RecvChan<T, N>
+        : never
+      : K extends "select"
+        ? P extends { readonly branches: infer B }
+          ? SelectChan<B>
+          : never
+        : K extends "offer"
+          ? P extends { readonly branches: infer B }
+            ? OfferChan<B>
+            : never
+          : K extends "rec"
+            ? Chan<Unfold<P>>
+            : K extends "end"
+              ? EndChan
+              : never
+  : never;
+
+/** What every handle has: dropping it (`using`) before End aborts the session; at End it closes it. */
+export interface ChanBase {
+  [Symbol.dispose](): void;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The protocol sends a T here. The frame is queued at once; a failed write surfaces at the next wait. */
+export interface SendChan<T, N> extends ChanBase {
+  send(value: T): Chan<N>;
+}
+
+/** The protocol receives a T here. */
+export interface RecvChan<T, N> extends ChanBase {
+  recv(options?: StepOptions): Promise<[value: T, next: Chan<N>]>;
+}
+
+/** This side picks one label. */
+export interface SelectChan<B> extends ChanBase {
+  select<L extends keyof B & string>(label: L): Chan<B[L]>;
+}
+
+/** One case of an offer: switch on `label` and `chan` narrows to that branch's channel. */
+export type Offered<B> = { [L in keyof B & string]: { readonly label: L; readonly chan: Chan<B[L]> } }[keyof B & string];
+
+/** One handler per label, all required. */
+export type Handlers<B, R> = { readonly [L in keyof B & string]: (chan: Chan<B[L]>) => R | Promise<R> };
+
+/** The peer picks a label; this side handles every one. */
+export interface OfferChan<B> extends ChanBase {
+  offer(options?: StepOptions): Promise<Offered<B>>;
+  offer<R>(handlers: Handlers<B, R>, options?: StepOptions): Promise<R>;
+}
+
+/**
+ * The protocol is over. Reaching End already starts the graceful close (an end-of-session frame, then the
+ * transport's end); `close()` waits until the peer has ended too.
+ */
+export interface EndChan extends ChanBase {
+  close(options?: StepOptions): Promise<void>;
+}
