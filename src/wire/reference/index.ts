@@ -1,0 +1,8 @@
+/**
+ * A pure-TS reference implementation of the wire core, used only by tests (differential testing against
+ * the WASM module). Written independently of src/wire/*.ts: byte loops and DataView, no shared code.
+ */
+export { refOnesComplementSum, refInternetChecksum, refPseudoHeaderSum, refChecksumUpdate } from "./checksum.js";
+export { refSeqLt, refSeqLe, refSeqGt, refSeqGe, refSeqAdd, refSeqDiff, refSeqInWindow } from "./seq.js";
+export { refParsePacket } from "./parse.js";
+export { refBuildPacket } from "./build.js";
