@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CaptureClosedError, CaptureSinkError, MemorySink, PcapngWriter } from "../../src/pcap/index.js";
 import { NodeFileSink, type FileOps } from "../../src/pcap/node.js";
-import { tcpPacket, CLIENT, SERVER, ACK } from "./packets.js";
+import { dataSegment } from "./packets.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wirestate-sink-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +59,7 @@ class SlowDisk implements FileOps {
 }
 
 const payload = new Uint8Array(1400).map((_, i) => (i * 7) & 0xff);
-const packet = (i: number) => tcpPacket({ src: CLIENT, dst: SERVER, srcPort: 1, dstPort: 2, seq: i * 1400, ack: 1, flags: ACK, payload });
+const packet = (i: number) => dataSegment(i, payload);
 
 /** Write `count` packets to a pcapng writer over `sink`, and the same to a reference memory sink. */
 async function produce(sink: NodeFileSink, count: number, honourBackpressure: boolean): Promise<Uint8Array> {

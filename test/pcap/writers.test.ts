@@ -11,7 +11,8 @@ import {
 import { conversation } from "./packets.js";
 
 const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const [syn, , , , response] = conversation(300);
+// `bare` is an option-less ACK: 40 bytes, so record layouts below are easy to check by hand.
+const [, , bare, , response] = conversation(300);
 
 /** Walk pcapng blocks: [type, body] pairs, checking both length fields agree. */
 function blocks(bytes: Uint8Array): Array<{ type: number; bytes: Uint8Array }> {
@@ -56,17 +57,17 @@ describe("PcapWriter", () => {
   it("copies the packet, so the caller may reuse the bytes at once", () => {
     const sink = new MemorySink();
     const writer = new PcapWriter(sink);
-    const data = syn.slice();
+    const data = bare.slice();
     writer.writePacket({ timestampMs: 1, data });
     data.fill(0xee);
-    expect(sink.bytes().subarray(40)).toEqual(syn);
+    expect(sink.bytes().subarray(40)).toEqual(bare);
   });
 
   it("refuses a bad timestamp without writing anything", () => {
     const sink = new MemorySink();
     const writer = new PcapWriter(sink);
-    expect(() => writer.writePacket({ timestampMs: -1, data: syn })).toThrow(InvalidTimestampError);
-    expect(() => writer.writePacket({ timestampMs: 2 ** 32 * 1000, data: syn })).toThrow(/past 2106/);
+    expect(() => writer.writePacket({ timestampMs: -1, data: bare })).toThrow(InvalidTimestampError);
+    expect(() => writer.writePacket({ timestampMs: 2 ** 32 * 1000, data: bare })).toThrow(/past 2106/);
     expect(sink.length).toBe(24);
     expect(writer.packets).toBe(0);
   });
@@ -90,9 +91,9 @@ describe("PcapngWriter", () => {
   it("gives each comment its own opt_comment and the direction in epb_flags", () => {
     const sink = new MemorySink();
     const writer = new PcapngWriter(sink);
-    writer.writePacket({ timestampMs: 1, data: syn, direction: "outbound", comments: ["a", "bcd"] });
-    writer.writePacket({ timestampMs: 2, data: syn, direction: "inbound" });
-    writer.writePacket({ timestampMs: 3, data: syn });
+    writer.writePacket({ timestampMs: 1, data: bare, direction: "outbound", comments: ["a", "bcd"] });
+    writer.writePacket({ timestampMs: 2, data: bare, direction: "inbound" });
+    writer.writePacket({ timestampMs: 3, data: bare });
     const epbs = blocks(sink.bytes()).filter((b) => b.type === 6);
     const tail = (b: Uint8Array) => Buffer.from(b.subarray(28 + 40)).toString("hex");
     // opt_comment "a" (padded), opt_comment "bcd" (padded), epb_flags 2, opt_endofopt, total length
@@ -104,7 +105,7 @@ describe("PcapngWriter", () => {
   it("cuts an over-long comment at a character boundary instead of refusing the packet", () => {
     const sink = new MemorySink();
     const writer = new PcapngWriter(sink);
-    writer.writePacket({ timestampMs: 1, data: syn, comments: ["é".repeat(40_000)] });
+    writer.writePacket({ timestampMs: 1, data: bare, comments: ["é".repeat(40_000)] });
     const epb = blocks(sink.bytes())[2].bytes;
     const length = view(epb).getUint16(28 + 40 + 2, true);
     expect(length).toBe(65534); // 32767 two-byte characters; 65535 would split one
@@ -114,9 +115,9 @@ describe("PcapngWriter", () => {
     const sink = new MemorySink();
     const writer = new PcapngWriter(sink);
     expect(writer.addInterface("other")).toBe(1);
-    writer.writePacket({ timestampMs: 1, data: syn, interfaceId: 1 });
+    writer.writePacket({ timestampMs: 1, data: bare, interfaceId: 1 });
     expect(view(blocks(sink.bytes())[3].bytes).getUint32(8, true)).toBe(1);
-    expect(() => writer.writePacket({ timestampMs: 1, data: syn, interfaceId: 2 })).toThrow(RangeError);
+    expect(() => writer.writePacket({ timestampMs: 1, data: bare, interfaceId: 2 })).toThrow(RangeError);
   });
 });
 
@@ -130,7 +131,7 @@ for (const [name, make] of [
       const writer = make(sink);
       await writer.close();
       await writer.close();
-      expect(() => writer.writePacket({ timestampMs: 1, data: syn })).toThrow(CaptureClosedError);
+      expect(() => writer.writePacket({ timestampMs: 1, data: bare })).toThrow(CaptureClosedError);
     });
 
     it("throws SnaplenExceededError for an oversize packet when truncation is off, and stays usable", () => {
@@ -140,15 +141,15 @@ for (const [name, make] of [
       expect(() => writer.writePacket({ timestampMs: 1, data: response })).toThrow(SnaplenExceededError);
       expect(() => writer.writePacket({ timestampMs: 1, data: response })).toThrow(`packet of ${response.length} bytes exceeds the snaplen of 100`);
       expect(sink.length).toBe(before);
-      writer.writePacket({ timestampMs: 1, data: syn });
+      writer.writePacket({ timestampMs: 1, data: bare });
       expect(writer.packets).toBe(1);
     });
 
     it("records a timestamp that goes backwards as given", () => {
       const sink = new MemorySink();
       const writer = make(sink);
-      writer.writePacket({ timestampMs: 5000, data: syn });
-      writer.writePacket({ timestampMs: 1000, data: syn });
+      writer.writePacket({ timestampMs: 5000, data: bare });
+      writer.writePacket({ timestampMs: 1000, data: bare });
       expect(writer.packets).toBe(2);
     });
 
@@ -158,7 +159,7 @@ for (const [name, make] of [
       let written = 0;
       expect(() => {
         for (;;) {
-          writer.writePacket({ timestampMs: 1, data: syn });
+          writer.writePacket({ timestampMs: 1, data: bare });
           written++;
         }
       }).toThrow(CaptureLimitError);
@@ -176,7 +177,7 @@ describe("MemorySink", () => {
   it("yields the capture as a Blob with the writer's media type", async () => {
     const sink = new MemorySink();
     const writer = new PcapngWriter(sink);
-    writer.writePacket({ timestampMs: 1, data: syn });
+    writer.writePacket({ timestampMs: 1, data: bare });
     await writer.close();
     const blob = sink.blob(writer.mediaType);
     expect(blob.type).toBe("application/x-pcapng");
