@@ -1,0 +1,249 @@
+/**
+ * The run-time handles behind `TcpStream<S>`: one class per state, carrying exactly the methods its
+ * type declares, so a cast cannot reach a method the state lacks. The shared machinery (queues, the
+ * live-handle check) is in the base class and StreamCore; each public method is a one-line choice of
+ * successor state.
+ */
+import type { ConnectionInfo } from "../tcp/types.js";
+import { staleError, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
+import type {
+  CloseOptions,
+  ReadResult,
+  SocketAddress,
+  StreamState,
+  TcpStream,
+} from "./types.js";
+import { webStreams } from "./web-streams.js";
+
+const utf8 = new TextEncoder();
+
+abstract class Handle<S extends StreamState> implements Owner {
+  abstract readonly state: S;
+  consumption: Consumption | null = null;
+  /** Internal: not part of `TcpStream<S>`, which is all a user sees. */
+  readonly core: StreamCore;
+
+  constructor(core: StreamCore) {
+    this.core = core;
+  }
+
+  get peerAddr(): SocketAddress {
+    this.assertInspectable();
+    return this.core.peerAddr;
+  }
+
+  get localAddr(): SocketAddress {
+    this.assertInspectable();
+    return this.core.localAddr;
+  }
+
+  info(): ConnectionInfo {
+    this.assertInspectable();
+    return this.core.info();
+  }
+
+  /** Disposing any handle of a connection, live or replaced, finishes the connection (see StreamCore). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.core.dispose();
+  }
+
+  /** Byte operations and transitions need the live handle. */
+  protected assertLive(): void {
+    if (this.consumption !== null) throw staleError(this);
+  }
+
+  /** Inspection and abort also work on a handle whose bytes went to an adapter. */
+  protected assertInspectable(): void {
+    if (this.consumption !== null && !this.consumption.delegated) throw staleError(this);
+  }
+
+  protected async readThen<N extends Owner>(maxBytes: number | undefined, next: () => N): Promise<ReadResult<N>> {
+    this.assertLive();
+    if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) {
+      throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
+    }
+    const got = await this.core.read(this, maxBytes, { by: "read() reaching end-of-stream", next });
+    if (got instanceof Uint8Array) return { done: false, value: got };
+    return { done: true, value: undefined, stream: got as N };
+  }
+
+  protected async writeBytes(data: Uint8Array | string): Promise<void> {
+    this.assertLive();
+    await this.core.write(typeof data === "string" ? utf8.encode(data) : data);
+  }
+
+  protected halfClose<N extends Owner>(next: N): N {
+    this.assertLive();
+    this.core.throwIfFailed();
+    const successor = this.core.replace(this, "shutdown()", next);
+    this.core.requestFin();
+    return successor;
+  }
+
+  protected async closeThen<N extends Owner>(options: CloseOptions | undefined, next: () => N): Promise<N> {
+    this.assertLive();
+    this.core.consume(this, "close()");
+    await this.core.finish(options?.timeout);
+    return this.core.adopt(next());
+  }
+
+  protected abortNow(): ClosedStream {
+    this.assertInspectable();
+    const next = new ClosedStream(this.core);
+    if (this.consumption === null) this.core.replace(this, "abort()", next);
+    else this.consumption = { by: "abort()", replacedBy: "Closed", delegated: false };
+    this.core.abort();
+    return next;
+  }
+}
+
+export class EstablishedStream extends Handle<"Established"> implements TcpStream<"Established"> {
+  readonly state = "Established";
+
+  read(maxBytes?: number): Promise<ReadResult<TcpStream<"CloseWait">>> {
+    return this.readThen(maxBytes, () => new CloseWaitStream(this.core));
+  }
+
+  write(data: Uint8Array | string): Promise<void> {
+    return this.writeBytes(data);
+  }
+
+  shutdown(): TcpStream<"FinWait1"> {
+    return this.halfClose(new FinWait1Stream(this.core));
+  }
+
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait"> | TcpStream<"Closed">> {
+    return this.closeThen(options, () =>
+      this.core.engineState === "TIME-WAIT" ? new TimeWaitStream(this.core) : new ClosedStream(this.core),
+    );
+  }
+
+  abort(): TcpStream<"Closed"> {
+    return this.abortNow();
+  }
+
+  get readable(): ReadableStream<Uint8Array> {
+    return this.#web().readable;
+  }
+
+  get writable(): WritableStream<Uint8Array> {
+    return this.#web().writable;
+  }
+
+  #web(): NonNullable<StreamCore["web"]> {
+    if (this.core.web === null) {
+      this.core.delegate(this, ".readable/.writable");
+      this.core.web = webStreams(this.core, this);
+    }
+    return this.core.web;
+  }
+}
+
+export class CloseWaitStream extends Handle<"CloseWait"> implements TcpStream<"CloseWait"> {
+  readonly state = "CloseWait";
+
+  write(data: Uint8Array | string): Promise<void> {
+    return this.writeBytes(data);
+  }
+
+  shutdown(): TcpStream<"LastAck"> {
+    return this.halfClose(new LastAckStream(this.core));
+  }
+
+  close(options?: CloseOptions): Promise<TcpStream<"Closed">> {
+    return this.closeThen(options, () => new ClosedStream(this.core));
+  }
+
+  abort(): TcpStream<"Closed"> {
+    return this.abortNow();
+  }
+}
+
+export class FinWait1Stream extends Handle<"FinWait1"> implements TcpStream<"FinWait1"> {
+  readonly state = "FinWait1";
+
+  read(maxBytes?: number): Promise<ReadResult<TcpStream<"Closing"> | TcpStream<"TimeWait">>> {
+    return this.readThen(maxBytes, (): ClosingStream | TimeWaitStream =>
+      this.core.finAcknowledged ? new TimeWaitStream(this.core) : new ClosingStream(this.core),
+    );
+  }
+
+  async acknowledged(): Promise<TcpStream<"FinWait2">> {
+    this.assertLive();
+    await this.core.until(() => this.core.finAcknowledged);
+    return this.core.replace(this, "acknowledged()", new FinWait2Stream(this.core));
+  }
+
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait">> {
+    return this.closeThen(options, () => new TimeWaitStream(this.core));
+  }
+
+  abort(): TcpStream<"Closed"> {
+    return this.abortNow();
+  }
+}
+
+export class FinWait2Stream extends Handle<"FinWait2"> implements TcpStream<"FinWait2"> {
+  readonly state = "FinWait2";
+
+  read(maxBytes?: number): Promise<ReadResult<TcpStream<"TimeWait">>> {
+    return this.readThen(maxBytes, () => new TimeWaitStream(this.core));
+  }
+
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait">> {
+    return this.closeThen(options, () => new TimeWaitStream(this.core));
+  }
+
+  abort(): TcpStream<"Closed"> {
+    return this.abortNow();
+  }
+}
+
+export class ClosingStream extends Handle<"Closing"> implements TcpStream<"Closing"> {
+  readonly state = "Closing";
+
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait">> {
+    return this.closeThen(options, () => new TimeWaitStream(this.core));
+  }
+
+  abort(): TcpStream<"Closed"> {
+    return this.abortNow();
+  }
+}
+
+export class LastAckStream extends Handle<"LastAck"> implements TcpStream<"LastAck"> {
+  readonly state = "LastAck";
+
+  close(options?: CloseOptions): Promise<TcpStream<"Closed">> {
+    return this.closeThen(options, () => new ClosedStream(this.core));
+  }
+
+  abort(): TcpStream<"Closed"> {
+    return this.abortNow();
+  }
+}
+
+export class TimeWaitStream extends Handle<"TimeWait"> implements TcpStream<"TimeWait"> {
+  readonly state = "TimeWait";
+}
+
+export class ClosedStream extends Handle<"Closed"> implements TcpStream<"Closed"> {
+  readonly state = "Closed";
+}
+
+/**
+ * For adapters: take over the bytes of an Established handle. The handle keeps `info()`, addresses and
+ * `abort()`; its byte calls and transitions throw `StaleHandleError` from now on.
+ */
+export function takeBytes(stream: TcpStream<"Established">, by: string): { core: StreamCore; owner: Owner } {
+  if (!(stream instanceof EstablishedStream)) {
+    throw new TypeError(`${by} needs a TcpStream<"Established"> made by a wirestate Stack`);
+  }
+  stream.core.delegate(stream, by);
+  return { core: stream.core, owner: stream };
+}
+
+/** The first handle of a connection the engine has (or will have) synchronized. */
+export function openStream(core: StreamCore): TcpStream<"Established"> {
+  return core.adopt(new EstablishedStream(core));
+}

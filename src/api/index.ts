@@ -1,0 +1,28 @@
+/**
+ * wirestate: a userspace TCP/IPv4 stack with a typestate API. This entry is browser-safe (no Node
+ * built-ins on its import graph); the Node `stream.Duplex` adapter is in `wirestate/node`.
+ */
+export type {
+  AnyTcpStream,
+  CloseOptions,
+  ReadResult,
+  SocketAddress,
+  StreamState,
+  TcpStream,
+} from "./types.js";
+export { TcpListener } from "./listener.js";
+export { CloseTimeoutError, ListenerClosedError, StackClosedError, StaleHandleError } from "./errors.js";
+export {
+  AddressInUseError,
+  ConnectionAbortedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  ConnectTimeoutError,
+  UserTimeoutError,
+  WirestateError,
+} from "../tcp/errors.js";
+export type { ConnectionInfo, ConnectOptions, TcpState } from "../tcp/types.js";
+export type { Clock, Timer } from "../clock/index.js";
+export { RealClock, VirtualClock } from "../clock/index.js";
+export type { Link } from "../link/link.js";
+export { memoryLinkPair, type MemoryLinkOptions } from "../link/memory.js";

@@ -1,0 +1,370 @@
+/**
+ * One connection as the API sees it: the engine's callback-driven `Connection` turned into queues of
+ * promises (reads, writes, waits for a state), plus the bookkeeping that makes handles linear: which
+ * handle is live, which were consumed and by what. Handles (handles.ts) hold the typestate; this file
+ * knows nothing of the per-state method sets.
+ */
+import type { Clock, Timer } from "../clock/clock.js";
+import { ConnectionAbortedError, errorForReason, type WirestateError } from "../tcp/errors.js";
+import type { Connection, ConnectionInfo, TcpState } from "../tcp/types.js";
+import { CloseTimeoutError, StaleHandleError } from "./errors.js";
+import type { SocketAddress, StreamState } from "./types.js";
+
+/** How a handle stopped being the one that controls the connection. */
+export interface Consumption {
+  by: string;
+  replacedBy: StreamState | undefined;
+  /** Handed to an adapter (WHATWG streams, Node Duplex): inspection and abort still work. */
+  delegated: boolean;
+}
+
+/** What the core needs of a handle. */
+export interface Owner {
+  readonly state: StreamState;
+  consumption: Consumption | null;
+}
+
+interface PendingRead {
+  owner: Owner;
+  max: number | undefined;
+  /** Builds the successor at end-of-stream; null for adapters, which just see the end. */
+  atEnd: { by: string; next: () => Owner } | null;
+  resolve(value: Uint8Array | Owner | null): void;
+  reject(error: unknown): void;
+}
+
+interface PendingWrite {
+  data: Uint8Array;
+  offset: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface Waiter {
+  ready(): boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
+  "ESTABLISHED",
+  "FIN-WAIT-1",
+  "FIN-WAIT-2",
+  "CLOSE-WAIT",
+  "CLOSING",
+  "LAST-ACK",
+  "TIME-WAIT",
+]);
+
+export function staleError(owner: Owner): StaleHandleError {
+  const c = owner.consumption;
+  return new StaleHandleError(owner.state, c?.by ?? "close()", c?.replacedBy);
+}
+
+export class StreamCore {
+  readonly conn: Connection;
+  readonly #clock: Clock;
+  readonly closeTimeout: number;
+  #live: Owner | null = null;
+  #error: WirestateError | null = null;
+  #readers: PendingRead[] = [];
+  #writers: PendingWrite[] = [];
+  #waiters: Waiter[] = [];
+  #finRequested = false;
+  #finIssued = false;
+  #discarding = false;
+  #servicingReads = false;
+  #readsAgain = false;
+  #servicingWrites = false;
+  #writesAgain = false;
+  /** Adapters attached to this connection (the WHATWG pair is cached so both getters give the same one). */
+  web: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } | null = null;
+
+  constructor(conn: Connection, clock: Clock, closeTimeout: number) {
+    this.conn = conn;
+    this.#clock = clock;
+    this.closeTimeout = closeTimeout;
+    conn.events = {
+      onStateChange: () => this.#checkWaiters(),
+      onReadable: () => this.#serviceReads(),
+      onWritable: () => this.#serviceWrites(),
+      onError: (reason) => this.#fail(errorForReason(reason, this.#describe())),
+    };
+  }
+
+  get engineState(): TcpState {
+    return this.conn.state;
+  }
+
+  get failure(): WirestateError | null {
+    return this.#error;
+  }
+
+  /** Both FINs exchanged and ours acknowledged (or the connection is gone). */
+  get finished(): boolean {
+    const s = this.conn.state;
+    return s === "TIME-WAIT" || s === "CLOSED";
+  }
+
+  get finAcknowledged(): boolean {
+    const s = this.conn.state;
+    return this.#finIssued && (s === "FIN-WAIT-2" || s === "TIME-WAIT" || s === "CLOSED");
+  }
+
+  get peerAddr(): SocketAddress {
+    return { address: this.conn.remoteAddress, port: this.conn.remotePort };
+  }
+
+  get localAddr(): SocketAddress {
+    return { address: this.conn.localAddress, port: this.conn.localPort };
+  }
+
+  info(): ConnectionInfo {
+    return this.conn.info();
+  }
+
+  // ---- linearity ----
+
+  /** Make `owner` the handle in control (the first handle of a connection, or a close()'s result). */
+  adopt<H extends Owner>(owner: H): H {
+    this.#live = owner;
+    return owner;
+  }
+
+  /**
+   * Consume `owner` and make `next` the live handle: the one step every transition goes through, done
+   * synchronously so two racing transitions of one handle cannot both succeed.
+   */
+  replace<H extends Owner>(owner: Owner, by: string, next: H): H {
+    this.consume(owner, by, next.state);
+    this.#live = next;
+    return next;
+  }
+
+  /** Consume `owner` with no successor yet (close() resolves with one later). */
+  consume(owner: Owner, by: string, replacedBy?: StreamState): void {
+    if (owner.consumption !== null) throw staleError(owner);
+    owner.consumption = { by, replacedBy, delegated: false };
+    if (this.#live === owner) this.#live = null;
+  }
+
+  /** Hand the connection's bytes to an adapter; the handle keeps inspection and abort. */
+  delegate(owner: Owner, by: string): void {
+    if (owner.consumption !== null) throw staleError(owner);
+    owner.consumption = { by, replacedBy: undefined, delegated: true };
+  }
+
+  throwIfFailed(): void {
+    if (this.#error !== null) throw this.#error;
+  }
+
+  // ---- waiting for the engine ----
+
+  /** Resolves when `ready()` holds after some engine event; rejects on failure or after `timeoutMs`. */
+  until(ready: () => boolean, timeoutMs?: number): Promise<void> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let timer: Timer | null = null;
+      const waiter: Waiter = {
+        ready,
+        resolve: () => {
+          timer?.cancel();
+          resolve();
+        },
+        reject: (e) => {
+          timer?.cancel();
+          reject(e);
+        },
+      };
+      this.#waiters.push(waiter);
+      if (timeoutMs !== undefined) {
+        timer = this.#clock.schedule(timeoutMs, () => {
+          this.#waiters = this.#waiters.filter((w) => w !== waiter);
+          this.abort();
+          reject(new CloseTimeoutError(`close did not finish within ${timeoutMs} ms; aborted ${this.#describe()}`));
+        });
+      }
+    });
+  }
+
+  /** Resolves once the handshake completes; rejects with the engine's reason if it fails. */
+  established(): Promise<void> {
+    return this.until(() => SYNCHRONIZED.has(this.conn.state));
+  }
+
+  #checkWaiters(): void {
+    if (this.#error !== null || this.#waiters.length === 0) return;
+    const closed = this.conn.state === "CLOSED";
+    const keep: Waiter[] = [];
+    const due: Waiter[] = [];
+    for (const w of this.#waiters) (w.ready() ? due : keep).push(w);
+    this.#waiters = closed ? [] : keep;
+    for (const w of due) w.resolve();
+    if (closed) {
+      const error = new ConnectionAbortedError(`connection closed: ${this.#describe()}`);
+      for (const w of keep) w.reject(error);
+    }
+  }
+
+  // ---- reading ----
+
+  /**
+   * Bytes available now (up to `max`), else wait. At end-of-stream: adapters get null; a handle is
+   * consumed and gets its successor, unless a transition consumed it while it waited, in which case the
+   * end stays unread for the live handle.
+   */
+  read(owner: Owner, max: number | undefined, atEnd: PendingRead["atEnd"]): Promise<Uint8Array | Owner | null> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    return new Promise((resolve, reject) => {
+      this.#readers.push({ owner, max, atEnd, resolve, reject });
+      this.#serviceReads();
+    });
+  }
+
+  #serviceReads(): void {
+    // The engine may signal again from inside conn.read() (a window update); loop instead of recursing.
+    if (this.#servicingReads) {
+      this.#readsAgain = true;
+      return;
+    }
+    this.#servicingReads = true;
+    try {
+      do {
+        this.#readsAgain = false;
+        this.#drainReads();
+      } while (this.#readsAgain);
+    } finally {
+      this.#servicingReads = false;
+    }
+  }
+
+  #drainReads(): void {
+    if (this.#discarding) while (this.conn.read() !== null);
+    while (this.#readers.length > 0 && this.#error === null) {
+      const r = this.#readers[0];
+      const bytes = this.conn.read(r.max);
+      if (bytes !== null) {
+        this.#readers.shift();
+        r.resolve(bytes);
+        continue;
+      }
+      if (!this.conn.readEnded) return;
+      this.#readers.shift();
+      if (r.atEnd === null) r.resolve(null);
+      else if (r.owner.consumption !== null) r.reject(staleError(r.owner));
+      else r.resolve(this.replace(r.owner, r.atEnd.by, r.atEnd.next()));
+    }
+  }
+
+  /** From now on incoming bytes are read and dropped, so the peer is never blocked by a full window. */
+  stopReading(): void {
+    this.#discarding = true;
+    const readers = this.#readers;
+    this.#readers = [];
+    for (const r of readers) {
+      // Every handle was consumed before finishing began; only adapters' reads see a plain end.
+      if (r.atEnd === null) r.resolve(null);
+      else r.reject(staleError(r.owner));
+    }
+    this.#serviceReads();
+  }
+
+  // ---- writing ----
+
+  write(data: Uint8Array): Promise<void> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (data.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#writers.push({ data, offset: 0, resolve, reject });
+      this.#serviceWrites();
+    });
+  }
+
+  #serviceWrites(): void {
+    if (this.#servicingWrites) {
+      this.#writesAgain = true;
+      return;
+    }
+    this.#servicingWrites = true;
+    try {
+      do {
+        this.#writesAgain = false;
+        this.#drainWrites();
+      } while (this.#writesAgain);
+    } finally {
+      this.#servicingWrites = false;
+    }
+  }
+
+  #drainWrites(): void {
+    while (this.#writers.length > 0 && this.#error === null) {
+      const w = this.#writers[0];
+      w.offset += this.conn.write(w.offset === 0 ? w.data : w.data.subarray(w.offset));
+      if (w.offset < w.data.length) return;
+      this.#writers.shift();
+      w.resolve();
+    }
+    if (this.#writers.length === 0 && this.#finRequested && !this.#finIssued && this.#error === null) {
+      this.#finIssued = true;
+      this.conn.shutdown();
+    }
+  }
+
+  /** Queue our FIN behind every pending write (RFC 9293 CLOSE: "queue this until all preceding SENDs"). */
+  requestFin(): void {
+    this.#finRequested = true;
+    this.#serviceWrites();
+  }
+
+  get finRequested(): boolean {
+    return this.#finRequested;
+  }
+
+  // ---- ending ----
+
+  /** Send FIN, drop what still arrives, and wait for both sides to finish, aborting after `timeoutMs`. */
+  finish(timeoutMs: number = this.closeTimeout): Promise<void> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    this.requestFin();
+    this.stopReading();
+    return this.until(() => this.finished, timeoutMs);
+  }
+
+  abort(): void {
+    if (this.conn.state !== "CLOSED") this.conn.abort();
+    // The engine reports a local abort through onError("aborted"); make sure pending calls end regardless.
+    if (this.#error === null) this.#fail(errorForReason("aborted", this.#describe()));
+  }
+
+  /** `await using` on any handle of the connection: finish gracefully, bounded, and never throw. */
+  async dispose(): Promise<void> {
+    const live = this.#live;
+    if (live !== null && live.consumption === null) this.consume(live, "[Symbol.asyncDispose]()");
+    if (this.#error !== null || this.finished) return;
+    try {
+      await this.finish();
+    } catch {
+      // Reset, timed out (and aborted): the connection is over, which is all disposal promises.
+    }
+  }
+
+  #fail(error: WirestateError): void {
+    if (this.#error !== null) return;
+    this.#error = error;
+    const readers = this.#readers;
+    const writers = this.#writers;
+    const waiters = this.#waiters;
+    this.#readers = [];
+    this.#writers = [];
+    this.#waiters = [];
+    for (const r of readers) r.reject(error);
+    for (const w of writers) w.reject(error);
+    for (const w of waiters) w.reject(error);
+  }
+
+  #describe(): string {
+    const c = this.conn;
+    return `${c.localAddress}:${c.localPort} -> ${c.remoteAddress}:${c.remotePort}`;
+  }
+}

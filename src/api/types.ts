@@ -1,0 +1,136 @@
+/**
+ * The typestate surface: a `TcpStream<S>` is a connection in the state `S` as the application knows it.
+ * Each state's methods are the calls RFC 9293 allows there, so an illegal call is a compile error that
+ * names the state (`Property 'write' does not exist on type 'TcpStream<"FinWait1">'`).
+ *
+ * `TcpStream<S>` is an alias of an intersection, not a conditional type, on purpose: TypeScript keeps the
+ * alias name in its messages only for the former. Every state's method set is a named interface (even the
+ * empty ones) because `Common<S> & {}` would collapse to `Common<S>` and lose the alias too.
+ */
+import type { ConnectionInfo } from "../tcp/types.js";
+
+/** The states an application can hold a stream in, spelled as RFC 9293 names them, in CamelCase. */
+export type StreamState =
+  | "Established"
+  | "FinWait1"
+  | "FinWait2"
+  | "CloseWait"
+  | "Closing"
+  | "LastAck"
+  | "TimeWait"
+  | "Closed";
+
+export interface SocketAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface CloseOptions {
+  /**
+   * Milliseconds to wait for the close to finish (our FIN acknowledged, the peer's FIN received) before
+   * aborting with a RST and rejecting with `CloseTimeoutError`. Default: the stack's `closeTimeout`.
+   */
+  timeout?: number;
+}
+
+/** What a read gives: bytes, or the end of the peer's data together with the handle for what follows. */
+export type ReadResult<Next> =
+  | { readonly done: false; readonly value: Uint8Array }
+  | { readonly done: true; readonly value: undefined; readonly stream: Next };
+
+/** Members every handle has, whatever its state. */
+export interface StreamCommon<S extends StreamState> {
+  /** The state this handle stands for. It never changes: a transition returns a new handle. */
+  readonly state: S;
+  readonly peerAddr: SocketAddress;
+  readonly localAddr: SocketAddress;
+  /** The engine's view right now (RFC state name, RTT, window, counters). */
+  info(): ConnectionInfo;
+  /** Finish the connection gracefully (bounded by the close timeout, then abort). Never rejects. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface Reads<Next> {
+  /**
+   * Resolves with the bytes available now (at most `maxBytes`), waiting only when there are none. At the
+   * peer's FIN it resolves `{ done: true, stream }` and this handle is consumed.
+   */
+  read(maxBytes?: number): Promise<ReadResult<Next>>;
+}
+
+export interface Writes {
+  /**
+   * Resolves once every byte is in the send buffer (strings are sent as UTF-8). Awaiting each write
+   * bounds memory: a writer faster than the peer waits here instead of queueing without limit.
+   */
+  write(data: Uint8Array | string): Promise<void>;
+}
+
+export interface Aborts {
+  /** RFC 9293 ABORT: send RST, drop every queued byte, reject pending calls. */
+  abort(): TcpStream<"Closed">;
+}
+
+export interface EstablishedMethods extends Reads<TcpStream<"CloseWait">>, Writes, Aborts {
+  /** Half-close: send FIN after the queued bytes; the returned handle can still read. */
+  shutdown(): TcpStream<"FinWait1">;
+  /**
+   * Send FIN after the queued bytes, discard what the peer still sends, and resolve when both sides
+   * have closed: in TimeWait when we closed first, in Closed when the peer had.
+   */
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait"> | TcpStream<"Closed">>;
+  /**
+   * The stream as WHATWG streams. Touching either hands the bytes over to the pair: `read`, `write`,
+   * `shutdown` and `close` on this handle then throw `StaleHandleError`. Closing the writable sends FIN,
+   * the readable ends at the peer's FIN, aborting the writable sends RST.
+   */
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+}
+
+export interface CloseWaitMethods extends Writes, Aborts {
+  /** Send FIN after the queued bytes; the peer has closed already, so nothing is left to read. */
+  shutdown(): TcpStream<"LastAck">;
+  close(options?: CloseOptions): Promise<TcpStream<"Closed">>;
+}
+
+export interface FinWait1Methods extends Reads<TcpStream<"Closing"> | TcpStream<"TimeWait">>, Aborts {
+  /** Resolves when the peer has acknowledged everything we sent, FIN included. */
+  acknowledged(): Promise<TcpStream<"FinWait2">>;
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
+}
+
+export interface FinWait2Methods extends Reads<TcpStream<"TimeWait">>, Aborts {
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
+}
+
+export interface ClosingMethods extends Aborts {
+  close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
+}
+
+export interface LastAckMethods extends Aborts {
+  close(options?: CloseOptions): Promise<TcpStream<"Closed">>;
+}
+
+/** Both sides have closed and our FIN is acknowledged; the engine holds the 4-tuple for 2*MSL. */
+export interface TimeWaitMethods {}
+
+/** Nothing is left to do: the connection finished, was reset, or was aborted. */
+export interface ClosedMethods {}
+
+export interface StateMethods {
+  Established: EstablishedMethods;
+  FinWait1: FinWait1Methods;
+  FinWait2: FinWait2Methods;
+  CloseWait: CloseWaitMethods;
+  Closing: ClosingMethods;
+  LastAck: LastAckMethods;
+  TimeWait: TimeWaitMethods;
+  Closed: ClosedMethods;
+}
+
+/** A TCP connection in state `S`. Handles of different states are not assignable to each other. */
+export type TcpStream<S extends StreamState> = StreamCommon<S> & StateMethods[S];
+
+/** A handle in any state. */
+export type AnyTcpStream = { [S in StreamState]: TcpStream<S> }[StreamState];
