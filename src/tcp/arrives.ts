@@ -1,0 +1,428 @@
+import { TcpFlags } from "../wire/types.js";
+import type { AckSample } from "./congestion.js";
+import type { SegmentHeader, TcpConnection } from "./connection.js";
+import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
+import { TimerKind } from "./timers.js";
+
+const { FIN, SYN, RST, ACK } = TcpFlags;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * RFC 9293 §3.10.7 SEGMENT ARRIVES for a connection with a TCB (SYN-SENT and the synchronized states,
+ * SYN-RECEIVED included). CLOSED and LISTEN (no TCB yet) are the stack's part. The steps are numbered as
+ * in the RFC; RFC 5961 replaces the RST, SYN and ACK checks with their challenge-ACK versions.
+ */
+export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): void {
+  switch (c.state) {
+    case "CLOSED":
+    case "LISTEN":
+      return;
+    case "SYN-SENT":
+      synSent(c, seg, payload);
+      return;
+    case "SYN-RECEIVED":
+    case "ESTABLISHED":
+    case "FIN-WAIT-1":
+    case "FIN-WAIT-2":
+    case "CLOSE-WAIT":
+    case "CLOSING":
+    case "LAST-ACK":
+    case "TIME-WAIT":
+      synchronized(c, seg, payload);
+      return;
+  }
+}
+
+/** §3.10.7.3 SYN-SENT STATE. */
+function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): void {
+  const t = c.tcb;
+  const flags = seg.flags;
+  let ackAcceptable = false;
+  // First, check the ACK bit: SND.UNA < SEG.ACK =< SND.NXT (with SND.UNA = ISS here).
+  if (flags & ACK) {
+    if (seqLe(seg.ack, t.iss) || seqGt(seg.ack, t.sndMax)) {
+      // "send a reset (unless the RST bit is set, if so drop the segment and return) <SEQ=SEG.ACK><CTL=RST>"
+      if (!(flags & RST)) c.sendReset(seg.ack);
+      c.host.drop("syn-sent-bad-ack");
+      return;
+    }
+    ackAcceptable = true;
+  }
+  // Second, check the RST bit: only an RST that acknowledges our SYN counts (RFC 5961 §3.2 has nothing
+  // stricter here, since SEG.ACK already had to match).
+  if (flags & RST) {
+    if (ackAcceptable) {
+      c.host.trace(`${c.id} connection refused`);
+      c.fail("refused");
+    }
+    return;
+  }
+  // Third (security) does not apply. Fourth, check the SYN bit.
+  if (!(flags & SYN)) return;
+  t.irs = seg.seq;
+  t.rcvNxt = seqAdd(seg.seq, 1);
+  t.rcvAdv = t.rcvNxt;
+  c.applySynOptions(seg);
+  if (ackAcceptable) {
+    t.sndUna = seg.ack;
+    if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
+  }
+  if (seqGt(t.sndUna, t.iss)) {
+    // Our SYN has been ACKed: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    takeRttSample(c, seg.ack, false);
+    c.timers.clear(TimerKind.retransmit);
+    if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
+    initWindow(c, seg, seg.seq);
+    if (!c.setState("ESTABLISHED")) return;
+    if (c.finQueued) c.setState("FIN-WAIT-1");
+    c.ackNow = true;
+    // "If there are other controls or text in the segment, then continue processing at the sixth step."
+    if (payload.length > 0 || flags & FIN) processText(c, seqAdd(seg.seq, 1), flags, payload);
+    return;
+  }
+  // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Data on it is dropped (the peer
+  // retransmits what we do not acknowledge).
+  c.setState("SYN-RECEIVED");
+  c.sendSyn();
+  c.timers.set(TimerKind.retransmit, c.rtt.rto);
+}
+
+/** §3.10.7.4 Other states. */
+function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): void {
+  const t = c.tcb;
+  let flags = seg.flags;
+  let seq = seg.seq;
+
+  // A repeat of the peer's SYN while our SYN-ACK is outstanding: our SYN-ACK was lost, so resend it now
+  // rather than wait for our own timer (the RFC's acceptability test would answer with a bare ACK).
+  if (c.state === "SYN-RECEIVED" && flags & SYN && seq === t.irs) {
+    if (!(flags & ACK)) {
+      c.sendSyn();
+      return;
+    }
+    // Simultaneous open (RFC 9293 Figure 8, line 6): the peer's SYN,ACK repeats the SYN we took; its ACK
+    // completes our handshake.
+    flags &= ~SYN;
+    seq = seqAdd(seq, 1);
+  }
+
+  // First, check the sequence number (the four cases of the acceptability test), then trim to the window.
+  let data = payload;
+  const segLen = data.length + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
+  const wnd = t.rcvWnd;
+  let acceptable: boolean;
+  if (segLen === 0) {
+    acceptable = wnd === 0 ? seq === t.rcvNxt : seqInWindow(seq, t.rcvNxt, wnd);
+  } else if (wnd === 0) {
+    // RFC 9293: with a zero window, still take valid ACKs and RSTs; the data is dropped below.
+    acceptable = seq === t.rcvNxt;
+  } else {
+    acceptable = seqInWindow(seq, t.rcvNxt, wnd) || seqInWindow(seqAdd(seq, segLen - 1), t.rcvNxt, wnd);
+  }
+  if (!acceptable) {
+    // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the RST
+    // bit is set)." In TIME-WAIT a retransmitted FIN also restarts the 2 MSL timeout.
+    if (!(flags & RST)) {
+      c.sendAck();
+      if (c.state === "TIME-WAIT" && flags & FIN) c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
+    }
+    c.host.drop("unacceptable-segment");
+    return;
+  }
+  // Trim the front (bytes before RCV.NXT, SYN first) and the tail (past the window; a FIN there goes too).
+  const before = seqDiff(t.rcvNxt, seq);
+  if (before > 0) {
+    let cut = before;
+    if (flags & SYN) {
+      flags &= ~SYN;
+      cut--;
+    }
+    if (cut >= data.length) {
+      if (cut > data.length) flags &= ~FIN;
+      data = EMPTY;
+    } else {
+      data = data.subarray(cut);
+    }
+    seq = t.rcvNxt;
+  }
+  const room = seqDiff(seqAdd(t.rcvNxt, wnd), seq);
+  if (data.length > room) {
+    data = room > 0 ? data.subarray(0, room) : EMPTY;
+    flags &= ~FIN;
+  }
+
+  // Second, check the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets; elsewhere in the window, challenge.
+  if (flags & RST) {
+    if (seg.seq !== t.rcvNxt) {
+      c.challengeAck();
+      return;
+    }
+    switch (c.state) {
+      case "SYN-RECEIVED":
+        // Passive OPEN: "return this connection to the LISTEN state" (the listener forgets the half-open
+        // TCB). Active OPEN: "the connection was refused".
+        if (c.passive) c.setState("CLOSED");
+        else c.fail("refused");
+        return;
+      case "ESTABLISHED":
+      case "FIN-WAIT-1":
+      case "FIN-WAIT-2":
+      case "CLOSE-WAIT":
+        c.host.trace(`${c.id} connection reset by peer`);
+        c.fail("reset");
+        return;
+      case "CLOSING":
+      case "LAST-ACK":
+      case "TIME-WAIT":
+        c.setState("CLOSED");
+        return;
+      default:
+        return;
+    }
+  }
+
+  // Third, security: not applicable. Fourth, check the SYN bit (RFC 5961 §4: challenge ACK, whatever the
+  // sequence number). A passive SYN-RECEIVED returns to LISTEN instead.
+  if (flags & SYN) {
+    if (c.state === "SYN-RECEIVED" && c.passive) {
+      c.setState("CLOSED");
+      return;
+    }
+    c.challengeAck();
+    return;
+  }
+
+  // Fifth, check the ACK field.
+  if (!(flags & ACK)) {
+    c.host.drop("no-ack");
+    return;
+  }
+  c.noteAlive();
+  if (c.state === "SYN-RECEIVED") {
+    // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state ... otherwise <SEQ=SEG.ACK><CTL=RST>."
+    if (!(seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax))) {
+      c.sendReset(seg.ack);
+      return;
+    }
+    takeRttSample(c, seg.ack, c.synRetries > 0);
+    t.sndUna = seg.ack;
+    if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
+    c.timers.clear(TimerKind.retransmit);
+    if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
+    initWindow(c, seg, seq);
+    if (!c.setState("ESTABLISHED")) return;
+    c.onEstablished?.(c);
+    if (c.finQueued) c.setState("FIN-WAIT-1");
+  } else if (!processAck(c, seg, seq, data.length, flags)) {
+    return;
+  }
+
+  switch (c.state) {
+    case "FIN-WAIT-1":
+      // "In addition to the processing for the ESTABLISHED state, if the FIN segment is now acknowledged,
+      // then enter FIN-WAIT-2 and continue processing in that state."
+      if (c.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("FIN-WAIT-2");
+      break;
+    case "CLOSING":
+      // "If the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
+      if (seqGt(t.sndUna, c.finSeq)) c.setState("TIME-WAIT");
+      return;
+    case "LAST-ACK":
+      // "The only thing that can arrive in this state is an acknowledgment of our FIN."
+      if (seqGt(t.sndUna, c.finSeq)) c.setState("CLOSED");
+      return;
+    case "TIME-WAIT":
+      // "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge
+      // it, and restart the 2 MSL timeout." (An in-window FIN lands here only if it was a new one.)
+      if (flags & FIN) {
+        c.ackNow = true;
+        c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
+      }
+      return;
+    default:
+      break;
+  }
+
+  // Sixth, the URG bit: urgent data is delivered inline as ordinary data (RFC 6093 recommends against
+  // relying on it). Seventh and eighth: the segment text and FIN.
+  processText(c, seq, flags, data);
+}
+
+/**
+ * The ACK field in ESTABLISHED and later states. Returns false when the segment must be dropped.
+ */
+function processAck(c: TcpConnection, seg: SegmentHeader, seq: number, dataLen: number, flags: number): boolean {
+  const t = c.tcb;
+  const ack = seg.ack;
+  // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
+  if (seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)))) {
+    c.host.drop("ack-out-of-window");
+    c.challengeAck();
+    return false;
+  }
+  const oldWnd = t.sndWnd;
+  if (seqGt(ack, t.sndUna)) {
+    const flight = seqDiff(t.sndMax, t.sndUna);
+    const acked = seqDiff(ack, t.sndUna);
+    const dataAcked = Math.min(c.sendBuffer.length, Math.max(0, seqDiff(ack, t.dataSeq)));
+    if (dataAcked > 0) {
+      c.sendBuffer.consume(dataAcked);
+      t.dataSeq = seqAdd(t.dataSeq, dataAcked);
+      c.notifyWritable = true;
+    }
+    t.sndUna = ack;
+    if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
+    takeRttSample(c, ack, false);
+    const sample: AckSample = { acked, ack, flight, sndMax: t.sndMax, mss: c.sendMss, now: c.host.clock.now() };
+    const wasRecovering = c.cc.inRecovery;
+    const action = c.cc.onAck(sample);
+    if (wasRecovering && !c.cc.inRecovery) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
+    // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
+    if (t.sndUna === t.sndMax) {
+      c.timers.clear(TimerKind.retransmit);
+      c.timers.clear(TimerKind.user);
+    } else {
+      c.timers.set(TimerKind.retransmit, c.rtt.rto);
+      c.timers.set(TimerKind.user, c.config.userTimeout);
+    }
+    if (action === "retransmit" && t.sndUna !== t.sndMax) {
+      // RFC 6582 partial ACK: resend the next hole without waiting.
+      c.sendAt(t.sndUna, c.sendMss);
+    }
+  } else if (
+    ack === t.sndUna &&
+    dataLen === 0 &&
+    !(flags & (SYN | FIN)) &&
+    seg.window === oldWnd &&
+    t.sndUna !== t.sndMax
+  ) {
+    // RFC 5681 §2 duplicate ACK.
+    const sample: AckSample = {
+      acked: 0,
+      ack,
+      flight: seqDiff(t.sndMax, t.sndUna),
+      sndMax: t.sndMax,
+      mss: c.sendMss,
+      now: c.host.clock.now(),
+    };
+    if (c.cc.onDuplicateAck(sample) === "retransmit") {
+      c.stats.fastRetransmits++;
+      c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
+      c.rttTiming = false;
+      c.sendAt(t.sndUna, c.sendMss);
+    }
+  }
+  // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
+  // (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
+  if (seqGe(ack, t.sndUna)) {
+    if (seqLt(t.sndWl1, seq) || (t.sndWl1 === seq && seqLe(t.sndWl2, ack))) {
+      t.sndWnd = seg.window;
+      if (seg.window > t.maxSndWnd) t.maxSndWnd = seg.window;
+      t.sndWl1 = seq;
+      t.sndWl2 = ack;
+      if (seg.window === 0 && t.sndUna !== t.sndMax) {
+        // The peer answers but cannot take data: it is alive, so the user timeout starts over.
+        c.timers.set(TimerKind.user, c.config.userTimeout);
+      }
+    }
+  }
+  return true;
+}
+
+/** "Set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK" on completing the handshake. */
+function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
+  const t = c.tcb;
+  t.sndWnd = seg.window;
+  if (seg.window > t.maxSndWnd) t.maxSndWnd = seg.window;
+  t.sndWl1 = seq;
+  t.sndWl2 = seg.ack;
+}
+
+/** RFC 6298 §3 with Karn's rule: only a segment sent once, acknowledged now, gives a sample. */
+function takeRttSample(c: TcpConnection, ack: number, retransmitted: boolean): void {
+  if (retransmitted) {
+    c.rttTiming = false;
+    return;
+  }
+  if (c.state === "SYN-SENT" || c.state === "SYN-RECEIVED") {
+    // The SYN itself: sampled only if it was never retransmitted.
+    if (c.synRetries === 0) c.rtt.sample(c.host.clock.now() - c.synSentAt);
+    return;
+  }
+  if (c.rttTiming && seqGe(ack, c.rttSeq)) {
+    c.rtt.sample(c.host.clock.now() - c.rttTime);
+    c.rttTiming = false;
+  }
+}
+
+/** Seventh (segment text) and eighth (FIN) steps, for ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2. */
+function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Array): void {
+  const t = c.tcb;
+  switch (c.state) {
+    case "ESTABLISHED":
+    case "FIN-WAIT-1":
+    case "FIN-WAIT-2":
+      break;
+    case "CLOSE-WAIT":
+    case "CLOSING":
+    case "LAST-ACK":
+    case "TIME-WAIT":
+      // "This should not occur since a FIN has been received from the remote side. Ignore the segment text."
+      return;
+    default:
+      return;
+  }
+  const offset = seqDiff(seq, t.rcvNxt);
+  if (data.length > 0) {
+    const advanced = c.receiveBuffer.insert(offset, data);
+    if (advanced < 0) {
+      c.host.drop("reassembly-full");
+      c.ackNow = true;
+      return;
+    }
+    if (offset > 0) {
+      // RFC 5681 §4.2: an out-of-order segment gets an immediate (duplicate) ACK.
+      c.ackNow = true;
+      if (flags & FIN) c.pendingFin = seqAdd(seq, data.length);
+    } else {
+      t.rcvNxt = seqAdd(t.rcvNxt, advanced);
+      c.stats.bytesReceived += advanced;
+      c.notifyReadable = true;
+      // Filling a hole is acknowledged at once (RFC 5681 §4.2); otherwise every second segment.
+      if (advanced > data.length || ++c.unackedSegments >= 2) c.ackNow = true;
+      else c.timers.ensure(TimerKind.delayedAck, c.config.delayedAckTimeout);
+    }
+  } else if (flags & FIN && offset > 0) {
+    c.pendingFin = seq;
+    c.ackNow = true;
+  }
+  const finHere = flags & FIN && seqAdd(seq, data.length) === t.rcvNxt;
+  const finQueuedEarlier = c.pendingFin !== null && c.pendingFin === t.rcvNxt;
+  if (finHere || finQueuedEarlier) receiveFin(c);
+}
+
+/** Eighth, check the FIN bit: it is in order now. */
+function receiveFin(c: TcpConnection): void {
+  const t = c.tcb;
+  c.pendingFin = null;
+  c.finReceived = true;
+  t.rcvNxt = seqAdd(t.rcvNxt, 1);
+  c.ackNow = true;
+  c.notifyReadable = true;
+  switch (c.state) {
+    case "SYN-RECEIVED":
+    case "ESTABLISHED":
+      c.setState("CLOSE-WAIT");
+      break;
+    case "FIN-WAIT-1":
+      // "If our FIN has been ACKed ... enter TIME-WAIT ... otherwise, enter the CLOSING state."
+      if (c.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("TIME-WAIT");
+      else c.setState("CLOSING");
+      break;
+    case "FIN-WAIT-2":
+      c.setState("TIME-WAIT");
+      break;
+    default:
+      break;
+  }
+}

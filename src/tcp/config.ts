@@ -1,0 +1,90 @@
+import type { ConnectOptions } from "./types.js";
+
+/** Tunables of the engine; a stack takes `Partial<TcpConfig>` and a connection may override some of them. */
+export interface TcpConfig {
+  /** Our MSS when the link does not bound it lower (payload bytes per segment). */
+  mss: number;
+  sendBufferSize: number;
+  /** Receive buffer; without window scaling only the first 65,535 bytes can be advertised. */
+  receiveBufferSize: number;
+  noDelay: boolean;
+  /** RFC 6298 bounds; RFC 6298 asks for a 1 s minimum, Linux uses 200 ms. */
+  initialRto: number;
+  minRto: number;
+  maxRto: number;
+  /** SYN retransmissions before giving up, and the overall connect deadline. */
+  synRetries: number;
+  connectTimeout: number;
+  /** RFC 9293 USER TIMEOUT: abort when data stays unacknowledged this long. */
+  userTimeout: number;
+  /** RFC 1122 4.2.3.2: the delayed-ACK bound (must be < 500 ms). */
+  delayedAckTimeout: number;
+  /** Maximum segment lifetime; TIME-WAIT lasts 2*MSL. */
+  msl: number;
+  keepAlive: boolean;
+  keepAliveIdle: number;
+  keepAliveInterval: number;
+  keepAliveCount: number;
+  /** Persist (zero-window probe) timer bounds. */
+  persistMin: number;
+  persistMax: number;
+  /** Distinct out-of-order ranges held for reassembly; segments that would make more are dropped. */
+  maxReassemblyRanges: number;
+  /** Default listen backlog (half-open plus not yet accepted). */
+  backlog: number;
+  /** RFC 5961 §7: challenge ACKs per second, stack-wide. */
+  challengeAckLimit: number;
+}
+
+export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
+  mss: 1460,
+  sendBufferSize: 256 * 1024,
+  receiveBufferSize: 65535,
+  noDelay: false,
+  initialRto: 1000,
+  minRto: 200,
+  maxRto: 60_000,
+  synRetries: 6,
+  connectTimeout: 75_000,
+  userTimeout: 300_000,
+  delayedAckTimeout: 40,
+  msl: 30_000,
+  keepAlive: false,
+  keepAliveIdle: 7_200_000,
+  keepAliveInterval: 75_000,
+  keepAliveCount: 9,
+  persistMin: 200,
+  persistMax: 60_000,
+  maxReassemblyRanges: 32,
+  backlog: 128,
+  challengeAckLimit: 1000,
+});
+
+/** The stack's configuration with one connection's overrides applied. */
+export function connectionConfig(base: TcpConfig, opts: ConnectOptions | undefined): TcpConfig {
+  if (opts === undefined) return base;
+  const c: TcpConfig = { ...base };
+  if (opts.noDelay !== undefined) c.noDelay = opts.noDelay;
+  if (opts.sendBufferSize !== undefined) c.sendBufferSize = opts.sendBufferSize;
+  if (opts.receiveBufferSize !== undefined) c.receiveBufferSize = opts.receiveBufferSize;
+  if (opts.connectTimeout !== undefined) c.connectTimeout = opts.connectTimeout;
+  if (opts.userTimeout !== undefined) c.userTimeout = opts.userTimeout;
+  if (typeof opts.keepAlive === "boolean") c.keepAlive = opts.keepAlive;
+  else if (opts.keepAlive !== undefined) {
+    c.keepAlive = true;
+    c.keepAliveIdle = opts.keepAlive.idle;
+    c.keepAliveInterval = opts.keepAlive.interval;
+    c.keepAliveCount = opts.keepAlive.count;
+  }
+  return c;
+}
+
+/** Rejects sizes that would make a buffer unusable or unbounded. */
+export function validateConfig(c: TcpConfig): void {
+  const positive: Array<keyof TcpConfig> = ["mss", "sendBufferSize", "receiveBufferSize", "maxReassemblyRanges", "backlog"];
+  for (const k of positive) {
+    const v = c[k] as number;
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
+  }
+  if (c.sendBufferSize > 1 << 30 || c.receiveBufferSize > 1 << 30) throw new RangeError("buffer sizes are limited to 1 GiB");
+}

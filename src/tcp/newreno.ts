@@ -1,0 +1,74 @@
+import { initialWindow, type AckSample, type CongestionAction, type CongestionControl } from "./congestion.js";
+import { seqGe, seqGt } from "../wire/seq.js";
+
+/** RFC 5681 slow start and congestion avoidance with RFC 6582 NewReno fast recovery. */
+export class NewReno implements CongestionControl {
+  readonly name = "newreno";
+  cwnd: number;
+  ssthresh = 0x7fffffff;
+  inRecovery = false;
+  #dupAcks = 0;
+  /** RFC 6582 "recover": the highest sequence sent when recovery began. */
+  #recover: number;
+  /** Byte counter for congestion avoidance (RFC 5681 §3.1, appropriate byte counting). */
+  #avoidBytes = 0;
+
+  constructor(mss: number, iss: number) {
+    this.cwnd = initialWindow(mss);
+    this.#recover = iss;
+  }
+
+  onAck(s: AckSample): CongestionAction {
+    this.#dupAcks = 0;
+    if (this.inRecovery) {
+      if (seqGe(s.ack, this.#recover)) {
+        // RFC 6582 §3.2 step 3, full acknowledgment: deflate to min(ssthresh, FlightSize + SMSS).
+        const flightAfter = Math.max(0, s.flight - s.acked);
+        this.cwnd = Math.min(this.ssthresh, Math.max(flightAfter, s.mss) + s.mss);
+        this.inRecovery = false;
+        return "none";
+      }
+      // Partial acknowledgment: retransmit the next hole, deflate by the amount acked, add back one SMSS.
+      this.cwnd = Math.max(s.mss, this.cwnd - s.acked + (s.acked >= s.mss ? s.mss : 0));
+      return "retransmit";
+    }
+    if (this.cwnd < this.ssthresh) {
+      // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465).
+      this.cwnd += Math.min(s.acked, 2 * s.mss);
+    } else {
+      this.#avoidBytes += s.acked;
+      if (this.#avoidBytes >= this.cwnd) {
+        this.#avoidBytes -= this.cwnd;
+        this.cwnd += s.mss;
+      }
+    }
+    return "none";
+  }
+
+  onDuplicateAck(s: AckSample): CongestionAction {
+    if (this.inRecovery) {
+      // RFC 6582 §3.2 step 4: inflate by one SMSS per further duplicate.
+      this.cwnd += s.mss;
+      return "none";
+    }
+    this.#dupAcks++;
+    if (this.#dupAcks !== 3) return "none";
+    // RFC 6582 §3.2 step 2: only start a new recovery if this loss is past the previous one's recover point.
+    if (!seqGt(s.ack, this.#recover)) return "none";
+    this.ssthresh = Math.max(Math.floor(s.flight / 2), 2 * s.mss);
+    this.#recover = s.sndMax;
+    this.cwnd = this.ssthresh + 3 * s.mss;
+    this.inRecovery = true;
+    return "retransmit";
+  }
+
+  onTimeout(flight: number, mss: number, sndMax: number): void {
+    // RFC 5681 §3.1 equation (4), then cwnd = LW = 1 SMSS; RFC 6582 §3.2 step 1 moves recover past it all.
+    this.#recover = sndMax;
+    this.ssthresh = Math.max(Math.floor(flight / 2), 2 * mss);
+    this.cwnd = mss;
+    this.inRecovery = false;
+    this.#dupAcks = 0;
+    this.#avoidBytes = 0;
+  }
+}

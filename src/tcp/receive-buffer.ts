@@ -1,0 +1,113 @@
+/**
+ * The receive side: a fixed-capacity ring holding in-order bytes not yet read, and, past them, out-of-order
+ * bytes placed where they belong. A bounded list of filled ranges (like smoltcp's Assembler) says which
+ * out-of-order bytes are present; when the gap after the in-order data fills, they become readable at once.
+ *
+ * Offsets given to `insert` are relative to RCV.NXT (the end of the in-order data).
+ */
+export class ReceiveBuffer {
+  readonly capacity: number;
+  readonly #ring: Uint8Array;
+  readonly #maxRanges: number;
+  #head = 0;
+  #length = 0;
+  /** Out-of-order ranges as [start, end) offsets from RCV.NXT, sorted, disjoint, not touching. */
+  #ranges: number[] = [];
+
+  constructor(capacity: number, maxRanges: number) {
+    this.capacity = capacity;
+    this.#ring = new Uint8Array(capacity);
+    this.#maxRanges = maxRanges;
+  }
+
+  /** In-order bytes ready to read. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Space past the in-order data (what the window may offer). */
+  get free(): number {
+    return this.capacity - this.#length;
+  }
+
+  /** True when out-of-order data waits for a gap to fill. */
+  get hasOutOfOrder(): boolean {
+    return this.#ranges.length > 0;
+  }
+
+  /** Out-of-order bytes held (for SACK later and for tests). */
+  get outOfOrderRanges(): ReadonlyArray<number> {
+    return this.#ranges;
+  }
+
+  /**
+   * Place `data` at `offset` from RCV.NXT. The caller has trimmed it to the window, so it fits.
+   * Returns how many bytes became in-order (RCV.NXT advances by that), or -1 when the segment was refused
+   * because it would need more ranges than the bound.
+   */
+  insert(offset: number, data: Uint8Array): number {
+    const len = data.length;
+    if (len === 0) return 0;
+    if (offset + len > this.free) return -1;
+    if (offset > 0 && !this.#addRange(offset, offset + len)) return -1;
+    this.#copyIn(offset, data);
+    if (offset > 0) return 0;
+    // In order: absorb it and any range it now touches.
+    let advance = len;
+    const r = this.#ranges;
+    let drop = 0;
+    while (drop < r.length && r[drop] <= advance) {
+      advance = Math.max(advance, r[drop + 1]);
+      drop += 2;
+    }
+    if (drop > 0) r.splice(0, drop);
+    for (let i = 0; i < r.length; i++) r[i] -= advance;
+    this.#length += advance;
+    return advance;
+  }
+
+  #addRange(start: number, end: number): boolean {
+    const r = this.#ranges;
+    let i = 0;
+    while (i < r.length && r[i + 1] < start) i += 2;
+    // Merge every range that overlaps or touches [start, end).
+    let j = i;
+    let s = start;
+    let e = end;
+    while (j < r.length && r[j] <= end) {
+      s = Math.min(s, r[j]);
+      e = Math.max(e, r[j + 1]);
+      j += 2;
+    }
+    if (j === i && r.length >= this.#maxRanges * 2) return false;
+    r.splice(i, j - i, s, e);
+    return true;
+  }
+
+  #copyIn(offset: number, data: Uint8Array): void {
+    let at = this.#head + this.#length + offset;
+    while (at >= this.capacity) at -= this.capacity;
+    const first = Math.min(data.length, this.capacity - at);
+    this.#ring.set(first === data.length ? data : data.subarray(0, first), at);
+    if (first < data.length) this.#ring.set(data.subarray(first), 0);
+  }
+
+  /** Take up to `max` in-order bytes as a fresh array. */
+  read(max: number): Uint8Array {
+    const n = Math.min(max, this.#length);
+    const out = new Uint8Array(n);
+    const first = Math.min(n, this.capacity - this.#head);
+    out.set(this.#ring.subarray(this.#head, this.#head + first), 0);
+    if (first < n) out.set(this.#ring.subarray(0, n - first), first);
+    this.#head += n;
+    if (this.#head >= this.capacity) this.#head -= this.capacity;
+    this.#length -= n;
+    return out;
+  }
+
+  clear(): void {
+    this.#head = 0;
+    this.#length = 0;
+    this.#ranges = [];
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * RFC 6298 retransmission timeout: SRTT/RTTVAR smoothing (alpha 1/8, beta 1/4, K 4), clamping to
+ * [minRto, maxRto], and exponential backoff. Karn's rule lives with the caller, which never samples a
+ * retransmitted segment.
+ */
+export class RttEstimator {
+  srtt: number | undefined = undefined;
+  rttvar: number | undefined = undefined;
+  #base: number;
+  #backoff = 0;
+  readonly #min: number;
+  readonly #max: number;
+
+  constructor(initialRto: number, minRto: number, maxRto: number) {
+    this.#base = initialRto;
+    this.#min = minRto;
+    this.#max = maxRto;
+  }
+
+  get rto(): number {
+    return Math.min(this.#max, this.#base * 2 ** this.#backoff);
+  }
+
+  /** RFC 6298 §2.2 and §2.3. A new sample also ends any backoff (§5.7 takes the new RTO). */
+  sample(r: number): void {
+    if (this.srtt === undefined || this.rttvar === undefined) {
+      this.srtt = r;
+      this.rttvar = r / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
+      this.srtt = 0.875 * this.srtt + 0.125 * r;
+    }
+    // G (clock granularity) is taken as 1 ms.
+    this.#base = Math.min(this.#max, Math.max(this.#min, this.srtt + Math.max(1, 4 * this.rttvar)));
+    this.#backoff = 0;
+  }
+
+  /** RFC 6298 §5.5: double the RTO on expiry. */
+  backoff(): void {
+    if (this.rto < this.#max) this.#backoff++;
+  }
+
+  /** RFC 6298 §5.7: after the SYN's timer expired, data starts from a 3 s RTO if no sample was taken. */
+  resetAfterSynTimeout(): void {
+    if (this.srtt === undefined) this.#base = Math.max(this.#base, 3000);
+    this.#backoff = 0;
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import { VirtualClock } from "../../src/clock/virtual-clock.js";
+import { memoryLinkPair, type MemoryLinkOptions } from "../../src/link/memory.js";
+import { IpStack } from "../../src/stack/ip-stack.js";
+import type { TcpConfig } from "../../src/tcp/config.js";
+import type { Connection } from "../../src/tcp/types.js";
+
+export const A = "10.0.0.1";
+export const B = "10.0.0.2";
+
+export function key(n: number): Uint8Array {
+  return Uint8Array.from({ length: 16 }, (_, i) => (i * 31 + n) & 255);
+}
+
+/** Two stacks on one VirtualClock joined by a seeded in-memory link; every packet is recorded. */
+export function pair(link: Omit<MemoryLinkOptions, "clock"> = {}, tcp: Partial<TcpConfig> = {}, tcpB?: Partial<TcpConfig>) {
+  const clock = new VirtualClock(1_000_000);
+  const [la, lb] = memoryLinkPair({ ...link, clock });
+  const wire: string[] = [];
+  const tap = (name: string, l: typeof la) => {
+    const send = l.send.bind(l);
+    l.send = (p: Uint8Array) => {
+      wire.push(`${clock.now()} ${name} ${Buffer.from(p).toString("hex")}`);
+      send(p);
+    };
+  };
+  tap("a", la);
+  tap("b", lb);
+  const traceA: string[] = [];
+  const traceB: string[] = [];
+  const a = new IpStack({ address: A, link: la, clock, tcp, isnKey: key(1), onTrace: (t) => traceA.push(t) });
+  const b = new IpStack({ address: B, link: lb, clock, tcp: tcpB ?? tcp, isnKey: key(2), onTrace: (t) => traceB.push(t) });
+  return { clock, a, b, la, lb, wire, traceA, traceB };
+}
+
+/** Deterministic pseudo-random bytes. */
+export function bytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed * 2654435761 + 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 255;
+  }
+  return out;
+}
+
+export function sha(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Pumps `data` into `conn` as space frees; shuts down after the last byte when `close` is set. */
+export function pump(conn: Connection, data: Uint8Array, close = true): { done: () => boolean } {
+  let off = 0;
+  let finished = false;
+  const step = () => {
+    while (off < data.length) {
+      const n = conn.write(data.subarray(off));
+      if (n === 0) return;
+      off += n;
+    }
+    if (!finished) {
+      finished = true;
+      if (close) conn.shutdown();
+    }
+  };
+  const prev = conn.events.onStateChange;
+  conn.events.onWritable = step;
+  conn.events.onStateChange = (from, to) => {
+    prev?.(from, to);
+    if (to === "ESTABLISHED") step();
+  };
+  if (conn.state === "ESTABLISHED") step();
+  return { done: () => finished };
+}
+
+/** Collects everything `conn` receives until the peer's FIN. */
+export function sink(conn: Connection, opts: { paused?: () => boolean } = {}) {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const drain = () => {
+    if (opts.paused?.()) return;
+    for (;;) {
+      const c = conn.read();
+      if (c === null) break;
+      chunks.push(c);
+      total += c.length;
+    }
+  };
+  conn.events.onReadable = drain;
+  return {
+    drain,
+    get total() {
+      return total;
+    },
+    get ended() {
+      return conn.readEnded;
+    },
+    data(): Uint8Array {
+      const out = new Uint8Array(total);
+      let o = 0;
+      for (const c of chunks) {
+        out.set(c, o);
+        o += c.length;
+      }
+      return out;
+    },
+  };
+}
