@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import * as clock from "../../src/clock/index.js";
+import { CaptureLink } from "../../src/link/capture.js";
+import { memoryLinkPair } from "../../src/link/memory.js";
+import * as pcap from "../../src/pcap/index.js";
+import * as wire from "../../src/wire/index.js";
+import { captureFiles, generateCaptures, type CaptureLibrary } from "../../scripts/captures.mjs";
+import { describeWith } from "../helpers/tools.js";
+import { assertCleanCapture, tsharkFields } from "../helpers/tshark.js";
+
+const lib: CaptureLibrary = { pcap, wire, CaptureLink, memoryLinkPair, VirtualClock: clock.VirtualClock };
+const committed = (name: string) => fileURLToPath(new URL(`../../captures/${name}`, import.meta.url));
+
+describe("captures/ (npm run captures)", () => {
+  it("still holds exactly what the script produces", async () => {
+    const files = captureFiles(await generateCaptures(lib));
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const stale = `captures/${file.name} is stale: run \`npm run captures\` and commit the result`;
+      expect(Buffer.from(file.bytes).equals(readFileSync(committed(file.name))), stale).toBe(true);
+    }
+  });
+
+  it("gives the same bytes on every run", async () => {
+    const [first, second] = [await generateCaptures(lib), await generateCaptures(lib)];
+    expect(second.map((c) => Buffer.from(c.bytes).toString("base64"))).toEqual(first.map((c) => Buffer.from(c.bytes).toString("base64")));
+  });
+});
+
+describeWith(["tshark"], "captures/, judged by Wireshark", () => {
+  it("every example is clean", async () => {
+    for (const capture of await generateCaptures(lib)) assertCleanCapture(committed(capture.name));
+  });
+
+  it("the scripted exchange shows comments on the client's segments and both directions", () => {
+    const rows = tsharkFields(committed("scripted-exchange.pcapng"), ["frame.packet_flags_direction", "frame.comment", "tcp.flags.str"]);
+    expect(rows.length).toBe(8);
+    expect(rows[0][1]).toMatch(/SYN-SENT/);
+    expect(rows[2][1]).toBe("SYN-SENT -> ESTABLISHED");
+    expect(rows.filter((r) => Number(r[0]) === 1).length).toBe(3);
+  });
+});
