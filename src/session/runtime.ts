@@ -94,16 +94,18 @@ export class SessionCore {
     if (this.failure) throw this.failure;
   }
 
-  /** The next frame, which the caller checks against `expected`; end of stream and ABORT are PeerClosed. */
-  async read(expected: string, options?: StepOptions): Promise<Frame> {
+  /**
+   * The next frame, which the caller checks against `expected`; end of stream and ABORT are PeerClosed.
+   * `translate` lets a caller restate a failure in its own terms before the session ends with it.
+   */
+  async read(expected: string, options?: StepOptions, translate: (e: SessionError) => SessionError = (e) => e): Promise<Frame> {
     if (this.failure) throw this.failure;
     let frame: Frame | null;
     try {
       frame = await untilAborted(this.reader.next(), options?.signal, expected);
     } catch (e) {
       if (this.failure) throw this.failure;
-      if (e instanceof SessionAborted) throw this.fail(e);
-      if (e instanceof SessionError) throw this.fail(e);
+      if (e instanceof SessionError) throw this.fail(translate(e));
       throw this.fail(withCause(new PeerClosed(`transport failed while expecting ${expected}: ${errorText(e)}`), e));
     }
     if (this.failure) throw this.failure;

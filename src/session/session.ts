@@ -1,5 +1,5 @@
 import type { Chan, StepOptions } from "./chan.js";
-import { FrameTooLarge, ProtocolMismatchError } from "./errors.js";
+import { FrameTooLarge, ProtocolMismatchError, type SessionError } from "./errors.js";
 import { encodeFrame, FrameReader, PROTOCOL_VERSION, Tag } from "./frame.js";
 import type { ProtocolNode } from "./protocol.js";
 import { endpoint, SessionCore } from "./runtime.js";
@@ -38,20 +38,17 @@ export async function session<P extends ProtocolNode>(protocol: P, transport: Tr
   core.write(encodeFrame(Tag.hello, hello));
 
   const expected = `a session hello (frame tag ${Tag.hello})`;
+  // Whatever a non-session peer sends first tends to parse as a huge length: say what really went wrong.
+  const notAPeer = (e: SessionError) =>
+    e instanceof FrameTooLarge ? new ProtocolMismatchError(`the peer's first bytes are not a session hello (${e.message})`) : e;
+  const frame = await core.read(expected, options, notAPeer);
   let mismatch: string | undefined;
-  try {
-    const frame = await core.read(expected, options);
-    if (frame.tag !== Tag.hello || frame.payload.length !== hello.length) {
-      mismatch = `the peer did not open with a session hello (its first frame has tag ${frame.tag}, ${frame.payload.length} bytes)`;
-    } else if (frame.payload[0] !== PROTOCOL_VERSION) {
-      mismatch = `the peer speaks session wire version ${frame.payload[0]}, this side ${PROTOCOL_VERSION}`;
-    } else if (!equalBytes(frame.payload.subarray(1), theirs)) {
-      mismatch = `the peer's protocol (fingerprint ${hex(frame.payload.subarray(1))}) is not the dual of this side's (${hex(ours)}; expected ${hex(theirs)})`;
-    }
-  } catch (e) {
-    // Whatever a non-session peer sends first tends to parse as a huge length: say what really went wrong.
-    if (e instanceof FrameTooLarge) mismatch = `the peer's first bytes are not a session hello (${e.message})`;
-    else throw e;
+  if (frame.tag !== Tag.hello || frame.payload.length !== hello.length) {
+    mismatch = `the peer did not open with a session hello (its first frame has tag ${frame.tag}, ${frame.payload.length} bytes)`;
+  } else if (frame.payload[0] !== PROTOCOL_VERSION) {
+    mismatch = `the peer speaks session wire version ${frame.payload[0]}, this side ${PROTOCOL_VERSION}`;
+  } else if (!equalBytes(frame.payload.subarray(1), theirs)) {
+    mismatch = `the peer's protocol (fingerprint ${hex(frame.payload.subarray(1))}) is not the dual of this side's (${hex(ours)}; expected ${hex(theirs)})`;
   }
   if (mismatch !== undefined) throw await core.failGracefully(new ProtocolMismatchError(mismatch));
   return endpoint(core, p, undefined) as unknown as Chan<P>;
