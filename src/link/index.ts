@@ -2,6 +2,10 @@
 export type { Link } from "./link.js";
 export type { Impairment } from "./impairment.js";
 export type { CountedLink, PathCounters, DropCounters } from "./path.js";
+export type { EndpointLink, EndpointCounters, EndpointDrops } from "./datagram-link.js";
+export { LinkSetupError } from "./errors.js";
 export { memoryLinkPair, type MemoryLinkOptions } from "./memory.js";
 export { impair, type ImpairOptions } from "./impair.js";
+export { messagePortLink, type MessagePortLike, type MessagePortLinkOptions } from "./message-port.js";
+export { webSocketLink, type WebSocketLike, type WebSocketLinkOptions } from "./websocket.js";
 export { Prng } from "./prng.js";

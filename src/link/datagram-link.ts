@@ -1,0 +1,148 @@
+import type { Link } from "./link.js";
+
+/** Why a link that talks to the outside world dropped a packet. */
+export interface EndpointDrops {
+  /** Received, shorter than an IPv4 header (20 bytes). */
+  short: number;
+  /** Received, IP version nibble not 4 (IPv6 router solicitations from a TUN, stray traffic). */
+  notIpv4: number;
+  /** Received a text message or a Blob where binary bytes were expected. */
+  notBinary: number;
+  /** Received from an address other than the configured peer. */
+  wrongPeer: number;
+  /** Sent, larger than the link's MTU. */
+  tooBig: number;
+  /** Sent with no peer known yet (a tunnel that learns its peer from the first datagram). */
+  noPeer: number;
+  /** Sent while the transport was backed up past its bound (a WebSocket's bufferedAmount, a queue). */
+  congested: number;
+  /** The transport reported an error sending it. */
+  sendError: number;
+  /** Sent or received after `close()`. */
+  closed: number;
+  /** Received while `onReceive` was null. */
+  unclaimed: number;
+}
+
+export interface EndpointCounters {
+  sent: number;
+  sentBytes: number;
+  received: number;
+  receivedBytes: number;
+  dropped: EndpointDrops;
+}
+
+/** A link whose packets cross a transport (UDP, MessagePort, WebSocket) that anyone could write into. */
+export interface EndpointLink extends Link {
+  readonly counters: EndpointCounters;
+}
+
+/**
+ * The part every transport link shares: the MTU check and counting on the way out, the IPv4 sanity check
+ * and counting on the way in, and a close that is final. Subclasses move the bytes.
+ */
+export abstract class DatagramLink implements EndpointLink {
+  readonly mtu: number;
+  onReceive: ((packet: Uint8Array) => void) | null = null;
+  readonly counters: EndpointCounters = {
+    sent: 0,
+    sentBytes: 0,
+    received: 0,
+    receivedBytes: 0,
+    dropped: {
+      short: 0,
+      notIpv4: 0,
+      notBinary: 0,
+      wrongPeer: 0,
+      tooBig: 0,
+      noPeer: 0,
+      congested: 0,
+      sendError: 0,
+      closed: 0,
+      unclaimed: 0,
+    },
+  };
+  #closed = false;
+
+  constructor(mtu: number) {
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new RangeError(`mtu must be an integer in 68..65535, got ${mtu}`);
+    this.mtu = mtu;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send(packet: Uint8Array): void {
+    const c = this.counters;
+    const length = packet.length; // read first: transmitting may detach the buffer
+    if (this.#closed) c.dropped.closed++;
+    else if (length > this.mtu) c.dropped.tooBig++;
+    else if (this.transmit(packet)) {
+      c.sent++;
+      c.sentBytes += length;
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.onReceive = null;
+    this.shutdown();
+  }
+
+  /** Hands one packet to the transport; returns false after counting why it could not. */
+  protected abstract transmit(packet: Uint8Array): boolean;
+
+  /** Releases the transport. Called once. */
+  protected abstract shutdown(): void;
+
+  /** Called by subclasses for every datagram or message that arrives. */
+  protected deliver(bytes: Uint8Array): void {
+    if (this.screen(bytes)) this.handOver(bytes);
+  }
+
+  /** False (after counting why) when `bytes` cannot be an IPv4 packet for this link. */
+  protected screen(bytes: Uint8Array): boolean {
+    const d = this.counters.dropped;
+    if (this.#closed) d.closed++;
+    else if (bytes.length < 20) d.short++;
+    else if (bytes[0] >> 4 !== 4) d.notIpv4++;
+    else return true;
+    return false;
+  }
+
+  /** Gives a screened packet to the stack. */
+  protected handOver(bytes: Uint8Array): void {
+    const handler = this.onReceive;
+    if (handler === null) {
+      this.counters.dropped.unclaimed++;
+      return;
+    }
+    this.counters.received++;
+    this.counters.receivedBytes += bytes.length;
+    handler(bytes);
+  }
+}
+
+/** `data` of a message event as bytes the receiver may own, or null when it is not binary. */
+export function binaryMessage(data: unknown): Uint8Array | null {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) {
+    // A plain Uint8Array view (not a Node Buffer, whose slice() shares memory) over the same bytes.
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+  return null;
+}
+
+/**
+ * The bytes of `packet` in an ArrayBuffer of their own, so that transferring it (postMessage) moves
+ * exactly the packet and never a larger arena the packet is a view into.
+ */
+export function ownBuffer(packet: Uint8Array): Uint8Array<ArrayBuffer> {
+  const buffer = packet.buffer;
+  if (buffer instanceof ArrayBuffer && packet.byteOffset === 0 && packet.byteLength === buffer.byteLength) {
+    return packet as Uint8Array<ArrayBuffer>;
+  }
+  return packet.slice() as Uint8Array<ArrayBuffer>;
+}

@@ -1,0 +1,4 @@
+// Node-only links (node:dgram, the `ws` package), plus everything browser-safe, so Node code needs one import.
+export * from "./index.js";
+export { udpTunnelLink, type UdpEndpoint, type UdpTunnelLink, type UdpTunnelOptions } from "./udp-tunnel.js";
+export { wsUdpRelay, type WsUdpRelay, type WsUdpRelayOptions } from "./ws-relay.js";
