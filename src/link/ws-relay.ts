@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import { LinkSetupError } from "./errors.js";
 import type { Link } from "./link.js";
 import { type UdpEndpoint, udpTunnelLink } from "./udp-tunnel.js";
@@ -35,6 +35,8 @@ const TUNNEL_FAILED = 1011;
  */
 export async function wsUdpRelay(options: WsUdpRelayOptions): Promise<WsUdpRelay> {
   const host = options.host ?? "127.0.0.1";
+  // Loaded on demand: the rest of the Node entry (the UDP tunnel) works without the ws package installed.
+  const { WebSocketServer } = await import("ws");
   const server = new WebSocketServer({ host, port: options.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
