@@ -26,3 +26,4 @@ export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
 export type { Link } from "../link/link.js";
 export { memoryLinkPair, type MemoryLinkOptions } from "../link/memory.js";
+export { Stack, type StackOptions, type CaptureOptions } from "./stack.js";

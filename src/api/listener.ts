@@ -10,12 +10,14 @@ export class TcpListener implements AsyncIterable<TcpStream<"Established">> {
   readonly #listener: Listener;
   readonly #open: (conn: Connection) => TcpStream<"Established">;
   #waiting: Array<{ resolve(s: TcpStream<"Established">): void; reject(e: unknown): void }> = [];
+  readonly #onClose: () => void;
   #closed = false;
 
   /** Internal: made by `Stack.listen`. */
-  constructor(listener: Listener, open: (conn: Connection) => TcpStream<"Established">) {
+  constructor(listener: Listener, open: (conn: Connection) => TcpStream<"Established">, onClose: () => void) {
     this.#listener = listener;
     this.#open = open;
+    this.#onClose = onClose;
     listener.onConnection = () => this.#serve();
   }
 
@@ -59,6 +61,7 @@ export class TcpListener implements AsyncIterable<TcpStream<"Established">> {
     if (this.#closed) return;
     this.#closed = true;
     this.#listener.close();
+    this.#onClose();
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const w of waiting) w.reject(this.#closedError());

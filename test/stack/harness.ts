@@ -16,11 +16,12 @@ export function key(n: number): Uint8Array {
 export function pair(link: Omit<MemoryLinkOptions, "clock"> = {}, tcp: Partial<TcpConfig> = {}, tcpB?: Partial<TcpConfig>) {
   const clock = new VirtualClock(1_000_000);
   const [la, lb] = memoryLinkPair({ ...link, clock });
-  const wire: string[] = [];
+  // Every packet either side sends, with its time, folded into one hash.
+  const wire = createHash("sha256");
   const tap = (name: string, l: typeof la) => {
     const send = l.send.bind(l);
     l.send = (p: Uint8Array) => {
-      wire.push(`${clock.now()} ${name} ${Buffer.from(p).toString("hex")}`);
+      wire.update(`${clock.now()} ${name} `).update(p);
       send(p);
     };
   };
@@ -71,7 +72,7 @@ export function pump(conn: Connection, data: Uint8Array, close = true): { done: 
     prev?.(from, to);
     if (to === "ESTABLISHED") step();
   };
-  if (conn.state === "ESTABLISHED") step();
+  if (conn.state === "ESTABLISHED" || conn.state === "CLOSE-WAIT") step();
   return { done: () => finished };
 }
 

@@ -1,0 +1,136 @@
+import type { Clock } from "../clock/clock.js";
+import { RealClock } from "../clock/real-clock.js";
+import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
+import type { Link } from "../link/link.js";
+import type { CaptureWriter } from "../pcap/writer.js";
+import type { StackCounters } from "../stack/counters.js";
+import { IpStack } from "../stack/ip-stack.js";
+import type { TcpConfig } from "../tcp/config.js";
+import type { Connection, ConnectOptions } from "../tcp/types.js";
+import { StackClosedError } from "./errors.js";
+import { openStream } from "./handles.js";
+import { TcpListener } from "./listener.js";
+import { StreamCore } from "./stream-core.js";
+import type { TcpStream } from "./types.js";
+
+export interface CaptureOptions extends CaptureLinkOptions {
+  writer: CaptureWriter;
+}
+
+export interface StackOptions {
+  /** This stack's IPv4 address, dotted quad. */
+  address: string;
+  link: Link;
+  /** Time for every timer (default: the real clock). Tests pass a VirtualClock. */
+  clock?: Clock;
+  /**
+   * Record every packet in and out to a pcap or pcapng writer. With pcapng each packet carries the
+   * engine's trace (state changes, RTO, fast retransmit) as comments. The stack never closes the writer.
+   */
+  capture?: CaptureWriter | CaptureOptions;
+  tcp?: Partial<TcpConfig>;
+  /** 16-byte RFC 6528 secret; only tests should pass one (it makes ISNs predictable). */
+  isnKey?: Uint8Array;
+  /** Human-readable engine events ("SYN-SENT -> ESTABLISHED", "RTO fired, rto=400ms"). */
+  onTrace?: (text: string) => void;
+  /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
+  closeTimeout?: number;
+}
+
+/**
+ * A TCP/IPv4 stack on one link: the typestate face of the engine. `await using stack = new Stack(...)`
+ * closes it at the end of the block.
+ */
+export class Stack {
+  readonly address: string;
+  readonly clock: Clock;
+  /** The capture tap on the link, when `capture` was given (its counters say what failed to record). */
+  readonly capture: CaptureLink | null;
+  readonly #ip: IpStack;
+  readonly #closeTimeout: number;
+  readonly #listeners = new Set<TcpListener>();
+  #closed = false;
+
+  constructor(options: StackOptions) {
+    const clock = options.clock ?? new RealClock();
+    const capture = options.capture === undefined ? null : tap(options.link, options.capture, clock);
+    const userTrace = options.onTrace;
+    const onTrace =
+      capture === null
+        ? userTrace
+        : (text: string) => {
+            capture.annotate(text);
+            userTrace?.(text);
+          };
+    this.#closeTimeout = options.closeTimeout ?? 30_000;
+    if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
+    this.#ip = new IpStack({
+      address: options.address,
+      link: capture ?? options.link,
+      clock,
+      tcp: options.tcp,
+      isnKey: options.isnKey,
+      onTrace,
+    });
+    this.address = this.#ip.address;
+    this.clock = clock;
+    this.capture = capture;
+  }
+
+  /** Segments, retransmissions and drops by reason, stack-wide. */
+  get counters(): StackCounters {
+    return this.#ip.counters;
+  }
+
+  /** Passive OPEN. Throws `AddressInUseError` when the port is taken. */
+  listen(port: number, options?: { backlog?: number }): TcpListener {
+    this.#assertOpen();
+    const listener = new TcpListener(
+      this.#ip.listen(port, options),
+      (conn) => openStream(this.#core(conn)),
+      () => this.#listeners.delete(listener),
+    );
+    this.#listeners.add(listener);
+    return listener;
+  }
+
+  /**
+   * Active OPEN: resolves once the handshake completes; rejects with `ConnectionRefusedError` (RST),
+   * `ConnectTimeoutError` (no answer) or `AddressInUseError` (a `localPort` in use).
+   */
+  async connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+    this.#assertOpen();
+    const core = this.#core(this.#ip.connect(address, port, options));
+    await core.established();
+    return openStream(core);
+  }
+
+  /** Abort every connection and detach from the link. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Ours first, so pending accept() calls end with ListenerClosedError instead of waiting forever.
+    for (const l of [...this.#listeners]) l.close();
+    this.#ip.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
+  }
+
+  #core(conn: Connection): StreamCore {
+    return new StreamCore(conn, this.clock, this.#closeTimeout);
+  }
+}
+
+function tap(link: Link, capture: CaptureWriter | CaptureOptions, clock: Clock): CaptureLink {
+  if ("writer" in capture) {
+    const { writer, ...options } = capture;
+    return new CaptureLink(link, writer, clock, options);
+  }
+  return new CaptureLink(link, capture, clock);
+}
