@@ -82,6 +82,7 @@ abstract class Handle<S extends StreamState> implements Owner {
 
   protected async closeThen<N extends Owner>(options: CloseOptions | undefined, next: () => N): Promise<N> {
     this.assertLive();
+    this.core.throwIfFailed();
     this.core.consume(this, "close()");
     await this.core.finish(options?.timeout);
     return this.core.adopt(next());
