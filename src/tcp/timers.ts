@@ -42,7 +42,14 @@ export class ConnectionTimers {
   }
 
   clear(kind: TimerKind): void {
+    if (this.#deadlines[kind] === Infinity) return;
     this.#deadlines[kind] = Infinity;
+    // The last deadline gone: drop the clock timer too, so an idle connection holds none.
+    if (this.#handle !== null && this.#earliest() === Infinity) {
+      this.#handle.cancel();
+      this.#handle = null;
+      this.#armedAt = Infinity;
+    }
   }
 
   isSet(kind: TimerKind): boolean {
@@ -75,9 +82,14 @@ export class ConnectionTimers {
     this.#rearm();
   };
 
-  #rearm(): void {
+  #earliest(): number {
     let earliest = Infinity;
     for (let k = 0; k < KINDS; k++) if (this.#deadlines[k] < earliest) earliest = this.#deadlines[k];
+    return earliest;
+  }
+
+  #rearm(): void {
+    const earliest = this.#earliest();
     if (earliest === Infinity) return;
     if (earliest < this.#armedAt) this.#arm(earliest);
   }

@@ -1,0 +1,166 @@
+import { expect } from "vitest";
+import { VirtualClock } from "../../src/clock/virtual-clock.js";
+import { defaultTcpConfig, type TcpConfig } from "../../src/tcp/config.js";
+import { TcpConnection, type ConnectionHost, type EngineDrop } from "../../src/tcp/connection.js";
+import type { CloseReason, TcpState } from "../../src/tcp/types.js";
+import { TcpFlags, type PacketFields, type TcpOptions } from "../../src/wire/types.js";
+
+export const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
+export const LOCAL_ISS = 1000;
+export const REMOTE_ISS = 5000;
+export const MSS = 1460;
+
+export interface Sent {
+  seq: number;
+  ack: number;
+  flags: number;
+  window: number;
+  payload: Uint8Array;
+  options?: TcpOptions;
+}
+
+export interface SegSpec {
+  seq: number;
+  ack?: number;
+  flags: number;
+  window?: number;
+  payload?: Uint8Array | string;
+  options?: TcpOptions;
+}
+
+/**
+ * One connection on a VirtualClock with a fake host that records every segment it emits (smoltcp-style
+ * fixtures): put it in a state, feed it a segment, assert exactly what came out.
+ */
+export function fixture(cfg: Partial<TcpConfig> = {}) {
+  const clock = new VirtualClock(0);
+  const sent: Sent[] = [];
+  const traces: string[] = [];
+  const drops: EngineDrop[] = [];
+  const errors: CloseReason[] = [];
+  const states: TcpState[] = [];
+  let challengeAllowance = Infinity;
+  let released = false;
+  const host: ConnectionHost = {
+    clock,
+    transmit(f: PacketFields) {
+      sent.push({
+        seq: f.seq,
+        ack: f.ack ?? 0,
+        flags: f.flags,
+        window: f.window,
+        payload: (f.payload ?? new Uint8Array(0)).slice(),
+        ...(f.options !== undefined ? { options: f.options } : {}),
+      });
+    },
+    trace: (t) => traces.push(t),
+    released: () => void (released = true),
+    allowChallengeAck: () => challengeAllowance-- > 0,
+    drop: (r) => void drops.push(r),
+    countRetransmit() {},
+    countReset() {},
+  };
+  const conn = new TcpConnection(
+    host,
+    { localIp: 0x0a000001, localPort: 49152, remoteIp: 0x0a000002, remotePort: 80, localAddress: "10.0.0.1", remoteAddress: "10.0.0.2" },
+    { ...defaultTcpConfig, ...cfg },
+    LOCAL_ISS,
+    Math.min(cfg.mss ?? MSS, MSS),
+  );
+  conn.events = {
+    onStateChange: (_f, to) => void states.push(to),
+    onError: (r) => void errors.push(r),
+  };
+
+  const f = {
+    clock,
+    conn,
+    sent,
+    traces,
+    drops,
+    errors,
+    states,
+    get released() {
+      return released;
+    },
+    limitChallengeAcks(n: number) {
+      challengeAllowance = n;
+    },
+    /** Feed one segment from the peer. */
+    recv(s: SegSpec) {
+      const payload = typeof s.payload === "string" ? new TextEncoder().encode(s.payload) : (s.payload ?? new Uint8Array(0));
+      conn.segmentArrives({ seq: s.seq >>> 0, ack: (s.ack ?? 0) >>> 0, flags: s.flags, window: s.window ?? 65535, options: s.options ?? {} }, payload);
+    },
+    /** Assert the segments emitted since the last call (payload as text or length), then forget them. */
+    expectSent(expected: Array<{ seq: number; ack?: number; flags: number; window?: number; payload?: string | number; options?: TcpOptions }>) {
+      const got = sent.splice(0).map((s) => {
+        const o: Record<string, unknown> = { seq: s.seq, flags: flagNames(s.flags) };
+        if (s.flags & ACK) o.ack = s.ack;
+        return o;
+      });
+      const want = expected.map((e) => {
+        const o: Record<string, unknown> = { seq: e.seq >>> 0, flags: flagNames(e.flags) };
+        if (e.flags & ACK) o.ack = (e.ack ?? 0) >>> 0;
+        return o;
+      });
+      expect(got).toEqual(want);
+      return expected;
+    },
+    /** Like expectSent but also checks payloads, windows and options where given. */
+    expectExact(expected: Array<{ seq: number; ack?: number; flags: number; window?: number; payload?: string | number; options?: TcpOptions }>) {
+      const got = sent.slice();
+      f.expectSent(expected);
+      expected.forEach((e, i) => {
+        if (e.window !== undefined) expect(got[i].window, `window of segment ${i}`).toBe(e.window);
+        if (typeof e.payload === "string") expect(new TextDecoder().decode(got[i].payload)).toBe(e.payload);
+        else if (typeof e.payload === "number") expect(got[i].payload.length, `length of segment ${i}`).toBe(e.payload);
+        else expect(got[i].payload.length, `length of segment ${i}`).toBe(0);
+        if (e.options !== undefined) expect(got[i].options).toEqual(e.options);
+      });
+    },
+    expectNothingSent() {
+      expect(sent.splice(0).map((s) => `${flagNames(s.flags)} seq=${s.seq}`)).toEqual([]);
+    },
+  };
+  return f;
+}
+
+export type Fixture = ReturnType<typeof fixture>;
+
+export function flagNames(flags: number): string {
+  const names: string[] = [];
+  if (flags & SYN) names.push("SYN");
+  if (flags & FIN) names.push("FIN");
+  if (flags & RST) names.push("RST");
+  if (flags & PSH) names.push("PSH");
+  if (flags & ACK) names.push("ACK");
+  return names.join("|");
+}
+
+/** The connection in SYN-SENT, its SYN already checked and forgotten. */
+export function synSent(cfg: Partial<TcpConfig> = {}): Fixture {
+  const f = fixture(cfg);
+  f.conn.openActive();
+  f.expectSent([{ seq: LOCAL_ISS, flags: SYN }]);
+  return f;
+}
+
+/** ESTABLISHED by an active open; the peer offers `window` and MSS `peerMss`. */
+export function established(cfg: Partial<TcpConfig> = {}, window = 65535, peerMss = MSS): Fixture {
+  const f = synSent(cfg);
+  f.recv({ seq: REMOTE_ISS, ack: LOCAL_ISS + 1, flags: SYN | ACK, window, options: { mss: peerMss } });
+  f.expectSent([{ seq: LOCAL_ISS + 1, ack: REMOTE_ISS + 1, flags: ACK }]);
+  f.states.length = 0;
+  return f;
+}
+
+/** SYN-RECEIVED by a passive open. */
+export function synReceived(cfg: Partial<TcpConfig> = {}): Fixture {
+  const f = fixture(cfg);
+  f.conn.openPassive({ seq: REMOTE_ISS, ack: 0, flags: SYN, window: 65535, options: { mss: MSS } });
+  f.expectSent([{ seq: LOCAL_ISS, ack: REMOTE_ISS + 1, flags: SYN | ACK }]);
+  return f;
+}
+
+export const L = (n: number) => (LOCAL_ISS + n) >>> 0;
+export const R = (n: number) => (REMOTE_ISS + n) >>> 0;
