@@ -14,8 +14,11 @@ const IF_NAME = 2;
 const IF_TSRESOL = 9;
 const EPB_FLAGS = 2;
 
-/** epb_flags bits 0-1 (RFC draft-ietf-opsawg-pcapng, "Enhanced Packet Block Flags Word"). */
-const DIRECTION_BITS: Record<Direction, number> = { inbound: 0b01, outbound: 0b10 };
+/**
+ * epb_flags values (a little-endian 32-bit word) whose bits 0-1 give the direction: 01 inbound, 10 outbound
+ * (draft-ietf-opsawg-pcapng, "Enhanced Packet Block Flags Word"). Shared constants: no allocation per packet.
+ */
+const DIRECTION_FLAGS: Record<Direction, Uint8Array> = { inbound: Uint8Array.of(0b01, 0, 0, 0), outbound: Uint8Array.of(0b10, 0, 0, 0) };
 
 /** An option value can hold at most 65535 bytes (its length field is 16 bits). */
 const MAX_OPTION_LENGTH = 0xffff;
@@ -81,11 +84,7 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     const { hi, lo } = nanosHiLo(splitTime(packet.timestampMs));
     const options: Option[] = [];
     for (const comment of packet.comments ?? []) options.push({ code: OPT_COMMENT, value: utf8Option(comment) });
-    if (packet.direction !== undefined) {
-      const flags = new Uint8Array(4);
-      new DataView(flags.buffer).setUint32(0, DIRECTION_BITS[packet.direction], true);
-      options.push({ code: EPB_FLAGS, value: flags });
-    }
+    if (packet.direction !== undefined) options.push({ code: EPB_FLAGS, value: DIRECTION_FLAGS[packet.direction] });
     const { bytes, view } = allocBlock(EPB_TYPE, 20 + pad4(stored), options);
     view.setUint32(8, interfaceId, true);
     view.setUint32(12, hi, true);
