@@ -11,6 +11,7 @@ export class ByteWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Makes room for n bytes and returns where they go. Call it before touching buf/view: it may replace them. */
   private reserve(n: number): number {
     const at = this.length;
     if (at + n > this.buf.length) {
@@ -24,25 +25,32 @@ export class ByteWriter {
   }
 
   u8(x: number): void {
-    this.view.setUint8(this.reserve(1), x);
+    const at = this.reserve(1);
+    this.view.setUint8(at, x);
   }
   u16(x: number): void {
-    this.view.setUint16(this.reserve(2), x);
+    const at = this.reserve(2);
+    this.view.setUint16(at, x);
   }
   u32(x: number): void {
-    this.view.setUint32(this.reserve(4), x);
+    const at = this.reserve(4);
+    this.view.setUint32(at, x);
   }
   i32(x: number): void {
-    this.view.setInt32(this.reserve(4), x);
+    const at = this.reserve(4);
+    this.view.setInt32(at, x);
   }
   u64(x: bigint): void {
-    this.view.setBigUint64(this.reserve(8), x);
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, x);
   }
   f64(x: number): void {
-    this.view.setFloat64(this.reserve(8), x);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, x);
   }
   raw(bytes: Uint8Array): void {
-    this.buf.set(bytes, this.reserve(bytes.length));
+    const at = this.reserve(bytes.length);
+    this.buf.set(bytes, at);
   }
 
   /** The bytes written so far (a view, valid until the next write). */

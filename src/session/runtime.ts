@@ -242,7 +242,7 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
 }
 
 /** Follows rec and var nodes to the next node that performs a step. */
-function settle(node: AnyNode, scope: Scope | undefined): [AnyNode, Scope | undefined] {
+export function settle(node: AnyNode, scope: Scope | undefined): [AnyNode, Scope | undefined] {
   for (;;) {
     if (node.kind === "rec") {
       scope = { name: node.name, rec: node, outer: scope };
