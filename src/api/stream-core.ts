@@ -63,7 +63,7 @@ export function staleError(owner: Owner): StaleHandleError {
 
 export class StreamCore {
   readonly conn: Connection;
-  readonly #clock: Clock;
+  readonly clock: Clock;
   readonly closeTimeout: number;
   #live: Owner | null = null;
   #error: WirestateError | null = null;
@@ -82,7 +82,7 @@ export class StreamCore {
 
   constructor(conn: Connection, clock: Clock, closeTimeout: number) {
     this.conn = conn;
-    this.#clock = clock;
+    this.clock = clock;
     this.closeTimeout = closeTimeout;
     conn.events = {
       onStateChange: () => this.#checkWaiters(),
@@ -179,7 +179,7 @@ export class StreamCore {
       };
       this.#waiters.push(waiter);
       if (timeoutMs !== undefined) {
-        timer = this.#clock.schedule(timeoutMs, () => {
+        timer = this.clock.schedule(timeoutMs, () => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
           this.abort();
           reject(new CloseTimeoutError(`close did not finish within ${timeoutMs} ms; aborted ${this.#describe()}`));
