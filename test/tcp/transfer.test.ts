@@ -1,0 +1,223 @@
+import { describe, expect, it } from "vitest";
+import { ACK, L, MSS, PSH, R, RST, established } from "./fixture.js";
+
+const data = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 255);
+
+describe("delayed ACK (RFC 1122 §4.2.3.2)", () => {
+  it("the first full segment waits up to 40 ms; the second is ACKed at once", () => {
+    const f = established();
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: data(MSS) });
+    f.expectNothingSent();
+    f.recv({ seq: R(1 + MSS), ack: L(1), flags: ACK, payload: data(MSS) });
+    f.expectSent([{ seq: L(1), ack: R(1 + 2 * MSS), flags: ACK }]);
+    f.recv({ seq: R(1 + 2 * MSS), ack: L(1), flags: ACK, payload: data(10) });
+    f.clock.advance(39);
+    f.expectNothingSent();
+    f.clock.advance(1);
+    f.expectSent([{ seq: L(1), ack: R(11 + 2 * MSS), flags: ACK }]);
+    expect(f.traces.some((t) => t.endsWith("delayed ACK fired"))).toBe(true);
+    expect(f.clock.pending).toBe(0);
+  });
+
+  it("data we send carries the pending ACK", () => {
+    const f = established();
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: "ping" });
+    f.conn.write(new TextEncoder().encode("pong"));
+    f.expectSent([{ seq: L(1), ack: R(5), flags: ACK | PSH }]);
+    f.clock.advance(100);
+    f.expectNothingSent();
+  });
+});
+
+describe("retransmission timeout (RFC 6298)", () => {
+  it("samples RTT (SRTT, RTTVAR) and computes RTO = max(minRto, SRTT + 4 RTTVAR)", () => {
+    const f = established({ minRto: 200, noDelay: true });
+    f.conn.write(data(100));
+    f.clock.advance(100);
+    f.recv({ seq: R(1), ack: L(101), flags: ACK });
+    const i = f.conn.info();
+    // The handshake gave a 0 ms sample; the second sample (100 ms) is smoothed in.
+    expect(i.srtt).toBeCloseTo(12.5);
+    expect(i.rttvar).toBeCloseTo(25);
+    expect(i.rto).toBe(200);
+  });
+
+  it("retransmits the first unacknowledged segment on expiry and doubles the RTO each time", () => {
+    const f = established({ noDelay: true, minRto: 300 });
+    f.conn.write(data(3000));
+    f.expectSent([
+      { seq: L(1), ack: R(1), flags: ACK },
+      { seq: L(1 + MSS), ack: R(1), flags: ACK },
+      { seq: L(1 + 2 * MSS), ack: R(1), flags: ACK | PSH },
+    ]);
+    f.clock.advance(300);
+    f.expectSent([{ seq: L(1), ack: R(1), flags: ACK }]);
+    expect(f.traces.some((t) => t.endsWith("RTO fired, rto=600ms"))).toBe(true);
+    f.clock.advance(599);
+    f.expectNothingSent();
+    f.clock.advance(1);
+    f.expectSent([{ seq: L(1), ack: R(1), flags: ACK }]);
+    const i = f.conn.info();
+    expect(i.timeouts).toBe(2);
+    expect(i.cwnd).toBe(MSS);
+    // Go-back-N: the ACK of the first segment lets the next (already sent once) go out again.
+    f.recv({ seq: R(1), ack: L(1 + MSS), flags: ACK });
+    expect(f.sent[0].seq).toBe(L(1 + MSS));
+    // Karn: no sample from the retransmitted segment.
+    expect(f.conn.info().srtt).toBe(0);
+  });
+
+  it("the RTO is capped at maxRto", () => {
+    const f = established({ noDelay: true, minRto: 1000, maxRto: 3000 });
+    f.conn.write(data(10));
+    f.clock.advance(1000 + 2000 + 3000 + 3000);
+    expect(f.conn.info().timeouts).toBe(4);
+    expect(f.conn.info().rto).toBe(3000);
+  });
+
+  it("user timeout: data unacknowledged too long aborts with RST and user-timeout", () => {
+    const f = established({ noDelay: true, userTimeout: 5000 });
+    f.conn.write(data(10));
+    f.clock.advance(4999);
+    expect(f.conn.state).toBe("ESTABLISHED");
+    f.sent.length = 0;
+    f.clock.advance(1);
+    expect(f.sent.at(-1)!.flags).toBe(RST);
+    expect(f.conn.state).toBe("CLOSED");
+    expect(f.errors).toEqual(["user-timeout"]);
+    expect(f.clock.pending).toBe(0);
+  });
+});
+
+describe("fast retransmit and NewReno (RFC 5681, RFC 6582)", () => {
+  function inFlight() {
+    const f = established({ noDelay: true }, 65535);
+    // Open cwnd: ACK a first window so several segments are in flight.
+    f.conn.write(data(3 * MSS));
+    f.recv({ seq: R(1), ack: L(1 + 3 * MSS), flags: ACK });
+    f.sent.length = 0;
+    // cwnd grew from 3 to 5 segments (slow start, RFC 3465 L = 2 SMSS).
+    f.conn.write(data(5 * MSS));
+    expect(f.sent.length).toBe(5);
+    f.sent.length = 0;
+    return f;
+  }
+
+  it("three duplicate ACKs retransmit SND.UNA and enter recovery with ssthresh = flight/2", () => {
+    const f = inFlight();
+    const una = L(1 + 3 * MSS);
+    f.recv({ seq: R(1), ack: una, flags: ACK });
+    f.recv({ seq: R(1), ack: una, flags: ACK });
+    f.expectNothingSent();
+    f.recv({ seq: R(1), ack: una, flags: ACK });
+    f.expectSent([{ seq: una, ack: R(1), flags: ACK }]);
+    const i = f.conn.info();
+    expect(i.fastRetransmits).toBe(1);
+    expect(i.ssthresh).toBe(Math.floor((5 * MSS) / 2));
+    expect(i.cwnd).toBe(Math.floor((5 * MSS) / 2) + 3 * MSS);
+    expect(f.traces.some((t) => t.includes("fast retransmit, recovery start"))).toBe(true);
+  });
+
+  it("a partial ACK retransmits the next hole; the full ACK ends recovery at ssthresh", () => {
+    const f = inFlight();
+    const una = L(1 + 3 * MSS);
+    for (let i = 0; i < 3; i++) f.recv({ seq: R(1), ack: una, flags: ACK });
+    f.sent.length = 0;
+    f.recv({ seq: R(1), ack: una + 2 * MSS, flags: ACK });
+    f.expectSent([{ seq: una + 2 * MSS, ack: R(1), flags: ACK }]);
+    f.recv({ seq: R(1), ack: una + 5 * MSS, flags: ACK });
+    // RFC 6582 §3.2 step 3 (1): min(ssthresh, max(FlightSize, SMSS) + SMSS), nothing left in flight.
+    expect(f.conn.info().cwnd).toBe(2 * MSS);
+    expect(f.traces.some((t) => t.includes("recovery end"))).toBe(true);
+  });
+
+  it("an ACK with a window change or data is not a duplicate", () => {
+    const f = inFlight();
+    const una = L(1 + 3 * MSS);
+    f.recv({ seq: R(1), ack: una, flags: ACK, window: 60000 });
+    f.recv({ seq: R(1), ack: una, flags: ACK, window: 50000 });
+    f.recv({ seq: R(1), ack: una, flags: ACK, payload: "x", window: 50000 });
+    expect(f.conn.info().fastRetransmits).toBe(0);
+  });
+});
+
+describe("Nagle (RFC 9293 §3.7.4) and sender SWS avoidance", () => {
+  it("a second small write waits for the first to be ACKed; noDelay sends at once", () => {
+    const f = established();
+    f.conn.write(data(1));
+    f.expectSent([{ seq: L(1), ack: R(1), flags: ACK | PSH }]);
+    f.conn.write(data(1));
+    f.conn.write(data(1));
+    f.expectNothingSent();
+    f.recv({ seq: R(1), ack: L(2), flags: ACK });
+    f.expectExact([{ seq: L(2), ack: R(1), flags: ACK | PSH, payload: 2 }]);
+    f.conn.setNoDelay(true);
+    f.conn.write(data(1));
+    f.expectExact([{ seq: L(4), ack: R(1), flags: ACK | PSH, payload: 1 }]);
+  });
+
+  it("full segments go out regardless of unacknowledged data", () => {
+    const f = established();
+    f.conn.write(data(1));
+    f.sent.length = 0;
+    f.conn.write(data(MSS));
+    f.expectExact([{ seq: L(2), ack: R(1), flags: ACK | PSH, payload: MSS }]);
+  });
+});
+
+describe("flow control: zero window and the persist timer (RFC 9293 §3.8.6.1)", () => {
+  it("a zero window stops sending; the persist timer probes with one byte; the window update resumes", () => {
+    const f = established({ noDelay: true }, 0);
+    f.conn.write(data(100));
+    f.expectNothingSent();
+    f.clock.advance(f.conn.info().rto);
+    f.expectExact([{ seq: L(1), ack: R(1), flags: ACK, payload: 1 }]);
+    expect(f.traces.some((t) => t.includes("persist timer fired, window=0"))).toBe(true);
+    // Still closed: the probe's ACK keeps SND.UNA; the retransmission timer keeps probing with backoff.
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, window: 0 });
+    f.clock.advance(10_000);
+    expect(f.sent.length).toBeGreaterThan(0);
+    expect(f.sent.every((s) => s.payload.length === 1 && s.seq === L(1))).toBe(true);
+    expect(f.conn.info().cwnd).toBeGreaterThan(MSS);
+    f.sent.length = 0;
+    f.recv({ seq: R(1), ack: L(2), flags: ACK, window: 1000 });
+    f.expectExact([{ seq: L(2), ack: R(1), flags: ACK | PSH, payload: 99 }]);
+    expect(f.conn.state).toBe("ESTABLISHED");
+  });
+
+  it("the receiver announces a reopened window only once it grew by min(buffer/2, MSS)", () => {
+    const f = established({ receiveBufferSize: 4000 });
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: data(MSS) });
+    f.recv({ seq: R(1 + MSS), ack: L(1), flags: ACK, payload: data(MSS) });
+    f.expectExact([{ seq: L(1), ack: R(1 + 2 * MSS), flags: ACK, window: 4000 - 2 * MSS }]);
+    f.conn.read(100);
+    f.expectNothingSent();
+    f.conn.read(MSS);
+    f.expectExact([{ seq: L(1), ack: R(1 + 2 * MSS), flags: ACK, window: 4000 - 2 * MSS + MSS + 100 }]);
+  });
+});
+
+describe("keep-alive (RFC 1122 §4.2.3.6)", () => {
+  it("probes an idle connection with SEQ=SND.UNA-1 and gives up after the count", () => {
+    const f = established({ keepAlive: true, keepAliveIdle: 10_000, keepAliveInterval: 1000, keepAliveCount: 2 });
+    f.clock.advance(9999);
+    f.expectNothingSent();
+    f.clock.advance(1);
+    f.expectSent([{ seq: L(0), ack: R(1), flags: ACK }]);
+    // An answer resets the count and the idle time.
+    f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    f.clock.advance(10_000);
+    f.expectSent([{ seq: L(0), ack: R(1), flags: ACK }]);
+    f.clock.advance(1000);
+    f.expectSent([{ seq: L(0), ack: R(1), flags: ACK }]);
+    f.clock.advance(1000);
+    expect(f.conn.state).toBe("CLOSED");
+    expect(f.errors).toEqual(["keepalive-timeout"]);
+    expect(f.clock.pending).toBe(0);
+  });
+
+  it("is off by default: an idle connection holds no timer", () => {
+    const f = established();
+    expect(f.clock.pending).toBe(0);
+  });
+});
