@@ -82,6 +82,11 @@ export class Stack {
     return this.#ip.counters;
   }
 
+  /** Connections the engine holds (every state but CLOSED, TIME-WAIT included). */
+  get connectionCount(): number {
+    return this.#ip.connectionCount;
+  }
+
   /** Passive OPEN. Throws `AddressInUseError` when the port is taken. */
   listen(port: number, options?: { backlog?: number }): TcpListener {
     this.#assertOpen();

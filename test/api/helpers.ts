@@ -82,3 +82,8 @@ export function sha256(data: Uint8Array | Uint8Array[]): string {
   for (const chunk of Array.isArray(data) ? data : [data]) h.update(chunk);
   return h.digest("hex");
 }
+
+/** A promise that resolves after `ms` of virtual time (for code running under `drive`). */
+export function sleep(clock: VirtualClock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.schedule(ms, resolve));
+}
