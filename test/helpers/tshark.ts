@@ -1,9 +1,33 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /**
  * Wireshark as the judge of captures (design.md, "Captures"). Tests call these inside a
- * `describeWith(["tshark"], ...)` block.
+ * `describeWith(["tshark"], ...)` block. Each takes a capture file's path or the capture's bytes (e.g.
+ * `MemorySink.bytes()`), so a test can judge what a `Stack` captured without touching the disk itself:
+ *
+ *   const sink = new MemorySink();
+ *   const stack = new Stack({ ..., capture: new PcapngWriter(sink) });
+ *   ... traffic ...
+ *   assertCleanCapture(sink.bytes(), [...LOSS_WARNINGS]);   // deliberate loss: allow its warnings by name
  */
+
+/** A capture to read: a file path, or the bytes of a pcap/pcapng file. */
+export type Capture = string | Uint8Array;
+
+function withFile<T>(capture: Capture, read: (path: string) => T): T {
+  if (typeof capture === "string") return read(capture);
+  const dir = mkdtempSync(join(tmpdir(), "wirestate-tshark-"));
+  try {
+    const path = join(dir, "capture");
+    writeFileSync(path, capture);
+    return read(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** design.md's filter: bad checksums, malformed packets, and any expert info of warning or worse. */
 export const JUDGE_FILTER =
@@ -44,12 +68,12 @@ function tshark(args: string[]): string {
 }
 
 /**
- * Run the judge filter over `file` and return every finding whose name is not in `allow`. A frame that the
+ * Run the judge filter over the capture and return every finding whose name is not in `allow`. A frame that the
  * filter flags but in which no finding can be named is reported as "unexplained", so a gap in this parser
  * can never turn a dirty capture clean.
  */
-export function judgeCapture(file: string, allow: readonly string[] = []): JudgeFinding[] {
-  const pdml = tshark(["-r", file, ...JUDGE_PREFERENCES, "-Y", JUDGE_FILTER, "-T", "pdml"]);
+export function judgeCapture(capture: Capture, allow: readonly string[] = []): JudgeFinding[] {
+  const pdml = withFile(capture, (file) => tshark(["-r", file, ...JUDGE_PREFERENCES, "-Y", JUDGE_FILTER, "-T", "pdml"]));
   const findings: JudgeFinding[] = [];
   for (const packet of pdml.split("<packet>").slice(1)) {
     const frame = Number(/<field name="num" [^>]*show="(\d+)"/.exec(packet)?.[1] ?? -1);
@@ -70,24 +94,25 @@ export function judgeCapture(file: string, allow: readonly string[] = []): Judge
   return findings;
 }
 
-/** Throw a readable list of what Wireshark objects to in `file`, unless every finding is allowed. */
-export function assertCleanCapture(file: string, allow: readonly string[] = []): void {
-  const findings = judgeCapture(file, allow);
+/** Throw a readable list of what Wireshark objects to in the capture, unless every finding is allowed. */
+export function assertCleanCapture(capture: Capture, allow: readonly string[] = []): void {
+  const findings = judgeCapture(capture, allow);
   if (findings.length === 0) return;
   const lines = findings.slice(0, 20).map((f) => `  frame ${f.frame}: ${f.name} (${f.message})`);
   if (findings.length > 20) lines.push(`  ... and ${findings.length - 20} more`);
-  throw new Error(`Wireshark judges ${file} unclean:\n${lines.join("\n")}`);
+  const what = typeof capture === "string" ? capture : `the ${capture.length}-byte capture`;
+  throw new Error(`Wireshark judges ${what} unclean:\n${lines.join("\n")}`);
 }
 
 /**
  * One row per packet, one string per requested field (tshark's `-T fields`). Fields with several values
  * (e.g. `frame.comment` on a packet with two comments) come back joined by `occurrenceSeparator`.
  */
-export function tsharkFields(file: string, fields: readonly string[], occurrenceSeparator = "|"): string[][] {
-  const out = tshark([
+export function tsharkFields(capture: Capture, fields: readonly string[], occurrenceSeparator = "|"): string[][] {
+  const out = withFile(capture, (file) => tshark([
     "-r", file, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", `aggregator=${occurrenceSeparator}`,
     ...fields.flatMap((f) => ["-e", f]),
-  ]);
+  ]));
   return out.split("\n").filter((line) => line.length > 0).map((line) => line.split("\t"));
 }
 
@@ -95,11 +120,9 @@ export function tsharkFields(file: string, fields: readonly string[], occurrence
  * capinfos's machine-readable summary: column title ("Number of packets", "Start time" in epoch seconds,
  * "Packet size limit", "File type", "Strict time order", ...) -> value.
  */
-export function capinfos(file: string): Record<string, string> {
-  const out = execFileSync("capinfos", ["-T", "-M", "-R", "-t", "-E", "-c", "-d", "-s", "-l", "-S", "-a", "-e", "-o", file], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function capinfos(capture: Capture): Record<string, string> {
+  const args = ["-T", "-M", "-R", "-t", "-E", "-c", "-d", "-s", "-l", "-S", "-a", "-e", "-o"];
+  const out = withFile(capture, (file) => execFileSync("capinfos", [...args, file], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
   const [header, row] = out.trimEnd().split("\n");
   const titles = header.split("\t");
   const values = row.split("\t");
