@@ -1,0 +1,88 @@
+/** `stream.readable` / `stream.writable`: WHATWG streams over a connection. */
+import { describe, expect, it } from "vitest";
+import { ConnectionResetError, StaleHandleError } from "../../src/api/index.js";
+import { toNodeDuplex } from "../../src/api/node.js";
+import { drive, patternBytes, sha256, stackPair, type Pair } from "./helpers.js";
+
+async function open(p: Pair) {
+  const listener = p.server.listen(80);
+  const accepted = listener.accept();
+  const client = await drive(p.clock, p.client.connect("10.0.0.2", 80));
+  const server = await drive(p.clock, accepted);
+  return { client, server };
+}
+
+async function readAll(p: Pair, readable: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const reader = readable.getReader();
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await drive(p.clock, reader.read());
+    if (done) return parts;
+    parts.push(value);
+  }
+}
+
+describe("WHATWG streams", () => {
+  it("an echo server by pipeTo: 1 MiB through and back, the end of each side carried by FIN", async () => {
+    const p = stackPair({ delay: 3, loss: 0.01, seed: 7 });
+    const { client, server } = await open(p);
+    const echo = server.readable.pipeTo(server.writable); // closes the writable (FIN) when the readable ends
+    const data = patternBytes(1 << 20, 21);
+    const { readable, writable } = client;
+    const sending = (async () => {
+      const writer = writable.getWriter();
+      for (let off = 0; off < data.length; off += 50_000) await writer.write(data.subarray(off, off + 50_000));
+      await writer.close();
+    })();
+    const back = await readAll(p, readable);
+    await drive(p.clock, sending);
+    await drive(p.clock, echo);
+    expect(back.reduce((n, b) => n + b.length, 0)).toBe(data.length);
+    expect(sha256(back)).toBe(sha256(data));
+    expect(client.info().state).toBe("TIME-WAIT");
+  });
+
+  it("aborting the writable resets the connection; the peer's reads reject with ConnectionResetError", async () => {
+    const p = stackPair();
+    const { client, server } = await open(p);
+    const reader = server.readable.getReader();
+    const pending = reader.read().catch((e: unknown) => e);
+    await client.writable.abort(new Error("changed my mind"));
+    expect(await drive(p.clock, pending)).toBeInstanceOf(ConnectionResetError);
+    expect(client.info().state).toBe("CLOSED");
+  });
+
+  it("the readable errors when the peer resets", async () => {
+    const p = stackPair();
+    const { client, server } = await open(p);
+    const reader = client.readable.getReader();
+    const pending = reader.read().catch((e: unknown) => e);
+    server.abort();
+    expect(await drive(p.clock, pending)).toBeInstanceOf(ConnectionResetError);
+  });
+
+  it("hands the bytes over: the handle's byte calls go stale, inspection and abort stay", async () => {
+    const p = stackPair();
+    const { client } = await open(p);
+    const { readable, writable } = client;
+    expect(client.readable).toBe(readable);
+    expect(client.writable).toBe(writable);
+    await expect(client.read()).rejects.toBeInstanceOf(StaleHandleError);
+    await expect(client.write("x")).rejects.toBeInstanceOf(StaleHandleError);
+    expect(() => client.shutdown()).toThrow(/consumed by \.readable\/\.writable/);
+    expect(() => toNodeDuplex(client)).toThrow(StaleHandleError);
+    expect(client.peerAddr.port).toBe(80);
+    expect(client.abort().state).toBe("Closed");
+  });
+
+  it("cancelling the readable drops what still arrives, so the peer's writes are never blocked", async () => {
+    const p = stackPair({ delay: 2 }, { tcp: { receiveBufferSize: 16 * 1024 } });
+    const { client, server } = await open(p);
+    await client.readable.cancel();
+    await drive(p.clock, server.write(patternBytes(512 * 1024, 2))); // 32 times the receive buffer
+    const writer = client.writable.getWriter();
+    await drive(p.clock, writer.write(new TextEncoder().encode("still writing")));
+    const r = await drive(p.clock, server.read());
+    expect(!r.done && new TextDecoder().decode(r.value)).toBe("still writing");
+  });
+});
