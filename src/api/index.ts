@@ -24,6 +24,18 @@ export {
 export type { ConnectionInfo, ConnectOptions, TcpState } from "../tcp/types.js";
 export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
-export type { Link } from "../link/link.js";
-export { memoryLinkPair, type MemoryLinkOptions } from "../link/memory.js";
 export { Stack, type StackOptions, type CaptureOptions } from "./stack.js";
+export type { StackCounters, DropReason, TcpConfig } from "../stack/index.js";
+// What a first program needs besides the stack: a link to run it on and somewhere to capture to.
+export {
+  type Link,
+  type Impairment,
+  type CountedLink,
+  LinkSetupError,
+  memoryLinkPair,
+  type MemoryLinkOptions,
+  impair,
+  messagePortLink,
+  webSocketLink,
+} from "../link/index.js";
+export { PcapWriter, PcapngWriter, MemorySink, type CaptureWriter, CaptureError } from "../pcap/index.js";
