@@ -3,44 +3,42 @@ import { checkProtocol, untyped } from "./walk.js";
 
 /**
  * The protocol as a Mermaid state diagram, from this side's point of view: `!T` sends a T, `?T` receives
- * one, `+label` is this side's choice, `&label` the peer's. Recursion becomes a loop back to the rec's state.
+ * one, `+label` is this side's choice, `&label` the peer's. A rec names the state its body starts in
+ * and `v(name)` is an edge back to it.
  */
 export function toMermaid(protocol: ProtocolNode): string {
   const p = untyped(protocol);
   checkProtocol(p);
   const lines = ["stateDiagram-v2"];
-  const states = new Map<AnyNode, string>();
+  const pending: [AnyNode, string, ReadonlyMap<string, string>][] = [];
   let count = 0;
-  const fresh = () => `s${count++}`;
 
-  // Returns the state that `node` starts in; `scope` maps rec names to their states.
-  const visit = (node: AnyNode, scope: ReadonlyMap<string, string>): string => {
-    if (node.kind === "var") return scope.get(node.name) as string;
+  // The state a continuation starts in; states are drawn breadth-first so edges read in protocol order.
+  const target = (node: AnyNode, scope: ReadonlyMap<string, string>): string => {
     if (node.kind === "end") return "[*]";
-    const known = states.get(node);
-    if (known) return known;
+    if (node.kind === "var") return scope.get(node.name) as string;
+    const id = `s${count++}`;
     if (node.kind === "rec") {
-      const id = fresh();
-      states.set(node, id);
       lines.push(`  ${id}: ${node.name}`);
-      const body = visit(node.body, new Map(scope).set(node.name, id));
-      lines.push(`  ${id} --> ${body}`);
-      return id;
-    }
-    const id = fresh();
-    states.set(node, id);
-    if ("next" in node) {
-      const next = visit(node.next, scope);
-      lines.push(`  ${id} --> ${next}: ${node.kind === "send" ? "!" : "?"}${node.codec.name.replace(/[:;]/g, " ")}`);
+      pending.push([node.body, id, new Map(scope).set(node.name, id)]);
     } else {
-      for (const [label, branch] of Object.entries(node.branches)) {
-        const next = visit(branch, scope);
-        lines.push(`  ${id} --> ${next}: ${node.kind === "select" ? "+" : "&"}${label}`);
-      }
+      pending.push([node, id, scope]);
     }
     return id;
   };
-  const start = visit(p, new Map());
+  const edgeText = (text: string) => text.replace(/[:;]/g, " ");
+
+  const start = target(p, new Map());
   lines.splice(1, 0, `  [*] --> ${start}`);
+  for (let item = pending.shift(); item; item = pending.shift()) {
+    const [node, id, scope] = item;
+    if ("next" in node) {
+      lines.push(`  ${id} --> ${target(node.next, scope)}: ${node.kind === "send" ? "!" : "?"}${edgeText(node.codec.name)}`);
+    } else if ("branches" in node) {
+      for (const [label, branch] of Object.entries(node.branches)) {
+        lines.push(`  ${id} --> ${target(branch, scope)}: ${node.kind === "select" ? "+" : "&"}${edgeText(label)}`);
+      }
+    }
+  }
   return lines.join("\n");
 }
