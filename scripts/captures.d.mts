@@ -3,6 +3,7 @@ import type * as clock from "../src/clock/index.js";
 import type { CaptureLink } from "../src/link/capture.js";
 import type { memoryLinkPair } from "../src/link/memory.js";
 import type * as pcap from "../src/pcap/index.js";
+import type { IpStack } from "../src/stack/index.js";
 import type * as wire from "../src/wire/index.js";
 
 export interface CaptureLibrary {
@@ -11,6 +12,7 @@ export interface CaptureLibrary {
   CaptureLink: typeof CaptureLink;
   memoryLinkPair: typeof memoryLinkPair;
   VirtualClock: typeof clock.VirtualClock;
+  IpStack: typeof IpStack;
 }
 
 export interface ExampleCapture {

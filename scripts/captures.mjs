@@ -11,9 +11,80 @@ const START = Date.UTC(2026, 0, 1); // capture timestamps begin 2026-01-01T00:00
 /** @param {import("./captures.d.mts").CaptureLibrary} lib */
 export async function generateCaptures(lib) {
   return [
+    await stackTransfer(lib, {
+      name: "stack-transfer.pcapng",
+      description:
+        "Two wirestate IpStacks over an in-memory link (5 ms each way), tapped at the client: handshake, 64 KiB upload, the server's reply, close. Comments are the client engine's own trace (state changes, timers).",
+      impairment: {},
+    }),
+    await stackTransfer(lib, {
+      name: "stack-transfer-loss.pcapng",
+      description:
+        "The same transfer with 5% loss each way (seed 7): fast retransmit and recovery commented with the client engine's reason, a lost final ACK and the server's retransmitted FIN. The tap is before the loss, so Wireshark sees retransmissions (notes) but no lost segment.",
+      impairment: { loss: 0.05, seed: 7 },
+    }),
     ...(await scriptedExchange(lib, "pcapng")),
     ...(await scriptedExchange(lib, "pcap")),
   ];
+}
+
+/** Fixed RFC 6528 keys so ISNs and ports repeat run to run (only examples and tests may do this). */
+const CLIENT_KEY = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+const SERVER_KEY = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 - i);
+
+/**
+ * A real connection between two stacks. The client sends `UPLOAD` bytes and half-closes; the server reads
+ * to the end, answers with a summary line and closes. The tap sits on the client's link, and the client
+ * stack's trace hook feeds it comments.
+ */
+async function stackTransfer(lib, { name, description, impairment }) {
+  const UPLOAD = 64 * 1024;
+  const clock = new lib.VirtualClock(START);
+  const [clientEnd, serverEnd] = lib.memoryLinkPair({ clock, delay: 5, ...impairment });
+  const sink = new lib.pcap.MemorySink();
+  const writer = new lib.pcap.PcapngWriter(sink, { interfaceName: "client" });
+  const tap = new lib.CaptureLink(clientEnd, writer, clock);
+  const client = new lib.IpStack({ address: "10.0.0.1", link: tap, clock, isnKey: CLIENT_KEY, onTrace: (text) => tap.annotate(text) });
+  const server = new lib.IpStack({ address: "10.0.0.2", link: serverEnd, clock, isnKey: SERVER_KEY });
+
+  let received = 0;
+  const listener = server.listen(80);
+  listener.onConnection = () => {
+    const conn = listener.accept();
+    conn.events.onReadable = () => {
+      for (let chunk = conn.read(); chunk !== null; chunk = conn.read()) received += chunk.length;
+      if (conn.readEnded && conn.state === "CLOSE-WAIT") {
+        conn.write(new TextEncoder().encode(`received ${received} bytes\n`));
+        conn.shutdown();
+      }
+    };
+  };
+
+  const upload = Uint8Array.from({ length: UPLOAD }, (_, i) => (i * 31) & 0xff);
+  let sent = 0;
+  let reply = "";
+  const conn = client.connect("10.0.0.2", 80);
+  const pump = () => {
+    while (sent < UPLOAD) {
+      const n = conn.write(upload.subarray(sent));
+      if (n === 0) return;
+      sent += n;
+    }
+    if (conn.state === "ESTABLISHED") conn.shutdown();
+  };
+  conn.events.onStateChange = (_from, to) => {
+    if (to === "ESTABLISHED") pump();
+  };
+  conn.events.onWritable = pump;
+  conn.events.onReadable = () => {
+    for (let chunk = conn.read(); chunk !== null; chunk = conn.read()) reply += new TextDecoder().decode(chunk);
+  };
+  clock.runUntilIdle(10 * 60 * 1000);
+  await writer.close();
+  if (received !== UPLOAD || reply !== `received ${UPLOAD} bytes\n` || conn.state !== "CLOSED") {
+    throw new Error(`${name}: the transfer did not complete (server got ${received} bytes, client state ${conn.state}, reply ${JSON.stringify(reply)})`);
+  }
+  return { name, description, bytes: sink.bytes() };
 }
 
 /**
@@ -101,6 +172,7 @@ async function main() {
     CaptureLink: (await dist("link/capture.js")).CaptureLink,
     memoryLinkPair: (await dist("link/memory.js")).memoryLinkPair,
     VirtualClock: (await dist("clock/index.js")).VirtualClock,
+    IpStack: (await dist("stack/index.js")).IpStack,
   };
   const out = join(root, "captures");
   mkdirSync(out, { recursive: true });

@@ -5,12 +5,13 @@ import * as clock from "../../src/clock/index.js";
 import { CaptureLink } from "../../src/link/capture.js";
 import { memoryLinkPair } from "../../src/link/memory.js";
 import * as pcap from "../../src/pcap/index.js";
+import { IpStack } from "../../src/stack/index.js";
 import * as wire from "../../src/wire/index.js";
 import { captureFiles, generateCaptures, type CaptureLibrary } from "../../scripts/captures.mjs";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, tsharkFields } from "../helpers/tshark.js";
 
-const lib: CaptureLibrary = { pcap, wire, CaptureLink, memoryLinkPair, VirtualClock: clock.VirtualClock };
+const lib: CaptureLibrary = { pcap, wire, CaptureLink, memoryLinkPair, VirtualClock: clock.VirtualClock, IpStack };
 const committed = (name: string) => fileURLToPath(new URL(`../../captures/${name}`, import.meta.url));
 
 describe("captures/ (npm run captures)", () => {
@@ -40,5 +41,21 @@ describeWith(["tshark"], "captures/, judged by Wireshark", () => {
     expect(rows[0][1]).toMatch(/SYN-SENT/);
     expect(rows[2][1]).toBe("SYN-SENT -> ESTABLISHED");
     expect(rows.filter((r) => Number(r[0]) === 1).length).toBe(3);
+  });
+
+  it("the stack transfers carry the engine's own trace as comments, from open to TIME-WAIT", () => {
+    for (const name of ["stack-transfer.pcapng", "stack-transfer-loss.pcapng"]) {
+      const rows = tsharkFields(committed(name), ["frame.packet_flags_direction", "frame.comment", "tcp.flags.syn", "tcp.analysis.retransmission"]);
+      const comments = rows.map((r) => r[1]).filter((c) => c !== "");
+      expect(rows[0][2]).toBe("1"); // the SYN comes first, with the reason it was sent
+      expect(rows[0][1]).toMatch(/CLOSED -> SYN-SENT/);
+      expect(comments.join("\n")).toMatch(/SYN-SENT -> ESTABLISHED/);
+      expect(comments.join("\n")).toMatch(/-> TIME-WAIT/);
+      expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(["0x00000001", "0x00000002"]));
+      if (name.includes("loss")) {
+        expect(comments.join("\n")).toMatch(/fast retransmit/);
+        expect(rows.filter((r) => r[3] !== "").length).toBeGreaterThan(0);
+      }
+    }
   });
 });
