@@ -73,10 +73,10 @@ export class StreamCore {
   #finRequested = false;
   #finIssued = false;
   #discarding = false;
-  #servicingReads = false;
-  #readsAgain = false;
-  #servicingWrites = false;
-  #writesAgain = false;
+  // The engine may signal again from inside conn.read()/write() (a window update, freed space): such
+  // calls become another pass of the running loop instead of recursing into it.
+  readonly #reads = new Reentrant(() => this.#drainReads());
+  readonly #writes = new Reentrant(() => this.#drainWrites());
   /** Adapters attached to this connection (the WHATWG pair is cached so both getters give the same one). */
   web: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } | null = null;
 
@@ -86,8 +86,8 @@ export class StreamCore {
     this.closeTimeout = closeTimeout;
     conn.events = {
       onStateChange: () => this.#checkWaiters(),
-      onReadable: () => this.#serviceReads(),
-      onWritable: () => this.#serviceWrites(),
+      onReadable: () => this.#reads.run(),
+      onWritable: () => this.#writes.run(),
       onError: (reason) => this.#fail(errorForReason(reason, this.#describe())),
     };
   }
@@ -218,25 +218,8 @@ export class StreamCore {
     if (this.#error !== null) return Promise.reject(this.#error);
     return new Promise((resolve, reject) => {
       this.#readers.push({ owner, max, atEnd, resolve, reject });
-      this.#serviceReads();
+      this.#reads.run();
     });
-  }
-
-  #serviceReads(): void {
-    // The engine may signal again from inside conn.read() (a window update); loop instead of recursing.
-    if (this.#servicingReads) {
-      this.#readsAgain = true;
-      return;
-    }
-    this.#servicingReads = true;
-    try {
-      do {
-        this.#readsAgain = false;
-        this.#drainReads();
-      } while (this.#readsAgain);
-    } finally {
-      this.#servicingReads = false;
-    }
   }
 
   #drainReads(): void {
@@ -267,7 +250,7 @@ export class StreamCore {
       if (r.atEnd === null) r.resolve(null);
       else r.reject(staleError(r.owner));
     }
-    this.#serviceReads();
+    this.#reads.run();
   }
 
   // ---- writing ----
@@ -277,24 +260,8 @@ export class StreamCore {
     if (data.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#writers.push({ data, offset: 0, resolve, reject });
-      this.#serviceWrites();
+      this.#writes.run();
     });
-  }
-
-  #serviceWrites(): void {
-    if (this.#servicingWrites) {
-      this.#writesAgain = true;
-      return;
-    }
-    this.#servicingWrites = true;
-    try {
-      do {
-        this.#writesAgain = false;
-        this.#drainWrites();
-      } while (this.#writesAgain);
-    } finally {
-      this.#servicingWrites = false;
-    }
   }
 
   #drainWrites(): void {
@@ -314,7 +281,7 @@ export class StreamCore {
   /** Queue our FIN behind every pending write (RFC 9293 CLOSE: "queue this until all preceding SENDs"). */
   requestFin(): void {
     this.#finRequested = true;
-    this.#serviceWrites();
+    this.#writes.run();
   }
 
   get finRequested(): boolean {
@@ -366,5 +333,32 @@ export class StreamCore {
   #describe(): string {
     const c = this.conn;
     return `${c.localAddress}:${c.localPort} -> ${c.remoteAddress}:${c.remotePort}`;
+  }
+}
+
+/** Runs `work` until a pass ends with no re-entrant request for another. */
+class Reentrant {
+  readonly #work: () => void;
+  #running = false;
+  #again = false;
+
+  constructor(work: () => void) {
+    this.#work = work;
+  }
+
+  run(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    try {
+      do {
+        this.#again = false;
+        this.#work();
+      } while (this.#again);
+    } finally {
+      this.#running = false;
+    }
   }
 }

@@ -13,15 +13,8 @@ import {
   WirestateError,
   type ConnectOptions,
 } from "../../src/api/index.js";
-import { drive, pass, stackPair } from "./helpers.js";
+import { connected, drive, pass, stackPair } from "./helpers.js";
 
-async function open(p: ReturnType<typeof stackPair>, options?: ConnectOptions) {
-  const listener = p.server.listen(80);
-  const accepted = listener.accept();
-  const client = await drive(p.clock, p.client.connect("10.0.0.2", 80, options));
-  const server = await drive(p.clock, accepted);
-  return { listener, client, server };
-}
 
 describe("connect", () => {
   it("rejects with ConnectionRefusedError when the port is closed (RST)", async () => {
@@ -43,7 +36,7 @@ describe("connect", () => {
 
   it("rejects with AddressInUseError for a local port already in that 4-tuple; listen twice throws it", async () => {
     const p = stackPair();
-    await open(p);
+    await connected(p);
     expect(() => p.server.listen(80)).toThrow(AddressInUseError);
     const first = await drive(p.clock, p.client.connect("10.0.0.2", 80, { localPort: 5000 }));
     expect(first.localAddr.port).toBe(5000);
@@ -54,7 +47,7 @@ describe("connect", () => {
 describe("reset and abort", () => {
   it("a RST rejects the peer's pending read and every later call with ConnectionResetError", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const pendingRead = server.read().catch((e: unknown) => e);
     const pendingWrite = server.write(new Uint8Array(4 << 20)).catch((e: unknown) => e); // larger than any buffer
     const localRead = client.read().catch((e: unknown) => e);
@@ -74,7 +67,7 @@ describe("reset and abort", () => {
 
   it("UserTimeoutError when sent data stays unacknowledged past the user timeout", async () => {
     const p = stackPair();
-    const { client } = await open(p, { userTimeout: 10_000 });
+    const { client } = await connected(p, { userTimeout: 10_000 });
     p.links[1].close(); // the peer vanishes without a word
     const t0 = p.clock.now();
     await drive(p.clock, client.write("anyone there?"));
@@ -87,7 +80,7 @@ describe("reset and abort", () => {
 describe("close", () => {
   it("CloseTimeoutError when the peer never closes its side, and the connection is aborted (RST)", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const closing = client.close({ timeout: 2_000 }).catch((e: unknown) => e);
     const end = await drive(p.clock, server.read());
     expect(end.done).toBe(true); // the peer sees our FIN but never answers with its own

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { VirtualClock } from "../../src/clock/index.js";
-import { Stack, type StackOptions } from "../../src/api/index.js";
+import { Stack, type ConnectOptions, type StackOptions } from "../../src/api/index.js";
 import { memoryLinkPair, type MemoryLinkOptions } from "../../src/link/memory.js";
 import type { CountedLink } from "../../src/link/path.js";
 
@@ -86,4 +86,13 @@ export function sha256(data: Uint8Array | Uint8Array[]): string {
 /** A promise that resolves after `ms` of virtual time (for code running under `drive`). */
 export function sleep(clock: VirtualClock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.schedule(ms, resolve));
+}
+
+/** A connection from the pair's client to a listener on the server's port 80; both ends' handles. */
+export async function connected(p: Pair, options?: ConnectOptions) {
+  const listener = p.server.listen(80);
+  const accepted = listener.accept();
+  const client = await drive(p.clock, p.client.connect("10.0.0.2", 80, options));
+  const server = await drive(p.clock, accepted);
+  return { listener, client, server };
 }

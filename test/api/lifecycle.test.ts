@@ -8,15 +8,8 @@ import {
   type TcpStream,
 } from "../../src/api/index.js";
 import { MemorySink, PcapngWriter } from "../../src/pcap/index.js";
-import { drive, pass, patternBytes, sha256, sleep, stackPair, type Pair } from "./helpers.js";
+import { type Pair, connected, drive, pass, patternBytes, sha256, sleep, stackPair } from "./helpers.js";
 
-async function open(p: Pair) {
-  const listener = p.server.listen(80);
-  const accepted = listener.accept();
-  const client = await drive(p.clock, p.client.connect("10.0.0.2", 80));
-  const server = await drive(p.clock, accepted);
-  return { listener, client, server };
-}
 
 /** Read to the end; the peer's bytes and the CloseWait handle. */
 async function drain(s: TcpStream<"Established">): Promise<{ bytes: Uint8Array[]; next: TcpStream<"CloseWait"> }> {
@@ -77,7 +70,7 @@ describe("await using", () => {
 
   it("aborts after the close timeout when the peer never closes its side", async () => {
     const p = stackPair({ delay: 5 }, { closeTimeout: 1_000 });
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const peerEnd = drive(p.clock, server.read());
     const t0 = p.clock.now();
     await drive(
@@ -98,7 +91,7 @@ describe("await using", () => {
 
   it("disposing a handle that a read replaced closes its successor (CloseWait)", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const half = client.shutdown();
     await drive(
       p.clock,
@@ -134,7 +127,7 @@ describe("backpressure", () => {
     const sendBufferSize = 64 * 1024;
     const receiveBufferSize = 32 * 1024;
     const p = stackPair({ delay: 5 }, { tcp: { sendBufferSize, receiveBufferSize } });
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const chunk = patternBytes(16 * 1024, 11);
     let accepted = 0;
     let writes = 0;

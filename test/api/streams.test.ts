@@ -1,17 +1,10 @@
 /** The typestate at run time: every state's handle, its transitions, and the handles they consume. */
 import { describe, expect, it } from "vitest";
 import { StaleHandleError, type TcpStream } from "../../src/api/index.js";
-import { drive, stackPair, type Pair } from "./helpers.js";
+import { type Pair, connected, drive, stackPair } from "./helpers.js";
 
 const text = new TextDecoder();
 
-async function open(p: Pair): Promise<{ client: TcpStream<"Established">; server: TcpStream<"Established"> }> {
-  const listener = p.server.listen(80);
-  const accepted = listener.accept();
-  const client = await drive(p.clock, p.client.connect("10.0.0.2", 80));
-  const server = await drive(p.clock, accepted);
-  return { client, server };
-}
 
 /** Read until `want` bytes have arrived (a read returns what is there, so one read may not be enough). */
 async function readExactly(
@@ -41,7 +34,7 @@ function staleCall(fn: () => unknown): StaleHandleError {
 describe("Established", () => {
   it("connects, exchanges bytes both ways, and knows both addresses", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     expect(client.state).toBe("Established");
     expect(client.peerAddr).toEqual({ address: "10.0.0.2", port: 80 });
     expect(server.localAddr).toEqual({ address: "10.0.0.2", port: 80 });
@@ -56,7 +49,7 @@ describe("Established", () => {
 
   it("read returns what is available, at most maxBytes, without waiting for more", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     await drive(p.clock, client.write("abcdefghij"));
     while (server.info().bytesReceived < 10) await drive(p.clock, new Promise((r) => p.clock.schedule(1, () => r(null))));
     const first = await drive(p.clock, server.read(4));
@@ -70,7 +63,7 @@ describe("Established", () => {
 describe("the peer's FIN", () => {
   it("a read that meets it hands back the CloseWait handle, which writes and closes", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     await drive(p.clock, client.write("last words"));
     const clientHalf = client.shutdown();
     expect(clientHalf.state).toBe("FinWait1");
@@ -97,7 +90,7 @@ describe("the peer's FIN", () => {
 
   it("CloseWait.shutdown gives LastAck, whose close resolves Closed once the FIN is acknowledged", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const clientHalf = client.shutdown();
     const end = await drive(p.clock, server.read());
     if (!end.done) throw new Error("expected end of stream");
@@ -114,7 +107,7 @@ describe("the peer's FIN", () => {
 describe("closing first", () => {
   it("shutdown (half-close) still reads; acknowledged() gives FinWait2; its end gives TimeWait", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const half = client.shutdown();
     const acked = await drive(p.clock, half.acknowledged());
     expect(acked.state).toBe("FinWait2");
@@ -136,7 +129,7 @@ describe("closing first", () => {
 
   it("close() sends FIN after queued data, drops what still arrives, and resolves TimeWait", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const big = new Uint8Array(100_000).fill(0x61);
     const writing = client.write(big);
     const closing = client.close();
@@ -157,7 +150,7 @@ describe("closing first", () => {
 
   it("simultaneous close: FinWait1 meets the peer's FIN before its own is acknowledged -> Closing -> TimeWait", async () => {
     const p = stackPair({ delay: 20 });
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const a = client.shutdown();
     const b = server.shutdown();
     const ra = await drive(p.clock, a.read());
@@ -175,7 +168,7 @@ describe("closing first", () => {
 describe("stale handles", () => {
   it("every transition consumes the handle it was called on, and the error names the state and the call", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const half = client.shutdown();
 
     const e = staleCall(() => client.shutdown());
@@ -212,7 +205,7 @@ describe("stale handles", () => {
 
   it("a read pending on a handle that shutdown() consumed still gets data, but leaves the end for the live handle", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const pendingData = client.read();
     const half = client.shutdown();
     await drive(p.clock, server.write("data"));
@@ -231,7 +224,7 @@ describe("stale handles", () => {
 
   it("two handles cannot both take the end of stream", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const first = server.read();
     const second = server.read().catch((e: unknown) => e);
     client.shutdown();

@@ -2,15 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionResetError, StaleHandleError } from "../../src/api/index.js";
 import { toNodeDuplex } from "../../src/api/node.js";
-import { drive, patternBytes, sha256, stackPair, type Pair } from "./helpers.js";
+import { type Pair, connected, drive, patternBytes, sha256, stackPair } from "./helpers.js";
 
-async function open(p: Pair) {
-  const listener = p.server.listen(80);
-  const accepted = listener.accept();
-  const client = await drive(p.clock, p.client.connect("10.0.0.2", 80));
-  const server = await drive(p.clock, accepted);
-  return { client, server };
-}
 
 async function readAll(p: Pair, readable: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const reader = readable.getReader();
@@ -25,7 +18,7 @@ async function readAll(p: Pair, readable: ReadableStream<Uint8Array>): Promise<U
 describe("WHATWG streams", () => {
   it("an echo server by pipeTo: 1 MiB through and back, the end of each side carried by FIN", async () => {
     const p = stackPair({ delay: 3, loss: 0.01, seed: 7 });
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const echo = server.readable.pipeTo(server.writable); // closes the writable (FIN) when the readable ends
     const data = patternBytes(1 << 20, 21);
     const { readable, writable } = client;
@@ -44,7 +37,7 @@ describe("WHATWG streams", () => {
 
   it("aborting the writable resets the connection; the peer's reads reject with ConnectionResetError", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const reader = server.readable.getReader();
     const pending = reader.read().catch((e: unknown) => e);
     await client.writable.abort(new Error("changed my mind"));
@@ -54,7 +47,7 @@ describe("WHATWG streams", () => {
 
   it("the readable errors when the peer resets", async () => {
     const p = stackPair();
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     const reader = client.readable.getReader();
     const pending = reader.read().catch((e: unknown) => e);
     server.abort();
@@ -63,7 +56,7 @@ describe("WHATWG streams", () => {
 
   it("hands the bytes over: the handle's byte calls go stale, inspection and abort stay", async () => {
     const p = stackPair();
-    const { client } = await open(p);
+    const { client } = await connected(p);
     const { readable, writable } = client;
     expect(client.readable).toBe(readable);
     expect(client.writable).toBe(writable);
@@ -77,7 +70,7 @@ describe("WHATWG streams", () => {
 
   it("cancelling the readable drops what still arrives, so the peer's writes are never blocked", async () => {
     const p = stackPair({ delay: 2 }, { tcp: { receiveBufferSize: 16 * 1024 } });
-    const { client, server } = await open(p);
+    const { client, server } = await connected(p);
     await client.readable.cancel();
     await drive(p.clock, server.write(patternBytes(512 * 1024, 2))); // 32 times the receive buffer
     const writer = client.writable.getWriter();
