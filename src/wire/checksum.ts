@@ -10,6 +10,10 @@ const CHUNK = 65536;
  */
 export function onesComplementSum(bytes: Uint8Array, initial = 0): number {
   if (inWasm(bytes)) return wasm.onesSum(bytes.byteOffset, bytes.length, initial);
+  if (bytes.length <= CHUNK) {
+    mem8.set(bytes, SCRATCH);
+    return wasm.onesSum(SCRATCH, bytes.length, initial);
+  }
   let sum = initial;
   let at = 0;
   do {

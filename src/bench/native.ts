@@ -1,0 +1,46 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** bench/native/checksum.c, found from src/bench or dist/bench alike. */
+const SOURCE = fileURLToPath(new URL("../../bench/native/checksum.c", import.meta.url));
+
+export interface NativeResult {
+  /** Checksums per second. */
+  rate: number;
+  /** The checksum's one's complement sum, to compare with the other implementations. */
+  sum: number;
+}
+
+export type NativeChecksum = ((size: number, minMs: number) => NativeResult) & { compiler: string };
+
+/**
+ * Compiles the C reference with `gcc -O3 -march=native` into a temporary directory and returns a function
+ * that runs it as a subprocess, or a string saying why it cannot (no gcc, no source, a compile error).
+ */
+export function buildNativeChecksum(): NativeChecksum | string {
+  if (!existsSync(SOURCE)) return `no C source at ${SOURCE}`;
+  let compiler: string;
+  try {
+    compiler = execFileSync("gcc", ["--version"], { encoding: "utf8" }).split("\n")[0];
+  } catch {
+    return "gcc not found";
+  }
+  const dir = mkdtempSync(join(tmpdir(), "wirestate-bench-"));
+  const binary = join(dir, "checksum");
+  try {
+    execFileSync("gcc", ["-O3", "-march=native", "-o", binary, SOURCE], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    return `gcc failed: ${String((e as { stderr?: Buffer }).stderr ?? e)}`;
+  }
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  /** One timed run of the binary (it calibrates itself to last `minMs`). */
+  const run = (size: number, minMs: number): NativeResult => {
+    const [gbps, sum] = execFileSync(binary, [String(size), "1", String(minMs)], { encoding: "utf8" }).split(" ").map(Number);
+    return { rate: (gbps * 1e9) / size, sum };
+  };
+  return Object.assign(run, { compiler });
+}

@@ -1,0 +1,181 @@
+/**
+ * The TCP engine's benchmark: bulk transfer between two IpStacks in one process over the in-memory link
+ * (no impairments, RealClock), connection setup+teardown rate, and Node's own `net` over loopback
+ * (127.0.0.1 only, the kernel as reference) moving the same bytes in the same run.
+ */
+import { createServer, connect as netConnect, type AddressInfo } from "node:net";
+import { RealClock } from "../clock/real-clock.js";
+import { memoryLinkPair } from "../link/memory.js";
+import { IpStack } from "../stack/ip-stack.js";
+import type { Connection } from "../tcp/types.js";
+import { median } from "./measure.js";
+import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
+
+const CHUNK = 64 * 1024;
+
+interface BulkResult {
+  gbps: number;
+  segmentsPerSec: number;
+}
+
+function stacks(mtu: number) {
+  const clock = new RealClock();
+  const [la, lb] = memoryLinkPair({ clock, mtu });
+  const tcp = { sendBufferSize: 1 << 20, receiveBufferSize: 65535 };
+  const a = new IpStack({ address: "10.0.0.1", link: la, clock, tcp });
+  const b = new IpStack({ address: "10.0.0.2", link: lb, clock, tcp });
+  return { a, b };
+}
+
+/** Moves `total` bytes from a to b; times from the first write to the receiver seeing the FIN. */
+function bulk(total: number, mtu: number): Promise<BulkResult> {
+  const { a, b } = stacks(mtu);
+  const source = new Uint8Array(CHUNK).map((_, i) => i & 255);
+  return new Promise((resolve, reject) => {
+    const listener = b.listen(5001);
+    let received = 0;
+    let t0 = 0;
+    listener.onConnection = () => {
+      const server = listener.accept()!;
+      server.events.onReadable = () => {
+        for (let c = server.read(); c !== null; c = server.read()) received += c.length;
+        if (server.readEnded) {
+          const seconds = (performance.now() - t0) / 1000;
+          const segments = a.counters.segmentsOut;
+          server.shutdown();
+          if (received !== total) reject(new Error(`received ${received} of ${total} bytes`));
+          else resolve({ gbps: (total * 8) / seconds / 1e9, segmentsPerSec: segments / seconds });
+        }
+      };
+    };
+    const client = a.connect("10.0.0.2", 5001);
+    let sent = 0;
+    const fill = () => {
+      while (sent < total) {
+        const n = client.write(source.subarray(0, Math.min(CHUNK, total - sent)));
+        if (n === 0) return;
+        sent += n;
+      }
+      client.events.onWritable = undefined;
+      client.shutdown();
+    };
+    client.events.onError = (r) => reject(new Error(`bulk transfer failed: ${r}`));
+    client.events.onStateChange = (_from, to) => {
+      if (to === "ESTABLISHED") {
+        t0 = performance.now();
+        fill();
+      }
+    };
+    client.events.onWritable = fill;
+  }).finally(() => {
+    a.close();
+    b.close();
+  }) as Promise<BulkResult>;
+}
+
+/** `count` connections, `parallel` at a time: handshake, close from both sides, until both ends finished. */
+function setupTeardown(count: number, parallel: number): Promise<number> {
+  const { a, b } = stacks(1500);
+  const listener = b.listen(5002, { backlog: parallel * 2 });
+  listener.onConnection = () => {
+    for (let s = listener.accept(); s !== null; s = listener.accept()) {
+      const server = s;
+      server.events.onStateChange = (_f, to) => {
+        if (to === "CLOSE-WAIT") server.shutdown();
+      };
+    }
+  };
+  const t0 = performance.now();
+  return new Promise<number>((resolve, reject) => {
+    let started = 0;
+    let finished = 0;
+    const start = () => {
+      if (started >= count) return;
+      started++;
+      const c: Connection = a.connect("10.0.0.2", 5002);
+      c.events.onError = (r) => reject(new Error(`connection failed: ${r}`));
+      c.events.onStateChange = (_f, to) => {
+        if (to === "ESTABLISHED") c.shutdown();
+        if (to === "TIME-WAIT" || to === "CLOSED") {
+          finished++;
+          if (finished === count) resolve((count * 1000) / (performance.now() - t0));
+          else start();
+        }
+      };
+    };
+    for (let i = 0; i < parallel; i++) start();
+  }).finally(() => {
+    a.close();
+    b.close();
+  });
+}
+
+/** The same transfer through the kernel: Node `net`, both ends in this process, 127.0.0.1 only. */
+function nodeNet(total: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const source = Buffer.alloc(CHUNK, 7);
+    let received = 0;
+    let t0 = 0;
+    const server = createServer((sock) => {
+      sock.on("data", (d: Buffer) => {
+        received += d.length;
+      });
+      sock.on("end", () => {
+        const seconds = (performance.now() - t0) / 1000;
+        sock.end();
+        server.close();
+        if (received !== total) reject(new Error(`net: received ${received} of ${total}`));
+        else resolve((total * 8) / seconds / 1e9);
+      });
+    });
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as AddressInfo).port;
+      const client = netConnect(port, "127.0.0.1", () => {
+        t0 = performance.now();
+        let sent = 0;
+        const pump = () => {
+          while (sent < total) {
+            const n = Math.min(CHUNK, total - sent);
+            sent += n;
+            if (!client.write(n === CHUNK ? source : source.subarray(0, n))) return void client.once("drain", pump);
+          }
+          client.end();
+        };
+        pump();
+      });
+      client.on("error", reject);
+    });
+  });
+}
+
+const suite: BenchSuite = {
+  name: "tcp",
+  targets: [{ figure: "tcp.bulk.mtu1500.gbps", atLeast: 1, what: "bulk payload at MTU 1500 >= 1 Gbit/s (issue 4)" }],
+  async run(o: BenchOptions): Promise<Figure[]> {
+    const runs = o.quick ? 1 : 5;
+    const total = o.quick ? 16 << 20 : 128 << 20;
+    await bulk(4 << 20, 1500); // warm-up: JIT and the WASM module
+    const rates: BulkResult[] = [];
+    for (let i = 0; i < runs; i++) rates.push(await bulk(total, 1500));
+    const gbps = median(rates.map((r) => r.gbps));
+    const segs = median(rates.map((r) => r.segmentsPerSec));
+    o.log(`bulk ${total >> 20} MiB a->b at MTU 1500, ${runs} runs: ${rates.map((r) => r.gbps.toFixed(2)).join(", ")} Gbit/s`);
+    const kernel: number[] = [];
+    for (let i = 0; i < runs; i++) kernel.push(await nodeNet(total));
+    const net = median(kernel);
+    o.log(`node net over 127.0.0.1: ${kernel.map((g) => g.toFixed(2)).join(", ")} Gbit/s`);
+    const conns = o.quick ? 500 : 4000;
+    const setups: number[] = [];
+    for (let i = 0; i < (o.quick ? 1 : 3); i++) setups.push(await setupTeardown(conns, 32));
+    return [
+      { name: "tcp.bulk.mtu1500.gbps", value: gbps, unit: "Gbit/s" },
+      { name: "tcp.bulk.mtu1500.segments_per_sec", value: segs, unit: "seg/s" },
+      { name: "tcp.node_net_loopback.gbps", value: net, unit: "Gbit/s" },
+      { name: "tcp.bulk.ratio_vs_node_net", value: gbps / net, unit: "x" },
+      { name: "tcp.setup_teardown.per_sec", value: median(setups), unit: "conn/s" },
+    ];
+  },
+};
+
+export default suite;
