@@ -4,4 +4,5 @@
  */
 export const SUITE_MODULES: readonly string[] = [
   "./wire-suite.js",
+  "./tcp-suite.js",
 ];

@@ -1,5 +1,4 @@
 import { TcpFlags } from "../wire/types.js";
-import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { TimerKind } from "./timers.js";
@@ -273,7 +272,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, seq: number, dataLen: 
     t.sndUna = ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
     takeRttSample(c, ack, false);
-    const sample: AckSample = { acked, ack, flight, sndMax: t.sndMax, mss: c.sendMss, now: c.host.clock.now() };
+    const sample = c.ackSample(acked, ack, flight);
     const wasRecovering = c.cc.inRecovery;
     const action = c.cc.onAck(sample);
     if (wasRecovering && !c.cc.inRecovery) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
@@ -297,15 +296,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, seq: number, dataLen: 
     t.sndUna !== t.sndMax
   ) {
     // RFC 5681 §2 duplicate ACK.
-    const sample: AckSample = {
-      acked: 0,
-      ack,
-      flight: seqDiff(t.sndMax, t.sndUna),
-      sndMax: t.sndMax,
-      mss: c.sendMss,
-      now: c.host.clock.now(),
-    };
-    if (c.cc.onDuplicateAck(sample) === "retransmit") {
+    if (c.cc.onDuplicateAck(c.ackSample(0, ack, seqDiff(t.sndMax, t.sndUna))) === "retransmit") {
       c.stats.fastRetransmits++;
       c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
       c.rttTiming = false;

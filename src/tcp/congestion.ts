@@ -13,7 +13,6 @@ export interface AckSample {
   /** Highest sequence number sent so far (RFC 6582 "recover" is taken from it). */
   sndMax: number;
   mss: number;
-  now: number;
 }
 
 export type CongestionAction = "none" | "retransmit";

@@ -1,7 +1,7 @@
 import type { Clock } from "../clock/clock.js";
 import { TcpFlags, type PacketFields, type TcpHeader } from "../wire/types.js";
 import type { TcpConfig } from "./config.js";
-import type { CongestionControl } from "./congestion.js";
+import type { AckSample, CongestionControl } from "./congestion.js";
 import { NewReno } from "./newreno.js";
 import { negotiate, synOptions } from "./options.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
@@ -105,6 +105,12 @@ export class TcpConnection implements Connection {
   keepAliveProbes = 0;
   notifyReadable = false;
   notifyWritable = false;
+  /** Inside SEGMENT ARRIVES: user calls defer their output to the end of it. */
+  inputting = false;
+
+  readonly #sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0 };
+  /** One reused record per outgoing segment: the stack builds the packet before `transmit` returns. */
+  readonly #fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
 
   readonly stats = {
     bytesSent: 0,
@@ -191,7 +197,7 @@ export class TcpConnection implements Connection {
       case "CLOSE-WAIT": {
         if (this.finQueued) return 0;
         const n = this.sendBuffer.write(data);
-        if (n > 0) this.output();
+        if (n > 0 && !this.inputting) this.output();
         return n;
       }
       case "CLOSED":
@@ -247,10 +253,13 @@ export class TcpConnection implements Connection {
         return;
     }
     if (this.finReceived) return;
+    // Like Linux's tcp_cleanup_rbuf: only when what the peer may still send has fallen below half of what
+    // we could now offer, so a reader keeping pace does not double the ACKs.
     const offer = Math.min(this.receiveBuffer.free, MAX_WINDOW);
-    if (offer - this.tcb.rcvWnd >= this.swsThreshold()) {
+    const current = this.tcb.rcvWnd;
+    if (offer - current >= this.swsThreshold() && 2 * current <= offer) {
       this.ackNow = true;
-      this.output();
+      if (!this.inputting) this.output();
     }
   }
 
@@ -368,9 +377,15 @@ export class TcpConnection implements Connection {
 
   segmentArrives(seg: SegmentHeader, payload: Uint8Array): void {
     this.stats.segmentsReceived++;
-    segmentArrives(this, seg, payload);
+    this.inputting = true;
+    try {
+      segmentArrives(this, seg, payload);
+      // The user reads and writes first, so the ACK below carries the window and data they made room for.
+      this.notify();
+    } finally {
+      this.inputting = false;
+    }
     if (this.state !== "CLOSED") this.output();
-    this.notify();
   }
 
   notify(): void {
@@ -645,6 +660,17 @@ export class TcpConnection implements Connection {
     return end;
   }
 
+  /** The ACK facts for the congestion controller, in one reused record. */
+  ackSample(acked: number, ack: number, flight: number): AckSample {
+    const s = this.#sample;
+    s.acked = acked;
+    s.ack = ack;
+    s.flight = flight;
+    s.sndMax = this.tcb.sndMax;
+    s.mss = this.sendMss;
+    return s;
+  }
+
   noteRetransmit(bytes: number): void {
     this.stats.retransmits++;
     this.stats.retransmittedBytes += bytes;
@@ -705,17 +731,17 @@ export class TcpConnection implements Connection {
     this.unackedSegments = 0;
     this.ackNow = false;
     this.timers.clear(TimerKind.delayedAck);
-    this.transmit({
-      src: this.localIp,
-      dst: this.remoteIp,
-      srcPort: this.localPort,
-      dstPort: this.remotePort,
-      seq,
-      ack: this.tcb.rcvNxt,
-      flags,
-      window: this.advertiseWindow(),
-      payload,
-    });
+    const f = this.#fields;
+    f.src = this.localIp;
+    f.dst = this.remoteIp;
+    f.srcPort = this.localPort;
+    f.dstPort = this.remotePort;
+    f.seq = seq;
+    f.ack = this.tcb.rcvNxt;
+    f.flags = flags;
+    f.window = this.advertiseWindow();
+    f.payload = payload;
+    this.transmit(f);
   }
 
   transmit(fields: PacketFields): void {

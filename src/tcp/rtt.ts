@@ -8,6 +8,7 @@ export class RttEstimator {
   rttvar: number | undefined = undefined;
   #base: number;
   #backoff = 0;
+  #rto: number;
   readonly #min: number;
   readonly #max: number;
 
@@ -15,10 +16,15 @@ export class RttEstimator {
     this.#base = initialRto;
     this.#min = minRto;
     this.#max = maxRto;
+    this.#rto = Math.min(maxRto, initialRto);
   }
 
   get rto(): number {
-    return Math.min(this.#max, this.#base * 2 ** this.#backoff);
+    return this.#rto;
+  }
+
+  #update(): void {
+    this.#rto = Math.min(this.#max, this.#base * 2 ** this.#backoff);
   }
 
   /** RFC 6298 §2.2 and §2.3. A new sample also ends any backoff (§5.7 takes the new RTO). */
@@ -33,16 +39,19 @@ export class RttEstimator {
     // G (clock granularity) is taken as 1 ms.
     this.#base = Math.min(this.#max, Math.max(this.#min, this.srtt + Math.max(1, 4 * this.rttvar)));
     this.#backoff = 0;
+    this.#update();
   }
 
   /** RFC 6298 §5.5: double the RTO on expiry. */
   backoff(): void {
     if (this.rto < this.#max) this.#backoff++;
+    this.#update();
   }
 
   /** RFC 6298 §5.7: after the SYN's timer expired, data starts from a 3 s RTO if no sample was taken. */
   resetAfterSynTimeout(): void {
     if (this.srtt === undefined) this.#base = Math.max(this.#base, 3000);
     this.#backoff = 0;
+    this.#update();
   }
 }

@@ -41,15 +41,12 @@ export class ConnectionTimers {
     if (this.#deadlines[kind] === Infinity) this.set(kind, delayMs);
   }
 
+  /**
+   * The clock timer stays armed: it fires once, finds nothing due and is not re-armed. Cancelling it here
+   * would cost a cancel and a re-arm per flight of segments in bulk transfer.
+   */
   clear(kind: TimerKind): void {
-    if (this.#deadlines[kind] === Infinity) return;
     this.#deadlines[kind] = Infinity;
-    // The last deadline gone: drop the clock timer too, so an idle connection holds none.
-    if (this.#handle !== null && this.#earliest() === Infinity) {
-      this.#handle.cancel();
-      this.#handle = null;
-      this.#armedAt = Infinity;
-    }
   }
 
   isSet(kind: TimerKind): boolean {
@@ -82,14 +79,9 @@ export class ConnectionTimers {
     this.#rearm();
   };
 
-  #earliest(): number {
+  #rearm(): void {
     let earliest = Infinity;
     for (let k = 0; k < KINDS; k++) if (this.#deadlines[k] < earliest) earliest = this.#deadlines[k];
-    return earliest;
-  }
-
-  #rearm(): void {
-    const earliest = this.#earliest();
     if (earliest === Infinity) return;
     if (earliest < this.#armedAt) this.#arm(earliest);
   }

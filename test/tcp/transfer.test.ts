@@ -216,8 +216,10 @@ describe("keep-alive (RFC 1122 §4.2.3.6)", () => {
     expect(f.clock.pending).toBe(0);
   });
 
-  it("is off by default: an idle connection holds no timer", () => {
+  it("is off by default: an idle connection sends nothing and its clock runs dry", () => {
     const f = established();
-    expect(f.clock.pending).toBe(0);
+    expect(f.clock.runUntilIdle(24 * 3600 * 1000)).toBe(true);
+    f.expectNothingSent();
+    expect(f.conn.state).toBe("ESTABLISHED");
   });
 });
