@@ -4,7 +4,7 @@ import http from "node:http";
 import { describe, expect, it } from "vitest";
 import type { Stack } from "../../src/api/index.js";
 import { toNodeDuplex } from "../../src/api/node.js";
-import { drive, patternBytes, sha256, stackPair } from "./helpers.js";
+import { drive, pass, patternBytes, sha256, stackPair } from "./helpers.js";
 
 /** An http server on `stack:80` answering any request with `body` and its request body's hash. */
 function serve(stack: Stack, body: Uint8Array): { server: http.Server; stop(): void } {
@@ -68,6 +68,11 @@ describe("Node http over toNodeDuplex", () => {
     expect(got.length).toBe(5000);
     expect(got.hash).toBe(sha256(body));
     expect(got.socket.remoteAddress).toBe("10.0.0.2");
+    await pass(p.clock, 1_000);
+    // "Connection: close": the server closed first and holds TIME-WAIT; the client's side is gone.
+    expect(got.socket.info().state).toBe("CLOSED");
+    expect(p.client.connectionCount).toBe(0);
+    expect(p.server.connectionCount).toBe(1);
     stop();
   });
 
