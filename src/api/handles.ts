@@ -69,7 +69,9 @@ abstract class Handle<S extends StreamState> implements Owner {
 
   protected async writeBytes(data: Uint8Array | string): Promise<void> {
     this.assertLive();
-    await this.core.write(typeof data === "string" ? utf8.encode(data) : data);
+    if (typeof data === "string") return this.core.write(utf8.encode(data));
+    if (!(data instanceof Uint8Array)) throw new TypeError("write takes a Uint8Array or a string");
+    return this.core.write(data);
   }
 
   protected halfClose<N extends Owner>(next: N): N {

@@ -57,6 +57,7 @@ describe("Established", () => {
     const rest = await drive(p.clock, server.read());
     expect(!rest.done && text.decode(rest.value)).toBe("efghij");
     await expect(server.read(0)).rejects.toThrow(RangeError);
+    await expect(client.write(42 as unknown as Uint8Array)).rejects.toThrow(TypeError);
   });
 });
 
