@@ -1,6 +1,17 @@
 /**
  * wirestate: a userspace TCP/IPv4 stack with a typestate API. This entry is browser-safe (no Node
  * built-ins on its import graph); the Node `stream.Duplex` adapter is in `wirestate/node`.
+ *
+ * ```ts
+ * const [a, b] = memoryLinkPair({ loss: 0.01, delay: 10 });
+ * await using server = new Stack({ address: "10.0.0.2", link: b });
+ * await using client = new Stack({ address: "10.0.0.1", link: a });
+ * await using listener = server.listen(80);
+ * await using conn = await client.connect("10.0.0.2", 80);   // TcpStream<"Established">
+ * await conn.write("hello");
+ * const half = conn.shutdown();                                 // TcpStream<"FinWait1">: reads only
+ * half.write("more");                                           // compile error: no 'write' in FinWait1
+ * ```
  */
 export type {
   AnyTcpStream,

@@ -46,7 +46,12 @@ export interface StreamCommon<S extends StreamState> {
   readonly localAddr: SocketAddress;
   /** The engine's view right now (RFC state name, RTT, window, counters). */
   info(): ConnectionInfo;
-  /** Finish the connection gracefully (bounded by the close timeout, then abort). Never rejects. */
+  /**
+   * Finish the connection gracefully: FIN after the queued bytes, drop what still arrives, wait for the
+   * peer's FIN, abort (RST) if that takes longer than the close timeout. Never rejects. Disposing a handle
+   * that a call replaced finishes the connection too, so `await using` on the first handle covers the
+   * handles derived from it; on TimeWait and Closed handles it does nothing.
+   */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

@@ -95,6 +95,23 @@ describe("close", () => {
 });
 
 describe("listener and stack", () => {
+  it("async iteration accepts connections in the order their handshakes completed", async () => {
+    const p = stackPair();
+    const listener = p.server.listen(80);
+    const seen: number[] = [];
+    const loop = (async () => {
+      for await (const s of listener) {
+        seen.push(s.peerAddr.port);
+        if (seen.length === 3) break;
+      }
+    })();
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i++) ports.push((await drive(p.clock, p.client.connect("10.0.0.2", 80))).localAddr.port);
+    await drive(p.clock, loop);
+    expect(seen).toEqual(ports);
+    expect(listener.closed).toBe(false); // leaving the loop does not close the listener
+  });
+
   it("accept() pending when the listener closes rejects with ListenerClosedError; iteration just ends", async () => {
     const p = stackPair();
     const listener = p.server.listen(80);
