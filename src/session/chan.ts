@@ -33,32 +33,42 @@ type Unfold<P> = P extends { readonly kind: "rec"; readonly name: infer Name ext
   ? Subst<B, Name, P>
   : never;
 
-/** The channel at protocol step P: exactly one of send, recv, select, offer, close. */
-export type Chan<P> = P extends { readonly kind: infer K }
-  ? K extends "send"
-    ? P extends { readonly codec: Codec<infer T>; readonly next: infer N }
-      ? SendChan<T, N>
-      : never
-    : K extends "recv"
+/**
+ * The channel at protocol step P: exactly one of send, recv, select, offer, close. A protocol whose type
+ * is not known statically (`any`, or widened to `ProtocolNode`) gets a DynamicChan instead of an error.
+ */
+export type Chan<P> = 0 extends 1 & P
+  ? DynamicChan
+  : P extends { readonly kind: infer K }
+    ? [K] extends ["send"]
       ? P extends { readonly codec: Codec<infer T>; readonly next: infer N }
-        ? RecvChan<T, N>
+        ? SendChan<T, N>
         : never
-      : K extends "select"
-        ? P extends { readonly branches: infer B }
-          ? SelectChan<B>
+      : [K] extends ["recv"]
+        ? P extends { readonly codec: Codec<infer T>; readonly next: infer N }
+          ? RecvChan<T, N>
           : never
-        : K extends "offer"
+        : [K] extends ["select"]
           ? P extends { readonly branches: infer B }
-            ? OfferChan<B>
+            ? SelectChan<B>
             : never
-          : K extends "rec"
-            ? Chan<Unfold<P>>
-            : K extends "end"
-              ? EndChan
+          : [K] extends ["offer"]
+            ? P extends { readonly branches: infer B }
+              ? OfferChan<B>
               : never
-  : never;
+            : [K] extends ["rec"]
+              ? Chan<Unfold<P>>
+              : [K] extends ["end"]
+                ? EndChan
+                : [K] extends ["var"]
+                  ? never // a v(name) outside its rec: session() refuses it at run time
+                  : DynamicChan
+    : never;
 
-/** What every handle has: dropping it (`using`) before End aborts the session; at End it closes it. */
+/**
+ * What every handle has: `step` names the current step (the only method is the one it names, `close`
+ * at "end"); dropping the handle (`using`) before End aborts the session, at End it closes it.
+ */
 export interface ChanBase {
   [Symbol.dispose](): void;
   [Symbol.asyncDispose](): Promise<void>;
@@ -66,16 +76,19 @@ export interface ChanBase {
 
 /** The protocol sends a T here. The frame is queued at once; a failed write surfaces at the next wait. */
 export interface SendChan<T, N> extends ChanBase {
+  readonly step: "send";
   send(value: T): Chan<N>;
 }
 
 /** The protocol receives a T here. */
 export interface RecvChan<T, N> extends ChanBase {
+  readonly step: "recv";
   recv(options?: StepOptions): Promise<[value: T, next: Chan<N>]>;
 }
 
 /** This side picks one label. */
 export interface SelectChan<B> extends ChanBase {
+  readonly step: "select";
   select<L extends keyof B & string>(label: L): Chan<B[L]>;
 }
 
@@ -87,6 +100,7 @@ export type Handlers<B, R> = { readonly [L in keyof B & string]: (chan: Chan<B[L
 
 /** The peer picks a label; this side handles every one. */
 export interface OfferChan<B> extends ChanBase {
+  readonly step: "offer";
   offer(options?: StepOptions): Promise<Offered<B>>;
   offer<R>(handlers: Handlers<B, R>, options?: StepOptions): Promise<R>;
 }
@@ -96,5 +110,21 @@ export interface OfferChan<B> extends ChanBase {
  * transport's end); `close()` waits until the peer has ended too.
  */
 export interface EndChan extends ChanBase {
+  readonly step: "end";
   close(options?: StepOptions): Promise<void>;
 }
+
+/**
+ * The channel of a protocol known only at run time. Switch on `step` to reach the method; payloads are
+ * `unknown` and labels plain strings, all still checked against the protocol value as the session runs.
+ */
+export type DynamicChan =
+  | (ChanBase & { readonly step: "send"; send(value: unknown): DynamicChan })
+  | (ChanBase & { readonly step: "recv"; recv(options?: StepOptions): Promise<[value: unknown, next: DynamicChan]> })
+  | (ChanBase & { readonly step: "select"; select(label: string): DynamicChan })
+  | (ChanBase & {
+      readonly step: "offer";
+      offer(options?: StepOptions): Promise<{ readonly label: string; readonly chan: DynamicChan }>;
+      offer<R>(handlers: Readonly<Record<string, (chan: DynamicChan) => R | Promise<R>>>, options?: StepOptions): Promise<R>;
+    })
+  | (ChanBase & { readonly step: "end"; close(options?: StepOptions): Promise<void> });

@@ -1,6 +1,6 @@
 export type { Kind, ProtocolNode, Send, Recv, Select, Offer, Rec, Var, End, Dual } from "./protocol.js";
 export { send, recv, select, offer, rec, v, end, dual } from "./protocol.js";
-export type { Chan, ChanBase, SendChan, RecvChan, SelectChan, OfferChan, EndChan, Offered, Handlers, StepOptions } from "./chan.js";
+export type { Chan, ChanBase, DynamicChan, SendChan, RecvChan, SelectChan, OfferChan, EndChan, Offered, Handlers, StepOptions } from "./chan.js";
 export type { Codec, CodecValue } from "./codec.js";
 export { u8, u16, u32, u64, i32, f64, bool, utf8, bytes, json, struct, tuple, array, optional, encode, decode } from "./codec.js";
 export { ByteReader, ByteWriter } from "./bytes.js";
@@ -19,4 +19,5 @@ export {
 } from "./errors.js";
 export { session, DEFAULT_MAX_FRAME_BYTES, type SessionOptions } from "./session.js";
 export { toMermaid } from "./mermaid.js";
+export { drained } from "./runtime.js";
 export { canonical as canonicalProtocol, fingerprint as protocolFingerprint } from "./walk.js";

@@ -1,4 +1,4 @@
-import type { StepOptions } from "./chan.js";
+import type { ChanBase, StepOptions } from "./chan.js";
 import { decode, encode } from "./codec.js";
 import { ChannelReused, DecodeError, EncodeError, PeerClosed, ProtocolViolation, SessionAborted, SessionError } from "./errors.js";
 import { encodeFrame, type Frame, type FrameReader, Tag } from "./frame.js";
@@ -259,8 +259,8 @@ export function settle(node: AnyNode, scope: Scope | undefined): [AnyNode, Scope
   }
 }
 
-export function endpoint(core: SessionCore, node: AnyNode, scope: Scope | undefined): Endpoint {
-  const [step, s] = settle(node, scope);
+export function endpoint(core: SessionCore, start: AnyNode, scope: Scope | undefined): Endpoint {
+  const [step, s] = settle(start, scope);
   switch (step.kind) {
     case "send":
       return new SendEndpoint(core, step, s);
@@ -283,7 +283,7 @@ abstract class Endpoint {
 
   constructor(
     protected readonly core: SessionCore,
-    protected readonly step: AnyNode,
+    protected readonly node: AnyNode,
     protected readonly scope: Scope | undefined,
   ) {}
 
@@ -297,6 +297,11 @@ abstract class Endpoint {
 
   protected consume(): void {
     this.used = true;
+  }
+
+  /** Resolves when every frame sent so far is with the transport: the backpressure of sends. */
+  drained(): Promise<void> {
+    return this.core.drained();
   }
 
   protected continueAs(node: AnyNode): Endpoint {
@@ -316,53 +321,65 @@ type MessageNode = Extract<AnyNode, { kind: "send" | "recv" }>;
 type ChoiceNode = Extract<AnyNode, { kind: "select" | "offer" }>;
 
 class SendEndpoint extends Endpoint {
-  declare protected readonly step: MessageNode;
+  get step(): "send" {
+    return "send";
+  }
+
+  declare protected readonly node: MessageNode;
 
   send(value: unknown): Endpoint {
     this.check("send");
     let payload: Uint8Array;
     try {
-      payload = encode(this.step.codec, value);
+      payload = encode(this.node.codec, value);
     } catch (e) {
       if (e instanceof EncodeError) throw e;
-      throw withCause(new EncodeError(`${this.step.codec.name}: ${errorText(e)}`), e);
+      throw withCause(new EncodeError(`${this.node.codec.name}: ${errorText(e)}`), e);
     }
     this.consume();
     this.core.write(encodeFrame(Tag.message, payload));
-    return this.continueAs(this.step.next);
+    return this.continueAs(this.node.next);
   }
 }
 
 class RecvEndpoint extends Endpoint {
-  declare protected readonly step: MessageNode;
+  get step(): "recv" {
+    return "recv";
+  }
+
+  declare protected readonly node: MessageNode;
 
   async recv(options?: StepOptions): Promise<[unknown, Endpoint]> {
     this.check("recv");
     this.consume();
-    const expected = `a ${this.step.codec.name} message (frame tag ${Tag.message})`;
+    const expected = `a ${this.node.codec.name} message (frame tag ${Tag.message})`;
     const frame = await this.core.read(expected, options);
     if (frame.tag !== Tag.message) this.core.violation(expected, frame);
     let value: unknown;
     try {
-      value = decode(this.step.codec, frame.payload);
+      value = decode(this.node.codec, frame.payload);
     } catch (e) {
       throw this.core.fail(e instanceof DecodeError ? e : withCause(new DecodeError(errorText(e)), e));
     }
-    return [value, this.continueAs(this.step.next)];
+    return [value, this.continueAs(this.node.next)];
   }
 }
 
 class SelectEndpoint extends Endpoint {
-  declare protected readonly step: ChoiceNode;
+  get step(): "select" {
+    return "select";
+  }
+
+  declare protected readonly node: ChoiceNode;
 
   select(label: string): Endpoint {
     this.check("select");
-    if (!Object.hasOwn(this.step.branches, label)) {
-      throw new TypeError(`select(${JSON.stringify(label)}): the labels here are ${Object.keys(this.step.branches).join(" | ")}`);
+    if (!Object.hasOwn(this.node.branches, label)) {
+      throw new TypeError(`select(${JSON.stringify(label)}): the labels here are ${Object.keys(this.node.branches).join(" | ")}`);
     }
     this.consume();
     this.core.write(encodeFrame(Tag.choice, utf8.encode(label)));
-    return this.continueAs(this.step.branches[label]);
+    return this.continueAs(this.node.branches[label]);
   }
 }
 
@@ -373,13 +390,17 @@ function isHandlerMap(x: unknown): x is HandlerMap {
 }
 
 class OfferEndpoint extends Endpoint {
-  declare protected readonly step: ChoiceNode;
+  get step(): "offer" {
+    return "offer";
+  }
+
+  declare protected readonly node: ChoiceNode;
 
   async offer(first?: HandlerMap | StepOptions, second?: StepOptions): Promise<unknown> {
     this.check("offer");
     const handlers = isHandlerMap(first) ? first : undefined;
     const options = handlers ? second : (first as StepOptions | undefined);
-    const labels = Object.keys(this.step.branches);
+    const labels = Object.keys(this.node.branches);
     if (handlers) {
       const missing = labels.filter((l) => typeof handlers[l] !== "function");
       if (missing.length > 0) throw new TypeError(`offer(handlers): no handler for ${missing.join(", ")}`);
@@ -394,13 +415,17 @@ class OfferEndpoint extends Endpoint {
     } catch {
       this.core.violation(expected, frame);
     }
-    if (!Object.hasOwn(this.step.branches, label)) this.core.violation(expected, frame);
-    const chan = this.continueAs(this.step.branches[label]);
+    if (!Object.hasOwn(this.node.branches, label)) this.core.violation(expected, frame);
+    const chan = this.continueAs(this.node.branches[label]);
     return handlers ? handlers[label](chan) : { label, chan };
   }
 }
 
 class EndEndpoint extends Endpoint {
+  get step(): "end" {
+    return "end";
+  }
+
   close(options?: StepOptions): Promise<void> {
     try {
       this.check("close");
@@ -410,6 +435,15 @@ class EndEndpoint extends Endpoint {
     this.consume();
     return this.core.close(options);
   }
+}
+
+/**
+ * Waits until everything sent on the session is with the transport. `send` queues and returns at once (so
+ * loops read naturally); a producer that sends much without receiving awaits this now and then.
+ */
+export function drained(chan: ChanBase): Promise<void> {
+  if (!(chan instanceof Endpoint)) return Promise.reject(new TypeError("drained(): not a session channel"));
+  return chan.drained();
 }
 
 export type { Endpoint };

@@ -1,5 +1,5 @@
 import type { Chan, StepOptions } from "./chan.js";
-import { FrameTooLarge, ProtocolMismatchError, type SessionError } from "./errors.js";
+import { ChannelReused, FrameTooLarge, ProtocolMismatchError, type SessionError } from "./errors.js";
 import { encodeFrame, FrameReader, PROTOCOL_VERSION, Tag } from "./frame.js";
 import type { ProtocolNode } from "./protocol.js";
 import { endpoint, SessionCore } from "./runtime.js";
@@ -12,6 +12,9 @@ export interface SessionOptions extends StepOptions {
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** Transports that already carry a session: two sessions on one stream would interleave their frames. */
+const inUse = new WeakSet<object>();
 
 function hex(b: Uint8Array): string {
   return Array.from(b.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join("");
@@ -29,6 +32,8 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export async function session<P extends ProtocolNode>(protocol: P, transport: Transport, options: SessionOptions = {}): Promise<Chan<P>> {
   const p = untyped(protocol);
   checkProtocol(p);
+  if (inUse.has(transport)) throw new ChannelReused("this transport already carries a session");
+  inUse.add(transport);
   const stream = toByteStream(transport);
   const [ours, theirs] = await Promise.all([fingerprint(p), fingerprint(p, true)]);
   const core = new SessionCore(stream, new FrameReader(stream, options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES));

@@ -127,11 +127,12 @@ async function play(protocol: AnyNode, start: unknown, seed: number, form: "hand
   const rng = mulberry32(seed);
   const againCount = new Map<AnyNode, number>();
   const log: unknown[] = [];
-  let ch = start as Record<string, (...a: unknown[]) => any>;
+  let ch = start as Record<string, any>;
   let [node, scope] = settle(protocol, undefined);
   for (;;) {
     const methods = ["send", "recv", "select", "offer", "close"].filter((m) => typeof ch[m] === "function");
     expect(methods).toEqual([node.kind === "end" ? "close" : node.kind]);
+    expect(ch.step).toBe(node.kind);
     switch (node.kind) {
       case "send": {
         const value = (values.get(node.codec) as (r: Rng) => unknown)(rng);

@@ -26,3 +26,14 @@ export async function wrongRoles(): Promise<void> {
   void server;
   void adder;
 }
+
+declare const dynamic: import("../../../src/session/index.js").DynamicChan;
+
+export function unnarrowed(): void {
+  // @ts-expect-error a DynamicChan has no send until `step` says it is a send step
+  dynamic.send(1);
+  if (dynamic.step === "recv") {
+    // @ts-expect-error narrowed to a receive step: still no send
+    dynamic.send(1);
+  }
+}
