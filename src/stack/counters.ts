@@ -1,3 +1,4 @@
+import { REASONS } from "../wire/layout.js";
 import type { ParseErrorReason } from "../wire/types.js";
 import type { EngineDrop } from "../tcp/connection.js";
 
@@ -12,18 +13,7 @@ export type DropReason =
   | "stack-closed";
 
 const DROP_REASONS: readonly DropReason[] = [
-  "truncated-ip-header",
-  "bad-ip-version",
-  "bad-ihl",
-  "bad-total-length",
-  "bad-ip-checksum",
-  "fragment",
-  "not-tcp",
-  "truncated-tcp-header",
-  "bad-data-offset",
-  "bad-tcp-checksum",
-  "bad-option-length",
-  "bad-option-value",
+  ...REASONS.filter((r) => r !== undefined),
   "unacceptable-segment",
   "ack-out-of-window",
   "challenge-ack-limit",
