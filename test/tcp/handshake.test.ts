@@ -118,6 +118,23 @@ describe("RFC 9293 §3.10.1 OPEN and the three-way handshake", () => {
     expect(f.errors).toEqual([]);
   });
 
+  it("SYN-RECEIVED (passive) + a different SYN in the window returns to LISTEN", () => {
+    const f = synReceived();
+    f.recv({ seq: R(100), flags: SYN });
+    expect(f.conn.state).toBe("CLOSED");
+    expect(f.released).toBe(true);
+    expect(f.errors).toEqual([]);
+  });
+
+  it("SYN-RECEIVED (active, simultaneous open) + RST at RCV.NXT: connection refused", () => {
+    const f = synSent();
+    f.recv({ seq: REMOTE_ISS, flags: SYN });
+    f.sent.length = 0;
+    f.recv({ seq: R(1), flags: RST });
+    expect(f.conn.state).toBe("CLOSED");
+    expect(f.errors).toEqual(["refused"]);
+  });
+
   it("SYN-RECEIVED + an unacceptable ACK gets <SEQ=SEG.ACK><CTL=RST>", () => {
     const f = synReceived();
     f.recv({ seq: R(1), ack: L(50), flags: ACK });
