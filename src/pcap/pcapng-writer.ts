@@ -1,6 +1,7 @@
 import type { CaptureSink } from "./sink.js";
 import { nanosHiLo, splitTime } from "./timestamp.js";
 import { LINKTYPE_RAW } from "./pcap-writer.js";
+import type { Slab } from "./slab.js";
 import { BaseWriter, originalLength, type CaptureWriter, type Direction, type PacketRecord, type WriterOptions } from "./writer.js";
 
 const SHB_TYPE = 0x0a0d0d0a;
@@ -50,28 +51,28 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
 
   constructor(sink: CaptureSink, options: PcapngWriterOptions = {}) {
     super(sink, options);
-    const { bytes, view } = allocBlock(SHB_TYPE, 16, [
-      { code: SHB_USERAPPL, value: encoder.encode(options.application ?? "wirestate") },
-    ]);
-    view.setUint32(8, BYTE_ORDER_MAGIC, true);
-    view.setUint16(12, 1, true); // version 1.0
-    view.setUint16(14, 0, true);
-    view.setInt32(16, -1, true); // section length: unknown (-1), since we stream
-    view.setInt32(20, -1, true);
-    this.sink.write(bytes);
+    const at = allocBlock(this.slab, SHB_TYPE, 16, [{ code: SHB_USERAPPL, value: encoder.encode(options.application ?? "wirestate") }]);
+    const view = this.slab.view;
+    view.setUint32(at + 8, BYTE_ORDER_MAGIC, true);
+    view.setUint16(at + 12, 1, true); // version 1.0
+    view.setUint16(at + 14, 0, true);
+    view.setInt32(at + 16, -1, true); // section length: unknown (-1), since we stream
+    view.setInt32(at + 20, -1, true);
+    this.sink.write(blockAt(this.slab, at));
     this.addInterface(options.interfaceName ?? "wirestate0");
   }
 
   /** Describe another interface (e.g. the other link of a router); returns the id for `PacketRecord.interfaceId`. */
   addInterface(name: string): number {
     this.ensureOpen();
-    const { bytes, view } = allocBlock(IDB_TYPE, 8, [
+    const at = allocBlock(this.slab, IDB_TYPE, 8, [
       { code: IF_NAME, value: utf8Option(name) },
       { code: IF_TSRESOL, value: Uint8Array.of(9) },
     ]);
-    view.setUint16(8, LINKTYPE_RAW, true);
-    view.setUint32(12, this.snaplen, true);
-    this.sink.write(bytes);
+    const view = this.slab.view;
+    view.setUint16(at + 8, LINKTYPE_RAW, true);
+    view.setUint32(at + 12, this.snaplen, true);
+    this.sink.write(blockAt(this.slab, at));
     return this.#interfaces++;
   }
 
@@ -85,14 +86,15 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     const options: Option[] = [];
     for (const comment of packet.comments ?? []) options.push({ code: OPT_COMMENT, value: utf8Option(comment) });
     if (packet.direction !== undefined) options.push({ code: EPB_FLAGS, value: DIRECTION_FLAGS[packet.direction] });
-    const { bytes, view } = allocBlock(EPB_TYPE, 20 + pad4(stored), options);
-    view.setUint32(8, interfaceId, true);
-    view.setUint32(12, hi, true);
-    view.setUint32(16, lo, true);
-    view.setUint32(20, stored, true);
-    view.setUint32(24, originalLength(packet), true);
-    bytes.set(packet.data.subarray(0, stored), 28);
-    return this.emit(bytes);
+    const at = allocBlock(this.slab, EPB_TYPE, 20 + pad4(stored), options);
+    const view = this.slab.view;
+    view.setUint32(at + 8, interfaceId, true);
+    view.setUint32(at + 12, hi, true);
+    view.setUint32(at + 16, lo, true);
+    view.setUint32(at + 20, stored, true);
+    view.setUint32(at + 24, originalLength(packet), true);
+    this.slab.bytes.set(packet.data.subarray(0, stored), at + 28);
+    return this.emit(blockAt(this.slab, at));
   }
 }
 
@@ -113,27 +115,33 @@ function utf8Option(text: string): Uint8Array {
 }
 
 /**
- * A zeroed block with type, both total lengths and the options (ending in opt_endofopt) filled in; the
- * caller writes its fixed body (32-bit aligned, `bodyLength` bytes) from offset 8.
+ * Reserve a block in the slab and fill in its type, both total lengths and its options (ending in
+ * opt_endofopt); the caller writes its fixed body (32-bit aligned, `bodyLength` bytes) from offset 8.
+ * Returns the block's offset in the slab.
  */
-function allocBlock(type: number, bodyLength: number, options: readonly Option[]): { bytes: Uint8Array; view: DataView } {
+function allocBlock(slab: Slab, type: number, bodyLength: number, options: readonly Option[]): number {
   let optionsLength = 0;
   for (const option of options) optionsLength += 4 + pad4(option.value.length);
   if (options.length > 0) optionsLength += 4; // opt_endofopt
   const total = 12 + bodyLength + optionsLength;
-  const bytes = new Uint8Array(total);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, type, true);
-  view.setUint32(4, total, true);
-  let at = 8 + bodyLength;
+  const start = slab.alloc(total);
+  const { bytes, view } = slab;
+  view.setUint32(start, type, true);
+  view.setUint32(start + 4, total, true);
+  let at = start + 8 + bodyLength;
   for (const option of options) {
     view.setUint16(at, option.code, true);
     view.setUint16(at + 2, option.value.length, true);
     bytes.set(option.value, at + 4);
     at += 4 + pad4(option.value.length);
   }
-  // opt_endofopt is code 0, length 0: the zeroed buffer already holds it.
+  // opt_endofopt is code 0, length 0: the slab's fresh zeroed bytes already hold it, and the padding.
   if (options.length > 0) at += 4;
   view.setUint32(at, total, true);
-  return { bytes, view };
+  return start;
+}
+
+/** The block at `at` as its own view, ready to hand to the sink. */
+function blockAt(slab: Slab, at: number): Uint8Array {
+  return slab.bytes.subarray(at, at + slab.view.getUint32(at + 4, true));
 }
