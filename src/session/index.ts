@@ -19,5 +19,5 @@ export {
 } from "./errors.js";
 export { session, DEFAULT_MAX_FRAME_BYTES, type SessionOptions } from "./session.js";
 export { toMermaid } from "./mermaid.js";
-export { drained } from "./runtime.js";
+export { drained } from "./endpoints.js";
 export { canonical as canonicalProtocol, fingerprint as protocolFingerprint } from "./walk.js";

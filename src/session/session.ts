@@ -2,7 +2,8 @@ import type { Chan, StepOptions } from "./chan.js";
 import { ChannelReused, FrameTooLarge, ProtocolMismatchError, type SessionError } from "./errors.js";
 import { encodeFrame, FrameReader, PROTOCOL_VERSION, Tag } from "./frame.js";
 import type { ProtocolNode } from "./protocol.js";
-import { endpoint, SessionCore } from "./runtime.js";
+import { SessionCore } from "./core.js";
+import { endpoint } from "./endpoints.js";
 import { toByteStream, type Transport } from "./transport.js";
 import { checkProtocol, fingerprint, untyped } from "./walk.js";
 

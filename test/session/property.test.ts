@@ -28,7 +28,7 @@ import {
   v,
 } from "../../src/session/index.js";
 import type { AnyNode } from "../../src/session/protocol.js";
-import { settle } from "../../src/session/runtime.js";
+import { settle } from "../../src/session/endpoints.js";
 import { byteStreamPair } from "./pairs.js";
 
 /*
