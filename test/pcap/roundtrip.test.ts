@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MemorySink, PcapngWriter, PcapWriter, type Direction } from "../../src/pcap/index.js";
+import { readPcap } from "../helpers/pcap-reader.js";
 
-/** An independent reader of what the writers produce: just enough pcap/pcapng to check every field. */
+/** An independent reader of pcapng, just enough to check every field (classic pcap: the shared test reader). */
 interface ReadPacket {
   nanos: bigint;
   captured: Uint8Array;
@@ -42,23 +43,6 @@ function readPcapng(bytes: Uint8Array): ReadPacket[] {
     at += length;
   }
   expect(at).toBe(bytes.length);
-  return out;
-}
-
-function readPcap(bytes: Uint8Array): ReadPacket[] {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const scale = v.getUint32(0, true) === 0xa1b23c4d ? 1n : 1000n;
-  const out: ReadPacket[] = [];
-  for (let at = 24; at < bytes.length; ) {
-    const capLen = v.getUint32(at + 8, true);
-    out.push({
-      nanos: BigInt(v.getUint32(at, true)) * 1_000_000_000n + BigInt(v.getUint32(at + 4, true)) * scale,
-      captured: bytes.slice(at + 16, at + 16 + capLen),
-      originalLength: v.getUint32(at + 12, true),
-      comments: [],
-    });
-    at += 16 + capLen;
-  }
   return out;
 }
 
@@ -104,12 +88,13 @@ describe("writers round-trip through an independent reader", () => {
         const writer = new PcapWriter(sink, { resolution, snaplen: 128 });
         for (const p of packets) writer.writePacket({ timestampMs: toMs(p.ns), data: p.data, direction: p.direction, comments: p.comments });
         await writer.close();
-        const read = readPcap(sink.bytes());
-        expect(read.length).toBe(packets.length);
-        read.forEach((r, i) => {
-          expect(r.captured).toEqual(packets[i].data.subarray(0, 128));
+        const file = readPcap(sink.bytes());
+        expect([file.linkType, file.snapLength]).toEqual([101, 128]);
+        expect(file.records.length).toBe(packets.length);
+        file.records.forEach((r, i) => {
+          expect(r.data).toEqual(packets[i].data.subarray(0, 128));
           expect(r.originalLength).toBe(packets[i].data.length);
-          const err = r.nanos - packets[i].ns;
+          const err = r.timeNs - packets[i].ns;
           expect(err >= (resolution === "us" ? -2000n : -1000n) && err <= 1000n).toBe(true);
         });
       }),
