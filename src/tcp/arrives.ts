@@ -73,7 +73,6 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
     if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seg.seq);
     if (!c.setState("ESTABLISHED")) return;
-    if (c.finQueued) c.setState("FIN-WAIT-1");
     c.ackNow = true;
     // "If there are other controls or text in the segment, then continue processing at the sixth step."
     if (payload.length > 0 || flags & FIN) processText(c, seqAdd(seg.seq, 1), flags, payload);
@@ -212,7 +211,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (!c.setState("ESTABLISHED")) return;
     c.onEstablished?.(c);
     if (c.finQueued) c.setState("FIN-WAIT-1");
-  } else if (!processAck(c, seg, seq, data.length, flags)) {
+  } else if (!processAck(c, seg, data.length, flags)) {
     return;
   }
 
@@ -250,9 +249,10 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
 /**
  * The ACK field in ESTABLISHED and later states. Returns false when the segment must be dropped.
  */
-function processAck(c: TcpConnection, seg: SegmentHeader, seq: number, dataLen: number, flags: number): boolean {
+function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags: number): boolean {
   const t = c.tcb;
   const ack = seg.ack;
+  const seq = seg.seq;
   // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
   if (seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)))) {
     c.host.drop("ack-out-of-window");
