@@ -53,7 +53,12 @@ export class NodeFileSink implements CaptureSink {
     this.#ops = options.fileOps ?? nodeFileOps;
     this.#highWaterMark = options.highWaterMark ?? 1 << 20;
     this.#maxBuffered = Math.max(options.maxBufferedBytes ?? 8 << 20, this.#highWaterMark);
-    this.#fd = nodeFs.openSync(path, "w");
+    try {
+      // "w", not "a": every write names its offset, and append mode would ignore it.
+      this.#fd = nodeFs.openSync(path, "w");
+    } catch (error) {
+      throw new CaptureSinkError(`cannot open capture file ${path}: ${String(error)}`, error);
+    }
   }
 
   /** Bytes accepted but not yet on disk (queued plus in flight). */

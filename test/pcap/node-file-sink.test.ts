@@ -125,6 +125,12 @@ describe("NodeFileSink", () => {
     await expect(sink.close()).rejects.toBeInstanceOf(CaptureSinkError);
   });
 
+  it("fails to open with a typed error that keeps the cause", () => {
+    const missing = join(dir, "no-such-dir", "x.pcapng");
+    expect(() => new NodeFileSink(missing)).toThrow(CaptureSinkError);
+    expect(() => new NodeFileSink(missing)).toThrow(/cannot open capture file .*ENOENT/);
+  });
+
   it("throws CaptureClosedError on a write after close", async () => {
     const sink = new NodeFileSink(nextPath());
     await sink.close();
