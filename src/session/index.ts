@@ -4,7 +4,7 @@ export type { Chan, ChanBase, DynamicChan, SendChan, RecvChan, SelectChan, Offer
 export type { Codec, CodecValue } from "./codec.js";
 export { u8, u16, u32, u64, i32, f64, bool, utf8, bytes, json, struct, tuple, array, optional, encode, decode } from "./codec.js";
 export { ByteReader, ByteWriter } from "./bytes.js";
-export type { ByteStream, WebStreamPair, Transport } from "./transport.js";
+export type { ByteStream, NodeDuplexLike, WebStreamPair, Transport } from "./transport.js";
 export { fromNodeDuplex, fromWebStreams, toByteStream } from "./transport.js";
 export {
   SessionError,

@@ -1,5 +1,3 @@
-import type { Duplex } from "node:stream";
-
 /**
  * The byte stream a session runs on. Everything the session layer needs from a transport, so it runs over
  * TCP (this package's or Node's), WebSockets, MessagePorts or anything else that moves ordered bytes.
@@ -21,8 +19,22 @@ export interface WebStreamPair {
   readonly writable: WritableStream<Uint8Array>;
 }
 
+/**
+ * The parts of a Node `stream.Duplex` the adapter uses, spelled out so this module (and browsers that
+ * import it) need no Node types: `net.Socket`, `tls.TLSSocket` and wirestate's `toNodeDuplex()` fit.
+ */
+export interface NodeDuplexLike {
+  read(): unknown;
+  write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+  end(callback: () => void): unknown;
+  destroy(error?: Error): unknown;
+  readonly destroyed: boolean;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  pipe: unknown;
+}
+
 /** What `session()` accepts as a transport. */
-export type Transport = ByteStream | WebStreamPair | Duplex;
+export type Transport = ByteStream | WebStreamPair | NodeDuplexLike;
 
 export function fromWebStreams(pair: WebStreamPair): ByteStream {
   const reader = pair.readable.getReader();
@@ -45,7 +57,7 @@ export function fromWebStreams(pair: WebStreamPair): ByteStream {
 }
 
 /** Any Node Duplex: `net.Socket`, `tls.TLSSocket`, wirestate's `toNodeDuplex(stream)`. */
-export function fromNodeDuplex(stream: Duplex): ByteStream {
+export function fromNodeDuplex(stream: NodeDuplexLike): ByteStream {
   let ended = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -110,6 +122,6 @@ function isWebStreamPair(t: Transport): t is WebStreamPair {
 export function toByteStream(t: Transport): ByteStream {
   if (isWebStreamPair(t)) return fromWebStreams(t);
   if (isByteStream(t)) return t;
-  if (typeof (t as Duplex).pipe === "function") return fromNodeDuplex(t as Duplex);
+  if (typeof (t as NodeDuplexLike).pipe === "function") return fromNodeDuplex(t as NodeDuplexLike);
   throw new TypeError("session transport: expected a ByteStream, a { readable, writable } WHATWG pair, or a Node Duplex");
 }
