@@ -40,6 +40,7 @@ async function actor(rng: Prng, clock: VirtualClock, first: TcpStream<"Establish
   let pendingRead: Promise<void> | null = null;
   let pendingWrite: Promise<void> | null = null;
   let failed = false;
+  const current = (): AnyTcpStream => h;
   const note = (e: unknown) => {
     side.errors.push(e);
     if (!(e instanceof StaleHandleError)) failed = true;
@@ -57,7 +58,7 @@ async function actor(rng: Prng, clock: VirtualClock, first: TcpStream<"Establish
 
   for (let i = 0; i < steps && !failed; i++) {
     await sleep(clock, rng.below(40));
-    const s = h;
+    const s = current(); // read through a call: callbacks replace `h` where control flow cannot see it
     const roll = rng.below(100);
     side.log.push(`${s.state}:${roll}`);
     try {
