@@ -2,8 +2,10 @@
  * The wire core's benchmark: Internet checksum throughput (WASM SIMD vs the best pure JS vs native C, on
  * the same bytes) and parse+validate+verify rates. Data for the WASM figures already lives in linear
  * memory, as packets should (design.md); the copy-in figures show what the API costs from a JS buffer.
+ * Build figures include the copy out of WASM memory into the fresh array a link takes ownership of.
  */
 import { buildPacket, onesComplementSum, parseInto, parsePacket, ParsedRecord, TcpFlags } from "../wire/index.js";
+import type { PacketFields } from "../wire/index.js";
 import { wasm, mem8, FREE } from "../wire/wasm.js";
 import { jsOnesComplementSum } from "./js-checksum.js";
 import { compare, type Contender, type MeasureOptions } from "./measure.js";
@@ -50,35 +52,36 @@ function checksumFigures(o: BenchOptions, m: MeasureOptions): Figure[] {
   return figures;
 }
 
-/** 16 distinct valid segments of `size` bytes with timestamps (the common case on the wire). */
-function segments(size: number): Uint8Array[] {
-  return Array.from({ length: 16 }, (_, i) =>
-    buildPacket({
-      src: 0x0a000001, dst: 0x0a000002, srcPort: 40000 + i, dstPort: 8080, seq: i * 1448, ack: 1,
-      flags: TcpFlags.ACK | TcpFlags.PSH, window: 502, options: { timestamps: { tsval: i, tsecr: 7 } },
-      payload: pattern(size - 52).map((b) => b ^ i),
-    }));
+/** 16 distinct segments of `size` bytes with timestamps (the common case on the wire). */
+function segmentFields(size: number): PacketFields[] {
+  return Array.from({ length: 16 }, (_, i) => ({
+    src: 0x0a000001, dst: 0x0a000002, srcPort: 40000 + i, dstPort: 8080, seq: i * 1448, ack: 1,
+    flags: TcpFlags.ACK | TcpFlags.PSH, window: 502, options: { timestamps: { tsval: i, tsecr: 7 } },
+    payload: pattern(size - 52).map((b) => b ^ i),
+  }));
 }
 
 function parseFigures(m: MeasureOptions): Figure[] {
   const figures: Figure[] = [];
   const rec = new ParsedRecord();
   for (const size of [1500, 64]) {
-    const packets = segments(size);
+    const fields = segmentFields(size);
+    const packets = fields.map(buildPacket);
     // The same packets inside linear memory, for the zero-copy path.
     const inWasm = packets.map((p, i) => {
       mem8.set(p, FREE + i * 2048);
       return mem8.subarray(FREE + i * 2048, FREE + i * 2048 + p.length);
     });
     const fail = () => {
-      throw new Error("a valid packet was rejected");
+      throw new Error("a valid packet was rejected or built wrong");
     };
     const r = compare({
-      parse_into: { body: (n: number) => { for (let i = 0; i < n; i++) if (parseInto(packets[i & 15], rec) !== null) fail(); } },
-      parse_into_in_wasm: { body: (n: number) => { for (let i = 0; i < n; i++) if (parseInto(inWasm[i & 15], rec) !== null) fail(); } },
-      parse_packet: { body: (n: number) => { for (let i = 0; i < n; i++) if (!parsePacket(packets[i & 15]).ok) fail(); } },
+      "parse.parse_into": { body: (n: number) => { for (let i = 0; i < n; i++) if (parseInto(packets[i & 15], rec) !== null) fail(); } },
+      "parse.parse_into_in_wasm": { body: (n: number) => { for (let i = 0; i < n; i++) if (parseInto(inWasm[i & 15], rec) !== null) fail(); } },
+      "parse.parse_packet": { body: (n: number) => { for (let i = 0; i < n; i++) if (!parsePacket(packets[i & 15]).ok) fail(); } },
+      "build.build_packet": { body: (n: number) => { for (let i = 0; i < n; i++) if (buildPacket(fields[i & 15]).length !== size) fail(); } },
     }, m);
-    for (const [k, rate] of Object.entries(r)) figures.push({ name: `parse.${k}.${size}B`, value: rate.median / 1e6, unit: "Mpkt/s" });
+    for (const [k, rate] of Object.entries(r)) figures.push({ name: `${k}.${size}B`, value: rate.median / 1e6, unit: "Mpkt/s" });
   }
   return figures;
 }

@@ -17,12 +17,10 @@ const U16 = 0xffff;
 const U32 = 0xffffffff;
 
 /**
- * Builds one IPv4+TCP packet with both checksums filled in, and returns it as a fresh `Uint8Array` (its
- * ownership can pass to a link). Options are laid out on 32-bit boundaries as Linux does; an empty
- * `sackBlocks` is omitted. Throws a RangeError for out-of-range fields, more than 40 bytes of options, or
- * a packet over 65535 bytes.
+ * Writes the packet for `f` into the WASM scratch area and returns where it starts; it ends at
+ * `SCRATCH + HEADROOM + payload length`. Validates every field first (RangeError).
  */
-export function buildPacket(f: PacketFields): Uint8Array {
+function buildInScratch(f: PacketFields): number {
   const b = B_BASE;
   record[b + R_SRC] = checked("src", f.src, U32);
   record[b + R_DST] = checked("dst", f.dst, U32);
@@ -77,6 +75,36 @@ export function buildPacket(f: PacketFields): Uint8Array {
   }
   const payloadPtr = SCRATCH + HEADROOM;
   if (payload !== undefined) mem8.set(payload, payloadPtr);
-  const start = wasm.buildPacket(payloadPtr, payloadLen);
-  return mem8.slice(start, payloadPtr + payloadLen);
+  return wasm.buildPacket(payloadPtr, payloadLen);
+}
+
+/** The worst-case size of a packet carrying `payloadLength` bytes: 20 IPv4 + 60 TCP header bytes. */
+export function maxPacketLength(payloadLength: number): number {
+  return 80 + payloadLength;
+}
+
+/**
+ * Builds one IPv4+TCP packet with both checksums filled in, and returns it as a fresh `Uint8Array` (its
+ * ownership can pass to a link). Options are laid out on 32-bit boundaries as Linux does; an empty
+ * `sackBlocks` is omitted. Throws a RangeError for out-of-range fields, more than 40 bytes of options, or
+ * a packet over 65535 bytes.
+ */
+export function buildPacket(f: PacketFields): Uint8Array {
+  const start = buildInScratch(f);
+  return mem8.slice(start, SCRATCH + HEADROOM + (f.payload?.length ?? 0));
+}
+
+/**
+ * `buildPacket` into the caller's buffer at `offset`, for callers that carve packets out of their own
+ * slabs instead of paying a fresh ArrayBuffer per packet. Returns the packet's length; throws a RangeError
+ * (writing nothing) when it does not fit; `maxPacketLength` gives a size that always does.
+ */
+export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0): number {
+  const start = buildInScratch(f);
+  const end = SCRATCH + HEADROOM + (f.payload?.length ?? 0);
+  if (offset < 0 || offset + (end - start) > out.length) {
+    throw new RangeError(`buildPacketInto: ${end - start} bytes do not fit at offset ${offset} of ${out.length}`);
+  }
+  out.set(mem8.subarray(start, end), offset);
+  return end - start;
 }

@@ -2,8 +2,16 @@
  * wirestate/wire: IPv4+TCP bytes, no policy. Parsing, validation, checksums and building run in a WASM
  * module (assembly/) that loads synchronously from inlined bytes in Node and browsers.
  *
+ * Memory: the module never allocates, so its views never detach. `parseInto`/`parsePacket` copy the
+ * caller's bytes into a WASM scratch area once (not at all when the bytes are already a view of WASM
+ * memory), run one WASM call that parses, validates and verifies both checksums, and read back a compact
+ * record. The payload they report is a view into the caller's own bytes, never into the reused scratch
+ * area, so it stays valid as long as the caller's bytes do. `buildPacket` builds in WASM memory, headers
+ * written in front of the payload, and copies the packet out once into the array the link will own.
+ *
  * Hot path for the engine: keep one `ParsedRecord` and call `parseInto(bytes, rec)` per packet; it returns
  * null or the rejection reason and allocates nothing. `parsePacket` is the convenient, allocating form.
+ * `buildPacketInto` writes into a caller's buffer (e.g. a slab) instead of a fresh ArrayBuffer.
  */
 export { TcpFlags } from "./types.js";
 export type {
@@ -19,7 +27,7 @@ export type {
 export { parsePacket, parseInto } from "./parse.js";
 export { ParsedRecord } from "./record.js";
 export { OptionBits } from "./layout.js";
-export { buildPacket } from "./build.js";
+export { buildPacket, buildPacketInto, maxPacketLength } from "./build.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "./checksum.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { mem8, FREE, wasm } from "../../src/wire/wasm.js";
 import {
-  buildPacket, parsePacket, parseInto, ParsedRecord, OptionBits, internetChecksum, onesComplementSum,
+  buildPacket, buildPacketInto, maxPacketLength, parsePacket, parseInto, ParsedRecord, OptionBits, internetChecksum,
   pseudoHeaderSum, checksumUpdate, parseIpv4, ipv4ToString, TcpFlags, seqLt, seqGt, seqAdd, seqDiff, seqInWindow,
 } from "../../src/wire/index.js";
 
@@ -8,12 +9,6 @@ const A = parseIpv4("10.0.0.1");
 const B = parseIpv4("10.0.0.2");
 
 describe("wirestate/wire public API", () => {
-  it("computes the RFC 1071 §3 worked example (sum ddf2, checksum 220d)", () => {
-    const bytes = new Uint8Array([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]);
-    expect(onesComplementSum(bytes)).toBe(0xddf2);
-    expect(internetChecksum(bytes)).toBe(0x220d);
-  });
-
   it("converts IPv4 addresses both ways and rejects malformed ones", () => {
     expect(A).toBe(0x0a000001);
     expect(parseIpv4("255.255.255.255")).toBe(0xffffffff);
@@ -59,6 +54,20 @@ describe("wirestate/wire public API", () => {
     expect(rec.seq).toBe(3);
   });
 
+  it("parses a packet that already lives in WASM memory in place, at any alignment", () => {
+    const bytes = buildPacket({ src: A, dst: B, srcPort: 5, dstPort: 6, seq: 7, flags: TcpFlags.ACK, window: 8,
+      options: { mss: 536 }, payload: new Uint8Array([1, 2, 3, 4, 5]) });
+    const expected = parsePacket(bytes);
+    for (let align = 0; align < 8; align++) {
+      mem8.set(bytes, FREE + align);
+      const view = mem8.subarray(FREE + align, FREE + align + bytes.length);
+      const p = parsePacket(view);
+      expect({ ...p, payload: undefined }).toEqual({ ...expected, payload: undefined });
+      expect(p.ok && p.payload.buffer).toBe(wasm.memory.buffer);
+      expect(p.ok && Array.from(p.payload)).toEqual([1, 2, 3, 4, 5]);
+    }
+  });
+
   it("updates a checksum incrementally (RFC 1624) to the value a full recomputation gives", () => {
     const bytes = buildPacket({ src: A, dst: B, srcPort: 1, dstPort: 2, seq: 3, flags: TcpFlags.ACK, window: 100 });
     const old = (bytes[34] << 8) | bytes[35];
@@ -83,5 +92,25 @@ describe("wirestate/wire public API", () => {
   it("rejects garbage with a reason instead of throwing", () => {
     expect(parsePacket(new Uint8Array(0))).toEqual({ ok: false, reason: "truncated-ip-header" });
     expect(parsePacket(new Uint8Array(40).fill(0x60))).toEqual({ ok: false, reason: "bad-ip-version" });
+  });
+});
+
+describe("buildPacketInto", () => {
+  const fields = { src: A, dst: B, srcPort: 9, dstPort: 10, seq: 11, flags: TcpFlags.ACK, window: 12,
+    options: { sackPermitted: true }, payload: new Uint8Array([9, 8, 7]) };
+
+  it("writes the same bytes as buildPacket at an offset of the caller's buffer", () => {
+    const slab = new Uint8Array(200).fill(0xee);
+    const n = buildPacketInto(fields, slab, 17);
+    expect(Array.from(slab.subarray(17, 17 + n))).toEqual(Array.from(buildPacket(fields)));
+    expect(slab[16]).toBe(0xee);
+    expect(slab[17 + n]).toBe(0xee);
+    expect(n).toBeLessThanOrEqual(maxPacketLength(3));
+  });
+
+  it("refuses a buffer too small, writing nothing", () => {
+    const small = new Uint8Array(40);
+    expect(() => buildPacketInto(fields, small)).toThrow(RangeError);
+    expect(small.every((b) => b === 0)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { parsePacket, internetChecksum, pseudoHeaderSum, type ParseErrorReason } from "../../src/wire/index.js";
 import { refParsePacket } from "../../src/wire/reference/index.js";
 import { readPcap } from "../helpers/pcap-reader.js";
+import { wasm } from "../../src/wire/wasm.js";
 
 const VECTORS = ["linux-closed-port.pcap", "linux-http-clean.pcap", "linux-http-loss.pcap"].flatMap((f) =>
   readPcap(readFileSync(new URL(`./vectors/${f}`, import.meta.url))).records.map((r) => r.data));
@@ -152,8 +153,12 @@ describe("malformed packets: truncation and random bytes never throw", () => {
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
-  it("random bytes: both parsers agree and neither throws", () => {
+  it("random bytes: both parsers agree, neither throws, WASM memory does not grow", () => {
+    const pages = wasm.memory.buffer.byteLength;
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => void verdict(bytes)), { numRuns: 2000 });
+    fc.assert(fc.property(fc.uint8Array({ minLength: 65530, maxLength: 70000 }), (bytes) => void verdict(bytes)),
+      { numRuns: 20 });
+    expect(wasm.memory.buffer.byteLength).toBe(pages);
   });
 
   it("random TCP headers and options behind a valid IPv4 header, checksums fixed: both parsers agree", () => {
