@@ -84,9 +84,13 @@ abstract class Handle<S extends StreamState> implements Owner {
 
   protected async closeThen<N extends Owner>(options: CloseOptions | undefined, next: () => N): Promise<N> {
     this.assertLive();
+    const timeout = options?.timeout;
+    if (timeout !== undefined && !(timeout > 0 && timeout < Infinity)) {
+      throw new RangeError(`close timeout must be a positive number of milliseconds, got ${timeout}`);
+    }
     this.core.throwIfFailed();
     this.core.consume(this, "close()");
-    await this.core.finish(options?.timeout);
+    await this.core.finish(timeout);
     return this.core.adopt(next());
   }
 

@@ -81,6 +81,7 @@ describe("close", () => {
   it("CloseTimeoutError when the peer never closes its side, and the connection is aborted (RST)", async () => {
     const p = stackPair();
     const { client, server } = await connected(p);
+    await expect(client.close({ timeout: -1 })).rejects.toThrow(RangeError); // refused before consuming the handle
     const closing = client.close({ timeout: 2_000 }).catch((e: unknown) => e);
     const end = await drive(p.clock, server.read());
     expect(end.done).toBe(true); // the peer sees our FIN but never answers with its own
