@@ -36,7 +36,8 @@ export async function session<P extends ProtocolNode>(protocol: P, transport: Tr
   if (inUse.has(transport)) throw new ChannelReused("this transport already carries a session");
   inUse.add(transport);
   const stream = toByteStream(transport);
-  const [ours, theirs] = await Promise.all([fingerprint(p), fingerprint(p, true)]);
+  const ours = fingerprint(p);
+  const theirs = fingerprint(p, true);
   const core = new SessionCore(stream, new FrameReader(stream, options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES));
   const hello = new Uint8Array(1 + ours.length);
   hello[0] = PROTOCOL_VERSION;

@@ -1,4 +1,5 @@
 import type { AnyNode, ProtocolNode } from "./protocol.js";
+import { sha256 } from "./sha256.js";
 
 /** The untyped view of a typed protocol: runtime code walks this, the API casts at its edge. */
 export function untyped(p: ProtocolNode): AnyNode {
@@ -75,7 +76,6 @@ export function canonical(p: AnyNode, flipped = false): string {
 }
 
 /** SHA-256 of the canonical text: what the HELLO frame carries. */
-export async function fingerprint(p: AnyNode, flipped = false): Promise<Uint8Array> {
-  const text = new TextEncoder().encode(canonical(p, flipped));
-  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", text));
+export function fingerprint(p: AnyNode, flipped = false): Uint8Array {
+  return sha256(new TextEncoder().encode(canonical(p, flipped)));
 }

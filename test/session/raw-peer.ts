@@ -12,7 +12,7 @@ export class RawPeer {
 
   /** The HELLO a correct peer of `protocol` (this side's own protocol) would send. */
   async hello(protocol: ProtocolNode): Promise<void> {
-    const fp = await fingerprint(untyped(protocol));
+    const fp = fingerprint(untyped(protocol));
     await this.frame(Tag.hello, new Uint8Array([PROTOCOL_VERSION, ...fp]));
   }
 
