@@ -73,7 +73,7 @@ export abstract class BaseWriter {
 
   /** Validate a packet before any byte of it is written; returns how many bytes to store. */
   protected admit(packet: PacketRecord): number {
-    if (this.#closed) throw new CaptureClosedError("write to a closed capture writer");
+    this.ensureOpen();
     const length = packet.data.length;
     if (length <= this.snaplen) return length;
     if (!this.#truncate) throw new SnaplenExceededError(length, this.snaplen);
@@ -87,7 +87,7 @@ export abstract class BaseWriter {
   }
 
   protected ensureOpen(): void {
-    if (this.#closed) throw new CaptureClosedError("capture writer is closed");
+    if (this.#closed) throw new CaptureClosedError("write to a closed capture writer");
   }
 
   drained(): Promise<void> {
