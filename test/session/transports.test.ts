@@ -5,7 +5,8 @@ import { Login, loginClient, loginServer } from "../../examples/session-login.js
 import { pinger, PingPong, ponger } from "../../examples/session-ping-pong.js";
 import { toNodeDuplex } from "../../src/api/node.js";
 import { bytes, type Chan, type Dual, dual, end, FrameTooLarge, PeerClosed, recv, send, session } from "../../src/session/index.js";
-import { messagePortPair, netPair, webStreamPair } from "./pairs.js";
+import { netPair, webStreamPair } from "./pairs.js";
+import { messagePortPair } from "./port-streams.js";
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
