@@ -321,8 +321,8 @@ export class TcpConnection implements Connection {
       case "FIN-WAIT-1":
       case "FIN-WAIT-2":
       case "CLOSE-WAIT":
-        // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>"
-        this.sendReset(this.tcb.sndNxt);
+        // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>" (SND.NXT as the peer knows it: our highest sent).
+        this.sendReset(this.tcb.sndMax);
         this.fail("aborted");
         return;
       case "CLOSING":
@@ -433,7 +433,7 @@ export class TcpConnection implements Connection {
         // "If a user timeout expires ... flush all queues, signal 'error: connection aborted due to user
         // timeout', and enter CLOSED."
         this.host.trace(`${this.id} user timeout fired`);
-        this.sendReset(this.tcb.sndNxt);
+        this.sendReset(this.tcb.sndMax);
         this.fail("user-timeout");
         break;
     }
@@ -509,7 +509,7 @@ export class TcpConnection implements Connection {
     }
     if (this.keepAliveProbes >= this.config.keepAliveCount) {
       this.host.trace(`${this.id} keep-alive: peer did not answer`);
-      this.sendReset(this.tcb.sndNxt);
+      this.sendReset(this.tcb.sndMax);
       this.fail("keepalive-timeout");
       return;
     }
@@ -611,7 +611,7 @@ export class TcpConnection implements Connection {
       }
       this.armPersist();
     }
-    if (this.ackNow) this.emit(t.sndNxt, ACK, EMPTY);
+    if (this.ackNow) this.sendAck();
   }
 
   /** Data waits, nothing is in flight to bring an ACK, and the window or SWS rule holds it back. */
@@ -697,9 +697,13 @@ export class TcpConnection implements Connection {
     t.sndNxt = seqAdd(t.iss, 1);
   }
 
-  /** An ACK right now (challenge ACKs, replies to unacceptable segments). */
+  /**
+   * An ACK right now. Its sequence number is the highest sent, not SND.NXT: after a timeout SND.NXT goes
+   * back to SND.UNA, and an ACK carrying that (already received) number would fail the peer's
+   * acceptability test, which then ignores the ACK it carries (BSD's tcp_output does the same).
+   */
   sendAck(): void {
-    this.emit(this.tcb.sndNxt, ACK, EMPTY);
+    this.emit(this.tcb.sndMax, ACK, EMPTY);
   }
 
   /** RFC 5961 challenge ACK, rate-limited stack-wide (§7). */

@@ -4,7 +4,7 @@ import type { TcpConfig } from "../../src/tcp/config.js";
 import type { Connection, TcpState } from "../../src/tcp/types.js";
 import { B, bytes, pair, pump, sha, sink } from "./harness.js";
 
-interface Scenario {
+export interface Scenario {
   name: string;
   link?: Omit<MemoryLinkOptions, "clock">;
   tcp?: Partial<TcpConfig>;
@@ -15,6 +15,8 @@ interface Scenario {
   halfClose?: boolean;
   /** B's application does not read for this long (virtual ms): a zero-window stall. */
   stallMs?: number;
+  /** Skip the checks that the impairments had an effect (random soak scenarios may be too mild). */
+  mild?: boolean;
 }
 
 const ENDS: TcpState[] = ["CLOSED", "TIME-WAIT"];
@@ -34,7 +36,7 @@ export function run(s: Scenario) {
     server = listener.accept();
     const conn = server!;
     serverSink = sink(conn, { paused: stalled });
-    if (s.stallMs !== undefined) unstall = clock.schedule(s.stallMs + 1, () => serverSink!.drain());
+    if (s.stallMs !== undefined) unstall = clock.schedule(s.stallMs + 1, () => conn.events.onReadable?.());
     if (s.halfClose) {
       const readable = conn.events.onReadable!;
       let answered = false;
@@ -58,7 +60,13 @@ export function run(s: Scenario) {
     ENDS.includes(server!.state) &&
     serverSink!.ended &&
     clientSink.ended;
-  const ok = clock.runUntilCondition(finished, 3_600_000);
+  const ok = clock.runUntilCondition(finished, process.env.SIM_DEBUG ? 200_000 : 3_600_000);
+  if (!ok && process.env.SIM_DEBUG) {
+    console.log(env.traceA.slice(-15).join("\n"), "\n---\n", env.traceB.slice(-15).join("\n"));
+    for (const c of [client, server] as unknown as Array<import("../../src/tcp/connection.js").TcpConnection>) {
+      console.log(c.state, JSON.stringify(c.tcb), c.sendBuffer.length, c.finQueued, c.receiveBuffer.length, c.receiveBuffer.outOfOrderRanges, c.pendingFin);
+    }
+  }
   const states = [client.state, server ? (server as Connection).state : "none"];
   expect(ok, `finished (states ${states.join(", ")})`).toBe(true);
   expect(serverSink!.total).toBe(dataAB.length);
@@ -74,8 +82,8 @@ export function run(s: Scenario) {
   expect(a.connectionCount + b.connectionCount).toBe(0);
   const wireHash = env.wire.digest("hex");
   const retransmits = client.info().retransmits + server!.info().retransmits;
-  if (s.link?.loss || s.link?.corrupt) expect(retransmits, "loss made the stacks retransmit").toBeGreaterThan(0);
-  if (s.stallMs !== undefined) {
+  if (!s.mild && (s.link?.loss || s.link?.corrupt)) expect(retransmits, "loss made the stacks retransmit").toBeGreaterThan(0);
+  if (!s.mild && s.stallMs !== undefined) {
     expect(env.traceA.some((t) => t.includes("persist timer fired")), "the sender probed a zero window").toBe(true);
   }
   return { wireHash, client, server: server!, env };
