@@ -128,7 +128,9 @@ export class SessionCore {
       stream.abort(err);
       return err;
     }
-    const sent = stream.write(encodeFrame(Tag.abort, utf8.encode(err.message.slice(0, 480)))).catch(() => {});
+    // After the write in flight (a transport need not take concurrent writes), and not for long.
+    const abortFrame = encodeFrame(Tag.abort, utf8.encode(err.message.slice(0, 480)));
+    const sent = (this.flushing ?? Promise.resolve()).then(() => stream.write(abortFrame)).catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, 200)));
     void Promise.race([sent, patience]).then(() => {
