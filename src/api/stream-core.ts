@@ -304,15 +304,22 @@ export class StreamCore {
     if (this.#error === null) this.#fail(errorForReason("aborted", this.#describe()));
   }
 
-  /** `await using` on any handle of the connection: finish gracefully, bounded, and never throw. */
+  /**
+   * `await using` on any handle of the connection: send FIN after the queued bytes and resolve once the
+   * peer has acknowledged it, i.e. everything we wrote was delivered. Waiting for the peer's own FIN goes
+   * on in the background (incoming bytes dropped), bounded by the close timeout and then an abort, as a
+   * kernel lingers for a closed socket. Never throws: a reset or timeout also ends the connection.
+   */
   async dispose(): Promise<void> {
     const live = this.#live;
     if (live !== null && live.consumption === null) this.consume(live, "[Symbol.asyncDispose]()");
     if (this.#error !== null || this.finished) return;
+    const finished = this.finish();
+    finished.catch(() => {});
     try {
-      await this.finish();
+      await Promise.race([finished, this.until(() => this.finAcknowledged)]);
     } catch {
-      // Reset, timed out (and aborted): the connection is over, which is all disposal promises.
+      // Reset, or timed out and aborted: the connection is over, which is all disposal promises.
     }
   }
 

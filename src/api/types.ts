@@ -47,10 +47,11 @@ export interface StreamCommon<S extends StreamState> {
   /** The engine's view right now (RFC state name, RTT, window, counters). */
   info(): ConnectionInfo;
   /**
-   * Finish the connection gracefully: FIN after the queued bytes, drop what still arrives, wait for the
-   * peer's FIN, abort (RST) if that takes longer than the close timeout. Never rejects. Disposing a handle
-   * that a call replaced finishes the connection too, so `await using` on the first handle covers the
-   * handles derived from it; on TimeWait and Closed handles it does nothing.
+   * Close gracefully: FIN after the queued bytes; resolves once the peer acknowledged it (everything
+   * written was delivered). Waiting for the peer's FIN continues in the background, dropping what still
+   * arrives, and aborts (RST) after the close timeout. Never rejects. Disposing a handle that a call
+   * replaced closes the connection too, so `await using` on the first handle covers the handles derived
+   * from it; on TimeWait and Closed handles it does nothing.
    */
   [Symbol.asyncDispose](): Promise<void>;
 }
