@@ -1,0 +1,98 @@
+/**
+ * The demo page in headless Chromium: two stacks in two Web Workers move a seeded payload through a lossy
+ * MessageChannel wire. The bytes must arrive intact (SHA-256 against the same payload made here in Node),
+ * the loss must really have happened (drops and retransmissions counted), every connection must walk the
+ * RFC 9293 states to CLOSED, and the capture the page offers for download must satisfy Wireshark, with only
+ * the warnings that loss explains allowed, by name.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { DemoState } from "../../web/main.js";
+import { payloadBytes } from "../../web/payload.js";
+import { launchChromium, serveDemo, type TestBrowser } from "../helpers/browser.js";
+import { describeWith } from "../helpers/tools.js";
+import { assertCleanCapture, LOSS_WARNINGS, tsharkFields } from "../helpers/tshark.js";
+
+const SIZE = 1 << 20;
+const SEED = 7;
+const SCREENSHOTS = "test-results/browser";
+
+async function setControl(page: Page, id: string, value: string): Promise<void> {
+  await page.$eval(`#${id}`, (el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+}
+
+const demoState = (page: Page) => page.evaluate(() => (window as unknown as { wirestateDemo: DemoState }).wirestateDemo);
+
+describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
+  let browser: TestBrowser;
+  let server: Awaited<ReturnType<typeof serveDemo>>;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([serveDemo(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("moves 1 MiB intact through a lossy wire, shows every state to CLOSED, and offers a clean capture", async () => {
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
+    await page.goto(server.url);
+
+    await setControl(page, "loss", "3");
+    await setControl(page, "delay", "5");
+    await page.selectOption("#size", String(SIZE));
+    await page.fill("#seed", String(SEED));
+    await page.click("#run");
+    await page.waitForFunction(() => {
+      const s = (window as unknown as { wirestateDemo?: DemoState }).wirestateDemo;
+      return s !== undefined && s.state !== "running";
+    }, null, { timeout: 40_000 });
+
+    const state = await demoState(page);
+    expect(state.error).toBeNull();
+    expect(state.state).toBe("done");
+    const expected = createHash("sha256").update(payloadBytes(SIZE, SEED)).digest("hex");
+    expect(state.server).toMatchObject({ bytes: SIZE, sha256: expected, intact: true });
+    expect(state.client).toMatchObject({ bytes: SIZE, sha256: expected, intact: true });
+    expect(await page.textContent("#result")).toContain(`${SIZE.toLocaleString("en")} bytes arrived intact`);
+    // The loss was real: the wire dropped packets and the client resent data.
+    expect(state.counters.client!.link.lost).toBeGreaterThan(0);
+    expect(state.counters.client!.stack.retransmits).toBeGreaterThan(0);
+    expect(state.retransmittedSegments).toBeGreaterThan(0);
+
+    // Both sides' control and bulk connections reach CLOSED (the client through TIME-WAIT, MSL 1 s here).
+    await page.waitForFunction(() => {
+      const s = (window as unknown as { wirestateDemo: DemoState }).wirestateDemo;
+      return s.lanes.length === 4 && s.lanes.every((l) => l.states.at(-1) === "CLOSED");
+    }, null, { timeout: 10_000 });
+    const lanes = (await demoState(page)).lanes;
+    const bulk = (role: string) => lanes.find((l) => l.role === role && l.purpose === "bulk transfer")!.states;
+    expect(bulk("client")).toEqual(["SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSED"]);
+    expect(bulk("server")).toEqual(expect.arrayContaining(["ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED"]));
+    expect(await page.textContent("#transitions")).toContain("TIME-WAIT");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-client")]);
+    expect(download.suggestedFilename()).toBe("wirestate-client.pcapng");
+    const capture = new Uint8Array(readFileSync((await download.path())!));
+    assertCleanCapture(capture, LOSS_WARNINGS);
+    // The capture holds the whole story: both connections, every payload byte sent, the engine's comments.
+    const rows = tsharkFields(capture, ["tcp.stream", "tcp.dstport", "tcp.len", "frame.comment"]);
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(["0", "1"]));
+    const bulkBytes = rows.filter((r) => r[1] === "9").reduce((n, r) => n + Number(r[2]), 0);
+    expect(bulkBytes).toBeGreaterThanOrEqual(SIZE);
+    expect(rows.some((r) => r[3].includes("SYN-SENT -> ESTABLISHED"))).toBe(true);
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/demo.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

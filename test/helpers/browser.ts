@@ -1,0 +1,54 @@
+/**
+ * Headless Chromium for tests (design.md's launch flags, a fresh profile each time) and the demo page
+ * served on 127.0.0.1. Tests call these inside `describeWith(["chromium"], ...)`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { buildDemo, serveFiles } from "../../web/server.mjs";
+
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface TestBrowser {
+  context: BrowserContext;
+  /** Where downloads land; removed by `close()`. */
+  profile: string;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium with a throwaway profile (user data dir), downloads accepted. */
+export async function launchChromium(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), "wirestate-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    profile,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The demo page (web/), bundled in memory and served on 127.0.0.1 at a free port. */
+export async function serveDemo(): Promise<{ url: string; files: Map<string, Uint8Array>; close(): Promise<void> }> {
+  const files = await buildDemo();
+  const server = await serveFiles(files);
+  return { ...server, files };
+}
