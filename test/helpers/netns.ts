@@ -29,6 +29,11 @@ export interface NetnsOptions {
   mtu?: number;
   /** Percent (0-100) of packets nftables drops on tun0, in each direction (default 0). */
   lossPercent?: number;
+  /**
+   * Make the stack's end of the tunnel here (default true). False leaves it to someone else (the
+   * `wirestate` command in a test) that binds `tunnel.bind` and sends to `tunnel.peer`.
+   */
+  createLink?: boolean;
 }
 
 export interface ExecResult {
@@ -61,21 +66,34 @@ export class Netns {
   readonly kernelAddress: string;
   readonly stackAddress: string;
   readonly tun = TUN;
-  /** The userspace stack's end of the tunnel: give it to `new IpStack({ link })`. */
-  readonly link: UdpTunnelLink;
+  /** Where the stack's end of the tunnel binds, and the relay it talks to ("127.0.0.1:port" each). */
+  readonly tunnel: { bind: string; peer: string };
+  readonly #link: UdpTunnelLink | null;
   readonly #holder: ChildProcess;
   readonly #relay: ChildProcess;
   readonly #dir: string;
   readonly #background = new Set<NsProcess>();
   #closed = false;
 
-  private constructor(kernel: string, stack: string, link: UdpTunnelLink, holder: ChildProcess, relay: ChildProcess, dir: string) {
+  private constructor(kernel: string, stack: string, tunnel: { bind: string; peer: string }, link: UdpTunnelLink | null, holder: ChildProcess, relay: ChildProcess, dir: string) {
     this.kernelAddress = kernel;
     this.stackAddress = stack;
-    this.link = link;
+    this.tunnel = tunnel;
+    this.#link = link;
     this.#holder = holder;
     this.#relay = relay;
     this.#dir = dir;
+  }
+
+  /** The userspace stack's end of the tunnel: give it to `new IpStack({ link })`. */
+  get link(): UdpTunnelLink {
+    if (this.#link === null) throw new Error("this namespace was started with createLink: false");
+    return this.#link;
+  }
+
+  /** "BIND=PEER", as the wirestate command's --tunnel takes it. */
+  get tunnelArg(): string {
+    return `${this.tunnel.bind}=${this.tunnel.peer}`;
   }
 
   /** The namespace's pid (its holder process), for `nsenter -t PID -n`. */
@@ -92,11 +110,20 @@ export class Netns {
     const cleanup: Array<() => void> = [() => rmSync(dir, { recursive: true, force: true })];
     try {
       const relayPort = await freeUdpPort();
-      const link = await udpTunnelLink({ bind: "127.0.0.1:0", peer: `127.0.0.1:${relayPort}`, mtu: 65535 });
-      cleanup.push(() => link.close());
+      const peer = `127.0.0.1:${relayPort}`;
+      let link: UdpTunnelLink | null = null;
+      let stackPort: number;
+      if (options.createLink ?? true) {
+        const created = await udpTunnelLink({ bind: "127.0.0.1:0", peer, mtu: 65535 });
+        cleanup.push(() => created.close());
+        link = created;
+        stackPort = created.local.port;
+      } else {
+        stackPort = await freeUdpPort();
+      }
       const relay = spawn(
         "setpriv",
-        ["--pdeathsig", "SIGKILL", "socat", "-b", "65536", `UNIX-SENDTO:${dir}/ns.sock,bind=${dir}/root.sock`, `UDP-DATAGRAM:127.0.0.1:${link.local.port},bind=127.0.0.1:${relayPort}`],
+        ["--pdeathsig", "SIGKILL", "socat", "-b", "65536", `UNIX-SENDTO:${dir}/ns.sock,bind=${dir}/root.sock`, `UDP-DATAGRAM:127.0.0.1:${stackPort},bind=${peer}`],
         { stdio: ["ignore", "ignore", "pipe"] },
       );
       cleanup.push(() => relay.kill("SIGKILL"));
@@ -109,7 +136,7 @@ export class Netns {
       let said = "";
       holder.stdout!.on("data", (chunk: Buffer) => (said += chunk.toString()));
       await waitFor(() => said.includes("ready"), holder, "the namespace");
-      const ns = new Netns(kernel, stack, link, holder, relay, dir);
+      const ns = new Netns(kernel, stack, { bind: `127.0.0.1:${stackPort}`, peer }, link, holder, relay, dir);
       cleanup.push(() => void ns.close());
       if (mtu !== 1500) await ns.setMtu(mtu);
       if (loss > 0) await ns.setLoss(loss);
@@ -231,7 +258,7 @@ export class Netns {
         child.kill("SIGKILL");
       }
     }
-    this.link.close();
+    this.#link?.close();
     await Promise.all(waits);
     rmSync(this.#dir, { recursive: true, force: true });
   }

@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "vitest";
 import type { Clock } from "../../src/clock/index.js";
 import { CaptureLink } from "../../src/link/capture.js";
 import type { Link } from "../../src/link/link.js";
 import { MemorySink, PcapngWriter } from "../../src/pcap/index.js";
+import { haveTool } from "../helpers/tools.js";
+import { judgeCapture } from "../helpers/tshark.js";
 
 /** Where interop tests leave their captures, to be opened in Wireshark after a run (git-ignored). */
 export const CAPTURE_DIR = join("test-results", "interop");
@@ -50,4 +53,30 @@ export function tap(link: Link, clock: Clock, name: string): { link: CaptureLink
       return file;
     },
   };
+}
+
+/**
+ * Flow control, not error: a receiver slower than its sender (or a 64 KiB window without window scaling
+ * against a fast kernel) fills the window; Wireshark rates that a warning. Allowed by name where a test's
+ * traffic produces it.
+ */
+export const FLOW_CONTROL_WARNINGS = [
+  "tcp.analysis.window_full",
+  "tcp.analysis.zero_window",
+  "tcp.analysis.zero_window_probe",
+  "tcp.analysis.zero_window_probe_ack",
+] as const;
+
+/**
+ * design.md's Wireshark judge over an interop capture, when tshark is installed (required under CI).
+ * Only TCP/IP findings count: random payloads sometimes look like an application protocol to one of
+ * Wireshark's heuristic dissectors (Thrift, say), whose complaints say nothing about TCP.
+ */
+export function judge(file: string, allow: readonly string[] = []): void {
+  if (!haveTool("tshark")) {
+    if (process.env.CI === "true") throw new Error("tshark is missing, and CI must judge every capture");
+    return;
+  }
+  const findings = judgeCapture(file, allow).filter((f) => /^(ip|tcp)\.|^_ws\.malformed$|^unexplained$/.test(f.name));
+  expect(findings.slice(0, 10), `Wireshark's findings in ${file}`).toEqual([]);
 }

@@ -3,9 +3,9 @@ import { RealClock } from "../../src/clock/index.js";
 import { IpStack } from "../../src/stack/index.js";
 import { parsePacket, TcpFlags } from "../../src/wire/index.js";
 import { Netns, NETNS_TOOLS } from "../helpers/netns.js";
-import { describeWith, haveTool } from "../helpers/tools.js";
-import { judgeCapture, LOSS_WARNINGS, RST_WARNING } from "../helpers/tshark.js";
-import { tap } from "./capture.js";
+import { describeWith } from "../helpers/tools.js";
+import { LOSS_WARNINGS, RST_WARNING } from "../helpers/tshark.js";
+import { FLOW_CONTROL_WARNINGS, judge, tap } from "./capture.js";
 import { accept, ConnectionFailed, echo, readToEnd, reach, writeAllAndShutdown } from "./low-level.js";
 
 /**
@@ -29,20 +29,6 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
     const capture = tap(ns.link, clock, name);
     stack = new IpStack({ address: ns.stackAddress, link: capture.link, clock, onTrace: (t) => capture.link.annotate(t) });
     return { ns, stack, seen: capture.seen, save: capture.save };
-  }
-
-  /**
-   * Judges a capture with Wireshark when it is installed (the judge itself is tested with the pcap code).
-   * Only TCP/IP findings count: random payloads sometimes look like an application protocol to one of
-   * Wireshark's heuristic dissectors (Thrift, say), whose complaints say nothing about TCP.
-   */
-  function judge(file: string, allow: readonly string[]): void {
-    if (!haveTool("tshark")) {
-      if (process.env.CI === "true") throw new Error("tshark is missing, and CI must judge every capture");
-      return;
-    }
-    const findings = judgeCapture(file, allow).filter((f) => /^(ip|tcp)\.|^_ws\.malformed$|^unexplained$/.test(f.name));
-    expect(findings.slice(0, 10), `Wireshark's findings in ${file}`).toEqual([]);
   }
 
   it("a SYN to a closed kernel port is refused by the kernel's RST", async () => {
@@ -71,7 +57,7 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
     expect(Number(length)).toBe(size);
     expect(gotHash).toBe(sentHash);
     expect(await accepted).toBe(size);
-    judge(await save(), []);
+    judge(await save(), FLOW_CONTROL_WARNINGS);
   });
 
   it("the userspace stack downloads 8 MiB from a kernel server", async () => {
@@ -85,7 +71,7 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
     await writeAllAndShutdown(conn, new Uint8Array(0));
     const { stdout } = await server.exited;
     expect(got).toEqual({ length: size, sha256: stdout.toString().trim() });
-    judge(await save(), []);
+    judge(await save(), FLOW_CONTROL_WARNINGS);
   });
 
   it("honours the kernel's MSS on a 576-byte TUN and recovers from 5% loss each way", async () => {
@@ -114,13 +100,6 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
     judge(await save(), [...LOSS_WARNINGS, ...FLOW_CONTROL_WARNINGS]);
   });
 });
-
-const FLOW_CONTROL_WARNINGS = [
-  "tcp.analysis.zero_window",
-  "tcp.analysis.window_full",
-  "tcp.analysis.zero_window_probe",
-  "tcp.analysis.zero_window_probe_ack",
-];
 
 /** argv: address port size. Sends `size` random bytes while reading the echo; prints length and both hashes. */
 const ECHO_CLIENT = `

@@ -1,0 +1,58 @@
+import { UsageError } from "./errors.js";
+
+/** What a command accepts: flags that take a value, and flags that stand alone. */
+export interface FlagSpec {
+  values: readonly string[];
+  switches?: readonly string[];
+}
+
+export interface Parsed {
+  flags: Map<string, string>;
+  switches: Set<string>;
+  positional: string[];
+}
+
+/**
+ * `--name value`, `--name=value`, `--switch`, and positionals, in any order. An unknown flag or a flag
+ * missing its value is a UsageError naming it, so a typo never silently becomes a default.
+ */
+export function parseArgs(command: string, argv: readonly string[], spec: FlagSpec): Parsed {
+  const flags = new Map<string, string>();
+  const switches = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--") || arg === "--") {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if (spec.switches?.includes(name)) {
+      if (eq >= 0) throw new UsageError(command, `--${name} takes no value`);
+      switches.add(name);
+    } else if (spec.values.includes(name)) {
+      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(command, `--${name} needs a value`);
+      flags.set(name, value);
+    } else {
+      throw new UsageError(command, `unknown option --${name}`);
+    }
+  }
+  return { flags, switches, positional };
+}
+
+export function required(command: string, parsed: Parsed, name: string): string {
+  const value = parsed.flags.get(name);
+  if (value === undefined) throw new UsageError(command, `--${name} is required`);
+  return value;
+}
+
+/** An integer flag within bounds, or its default. */
+export function integerFlag(command: string, parsed: Parsed, name: string, fallback: number, min: number, max: number): number {
+  const text = parsed.flags.get(name);
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) throw new UsageError(command, `--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  return value;
+}

@@ -1,0 +1,80 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { LinkSetupError } from "../link/errors.js";
+import { WirestateError } from "../tcp/errors.js";
+import { CliError, UsageError } from "./errors.js";
+import { FETCH_HELP, fetchCommand } from "./fetch-command.js";
+import { HTTP_HELP, httpCommand } from "./http-command.js";
+import type { CliIo } from "./io.js";
+
+const BENCH_HELP = `wirestate bench [--json] [--quick] [--suite NAME]
+
+Runs the benchmark suite (wire core, TCP over the in-memory link, Node's net as the kernel reference) and
+prints medians and ratios; --json prints one JSON object per figure.`;
+
+export const MAIN_HELP = `wirestate: a userspace TCP/IPv4 stack for Node and the browser
+
+Usage: wirestate <command> [options]      wirestate <command> --help
+
+Commands:
+  http     serve a directory over HTTP on the userspace stack, through a UDP tunnel
+  fetch    HTTP GET a URL over the userspace stack, through a UDP tunnel
+  bench    run the benchmarks`;
+
+interface Command {
+  help: string;
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  http: { help: HTTP_HELP, run: httpCommand },
+  fetch: { help: FETCH_HELP, run: fetchCommand },
+  bench: { help: BENCH_HELP, run: benchCommand },
+};
+
+/**
+ * The whole command line: returns the exit status. Every failure is one line on stderr (`wirestate:
+ * ...`) and a non-zero status: 2 for bad usage, 1 for anything else. Never a stack trace, unless
+ * WIRESTATE_DEBUG is set.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${MAIN_HELP}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (command === undefined) throw new UsageError("wirestate", `unknown command "${name}"`);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout.write(`${command.help}\n`);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    io.stderr.write(`wirestate: ${describe(err)}\n`);
+    if (process.env.WIRESTATE_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof CliError || err instanceof LinkSetupError || err instanceof WirestateError) return err.message;
+  if (err instanceof RangeError) return err.message;
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.message === "string") return e.code !== undefined && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message;
+  return String(err);
+}
+
+/** The bench runner is its own program (dist/bench/main.js); run it with our arguments. */
+function benchCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const script = fileURLToPath(new URL("../bench/main.js", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.pipe(io.stdout, { end: false });
+    child.stderr.pipe(io.stderr, { end: false });
+    child.once("error", reject);
+    io.signal.addEventListener("abort", () => child.kill("SIGINT"), { once: true });
+    child.once("close", (code) => resolve(code ?? 1));
+  });
+}

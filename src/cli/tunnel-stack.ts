@@ -1,0 +1,56 @@
+import { isIPv4 } from "node:net";
+import { Stack } from "../api/index.js";
+import { udpTunnelLink } from "../link/node.js";
+import { NodeFileSink } from "../pcap/node.js";
+import { PcapngWriter } from "../pcap/index.js";
+import { type Parsed, required } from "./args.js";
+import { CliError, UsageError } from "./errors.js";
+
+/** The flags every tunnel command shares. */
+export const TUNNEL_FLAGS = ["tunnel", "address", "capture", "mtu"] as const;
+
+export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, send to PEER (e.g. 127.0.0.1:9000=127.0.0.1:9001);
+                       the other end is socat TUN:... UDP-DATAGRAM:... (see design.md) or another wirestate
+  --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2)
+  --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's)
+  --capture FILE       write every packet to FILE as pcapng, with the engine's events as comments`;
+
+export interface TunnelStack {
+  stack: Stack;
+  describe: string;
+  /** Closes the stack, the tunnel and the capture file (flushed). */
+  close(): Promise<void>;
+}
+
+/** A Stack on a UDP tunnel, from --tunnel, --address, --mtu and --capture. */
+export async function openTunnelStack(command: string, parsed: Parsed): Promise<TunnelStack> {
+  const tunnel = required(command, parsed, "tunnel");
+  const address = required(command, parsed, "address");
+  const [bind, peer, extra] = tunnel.split("=");
+  if (peer === undefined || extra !== undefined) throw new UsageError(command, `--tunnel must be BIND=PEER, e.g. 127.0.0.1:9000=127.0.0.1:9001, got "${tunnel}"`);
+  if (!isIPv4(address)) throw new UsageError(command, `--address must be an IPv4 address like 10.77.0.2, got "${address}"`);
+  const mtuText = parsed.flags.get("mtu") ?? "1500";
+  const mtu = Number(mtuText);
+  if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new UsageError(command, `--mtu must be an integer from 68 to 65535, got "${mtuText}"`);
+  const link = await udpTunnelLink({ bind, peer, mtu });
+  const captureFile = parsed.flags.get("capture");
+  let writer: PcapngWriter | null = null;
+  if (captureFile !== undefined) {
+    try {
+      writer = new PcapngWriter(new NodeFileSink(captureFile), { interfaceName: `tunnel ${bind}` });
+    } catch (err) {
+      link.close();
+      throw new CliError(`cannot write the capture ${captureFile}: ${(err as Error).message}`);
+    }
+  }
+  const stack = new Stack({ address, link, capture: writer ?? undefined });
+  return {
+    stack,
+    describe: `${address} through the UDP tunnel ${bind} -> ${peer}`,
+    async close() {
+      stack.close();
+      link.close();
+      await writer?.close();
+    },
+  };
+}
