@@ -7,7 +7,7 @@ import { memoryLinkPair } from "../../src/link/memory.js";
 import * as pcap from "../../src/pcap/index.js";
 import { IpStack } from "../../src/stack/index.js";
 import * as wire from "../../src/wire/index.js";
-import { captureFiles, generateCaptures, type CaptureLibrary } from "../../scripts/captures.mjs";
+import { captureFiles, generateCaptures, type CaptureLibrary } from "../../scripts/capture-scenarios.mjs";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, tsharkFields } from "../helpers/tshark.js";
 
