@@ -108,7 +108,7 @@ export class Stack {
     return openStream(core);
   }
 
-  /** Abort every connection and detach from the link. */
+  /** Abort every connection (RST), stop every listener, and detach from the link (which stays the caller's to close). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
