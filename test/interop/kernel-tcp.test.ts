@@ -6,7 +6,7 @@ import { Netns, NETNS_TOOLS } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
 import { LOSS_WARNINGS, RST_WARNING } from "../helpers/tshark.js";
 import { FLOW_CONTROL_WARNINGS, judge, tap } from "./capture.js";
-import { accept, ConnectionFailed, echo, readToEnd, reach, writeAllAndShutdown } from "./low-level.js";
+import { accept, ConnectionFailed, echo, readToEnd, reach, sha256, writeAllAndShutdown } from "./low-level.js";
 
 /**
  * The engine (IpStack, no typestate API) against the Linux kernel's TCP through the TUN harness. The
@@ -71,6 +71,61 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
     await writeAllAndShutdown(conn, new Uint8Array(0));
     const { stdout } = await server.exited;
     expect(got).toEqual({ length: size, sha256: stdout.toString().trim() });
+    judge(await save(), FLOW_CONTROL_WARNINGS);
+  });
+
+  it("a userspace abort resets the kernel's connection: curl sees the reset", async () => {
+    const { ns, stack, save } = await setUp({}, "userspace-abort");
+    const listener = stack.listen(80);
+    const aborted = accept(listener).then(async (conn) => {
+      // Wait for the request, then abort instead of answering.
+      await new Promise<void>((resolve) => (conn.events = { ...conn.events, onReadable: () => resolve() }));
+      conn.abort();
+      return conn.state;
+    });
+    const curl = await ns.exec(["curl", "-sS", "--max-time", "20", `http://${ns.stackAddress}/`]);
+    expect(await aborted).toBe("CLOSED");
+    expect(curl.code).toBe(56); // CURLE_RECV_ERROR
+    expect(curl.stderr).toMatch(/Connection reset by peer/);
+    judge(await save(), [RST_WARNING]);
+  });
+
+  it("half-close, kernel first: the kernel shuts down its sending side and still reads our reply", async () => {
+    const { ns, stack, save } = await setUp({}, "half-close-kernel-first");
+    const listener = stack.listen(7);
+    const reply = new Uint8Array(300_000).map((_, i) => (i * 13) & 0xff);
+    const served = accept(listener).then(async (conn) => {
+      const request = await readToEnd(conn); // ends with the kernel's FIN: we are in CLOSE-WAIT
+      const state = conn.state;
+      await writeAllAndShutdown(conn, reply);
+      return { request, state };
+    });
+    const out = await ns.run(["python3", "-c", HALF_CLOSE_CLIENT, ns.stackAddress, "7", "100000"]);
+    const { request, state } = await served;
+    expect(state).toBe("CLOSE-WAIT");
+    const [sentHash, gotLength, gotHash] = out.trim().split(" ");
+    expect(request).toEqual({ length: 100_000, sha256: sentHash });
+    expect(Number(gotLength)).toBe(reply.length);
+    expect(gotHash).toBe(sha256(reply));
+    judge(await save(), FLOW_CONTROL_WARNINGS);
+  });
+
+  it("half-close, stack first: we shut down our sending side and still read the kernel's data", async () => {
+    const { ns, stack, save } = await setUp({}, "half-close-stack-first");
+    const size = 1 << 20;
+    // The server reads our request to its end (our FIN) and only then answers.
+    const server = ns.spawn(["python3", "-c", ANSWER_AFTER_EOF_SERVER, ns.kernelAddress, "8081", String(size)]);
+    await ns.waitForListen(8081);
+    const conn = stack.connect(ns.kernelAddress, 8081);
+    await reach(conn, "ESTABLISHED");
+    const request = new TextEncoder().encode("half-closed request");
+    await writeAllAndShutdown(conn, request);
+    await reach(conn, "FIN-WAIT-2");
+    const got = await readToEnd(conn);
+    const { stdout } = await server.exited;
+    const [requestHash, answerHash] = stdout.toString().trim().split(" ");
+    expect(requestHash).toBe(sha256(request));
+    expect(got).toEqual({ length: size, sha256: answerHash });
     judge(await save(), FLOW_CONTROL_WARNINGS);
   });
 
@@ -141,4 +196,45 @@ while c.recv(1 << 16):
     pass
 c.close()
 print(hashlib.sha256(data).hexdigest())
+`;
+
+/** argv: address port size. Sends `size` random bytes, shuts down writing, reads the reply to its end. */
+const HALF_CLOSE_CLIENT = `
+import hashlib, os, socket, sys
+host, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = os.urandom(size)
+c = socket.create_connection((host, port), timeout=60)
+c.sendall(data)
+c.shutdown(socket.SHUT_WR)
+got = []
+while True:
+    b = c.recv(1 << 16)
+    if not b:
+        break
+    got.append(b)
+c.close()
+r = b"".join(got)
+print(hashlib.sha256(data).hexdigest(), len(r), hashlib.sha256(r).hexdigest())
+`;
+
+/** argv: address port size. Reads the request to EOF, then sends `size` random bytes; prints both hashes. */
+const ANSWER_AFTER_EOF_SERVER = `
+import hashlib, os, socket, sys
+host, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((host, port))
+s.listen(1)
+c, _ = s.accept()
+c.settimeout(60)
+request = hashlib.sha256()
+while True:
+    b = c.recv(1 << 16)
+    if not b:
+        break
+    request.update(b)
+data = os.urandom(size)
+c.sendall(data)
+c.close()
+print(request.hexdigest(), hashlib.sha256(data).hexdigest())
 `;
