@@ -96,10 +96,6 @@ export class StreamCore {
     return this.conn.state;
   }
 
-  get failure(): WirestateError | null {
-    return this.#error;
-  }
-
   /** Both FINs exchanged and ours acknowledged (or the connection is gone). */
   get finished(): boolean {
     const s = this.conn.state;
@@ -160,8 +156,11 @@ export class StreamCore {
 
   // ---- waiting for the engine ----
 
-  /** Resolves when `ready()` holds after some engine event; rejects on failure or after `timeoutMs`. */
-  until(ready: () => boolean, timeoutMs?: number): Promise<void> {
+  /**
+   * Resolves when `ready()` holds after some engine event; rejects on failure. With `closeTimeoutMs`, a
+   * close that has not finished by then aborts the connection and rejects with CloseTimeoutError.
+   */
+  until(ready: () => boolean, closeTimeoutMs?: number): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (ready()) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -178,11 +177,11 @@ export class StreamCore {
         },
       };
       this.#waiters.push(waiter);
-      if (timeoutMs !== undefined) {
-        timer = this.clock.schedule(timeoutMs, () => {
+      if (closeTimeoutMs !== undefined) {
+        timer = this.clock.schedule(closeTimeoutMs, () => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
           this.abort();
-          reject(new CloseTimeoutError(`close did not finish within ${timeoutMs} ms; aborted ${this.#describe()}`));
+          reject(new CloseTimeoutError(`close did not finish within ${closeTimeoutMs} ms; aborted ${this.#describe()}`));
         });
       }
     });
@@ -282,10 +281,6 @@ export class StreamCore {
   requestFin(): void {
     this.#finRequested = true;
     this.#writes.run();
-  }
-
-  get finRequested(): boolean {
-    return this.#finRequested;
   }
 
   // ---- ending ----
