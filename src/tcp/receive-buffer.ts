@@ -1,3 +1,5 @@
+const NONE = new Uint8Array(0);
+
 /**
  * The receive side: a fixed-capacity ring holding in-order bytes not yet read, and, past them, out-of-order
  * bytes placed where they belong. A bounded list of filled ranges (like smoltcp's Assembler) says which
@@ -7,7 +9,8 @@
  */
 export class ReceiveBuffer {
   readonly capacity: number;
-  readonly #ring: Uint8Array;
+  /** Allocated on the first byte received: an idle connection costs no buffer memory. */
+  #ring = NONE;
   readonly #maxRanges: number;
   #head = 0;
   #length = 0;
@@ -16,7 +19,6 @@ export class ReceiveBuffer {
 
   constructor(capacity: number, maxRanges: number) {
     this.capacity = capacity;
-    this.#ring = new Uint8Array(capacity);
     this.#maxRanges = maxRanges;
   }
 
@@ -85,6 +87,7 @@ export class ReceiveBuffer {
   }
 
   #copyIn(offset: number, data: Uint8Array): void {
+    if (this.#ring === NONE) this.#ring = new Uint8Array(this.capacity);
     let at = this.#head + this.#length + offset;
     while (at >= this.capacity) at -= this.capacity;
     const first = Math.min(data.length, this.capacity - at);

@@ -1,17 +1,19 @@
+const NONE = new Uint8Array(0);
+
 /**
  * The bytes the user has written and the peer has not yet acknowledged, as a fixed-capacity ring.
- * Offset 0 is the byte at SND.UNA; `consume` drops acknowledged bytes from the front.
+ * Offset 0 is the byte at SND.UNA; `consume` drops acknowledged bytes from the front. The ring is
+ * allocated on the first write, so an idle connection costs no buffer memory.
  */
 export class SendBuffer {
   readonly capacity: number;
-  readonly #ring: Uint8Array;
+  #ring = NONE;
   #head = 0;
   #length = 0;
   #scratch: Uint8Array | null = null;
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.#ring = new Uint8Array(capacity);
   }
 
   get length(): number {
@@ -26,6 +28,7 @@ export class SendBuffer {
   write(data: Uint8Array): number {
     const n = Math.min(data.length, this.capacity - this.#length);
     if (n === 0) return 0;
+    if (this.#ring === NONE) this.#ring = new Uint8Array(this.capacity);
     let tail = this.#head + this.#length;
     if (tail >= this.capacity) tail -= this.capacity;
     const first = Math.min(n, this.capacity - tail);
