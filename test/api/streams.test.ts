@@ -149,6 +149,18 @@ describe("closing first", () => {
     expect(done.state).toBe("TimeWait");
   });
 
+  it("close() on an Established handle whose peer already sent FIN (unread) resolves Closed, via LAST-ACK", async () => {
+    const p = stackPair();
+    const { client, server } = await connected(p);
+    await drive(p.clock, client.write("unread"));
+    const acked = await drive(p.clock, client.shutdown().acknowledged());
+    expect(server.info().state).toBe("CLOSE-WAIT"); // the FIN arrived; the application has not read it
+    const closed = await drive(p.clock, server.close());
+    expect(closed.state).toBe("Closed");
+    const r = await drive(p.clock, acked.read());
+    expect(r.done).toBe(true);
+  });
+
   it("simultaneous close: FinWait1 meets the peer's FIN before its own is acknowledged -> Closing -> TimeWait", async () => {
     const p = stackPair({ delay: 20 });
     const { client, server } = await connected(p);
