@@ -1,3 +1,4 @@
+import { congestionAlgorithms, type CongestionAlgorithm } from "./congestion-algorithms.js";
 import type { ConnectOptions } from "./types.js";
 
 /** Tunables of the engine; a stack takes `Partial<TcpConfig>` and a connection may override some of them. */
@@ -34,6 +35,7 @@ export interface TcpConfig {
   backlog: number;
   /** RFC 5961 §7: challenge ACKs per second, stack-wide. */
   challengeAckLimit: number;
+  congestionControl: CongestionAlgorithm;
 }
 
 export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
@@ -58,6 +60,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   maxReassemblyRanges: 32,
   backlog: 128,
   challengeAckLimit: 1000,
+  congestionControl: "newreno",
 });
 
 /** The stack's configuration with one connection's overrides applied. */
@@ -85,6 +88,9 @@ export function validateConfig(c: TcpConfig): void {
   for (const k of positive) {
     const v = c[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
+  }
+  if (!Object.hasOwn(congestionAlgorithms, c.congestionControl)) {
+    throw new RangeError(`unknown congestion control ${JSON.stringify(c.congestionControl)}`);
   }
   if (c.sendBufferSize > 1 << 30 || c.receiveBufferSize > 1 << 30) throw new RangeError("buffer sizes are limited to 1 GiB");
 }

@@ -2,7 +2,7 @@ import type { Clock } from "../clock/clock.js";
 import { TcpFlags, type PacketFields, type TcpHeader } from "../wire/types.js";
 import type { TcpConfig } from "./config.js";
 import type { AckSample, CongestionControl } from "./congestion.js";
-import { NewReno } from "./newreno.js";
+import { congestionAlgorithms } from "./congestion-algorithms.js";
 import { negotiate, synOptions } from "./options.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
 import { RttEstimator } from "./rtt.js";
@@ -145,7 +145,7 @@ export class TcpConnection implements Connection {
     t.sndNxt = iss;
     t.sndMax = iss;
     t.dataSeq = seqAdd(iss, 1);
-    this.cc = new NewReno(this.sendMss, iss);
+    this.cc = congestionAlgorithms[config.congestionControl](this.sendMss, iss);
   }
 
   get id(): string {
@@ -181,7 +181,7 @@ export class TcpConnection implements Connection {
 
   applySynOptions(seg: SegmentHeader): void {
     this.sendMss = negotiate(this.ourMss, seg.options).sendMss;
-    this.cc = new NewReno(this.sendMss, this.tcb.iss);
+    this.cc = congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss);
   }
 
   // ---------------------------------------------------------------------------------------------------
