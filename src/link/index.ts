@@ -9,3 +9,4 @@ export { impair, type ImpairOptions } from "./impair.js";
 export { messagePortLink, type MessagePortLike, type MessagePortLinkOptions } from "./message-port.js";
 export { webSocketLink, type WebSocketLike, type WebSocketLinkOptions } from "./websocket.js";
 export { Prng } from "./prng.js";
+export { CaptureLink, type CaptureLinkOptions } from "./capture.js";
