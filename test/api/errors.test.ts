@@ -75,6 +75,17 @@ describe("reset and abort", () => {
     expect(err).toBeInstanceOf(UserTimeoutError);
     expect(p.clock.now() - t0).toBeGreaterThanOrEqual(10_000);
   });
+
+  it("UserTimeoutError (keep-alive) when an idle peer stops answering probes", async () => {
+    const p = stackPair();
+    const { client } = await connected(p, { keepAlive: { idle: 2_000, interval: 500, count: 3 } });
+    p.links[1].close();
+    const t0 = p.clock.now();
+    const err = await drive(p.clock, client.read().catch((e: unknown) => e), 60_000);
+    expect(err).toBeInstanceOf(UserTimeoutError);
+    expect((err as Error).message).toMatch(/keep-alive/);
+    expect(p.clock.now() - t0).toBeGreaterThan(3_000); // idle time, then three unanswered probes
+  });
 });
 
 describe("close", () => {
