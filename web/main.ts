@@ -99,7 +99,8 @@ function receive(m: FromWorker): void {
         }
         lane.changes.push(s);
       }
-      for (const e of m.events) v.events.push({ role: m.role, ...e });
+      // The delayed-ACK timer fires all the time and says little; the log keeps the events that explain the graph.
+      for (const e of m.events) if (!e.text.endsWith("delayed ACK fired")) v.events.push({ role: m.role, ...e });
       v.segments.push(...m.segments);
       v.acks.push(...m.acks);
       v.cwnd.push(...m.cwnd);
@@ -213,8 +214,9 @@ function countersHtml(v: RunView): string {
     ["segments sent", (c) => c.stack.segmentsOut],
     ["segments received", (c) => c.stack.segmentsIn],
     ["retransmissions", (c) => c.stack.retransmits, true],
-    ["packets lost on the wire (sent)", (c) => c.link.lost, true],
-    ["drops by the stack", (c) => Object.values(c.stack.drops).reduce((a, b) => a + b, 0), true],
+    ["lost on the wire (sent)", (c) => c.link.lost, true],
+    ["dropped by the stack", (c) => Object.values(c.stack.drops).reduce((a, b) => a + b, 0), true],
+    ...dropReasons(v).map((reason): (typeof rows)[number] => [`  ${reason}`, (c) => c.stack.drops[reason], true]),
     ["checksum errors", (c) => c.stack.checksumErrors, true],
     ["resets sent", (c) => c.stack.resetsSent, true],
     ["connections opened / accepted", (c) => `${c.stack.connectionsOpened} / ${c.stack.connectionsAccepted}`],
@@ -230,10 +232,22 @@ function countersHtml(v: RunView): string {
         const cls = hot && typeof value === "number" && value > 0 ? ` class="hot"` : "";
         return `<td${cls}>${typeof value === "number" ? value.toLocaleString("en") : value}</td>`;
       });
-      return `<tr><td>${name}</td>${cells.join("")}</tr>`;
+      const label = name.startsWith("  ") ? `<span class="sub">${name.trim()}</span>` : name;
+      return `<tr><td>${label}</td>${cells.join("")}</tr>`;
     })
     .join("");
   return head + `<tbody>${body}</tbody>`;
+}
+
+/** The drop reasons either side has counted, so the table names why packets were dropped. */
+function dropReasons(v: RunView): Array<keyof StackCounters["drops"]> {
+  const reasons = new Set<keyof StackCounters["drops"]>();
+  for (const r of ROLES) {
+    const drops = v.counters[r]?.stack.drops;
+    if (drops === undefined) continue;
+    for (const reason of Object.keys(drops) as Array<keyof StackCounters["drops"]>) if (drops[reason] > 0) reasons.add(reason);
+  }
+  return [...reasons];
 }
 
 function publish(v: RunView): void {

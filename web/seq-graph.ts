@@ -5,7 +5,7 @@
  * congestion window and slow-start threshold.
  */
 import type { AckSample, CwndSample, SentSegment } from "./messages.js";
-import { formatBytes, linear, round } from "./svg.js";
+import { bytesScale, linear, round } from "./svg.js";
 
 export interface SeqGraphData {
   t0: number;
@@ -34,14 +34,17 @@ export function seqGraphSvg(d: SeqGraphData): string {
   const x = linear(Math.max(0.1, (last - d.t0) / 1000), LEFT, W - RIGHT, 10);
   const tx = (t: number) => round(x((t - d.t0) / 1000));
   const maxSeq = Math.max(d.total, ...d.acks.slice(-1).map((a) => a.windowEdge));
-  const y = linear(maxSeq, SEQ_BOTTOM, SEQ_TOP, 6);
+  const y = bytesScale(maxSeq, SEQ_BOTTOM, SEQ_TOP, 6);
   const maxCwnd = d.cwnd.reduce((m, c) => Math.max(m, c.cwnd, Number.isFinite(c.ssthresh) && c.ssthresh < 1 << 30 ? c.ssthresh : 0), 1);
-  const yc = linear(maxCwnd, CWND_BOTTOM, CWND_TOP, 3);
+  const yc = bytesScale(maxCwnd, CWND_BOTTOM, CWND_TOP, 3);
 
   let sent = "";
   let resent = "";
   for (const s of d.segments) {
-    const tick = `M${tx(s.t)} ${round(y(s.start))}V${round(y(s.end))}`;
+    // A segment is a fraction of a pixel tall at this scale: draw at least a visible tick around its middle.
+    const mid = (y(s.start) + y(s.end)) / 2;
+    const half = Math.max(Math.abs(y(s.start) - y(s.end)) / 2, s.retransmit ? 5 : 2.5);
+    const tick = `M${tx(s.t)} ${round(mid + half)}V${round(mid - half)}`;
     if (s.retransmit) resent += tick;
     else sent += tick;
   }
@@ -61,11 +64,11 @@ export function seqGraphSvg(d: SeqGraphData): string {
   }
   for (const v of y.ticks) {
     grid.push(`<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${round(y(v))}" y2="${round(y(v))}"/>`);
-    grid.push(`<text class="tick" x="${LEFT - 8}" y="${round(y(v)) + 4}" text-anchor="end">${formatBytes(v)}</text>`);
+    grid.push(`<text class="tick" x="${LEFT - 8}" y="${round(y(v)) + 4}" text-anchor="end">${y.label(v)}</text>`);
   }
   for (const v of yc.ticks) {
     grid.push(`<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${round(yc(v))}" y2="${round(yc(v))}"/>`);
-    grid.push(`<text class="tick" x="${LEFT - 8}" y="${round(yc(v)) + 4}" text-anchor="end">${formatBytes(v)}</text>`);
+    grid.push(`<text class="tick" x="${LEFT - 8}" y="${round(yc(v)) + 4}" text-anchor="end">${yc.label(v)}</text>`);
   }
 
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="time-sequence graph">

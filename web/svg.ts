@@ -3,14 +3,17 @@
 export interface Scale {
   (value: number): number;
   ticks: number[];
+  /** A tick value as its label. */
+  label(value: number): string;
 }
 
-/** A linear scale from [0, max] onto [from, to], with round tick values. */
-export function linear(max: number, from: number, to: number, tickCount = 6): Scale {
-  const step = niceStep(max / tickCount);
+/** A linear scale from [0, max] onto [from, to], with round tick values (round multiples of `unit`). */
+export function linear(max: number, from: number, to: number, tickCount = 6, unit = 1): Scale {
+  const step = niceStep(max / unit / tickCount) * unit;
   const top = Math.max(step, Math.ceil(max / step) * step);
   const scale = ((value: number) => from + ((to - from) * value) / top) as Scale;
   scale.ticks = [];
+  scale.label = (v) => `${+v.toFixed(3)}`;
   for (let v = 0; v <= top + step / 2; v += step) scale.ticks.push(v);
   return scale;
 }
@@ -24,6 +27,14 @@ function niceStep(raw: number): number {
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A scale over bytes whose ticks fall on round KiB or MiB. */
+export function bytesScale(max: number, from: number, to: number, tickCount: number): Scale {
+  const [unit, name] = max >= 1 << 20 ? [1 << 20, "MiB"] : [1024, "KiB"];
+  const scale = linear(max, from, to, tickCount, unit);
+  scale.label = (v) => (v === 0 ? "0" : `${+(v / unit).toFixed(2)} ${name}`);
+  return scale;
 }
 
 /** Bytes as the axis and counters show them. */

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { build } from "esbuild";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildDemo, serveFiles } from "../../web/server.mjs";
 
 export const CHROMIUM_FLAGS = [
@@ -51,4 +52,20 @@ export async function serveDemo(): Promise<{ url: string; files: Map<string, Uin
   const files = await buildDemo();
   const server = await serveFiles(files);
   return { ...server, files };
+}
+
+/**
+ * A blank page with `entry` bundled for the browser (an IIFE exposing its exports as `globalThis[name]`),
+ * for running library code in the page. Uncaught page errors are collected in `errors`.
+ */
+export async function pageWithBundle(context: BrowserContext, entry: string, globalName: string): Promise<{ page: Page; errors: string[] }> {
+  const out = await build({
+    entryPoints: [entry], bundle: true, platform: "browser", format: "iife", globalName, write: false, logLevel: "silent",
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.setContent(`<!doctype html><title>${globalName}</title>`);
+  await page.addScriptTag({ content: out.outputFiles[0].text });
+  return { page, errors };
 }
