@@ -3,9 +3,8 @@
  * the main thread (browsers limit synchronous compilation by module size) and gives the same bytes and
  * results as Node.
  */
-import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchChromium, pageWithBundle, type TestBrowser } from "../helpers/browser.js";
 import { describeWith } from "../helpers/tools.js";
 import { buildPacket, internetChecksum, parsePacket, TcpFlags, type PacketFields } from "../../src/wire/index.js";
 
@@ -16,25 +15,14 @@ const FIELDS: PacketFields = {
 };
 
 describeWith(["chromium"], "wire core in headless Chromium", () => {
-  let browser: Browser;
+  let browser: TestBrowser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => browser?.close());
 
   it("builds, parses and checksums exactly as in Node, with no await and no fetch", async () => {
-    const out = await build({
-      entryPoints: ["src/wire/index.ts"], bundle: true, platform: "browser", format: "iife", globalName: "wire",
-      write: false, logLevel: "silent",
-    });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.setContent("<!doctype html><title>wire</title>");
-    await page.addScriptTag({ content: out.outputFiles[0].text });
+    const { page, errors } = await pageWithBundle(browser.context, "src/wire/index.ts", "wire");
     const result = await page.evaluate((f) => {
       const w = (globalThis as unknown as { wire: typeof import("../../src/wire/index.js") }).wire;
       const bytes = w.buildPacket({ ...f, payload: new Uint8Array(f.payload as unknown as number[]) });
