@@ -13,6 +13,7 @@ import {
   StaleHandleError,
   UserTimeoutError,
   type AnyTcpStream,
+  type ReadResult,
   type TcpStream,
   type VirtualClock,
 } from "../../src/api/index.js";
@@ -55,6 +56,18 @@ async function actor(rng: Prng, clock: VirtualClock, first: TcpStream<"Establish
     return settled;
   };
   const within = (p: Promise<void> | null, ms: number) => (p === null ? Promise.resolve() : Promise.race([p, sleep(clock, ms)]));
+  /** Start a read unless one is pending, then give it a while: a read may outlive the step that began it. */
+  const readStep = (read: () => Promise<ReadResult<AnyTcpStream>>) => {
+    pendingRead ??= track(
+      read().then((r) => {
+        if (r.done) {
+          side.sawEnd = true;
+          h = r.stream;
+        } else side.received.push(r.value);
+      }),
+    ).then(() => void (pendingRead = null));
+    return within(pendingRead, 60);
+  };
 
   for (let i = 0; i < steps && !failed; i++) {
     await sleep(clock, rng.below(40));
@@ -73,17 +86,7 @@ async function actor(rng: Prng, clock: VirtualClock, first: TcpStream<"Establish
               pendingWrite = track(s.write(data)).then(() => void (pendingWrite = null));
             }
           } else if (roll < 80 && s.state === "Established") {
-            if (pendingRead === null) {
-              pendingRead = track(
-                s.read().then((r) => {
-                  if (r.done) {
-                    side.sawEnd = true;
-                    h = r.stream;
-                  } else side.received.push(r.value);
-                }),
-              ).then(() => void (pendingRead = null));
-            }
-            await within(pendingRead, 60);
+            await readStep(() => s.read());
           } else if (roll < 95) h = s.shutdown();
           else if (roll < 99) h = await s.close({ timeout: 3_000 });
           else {
@@ -94,17 +97,7 @@ async function actor(rng: Prng, clock: VirtualClock, first: TcpStream<"Establish
         case "FinWait1":
         case "FinWait2":
           if (roll < 70) {
-            if (pendingRead === null) {
-              pendingRead = track(
-                s.read().then((r) => {
-                  if (r.done) {
-                    side.sawEnd = true;
-                    h = r.stream;
-                  } else side.received.push(r.value);
-                }),
-              ).then(() => void (pendingRead = null));
-            }
-            await within(pendingRead, 60);
+            await readStep(() => s.read());
           } else if (roll < 85 && s.state === "FinWait1") {
             await within(track(s.acknowledged().then((next) => void (h = next))), 60);
           } else if (roll < 99) h = await s.close({ timeout: 3_000 });
