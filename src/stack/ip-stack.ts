@@ -5,8 +5,9 @@ import { connectionConfig, defaultTcpConfig, validateConfig, type TcpConfig } fr
 import { TcpConnection, type ConnectionHost, type EngineDrop, type SegmentHeader } from "../tcp/connection.js";
 import { AddressInUseError, WirestateError } from "../tcp/errors.js";
 import { IsnGenerator } from "../tcp/isn.js";
+import { Slab } from "../tcp/slab.js";
 import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
-import { buildPacket } from "../wire/build.js";
+import { buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { parseInto, parsePacket } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
@@ -57,6 +58,8 @@ export class IpStack {
   readonly #host: ConnectionHost;
   #nextPort: number;
   #ipId = 0;
+  /** Outgoing packets are carved from slabs: the link owns each carve, no ArrayBuffer per packet. */
+  readonly #packets = new Slab();
   #challengeSecond = -1;
   #challengeCount = 0;
   #closed = false;
@@ -323,7 +326,9 @@ export class IpStack {
     fields.id = this.#ipId;
     this.#ipId = (this.#ipId + 1) & 0xffff;
     this.counters.segmentsOut++;
-    this.link.send(buildPacket(fields));
+    const slab = this.#packets.reserve(maxPacketLength(fields.payload?.length ?? 0));
+    const length = buildPacketInto(fields, slab, this.#packets.offset);
+    this.link.send(this.#packets.commit(length));
   }
 }
 

@@ -1,3 +1,5 @@
+import { userBytes } from "./slab.js";
+
 const NONE = new Uint8Array(0);
 
 /**
@@ -95,10 +97,10 @@ export class ReceiveBuffer {
     if (first < data.length) this.#ring.set(data.subarray(first), 0);
   }
 
-  /** Take up to `max` in-order bytes as a fresh array. */
+  /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */
   read(max: number): Uint8Array {
     const n = Math.min(max, this.#length);
-    const out = new Uint8Array(n);
+    const out = userBytes.allocate(n);
     const first = Math.min(n, this.capacity - this.#head);
     out.set(this.#ring.subarray(this.#head, this.#head + first), 0);
     if (first < n) out.set(this.#ring.subarray(0, n - first), first);
