@@ -48,11 +48,13 @@ export function required(command: string, parsed: Parsed, name: string): string 
   return value;
 }
 
-/** An integer flag within bounds, or its default. */
-export function integerFlag(command: string, parsed: Parsed, name: string, fallback: number, min: number, max: number): number {
+/** A numeric flag within bounds (an integer unless `fractional`), or its default. */
+export function numberFlag(command: string, parsed: Parsed, name: string, fallback: number, min: number, max: number, fractional = false): number {
   const text = parsed.flags.get(name);
   if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) throw new UsageError(command, `--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  const value = (fractional ? /^\d+(\.\d+)?$/ : /^\d+$/).test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(command, `--${name} must be ${fractional ? "a number" : "an integer"} from ${min} to ${max}, got "${text}"`);
+  }
   return value;
 }

@@ -4,7 +4,7 @@ import http from "node:http";
 import { isIPv4 } from "node:net";
 import { finished } from "node:stream/promises";
 import { toNodeDuplex } from "../api/node.js";
-import { integerFlag, parseArgs } from "./args.js";
+import { numberFlag, parseArgs } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
@@ -24,7 +24,7 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
   const parsed = parseArgs("fetch", argv, { values: [...TUNNEL_FLAGS, "output", "timeout"] });
   if (parsed.positional.length !== 1) throw new UsageError("fetch", "give exactly one URL");
   const url = parseUrl(parsed.positional[0]);
-  const timeout = integerFlag("fetch", parsed, "timeout", 10, 1, 3600);
+  const timeout = numberFlag("fetch", parsed, "timeout", 10, 1, 3600);
   const { stack, close } = await openTunnelStack("fetch", parsed);
   try {
     const started = performance.now();

@@ -4,7 +4,7 @@ import { readdir, stat } from "node:fs/promises";
 import http from "node:http";
 import { join, resolve, sep } from "node:path";
 import { toNodeDuplex } from "../api/node.js";
-import { integerFlag, parseArgs } from "./args.js";
+import { numberFlag, parseArgs } from "./args.js";
 import { CliError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
@@ -22,7 +22,7 @@ ${TUNNEL_HELP}
 /** `wirestate http`: resolves with the exit status once `io.signal` aborts. */
 export async function httpCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs("http", argv, { values: [...TUNNEL_FLAGS, "port", "dir"] });
-  const port = integerFlag("http", parsed, "port", 80, 1, 65535);
+  const port = numberFlag("http", parsed, "port", 80, 1, 65535);
   const root = resolve(parsed.flags.get("dir") ?? ".");
   const rootInfo = await stat(root).catch(() => null);
   if (rootInfo === null || !rootInfo.isDirectory()) throw new CliError(`--dir ${root} is not a directory`);

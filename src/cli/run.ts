@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { LinkSetupError } from "../link/errors.js";
 import { WirestateError } from "../tcp/errors.js";
+import { DEMO_HELP, demoCommand } from "./demo-command.js";
 import { CliError, UsageError } from "./errors.js";
 import { FETCH_HELP, fetchCommand } from "./fetch-command.js";
 import { HTTP_HELP, httpCommand } from "./http-command.js";
@@ -17,6 +18,7 @@ export const MAIN_HELP = `wirestate: a userspace TCP/IPv4 stack for Node and the
 Usage: wirestate <command> [options]      wirestate <command> --help
 
 Commands:
+  demo     two stacks over a lossy in-memory wire: a session-typed exchange, a transfer, a capture
   http     serve a directory over HTTP on the userspace stack, through a UDP tunnel
   fetch    HTTP GET a URL over the userspace stack, through a UDP tunnel
   bench    run the benchmarks`;
@@ -27,6 +29,7 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  demo: { help: DEMO_HELP, run: demoCommand },
   http: { help: HTTP_HELP, run: httpCommand },
   fetch: { help: FETCH_HELP, run: fetchCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
