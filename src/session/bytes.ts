@@ -53,6 +53,21 @@ export class ByteWriter {
     this.buf.set(bytes, at);
   }
 
+  /** Overwrites 4 bytes already written (a length known only after its contents). */
+  patchU32(at: number, x: number): void {
+    this.view.setUint32(at, x);
+  }
+
+  /** Forgets everything after the first n bytes (undoing a value that failed half-way). */
+  truncate(n: number): void {
+    this.length = Math.min(n, this.length);
+  }
+
+  /** The capacity, so a writer grown by one huge value can be dropped for a small one. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** The bytes written so far (a view, valid until the next write). */
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);

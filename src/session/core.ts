@@ -1,6 +1,7 @@
 import type { StepOptions } from "./chan.js";
 import { PeerClosed, ProtocolViolation, SessionAborted, SessionError } from "./errors.js";
-import { encodeFrame, type Frame, type FrameReader, Tag } from "./frame.js";
+import { ByteWriter } from "./bytes.js";
+import { encodeFrame, type Frame, type FrameReader, HEADER_BYTES, Tag } from "./frame.js";
 import type { ByteStream } from "./transport.js";
 
 /*
@@ -43,9 +44,15 @@ export function describeFrame(f: Frame): string {
   }
 }
 
+/** What a step expects, spelled out only when an error needs the words. */
+export type Expectation = () => string;
+
+const OUT_KEEP_BYTES = 1 << 20;
+
 export class SessionCore {
   failure: SessionError | undefined;
-  private queue: Uint8Array[] = [];
+  /** Frames waiting for the next write, encoded in place: header, then the payload straight after. */
+  private out = new ByteWriter(256);
   private flushing: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private finished = false;
@@ -56,23 +63,37 @@ export class SessionCore {
   ) {}
 
   /**
-   * Queues a frame. The write starts a microtask later, so the frames of one synchronous chain
-   * (`select("ping").send(1)`) leave in one write: two small writes would meet Nagle and the peer's
-   * delayed ACK and cost a 40 ms stall per round trip on TCP.
+   * Queues a frame whose payload `body` writes. A payload that fails to encode leaves nothing behind.
+   * The write starts a microtask later, so the frames of one synchronous chain (`select("ping").send(1)`)
+   * leave in one write: two small writes would meet Nagle and the peer's delayed ACK and cost a 40 ms
+   * stall per round trip on TCP.
    */
-  write(frame: Uint8Array): void {
+  frame(tag: number, body?: (out: ByteWriter) => void): void {
     if (this.failure) throw this.failure;
-    this.queue.push(frame);
+    const out = this.out;
+    const start = out.length;
+    out.u32(0);
+    out.u8(tag);
+    if (body) {
+      try {
+        body(out);
+      } catch (e) {
+        out.truncate(start);
+        throw e;
+      }
+    }
+    out.patchU32(start, out.length - start - HEADER_BYTES);
     this.flushing ??= this.flush();
   }
 
   private async flush(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this.queue.length > 0 && !this.failure) {
-        const frames = this.queue;
-        this.queue = [];
-        await this.stream.write(frames.length === 1 ? frames[0] : concat(frames));
+      while (this.out.length > 0 && !this.failure) {
+        const chunk = this.out.bytes().slice();
+        if (this.out.capacity > OUT_KEEP_BYTES) this.out = new ByteWriter(256);
+        else this.out.truncate(0);
+        await this.stream.write(chunk);
       }
     } catch (e) {
       this.fail(withCause(new PeerClosed(`transport write failed: ${errorText(e)}`), e), false);
@@ -91,7 +112,7 @@ export class SessionCore {
    * The next frame, which the caller checks against `expected`; end of stream and ABORT are PeerClosed.
    * `translate` lets a caller restate a failure in its own terms before the session ends with it.
    */
-  async read(expected: string, options?: StepOptions, translate: (e: SessionError) => SessionError = (e) => e): Promise<Frame> {
+  async read(expected: Expectation, options?: StepOptions, translate: (e: SessionError) => SessionError = (e) => e): Promise<Frame> {
     if (this.failure) throw this.failure;
     let frame: Frame | null;
     try {
@@ -99,20 +120,20 @@ export class SessionCore {
     } catch (e) {
       if (this.failure) throw this.failure;
       if (e instanceof SessionError) throw this.fail(translate(e));
-      throw this.fail(withCause(new PeerClosed(`transport failed while expecting ${expected}: ${errorText(e)}`), e));
+      throw this.fail(withCause(new PeerClosed(`transport failed while expecting ${expected()}: ${errorText(e)}`), e));
     }
     if (this.failure) throw this.failure;
-    if (frame === null) throw this.fail(new PeerClosed(`the peer ended the transport while this side expected ${expected}`), false);
+    if (frame === null) throw this.fail(new PeerClosed(`the peer ended the transport while this side expected ${expected()}`), false);
     if (frame.tag === Tag.abort) {
       const why = strictUtf8.decode(frame.payload.subarray(0, 512)) || "no reason given";
-      throw this.fail(new PeerClosed(`the peer aborted the session (${why}) while this side expected ${expected}`), false);
+      throw this.fail(new PeerClosed(`the peer aborted the session (${why}) while this side expected ${expected()}`), false);
     }
     return frame;
   }
 
   /** A frame that is not what the step allows: the session is over. */
-  violation(expected: string, frame: Frame): never {
-    throw this.fail(new ProtocolViolation(expected, describeFrame(frame)));
+  violation(expected: Expectation, frame: Frame): never {
+    throw this.fail(new ProtocolViolation(expected(), describeFrame(frame)));
   }
 
   /**
@@ -122,7 +143,7 @@ export class SessionCore {
   fail(err: SessionError, tellPeer = true): SessionError {
     if (this.failure) return this.failure;
     this.failure = err;
-    this.queue = [];
+    this.out = new ByteWriter(0);
     const stream = this.stream;
     if (!tellPeer) {
       stream.abort(err);
@@ -163,23 +184,23 @@ export class SessionCore {
   }
 
   private async closeGracefully(): Promise<void> {
-    this.write(encodeFrame(Tag.end));
+    this.frame(Tag.end);
     await this.drained();
     await this.stream.end().catch((e: unknown) => {
       throw this.fail(withCause(new PeerClosed(`transport end failed: ${errorText(e)}`), e), false);
     });
-    const expected = `the end of the session (frame tag ${Tag.end})`;
+    const expected = () => `the end of the session (frame tag ${Tag.end})`;
     const frame = await this.read(expected);
     if (frame.tag !== Tag.end) this.violation(expected, frame);
     const after = await this.reader.next().catch(() => null);
-    if (after !== null) this.violation("nothing after the end of the session", after);
+    if (after !== null) this.violation(() => "nothing after the end of the session", after);
     this.finished = true;
   }
 
   async close(options?: StepOptions): Promise<void> {
     if (!this.closing) throw new TypeError("close() before End");
     try {
-      await untilAborted(this.closing, options?.signal, "the peer's end of the session");
+      await untilAborted(this.closing, options?.signal, () => "the peer's end of the session");
     } catch (e) {
       if (e instanceof SessionAborted) throw this.fail(e);
       throw e;
@@ -198,22 +219,10 @@ export class SessionCore {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** `work`, unless `signal` fires first: then a SessionAborted carrying the signal's reason. */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, what: Expectation): Promise<T> {
   if (!signal) return work;
-  const aborted = () => withCause(new SessionAborted(`gave up waiting for ${what}: the step's signal was aborted`), signal.reason);
+  const aborted = () => withCause(new SessionAborted(`gave up waiting for ${what()}: the step's signal was aborted`), signal.reason);
   if (signal.aborted) return Promise.reject(aborted());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(aborted());

@@ -1,7 +1,7 @@
 import type { ChanBase, StepOptions } from "./chan.js";
-import { decode, encode } from "./codec.js";
-import { ChannelReused, DecodeError, EncodeError } from "./errors.js";
-import { encodeFrame, Tag } from "./frame.js";
+import { decode } from "./codec.js";
+import { ChannelReused, DecodeError, EncodeError, SessionError } from "./errors.js";
+import { Tag } from "./frame.js";
 import type { AnyNode } from "./protocol.js";
 import { errorText, type SessionCore, strictUtf8, utf8, withCause } from "./core.js";
 
@@ -58,13 +58,19 @@ export function endpoint(core: SessionCore, start: AnyNode, scope: Scope | undef
 }
 
 abstract class Endpoint {
-  private used = false;
+  // Assigned in the constructor rather than as class fields: one endpoint is made per protocol step,
+  // and define-semantics field initialisers were the largest single cost in a profile of a message loop.
+  declare protected readonly core: SessionCore;
+  declare protected readonly node: AnyNode;
+  declare protected readonly scope: Scope | undefined;
+  declare private used: boolean;
 
-  constructor(
-    protected readonly core: SessionCore,
-    protected readonly node: AnyNode,
-    protected readonly scope: Scope | undefined,
-  ) {}
+  constructor(core: SessionCore, node: AnyNode, scope: Scope | undefined) {
+    this.core = core;
+    this.node = node;
+    this.scope = scope;
+    this.used = false;
+  }
 
   /** Throws unless this handle is fresh and the session alive; does not consume it. */
   protected check(method: string): void {
@@ -108,15 +114,14 @@ class SendEndpoint extends Endpoint {
 
   send(value: unknown): Endpoint {
     this.check("send");
-    let payload: Uint8Array;
+    const codec = this.node.codec;
     try {
-      payload = encode(this.node.codec, value);
+      this.core.frame(Tag.message, (out) => codec.write(out, value));
     } catch (e) {
-      if (e instanceof EncodeError) throw e;
-      throw withCause(new EncodeError(`${this.node.codec.name}: ${errorText(e)}`), e);
+      if (e instanceof EncodeError || e instanceof SessionError) throw e;
+      throw withCause(new EncodeError(`${codec.name}: ${errorText(e)}`), e);
     }
     this.consume();
-    this.core.write(encodeFrame(Tag.message, payload));
     return this.continueAs(this.node.next);
   }
 }
@@ -131,7 +136,7 @@ class RecvEndpoint extends Endpoint {
   async recv(options?: StepOptions): Promise<[unknown, Endpoint]> {
     this.check("recv");
     this.consume();
-    const expected = `a ${this.node.codec.name} message (frame tag ${Tag.message})`;
+    const expected = () => `a ${this.node.codec.name} message (frame tag ${Tag.message})`;
     const frame = await this.core.read(expected, options);
     if (frame.tag !== Tag.message) this.core.violation(expected, frame);
     let value: unknown;
@@ -157,7 +162,7 @@ class SelectEndpoint extends Endpoint {
       throw new TypeError(`select(${JSON.stringify(label)}): the labels here are ${Object.keys(this.node.branches).join(" | ")}`);
     }
     this.consume();
-    this.core.write(encodeFrame(Tag.choice, utf8.encode(label)));
+    this.core.frame(Tag.choice, (out) => out.raw(utf8.encode(label)));
     return this.continueAs(this.node.branches[label]);
   }
 }
@@ -179,13 +184,12 @@ class OfferEndpoint extends Endpoint {
     this.check("offer");
     const handlers = isHandlerMap(first) ? first : undefined;
     const options = handlers ? second : (first as StepOptions | undefined);
-    const labels = Object.keys(this.node.branches);
     if (handlers) {
-      const missing = labels.filter((l) => typeof handlers[l] !== "function");
+      const missing = Object.keys(this.node.branches).filter((l) => typeof handlers[l] !== "function");
       if (missing.length > 0) throw new TypeError(`offer(handlers): no handler for ${missing.join(", ")}`);
     }
     this.consume();
-    const expected = `a choice of ${labels.map((l) => JSON.stringify(l)).join(" | ")} (frame tag ${Tag.choice})`;
+    const expected = () => `a choice of ${Object.keys(this.node.branches).map((l) => JSON.stringify(l)).join(" | ")} (frame tag ${Tag.choice})`;
     const frame = await this.core.read(expected, options);
     if (frame.tag !== Tag.choice) this.core.violation(expected, frame);
     let label: string;

@@ -1,6 +1,6 @@
 import type { Chan, StepOptions } from "./chan.js";
 import { ChannelReused, FrameTooLarge, ProtocolMismatchError, type SessionError } from "./errors.js";
-import { encodeFrame, FrameReader, PROTOCOL_VERSION, Tag } from "./frame.js";
+import { FrameReader, PROTOCOL_VERSION, Tag } from "./frame.js";
 import type { ProtocolNode } from "./protocol.js";
 import { SessionCore } from "./core.js";
 import { endpoint } from "./endpoints.js";
@@ -42,9 +42,9 @@ export async function session<P extends ProtocolNode>(protocol: P, transport: Tr
   const hello = new Uint8Array(1 + ours.length);
   hello[0] = PROTOCOL_VERSION;
   hello.set(ours, 1);
-  core.write(encodeFrame(Tag.hello, hello));
+  core.frame(Tag.hello, (out) => out.raw(hello));
 
-  const expected = `a session hello (frame tag ${Tag.hello})`;
+  const expected = () => `a session hello (frame tag ${Tag.hello})`;
   // Whatever a non-session peer sends first tends to parse as a huge length: say what really went wrong.
   const notAPeer = (e: SessionError) =>
     e instanceof FrameTooLarge ? new ProtocolMismatchError(`the peer's first bytes are not a session hello (${e.message})`) : e;
