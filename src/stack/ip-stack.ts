@@ -78,6 +78,7 @@ export class IpStack {
     const stack = this;
     this.#host = {
       clock: this.clock,
+      tracing: this.#trace !== undefined,
       transmit: (fields) => this.#transmit(fields),
       trace: (text) => this.#trace?.(text),
       released: (conn) => this.#released(conn),

@@ -51,7 +51,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
   // stricter here, since SEG.ACK already had to match).
   if (flags & RST) {
     if (ackAcceptable) {
-      c.host.trace(`${c.id} connection refused`);
+      if (c.host.tracing) c.host.trace(`${c.id} connection refused`);
       c.fail("refused");
     }
     return;
@@ -166,7 +166,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       case "FIN-WAIT-1":
       case "FIN-WAIT-2":
       case "CLOSE-WAIT":
-        c.host.trace(`${c.id} connection reset by peer`);
+        if (c.host.tracing) c.host.trace(`${c.id} connection reset by peer`);
         c.fail("reset");
         return;
       case "CLOSING":
@@ -275,7 +275,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     const sample = c.ackSample(acked, ack, flight);
     const wasRecovering = c.cc.inRecovery;
     const action = c.cc.onAck(sample);
-    if (wasRecovering && !c.cc.inRecovery) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
+    if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
     if (t.sndUna === t.sndMax) {
       c.timers.clear(TimerKind.retransmit);
@@ -298,7 +298,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     // RFC 5681 §2 duplicate ACK.
     if (c.cc.onDuplicateAck(c.ackSample(0, ack, seqDiff(t.sndMax, t.sndUna))) === "retransmit") {
       c.stats.fastRetransmits++;
-      c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
+      if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
       c.rttTiming = false;
       c.sendAt(t.sndUna, c.sendMss);
     }

@@ -32,6 +32,8 @@ export interface ConnectionHost {
   readonly clock: Clock;
   /** Send one segment. `fields.payload` may view a buffer that changes later: copy it before returning. */
   transmit(fields: PacketFields): void;
+  /** Whether anyone listens to `trace`: the engine builds trace text only then. */
+  readonly tracing: boolean;
   trace(text: string): void;
   /** The connection reached CLOSED: forget it. */
   released(conn: TcpConnection): void;
@@ -148,8 +150,11 @@ export class TcpConnection implements Connection {
     this.cc = congestionAlgorithms[config.congestionControl](this.sendMss, iss);
   }
 
+  #id: string | undefined;
+
+  /** "10.0.0.1:49152>10.0.0.2:80", the prefix of this connection's trace lines. */
   get id(): string {
-    return `${this.localAddress}:${this.localPort}>${this.remoteAddress}:${this.remotePort}`;
+    return (this.#id ??= `${this.localAddress}:${this.localPort}>${this.remoteAddress}:${this.remotePort}`);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -411,7 +416,7 @@ export class TcpConnection implements Connection {
         this.persistTimeout();
         break;
       case TimerKind.delayedAck:
-        this.host.trace(`${this.id} delayed ACK fired`);
+        if (this.host.tracing) this.host.trace(`${this.id} delayed ACK fired`);
         this.ackNow = true;
         this.output();
         break;
@@ -420,19 +425,19 @@ export class TcpConnection implements Connection {
         break;
       case TimerKind.timeWait:
         // "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state."
-        this.host.trace(`${this.id} TIME-WAIT 2MSL expired`);
+        if (this.host.tracing) this.host.trace(`${this.id} TIME-WAIT 2MSL expired`);
         this.setState("CLOSED");
         break;
       case TimerKind.connect:
         if (this.state === "SYN-SENT" || (this.state === "SYN-RECEIVED" && !this.passive)) {
-          this.host.trace(`${this.id} connect timeout`);
+          if (this.host.tracing) this.host.trace(`${this.id} connect timeout`);
           this.fail("connect-timeout");
         }
         break;
       case TimerKind.user:
         // "If a user timeout expires ... flush all queues, signal 'error: connection aborted due to user
         // timeout', and enter CLOSED."
-        this.host.trace(`${this.id} user timeout fired`);
+        if (this.host.tracing) this.host.trace(`${this.id} user timeout fired`);
         this.sendReset(this.tcb.sndMax);
         this.fail("user-timeout");
         break;
@@ -447,14 +452,14 @@ export class TcpConnection implements Connection {
       case "SYN-SENT":
       case "SYN-RECEIVED":
         if (this.synRetries >= this.config.synRetries) {
-          this.host.trace(`${this.id} SYN retries exhausted`);
+          if (this.host.tracing) this.host.trace(`${this.id} SYN retries exhausted`);
           if (this.passive) this.setState("CLOSED");
           else this.fail("connect-timeout");
           return;
         }
         this.synRetries++;
         this.rtt.backoff();
-        this.host.trace(`${this.id} RTO fired, rto=${Math.round(this.rtt.rto)}ms (SYN retry ${this.synRetries})`);
+        if (this.host.tracing) this.host.trace(`${this.id} RTO fired, rto=${Math.round(this.rtt.rto)}ms (SYN retry ${this.synRetries})`);
         this.noteRetransmit(0);
         this.sendSyn();
         this.timers.set(TimerKind.retransmit, this.rtt.rto);
@@ -477,7 +482,7 @@ export class TcpConnection implements Connection {
     if (t.sndWnd > 0) this.cc.onTimeout(flight, this.sendMss, t.sndMax);
     this.rtt.backoff();
     this.rttTiming = false;
-    this.host.trace(`${this.id} RTO fired, rto=${Math.round(this.rtt.rto)}ms`);
+    if (this.host.tracing) this.host.trace(`${this.id} RTO fired, rto=${Math.round(this.rtt.rto)}ms`);
     // RFC 6298 §5.4: retransmit the earliest unacknowledged segment; then go back to SND.UNA.
     const usable = Math.min(t.sndWnd, this.cc.cwnd);
     t.sndNxt = this.sendAt(t.sndUna, Math.min(this.sendMss, Math.max(1, usable)));
@@ -491,7 +496,7 @@ export class TcpConnection implements Connection {
     if (t.sndUna !== t.sndMax) return;
     const avail = this.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
     if (avail <= 0) return;
-    this.host.trace(`${this.id} persist timer fired, window=${t.sndWnd}`);
+    if (this.host.tracing) this.host.trace(`${this.id} persist timer fired, window=${t.sndWnd}`);
     const usable = Math.min(t.sndWnd, this.cc.cwnd);
     t.sndNxt = this.sendAt(t.sndNxt, Math.max(1, Math.min(usable, this.sendMss, avail)));
   }
@@ -508,13 +513,13 @@ export class TcpConnection implements Connection {
         return;
     }
     if (this.keepAliveProbes >= this.config.keepAliveCount) {
-      this.host.trace(`${this.id} keep-alive: peer did not answer`);
+      if (this.host.tracing) this.host.trace(`${this.id} keep-alive: peer did not answer`);
       this.sendReset(this.tcb.sndMax);
       this.fail("keepalive-timeout");
       return;
     }
     this.keepAliveProbes++;
-    this.host.trace(`${this.id} keep-alive probe ${this.keepAliveProbes}`);
+    if (this.host.tracing) this.host.trace(`${this.id} keep-alive probe ${this.keepAliveProbes}`);
     this.emit(seqAdd(this.tcb.sndUna, -1), ACK, EMPTY);
     this.timers.set(TimerKind.keepAlive, this.config.keepAliveInterval);
   }
@@ -534,7 +539,7 @@ export class TcpConnection implements Connection {
     const from = this.state;
     if (from === to) return true;
     this.state = to;
-    this.host.trace(`${this.id} ${from} -> ${to}`);
+    if (this.host.tracing) this.host.trace(`${this.id} ${from} -> ${to}`);
     switch (to) {
       case "CLOSED":
         this.timers.clearAll();
@@ -709,7 +714,7 @@ export class TcpConnection implements Connection {
   /** RFC 5961 challenge ACK, rate-limited stack-wide (§7). */
   challengeAck(): void {
     if (this.host.allowChallengeAck()) {
-      this.host.trace(`${this.id} challenge ACK`);
+      if (this.host.tracing) this.host.trace(`${this.id} challenge ACK`);
       this.sendAck();
     } else {
       this.host.drop("challenge-ack-limit");

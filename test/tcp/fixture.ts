@@ -53,6 +53,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
         ...(f.options !== undefined ? { options: f.options } : {}),
       });
     },
+    tracing: true,
     trace: (t) => traces.push(t),
     released: () => void (released = true),
     allowChallengeAck: () => challengeAllowance-- > 0,
