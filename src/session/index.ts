@@ -28,6 +28,7 @@ export { u8, u16, u32, u64, i32, f64, bool, utf8, bytes, json, struct, tuple, ar
 export { ByteReader, ByteWriter } from "./bytes.js";
 export type { ByteStream, NodeDuplexLike, WebStreamPair, Transport } from "./transport.js";
 export { fromNodeDuplex, fromWebStreams, toByteStream } from "./transport.js";
+export { memoryStreamPair, type MemoryStreamOptions } from "./memory-stream.js";
 export {
   SessionError,
   ProtocolMismatchError,
