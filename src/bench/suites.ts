@@ -5,4 +5,5 @@
 export const SUITE_MODULES: readonly string[] = [
   "./wire-suite.js",
   "./tcp-suite.js",
+  "./session-suite.js",
 ];
