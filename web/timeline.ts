@@ -16,7 +16,8 @@ export interface Lane {
 
 const W = 1100;
 const LEFT = 250;
-const RIGHT = 20;
+// Room after the last lane end for its CLOSED label.
+const RIGHT = 64;
 const LANE = 34;
 const TOP = 10;
 

@@ -44,6 +44,8 @@ class Run {
   /** The bulk connection's current handle, while one can be asked (typestate handles are single-use). */
   #bulkInfo: (() => ConnectionInfo) | null = null;
   #progress = 0;
+  #lastActivity = "";
+  #traces = 0;
   #segmentsPosted = 0;
   #acksPosted = 0;
 
@@ -141,6 +143,11 @@ class Run {
   flush(): void {
     const tap = this.#tap;
     if (tap !== null) this.#progress = tap.acks.length > 0 ? tap.acks[tap.acks.length - 1].ack : 0;
+    // Once the connections are quiet (after the run, in TIME-WAIT) there is nothing new to draw.
+    const { packetsIn, segmentsOut } = this.stack.counters;
+    const activity = `${packetsIn} ${segmentsOut} ${this.#progress} ${this.#traces}`;
+    if (activity === this.#lastActivity) return;
+    this.#lastActivity = activity;
     scope.postMessage({
       type: "update",
       role: this.config.role,
@@ -164,6 +171,7 @@ class Run {
   }
 
   #trace(text: string): void {
+    this.#traces++;
     const m = TRANSITION.exec(text);
     if (m !== null) this.#states.push({ t: now(), connection: m[1], from: m[2], to: m[3] });
     else this.#events.push({ t: now(), text });

@@ -45,6 +45,19 @@ describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
     await page.goto(server.url);
+    try {
+      await exercise(page);
+    } finally {
+      // Saved pass or fail, so a failure can be looked at.
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/demo.png`, fullPage: true });
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+async function exercise(page: Page): Promise<void> {
 
     await setControl(page, "loss", "3");
     await setControl(page, "delay", "5");
@@ -89,10 +102,4 @@ describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
     const bulkBytes = rows.filter((r) => r[1] === "9").reduce((n, r) => n + Number(r[2]), 0);
     expect(bulkBytes).toBeGreaterThanOrEqual(SIZE);
     expect(rows.some((r) => r[3].includes("SYN-SENT -> ESTABLISHED"))).toBe(true);
-
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: `${SCREENSHOTS}/demo.png`, fullPage: true });
-    expect(problems).toEqual([]);
-    await page.close();
-  });
-});
+}
