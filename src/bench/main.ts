@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     if (args.suites.length === 0 || args.suites.includes(suite.name)) suites.push(suite);
   }
   log(`wirestate bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}` +
-    `, load average ${loadavg()[0].toFixed(1)}${args.quick ? " (quick: not a measurement)" : ""}; medians of interleaved runs`);
+    `, load average ${loadavg()[0].toFixed(1)}${args.quick ? " (quick: not a measurement)" : ""}; medians of interleaved runs, per CPU-second`);
   const saved: { suite: string; figures: Figure[]; targets: { what: string; value: number; met: boolean }[] }[] = [];
   let missed = 0;
   for (const suite of suites) {
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg(), quick: args.quick, suites: saved }, null, 2)}\n`);
     log(`\nsaved to ${args.save}`);
   }
-  log(`load average now ${loadavg()[0].toFixed(1)} (figures from a loaded shared machine are low and noisy)`);
+  log(`load average now ${loadavg()[0].toFixed(1)} (rates are per CPU-second, so other jobs cost them only shared caches and cores)`);
   log(`\n${missed === 0 ? "all targets met" : `${missed} target(s) missed`}`);
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,13 @@ export interface NativeResult {
   sum: number;
 }
 
-export type NativeChecksum = ((size: number, minMs: number) => NativeResult) & { compiler: string };
+/** "portable": plain C that gcc vectorises; "intrinsics": hand-written AVX-512BW/AVX2 (bench/native/checksum.c). */
+export type NativeVariant = "portable" | "intrinsics";
+
+/** One timed run of a variant, or null when the binary lacks it (a CPU without AVX2). */
+export type NativeChecksum = ((size: number, minMs: number, variant: NativeVariant) => NativeResult | null) & {
+  compiler: string;
+};
 
 /**
  * Compiles the C reference with `gcc -O3 -march=native` into a temporary directory and returns a function
@@ -38,8 +44,11 @@ export function buildNativeChecksum(): NativeChecksum | string {
   }
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   /** One timed run of the binary (it calibrates itself to last `minMs`). */
-  const run = (size: number, minMs: number): NativeResult => {
-    const [gbps, sum] = execFileSync(binary, [String(size), "1", String(minMs)], { encoding: "utf8" }).split(" ").map(Number);
+  const run = (size: number, minMs: number, variant: NativeVariant): NativeResult | null => {
+    const result = spawnSync(binary, [String(size), "1", String(minMs), variant], { encoding: "utf8" });
+    if (result.status === 3) return null;
+    if (result.status !== 0) throw new Error(`native checksum failed: ${result.stderr}`);
+    const [gbps, sum] = result.stdout.split(" ").map(Number);
     return { rate: (gbps * 1e9) / size, sum };
   };
   return Object.assign(run, { compiler });
