@@ -141,10 +141,13 @@ export const json: Codec<unknown> = {
 };
 
 type Fields = Record<string, Codec<any>>;
-type StructValue<F extends Fields> = { [K in keyof F]: CodecValue<F[K]> };
 
-/** An object with the given fields, written in the order the fields are listed. */
-export function struct<F extends Fields>(fields: F): Codec<StructValue<F>> {
+/**
+ * An object with the given fields, written in the order the fields are listed. (The value type is spelled
+ * out in the signature, not named, so editors and errors show `{ token: string; ... }`.)
+ */
+export function struct<F extends Fields>(fields: F): Codec<{ [K in keyof F]: CodecValue<F[K]> }> {
+  type StructValue = { [K in keyof F]: CodecValue<F[K]> };
   const entries = Object.entries(fields);
   return {
     name: `struct{${entries.map(([k, c]) => `${JSON.stringify(k)}:${c.name}`).join(",")}}`,
@@ -155,22 +158,21 @@ export function struct<F extends Fields>(fields: F): Codec<StructValue<F>> {
     read(r) {
       const out: Record<string, unknown> = {};
       for (const [k, c] of entries) out[k] = c.read(r);
-      return out as StructValue<F>;
+      return out as StructValue;
     },
   };
 }
 
-type TupleValue<C extends readonly Codec<any>[]> = { -readonly [K in keyof C]: CodecValue<C[K]> };
-
 /** A fixed-length array whose positions have their own codecs. */
-export function tuple<const C extends readonly Codec<any>[]>(codecs: C): Codec<TupleValue<C>> {
+export function tuple<const C extends readonly Codec<any>[]>(codecs: C): Codec<{ -readonly [K in keyof C]: CodecValue<C[K]> }> {
+  type TupleValue = { -readonly [K in keyof C]: CodecValue<C[K]> };
   return {
     name: `tuple[${codecs.map((c) => c.name).join(",")}]`,
     write(w, x) {
       if (!Array.isArray(x) || x.length !== codecs.length) throw new EncodeError(`tuple: value is not an array of ${codecs.length}`);
       codecs.forEach((c, i) => c.write(w, x[i]));
     },
-    read: (r) => codecs.map((c) => c.read(r)) as TupleValue<C>,
+    read: (r) => codecs.map((c) => c.read(r)) as TupleValue,
   };
 }
 

@@ -93,6 +93,12 @@ describe("the session must-not-compile corpus", () => {
     expect(messagesFor("a u32 is a number, not a string")).toContain("Argument of type 'string' is not assignable to parameter of type 'number'");
   });
 
+  it("shows a struct's value type by its fields", () => {
+    expect(messagesFor("narrowed by label: the ok grant has no reason field")).toContain(
+      "Property 'reason' does not exist on type '{ token: string; expires: bigint; }'",
+    );
+  });
+
   it("refuses the client's channel where the server's is expected", () => {
     expect(messagesFor("the client protocol's channel is not the server's")).toMatch(/Property 'recv' is missing in type 'SendChan<.*' but required in type 'RecvChan</);
   });
