@@ -4,6 +4,7 @@ import { sha256 } from "../../src/session/sha256.js";
 import {
   type Chan,
   canonicalProtocol,
+  type DynamicChan,
   dual,
   type Dual,
   end,
@@ -115,5 +116,49 @@ describe("toMermaid", () => {
   s1 --> s2: &no
   s2 --> [*]: !u32`,
     );
+  });
+});
+
+describe("nested recursion", () => {
+  // Batches of items: the inner loop sends items, `next` goes back to the outer loop, `stop` ends.
+  const Batches = rec("batch", send(utf8, rec("item", select({ item: send(u32, v("item")), next: v("batch"), stop: recv(u32, end) }))));
+
+  it("loops at both levels keep their types and run", async () => {
+    assertType<Equivalent<Chan<any>, DynamicChan>>();
+    const { session } = await import("../../src/session/index.js");
+    const { byteStreamPair } = await import("./pairs.js");
+    const [a, b] = byteStreamPair();
+    const [client, server] = await Promise.all([session(Batches, a), session(dual(Batches), b)]);
+    const consumer = (async () => {
+      const seen: string[] = [];
+      let outer: Chan<Dual<typeof Batches>> = server;
+      for (;;) {
+        const [name, itemsCh] = await outer.recv();
+        let inner = itemsCh;
+        for (;;) {
+          const o = await inner.offer();
+          if (o.label === "item") {
+            const [n, next] = await o.chan.recv();
+            seen.push(`${name}:${n}`);
+            inner = next;
+          } else if (o.label === "next") {
+            outer = o.chan; // back at the outer loop head: the very same type
+            break;
+          } else {
+            await o.chan.send(seen.length).close();
+            return seen;
+          }
+        }
+      }
+    })();
+    let outer: Chan<typeof Batches> = client;
+    let inner = outer.send("a");
+    for (let i = 0; i < 2; i++) inner = inner.select("item").send(i);
+    outer = inner.select("next");
+    inner = outer.send("b").select("item").send(9);
+    const [count, fin] = await inner.select("stop").recv();
+    await fin.close();
+    expect(count).toBe(3);
+    expect(await consumer).toEqual(["a:0", "a:1", "b:9"]);
   });
 });
