@@ -42,6 +42,24 @@ describe("wirestate/wire public API", () => {
     expect(p.payload.buffer).toBe(bytes.buffer);
   });
 
+  it("finds the payload behind IPv4 options", () => {
+    const plain = buildPacket({ src: A, dst: B, srcPort: 1, dstPort: 2, seq: 3, flags: TcpFlags.ACK, window: 4,
+      payload: new Uint8Array([42, 43]) });
+    const bytes = new Uint8Array(plain.length + 8);
+    bytes.set(plain.subarray(0, 20));
+    bytes.set([1, 1, 1, 1, 1, 1, 1, 0], 20); // NOPs and an EOL
+    bytes.set(plain.subarray(20), 28);
+    bytes[0] = 0x47;
+    bytes[3] += 8;
+    bytes[10] = bytes[11] = 0;
+    const ck = internetChecksum(bytes.subarray(0, 28));
+    bytes[10] = ck >> 8;
+    bytes[11] = ck & 255;
+    const p = parsePacket(bytes);
+    if (!p.ok) throw new Error(p.reason);
+    expect([p.ip.ihl, p.payloadOffset, p.payloadLength, ...p.payload]).toEqual([7, 48, 2, 42, 43]);
+  });
+
   it("parseInto fills a reusable record and reports rejections without touching it", () => {
     const rec = new ParsedRecord();
     const bytes = buildPacket({ src: A, dst: B, srcPort: 1, dstPort: 2, seq: 3, flags: TcpFlags.ACK, window: 9,

@@ -45,6 +45,18 @@ function packet(options: number[] = [], payload: number[] = [1, 2, 3]): Uint8Arr
   return fixTcp(fixIp(p));
 }
 
+/** The same packet with `options` (a multiple of 4 bytes) inserted as IPv4 header options. */
+function withIpOptions(p: Uint8Array, options: number[]): Uint8Array {
+  const q = new Uint8Array(p.length + options.length);
+  q.set(p.subarray(0, 20));
+  q.set(options, 20);
+  q.set(p.subarray(20), 20 + options.length);
+  q[0] = 0x45 + options.length / 4;
+  q[2] = q.length >> 8;
+  q[3] = q.length & 255;
+  return fixIp(q);
+}
+
 function edit(p: Uint8Array, at: number, value: number): Uint8Array {
   const q = p.slice();
   q[at] = value;
@@ -110,6 +122,9 @@ const CASES: [string, Uint8Array, ParseErrorReason | "ok"][] = [
   ["EOL then garbage", packet([2, 4, 5, 0xb4, 0, 0xff, 0, 1]), "ok"],
   ["NOP padding to the end", packet([1, 1, 1, 1]), "ok"],
   ["four SACK blocks", packet([1, 1, 5, 34, ...Array(32).fill(7)]), "ok"],
+  ["IPv4 options (IHL 6) skipped", withIpOptions(packet([2, 4, 5, 0xb4]), [1, 1, 1, 0]), "ok"],
+  ["IPv4 options (IHL 15) skipped", withIpOptions(packet(), Array(40).fill(1)), "ok"],
+  ["IHL 6 claims options the buffer lacks", fixIp(edit(packet([], []).subarray(0, 23), 0, 0x46)), "bad-ihl"],
   ["trailing bytes past the total length ignored", Uint8Array.from([...packet(), 0xde, 0xad]), "ok"],
 ];
 
