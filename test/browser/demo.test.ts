@@ -55,7 +55,43 @@ describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("applies a slider change to a transfer already running, and the server's capture is clean too", async () => {
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(server.url);
+    await setControl(page, "loss", "0");
+    // A 40 ms round trip keeps the first quarter slow enough for the page's 100 ms updates to catch it.
+    await setControl(page, "delay", "20");
+    await page.selectOption("#size", String(SIZE));
+    await page.fill("#seed", "3");
+    await page.click("#run");
+    // A clean wire until a quarter of the bytes are acknowledged, then 5% loss each way.
+    await waitForDemo(page, `(s.counters.client?.progress ?? 0) > ${SIZE / 4} || s.state !== "running"`);
+    const before = await demoState(page);
+    expect(before.state).toBe("running");
+    expect(before.counters.client!.link.lost + before.counters.server!.link.lost).toBe(0);
+    await setControl(page, "loss", "5");
+    await waitForDemo(page, `s.state !== "running"`);
+
+    const after = await demoState(page);
+    expect(after.error).toBeNull();
+    const expected = createHash("sha256").update(payloadBytes(SIZE, 3)).digest("hex");
+    expect(after.server).toMatchObject({ bytes: SIZE, sha256: expected, intact: true });
+    expect(after.counters.client!.link.lost).toBeGreaterThan(0);
+    expect(after.counters.client!.stack.retransmits).toBeGreaterThan(0);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-server")]);
+    expect(download.suggestedFilename()).toBe("wirestate-server.pcapng");
+    assertCleanCapture(new Uint8Array(readFileSync((await download.path())!)), LOSS_WARNINGS);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
+
+const waitForDemo = (page: Page, until: string, timeout = 40_000) =>
+  page.waitForFunction(`(() => { const s = window.wirestateDemo; return s !== undefined && (${until}); })()`, null, { timeout });
 
 async function exercise(page: Page): Promise<void> {
 
@@ -64,10 +100,7 @@ async function exercise(page: Page): Promise<void> {
     await page.selectOption("#size", String(SIZE));
     await page.fill("#seed", String(SEED));
     await page.click("#run");
-    await page.waitForFunction(() => {
-      const s = (window as unknown as { wirestateDemo?: DemoState }).wirestateDemo;
-      return s !== undefined && s.state !== "running";
-    }, null, { timeout: 40_000 });
+    await waitForDemo(page, `s.state !== "running"`);
 
     const state = await demoState(page);
     expect(state.error).toBeNull();
@@ -82,10 +115,7 @@ async function exercise(page: Page): Promise<void> {
     expect(state.retransmittedSegments).toBeGreaterThan(0);
 
     // Both sides' control and bulk connections reach CLOSED (the client through TIME-WAIT, MSL 1 s here).
-    await page.waitForFunction(() => {
-      const s = (window as unknown as { wirestateDemo: DemoState }).wirestateDemo;
-      return s.lanes.length === 4 && s.lanes.every((l) => l.states.at(-1) === "CLOSED");
-    }, null, { timeout: 10_000 });
+    await waitForDemo(page, `s.lanes.length === 4 && s.lanes.every((l) => l.states.at(-1) === "CLOSED")`, 10_000);
     const lanes = (await demoState(page)).lanes;
     const bulk = (role: string) => lanes.find((l) => l.role === role && l.purpose === "bulk transfer")!.states;
     expect(bulk("client")).toEqual(["SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSED"]);
