@@ -153,3 +153,35 @@ describe("sequence acceptability and trimming (RFC 9293 §3.10.7.4 first step)",
     expect(f.drops.filter((d) => d === "reassembly-full").length).toBe(1);
   });
 });
+
+describe("RST in every synchronized state (RFC 9293 §3.10.7.4 second check)", () => {
+  type Setup = (f: ReturnType<typeof established>) => void;
+  const cases: Array<[string, Setup, string, string[]]> = [
+    ["ESTABLISHED", () => {}, "CLOSED", ["reset"]],
+    ["FIN-WAIT-1", (f) => f.conn.shutdown(), "CLOSED", ["reset"]],
+    ["FIN-WAIT-2", (f) => (f.conn.shutdown(), f.recv({ seq: R(1), ack: L(2), flags: ACK })), "CLOSED", ["reset"]],
+    ["CLOSE-WAIT", (f) => f.recv({ seq: R(1), ack: L(1), flags: FIN | ACK }), "CLOSED", ["reset"]],
+    ["CLOSING", (f) => (f.conn.shutdown(), f.recv({ seq: R(1), ack: L(1), flags: FIN | ACK })), "CLOSED", []],
+    ["LAST-ACK", (f) => (f.recv({ seq: R(1), ack: L(1), flags: FIN | ACK }), f.conn.shutdown()), "CLOSED", []],
+    ["TIME-WAIT", (f) => (f.conn.shutdown(), f.recv({ seq: R(1), ack: L(2), flags: FIN | ACK })), "CLOSED", []],
+  ];
+  for (const [state, setup, after, errors] of cases) {
+    it(`${state}: an RST at RCV.NXT -> ${after}${errors.length ? " with a reset error" : ""}; off by one -> challenge ACK`, () => {
+      const f = established();
+      setup(f);
+      expect(f.conn.state).toBe(state);
+      const rcvNxt = f.conn.tcb.rcvNxt;
+      f.sent.length = 0;
+      if (state !== "TIME-WAIT") {
+        f.recv({ seq: rcvNxt + 1, flags: RST });
+        expect(f.conn.state).toBe(state);
+        expect(f.sent.length).toBe(1);
+        expect(f.sent[0].flags).toBe(ACK);
+      }
+      f.recv({ seq: rcvNxt, flags: RST });
+      expect(f.conn.state).toBe(after);
+      expect(f.errors).toEqual(errors);
+      expect(f.released).toBe(true);
+    });
+  }
+});
