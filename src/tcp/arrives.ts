@@ -308,6 +308,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   if (seqGe(ack, t.sndUna)) {
     if (seqLt(t.sndWl1, seq) || (t.sndWl1 === seq && seqLe(t.sndWl2, ack))) {
       t.sndWnd = seg.window;
+      if (seg.window > 0) c.windowOpened();
       if (seg.window > t.maxSndWnd) t.maxSndWnd = seg.window;
       t.sndWl1 = seq;
       t.sndWl2 = ack;

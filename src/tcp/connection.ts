@@ -95,6 +95,8 @@ export class TcpConnection implements Connection {
   onEstablished: ((conn: TcpConnection) => void) | null = null;
 
   synRetries = 0;
+  /** Probing a zero window (persist timer, then timeouts while the window stays shut). */
+  probing = false;
   /** When the first SYN (or SYN-ACK) went out, for the handshake's RTT sample. */
   synSentAt = 0;
   /** In-order segments received and not yet acknowledged (RFC 1122 §4.2.3.2: ACK every second one). */
@@ -480,6 +482,7 @@ export class TcpConnection implements Connection {
     const flight = seqDiff(t.sndMax, t.sndUna);
     // A zero window is the peer being slow, not the network being congested: probe without collapsing cwnd.
     if (t.sndWnd > 0) this.cc.onTimeout(flight, this.sendMss, t.sndMax);
+    else this.probing = true;
     this.rtt.backoff();
     this.rttTiming = false;
     if (this.host.tracing) this.host.trace(`${this.id} RTO fired, rto=${Math.round(this.rtt.rto)}ms`);
@@ -498,7 +501,21 @@ export class TcpConnection implements Connection {
     if (avail <= 0) return;
     if (this.host.tracing) this.host.trace(`${this.id} persist timer fired, window=${t.sndWnd}`);
     const usable = Math.min(t.sndWnd, this.cc.cwnd);
+    if (t.sndWnd === 0) this.probing = true;
     t.sndNxt = this.sendAt(t.sndNxt, Math.max(1, Math.min(usable, this.sendMss, avail)));
+  }
+
+  /**
+   * The peer's window opened while we probed it. The probe byte may have been refused, and the timeouts
+   * that re-sent it measured the peer's reader, not the path: resume from SND.UNA with the RTO unbacked.
+   */
+  windowOpened(): void {
+    if (!this.probing) return;
+    this.probing = false;
+    const t = this.tcb;
+    t.sndNxt = t.sndUna;
+    this.rtt.resetBackoff();
+    if (t.sndUna !== t.sndMax) this.timers.set(TimerKind.retransmit, this.rtt.rto);
   }
 
   /** RFC 1122 §4.2.3.6: probe an idle connection with <SEQ=SND.UNA-1>, which elicits an ACK. */

@@ -48,6 +48,12 @@ export class RttEstimator {
     this.#update();
   }
 
+  /** Timeouts that were not losses (zero-window probes) leave no backoff behind. */
+  resetBackoff(): void {
+    this.#backoff = 0;
+    this.#update();
+  }
+
   /** RFC 6298 §5.7: after the SYN's timer expired, data starts from a 3 s RTO if no sample was taken. */
   resetAfterSynTimeout(): void {
     if (this.srtt === undefined) this.#base = Math.max(this.#base, 3000);

@@ -185,6 +185,19 @@ describe("flow control: zero window and the persist timer (RFC 9293 §3.8.6.1)",
     expect(f.conn.state).toBe("ESTABLISHED");
   });
 
+  it("when the window opens without taking the probe byte, sending resumes from SND.UNA with the RTO unbacked", () => {
+    const f = established({ noDelay: true, minRto: 200 }, 0);
+    f.conn.write(data(100));
+    f.clock.advance(200);
+    f.clock.advance(400 + 800 + 1600);
+    expect(f.conn.info().timeouts).toBe(3);
+    f.sent.length = 0;
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, window: 1000 });
+    f.expectExact([{ seq: L(1), ack: R(1), flags: ACK | PSH, payload: 100 }]);
+    expect(f.conn.info().rto).toBe(200);
+    expect(f.conn.info().cwnd).toBeGreaterThan(MSS);
+  });
+
   it("the receiver announces a reopened window only once it grew by min(buffer/2, MSS)", () => {
     const f = established({ receiveBufferSize: 4000 });
     f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: data(MSS) });
