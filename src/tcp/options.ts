@@ -12,6 +12,12 @@ export interface Negotiated {
 /** RFC 9293 §3.7.1: without an MSS option the peer is assumed to take 536 bytes. */
 export const DEFAULT_MSS = 536;
 
+/**
+ * The smallest MSS we agree to send with, whatever the peer asks (Linux's tcp_min_snd_mss, after
+ * CVE-2019-11479): a peer asking for 1-byte segments would otherwise make us burn a packet per byte.
+ */
+export const MIN_SEND_MSS = 48;
+
 /** Options carried on our SYN or SYN-ACK. */
 export function synOptions(ourMss: number): TcpOptions {
   return { mss: ourMss };
@@ -21,5 +27,5 @@ export function synOptions(ourMss: number): TcpOptions {
 export function negotiate(ourMss: number, theirs: TcpOptions | undefined): Negotiated {
   const peer = theirs?.mss;
   const theirMss = peer === undefined || peer === 0 ? DEFAULT_MSS : peer;
-  return { sendMss: Math.max(1, Math.min(ourMss, theirMss)) };
+  return { sendMss: Math.min(ourMss, Math.max(MIN_SEND_MSS, theirMss)) };
 }

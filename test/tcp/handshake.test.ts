@@ -167,6 +167,12 @@ describe("RFC 9293 §3.10.1 OPEN and the three-way handshake", () => {
     f.expectSent([{ seq: L(1), ack: R(4), flags: ACK }]);
   });
 
+  it("a peer MSS below 48 is raised to 48 (no packet per byte)", () => {
+    const f = established({ noDelay: true }, 65535, 1);
+    f.conn.write(new Uint8Array(100));
+    expect(f.sent.map((s) => s.payload.length)).toEqual([48, 48, 4]);
+  });
+
   it("the MSS option is honoured; without one the peer gets 536 bytes a segment", () => {
     const withMss = established({ noDelay: true }, 65535, 500);
     withMss.conn.write(new Uint8Array(1200));
