@@ -15,7 +15,9 @@ export interface PcapFile {
   records: PcapRecord[];
 }
 
-export function readPcap(file: Uint8Array): PcapFile {
+export function readPcap(input: Uint8Array): PcapFile {
+  // A plain Uint8Array view even when given a Node Buffer, whose slice() would not copy.
+  const file = new Uint8Array(input.buffer, input.byteOffset, input.length);
   if (file.length < 24) throw new Error(`not a pcap file: ${file.length} bytes`);
   const view = new DataView(file.buffer, file.byteOffset, file.length);
   const magic = view.getUint32(0, false);

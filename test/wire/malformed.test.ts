@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { parsePacket, internetChecksum, pseudoHeaderSum, type ParseErrorReason } from "../../src/wire/index.js";
 import { refParsePacket } from "../../src/wire/reference/index.js";
 import { readPcap } from "../helpers/pcap-reader.js";
-import { wasm } from "../../src/wire/wasm.js";
+import { wasm, mem8, FREE } from "../../src/wire/wasm.js";
 
 const VECTORS = ["linux-closed-port.pcap", "linux-http-clean.pcap", "linux-http-loss.pcap"].flatMap((f) =>
   readPcap(readFileSync(new URL(`./vectors/${f}`, import.meta.url))).records.map((r) => r.data));
@@ -166,6 +166,34 @@ describe("malformed packets: truncation and random bytes never throw", () => {
       }
     }
     expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("never reads past the end: bytes after a packet in WASM memory do not change the verdict", () => {
+    // Each cut is made self-consistent (total length, data offset, both checksums) so parsing reaches
+    // the option walk with the cut inside it; then the bytes after the cut are varied.
+    const wrong: string[] = [];
+    const verdicts = new Set<string>();
+    const options = [2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2];
+    for (const full of [...VECTORS.slice(0, 6), packet(options)]) {
+      for (let n = 0; n <= full.length; n++) {
+        let cut = full.slice(0, n);
+        if (n >= 40) {
+          cut = setTotal(cut, n);
+          cut[32] = (Math.min(full[32] >> 4, Math.floor((n - 20) / 4)) << 4) | (cut[32] & 15);
+          fixTcp(fixIp(cut));
+        }
+        const seen = [0x00, 0xff, 0x45].map((fill) => {
+          mem8.fill(fill, FREE, FREE + full.length + 64);
+          mem8.set(cut, FREE);
+          const p = parsePacket(mem8.subarray(FREE, FREE + n));
+          return p.ok ? `ok ${JSON.stringify(p.tcp.options)}` : p.reason;
+        });
+        seen.forEach((v) => verdicts.add(v.startsWith("ok") ? "ok" : v));
+        if (new Set(seen).size !== 1) wrong.push(`cut at ${n}: ${seen.join(" / ")}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect([...verdicts].sort()).toEqual(["bad-option-length", "bad-total-length", "ok", "truncated-ip-header"]);
   });
 
   it("random bytes: both parsers agree, neither throws, WASM memory does not grow", () => {
