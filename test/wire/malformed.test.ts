@@ -176,7 +176,7 @@ describe("malformed packets: truncation and random bytes never throw", () => {
     const options = [2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2];
     for (const full of [...VECTORS.slice(0, 6), packet(options)]) {
       for (let n = 0; n <= full.length; n++) {
-        let cut = full.slice(0, n);
+        let cut: Uint8Array = full.slice(0, n);
         if (n >= 40) {
           cut = setTotal(cut, n);
           cut[32] = (Math.min(full[32] >> 4, Math.floor((n - 20) / 4)) << 4) | (cut[32] & 15);
