@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DemoState } from "../../web/main.js";
 import { payloadBytes } from "../../web/payload.js";
-import { launchChromium, serveDemo, type TestBrowser } from "../helpers/browser.js";
+import { serveDemo, useChromium } from "../helpers/browser.js";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, LOSS_WARNINGS, tsharkFields } from "../helpers/tshark.js";
 
@@ -29,18 +29,15 @@ async function setControl(page: Page, id: string, value: string): Promise<void> 
 const demoState = (page: Page) => page.evaluate(() => (window as unknown as { wirestateDemo: DemoState }).wirestateDemo);
 
 describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
-  let browser: TestBrowser;
+  const browser = useChromium();
   let server: Awaited<ReturnType<typeof serveDemo>>;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([serveDemo(), launchChromium()]);
+    server = await serveDemo();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => server?.close());
 
   it("moves 1 MiB intact through a lossy wire, shows every state to CLOSED, and offers a clean capture", async () => {
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
@@ -57,7 +54,7 @@ describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
   });
 
   it("applies a slider change to a transfer already running, and the server's capture is clean too", async () => {
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     await page.goto(server.url);

@@ -12,7 +12,7 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { serveFiles } from "../../web/server.mjs";
-import { launchChromium, type TestBrowser } from "../helpers/browser.js";
+import { useChromium } from "../helpers/browser.js";
 import { describeWith } from "../helpers/tools.js";
 
 function compileDist(): Map<string, Uint8Array> {
@@ -40,21 +40,18 @@ function compileDist(): Map<string, Uint8Array> {
 }
 
 describeWith(["chromium"], "the package as native ES modules in headless Chromium", () => {
-  let browser: TestBrowser;
+  const browser = useChromium();
   let server: { url: string; close(): Promise<void> };
   let files: Map<string, Uint8Array>;
   beforeAll(async () => {
     files = compileDist();
-    [browser, server] = await Promise.all([launchChromium(), serveFiles(files)]);
+    server = await serveFiles(files);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => server?.close());
 
   it("loads wirestate, wirestate/session, /wire, /pcap and /link unbundled, and they work", async () => {
     expect(files.has("dist/api/index.js")).toBe(true);
-    const page = await browser.context.newPage();
+    const page = await browser().context.newPage();
     const fetched: string[] = [];
     const failed: string[] = [];
     page.on("request", (r) => fetched.push(new URL(r.url()).pathname.slice(1)));

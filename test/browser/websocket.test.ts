@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Stack } from "../../src/api/index.js";
 import { udpTunnelLink, wsUdpRelay, type UdpTunnelLink, type WsUdpRelay } from "../../src/link/node.js";
-import { launchChromium, pageWithBundle, type TestBrowser } from "../helpers/browser.js";
+import { pageWithBundle, useChromium } from "../helpers/browser.js";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, LOSS_WARNINGS, tsharkFields } from "../helpers/tshark.js";
 import type { EchoResult } from "./ws-client.js";
@@ -16,12 +16,11 @@ import type { EchoResult } from "./ws-client.js";
 const PORT = 7;
 
 describeWith(["chromium", "tshark"], "webSocketLink in headless Chromium through wsUdpRelay", () => {
-  let browser: TestBrowser;
+  const browser = useChromium();
   let far: UdpTunnelLink;
   let relay: WsUdpRelay;
   let server: Stack;
   beforeAll(async () => {
-    browser = await launchChromium();
     far = await udpTunnelLink({ bind: "127.0.0.1:0", mtu: 1500 });
     relay = await wsUdpRelay({ bind: "127.0.0.1:0", peer: far.local });
     server = new Stack({ address: "10.0.0.2", link: far });
@@ -38,12 +37,11 @@ describeWith(["chromium", "tshark"], "webSocketLink in headless Chromium through
   afterAll(async () => {
     server?.close();
     await relay?.close();
-    await browser?.close();
   });
 
   it("a page's stack echoes 256 KiB off a Node stack, intact, with a clean capture", async () => {
     const payload = randomBytes(256 * 1024);
-    const { page, errors } = await pageWithBundle(browser.context, "test/browser/ws-client.ts", "wsClient");
+    const { page, errors } = await pageWithBundle(browser().context, "test/browser/ws-client.ts", "wsClient");
     const result: EchoResult = await page.evaluate(
       ({ url, payload, port }) => {
         const client = (globalThis as unknown as { wsClient: typeof import("./ws-client.js") }).wsClient;

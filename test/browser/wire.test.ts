@@ -4,8 +4,8 @@
  * real Linux vectors, seeded mutations of them, every checksum alignment, sequence wrap-around and builds.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchChromium, pageWithBundle, type TestBrowser } from "../helpers/browser.js";
+import { expect, it } from "vitest";
+import { pageWithBundle, useChromium } from "../helpers/browser.js";
 import { readPcap } from "../helpers/pcap-reader.js";
 import { describeWith } from "../helpers/tools.js";
 import { runWireSuite, type WireSuiteResult } from "./wire-suite.js";
@@ -14,11 +14,7 @@ const VECTORS = new URL("../wire/vectors/", import.meta.url);
 const SEED = 0x5eed;
 
 describeWith(["chromium"], "wire core differential suite in headless Chromium", () => {
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => browser?.close());
+  const browser = useChromium();
 
   it("agrees with the reference in the browser and with Node, answer for answer", async () => {
     const packets = readdirSync(VECTORS)
@@ -27,7 +23,7 @@ describeWith(["chromium"], "wire core differential suite in headless Chromium", 
       .flatMap((f) => readPcap(readFileSync(new URL(f, VECTORS))).records.map((r) => r.data));
     expect(packets.length).toBeGreaterThan(100);
 
-    const { page, errors } = await pageWithBundle(browser.context, "test/browser/wire-suite.ts", "wireSuite");
+    const { page, errors } = await pageWithBundle(browser().context, "test/browser/wire-suite.ts", "wireSuite");
     const inBrowser = await page.evaluate(({ packets, seed }) => {
       const suite = (globalThis as unknown as { wireSuite: typeof import("./wire-suite.js") }).wireSuite;
       return suite.runWireSuite(packets.map((p) => new Uint8Array(p)), seed);

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { buildDemo, serveFiles } from "../../web/server.mjs";
 
 export const CHROMIUM_FLAGS = [
@@ -44,6 +45,22 @@ export async function launchChromium(): Promise<TestBrowser> {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One browser for the enclosing describe block: launched before its tests, closed after. Call at describe
+ * level; the returned function gives the browser inside tests.
+ */
+export function useChromium(): () => TestBrowser {
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+  return () => {
+    if (browser === undefined) throw new Error("useChromium(): the browser is only there inside tests");
+    return browser;
   };
 }
 
