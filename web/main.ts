@@ -24,7 +24,7 @@ interface RunView {
   acks: AckSample[];
   cwnd: CwndSample[];
   counters: Partial<Record<Role, { stack: StackCounters; link: LinkCounters; captureBytes: number; progress: number }>>;
-  session: Array<{ role: Role; t: number; text: string }>;
+  session: Array<{ role: Role; kind: "session" | "typestate"; t: number; text: string }>;
   events: Array<{ role: Role; t: number; text: string }>;
   done: Partial<Record<Role, Done>>;
   error: string | null;
@@ -107,7 +107,7 @@ function receive(m: FromWorker): void {
       v.counters[m.role] = { stack: m.counters, link: m.link, captureBytes: m.captureBytes, progress: m.progress };
       break;
     case "session":
-      v.session.push({ role: m.role, t: m.t, text: m.text });
+      v.session.push({ role: m.role, kind: m.kind, t: m.t, text: m.text });
       break;
     case "done":
       v.done[m.role] = m;
@@ -170,8 +170,10 @@ function render(): void {
   $("result").innerHTML = resultHtml(v);
 
   $("counters").innerHTML = countersHtml(v);
-  $("session-log").innerHTML = v.session
-    .map((s) => `<li><span class="t">${t(s.t)}</span><span class="role-${s.role}">${s.role}</span> ${escapeXml(s.text)}</li>`)
+  // Two workers report independently; their clocks share the epoch, so time order is the true order.
+  $("session-log").innerHTML = [...v.session]
+    .sort((a, b) => a.t - b.t)
+    .map((s) => `<li><span class="t">${t(s.t)}</span><span class="role-${s.role}">${s.role}</span> <span class="kind kind-${s.kind}">${s.kind === "session" ? "control" : "bulk"}</span> ${escapeXml(s.text)}</li>`)
     .join("");
   $("event-log").innerHTML = v.events
     .slice(-200)

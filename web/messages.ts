@@ -75,6 +75,8 @@ export interface Update {
 
 export interface SessionStep {
   type: "session";
+  /** A step of the session-typed control channel, or a typestate handle the bulk connection moved to. */
+  kind: "session" | "typestate";
   role: Role;
   t: number;
   text: string;

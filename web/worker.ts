@@ -89,21 +89,24 @@ class Run {
     const sha256 = await sha256Hex(payload);
     const control = await session(Control, await this.stack.connect(SERVER_ADDRESS, CONTROL_PORT));
     const awaitingReport = control.send({ bytes, seed, sha256 });
-    this.#step(`send Announce { bytes: ${bytes}, seed: ${seed}, sha256: ${sha256.slice(0, 12)}… }`);
+    this.#step(`send Announce { bytes: ${bytes}, seed: ${seed}, sha256: ${sha256.slice(0, 8)}… }`);
 
     const bulk = await this.stack.connect(SERVER_ADDRESS, BULK_PORT);
+    this.#handle("connect()", bulk);
     this.#bulkInfo = () => bulk.info();
     for (let at = 0; at < bytes; at += WRITE_CHUNK) await bulk.write(payload.subarray(at, at + WRITE_CHUNK));
     const finWait1 = bulk.shutdown();
+    this.#handle(`write() × ${Math.ceil(bytes / WRITE_CHUNK)}, shutdown()`, finWait1);
     this.#bulkInfo = () => finWait1.info();
     const finWait2 = await finWait1.acknowledged();
+    this.#handle("acknowledged()", finWait2);
     this.#bulkInfo = null;
 
     const [report, last] = await awaitingReport.recv();
-    this.#step(`recv Report { bytes: ${report.bytes}, sha256: ${report.sha256.slice(0, 12)}…, intact: ${report.intact} }`);
+    this.#step(`recv Report { bytes: ${report.bytes}, sha256: ${report.sha256.slice(0, 8)}…, intact: ${report.intact} }`);
     await last.close();
     this.#step("end");
-    await finWait2.close();
+    this.#handle("close()", await finWait2.close());
     return { bytes, sha256, intact: report.intact && report.sha256 === sha256 };
   }
 
@@ -112,9 +115,10 @@ class Run {
     const bulkListener = this.stack.listen(BULK_PORT);
     const control = await session(dual(Control), await controlListener.accept());
     const [announce, reply] = await control.recv();
-    this.#step(`recv Announce { bytes: ${announce.bytes}, seed: ${announce.seed}, sha256: ${announce.sha256.slice(0, 12)}… }`);
+    this.#step(`recv Announce { bytes: ${announce.bytes}, seed: ${announce.seed}, sha256: ${announce.sha256.slice(0, 8)}… }`);
 
     const bulk = await bulkListener.accept();
+    this.#handle("accept()", bulk);
     const received = new Uint8Array(announce.bytes);
     let length = 0;
     let closeWait;
@@ -129,11 +133,13 @@ class Run {
       length += r.value.length;
       this.#progress = length;
     }
-    await closeWait.close();
+    this.#handle("read() until the peer's FIN", closeWait);
+    this.#handle("close()", await closeWait.close());
     const sha256 = length === received.length ? await sha256Hex(received) : "";
     const intact = sha256 === announce.sha256;
-    await reply.send({ bytes: length, sha256, intact }).close();
-    this.#step(`send Report { bytes: ${length}, sha256: ${sha256.slice(0, 12)}…, intact: ${intact} }`);
+    const last = reply.send({ bytes: length, sha256, intact });
+    this.#step(`send Report { bytes: ${length}, sha256: ${sha256.slice(0, 8)}…, intact: ${intact} }`);
+    await last.close();
     this.#step("end");
     controlListener.close();
     bulkListener.close();
@@ -184,9 +190,14 @@ class Run {
     if (last === undefined || last.cwnd !== cwnd || last.ssthresh !== ssthresh) this.#cwnd.push({ t: now(), cwnd, ssthresh });
   }
 
-  #step(text: string): void {
-    const step: SessionStep = { type: "session", role: this.config.role, t: now(), text };
+  #step(text: string, kind: SessionStep["kind"] = "session"): void {
+    const step: SessionStep = { type: "session", kind, role: this.config.role, t: now(), text };
     scope.postMessage(step);
+  }
+
+  /** The bulk connection's typestate: which handle type each call gave back, read from the handle itself. */
+  #handle(call: string, handle: { readonly state: string }): void {
+    this.#step(`${call} → TcpStream<"${handle.state}">`, "typestate");
   }
 }
 

@@ -118,6 +118,13 @@ async function exercise(page: Page): Promise<void> {
     expect(bulk("client")).toEqual(["SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSED"]);
     expect(bulk("server")).toEqual(expect.arrayContaining(["ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED"]));
     expect(await page.textContent("#transitions")).toContain("TIME-WAIT");
+    // The application's side of the same story: each typestate handle the bulk connection's calls gave back.
+    const log = await page.textContent("#session-log");
+    for (const step of [
+      'connect() → TcpStream<"Established">', 'shutdown() → TcpStream<"FinWait1">', 'acknowledged() → TcpStream<"FinWait2">',
+      'close() → TcpStream<"TimeWait">', 'accept() → TcpStream<"Established">', `FIN → TcpStream<"CloseWait">`,
+      'close() → TcpStream<"Closed">', "send Announce", "recv Report", "intact: true",
+    ]) expect(log).toContain(step);
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-client")]);
     expect(download.suggestedFilename()).toBe("wirestate-client.pcapng");
