@@ -1,5 +1,7 @@
 import { TcpFlags } from "../wire/types.js";
+import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
+import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { TimerKind } from "./timers.js";
 
@@ -41,7 +43,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
   if (flags & ACK) {
     if (seqLe(seg.ack, t.iss) || seqGt(seg.ack, t.sndMax)) {
       // "send a reset (unless the RST bit is set, if so drop the segment and return) <SEQ=SEG.ACK><CTL=RST>"
-      if (!(flags & RST)) c.sendReset(seg.ack);
+      if (!(flags & RST)) sendReset(c, seg.ack);
       c.host.drop("syn-sent-bad-ack");
       return;
     }
@@ -81,7 +83,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
   // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Data on it is dropped (the peer
   // retransmits what we do not acknowledge).
   c.setState("SYN-RECEIVED");
-  c.sendSyn();
+  sendSyn(c);
   c.timers.set(TimerKind.retransmit, c.rtt.rto);
 }
 
@@ -95,7 +97,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   // rather than wait for our own timer (the RFC's acceptability test would answer with a bare ACK).
   if (c.state === "SYN-RECEIVED" && flags & SYN && seq === t.irs) {
     if (!(flags & ACK)) {
-      c.sendSyn();
+      sendSyn(c);
       return;
     }
     // Simultaneous open (RFC 9293 Figure 8, line 6): the peer's SYN,ACK repeats the SYN we took; its ACK
@@ -121,7 +123,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the RST
     // bit is set)." In TIME-WAIT a retransmitted FIN also restarts the 2 MSL timeout.
     if (!(flags & RST)) {
-      c.sendAck();
+      sendAck(c);
       if (c.state === "TIME-WAIT" && flags & FIN) c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
     }
     c.host.drop("unacceptable-segment");
@@ -152,7 +154,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   // Second, check the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets; elsewhere in the window, challenge.
   if (flags & RST) {
     if (seg.seq !== t.rcvNxt) {
-      c.challengeAck();
+      challengeAck(c);
       return;
     }
     switch (c.state) {
@@ -186,7 +188,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       c.setState("CLOSED");
       return;
     }
-    c.challengeAck();
+    challengeAck(c);
     return;
   }
 
@@ -199,7 +201,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   if (c.state === "SYN-RECEIVED") {
     // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state ... otherwise <SEQ=SEG.ACK><CTL=RST>."
     if (!(seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax))) {
-      c.sendReset(seg.ack);
+      sendReset(c, seg.ack);
       return;
     }
     takeRttSample(c, seg.ack, c.synRetries > 0);
@@ -256,7 +258,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
   if (seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)))) {
     c.host.drop("ack-out-of-window");
-    c.challengeAck();
+    challengeAck(c);
     return false;
   }
   const oldWnd = t.sndWnd;
@@ -272,7 +274,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     t.sndUna = ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
     takeRttSample(c, ack, false);
-    const sample = c.ackSample(acked, ack, flight);
+    const sample = ackSample(c, acked, ack, flight);
     const wasRecovering = c.cc.inRecovery;
     const action = c.cc.onAck(sample);
     if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
@@ -286,7 +288,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     }
     if (action === "retransmit" && t.sndUna !== t.sndMax) {
       // RFC 6582 partial ACK: resend the next hole without waiting.
-      c.sendAt(t.sndUna, c.sendMss);
+      sendAt(c, t.sndUna, c.sendMss);
     }
   } else if (
     ack === t.sndUna &&
@@ -296,11 +298,11 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     t.sndUna !== t.sndMax
   ) {
     // RFC 5681 §2 duplicate ACK.
-    if (c.cc.onDuplicateAck(c.ackSample(0, ack, seqDiff(t.sndMax, t.sndUna))) === "retransmit") {
+    if (c.cc.onDuplicateAck(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna))) === "retransmit") {
       c.stats.fastRetransmits++;
       if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
       c.rttTiming = false;
-      c.sendAt(t.sndUna, c.sendMss);
+      sendAt(c, t.sndUna, c.sendMss);
     }
   }
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
@@ -328,6 +330,19 @@ function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
   if (seg.window > t.maxSndWnd) t.maxSndWnd = seg.window;
   t.sndWl1 = seq;
   t.sndWl2 = seg.ack;
+}
+
+/** The ACK facts for the congestion controller, in one reused record. */
+const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0 };
+
+function ackSample(c: TcpConnection, acked: number, ack: number, flight: number): AckSample {
+  const s = sample;
+  s.acked = acked;
+  s.ack = ack;
+  s.flight = flight;
+  s.sndMax = c.tcb.sndMax;
+  s.mss = c.sendMss;
+  return s;
 }
 
 /** RFC 6298 §3 with Karn's rule: only a segment sent once, acknowledged now, gives a sample. */

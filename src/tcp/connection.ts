@@ -1,22 +1,19 @@
 import type { Clock } from "../clock/clock.js";
-import { TcpFlags, type PacketFields, type TcpHeader } from "../wire/types.js";
+import { seqAdd, seqDiff } from "../wire/seq.js";
+import type { PacketFields, TcpHeader } from "../wire/types.js";
+import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
-import type { AckSample, CongestionControl } from "./congestion.js";
+import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
-import { negotiate, synOptions } from "./options.js";
+import { negotiate } from "./options.js";
+import { MAX_WINDOW, output, sendReset, sendSyn } from "./output.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
-import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import { ControlBlock } from "./tcb.js";
+import { timeout } from "./timeouts.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
 import type { CloseReason, Connection, ConnectionEvents, ConnectionInfo, TcpState } from "./types.js";
-import { segmentArrives } from "./arrives.js";
-
-const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
-const EMPTY = new Uint8Array(0);
-/** Without window scaling (RFC 7323, a later issue) the window field carries at most this. */
-const MAX_WINDOW = 65535;
 
 /** Why the engine dropped a segment or refused work; the stack counts them. */
 export type EngineDrop =
@@ -57,9 +54,10 @@ export interface Endpoints {
 export type SegmentHeader = Pick<TcpHeader, "seq" | "ack" | "flags" | "window" | "options">;
 
 /**
- * One TCP connection: the RFC 9293 §3.10 user events (OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) and
- * timeouts live here; SEGMENT ARRIVES lives in arrives.ts. Fields are engine-internal and public so the
- * event functions in sibling files can reach them; the API layer sees only `Connection`.
+ * One TCP connection: the RFC 9293 §3.10 user events (OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) and its
+ * transitions live here; SEGMENT ARRIVES in arrives.ts, the timeouts in timeouts.ts, what it sends in
+ * output.ts. Fields are engine-internal and public so those functions can reach them; the API layer sees
+ * only `Connection`.
  */
 export class TcpConnection implements Connection {
   events: ConnectionEvents = {};
@@ -112,10 +110,6 @@ export class TcpConnection implements Connection {
   /** Inside SEGMENT ARRIVES: user calls defer their output to the end of it. */
   inputting = false;
 
-  readonly #sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0 };
-  /** One reused record per outgoing segment: the stack builds the packet before `transmit` returns. */
-  readonly #fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
-
   readonly stats = {
     bytesSent: 0,
     bytesReceived: 0,
@@ -142,7 +136,7 @@ export class TcpConnection implements Connection {
     this.sendBuffer = new SendBuffer(config.sendBufferSize);
     this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
-    this.timers = new ConnectionTimers(host.clock, (kind) => this.timeout(kind));
+    this.timers = new ConnectionTimers(host.clock, (kind) => timeout(this, kind));
     const t = this.tcb;
     t.iss = iss;
     t.sndUna = iss;
@@ -166,7 +160,7 @@ export class TcpConnection implements Connection {
   openActive(): void {
     this.setState("SYN-SENT");
     this.synSentAt = this.host.clock.now();
-    this.sendSyn();
+    sendSyn(this);
     this.timers.set(TimerKind.retransmit, this.rtt.rto);
     this.timers.set(TimerKind.connect, this.config.connectTimeout);
   }
@@ -182,7 +176,7 @@ export class TcpConnection implements Connection {
     this.applySynOptions(seg);
     this.setState("SYN-RECEIVED");
     this.synSentAt = this.host.clock.now();
-    this.sendSyn();
+    sendSyn(this);
     this.timers.set(TimerKind.retransmit, this.rtt.rto);
   }
 
@@ -204,7 +198,7 @@ export class TcpConnection implements Connection {
       case "CLOSE-WAIT": {
         if (this.finQueued) return 0;
         const n = this.sendBuffer.write(data);
-        if (n > 0 && !this.inputting) this.output();
+        if (n > 0 && !this.inputting) output(this);
         return n;
       }
       case "CLOSED":
@@ -266,7 +260,7 @@ export class TcpConnection implements Connection {
     const current = this.tcb.rcvWnd;
     if (offer - current >= this.swsThreshold() && 2 * current <= offer) {
       this.ackNow = true;
-      if (!this.inputting) this.output();
+      if (!this.inputting) output(this);
     }
   }
 
@@ -295,12 +289,12 @@ export class TcpConnection implements Connection {
         // Segmentize what is queued, then send FIN; enter FIN-WAIT-1 now.
         this.finQueued = true;
         this.setState("FIN-WAIT-1");
-        this.output();
+        output(this);
         return;
       case "CLOSE-WAIT":
         this.finQueued = true;
         this.setState("LAST-ACK");
-        this.output();
+        output(this);
         return;
       case "FIN-WAIT-1":
       case "FIN-WAIT-2":
@@ -329,7 +323,7 @@ export class TcpConnection implements Connection {
       case "FIN-WAIT-2":
       case "CLOSE-WAIT":
         // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>" (SND.NXT as the peer knows it: our highest sent).
-        this.sendReset(this.tcb.sndMax);
+        sendReset(this, this.tcb.sndMax);
         this.fail("aborted");
         return;
       case "CLOSING":
@@ -343,7 +337,7 @@ export class TcpConnection implements Connection {
 
   setNoDelay(noDelay: boolean): void {
     this.noDelay = noDelay;
-    if (noDelay) this.output();
+    if (noDelay) output(this);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -392,7 +386,7 @@ export class TcpConnection implements Connection {
     } finally {
       this.inputting = false;
     }
-    if (this.state !== "CLOSED") this.output();
+    if (this.state !== "CLOSED") output(this);
   }
 
   notify(): void {
@@ -407,103 +401,7 @@ export class TcpConnection implements Connection {
   }
 
   // ---------------------------------------------------------------------------------------------------
-  // RFC 9293 §3.10.8 timeouts
-
-  timeout(kind: TimerKind): void {
-    switch (kind) {
-      case TimerKind.retransmit:
-        this.retransmissionTimeout();
-        break;
-      case TimerKind.persist:
-        this.persistTimeout();
-        break;
-      case TimerKind.delayedAck:
-        if (this.host.tracing) this.host.trace(`${this.id} delayed ACK fired`);
-        this.ackNow = true;
-        this.output();
-        break;
-      case TimerKind.keepAlive:
-        this.keepAliveTimeout();
-        break;
-      case TimerKind.timeWait:
-        // "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state."
-        if (this.host.tracing) this.host.trace(`${this.id} TIME-WAIT 2MSL expired`);
-        this.setState("CLOSED");
-        break;
-      case TimerKind.connect:
-        if (this.state === "SYN-SENT" || (this.state === "SYN-RECEIVED" && !this.passive)) {
-          if (this.host.tracing) this.host.trace(`${this.id} connect timeout`);
-          this.fail("connect-timeout");
-        }
-        break;
-      case TimerKind.user:
-        // "If a user timeout expires ... flush all queues, signal 'error: connection aborted due to user
-        // timeout', and enter CLOSED."
-        if (this.host.tracing) this.host.trace(`${this.id} user timeout fired`);
-        this.sendReset(this.tcb.sndMax);
-        this.fail("user-timeout");
-        break;
-    }
-    this.notify();
-  }
-
-  retransmissionTimeout(): void {
-    const t = this.tcb;
-    this.stats.timeouts++;
-    switch (this.state) {
-      case "SYN-SENT":
-      case "SYN-RECEIVED":
-        if (this.synRetries >= this.config.synRetries) {
-          if (this.host.tracing) this.host.trace(`${this.id} SYN retries exhausted`);
-          if (this.passive) this.setState("CLOSED");
-          else this.fail("connect-timeout");
-          return;
-        }
-        this.synRetries++;
-        this.rtt.backoff();
-        if (this.host.tracing) this.host.trace(`${this.id} RTO fired, rto=${Math.round(this.rtt.rto)}ms (SYN retry ${this.synRetries})`);
-        this.noteRetransmit(0);
-        this.sendSyn();
-        this.timers.set(TimerKind.retransmit, this.rtt.rto);
-        return;
-      case "ESTABLISHED":
-      case "FIN-WAIT-1":
-      case "CLOSE-WAIT":
-      case "CLOSING":
-      case "LAST-ACK":
-        break;
-      case "CLOSED":
-      case "LISTEN":
-      case "FIN-WAIT-2":
-      case "TIME-WAIT":
-        return;
-    }
-    if (t.sndUna === t.sndMax) return;
-    const flight = seqDiff(t.sndMax, t.sndUna);
-    // A zero window is the peer being slow, not the network being congested: probe without collapsing cwnd.
-    if (t.sndWnd > 0) this.cc.onTimeout(flight, this.sendMss, t.sndMax);
-    else this.probing = true;
-    this.rtt.backoff();
-    this.rttTiming = false;
-    if (this.host.tracing) this.host.trace(`${this.id} RTO fired, rto=${Math.round(this.rtt.rto)}ms`);
-    // RFC 6298 §5.4: retransmit the earliest unacknowledged segment; then go back to SND.UNA.
-    const usable = Math.min(t.sndWnd, this.cc.cwnd);
-    t.sndNxt = this.sendAt(t.sndUna, Math.min(this.sendMss, Math.max(1, usable)));
-    this.timers.set(TimerKind.retransmit, this.rtt.rto);
-  }
-
-  /** RFC 9293 §3.8.6.1 zero-window probe, also the override of sender SWS avoidance. */
-  persistTimeout(): void {
-    if (!this.canSendData()) return;
-    const t = this.tcb;
-    if (t.sndUna !== t.sndMax) return;
-    const avail = this.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-    if (avail <= 0) return;
-    if (this.host.tracing) this.host.trace(`${this.id} persist timer fired, window=${t.sndWnd}`);
-    const usable = Math.min(t.sndWnd, this.cc.cwnd);
-    if (t.sndWnd === 0) this.probing = true;
-    t.sndNxt = this.sendAt(t.sndNxt, Math.max(1, Math.min(usable, this.sendMss, avail)));
-  }
+  // State the timeouts (timeouts.ts) and the peer's segments share
 
   /**
    * The peer's window opened while we probed it. The probe byte may have been refused, and the timeouts
@@ -516,29 +414,6 @@ export class TcpConnection implements Connection {
     t.sndNxt = t.sndUna;
     this.rtt.resetBackoff();
     if (t.sndUna !== t.sndMax) this.timers.set(TimerKind.retransmit, this.rtt.rto);
-  }
-
-  /** RFC 1122 §4.2.3.6: probe an idle connection with <SEQ=SND.UNA-1>, which elicits an ACK. */
-  keepAliveTimeout(): void {
-    switch (this.state) {
-      case "ESTABLISHED":
-      case "CLOSE-WAIT":
-      case "FIN-WAIT-1":
-      case "FIN-WAIT-2":
-        break;
-      default:
-        return;
-    }
-    if (this.keepAliveProbes >= this.config.keepAliveCount) {
-      if (this.host.tracing) this.host.trace(`${this.id} keep-alive: peer did not answer`);
-      this.sendReset(this.tcb.sndMax);
-      this.fail("keepalive-timeout");
-      return;
-    }
-    this.keepAliveProbes++;
-    if (this.host.tracing) this.host.trace(`${this.id} keep-alive probe ${this.keepAliveProbes}`);
-    this.emit(seqAdd(this.tcb.sndUna, -1), ACK, EMPTY);
-    this.timers.set(TimerKind.keepAlive, this.config.keepAliveInterval);
   }
 
   /** Any segment from the peer shows it is alive. */
@@ -589,203 +464,14 @@ export class TcpConnection implements Connection {
     this.setState("CLOSED");
   }
 
-  // ---------------------------------------------------------------------------------------------------
-  // Output: the segmentizer (Nagle, sender SWS avoidance, congestion and flow control) and ACKs
-
-  canSendData(): boolean {
-    switch (this.state) {
-      case "ESTABLISHED":
-      case "CLOSE-WAIT":
-      case "FIN-WAIT-1":
-      case "CLOSING":
-      case "LAST-ACK":
-        return true;
-      default:
-        return false;
-    }
-  }
-
   /** Sequence number our FIN takes (meaningful once `finQueued`). */
   get finSeq(): number {
     return seqAdd(this.tcb.dataSeq, this.sendBuffer.length);
-  }
-
-  output(): void {
-    const t = this.tcb;
-    if (this.canSendData()) {
-      for (;;) {
-        const avail = this.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-        const finPending = this.finQueued && seqLe(t.sndNxt, this.finSeq);
-        if (avail <= 0 && !finPending) break;
-        const usable = seqDiff(seqAdd(t.sndUna, Math.min(t.sndWnd, this.cc.cwnd)), t.sndNxt);
-        const len = Math.min(avail, this.sendMss, usable > 0 ? usable : 0);
-        if (len < avail || !finPending) {
-          if (len <= 0) break;
-          if (len < this.sendMss && seqGe(t.sndNxt, t.sndMax)) {
-            // RFC 9293 §3.7.4 Nagle: a short segment only when nothing is unacknowledged (or noDelay);
-            // §3.8.6.2.1 sender SWS: or when it fills at least half the largest window offered.
-            const nagleOk = len === avail && (this.noDelay || t.sndUna === t.sndMax);
-            const swsOk = t.maxSndWnd > 0 && len >= t.maxSndWnd >> 1;
-            if (!nagleOk && !swsOk) break;
-          }
-        }
-        t.sndNxt = this.sendAt(t.sndNxt, len);
-      }
-      this.armPersist();
-    }
-    if (this.ackNow) this.sendAck();
-  }
-
-  /** Data waits, nothing is in flight to bring an ACK, and the window or SWS rule holds it back. */
-  armPersist(): void {
-    const t = this.tcb;
-    const avail = this.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-    if (avail > 0 && t.sndUna === t.sndMax) {
-      const base = Math.max(this.config.persistMin, this.rtt.rto);
-      this.timers.ensure(TimerKind.persist, Math.min(base, this.config.persistMax));
-    } else {
-      this.timers.clear(TimerKind.persist);
-    }
-  }
-
-  /**
-   * Send up to `maxLen` bytes from sequence number `seq`, with FIN if they reach the end of the queued
-   * data after CLOSE. Returns the sequence number after the segment. Used for new data, go-back-N after a
-   * timeout, fast retransmit and probes alike.
-   */
-  sendAt(seq: number, maxLen: number): number {
-    const t = this.tcb;
-    const off = seqDiff(seq, t.dataSeq);
-    const avail = this.sendBuffer.length - off;
-    const len = Math.max(0, Math.min(maxLen, avail));
-    const fin = this.finQueued && len === avail;
-    const payload = len > 0 ? this.sendBuffer.peek(off, len) : EMPTY;
-    const end = seqAdd(seq, len + (fin ? 1 : 0));
-    if (seqLt(seq, t.sndMax)) {
-      this.noteRetransmit(len);
-      // Karn: a retransmitted range gives no RTT sample.
-      this.rttTiming = false;
-    } else {
-      this.stats.bytesSent += len;
-      if (!this.rttTiming && end !== seq) {
-        this.rttTiming = true;
-        this.rttSeq = end;
-        this.rttTime = this.host.clock.now();
-      }
-    }
-    this.emit(seq, ACK | (fin ? FIN : 0) | (len > 0 && len === avail ? PSH : 0), payload);
-    if (seqLt(t.sndMax, end)) t.sndMax = end;
-    if (end !== seq) {
-      this.timers.ensure(TimerKind.retransmit, this.rtt.rto);
-      this.timers.ensure(TimerKind.user, this.config.userTimeout);
-    }
-    return end;
-  }
-
-  /** The ACK facts for the congestion controller, in one reused record. */
-  ackSample(acked: number, ack: number, flight: number): AckSample {
-    const s = this.#sample;
-    s.acked = acked;
-    s.ack = ack;
-    s.flight = flight;
-    s.sndMax = this.tcb.sndMax;
-    s.mss = this.sendMss;
-    return s;
   }
 
   noteRetransmit(bytes: number): void {
     this.stats.retransmits++;
     this.stats.retransmittedBytes += bytes;
     this.host.countRetransmit();
-  }
-
-  /** SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), with the options we offer. */
-  sendSyn(): void {
-    const t = this.tcb;
-    const synAck = this.state === "SYN-RECEIVED";
-    this.transmit({
-      src: this.localIp,
-      dst: this.remoteIp,
-      srcPort: this.localPort,
-      dstPort: this.remotePort,
-      seq: t.iss,
-      ack: synAck ? t.rcvNxt : 0,
-      flags: synAck ? SYN | ACK : SYN,
-      // RFC 7323 §2.2: the window on a SYN is never scaled.
-      window: this.advertiseWindow(),
-      options: synOptions(this.ourMss),
-    });
-    if (seqLt(t.sndMax, seqAdd(t.iss, 1))) t.sndMax = seqAdd(t.iss, 1);
-    t.sndNxt = seqAdd(t.iss, 1);
-  }
-
-  /**
-   * An ACK right now. Its sequence number is the highest sent, not SND.NXT: after a timeout SND.NXT goes
-   * back to SND.UNA, and an ACK carrying that (already received) number would fail the peer's
-   * acceptability test, which then ignores the ACK it carries (BSD's tcp_output does the same).
-   */
-  sendAck(): void {
-    this.emit(this.tcb.sndMax, ACK, EMPTY);
-  }
-
-  /** RFC 5961 challenge ACK, rate-limited stack-wide (§7). */
-  challengeAck(): void {
-    if (this.host.allowChallengeAck()) {
-      if (this.host.tracing) this.host.trace(`${this.id} challenge ACK`);
-      this.sendAck();
-    } else {
-      this.host.drop("challenge-ack-limit");
-    }
-  }
-
-  sendReset(seq: number): void {
-    this.host.countReset();
-    this.transmit({
-      src: this.localIp,
-      dst: this.remoteIp,
-      srcPort: this.localPort,
-      dstPort: this.remotePort,
-      seq,
-      ack: 0,
-      flags: RST,
-      window: 0,
-    });
-  }
-
-  /** A segment carrying ACK: it acknowledges everything received, so pending ACK work is done. */
-  emit(seq: number, flags: number, payload: Uint8Array): void {
-    this.unackedSegments = 0;
-    this.ackNow = false;
-    this.timers.clear(TimerKind.delayedAck);
-    const f = this.#fields;
-    f.src = this.localIp;
-    f.dst = this.remoteIp;
-    f.srcPort = this.localPort;
-    f.dstPort = this.remotePort;
-    f.seq = seq;
-    f.ack = this.tcb.rcvNxt;
-    f.flags = flags;
-    f.window = this.advertiseWindow();
-    f.payload = payload;
-    this.transmit(f);
-  }
-
-  transmit(fields: PacketFields): void {
-    this.stats.segmentsSent++;
-    this.host.transmit(fields);
-  }
-
-  /**
-   * The window to offer: the free receive space, but held at the current right edge until it can grow by
-   * min(buffer/2, MSS) (receiver SWS avoidance), and never shrinking the edge already offered.
-   */
-  advertiseWindow(): number {
-    const t = this.tcb;
-    const current = t.rcvWnd;
-    let win = Math.min(this.receiveBuffer.free, MAX_WINDOW);
-    if (win < current + this.swsThreshold()) win = current;
-    const edge = seqAdd(t.rcvNxt, win);
-    if (seqLt(t.rcvAdv, edge)) t.rcvAdv = edge;
-    return win;
   }
 }

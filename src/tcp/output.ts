@@ -1,0 +1,195 @@
+/**
+ * What a connection sends: the segmentizer (Nagle, sender SWS avoidance, congestion and flow control),
+ * retransmissions, SYNs, ACKs and RSTs, and the window it offers. Everything leaves through `emit` or
+ * `transmit`, which hand one segment to the stack.
+ */
+import { TcpFlags, type PacketFields } from "../wire/types.js";
+import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
+import type { TcpConnection } from "./connection.js";
+import { synOptions } from "./options.js";
+import { TimerKind } from "./timers.js";
+
+const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
+const EMPTY = new Uint8Array(0);
+/** Without window scaling (RFC 7323, a later issue) the window field carries at most this. */
+export const MAX_WINDOW = 65535;
+
+/** One reused record per outgoing segment: the stack builds the packet before `transmit` returns. */
+const fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
+
+export function canSendData(c: TcpConnection): boolean {
+  switch (c.state) {
+    case "ESTABLISHED":
+    case "CLOSE-WAIT":
+    case "FIN-WAIT-1":
+    case "CLOSING":
+    case "LAST-ACK":
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function output(c: TcpConnection): void {
+  const t = c.tcb;
+  if (canSendData(c)) {
+    for (;;) {
+      const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
+      const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
+      if (avail <= 0 && !finPending) break;
+      const usable = seqDiff(seqAdd(t.sndUna, Math.min(t.sndWnd, c.cc.cwnd)), t.sndNxt);
+      const len = Math.min(avail, c.sendMss, usable > 0 ? usable : 0);
+      if (len < avail || !finPending) {
+        if (len <= 0) break;
+        if (len < c.sendMss && seqGe(t.sndNxt, t.sndMax)) {
+          // RFC 9293 §3.7.4 Nagle: a short segment only when nothing is unacknowledged (or noDelay);
+          // §3.8.6.2.1 sender SWS: or when it fills at least half the largest window offered.
+          const nagleOk = len === avail && (c.noDelay || t.sndUna === t.sndMax);
+          const swsOk = t.maxSndWnd > 0 && len >= t.maxSndWnd >> 1;
+          if (!nagleOk && !swsOk) break;
+        }
+      }
+      t.sndNxt = sendAt(c, t.sndNxt, len);
+    }
+    armPersist(c);
+  }
+  if (c.ackNow) sendAck(c);
+}
+
+/** Data waits, nothing is in flight to bring an ACK, and the window or SWS rule holds it back. */
+function armPersist(c: TcpConnection): void {
+  const t = c.tcb;
+  const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
+  if (avail > 0 && t.sndUna === t.sndMax) {
+    const base = Math.max(c.config.persistMin, c.rtt.rto);
+    c.timers.ensure(TimerKind.persist, Math.min(base, c.config.persistMax));
+  } else {
+    c.timers.clear(TimerKind.persist);
+  }
+}
+
+/**
+ * Send up to `maxLen` bytes from sequence number `seq`, with FIN if they reach the end of the queued
+ * data after CLOSE. Returns the sequence number after the segment. Used for new data, go-back-N after a
+ * timeout, fast retransmit and probes alike.
+ */
+export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
+  const t = c.tcb;
+  const off = seqDiff(seq, t.dataSeq);
+  const avail = c.sendBuffer.length - off;
+  const len = Math.max(0, Math.min(maxLen, avail));
+  const fin = c.finQueued && len === avail;
+  const payload = len > 0 ? c.sendBuffer.peek(off, len) : EMPTY;
+  const end = seqAdd(seq, len + (fin ? 1 : 0));
+  if (seqLt(seq, t.sndMax)) {
+    c.noteRetransmit(len);
+    // Karn: a retransmitted range gives no RTT sample.
+    c.rttTiming = false;
+  } else {
+    c.stats.bytesSent += len;
+    if (!c.rttTiming && end !== seq) {
+      c.rttTiming = true;
+      c.rttSeq = end;
+      c.rttTime = c.host.clock.now();
+    }
+  }
+  emit(c, seq, ACK | (fin ? FIN : 0) | (len > 0 && len === avail ? PSH : 0), payload);
+  if (seqLt(t.sndMax, end)) t.sndMax = end;
+  if (end !== seq) {
+    c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
+    c.timers.ensure(TimerKind.user, c.config.userTimeout);
+  }
+  return end;
+}
+
+/** SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), with the options we offer. */
+export function sendSyn(c: TcpConnection): void {
+  const t = c.tcb;
+  const synAck = c.state === "SYN-RECEIVED";
+  transmit(c, {
+    src: c.localIp,
+    dst: c.remoteIp,
+    srcPort: c.localPort,
+    dstPort: c.remotePort,
+    seq: t.iss,
+    ack: synAck ? t.rcvNxt : 0,
+    flags: synAck ? SYN | ACK : SYN,
+    // RFC 7323 §2.2: the window on a SYN is never scaled.
+    window: advertiseWindow(c),
+    options: synOptions(c.ourMss),
+  });
+  if (seqLt(t.sndMax, seqAdd(t.iss, 1))) t.sndMax = seqAdd(t.iss, 1);
+  t.sndNxt = seqAdd(t.iss, 1);
+}
+
+/**
+ * An ACK right now. Its sequence number is the highest sent, not SND.NXT: after a timeout SND.NXT goes
+ * back to SND.UNA, and an ACK carrying that (already received) number would fail the peer's
+ * acceptability test, which then ignores the ACK it carries (BSD's tcp_output does the same).
+ */
+export function sendAck(c: TcpConnection): void {
+  emit(c, c.tcb.sndMax, ACK, EMPTY);
+}
+
+/** RFC 5961 challenge ACK, rate-limited stack-wide (§7). */
+export function challengeAck(c: TcpConnection): void {
+  if (c.host.allowChallengeAck()) {
+    if (c.host.tracing) c.host.trace(`${c.id} challenge ACK`);
+    sendAck(c);
+  } else {
+    c.host.drop("challenge-ack-limit");
+  }
+}
+
+export function sendReset(c: TcpConnection, seq: number): void {
+  c.host.countReset();
+  transmit(c, {
+    src: c.localIp,
+    dst: c.remoteIp,
+    srcPort: c.localPort,
+    dstPort: c.remotePort,
+    seq,
+    ack: 0,
+    flags: RST,
+    window: 0,
+  });
+}
+
+/** A segment carrying ACK: it acknowledges everything received, so pending ACK work is done. */
+export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint8Array): void {
+  c.unackedSegments = 0;
+  c.ackNow = false;
+  c.timers.clear(TimerKind.delayedAck);
+  const f = fields;
+  f.src = c.localIp;
+  f.dst = c.remoteIp;
+  f.srcPort = c.localPort;
+  f.dstPort = c.remotePort;
+  f.seq = seq;
+  f.ack = c.tcb.rcvNxt;
+  f.flags = flags;
+  f.window = advertiseWindow(c);
+  f.payload = payload;
+  transmit(c, f);
+  // The shared record must not keep a closed connection's buffer alive.
+  f.payload = undefined;
+}
+
+function transmit(c: TcpConnection, fields: PacketFields): void {
+  c.stats.segmentsSent++;
+  c.host.transmit(fields);
+}
+
+/**
+ * The window to offer: the free receive space, but held at the current right edge until it can grow by
+ * min(buffer/2, MSS) (receiver SWS avoidance), and never shrinking the edge already offered.
+ */
+export function advertiseWindow(c: TcpConnection): number {
+  const t = c.tcb;
+  const current = t.rcvWnd;
+  let win = Math.min(c.receiveBuffer.free, MAX_WINDOW);
+  if (win < current + c.swsThreshold()) win = current;
+  const edge = seqAdd(t.rcvNxt, win);
+  if (seqLt(t.rcvAdv, edge)) t.rcvAdv = edge;
+  return win;
+}

@@ -1,0 +1,128 @@
+import { TcpFlags } from "../wire/types.js";
+import { seqAdd, seqDiff } from "../wire/seq.js";
+import type { TcpConnection } from "./connection.js";
+import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
+import { TimerKind } from "./timers.js";
+
+const { ACK } = TcpFlags;
+const EMPTY = new Uint8Array(0);
+
+/** RFC 9293 §3.10.8 timeouts, with the RFC 6298 and RFC 1122 timers: `kind` expired on `c`. */
+export function timeout(c: TcpConnection, kind: TimerKind): void {
+  switch (kind) {
+    case TimerKind.retransmit:
+      retransmissionTimeout(c);
+      break;
+    case TimerKind.persist:
+      persistTimeout(c);
+      break;
+    case TimerKind.delayedAck:
+      if (c.host.tracing) c.host.trace(`${c.id} delayed ACK fired`);
+      c.ackNow = true;
+      output(c);
+      break;
+    case TimerKind.keepAlive:
+      keepAliveTimeout(c);
+      break;
+    case TimerKind.timeWait:
+      // "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state."
+      if (c.host.tracing) c.host.trace(`${c.id} TIME-WAIT 2MSL expired`);
+      c.setState("CLOSED");
+      break;
+    case TimerKind.connect:
+      if (c.state === "SYN-SENT" || (c.state === "SYN-RECEIVED" && !c.passive)) {
+        if (c.host.tracing) c.host.trace(`${c.id} connect timeout`);
+        c.fail("connect-timeout");
+      }
+      break;
+    case TimerKind.user:
+      // "If a user timeout expires ... flush all queues, signal 'error: connection aborted due to user
+      // timeout', and enter CLOSED."
+      if (c.host.tracing) c.host.trace(`${c.id} user timeout fired`);
+      sendReset(c, c.tcb.sndMax);
+      c.fail("user-timeout");
+      break;
+  }
+  c.notify();
+}
+
+function retransmissionTimeout(c: TcpConnection): void {
+  const t = c.tcb;
+  c.stats.timeouts++;
+  switch (c.state) {
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+      if (c.synRetries >= c.config.synRetries) {
+        if (c.host.tracing) c.host.trace(`${c.id} SYN retries exhausted`);
+        if (c.passive) c.setState("CLOSED");
+        else c.fail("connect-timeout");
+        return;
+      }
+      c.synRetries++;
+      c.rtt.backoff();
+      if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms (SYN retry ${c.synRetries})`);
+      c.noteRetransmit(0);
+      sendSyn(c);
+      c.timers.set(TimerKind.retransmit, c.rtt.rto);
+      return;
+    case "ESTABLISHED":
+    case "FIN-WAIT-1":
+    case "CLOSE-WAIT":
+    case "CLOSING":
+    case "LAST-ACK":
+      break;
+    case "CLOSED":
+    case "LISTEN":
+    case "FIN-WAIT-2":
+    case "TIME-WAIT":
+      return;
+  }
+  if (t.sndUna === t.sndMax) return;
+  const flight = seqDiff(t.sndMax, t.sndUna);
+  // A zero window is the peer being slow, not the network being congested: probe without collapsing cwnd.
+  if (t.sndWnd > 0) c.cc.onTimeout(flight, c.sendMss, t.sndMax);
+  else c.probing = true;
+  c.rtt.backoff();
+  c.rttTiming = false;
+  if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);
+  // RFC 6298 §5.4: retransmit the earliest unacknowledged segment; then go back to SND.UNA.
+  const usable = Math.min(t.sndWnd, c.cc.cwnd);
+  t.sndNxt = sendAt(c, t.sndUna, Math.min(c.sendMss, Math.max(1, usable)));
+  c.timers.set(TimerKind.retransmit, c.rtt.rto);
+}
+
+/** RFC 9293 §3.8.6.1 zero-window probe, also the override of sender SWS avoidance. */
+function persistTimeout(c: TcpConnection): void {
+  if (!canSendData(c)) return;
+  const t = c.tcb;
+  if (t.sndUna !== t.sndMax) return;
+  const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
+  if (avail <= 0) return;
+  if (c.host.tracing) c.host.trace(`${c.id} persist timer fired, window=${t.sndWnd}`);
+  const usable = Math.min(t.sndWnd, c.cc.cwnd);
+  if (t.sndWnd === 0) c.probing = true;
+  t.sndNxt = sendAt(c, t.sndNxt, Math.max(1, Math.min(usable, c.sendMss, avail)));
+}
+
+/** RFC 1122 §4.2.3.6: probe an idle connection with <SEQ=SND.UNA-1>, which elicits an ACK. */
+function keepAliveTimeout(c: TcpConnection): void {
+  switch (c.state) {
+    case "ESTABLISHED":
+    case "CLOSE-WAIT":
+    case "FIN-WAIT-1":
+    case "FIN-WAIT-2":
+      break;
+    default:
+      return;
+  }
+  if (c.keepAliveProbes >= c.config.keepAliveCount) {
+    if (c.host.tracing) c.host.trace(`${c.id} keep-alive: peer did not answer`);
+    sendReset(c, c.tcb.sndMax);
+    c.fail("keepalive-timeout");
+    return;
+  }
+  c.keepAliveProbes++;
+  if (c.host.tracing) c.host.trace(`${c.id} keep-alive probe ${c.keepAliveProbes}`);
+  emit(c, seqAdd(c.tcb.sndUna, -1), ACK, EMPTY);
+  c.timers.set(TimerKind.keepAlive, c.config.keepAliveInterval);
+}
