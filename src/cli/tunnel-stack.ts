@@ -46,7 +46,7 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
   const stack = new Stack({ address, link, capture: writer ?? undefined });
   return {
     stack,
-    describe: `${address} through the UDP tunnel ${bind} -> ${peer}`,
+    describe: `${address} through the UDP tunnel ${link.local.address}:${link.local.port} -> ${peer}`,
     async close() {
       stack.close();
       link.close();
