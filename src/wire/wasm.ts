@@ -38,11 +38,10 @@ export const MAX_PACKET = 65535;
 /** Room before a payload in the scratch area for the headers `buildPacket` writes (20 IP + 60 TCP). */
 export const HEADROOM = 128;
 export const SCRATCH = wasm.scratchPtr();
-export const SCRATCH_SIZE = 65536 + 256;
 
 /** A region no export touches, for callers that keep their own packets in linear memory (tests, benchmarks). */
 export const FREE = wasm.freePtr();
-export const FREE_SIZE = 256 << 10;
+const FREE_SIZE = 256 << 10;
 
 // Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
 {
