@@ -39,7 +39,7 @@ export const MAX_PACKET = 65535;
 export const HEADROOM = 128;
 export const SCRATCH = wasm.scratchPtr();
 
-/** A region no export touches, for callers that keep their own packets in linear memory (tests, benchmarks). */
+/** 256 KiB no export touches, for callers that keep their own packets in linear memory (tests, benchmarks). */
 export const FREE = wasm.freePtr();
 const FREE_SIZE = 256 << 10;
 
