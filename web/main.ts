@@ -64,7 +64,8 @@ function start(): void {
   const channel = new MessageChannel();
   const spawn = (role: Role) => {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: `wirestate ${role}` });
-    worker.onmessage = (e: MessageEvent<FromWorker>) => receive(e.data);
+    // A message still queued from a run the user replaced must not land in the new one.
+    worker.onmessage = (e: MessageEvent<FromWorker>) => void (view?.workers[role] === worker && receive(e.data));
     worker.onerror = (e) => fail(`${role} worker: ${e.message}`);
     return worker;
   };
