@@ -63,10 +63,7 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
   it("the userspace stack downloads 8 MiB from a kernel server", async () => {
     const { ns, stack, save } = await setUp({}, "stack-client-download");
     const size = 8 << 20;
-    const server = ns.spawn(["python3", "-c", SEND_SERVER, ns.kernelAddress, "8080", String(size)]);
-    await ns.waitForListen(8080);
-    const conn = stack.connect(ns.kernelAddress, 8080);
-    await reach(conn, "ESTABLISHED");
+    const { conn, server } = await connectToScript(ns, stack, SEND_SERVER, 8080, size);
     const got = await readToEnd(conn);
     await writeAllAndShutdown(conn, new Uint8Array(0));
     const { stdout } = await server.exited;
@@ -114,10 +111,7 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
     const { ns, stack, save } = await setUp({}, "half-close-stack-first");
     const size = 1 << 20;
     // The server reads our request to its end (our FIN) and only then answers.
-    const server = ns.spawn(["python3", "-c", ANSWER_AFTER_EOF_SERVER, ns.kernelAddress, "8081", String(size)]);
-    await ns.waitForListen(8081);
-    const conn = stack.connect(ns.kernelAddress, 8081);
-    await reach(conn, "ESTABLISHED");
+    const { conn, server } = await connectToScript(ns, stack, ANSWER_AFTER_EOF_SERVER, 8081, size);
     const request = new TextEncoder().encode("half-closed request");
     await writeAllAndShutdown(conn, request);
     await reach(conn, "FIN-WAIT-2");
@@ -156,6 +150,15 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux
   });
 });
 
+/** Runs a python3 server `script` (argv: address port size) in the namespace; connects the stack to it. */
+async function connectToScript(ns: Netns, stack: IpStack, script: string, port: number, size: number) {
+  const server = ns.spawn(["python3", "-c", script, ns.kernelAddress, String(port), String(size)]);
+  await ns.waitForListen(port);
+  const conn = stack.connect(ns.kernelAddress, port);
+  await reach(conn, "ESTABLISHED");
+  return { conn, server };
+}
+
 /** argv: address port size. Sends `size` random bytes while reading the echo; prints length and both hashes. */
 const ECHO_CLIENT = `
 import hashlib, os, socket, sys, threading
@@ -179,8 +182,8 @@ r = b"".join(got)
 print(len(r), hashlib.sha256(data).hexdigest(), hashlib.sha256(r).hexdigest())
 `;
 
-/** argv: address port size. Accepts one connection, sends `size` random bytes, closes; prints their hash. */
-const SEND_SERVER = `
+/** The servers' start, argv: address port size. Listens on address:port and accepts one connection, `c`. */
+const ACCEPT_ONE = `
 import hashlib, os, socket, sys
 host, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 s = socket.socket()
@@ -189,6 +192,10 @@ s.bind((host, port))
 s.listen(1)
 c, _ = s.accept()
 c.settimeout(60)
+`;
+
+/** argv: address port size. Accepts one connection, sends `size` random bytes, closes; prints their hash. */
+const SEND_SERVER = `${ACCEPT_ONE}
 data = os.urandom(size)
 c.sendall(data)
 c.shutdown(socket.SHUT_WR)
@@ -218,15 +225,7 @@ print(hashlib.sha256(data).hexdigest(), len(r), hashlib.sha256(r).hexdigest())
 `;
 
 /** argv: address port size. Reads the request to EOF, then sends `size` random bytes; prints both hashes. */
-const ANSWER_AFTER_EOF_SERVER = `
-import hashlib, os, socket, sys
-host, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((host, port))
-s.listen(1)
-c, _ = s.accept()
-c.settimeout(60)
+const ANSWER_AFTER_EOF_SERVER = `${ACCEPT_ONE}
 request = hashlib.sha256()
 while True:
     b = c.recv(1 << 16)
