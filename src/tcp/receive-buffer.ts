@@ -34,12 +34,7 @@ export class ReceiveBuffer {
     return this.capacity - this.#length;
   }
 
-  /** True when out-of-order data waits for a gap to fill. */
-  get hasOutOfOrder(): boolean {
-    return this.#ranges.length > 0;
-  }
-
-  /** Out-of-order bytes held (for SACK later and for tests). */
+  /** The out-of-order ranges held, as [start, end) offset pairs from RCV.NXT (what SACK blocks will report). */
   get outOfOrderRanges(): ReadonlyArray<number> {
     return this.#ranges;
   }
@@ -108,11 +103,5 @@ export class ReceiveBuffer {
     if (this.#head >= this.capacity) this.#head -= this.capacity;
     this.#length -= n;
     return out;
-  }
-
-  clear(): void {
-    this.#head = 0;
-    this.#length = 0;
-    this.#ranges = [];
   }
 }

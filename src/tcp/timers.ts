@@ -49,10 +49,6 @@ export class ConnectionTimers {
     this.#deadlines[kind] = Infinity;
   }
 
-  isSet(kind: TimerKind): boolean {
-    return this.#deadlines[kind] !== Infinity;
-  }
-
   clearAll(): void {
     this.#deadlines.fill(Infinity);
     this.#handle?.cancel();
