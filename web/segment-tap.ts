@@ -13,6 +13,7 @@ export class SegmentTap implements Link {
   onReceive: ((packet: Uint8Array) => void) | null = null;
   /** Called after the stack has processed each ACK of the watched connection (cwnd may have moved). */
   onAck: (() => void) | null = null;
+  /** Recorded since the owner last took them (it empties these arrays). */
   readonly segments: SentSegment[] = [];
   readonly acks: AckSample[] = [];
   readonly #inner: Link;

@@ -40,14 +40,11 @@ class Run {
   readonly #states: StateChange[] = [];
   readonly #events: Array<{ t: number; text: string }> = [];
   readonly #cwnd: CwndSample[] = [];
-  readonly #flush: ReturnType<typeof setInterval>;
   /** The bulk connection's current handle, while one can be asked (typestate handles are single-use). */
   #bulkInfo: (() => ConnectionInfo) | null = null;
   #progress = 0;
   #lastActivity = "";
   #traces = 0;
-  #segmentsPosted = 0;
-  #acksPosted = 0;
 
   constructor(config: RunConfig, port: MessagePort) {
     this.config = config;
@@ -68,7 +65,7 @@ class Run {
       tcp: { msl: 1000 },
       onTrace: (text) => this.#trace(text),
     });
-    this.#flush = setInterval(() => this.flush(), FLUSH_MS);
+    setInterval(() => this.flush(), FLUSH_MS);
   }
 
   async start(): Promise<void> {
@@ -148,7 +145,7 @@ class Run {
 
   flush(): void {
     const tap = this.#tap;
-    if (tap !== null) this.#progress = tap.acks.length > 0 ? tap.acks[tap.acks.length - 1].ack : 0;
+    if (tap !== null) this.#progress = tap.acks.at(-1)?.ack ?? this.#progress;
     // Once the connections are quiet (after the run, in TIME-WAIT) there is nothing new to draw.
     const { packetsIn, segmentsOut } = this.stack.counters;
     const activity = `${packetsIn} ${segmentsOut} ${this.#progress} ${this.#traces}`;
@@ -159,21 +156,14 @@ class Run {
       role: this.config.role,
       states: this.#states.splice(0),
       events: this.#events.splice(0),
-      segments: tap === null ? [] : tap.segments.slice(this.#segmentsPosted),
-      acks: tap === null ? [] : tap.acks.slice(this.#acksPosted),
+      segments: tap?.segments.splice(0) ?? [],
+      acks: tap?.acks.splice(0) ?? [],
       cwnd: this.#cwnd.splice(0),
       counters: this.stack.counters,
       link: this.link.counters,
       progress: this.#progress,
       captureBytes: this.sink.length,
     });
-    this.#segmentsPosted = tap?.segments.length ?? 0;
-    this.#acksPosted = tap?.acks.length ?? 0;
-  }
-
-  stop(): void {
-    clearInterval(this.#flush);
-    this.stack.close();
   }
 
   #trace(text: string): void {
@@ -207,7 +197,8 @@ scope.onmessage = (event) => {
   const message = event.data;
   switch (message.type) {
     case "start":
-      run?.stop();
+      // One run per worker: the page starts fresh workers for the next one.
+      if (run !== null) return;
       run = new Run(message.config, message.port);
       void run.start();
       break;
