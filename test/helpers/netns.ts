@@ -18,7 +18,7 @@ import { type UdpTunnelLink, udpTunnelLink } from "../../src/link/node.js";
  *
  * Tests that use this need `describeWith(NETNS_TOOLS, ...)`.
  */
-export const NETNS_TOOLS = ["root", "socat", "unshare", "nsenter", "setpriv", "ip", "sysctl"];
+export const NETNS_TOOLS = ["root", "socat", "unshare", "nsenter", "setpriv", "ip", "ss"];
 
 export interface NetnsOptions {
   /** The kernel's address on tun0 (default 10.77.0.1); the namespace routes its /24 to the TUN. */
@@ -272,7 +272,11 @@ export class Netns {
 const NAMESPACE_SCRIPT = `
 set -eu
 ip link set lo up
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+# /proc/sys/net is the namespace's own (no procps needed); absent when the kernel has no IPv6 at all.
+if [ -d /proc/sys/net/ipv6 ]; then
+  echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+  echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+fi
 setpriv --pdeathsig SIGKILL socat -b 65536 \\
   "TUN:$ADDR/24,tun-name=$TUN,tun-type=tun,iff-no-pi,iff-up" \\
   "UNIX-SENDTO:$D/root.sock,bind=$D/ns.sock" &

@@ -51,6 +51,8 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop harness: a kernel in a
     expect(p[9]).toBe(17); // UDP
     expect(new TextDecoder().decode(p.subarray(28))).toBe("over the tun");
     expect(ns.link.counters.dropped).toMatchObject({ notIpv4: 0, short: 0, wrongPeer: 0 });
+    expect(await ns.run(["ip", "-6", "addr", "show", "dev", ns.tun])).toBe("");
+    expect(await ns.run(["cat", `/proc/sys/net/ipv6/conf/${ns.tun}/disable_ipv6`])).toBe("1\n");
   });
 
   it("sets the TUN's MTU and an nftables loss rule, and removes the rule", async () => {
