@@ -20,6 +20,7 @@ const DROP_REASONS: readonly DropReason[] = [
   "reassembly-full",
   "no-ack",
   "syn-sent-bad-ack",
+  "paws-rejected",
   "wrong-address",
   "closed-port",
   "backlog-full",

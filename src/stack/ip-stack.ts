@@ -14,6 +14,7 @@ import { ParsedRecord } from "../wire/record.js";
 import { seqAdd, seqGt } from "../wire/seq.js";
 import { TcpFlags, type PacketFields, type TcpOptions } from "../wire/types.js";
 import { newCounters, type DropReason, type StackCounters } from "./counters.js";
+import { IncomingOptions } from "./incoming-options.js";
 import { TcpListener } from "./listener.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
@@ -53,6 +54,7 @@ export class IpStack {
   readonly #listenerOf = new Map<TcpConnection, TcpListener>();
   readonly #isn: IsnGenerator;
   readonly #record = new ParsedRecord();
+  readonly #options = new IncomingOptions();
   readonly #header: SegmentHeader = { seq: 0, ack: 0, flags: 0, window: 0, options: NO_OPTIONS };
   readonly #trace: ((text: string) => void) | undefined;
   readonly #host: ConnectionHost;
@@ -177,8 +179,8 @@ export class IpStack {
     h.ack = r.ack;
     h.flags = r.flags;
     h.window = r.window;
-    // Options matter only on SYNs until the options work (RFC 7323, RFC 2018) lands.
-    h.options = r.flags & SYN ? synOptionsOf(packet) : NO_OPTIONS;
+    // SYNs carry the offers (parsed in full); later segments only timestamps and SACK blocks.
+    h.options = r.options === 0 ? NO_OPTIONS : r.flags & SYN ? synOptionsOf(packet) : this.#options.read(r);
     const payload = packet.subarray(r.payloadOffset, r.payloadOffset + r.payloadLength);
 
     const conn = this.#lookup(r.dstPort, r.srcPort, r.src);

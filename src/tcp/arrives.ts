@@ -3,7 +3,9 @@ import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
+import { peerWindow } from "./options.js";
 import { TimerKind } from "./timers.js";
+import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
 const EMPTY = new Uint8Array(0);
@@ -70,7 +72,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
   }
   if (seqGt(t.sndUna, t.iss)) {
     // Our SYN has been ACKed: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
-    takeRttSample(c, seg.ack, false);
+    takeRttSample(c, seg, false);
     c.timers.clear(TimerKind.retransmit);
     if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seg.seq);
@@ -106,6 +108,13 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     seq = seqAdd(seq, 1);
   }
 
+  // RFC 7323 §5.3 R1 (PAWS) comes first: an old duplicate is dropped, with an ACK, as if unacceptable.
+  if (pawsRejects(c, seg)) {
+    sendAck(c);
+    c.host.drop("paws-rejected");
+    return;
+  }
+
   // First, check the sequence number (the four cases of the acceptability test), then trim to the window.
   let data = payload;
   const segLen = data.length + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
@@ -129,6 +138,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     c.host.drop("unacceptable-segment");
     return;
   }
+  updateTsRecent(c, seg);
   // Trim the front (bytes before RCV.NXT, SYN first) and the tail (past the window; a FIN there goes too).
   const before = seqDiff(t.rcvNxt, seq);
   if (before > 0) {
@@ -204,7 +214,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       sendReset(c, seg.ack);
       return;
     }
-    takeRttSample(c, seg.ack, c.synRetries > 0);
+    takeRttSample(c, seg, c.synRetries > 0);
     t.sndUna = seg.ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
     c.timers.clear(TimerKind.retransmit);
@@ -262,6 +272,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     return false;
   }
   const oldWnd = t.sndWnd;
+  const window = peerWindow(c.agreed, seg.window, (flags & SYN) !== 0);
   if (seqGt(ack, t.sndUna)) {
     const flight = seqDiff(t.sndMax, t.sndUna);
     const acked = seqDiff(ack, t.sndUna);
@@ -273,7 +284,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     }
     t.sndUna = ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
-    takeRttSample(c, ack, false);
+    takeRttSample(c, seg, false);
     const sample = ackSample(c, acked, ack, flight);
     const wasRecovering = c.cc.inRecovery;
     const action = c.cc.onAck(sample);
@@ -294,7 +305,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     ack === t.sndUna &&
     dataLen === 0 &&
     !(flags & (SYN | FIN)) &&
-    seg.window === oldWnd &&
+    window === oldWnd &&
     t.sndUna !== t.sndMax
   ) {
     // RFC 5681 §2 duplicate ACK.
@@ -309,12 +320,12 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   // (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
   if (seqGe(ack, t.sndUna)) {
     if (seqLt(t.sndWl1, seq) || (t.sndWl1 === seq && seqLe(t.sndWl2, ack))) {
-      t.sndWnd = seg.window;
-      if (seg.window > 0) c.windowOpened();
-      if (seg.window > t.maxSndWnd) t.maxSndWnd = seg.window;
+      t.sndWnd = window;
+      if (window > 0) c.windowOpened();
+      if (window > t.maxSndWnd) t.maxSndWnd = window;
       t.sndWl1 = seq;
       t.sndWl2 = ack;
-      if (seg.window === 0 && t.sndUna !== t.sndMax) {
+      if (window === 0 && t.sndUna !== t.sndMax) {
         // The peer answers but cannot take data: it is alive, so the user timeout starts over.
         c.timers.set(TimerKind.user, c.config.userTimeout);
       }
@@ -326,8 +337,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
 /** "Set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK" on completing the handshake. */
 function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
   const t = c.tcb;
-  t.sndWnd = seg.window;
-  if (seg.window > t.maxSndWnd) t.maxSndWnd = seg.window;
+  t.sndWnd = peerWindow(c.agreed, seg.window, (seg.flags & SYN) !== 0);
+  if (t.sndWnd > t.maxSndWnd) t.maxSndWnd = t.sndWnd;
   t.sndWl1 = seq;
   t.sndWl2 = seg.ack;
 }
@@ -345,8 +356,16 @@ function ackSample(c: TcpConnection, acked: number, ack: number, flight: number)
   return s;
 }
 
-/** RFC 6298 §3 with Karn's rule: only a segment sent once, acknowledged now, gives a sample. */
-function takeRttSample(c: TcpConnection, ack: number, retransmitted: boolean): void {
+/**
+ * RFC 6298 §3 with Karn's rule: only a segment sent once, acknowledged now, gives a sample. With
+ * timestamps (RFC 7323 §4.1) the echo measures every ACK, retransmissions included.
+ */
+function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: boolean): void {
+  const ack = seg.ack;
+  if (timestampRttSample(c, seg)) {
+    c.rttTiming = false;
+    return;
+  }
   if (retransmitted) {
     c.rttTiming = false;
     return;
@@ -388,8 +407,9 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
       return;
     }
     if (offset > 0) {
-      // RFC 5681 §4.2: an out-of-order segment gets an immediate (duplicate) ACK.
+      // RFC 5681 §4.2: an out-of-order segment gets an immediate (duplicate) ACK, with its SACK block first.
       c.ackNow = true;
+      if (c.agreed.sack) c.sackReporter.arrived(seq);
       if (flags & FIN) c.pendingFin = seqAdd(seq, data.length);
     } else {
       t.rcvNxt = seqAdd(t.rcvNxt, advanced);

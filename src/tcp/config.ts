@@ -36,6 +36,12 @@ export interface TcpConfig {
   /** RFC 5961 §7: challenge ACKs per second, stack-wide. */
   challengeAckLimit: number;
   congestionControl: CongestionAlgorithm;
+  /** RFC 7323 window scale, offered on SYN (the shift follows from receiveBufferSize). */
+  windowScale: boolean;
+  /** RFC 7323 timestamps: RTT from every ACK, and PAWS. */
+  timestamps: boolean;
+  /** RFC 2018 SACK with RFC 6675 loss recovery. */
+  sack: boolean;
 }
 
 export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
@@ -61,6 +67,9 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   backlog: 128,
   challengeAckLimit: 1000,
   congestionControl: "newreno",
+  windowScale: true,
+  timestamps: true,
+  sack: true,
 });
 
 /** The stack's configuration with one connection's overrides applied. */

@@ -5,13 +5,16 @@ import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
-import { negotiate } from "./options.js";
-import { MAX_WINDOW, output, sendReset, sendSyn } from "./output.js";
+import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./options.js";
+import { output, sendReset, sendSyn } from "./output.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
+import { SackReporter } from "./sack-blocks.js";
+import { OutgoingOptions } from "./segment-options.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
 import { ControlBlock } from "./tcb.js";
 import { timeout } from "./timeouts.js";
+import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
 import type { CloseReason, Connection, ConnectionEvents, ConnectionInfo, TcpState } from "./types.js";
 
@@ -22,7 +25,8 @@ export type EngineDrop =
   | "challenge-ack-limit" // RFC 5961 §7: a challenge ACK was due but rate-limited
   | "reassembly-full" // out-of-order data past the range bound
   | "no-ack" // synchronized state, ACK bit off
-  | "syn-sent-bad-ack";
+  | "syn-sent-bad-ack"
+  | "paws-rejected"; // RFC 7323 §5.3: an old duplicate by its timestamp
 
 /** What a connection needs from the stack that owns it. */
 export interface ConnectionHost {
@@ -81,6 +85,11 @@ export class TcpConnection implements Connection {
   readonly ourMss: number;
   sendMss: number;
   noDelay: boolean;
+  /** RFC 7323 and RFC 2018 options: offered, then agreed on the SYNs (options.ts). */
+  readonly agreed: AgreedOptions;
+  readonly ts: TimestampState;
+  readonly sackReporter = new SackReporter();
+  readonly outOptions = new OutgoingOptions();
 
   /** CLOSE was called: a FIN follows the queued data. */
   finQueued = false;
@@ -133,6 +142,8 @@ export class TcpConnection implements Connection {
     this.ourMss = ourMss;
     this.sendMss = Math.min(ourMss, 536);
     this.noDelay = config.noDelay;
+    this.agreed = new AgreedOptions(config);
+    this.ts = new TimestampState(iss);
     this.sendBuffer = new SendBuffer(config.sendBufferSize);
     this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
@@ -181,7 +192,9 @@ export class TcpConnection implements Connection {
   }
 
   applySynOptions(seg: SegmentHeader): void {
-    this.sendMss = negotiate(this.ourMss, seg.options).sendMss;
+    // RFC 6691: the MSS counts the options too, so the timestamps on every segment come off it.
+    this.sendMss = negotiate(this.ourMss, this.agreed, seg.options) - (this.agreed.timestamps ? TIMESTAMPS_BYTES : 0);
+    recordSynTimestamp(this, seg);
     this.cc = congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss);
   }
 
@@ -256,7 +269,7 @@ export class TcpConnection implements Connection {
     if (this.finReceived) return;
     // Like Linux's tcp_cleanup_rbuf: only when what the peer may still send has fallen below half of what
     // we could now offer, so a reader keeping pace does not double the ACKs.
-    const offer = Math.min(this.receiveBuffer.free, MAX_WINDOW);
+    const offer = Math.min(this.receiveBuffer.free, maxWindow(this.agreed));
     const current = this.tcb.rcvWnd;
     if (offer - current >= this.swsThreshold() && 2 * current <= offer) {
       this.ackNow = true;
@@ -370,6 +383,9 @@ export class TcpConnection implements Connection {
       fastRetransmits: s.fastRetransmits,
       timeouts: s.timeouts,
       congestionControl: this.cc.name,
+      windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
+      timestamps: this.agreed.timestamps,
+      sack: this.agreed.sack,
     };
   }
 

@@ -6,14 +6,12 @@
 import { TcpFlags, type PacketFields } from "../wire/types.js";
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
-import { synOptions } from "./options.js";
+import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./options.js";
+import { tsNow } from "./timestamps.js";
 import { TimerKind } from "./timers.js";
 
 const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
 const EMPTY = new Uint8Array(0);
-/** Without window scaling (RFC 7323, a later issue) the window field carries at most this. */
-export const MAX_WINDOW = 65535;
-
 /** One reused record per outgoing segment: the stack builds the packet before `transmit` returns. */
 const fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
 
@@ -115,9 +113,10 @@ export function sendSyn(c: TcpConnection): void {
     ack: synAck ? t.rcvNxt : 0,
     flags: synAck ? SYN | ACK : SYN,
     // RFC 7323 §2.2: the window on a SYN is never scaled.
-    window: advertiseWindow(c),
-    options: synOptions(c.ourMss),
+    window: advertiseWindow(c, MAX_WINDOW_FIELD, 0),
+    options: synOptions(c.ourMss, c.agreed, tsNow(c), synAck ? c.ts.recent : 0),
   });
+  c.ts.lastAckSent = synAck ? t.rcvNxt : 0;
   if (seqLt(t.sndMax, seqAdd(t.iss, 1))) t.sndMax = seqAdd(t.iss, 1);
   t.sndNxt = seqAdd(t.iss, 1);
 }
@@ -168,8 +167,10 @@ export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint
   f.seq = seq;
   f.ack = c.tcb.rcvNxt;
   f.flags = flags;
-  f.window = advertiseWindow(c);
+  f.window = advertiseWindow(c, maxWindow(c.agreed), c.agreed.rcvShift);
   f.payload = payload;
+  f.options = c.outOptions.fill(c, payload.length);
+  c.ts.lastAckSent = f.ack;
   transmit(c, f);
   // The shared record must not keep a closed connection's buffer alive.
   f.payload = undefined;
@@ -181,15 +182,18 @@ function transmit(c: TcpConnection, fields: PacketFields): void {
 }
 
 /**
- * The window to offer: the free receive space, but held at the current right edge until it can grow by
- * min(buffer/2, MSS) (receiver SWS avoidance), and never shrinking the edge already offered.
+ * The window field to send: the free receive space (up to `max`), but held at the current right edge until
+ * it can grow by min(buffer/2, MSS) (receiver SWS avoidance), and never shrinking the edge already offered.
+ * With a scale `shift` the field is the window shifted right (RFC 7323 §2.3), rounded down so we never offer
+ * space we lack; the edge we remember stays where it was if rounding puts the offer a little short of it.
  */
-export function advertiseWindow(c: TcpConnection): number {
+export function advertiseWindow(c: TcpConnection, max: number, shift: number): number {
   const t = c.tcb;
   const current = t.rcvWnd;
-  let win = Math.min(c.receiveBuffer.free, MAX_WINDOW);
+  let win = Math.min(c.receiveBuffer.free, max);
   if (win < current + c.swsThreshold()) win = current;
-  const edge = seqAdd(t.rcvNxt, win);
+  const field = win >>> shift;
+  const edge = seqAdd(t.rcvNxt, field << shift);
   if (seqLt(t.rcvAdv, edge)) t.rcvAdv = edge;
-  return win;
+  return field;
 }

@@ -50,7 +50,8 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
         flags: f.flags,
         window: f.window,
         payload: (f.payload ?? new Uint8Array(0)).slice(),
-        ...(f.options !== undefined ? { options: f.options } : {}),
+        // The engine rewrites one options record per segment: keep a copy of what this one carried.
+        ...(f.options !== undefined ? { options: structuredClone(f.options) } : {}),
       });
     },
     tracing: true,

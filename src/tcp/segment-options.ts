@@ -1,0 +1,37 @@
+/**
+ * The options on every segment after the handshake: timestamps (RFC 7323 §3.2: on every segment once
+ * agreed) and SACK blocks (RFC 2018: whenever out-of-order data is queued). One record per connection,
+ * rewritten per segment; the stack builds the packet before `transmit` returns.
+ */
+import type { TcpOptions } from "../wire/types.js";
+import type { TcpConnection } from "./connection.js";
+import { sackRoom } from "./sack-blocks.js";
+import { tsNow } from "./timestamps.js";
+
+export class OutgoingOptions {
+  readonly options: TcpOptions = {};
+  readonly #timestamps = { tsval: 0, tsecr: 0 };
+
+  /** The options for a segment with `payloadLength` bytes, or undefined when it carries none. */
+  fill(c: TcpConnection, payloadLength: number): TcpOptions | undefined {
+    const a = c.agreed;
+    const o = this.options;
+    let any = false;
+    if (a.timestamps) {
+      const t = this.#timestamps;
+      t.tsval = tsNow(c);
+      t.tsecr = c.ts.recent;
+      o.timestamps = t;
+      any = true;
+    }
+    o.sackBlocks = undefined;
+    if (a.sack && c.receiveBuffer.outOfOrderRanges.length > 0) {
+      const room = sackRoom(c, payloadLength);
+      if (room > 0) {
+        o.sackBlocks = c.sackReporter.blocks(c.tcb.rcvNxt, c.receiveBuffer.outOfOrderRanges, room);
+        any = true;
+      }
+    }
+    return any ? o : undefined;
+  }
+}
