@@ -11,6 +11,8 @@ import type { ByteStream } from "./transport.js";
 
 export const utf8 = new TextEncoder();
 export const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** For text that is only shown to a person (an ABORT reason): bad bytes become U+FFFD, never an exception. */
+const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -125,7 +127,7 @@ export class SessionCore {
     if (this.failure) throw this.failure;
     if (frame === null) throw this.fail(new PeerClosed(`the peer ended the transport while this side expected ${expected()}`), false);
     if (frame.tag === Tag.abort) {
-      const why = strictUtf8.decode(frame.payload.subarray(0, 512)) || "no reason given";
+      const why = lenientUtf8.decode(frame.payload.subarray(0, 512)) || "no reason given";
       throw this.fail(new PeerClosed(`the peer aborted the session (${why}) while this side expected ${expected()}`), false);
     }
     return frame;

@@ -158,6 +158,14 @@ describe("the peer going away", () => {
     await expect(ch.recv()).rejects.toThrow("the peer aborted the session (server shutting down) while this side expected a u32 message (frame tag 1)");
   });
 
+  it("an ABORT reason that is not UTF-8 still gives PeerClosed (bad bytes shown as U+FFFD)", async () => {
+    const { ch, peer } = await withRawPeer(Pong);
+    await peer.frame(Tag.abort, new Uint8Array([0x62, 0x79, 0xff, 0xfe]));
+    const err = await ch.recv().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(PeerClosed);
+    expect((err as Error).message).toContain("the peer aborted the session (by\ufffd\ufffd)");
+  });
+
   it("the peer sees PeerClosed with the reason when this side violates nothing but drops the session", async () => {
     const [a, b] = byteStreamPair();
     const [client, server] = await Promise.all([session(Ping, a), session(Pong, b)]);
