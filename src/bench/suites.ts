@@ -6,4 +6,6 @@ export const SUITE_MODULES: readonly string[] = [
   "./wire-suite.js",
   "./tcp-suite.js",
   "./session-suite.js",
+  "./path-suite.js",
+  "./memory-suite.js",
 ];

@@ -1,0 +1,122 @@
+/**
+ * Goodput on a long simulated path (VirtualClock: 50 ms RTT, 100 Mbit/s, a one-BDP tail-drop bottleneck
+ * queue, random loss of 0, 0.1%, 1% and 5% of data segments) for each congestion algorithm with and
+ * without SACK, set against the Mathis et al. bound for Reno. Medians over seeds. Writes two charts to
+ * bench/results/: goodput against loss, and the time-sequence (Stevens) graph of one lossy transfer.
+ *
+ * The figures are virtual-time goodput, independent of the machine's speed; the CPU each run took is
+ * logged so the suite's own cost stays visible.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { engineHas, missingFeatures, variantConfig, type Variant } from "./engine-features.js";
+import { mathisBound } from "./mathis.js";
+import { median } from "./measure.js";
+import { runPath, type PathSpec, type RunResult } from "./path-sim.js";
+import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
+import { goodputChart, timeSequenceChart, type GoodputLine } from "./path-charts.js";
+
+export const VARIANTS: readonly Variant[] = [
+  { name: "newreno", congestionControl: "newreno", sack: false },
+  { name: "newreno+sack", congestionControl: "newreno", sack: true },
+  { name: "cubic", congestionControl: "cubic", sack: false },
+  { name: "cubic+sack", congestionControl: "cubic", sack: true },
+];
+
+export const LOSSES: readonly number[] = [0, 0.001, 0.01, 0.05];
+
+const RTT_MS = 50;
+const BANDWIDTH = 100e6;
+/** One bandwidth-delay product: the classic sizing, which lets Reno keep the link busy at zero loss. */
+const QUEUE_BYTES = (BANDWIDTH / 8) * (RTT_MS / 1000);
+const BUFFERS = 4 << 20;
+const MTU = 1500;
+
+/** "0.1%"-style label for a loss rate, and the figure-name form of it ("0.1pct"). */
+export const lossLabel = (p: number) => `${Number((p * 100).toPrecision(3))}%`;
+const lossKey = (p: number) => `loss${Number((p * 100).toPrecision(3))}pct`;
+
+function resultsDir(quick: boolean): string {
+  const dir = quick ? join(tmpdir(), "wirestate-bench") : fileURLToPath(new URL("../../bench/results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const suite: BenchSuite = {
+  name: "path",
+  targets: [],
+  async run(o: BenchOptions): Promise<Figure[]> {
+    const seeds = o.quick ? [1] : [1, 2, 3];
+    const warmupMs = o.quick ? 2_000 : 5_000;
+    const measureMs = o.quick ? 8_000 : 30_000;
+    const windowScale = engineHas("windowScale");
+    o.log(`path: ${RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, ${QUEUE_BYTES / 1000} kB bottleneck queue, MTU ${MTU}; ` +
+      `loss on data segments only; goodput measured over ${measureMs / 1000} s of virtual time after ${warmupMs / 1000} s; ` +
+      `median of seeds ${seeds.join(", ")}`);
+    o.log(`engine options: window scale ${windowScale ? "on" : "NOT AVAILABLE (receive window capped at 65535 bytes)"}, ` +
+      `timestamps ${engineHas("timestamps") ? "on" : "not available"}`);
+    const figures: Figure[] = [];
+    const lines: GoodputLine[] = [];
+    let cpuTotal = 0;
+    // The payload per segment the connections really used (1448 with timestamps): the Mathis formula's MSS.
+    let mss = MTU - 40;
+    for (const v of VARIANTS) {
+      const missing = missingFeatures(v);
+      if (missing.length > 0) {
+        o.log(`${v.name}: not available (the engine lacks ${missing.join(", ")})`);
+        lines.push({ variant: v, points: null });
+        continue;
+      }
+      const points: { loss: number; mbps: number }[] = [];
+      for (const loss of LOSSES) {
+        const runs: RunResult[] = seeds.map((seed) =>
+          runPath({ path: pathSpec(loss, seed), tcp: variantConfig(v, BUFFERS), warmupMs, measureMs }),
+        );
+        const cpu = runs.reduce((t, r) => t + r.cpuMs, 0);
+        cpuTotal += cpu;
+        const mbps = median(runs.map((r) => r.goodputBps)) / 1e6;
+        const rexmit = median(runs.map((r) => (100 * r.info.retransmittedBytes) / Math.max(1, r.info.bytesSent)));
+        mss = runs[0].info.mss;
+        const algo = runs[0].info.congestionControl;
+        if (algo !== undefined && algo !== v.congestionControl) throw new Error(`${v.name} ran ${algo}`);
+        if (v.sack && runs[0].info.sack !== true) throw new Error(`${v.name}: SACK was asked for but not negotiated`);
+        o.log(`${v.name.padEnd(13)} loss ${lossLabel(loss).padStart(5)}: ${runs.map((r) => (r.goodputBps / 1e6).toFixed(2)).join(", ")} Mbit/s` +
+          `; retransmitted ${rexmit.toFixed(2)}% of bytes sent, RTOs ${runs.map((r) => r.info.timeouts).join("/")}` +
+          `, queue drops ${runs.map((r) => r.queueDrops).join("/")} (${(cpu / 1000).toFixed(1)} s CPU)`);
+        points.push({ loss, mbps });
+        figures.push({ name: `path.${v.name}.${lossKey(loss)}.goodput`, value: mbps, unit: "Mbit/s" });
+        if (loss > 0) {
+          figures.push({ name: `path.${v.name}.${lossKey(loss)}.vs_mathis`, value: (mbps * 1e6) / mathisBound(mss, RTT_MS, loss), unit: "x" });
+          figures.push({ name: `path.${v.name}.${lossKey(loss)}.retransmitted`, value: rexmit, unit: "%" });
+        }
+      }
+      lines.push({ variant: v, points });
+    }
+    for (const loss of LOSSES.filter((p) => p > 0)) {
+      figures.push({ name: `path.mathis.${lossKey(loss)}`, value: mathisBound(mss, RTT_MS, loss) / 1e6, unit: "Mbit/s" });
+    }
+    o.log(`grid: ${(cpuTotal / 1000).toFixed(1)} s CPU`);
+
+    const dir = resultsDir(o.quick);
+    const setting = `${RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, ${QUEUE_BYTES / 1000} kB queue, MSS ${mss}` +
+      `${windowScale ? "" : ", no window scale (64 KiB window)"}; median of ${seeds.length} seed(s), ${measureMs / 1000} s measured`;
+    const goodputPath = join(dir, "path-goodput.svg");
+    writeFileSync(goodputPath, goodputChart({ lines, mss, rttMs: RTT_MS, bandwidthBps: BANDWIDTH, windowLimited: !windowScale, setting }));
+
+    // The Stevens graph: the best variant the engine has, at 1% loss, for 5 s from the first SYN.
+    const shown = [...VARIANTS].reverse().find((v) => missingFeatures(v).length === 0)!;
+    const traced = runPath({ path: pathSpec(0.01, 1), tcp: variantConfig(shown, BUFFERS), warmupMs: 0, measureMs: 5_000, trace: true });
+    const sequencePath = join(dir, "path-time-sequence.svg");
+    writeFileSync(sequencePath, timeSequenceChart({ trace: traced.trace!, title: `Time-sequence graph: ${shown.name}, 1% loss`, setting: `${RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, seed 1; ${traced.info.retransmits} retransmissions, ${traced.info.timeouts} RTOs` }));
+    o.log(`charts: ${goodputPath}, ${sequencePath}`);
+    return figures;
+  },
+};
+
+function pathSpec(loss: number, seed: number): PathSpec {
+  return { rttMs: RTT_MS, bandwidthBps: BANDWIDTH, queueBytes: QUEUE_BYTES, mtu: MTU, loss, seed };
+}
+
+export default suite;
