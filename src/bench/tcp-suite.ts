@@ -1,6 +1,6 @@
 /**
  * The TCP engine's benchmark: bulk transfer between two IpStacks in one process over the in-memory link
- * (no impairments, RealClock), connection setup+teardown rate, and Node's own `net` over loopback
+ * (no impairments, RealClock) at MTU 1500 and 65535, connection setup+teardown rate, and Node's own `net` over loopback
  * (127.0.0.1 only, the kernel as reference) moving the same bytes in the same run. Rates are per
  * CPU-second like the rest of the bench (the wall-clock ones swing 2-3x on the shared machine), with the
  * wall-clock figures alongside. The kernel's CPU time is this process's syscalls (loopback runs in them).
@@ -9,7 +9,9 @@ import { createServer, connect as netConnect, type AddressInfo } from "node:net"
 import { RealClock } from "../clock/real-clock.js";
 import { memoryLinkPair } from "../link/memory.js";
 import { IpStack } from "../stack/ip-stack.js";
+import type { TcpConfig } from "../tcp/config.js";
 import type { Connection } from "../tcp/types.js";
+import { engineHas } from "./engine-features.js";
 import { median } from "./measure.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 
@@ -39,10 +41,19 @@ interface BulkResult {
   segments: number;
 }
 
+/**
+ * At MTU 65535 a segment carries up to 65495 bytes, so a 65535-byte window would hold one segment: the
+ * jumbo runs use a 1 MiB window when the engine has window scaling (as the kernel's autotuned buffers do).
+ */
+function tcpConfig(mtu: number): Partial<TcpConfig> {
+  if (mtu <= 1500) return { sendBufferSize: 1 << 20, receiveBufferSize: 65535 };
+  return { mss: mtu - 40, sendBufferSize: 4 << 20, receiveBufferSize: engineHas("windowScale") ? 1 << 20 : 65535 };
+}
+
 function stacks(mtu: number) {
   const clock = new RealClock();
   const [la, lb] = memoryLinkPair({ clock, mtu });
-  const tcp = { sendBufferSize: 1 << 20, receiveBufferSize: 65535 };
+  const tcp = tcpConfig(mtu);
   const a = new IpStack({ address: "10.0.0.1", link: la, clock, tcp });
   const b = new IpStack({ address: "10.0.0.2", link: lb, clock, tcp });
   return { a, b };
@@ -173,17 +184,23 @@ function nodeNet(total: number): Promise<Timed> {
 
 const suite: BenchSuite = {
   name: "tcp",
-  targets: [{ figure: "tcp.bulk.mtu1500.gbps", atLeast: 1, what: "bulk payload at MTU 1500 >= 1 Gbit/s (issue 4)" }],
+  targets: [
+    { figure: "tcp.bulk.mtu1500.gbps", atLeast: 1, what: "bulk payload at MTU 1500 >= 1 Gbit/s (issue 4)" },
+    { figure: "tcp.bulk.mtu1500.gbps", atLeast: 5, what: "bulk payload at MTU 1500 >= 5 Gbit/s on one core (issue 6)" },
+  ],
   async run(o: BenchOptions): Promise<Figure[]> {
     const runs = o.quick ? 1 : 5;
     const total = o.quick ? 16 << 20 : 128 << 20;
     await bulk(o.quick ? 4 << 20 : 48 << 20, 1500); // warm-up: JIT and the WASM module
+    await bulk(o.quick ? 4 << 20 : 48 << 20, 65535);
     await nodeNet(4 << 20);
-    // Interleaved, so a burst of load from other jobs hits both alike and the ratio stays meaningful.
+    // Interleaved, so a burst of load from other jobs hits all alike and the ratios stay meaningful.
     const ours: BulkResult[] = [];
+    const jumbo: BulkResult[] = [];
     const kernel: Timed[] = [];
     for (let i = 0; i < runs; i++) {
       ours.push(await bulk(total, 1500));
+      jumbo.push(await bulk(total, 65535));
       kernel.push(await nodeNet(total));
     }
     const perCpu = (t: Timed) => t.units / t.cpu;
@@ -192,10 +209,14 @@ const suite: BenchSuite = {
     const bits = ours.map((r) => r.bits);
     o.log(`bulk ${total >> 20} MiB a->b, MTU 1500, Gbit/s per CPU-second: ${list(bits.map((t) => perCpu(t) / 1e9))}`);
     o.log(`  the same per wall-clock second: ${list(bits.map((t) => perWall(t) / 1e9))}`);
+    const jumboBits = jumbo.map((r) => r.bits);
+    o.log(`bulk ${total >> 20} MiB a->b, MTU 65535, Gbit/s per CPU-second: ${list(jumboBits.map((t) => perCpu(t) / 1e9))}`);
+    o.log(`  the same per wall-clock second: ${list(jumboBits.map((t) => perWall(t) / 1e9))}`);
     o.log(`node net over 127.0.0.1 per CPU-second: ${list(kernel.map((t) => perCpu(t) / 1e9))}`);
     o.log(`  the same per wall-clock second: ${list(kernel.map((t) => perWall(t) / 1e9))}`);
     const gbps = median(bits.map(perCpu)) / 1e9;
     const net = median(kernel.map(perCpu)) / 1e9;
+    const jumboGbps = median(jumboBits.map(perCpu)) / 1e9;
     const setups: Timed[] = [];
     for (let i = 0; i < (o.quick ? 1 : 3); i++) setups.push(await setupTeardown(o.quick ? 500 : 4000, 32));
     return [
@@ -205,6 +226,10 @@ const suite: BenchSuite = {
       { name: "tcp.node_net_loopback.gbps", value: net, unit: "Gbit/s" },
       { name: "tcp.node_net_loopback.gbps_wall", value: median(kernel.map(perWall)) / 1e9, unit: "Gbit/s" },
       { name: "tcp.bulk.ratio_vs_node_net", value: gbps / net, unit: "x" },
+      { name: "tcp.bulk.mtu65535.gbps", value: jumboGbps, unit: "Gbit/s" },
+      { name: "tcp.bulk.mtu65535.gbps_wall", value: median(jumboBits.map(perWall)) / 1e9, unit: "Gbit/s" },
+      { name: "tcp.bulk.mtu65535.segments_per_sec", value: median(jumbo.map((r) => r.segments / r.bits.cpu)), unit: "seg/s" },
+      { name: "tcp.bulk.mtu65535.ratio_vs_node_net", value: jumboGbps / net, unit: "x" },
       { name: "tcp.setup_teardown.per_sec", value: median(setups.map(perCpu)), unit: "conn/s" },
       { name: "tcp.setup_teardown.per_sec_wall", value: median(setups.map(perWall)), unit: "conn/s" },
     ];
