@@ -6,8 +6,8 @@ import { renderChart, type Point, type Series } from "./svg-chart.js";
 
 export interface GoodputLine {
   variant: Variant;
-  /** Median goodput per loss rate; null when the engine cannot run the variant. */
-  points: { loss: number; mbps: number }[] | null;
+  /** Median, lowest and highest goodput over the seeds per loss rate; null when the engine cannot run the variant. */
+  points: { loss: number; mbps: number; min: number; max: number }[] | null;
 }
 
 export interface GoodputChartInput {
@@ -43,7 +43,7 @@ export function goodputChart(input: GoodputChartInput): string {
     const p = LOSS_MIN * (LOSS_MAX / LOSS_MIN) ** (i / 60);
     mathis.push({ x: p, y: mathisBound(mss, rttMs, p) / 1e6 });
   }
-  const measured = input.lines.flatMap((l) => (l.points ?? []).map((p) => p.mbps)).filter((v) => v > 0);
+  const measured = input.lines.flatMap((l) => (l.points ?? []).map((p) => p.min)).filter((v) => v > 0);
   const yMin = floor125(Math.min(...measured, mathis.at(-1)!.y) / 1.3);
   const yMax = (input.bandwidthBps / 1e6) * 2;
   const flat = (y: number): Point[] => [{ x: 0, y }, { x: LOSS_MAX, y }];
@@ -56,6 +56,12 @@ export function goodputChart(input: GoodputChartInput): string {
     dash: l.variant.sack ? "7 4" : undefined,
     points: (l.points ?? []).map((p) => ({ x: p.loss, y: Math.max(p.mbps, yMin) })),
   }));
+  // The spread over seeds, as a bar from the lowest to the highest run at each loss rate.
+  for (const l of input.lines) {
+    if (l.points === null) continue;
+    const points = l.points.map((p) => ({ x: p.loss, y: Math.max(p.min, yMin), y2: Math.max(p.max, yMin) }));
+    series.push({ name: `${l.variant.name} spread`, color: COLORS[l.variant.name] ?? "#555", kind: "bars", width: 6, points, hideInLegend: true });
+  }
   series.push({ name: "Mathis bound (Reno)", color: "#111", kind: "line", width: 1.5, dash: "2 3", points: mathis });
   series.push({ name: `link rate ${input.bandwidthBps / 1e6} Mbit/s`, color: "#999", kind: "line", width: 1, dash: "8 3", points: flat(input.bandwidthBps / 1e6) });
   if (input.windowLimited) {
@@ -63,7 +69,7 @@ export function goodputChart(input: GoodputChartInput): string {
   }
   return renderChart({
     title: "Goodput against random loss",
-    subtitle: `${input.setting}. Mathis: MSS/RTT x sqrt(3/2)/sqrt(p).`,
+    subtitle: `${input.setting}. Lines join medians; bars span the seeds. Mathis: MSS/RTT x sqrt(3/2)/sqrt(p).`,
     width: 980,
     x: { label: "data segment loss rate (log scale; 0 at left)", min: LOSS_MIN, max: LOSS_MAX, log: true, zeroStrip: true, format: (v) => `${Number((v * 100).toPrecision(3))}%` },
     panels: [{ y: { label: "goodput, Mbit/s (log scale)", min: yMin, max: yMax, log: true }, series, height: 460 }],

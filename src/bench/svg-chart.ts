@@ -31,6 +31,8 @@ export interface Series {
   width?: number;
   /** Also mark each point of a line (a circle). */
   marks?: boolean;
+  /** Leave out of the legend (a companion of another series, e.g. its spread). */
+  hideInLegend?: boolean;
 }
 
 export interface Panel {
@@ -124,6 +126,7 @@ function seriesSvg(s: Series, sx: Scale, sy: Scale): string {
 
 function legendSvg(series: Series[], x: number, y: number): string {
   return series
+    .filter((s) => !s.hideInLegend)
     .map((s, i) => {
       const top = y + i * 22;
       const sample =
@@ -139,7 +142,7 @@ function legendSvg(series: Series[], x: number, y: number): string {
 export function renderChart(spec: ChartSpec): string {
   const plotLeft = MARGIN.left;
   // Room for the widest legend entry (13 px text, about 7 px a character).
-  const longest = Math.max(0, ...spec.panels.flatMap((p) => p.series.map((s) => s.name.length)));
+  const longest = Math.max(0, ...spec.panels.flatMap((p) => p.series.filter((s) => !s.hideInLegend).map((s) => s.name.length)));
   const plotRight = spec.width - (60 + 7 * longest);
   const sx = scaleFor(spec.x, plotLeft, plotRight);
   const height = MARGIN.top + spec.panels.reduce((h, p) => h + p.height, 0) + MARGIN.gap * (spec.panels.length - 1) + MARGIN.bottom;

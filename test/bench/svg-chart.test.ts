@@ -96,7 +96,7 @@ describe("path charts", () => {
   it("draws measured variants, names the unavailable ones, and the Mathis bound", () => {
     const svg = goodputChart({
       lines: [
-        { variant: { name: "newreno", congestionControl: "newreno", sack: false }, points: [{ loss: 0, mbps: 90 }, { loss: 0.01, mbps: 2.5 }] },
+        { variant: { name: "newreno", congestionControl: "newreno", sack: false }, points: [{ loss: 0, mbps: 90, min: 80, max: 95 }, { loss: 0.01, mbps: 2.5, min: 2, max: 3 }] },
         { variant: { name: "cubic", congestionControl: "cubic", sack: false }, points: null },
       ],
       mss: 1448,
@@ -107,6 +107,9 @@ describe("path charts", () => {
     });
     expect(balanced(svg)).toBe(true);
     expect(svg).not.toMatch(/NaN|Infinity/);
+    // The spread bars are drawn but not named in the legend.
+    expect(svg).toMatch(/d="(M[\d.]+ [\d.]+V[\d.]+){2}" fill="none" stroke="#1f5fbf" stroke-width="6"/);
+    expect(svg).not.toContain("spread");
     for (const text of [">newreno<", "cubic: not available", "Mathis bound (Reno)", "link rate 100 Mbit/s", "64 KiB window / RTT", ">0%<", ">1%<"]) {
       expect(svg).toContain(text);
     }
