@@ -291,6 +291,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
     if (t.sndUna === t.sndMax) {
+      c.idleSince = sample.now;
       c.timers.clear(TimerKind.retransmit);
       c.timers.clear(TimerKind.user);
     } else {
@@ -344,7 +345,7 @@ function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
 }
 
 /** The ACK facts for the congestion controller, in one reused record. */
-const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0 };
+const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0 };
 
 function ackSample(c: TcpConnection, acked: number, ack: number, flight: number): AckSample {
   const s = sample;
@@ -353,6 +354,8 @@ function ackSample(c: TcpConnection, acked: number, ack: number, flight: number)
   s.flight = flight;
   s.sndMax = c.tcb.sndMax;
   s.mss = c.sendMss;
+  s.now = c.host.clock.now();
+  s.srtt = c.rtt.srtt ?? 0;
   return s;
 }
 

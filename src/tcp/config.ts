@@ -66,7 +66,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   maxReassemblyRanges: 32,
   backlog: 128,
   challengeAckLimit: 1000,
-  congestionControl: "newreno",
+  congestionControl: "cubic",
   windowScale: true,
   timestamps: true,
   sack: true,

@@ -1,7 +1,8 @@
 /**
  * The congestion-control interface the engine drives. The engine reports what the ACK stream says; the
  * algorithm owns cwnd, ssthresh and its recovery state, and answers whether to retransmit now. NewReno
- * (newreno.ts) is the one behind it today; CUBIC and SACK-based recovery plug in here later.
+ * (newreno.ts) and CUBIC (cubic.ts) implement it. With SACK, RFC 6675 recovery (sack-recovery.ts) decides
+ * what to resend and tells the algorithm of the loss through `onLoss`.
  */
 export interface AckSample {
   /** Bytes newly acknowledged by this ACK (SND.UNA moved by this much). */
@@ -13,6 +14,9 @@ export interface AckSample {
   /** Highest sequence number sent so far (RFC 6582 "recover" is taken from it). */
   sndMax: number;
   mss: number;
+  /** The clock (ms) and the smoothed RTT (ms, 0 before the first sample), for time-based growth (CUBIC). */
+  now: number;
+  srtt: number;
 }
 
 export type CongestionAction = "none" | "retransmit";
@@ -28,11 +32,16 @@ export interface CongestionControl {
   onDuplicateAck(s: AckSample): CongestionAction;
   /** The retransmission timer expired with `flight` bytes outstanding and `sndMax` the highest sent. */
   onTimeout(flight: number, mss: number, sndMax: number): void;
+  /**
+   * SACK-based recovery (RFC 6675 §5 step 4.2) found a loss: reduce ssthresh and set cwnd to it. Further ACKs
+   * go to `onAck` only after that recovery ends.
+   */
+  onLoss(flight: number, mss: number, sndMax: number): void;
+  /** RFC 5681 §4.1: after an idle period of at least one RTO, cwnd restarts from at most `restartWindow`. */
+  onIdle(restartWindow: number): void;
 }
 
-/** RFC 5681 §3.1 initial window (the RFC 3390 rule); RFC 6928's IW10 belongs to the options work. */
+/** RFC 6928 initial window: min(10*MSS, max(2*MSS, 14600)). */
 export function initialWindow(mss: number): number {
-  if (mss > 2190) return 2 * mss;
-  if (mss > 1095) return 3 * mss;
-  return 4 * mss;
+  return Math.min(10 * mss, Math.max(2 * mss, 14600));
 }

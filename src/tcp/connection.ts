@@ -114,6 +114,8 @@ export class TcpConnection implements Connection {
   rttSeq = 0;
   rttTime = 0;
   keepAliveProbes = 0;
+  /** When the last ACK emptied the flight (RFC 5681 §4.1 restart after idle). */
+  idleSince = 0;
   notifyReadable = false;
   notifyWritable = false;
   /** Inside SEGMENT ARRIVES: user calls defer their output to the end of it. */

@@ -1,9 +1,13 @@
 import { initialWindow, type AckSample, type CongestionAction, type CongestionControl } from "./congestion.js";
 import { seqGe, seqGt } from "../wire/seq.js";
 
-/** RFC 5681 slow start and congestion avoidance with RFC 6582 NewReno fast recovery. */
+/**
+ * RFC 5681 slow start and congestion avoidance with RFC 6582 NewReno fast recovery. CUBIC (cubic.ts) keeps
+ * the slow start and the recovery and replaces the two hooks: how far a loss cuts (`congestionEvent`) and how
+ * cwnd grows in congestion avoidance (`avoid`).
+ */
 export class NewReno implements CongestionControl {
-  readonly name = "newreno";
+  readonly name: string = "newreno";
   cwnd: number;
   ssthresh = 0x7fffffff;
   inRecovery = false;
@@ -32,17 +36,24 @@ export class NewReno implements CongestionControl {
       this.cwnd = Math.max(s.mss, this.cwnd - s.acked + (s.acked >= s.mss ? s.mss : 0));
       return "retransmit";
     }
-    if (this.cwnd < this.ssthresh) {
-      // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465).
-      this.cwnd += Math.min(s.acked, 2 * s.mss);
-    } else {
-      this.#avoidBytes += s.acked;
-      if (this.#avoidBytes >= this.cwnd) {
-        this.#avoidBytes -= this.cwnd;
-        this.cwnd += s.mss;
-      }
-    }
+    // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465).
+    if (this.cwnd < this.ssthresh) this.cwnd += Math.min(s.acked, 2 * s.mss);
+    else this.avoid(s);
     return "none";
+  }
+
+  /** RFC 5681 §3.1 congestion avoidance: one SMSS per cwnd of bytes acknowledged. */
+  protected avoid(s: AckSample): void {
+    this.#avoidBytes += s.acked;
+    if (this.#avoidBytes >= this.cwnd) {
+      this.#avoidBytes -= this.cwnd;
+      this.cwnd += s.mss;
+    }
+  }
+
+  /** A congestion event (fast retransmit, SACK loss, timeout): returns the new ssthresh, RFC 5681 §3.1 equation (4). */
+  protected congestionEvent(flight: number, mss: number): number {
+    return Math.max(Math.floor(flight / 2), 2 * mss);
   }
 
   onDuplicateAck(s: AckSample): CongestionAction {
@@ -55,7 +66,7 @@ export class NewReno implements CongestionControl {
     if (this.#dupAcks !== 3) return "none";
     // RFC 6582 §3.2 step 2: only start a new recovery if this loss is past the previous one's recover point.
     if (!seqGt(s.ack, this.#recover)) return "none";
-    this.ssthresh = Math.max(Math.floor(s.flight / 2), 2 * s.mss);
+    this.ssthresh = this.congestionEvent(s.flight, s.mss);
     this.#recover = s.sndMax;
     this.cwnd = this.ssthresh + 3 * s.mss;
     this.inRecovery = true;
@@ -65,10 +76,23 @@ export class NewReno implements CongestionControl {
   onTimeout(flight: number, mss: number, sndMax: number): void {
     // RFC 5681 §3.1 equation (4), then cwnd = LW = 1 SMSS; RFC 6582 §3.2 step 1 moves recover past it all.
     this.#recover = sndMax;
-    this.ssthresh = Math.max(Math.floor(flight / 2), 2 * mss);
+    this.ssthresh = this.congestionEvent(flight, mss);
     this.cwnd = mss;
     this.inRecovery = false;
     this.#dupAcks = 0;
     this.#avoidBytes = 0;
+  }
+
+  onLoss(flight: number, mss: number, sndMax: number): void {
+    // RFC 6675 §5 step 4.2: ssthresh per RFC 5681 equation (4), cwnd = ssthresh.
+    this.#recover = sndMax;
+    this.ssthresh = this.congestionEvent(flight, mss);
+    this.cwnd = this.ssthresh;
+    this.#dupAcks = 0;
+    this.#avoidBytes = 0;
+  }
+
+  onIdle(restartWindow: number): void {
+    if (this.cwnd > restartWindow) this.cwnd = restartWindow;
   }
 }

@@ -6,6 +6,7 @@
 import { TcpFlags, type PacketFields } from "../wire/types.js";
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
+import { restartAfterIdle } from "./idle-restart.js";
 import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./options.js";
 import { tsNow } from "./timestamps.js";
 import { TimerKind } from "./timers.js";
@@ -31,6 +32,7 @@ export function canSendData(c: TcpConnection): boolean {
 export function output(c: TcpConnection): void {
   const t = c.tcb;
   if (canSendData(c)) {
+    if (t.sndUna === t.sndMax && c.sendBuffer.length > seqDiff(t.sndNxt, t.dataSeq)) restartAfterIdle(c);
     for (;;) {
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
       const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);

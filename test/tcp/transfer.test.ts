@@ -91,12 +91,12 @@ describe("retransmission timeout (RFC 6298)", () => {
 
 describe("fast retransmit and NewReno (RFC 5681, RFC 6582)", () => {
   function inFlight() {
-    const f = established({ noDelay: true }, 65535);
-    // Open cwnd: ACK a first window so several segments are in flight.
+    const f = established({ noDelay: true, congestionControl: "newreno" }, 65535);
+    // ACK a first flight so the next ones are not the first data sent.
     f.conn.write(data(3 * MSS));
     f.recv({ seq: R(1), ack: L(1 + 3 * MSS), flags: ACK });
     f.sent.length = 0;
-    // cwnd grew from 3 to 5 segments (slow start, RFC 3465 L = 2 SMSS).
+    // cwnd (IW10, RFC 6928, plus 2 SMSS of slow start) lets all five go.
     f.conn.write(data(5 * MSS));
     expect(f.sent.length).toBe(5);
     f.sent.length = 0;
