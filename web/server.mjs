@@ -2,6 +2,7 @@
 // files beside it, on 127.0.0.1. Used by `npm run demo:web` and by the browser tests, so both load the
 // same page the same way.
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -39,6 +40,7 @@ export function downloadSizes(files) {
 
 /** Serve `files` on 127.0.0.1 (port 0 picks a free one). Resolves once listening. */
 export function serveFiles(files, port = 0) {
+  const etags = new Map([...files].map(([path, body]) => [path, `"${createHash("sha256").update(body).digest("hex").slice(0, 20)}"`]));
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname.slice(1) || "index.html";
     const body = files.get(path);
@@ -46,8 +48,16 @@ export function serveFiles(files, port = 0) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
     }
+    // Cacheable but always revalidated: both workers ask for worker.js at once, and the browser's cache
+    // then serves the second from the first's response instead of downloading it twice.
+    const etag = etags.get(path);
+    const headers = { "cache-control": "no-cache", etag };
+    if (req.headers["if-none-match"] === etag) {
+      res.writeHead(304, headers).end();
+      return;
+    }
     const type = TYPES[path.slice(path.lastIndexOf("."))] ?? "application/octet-stream";
-    res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
+    res.writeHead(200, { ...headers, "content-type": type }).end(body);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
