@@ -4,6 +4,7 @@ import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { peerWindow } from "./options.js";
+import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
@@ -271,6 +272,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     challengeAck(c);
     return false;
   }
+  const newlySacked = c.agreed.sack ? sackBlocksArrived(c, seg) : 0;
   const oldWnd = t.sndWnd;
   const window = peerWindow(c.agreed, seg.window, (flags & SYN) !== 0);
   if (seqGt(ack, t.sndUna)) {
@@ -287,7 +289,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     takeRttSample(c, seg, false);
     const sample = ackSample(c, acked, ack, flight);
     const wasRecovering = c.cc.inRecovery;
-    const action = c.cc.onAck(sample);
+    // With SACK, RFC 6675 recovery owns the ACKs that arrive during it (sack-recovery.ts).
+    const action = c.agreed.sack && sackAckAdvanced(c, sample) ? "none" : c.cc.onAck(sample);
     if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
     if (t.sndUna === t.sndMax) {
@@ -302,6 +305,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
       // RFC 6582 partial ACK: resend the next hole without waiting.
       sendAt(c, t.sndUna, c.sendMss);
     }
+  } else if (c.agreed.sack) {
+    if (ack === t.sndUna && t.sndUna !== t.sndMax) sackDuplicateAck(c, newlySacked);
   } else if (
     ack === t.sndUna &&
     dataLen === 0 &&

@@ -9,6 +9,7 @@ import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./options
 import { output, sendReset, sendSyn } from "./output.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
 import { SackReporter } from "./sack-blocks.js";
+import { SackRecovery } from "./sack-recovery.js";
 import { OutgoingOptions } from "./segment-options.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
@@ -90,6 +91,7 @@ export class TcpConnection implements Connection {
   readonly ts: TimestampState;
   readonly sackReporter = new SackReporter();
   readonly outOptions = new OutgoingOptions();
+  readonly sackRecovery: SackRecovery;
 
   /** CLOSE was called: a FIN follows the queued data. */
   finQueued = false;
@@ -146,6 +148,7 @@ export class TcpConnection implements Connection {
     this.noDelay = config.noDelay;
     this.agreed = new AgreedOptions(config);
     this.ts = new TimestampState(iss);
+    this.sackRecovery = new SackRecovery(iss);
     this.sendBuffer = new SendBuffer(config.sendBufferSize);
     this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
@@ -388,6 +391,7 @@ export class TcpConnection implements Connection {
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
+      sackedBytes: this.sackRecovery.board.sackedBytes,
     };
   }
 

@@ -7,6 +7,7 @@ import { TcpFlags, type PacketFields } from "../wire/types.js";
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { restartAfterIdle } from "./idle-restart.js";
+import { goBackRoom, recoveryOutput } from "./sack-recovery.js";
 import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./options.js";
 import { tsNow } from "./timestamps.js";
 import { TimerKind } from "./timers.js";
@@ -34,11 +35,17 @@ export function output(c: TcpConnection): void {
   if (canSendData(c)) {
     if (t.sndUna === t.sndMax && c.sendBuffer.length > seqDiff(t.sndNxt, t.dataSeq)) restartAfterIdle(c);
     for (;;) {
+      if (c.sackRecovery.active) {
+        recoveryOutput(c);
+        break;
+      }
+      // After a timeout (go-back-N), data the peer SACKed is skipped.
+      const room = c.agreed.sack ? goBackRoom(c) : c.sendMss;
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
       const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;
       const usable = seqDiff(seqAdd(t.sndUna, Math.min(t.sndWnd, c.cc.cwnd)), t.sndNxt);
-      const len = Math.min(avail, c.sendMss, usable > 0 ? usable : 0);
+      const len = Math.min(avail, room, usable > 0 ? usable : 0);
       if (len < avail || !finPending) {
         if (len <= 0) break;
         if (len < c.sendMss && seqGe(t.sndNxt, t.sndMax)) {

@@ -2,6 +2,7 @@ import { TcpFlags } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
+import { sackTimeout } from "./sack-recovery.js";
 import { TimerKind } from "./timers.js";
 
 const { ACK } = TcpFlags;
@@ -80,8 +81,12 @@ function retransmissionTimeout(c: TcpConnection): void {
   if (t.sndUna === t.sndMax) return;
   const flight = seqDiff(t.sndMax, t.sndUna);
   // A zero window is the peer being slow, not the network being congested: probe without collapsing cwnd.
-  if (t.sndWnd > 0) c.cc.onTimeout(flight, c.sendMss, t.sndMax);
-  else c.probing = true;
+  if (t.sndWnd > 0) {
+    c.cc.onTimeout(flight, c.sendMss, t.sndMax);
+    sackTimeout(c);
+  } else {
+    c.probing = true;
+  }
   c.rtt.backoff();
   c.rttTiming = false;
   if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);

@@ -1,0 +1,155 @@
+/**
+ * RFC 6675 conservative SACK-based loss recovery, used when SACK was agreed instead of NewReno's fast
+ * recovery: the scoreboard says which bytes the peer holds, IsLost which are gone, pipe how many are still
+ * in the network, and NextSeg what to send while cwnd - pipe allows a segment. The congestion controller
+ * (NewReno or CUBIC) is told of the loss once per recovery (`onLoss`) and does not grow cwnd during it.
+ */
+import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
+import type { AckSample } from "./congestion.js";
+import type { SegmentHeader, TcpConnection } from "./connection.js";
+import { sendAt } from "./output.js";
+import { DUP_THRESH, SackScoreboard } from "./sack-scoreboard.js";
+
+export class SackRecovery {
+  readonly board = new SackScoreboard();
+  active = false;
+  /** RecoveryPoint: HighData when recovery began or the RTO last fired; no new recovery starts below it. */
+  recoveryPoint: number;
+  /** HighRxt: the highest sequence number retransmitted in this recovery. */
+  highRxt = 0;
+  /** DupAcks (RFC 6675 §2): ACKs that newly SACKed data without moving SND.UNA. */
+  dupAcks = 0;
+
+  constructor(iss: number) {
+    this.recoveryPoint = iss;
+  }
+}
+
+/** Reused [start, end) of the hole NextSeg picks. */
+const hole: [number, number] = [0, 0];
+
+/** Records the segment's SACK blocks (before SND.UNA moves). Returns how many bytes they newly SACKed. */
+export function sackBlocksArrived(c: TcpConnection, seg: SegmentHeader): number {
+  const blocks = seg.options.sackBlocks;
+  if (blocks === undefined) return 0;
+  const t = c.tcb;
+  const board = c.sackRecovery.board;
+  let added = 0;
+  for (let i = 0; i < blocks.length; i++) added += board.add(blocks[i].left, blocks[i].right, t.sndUna, t.sndMax);
+  return added;
+}
+
+/**
+ * SND.UNA advanced (already updated). Returns true when SACK recovery owns this ACK (it was in recovery,
+ * including the ACK that ends it), so the congestion controller must not grow cwnd on it.
+ */
+export function sackAckAdvanced(c: TcpConnection, s: AckSample): boolean {
+  const r = c.sackRecovery;
+  r.board.prune(c.tcb.sndUna);
+  if (!r.active) {
+    r.dupAcks = 0;
+    return false;
+  }
+  if (seqGe(s.ack, r.recoveryPoint)) {
+    // RFC 6675 §5 step (3): HighACK >= RecoveryPoint ends the recovery; cwnd stays at ssthresh.
+    r.active = false;
+    r.dupAcks = 0;
+    if (c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
+  }
+  return true;
+}
+
+/** An ACK that did not move SND.UNA with data outstanding; `newlySacked` bytes were added to the scoreboard. */
+export function sackDuplicateAck(c: TcpConnection, newlySacked: number): void {
+  const r = c.sackRecovery;
+  const t = c.tcb;
+  if (r.active) return;
+  if (newlySacked > 0) r.dupAcks++;
+  // §5.1: after an RTO (or a recovery) no new recovery starts until the cumulative ACK reaches RecoveryPoint.
+  if (seqLt(t.sndUna, r.recoveryPoint)) return;
+  if (r.dupAcks < DUP_THRESH && !seqLt(t.sndUna, r.board.lostBoundary(c.sendMss, t.sndUna))) return;
+  enterRecovery(c);
+}
+
+/** RFC 6675 §5 step (4): enter loss recovery and retransmit the first unSACKed segment. */
+function enterRecovery(c: TcpConnection): void {
+  const r = c.sackRecovery;
+  const t = c.tcb;
+  const flight = seqDiff(t.sndMax, t.sndUna);
+  r.active = true;
+  r.recoveryPoint = t.sndMax;
+  c.cc.onLoss(flight, c.sendMss, t.sndMax);
+  c.stats.fastRetransmits++;
+  if (c.host.tracing) c.host.trace(`${c.id} recovery start (SACK), cwnd=${c.cc.cwnd}`);
+  // (4.3): the first segment goes now, whatever pipe says.
+  const end = r.board.nextSacked(t.sndUna, t.sndMax);
+  const len = Math.min(c.sendMss, seqDiff(end, t.sndUna));
+  r.highRxt = seqAdd(t.sndUna, len);
+  sendAt(c, t.sndUna, len);
+}
+
+/** §5.1: the retransmission timer fired; recovery ends, and none starts until SND.UNA passes SND.MAX now. */
+export function sackTimeout(c: TcpConnection): void {
+  const r = c.sackRecovery;
+  r.active = false;
+  r.dupAcks = 0;
+  r.recoveryPoint = c.tcb.sndMax;
+}
+
+/** §5 step (C): while cwnd - pipe >= 1 SMSS, send what NextSeg picks. */
+export function recoveryOutput(c: TcpConnection): void {
+  const t = c.tcb;
+  const r = c.sackRecovery;
+  const b = r.board;
+  const mss = c.sendMss;
+  if (seqLt(r.highRxt, t.sndUna)) r.highRxt = t.sndUna;
+  const lost = b.lostBoundary(mss, t.sndUna);
+  const highSacked = b.highestSacked(t.sndUna);
+  let pipe = b.pipe(t.sndUna, t.sndMax, r.highRxt, lost);
+  while (c.cc.cwnd - pipe >= mss) {
+    // NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below the highest SACK.
+    let sent: number;
+    if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c);
+    else {
+      sent = sendNew(c);
+      if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c);
+    }
+    if (sent === 0) break;
+    pipe += sent;
+  }
+}
+
+/** Resends up to one MSS from the start of `hole`; returns the bytes sent. */
+function resendHole(c: TcpConnection): number {
+  const len = Math.min(c.sendMss, seqDiff(hole[1], hole[0]));
+  sendAt(c, hole[0], len);
+  c.sackRecovery.highRxt = seqAdd(hole[0], len);
+  return len;
+}
+
+/** NextSeg (2): one segment of new data within the peer's window (or the FIN). Returns its length, 0 if none. */
+function sendNew(c: TcpConnection): number {
+  const t = c.tcb;
+  const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
+  const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
+  if (avail <= 0 && !finPending) return 0;
+  const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
+  const len = Math.min(avail, c.sendMss, room > 0 ? room : 0);
+  if (len <= 0 && avail > 0) return 0;
+  t.sndNxt = sendAt(c, t.sndNxt, len);
+  // A bare FIN still takes a sequence number in the pipe.
+  return len > 0 ? len : 1;
+}
+
+/**
+ * Outside recovery, with SND.NXT pulled back by a timeout (go-back-N): skip what the peer SACKed, and
+ * return how much may go from SND.NXT before the next SACKed range (at most one MSS).
+ */
+export function goBackRoom(c: TcpConnection): number {
+  const t = c.tcb;
+  if (!seqLt(t.sndNxt, t.sndMax)) return c.sendMss;
+  const b = c.sackRecovery.board;
+  t.sndNxt = b.skip(t.sndNxt);
+  if (!seqLt(t.sndNxt, t.sndMax)) return c.sendMss;
+  return Math.min(c.sendMss, seqDiff(b.nextSacked(t.sndNxt, seqAdd(t.sndNxt, c.sendMss)), t.sndNxt));
+}
