@@ -47,7 +47,7 @@ export interface TcpConfig {
 export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   mss: 1460,
   sendBufferSize: 256 * 1024,
-  receiveBufferSize: 65535,
+  receiveBufferSize: 256 * 1024,
   noDelay: false,
   initialRto: 1000,
   minRto: 200,

@@ -67,8 +67,14 @@ export function sackDuplicateAck(c: TcpConnection, newlySacked: number): void {
   if (newlySacked > 0) r.dupAcks++;
   // §5.1: after an RTO (or a recovery) no new recovery starts until the cumulative ACK reaches RecoveryPoint.
   if (seqLt(t.sndUna, r.recoveryPoint)) return;
-  if (r.dupAcks < DUP_THRESH && !seqLt(t.sndUna, r.board.lostBoundary(c.sendMss, t.sndUna))) return;
-  enterRecovery(c);
+  const lost = r.board.lostBoundary(c.sendMss, t.sndUna);
+  if (r.dupAcks >= DUP_THRESH || seqLt(t.sndUna, lost)) {
+    enterRecovery(c);
+    return;
+  }
+  // §5 step (2), RFC 3042 Limited Transmit: each of the first two duplicates lets one new segment out, so a
+  // small window still gets its third duplicate ACK instead of waiting for the RTO.
+  if (newlySacked > 0 && r.board.pipe(t.sndUna, t.sndMax, t.sndUna, lost) + c.sendMss <= c.cc.cwnd + 2 * c.sendMss) sendNew(c);
 }
 
 /** RFC 6675 §5 step (4): enter loss recovery and retransmit the first unSACKed segment. */

@@ -102,7 +102,7 @@ const grid: Scenario[] = [
   { name: "tiny receive buffer (300 B) with Nagle", ab: 20 * KiB, tcp: { receiveBufferSize: 300 } },
   { name: "large buffers (1 MiB send)", ab: 2 * MiB, tcp: { sendBufferSize: MiB }, link: { loss: 0.005, seed: 19 } },
   { name: "zero-window stall of 10 s", ab: 300 * KiB, stallMs: 10_000 },
-  { name: "zero-window stall under loss", ab: 200 * KiB, stallMs: 5_000, link: { loss: 0.05, seed: 20 } },
+  { name: "zero-window stall under loss", ab: 200 * KiB, stallMs: 5_000, link: { loss: 0.05, seed: 20 }, tcp: { receiveBufferSize: 64 * KiB } },
   { name: "both directions at once", ab: 512 * KiB, ba: 512 * KiB, link: { loss: 0.01, seed: 21 } },
   { name: "half-close: B answers after A's FIN", ab: 64 * KiB, ba: 256 * KiB, halfClose: true, link: { loss: 0.02, seed: 22 } },
   { name: "bandwidth-limited path", ab: 512 * KiB, link: { bandwidth: 10_000_000, delay: 20, seed: 23 } },

@@ -62,7 +62,7 @@ describe("RFC 7323 / RFC 2018 option negotiation, active side", () => {
   });
 
   it("a shift above 14 is taken as 14", () => {
-    const f = establishedWith({}, { mss: MSS, windowScale: 15 });
+    const f = establishedWith({ receiveBufferSize: 65535 }, { mss: MSS, windowScale: 15 });
     expect(f.conn.info().windowScale).toEqual({ send: 14, receive: 0 });
     f.recv({ seq: R(1), ack: L(1), flags: ACK, window: 2 });
     expect(f.conn.info().sendWindow).toBe(2 << 14);
