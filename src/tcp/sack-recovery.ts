@@ -86,7 +86,7 @@ function enterRecovery(c: TcpConnection): void {
   r.recoveryPoint = t.sndMax;
   c.cc.onLoss(flight, c.sendMss, t.sndMax);
   c.stats.fastRetransmits++;
-  if (c.host.tracing) c.host.trace(`${c.id} recovery start (SACK), cwnd=${c.cc.cwnd}`);
+  if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start (SACK), cwnd=${c.cc.cwnd}`);
   // (4.3): the first segment goes now, whatever pipe says.
   const end = r.board.nextSacked(t.sndUna, t.sndMax);
   const len = Math.min(c.sendMss, seqDiff(end, t.sndUna));
