@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import type { TcpConfig } from "../../src/tcp/config.js";
+import { CUBIC_BETA } from "../../src/tcp/cubic.js";
+import { ACK, L, MSS, R, type Fixture } from "./fixture.js";
+import { establishedWith } from "./options-helpers.js";
+
+const data = (n: number) => new Uint8Array(n);
+/** Start of segment k (0-based) of our data. */
+const S = (k: number) => L(1 + k * MSS);
+/** SACK blocks covering segments [a, b) for each pair. */
+const blocks = (...pairs: Array<[number, number]>) => ({ sackBlocks: pairs.map(([a, b]) => ({ left: S(a), right: S(b) })) });
+
+/** SACK agreed, no timestamps (full-sized MSS), Nagle off; `segments` full segments written. */
+function sending(segments: number, cfg: Partial<TcpConfig> = {}): Fixture {
+  const f = establishedWith({ windowScale: false, timestamps: false, noDelay: true, congestionControl: "newreno", ...cfg }, { mss: MSS, sackPermitted: true });
+  f.conn.write(data(segments * MSS));
+  return f;
+}
+const seqs = (f: Fixture) => f.sent.splice(0).map((s) => [(s.seq - S(0)) / MSS, s.payload.length]);
+const dup = (f: Fixture, ...pairs: Array<[number, number]>) => f.recv({ seq: R(1), ack: S(0), flags: ACK, options: blocks(...pairs) });
+
+describe("RFC 6675 SACK-based loss recovery", () => {
+  it("limited transmit on the first two duplicates, then recovery on the third: cwnd = ssthresh, the hole resent once", () => {
+    const f = sending(12);
+    // IW10: ten segments out, two wait.
+    expect(seqs(f).length).toBe(10);
+    // Segment 0 is lost; 1, 2, 3 arrive and are SACKed. Each of the first two duplicates lets one new segment go.
+    dup(f, [1, 2]);
+    expect(seqs(f)).toEqual([[10, MSS]]);
+    dup(f, [1, 3]);
+    expect(seqs(f)).toEqual([[11, MSS]]);
+    expect(f.conn.info().sackedBytes).toBe(2 * MSS);
+    dup(f, [1, 4]);
+    // Recovery: ssthresh = FlightSize / 2 (NewReno), cwnd = ssthresh; only the lost segment goes (pipe = 9 > 6).
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    const i = f.conn.info();
+    expect(i.ssthresh).toBe(6 * MSS);
+    expect(i.cwnd).toBe(6 * MSS);
+    expect(i.fastRetransmits).toBe(1);
+    expect(f.traces).toContain(`${f.conn.id} fast retransmit, recovery start (SACK), cwnd=${6 * MSS}`);
+  });
+
+  it("while recovering, new data goes out only as SACKs take bytes out of the pipe", () => {
+    const f = sending(12);
+    f.sent.length = 0;
+    dup(f, [1, 2]);
+    dup(f, [1, 3]);
+    dup(f, [1, 4]);
+    f.sent.length = 0;
+    f.conn.write(data(5 * MSS));
+    // pipe = 1 (segment 0, resent) + 8 (segments 4..11) = 9 segments against cwnd 6: nothing may go.
+    expect(f.sent).toEqual([]);
+    dup(f, [1, 5]);
+    dup(f, [1, 6]);
+    dup(f, [1, 7]);
+    expect(f.sent).toEqual([]);
+    // pipe 8 -> 7 -> 6 -> 5: one segment of room, for new data (segment 12), then one per SACKed segment.
+    dup(f, [1, 8]);
+    expect(seqs(f)).toEqual([[12, MSS]]);
+    dup(f, [1, 9]);
+    expect(seqs(f)).toEqual([[13, MSS]]);
+  });
+
+  it("a second hole becomes lost once three segments above it are SACKed (IsLost) and is resent; the full ACK ends recovery", () => {
+    const f = sending(10);
+    f.sent.length = 0;
+    // Segments 0 and 4 are lost.
+    dup(f, [1, 2]);
+    dup(f, [1, 3]);
+    dup(f, [1, 4]);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    expect(f.conn.info().cwnd).toBe(5 * MSS);
+    dup(f, [1, 4], [5, 6]);
+    dup(f, [1, 4], [5, 7]);
+    // Segment 4 has only two segments SACKed above it: not lost yet.
+    expect(f.sent).toEqual([]);
+    dup(f, [1, 4], [5, 8]);
+    expect(seqs(f)).toEqual([[4, MSS]]);
+    // The resent segment 0 arrives: a partial ACK up to the second hole. Recovery goes on, cwnd unchanged.
+    f.recv({ seq: R(1), ack: S(4), flags: ACK, options: blocks([5, 8]) });
+    expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, sackedBytes: 3 * MSS });
+    expect(f.traces.some((t) => t.includes("recovery end"))).toBe(false);
+    f.recv({ seq: R(1), ack: S(10), flags: ACK });
+    expect(f.traces).toContain(`${f.conn.id} recovery end, cwnd=${5 * MSS}`);
+    expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, ssthresh: 5 * MSS, sackedBytes: 0, retransmits: 2 });
+  });
+
+  it("with CUBIC the loss cuts ssthresh to 0.7 * FlightSize", () => {
+    const f = sending(10, { congestionControl: "cubic" });
+    f.sent.length = 0;
+    dup(f, [1, 2]);
+    dup(f, [1, 3]);
+    dup(f, [1, 4]);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    expect(f.conn.info().ssthresh).toBe(Math.floor(10 * MSS * CUBIC_BETA));
+    expect(f.conn.info().cwnd).toBe(Math.floor(10 * MSS * CUBIC_BETA));
+  });
+
+  it("duplicates that SACK nothing new do not count; without SACK blocks no recovery starts", () => {
+    const f = sending(10);
+    f.sent.length = 0;
+    dup(f, [1, 2]);
+    dup(f, [1, 2]);
+    dup(f, [1, 2]);
+    f.recv({ seq: R(1), ack: S(0), flags: ACK });
+    expect(f.sent).toEqual([]);
+    expect(f.conn.info().fastRetransmits).toBe(0);
+  });
+
+  it("an RTO ends recovery; going back from SND.UNA skips what the peer SACKed", () => {
+    const f = sending(10);
+    f.sent.length = 0;
+    // Segments 0 and 2 lost, 1 and 3..6 SACKed. Recovery resends 0 at once, and 2 once it counts as lost
+    // (three segments SACKed above it) and the pipe has room.
+    dup(f, [1, 2]);
+    dup(f, [1, 2], [3, 4]);
+    dup(f, [1, 2], [3, 5]);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    dup(f, [1, 2], [3, 6]);
+    expect(f.sent).toEqual([]);
+    dup(f, [1, 2], [3, 7]);
+    expect(seqs(f)).toEqual([[2, MSS]]);
+    // Both retransmissions are lost too: the RTO fires.
+    f.clock.advance(f.conn.info().rto);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    expect(f.conn.info().cwnd).toBe(MSS);
+    expect(f.traces.filter((t) => t.includes("recovery end"))).toEqual([]);
+    // The peer now has 0 and 1: cumulative ACK to 2, segments 3..6 still SACKed. Going back from SND.UNA
+    // resends 2 and skips 3..6 (which the two-segment window counts as in flight).
+    f.recv({ seq: R(1), ack: S(2), flags: ACK, options: blocks([3, 7]) });
+    expect(seqs(f)).toEqual([[2, MSS]]);
+    // Everything through 6 arrives: 7, 8, 9 (never SACKed) follow.
+    f.recv({ seq: R(1), ack: S(7), flags: ACK });
+    expect(seqs(f)).toEqual([[7, MSS], [8, MSS], [9, MSS]]);
+    expect(f.conn.info()).toMatchObject({ fastRetransmits: 1, timeouts: 1, sackedBytes: 0 });
+  });
+});
