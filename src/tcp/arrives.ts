@@ -272,7 +272,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     challengeAck(c);
     return false;
   }
-  const newlySacked = c.agreed.sack ? sackBlocksArrived(c, seg) : 0;
+  const sack = c.sackRecovery;
+  const newlySacked = sack !== null ? sackBlocksArrived(c, sack, seg) : 0;
   const oldWnd = t.sndWnd;
   const window = peerWindow(c.agreed, seg.window, (flags & SYN) !== 0);
   if (seqGt(ack, t.sndUna)) {
@@ -290,7 +291,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     const sample = ackSample(c, acked, ack, flight);
     const wasRecovering = c.cc.inRecovery;
     // With SACK, RFC 6675 recovery owns the ACKs that arrive during it (sack-recovery.ts).
-    const action = c.agreed.sack && sackAckAdvanced(c, sample) ? "none" : c.cc.onAck(sample);
+    const action = sack !== null && sackAckAdvanced(c, sack, sample) ? "none" : c.cc.onAck(sample);
     if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
     if (t.sndUna === t.sndMax) {
@@ -305,8 +306,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
       // RFC 6582 partial ACK: resend the next hole without waiting.
       sendAt(c, t.sndUna, c.sendMss);
     }
-  } else if (c.agreed.sack) {
-    if (ack === t.sndUna && t.sndUna !== t.sndMax) sackDuplicateAck(c, newlySacked);
+  } else if (sack !== null) {
+    if (ack === t.sndUna && t.sndUna !== t.sndMax) sackDuplicateAck(c, sack, newlySacked);
   } else if (
     ack === t.sndUna &&
     dataLen === 0 &&
@@ -417,7 +418,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
     if (offset > 0) {
       // RFC 5681 §4.2: an out-of-order segment gets an immediate (duplicate) ACK, with its SACK block first.
       c.ackNow = true;
-      if (c.agreed.sack) c.sackReporter.arrived(seq);
+      c.sackReporter?.arrived(seq);
       if (flags & FIN) c.pendingFin = seqAdd(seq, data.length);
     } else {
       t.rcvNxt = seqAdd(t.rcvNxt, advanced);

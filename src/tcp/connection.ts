@@ -88,10 +88,11 @@ export class TcpConnection implements Connection {
   noDelay: boolean;
   /** RFC 7323 and RFC 2018 options: offered, then agreed on the SYNs (options.ts). */
   readonly agreed: AgreedOptions;
-  readonly ts: TimestampState;
-  readonly sackReporter = new SackReporter();
-  readonly outOptions = new OutgoingOptions();
-  readonly sackRecovery: SackRecovery;
+  /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
+  ts: TimestampState | null = null;
+  sackReporter: SackReporter | null = null;
+  sackRecovery: SackRecovery | null = null;
+  outOptions: OutgoingOptions | null = null;
 
   /** CLOSE was called: a FIN follows the queued data. */
   finQueued = false;
@@ -147,8 +148,6 @@ export class TcpConnection implements Connection {
     this.sendMss = Math.min(ourMss, 536);
     this.noDelay = config.noDelay;
     this.agreed = new AgreedOptions(config);
-    this.ts = new TimestampState(iss);
-    this.sackRecovery = new SackRecovery(iss);
     this.sendBuffer = new SendBuffer(config.sendBufferSize);
     this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
@@ -198,7 +197,14 @@ export class TcpConnection implements Connection {
 
   applySynOptions(seg: SegmentHeader): void {
     // RFC 6691: the MSS counts the options too, so the timestamps on every segment come off it.
-    this.sendMss = negotiate(this.ourMss, this.agreed, seg.options) - (this.agreed.timestamps ? TIMESTAMPS_BYTES : 0);
+    const a = this.agreed;
+    this.sendMss = negotiate(this.ourMss, a, seg.options) - (a.timestamps ? TIMESTAMPS_BYTES : 0);
+    if (a.timestamps) this.ts ??= new TimestampState();
+    if (a.sack) {
+      this.sackReporter ??= new SackReporter();
+      this.sackRecovery ??= new SackRecovery(this.tcb.iss);
+    }
+    if (a.timestamps || a.sack) this.outOptions ??= new OutgoingOptions();
     recordSynTimestamp(this, seg);
     this.cc = congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss);
   }
@@ -391,7 +397,7 @@ export class TcpConnection implements Connection {
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
-      sackedBytes: this.sackRecovery.board.sackedBytes,
+      sackedBytes: this.sackRecovery?.board.sackedBytes ?? 0,
     };
   }
 

@@ -35,12 +35,13 @@ export function output(c: TcpConnection): void {
   if (canSendData(c)) {
     if (t.sndUna === t.sndMax && c.sendBuffer.length > seqDiff(t.sndNxt, t.dataSeq)) restartAfterIdle(c);
     for (;;) {
-      if (c.sackRecovery.active) {
-        recoveryOutput(c);
+      const sack = c.sackRecovery;
+      if (sack !== null && sack.active) {
+        recoveryOutput(c, sack);
         break;
       }
       // After a timeout (go-back-N), data the peer SACKed is skipped.
-      const room = c.agreed.sack ? goBackRoom(c) : c.sendMss;
+      const room = sack !== null ? goBackRoom(c, sack) : c.sendMss;
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
       const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;
@@ -123,9 +124,9 @@ export function sendSyn(c: TcpConnection): void {
     flags: synAck ? SYN | ACK : SYN,
     // RFC 7323 §2.2: the window on a SYN is never scaled.
     window: advertiseWindow(c, MAX_WINDOW_FIELD, 0),
-    options: synOptions(c.ourMss, c.agreed, tsNow(c), synAck ? c.ts.recent : 0),
+    options: synOptions(c.ourMss, c.agreed, tsNow(c), synAck ? (c.ts?.recent ?? 0) : 0),
   });
-  c.ts.lastAckSent = synAck ? t.rcvNxt : 0;
+  if (c.ts !== null) c.ts.lastAckSent = synAck ? t.rcvNxt : 0;
   if (seqLt(t.sndMax, seqAdd(t.iss, 1))) t.sndMax = seqAdd(t.iss, 1);
   t.sndNxt = seqAdd(t.iss, 1);
 }
@@ -178,11 +179,12 @@ export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint
   f.flags = flags;
   f.window = advertiseWindow(c, maxWindow(c.agreed), c.agreed.rcvShift);
   f.payload = payload;
-  f.options = c.outOptions.fill(c, payload.length);
-  c.ts.lastAckSent = f.ack;
+  f.options = c.outOptions?.fill(c, payload.length);
+  if (c.ts !== null) c.ts.lastAckSent = f.ack;
   transmit(c, f);
-  // The shared record must not keep a closed connection's buffer alive.
+  // The shared record must not keep a closed connection's buffer (or options) alive.
   f.payload = undefined;
+  f.options = undefined;
 }
 
 function transmit(c: TcpConnection, fields: PacketFields): void {

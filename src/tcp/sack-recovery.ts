@@ -29,11 +29,11 @@ export class SackRecovery {
 const hole: [number, number] = [0, 0];
 
 /** Records the segment's SACK blocks (before SND.UNA moves). Returns how many bytes they newly SACKed. */
-export function sackBlocksArrived(c: TcpConnection, seg: SegmentHeader): number {
+export function sackBlocksArrived(c: TcpConnection, r: SackRecovery, seg: SegmentHeader): number {
   const blocks = seg.options.sackBlocks;
   if (blocks === undefined) return 0;
   const t = c.tcb;
-  const board = c.sackRecovery.board;
+  const board = r.board;
   let added = 0;
   for (let i = 0; i < blocks.length; i++) added += board.add(blocks[i].left, blocks[i].right, t.sndUna, t.sndMax);
   return added;
@@ -43,8 +43,7 @@ export function sackBlocksArrived(c: TcpConnection, seg: SegmentHeader): number 
  * SND.UNA advanced (already updated). Returns true when SACK recovery owns this ACK (it was in recovery,
  * including the ACK that ends it), so the congestion controller must not grow cwnd on it.
  */
-export function sackAckAdvanced(c: TcpConnection, s: AckSample): boolean {
-  const r = c.sackRecovery;
+export function sackAckAdvanced(c: TcpConnection, r: SackRecovery, s: AckSample): boolean {
   r.board.prune(c.tcb.sndUna);
   if (!r.active) {
     r.dupAcks = 0;
@@ -60,8 +59,7 @@ export function sackAckAdvanced(c: TcpConnection, s: AckSample): boolean {
 }
 
 /** An ACK that did not move SND.UNA with data outstanding; `newlySacked` bytes were added to the scoreboard. */
-export function sackDuplicateAck(c: TcpConnection, newlySacked: number): void {
-  const r = c.sackRecovery;
+export function sackDuplicateAck(c: TcpConnection, r: SackRecovery, newlySacked: number): void {
   const t = c.tcb;
   if (r.active) return;
   if (newlySacked > 0) r.dupAcks++;
@@ -69,7 +67,7 @@ export function sackDuplicateAck(c: TcpConnection, newlySacked: number): void {
   if (seqLt(t.sndUna, r.recoveryPoint)) return;
   const lost = r.board.lostBoundary(c.sendMss, t.sndUna);
   if (r.dupAcks >= DUP_THRESH || seqLt(t.sndUna, lost)) {
-    enterRecovery(c);
+    enterRecovery(c, r);
     return;
   }
   // §5 step (2), RFC 3042 Limited Transmit: each of the first two duplicates lets one new segment out, so a
@@ -78,8 +76,7 @@ export function sackDuplicateAck(c: TcpConnection, newlySacked: number): void {
 }
 
 /** RFC 6675 §5 step (4): enter loss recovery and retransmit the first unSACKed segment. */
-function enterRecovery(c: TcpConnection): void {
-  const r = c.sackRecovery;
+function enterRecovery(c: TcpConnection, r: SackRecovery): void {
   const t = c.tcb;
   const flight = seqDiff(t.sndMax, t.sndUna);
   r.active = true;
@@ -97,15 +94,15 @@ function enterRecovery(c: TcpConnection): void {
 /** §5.1: the retransmission timer fired; recovery ends, and none starts until SND.UNA passes SND.MAX now. */
 export function sackTimeout(c: TcpConnection): void {
   const r = c.sackRecovery;
+  if (r === null) return;
   r.active = false;
   r.dupAcks = 0;
   r.recoveryPoint = c.tcb.sndMax;
 }
 
 /** §5 step (C): while cwnd - pipe >= 1 SMSS, send what NextSeg picks. */
-export function recoveryOutput(c: TcpConnection): void {
+export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
   const t = c.tcb;
-  const r = c.sackRecovery;
   const b = r.board;
   const mss = c.sendMss;
   if (seqLt(r.highRxt, t.sndUna)) r.highRxt = t.sndUna;
@@ -115,10 +112,10 @@ export function recoveryOutput(c: TcpConnection): void {
   while (c.cc.cwnd - pipe >= mss) {
     // NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below the highest SACK.
     let sent: number;
-    if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c);
+    if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r);
     else {
       sent = sendNew(c);
-      if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c);
+      if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c, r);
     }
     if (sent === 0) break;
     pipe += sent;
@@ -126,10 +123,10 @@ export function recoveryOutput(c: TcpConnection): void {
 }
 
 /** Resends up to one MSS from the start of `hole`; returns the bytes sent. */
-function resendHole(c: TcpConnection): number {
+function resendHole(c: TcpConnection, r: SackRecovery): number {
   const len = Math.min(c.sendMss, seqDiff(hole[1], hole[0]));
   sendAt(c, hole[0], len);
-  c.sackRecovery.highRxt = seqAdd(hole[0], len);
+  r.highRxt = seqAdd(hole[0], len);
   return len;
 }
 
@@ -151,10 +148,10 @@ function sendNew(c: TcpConnection): number {
  * Outside recovery, with SND.NXT pulled back by a timeout (go-back-N): skip what the peer SACKed, and
  * return how much may go from SND.NXT before the next SACKed range (at most one MSS).
  */
-export function goBackRoom(c: TcpConnection): number {
+export function goBackRoom(c: TcpConnection, r: SackRecovery): number {
   const t = c.tcb;
   if (!seqLt(t.sndNxt, t.sndMax)) return c.sendMss;
-  const b = c.sackRecovery.board;
+  const b = r.board;
   t.sndNxt = b.skip(t.sndNxt);
   if (!seqLt(t.sndNxt, t.sndMax)) return c.sendMss;
   return Math.min(c.sendMss, seqDiff(b.nextSacked(t.sndNxt, seqAdd(t.sndNxt, c.sendMss)), t.sndNxt));

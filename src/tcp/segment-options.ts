@@ -14,21 +14,22 @@ export class OutgoingOptions {
 
   /** The options for a segment with `payloadLength` bytes, or undefined when it carries none. */
   fill(c: TcpConnection, payloadLength: number): TcpOptions | undefined {
-    const a = c.agreed;
     const o = this.options;
+    const ts = c.ts;
+    const reporter = c.sackReporter;
     let any = false;
-    if (a.timestamps) {
+    if (ts !== null) {
       const t = this.#timestamps;
       t.tsval = tsNow(c);
-      t.tsecr = c.ts.recent;
+      t.tsecr = ts.recent;
       o.timestamps = t;
       any = true;
     }
     o.sackBlocks = undefined;
-    if (a.sack && c.receiveBuffer.outOfOrderRanges.length > 0) {
+    if (reporter !== null && c.receiveBuffer.outOfOrderRanges.length > 0) {
       const room = sackRoom(c, payloadLength);
       if (room > 0) {
-        o.sackBlocks = c.sackReporter.blocks(c.tcb.rcvNxt, c.receiveBuffer.outOfOrderRanges, room);
+        o.sackBlocks = reporter.blocks(c.tcb.rcvNxt, c.receiveBuffer.outOfOrderRanges, room);
         any = true;
       }
     }

@@ -13,33 +13,28 @@ const PAWS_IDLE_MS = 24 * 24 * 3600 * 1000;
 
 /** The timestamp side of a connection. */
 export class TimestampState {
-  /**
-   * Added to the clock (milliseconds) to make TSval, so the values say nothing about other connections'
-   * clocks (RFC 7323 §7.1 suggests a per-connection offset); taken from the keyed-hash ISN.
-   */
-  readonly offset: number;
   /** TS.Recent: the peer's timestamp to echo, and when it was recorded. */
   recent = 0;
   recentAt = 0;
   /** Last.ACK.sent: the ACK field of the last segment we sent. */
   lastAckSent = 0;
-
-  constructor(offset: number) {
-    this.offset = offset;
-  }
 }
 
-/** Our TSval now: 1 ms per tick, within the 1 ms .. 1 s range §5.4 asks for. */
+/**
+ * Our TSval now: 1 ms per tick, within the 1 ms .. 1 s range §5.4 asks for, plus the ISS as a
+ * per-connection offset (§7.1), so the values say nothing about other connections' clocks.
+ */
 export function tsNow(c: TcpConnection): number {
-  return (Math.floor(c.host.clock.now()) + c.ts.offset) >>> 0;
+  return (Math.floor(c.host.clock.now()) + c.tcb.iss) >>> 0;
 }
 
 /** The SYN (or SYN-ACK) that agreed timestamps gives the first TS.Recent. */
 export function recordSynTimestamp(c: TcpConnection, seg: SegmentHeader): void {
   const t = seg.options.timestamps;
-  if (!c.agreed.timestamps || t === undefined) return;
-  c.ts.recent = t.tsval;
-  c.ts.recentAt = c.host.clock.now();
+  const s = c.ts;
+  if (s === null || t === undefined) return;
+  s.recent = t.tsval;
+  s.recentAt = c.host.clock.now();
 }
 
 /**
@@ -47,14 +42,15 @@ export function recordSynTimestamp(c: TcpConnection, seg: SegmentHeader): void {
  * dropped with an ACK. RSTs are judged by their sequence number only (§5.2).
  */
 export function pawsRejects(c: TcpConnection, seg: SegmentHeader): boolean {
-  if (!c.agreed.timestamps || seg.flags & RST) return false;
+  const s = c.ts;
+  if (s === null || seg.flags & RST) return false;
   const t = seg.options.timestamps;
   if (t === undefined) return false;
-  if (((t.tsval - c.ts.recent) | 0) >= 0) return false;
-  if (c.host.clock.now() - c.ts.recentAt > PAWS_IDLE_MS) {
+  if (((t.tsval - s.recent) | 0) >= 0) return false;
+  if (c.host.clock.now() - s.recentAt > PAWS_IDLE_MS) {
     // §5.5: an idle connection's TS.Recent is invalid; take the segment and start over from its TSval.
-    c.ts.recent = t.tsval;
-    c.ts.recentAt = c.host.clock.now();
+    s.recent = t.tsval;
+    s.recentAt = c.host.clock.now();
     return false;
   }
   return true;
@@ -67,10 +63,11 @@ export function pawsRejects(c: TcpConnection, seg: SegmentHeader): boolean {
  */
 export function updateTsRecent(c: TcpConnection, seg: SegmentHeader): void {
   const t = seg.options.timestamps;
-  if (!c.agreed.timestamps || t === undefined) return;
-  if (((t.tsval - c.ts.recent) | 0) >= 0 && seqLe(seg.seq, c.ts.lastAckSent)) {
-    c.ts.recent = t.tsval;
-    c.ts.recentAt = c.host.clock.now();
+  const s = c.ts;
+  if (s === null || t === undefined) return;
+  if (((t.tsval - s.recent) | 0) >= 0 && seqLe(seg.seq, s.lastAckSent)) {
+    s.recent = t.tsval;
+    s.recentAt = c.host.clock.now();
   }
 }
 
@@ -81,7 +78,7 @@ export function updateTsRecent(c: TcpConnection, seg: SegmentHeader): void {
  */
 export function timestampRttSample(c: TcpConnection, seg: SegmentHeader): boolean {
   const t = seg.options.timestamps;
-  if (!c.agreed.timestamps || t === undefined || t.tsecr === 0) return false;
+  if (c.ts === null || t === undefined || t.tsecr === 0) return false;
   const rtt = (tsNow(c) - t.tsecr) | 0;
   // An echo from the future or from more than a maximum RTO ago is not ours: ignore it.
   if (rtt < 0 || rtt > c.config.maxRto) return false;
