@@ -6,6 +6,7 @@ import { finished } from "node:stream/promises";
 import { toNodeDuplex } from "../api/node.js";
 import { numberFlag, parseArgs } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
+import { settleClosing } from "./graceful.js";
 import type { CliIo } from "./io.js";
 import { openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
 
@@ -54,7 +55,9 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
     const expected = Number(response.headers["content-length"] ?? bytes);
     if (bytes !== expected) throw new CliError(`GET ${url.href}: the connection ended after ${bytes} of ${expected} bytes`);
     const info = socket.info();
-    await closeGracefully(socket);
+    // Our FIN, then wait (briefly) for the handshake to finish: the capture ends in a clean close.
+    socket.end();
+    await settleClosing([socket]);
     const seconds = (performance.now() - started) / 1000;
     io.stderr.write(
       `${bytes} bytes in ${seconds.toFixed(2)} s (${((bytes * 8) / seconds / 1e6).toFixed(1)} Mbit/s), ` +
@@ -63,17 +66,6 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
     return 0;
   } finally {
     await close();
-  }
-}
-
-/** Sends our FIN and waits (briefly) for the peer's, so the capture ends in a clean close, not a reset. */
-async function closeGracefully(socket: ReturnType<typeof toNodeDuplex>): Promise<void> {
-  socket.end();
-  const deadline = Date.now() + 2000;
-  while (Date.now() < deadline) {
-    const state = socket.info().state;
-    if (state === "TIME-WAIT" || state === "CLOSED") return;
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

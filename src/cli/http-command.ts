@@ -3,9 +3,10 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import http from "node:http";
 import { join, resolve, sep } from "node:path";
-import { toNodeDuplex } from "../api/node.js";
+import { type TcpDuplex, toNodeDuplex } from "../api/node.js";
 import { numberFlag, parseArgs } from "./args.js";
 import { CliError } from "./errors.js";
+import { isQuiet, settleClosing } from "./graceful.js";
 import type { CliIo } from "./io.js";
 import { openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
 
@@ -36,9 +37,16 @@ export async function httpCommand(argv: readonly string[], io: CliIo): Promise<n
   });
   const listener = stack.listen(port);
   io.stderr.write(`serving ${root} at http://${stack.address}${port === 80 ? "" : `:${port}`}/ (${describe})\n`);
+  // Connections that may still be closing, so shutdown can let them finish instead of resetting them.
+  const sockets = new Set<TcpDuplex>();
   const accepting = (async () => {
     try {
-      for await (const stream of listener) server.emit("connection", toNodeDuplex(stream));
+      for await (const stream of listener) {
+        for (const s of sockets) if (s.destroyed && isQuiet(s)) sockets.delete(s);
+        const socket = toNodeDuplex(stream);
+        sockets.add(socket);
+        server.emit("connection", socket);
+      }
     } catch {
       // The listener closed: shutting down.
     }
@@ -47,8 +55,12 @@ export async function httpCommand(argv: readonly string[], io: CliIo): Promise<n
     if (io.signal.aborted) resolve();
     else io.signal.addEventListener("abort", () => resolve(), { once: true });
   });
+  // Shutdown: no new connections; idle keep-alive ones get our FIN; requests in progress may finish.
   listener.close();
-  server.close();
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await Promise.race([drained, new Promise((r) => setTimeout(r, 2000))]);
+  await settleClosing(sockets);
   await accepting;
   await close();
   return 0;

@@ -61,6 +61,12 @@ export interface NsProcess {
 }
 
 const TUN = "tun0";
+/**
+ * The relay's UDP buffers. The default (208 KiB) overflows when the stack sends a full congestion window
+ * at once, and UDP drops silently: the "clean" tunnel would lose packets. 4 MiB is net.core.rmem_max here;
+ * the kernel caps a larger request there.
+ */
+const SOCKET_BUFFER = 4 << 20;
 
 export class Netns {
   readonly kernelAddress: string;
@@ -123,7 +129,7 @@ export class Netns {
       }
       const relay = spawn(
         "setpriv",
-        ["--pdeathsig", "SIGKILL", "socat", "-b", "65536", `UNIX-SENDTO:${dir}/ns.sock,bind=${dir}/root.sock`, `UDP-DATAGRAM:127.0.0.1:${stackPort},bind=${peer}`],
+        ["--pdeathsig", "SIGKILL", "socat", "-b", "65536", `UNIX-SENDTO:${dir}/ns.sock,bind=${dir}/root.sock`, `UDP-DATAGRAM:127.0.0.1:${stackPort},bind=${peer},rcvbuf=${SOCKET_BUFFER},sndbuf=${SOCKET_BUFFER}`],
         { stdio: ["ignore", "ignore", "pipe"] },
       );
       cleanup.push(() => relay.kill("SIGKILL"));

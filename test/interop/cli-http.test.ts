@@ -2,13 +2,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { Netns, NETNS_TOOLS } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
-import { LOSS_WARNINGS } from "../helpers/tshark.js";
-import { CAPTURE_DIR, FLOW_CONTROL_WARNINGS, judge } from "./capture.js";
+import { CAPTURE_DIR, FLOW_CONTROL_WARNINGS, judge, LOSS_EXPLAINED } from "./capture.js";
 import { testIo } from "./cli-io.js";
+
+// Megabytes through a TUN, under loss, on a busy 2-core machine: minutes, not the default minute.
+vi.setConfig({ testTimeout: 240_000 });
 
 const MiB = 1 << 20;
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -75,7 +77,7 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: wirestate htt
     expect(io.err()).toMatch(/POST \/upload 200/);
     await stopServer!();
     stopServer = null;
-    judge(capture, FLOW_CONTROL_WARNINGS);
+    judge(capture, FLOW_CONTROL_WARNINGS, ns!.stackAddress);
   });
 
   it("`wirestate fetch` downloads 32 MiB from python3 -m http.server; hashes match", async () => {
@@ -90,7 +92,7 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: wirestate htt
     expect(code).toBe(0);
     expect(sha256(readFileSync(out))).toBe(files["32m.bin"]);
     server.kill();
-    judge(capture, FLOW_CONTROL_WARNINGS);
+    judge(capture, FLOW_CONTROL_WARNINGS, ns!.stackAddress);
   });
 
   it("both directions survive 5% kernel-side loss and a 576-byte TUN (4 MiB each way)", async () => {
@@ -100,7 +102,7 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: wirestate htt
     await curlDownloadAndUpload(ns, "4m.bin", "4m.bin");
     await stopServer!();
     stopServer = null;
-    judge(capture, [...LOSS_WARNINGS, ...FLOW_CONTROL_WARNINGS]);
+    judge(capture, [...LOSS_EXPLAINED, ...FLOW_CONTROL_WARNINGS], ns!.stackAddress);
   });
 
   it("fetch over a lossy, small-MTU tunnel writes the body to stdout", async () => {
