@@ -138,3 +138,16 @@ describe("RFC 7323 / RFC 2018 option negotiation, passive side", () => {
     f.expectExact([{ seq: LOCAL_ISS, ack: R(1), flags: SYN | ACK, window: 65535, options: { mss: MSS } }]);
   });
 });
+
+describe("RFC 7323 §2.3 window field with a shift", () => {
+  it("the field is the free space shifted right, rounded down; the remembered right edge never moves left", () => {
+    const f = establishedWith({ receiveBufferSize: MiB }, linuxOffer(ourTs(0)));
+    // 100 bytes arrive unread: free = 1 MiB - 100, which is not a multiple of 32.
+    f.recv({ seq: R(1), ack: L(1), flags: ACK | PSH, payload: new Uint8Array(100), options: peerTs(f, ourTs(0)) });
+    f.clock.advance(40);
+    f.expectExact([{ seq: L(1), ack: R(101), flags: ACK, window: (MiB - 100) >> 5 }]);
+    // The peer may still fill the edge offered before (RCV.NXT + 1 MiB - 100 rounded down never passed it).
+    expect(f.conn.info().receiveWindow).toBeGreaterThanOrEqual(((MiB - 100) >> 5) << 5);
+    expect(f.conn.info().receiveWindow).toBeLessThanOrEqual(MiB - 100);
+  });
+});
