@@ -56,12 +56,14 @@ export function goodputChart(input: GoodputChartInput): string {
     dash: l.variant.sack ? "7 4" : undefined,
     points: (l.points ?? []).map((p) => ({ x: p.loss, y: Math.max(p.mbps, yMin) })),
   }));
-  // The spread over seeds, as a bar from the lowest to the highest run at each loss rate.
-  for (const l of input.lines) {
-    if (l.points === null) continue;
-    const points = l.points.map((p) => ({ x: p.loss, y: Math.max(p.min, yMin), y2: Math.max(p.max, yMin) }));
-    series.push({ name: `${l.variant.name} spread`, color: COLORS[l.variant.name] ?? "#555", kind: "bars", width: 6, points, hideInLegend: true });
-  }
+  // The spread over seeds, as a bar from the lowest to the highest run at each loss rate, each variant's
+  // nudged sideways (a few percent on the log axis) so overlapping spreads stay apart.
+  input.lines.forEach((l, k) => {
+    if (l.points === null) return;
+    const nudge = 1.05 ** (k - (input.lines.length - 1) / 2);
+    const points = l.points.map((p) => ({ x: p.loss * nudge, y: Math.max(p.min, yMin), y2: Math.max(p.max, yMin) }));
+    series.push({ name: `${l.variant.name} spread`, color: COLORS[l.variant.name] ?? "#555", kind: "bars", width: 4, points, hideInLegend: true });
+  });
   series.push({ name: "Mathis bound (Reno)", color: "#111", kind: "line", width: 1.5, dash: "2 3", points: mathis });
   series.push({ name: `link rate ${input.bandwidthBps / 1e6} Mbit/s`, color: "#999", kind: "line", width: 1, dash: "8 3", points: flat(input.bandwidthBps / 1e6) });
   if (input.windowLimited) {

@@ -48,9 +48,9 @@ const suite: BenchSuite = {
   name: "path",
   targets: [],
   async run(o: BenchOptions): Promise<Figure[]> {
-    const seeds = o.quick ? [1] : [1, 2, 3];
+    const seeds = o.quick ? [1] : [1, 2, 3, 4, 5];
     const warmupMs = o.quick ? 2_000 : 5_000;
-    const measureMs = o.quick ? 8_000 : 30_000;
+    const measureMs = o.quick ? 8_000 : 60_000;
     const windowScale = engineHas("windowScale");
     o.log(`path: ${RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, ${QUEUE_BYTES / 1000} kB bottleneck queue, MTU ${MTU}; ` +
       `loss on data segments only; goodput measured over ${measureMs / 1000} s of virtual time after ${warmupMs / 1000} s; ` +

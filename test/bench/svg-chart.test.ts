@@ -108,7 +108,7 @@ describe("path charts", () => {
     expect(balanced(svg)).toBe(true);
     expect(svg).not.toMatch(/NaN|Infinity/);
     // The spread bars are drawn but not named in the legend.
-    expect(svg).toMatch(/d="(M[\d.]+ [\d.]+V[\d.]+){2}" fill="none" stroke="#1f5fbf" stroke-width="6"/);
+    expect(svg).toMatch(/d="(M[\d.]+ [\d.]+V[\d.]+){2}" fill="none" stroke="#1f5fbf" stroke-width="4"/);
     expect(svg).not.toContain("spread");
     for (const text of [">newreno<", "cubic: not available", "Mathis bound (Reno)", "link rate 100 Mbit/s", "64 KiB window / RTT", ">0%<", ">1%<"]) {
       expect(svg).toContain(text);
