@@ -98,6 +98,15 @@ const suite: BenchSuite = {
     for (const loss of LOSSES.filter((p) => p > 0)) {
       figures.push({ name: `path.mathis.${lossKey(loss)}`, value: mathisBound(mss, RTT_MS, loss) / 1e6, unit: "Mbit/s" });
     }
+    // What SACK buys each algorithm: goodput with it over goodput without, at each loss rate.
+    const goodputOf = (name: string, loss: number) => lines.find((l) => l.variant.name === name)?.points?.find((p) => p.loss === loss)?.mbps;
+    for (const algo of ["newreno", "cubic"]) {
+      for (const loss of LOSSES) {
+        const plain = goodputOf(algo, loss);
+        const sack = goodputOf(`${algo}+sack`, loss);
+        if (plain !== undefined && sack !== undefined) figures.push({ name: `path.${algo}.${lossKey(loss)}.sack_gain`, value: sack / plain, unit: "x" });
+      }
+    }
     o.log(`grid: ${(cpuTotal / 1000).toFixed(1)} s CPU`);
 
     const dir = resultsDir(o.quick);
