@@ -133,6 +133,9 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the RST
     // bit is set)." In TIME-WAIT a retransmitted FIN also restarts the 2 MSL timeout.
     if (!(flags & RST)) {
+      // Data we already hold (a spurious retransmission, or a duplicate) is reported as a D-SACK block.
+      const end = seqAdd(seq, data.length);
+      if (data.length > 0 && seqLe(end, t.rcvNxt)) c.sackReporter?.duplicate(seq, end);
       sendAck(c);
       if (c.state === "TIME-WAIT" && flags & FIN) c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
     }
@@ -147,6 +150,13 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (flags & SYN) {
       flags &= ~SYN;
       cut--;
+    }
+    const sack = c.sackReporter;
+    if (sack !== null && cut > 0 && data.length > 0) {
+      // Partly old: D-SACK the bytes we had (RFC 2883 §4.1.1), at once.
+      const dataStart = seqAdd(t.rcvNxt, -cut);
+      sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)));
+      c.ackNow = true;
     }
     if (cut >= data.length) {
       if (cut > data.length) flags &= ~FIN;

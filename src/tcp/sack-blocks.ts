@@ -2,6 +2,8 @@
  * RFC 2018 §4, the receiver's side of SACK: the blocks an ACK reports, taken from the reassembly queue.
  * The first block holds the segment that arrived last, then the blocks of the arrivals before it (most
  * recent first, so a block lost with one ACK is repeated in the next ones), then any other queued ranges.
+ * A duplicate segment is reported once as a D-SACK block ahead of them all (RFC 2883), which tells a sender
+ * like Linux that its retransmission was spurious.
  */
 import type { SackBlock } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
@@ -16,6 +18,24 @@ export class SackReporter {
   readonly #pool: SackBlock[] = [];
   /** The blocks of the last `blocks` call (reused: valid until the next call). */
   readonly #out: SackBlock[] = [];
+  /** A duplicate [left, right) to report in the next ACK, if `#duplicate`. */
+  #duplicate = false;
+  #dupLeft = 0;
+  #dupRight = 0;
+  /** Where the reassembly blocks start in `#out` (1 after a D-SACK block). */
+  #first = 0;
+
+  /** RFC 2883: data we already had arrived again; the next ACK reports it first. */
+  duplicate(left: number, right: number): void {
+    this.#duplicate = true;
+    this.#dupLeft = left;
+    this.#dupRight = right;
+  }
+
+  /** Whether the next ACK has a block to report even with nothing queued out of order. */
+  get pendingDuplicate(): boolean {
+    return this.#duplicate;
+  }
 
   /** An out-of-order segment starting at `seq` was queued. */
   arrived(seq: number): void {
@@ -30,6 +50,12 @@ export class SackReporter {
   blocks(rcvNxt: number, ranges: ReadonlyArray<number>, max: number): SackBlock[] {
     const out = this.#out;
     out.length = 0;
+    this.#first = 0;
+    if (this.#duplicate && max > 0) {
+      this.#duplicate = false;
+      this.#push(this.#dupLeft, this.#dupRight);
+      this.#first = 1;
+    }
     if (ranges.length === 0) {
       this.#recent.length = 0;
       return out;
@@ -52,11 +78,17 @@ export class SackReporter {
   #add(rcvNxt: number, ranges: ReadonlyArray<number>, i: number): void {
     const left = seqAdd(rcvNxt, ranges[i]);
     const out = this.#out;
-    for (const b of out) if (b.left === left) return;
+    // A D-SACK block (out[0]) may equal a queued range: that range is still reported after it.
+    for (let k = this.#first; k < out.length; k++) if (out[k].left === left) return;
+    this.#push(left, seqAdd(rcvNxt, ranges[i + 1]));
+  }
+
+  #push(left: number, right: number): void {
+    const out = this.#out;
     let b = this.#pool[out.length];
     if (b === undefined) this.#pool.push((b = { left: 0, right: 0 }));
     b.left = left;
-    b.right = seqAdd(rcvNxt, ranges[i + 1]);
+    b.right = right;
     out.push(b);
   }
 }

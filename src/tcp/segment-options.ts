@@ -26,7 +26,7 @@ export class OutgoingOptions {
       any = true;
     }
     o.sackBlocks = undefined;
-    if (reporter !== null && c.receiveBuffer.outOfOrderRanges.length > 0) {
+    if (reporter !== null && (c.receiveBuffer.outOfOrderRanges.length > 0 || reporter.pendingDuplicate)) {
       const room = sackRoom(c, payloadLength);
       if (room > 0) {
         o.sackBlocks = reporter.blocks(c.tcb.rcvNxt, c.receiveBuffer.outOfOrderRanges, room);

@@ -72,3 +72,30 @@ describe("RFC 2018 §4 SACK blocks from the reassembly queue", () => {
     f.expectSent([{ seq: L(1), ack: R(1), flags: ACK }]);
   });
 });
+
+describe("RFC 2883 D-SACK", () => {
+  it("a segment we already acknowledged is reported once, as the first block of the ACK it draws", () => {
+    const f = withSack(false);
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
+    f.clock.advance(40);
+    f.expectSent([{ seq: L(1), ack: R(101), flags: ACK }]);
+    // A spurious retransmission of the same bytes.
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
+    f.expectExact([{ seq: L(1), ack: R(101), flags: ACK, options: { sackBlocks: [{ left: R(1), right: R(101) }] } }]);
+    // Only once: the next ACK carries no block.
+    f.recv({ seq: R(101), ack: L(1), flags: ACK, payload: seg(10) });
+    f.clock.advance(40);
+    expect(f.sent[0].options).toBeUndefined();
+  });
+
+  it("a segment partly old reports the old part ahead of the reassembly blocks, and is ACKed at once", () => {
+    const f = withSack(false);
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
+    f.recv({ seq: R(301), ack: L(1), flags: ACK, payload: seg(100) });
+    f.sent.length = 0;
+    f.recv({ seq: R(51), ack: L(1), flags: ACK, payload: seg(100) });
+    f.expectExact([
+      { seq: L(1), ack: R(151), flags: ACK, options: { sackBlocks: [{ left: R(51), right: R(101) }, { left: R(301), right: R(401) }] } },
+    ]);
+  });
+});
