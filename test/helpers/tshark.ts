@@ -50,6 +50,8 @@ export const LOSS_WARNINGS = [
   "tcp.analysis.lost_segment",
   "tcp.analysis.ack_lost_segment",
   "tcp.analysis.duplicate_ack",
+  // A retransmission the receiver already had is reported back as a D-SACK block (RFC 2883).
+  "tcp.options.sack.dsack",
 ] as const;
 export const RST_WARNING = "tcp.connection.rst";
 
