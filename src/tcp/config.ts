@@ -98,6 +98,9 @@ export function validateConfig(c: TcpConfig): void {
     const v = c[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
   }
+  for (const k of ["windowScale", "timestamps", "sack"] as const) {
+    if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
+  }
   if (!Object.hasOwn(congestionAlgorithms, c.congestionControl)) {
     throw new RangeError(`unknown congestion control ${JSON.stringify(c.congestionControl)}`);
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { memoryLinkPair } from "../../src/link/memory.js";
+import { IpStack } from "../../src/stack/ip-stack.js";
 import { ACK, L, LOCAL_ISS, MSS, PSH, R, REMOTE_ISS, SYN, fixture, synSent } from "./fixture.js";
 import { PEER_TS, establishedWith, linuxOffer, peerTs } from "./options-helpers.js";
 
@@ -149,5 +151,16 @@ describe("RFC 7323 §2.3 window field with a shift", () => {
     // The peer may still fill the edge offered before (RCV.NXT + 1 MiB - 100 rounded down never passed it).
     expect(f.conn.info().receiveWindow).toBeGreaterThanOrEqual(((MiB - 100) >> 5) << 5);
     expect(f.conn.info().receiveWindow).toBeLessThanOrEqual(MiB - 100);
+  });
+});
+
+describe("configuration", () => {
+  it("rejects option switches that are not booleans, and unknown algorithms, with a RangeError", () => {
+    const [link] = memoryLinkPair();
+    const make = (tcp: object) => () => new IpStack({ address: "10.0.0.1", link, tcp });
+    expect(make({ sack: "yes" })).toThrow(/tcp.sack must be true or false/);
+    expect(make({ timestamps: 1 })).toThrow(RangeError);
+    expect(make({ congestionControl: "bbr" })).toThrow(/unknown congestion control "bbr"/);
+    expect(make({ windowScale: false, congestionControl: "newreno" })).not.toThrow();
   });
 });
