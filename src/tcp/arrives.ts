@@ -381,7 +381,7 @@ function ackSample(c: TcpConnection, acked: number, ack: number, flight: number)
  */
 function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: boolean): void {
   const ack = seg.ack;
-  if (timestampRttSample(c, seg)) {
+  if (timestampRttSample(c, seg, seqDiff(c.tcb.sndMax, c.tcb.sndUna))) {
     c.rttTiming = false;
     return;
   }

@@ -27,14 +27,20 @@ export class RttEstimator {
     this.#rto = Math.min(this.#max, this.#base * 2 ** this.#backoff);
   }
 
-  /** RFC 6298 §2.2 and §2.3. A new sample also ends any backoff (§5.7 takes the new RTO). */
-  sample(r: number): void {
+  /**
+   * RFC 6298 §2.2 and §2.3. A new sample also ends any backoff (§5.7 takes the new RTO). `perRtt` is how
+   * many samples arrive per round trip: with timestamps every ACK gives one, and RFC 7323 Appendix G divides
+   * the gains by that so the history RTTVAR keeps still spans about one RTT.
+   */
+  sample(r: number, perRtt = 1): void {
     if (this.srtt === undefined || this.rttvar === undefined) {
       this.srtt = r;
       this.rttvar = r / 2;
     } else {
-      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
-      this.srtt = 0.875 * this.srtt + 0.125 * r;
+      const beta = 0.25 / perRtt;
+      const alpha = 0.125 / perRtt;
+      this.rttvar = (1 - beta) * this.rttvar + beta * Math.abs(this.srtt - r);
+      this.srtt = (1 - alpha) * this.srtt + alpha * r;
     }
     // G (clock granularity) is taken as 1 ms.
     this.#base = Math.min(this.#max, Math.max(this.#min, this.srtt + Math.max(1, 4 * this.rttvar)));

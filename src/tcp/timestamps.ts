@@ -74,15 +74,16 @@ export function updateTsRecent(c: TcpConnection, seg: SegmentHeader): void {
 /**
  * §4.1: an ACK that advances SND.UNA measures RTT as now - TSecr, retransmissions included (the echo
  * names the transmission that was received, which Karn's rule could not tell). Returns false when there
- * is no usable echo, so the caller falls back to timing one segment.
+ * is no usable echo, so the caller falls back to timing one segment. `flight` (bytes still outstanding)
+ * gives Appendix G's ExpectedSamples = ceil(FlightSize / (2 * SMSS)), one sample per delayed ACK.
  */
-export function timestampRttSample(c: TcpConnection, seg: SegmentHeader): boolean {
+export function timestampRttSample(c: TcpConnection, seg: SegmentHeader, flight: number): boolean {
   const t = seg.options.timestamps;
   if (c.ts === null || t === undefined || t.tsecr === 0) return false;
   const rtt = (tsNow(c) - t.tsecr) | 0;
   // An echo from the future or from more than a maximum RTO ago is not ours: ignore it.
   if (rtt < 0 || rtt > c.config.maxRto) return false;
-  c.rtt.sample(rtt);
+  c.rtt.sample(rtt, Math.max(1, Math.ceil(flight / (2 * c.sendMss))));
   return true;
 }
 

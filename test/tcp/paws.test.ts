@@ -105,3 +105,17 @@ describe("RFC 7323 §4.1 RTT measurement from TSecr", () => {
     expect(f.conn.info().srtt).toBeCloseTo(0.875 * 0 + 0.125 * 50);
   });
 });
+
+describe("RFC 7323 Appendix G", () => {
+  it("with a window of samples per RTT, each moves SRTT by 1/8 divided by ceil(FlightSize / (2 * SMSS))", () => {
+    const f = withTs();
+    const mss = f.conn.info().mss;
+    f.conn.write(new Uint8Array(10 * mss));
+    f.sent.length = 0;
+    f.clock.advance(100);
+    // One segment acknowledged with 9 still in flight: ExpectedSamples = ceil(9 / 2) = 5.
+    f.recv({ seq: R(1), ack: L(1 + mss), flags: ACK, options: ts(PEER_TS + 100, ourTs(0)) });
+    const alpha = 0.125 / 5;
+    expect(f.conn.info().srtt).toBeCloseTo((1 - alpha) * 0 + alpha * 100, 10);
+  });
+});
