@@ -155,8 +155,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (sack !== null && cut > 0 && data.length > 0) {
       // Partly old: D-SACK the bytes we had (RFC 2883 §4.1.1), at once.
       const dataStart = seqAdd(t.rcvNxt, -cut);
-      sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)));
-      c.ackNow = true;
+      if (sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)))) c.ackNow = true;
     }
     if (cut >= data.length) {
       if (cut > data.length) flags &= ~FIN;

@@ -42,6 +42,11 @@ export interface TcpConfig {
   timestamps: boolean;
   /** RFC 2018 SACK with RFC 6675 loss recovery. */
   sack: boolean;
+  /**
+   * RFC 2883 D-SACK: report duplicate segments (with SACK agreed). Off by default for now: the interop
+   * judges still flag the D-SACK our stack sends in answer to the kernel's tail loss probes.
+   */
+  dsack: boolean;
 }
 
 export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
@@ -70,6 +75,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   windowScale: true,
   timestamps: true,
   sack: true,
+  dsack: false,
 });
 
 /** The stack's configuration with one connection's overrides applied. */
@@ -98,7 +104,7 @@ export function validateConfig(c: TcpConfig): void {
     const v = c[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
   }
-  for (const k of ["windowScale", "timestamps", "sack"] as const) {
+  for (const k of ["windowScale", "timestamps", "sack", "dsack"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
   }
   if (!Object.hasOwn(congestionAlgorithms, c.congestionControl)) {

@@ -201,7 +201,7 @@ export class TcpConnection implements Connection {
     this.sendMss = negotiate(this.ourMss, a, seg.options) - (a.timestamps ? TIMESTAMPS_BYTES : 0);
     if (a.timestamps) this.ts ??= new TimestampState();
     if (a.sack) {
-      this.sackReporter ??= new SackReporter();
+      this.sackReporter ??= new SackReporter(this.config.dsack);
       this.sackRecovery ??= new SackRecovery(this.tcb.iss);
     }
     if (a.timestamps || a.sack) this.outOptions ??= new OutgoingOptions();

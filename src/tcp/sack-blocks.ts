@@ -25,11 +25,19 @@ export class SackReporter {
   /** Where the reassembly blocks start in `#out` (1 after a D-SACK block). */
   #first = 0;
 
-  /** RFC 2883: data we already had arrived again; the next ACK reports it first. */
-  duplicate(left: number, right: number): void {
+  readonly #dsack: boolean;
+
+  constructor(dsack: boolean) {
+    this.#dsack = dsack;
+  }
+
+  /** RFC 2883: data we already had arrived again; the next ACK reports it first. False when D-SACK is off. */
+  duplicate(left: number, right: number): boolean {
+    if (!this.#dsack) return false;
     this.#duplicate = true;
     this.#dupLeft = left;
     this.#dupRight = right;
+    return true;
   }
 
   /** Whether the next ACK has a block to report even with nothing queued out of order. */

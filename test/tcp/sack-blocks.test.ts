@@ -74,8 +74,20 @@ describe("RFC 2018 §4 SACK blocks from the reassembly queue", () => {
 });
 
 describe("RFC 2883 D-SACK", () => {
-  it("a segment we already acknowledged is reported once, as the first block of the ACK it draws", () => {
+  const withDsack = () =>
+    establishedWith({ windowScale: false, timestamps: false, dsack: true }, { mss: MSS, sackPermitted: true });
+
+  it("is off by default: a duplicate draws a plain ACK", () => {
     const f = withSack(false);
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
+    f.clock.advance(40);
+    f.sent.length = 0;
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
+    expect(f.sent[0].options).toBeUndefined();
+  });
+
+  it("a segment we already acknowledged is reported once, as the first block of the ACK it draws", () => {
+    const f = withDsack();
     f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
     f.clock.advance(40);
     f.expectSent([{ seq: L(1), ack: R(101), flags: ACK }]);
@@ -89,7 +101,7 @@ describe("RFC 2883 D-SACK", () => {
   });
 
   it("a segment partly old reports the old part ahead of the reassembly blocks, and is ACKed at once", () => {
-    const f = withSack(false);
+    const f = withDsack();
     f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
     f.recv({ seq: R(301), ack: L(1), flags: ACK, payload: seg(100) });
     f.sent.length = 0;
