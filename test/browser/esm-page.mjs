@@ -25,8 +25,12 @@ async function run() {
   client.close();
   server.close();
   const captured = sink.bytes();
-  // The first packet recorded is the SYN: find its IPv4 header (0x45) after the pcapng header blocks.
-  const syn = parsePacket(captured.subarray(captured.indexOf(0x45, 28)));
+  // The first packet recorded is the SYN: walk the pcapng blocks (little-endian type and total length) to
+  // the first Enhanced Packet Block, whose packet data starts 28 bytes in, captured length at 20.
+  const view = new DataView(captured.buffer, captured.byteOffset, captured.byteLength);
+  let at = 0;
+  while (at + 8 <= captured.length && view.getUint32(at, true) !== 6) at += view.getUint32(at + 4, true);
+  const syn = parsePacket(captured.subarray(at + 28, at + 28 + view.getUint32(at + 20, true)));
   return { sum, entries: [typeof PcapWriter, typeof messagePortLink], captureBytes: captured.length, magic: Array.from(captured.subarray(0, 4)), synFlags: syn.ok ? syn.tcp.flags : -1 };
 }
 
