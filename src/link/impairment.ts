@@ -31,6 +31,11 @@ export interface Impairment {
   queueBytes?: number;
   /** Largest packet carried, in bytes; larger ones are dropped and counted (default 1500 or the inner link's). */
   mtu?: number;
+  /**
+   * Packets that may be in flight in one direction at once (default 65536); more are dropped as `queue`.
+   * A bound for a sender that ignores congestion on a long delay, so the link's memory stays bounded.
+   */
+  maxInFlight?: number;
 }
 
 /** An `Impairment` with every default filled in and every value checked. */
@@ -46,6 +51,7 @@ export interface ImpairmentConfig {
   bandwidth: number;
   queueBytes: number;
   mtu: number;
+  maxInFlight: number;
 }
 
 /** The smallest MTU an IPv4 link may have (RFC 791). */
@@ -65,6 +71,7 @@ export function impairmentConfig(options: Impairment, defaultMtu: number): Impai
     bandwidth: positive("bandwidth", options.bandwidth ?? Infinity),
     queueBytes: nonNegative("queueBytes", options.queueBytes ?? 1 << 20),
     mtu: mtu(options.mtu ?? defaultMtu),
+    maxInFlight: positive("maxInFlight", options.maxInFlight ?? 65536),
   };
 }
 

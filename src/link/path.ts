@@ -10,7 +10,7 @@ export interface DropCounters {
   loss: number;
   /** Larger than the MTU. */
   mtu: number;
-  /** Tail-dropped: the serialisation queue (`bandwidth`, `queueBytes`) was full. */
+  /** Tail-dropped: the serialisation queue (`bandwidth`, `queueBytes`) or the in-flight bound was full. */
   queue: number;
   /** Sent into, or still in flight when, the path was closed. */
   closed: number;
@@ -103,6 +103,10 @@ export class ImpairedPath {
     }
     if (packet.length > cfg.mtu) {
       c.dropped.mtu++;
+      return;
+    }
+    if (this.inFlight >= cfg.maxInFlight) {
+      c.dropped.queue++;
       return;
     }
     const index = this.#nextIndex++;

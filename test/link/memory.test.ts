@@ -186,6 +186,12 @@ describe("memoryLinkPair: delay, jitter, bandwidth", () => {
     expect(spaced.arrivals.map((x) => x.at)).toEqual([10, 60, 110]);
   });
 
+  it("bounds the packets in flight, whatever the delay", () => {
+    const { arrivals, a } = run({ delay: 1000, maxInFlight: 100 }, 150);
+    expect(arrivals.map((x) => x.id)).toEqual([...Array(100).keys()]);
+    expect(a.counters.tx.dropped.queue).toBe(50);
+  });
+
   it("tail-drops what exceeds the serialisation queue", () => {
     const { arrivals, a } = run({ bandwidth: 1_000_000, queueBytes: 5000 }, 20, 0, 1000);
     // 5000 bytes may be waiting for the serialiser, counting the rest of the one on the wire.
