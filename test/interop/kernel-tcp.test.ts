@@ -15,7 +15,7 @@ vi.setConfig({ testTimeout: 180_000 });
  * The engine (IpStack, no typestate API) against the Linux kernel's TCP through the TUN harness. The
  * kernel side is python3's socket module, so every byte on the wire is either the kernel's or ours.
  */
-describeWith([...NETNS_TOOLS, "python3", "nft"], "interop: IpStack and the Linux kernel", () => {
+describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: IpStack and the Linux kernel", () => {
   let ns: Netns | null = null;
   let stack: IpStack | null = null;
   afterEach(async () => {
