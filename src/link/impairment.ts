@@ -75,11 +75,6 @@ export function impairmentConfig(options: Impairment, defaultMtu: number): Impai
   };
 }
 
-/** True when the config cannot hold a packet back: deliveries happen as soon as the clock allows. */
-export function isImmediate(c: ImpairmentConfig): boolean {
-  return c.delay === 0 && c.jitter === 0 && c.reorder === 0 && c.bandwidth === Infinity;
-}
-
 function finite(name: string, v: number): number {
   if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`${name} must be a finite number, got ${v}`);
   return v;
