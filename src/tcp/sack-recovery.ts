@@ -70,9 +70,15 @@ export function sackDuplicateAck(c: TcpConnection, r: SackRecovery, newlySacked:
     enterRecovery(c, r);
     return;
   }
-  // §5 step (2), RFC 3042 Limited Transmit: each of the first two duplicates lets one new segment out, so a
-  // small window still gets its third duplicate ACK instead of waiting for the RTO.
-  if (newlySacked > 0 && r.board.pipe(t.sndUna, t.sndMax, t.sndUna, lost) + c.sendMss <= c.cc.cwnd + 2 * c.sendMss) sendNew(c);
+  // §5 step (2), Limited Transmit governed by pipe: below DupThresh, new data goes while cwnd - pipe >= 1 SMSS,
+  // so a small window still draws its third duplicate ACK instead of waiting for the RTO.
+  if (newlySacked === 0) return;
+  let pipe = r.board.pipe(t.sndUna, t.sndMax, t.sndUna, lost);
+  while (c.cc.cwnd - pipe >= c.sendMss) {
+    const sent = sendNew(c);
+    if (sent === 0) break;
+    pipe += sent;
+  }
 }
 
 /** RFC 6675 §5 step (4): enter loss recovery and retransmit the first unSACKed segment. */
