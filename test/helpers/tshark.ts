@@ -33,13 +33,27 @@ function withFile<T>(capture: Capture, read: (path: string) => T): T {
 export const JUDGE_FILTER =
   'tcp.checksum.status==0 || ip.checksum.status==0 || _ws.malformed || _ws.expert.severity >= "warning"';
 
-/** Judge TCP/IP only: HTTP dissection and TCP reassembly flag even the kernel's lossy traffic. */
-const JUDGE_PREFERENCES = [
-  "--disable-protocol", "http",
-  "-o", "tcp.desegment_tcp_streams:FALSE",
-  "-o", "tcp.check_checksum:TRUE",
-  "-o", "ip.check_checksum:TRUE",
-];
+/**
+ * Judge TCP/IP only: HTTP dissection and TCP reassembly flag even the kernel's lossy traffic, and the
+ * heuristic dissectors registered on TCP read random payload bytes as some protocol (Thrift, say) and
+ * flag "trailing stray characters" in it. Those protocols, as the installed tshark lists them (it names the
+ * protocol, not the heuristic's short name, in tshark 4.0), are disabled outright.
+ */
+let judgePreferences: string[] | undefined;
+function judgePrefs(): string[] {
+  judgePreferences ??= [
+    ...tshark(["-G", "heuristic-decodes"])
+      .split("\n")
+      .map((line) => line.split("\t"))
+      .filter(([parent, name]) => parent === "tcp" && name)
+      .concat([["tcp", "http"]])
+      .flatMap(([, name]) => ["--disable-protocol", name]),
+    "-o", "tcp.desegment_tcp_streams:FALSE",
+    "-o", "tcp.check_checksum:TRUE",
+    "-o", "ip.check_checksum:TRUE",
+  ];
+  return judgePreferences;
+}
 
 /** Expert infos that deliberate loss, reordering or a deliberate reset produce; allow them by name. */
 export const LOSS_WARNINGS = [
@@ -52,6 +66,9 @@ export const LOSS_WARNINGS = [
   "tcp.analysis.duplicate_ack",
   // A retransmission the receiver already had is reported back as a D-SACK block (RFC 2883).
   "tcp.options.sack.dsack",
+  // A lost segment pins the receiver's window at the hole; the sender fills the rest of it while the
+  // retransmission is outstanding (flow control doing its job because of the loss).
+  "tcp.analysis.window_full",
 ] as const;
 export const RST_WARNING = "tcp.connection.rst";
 
@@ -75,7 +92,7 @@ function tshark(args: string[]): string {
  * can never turn a dirty capture clean.
  */
 export function judgeCapture(capture: Capture, allow: readonly string[] = []): JudgeFinding[] {
-  const pdml = withFile(capture, (file) => tshark(["-r", file, ...JUDGE_PREFERENCES, "-Y", JUDGE_FILTER, "-T", "pdml"]));
+  const pdml = withFile(capture, (file) => tshark(["-r", file, ...judgePrefs(), "-Y", JUDGE_FILTER, "-T", "pdml"]));
   const findings: JudgeFinding[] = [];
   for (const packet of pdml.split("<packet>").slice(1)) {
     const frame = Number(/<field name="num" [^>]*show="(\d+)"/.exec(packet)?.[1] ?? -1);
