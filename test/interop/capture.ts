@@ -113,7 +113,7 @@ export function judge(file: string, allow: readonly string[] = [], stackAddress?
 
 /** The IPv4 source of each of `frames` (one tshark pass over just those frames). */
 function sources(file: string, frames: number[]): Map<number, string> {
-  const out = execFileSync("tshark", ["-r", file, "-Y", `frame.number in {${[...new Set(frames)].join(" ")}}`, "-T", "fields", "-e", "frame.number", "-e", "ip.src"], {
+  const out = execFileSync("tshark", ["-r", file, "-Y", `frame.number in {${[...new Set(frames)].join(",")}}`, "-T", "fields", "-e", "frame.number", "-e", "ip.src"], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
     stdio: ["ignore", "pipe", "ignore"],
