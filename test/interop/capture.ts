@@ -7,7 +7,7 @@ import { CaptureLink } from "../../src/link/capture.js";
 import type { Link } from "../../src/link/link.js";
 import { MemorySink, PcapngWriter } from "../../src/pcap/index.js";
 import { haveTool } from "../helpers/tools.js";
-import { judgeCapture, LOSS_WARNINGS } from "../helpers/tshark.js";
+import { judgeCapture } from "../helpers/tshark.js";
 
 /** Where interop tests leave their captures, to be opened in Wireshark after a run (git-ignored). */
 export const CAPTURE_DIR = join("test-results", "interop");
@@ -67,12 +67,6 @@ export const FLOW_CONTROL_WARNINGS = [
   "tcp.analysis.zero_window_probe",
   "tcp.analysis.zero_window_probe_ack",
 ] as const;
-
-/**
- * What loss explains, as the judge's LOSS_WARNINGS, plus the D-SACK a receiver reports when a lost ACK
- * made the sender retransmit data that had arrived (RFC 2883): a duplicate, not an error.
- */
-export const LOSS_EXPLAINED = [...LOSS_WARNINGS, "tcp.options.sack.dsack"] as const;
 
 /**
  * What the Linux kernel does on a clean tunnel that is not an error: a tail loss probe (RFC 8985) when

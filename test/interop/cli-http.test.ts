@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { Netns, NETNS_TOOLS } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
-import { CAPTURE_DIR, FLOW_CONTROL_WARNINGS, judge, LOSS_EXPLAINED } from "./capture.js";
+import { CAPTURE_DIR, FLOW_CONTROL_WARNINGS, judge } from "./capture.js";
+import { LOSS_WARNINGS } from "../helpers/tshark.js";
 import { testIo } from "./cli-io.js";
 
 // Megabytes through a TUN, under loss, on a busy 2-core machine: minutes, not the default minute.
@@ -102,7 +103,7 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: wirestate htt
     await curlDownloadAndUpload(ns, "4m.bin", "4m.bin");
     await stopServer!();
     stopServer = null;
-    judge(capture, [...LOSS_EXPLAINED, ...FLOW_CONTROL_WARNINGS], ns!.stackAddress);
+    judge(capture, [...LOSS_WARNINGS, ...FLOW_CONTROL_WARNINGS], ns!.stackAddress);
   });
 
   it("fetch over a lossy, small-MTU tunnel writes the body to stdout", async () => {
