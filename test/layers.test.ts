@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve, dirname } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * design.md's layers, enforced: imports point down only. Each folder of src/ lists the folders it may
+ * import from; anything else is a layering error. `session` runs over any byte stream, so of the TCP side
+ * it may only use the shared error base class.
+ */
+const ALLOWED: Record<string, readonly string[]> = {
+  clock: [],
+  wire: [],
+  pcap: [],
+  link: ["clock", "pcap"],
+  tcp: ["clock", "wire"],
+  stack: ["clock", "link", "tcp", "wire"],
+  api: ["clock", "link", "pcap", "stack", "tcp", "wire"],
+  session: ["tcp/errors.ts"],
+  cli: ["api", "bench", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
+  bench: ["api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
+};
+
+const SRC = resolve("src");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Every relative import or re-export of `file`, resolved to a path under src/ (".js" read as ".ts"). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+"(\.[^"]+)"/g)].map((m) => m[1]);
+  return specs.map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, ".ts"));
+}
+
+function violations(): string[] {
+  const found: string[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const layer = relative(SRC, file).split("/")[0];
+    const allowed = ALLOWED[layer];
+    if (allowed === undefined) {
+      found.push(`${relative(SRC, file)}: folder src/${layer} has no place in the layers`);
+      continue;
+    }
+    for (const target of importsOf(file)) {
+      const targetLayer = target.split("/")[0];
+      if (targetLayer === layer) continue;
+      if (targetLayer.startsWith("..")) found.push(`${relative(SRC, file)} imports ${target}, outside src/`);
+      else if (!allowed.includes(targetLayer) && !allowed.includes(target)) {
+        found.push(`${relative(SRC, file)} (${layer}) imports ${target} (${targetLayer})`);
+      }
+    }
+  }
+  return found;
+}
+
+describe("layers", () => {
+  it("every import in src/ points down the layers of design.md", () => {
+    expect(violations()).toEqual([]);
+  });
+
+  it("the check sees real imports (a known downward edge is found)", () => {
+    expect(importsOf(join(SRC, "stack", "ip-stack.ts"))).toContain("tcp/connection.ts");
+  });
+});
