@@ -42,10 +42,7 @@ export interface TcpConfig {
   timestamps: boolean;
   /** RFC 2018 SACK with RFC 6675 loss recovery. */
   sack: boolean;
-  /**
-   * RFC 2883 D-SACK: report duplicate segments (with SACK agreed). Off by default for now: the interop
-   * judges still flag the D-SACK our stack sends in answer to the kernel's tail loss probes.
-   */
+  /** RFC 2883 D-SACK: report duplicate segments (with SACK agreed), as Linux does, so a sender can tell a spurious retransmission. */
   dsack: boolean;
 }
 
@@ -75,7 +72,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   windowScale: true,
   timestamps: true,
   sack: true,
-  dsack: false,
+  dsack: true,
 });
 
 /** The stack's configuration with one connection's overrides applied. */
