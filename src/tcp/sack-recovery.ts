@@ -19,6 +19,8 @@ export class SackRecovery {
   highRxt = 0;
   /** DupAcks (RFC 6675 §2): ACKs that newly SACKed data without moving SND.UNA. */
   dupAcks = 0;
+  /** RescueRxt: NextSeg rule (4) resends the tail once per recovery; this is the RecoveryPoint it did it for. */
+  rescueRxt: number | null = null;
 
   constructor(iss: number) {
     this.recoveryPoint = iss;
@@ -87,6 +89,7 @@ function enterRecovery(c: TcpConnection, r: SackRecovery): void {
   const flight = seqDiff(t.sndMax, t.sndUna);
   r.active = true;
   r.recoveryPoint = t.sndMax;
+  r.rescueRxt = null;
   c.cc.onLoss(flight, c.sendMss, t.sndMax);
   c.stats.fastRetransmits++;
   if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start (SACK), cwnd=${c.cc.cwnd}`);
@@ -116,12 +119,14 @@ export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
   const highSacked = b.highestSacked(t.sndUna);
   let pipe = b.pipe(t.sndUna, t.sndMax, r.highRxt, lost);
   while (c.cc.cwnd - pipe >= mss) {
-    // NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below the highest SACK.
+    // NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below the highest
+    // SACK; (4) once per recovery, the tail (rescue retransmission).
     let sent: number;
     if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r);
     else {
       sent = sendNew(c);
       if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c, r);
+      if (sent === 0) sent = rescue(c, r, highSacked);
     }
     if (sent === 0) break;
     pipe += sent;
@@ -133,6 +138,24 @@ function resendHole(c: TcpConnection, r: SackRecovery): number {
   const len = Math.min(c.sendMss, seqDiff(hole[1], hole[0]));
   sendAt(c, hole[0], len);
   r.highRxt = seqAdd(hole[0], len);
+  return len;
+}
+
+/**
+ * NextSeg (4): with nothing else to send, one segment ending at SND.MAX (the highest unSACKed data) goes
+ * once per recovery, so a loss at the very end of the window still draws an ACK instead of an RTO.
+ * HighRxt is not moved by it.
+ */
+function rescue(c: TcpConnection, r: SackRecovery, highSacked: number): number {
+  const t = c.tcb;
+  if (r.rescueRxt !== null && !seqLt(r.rescueRxt, t.sndUna)) return 0;
+  if (!seqLt(highSacked, t.sndMax) || !seqLt(r.highRxt, t.sndMax)) return 0;
+  let start = seqAdd(t.sndMax, -c.sendMss);
+  if (seqLt(start, highSacked)) start = highSacked;
+  if (seqLt(start, r.highRxt)) start = r.highRxt;
+  r.rescueRxt = r.recoveryPoint;
+  const len = seqDiff(t.sndMax, start);
+  sendAt(c, start, len);
   return len;
 }
 

@@ -75,14 +75,39 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     // Segment 4 has only two segments SACKed above it: not lost yet.
     expect(f.sent).toEqual([]);
     dup(f, [1, 4], [5, 8]);
-    expect(seqs(f)).toEqual([[4, MSS]]);
+    // Rule (1) resends 4; with room left and nothing else to send, rule (4) resends the tail (9) once.
+    expect(seqs(f)).toEqual([[4, MSS], [9, MSS]]);
     // The resent segment 0 arrives: a partial ACK up to the second hole. Recovery goes on, cwnd unchanged.
     f.recv({ seq: R(1), ack: S(4), flags: ACK, options: blocks([5, 8]) });
     expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, sackedBytes: 3 * MSS });
     expect(f.traces.some((t) => t.includes("recovery end"))).toBe(false);
     f.recv({ seq: R(1), ack: S(10), flags: ACK });
     expect(f.traces).toContain(`${f.conn.id} recovery end, cwnd=${5 * MSS}`);
-    expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, ssthresh: 5 * MSS, sackedBytes: 0, retransmits: 2 });
+    expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, ssthresh: 5 * MSS, sackedBytes: 0, retransmits: 3 });
+  });
+
+  it("rule (4): with nothing else to send, the tail is resent once per recovery (rescue retransmission)", () => {
+    const f = sending(10);
+    f.sent.length = 0;
+    // Segments 0 and 9 are lost: 9 is above every SACK, so never "lost" by IsLost.
+    dup(f, [1, 2]);
+    dup(f, [1, 3]);
+    dup(f, [1, 4]);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    // pipe = 1 (segment 0, resent) + segments 4..9 = 7 against cwnd 5; each SACK takes one out.
+    dup(f, [1, 5]);
+    dup(f, [1, 6]);
+    expect(f.sent).toEqual([]);
+    // pipe 4: no lost hole, no new data, no hole below the highest SACK: the rescue sends segment 9.
+    dup(f, [1, 7]);
+    expect(seqs(f)).toEqual([[9, MSS]]);
+    // Once only.
+    dup(f, [1, 8]);
+    dup(f, [1, 9]);
+    expect(f.sent).toEqual([]);
+    f.recv({ seq: R(1), ack: S(10), flags: ACK });
+    expect(f.traces.some((t) => t.includes("recovery end"))).toBe(true);
+    expect(f.conn.info().timeouts).toBe(0);
   });
 
   it("with CUBIC the loss cuts ssthresh to 0.7 * FlightSize", () => {
