@@ -19,6 +19,17 @@ function sending(segments: number, cfg: Partial<TcpConfig> = {}): Fixture {
 const seqs = (f: Fixture) => f.sent.splice(0).map((s) => [(s.seq - S(0)) / MSS, s.payload.length]);
 const dup = (f: Fixture, ...pairs: Array<[number, number]>) => f.recv({ seq: R(1), ack: S(0), flags: ACK, options: blocks(...pairs) });
 
+/** Ten segments out, segment 0 lost, 1..3 SACKed one duplicate at a time: recovery starts, 0 is resent. */
+function recovering(cfg: Partial<TcpConfig> = {}): Fixture {
+  const f = sending(10, cfg);
+  f.sent.length = 0;
+  dup(f, [1, 2]);
+  dup(f, [1, 3]);
+  dup(f, [1, 4]);
+  expect(seqs(f)).toEqual([[0, MSS]]);
+  return f;
+}
+
 describe("RFC 6675 SACK-based loss recovery", () => {
   it("limited transmit on the first two duplicates, then recovery on the third: cwnd = ssthresh, the hole resent once", () => {
     const f = sending(12);
@@ -62,13 +73,8 @@ describe("RFC 6675 SACK-based loss recovery", () => {
   });
 
   it("a second hole becomes lost once three segments above it are SACKed (IsLost) and is resent; the full ACK ends recovery", () => {
-    const f = sending(10);
-    f.sent.length = 0;
     // Segments 0 and 4 are lost.
-    dup(f, [1, 2]);
-    dup(f, [1, 3]);
-    dup(f, [1, 4]);
-    expect(seqs(f)).toEqual([[0, MSS]]);
+    const f = recovering();
     expect(f.conn.info().cwnd).toBe(5 * MSS);
     dup(f, [1, 4], [5, 6]);
     dup(f, [1, 4], [5, 7]);
@@ -87,13 +93,8 @@ describe("RFC 6675 SACK-based loss recovery", () => {
   });
 
   it("rule (4): with nothing else to send, the tail is resent once per recovery (rescue retransmission)", () => {
-    const f = sending(10);
-    f.sent.length = 0;
     // Segments 0 and 9 are lost: 9 is above every SACK, so never "lost" by IsLost.
-    dup(f, [1, 2]);
-    dup(f, [1, 3]);
-    dup(f, [1, 4]);
-    expect(seqs(f)).toEqual([[0, MSS]]);
+    const f = recovering();
     // pipe = 1 (segment 0, resent) + segments 4..9 = 7 against cwnd 5; each SACK takes one out.
     dup(f, [1, 5]);
     dup(f, [1, 6]);
@@ -111,12 +112,7 @@ describe("RFC 6675 SACK-based loss recovery", () => {
   });
 
   it("with CUBIC the loss cuts ssthresh to 0.7 * FlightSize", () => {
-    const f = sending(10, { congestionControl: "cubic" });
-    f.sent.length = 0;
-    dup(f, [1, 2]);
-    dup(f, [1, 3]);
-    dup(f, [1, 4]);
-    expect(seqs(f)).toEqual([[0, MSS]]);
+    const f = recovering({ congestionControl: "cubic" });
     expect(f.conn.info().ssthresh).toBe(Math.floor(10 * MSS * CUBIC_BETA));
     expect(f.conn.info().cwnd).toBe(Math.floor(10 * MSS * CUBIC_BETA));
   });
