@@ -7,7 +7,8 @@ import { AddressInUseError, WirestateError } from "../tcp/errors.js";
 import { IsnGenerator } from "../tcp/isn.js";
 import { Slab } from "../tcp/slab.js";
 import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
-import { buildPacketInto, maxPacketLength } from "../wire/build.js";
+import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
+import { releasePacket } from "../wire/packet-arena.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { parseInto, parsePacket } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
@@ -154,8 +155,16 @@ export class IpStack {
     this.link.onReceive = null;
   }
 
-  /** One IPv4 packet from the link. Never throws on its content. */
+  /**
+   * One IPv4 packet from the link. Never throws on its content. The packet is ours (link.ts), and nothing
+   * keeps it past this call, so a packet built in the arena gives its slot back here.
+   */
   input(packet: Uint8Array): void {
+    this.#input(packet);
+    releasePacket(packet);
+  }
+
+  #input(packet: Uint8Array): void {
     const counters = this.counters;
     counters.packetsIn++;
     if (this.#closed) {
@@ -329,6 +338,11 @@ export class IpStack {
     fields.id = this.#ipId;
     this.#ipId = (this.#ipId + 1) & 0xffff;
     this.counters.segmentsOut++;
+    const inArena = buildPacketInArena(fields);
+    if (inArena !== null) {
+      this.link.send(inArena);
+      return;
+    }
     const slab = this.#packets.reserve(maxPacketLength(fields.payload?.length ?? 0));
     const length = buildPacketInto(fields, slab, this.#packets.offset);
     this.link.send(this.#packets.commit(length));

@@ -1,5 +1,6 @@
 import type { PacketFields } from "./types.js";
-import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET } from "./wasm.js";
+import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET, ARENA_SLOT } from "./wasm.js";
+import { releasePacket, takeSlot } from "./packet-arena.js";
 import {
   B_BASE, R_SRC, R_DST, R_TTL, R_ID, R_TOS, R_FRAG, R_SRC_PORT, R_DST_PORT, R_SEQ, R_ACK, R_FLAGS, R_WINDOW,
   R_URGENT, R_OPT_MASK, R_MSS, R_WSCALE, R_TSVAL, R_TSECR, R_SACK_COUNT, R_SACK, OptionBits,
@@ -17,10 +18,11 @@ const U16 = 0xffff;
 const U32 = 0xffffffff;
 
 /**
- * Writes the packet for `f` into the WASM scratch area and returns where it starts; it ends at
- * `SCRATCH + HEADROOM + payload length`. Validates every field first (RangeError).
+ * Writes the packet for `f` into linear memory, its payload at `payloadPtr` (headers go in the HEADROOM
+ * bytes before it), and returns where it starts; it ends at `payloadPtr + payload length`. Validates every
+ * field first (RangeError).
  */
-function buildInScratch(f: PacketFields): number {
+function buildAt(f: PacketFields, payloadPtr: number): number {
   const b = B_BASE;
   record[b + R_SRC] = checked("src", f.src, U32);
   record[b + R_DST] = checked("dst", f.dst, U32);
@@ -73,7 +75,6 @@ function buildInScratch(f: PacketFields): number {
   if (40 + optLen + payloadLen > MAX_PACKET) {
     throw new RangeError(`buildPacket: a ${payloadLen}-byte payload makes the packet exceed 65535 bytes`);
   }
-  const payloadPtr = SCRATCH + HEADROOM;
   if (payload !== undefined) mem8.set(payload, payloadPtr);
   return wasm.buildPacket(payloadPtr, payloadLen);
 }
@@ -90,7 +91,7 @@ export function maxPacketLength(payloadLength: number): number {
  * a packet over 65535 bytes.
  */
 export function buildPacket(f: PacketFields): Uint8Array {
-  const start = buildInScratch(f);
+  const start = buildAt(f, SCRATCH + HEADROOM);
   return mem8.slice(start, SCRATCH + HEADROOM + (f.payload?.length ?? 0));
 }
 
@@ -100,11 +101,35 @@ export function buildPacket(f: PacketFields): Uint8Array {
  * (writing nothing) when it does not fit; `maxPacketLength` gives a size that always does.
  */
 export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0): number {
-  const start = buildInScratch(f);
+  const start = buildAt(f, SCRATCH + HEADROOM);
   const end = SCRATCH + HEADROOM + (f.payload?.length ?? 0);
   if (offset < 0 || offset + (end - start) > out.length) {
     throw new RangeError(`buildPacketInto: ${end - start} bytes do not fit at offset ${offset} of ${out.length}`);
   }
   out.set(mem8.subarray(start, end), offset);
   return end - start;
+}
+
+/** Largest payload a packet built in an arena slot can carry. */
+export const MAX_ARENA_PAYLOAD = ARENA_SLOT - HEADROOM;
+
+/**
+ * `buildPacket` straight into a slot of the packet arena (packet-arena.ts): the packet is a view of linear
+ * memory, parsed in place where it arrives, and `releasePacket` gives its slot back. Returns null (having
+ * built nothing) when the payload exceeds `MAX_ARENA_PAYLOAD` or no slot is free. Throws as `buildPacket`.
+ */
+export function buildPacketInArena(f: PacketFields): Uint8Array | null {
+  const payloadLen = f.payload === undefined ? 0 : f.payload.length;
+  if (payloadLen > MAX_ARENA_PAYLOAD) return null;
+  const slot = takeSlot();
+  if (slot < 0) return null;
+  const payloadPtr = slot + HEADROOM;
+  let start: number;
+  try {
+    start = buildAt(f, payloadPtr);
+  } catch (error) {
+    releasePacket(mem8.subarray(slot, slot + 1));
+    throw error;
+  }
+  return mem8.subarray(start, payloadPtr + payloadLen);
 }

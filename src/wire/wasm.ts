@@ -43,9 +43,17 @@ export const SCRATCH = wasm.scratchPtr();
 export const FREE = wasm.freePtr();
 const FREE_SIZE = 256 << 10;
 
+/**
+ * The packet arena (packet-arena.ts): fixed slots where the stack builds outgoing packets, so a packet is
+ * born, carried and parsed in linear memory. Pages no slot has touched cost no resident memory.
+ */
+export const ARENA = FREE + FREE_SIZE;
+export const ARENA_SLOT = 2048;
+export const ARENA_SLOTS = 2048;
+
 // Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
 {
-  const need = FREE + FREE_SIZE;
+  const need = ARENA + ARENA_SLOT * ARENA_SLOTS;
   const have = wasm.memory.buffer.byteLength;
   if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
 }
