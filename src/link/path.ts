@@ -61,6 +61,8 @@ export class ImpairedPath {
   readonly #clock: Clock;
   readonly #config: ImpairmentConfig;
   readonly #mustDefer: boolean;
+  /** Whether any impairment makes a packet wait (bandwidth, delay, jitter, reordering). */
+  readonly #timed: boolean;
   readonly #sink: Sink;
   readonly #rng: Prng;
   readonly #inOrder = new PacketQueue();
@@ -81,6 +83,7 @@ export class ImpairedPath {
     this.#clock = clock;
     this.#config = config;
     this.#mustDefer = mustDefer;
+    this.#timed = config.bandwidth !== Infinity || config.delay > 0 || config.jitter > 0 || config.reorder > 0;
     this.#sink = sink;
     this.#rng = new Prng(config.seed, stream);
   }
@@ -108,8 +111,9 @@ export class ImpairedPath {
       return;
     }
     const index = this.#nextIndex++;
-    const now = this.#clock.now();
-    // Randomness is drawn only for the impairments asked for, so a clean link costs a few comparisons.
+    // Randomness is drawn only for the impairments asked for, so a clean link costs a few comparisons, and
+    // no clock read: when nothing makes packets wait they are due at once (-Infinity, in send order).
+    const now = this.#timed ? this.#clock.now() : -Infinity;
     let due = now;
     if (cfg.bandwidth !== Infinity) {
       const start = Math.max(now, this.#wireFreeAt);
@@ -162,7 +166,7 @@ export class ImpairedPath {
       packet[bit >>> 3] ^= 1 << (bit & 7);
       this.counters.corrupted++;
     }
-    if (!this.#mustDefer && this.inFlight === 0 && due <= this.#clock.now()) {
+    if (!this.#mustDefer && this.inFlight === 0 && (due === -Infinity || due <= this.#clock.now())) {
       this.#deliver(packet, index);
       if (copy !== null) this.#deliver(copy, index);
       return;
@@ -176,7 +180,7 @@ export class ImpairedPath {
     if (this.#timer !== null || this.#stopped) return;
     const due = Math.min(this.#inOrder.headDue, this.#heldBack.headDue);
     if (due === Infinity) return;
-    this.#timer = this.#clock.schedule(due - this.#clock.now(), this.#flush);
+    this.#timer = this.#clock.schedule(due === -Infinity ? 0 : due - this.#clock.now(), this.#flush);
   }
 
   readonly #flush = (): void => {
