@@ -65,7 +65,9 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   keepAliveCount: 9,
   persistMin: 200,
   persistMax: 60_000,
-  maxReassemblyRanges: 32,
+  // A slow start that overshoots a deep queue loses every other segment of a multi-MiB window: each hole
+  // is a range, and a range refused is data the peer must send again.
+  maxReassemblyRanges: 1024,
   backlog: 128,
   challengeAckLimit: 1000,
   congestionControl: "cubic",

@@ -2,8 +2,11 @@ import { seqDiff, seqGt, seqLt } from "../wire/seq.js";
 
 /** RFC 6675 §2: DupThresh. */
 export const DUP_THRESH = 3;
-/** Distinct SACKed ranges remembered; the peer reports at most 4 per ACK and they merge as holes fill. */
-const MAX_RANGES = 64;
+/**
+ * Distinct SACKed ranges remembered (as many as the receiver side keeps by default): after a slow start
+ * overshoots a deep queue, every other segment of the window may be missing.
+ */
+const MAX_RANGES = 1024;
 
 /**
  * The sender's record of what the peer has SACKed (RFC 6675 §3 "scoreboard"): disjoint, sorted ranges of
