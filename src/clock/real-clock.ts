@@ -4,14 +4,29 @@ import type { Clock, Timer } from "./clock.js";
  * Wall-clock time from `performance` (monotonic, sub-millisecond) anchored to Unix time.
  * Zero-delay work is batched into one macrotask turn, so a burst of packets costs one task, not one
  * `setTimeout` each, and I/O is never starved the way a microtask loop would starve it.
+ *
+ * `now()` is the time of the current turn, as libuv's loop time is: read once, then held until the
+ * running code and its microtasks end. A burst of segments asks for the time dozens of times per packet
+ * (timers, timestamps, RTT), and each `performance.now()` costs about 55 ns; within one turn they would
+ * differ by microseconds, which no timer or TCP timestamp (1 ms ticks) can tell apart.
  */
 export class RealClock implements Clock {
   readonly #origin = performance.timeOrigin;
   #soon: Array<(() => void) | null> = [];
   #soonArmed = false;
+  /** This turn's time, or -1 when it has not been read yet. */
+  #turnTime = -1;
+  readonly #endTurn = (): void => {
+    this.#turnTime = -1;
+  };
 
   now(): number {
-    return this.#origin + performance.now();
+    let t = this.#turnTime;
+    if (t < 0) {
+      t = this.#turnTime = this.#origin + performance.now();
+      queueMicrotask(this.#endTurn);
+    }
+    return t;
   }
 
   schedule(delayMs: number, fn: () => void): Timer {
