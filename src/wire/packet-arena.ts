@@ -1,4 +1,4 @@
-import { ARENA, ARENA_SLOT, ARENA_SLOTS, wasm } from "./wasm.js";
+import { ARENA, ARENA_SLOT, ARENA_SLOTS, inWasm } from "./wasm.js";
 
 /**
  * Slots of linear memory for packets in flight inside one process. A stack builds an outgoing packet in a
@@ -24,7 +24,7 @@ export function takeSlot(): number {
 
 /** Gives back the slot `bytes` lives in; anything else (other memory, a slot not taken) is ignored. */
 export function releasePacket(bytes: Uint8Array): void {
-  if (bytes.buffer !== wasm.memory.buffer) return;
+  if (!inWasm(bytes)) return;
   const offset = bytes.byteOffset - ARENA;
   if (offset < 0 || offset >= ARENA_SLOT * ARENA_SLOTS) return;
   const i = (offset / ARENA_SLOT) | 0;

@@ -58,11 +58,13 @@ export const ARENA_SLOTS = 2048;
   if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
 }
 
-export const mem8 = new Uint8Array(wasm.memory.buffer);
+/** Linear memory's buffer, fixed for good (read once: the Memory's getter costs more than a comparison). */
+const memoryBuffer = wasm.memory.buffer;
+export const mem8 = new Uint8Array(memoryBuffer);
 /** The record: parse results in slots 0..63, build parameters in slots 64..127 (assembly/layout.ts). */
-export const record = new Uint32Array(wasm.memory.buffer, wasm.recordPtr(), 128);
+export const record = new Uint32Array(memoryBuffer, wasm.recordPtr(), 128);
 
 /** True when `bytes` already lives in linear memory, so calls can work on it in place. */
 export function inWasm(bytes: Uint8Array): boolean {
-  return bytes.buffer === wasm.memory.buffer;
+  return bytes.buffer === memoryBuffer;
 }
