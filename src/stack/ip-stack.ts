@@ -53,6 +53,8 @@ export class IpStack {
   readonly #connections = new Map<number, Map<number, TcpConnection>>();
   readonly #listeners = new Map<number, TcpListener>();
   readonly #listenerOf = new Map<TcpConnection, TcpListener>();
+  /** The connection `#lookup` found last (dropped when it is released). */
+  #lastFound: TcpConnection | null = null;
   readonly #isn: IsnGenerator;
   readonly #record = new ParsedRecord();
   readonly #options = new IncomingOptions();
@@ -290,14 +292,23 @@ export class IpStack {
       this.#connections.set(key, m);
     }
     m.set(remoteIp, conn);
+    this.#lastFound = conn;
     return conn;
   }
 
   #lookup(localPort: number, remotePort: number, remoteIp: number): TcpConnection | undefined {
-    return this.#connections.get(((localPort << 16) | remotePort) >>> 0)?.get(remoteIp);
+    // A bulk flow's segments come in runs for one connection: the last one found saves two Map lookups.
+    const last = this.#lastFound;
+    if (last !== null && last.localPort === localPort && last.remotePort === remotePort && last.remoteIp === remoteIp) {
+      return last;
+    }
+    const conn = this.#connections.get(((localPort << 16) | remotePort) >>> 0)?.get(remoteIp);
+    if (conn !== undefined) this.#lastFound = conn;
+    return conn;
   }
 
   #released(conn: TcpConnection): void {
+    if (this.#lastFound === conn) this.#lastFound = null;
     const key = ((conn.localPort << 16) | conn.remotePort) >>> 0;
     const m = this.#connections.get(key);
     if (m !== undefined && m.get(conn.remoteIp) === conn) {
