@@ -1,5 +1,5 @@
 import type { PacketFields } from "./types.js";
-import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET, ARENA_SLOT } from "./wasm.js";
+import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET } from "./wasm.js";
 import { releasePacket, takeSlot } from "./packet-arena.js";
 import {
   B_BASE, R_SRC, R_DST, R_TTL, R_ID, R_TOS, R_FRAG, R_SRC_PORT, R_DST_PORT, R_SEQ, R_ACK, R_FLAGS, R_WINDOW,
@@ -109,18 +109,16 @@ export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0): n
   return end - start;
 }
 
-/** Largest payload a packet built in an arena slot can carry. */
-export const MAX_ARENA_PAYLOAD = ARENA_SLOT - HEADROOM;
 
 /**
  * `buildPacket` straight into a slot of the packet arena (packet-arena.ts): the packet is a view of linear
  * memory, parsed in place where it arrives, and `releasePacket` gives its slot back. Returns null (having
- * built nothing) when the payload exceeds `MAX_ARENA_PAYLOAD` or no slot is free. Throws as `buildPacket`.
+ * built nothing) when the payload exceeds `MAX_ARENA_PAYLOAD` or no slot of its size is free. Throws as
+ * `buildPacket`.
  */
 export function buildPacketInArena(f: PacketFields): Uint8Array | null {
   const payloadLen = f.payload === undefined ? 0 : f.payload.length;
-  if (payloadLen > MAX_ARENA_PAYLOAD) return null;
-  const slot = takeSlot();
+  const slot = takeSlot(payloadLen);
   if (slot < 0) return null;
   const payloadPtr = slot + HEADROOM;
   let start: number;

@@ -1,4 +1,4 @@
-import { ARENA, ARENA_SLOT, ARENA_SLOTS, inWasm } from "./wasm.js";
+import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, HEADROOM, inWasm } from "./wasm.js";
 
 /**
  * Slots of linear memory for packets in flight inside one process. A stack builds an outgoing packet in a
@@ -7,33 +7,68 @@ import { ARENA, ARENA_SLOT, ARENA_SLOTS, inWasm } from "./wasm.js";
  * WASM scratch area. A slot whose packet never comes back (a lossy link dropped it, a socket link sent
  * it away) stays taken; once all are taken, senders fall back to packets of their own, so exhausting the
  * arena costs speed, never correctness.
+ *
+ * Two sizes: many slots for packets up to a 1500-byte MTU, a few for jumbo packets up to 64 KiB.
  */
-const free = new Int32Array(ARENA_SLOTS);
-const taken = new Uint8Array(ARENA_SLOTS);
-let top = 0;
-// Lowest slots on top: the few slots a steady flow cycles through stay the same ones (warm in cache).
-for (let i = ARENA_SLOTS - 1; i >= 0; i--) free[top++] = i;
+class SlotPool {
+  readonly #base: number;
+  readonly #size: number;
+  readonly #free: Int32Array;
+  readonly #taken: Uint8Array;
+  #top = 0;
 
-/** Address of a free slot of `ARENA_SLOT` bytes, now taken, or -1 when none is left. */
-export function takeSlot(): number {
-  if (top === 0) return -1;
-  const i = free[--top];
-  taken[i] = 1;
-  return ARENA + i * ARENA_SLOT;
+  constructor(base: number, size: number, count: number) {
+    this.#base = base;
+    this.#size = size;
+    this.#free = new Int32Array(count);
+    this.#taken = new Uint8Array(count);
+    // Lowest slots on top: the few slots a steady flow cycles through stay the same ones (warm in cache).
+    for (let i = count - 1; i >= 0; i--) this.#free[this.#top++] = i;
+  }
+
+  get free(): number {
+    return this.#top;
+  }
+
+  take(): number {
+    if (this.#top === 0) return -1;
+    const i = this.#free[--this.#top];
+    this.#taken[i] = 1;
+    return this.#base + i * this.#size;
+  }
+
+  /** Frees the slot holding `address`; false when the address is not in this pool. */
+  release(address: number): boolean {
+    const offset = address - this.#base;
+    if (offset < 0 || offset >= this.#size * this.#taken.length) return false;
+    const i = (offset / this.#size) | 0;
+    if (this.#taken[i] !== 0) {
+      this.#taken[i] = 0;
+      this.#free[this.#top++] = i;
+    }
+    return true;
+  }
+}
+
+const small = new SlotPool(ARENA, ARENA_SLOT, ARENA_SLOTS);
+const large = new SlotPool(ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS);
+
+/** Largest payload a packet built in a slot can carry (headers take the HEADROOM before it). */
+export const MAX_ARENA_PAYLOAD = ARENA_LARGE_SLOT - HEADROOM;
+
+/** Address of a free slot for a packet with `payloadLength` bytes, now taken, or -1 when none is left. */
+export function takeSlot(payloadLength: number): number {
+  if (payloadLength <= ARENA_SLOT - HEADROOM) return small.take();
+  return payloadLength <= MAX_ARENA_PAYLOAD ? large.take() : -1;
 }
 
 /** Gives back the slot `bytes` lives in; anything else (other memory, a slot not taken) is ignored. */
 export function releasePacket(bytes: Uint8Array): void {
   if (!inWasm(bytes)) return;
-  const offset = bytes.byteOffset - ARENA;
-  if (offset < 0 || offset >= ARENA_SLOT * ARENA_SLOTS) return;
-  const i = (offset / ARENA_SLOT) | 0;
-  if (taken[i] === 0) return;
-  taken[i] = 0;
-  free[top++] = i;
+  if (!small.release(bytes.byteOffset)) large.release(bytes.byteOffset);
 }
 
-/** Slots free now (tests). */
-export function freeSlots(): number {
-  return top;
+/** Slots free now, small and large (tests). */
+export function freeSlots(): { small: number; large: number } {
+  return { small: small.free, large: large.free };
 }

@@ -50,10 +50,14 @@ const FREE_SIZE = 256 << 10;
 export const ARENA = FREE + FREE_SIZE;
 export const ARENA_SLOT = 2048;
 export const ARENA_SLOTS = 2048;
+/** Jumbo slots after the small ones: HEADROOM plus the largest TCP payload of an IPv4 packet, rounded up. */
+export const ARENA_LARGE = ARENA + ARENA_SLOT * ARENA_SLOTS;
+export const ARENA_LARGE_SLOT = 66 << 10;
+export const ARENA_LARGE_SLOTS = 32;
 
 // Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
 {
-  const need = ARENA + ARENA_SLOT * ARENA_SLOTS;
+  const need = ARENA_LARGE + ARENA_LARGE_SLOT * ARENA_LARGE_SLOTS;
   const have = wasm.memory.buffer.byteLength;
   if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
 }

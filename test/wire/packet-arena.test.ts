@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildPacket, buildPacketInArena, MAX_ARENA_PAYLOAD } from "../../src/wire/build.js";
-import { freeSlots, releasePacket } from "../../src/wire/packet-arena.js";
+import { buildPacket, buildPacketInArena } from "../../src/wire/build.js";
+import { MAX_ARENA_PAYLOAD, freeSlots, releasePacket } from "../../src/wire/packet-arena.js";
 import { parsePacket } from "../../src/wire/parse.js";
 import { TcpFlags, type PacketFields } from "../../src/wire/types.js";
 import { inWasm } from "../../src/wire/wasm.js";
@@ -11,33 +11,35 @@ const fields = (payload: Uint8Array): PacketFields => ({
 });
 
 describe("packet arena", () => {
-  it("builds the same bytes as buildPacket, in linear memory, and gives the slot back once", () => {
-    const payload = new Uint8Array(1448).map((_, i) => i * 7);
+  it.each([1448, 65483])("builds the same bytes as buildPacket for a %i-byte payload, in linear memory, and gives the slot back once", (size) => {
+    const payload = new Uint8Array(size).map((_, i) => i * 7);
     const before = freeSlots();
     const p = buildPacketInArena(fields(payload))!;
     expect(inWasm(p)).toBe(true);
-    expect(freeSlots()).toBe(before - 1);
+    const during = freeSlots();
+    expect(during.small + during.large).toBe(before.small + before.large - 1);
     expect(p).toEqual(buildPacket(fields(payload)));
     const parsed = parsePacket(p);
     expect(parsed.ok && parsed.payload).toEqual(payload);
     releasePacket(p);
     releasePacket(p); // a second release must not free the slot twice
-    expect(freeSlots()).toBe(before);
+    expect(freeSlots()).toEqual(before);
   });
 
   it("declines payloads too large for a slot, and hands out no slot when all are taken", () => {
     expect(buildPacketInArena(fields(new Uint8Array(MAX_ARENA_PAYLOAD + 1)))).toBeNull();
     const held: Uint8Array[] = [];
     for (let p = buildPacketInArena(fields(new Uint8Array(1))); p !== null; p = buildPacketInArena(fields(new Uint8Array(1)))) held.push(p);
-    expect(freeSlots()).toBe(0);
+    expect(freeSlots().small).toBe(0);
     expect(new Set(held.map((p) => p.byteOffset)).size).toBe(held.length);
     for (const p of held) releasePacket(p);
-    expect(freeSlots()).toBe(held.length);
+    expect(freeSlots().small).toBe(held.length);
   });
 
-  it("returns the slot when a field is out of range", () => {
+  it("returns the slot when a field is out of range, or the packet would exceed 65535 bytes", () => {
     const before = freeSlots();
     expect(() => buildPacketInArena({ ...fields(new Uint8Array(4)), window: 70000 })).toThrow(RangeError);
-    expect(freeSlots()).toBe(before);
+    expect(() => buildPacketInArena(fields(new Uint8Array(65535 - 40)))).toThrow(RangeError);
+    expect(freeSlots()).toEqual(before);
   });
 });
