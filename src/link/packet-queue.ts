@@ -1,20 +1,23 @@
 /**
  * A FIFO of packets in flight with their due times and send indices, kept in parallel arrays so queueing
  * a packet allocates nothing once the arrays have grown (the clean in-memory link is the benchmark's wire).
+ * Draining does not shrink them: a burst after a burst reuses the same slots.
  */
 export class PacketQueue {
   #packets: Array<Uint8Array | undefined> = [];
   #due: number[] = [];
   #index: number[] = [];
   #head = 0;
+  /** One past the newest packet; slots from here on are unused. */
+  #tail = 0;
 
   get size(): number {
-    return this.#packets.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   /** Due time of the oldest packet; Infinity when empty. */
   get headDue(): number {
-    return this.#head < this.#packets.length ? this.#due[this.#head] : Infinity;
+    return this.#head < this.#tail ? this.#due[this.#head] : Infinity;
   }
 
   /** Send index of the oldest packet (valid only when not empty). */
@@ -24,13 +27,21 @@ export class PacketQueue {
 
   /** Due time of the newest packet; -Infinity when empty. */
   get tailDue(): number {
-    return this.#head < this.#packets.length ? this.#due[this.#due.length - 1] : -Infinity;
+    return this.#head < this.#tail ? this.#due[this.#tail - 1] : -Infinity;
   }
 
   push(packet: Uint8Array, due: number, index: number): void {
-    this.#packets.push(packet);
-    this.#due.push(due);
-    this.#index.push(index);
+    const t = this.#tail;
+    if (t < this.#packets.length) {
+      this.#packets[t] = packet;
+      this.#due[t] = due;
+      this.#index[t] = index;
+    } else {
+      this.#packets.push(packet);
+      this.#due.push(due);
+      this.#index.push(index);
+    }
+    this.#tail = t + 1;
   }
 
   /** Removes and returns the oldest packet. Callers check `size` first. */
@@ -39,17 +50,17 @@ export class PacketQueue {
     const packet = this.#packets[h]!;
     this.#packets[h] = undefined;
     this.#head = h + 1;
-    if (this.#head === this.#packets.length) {
-      this.#packets.length = 0;
-      this.#due.length = 0;
-      this.#index.length = 0;
+    if (this.#head === this.#tail) {
       this.#head = 0;
-    } else if (this.#head >= 4096 && this.#head * 2 >= this.#packets.length) {
+      this.#tail = 0;
+    } else if (this.#head >= 4096 && this.#head * 2 >= this.#tail) {
       // A queue that never fully drains (a steady delayed stream) would otherwise grow forever.
-      this.#packets.splice(0, this.#head);
-      this.#due.splice(0, this.#head);
-      this.#index.splice(0, this.#head);
+      const n = this.#tail - this.#head;
+      this.#packets.copyWithin(0, this.#head, this.#tail).fill(undefined, n);
+      this.#due.copyWithin(0, this.#head, this.#tail);
+      this.#index.copyWithin(0, this.#head, this.#tail);
       this.#head = 0;
+      this.#tail = n;
     }
     return packet;
   }
@@ -57,10 +68,9 @@ export class PacketQueue {
   /** Empties the queue and returns how many packets it held. */
   clear(): number {
     const n = this.size;
-    this.#packets.length = 0;
-    this.#due.length = 0;
-    this.#index.length = 0;
+    this.#packets.fill(undefined);
     this.#head = 0;
+    this.#tail = 0;
     return n;
   }
 }
