@@ -20,6 +20,7 @@ import { TcpListener } from "./listener.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
 const NO_OPTIONS: TcpOptions = Object.freeze({});
+const NO_PAYLOAD = new Uint8Array(0);
 const EPHEMERAL_LOW = 49152;
 const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
 
@@ -192,7 +193,9 @@ export class IpStack {
     h.window = r.window;
     // SYNs carry the offers (parsed in full); later segments only timestamps and SACK blocks.
     h.options = r.options === 0 ? NO_OPTIONS : r.flags & SYN ? synOptionsOf(packet) : this.#options.read(r);
-    const payload = packet.subarray(r.payloadOffset, r.payloadOffset + r.payloadLength);
+    // Most segments of a bulk flow's reverse direction are bare ACKs: they share one empty payload.
+    const payload =
+      r.payloadLength === 0 ? NO_PAYLOAD : new Uint8Array(packet.buffer, packet.byteOffset + r.payloadOffset, r.payloadLength);
 
     const conn = this.#lookup(r.dstPort, r.srcPort, r.src);
     if (conn !== undefined) {
