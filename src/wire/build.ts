@@ -1,6 +1,6 @@
 import type { PacketFields } from "./types.js";
 import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET } from "./wasm.js";
-import { releasePacket, takeSlot } from "./packet-arena.js";
+import { releaseSlot, takeSlot } from "./packet-arena.js";
 import {
   B_BASE, R_SRC, R_DST, R_TTL, R_ID, R_TOS, R_FRAG, R_SRC_PORT, R_DST_PORT, R_SEQ, R_ACK, R_FLAGS, R_WINDOW,
   R_URGENT, R_OPT_MASK, R_MSS, R_WSCALE, R_TSVAL, R_TSECR, R_SACK_COUNT, R_SACK, OptionBits,
@@ -109,7 +109,6 @@ export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0): n
   return end - start;
 }
 
-
 /**
  * `buildPacket` straight into a slot of the packet arena (packet-arena.ts): the packet is a view of linear
  * memory, parsed in place where it arrives, and `releasePacket` gives its slot back. Returns null (having
@@ -125,7 +124,7 @@ export function buildPacketInArena(f: PacketFields): Uint8Array | null {
   try {
     start = buildAt(f, payloadPtr);
   } catch (error) {
-    releasePacket(mem8.subarray(slot, slot + 1));
+    releaseSlot(slot);
     throw error;
   }
   return mem8.subarray(start, payloadPtr + payloadLen);

@@ -62,10 +62,14 @@ export function takeSlot(payloadLength: number): number {
   return payloadLength <= MAX_ARENA_PAYLOAD ? large.take() : -1;
 }
 
+/** Gives back the slot holding linear-memory `address`; an address in no slot, or a slot not taken, is ignored. */
+export function releaseSlot(address: number): void {
+  if (!small.release(address)) large.release(address);
+}
+
 /** Gives back the slot `bytes` lives in; anything else (other memory, a slot not taken) is ignored. */
 export function releasePacket(bytes: Uint8Array): void {
-  if (!inWasm(bytes)) return;
-  if (!small.release(bytes.byteOffset)) large.release(bytes.byteOffset);
+  if (inWasm(bytes)) releaseSlot(bytes.byteOffset);
 }
 
 /** Slots free now, small and large (tests). */
