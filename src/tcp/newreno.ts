@@ -1,5 +1,5 @@
 import { initialWindow, type AckSample, type CongestionAction, type CongestionControl } from "./congestion.js";
-import { seqGe, seqGt } from "../wire/seq.js";
+import { seqAdd, seqGe, seqGt, seqLt } from "../wire/seq.js";
 
 /**
  * RFC 5681 slow start and congestion avoidance with RFC 6582 NewReno fast recovery. CUBIC (cubic.ts) keeps
@@ -14,6 +14,8 @@ export class NewReno implements CongestionControl {
   #dupAcks = 0;
   /** RFC 6582 "recover": the highest sequence sent when recovery began. */
   #recover: number;
+  /** A congestion event has set `#recover` (before the first one, `#recover` is only the ISS). */
+  #reduced = false;
   /** Byte counter for congestion avoidance (RFC 5681 §3.1, appropriate byte counting). */
   #avoidBytes = 0;
 
@@ -67,6 +69,7 @@ export class NewReno implements CongestionControl {
     // RFC 6582 §3.2 step 2: only start a new recovery if this loss is past the previous one's recover point.
     if (!seqGt(s.ack, this.#recover)) return "none";
     this.ssthresh = this.congestionEvent(s.flight, s.mss);
+    this.#reduced = true;
     this.#recover = s.sndMax;
     this.cwnd = this.ssthresh + 3 * s.mss;
     this.inRecovery = true;
@@ -75,8 +78,16 @@ export class NewReno implements CongestionControl {
 
   onTimeout(flight: number, mss: number, sndMax: number): void {
     // RFC 5681 §3.1 equation (4), then cwnd = LW = 1 SMSS; RFC 6582 §3.2 step 1 moves recover past it all.
+    // A timeout before SND.UNA passes `recover` is the same congestion event as the recovery (or the
+    // timeout) that set it: ssthresh was already cut for that window and is held (RFC 5681 §3.1 holds it
+    // for a segment the timer resends again; Linux's tcp_enter_loss keeps it while recovery is open).
+    // Recomputing it would take FlightSize as it stands now, swollen by what recovery sent past the losses
+    // (3.4 path capacities on a 50 ms path overshot by slow start), and the slow start that follows would
+    // overshoot again.
+    const sndUna = seqAdd(sndMax, -flight);
+    if (!this.#reduced || !seqLt(sndUna, this.#recover)) this.ssthresh = this.congestionEvent(flight, mss);
+    this.#reduced = true;
     this.#recover = sndMax;
-    this.ssthresh = this.congestionEvent(flight, mss);
     this.cwnd = mss;
     this.inRecovery = false;
     this.#dupAcks = 0;
@@ -86,6 +97,7 @@ export class NewReno implements CongestionControl {
   onLoss(flight: number, mss: number, sndMax: number): void {
     // RFC 6675 §5 step 4.2: ssthresh per RFC 5681 equation (4), cwnd = ssthresh.
     this.#recover = sndMax;
+    this.#reduced = true;
     this.ssthresh = this.congestionEvent(flight, mss);
     this.cwnd = this.ssthresh;
     this.#dupAcks = 0;

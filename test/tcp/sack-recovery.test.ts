@@ -128,6 +128,29 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     expect(f.conn.info().fastRetransmits).toBe(0);
   });
 
+  it("an RTO inside the recovery's window keeps the ssthresh the recovery set; one after it recomputes", () => {
+    // CUBIC: recovery on segment 0 with ten out cuts ssthresh to 0.7 * 10 segments.
+    const f = recovering({ congestionControl: "cubic" });
+    const cut = Math.floor(10 * MSS * CUBIC_BETA);
+    f.conn.write(data(20 * MSS));
+    // 4..9 arrive and are SACKed: the pipe drains and recovery sends new data (10, 11, ...), growing
+    // FlightSize (SND.MAX - SND.UNA) past the window that was cut.
+    for (let k = 5; k <= 10; k++) dup(f, [1, k]);
+    expect(seqs(f).map(([k]) => k)).toEqual([10, 11, 12, 13, 14, 15]);
+    // The retransmission of 0 is lost: the RTO fires with 16 segments outstanding.
+    f.clock.advance(f.conn.info().rto);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    // Same congestion event: ssthresh stays (0.7 * 16 segments would be 15.4 kB, above the cut).
+    expect(f.conn.info()).toMatchObject({ cwnd: MSS, ssthresh: cut, timeouts: 1 });
+    // Everything through 15 acknowledged: slow start (cwnd 1 + 2 segments) sends 16..18. Their loss is a new
+    // congestion event, so that timeout recomputes ssthresh from its own FlightSize: 0.7 * 3 segments.
+    f.recv({ seq: R(1), ack: S(16), flags: ACK });
+    expect(seqs(f)).toEqual([[16, MSS], [17, MSS], [18, MSS]]);
+    f.clock.advance(f.conn.info().rto);
+    expect(seqs(f)).toEqual([[16, MSS]]);
+    expect(f.conn.info()).toMatchObject({ cwnd: MSS, ssthresh: Math.floor(3 * MSS * CUBIC_BETA), timeouts: 2 });
+  });
+
   it("an RTO ends recovery; going back from SND.UNA skips what the peer SACKed", () => {
     const f = sending(10);
     f.sent.length = 0;
