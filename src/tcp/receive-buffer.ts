@@ -1,26 +1,31 @@
-import { userBytes } from "./slab.js";
+import { INITIAL_RING, rings, userBytes } from "./slab.js";
 
 const NONE = new Uint8Array(0);
 
 /**
- * The receive side: a fixed-capacity ring holding in-order bytes not yet read, and, past them, out-of-order
- * bytes placed where they belong. A bounded list of filled ranges (like smoltcp's Assembler) says which
+ * The receive side: a ring of at most `capacity` bytes holding in-order bytes not yet read, and, past them,
+ * out-of-order bytes placed where they belong. The ring is sized to use as the send ring is (send-buffer.ts):
+ * small at first, doubled to cover whatever an insert reaches (an out-of-order segment anywhere in the
+ * window included), given back when reads empty it. The window offered follows `capacity`, never the ring. A bounded list of filled ranges (like smoltcp's Assembler) says which
  * out-of-order bytes are present; when the gap after the in-order data fills, they become readable at once.
  *
  * Offsets given to `insert` are relative to RCV.NXT (the end of the in-order data).
  */
 export class ReceiveBuffer {
   readonly capacity: number;
-  /** Allocated on the first byte received: an idle connection costs no buffer memory. */
-  #ring = NONE;
+  readonly #initial: number;
+  #ring: Uint8Array = NONE;
+  /** The size of the ring last given back, taken again if the pool has one. */
+  #lastSize = 0;
   readonly #maxRanges: number;
   #head = 0;
   #length = 0;
   /** Out-of-order ranges as [start, end) offsets from RCV.NXT, sorted, disjoint, not touching. */
   #ranges: number[] = [];
 
-  constructor(capacity: number, maxRanges: number) {
+  constructor(capacity: number, maxRanges: number, initialRing = INITIAL_RING) {
     this.capacity = capacity;
+    this.#initial = Math.min(capacity, initialRing);
     this.#maxRanges = maxRanges;
   }
 
@@ -32,6 +37,11 @@ export class ReceiveBuffer {
   /** Space past the in-order data (what the window may offer). */
   get free(): number {
     return this.capacity - this.#length;
+  }
+
+  /** Bytes of ring storage held now. */
+  get allocated(): number {
+    return this.#ring.length;
   }
 
   /** The out-of-order ranges held, as [start, end) offset pairs from RCV.NXT (what SACK blocks will report). */
@@ -84,10 +94,17 @@ export class ReceiveBuffer {
   }
 
   #copyIn(offset: number, data: Uint8Array): void {
-    if (this.#ring === NONE) this.#ring = new Uint8Array(this.capacity);
+    const need = this.#length + offset + data.length;
+    if (this.#ring === NONE) this.#ring = rings.acquire(need, this.#lastSize, this.#initial, this.capacity);
+    else if (need > this.#ring.length) {
+      // Everything held moves: the in-order bytes and the out-of-order ones up to the ring's old end.
+      this.#ring = rings.grow(this.#ring, this.#head, this.#ring.length, need, this.capacity);
+      this.#head = 0;
+    }
+    const size = this.#ring.length;
     let at = this.#head + this.#length + offset;
-    while (at >= this.capacity) at -= this.capacity;
-    const first = Math.min(data.length, this.capacity - at);
+    while (at >= size) at -= size;
+    const first = Math.min(data.length, size - at);
     this.#ring.set(first === data.length ? data : data.subarray(0, first), at);
     if (first < data.length) this.#ring.set(data.subarray(first), 0);
   }
@@ -96,12 +113,22 @@ export class ReceiveBuffer {
   read(max: number): Uint8Array {
     const n = Math.min(max, this.#length);
     const out = userBytes.allocate(n);
-    const first = Math.min(n, this.capacity - this.#head);
+    const size = this.#ring.length;
+    const first = Math.min(n, size - this.#head);
     out.set(this.#ring.subarray(this.#head, this.#head + first), 0);
     if (first < n) out.set(this.#ring.subarray(0, n - first), first);
     this.#head += n;
-    if (this.#head >= this.capacity) this.#head -= this.capacity;
+    if (this.#head >= size) this.#head -= size;
     this.#length -= n;
+    if (this.#length === 0 && this.#ranges.length === 0) this.#release();
     return out;
+  }
+
+  #release(): void {
+    this.#head = 0;
+    if (this.#ring === NONE) return;
+    this.#lastSize = this.#ring.length;
+    rings.give(this.#ring);
+    this.#ring = NONE;
   }
 }
