@@ -308,7 +308,10 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
       c.timers.clear(TimerKind.retransmit);
       c.timers.clear(TimerKind.user);
     } else {
-      c.timers.set(TimerKind.retransmit, c.rtt.rto);
+      // RFC 6582 §3.2 step 5 and §4, the Impatient variant: within a NewReno recovery only the first partial
+      // ACK restarts the timer. Repairing one hole per RTT (the Slow-but-Steady variant) took 45 s after a
+      // slow start dropped 830 segments of one window; the timeout ends that and slow start resends the rest.
+      if (action !== "retransmit" || c.cc.partialAcks <= 1) c.timers.set(TimerKind.retransmit, c.rtt.rto);
       c.timers.set(TimerKind.user, c.config.userTimeout);
     }
     if (action === "retransmit" && t.sndUna !== t.sndMax) {

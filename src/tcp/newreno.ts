@@ -11,6 +11,7 @@ export class NewReno implements CongestionControl {
   cwnd: number;
   ssthresh = 0x7fffffff;
   inRecovery = false;
+  partialAcks = 0;
   #dupAcks = 0;
   /** RFC 6582 "recover": the highest sequence sent when recovery began. */
   #recover: number;
@@ -35,6 +36,7 @@ export class NewReno implements CongestionControl {
         return "none";
       }
       // Partial acknowledgment: retransmit the next hole, deflate by the amount acked, add back one SMSS.
+      this.partialAcks++;
       this.cwnd = Math.max(s.mss, this.cwnd - s.acked + (s.acked >= s.mss ? s.mss : 0));
       return "retransmit";
     }
@@ -73,6 +75,7 @@ export class NewReno implements CongestionControl {
     this.#recover = s.sndMax;
     this.cwnd = this.ssthresh + 3 * s.mss;
     this.inRecovery = true;
+    this.partialAcks = 0;
     return "retransmit";
   }
 

@@ -131,6 +131,28 @@ describe("fast retransmit and NewReno (RFC 5681, RFC 6582)", () => {
     expect(f.traces.some((t) => t.includes("recovery end"))).toBe(true);
   });
 
+  it("Impatient variant (RFC 6582 §3.2 step 5, §4): only the first partial ACK restarts the timer", () => {
+    const f = inFlight();
+    const una = L(1 + 3 * MSS);
+    for (let i = 0; i < 3; i++) f.recv({ seq: R(1), ack: una, flags: ACK });
+    f.sent.length = 0;
+    const rto = f.conn.info().rto;
+    // Segments 0, 1 and 2 of the five were all lost. The first partial ACK restarts the timer ...
+    f.recv({ seq: R(1), ack: una + MSS, flags: ACK });
+    f.expectSent([{ seq: una + MSS, ack: R(1), flags: ACK }]);
+    f.clock.advance(rto - 10);
+    // ... the second does not: the timer still runs from the first.
+    f.recv({ seq: R(1), ack: una + 2 * MSS, flags: ACK });
+    f.expectSent([{ seq: una + 2 * MSS, ack: R(1), flags: ACK }]);
+    f.clock.advance(9);
+    f.expectNothingSent();
+    expect(f.conn.info().timeouts).toBe(0);
+    f.clock.advance(1);
+    // The timeout resends SND.UNA and leaves recovery for slow start (cwnd 1 SMSS).
+    f.expectSent([{ seq: una + 2 * MSS, ack: R(1), flags: ACK }]);
+    expect(f.conn.info()).toMatchObject({ timeouts: 1, cwnd: MSS });
+  });
+
   it("an ACK with a window change or data is not a duplicate", () => {
     const f = inFlight();
     const una = L(1 + 3 * MSS);
