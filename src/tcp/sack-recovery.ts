@@ -7,6 +7,7 @@
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
+import { LostRetransmissions } from "./lost-retransmissions.js";
 import { sendAt } from "./output.js";
 import { DUP_THRESH, SackScoreboard } from "./sack-scoreboard.js";
 
@@ -21,6 +22,8 @@ export class SackRecovery {
   dupAcks = 0;
   /** RescueRxt: NextSeg rule (4) resends the tail once per recovery; this is the RecoveryPoint it did it for. */
   rescueRxt: number | null = null;
+  /** This recovery's retransmissions, to find the lost ones from SACKs (RFC 8985 §6.2). */
+  readonly retransmissions = new LostRetransmissions();
 
   constructor(iss: number) {
     this.recoveryPoint = iss;
@@ -55,6 +58,7 @@ export function sackAckAdvanced(c: TcpConnection, r: SackRecovery, s: AckSample)
     // RFC 6675 §5 step (3): HighACK >= RecoveryPoint ends the recovery; cwnd stays at ssthresh.
     r.active = false;
     r.dupAcks = 0;
+    r.retransmissions.clear();
     if (c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
   }
   return true;
@@ -90,6 +94,7 @@ function enterRecovery(c: TcpConnection, r: SackRecovery): void {
   r.active = true;
   r.recoveryPoint = t.sndMax;
   r.rescueRxt = null;
+  r.retransmissions.clear();
   c.cc.onLoss(flight, c.sendMss, t.sndMax);
   c.stats.fastRetransmits++;
   if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start (SACK), cwnd=${c.cc.cwnd}`);
@@ -98,6 +103,7 @@ function enterRecovery(c: TcpConnection, r: SackRecovery): void {
   const len = Math.min(c.sendMss, seqDiff(end, t.sndUna));
   r.highRxt = seqAdd(t.sndUna, len);
   sendAt(c, t.sndUna, len);
+  r.retransmissions.sent(t.sndUna, r.highRxt, t.sndMax);
 }
 
 /** §5.1: the retransmission timer fired; recovery ends, and none starts until SND.UNA passes SND.MAX now. */
@@ -107,6 +113,7 @@ export function sackTimeout(c: TcpConnection): void {
   r.active = false;
   r.dupAcks = 0;
   r.recoveryPoint = c.tcb.sndMax;
+  r.retransmissions.clear();
 }
 
 /** §5 step (C): while cwnd - pipe >= 1 SMSS, send what NextSeg picks. */
@@ -117,12 +124,18 @@ export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
   if (seqLt(r.highRxt, t.sndUna)) r.highRxt = t.sndUna;
   const lost = b.lostBoundary(mss, t.sndUna);
   const highSacked = b.highestSacked(t.sndUna);
-  let pipe = b.pipe(t.sndUna, t.sndMax, r.highRxt, lost);
+  const rxt = r.retransmissions;
+  const found = rxt.detect(b, t.sndUna);
+  if (found > 0 && c.host.tracing) c.host.trace(`${c.id} lost retransmission found, ${found} bytes`);
+  // A retransmission proven lost is out of the network: SetPipe counted it (below HighRxt) as in flight.
+  let pipe = b.pipe(t.sndUna, t.sndMax, r.highRxt, lost) - rxt.pending(b, t.sndUna);
   while (c.cc.cwnd - pipe >= mss) {
-    // NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below the highest
-    // SACK; (4) once per recovery, the tail (rescue retransmission).
+    // Before NextSeg, a retransmission proven lost goes again (RFC 8985 §6.2; RFC 6675 would wait for
+    // the RTO). Then NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below
+    // the highest SACK; (4) once per recovery, the tail (rescue retransmission).
     let sent: number;
-    if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r);
+    if (rxt.next(b, t.sndUna, mss, hole)) sent = resendLost(c, r);
+    else if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r);
     else {
       sent = sendNew(c);
       if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c, r);
@@ -135,9 +148,16 @@ export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
 
 /** Resends up to one MSS from the start of `hole`; returns the bytes sent. */
 function resendHole(c: TcpConnection, r: SackRecovery): number {
+  const len = resendLost(c, r);
+  r.highRxt = seqAdd(hole[0], len);
+  return len;
+}
+
+/** Resends up to one MSS from the start of `hole`, noting it as a retransmission; returns the bytes sent. */
+function resendLost(c: TcpConnection, r: SackRecovery): number {
   const len = Math.min(c.sendMss, seqDiff(hole[1], hole[0]));
   sendAt(c, hole[0], len);
-  r.highRxt = seqAdd(hole[0], len);
+  r.retransmissions.sent(hole[0], seqAdd(hole[0], len), c.tcb.sndMax);
   return len;
 }
 

@@ -128,6 +128,41 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     expect(f.conn.info().fastRetransmits).toBe(0);
   });
 
+  it("a lost retransmission is resent on the SACK that proves it lost (RFC 8985 §6.2), without an RTO", () => {
+    const f = recovering();
+    f.conn.write(data(10 * MSS));
+    // The resent segment 0 left with SND.MAX at segment 10. 4..9 are SACKed: new data 10, 11, ... goes.
+    for (let k = 5; k <= 10; k++) dup(f, [1, k]);
+    expect(seqs(f).map(([k]) => k)).toEqual([10, 11, 12, 13]);
+    // Segment 10, sent after the retransmission of 0, arrives while 0 is still missing: that copy was lost.
+    // It goes again at once, out of the pipe (0 + 10..13 = 5, less 10 SACKed, less 0 lost = 3 against cwnd
+    // 5), and then new data 14.
+    dup(f, [1, 11]);
+    expect(seqs(f)).toEqual([[0, MSS], [14, MSS]]);
+    // Proven once, resent once: SACKs of data sent before the second copy prove nothing more.
+    dup(f, [1, 12]);
+    expect(seqs(f)).toEqual([[15, MSS]]);
+    dup(f, [1, 13]);
+    expect(seqs(f)).toEqual([[16, MSS]]);
+    expect(f.conn.info()).toMatchObject({ timeouts: 0, fastRetransmits: 1, retransmits: 2, cwnd: 5 * MSS });
+    expect(f.traces).toContain(`${f.conn.id} lost retransmission found, ${MSS} bytes`);
+    // The second copy arrives: the cumulative ACK passes RecoveryPoint and ends the recovery.
+    f.recv({ seq: R(1), ack: S(17), flags: ACK });
+    expect(f.traces.some((t) => t.includes("recovery end"))).toBe(true);
+  });
+
+  it("a retransmission with no data sent after it is left to the timer", () => {
+    const f = recovering();
+    // Nothing new to send: only the rescue retransmission of the tail (9) goes, and SACKs of the old window
+    // never prove the resent segment 0 lost.
+    for (let k = 5; k <= 10; k++) dup(f, [1, k]);
+    expect(seqs(f)).toEqual([[9, MSS]]);
+    expect(f.conn.info().retransmits).toBe(2);
+    f.clock.advance(f.conn.info().rto);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    expect(f.conn.info().timeouts).toBe(1);
+  });
+
   it("an RTO inside the recovery's window keeps the ssthresh the recovery set; one after it recomputes", () => {
     // CUBIC: recovery on segment 0 with ten out cuts ssthresh to 0.7 * 10 segments.
     const f = recovering({ congestionControl: "cubic" });
