@@ -1,22 +1,18 @@
-import { INITIAL_RING, rings, userBytes } from "./slab.js";
-
-const NONE = new Uint8Array(0);
+import { INITIAL_RING, SizedRing, userBytes } from "./slab.js";
 
 /**
  * The receive side: a ring of at most `capacity` bytes holding in-order bytes not yet read, and, past them,
- * out-of-order bytes placed where they belong. The ring is sized to use as the send ring is (send-buffer.ts):
- * small at first, doubled to cover whatever an insert reaches (an out-of-order segment anywhere in the
- * window included), given back when reads empty it. The window offered follows `capacity`, never the ring. A bounded list of filled ranges (like smoltcp's Assembler) says which
- * out-of-order bytes are present; when the gap after the in-order data fills, they become readable at once.
+ * out-of-order bytes placed where they belong. A bounded list of filled ranges (like smoltcp's Assembler)
+ * says which out-of-order bytes are present; when the gap after the in-order data fills, they become
+ * readable at once. The ring is sized to use (slab.ts): small at first, doubled to cover whatever an insert
+ * reaches (an out-of-order segment anywhere in the window included), given back when reads empty it. The
+ * window offered follows `capacity`, never the ring's size.
  *
  * Offsets given to `insert` are relative to RCV.NXT (the end of the in-order data).
  */
 export class ReceiveBuffer {
   readonly capacity: number;
-  readonly #initial: number;
-  #ring: Uint8Array = NONE;
-  /** The size of the ring last given back, taken again if the pool has one. */
-  #lastSize = 0;
+  readonly #ring: SizedRing;
   readonly #maxRanges: number;
   #head = 0;
   #length = 0;
@@ -25,7 +21,7 @@ export class ReceiveBuffer {
 
   constructor(capacity: number, maxRanges: number, initialRing = INITIAL_RING) {
     this.capacity = capacity;
-    this.#initial = Math.min(capacity, initialRing);
+    this.#ring = new SizedRing(capacity, initialRing);
     this.#maxRanges = maxRanges;
   }
 
@@ -41,7 +37,7 @@ export class ReceiveBuffer {
 
   /** Bytes of ring storage held now. */
   get allocated(): number {
-    return this.#ring.length;
+    return this.#ring.bytes.length;
   }
 
   /** The out-of-order ranges held, as [start, end) offset pairs from RCV.NXT (what SACK blocks will report). */
@@ -94,41 +90,31 @@ export class ReceiveBuffer {
   }
 
   #copyIn(offset: number, data: Uint8Array): void {
-    const need = this.#length + offset + data.length;
-    if (this.#ring === NONE) this.#ring = rings.acquire(need, this.#lastSize, this.#initial, this.capacity);
-    else if (need > this.#ring.length) {
-      // Everything held moves: the in-order bytes and the out-of-order ones up to the ring's old end.
-      this.#ring = rings.grow(this.#ring, this.#head, this.#ring.length, need, this.capacity);
-      this.#head = 0;
-    }
-    const size = this.#ring.length;
+    // Growing moves everything held: the in-order bytes and the out-of-order ones, up to the old ring's end.
+    this.#head = this.#ring.reserve(this.#length + offset + data.length, this.#head, this.#ring.bytes.length);
+    const ring = this.#ring.bytes;
     let at = this.#head + this.#length + offset;
-    while (at >= size) at -= size;
-    const first = Math.min(data.length, size - at);
-    this.#ring.set(first === data.length ? data : data.subarray(0, first), at);
-    if (first < data.length) this.#ring.set(data.subarray(first), 0);
+    while (at >= ring.length) at -= ring.length;
+    const first = Math.min(data.length, ring.length - at);
+    ring.set(first === data.length ? data : data.subarray(0, first), at);
+    if (first < data.length) ring.set(data.subarray(first), 0);
   }
 
   /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */
   read(max: number): Uint8Array {
     const n = Math.min(max, this.#length);
     const out = userBytes.allocate(n);
-    const size = this.#ring.length;
-    const first = Math.min(n, size - this.#head);
-    out.set(this.#ring.subarray(this.#head, this.#head + first), 0);
-    if (first < n) out.set(this.#ring.subarray(0, n - first), first);
+    const ring = this.#ring.bytes;
+    const first = Math.min(n, ring.length - this.#head);
+    out.set(ring.subarray(this.#head, this.#head + first), 0);
+    if (first < n) out.set(ring.subarray(0, n - first), first);
     this.#head += n;
-    if (this.#head >= size) this.#head -= size;
+    if (this.#head >= ring.length) this.#head -= ring.length;
     this.#length -= n;
-    if (this.#length === 0 && this.#ranges.length === 0) this.#release();
+    if (this.#length === 0 && this.#ranges.length === 0) {
+      this.#head = 0;
+      this.#ring.release();
+    }
     return out;
-  }
-
-  #release(): void {
-    this.#head = 0;
-    if (this.#ring === NONE) return;
-    this.#lastSize = this.#ring.length;
-    rings.give(this.#ring);
-    this.#ring = NONE;
   }
 }

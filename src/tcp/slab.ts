@@ -56,7 +56,7 @@ export const userBytes = new Slab();
  * least two, so a duplex pair of large rings is not lost); the rest go to the garbage collector.
  * Reused rings are not zeroed: the buffers only ever hand out bytes they wrote.
  */
-export class RingPool {
+class RingPool {
   readonly #free = new Map<number, Uint8Array[]>();
   readonly #budget: number;
 
@@ -64,30 +64,13 @@ export class RingPool {
     this.#budget = budget;
   }
 
-  #take(size: number): Uint8Array {
+  take(size: number): Uint8Array {
     return this.#free.get(size)?.pop() ?? new Uint8Array(size);
   }
 
-  /**
-   * A ring for `need` bytes when the buffer has none: the size it last gave back if one is waiting (the next
-   * burst of a bulk transfer), else `initial` doubled until the bytes fit, at most `max`.
-   */
-  acquire(need: number, lastSize: number, initial: number, max: number): Uint8Array {
-    const waiting = lastSize >= need ? this.#free.get(lastSize)?.pop() : undefined;
-    return waiting ?? this.#take(ringSize(initial, need, max));
-  }
-
-  /**
-   * A larger ring holding the `used` bytes of `old` from `head` on, moved to offset 0 (the ring's wrap point
-   * changes with its size); `old` goes back to the pool.
-   */
-  grow(old: Uint8Array, head: number, used: number, need: number, max: number): Uint8Array {
-    const ring = this.#take(ringSize(old.length, need, max));
-    const first = Math.min(used, old.length - head);
-    ring.set(old.subarray(head, head + first), 0);
-    if (first < used) ring.set(old.subarray(0, used - first), first);
-    this.give(old);
-    return ring;
+  /** A ring of `size` if one is waiting, else null (taking it allocates nothing). */
+  takeWaiting(size: number): Uint8Array | null {
+    return this.#free.get(size)?.pop() ?? null;
   }
 
   give(ring: Uint8Array): void {
@@ -98,15 +81,60 @@ export class RingPool {
   }
 }
 
-/** `from` doubled until it holds `need`, at most `max` (geometric growth: each byte is moved O(1) times). */
-function ringSize(from: number, need: number, max: number): number {
-  let size = from;
-  while (size < need) size *= 2;
-  return Math.min(size, max);
-}
+/** The rings of every connection in the process. */
+const rings = new RingPool(256 * 1024);
 
 /** A new ring's size: a few segments, what a request or reply of a keep-alive protocol needs. */
 export const INITIAL_RING = 4096;
+const NONE = new Uint8Array(0);
 
-/** The rings of every connection in the process. */
-export const rings = new RingPool(256 * 1024);
+/**
+ * The storage of one buffer's ring, sized to use as a kernel's socket memory is: none until bytes come,
+ * `initial` at first, doubled when more is needed (each byte moves O(1) times), at most `max`, and given
+ * back to the pool by `release` when the buffer empties.
+ */
+export class SizedRing {
+  bytes: Uint8Array = NONE;
+  readonly #initial: number;
+  readonly #max: number;
+  /** The size last given back: the next burst takes one of that size if the pool has it. */
+  #lastSize = 0;
+
+  constructor(max: number, initial: number) {
+    this.#max = max;
+    this.#initial = Math.min(max, initial);
+  }
+
+  /**
+   * Makes the ring hold at least `need` bytes, where the buffer's `used` bytes start at `head`. Returns the
+   * head: unchanged, or 0 when the ring grew (the bytes move to the front, as the wrap point changes).
+   */
+  reserve(need: number, head: number, used: number): number {
+    const old = this.bytes;
+    if (need <= old.length) return head;
+    if (old === NONE) {
+      this.bytes = (this.#lastSize >= need ? rings.takeWaiting(this.#lastSize) : null) ?? rings.take(this.#sizeFor(this.#initial, need));
+      return 0;
+    }
+    const ring = rings.take(this.#sizeFor(old.length, need));
+    const first = Math.min(used, old.length - head);
+    ring.set(old.subarray(head, head + first), 0);
+    if (first < used) ring.set(old.subarray(0, used - first), first);
+    rings.give(old);
+    this.bytes = ring;
+    return 0;
+  }
+
+  release(): void {
+    if (this.bytes === NONE) return;
+    this.#lastSize = this.bytes.length;
+    rings.give(this.bytes);
+    this.bytes = NONE;
+  }
+
+  #sizeFor(from: number, need: number): number {
+    let size = from;
+    while (size < need) size *= 2;
+    return Math.min(size, this.#max);
+  }
+}
