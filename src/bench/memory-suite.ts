@@ -5,7 +5,7 @@
  * (200,000 endpoints, both stacks in that one process) under it.
  *
  * Two kinds of idle connection: "fresh" (handshake only) and "after exchange" (a 100-byte request and reply
- * first, so the send and receive buffers exist, as on a keep-alive connection that has been used). Memory
+ * first, so the send and receive buffers have been used, as on a keep-alive connection). Memory
  * is the V8 heap plus ArrayBuffer memory (which lives outside the heap cap but is just as real), per endpoint.
  */
 import { spawn } from "node:child_process";

@@ -2,7 +2,7 @@
  * Child process of the memory suite (run with --expose-gc and a heap cap): opens `pairs` connections between
  * two IpStacks on a VirtualClock over a clean memory link, lets them go idle in ESTABLISHED, and prints one
  * JSON line: the heap (and ArrayBuffer memory) they hold after a full GC, per endpoint. Optionally each
- * connection first carries a small request and reply, so its buffers exist (the realistic idle connection
+ * connection first carries a small request and reply, so its buffers have been used (the realistic idle connection
  * of a keep-alive protocol); without, it holds only what the handshake made.
  *
  *   node --expose-gc --max-old-space-size=1024 dist/bench/memory-worker.js PAIRS [exchanged|fresh]
