@@ -10,9 +10,7 @@ import { INITIAL_RING, SizedRing, userBytes } from "./slab.js";
  *
  * Offsets given to `insert` are relative to RCV.NXT (the end of the in-order data).
  */
-export class ReceiveBuffer {
-  readonly capacity: number;
-  readonly #ring: SizedRing;
+export class ReceiveBuffer extends SizedRing {
   readonly #maxRanges: number;
   #head = 0;
   #length = 0;
@@ -20,8 +18,7 @@ export class ReceiveBuffer {
   #ranges: number[] = [];
 
   constructor(capacity: number, maxRanges: number, initialRing = INITIAL_RING) {
-    this.capacity = capacity;
-    this.#ring = new SizedRing(capacity, initialRing);
+    super(capacity, initialRing);
     this.#maxRanges = maxRanges;
   }
 
@@ -33,11 +30,6 @@ export class ReceiveBuffer {
   /** Space past the in-order data (what the window may offer). */
   get free(): number {
     return this.capacity - this.#length;
-  }
-
-  /** Bytes of ring storage held now. */
-  get allocated(): number {
-    return this.#ring.bytes.length;
   }
 
   /** The out-of-order ranges held, as [start, end) offset pairs from RCV.NXT (what SACK blocks will report). */
@@ -91,8 +83,8 @@ export class ReceiveBuffer {
 
   #copyIn(offset: number, data: Uint8Array): void {
     // Growing moves everything held: the in-order bytes and the out-of-order ones, up to the old ring's end.
-    this.#head = this.#ring.reserve(this.#length + offset + data.length, this.#head, this.#ring.bytes.length);
-    const ring = this.#ring.bytes;
+    this.#head = this.reserve(this.#length + offset + data.length, this.#head, this.ring.length);
+    const ring = this.ring;
     let at = this.#head + this.#length + offset;
     while (at >= ring.length) at -= ring.length;
     const first = Math.min(data.length, ring.length - at);
@@ -104,7 +96,7 @@ export class ReceiveBuffer {
   read(max: number): Uint8Array {
     const n = Math.min(max, this.#length);
     const out = userBytes.allocate(n);
-    const ring = this.#ring.bytes;
+    const ring = this.ring;
     const first = Math.min(n, ring.length - this.#head);
     out.set(ring.subarray(this.#head, this.#head + first), 0);
     if (first < n) out.set(ring.subarray(0, n - first), first);
@@ -113,7 +105,7 @@ export class ReceiveBuffer {
     this.#length -= n;
     if (this.#length === 0 && this.#ranges.length === 0) {
       this.#head = 0;
-      this.#ring.release();
+      this.release();
     }
     return out;
   }

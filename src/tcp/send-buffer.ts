@@ -1,4 +1,4 @@
-import { INITIAL_RING, SizedRing } from "./slab.js";
+import { SizedRing } from "./slab.js";
 
 /** Copies of peeks that wrap: one for the process, as each peek is used before the next (output.ts). */
 let scratch = new Uint8Array(0);
@@ -9,16 +9,9 @@ let scratch = new Uint8Array(0);
  * sized to use (slab.ts): none until the first write, small at first, doubled when a write needs more,
  * and given back whenever the acknowledgements empty it, so an idle connection holds no buffer memory.
  */
-export class SendBuffer {
-  readonly capacity: number;
-  readonly #ring: SizedRing;
+export class SendBuffer extends SizedRing {
   #head = 0;
   #length = 0;
-
-  constructor(capacity: number, initialRing = INITIAL_RING) {
-    this.capacity = capacity;
-    this.#ring = new SizedRing(capacity, initialRing);
-  }
 
   get length(): number {
     return this.#length;
@@ -28,17 +21,12 @@ export class SendBuffer {
     return this.capacity - this.#length;
   }
 
-  /** Bytes of ring storage held now. */
-  get allocated(): number {
-    return this.#ring.bytes.length;
-  }
-
   /** Copies as much of `data` as fits; returns the count. */
   write(data: Uint8Array): number {
     const n = Math.min(data.length, this.capacity - this.#length);
     if (n === 0) return 0;
-    this.#head = this.#ring.reserve(this.#length + n, this.#head, this.#length);
-    const ring = this.#ring.bytes;
+    this.#head = this.reserve(this.#length + n, this.#head, this.#length);
+    const ring = this.ring;
     let tail = this.#head + this.#length;
     if (tail >= ring.length) tail -= ring.length;
     const first = Math.min(n, ring.length - tail);
@@ -53,7 +41,7 @@ export class SendBuffer {
    * the next call (on any connection) overwrites: the caller must use the bytes before asking again.
    */
   peek(offset: number, len: number): Uint8Array {
-    const ring = this.#ring.bytes;
+    const ring = this.ring;
     let start = this.#head + offset;
     if (start >= ring.length) start -= ring.length;
     if (start + len <= ring.length) return ring.subarray(start, start + len);
@@ -67,7 +55,7 @@ export class SendBuffer {
   consume(n: number): void {
     const k = Math.min(n, this.#length);
     this.#head += k;
-    if (this.#head >= this.#ring.bytes.length) this.#head -= this.#ring.bytes.length;
+    if (this.#head >= this.ring.length) this.#head -= this.ring.length;
     this.#length -= k;
     if (this.#length === 0) this.clear();
   }
@@ -75,6 +63,6 @@ export class SendBuffer {
   clear(): void {
     this.#head = 0;
     this.#length = 0;
-    this.#ring.release();
+    this.release();
   }
 }

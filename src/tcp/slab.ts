@@ -89,31 +89,37 @@ export const INITIAL_RING = 4096;
 const NONE = new Uint8Array(0);
 
 /**
- * The storage of one buffer's ring, sized to use as a kernel's socket memory is: none until bytes come,
- * `initial` at first, doubled when more is needed (each byte moves O(1) times), at most `max`, and given
- * back to the pool by `release` when the buffer empties.
+ * A buffer's ring, sized to use as a kernel's socket memory is: none until bytes come, `initialRing` at
+ * first, doubled when more is needed (each byte moves O(1) times), at most `capacity`, and given back to the
+ * pool by `release` when the buffer empties. The send and receive buffers extend it (a field of their own
+ * would cost every idle connection an object per buffer).
  */
 export class SizedRing {
-  bytes: Uint8Array = NONE;
+  readonly capacity: number;
+  protected ring: Uint8Array = NONE;
   readonly #initial: number;
-  readonly #max: number;
   /** The size last given back: the next burst takes one of that size if the pool has it. */
   #lastSize = 0;
 
-  constructor(max: number, initial: number) {
-    this.#max = max;
-    this.#initial = Math.min(max, initial);
+  constructor(capacity: number, initialRing = INITIAL_RING) {
+    this.capacity = capacity;
+    this.#initial = Math.min(capacity, initialRing);
+  }
+
+  /** Bytes of ring storage held now. */
+  get allocated(): number {
+    return this.ring.length;
   }
 
   /**
    * Makes the ring hold at least `need` bytes, where the buffer's `used` bytes start at `head`. Returns the
    * head: unchanged, or 0 when the ring grew (the bytes move to the front, as the wrap point changes).
    */
-  reserve(need: number, head: number, used: number): number {
-    const old = this.bytes;
+  protected reserve(need: number, head: number, used: number): number {
+    const old = this.ring;
     if (need <= old.length) return head;
     if (old === NONE) {
-      this.bytes = (this.#lastSize >= need ? rings.takeWaiting(this.#lastSize) : null) ?? rings.take(this.#sizeFor(this.#initial, need));
+      this.ring = (this.#lastSize >= need ? rings.takeWaiting(this.#lastSize) : null) ?? rings.take(this.#sizeFor(this.#initial, need));
       return 0;
     }
     const ring = rings.take(this.#sizeFor(old.length, need));
@@ -121,20 +127,20 @@ export class SizedRing {
     ring.set(old.subarray(head, head + first), 0);
     if (first < used) ring.set(old.subarray(0, used - first), first);
     rings.give(old);
-    this.bytes = ring;
+    this.ring = ring;
     return 0;
   }
 
-  release(): void {
-    if (this.bytes === NONE) return;
-    this.#lastSize = this.bytes.length;
-    rings.give(this.bytes);
-    this.bytes = NONE;
+  protected release(): void {
+    if (this.ring === NONE) return;
+    this.#lastSize = this.ring.length;
+    rings.give(this.ring);
+    this.ring = NONE;
   }
 
   #sizeFor(from: number, need: number): number {
     let size = from;
     while (size < need) size *= 2;
-    return Math.min(size, this.#max);
+    return Math.min(size, this.capacity);
   }
 }
