@@ -19,14 +19,28 @@ export class NewReno implements CongestionControl {
   #reduced = false;
   /** Byte counter for congestion avoidance (RFC 5681 §3.1, appropriate byte counting). */
   #avoidBytes = 0;
+  /**
+   * The largest flight of this round trip and of the last one, and the sequence that ends this round: how
+   * much of cwnd the sender really used (RFC 7661's pipeACK, measured as Linux's max_packets_out is).
+   */
+  #roundPeak = 0;
+  #lastRoundPeak = 0;
+  #roundEnd: number;
 
   constructor(mss: number, iss: number) {
     this.cwnd = initialWindow(mss);
     this.#recover = iss;
+    this.#roundEnd = iss;
   }
 
   onAck(s: AckSample): CongestionAction {
     this.#dupAcks = 0;
+    if (seqGe(s.ack, this.#roundEnd)) {
+      this.#roundEnd = s.sndMax;
+      this.#lastRoundPeak = this.#roundPeak;
+      this.#roundPeak = 0;
+    }
+    if (s.flight > this.#roundPeak) this.#roundPeak = s.flight;
     if (this.inRecovery) {
       if (seqGe(s.ack, this.#recover)) {
         // RFC 6582 §3.2 step 3, full acknowledgment: deflate to min(ssthresh, FlightSize + SMSS).
@@ -40,6 +54,10 @@ export class NewReno implements CongestionControl {
       this.cwnd = Math.max(s.mss, this.cwnd - s.acked + (s.acked >= s.mss ? s.mss : 0));
       return "retransmit";
     }
+    // RFC 7661 §4.3 (and RFC 9438 §5.8 for CUBIC): cwnd grows only while it is used. A sender held back by
+    // the receive window or the application (under half of cwnd in flight through the last round trips, the
+    // "non-validated" phase) would otherwise raise cwnd without bound, then burst all of it into the path.
+    if (2 * Math.max(this.#roundPeak, this.#lastRoundPeak) < this.cwnd) return "none";
     // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465).
     if (this.cwnd < this.ssthresh) this.cwnd += Math.min(s.acked, 2 * s.mss);
     else this.avoid(s);

@@ -6,9 +6,15 @@ import { ACK, L, MSS, R, established, fixture } from "./fixture.js";
 
 const data = (n: number) => new Uint8Array(n);
 
-/** An ACK of `segments` full segments at clock `now` (ms) with SRTT `srtt` (ms). */
+/**
+ * A sender that fills whatever cwnd allows, as RFC 9438's growth formulas assume: more in flight than any
+ * cwnd in these tests, so cwnd validation (RFC 7661, test/tcp/cwnd-validation.test.ts) never holds it back.
+ */
+const CWND_LIMITED = 2 ** 31;
+
+/** An ACK of `segments` full segments at clock `now` (ms) with SRTT `srtt` (ms), from a cwnd-limited sender. */
 function ack(segments: number, now: number, srtt: number): AckSample {
-  return { acked: segments * MSS, ack: 0, flight: 0, sndMax: 0, mss: MSS, now, srtt };
+  return { acked: segments * MSS, ack: 0, flight: CWND_LIMITED, sndMax: 0, mss: MSS, now, srtt };
 }
 
 /** A CUBIC controller just after a loss at a window of `w` segments (everything in flight). */
