@@ -132,7 +132,8 @@ function frameFlows(file: string, frames: number[]): Map<number, { src: string; 
 function closedAt(file: string): Map<string, number> {
   const closed = new Map<string, number>();
   for (const [n, comments] of tsharkFields(file, "frame.comment", ["frame.number", "frame.comment"])) {
-    for (const m of comments.matchAll(/(\S+:\d+>\S+:\d+) [A-Z-]+ -> CLOSED/g)) {
+    // tshark joins a frame's comments with a bare comma, so the flow is matched by its exact shape.
+    for (const m of comments.matchAll(/((?:\d{1,3}\.){3}\d{1,3}:\d+>(?:\d{1,3}\.){3}\d{1,3}:\d+) [A-Z-]+ -> CLOSED/g)) {
       if (!closed.has(m[1])) closed.set(m[1], Number(n));
     }
   }
