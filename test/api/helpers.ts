@@ -3,6 +3,7 @@ import { VirtualClock } from "../../src/clock/index.js";
 import { Stack, type ConnectOptions, type StackOptions } from "../../src/api/index.js";
 import { memoryLinkPair, type MemoryLinkOptions } from "../../src/link/memory.js";
 import type { CountedLink } from "../../src/link/path.js";
+import { xorshiftBytes } from "../helpers/bytes.js";
 
 /** Let every pending promise continuation run (a macrotask turn drains the microtask queue). */
 export function settle(): Promise<void> {
@@ -66,15 +67,7 @@ export function stackPair(
 
 /** Deterministic pseudo-random bytes (xorshift), so a transfer's content is checkable by hash. */
 export function patternBytes(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(length, seed | 0 || 1);
 }
 
 export function sha256(data: Uint8Array | Uint8Array[]): string {

@@ -4,6 +4,7 @@ import { memoryLinkPair, type MemoryLinkOptions } from "../../src/link/memory.js
 import { IpStack } from "../../src/stack/ip-stack.js";
 import type { TcpConfig } from "../../src/tcp/config.js";
 import type { Connection } from "../../src/tcp/types.js";
+import { xorshiftBytes } from "../helpers/bytes.js";
 
 export const A = "10.0.0.1";
 export const B = "10.0.0.2";
@@ -36,15 +37,7 @@ export function pair(link: Omit<MemoryLinkOptions, "clock"> = {}, tcp: Partial<T
 
 /** Deterministic pseudo-random bytes. */
 export function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed * 2654435761 + 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 255;
-  }
-  return out;
+  return xorshiftBytes(n, seed * 2654435761 + 1);
 }
 
 export function sha(data: Uint8Array): string {

@@ -7,19 +7,13 @@ import { mem8, FREE } from "../../src/wire/wasm.js";
 import {
   refInternetChecksum, refOnesComplementSum, refPseudoHeaderSum, refChecksumUpdate,
 } from "../../src/wire/reference/index.js";
+import { xorshiftBytes } from "../helpers/bytes.js";
 
 const MAX = 70000;
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure names its seed. */
 function randomBytes(length: number, seed: number, into = new Uint8Array(length)): Uint8Array {
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    into[i] = x & 255;
-  }
-  return into;
+  return xorshiftBytes(length, seed | 1, into);
 }
 
 function put16(bytes: Uint8Array, at: number, value: number): void {
