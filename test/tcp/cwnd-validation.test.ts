@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AckSample, CongestionControl } from "../../src/tcp/congestion.js";
 import { Cubic } from "../../src/tcp/cubic.js";
 import { NewReno } from "../../src/tcp/newreno.js";
-import { MSS } from "./fixture.js";
+import { ACK, L, MSS, R, established } from "./fixture.js";
 
 /** An ACK of one full segment, sent when `flight` bytes were outstanding, at clock `now` (ms). */
 function ack(flight: number, now: number): AckSample {
@@ -46,6 +46,24 @@ describe("RFC 7661 / RFC 9438 §5.8: cwnd grows only while it is used", () => {
       // Now the receive window holds the flight at 64 KiB for a long time (30 s of ACKs).
       now = feed(cc, 30_000, () => rwndLimited, now);
       expect(cc.cwnd).toBeLessThanOrEqual(Math.max(grown, 2 * rwndLimited + MSS));
+    });
+  }
+});
+
+describe("on the wire: an application-limited sender keeps its window", () => {
+  for (const name of ["newreno", "cubic"] as const) {
+    it(`${name}: 50 rounds of two segments, each acknowledged, leave cwnd at IW10`, () => {
+      const f = established({ congestionControl: name, noDelay: true, timestamps: false });
+      let acked = 0;
+      for (let round = 0; round < 50; round++) {
+        f.sent.length = 0;
+        f.conn.write(new Uint8Array(2 * MSS));
+        expect(f.sent.map((s) => s.payload.length)).toEqual([MSS, MSS]);
+        acked += 2 * MSS;
+        f.recv({ seq: R(1), ack: L(1 + acked), flags: ACK });
+      }
+      // Two segments in flight never reach half of 10: slow start would have added 2 SMSS per round.
+      expect(f.conn.info().cwnd).toBe(10 * MSS);
     });
   }
 });
