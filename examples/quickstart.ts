@@ -9,7 +9,7 @@ export async function quickstart(message: string): Promise<string> {
   await using listener = server.listen(80);
 
   const echoed = (async () => {
-    let conn: TcpStream<"Established"> = await listener.accept();
+    const conn: TcpStream<"Established"> = await listener.accept();
     for (;;) {
       const r = await conn.read();
       if (r.done) return r.stream.close(); // the peer's FIN: TcpStream<"CloseWait"> -> Closed

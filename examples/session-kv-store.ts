@@ -1,6 +1,21 @@
 // A key-value store with a recursive command loop: the client picks get, put, delete or bye; each command
 // has its own message shapes, and after each the loop starts over.
-import { bool, dual, end, optional, rec, recv, select, send, session, struct, utf8, v, type Chan, type Dual } from "../src/session/index.js";
+import {
+  bool,
+  dual,
+  end,
+  optional,
+  rec,
+  recv,
+  select,
+  send,
+  session,
+  struct,
+  utf8,
+  v,
+  type Chan,
+  type Dual,
+} from "../src/session/index.js";
 import { connectedStacks } from "./session-stacks.js";
 
 export const KvStore = rec(
@@ -14,10 +29,16 @@ export const KvStore = rec(
 );
 export type KvStore = typeof KvStore;
 
-export type Command = { op: "get"; key: string } | { op: "put"; key: string; value: string } | { op: "delete"; key: string };
+export type Command =
+  | { op: "get"; key: string }
+  | { op: "put"; key: string; value: string }
+  | { op: "delete"; key: string };
 
 /** Sends each command in turn and collects the answers. */
-export async function kvClient(start: Chan<KvStore>, commands: readonly Command[]): Promise<(string | boolean | undefined)[]> {
+export async function kvClient(
+  start: Chan<KvStore>,
+  commands: readonly Command[],
+): Promise<(string | boolean | undefined)[]> {
   const answers: (string | boolean | undefined)[] = [];
   let ch = start;
   for (const c of commands) {
@@ -76,7 +97,9 @@ export async function kvServer(start: Chan<Dual<KvStore>>, store: Map<string, st
   return served - 1;
 }
 
-export async function runKvStore(commands: readonly Command[]): Promise<{ answers: (string | boolean | undefined)[]; store: Map<string, string>; served: number }> {
+export async function runKvStore(
+  commands: readonly Command[],
+): Promise<{ answers: (string | boolean | undefined)[]; store: Map<string, string>; served: number }> {
   const net = await connectedStacks();
   try {
     const store = new Map<string, string>();
@@ -89,4 +112,3 @@ export async function runKvStore(commands: readonly Command[]): Promise<{ answer
     net.close();
   }
 }
-

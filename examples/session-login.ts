@@ -1,6 +1,18 @@
 // The login protocol: the client sends a username and a password; the server selects `ok` with a grant
 // or `denied` with a reason. One value defines it; the server's side is its dual.
-import { dual, end, offer, recv, send, session, struct, u64, utf8, type Chan, type Dual } from "../src/session/index.js";
+import {
+  dual,
+  end,
+  offer,
+  recv,
+  send,
+  session,
+  struct,
+  u64,
+  utf8,
+  type Chan,
+  type Dual,
+} from "../src/session/index.js";
 import { connectedStacks } from "./session-stacks.js";
 
 export const Grant = struct({ token: utf8, expiresAt: u64 });
@@ -29,7 +41,10 @@ export async function loginServer(ch: Chan<Dual<Login>>, passwords: ReadonlyMap<
   const [user, next] = await ch.recv();
   const [password, decide] = await next.recv();
   if (passwords.get(user) === password) {
-    await decide.select("ok").send({ token: `token-for-${user}`, expiresAt: 1_700_000_000_000n }).close();
+    await decide
+      .select("ok")
+      .send({ token: `token-for-${user}`, expiresAt: 1_700_000_000_000n })
+      .close();
     return `${user} logged in`;
   }
   await decide.select("denied").send("unknown user or wrong password").close();

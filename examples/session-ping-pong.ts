@@ -10,7 +10,10 @@ export async function pinger(start: Chan<PingPong>, rounds: number): Promise<num
   const replies: number[] = [];
   let ch = start;
   for (let i = 0; i < rounds; i++) {
-    const [reply, next] = await ch.select("ping").send(i * 10).recv();
+    const [reply, next] = await ch
+      .select("ping")
+      .send(i * 10)
+      .recv();
     replies.push(reply);
     ch = next;
   }
@@ -49,4 +52,3 @@ export async function runPingPong(rounds: number): Promise<{ replies: number[]; 
     net.close();
   }
 }
-

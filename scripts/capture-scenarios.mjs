@@ -41,7 +41,13 @@ async function stackTransfer(lib, { name, description, impairment }) {
   const sink = new lib.pcap.MemorySink();
   const writer = new lib.pcap.PcapngWriter(sink, { interfaceName: "client" });
   const tap = new lib.CaptureLink(clientEnd, writer, clock);
-  const client = new lib.IpStack({ address: "10.0.0.1", link: tap, clock, isnKey: CLIENT_KEY, onTrace: (text) => tap.annotate(text) });
+  const client = new lib.IpStack({
+    address: "10.0.0.1",
+    link: tap,
+    clock,
+    isnKey: CLIENT_KEY,
+    onTrace: (text) => tap.annotate(text),
+  });
   const server = new lib.IpStack({ address: "10.0.0.2", link: serverEnd, clock, isnKey: SERVER_KEY });
 
   let received = 0;
@@ -79,7 +85,9 @@ async function stackTransfer(lib, { name, description, impairment }) {
   clock.runUntilIdle(10 * 60 * 1000);
   await writer.close();
   if (received !== UPLOAD || reply !== `received ${UPLOAD} bytes\n` || conn.state !== "CLOSED") {
-    throw new Error(`${name}: the transfer did not complete (server got ${received} bytes, client state ${conn.state}, reply ${JSON.stringify(reply)})`);
+    throw new Error(
+      `${name}: the transfer did not complete (server got ${received} bytes, client state ${conn.state}, reply ${JSON.stringify(reply)})`,
+    );
   }
   return { name, description, bytes: sink.bytes() };
 }
@@ -94,7 +102,10 @@ async function scriptedExchange(lib, format) {
   const clock = new lib.VirtualClock(START);
   const [clientEnd, serverEnd] = lib.memoryLinkPair({ clock, delay: 5 });
   const sink = new pcap.MemorySink();
-  const writer = format === "pcapng" ? new pcap.PcapngWriter(sink, { interfaceName: "client" }) : new pcap.PcapWriter(sink, { resolution: "ns" });
+  const writer =
+    format === "pcapng"
+      ? new pcap.PcapngWriter(sink, { interfaceName: "client" })
+      : new pcap.PcapWriter(sink, { resolution: "ns" });
   const client = new lib.CaptureLink(clientEnd, writer, clock);
   client.onReceive = () => {};
   serverEnd.onReceive = () => {};
@@ -157,5 +168,8 @@ function readme(captures) {
 
 /** The files `captures/` should hold: each capture, plus a README describing them. */
 export function captureFiles(captures) {
-  return [...captures.map((c) => ({ name: c.name, bytes: c.bytes })), { name: "README.md", bytes: new TextEncoder().encode(readme(captures)) }];
+  return [
+    ...captures.map((c) => ({ name: c.name, bytes: c.bytes })),
+    { name: "README.md", bytes: new TextEncoder().encode(readme(captures)) },
+  ];
 }

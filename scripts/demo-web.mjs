@@ -8,5 +8,6 @@ const { url } = await serveFiles(files, wanted).catch((error) => {
   if (error.code !== "EADDRINUSE" || process.env.PORT !== undefined) throw error;
   return serveFiles(files, 0);
 });
-for (const r of downloadSizes(files)) console.log(`  ${r.name.padEnd(12)} ${String(r.bytes).padStart(8)} B  gzipped ${String(r.gzipped).padStart(7)} B`);
+for (const r of downloadSizes(files))
+  console.log(`  ${r.name.padEnd(12)} ${String(r.bytes).padStart(8)} B  gzipped ${String(r.gzipped).padStart(7)} B`);
 console.log(`\nwirestate demo: ${url}  (Ctrl-C to stop)`);

@@ -4,14 +4,34 @@
  * timeline). `window.wirestateDemo` exposes the latest run to tests.
  */
 import type { StackCounters } from "../src/api/index.js";
-import type { AckSample, CwndSample, Done, FromWorker, Impairment, LinkCounters, Role, SentSegment, ToWorker } from "./messages.js";
+import type {
+  AckSample,
+  CwndSample,
+  Done,
+  FromWorker,
+  Impairment,
+  LinkCounters,
+  Role,
+  SentSegment,
+  ToWorker,
+} from "./messages.js";
 import { BULK_PORT, CONTROL_PORT } from "./protocol.js";
 import { seqGraphSvg } from "./seq-graph.js";
 import { escapeXml, formatBytes } from "./svg.js";
 import { type Lane, timelineSvg } from "./timeline.js";
 
 const ROLES: readonly Role[] = ["client", "server"];
-const STATES = ["SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "LAST-ACK", "CLOSING", "TIME-WAIT"];
+const STATES = [
+  "SYN-SENT",
+  "SYN-RECEIVED",
+  "ESTABLISHED",
+  "FIN-WAIT-1",
+  "FIN-WAIT-2",
+  "CLOSE-WAIT",
+  "LAST-ACK",
+  "CLOSING",
+  "TIME-WAIT",
+];
 const RENDER_MS = 150;
 
 interface RunView {
@@ -70,8 +90,19 @@ function start(): void {
     return worker;
   };
   view = {
-    t0: now(), bytes, seed, workers: { client: spawn("client"), server: spawn("server") }, lanes: new Map(),
-    segments: [], acks: [], cwnd: [], counters: {}, session: [], events: [], done: {}, error: null,
+    t0: now(),
+    bytes,
+    seed,
+    workers: { client: spawn("client"), server: spawn("server") },
+    lanes: new Map(),
+    segments: [],
+    acks: [],
+    cwnd: [],
+    counters: {},
+    session: [],
+    events: [],
+    done: {},
+    error: null,
   };
   const send = (role: Role, port: MessagePort) => {
     const message: ToWorker = { type: "start", config: { role, bytes, seed, ...impairment() }, port };
@@ -174,22 +205,37 @@ function render(): void {
   // Two workers report independently; their clocks share the epoch, so time order is the true order.
   $("session-log").innerHTML = [...v.session]
     .sort((a, b) => a.t - b.t)
-    .map((s) => `<li><span class="t">${t(s.t)}</span><span class="role-${s.role}">${s.role}</span> <span class="kind kind-${s.kind}">${s.kind === "session" ? "control" : "bulk"}</span> ${escapeXml(s.text)}</li>`)
+    .map(
+      (s) =>
+        `<li><span class="t">${t(s.t)}</span><span class="role-${s.role}">${s.role}</span> <span class="kind kind-${s.kind}">${s.kind === "session" ? "control" : "bulk"}</span> ${escapeXml(s.text)}</li>`,
+    )
     .join("");
   $("event-log").innerHTML = v.events
     .slice(-200)
-    .map((e) => `<li><span class="t">${t(e.t)}</span><span class="role-${e.role}">${e.role}</span> ${escapeXml(e.text)}</li>`)
+    .map(
+      (e) =>
+        `<li><span class="t">${t(e.t)}</span><span class="role-${e.role}">${e.role}</span> ${escapeXml(e.text)}</li>`,
+    )
     .join("");
 
   const end = Math.max(now(), v.t0 + 100);
-  $("seq-graph").innerHTML = seqGraphSvg({ t0: v.t0, segments: v.segments, acks: v.acks, cwnd: v.cwnd, total: v.bytes });
+  $("seq-graph").innerHTML = seqGraphSvg({
+    t0: v.t0,
+    segments: v.segments,
+    acks: v.acks,
+    cwnd: v.cwnd,
+    total: v.bytes,
+  });
   const lanes = [...v.lanes.values()].sort((a, b) => a.changes[0].t - b.changes[0].t);
   const latest = Math.max(...lanes.map((l) => l.changes.at(-1)!.t), v.segments.at(-1)?.t ?? 0);
   $("timeline").innerHTML = timelineSvg(lanes, v.t0, document.body.dataset.state === "running" ? end : latest + 50);
   $("transitions").innerHTML = lanes
-    .map((l) => `<li><span class="who"><span class="role-${l.role}">${l.role}</span> ${escapeXml(l.purpose)}</span>`
-      + l.changes.map((c) => `<span class="st">${c.to}</span> <span class="at">${t(c.t)}</span>`).join(" → ")
-      + "</li>")
+    .map(
+      (l) =>
+        `<li><span class="who"><span class="role-${l.role}">${l.role}</span> ${escapeXml(l.purpose)}</span>` +
+        l.changes.map((c) => `<span class="st">${c.to}</span> <span class="at">${t(c.t)}</span>`).join(" → ") +
+        "</li>",
+    )
     .join("");
   publish(v);
   // Keep the timeline's time axis moving while anything still runs (TIME-WAIT, a stalled transfer).
@@ -205,11 +251,14 @@ function resultHtml(v: RunView): string {
   }
   const seconds = server.elapsedMs / 1000;
   const rate = (8 * server.bytes) / seconds / 1e6;
-  const verdict = client.intact && server.intact
-    ? `<span class="ok">✔ ${server.bytes.toLocaleString("en")} bytes arrived intact</span>`
-    : `<span class="bad">✘ transfer corrupted: ${server.bytes.toLocaleString("en")} bytes, hashes differ</span>`;
-  return `${verdict} in ${seconds.toFixed(2)} s (${rate.toFixed(1)} Mbit/s goodput). `
-    + `<span class="hash" id="server-sha256" title="SHA-256 of the bytes the server received">SHA-256 ${server.sha256}</span>`;
+  const verdict =
+    client.intact && server.intact
+      ? `<span class="ok">✔ ${server.bytes.toLocaleString("en")} bytes arrived intact</span>`
+      : `<span class="bad">✘ transfer corrupted: ${server.bytes.toLocaleString("en")} bytes, hashes differ</span>`;
+  return (
+    `${verdict} in ${seconds.toFixed(2)} s (${rate.toFixed(1)} Mbit/s goodput). ` +
+    `<span class="hash" id="server-sha256" title="SHA-256 of the bytes the server received">SHA-256 ${server.sha256}</span>`
+  );
 }
 
 function countersHtml(v: RunView): string {
@@ -239,7 +288,7 @@ function countersHtml(v: RunView): string {
       return `<tr><td>${label}</td>${cells.join("")}</tr>`;
     })
     .join("");
-  return head + `<tbody>${body}</tbody>`;
+  return `${head}<tbody>${body}</tbody>`;
 }
 
 /** The drop reasons either side has counted, so the table names why packets were dropped. */
@@ -248,7 +297,8 @@ function dropReasons(v: RunView): Array<keyof StackCounters["drops"]> {
   for (const r of ROLES) {
     const drops = v.counters[r]?.stack.drops;
     if (drops === undefined) continue;
-    for (const reason of Object.keys(drops) as Array<keyof StackCounters["drops"]>) if (drops[reason] > 0) reasons.add(reason);
+    for (const reason of Object.keys(drops) as Array<keyof StackCounters["drops"]>)
+      if (drops[reason] > 0) reasons.add(reason);
   }
   return [...reasons];
 }

@@ -74,7 +74,8 @@ export class SegmentTap implements Link {
     }
     const ack = (p.tcp.ack - this.#isn - 1) >>> 0;
     // Before the first data byte is acknowledged the offset wraps to 2^32 - 1; the SYN-ACK carries nothing to draw.
-    if (ack <= 0x7fffffff) this.acks.push({ t: this.#now(), ack, windowEdge: ack + p.tcp.window * 2 ** this.#peerScale });
+    if (ack <= 0x7fffffff)
+      this.acks.push({ t: this.#now(), ack, windowEdge: ack + p.tcp.window * 2 ** this.#peerScale });
     return true;
   }
 }

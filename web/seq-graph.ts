@@ -26,16 +26,15 @@ const CWND_BOTTOM = 440;
 const H = 476;
 
 export function seqGraphSvg(d: SeqGraphData): string {
-  const last = Math.max(
-    d.segments.at(-1)?.t ?? d.t0,
-    d.acks.at(-1)?.t ?? d.t0,
-    d.cwnd.at(-1)?.t ?? d.t0,
-  );
+  const last = Math.max(d.segments.at(-1)?.t ?? d.t0, d.acks.at(-1)?.t ?? d.t0, d.cwnd.at(-1)?.t ?? d.t0);
   const x = linear(Math.max(0.1, (last - d.t0) / 1000), LEFT, W - RIGHT, 10);
   const tx = (t: number) => round(x((t - d.t0) / 1000));
   const maxSeq = Math.max(d.total, ...d.acks.slice(-1).map((a) => a.windowEdge));
   const y = bytesScale(maxSeq, SEQ_BOTTOM, SEQ_TOP, 6);
-  const maxCwnd = d.cwnd.reduce((m, c) => Math.max(m, c.cwnd, Number.isFinite(c.ssthresh) && c.ssthresh < 1 << 30 ? c.ssthresh : 0), 1);
+  const maxCwnd = d.cwnd.reduce(
+    (m, c) => Math.max(m, c.cwnd, Number.isFinite(c.ssthresh) && c.ssthresh < 1 << 30 ? c.ssthresh : 0),
+    1,
+  );
   const yc = bytesScale(maxCwnd, CWND_BOTTOM, CWND_TOP, 3);
 
   let sent = "";
@@ -60,7 +59,9 @@ export function seqGraphSvg(d: SeqGraphData): string {
   const grid: string[] = [];
   for (const v of x.ticks) {
     grid.push(`<line class="grid" x1="${round(x(v))}" x2="${round(x(v))}" y1="${SEQ_TOP}" y2="${CWND_BOTTOM}"/>`);
-    grid.push(`<text class="tick" x="${round(x(v))}" y="${CWND_BOTTOM + 18}" text-anchor="middle">${+v.toFixed(2)} s</text>`);
+    grid.push(
+      `<text class="tick" x="${round(x(v))}" y="${CWND_BOTTOM + 18}" text-anchor="middle">${+v.toFixed(2)} s</text>`,
+    );
   }
   for (const v of y.ticks) {
     grid.push(`<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${round(y(v))}" y2="${round(y(v))}"/>`);

@@ -10,7 +10,12 @@ import { gzipSync } from "node:zlib";
 
 const WEB = fileURLToPath(new URL(".", import.meta.url));
 const STATIC = ["index.html", "style.css"];
-const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".map": "application/json" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css",
+  ".js": "text/javascript",
+  ".map": "application/json",
+};
 
 /** The page's files, path -> bytes: the HTML and CSS as written, main.js and worker.js bundled and minified. */
 export async function buildDemo() {
@@ -33,14 +38,24 @@ export async function buildDemo() {
 
 /** What a first visit downloads, per file and in total, raw and gzipped (level 9, as a server would). */
 export function downloadSizes(files) {
-  const rows = [...files].map(([name, bytes]) => ({ name, bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length }));
-  const total = rows.reduce((t, r) => ({ name: "total", bytes: t.bytes + r.bytes, gzipped: t.gzipped + r.gzipped }), { name: "total", bytes: 0, gzipped: 0 });
+  const rows = [...files].map(([name, bytes]) => ({
+    name,
+    bytes: bytes.length,
+    gzipped: gzipSync(bytes, { level: 9 }).length,
+  }));
+  const total = rows.reduce((t, r) => ({ name: "total", bytes: t.bytes + r.bytes, gzipped: t.gzipped + r.gzipped }), {
+    name: "total",
+    bytes: 0,
+    gzipped: 0,
+  });
   return [...rows, total];
 }
 
 /** Serve `files` on 127.0.0.1 (port 0 picks a free one). Resolves once listening. */
 export function serveFiles(files, port = 0) {
-  const etags = new Map([...files].map(([path, body]) => [path, `"${createHash("sha256").update(body).digest("hex").slice(0, 20)}"`]));
+  const etags = new Map(
+    [...files].map(([path, body]) => [path, `"${createHash("sha256").update(body).digest("hex").slice(0, 20)}"`]),
+  );
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname.slice(1) || "index.html";
     const body = files.get(path);

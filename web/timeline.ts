@@ -42,13 +42,18 @@ export function timelineSvg(lanes: readonly Lane[], t0: number, now: number): st
       const x0 = tx(c.t);
       const width = Math.max(1.5, tx(end) - x0);
       if (c.to === "CLOSED" && j === lane.changes.length - 1) {
-        parts.push(`<line class="closed-mark" x1="${round(x0)}" x2="${round(x0)}" y1="${top + 4}" y2="${top + LANE - 6}"/>`);
+        parts.push(
+          `<line class="closed-mark" x1="${round(x0)}" x2="${round(x0)}" y1="${top + 4}" y2="${top + LANE - 6}"/>`,
+        );
         parts.push(`<text class="state-text outside" x="${round(x0 + 4)}" y="${top + 21}">CLOSED</text>`);
         return;
       }
-      parts.push(`<rect class="state s-${c.to}" x="${round(x0)}" y="${top + 4}" width="${round(width)}" height="${LANE - 10}" rx="3"><title>${c.to} at ${((c.t - t0) / 1000).toFixed(3)} s</title></rect>`);
+      parts.push(
+        `<rect class="state s-${c.to}" x="${round(x0)}" y="${top + 4}" width="${round(width)}" height="${LANE - 10}" rx="3"><title>${c.to} at ${((c.t - t0) / 1000).toFixed(3)} s</title></rect>`,
+      );
       // Label the state where it fits; the tooltip names it anyway.
-      if (width > c.to.length * 6.6 + 8) parts.push(`<text class="state-text" x="${round(x0 + 4)}" y="${top + 21}">${c.to}</text>`);
+      if (width > c.to.length * 6.6 + 8)
+        parts.push(`<text class="state-text" x="${round(x0 + 4)}" y="${top + 21}">${c.to}</text>`);
     });
   });
   return `<svg viewBox="0 0 ${W} ${h}" role="img" aria-label="connection state timeline">${parts.join("")}</svg>`;

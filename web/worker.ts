@@ -6,6 +6,7 @@
  */
 import {
   type ConnectionInfo,
+  type TcpStream,
   MemorySink,
   messagePortLink,
   PcapngWriter,
@@ -60,7 +61,9 @@ class Run {
     this.stack = new Stack({
       address: client ? CLIENT_ADDRESS : SERVER_ADDRESS,
       link,
-      capture: new PcapngWriter(this.sink, { interfaceName: `${config.role} ${client ? CLIENT_ADDRESS : SERVER_ADDRESS}` }),
+      capture: new PcapngWriter(this.sink, {
+        interfaceName: `${config.role} ${client ? CLIENT_ADDRESS : SERVER_ADDRESS}`,
+      }),
       // A short MSL so TIME-WAIT visibly ends on the timeline.
       tcp: { msl: 1000 },
       onTrace: (text) => this.#trace(text),
@@ -76,7 +79,11 @@ class Run {
       scope.postMessage({ type: "done", role: this.config.role, ...result, elapsedMs: now() - started });
     } catch (error) {
       this.flush();
-      scope.postMessage({ type: "error", role: this.config.role, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      scope.postMessage({
+        type: "error",
+        role: this.config.role,
+        message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
     }
   }
 
@@ -100,7 +107,9 @@ class Run {
     this.#bulkInfo = null;
 
     const [report, last] = await awaitingReport.recv();
-    this.#step(`recv Report { bytes: ${report.bytes}, sha256: ${report.sha256.slice(0, 8)}…, intact: ${report.intact} }`);
+    this.#step(
+      `recv Report { bytes: ${report.bytes}, sha256: ${report.sha256.slice(0, 8)}…, intact: ${report.intact} }`,
+    );
     await last.close();
     this.#step("end");
     this.#handle("close()", await finWait2.close());
@@ -112,13 +121,15 @@ class Run {
     const bulkListener = this.stack.listen(BULK_PORT);
     const control = await session(dual(Control), await controlListener.accept());
     const [announce, reply] = await control.recv();
-    this.#step(`recv Announce { bytes: ${announce.bytes}, seed: ${announce.seed}, sha256: ${announce.sha256.slice(0, 8)}… }`);
+    this.#step(
+      `recv Announce { bytes: ${announce.bytes}, seed: ${announce.seed}, sha256: ${announce.sha256.slice(0, 8)}… }`,
+    );
 
     const bulk = await bulkListener.accept();
     this.#handle("accept()", bulk);
     const received = new Uint8Array(announce.bytes);
     let length = 0;
-    let closeWait;
+    let closeWait: TcpStream<"CloseWait"> | undefined;
     for (;;) {
       const r = await bulk.read();
       if (r.done) {
@@ -130,8 +141,8 @@ class Run {
       length += r.value.length;
       this.#progress = length;
     }
-    this.#handle("read() until the peer's FIN", closeWait);
-    this.#handle("close()", await closeWait.close());
+    this.#handle("read() until the peer's FIN", closeWait!);
+    this.#handle("close()", await closeWait!.close());
     const sha256 = length === received.length ? await sha256Hex(received) : "";
     const intact = sha256 === announce.sha256;
     const last = reply.send({ bytes: length, sha256, intact });
@@ -177,7 +188,8 @@ class Run {
     if (this.#bulkInfo === null) return;
     const { cwnd, ssthresh } = this.#bulkInfo();
     const last = this.#cwnd.at(-1);
-    if (last === undefined || last.cwnd !== cwnd || last.ssthresh !== ssthresh) this.#cwnd.push({ t: now(), cwnd, ssthresh });
+    if (last === undefined || last.cwnd !== cwnd || last.ssthresh !== ssthresh)
+      this.#cwnd.push({ t: now(), cwnd, ssthresh });
   }
 
   #step(text: string, kind: SessionStep["kind"] = "session"): void {

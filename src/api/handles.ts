@@ -6,13 +6,7 @@
  */
 import type { ConnectionInfo } from "../tcp/types.js";
 import { staleError, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
-import type {
-  CloseOptions,
-  ReadResult,
-  SocketAddress,
-  StreamState,
-  TcpStream,
-} from "./types.js";
+import type { CloseOptions, ReadResult, SocketAddress, StreamState, TcpStream } from "./types.js";
 import { webStreams } from "./web-streams.js";
 
 const utf8 = new TextEncoder();

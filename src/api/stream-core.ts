@@ -181,7 +181,9 @@ export class StreamCore {
         timer = this.clock.schedule(closeTimeoutMs, () => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
           this.abort();
-          reject(new CloseTimeoutError(`close did not finish within ${closeTimeoutMs} ms; aborted ${this.#describe()}`));
+          reject(
+            new CloseTimeoutError(`close did not finish within ${closeTimeoutMs} ms; aborted ${this.#describe()}`),
+          );
         });
       }
     });

@@ -44,8 +44,10 @@ async function main(): Promise<void> {
     const suite = ((await import(path)) as { default: BenchSuite }).default;
     if (args.suites.length === 0 || args.suites.includes(suite.name)) suites.push(suite);
   }
-  log(`wirestate bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}` +
-    `, load average ${loadavg()[0].toFixed(1)}${args.quick ? " (quick: not a measurement)" : ""}; medians of interleaved runs, per CPU-second`);
+  log(
+    `wirestate bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}` +
+      `, load average ${loadavg()[0].toFixed(1)}${args.quick ? " (quick: not a measurement)" : ""}; medians of interleaved runs, per CPU-second`,
+  );
   const saved: { suite: string; figures: Figure[]; targets: { what: string; value: number; met: boolean }[] }[] = [];
   let missed = 0;
   for (const suite of suites) {
@@ -66,11 +68,27 @@ async function main(): Promise<void> {
     saved.push({ suite: suite.name, figures, targets: verdicts });
   }
   if (args.save !== undefined) {
-    writeFileSync(args.save, `${JSON.stringify({ date: new Date().toISOString(), node: process.version,
-      cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: loadavg(), quick: args.quick, suites: saved }, null, 2)}\n`);
+    writeFileSync(
+      args.save,
+      `${JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          node: process.version,
+          cpu: cpus()[0]?.model,
+          cores: cpus().length,
+          loadAverage: loadavg(),
+          quick: args.quick,
+          suites: saved,
+        },
+        null,
+        2,
+      )}\n`,
+    );
     log(`\nsaved to ${args.save}`);
   }
-  log(`load average now ${loadavg()[0].toFixed(1)} (rates are per CPU-second, so other jobs cost them only shared caches and cores)`);
+  log(
+    `load average now ${loadavg()[0].toFixed(1)} (rates are per CPU-second, so other jobs cost them only shared caches and cores)`,
+  );
   log(`\n${missed === 0 ? "all targets met" : `${missed} target(s) missed`}`);
 }
 

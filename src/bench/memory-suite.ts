@@ -27,7 +27,12 @@ function worker(pairs: number, mode: "fresh" | "exchanged"): Promise<MemoryRepor
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`memory worker (${pairs} pairs, ${mode}) exited with ${code}: ${err.trim().split("\n").slice(-3).join(" | ")}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `memory worker (${pairs} pairs, ${mode}) exited with ${code}: ${err.trim().split("\n").slice(-3).join(" | ")}`,
+          ),
+        );
       else resolve(JSON.parse(out) as MemoryReport);
     });
   });
@@ -35,7 +40,8 @@ function worker(pairs: number, mode: "fresh" | "exchanged"): Promise<MemoryRepor
 
 function check(r: MemoryReport): void {
   if (r.notEstablished !== 0) throw new Error(`${r.notEstablished} connections were not ESTABLISHED`);
-  if (r.liveSampled !== Math.min(r.pairs, 100)) throw new Error(`only ${r.liveSampled} sampled connections still delivered data`);
+  if (r.liveSampled !== Math.min(r.pairs, 100))
+    throw new Error(`only ${r.liveSampled} sampled connections still delivered data`);
 }
 
 const MB = (b: number) => `${Math.max(0, b / 2 ** 20).toFixed(0)} MiB`;
@@ -43,22 +49,38 @@ const MB = (b: number) => `${Math.max(0, b / 2 ** 20).toFixed(0)} MiB`;
 const suite: BenchSuite = {
   name: "memory",
   targets: [
-    { figure: "memory.idle_fresh.endpoints_held_in_1gib_heap", atLeast: 100_000, what: "100,000 idle connections held in a 1 GiB heap (measured, issue 6)" },
-    { figure: "memory.idle_fresh.connections_per_gib", atLeast: 100_000, what: "idle connections (handshake only) per GiB of heap + buffers" },
-    { figure: "memory.idle_after_exchange.connections_per_gib", atLeast: 100_000, what: "idle connections that have carried data, per GiB of heap + buffers" },
+    {
+      figure: "memory.idle_fresh.endpoints_held_in_1gib_heap",
+      atLeast: 100_000,
+      what: "100,000 idle connections held in a 1 GiB heap (measured, issue 6)",
+    },
+    {
+      figure: "memory.idle_fresh.connections_per_gib",
+      atLeast: 100_000,
+      what: "idle connections (handshake only) per GiB of heap + buffers",
+    },
+    {
+      figure: "memory.idle_after_exchange.connections_per_gib",
+      atLeast: 100_000,
+      what: "idle connections that have carried data, per GiB of heap + buffers",
+    },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {
     const freshPairs = o.quick ? 10_000 : 100_000;
     const usedPairs = o.quick ? 200 : 1_000;
     const fresh = await worker(freshPairs, "fresh");
     check(fresh);
-    o.log(`fresh: ${fresh.pairs} pairs (${fresh.endpoints} endpoints) opened in ${fresh.openSeconds.toFixed(1)} s in a process capped at ` +
-      `${MB(fresh.heapLimitBytes)} of heap: heap +${MB(fresh.heapBytes)}, ArrayBuffers +${MB(fresh.externalBytes)}, RSS ${MB(fresh.rssBytes)}; ` +
-      `all ESTABLISHED, ${fresh.liveSampled} sampled still deliver`);
+    o.log(
+      `fresh: ${fresh.pairs} pairs (${fresh.endpoints} endpoints) opened in ${fresh.openSeconds.toFixed(1)} s in a process capped at ` +
+        `${MB(fresh.heapLimitBytes)} of heap: heap +${MB(fresh.heapBytes)}, ArrayBuffers +${MB(fresh.externalBytes)}, RSS ${MB(fresh.rssBytes)}; ` +
+        `all ESTABLISHED, ${fresh.liveSampled} sampled still deliver`,
+    );
     const used = await worker(usedPairs, "exchanged");
     check(used);
-    o.log(`after exchange: ${used.pairs} pairs: heap +${MB(used.heapBytes)}, ArrayBuffers +${MB(used.externalBytes)}, RSS ${MB(used.rssBytes)}` +
-      ` (connections per GiB extrapolated from ${used.endpoints} endpoints)`);
+    o.log(
+      `after exchange: ${used.pairs} pairs: heap +${MB(used.heapBytes)}, ArrayBuffers +${MB(used.externalBytes)}, RSS ${MB(used.rssBytes)}` +
+        ` (connections per GiB extrapolated from ${used.endpoints} endpoints)`,
+    );
     return [
       { name: "memory.idle_fresh.bytes_per_connection", value: fresh.bytesPerEndpoint, unit: "B" },
       { name: "memory.idle_fresh.connections_per_gib", value: GIB / fresh.bytesPerEndpoint, unit: "conn" },

@@ -46,10 +46,13 @@ export function goodputChart(input: GoodputChartInput): string {
   const measured = input.lines.flatMap((l) => (l.points ?? []).map((p) => p.min)).filter((v) => v > 0);
   const yMin = floor125(Math.min(...measured, mathis.at(-1)!.y) / 1.3);
   const yMax = (input.bandwidthBps / 1e6) * 2;
-  const flat = (y: number): Point[] => [{ x: 0, y }, { x: LOSS_MAX, y }];
+  const flat = (y: number): Point[] => [
+    { x: 0, y },
+    { x: LOSS_MAX, y },
+  ];
   const series: Series[] = input.lines.map((l) => ({
     name: l.points === null ? `${l.variant.name}: not available` : l.variant.name,
-    color: l.points === null ? "#bbbbbb" : COLORS[l.variant.name] ?? "#555",
+    color: l.points === null ? "#bbbbbb" : (COLORS[l.variant.name] ?? "#555"),
     kind: "line",
     marks: true,
     width: 2.5,
@@ -62,18 +65,46 @@ export function goodputChart(input: GoodputChartInput): string {
     if (l.points === null) return;
     const nudge = 1.05 ** (k - (input.lines.length - 1) / 2);
     const points = l.points.map((p) => ({ x: p.loss * nudge, y: Math.max(p.min, yMin), y2: Math.max(p.max, yMin) }));
-    series.push({ name: `${l.variant.name} spread`, color: COLORS[l.variant.name] ?? "#555", kind: "bars", width: 4, points, hideInLegend: true });
+    series.push({
+      name: `${l.variant.name} spread`,
+      color: COLORS[l.variant.name] ?? "#555",
+      kind: "bars",
+      width: 4,
+      points,
+      hideInLegend: true,
+    });
   });
   series.push({ name: "Mathis bound (Reno)", color: "#111", kind: "line", width: 1.5, dash: "2 3", points: mathis });
-  series.push({ name: `link rate ${input.bandwidthBps / 1e6} Mbit/s`, color: "#999", kind: "line", width: 1, dash: "8 3", points: flat(input.bandwidthBps / 1e6) });
+  series.push({
+    name: `link rate ${input.bandwidthBps / 1e6} Mbit/s`,
+    color: "#999",
+    kind: "line",
+    width: 1,
+    dash: "8 3",
+    points: flat(input.bandwidthBps / 1e6),
+  });
   if (input.windowLimited) {
-    series.push({ name: "64 KiB window / RTT", color: "#7a4fb0", kind: "line", width: 1, dash: "8 3", points: flat((65535 * 8) / rttMs / 1000) });
+    series.push({
+      name: "64 KiB window / RTT",
+      color: "#7a4fb0",
+      kind: "line",
+      width: 1,
+      dash: "8 3",
+      points: flat((65535 * 8) / rttMs / 1000),
+    });
   }
   return renderChart({
     title: "Goodput against random loss",
     subtitle: `${input.setting}. Lines join medians; bars span the seeds. Mathis: MSS/RTT x sqrt(3/2)/sqrt(p).`,
     width: 980,
-    x: { label: "data segment loss rate (log scale; 0 at left)", min: LOSS_MIN, max: LOSS_MAX, log: true, zeroStrip: true, format: (v) => `${Number((v * 100).toPrecision(3))}%` },
+    x: {
+      label: "data segment loss rate (log scale; 0 at left)",
+      min: LOSS_MIN,
+      max: LOSS_MAX,
+      log: true,
+      zeroStrip: true,
+      format: (v) => `${Number((v * 100).toPrecision(3))}%`,
+    },
     panels: [{ y: { label: "goodput, Mbit/s (log scale)", min: yMin, max: yMax, log: true }, series, height: 460 }],
   });
 }
@@ -89,20 +120,45 @@ export function timeSequenceChart(input: TimeSequenceInput): string {
   const MB = 1e6;
   const end = Math.max(segments.at(-1)?.t ?? 0, acks.at(-1)?.t ?? 0, 1) / 1000;
   const top = Math.max(1, ...segments.map((s) => s.seq + s.len)) / MB;
-  const bar = (s: { t: number; seq: number; len: number }): Point => ({ x: s.t / 1000, y: s.seq / MB, y2: (s.seq + s.len) / MB });
+  const bar = (s: { t: number; seq: number; len: number }): Point => ({
+    x: s.t / 1000,
+    y: s.seq / MB,
+    y2: (s.seq + s.len) / MB,
+  });
   const sacks: Point[] = acks.flatMap((a) => a.sack.map((b) => ({ x: a.t / 1000, y: b.left / MB, y2: b.right / MB })));
   const maxCwnd = Math.max(1, ...cwnd.map((c) => c.cwnd)) / 1024;
   const cwndPoints = cwnd.map((c) => ({ x: c.t / 1000, y: c.cwnd / 1024 }));
   // ssthresh starts "infinite"; draw it once it means something.
-  const ssthresh = cwnd.filter((c) => c.ssthresh / 1024 <= maxCwnd * 4).map((c) => ({ x: c.t / 1000, y: c.ssthresh / 1024 }));
+  const ssthresh = cwnd
+    .filter((c) => c.ssthresh / 1024 <= maxCwnd * 4)
+    .map((c) => ({ x: c.t / 1000, y: c.ssthresh / 1024 }));
   const last = (pts: Point[]) => (pts.length > 0 ? [...pts, { x: end, y: pts.at(-1)!.y }] : pts);
   // Drawn in this order so the rare events (retransmissions) stay on top of the dense ones.
   const seqSeries: Series[] = [
-    { name: "data sent", color: "#1f5fbf", kind: "bars", width: 1.5, points: segments.filter((s) => !s.retransmit).map(bar) },
-    { name: "cumulative ACK", color: "#1a9a3a", kind: "step", width: 1.5, points: last(acks.map((a) => ({ x: a.t / 1000, y: a.ack / MB }))) },
+    {
+      name: "data sent",
+      color: "#1f5fbf",
+      kind: "bars",
+      width: 1.5,
+      points: segments.filter((s) => !s.retransmit).map(bar),
+    },
+    {
+      name: "cumulative ACK",
+      color: "#1a9a3a",
+      kind: "step",
+      width: 1.5,
+      points: last(acks.map((a) => ({ x: a.t / 1000, y: a.ack / MB }))),
+    },
   ];
-  if (sacks.length > 0) seqSeries.push({ name: "SACK blocks", color: "#b58be0", kind: "bars", width: 1, points: sacks });
-  seqSeries.push({ name: "retransmission", color: "#d62020", kind: "markers", width: 2.5, points: segments.filter((s) => s.retransmit).map((s) => ({ x: s.t / 1000, y: s.seq / MB })) });
+  if (sacks.length > 0)
+    seqSeries.push({ name: "SACK blocks", color: "#b58be0", kind: "bars", width: 1, points: sacks });
+  seqSeries.push({
+    name: "retransmission",
+    color: "#d62020",
+    kind: "markers",
+    width: 2.5,
+    points: segments.filter((s) => s.retransmit).map((s) => ({ x: s.t / 1000, y: s.seq / MB })),
+  });
   return renderChart({
     title: input.title,
     subtitle: `${input.setting}. Sequence numbers relative to the ISN, as the sender saw them.`,

@@ -148,7 +148,13 @@ export function runPath(spec: RunSpec): RunResult {
   });
   const lossy = path.loss > 0 ? impair(la, { clock, loss: path.loss, seed: path.seed, direction: "tx" }) : la;
   const tap = spec.trace ? new SenderTap(lossy, clock) : null;
-  const a = new IpStack({ address: "10.0.0.1", link: tap ?? lossy, clock, tcp: spec.tcp, isnKey: isnKey(path.seed, 1) });
+  const a = new IpStack({
+    address: "10.0.0.1",
+    link: tap ?? lossy,
+    clock,
+    tcp: spec.tcp,
+    isnKey: isnKey(path.seed, 1),
+  });
   const b = new IpStack({ address: "10.0.0.2", link: lb, clock, tcp: spec.tcp, isnKey: isnKey(path.seed, 2) });
   try {
     let received = 0;

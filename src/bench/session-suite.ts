@@ -57,7 +57,8 @@ function rawLoop(n: number): Promise<number> {
       let sum = 0;
       for (let k = 0; k < n; k++) {
         const choice = await reader.next();
-        if (choice?.tag !== Tag.choice || choice.payload.length !== label.length) throw new Error("raw loop: bad choice frame");
+        if (choice?.tag !== Tag.choice || choice.payload.length !== label.length)
+          throw new Error("raw loop: bad choice frame");
         const msg = await reader.next();
         if (msg?.tag !== Tag.message || msg.payload.length !== 4) throw new Error("raw loop: bad message frame");
         sum += new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0);
@@ -109,8 +110,16 @@ function pingPong(rounds: number): Promise<number> {
 const suite: BenchSuite = {
   name: "session",
   targets: [
-    { figure: "session.loop.msgs_per_cpu_second", atLeast: 100_000, what: "typed message loop >= 100k messages per CPU-second" },
-    { figure: "session.loop.ratio_vs_raw_framing", atLeast: 0.5, what: "typed loop >= half the rate of hand-rolled framing" },
+    {
+      figure: "session.loop.msgs_per_cpu_second",
+      atLeast: 100_000,
+      what: "typed message loop >= 100k messages per CPU-second",
+    },
+    {
+      figure: "session.loop.ratio_vs_raw_framing",
+      atLeast: 0.5,
+      what: "typed loop >= half the rate of hand-rolled framing",
+    },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {
     const runs = o.quick ? 1 : 7;
@@ -130,7 +139,9 @@ const suite: BenchSuite = {
       ratios.push(t / r);
       pings.push(await pingPong(rounds));
     }
-    o.log(`typed loop ${typed.map((x) => (x / 1000).toFixed(0)).join(", ")} k/s; raw ${raw.map((x) => (x / 1000).toFixed(0)).join(", ")} k/s (${n} items, ${runs} interleaved runs)`);
+    o.log(
+      `typed loop ${typed.map((x) => (x / 1000).toFixed(0)).join(", ")} k/s; raw ${raw.map((x) => (x / 1000).toFixed(0)).join(", ")} k/s (${n} items, ${runs} interleaved runs)`,
+    );
     return [
       { name: "session.loop.msgs_per_cpu_second", value: median(typed), unit: "msg/s-cpu" },
       { name: "session.raw_framing.msgs_per_cpu_second", value: median(raw), unit: "msg/s-cpu" },

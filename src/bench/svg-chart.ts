@@ -96,7 +96,8 @@ export function scaleFor(axis: Axis, lo: number, hi: number): Scale {
     const start = axis.zeroStrip ? lo + Math.sign(hi - lo) * ZERO_STRIP : lo;
     const a = Math.log10(axis.min);
     const span = Math.log10(axis.max) - a;
-    return (v) => (v <= 0 ? (axis.zeroStrip ? lo + (start - lo) / 2 : lo) : start + ((Math.log10(v) - a) / span) * (hi - start));
+    return (v) =>
+      v <= 0 ? (axis.zeroStrip ? lo + (start - lo) / 2 : lo) : start + ((Math.log10(v) - a) / span) * (hi - start);
   }
   const span = axis.max - axis.min;
   return (v) => lo + ((v - axis.min) / span) * (hi - lo);
@@ -142,29 +143,40 @@ function legendSvg(series: Series[], x: number, y: number): string {
 export function renderChart(spec: ChartSpec): string {
   const plotLeft = MARGIN.left;
   // Room for the widest legend entry (13 px text, about 7 px a character).
-  const longest = Math.max(0, ...spec.panels.flatMap((p) => p.series.filter((s) => !s.hideInLegend).map((s) => s.name.length)));
+  const longest = Math.max(
+    0,
+    ...spec.panels.flatMap((p) => p.series.filter((s) => !s.hideInLegend).map((s) => s.name.length)),
+  );
   const plotRight = spec.width - (60 + 7 * longest);
   const sx = scaleFor(spec.x, plotLeft, plotRight);
-  const height = MARGIN.top + spec.panels.reduce((h, p) => h + p.height, 0) + MARGIN.gap * (spec.panels.length - 1) + MARGIN.bottom;
+  const height =
+    MARGIN.top + spec.panels.reduce((h, p) => h + p.height, 0) + MARGIN.gap * (spec.panels.length - 1) + MARGIN.bottom;
   const fmtX = spec.x.format ?? shortNumber;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${spec.width}" height="${height}" viewBox="0 0 ${spec.width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${plotLeft}" y="24" font-size="17" font-weight="bold">${escapeXml(spec.title)}</text>`,
   ];
-  if (spec.subtitle) parts.push(`<text x="${plotLeft}" y="44" font-size="12" fill="#444">${escapeXml(spec.subtitle)}</text>`);
+  if (spec.subtitle)
+    parts.push(`<text x="${plotLeft}" y="44" font-size="12" fill="#444">${escapeXml(spec.subtitle)}</text>`);
   let top = MARGIN.top;
   spec.panels.forEach((panel, index) => {
     const bottom = top + panel.height;
     const sy = scaleFor(panel.y, bottom, top);
     const fmtY = panel.y.format ?? shortNumber;
     const clip = `clip${index}`;
-    parts.push(`<clipPath id="${clip}"><rect x="${plotLeft}" y="${top}" width="${plotRight - plotLeft}" height="${panel.height}"/></clipPath>`);
-    parts.push(`<rect x="${plotLeft}" y="${top}" width="${plotRight - plotLeft}" height="${panel.height}" fill="#fbfbfb" stroke="#888"/>`);
+    parts.push(
+      `<clipPath id="${clip}"><rect x="${plotLeft}" y="${top}" width="${plotRight - plotLeft}" height="${panel.height}"/></clipPath>`,
+    );
+    parts.push(
+      `<rect x="${plotLeft}" y="${top}" width="${plotRight - plotLeft}" height="${panel.height}" fill="#fbfbfb" stroke="#888"/>`,
+    );
     for (const t of ticks(panel.y)) {
       const y = n(sy(t));
       parts.push(`<line x1="${plotLeft}" y1="${y}" x2="${plotRight}" y2="${y}" stroke="#e2e2e2"/>`);
-      parts.push(`<text x="${plotLeft - 6}" y="${y}" font-size="12" text-anchor="end" dominant-baseline="middle">${escapeXml(fmtY(t))}</text>`);
+      parts.push(
+        `<text x="${plotLeft - 6}" y="${y}" font-size="12" text-anchor="end" dominant-baseline="middle">${escapeXml(fmtY(t))}</text>`,
+      );
     }
     // A tick label too close to the zero strip's would overprint it.
     const xTicks = spec.x.zeroStrip ? [0, ...ticks(spec.x).filter((t) => sx(t) - sx(0) > 40)] : ticks(spec.x);
@@ -172,7 +184,9 @@ export function renderChart(spec: ChartSpec): string {
       const x = n(sx(t));
       parts.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#e2e2e2"/>`);
       if (index === spec.panels.length - 1) {
-        parts.push(`<text x="${x}" y="${bottom + 18}" font-size="12" text-anchor="middle">${escapeXml(fmtX(t))}</text>`);
+        parts.push(
+          `<text x="${x}" y="${bottom + 18}" font-size="12" text-anchor="middle">${escapeXml(fmtX(t))}</text>`,
+        );
       }
     }
     if (spec.x.zeroStrip) {
@@ -181,13 +195,17 @@ export function renderChart(spec: ChartSpec): string {
       parts.push(`<text x="${bx}" y="${bottom + 4}" font-size="14" text-anchor="middle" fill="#888">//</text>`);
     }
     const cy = (top + bottom) / 2;
-    parts.push(`<text x="18" y="${cy}" font-size="13" text-anchor="middle" transform="rotate(-90 18 ${cy})">${escapeXml(panel.y.label)}</text>`);
+    parts.push(
+      `<text x="18" y="${cy}" font-size="13" text-anchor="middle" transform="rotate(-90 18 ${cy})">${escapeXml(panel.y.label)}</text>`,
+    );
     parts.push(`<g clip-path="url(#${clip})">${panel.series.map((s) => seriesSvg(s, sx, sy)).join("")}</g>`);
     parts.push(legendSvg(panel.series, plotRight + 16, top + 12));
     top = bottom + MARGIN.gap;
   });
   const axisY = top - MARGIN.gap + 42;
-  parts.push(`<text x="${(plotLeft + plotRight) / 2}" y="${axisY}" font-size="13" text-anchor="middle">${escapeXml(spec.x.label)}</text>`);
+  parts.push(
+    `<text x="${(plotLeft + plotRight) / 2}" y="${axisY}" font-size="13" text-anchor="middle">${escapeXml(spec.x.label)}</text>`,
+  );
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
 }

@@ -210,7 +210,9 @@ const suite: BenchSuite = {
     o.log(`bulk ${total >> 20} MiB a->b, MTU 1500, Gbit/s per CPU-second: ${list(bits.map((t) => perCpu(t) / 1e9))}`);
     o.log(`  the same per wall-clock second: ${list(bits.map((t) => perWall(t) / 1e9))}`);
     const jumboBits = jumbo.map((r) => r.bits);
-    o.log(`bulk ${total >> 20} MiB a->b, MTU 65535, Gbit/s per CPU-second: ${list(jumboBits.map((t) => perCpu(t) / 1e9))}`);
+    o.log(
+      `bulk ${total >> 20} MiB a->b, MTU 65535, Gbit/s per CPU-second: ${list(jumboBits.map((t) => perCpu(t) / 1e9))}`,
+    );
     o.log(`  the same per wall-clock second: ${list(jumboBits.map((t) => perWall(t) / 1e9))}`);
     o.log(`node net over 127.0.0.1 per CPU-second: ${list(kernel.map((t) => perCpu(t) / 1e9))}`);
     o.log(`  the same per wall-clock second: ${list(kernel.map((t) => perWall(t) / 1e9))}`);
@@ -222,13 +224,21 @@ const suite: BenchSuite = {
     return [
       { name: "tcp.bulk.mtu1500.gbps", value: gbps, unit: "Gbit/s" },
       { name: "tcp.bulk.mtu1500.gbps_wall", value: median(bits.map(perWall)) / 1e9, unit: "Gbit/s" },
-      { name: "tcp.bulk.mtu1500.segments_per_sec", value: median(ours.map((r) => r.segments / r.bits.cpu)), unit: "seg/s" },
+      {
+        name: "tcp.bulk.mtu1500.segments_per_sec",
+        value: median(ours.map((r) => r.segments / r.bits.cpu)),
+        unit: "seg/s",
+      },
       { name: "tcp.node_net_loopback.gbps", value: net, unit: "Gbit/s" },
       { name: "tcp.node_net_loopback.gbps_wall", value: median(kernel.map(perWall)) / 1e9, unit: "Gbit/s" },
       { name: "tcp.bulk.ratio_vs_node_net", value: gbps / net, unit: "x" },
       { name: "tcp.bulk.mtu65535.gbps", value: jumboGbps, unit: "Gbit/s" },
       { name: "tcp.bulk.mtu65535.gbps_wall", value: median(jumboBits.map(perWall)) / 1e9, unit: "Gbit/s" },
-      { name: "tcp.bulk.mtu65535.segments_per_sec", value: median(jumbo.map((r) => r.segments / r.bits.cpu)), unit: "seg/s" },
+      {
+        name: "tcp.bulk.mtu65535.segments_per_sec",
+        value: median(jumbo.map((r) => r.segments / r.bits.cpu)),
+        unit: "seg/s",
+      },
       { name: "tcp.bulk.mtu65535.ratio_vs_node_net", value: jumboGbps / net, unit: "x" },
       { name: "tcp.setup_teardown.per_sec", value: median(setups.map(perCpu)), unit: "conn/s" },
       { name: "tcp.setup_teardown.per_sec_wall", value: median(setups.map(perWall)), unit: "conn/s" },

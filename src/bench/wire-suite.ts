@@ -5,7 +5,15 @@
  * Build figures include the copy out of WASM memory: into a fresh array a link can own (build_packet,
  * which pays V8's ArrayBuffer allocation per packet) or into a caller's buffer (build_packet_into).
  */
-import { buildPacket, buildPacketInto, onesComplementSum, parseInto, parsePacket, ParsedRecord, TcpFlags } from "../wire/index.js";
+import {
+  buildPacket,
+  buildPacketInto,
+  onesComplementSum,
+  parseInto,
+  parsePacket,
+  ParsedRecord,
+  TcpFlags,
+} from "../wire/index.js";
 import type { PacketFields } from "../wire/index.js";
 import { wasm, mem8, FREE } from "../wire/wasm.js";
 import { jsOnesComplementSum } from "./js-checksum.js";
@@ -14,10 +22,16 @@ import { buildNativeChecksum, type NativeVariant } from "./native.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 
 /** Results land here so the JIT cannot drop the checksum loops as dead code. */
-let sink = 0;
+let _sink = 0;
 
-const SIZES: [label: string, bytes: number][] = [["64KiB", 65536], ["1500B", 1500]];
-const NATIVE: [key: string, variant: NativeVariant][] = [["native_c", "portable"], ["native_c_intrinsics", "intrinsics"]];
+const SIZES: [label: string, bytes: number][] = [
+  ["64KiB", 65536],
+  ["1500B", 1500],
+];
+const NATIVE: [key: string, variant: NativeVariant][] = [
+  ["native_c", "portable"],
+  ["native_c_intrinsics", "intrinsics"],
+];
 
 function pattern(n: number): Uint8Array {
   const b = new Uint8Array(n);
@@ -36,11 +50,26 @@ function checksumFigures(o: BenchOptions, m: MeasureOptions): Figure[] {
     mem8.set(bytes, FREE);
     const words = new Uint32Array(bytes.buffer, 0, size >> 2);
     const tail = bytes.subarray(size & ~3);
-    const agree: [string, number][] = [["WASM in place", wasm.onesSum(FREE, size, 0)], ["JS", jsOnesComplementSum(words, tail)]];
+    const agree: [string, number][] = [
+      ["WASM in place", wasm.onesSum(FREE, size, 0)],
+      ["JS", jsOnesComplementSum(words, tail)],
+    ];
     const contenders: Record<string, Contender> = {
-      wasm_simd: { body: (n: number) => { for (let i = 0; i < n; i++) sink ^= wasm.onesSum(FREE, size, 0); } },
-      wasm_simd_copy_in: { body: (n: number) => { for (let i = 0; i < n; i++) sink ^= onesComplementSum(bytes); } },
-      js_uint32: { body: (n: number) => { for (let i = 0; i < n; i++) sink ^= jsOnesComplementSum(words, tail); } },
+      wasm_simd: {
+        body: (n: number) => {
+          for (let i = 0; i < n; i++) _sink ^= wasm.onesSum(FREE, size, 0);
+        },
+      },
+      wasm_simd_copy_in: {
+        body: (n: number) => {
+          for (let i = 0; i < n; i++) _sink ^= onesComplementSum(bytes);
+        },
+      },
+      js_uint32: {
+        body: (n: number) => {
+          for (let i = 0; i < n; i++) _sink ^= jsOnesComplementSum(words, tail);
+        },
+      },
     };
     for (const [key, variant] of NATIVE) {
       const probe = typeof native === "string" ? null : native(size, 1, variant);
@@ -53,9 +82,14 @@ function checksumFigures(o: BenchOptions, m: MeasureOptions): Figure[] {
     const gb = (k: string) => (r[k].median * size) / 1e9;
     for (const k of Object.keys(r)) figures.push({ name: `checksum.${k}.${label}`, value: gb(k), unit: "GB/s" });
     figures.push({ name: `checksum.ratio_wasm_vs_js.${label}`, value: gb("wasm_simd") / gb("js_uint32"), unit: "x" });
-    if (r.native_c) figures.push({ name: `checksum.ratio_wasm_vs_c.${label}`, value: gb("wasm_simd") / gb("native_c"), unit: "x" });
+    if (r.native_c)
+      figures.push({ name: `checksum.ratio_wasm_vs_c.${label}`, value: gb("wasm_simd") / gb("native_c"), unit: "x" });
     if (r.native_c_intrinsics) {
-      figures.push({ name: `checksum.ratio_wasm_vs_c_intrinsics.${label}`, value: gb("wasm_simd") / gb("native_c_intrinsics"), unit: "x" });
+      figures.push({
+        name: `checksum.ratio_wasm_vs_c_intrinsics.${label}`,
+        value: gb("wasm_simd") / gb("native_c_intrinsics"),
+        unit: "x",
+      });
     }
   }
   return figures;
@@ -64,8 +98,15 @@ function checksumFigures(o: BenchOptions, m: MeasureOptions): Figure[] {
 /** 16 distinct segments of `size` bytes with timestamps (the common case on the wire). */
 function segmentFields(size: number): PacketFields[] {
   return Array.from({ length: 16 }, (_, i) => ({
-    src: 0x0a000001, dst: 0x0a000002, srcPort: 40000 + i, dstPort: 8080, seq: i * 1448, ack: 1,
-    flags: TcpFlags.ACK | TcpFlags.PSH, window: 502, options: { timestamps: { tsval: i, tsecr: 7 } },
+    src: 0x0a000001,
+    dst: 0x0a000002,
+    srcPort: 40000 + i,
+    dstPort: 8080,
+    seq: i * 1448,
+    ack: 1,
+    flags: TcpFlags.ACK | TcpFlags.PSH,
+    window: 502,
+    options: { timestamps: { tsval: i, tsecr: 7 } },
     payload: pattern(size - 52).map((b) => b ^ i),
   }));
 }
@@ -85,14 +126,38 @@ function parseFigures(m: MeasureOptions): Figure[] {
     const fail = () => {
       throw new Error("a valid packet was rejected or built wrong");
     };
-    const r = compare({
-      "parse.parse_into": { body: (n: number) => { for (let i = 0; i < n; i++) if (parseInto(packets[i & 15], rec) !== null) fail(); } },
-      "parse.parse_into_in_wasm": { body: (n: number) => { for (let i = 0; i < n; i++) if (parseInto(inWasm[i & 15], rec) !== null) fail(); } },
-      "parse.parse_packet": { body: (n: number) => { for (let i = 0; i < n; i++) if (!parsePacket(packets[i & 15]).ok) fail(); } },
-      "build.build_packet": { body: (n: number) => { for (let i = 0; i < n; i++) if (buildPacket(fields[i & 15]).length !== size) fail(); } },
-      "build.build_packet_into": { body: (n: number) => { for (let i = 0; i < n; i++) if (buildPacketInto(fields[i & 15], slab) !== size) fail(); } },
-    }, m);
-    for (const [k, rate] of Object.entries(r)) figures.push({ name: `${k}.${size}B`, value: rate.median / 1e6, unit: "Mpkt/s" });
+    const r = compare(
+      {
+        "parse.parse_into": {
+          body: (n: number) => {
+            for (let i = 0; i < n; i++) if (parseInto(packets[i & 15], rec) !== null) fail();
+          },
+        },
+        "parse.parse_into_in_wasm": {
+          body: (n: number) => {
+            for (let i = 0; i < n; i++) if (parseInto(inWasm[i & 15], rec) !== null) fail();
+          },
+        },
+        "parse.parse_packet": {
+          body: (n: number) => {
+            for (let i = 0; i < n; i++) if (!parsePacket(packets[i & 15]).ok) fail();
+          },
+        },
+        "build.build_packet": {
+          body: (n: number) => {
+            for (let i = 0; i < n; i++) if (buildPacket(fields[i & 15]).length !== size) fail();
+          },
+        },
+        "build.build_packet_into": {
+          body: (n: number) => {
+            for (let i = 0; i < n; i++) if (buildPacketInto(fields[i & 15], slab) !== size) fail();
+          },
+        },
+      },
+      m,
+    );
+    for (const [k, rate] of Object.entries(r))
+      figures.push({ name: `${k}.${size}B`, value: rate.median / 1e6, unit: "Mpkt/s" });
   }
   return figures;
 }
@@ -101,7 +166,11 @@ const suite: BenchSuite = {
   name: "wire",
   targets: [
     { figure: "checksum.ratio_wasm_vs_js.64KiB", atLeast: 10, what: "WASM checksum >= 10x the best pure JS at 64 KiB" },
-    { figure: "checksum.ratio_wasm_vs_c.64KiB", atLeast: 0.75, what: "WASM checksum >= 0.75x native C (gcc -O3 -march=native) at 64 KiB" },
+    {
+      figure: "checksum.ratio_wasm_vs_c.64KiB",
+      atLeast: 0.75,
+      what: "WASM checksum >= 0.75x native C (gcc -O3 -march=native) at 64 KiB",
+    },
     { figure: "parse.parse_into.1500B", atLeast: 5, what: "parse+validate+verify of 1500-byte packets >= 5 M/s" },
   ],
   async run(o) {

@@ -33,7 +33,8 @@ export function parseArgs(command: string, argv: readonly string[], spec: FlagSp
       switches.add(name);
     } else if (spec.values.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(command, `--${name} needs a value`);
+      if (value === undefined || (eq < 0 && value.startsWith("--")))
+        throw new UsageError(command, `--${name} needs a value`);
       flags.set(name, value);
     } else {
       throw new UsageError(command, `unknown option --${name}`);
@@ -49,12 +50,23 @@ export function required(command: string, parsed: Parsed, name: string): string 
 }
 
 /** A numeric flag within bounds (an integer unless `fractional`), or its default. */
-export function numberFlag(command: string, parsed: Parsed, name: string, fallback: number, min: number, max: number, fractional = false): number {
+export function numberFlag(
+  command: string,
+  parsed: Parsed,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  fractional = false,
+): number {
   const text = parsed.flags.get(name);
   if (text === undefined) return fallback;
   const value = (fractional ? /^\d+(\.\d+)?$/ : /^\d+$/).test(text) ? Number(text) : Number.NaN;
   if (!(value >= min && value <= max)) {
-    throw new UsageError(command, `--${name} must be ${fractional ? "a number" : "an integer"} from ${min} to ${max}, got "${text}"`);
+    throw new UsageError(
+      command,
+      `--${name} must be ${fractional ? "a number" : "an integer"} from ${min} to ${max}, got "${text}"`,
+    );
   }
   return value;
 }

@@ -75,7 +75,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     const [announced, next] = await plan.send(bytes).recv();
     const [port, fin] = await next.recv();
     await fin.close();
-    out(`session  Plan: asked for ${formatBytes(bytes)}; the server announced sha256 ${announced.slice(0, 16)}... and port ${port}`);
+    out(
+      `session  Plan: asked for ${formatBytes(bytes)}; the server announced sha256 ${announced.slice(0, 16)}... and port ${port}`,
+    );
 
     const started = clock.now();
     const bulk = await client.connect(SERVER, port);
@@ -86,7 +88,10 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     let current: { info(): ConnectionInfo } = bulk;
     const draw = () => {
       const seconds = (clock.now() - started) / 1000;
-      bar.update(received, `${formatBytes(received)} / ${formatBytes(bytes)}  ${mbits(received, seconds)} Mbit/s  srtt ${ms(current.info().srtt)}`);
+      bar.update(
+        received,
+        `${formatBytes(received)} / ${formatBytes(bytes)}  ${mbits(received, seconds)} Mbit/s  srtt ${ms(current.info().srtt)}`,
+      );
     };
     const ticker = setInterval(draw, 100);
     let result = await bulk.read();
@@ -105,20 +110,28 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     const sender = await serving;
     const digest = hash.digest("hex");
 
-    out(`transfer ${formatBytes(received)} in ${seconds.toFixed(2)} s: ${mbits(received, seconds)} Mbit/s goodput; ` +
-      (digest === announced ? "sha256 matches the announced one" : `sha256 MISMATCH: got ${digest}`));
-    out(`sender   ${sender.retransmits} segments retransmitted (${sender.fastRetransmits} fast retransmits, ${sender.timeouts} timeouts), ` +
-      `srtt ${ms(sender.srtt)}, rto ${Math.round(sender.rto)} ms, final cwnd ${formatBytes(sender.cwnd)}`);
+    out(
+      `transfer ${formatBytes(received)} in ${seconds.toFixed(2)} s: ${mbits(received, seconds)} Mbit/s goodput; ` +
+        (digest === announced ? "sha256 matches the announced one" : `sha256 MISMATCH: got ${digest}`),
+    );
+    out(
+      `sender   ${sender.retransmits} segments retransmitted (${sender.fastRetransmits} fast retransmits, ${sender.timeouts} timeouts), ` +
+        `srtt ${ms(sender.srtt)}, rto ${Math.round(sender.rto)} ms, final cwnd ${formatBytes(sender.cwnd)}`,
+    );
     out(`receiver ${clientInfo.segmentsReceived} segments in, ${clientInfo.segmentsSent} out`);
     const up = clientEnd.counters.tx;
     const down = serverEnd.counters.tx;
-    out(`wire     client->server ${up.sent} packets, ${up.dropped.loss} lost, ${up.reordered} reordered; ` +
-      `server->client ${down.sent} packets, ${down.dropped.loss} lost, ${down.reordered} reordered`);
+    out(
+      `wire     client->server ${up.sent} packets, ${up.dropped.loss} lost, ${up.reordered} reordered; ` +
+        `server->client ${down.sent} packets, ${down.dropped.loss} lost, ${down.reordered} reordered`,
+    );
     out(`states   ${[...transitions].map(([t, n]) => (n > 1 ? `${t} (x${n})` : t)).join(", ")}`);
     client.close();
     server.close();
     await writer.close();
-    out(`capture  ${capturePath}: ${writer.packets} packets as the client saw them, with the engine's events as comments`);
+    out(
+      `capture  ${capturePath}: ${writer.packets} packets as the client saw them, with the engine's events as comments`,
+    );
     out(`         open it with: wireshark ${capturePath}    or: tshark -r ${capturePath} -V | less`);
     return digest === announced && received === bytes ? 0 : 1;
   } finally {
@@ -171,6 +184,7 @@ function sizeFlag(parsed: Parsed, name: string, fallback: number): number {
   if (text === undefined) return fallback;
   const m = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(text);
   const value = m === null ? Number.NaN : Math.round(Number(m[1]) * 1024 ** " KMG".indexOf(m[2].toUpperCase() || " "));
-  if (!(value >= 0 && value <= 0xffffffff)) throw new UsageError("demo", `--${name} must be a size like 4M, 512K or 1000 (at most 4G - 1), got "${text}"`);
+  if (!(value >= 0 && value <= 0xffffffff))
+    throw new UsageError("demo", `--${name} must be a size like 4M, 512K or 1000 (at most 4G - 1), got "${text}"`);
   return value;
 }

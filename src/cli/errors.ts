@@ -9,7 +9,11 @@ export class CliError extends Error {
 /** Bad command-line usage (exit status 2): the message says what, and where to find `--help`. */
 export class UsageError extends CliError {
   constructor(command: string, what: string) {
-    super(command === "wirestate" ? `${what} (see wirestate --help)` : `${command}: ${what} (see wirestate ${command} --help)`);
+    super(
+      command === "wirestate"
+        ? `${what} (see wirestate --help)`
+        : `${command}: ${what} (see wirestate ${command} --help)`,
+    );
     this.name = "UsageError";
   }
 }

@@ -40,7 +40,10 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
       createConnection: () => socket,
     });
     request.end();
-    const [response] = (await Promise.race([once(request, "response"), once(request, "error").then(([e]) => Promise.reject(e))])) as [http.IncomingMessage];
+    const [response] = (await Promise.race([
+      once(request, "response"),
+      once(request, "error").then(([e]) => Promise.reject(e)),
+    ])) as [http.IncomingMessage];
     if (response.statusCode === undefined || response.statusCode < 200 || response.statusCode > 299) {
       response.resume();
       throw new CliError(`GET ${url.href}: HTTP ${response.statusCode} ${response.statusMessage ?? ""}`.trimEnd());
@@ -53,7 +56,8 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
     await finished(response);
     if (output !== undefined) await finished(sink);
     const expected = Number(response.headers["content-length"] ?? bytes);
-    if (bytes !== expected) throw new CliError(`GET ${url.href}: the connection ended after ${bytes} of ${expected} bytes`);
+    if (bytes !== expected)
+      throw new CliError(`GET ${url.href}: the connection ended after ${bytes} of ${expected} bytes`);
     const info = socket.info();
     // Our FIN, then wait (briefly) for the handshake to finish: the capture ends in a clean close.
     socket.end();
@@ -77,6 +81,10 @@ function parseUrl(text: string): URL {
     throw new UsageError("fetch", `"${text}" is not a URL`);
   }
   if (url.protocol !== "http:") throw new UsageError("fetch", `only http:// URLs are supported, got ${url.protocol}`);
-  if (!isIPv4(url.hostname)) throw new UsageError("fetch", `the host must be an IPv4 address (there is no DNS on a tunnel), got ${url.hostname}`);
+  if (!isIPv4(url.hostname))
+    throw new UsageError(
+      "fetch",
+      `the host must be an IPv4 address (there is no DNS on a tunnel), got ${url.hostname}`,
+    );
   return url;
 }

@@ -112,7 +112,13 @@ async function handle(root: string, req: http.IncomingMessage, res: http.ServerR
   return sendFile(req, res, file, info.size, "application/octet-stream");
 }
 
-function sendFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, size: number, type: string): Promise<void> {
+function sendFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: string,
+  size: number,
+  type: string,
+): Promise<void> {
   res.writeHead(200, { "content-type": type, "content-length": size });
   if (req.method === "HEAD") {
     res.end();

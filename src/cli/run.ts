@@ -65,7 +65,8 @@ function describe(err: unknown): string {
   if (err instanceof CliError || err instanceof LinkSetupError || err instanceof WirestateError) return err.message;
   if (err instanceof RangeError) return err.message;
   const e = err as NodeJS.ErrnoException;
-  if (typeof e?.message === "string") return e.code !== undefined && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message;
+  if (typeof e?.message === "string")
+    return e.code !== undefined && !e.message.includes(e.code) ? `${e.message} (${e.code})` : e.message;
   return String(err);
 }
 

@@ -28,11 +28,14 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
   const tunnel = required(command, parsed, "tunnel");
   const address = required(command, parsed, "address");
   const [bind, peer, extra] = tunnel.split("=");
-  if (peer === undefined || extra !== undefined) throw new UsageError(command, `--tunnel must be BIND=PEER, e.g. 127.0.0.1:9000=127.0.0.1:9001, got "${tunnel}"`);
-  if (!isIPv4(address)) throw new UsageError(command, `--address must be an IPv4 address like 10.77.0.2, got "${address}"`);
+  if (peer === undefined || extra !== undefined)
+    throw new UsageError(command, `--tunnel must be BIND=PEER, e.g. 127.0.0.1:9000=127.0.0.1:9001, got "${tunnel}"`);
+  if (!isIPv4(address))
+    throw new UsageError(command, `--address must be an IPv4 address like 10.77.0.2, got "${address}"`);
   const mtuText = parsed.flags.get("mtu") ?? "1500";
   const mtu = Number(mtuText);
-  if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new UsageError(command, `--mtu must be an integer from 68 to 65535, got "${mtuText}"`);
+  if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
+    throw new UsageError(command, `--mtu must be an integer from 68 to 65535, got "${mtuText}"`);
   const link = await udpTunnelLink({ bind, peer, mtu });
   const captureFile = parsed.flags.get("capture");
   let writer: PcapngWriter | null = null;

@@ -65,7 +65,8 @@ export abstract class DatagramLink implements EndpointLink {
   #closed = false;
 
   constructor(mtu: number) {
-    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new RangeError(`mtu must be an integer in 68..65535, got ${mtu}`);
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
+      throw new RangeError(`mtu must be an integer in 68..65535, got ${mtu}`);
     this.mtu = mtu;
   }
 

@@ -82,7 +82,8 @@ function finite(name: string, v: number): number {
 
 function probability(name: string, v: number | undefined): number {
   if (v === undefined) return 0;
-  if (typeof v !== "number" || !(v >= 0 && v <= 1)) throw new RangeError(`${name} must be a probability in 0..1, got ${v}`);
+  if (typeof v !== "number" || !(v >= 0 && v <= 1))
+    throw new RangeError(`${name} must be a probability in 0..1, got ${v}`);
   return v;
 }
 
@@ -97,6 +98,7 @@ function positive(name: string, v: number): number {
 }
 
 function mtu(v: number): number {
-  if (!Number.isInteger(v) || v < MIN_IPV4_MTU) throw new RangeError(`mtu must be an integer >= ${MIN_IPV4_MTU}, got ${v}`);
+  if (!Number.isInteger(v) || v < MIN_IPV4_MTU)
+    throw new RangeError(`mtu must be an integer >= ${MIN_IPV4_MTU}, got ${v}`);
   return v;
 }

@@ -39,7 +39,14 @@ export async function udpTunnelLink(options: UdpTunnelOptions): Promise<UdpTunne
   await new Promise<void>((resolve, reject) => {
     const fail = (err: NodeJS.ErrnoException): void => {
       socket.close();
-      const why = err.code === "EADDRINUSE" ? "address already in use" : err.code === "EADDRNOTAVAIL" ? "address not available on this machine" : err.code === "EACCES" ? "permission denied" : err.message;
+      const why =
+        err.code === "EADDRINUSE"
+          ? "address already in use"
+          : err.code === "EADDRNOTAVAIL"
+            ? "address not available on this machine"
+            : err.code === "EACCES"
+              ? "permission denied"
+              : err.message;
       reject(new LinkSetupError(`cannot bind UDP tunnel to ${show(bind)}: ${why}`, { cause: err }));
     };
     socket.once("error", fail);
@@ -129,7 +136,9 @@ function parseEndpoint(endpoint: UdpEndpoint, what: string): { address: string; 
     ({ address, port } = endpoint);
   }
   if (!isIPv4(address) || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new LinkSetupError(`bad ${what} endpoint ${JSON.stringify(typeof endpoint === "string" ? endpoint : `${address}:${port}`)}: expected IPv4ADDRESS:PORT, e.g. 127.0.0.1:9000`);
+    throw new LinkSetupError(
+      `bad ${what} endpoint ${JSON.stringify(typeof endpoint === "string" ? endpoint : `${address}:${port}`)}: expected IPv4ADDRESS:PORT, e.g. 127.0.0.1:9000`,
+    );
   }
   return { address, port };
 }

@@ -40,7 +40,9 @@ export async function wsUdpRelay(options: WsUdpRelayOptions): Promise<WsUdpRelay
   const server = new WebSocketServer({ host, port: options.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
-    server.once("error", (err) => reject(new LinkSetupError(`relay cannot listen on ${host}:${options.port ?? 0}: ${err.message}`, { cause: err })));
+    server.once("error", (err) =>
+      reject(new LinkSetupError(`relay cannot listen on ${host}:${options.port ?? 0}: ${err.message}`, { cause: err })),
+    );
   });
   const live = new Set<WebSocket>();
   server.on("connection", (socket) => {

@@ -23,7 +23,13 @@ export { PcapWriter, LINKTYPE_RAW, type PcapWriterOptions } from "./pcap-writer.
 export { PcapngWriter, type PcapngWriterOptions } from "./pcapng-writer.js";
 export { MemorySink, type MemorySinkOptions } from "./memory-sink.js";
 export type { CaptureSink } from "./sink.js";
-export { DEFAULT_SNAPLEN, type CaptureWriter, type Direction, type PacketRecord, type WriterOptions } from "./writer.js";
+export {
+  DEFAULT_SNAPLEN,
+  type CaptureWriter,
+  type Direction,
+  type PacketRecord,
+  type WriterOptions,
+} from "./writer.js";
 export {
   CaptureError,
   CaptureClosedError,

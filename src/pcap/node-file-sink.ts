@@ -4,7 +4,12 @@ import type { CaptureSink } from "./sink.js";
 
 /** The few file calls the sink makes; tests substitute a slow disk. */
 export interface FileOps {
-  writev(fd: number, buffers: Uint8Array[], position: number, done: (error: Error | null, written: number) => void): void;
+  writev(
+    fd: number,
+    buffers: Uint8Array[],
+    position: number,
+    done: (error: Error | null, written: number) => void,
+  ): void;
   writevSync(fd: number, buffers: Uint8Array[], position: number): number;
   close(fd: number, done: (error: Error | null) => void): void;
 }
@@ -23,7 +28,8 @@ export interface NodeFileSinkOptions {
 }
 
 const nodeFileOps: FileOps = {
-  writev: (fd, buffers, position, done) => nodeFs.writev(fd, buffers, position, (error, written) => done(error, written)),
+  writev: (fd, buffers, position, done) =>
+    nodeFs.writev(fd, buffers, position, (error, written) => done(error, written)),
   writevSync: (fd, buffers, position) => nodeFs.writevSync(fd, buffers, position),
   close: (fd, done) => nodeFs.close(fd, (error) => done(error ?? null)),
 };

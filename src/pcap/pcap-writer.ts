@@ -44,7 +44,8 @@ export class PcapWriter extends BaseWriter implements CaptureWriter {
   writePacket(packet: PacketRecord): boolean {
     const stored = this.admit(packet);
     const { seconds, nanos } = splitTime(packet.timestampMs);
-    if (seconds > 0xffff_ffff) throw new InvalidTimestampError(packet.timestampMs, "past 2106, the end of pcap's 32-bit seconds");
+    if (seconds > 0xffff_ffff)
+      throw new InvalidTimestampError(packet.timestampMs, "past 2106, the end of pcap's 32-bit seconds");
     const length = RECORD_HEADER_LENGTH + stored;
     const at = this.slab.alloc(length);
     const view = this.slab.view;

@@ -2,7 +2,14 @@ import type { CaptureSink } from "./sink.js";
 import { nanosHiLo, splitTime } from "./timestamp.js";
 import { LINKTYPE_RAW } from "./pcap-writer.js";
 import type { Slab } from "./slab.js";
-import { BaseWriter, originalLength, type CaptureWriter, type Direction, type PacketRecord, type WriterOptions } from "./writer.js";
+import {
+  BaseWriter,
+  originalLength,
+  type CaptureWriter,
+  type Direction,
+  type PacketRecord,
+  type WriterOptions,
+} from "./writer.js";
 
 const SHB_TYPE = 0x0a0d0d0a;
 const IDB_TYPE = 0x00000001;
@@ -19,7 +26,10 @@ const EPB_FLAGS = 2;
  * epb_flags values (a little-endian 32-bit word) whose bits 0-1 give the direction: 01 inbound, 10 outbound
  * (draft-ietf-opsawg-pcapng, "Enhanced Packet Block Flags Word"). Shared constants: no allocation per packet.
  */
-const DIRECTION_FLAGS: Record<Direction, Uint8Array> = { inbound: Uint8Array.of(0b01, 0, 0, 0), outbound: Uint8Array.of(0b10, 0, 0, 0) };
+const DIRECTION_FLAGS: Record<Direction, Uint8Array> = {
+  inbound: Uint8Array.of(0b01, 0, 0, 0),
+  outbound: Uint8Array.of(0b10, 0, 0, 0),
+};
 
 /** An option value can hold at most 65535 bytes (its length field is 16 bits). */
 const MAX_OPTION_LENGTH = 0xffff;
@@ -51,7 +61,9 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
 
   constructor(sink: CaptureSink, options: PcapngWriterOptions = {}) {
     super(sink, options);
-    const at = allocBlock(this.slab, SHB_TYPE, 16, [{ code: SHB_USERAPPL, value: encoder.encode(options.application ?? "wirestate") }]);
+    const at = allocBlock(this.slab, SHB_TYPE, 16, [
+      { code: SHB_USERAPPL, value: encoder.encode(options.application ?? "wirestate") },
+    ]);
     const view = this.slab.view;
     view.setUint32(at + 8, BYTE_ORDER_MAGIC, true);
     view.setUint16(at + 12, 1, true); // version 1.0

@@ -89,7 +89,9 @@ export class ByteReader {
 
   private take(n: number): number {
     if (this.remaining < n) {
-      throw new DecodeError(`truncated payload: needed ${n} more bytes at offset ${this.offset}, have ${this.remaining}`);
+      throw new DecodeError(
+        `truncated payload: needed ${n} more bytes at offset ${this.offset}, have ${this.remaining}`,
+      );
     }
     const at = this.offset;
     this.offset += n;

@@ -93,7 +93,8 @@ export interface SelectChan<B> extends ChanBase {
 }
 
 /** One case of an offer: switch on `label` and `chan` narrows to that branch's channel. */
-export type Offered<B> = { [L in keyof B & string]: { readonly label: L; readonly chan: Chan<B[L]> } }[keyof B & string];
+export type Offered<B> = { [L in keyof B & string]: { readonly label: L; readonly chan: Chan<B[L]> } }[keyof B &
+  string];
 
 /** One handler per label, all required. */
 export type Handlers<B, R> = { readonly [L in keyof B & string]: (chan: Chan<B[L]>) => R | Promise<R> };
@@ -125,6 +126,9 @@ export type DynamicChan =
   | (ChanBase & {
       readonly step: "offer";
       offer(options?: StepOptions): Promise<{ readonly label: string; readonly chan: DynamicChan }>;
-      offer<R>(handlers: Readonly<Record<string, (chan: DynamicChan) => R | Promise<R>>>, options?: StepOptions): Promise<R>;
+      offer<R>(
+        handlers: Readonly<Record<string, (chan: DynamicChan) => R | Promise<R>>>,
+        options?: StepOptions,
+      ): Promise<R>;
     })
   | (ChanBase & { readonly step: "end"; close(options?: StepOptions): Promise<void> });

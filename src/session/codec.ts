@@ -39,26 +39,58 @@ export function decode<T>(codec: Codec<T>, bytes: Uint8Array): T {
   return value;
 }
 
-function integer(name: string, min: number, max: number, put: (w: ByteWriter, x: number) => void, get: (r: ByteReader) => number): Codec<number> {
+function integer(
+  name: string,
+  min: number,
+  max: number,
+  put: (w: ByteWriter, x: number) => void,
+  get: (r: ByteReader) => number,
+): Codec<number> {
   return {
     name,
     write(w, x) {
-      if (!Number.isInteger(x) || x < min || x > max) throw new EncodeError(`${name}: ${String(x)} is not an integer in [${min}, ${max}]`);
+      if (!Number.isInteger(x) || x < min || x > max)
+        throw new EncodeError(`${name}: ${String(x)} is not an integer in [${min}, ${max}]`);
       put(w, x);
     },
     read: get,
   };
 }
 
-export const u8: Codec<number> = integer("u8", 0, 0xff, (w, x) => w.u8(x), (r) => r.u8());
-export const u16: Codec<number> = integer("u16", 0, 0xffff, (w, x) => w.u16(x), (r) => r.u16());
-export const u32: Codec<number> = integer("u32", 0, 0xffffffff, (w, x) => w.u32(x), (r) => r.u32());
-export const i32: Codec<number> = integer("i32", -0x80000000, 0x7fffffff, (w, x) => w.i32(x), (r) => r.i32());
+export const u8: Codec<number> = integer(
+  "u8",
+  0,
+  0xff,
+  (w, x) => w.u8(x),
+  (r) => r.u8(),
+);
+export const u16: Codec<number> = integer(
+  "u16",
+  0,
+  0xffff,
+  (w, x) => w.u16(x),
+  (r) => r.u16(),
+);
+export const u32: Codec<number> = integer(
+  "u32",
+  0,
+  0xffffffff,
+  (w, x) => w.u32(x),
+  (r) => r.u32(),
+);
+export const i32: Codec<number> = integer(
+  "i32",
+  -0x80000000,
+  0x7fffffff,
+  (w, x) => w.i32(x),
+  (r) => r.i32(),
+);
 
 export const u64: Codec<bigint> = {
   name: "u64",
   write(w, x) {
-    if (typeof x !== "bigint" || x < 0n || x > 0xffffffffffffffffn) throw new EncodeError(`u64: ${String(x)} is not a bigint in [0, 2^64)`);
+    if (typeof x !== "bigint" || x < 0n || x > 0xffffffffffffffffn)
+      throw new EncodeError(`u64: ${String(x)} is not a bigint in [0, 2^64)`);
     w.u64(x);
   },
   read: (r) => r.u64(),
@@ -164,12 +196,15 @@ export function struct<F extends Fields>(fields: F): Codec<{ [K in keyof F]: Cod
 }
 
 /** A fixed-length array whose positions have their own codecs. */
-export function tuple<const C extends readonly Codec<any>[]>(codecs: C): Codec<{ -readonly [K in keyof C]: CodecValue<C[K]> }> {
+export function tuple<const C extends readonly Codec<any>[]>(
+  codecs: C,
+): Codec<{ -readonly [K in keyof C]: CodecValue<C[K]> }> {
   type TupleValue = { -readonly [K in keyof C]: CodecValue<C[K]> };
   return {
     name: `tuple[${codecs.map((c) => c.name).join(",")}]`,
     write(w, x) {
-      if (!Array.isArray(x) || x.length !== codecs.length) throw new EncodeError(`tuple: value is not an array of ${codecs.length}`);
+      if (!Array.isArray(x) || x.length !== codecs.length)
+        throw new EncodeError(`tuple: value is not an array of ${codecs.length}`);
       codecs.forEach((c, i) => c.write(w, x[i]));
     },
     read: (r) => codecs.map((c) => c.read(r)) as TupleValue,
@@ -188,7 +223,8 @@ export function array<T>(codec: Codec<T>): Codec<T[]> {
       const start = w.length;
       w.u32(x.length);
       for (const item of x) codec.write(w, item);
-      if (w.length - start - 4 < x.length) throw new EncodeError(`array: elements of ${codec.name} must encode to at least one byte`);
+      if (w.length - start - 4 < x.length)
+        throw new EncodeError(`array: elements of ${codec.name} must encode to at least one byte`);
     },
     read(r) {
       const n = r.u32();

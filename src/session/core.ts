@@ -114,7 +114,11 @@ export class SessionCore {
    * The next frame, which the caller checks against `expected`; end of stream and ABORT are PeerClosed.
    * `translate` lets a caller restate a failure in its own terms before the session ends with it.
    */
-  async read(expected: Expectation, options?: StepOptions, translate: (e: SessionError) => SessionError = (e) => e): Promise<Frame> {
+  async read(
+    expected: Expectation,
+    options?: StepOptions,
+    translate: (e: SessionError) => SessionError = (e) => e,
+  ): Promise<Frame> {
     if (this.failure) throw this.failure;
     let frame: Frame | null;
     try {
@@ -125,10 +129,14 @@ export class SessionCore {
       throw this.fail(withCause(new PeerClosed(`transport failed while expecting ${expected()}: ${errorText(e)}`), e));
     }
     if (this.failure) throw this.failure;
-    if (frame === null) throw this.fail(new PeerClosed(`the peer ended the transport while this side expected ${expected()}`), false);
+    if (frame === null)
+      throw this.fail(new PeerClosed(`the peer ended the transport while this side expected ${expected()}`), false);
     if (frame.tag === Tag.abort) {
       const why = lenientUtf8.decode(frame.payload.subarray(0, 512)) || "no reason given";
-      throw this.fail(new PeerClosed(`the peer aborted the session (${why}) while this side expected ${expected()}`), false);
+      throw this.fail(
+        new PeerClosed(`the peer aborted the session (${why}) while this side expected ${expected()}`),
+        false,
+      );
     }
     return frame;
   }
@@ -224,7 +232,8 @@ export class SessionCore {
 /** `work`, unless `signal` fires first: then a SessionAborted carrying the signal's reason. */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, what: Expectation): Promise<T> {
   if (!signal) return work;
-  const aborted = () => withCause(new SessionAborted(`gave up waiting for ${what()}: the step's signal was aborted`), signal.reason);
+  const aborted = () =>
+    withCause(new SessionAborted(`gave up waiting for ${what()}: the step's signal was aborted`), signal.reason);
   if (signal.aborted) return Promise.reject(aborted());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(aborted());
@@ -241,4 +250,3 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
     );
   });
 }
-

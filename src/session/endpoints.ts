@@ -75,7 +75,9 @@ abstract class Endpoint {
   /** Throws unless this handle is fresh and the session alive; does not consume it. */
   protected check(method: string): void {
     if (this.used) {
-      throw new ChannelReused(`${method}() on a channel that was already used: continue with the channel the previous call returned`);
+      throw new ChannelReused(
+        `${method}() on a channel that was already used: continue with the channel the previous call returned`,
+      );
     }
     if (this.core.failure) throw this.core.failure;
   }
@@ -159,7 +161,9 @@ class SelectEndpoint extends Endpoint {
   select(label: string): Endpoint {
     this.check("select");
     if (!Object.hasOwn(this.node.branches, label)) {
-      throw new TypeError(`select(${JSON.stringify(label)}): the labels here are ${Object.keys(this.node.branches).join(" | ")}`);
+      throw new TypeError(
+        `select(${JSON.stringify(label)}): the labels here are ${Object.keys(this.node.branches).join(" | ")}`,
+      );
     }
     this.consume();
     this.core.frame(Tag.choice, (out) => out.raw(utf8.encode(label)));
@@ -189,7 +193,10 @@ class OfferEndpoint extends Endpoint {
       if (missing.length > 0) throw new TypeError(`offer(handlers): no handler for ${missing.join(", ")}`);
     }
     this.consume();
-    const expected = () => `a choice of ${Object.keys(this.node.branches).map((l) => JSON.stringify(l)).join(" | ")} (frame tag ${Tag.choice})`;
+    const expected = () =>
+      `a choice of ${Object.keys(this.node.branches)
+        .map((l) => JSON.stringify(l))
+        .join(" | ")} (frame tag ${Tag.choice})`;
     const frame = await this.core.read(expected, options);
     if (frame.tag !== Tag.choice) this.core.violation(expected, frame);
     let label: string;

@@ -50,7 +50,9 @@ export class FrameReader {
     const length = new DataView(header.buffer, header.byteOffset, HEADER_BYTES).getUint32(0);
     if (length > this.maxPayload) throw new FrameTooLarge(length, this.maxPayload);
     if (!(await this.fill(HEADER_BYTES + length))) {
-      throw new PeerClosed(`transport ended inside a frame (${this.buffered - HEADER_BYTES} of ${length} payload bytes)`);
+      throw new PeerClosed(
+        `transport ended inside a frame (${this.buffered - HEADER_BYTES} of ${length} payload bytes)`,
+      );
     }
     const tag = this.take(HEADER_BYTES)[4];
     return { tag, payload: this.take(length) };

@@ -22,9 +22,38 @@
  */
 export type { Kind, ProtocolNode, Send, Recv, Select, Offer, Rec, Var, End, Dual } from "./protocol.js";
 export { send, recv, select, offer, rec, v, end, dual } from "./protocol.js";
-export type { Chan, ChanBase, DynamicChan, SendChan, RecvChan, SelectChan, OfferChan, EndChan, Offered, Handlers, StepOptions } from "./chan.js";
+export type {
+  Chan,
+  ChanBase,
+  DynamicChan,
+  SendChan,
+  RecvChan,
+  SelectChan,
+  OfferChan,
+  EndChan,
+  Offered,
+  Handlers,
+  StepOptions,
+} from "./chan.js";
 export type { Codec, CodecValue } from "./codec.js";
-export { u8, u16, u32, u64, i32, f64, bool, utf8, bytes, json, struct, tuple, array, optional, encode, decode } from "./codec.js";
+export {
+  u8,
+  u16,
+  u32,
+  u64,
+  i32,
+  f64,
+  bool,
+  utf8,
+  bytes,
+  json,
+  struct,
+  tuple,
+  array,
+  optional,
+  encode,
+  decode,
+} from "./codec.js";
 export { ByteReader, ByteWriter } from "./bytes.js";
 export type { ByteStream, NodeDuplexLike, WebStreamPair, Transport } from "./transport.js";
 export { fromNodeDuplex, fromWebStreams, toByteStream } from "./transport.js";

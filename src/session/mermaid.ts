@@ -33,7 +33,9 @@ export function toMermaid(protocol: ProtocolNode): string {
   for (let item = pending.shift(); item; item = pending.shift()) {
     const [node, id, scope] = item;
     if ("next" in node) {
-      lines.push(`  ${id} --> ${target(node.next, scope)}: ${node.kind === "send" ? "!" : "?"}${edgeText(node.codec.name)}`);
+      lines.push(
+        `  ${id} --> ${target(node.next, scope)}: ${node.kind === "send" ? "!" : "?"}${edgeText(node.codec.name)}`,
+      );
     } else if ("branches" in node) {
       for (const [label, branch] of Object.entries(node.branches)) {
         lines.push(`  ${id} --> ${target(branch, scope)}: ${node.kind === "select" ? "+" : "&"}${edgeText(label)}`);

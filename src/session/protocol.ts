@@ -90,7 +90,15 @@ function checkBranches(what: string, branches: Branches): void {
   if (Object.keys(branches).length === 0) throw new TypeError(`${what}({}): a choice needs at least one label`);
 }
 
-type Flip<K> = K extends "send" ? "recv" : K extends "recv" ? "send" : K extends "select" ? "offer" : K extends "offer" ? "select" : K;
+type Flip<K> = K extends "send"
+  ? "recv"
+  : K extends "recv"
+    ? "send"
+    : K extends "select"
+      ? "offer"
+      : K extends "offer"
+        ? "select"
+        : K;
 
 /**
  * The peer's view of P: sends become receives and selects become offers, everything else kept. A
@@ -107,7 +115,15 @@ export type Dual<P> = {
         : P[K];
 };
 
-const flip: Record<Kind, Kind> = { send: "recv", recv: "send", select: "offer", offer: "select", rec: "rec", var: "var", end: "end" };
+const flip: Record<Kind, Kind> = {
+  send: "recv",
+  recv: "send",
+  select: "offer",
+  offer: "select",
+  rec: "rec",
+  var: "var",
+  end: "end",
+};
 
 /** The peer's protocol, as a value; its type is `Dual<P>`. */
 export function dual<P extends ProtocolNode>(p: P): Dual<P> {

@@ -30,7 +30,11 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * fingerprint, each checks that the peer's is the fingerprint of its dual, and the channel for the first
  * step comes back. `options.signal` bounds the handshake.
  */
-export async function session<P extends ProtocolNode>(protocol: P, transport: Transport, options: SessionOptions = {}): Promise<Chan<P>> {
+export async function session<P extends ProtocolNode>(
+  protocol: P,
+  transport: Transport,
+  options: SessionOptions = {},
+): Promise<Chan<P>> {
   const p = untyped(protocol);
   checkProtocol(p);
   if (inUse.has(transport)) throw new ChannelReused("this transport already carries a session");
@@ -47,7 +51,9 @@ export async function session<P extends ProtocolNode>(protocol: P, transport: Tr
   const expected = () => `a session hello (frame tag ${Tag.hello})`;
   // Whatever a non-session peer sends first tends to parse as a huge length: say what really went wrong.
   const notAPeer = (e: SessionError) =>
-    e instanceof FrameTooLarge ? new ProtocolMismatchError(`the peer's first bytes are not a session hello (${e.message})`) : e;
+    e instanceof FrameTooLarge
+      ? new ProtocolMismatchError(`the peer's first bytes are not a session hello (${e.message})`)
+      : e;
   const frame = await core.read(expected, options, notAPeer);
   let mismatch: string | undefined;
   if (frame.tag !== Tag.hello || frame.payload.length !== hello.length) {
@@ -60,4 +66,3 @@ export async function session<P extends ProtocolNode>(protocol: P, transport: Tr
   if (mismatch !== undefined) throw await core.failGracefully(new ProtocolMismatchError(mismatch));
   return endpoint(core, p, undefined) as unknown as Chan<P>;
 }
-

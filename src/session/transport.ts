@@ -110,7 +110,13 @@ export function fromNodeDuplex(stream: NodeDuplexLike): ByteStream {
 
 function isByteStream(t: Transport): t is ByteStream {
   const s = t as Partial<ByteStream>;
-  return typeof s.read === "function" && typeof s.write === "function" && typeof s.end === "function" && typeof s.abort === "function" && !("pipe" in t);
+  return (
+    typeof s.read === "function" &&
+    typeof s.write === "function" &&
+    typeof s.end === "function" &&
+    typeof s.abort === "function" &&
+    !("pipe" in t)
+  );
 }
 
 function isWebStreamPair(t: Transport): t is WebStreamPair {
@@ -123,5 +129,7 @@ export function toByteStream(t: Transport): ByteStream {
   if (isWebStreamPair(t)) return fromWebStreams(t);
   if (isByteStream(t)) return t;
   if (typeof (t as NodeDuplexLike).pipe === "function") return fromNodeDuplex(t as NodeDuplexLike);
-  throw new TypeError("session transport: expected a ByteStream, a { readable, writable } WHATWG pair, or a Node Duplex");
+  throw new TypeError(
+    "session transport: expected a ByteStream, a { readable, writable } WHATWG pair, or a Node Duplex",
+  );
 }

@@ -16,18 +16,24 @@ export function checkProtocol(p: AnyNode): void {
     switch (n.kind) {
       case "send":
       case "recv":
-        if (typeof n.codec?.write !== "function" || typeof n.codec?.read !== "function" || typeof n.codec?.name !== "string") {
+        if (
+          typeof n.codec?.write !== "function" ||
+          typeof n.codec?.read !== "function" ||
+          typeof n.codec?.name !== "string"
+        ) {
           throw new TypeError(`protocol at ${path}: ${n.kind} needs a codec`);
         }
         return visit(n.next, bound, `${path}.${n.kind}(${n.codec.name})`);
       case "select":
       case "offer":
-        for (const [label, b] of Object.entries(n.branches)) visit(b, bound, `${path}.${n.kind}[${JSON.stringify(label)}]`);
+        for (const [label, b] of Object.entries(n.branches))
+          visit(b, bound, `${path}.${n.kind}[${JSON.stringify(label)}]`);
         return;
       case "rec":
         return visit(n.body, [...bound, n.name], `${path}.rec(${n.name})`);
       case "var":
-        if (!bound.includes(n.name)) throw new TypeError(`protocol at ${path}: v("${n.name}") has no enclosing rec("${n.name}", ...)`);
+        if (!bound.includes(n.name))
+          throw new TypeError(`protocol at ${path}: v("${n.name}") has no enclosing rec("${n.name}", ...)`);
         return;
       case "end":
         return;

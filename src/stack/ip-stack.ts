@@ -14,7 +14,7 @@ import { parseInto, parsePacket } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
 import { seqAdd, seqGt } from "../wire/seq.js";
 import { TcpFlags, type PacketFields, type TcpOptions } from "../wire/types.js";
-import { newCounters, type DropReason, type StackCounters } from "./counters.js";
+import { newCounters, type StackCounters } from "./counters.js";
 import { IncomingOptions } from "./incoming-options.js";
 import { TcpListener } from "./listener.js";
 
@@ -195,7 +195,9 @@ export class IpStack {
     h.options = r.options === 0 ? NO_OPTIONS : r.flags & SYN ? synOptionsOf(packet) : this.#options.read(r);
     // Most segments of a bulk flow's reverse direction are bare ACKs: they share one empty payload.
     const payload =
-      r.payloadLength === 0 ? NO_PAYLOAD : new Uint8Array(packet.buffer, packet.byteOffset + r.payloadOffset, r.payloadLength);
+      r.payloadLength === 0
+        ? NO_PAYLOAD
+        : new Uint8Array(packet.buffer, packet.byteOffset + r.payloadOffset, r.payloadLength);
 
     const conn = this.#lookup(r.dstPort, r.srcPort, r.src);
     if (conn !== undefined) {
@@ -279,7 +281,13 @@ export class IpStack {
     });
   }
 
-  #create(localPort: number, remoteIp: number, remotePort: number, remoteAddress: string, config: TcpConfig): TcpConnection {
+  #create(
+    localPort: number,
+    remoteIp: number,
+    remotePort: number,
+    remoteAddress: string,
+    config: TcpConfig,
+  ): TcpConnection {
     const iss = this.#isn.next(this.ip, localPort, remoteIp, remotePort, this.clock.now());
     const conn = new TcpConnection(
       this.#host,

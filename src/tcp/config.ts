@@ -98,7 +98,13 @@ export function connectionConfig(base: TcpConfig, opts: ConnectOptions | undefin
 
 /** Rejects sizes that would make a buffer unusable or unbounded. */
 export function validateConfig(c: TcpConfig): void {
-  const positive: Array<keyof TcpConfig> = ["mss", "sendBufferSize", "receiveBufferSize", "maxReassemblyRanges", "backlog"];
+  const positive: Array<keyof TcpConfig> = [
+    "mss",
+    "sendBufferSize",
+    "receiveBufferSize",
+    "maxReassemblyRanges",
+    "backlog",
+  ];
   for (const k of positive) {
     const v = c[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
@@ -109,5 +115,6 @@ export function validateConfig(c: TcpConfig): void {
   if (!Object.hasOwn(congestionAlgorithms, c.congestionControl)) {
     throw new RangeError(`unknown congestion control ${JSON.stringify(c.congestionControl)}`);
   }
-  if (c.sendBufferSize > 1 << 30 || c.receiveBufferSize > 1 << 30) throw new RangeError("buffer sizes are limited to 1 GiB");
+  if (c.sendBufferSize > 1 << 30 || c.receiveBufferSize > 1 << 30)
+    throw new RangeError("buffer sizes are limited to 1 GiB");
 }

@@ -36,7 +36,7 @@ export function output(c: TcpConnection): void {
     if (t.sndUna === t.sndMax && c.sendBuffer.length > seqDiff(t.sndNxt, t.dataSeq)) restartAfterIdle(c);
     for (;;) {
       const sack = c.sackRecovery;
-      if (sack !== null && sack.active) {
+      if (sack?.active) {
         recoveryOutput(c, sack);
         break;
       }
@@ -46,7 +46,7 @@ export function output(c: TcpConnection): void {
       const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;
       const usable = seqDiff(seqAdd(t.sndUna, Math.min(t.sndWnd, c.cc.cwnd)), t.sndNxt);
-      const len = Math.min(avail, room, usable > 0 ? usable : 0);
+      const len = Math.min(avail, room, Math.max(usable, 0));
       if (len < avail || !finPending) {
         if (len <= 0) break;
         if (len < c.sendMss && seqGe(t.sndNxt, t.sndMax)) {

@@ -114,5 +114,5 @@ function rangeHolding(ranges: ReadonlyArray<number>, offset: number): number {
 export function sackRoom(c: TcpConnection, payloadLength: number): number {
   const fit = Math.floor((c.sendMss - payloadLength - 4) / 8);
   const max = c.agreed.timestamps ? 3 : MAX_BLOCKS;
-  return fit < 0 ? 0 : fit > max ? max : fit;
+  return fit < 0 ? 0 : Math.min(fit, max);
 }

@@ -186,7 +186,7 @@ function sendNew(c: TcpConnection): number {
   const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
   if (avail <= 0 && !finPending) return 0;
   const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
-  const len = Math.min(avail, c.sendMss, room > 0 ? room : 0);
+  const len = Math.min(avail, c.sendMss, Math.max(room, 0));
   if (len <= 0 && avail > 0) return 0;
   t.sndNxt = sendAt(c, t.sndNxt, len);
   // A bare FIN still takes a sequence number in the pipe.

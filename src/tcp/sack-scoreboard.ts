@@ -153,5 +153,5 @@ function overlap(a: number, b: number, from: number, to: number): number {
   const s = seqLt(a, from) ? from : a;
   const e = seqLt(to, b) ? to : b;
   const n = seqDiff(e, s);
-  return n > 0 ? n : 0;
+  return Math.max(n, 0);
 }

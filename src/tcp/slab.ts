@@ -119,7 +119,9 @@ export class SizedRing {
     const old = this.ring;
     if (need <= old.length) return head;
     if (old === NONE) {
-      this.ring = (this.#lastSize >= need ? rings.takeWaiting(this.#lastSize) : null) ?? rings.take(this.#sizeFor(this.#initial, need));
+      this.ring =
+        (this.#lastSize >= need ? rings.takeWaiting(this.#lastSize) : null) ??
+        rings.take(this.#sizeFor(this.#initial, need));
       return 0;
     }
     const ring = rings.take(this.#sizeFor(old.length, need));

@@ -26,6 +26,6 @@ export class ControlBlock {
   /** RCV.WND: what is left of the advertised window. */
   get rcvWnd(): number {
     const w = (this.rcvAdv - this.rcvNxt) | 0;
-    return w > 0 ? w : 0;
+    return Math.max(w, 0);
   }
 }

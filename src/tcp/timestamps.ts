@@ -86,4 +86,3 @@ export function timestampRttSample(c: TcpConnection, seg: SegmentHeader, flight:
   c.rtt.sample(rtt, Math.max(1, Math.ceil(flight / (2 * c.sendMss))));
   return true;
 }
-

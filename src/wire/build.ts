@@ -2,8 +2,28 @@ import type { PacketFields } from "./types.js";
 import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
 import {
-  B_BASE, R_SRC, R_DST, R_TTL, R_ID, R_TOS, R_FRAG, R_SRC_PORT, R_DST_PORT, R_SEQ, R_ACK, R_FLAGS, R_WINDOW,
-  R_URGENT, R_OPT_MASK, R_MSS, R_WSCALE, R_TSVAL, R_TSECR, R_SACK_COUNT, R_SACK, OptionBits,
+  B_BASE,
+  R_SRC,
+  R_DST,
+  R_TTL,
+  R_ID,
+  R_TOS,
+  R_FRAG,
+  R_SRC_PORT,
+  R_DST_PORT,
+  R_SEQ,
+  R_ACK,
+  R_FLAGS,
+  R_WINDOW,
+  R_URGENT,
+  R_OPT_MASK,
+  R_MSS,
+  R_WSCALE,
+  R_TSVAL,
+  R_TSECR,
+  R_SACK_COUNT,
+  R_SACK,
+  OptionBits,
 } from "./layout.js";
 
 const U8 = 0xff;

@@ -77,4 +77,3 @@ export function parsePacket(bytes: Uint8Array): ParseResult {
     payload: bytes.subarray(r.payloadOffset, r.payloadOffset + r.payloadLength),
   };
 }
-

@@ -11,10 +11,8 @@ import {
   StackClosedError,
   UserTimeoutError,
   WirestateError,
-  type ConnectOptions,
 } from "../../src/api/index.js";
 import { connected, drive, pass, stackPair } from "./helpers.js";
-
 
 describe("connect", () => {
   it("rejects with ConnectionRefusedError when the port is closed (RST)", async () => {
@@ -29,7 +27,9 @@ describe("connect", () => {
     const p = stackPair({ delay: 5, loss: 1 });
     p.server.listen(80);
     const t0 = p.clock.now();
-    const err = await drive(p.clock, p.client.connect("10.0.0.2", 80, { connectTimeout: 5_000 })).catch((e: unknown) => e);
+    const err = await drive(p.clock, p.client.connect("10.0.0.2", 80, { connectTimeout: 5_000 })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConnectTimeoutError);
     expect(p.clock.now() - t0).toBeGreaterThanOrEqual(5_000);
   });
@@ -71,7 +71,11 @@ describe("reset and abort", () => {
     p.links[1].close(); // the peer vanishes without a word
     const t0 = p.clock.now();
     await drive(p.clock, client.write("anyone there?"));
-    const err = await drive(p.clock, client.read().catch((e: unknown) => e), 60_000);
+    const err = await drive(
+      p.clock,
+      client.read().catch((e: unknown) => e),
+      60_000,
+    );
     expect(err).toBeInstanceOf(UserTimeoutError);
     expect(p.clock.now() - t0).toBeGreaterThanOrEqual(10_000);
   });
@@ -81,7 +85,11 @@ describe("reset and abort", () => {
     const { client } = await connected(p, { keepAlive: { idle: 2_000, interval: 500, count: 3 } });
     p.links[1].close();
     const t0 = p.clock.now();
-    const err = await drive(p.clock, client.read().catch((e: unknown) => e), 60_000);
+    const err = await drive(
+      p.clock,
+      client.read().catch((e: unknown) => e),
+      60_000,
+    );
     expect(err).toBeInstanceOf(UserTimeoutError);
     expect((err as Error).message).toMatch(/keep-alive/);
     expect(p.clock.now() - t0).toBeGreaterThan(3_000); // idle time, then three unanswered probes

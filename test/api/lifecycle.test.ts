@@ -8,8 +8,7 @@ import {
   type TcpStream,
 } from "../../src/api/index.js";
 import { MemorySink, PcapngWriter } from "../../src/pcap/index.js";
-import { type Pair, connected, drive, pass, patternBytes, sha256, sleep, stackPair } from "./helpers.js";
-
+import { connected, drive, pass, patternBytes, sha256, sleep, stackPair } from "./helpers.js";
 
 /** Read to the end; the peer's bytes and the CloseWait handle. */
 async function drain(s: TcpStream<"Established">): Promise<{ bytes: Uint8Array[]; next: TcpStream<"CloseWait"> }> {
@@ -168,7 +167,13 @@ describe("capture", () => {
     const writer = new PcapngWriter(sink);
     const p = stackPair({ delay: 5 }, {});
     const traced: string[] = [];
-    const captured = new Stack({ address: "10.0.0.3", link: p.links[0], clock: p.clock, capture: writer, onTrace: (t) => traced.push(t) });
+    const captured = new Stack({
+      address: "10.0.0.3",
+      link: p.links[0],
+      clock: p.clock,
+      capture: writer,
+      onTrace: (t) => traced.push(t),
+    });
     void p.client; // the pair's client stack gives up link 0 to the captured one
     const listener = p.server.listen(80);
     const accepted = listener.accept();

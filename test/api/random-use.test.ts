@@ -30,13 +30,27 @@ interface Side {
   log: string[];
 }
 
-const newSide = (): Side => ({ attempted: [], received: [], sawEnd: false, aborted: false, errors: [], unsettled: new Set(), log: [] });
+const newSide = (): Side => ({
+  attempted: [],
+  received: [],
+  sawEnd: false,
+  aborted: false,
+  errors: [],
+  unsettled: new Set(),
+  log: [],
+});
 
 const concat = (parts: Uint8Array[]) => Buffer.concat(parts);
 
 const ALLOWED = [StaleHandleError, ConnectionResetError, ConnectionAbortedError, CloseTimeoutError, UserTimeoutError];
 
-async function actor(rng: Prng, clock: VirtualClock, first: TcpStream<"Established">, side: Side, steps: number): Promise<void> {
+async function actor(
+  rng: Prng,
+  clock: VirtualClock,
+  first: TcpStream<"Established">,
+  side: Side,
+  steps: number,
+): Promise<void> {
   let h: AnyTcpStream = first;
   let pendingRead: Promise<void> | null = null;
   let pendingWrite: Promise<void> | null = null;
@@ -55,7 +69,8 @@ async function actor(rng: Prng, clock: VirtualClock, first: TcpStream<"Establish
     void settled.then(() => side.unsettled.delete(settled));
     return settled;
   };
-  const within = (p: Promise<void> | null, ms: number) => (p === null ? Promise.resolve() : Promise.race([p, sleep(clock, ms)]));
+  const within = (p: Promise<void> | null, ms: number) =>
+    p === null ? Promise.resolve() : Promise.race([p, sleep(clock, ms)]);
   /** Start a read unless one is pending, then give it a while: a read may outlive the step that began it. */
   const readStep = (read: () => Promise<ReadResult<AnyTcpStream>>) => {
     pendingRead ??= track(
@@ -151,7 +166,10 @@ describe("random use of both ends at once", () => {
 
     expect(a.unsettled.size + b.unsettled.size, context()).toBe(0);
     for (const e of [...a.errors, ...b.errors]) {
-      expect(ALLOWED.some((c) => e instanceof c), `${String(e)}\n${context()}`).toBe(true);
+      expect(
+        ALLOWED.some((c) => e instanceof c),
+        `${String(e)}\n${context()}`,
+      ).toBe(true);
     }
     for (const [from, to] of [
       [a, b],

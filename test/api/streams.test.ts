@@ -1,10 +1,9 @@
 /** The typestate at run time: every state's handle, its transitions, and the handles they consume. */
 import { describe, expect, it } from "vitest";
-import { StaleHandleError, type TcpStream } from "../../src/api/index.js";
+import { StaleHandleError } from "../../src/api/index.js";
 import { type Pair, connected, drive, stackPair } from "./helpers.js";
 
 const text = new TextDecoder();
-
 
 /** Read until `want` bytes have arrived (a read returns what is there, so one read may not be enough). */
 async function readExactly(
@@ -51,7 +50,8 @@ describe("Established", () => {
     const p = stackPair();
     const { client, server } = await connected(p);
     await drive(p.clock, client.write("abcdefghij"));
-    while (server.info().bytesReceived < 10) await drive(p.clock, new Promise((r) => p.clock.schedule(1, () => r(null))));
+    while (server.info().bytesReceived < 10)
+      await drive(p.clock, new Promise((r) => p.clock.schedule(1, () => r(null))));
     const first = await drive(p.clock, server.read(4));
     expect(!first.done && text.decode(first.value)).toBe("abcd");
     const rest = await drive(p.clock, server.read());
@@ -213,7 +213,11 @@ describe("stale handles", () => {
     staleCall(() => half.abort());
     const dead = acked.abort();
     expect(dead.state).toBe("Closed");
-    expect(staleCall(() => acked.info())).toMatchObject({ state: "FinWait2", consumedBy: "abort()", replacedBy: "Closed" });
+    expect(staleCall(() => acked.info())).toMatchObject({
+      state: "FinWait2",
+      consumedBy: "abort()",
+      replacedBy: "Closed",
+    });
   });
 
   it("a read pending on a handle that shutdown() consumed still gets data, but leaves the end for the live handle", async () => {

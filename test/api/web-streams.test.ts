@@ -4,7 +4,6 @@ import { ConnectionResetError, StaleHandleError } from "../../src/api/index.js";
 import { toNodeDuplex } from "../../src/api/node.js";
 import { type Pair, connected, drive, patternBytes, sha256, stackPair } from "./helpers.js";
 
-
 async function readAll(p: Pair, readable: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const reader = readable.getReader();
   const parts: Uint8Array[] = [];

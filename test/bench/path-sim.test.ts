@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { runPath, type PathSpec } from "../../src/bench/path-sim.js";
 
-const path = (loss: number): PathSpec => ({ rttMs: 20, bandwidthBps: 10e6, queueBytes: 1 << 20, mtu: 1500, loss, seed: 7 });
+const path = (loss: number): PathSpec => ({
+  rttMs: 20,
+  bandwidthBps: 10e6,
+  queueBytes: 1 << 20,
+  mtu: 1500,
+  loss,
+  seed: 7,
+});
 const tcp = { receiveBufferSize: 65535, sendBufferSize: 256 * 1024 };
 
 describe("runPath (the path suite's simulation harness)", () => {

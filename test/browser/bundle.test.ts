@@ -17,7 +17,12 @@ const ENGINE_MARK = "RTO fired";
 async function bundle(contents: string): Promise<string> {
   const out = await build({
     stdin: { contents, resolveDir: process.cwd(), loader: "ts" },
-    bundle: true, platform: "browser", format: "esm", minify: true, write: false, logLevel: "silent",
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    minify: true,
+    write: false,
+    logLevel: "silent",
   });
   return out.outputFiles[0].text;
 }
@@ -35,17 +40,39 @@ describe("browser bundles", () => {
     expect(text("main.js")).not.toContain(WASM_MARK);
     expect(text("main.js")).not.toContain(ENGINE_MARK);
     const rows = downloadSizes(files);
-    console.log(`demo page download (JS + inlined WASM + HTML + CSS):\n${rows.map((r) => `  ${r.name.padEnd(10)} ${String(r.bytes).padStart(7)} B, gzipped ${String(r.gzipped).padStart(6)} B`).join("\n")}`);
+    console.log(
+      `demo page download (JS + inlined WASM + HTML + CSS):\n${rows.map((r) => `  ${r.name.padEnd(10)} ${String(r.bytes).padStart(7)} B, gzipped ${String(r.gzipped).padStart(6)} B`).join("\n")}`,
+    );
     // A budget, not a speed target: a page that suddenly downloads far more has pulled in something it should not.
     expect(rows.at(-1)!.gzipped).toBeLessThan(80_000);
   });
 
   const entries: Array<[string, string, { wasm: boolean; engine: boolean }]> = [
-    ["capture writers only", `import { PcapngWriter, MemorySink } from "./src/api/index.js"; globalThis.x = [PcapngWriter, MemorySink];`, { wasm: false, engine: false }],
-    ["session types only", `import { session, send, recv, u32, end } from "./src/session/index.js"; globalThis.x = [session, send(u32, recv(u32, end))];`, { wasm: false, engine: false }],
-    ["links only", `import { messagePortLink, webSocketLink, impair } from "./src/link/index.js"; globalThis.x = [messagePortLink, webSocketLink, impair];`, { wasm: false, engine: false }],
-    ["wire parser", `import { parsePacket } from "./src/wire/index.js"; globalThis.x = parsePacket;`, { wasm: true, engine: false }],
-    ["Stack on a MessagePort", `import { Stack, messagePortLink } from "./src/api/index.js"; globalThis.x = [Stack, messagePortLink];`, { wasm: true, engine: true }],
+    [
+      "capture writers only",
+      `import { PcapngWriter, MemorySink } from "./src/api/index.js"; globalThis.x = [PcapngWriter, MemorySink];`,
+      { wasm: false, engine: false },
+    ],
+    [
+      "session types only",
+      `import { session, send, recv, u32, end } from "./src/session/index.js"; globalThis.x = [session, send(u32, recv(u32, end))];`,
+      { wasm: false, engine: false },
+    ],
+    [
+      "links only",
+      `import { messagePortLink, webSocketLink, impair } from "./src/link/index.js"; globalThis.x = [messagePortLink, webSocketLink, impair];`,
+      { wasm: false, engine: false },
+    ],
+    [
+      "wire parser",
+      `import { parsePacket } from "./src/wire/index.js"; globalThis.x = parsePacket;`,
+      { wasm: true, engine: false },
+    ],
+    [
+      "Stack on a MessagePort",
+      `import { Stack, messagePortLink } from "./src/api/index.js"; globalThis.x = [Stack, messagePortLink];`,
+      { wasm: true, engine: true },
+    ],
     ["everything in the main entry", `export * from "./src/api/index.js";`, { wasm: true, engine: true }],
   ];
   it.each(entries)("%s: browser-safe, and carries only what it uses", async (_name, contents, expected) => {

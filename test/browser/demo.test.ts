@@ -22,10 +22,14 @@ const sha256 = (seed: number, size = SIZE) => createHash("sha256").update(payloa
 
 /** Moves a slider or field the way a user does, so the page's input handlers run. */
 async function setControl(page: Page, id: string, value: string): Promise<void> {
-  await page.$eval(`#${id}`, (el, v) => {
-    (el as HTMLInputElement).value = v;
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  }, value);
+  await page.$eval(
+    `#${id}`,
+    (el, v) => {
+      (el as HTMLInputElement).value = v;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    value,
+  );
 }
 
 async function startRun(page: Page, run: { loss: number; delay: number; seed: number; size?: number }): Promise<void> {
@@ -36,11 +40,14 @@ async function startRun(page: Page, run: { loss: number; delay: number; seed: nu
   await page.click("#run");
 }
 
-const demoState = (page: Page) => page.evaluate(() => (window as unknown as { wirestateDemo: DemoState }).wirestateDemo);
+const demoState = (page: Page) =>
+  page.evaluate(() => (window as unknown as { wirestateDemo: DemoState }).wirestateDemo);
 
 /** Waits until `until` (an expression over `s`, the page's published state) holds. */
 const waitForDemo = (page: Page, until: string, timeout = 40_000) =>
-  page.waitForFunction(`(() => { const s = window.wirestateDemo; return s !== undefined && (${until}); })()`, null, { timeout });
+  page.waitForFunction(`(() => { const s = window.wirestateDemo; return s !== undefined && (${until}); })()`, null, {
+    timeout,
+  });
 
 async function downloadCapture(page: Page, role: "client" | "server"): Promise<Uint8Array> {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(`#download-${role}`)]);
@@ -99,7 +106,8 @@ describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
       // Both sides' control and bulk connections reach CLOSED (the client through TIME-WAIT, MSL 1 s here).
       await waitForDemo(page, `s.lanes.length === 4 && s.lanes.every((l) => l.states.at(-1) === "CLOSED")`, 10_000);
       const lanes = (await demoState(page)).lanes;
-      const bulk = (role: string) => lanes.find((l) => l.role === role && l.purpose === "bulk transfer")!.states.join(" ");
+      const bulk = (role: string) =>
+        lanes.find((l) => l.role === role && l.purpose === "bulk transfer")!.states.join(" ");
       // The client closes first. Its FIN-WAIT-1 ends in FIN-WAIT-2, or straight in TIME-WAIT when the peer's
       // FIN carries the first ACK of ours (or CLOSING when the FINs cross): loss decides, each is RFC 9293.
       expect(bulk("client")).toMatch(/^SYN-SENT ESTABLISHED FIN-WAIT-1 (FIN-WAIT-2 |CLOSING )?TIME-WAIT CLOSED$/);
@@ -108,10 +116,18 @@ describeWith(["chromium", "tshark"], "demo page in headless Chromium", () => {
       // The application's side of the same story: each typestate handle the bulk connection's calls gave back.
       const log = await page.textContent("#session-log");
       for (const step of [
-        'connect() → TcpStream<"Established">', 'shutdown() → TcpStream<"FinWait1">', 'acknowledged() → TcpStream<"FinWait2">',
-        'close() → TcpStream<"TimeWait">', 'accept() → TcpStream<"Established">', `FIN → TcpStream<"CloseWait">`,
-        'close() → TcpStream<"Closed">', "send Announce", "recv Report", "intact: true",
-      ]) expect(log).toContain(step);
+        'connect() → TcpStream<"Established">',
+        'shutdown() → TcpStream<"FinWait1">',
+        'acknowledged() → TcpStream<"FinWait2">',
+        'close() → TcpStream<"TimeWait">',
+        'accept() → TcpStream<"Established">',
+        `FIN → TcpStream<"CloseWait">`,
+        'close() → TcpStream<"Closed">',
+        "send Announce",
+        "recv Report",
+        "intact: true",
+      ])
+        expect(log).toContain(step);
 
       const capture = await downloadCapture(page, "client");
       assertCleanCapture(capture, LOSS_WARNINGS);

@@ -31,7 +31,13 @@ async function run() {
   let at = 0;
   while (at + 8 <= captured.length && view.getUint32(at, true) !== 6) at += view.getUint32(at + 4, true);
   const syn = parsePacket(captured.subarray(at + 28, at + 28 + view.getUint32(at + 20, true)));
-  return { sum, entries: [typeof PcapWriter, typeof messagePortLink], captureBytes: captured.length, magic: Array.from(captured.subarray(0, 4)), synFlags: syn.ok ? syn.tcp.flags : -1 };
+  return {
+    sum,
+    entries: [typeof PcapWriter, typeof messagePortLink],
+    captureBytes: captured.length,
+    magic: Array.from(captured.subarray(0, 4)),
+    synFlags: syn.ok ? syn.tcp.flags : -1,
+  };
 }
 
 run().then(

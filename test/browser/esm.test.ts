@@ -20,7 +20,11 @@ function compileDist(): Map<string, Uint8Array> {
   try {
     // Type errors are the typecheck test's business; here only the emitted JavaScript matters.
     try {
-      execFileSync("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", out, "--declaration", "false", "--sourceMap", "false"], { stdio: "pipe" });
+      execFileSync(
+        "npx",
+        ["tsc", "-p", "tsconfig.build.json", "--outDir", out, "--declaration", "false", "--sourceMap", "false"],
+        { stdio: "pipe" },
+      );
     } catch {}
     const files = new Map<string, Uint8Array>();
     const walk = (dir: string) => {
@@ -31,7 +35,10 @@ function compileDist(): Map<string, Uint8Array> {
       }
     };
     walk(out);
-    files.set("index.html", new TextEncoder().encode(`<!doctype html><title>esm</title><script type="module" src="check.js"></script>`));
+    files.set(
+      "index.html",
+      new TextEncoder().encode(`<!doctype html><title>esm</title><script type="module" src="check.js"></script>`),
+    );
     files.set("check.js", readFileSync(new URL("./esm-page.mjs", import.meta.url)));
     return files;
   } finally {
@@ -74,6 +81,8 @@ describeWith(["chromium"], "the package as native ES modules in headless Chromiu
     expect(modules.some((p) => p.startsWith("dist/cli/") || p.includes("node"))).toBe(false);
     const bytes = modules.reduce((n, p) => n + files.get(p)!.length, 0);
     const gzipped = modules.reduce((n, p) => n + gzipSync(files.get(p)!, { level: 9 }).length, 0);
-    console.log(`unbundled ESM: ${modules.length} modules, ${bytes} B, ${gzipped} B gzipped file by file (WASM inlined)`);
+    console.log(
+      `unbundled ESM: ${modules.length} modules, ${bytes} B, ${gzipped} B gzipped file by file (WASM inlined)`,
+    );
   });
 });

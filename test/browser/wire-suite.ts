@@ -5,12 +5,30 @@
  * can demand that the browser's WASM gives exactly Node's answers, and that each agrees with the reference.
  */
 import {
-  buildPacket, internetChecksum, parsePacket, seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt, TcpFlags,
+  buildPacket,
+  internetChecksum,
+  parsePacket,
+  seqAdd,
+  seqDiff,
+  seqGe,
+  seqGt,
+  seqInWindow,
+  seqLe,
+  seqLt,
+  TcpFlags,
   type PacketFields,
 } from "../../src/wire/index.js";
 import {
-  refBuildPacket, refInternetChecksum, refParsePacket, refSeqAdd, refSeqDiff, refSeqGe, refSeqGt, refSeqInWindow,
-  refSeqLe, refSeqLt,
+  refBuildPacket,
+  refInternetChecksum,
+  refParsePacket,
+  refSeqAdd,
+  refSeqDiff,
+  refSeqGe,
+  refSeqGt,
+  refSeqInWindow,
+  refSeqLe,
+  refSeqLt,
 } from "../../src/wire/reference/index.js";
 
 export interface WireSuiteResult {
@@ -41,7 +59,8 @@ function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v);
+      : v,
+  );
 }
 const parseJson = (r: ReturnType<typeof parsePacket>) => canonical({ ...r, payload: undefined });
 
@@ -49,7 +68,10 @@ export function runWireSuite(packets: readonly Uint8Array[], seed: number): Wire
   const next = xorshift(seed);
   const out: WireSuiteResult = { parses: [], checksums: [], seq: [], builds: [], mismatches: [] };
   const check = (what: string, ours: unknown, reference: unknown) => {
-    if (ours !== reference) out.mismatches.push(`${what}: wasm ${String(ours).slice(0, 300)} != reference ${String(reference).slice(0, 300)}`);
+    if (ours !== reference)
+      out.mismatches.push(
+        `${what}: wasm ${String(ours).slice(0, 300)} != reference ${String(reference).slice(0, 300)}`,
+      );
   };
 
   // Real packets, then three seeded mutations of each: a flipped byte, two flipped bytes, a truncation.
@@ -90,10 +112,21 @@ export function runWireSuite(packets: readonly Uint8Array[], seed: number): Wire
     const n = next() % 0x80000000;
     const size = next() % 0x10000;
     const row = [
-      +seqLt(a, b), +seqLe(a, b), +seqGt(a, b), +seqGe(a, b), seqAdd(a, n), seqDiff(a, b), +seqInWindow(a, b, size),
+      +seqLt(a, b),
+      +seqLe(a, b),
+      +seqGt(a, b),
+      +seqGe(a, b),
+      seqAdd(a, n),
+      seqDiff(a, b),
+      +seqInWindow(a, b, size),
     ];
     const ref = [
-      +refSeqLt(a, b), +refSeqLe(a, b), +refSeqGt(a, b), +refSeqGe(a, b), refSeqAdd(a, n), refSeqDiff(a, b),
+      +refSeqLt(a, b),
+      +refSeqLe(a, b),
+      +refSeqGt(a, b),
+      +refSeqGe(a, b),
+      refSeqAdd(a, n),
+      refSeqDiff(a, b),
       +refSeqInWindow(a, b, size),
     ];
     out.seq.push(...row);
@@ -102,8 +135,14 @@ export function runWireSuite(packets: readonly Uint8Array[], seed: number): Wire
 
   for (let i = 0; i < 200; i++) {
     const fields: PacketFields = {
-      src: next(), dst: next(), srcPort: next() & 0xffff, dstPort: next() & 0xffff, seq: next(), ack: next(),
-      window: next() & 0xffff, flags: (next() & 0x3f) | TcpFlags.ACK,
+      src: next(),
+      dst: next(),
+      srcPort: next() & 0xffff,
+      dstPort: next() & 0xffff,
+      seq: next(),
+      ack: next(),
+      window: next() & 0xffff,
+      flags: (next() & 0x3f) | TcpFlags.ACK,
       options: {
         ...(i % 2 === 0 ? { mss: 536 + (next() % 9000) } : {}),
         ...(i % 3 === 0 ? { windowScale: next() % 15, sackPermitted: true } : {}),

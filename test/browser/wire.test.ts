@@ -24,10 +24,16 @@ describeWith(["chromium"], "wire core differential suite in headless Chromium", 
     expect(packets.length).toBeGreaterThan(100);
 
     const { page, errors } = await pageWithBundle(browser().context, "test/browser/wire-suite.ts", "wireSuite");
-    const inBrowser = await page.evaluate(({ packets, seed }) => {
-      const suite = (globalThis as unknown as { wireSuite: typeof import("./wire-suite.js") }).wireSuite;
-      return suite.runWireSuite(packets.map((p) => new Uint8Array(p)), seed);
-    }, { packets: packets.map((p) => Array.from(p)), seed: SEED });
+    const inBrowser = await page.evaluate(
+      ({ packets, seed }) => {
+        const suite = (globalThis as unknown as { wireSuite: typeof import("./wire-suite.js") }).wireSuite;
+        return suite.runWireSuite(
+          packets.map((p) => new Uint8Array(p)),
+          seed,
+        );
+      },
+      { packets: packets.map((p) => Array.from(p)), seed: SEED },
+    );
     await page.close();
     const inNode: WireSuiteResult = runWireSuite(packets, SEED);
 
@@ -38,6 +44,7 @@ describeWith(["chromium"], "wire core differential suite in headless Chromium", 
     // Some mutations must be rejected and some survive, or the parse comparison proves little.
     expect(inBrowser.parses.filter((p) => p.includes('"ok":false')).length).toBeGreaterThan(packets.length / 2);
     expect(inBrowser.parses.filter((p) => p.includes('"ok":true')).length).toBeGreaterThan(packets.length);
-    for (const key of ["parses", "checksums", "seq", "builds"] as const) expect({ [key]: inBrowser[key] }).toEqual({ [key]: inNode[key] });
+    for (const key of ["parses", "checksums", "seq", "builds"] as const)
+      expect({ [key]: inBrowser[key] }).toEqual({ [key]: inNode[key] });
   });
 });

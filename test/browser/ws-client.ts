@@ -26,7 +26,12 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-export async function echoOverWebSocket(url: string, payloadBase64: string, remote: string, port: number): Promise<EchoResult> {
+export async function echoOverWebSocket(
+  url: string,
+  payloadBase64: string,
+  remote: string,
+  port: number,
+): Promise<EchoResult> {
   const payload = fromBase64(payloadBase64);
   const sink = new MemorySink();
   const states: string[] = [];

@@ -14,15 +14,20 @@ describe("wirestate demo", () => {
   it("plans a transfer through a session, moves it over a lossy wire, checks the hash and writes a capture", async () => {
     const io = testIo();
     const capture = join(dir, "demo.pcapng");
-    const code = await run(["demo", "--bytes", "512K", "--loss", "2", "--delay", "5", "--seed", "7", "--capture", capture], io);
+    const code = await run(
+      ["demo", "--bytes", "512K", "--loss", "2", "--delay", "5", "--seed", "7", "--capture", capture],
+      io,
+    );
     const out = io.out().toString();
     expect(io.err()).toMatch(/100% 512\.0 KiB \/ 512\.0 KiB/);
     expect(out).toMatch(/^wirestate demo: 10\.0\.0\.1 <-> 10\.0\.0\.2 over an in-memory wire: 2% loss, 5 ms delay/);
-    expect(out).toMatch(/session  Plan: asked for 512\.0 KiB; the server announced sha256 [0-9a-f]{16}\.\.\. and port 9/);
+    expect(out).toMatch(
+      /session {2}Plan: asked for 512\.0 KiB; the server announced sha256 [0-9a-f]{16}\.\.\. and port 9/,
+    );
     expect(out).toMatch(/transfer 512\.0 KiB in [\d.]+ s: [\d.]+ Mbit\/s goodput; sha256 matches the announced one/);
-    expect(out).toMatch(/wire     client->server \d+ packets, \d+ lost/);
-    expect(out).toMatch(/states   .*SYN-SENT -> ESTABLISHED \(x2\)/);
-    expect(out).toMatch(/capture  .*demo\.pcapng: \d+ packets/);
+    expect(out).toMatch(/wire {5}client->server \d+ packets, \d+ lost/);
+    expect(out).toMatch(/states {3}.*SYN-SENT -> ESTABLISHED \(x2\)/);
+    expect(out).toMatch(/capture {2}.*demo\.pcapng: \d+ packets/);
     expect(code).toBe(0);
     expect(statSync(capture).size).toBeGreaterThan(512 * 1024);
     // Wireshark finds nothing but what the deliberate loss and reordering explain (when tshark is here).
@@ -31,8 +36,14 @@ describe("wirestate demo", () => {
 
   it("rejects bad flags with one line and status 2", async () => {
     for (const [argv, message] of [
-      [["demo", "--loss", "150"], 'wirestate: demo: --loss must be a number from 0 to 100, got "150" (see wirestate demo --help)\n'],
-      [["demo", "--bytes", "lots"], 'wirestate: demo: --bytes must be a size like 4M, 512K or 1000 (at most 4G - 1), got "lots" (see wirestate demo --help)\n'],
+      [
+        ["demo", "--loss", "150"],
+        'wirestate: demo: --loss must be a number from 0 to 100, got "150" (see wirestate demo --help)\n',
+      ],
+      [
+        ["demo", "--bytes", "lots"],
+        'wirestate: demo: --bytes must be a size like 4M, 512K or 1000 (at most 4G - 1), got "lots" (see wirestate demo --help)\n',
+      ],
       [["demo", "--speed", "9"], "wirestate: demo: unknown option --speed (see wirestate demo --help)\n"],
     ] as const) {
       const io = testIo();

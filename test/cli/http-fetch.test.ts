@@ -39,9 +39,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, "secret.txt"), "outside the served directory\n");
   const [a, b] = [await freePort(), await freePort()];
   const io = testIo();
-  const exited = run(["http", "--tunnel", `127.0.0.1:${a}=127.0.0.1:${b}`, "--address", SERVER, "--port", "8080", "--dir", www], io);
+  const exited = run(
+    ["http", "--tunnel", `127.0.0.1:${a}=127.0.0.1:${b}`, "--address", SERVER, "--port", "8080", "--dir", www],
+    io,
+  );
   while (!io.err().includes("serving")) {
-    if ((await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 20))])) !== null) throw new Error(io.err());
+    if ((await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 20))])) !== null)
+      throw new Error(io.err());
   }
   server = { io, exited, tunnel: `127.0.0.1:${b}=127.0.0.1:${a}` };
 });
@@ -54,7 +58,10 @@ afterAll(async () => {
 
 async function fetch(path: string, ...extra: string[]): Promise<{ code: number; out: Buffer; err: string }> {
   const io = testIo();
-  const code = await run(["fetch", `http://${SERVER}:8080${path}`, "--tunnel", server!.tunnel, "--address", CLIENT, ...extra], io);
+  const code = await run(
+    ["fetch", `http://${SERVER}:8080${path}`, "--tunnel", server!.tunnel, "--address", CLIENT, ...extra],
+    io,
+  );
   return { code, out: io.out(), err: io.err() };
 }
 
@@ -78,9 +85,15 @@ describe("wirestate http <-> wirestate fetch over UDP tunnels on 127.0.0.1", () 
   });
 
   it("answers 404 for what is not there and 403 for a path that leaves the directory", async () => {
-    expect(await fetch("/nope")).toMatchObject({ code: 1, err: `wirestate: GET http://${SERVER}:8080/nope: HTTP 404 Not Found\n` });
-    const escape = await fetch("/..%2fsecret.txt");
-    expect(escape).toMatchObject({ code: 1, err: `wirestate: GET http://${SERVER}:8080/..%2fsecret.txt: HTTP 403 Forbidden\n` });
+    expect(await fetch("/nope")).toMatchObject({
+      code: 1,
+      err: `wirestate: GET http://${SERVER}:8080/nope: HTTP 404 Not Found\n`,
+    });
+    const traversal = await fetch("/..%2fsecret.txt");
+    expect(traversal).toMatchObject({
+      code: 1,
+      err: `wirestate: GET http://${SERVER}:8080/..%2fsecret.txt: HTTP 403 Forbidden\n`,
+    });
     expect(server!.io.err()).toMatch(/GET \/\.\.%2fsecret\.txt 403/);
   });
 
@@ -91,9 +104,17 @@ describe("wirestate http <-> wirestate fetch over UDP tunnels on 127.0.0.1", () 
     try {
       const request = async (method: string, path: string, body?: Uint8Array) => {
         const socket = toNodeDuplex(await stack.connect(SERVER, 8080));
-        const req = http.request({ method, host: SERVER, path, createConnection: () => socket, headers: body ? { "content-length": body.length } : {} });
+        const req = http.request({
+          method,
+          host: SERVER,
+          path,
+          createConnection: () => socket,
+          headers: body ? { "content-length": body.length } : {},
+        });
         req.end(body);
-        const res = await new Promise<http.IncomingMessage>((resolve, reject) => req.once("response", resolve).once("error", reject));
+        const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+          req.once("response", resolve).once("error", reject),
+        );
         const parts: Buffer[] = [];
         for await (const chunk of res) parts.push(chunk as Buffer);
         return { status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) };

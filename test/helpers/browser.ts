@@ -75,9 +75,19 @@ export async function serveDemo(): Promise<{ url: string; files: Map<string, Uin
  * A blank page with `entry` bundled for the browser (an IIFE exposing its exports as `globalThis[name]`),
  * for running library code in the page. Uncaught page errors are collected in `errors`.
  */
-export async function pageWithBundle(context: BrowserContext, entry: string, globalName: string): Promise<{ page: Page; errors: string[] }> {
+export async function pageWithBundle(
+  context: BrowserContext,
+  entry: string,
+  globalName: string,
+): Promise<{ page: Page; errors: string[] }> {
   const out = await build({
-    entryPoints: [entry], bundle: true, platform: "browser", format: "iife", globalName, write: false, logLevel: "silent",
+    entryPoints: [entry],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    globalName,
+    write: false,
+    logLevel: "silent",
   });
   const page = await context.newPage();
   const errors: string[] = [];

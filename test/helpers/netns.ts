@@ -81,7 +81,15 @@ export class Netns {
   readonly #background = new Set<NsProcess>();
   #closed = false;
 
-  private constructor(kernel: string, stack: string, tunnel: { bind: string; peer: string }, link: UdpTunnelLink | null, holder: ChildProcess, relay: ChildProcess, dir: string) {
+  private constructor(
+    kernel: string,
+    stack: string,
+    tunnel: { bind: string; peer: string },
+    link: UdpTunnelLink | null,
+    holder: ChildProcess,
+    relay: ChildProcess,
+    dir: string,
+  ) {
     this.kernelAddress = kernel;
     this.stackAddress = stack;
     this.tunnel = tunnel;
@@ -129,7 +137,15 @@ export class Netns {
       }
       const relay = spawn(
         "setpriv",
-        ["--pdeathsig", "SIGKILL", "socat", "-b", "65536", `UNIX-SENDTO:${dir}/ns.sock,bind=${dir}/root.sock`, `UDP-DATAGRAM:127.0.0.1:${stackPort},bind=${peer},rcvbuf=${SOCKET_BUFFER},sndbuf=${SOCKET_BUFFER}`],
+        [
+          "--pdeathsig",
+          "SIGKILL",
+          "socat",
+          "-b",
+          "65536",
+          `UNIX-SENDTO:${dir}/ns.sock,bind=${dir}/root.sock`,
+          `UDP-DATAGRAM:127.0.0.1:${stackPort},bind=${peer},rcvbuf=${SOCKET_BUFFER},sndbuf=${SOCKET_BUFFER}`,
+        ],
         { stdio: ["ignore", "ignore", "pipe"] },
       );
       cleanup.push(() => relay.kill("SIGKILL"));
@@ -224,7 +240,8 @@ export class Netns {
 
   /** Drops `percent` of the packets crossing tun0, each direction (nftables `numgen random`); 0 removes it. */
   async setLoss(percent: number): Promise<void> {
-    if (!(Number.isInteger(percent) && percent >= 0 && percent <= 100)) throw new RangeError(`loss must be an integer percent, got ${percent}`);
+    if (!(Number.isInteger(percent) && percent >= 0 && percent <= 100))
+      throw new RangeError(`loss must be an integer percent, got ${percent}`);
     // Declaring the table first makes the delete safe when it does not exist yet; one transaction.
     const rules = [`table ip ${LOSS_TABLE}`, `delete table ip ${LOSS_TABLE}`];
     if (percent > 0) {

@@ -22,7 +22,10 @@ export function readPcap(input: Uint8Array): PcapFile {
   const view = new DataView(file.buffer, file.byteOffset, file.length);
   const magic = view.getUint32(0, false);
   const known: Record<number, [boolean, bigint]> = {
-    0xa1b2c3d4: [false, 1000n], 0xd4c3b2a1: [true, 1000n], 0xa1b23c4d: [false, 1n], 0x4d3cb2a1: [true, 1n],
+    2712847316: [false, 1000n],
+    3569595041: [true, 1000n],
+    2712812621: [false, 1n],
+    1295823521: [true, 1n],
   };
   const kind = known[magic];
   if (kind === undefined) throw new Error(`not a classic pcap file: magic 0x${magic.toString(16)}`);
@@ -35,8 +38,11 @@ export function readPcap(input: Uint8Array): PcapFile {
     const included = view.getUint32(at + 8, le);
     const originalLength = view.getUint32(at + 12, le);
     if (at + 16 + included > file.length) throw new Error(`pcap record at byte ${at} runs past the end`);
-    records.push({ timeNs: seconds * 1_000_000_000n + fraction * fractionNs, originalLength,
-      data: file.subarray(at + 16, at + 16 + included) });
+    records.push({
+      timeNs: seconds * 1_000_000_000n + fraction * fractionNs,
+      originalLength,
+      data: file.subarray(at + 16, at + 16 + included),
+    });
     at += 16 + included;
   }
   if (at !== file.length) throw new Error(`pcap file has ${file.length - at} trailing bytes`);

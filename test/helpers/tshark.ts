@@ -48,9 +48,12 @@ function judgePrefs(): string[] {
       .filter(([parent, name]) => parent === "tcp" && name)
       .concat([["tcp", "http"]])
       .flatMap(([, name]) => ["--disable-protocol", name]),
-    "-o", "tcp.desegment_tcp_streams:FALSE",
-    "-o", "tcp.check_checksum:TRUE",
-    "-o", "ip.check_checksum:TRUE",
+    "-o",
+    "tcp.desegment_tcp_streams:FALSE",
+    "-o",
+    "tcp.check_checksum:TRUE",
+    "-o",
+    "ip.check_checksum:TRUE",
   ];
   return judgePreferences;
 }
@@ -97,17 +100,20 @@ export function judgeCapture(capture: Capture, allow: readonly string[] = []): J
   for (const packet of pdml.split("<packet>").slice(1)) {
     const frame = Number(/<field name="num" [^>]*show="(\d+)"/.exec(packet)?.[1] ?? -1);
     const named: JudgeFinding[] = [];
-    const expert = /<field name="_ws\.expert" showname="([^"]*)"[^>]*>\s*<field name="([^"]+)"[\s\S]*?<field name="_ws\.expert\.severity"[^>]*show="(\d+)"/g;
+    const expert =
+      /<field name="_ws\.expert" showname="([^"]*)"[^>]*>\s*<field name="([^"]+)"[\s\S]*?<field name="_ws\.expert\.severity"[^>]*show="(\d+)"/g;
     for (const m of packet.matchAll(expert)) {
       if (Number(m[3]) >= WARNING) named.push({ frame, name: m[2], message: unescapeXml(m[1]) });
     }
-    if (packet.includes('name="_ws.malformed"')) named.push({ frame, name: "_ws.malformed", message: "malformed packet" });
+    if (packet.includes('name="_ws.malformed"'))
+      named.push({ frame, name: "_ws.malformed", message: "malformed packet" });
     for (const proto of ["ip", "tcp"]) {
       if (new RegExp(`name="${proto}\\.checksum\\.status"[^>]*show="0"`).test(packet)) {
         named.push({ frame, name: `${proto}.checksum.status`, message: `bad ${proto} checksum` });
       }
     }
-    if (named.length === 0) named.push({ frame, name: "unexplained", message: "flagged by the judge filter for no reason found" });
+    if (named.length === 0)
+      named.push({ frame, name: "unexplained", message: "flagged by the judge filter for no reason found" });
     findings.push(...named.filter((f) => !allow.includes(f.name)));
   }
   return findings;
@@ -128,11 +134,25 @@ export function assertCleanCapture(capture: Capture, allow: readonly string[] = 
  * (e.g. `frame.comment` on a packet with two comments) come back joined by `occurrenceSeparator`.
  */
 export function tsharkFields(capture: Capture, fields: readonly string[], occurrenceSeparator = "|"): string[][] {
-  const out = withFile(capture, (file) => tshark([
-    "-r", file, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", `aggregator=${occurrenceSeparator}`,
-    ...fields.flatMap((f) => ["-e", f]),
-  ]));
-  return out.split("\n").filter((line) => line.length > 0).map((line) => line.split("\t"));
+  const out = withFile(capture, (file) =>
+    tshark([
+      "-r",
+      file,
+      "-T",
+      "fields",
+      "-E",
+      "separator=/t",
+      "-E",
+      "occurrence=a",
+      "-E",
+      `aggregator=${occurrenceSeparator}`,
+      ...fields.flatMap((f) => ["-e", f]),
+    ]),
+  );
+  return out
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => line.split("\t"));
 }
 
 /**
@@ -141,7 +161,9 @@ export function tsharkFields(capture: Capture, fields: readonly string[], occurr
  */
 export function capinfos(capture: Capture): Record<string, string> {
   const args = ["-T", "-M", "-R", "-t", "-E", "-c", "-d", "-s", "-l", "-S", "-a", "-e", "-o"];
-  const out = withFile(capture, (file) => execFileSync("capinfos", [...args, file], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+  const out = withFile(capture, (file) =>
+    execFileSync("capinfos", [...args, file], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+  );
   const [header, row] = out.trimEnd().split("\n");
   const titles = header.split("\t");
   const values = row.split("\t");
@@ -149,5 +171,10 @@ export function capinfos(capture: Capture): Record<string, string> {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 }

@@ -23,7 +23,11 @@ export interface Seen {
  * A pcapng tap on `link`, plus a list of what passed. `save()` writes
  * `test-results/interop/<name>.pcapng` and returns the path.
  */
-export function tap(link: Link, clock: Clock, name: string): { link: CaptureLink; seen: Seen[]; save(): Promise<string> } {
+export function tap(
+  link: Link,
+  clock: Clock,
+  name: string,
+): { link: CaptureLink; seen: Seen[]; save(): Promise<string> } {
   const seen: Seen[] = [];
   const recorder: Link = {
     get mtu() {
@@ -92,9 +96,13 @@ export function judge(file: string, allow: readonly string[] = [], stackAddress?
     return;
   }
   let findings = judgeCapture(file, allow).filter((f) => /^(ip|tcp)\.|^_ws\.malformed$|^unexplained$/.test(f.name));
-  const forgivable = (name: string) => KERNEL_QUIRKS.includes(name) || STACK_ANSWERS.includes(name) || name === RST_WARNING;
+  const forgivable = (name: string) =>
+    KERNEL_QUIRKS.includes(name) || STACK_ANSWERS.includes(name) || name === RST_WARNING;
   if (stackAddress !== undefined && findings.some((f) => forgivable(f.name))) {
-    const frames = frameFlows(file, findings.map((f) => f.frame));
+    const frames = frameFlows(
+      file,
+      findings.map((f) => f.frame),
+    );
     const closed = closedAt(file);
     const ffff = new Set(findings.filter((f) => f.name === "tcp.checksum.ffff").map((f) => f.frame));
     findings = findings.filter((f) => {
@@ -119,13 +127,24 @@ function tsharkFields(file: string, filter: string, fields: string[]): string[][
     maxBuffer: 1 << 26,
     stdio: ["ignore", "pipe", "ignore"],
   });
-  return out.split("\n").filter((l) => l.length > 0).map((l) => l.split("\t"));
+  return out
+    .split("\n")
+    .filter((l) => l.length > 0)
+    .map((l) => l.split("\t"));
 }
 
 /** The IPv4 source of each of `frames`, and its flow named as the engine's trace names it ("a:p>b:q"). */
 function frameFlows(file: string, frames: number[]): Map<number, { src: string; flow: string }> {
-  const rows = tsharkFields(file, `frame.number in {${[...new Set(frames)].join(",")}}`, ["frame.number", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport"]);
-  return new Map(rows.map(([n, src, sport, dst, dport]) => [Number(n), { src, flow: `${src}:${sport}>${dst}:${dport}` }]));
+  const rows = tsharkFields(file, `frame.number in {${[...new Set(frames)].join(",")}}`, [
+    "frame.number",
+    "ip.src",
+    "tcp.srcport",
+    "ip.dst",
+    "tcp.dstport",
+  ]);
+  return new Map(
+    rows.map(([n, src, sport, dst, dport]) => [Number(n), { src, flow: `${src}:${sport}>${dst}:${dport}` }]),
+  );
 }
 
 /** The first frame whose comments record a flow's move to CLOSED ("a:p>b:q LAST-ACK -> CLOSED"). */

@@ -15,10 +15,26 @@ async function capture(closedComment: boolean): Promise<string> {
   const sink = new MemorySink();
   const w = new PcapngWriter(sink, { interfaceName: "tun0-peer" });
   const seg = (from: string, to: string, sport: number, dport: number, seq: number, ack: number, flags: number) =>
-    buildPacket({ src: parseIpv4(from), dst: parseIpv4(to), srcPort: sport, dstPort: dport, seq, ack, flags, window: 65535 });
+    buildPacket({
+      src: parseIpv4(from),
+      dst: parseIpv4(to),
+      srcPort: sport,
+      dstPort: dport,
+      seq,
+      ack,
+      flags,
+      window: 65535,
+    });
   const { ACK, FIN, RST } = TcpFlags;
   w.writePacket({ timestampMs: 1, direction: "outbound", data: seg(STACK, KERNEL, 80, 5000, 100, 200, FIN | ACK) });
-  w.writePacket({ timestampMs: 2, direction: "inbound", data: seg(KERNEL, STACK, 5000, 80, 200, 101, ACK), comments: closedComment ? ["10.77.0.2:80>10.77.0.1:5000 recovery end, cwnd=2604", `${STACK}:80>${KERNEL}:5000 LAST-ACK -> CLOSED`] : [] });
+  w.writePacket({
+    timestampMs: 2,
+    direction: "inbound",
+    data: seg(KERNEL, STACK, 5000, 80, 200, 101, ACK),
+    comments: closedComment
+      ? ["10.77.0.2:80>10.77.0.1:5000 recovery end, cwnd=2604", `${STACK}:80>${KERNEL}:5000 LAST-ACK -> CLOSED`]
+      : [],
+  });
   w.writePacket({ timestampMs: 3, direction: "inbound", data: seg(KERNEL, STACK, 5000, 80, 200, 101, ACK) });
   w.writePacket({ timestampMs: 4, direction: "outbound", data: seg(STACK, KERNEL, 80, 5000, 101, 0, RST) });
   await w.close();
@@ -39,4 +55,3 @@ describeWith(["tshark"], "the interop judge's RST rule", () => {
     expect(() => judge(file, [], STACK)).toThrow(/Wireshark's findings/);
   });
 });
-

@@ -30,7 +30,12 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: IpStack and t
     ns = await Netns.start(options);
     const clock = new RealClock();
     const capture = tap(ns.link, clock, name);
-    stack = new IpStack({ address: ns.stackAddress, link: capture.link, clock, onTrace: (t) => capture.link.annotate(t) });
+    stack = new IpStack({
+      address: ns.stackAddress,
+      link: capture.link,
+      clock,
+      onTrace: (t) => capture.link.annotate(t),
+    });
     return { ns, stack, seen: capture.seen, save: capture.save };
   }
 
@@ -135,7 +140,9 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: IpStack and t
       return echo(conn).then((n) => [n, conn.info().retransmits] as const);
     });
     const size = 1 << 20;
-    const out = await ns.run(["python3", "-c", ECHO_CLIENT, ns.stackAddress, "7", String(size)], { timeoutMs: 120_000 });
+    const out = await ns.run(["python3", "-c", ECHO_CLIENT, ns.stackAddress, "7", String(size)], {
+      timeoutMs: 120_000,
+    });
     const [length, sentHash, gotHash] = out.trim().split(" ");
     expect(Number(length)).toBe(size);
     expect(gotHash).toBe(sentHash);

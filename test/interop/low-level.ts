@@ -110,7 +110,12 @@ export function echo(conn: Connection): Promise<number> {
         resolve(echoed);
       }
     };
-    conn.events = { ...conn.events, onReadable: pump, onWritable: pump, onError: (reason) => reject(new ConnectionFailed(reason)) };
+    conn.events = {
+      ...conn.events,
+      onReadable: pump,
+      onWritable: pump,
+      onError: (reason) => reject(new ConnectionFailed(reason)),
+    };
     pump();
   });
 }

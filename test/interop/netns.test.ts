@@ -42,7 +42,11 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop harness: a kernel in a
     ns = await Netns.start();
     const seen: Uint8Array[] = [];
     ns.link.onReceive = (p) => seen.push(p);
-    await ns.run(["python3", "-c", `import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"over the tun", ("${ns.stackAddress}", 5000))`]);
+    await ns.run([
+      "python3",
+      "-c",
+      `import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"over the tun", ("${ns.stackAddress}", 5000))`,
+    ]);
     await waitUntil(() => seen.length > 0);
     await new Promise((r) => setTimeout(r, 200));
     expect(seen).toHaveLength(1);
@@ -61,7 +65,15 @@ describeWith([...NETNS_TOOLS, "python3", "nft"], "interop harness: a kernel in a
     let replies = 0;
     ns.link.onReceive = () => replies++;
     const probe = (port: number) =>
-      buildPacket({ src: parseIpv4(ns!.stackAddress), dst: parseIpv4(ns!.kernelAddress), srcPort: port, dstPort: 9, seq: 1, flags: TcpFlags.SYN, window: 1000 });
+      buildPacket({
+        src: parseIpv4(ns!.stackAddress),
+        dst: parseIpv4(ns!.kernelAddress),
+        srcPort: port,
+        dstPort: 9,
+        seq: 1,
+        flags: TcpFlags.SYN,
+        window: 1000,
+      });
     for (let i = 0; i < 200; i++) ns.link.send(probe(20000 + i));
     await new Promise((r) => setTimeout(r, 500));
     const [toKernel, fromKernel] = await ns.droppedByLossRule();

@@ -19,7 +19,14 @@ describeWith([...NETNS_TOOLS], "interop: a session-typed protocol with a Node ne
     const { buildSync } = await import("esbuild");
     bundleDir = mkdtempSync(join(tmpdir(), "wirestate-session-peer-"));
     peer = join(bundleDir, "peer.mjs");
-    buildSync({ entryPoints: [join(import.meta.dirname, "session", "kernel-peer.ts")], bundle: true, platform: "node", format: "esm", outfile: peer, logLevel: "error" });
+    buildSync({
+      entryPoints: [join(import.meta.dirname, "session", "kernel-peer.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: peer,
+      logLevel: "error",
+    });
   });
   afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
@@ -56,7 +63,10 @@ describeWith([...NETNS_TOOLS], "interop: a session-typed protocol with a Node ne
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const expectedTotal = Array.from({ length: 1000 }, (_, i) => i * 7).reduce((a, b) => a + b);
-    expect(JSON.parse(stdout.toString())).toEqual({ total: expectedTotal, echoed: ["FROM THE KERNEL SIDE", "ÜBER ALLES? NEIN: UTF-8"] });
+    expect(JSON.parse(stdout.toString())).toEqual({
+      total: expectedTotal,
+      echoed: ["FROM THE KERNEL SIDE", "ÜBER ALLES? NEIN: UTF-8"],
+    });
     expect(await served).toEqual({ total: expectedTotal, lines: 2 });
   });
 });

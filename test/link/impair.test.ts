@@ -38,7 +38,9 @@ describe("impair() middleware", () => {
   });
 
   it("impairs only the chosen direction", () => {
-    const { clock, a, b, atA, atB } = wrapped((inner, clock) => impair(inner, { clock, loss: 0.5, seed: 1, direction: "tx" }));
+    const { clock, a, b, atA, atB } = wrapped((inner, clock) =>
+      impair(inner, { clock, loss: 0.5, seed: 1, direction: "tx" }),
+    );
     for (let i = 0; i < 1000; i++) {
       a.send(numbered(i));
       b.send(numbered(i));

@@ -19,7 +19,12 @@ interface Arrival {
 }
 
 /** Sends `count` packets from a to b, one every `gapMs` (all at once when 0), runs the clock dry. */
-function run(options: MemoryLinkOptions, count: number, gapMs = 0, size = 60): { arrivals: Arrival[]; clock: VirtualClock; a: ReturnType<typeof memoryLinkPair>[0] } {
+function run(
+  options: MemoryLinkOptions,
+  count: number,
+  gapMs = 0,
+  size = 60,
+): { arrivals: Arrival[]; clock: VirtualClock; a: ReturnType<typeof memoryLinkPair>[0] } {
   const clock = new VirtualClock();
   const [a, b] = memoryLinkPair({ ...options, clock });
   const arrivals: Arrival[] = [];
@@ -288,7 +293,16 @@ describe("memoryLinkPair: random impairments", () => {
   });
 
   it("rejects impossible options with a RangeError", () => {
-    for (const bad of [{ loss: 1.5 }, { loss: -0.1 }, { loss: Number.NaN }, { delay: -1 }, { bandwidth: 0 }, { mtu: 40 }, { mtu: 1500.5 }, { seed: Infinity }]) {
+    for (const bad of [
+      { loss: 1.5 },
+      { loss: -0.1 },
+      { loss: Number.NaN },
+      { delay: -1 },
+      { bandwidth: 0 },
+      { mtu: 40 },
+      { mtu: 1500.5 },
+      { seed: Infinity },
+    ]) {
       expect(() => memoryLinkPair(bad as MemoryLinkOptions)).toThrow(RangeError);
     }
   });

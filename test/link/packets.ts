@@ -13,7 +13,10 @@ export function ipv4Like(id: number, size = 60): Uint8Array {
 export const idOf = (p: Uint8Array): number => new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(12);
 
 /** Resolves with the next `count` packets given to `link.onReceive`. */
-export function nextPackets(link: { onReceive: ((p: Uint8Array) => void) | null }, count: number): Promise<Uint8Array[]> {
+export function nextPackets(
+  link: { onReceive: ((p: Uint8Array) => void) | null },
+  count: number,
+): Promise<Uint8Array[]> {
   const got: Uint8Array[] = [];
   return new Promise((resolve) => {
     link.onReceive = (p) => {

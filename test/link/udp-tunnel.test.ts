@@ -93,12 +93,18 @@ describe("udpTunnelLink over 127.0.0.1", () => {
   it("fails with one clear LinkSetupError when it cannot bind", async () => {
     const a = await tunnel({ bind: `${LO}:0` });
     const taken = `${LO}:${a.local.port}`;
-    await expect(udpTunnelLink({ bind: taken })).rejects.toThrow(new LinkSetupError(`cannot bind UDP tunnel to ${taken}: address already in use`));
-    await expect(udpTunnelLink({ bind: "localhost:9000" })).rejects.toThrow(/bad bind endpoint "localhost:9000": expected IPv4ADDRESS:PORT/);
+    await expect(udpTunnelLink({ bind: taken })).rejects.toThrow(
+      new LinkSetupError(`cannot bind UDP tunnel to ${taken}: address already in use`),
+    );
+    await expect(udpTunnelLink({ bind: "localhost:9000" })).rejects.toThrow(
+      /bad bind endpoint "localhost:9000": expected IPv4ADDRESS:PORT/,
+    );
     await expect(udpTunnelLink({ bind: `${LO}:70000` })).rejects.toBeInstanceOf(LinkSetupError);
     await expect(udpTunnelLink({ bind: `${LO}:0`, peer: `${LO}:0` })).rejects.toThrow(/port 0 is not a destination/);
     // 192.0.2.0/24 is TEST-NET-1: never assigned here, so the kernel refuses the bind (nothing is sent).
-    await expect(udpTunnelLink({ bind: "192.0.2.1:0" })).rejects.toThrow("cannot bind UDP tunnel to 192.0.2.1:0: address not available on this machine");
+    await expect(udpTunnelLink({ bind: "192.0.2.1:0" })).rejects.toThrow(
+      "cannot bind UDP tunnel to 192.0.2.1:0: address not available on this machine",
+    );
   });
 
   it("moves a burst of 2000 full-size packets on loopback with few losses", async () => {

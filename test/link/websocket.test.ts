@@ -1,7 +1,13 @@
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
-import { type EndpointLink, udpTunnelLink, type WebSocketLike, webSocketLink, wsUdpRelay } from "../../src/link/node.js";
+import {
+  type EndpointLink,
+  udpTunnelLink,
+  type WebSocketLike,
+  webSocketLink,
+  wsUdpRelay,
+} from "../../src/link/node.js";
 import { idOf, ipv4Like, nextPackets } from "./packets.js";
 
 // Loopback only.
@@ -13,7 +19,8 @@ afterEach(async () => {
 
 // Both the browser's WebSocket and the ws package's fit the link without a cast.
 const asLike = (s: WebSocket): WebSocketLike => s;
-export const browserFits = (s: globalThis.WebSocket): WebSocketLike => s;
+const browserFits = (s: globalThis.WebSocket): WebSocketLike => s;
+void browserFits;
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
 /** A ws server on loopback; resolves its URL and the server-side link of the first client. */
@@ -118,7 +125,9 @@ describe("wsUdpRelay over 127.0.0.1", () => {
     cleanup.push(() => relay.close());
     const socket = new WebSocket(relay.url);
     cleanup.push(() => socket.terminate());
-    const [code, reason] = await new Promise<[number, string]>((r) => socket.once("close", (c, why) => r([c, why.toString()])));
+    const [code, reason] = await new Promise<[number, string]>((r) =>
+      socket.once("close", (c, why) => r([c, why.toString()])),
+    );
     expect(code).toBe(1011);
     expect(reason).toBe(`cannot bind UDP tunnel to ${taken}: address already in use`);
   });

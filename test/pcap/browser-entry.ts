@@ -10,7 +10,14 @@ import * as wire from "../../src/wire/index.js";
 import { generateCaptures } from "../../scripts/capture-scenarios.mjs";
 
 export async function run(): Promise<Array<{ name: string; base64: string; blobType: string }>> {
-  const captures = await generateCaptures({ pcap, wire, CaptureLink, memoryLinkPair, VirtualClock: clock.VirtualClock, IpStack });
+  const captures = await generateCaptures({
+    pcap,
+    wire,
+    CaptureLink,
+    memoryLinkPair,
+    VirtualClock: clock.VirtualClock,
+    IpStack,
+  });
   const out = [];
   for (const capture of captures) {
     const sink = new pcap.MemorySink();

@@ -27,16 +27,22 @@ describeWith(["chromium"], "captures made in headless Chromium", () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.route("http://wirestate.test/**", (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><title>pcap</title>" }));
+    await page.route("http://wirestate.test/**", (route) =>
+      route.fulfill({ contentType: "text/html", body: "<!doctype html><title>pcap</title>" }),
+    );
     await page.goto("http://wirestate.test/");
     await page.addScriptTag({ content: bundle.outputFiles[0].text });
-    const made = await page.evaluate(() => (globalThis as unknown as { pcapDemo: typeof import("./browser-entry.js") }).pcapDemo.run());
+    const made = await page.evaluate(() =>
+      (globalThis as unknown as { pcapDemo: typeof import("./browser-entry.js") }).pcapDemo.run(),
+    );
     await page.close();
     expect(errors).toEqual([]);
     expect(made.length).toBeGreaterThan(2);
     for (const capture of made) {
       expect(Buffer.from(capture.base64, "base64").equals(committed(capture.name)), capture.name).toBe(true);
-      expect(capture.blobType).toBe(capture.name.endsWith(".pcapng") ? "application/x-pcapng" : "application/vnd.tcpdump.pcap");
+      expect(capture.blobType).toBe(
+        capture.name.endsWith(".pcapng") ? "application/x-pcapng" : "application/vnd.tcpdump.pcap",
+      );
     }
   });
 });

@@ -6,7 +6,14 @@ import { VirtualClock } from "../../src/clock/index.js";
 import { CaptureLink } from "../../src/link/capture.js";
 import type { Link } from "../../src/link/link.js";
 import { memoryLinkPair } from "../../src/link/memory.js";
-import { CaptureClosedError, type CaptureWriter, MemorySink, type PacketRecord, PcapngWriter, PcapWriter } from "../../src/pcap/index.js";
+import {
+  CaptureClosedError,
+  type CaptureWriter,
+  MemorySink,
+  type PacketRecord,
+  PcapngWriter,
+  PcapWriter,
+} from "../../src/pcap/index.js";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, tsharkFields } from "../helpers/tshark.js";
 import { conversation } from "./packets.js";
@@ -149,7 +156,12 @@ describeWith(["tshark"], "CaptureLink on a memory link, read by Wireshark", () =
     await writer.close();
     const file = join(dir, "tap.pcapng");
     writeFileSync(file, sink.bytes());
-    const rows = tsharkFields(file, ["frame.time_epoch", "frame.packet_flags_direction", "frame.comment", "tcp.flags.str"]);
+    const rows = tsharkFields(file, [
+      "frame.time_epoch",
+      "frame.packet_flags_direction",
+      "frame.comment",
+      "tcp.flags.str",
+    ]);
     expect(rows.map((r) => [r[0], Number(r[1]), r[2]])).toEqual([
       ["1763700000.000000000", 2, "connect()"],
       ["1763700000.004000000", 1, ""],

@@ -26,7 +26,9 @@ describe("captures/ (npm run captures)", () => {
 
   it("gives the same bytes on every run", async () => {
     const [first, second] = [await generateCaptures(lib), await generateCaptures(lib)];
-    expect(second.map((c) => Buffer.from(c.bytes).toString("base64"))).toEqual(first.map((c) => Buffer.from(c.bytes).toString("base64")));
+    expect(second.map((c) => Buffer.from(c.bytes).toString("base64"))).toEqual(
+      first.map((c) => Buffer.from(c.bytes).toString("base64")),
+    );
   });
 });
 
@@ -36,7 +38,11 @@ describeWith(["tshark"], "captures/, judged by Wireshark", () => {
   });
 
   it("the scripted exchange shows comments on the client's segments and both directions", () => {
-    const rows = tsharkFields(committed("scripted-exchange.pcapng"), ["frame.packet_flags_direction", "frame.comment", "tcp.flags.str"]);
+    const rows = tsharkFields(committed("scripted-exchange.pcapng"), [
+      "frame.packet_flags_direction",
+      "frame.comment",
+      "tcp.flags.str",
+    ]);
     expect(rows.length).toBe(8);
     expect(rows[0][1]).toMatch(/SYN-SENT/);
     expect(rows[2][1]).toBe("SYN-SENT -> ESTABLISHED");
@@ -45,7 +51,12 @@ describeWith(["tshark"], "captures/, judged by Wireshark", () => {
 
   it("the stack transfers carry the engine's own trace as comments, from open to TIME-WAIT", () => {
     for (const name of ["stack-transfer.pcapng", "stack-transfer-loss.pcapng"]) {
-      const rows = tsharkFields(committed(name), ["frame.packet_flags_direction", "frame.comment", "tcp.flags.syn", "tcp.analysis.retransmission"]);
+      const rows = tsharkFields(committed(name), [
+        "frame.packet_flags_direction",
+        "frame.comment",
+        "tcp.flags.syn",
+        "tcp.analysis.retransmission",
+      ]);
       const comments = rows.map((r) => r[1]).filter((c) => c !== "");
       expect(rows[0][2]).toBe("1"); // the SYN comes first, with the reason it was sent
       expect(rows[0][1]).toMatch(/CLOSED -> SYN-SENT/);

@@ -23,8 +23,20 @@ interface InputRow {
 }
 
 function freshInput(): InputRow[] {
-  const times = [1_763_700_000_000, 1_763_700_000_000.25, 1_763_700_000_000.5, 1_763_700_000_001, 1_763_700_000_003.125, 1_763_700_000_010, 1_763_700_000_012, 1_763_700_000_012];
-  const comments = [["SYN-SENT"], [], ["SYN-SENT -> ESTABLISHED"], [], ["RTO fired, rto=200ms", "cwnd 10 -> 1"], ["ESTABLISHED -> FIN-WAIT-1"], [], ["FIN-WAIT-2 -> TIME-WAIT · ü"]];
+  const times = [
+    1_763_700_000_000, 1_763_700_000_000.25, 1_763_700_000_000.5, 1_763_700_000_001, 1_763_700_000_003.125,
+    1_763_700_000_010, 1_763_700_000_012, 1_763_700_000_012,
+  ];
+  const comments = [
+    ["SYN-SENT"],
+    [],
+    ["SYN-SENT -> ESTABLISHED"],
+    [],
+    ["RTO fired, rto=200ms", "cwnd 10 -> 1"],
+    ["ESTABLISHED -> FIN-WAIT-1"],
+    [],
+    ["FIN-WAIT-2 -> TIME-WAIT · ü"],
+  ];
   return conversation(301).map((p, i) => ({
     timestampMs: times[i],
     direction: i % 2 === 0 ? "outbound" : "inbound",

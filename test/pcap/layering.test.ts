@@ -27,7 +27,10 @@ describe("capture layering", () => {
   it("wirestate/pcap and the capture link know nothing of tcp or the stack", () => {
     for (const entry of ["src/pcap/index.ts", "src/pcap/node.ts", "src/link/capture.ts"]) {
       const { files } = reachable(entry);
-      expect([...files].filter((f) => /^src\/(tcp|stack|api|session)\//.test(f)), entry).toEqual([]);
+      expect(
+        [...files].filter((f) => /^src\/(tcp|stack|api|session)\//.test(f)),
+        entry,
+      ).toEqual([]);
     }
   });
 

@@ -43,7 +43,10 @@ class SlowDisk implements FileOps {
   writev(_fd: number, buffers: Uint8Array[], position: number, done: (e: Error | null, n: number) => void): void {
     this.asyncWrites++;
     const fail = this.asyncWrites > this.failAfter;
-    setTimeout(() => (fail ? done(new Error("ENOSPC: no space left on device"), 0) : done(null, this.#store(buffers, position))), this.delayMs);
+    setTimeout(
+      () => (fail ? done(new Error("ENOSPC: no space left on device"), 0) : done(null, this.#store(buffers, position))),
+      this.delayMs,
+    );
   }
   writevSync(_fd: number, buffers: Uint8Array[], position: number): number {
     this.syncWrites++;

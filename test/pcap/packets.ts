@@ -9,7 +9,17 @@ const { SYN, ACK, PSH, FIN } = TcpFlags;
 
 /** A full-sized data segment from client to server, sequence `n`. */
 export function dataSegment(n: number, payload: Uint8Array): Uint8Array {
-  return buildPacket({ src: CLIENT, dst: SERVER, srcPort: 1, dstPort: 2, seq: n * payload.length, ack: 1, flags: ACK, window: 65535, payload });
+  return buildPacket({
+    src: CLIENT,
+    dst: SERVER,
+    srcPort: 1,
+    dstPort: 2,
+    seq: n * payload.length,
+    ack: 1,
+    flags: ACK,
+    window: 65535,
+    payload,
+  });
 }
 
 /**

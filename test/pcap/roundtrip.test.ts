@@ -59,45 +59,55 @@ const toMs = (ns: bigint) => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) /
 describe("writers round-trip through an independent reader", () => {
   it("pcapng keeps every field of arbitrary packets", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(packetArb, { maxLength: 20 }), fc.integer({ min: 1, max: 400 }), async (packets, snaplen) => {
-        const sink = new MemorySink();
-        const writer = new PcapngWriter(sink, { snaplen });
-        for (const p of packets) writer.writePacket({ timestampMs: toMs(p.ns), data: p.data, direction: p.direction, comments: p.comments });
-        await writer.close();
-        const read = readPcapng(sink.bytes());
-        expect(read.length).toBe(packets.length);
-        read.forEach((r, i) => {
-          const p = packets[i];
-          expect(r.captured).toEqual(p.data.subarray(0, snaplen));
-          expect(r.originalLength).toBe(p.data.length);
-          expect(r.direction).toBe(p.direction);
-          expect(r.comments).toEqual(p.comments.map((c) => new TextDecoder().decode(new TextEncoder().encode(c))));
-          // Beyond about 2^53 ns a double in ms no longer holds every nanosecond; within 1 us is what it can do.
-          const err = r.nanos - p.ns;
-          expect(err >= -1000n && err <= 1000n).toBe(true);
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(packetArb, { maxLength: 20 }),
+        fc.integer({ min: 1, max: 400 }),
+        async (packets, snaplen) => {
+          const sink = new MemorySink();
+          const writer = new PcapngWriter(sink, { snaplen });
+          for (const p of packets)
+            writer.writePacket({ timestampMs: toMs(p.ns), data: p.data, direction: p.direction, comments: p.comments });
+          await writer.close();
+          const read = readPcapng(sink.bytes());
+          expect(read.length).toBe(packets.length);
+          read.forEach((r, i) => {
+            const p = packets[i];
+            expect(r.captured).toEqual(p.data.subarray(0, snaplen));
+            expect(r.originalLength).toBe(p.data.length);
+            expect(r.direction).toBe(p.direction);
+            expect(r.comments).toEqual(p.comments.map((c) => new TextDecoder().decode(new TextEncoder().encode(c))));
+            // Beyond about 2^53 ns a double in ms no longer holds every nanosecond; within 1 us is what it can do.
+            const err = r.nanos - p.ns;
+            expect(err >= -1000n && err <= 1000n).toBe(true);
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it("classic pcap keeps data, lengths and time (to its resolution)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(packetArb, { maxLength: 20 }), fc.constantFrom<"us" | "ns">("us", "ns"), async (packets, resolution) => {
-        const sink = new MemorySink();
-        const writer = new PcapWriter(sink, { resolution, snaplen: 128 });
-        for (const p of packets) writer.writePacket({ timestampMs: toMs(p.ns), data: p.data, direction: p.direction, comments: p.comments });
-        await writer.close();
-        const file = readPcap(sink.bytes());
-        expect([file.linkType, file.snapLength]).toEqual([101, 128]);
-        expect(file.records.length).toBe(packets.length);
-        file.records.forEach((r, i) => {
-          expect(r.data).toEqual(packets[i].data.subarray(0, 128));
-          expect(r.originalLength).toBe(packets[i].data.length);
-          const err = r.timeNs - packets[i].ns;
-          expect(err >= (resolution === "us" ? -2000n : -1000n) && err <= 1000n).toBe(true);
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(packetArb, { maxLength: 20 }),
+        fc.constantFrom<"us" | "ns">("us", "ns"),
+        async (packets, resolution) => {
+          const sink = new MemorySink();
+          const writer = new PcapWriter(sink, { resolution, snaplen: 128 });
+          for (const p of packets)
+            writer.writePacket({ timestampMs: toMs(p.ns), data: p.data, direction: p.direction, comments: p.comments });
+          await writer.close();
+          const file = readPcap(sink.bytes());
+          expect([file.linkType, file.snapLength]).toEqual([101, 128]);
+          expect(file.records.length).toBe(packets.length);
+          file.records.forEach((r, i) => {
+            expect(r.data).toEqual(packets[i].data.subarray(0, 128));
+            expect(r.originalLength).toBe(packets[i].data.length);
+            const err = r.timeNs - packets[i].ns;
+            expect(err >= (resolution === "us" ? -2000n : -1000n) && err <= 1000n).toBe(true);
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });

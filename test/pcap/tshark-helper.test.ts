@@ -47,7 +47,16 @@ describeWith(["tshark"], "the tshark judge helper (test/helpers/tshark.ts)", () 
   });
 
   it("names a reset, allowed only when listed", async () => {
-    const rst = buildPacket({ src: SERVER, dst: CLIENT, srcPort: 80, dstPort: 40000, seq: 0, ack: 1001, flags: TcpFlags.RST | TcpFlags.ACK, window: 0 });
+    const rst = buildPacket({
+      src: SERVER,
+      dst: CLIENT,
+      srcPort: 80,
+      dstPort: 40000,
+      seq: 0,
+      ack: 1001,
+      flags: TcpFlags.RST | TcpFlags.ACK,
+      window: 0,
+    });
     const file = await capture([conversation()[0], rst]);
     expect(names(file)).toEqual(["2 tcp.connection.rst"]);
     expect(judgeCapture(file, [RST_WARNING])).toEqual([]);

@@ -34,8 +34,26 @@ const epoch = (ns: bigint, digits: number) => {
 };
 
 const packets = conversation(300);
-const directions: Direction[] = ["outbound", "inbound", "outbound", "outbound", "inbound", "outbound", "inbound", "outbound"];
-const comments: string[][] = [["SYN-SENT"], [], ["SYN-SENT -> ESTABLISHED", "cwnd=10"], [], [], ["ESTABLISHED -> FIN-WAIT-1"], [], ["FIN-WAIT-2 -> TIME-WAIT, ümlaut ✓"]];
+const directions: Direction[] = [
+  "outbound",
+  "inbound",
+  "outbound",
+  "outbound",
+  "inbound",
+  "outbound",
+  "inbound",
+  "outbound",
+];
+const comments: string[][] = [
+  ["SYN-SENT"],
+  [],
+  ["SYN-SENT -> ESTABLISHED", "cwnd=10"],
+  [],
+  [],
+  ["ESTABLISHED -> FIN-WAIT-1"],
+  [],
+  ["FIN-WAIT-2 -> TIME-WAIT, ümlaut ✓"],
+];
 
 async function writeAll(make: (sink: NodeFileSink | MemorySink) => CaptureWriter, name: string): Promise<string> {
   const path = join(dir, name);
@@ -44,7 +62,12 @@ async function writeAll(make: (sink: NodeFileSink | MemorySink) => CaptureWriter
   const writers = [make(fileSink), make(memory)];
   for (const writer of writers) {
     packets.forEach((data, i) =>
-      writer.writePacket({ timestampMs: toMs(instantsNs[i]), data: data.slice(), direction: directions[i], comments: comments[i] }),
+      writer.writePacket({
+        timestampMs: toMs(instantsNs[i]),
+        data: data.slice(),
+        direction: directions[i],
+        comments: comments[i],
+      }),
     );
     await writer.close();
   }
@@ -61,7 +84,15 @@ describeWith(["tshark", "capinfos"], "capture writers, read back by Wireshark", 
     expect(info["File encapsulation"]).toBe("rawip");
     expect(info["Number of packets"]).toBe(String(packets.length));
     expect(info["Strict time order"]).toBe("False"); // the deliberate step back
-    const rows = tsharkFields(file, ["frame.time_epoch", "frame.len", "frame.cap_len", "frame.packet_flags_direction", "frame.comment", "frame.interface_name", "frame.p2p_dir"]);
+    const rows = tsharkFields(file, [
+      "frame.time_epoch",
+      "frame.len",
+      "frame.cap_len",
+      "frame.packet_flags_direction",
+      "frame.comment",
+      "frame.interface_name",
+      "frame.p2p_dir",
+    ]);
     expect(rows.map((r) => r[0])).toEqual(instantsNs.map((ns) => epoch(ns, 9)));
     expect(rows.map((r) => Number(r[1]))).toEqual(packets.map((p) => p.length));
     expect(rows.map((r) => Number(r[2]))).toEqual(packets.map((p) => p.length));
@@ -104,7 +135,10 @@ describeWith(["tshark", "capinfos"], "capture writers, read back by Wireshark", 
       );
       if (format === "pcap") expect(capinfos(file)["Packet size limit"]).toBe("54");
       // pcapng keeps the snaplen per interface, where `capinfos -I` shows it.
-      else expect(execFileSync("capinfos", ["-I", file], { encoding: "utf8" })).toMatch(/Capture length = 54\n[\s\S]*Time precision = nanoseconds \(9\)/);
+      else
+        expect(execFileSync("capinfos", ["-I", file], { encoding: "utf8" })).toMatch(
+          /Capture length = 54\n[\s\S]*Time precision = nanoseconds \(9\)/,
+        );
       const rows = tsharkFields(file, ["frame.len", "frame.cap_len", "tcp.srcport", "ip.len"]);
       expect(rows.map((r) => Number(r[0]))).toEqual(packets.map((p) => p.length));
       expect(rows.map((r) => Number(r[1]))).toEqual(packets.map((p) => Math.min(54, p.length)));

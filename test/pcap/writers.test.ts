@@ -33,9 +33,13 @@ describe("PcapWriter", () => {
     await new PcapWriter(sink, { snaplen: 1500 }).close();
     const v = view(sink.bytes());
     expect(sink.length).toBe(24);
-    expect([v.getUint32(0, true), v.getUint16(4, true), v.getUint16(6, true), v.getUint32(16, true), v.getUint32(20, true)]).toEqual([
-      0xa1b2c3d4, 2, 4, 1500, 101,
-    ]);
+    expect([
+      v.getUint32(0, true),
+      v.getUint16(4, true),
+      v.getUint16(6, true),
+      v.getUint32(16, true),
+      v.getUint32(20, true),
+    ]).toEqual([0xa1b2c3d4, 2, 4, 1500, 101]);
   });
 
   it("uses the nanosecond magic when asked", async () => {
@@ -97,7 +101,9 @@ describe("PcapngWriter", () => {
     const epbs = blocks(sink.bytes()).filter((b) => b.type === 6);
     const tail = (b: Uint8Array) => Buffer.from(b.subarray(28 + 40)).toString("hex");
     // opt_comment "a" (padded), opt_comment "bcd" (padded), epb_flags 2, opt_endofopt, total length
-    expect(tail(epbs[0].bytes)).toBe("0100010061000000" + "0100030062636400" + "0200040002000000" + "00000000" + "64000000");
+    expect(tail(epbs[0].bytes)).toBe(
+      "0100010061000000" + "0100030062636400" + "0200040002000000" + "00000000" + "64000000",
+    );
     expect(tail(epbs[1].bytes)).toBe("0200040001000000" + "00000000" + "54000000");
     expect(tail(epbs[2].bytes)).toBe("48000000"); // no options at all
   });
@@ -139,7 +145,9 @@ for (const [name, make] of [
       const writer = make(sink, false);
       const before = sink.length;
       expect(() => writer.writePacket({ timestampMs: 1, data: response })).toThrow(SnaplenExceededError);
-      expect(() => writer.writePacket({ timestampMs: 1, data: response })).toThrow(`packet of ${response.length} bytes exceeds the snaplen of 100`);
+      expect(() => writer.writePacket({ timestampMs: 1, data: response })).toThrow(
+        `packet of ${response.length} bytes exceeds the snaplen of 100`,
+      );
       expect(sink.length).toBe(before);
       writer.writePacket({ timestampMs: 1, data: bare });
       expect(writer.packets).toBe(1);
@@ -166,7 +174,12 @@ for (const [name, make] of [
       expect(writer.packets).toBe(written);
       expect(sink.length).toBeLessThanOrEqual(400);
       // What is stored is the header plus exactly the packets accepted: nothing partial.
-      const header = name === "PcapWriter" ? 24 : blocks(sink.bytes()).slice(0, 2).reduce((n, b) => n + b.bytes.length, 0);
+      const header =
+        name === "PcapWriter"
+          ? 24
+          : blocks(sink.bytes())
+              .slice(0, 2)
+              .reduce((n, b) => n + b.bytes.length, 0);
       const perPacket = name === "PcapWriter" ? 16 + 40 : 32 + 40;
       expect(sink.length).toBe(header + written * perPacket);
     });

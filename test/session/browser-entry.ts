@@ -26,8 +26,13 @@ export async function run() {
   const mismatch = await Promise.allSettled([session(send(u32, end), c), session(send(utf8, end), d)]);
   return {
     secureContext: globalThis.isSecureContext,
-    overTcp: JSON.parse(JSON.stringify(overTcp, (_, x) => (typeof x === "bigint" ? `${x}n` : x instanceof Map ? [...x] : x))),
-    overPort: { client: { ...client, expiresAt: "expiresAt" in client ? String(client.expiresAt) : undefined }, server },
+    overTcp: JSON.parse(
+      JSON.stringify(overTcp, (_, x) => (typeof x === "bigint" ? `${x}n` : x instanceof Map ? [...x] : x)),
+    ),
+    overPort: {
+      client: { ...client, expiresAt: "expiresAt" in client ? String(client.expiresAt) : undefined },
+      server,
+    },
     mismatch: mismatch.map((r) => r.status === "rejected" && r.reason instanceof ProtocolMismatchError),
   };
 }

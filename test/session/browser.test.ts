@@ -32,18 +32,28 @@ describeWith(["chromium"], "sessions in headless Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     // A made-up http origin, answered by the test itself: http is what makes the page insecure.
-    await page.route("http://wirestate.test/**", (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><title>session</title>" }));
+    await page.route("http://wirestate.test/**", (route) =>
+      route.fulfill({ contentType: "text/html", body: "<!doctype html><title>session</title>" }),
+    );
     await page.goto("http://wirestate.test/");
     await page.addScriptTag({ content: out.outputFiles[0].text });
-    const result = await page.evaluate(() => (globalThis as unknown as { sessionDemo: typeof import("./browser-entry.js") }).sessionDemo.run());
+    const result = await page.evaluate(() =>
+      (globalThis as unknown as { sessionDemo: typeof import("./browser-entry.js") }).sessionDemo.run(),
+    );
     await page.close();
     expect(errors).toEqual([]);
     expect(result.secureContext).toBe(false);
-    expect(result.overTcp.login).toEqual({ client: { ok: true, token: "token-for-alice", expiresAt: "1700000000000n" }, server: "alice logged in" });
+    expect(result.overTcp.login).toEqual({
+      client: { ok: true, token: "token-for-alice", expiresAt: "1700000000000n" },
+      server: "alice logged in",
+    });
     expect(result.overTcp.denied.client).toEqual({ ok: false, reason: "unknown user or wrong password" });
     expect(result.overTcp.pingPong).toEqual({ replies: [1, 11, 21, 31, 41, 51, 61, 71, 81, 91], served: 10 });
     expect(result.overTcp.kv.answers).toEqual([false, "v"]);
-    expect(result.overPort).toEqual({ client: { ok: true, token: "token-for-alice", expiresAt: "1700000000000" }, server: "alice logged in" });
+    expect(result.overPort).toEqual({
+      client: { ok: true, token: "token-for-alice", expiresAt: "1700000000000" },
+      server: "alice logged in",
+    });
     expect(result.mismatch).toEqual([true, true]);
   });
 });

@@ -58,7 +58,13 @@ describe("codecs", () => {
 
   it("compose: struct, tuple, array, optional, json", () => {
     const Person = struct({ name: utf8, age: u8, tags: array(utf8), email: optional(utf8), extra: json });
-    const v = { name: "Ada", age: 36, tags: ["math", "engines"], email: undefined, extra: { born: 1815, list: [1, null] } };
+    const v = {
+      name: "Ada",
+      age: 36,
+      tags: ["math", "engines"],
+      email: undefined,
+      extra: { born: 1815, list: [1, null] },
+    };
     expect(roundTrip(Person, v)).toEqual(v);
     expect(roundTrip(tuple([bool, i32, utf8]), [true, -5, "x"])).toEqual([true, -5, "x"]);
     expect(Person.name).toBe('struct{"name":utf8,"age":u8,"tags":array<utf8>,"email":optional<utf8>,"extra":json}');
@@ -75,10 +81,27 @@ describe("codecs", () => {
   });
 
   it("refuse malformed payloads with DecodeError, never another error", () => {
-    expect(() => decode(array(u32), new Uint8Array([0xff, 0xff, 0xff, 0xff]))).toThrow("array: count 4294967295 exceeds the 0 bytes left");
+    expect(() => decode(array(u32), new Uint8Array([0xff, 0xff, 0xff, 0xff]))).toThrow(
+      "array: count 4294967295 exceeds the 0 bytes left",
+    );
     expect(() => decode(optional(u8), new Uint8Array([2]))).toThrow("presence byte 2");
     expect(() => decode(json, new Uint8Array([0, 0, 0, 1, 0x7b]))).toThrow("json: payload is not valid JSON");
-    const all: Codec<unknown>[] = [u8, u16, u32, u64, i32, f64, bool, utf8, bytes, json, array(utf8), optional(u16), struct({ a: utf8, b: u8 }), tuple([bool, utf8])];
+    const all: Codec<unknown>[] = [
+      u8,
+      u16,
+      u32,
+      u64,
+      i32,
+      f64,
+      bool,
+      utf8,
+      bytes,
+      json,
+      array(utf8),
+      optional(u16),
+      struct({ a: utf8, b: u8 }),
+      tuple([bool, utf8]),
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...all), fc.uint8Array({ maxLength: 40 }), (c, b) => {
         try {

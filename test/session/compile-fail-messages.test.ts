@@ -74,7 +74,9 @@ describe("the session must-not-compile corpus", () => {
   });
 
   it("says which method is missing at the current step", () => {
-    expect(messagesFor("the client sends first: no recv")).toContain("Property 'recv' does not exist on type 'SendChan<string,");
+    expect(messagesFor("the client sends first: no recv")).toContain(
+      "Property 'recv' does not exist on type 'SendChan<string,",
+    );
     expect(messagesFor("close before End")).toContain("Property 'close' does not exist on type 'SendChan<string,");
     expect(messagesFor("nothing to send at End")).toContain("Property 'send' does not exist on type 'EndChan'");
   });
@@ -86,11 +88,15 @@ describe("the session must-not-compile corpus", () => {
   });
 
   it("names the missing handler of a non-exhaustive offer", () => {
-    expect(messagesFor("a handler for every label: denied is missing")).toContain("Property 'denied' is missing in type");
+    expect(messagesFor("a handler for every label: denied is missing")).toContain(
+      "Property 'denied' is missing in type",
+    );
   });
 
   it("points at the payload type", () => {
-    expect(messagesFor("a u32 is a number, not a string")).toContain("Argument of type 'string' is not assignable to parameter of type 'number'");
+    expect(messagesFor("a u32 is a number, not a string")).toContain(
+      "Argument of type 'string' is not assignable to parameter of type 'number'",
+    );
   });
 
   it("shows a struct's value type by its fields", () => {
@@ -100,7 +106,9 @@ describe("the session must-not-compile corpus", () => {
   });
 
   it("refuses the client's channel where the server's is expected", () => {
-    expect(messagesFor("the client protocol's channel is not the server's")).toMatch(/Property 'recv' is missing in type 'SendChan<.*' but required in type 'RecvChan</);
+    expect(messagesFor("the client protocol's channel is not the server's")).toMatch(
+      /Property 'recv' is missing in type 'SendChan<.*' but required in type 'RecvChan</,
+    );
   });
 
   it("leaves the unhandled label in a switch's default", () => {

@@ -52,7 +52,10 @@ describe("protocol fingerprint", () => {
   it("fails both sides when both run the same side of the protocol", async () => {
     const [a, b] = byteStreamPair();
     const results = await Promise.allSettled([session(Ping, a), session(Ping, b)]);
-    expect(results.map((r) => r.status === "rejected" && r.reason instanceof ProtocolMismatchError)).toEqual([true, true]);
+    expect(results.map((r) => r.status === "rejected" && r.reason instanceof ProtocolMismatchError)).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it("accepts a dual whose rec names differ (alpha-equivalent protocols)", async () => {
@@ -89,13 +92,17 @@ describe("every incoming frame is checked against the current step", () => {
   it("an unknown tag", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.frame(9, [1, 2, 3]);
-    await expect(ch.recv()).rejects.toThrow("protocol violation: expected a u32 message (frame tag 1), got unknown frame tag 9");
+    await expect(ch.recv()).rejects.toThrow(
+      "protocol violation: expected a u32 message (frame tag 1), got unknown frame tag 9",
+    );
   });
 
   it("a label the offer does not have", async () => {
     const { ch, peer } = await withRawPeer(Choice);
     await peer.choice("maybe");
-    await expect(ch.offer()).rejects.toThrow('expected a choice of "yes" | "no" (frame tag 2), got choice "maybe" (frame tag 2)');
+    await expect(ch.offer()).rejects.toThrow(
+      'expected a choice of "yes" | "no" (frame tag 2), got choice "maybe" (frame tag 2)',
+    );
   });
 
   it("a message where a choice is due", async () => {
@@ -108,7 +115,9 @@ describe("every incoming frame is checked against the current step", () => {
     const { ch, peer } = await withRawPeer(end);
     await peer.frame(Tag.end);
     await peer.message([1]);
-    await expect(ch.close()).rejects.toThrow("expected nothing after the end of the session, got a message of 1 bytes (frame tag 1)");
+    await expect(ch.close()).rejects.toThrow(
+      "expected nothing after the end of the session, got a message of 1 bytes (frame tag 1)",
+    );
   });
 
   it("DecodeError for a truncated payload, trailing bytes, bad UTF-8, a bool of 2", async () => {
@@ -155,13 +164,18 @@ describe("the peer going away", () => {
   it("PeerClosed carrying the reason of the peer's ABORT frame", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.frame(Tag.abort, new TextEncoder().encode("server shutting down"));
-    await expect(ch.recv()).rejects.toThrow("the peer aborted the session (server shutting down) while this side expected a u32 message (frame tag 1)");
+    await expect(ch.recv()).rejects.toThrow(
+      "the peer aborted the session (server shutting down) while this side expected a u32 message (frame tag 1)",
+    );
   });
 
   it("an ABORT reason that is not UTF-8 still gives PeerClosed (bad bytes shown as U+FFFD)", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.frame(Tag.abort, new Uint8Array([0x62, 0x79, 0xff, 0xfe]));
-    const err = await ch.recv().then(() => null, (e: unknown) => e);
+    const err = await ch.recv().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PeerClosed);
     expect((err as Error).message).toContain("the peer aborted the session (by\ufffd\ufffd)");
   });
@@ -173,7 +187,9 @@ describe("the peer going away", () => {
       using dropped = client;
       void dropped;
     }
-    await expect(server.recv()).rejects.toThrow("the peer aborted the session (the session was disposed before it reached End)");
+    await expect(server.recv()).rejects.toThrow(
+      "the peer aborted the session (the session was disposed before it reached End)",
+    );
   });
 });
 
@@ -224,7 +240,9 @@ describe("deadlines, end and disposal", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(40);
     const frames = await peer.rest();
     expect(frames.map((f) => f.tag)).toEqual([Tag.abort]);
-    expect(text(frames[0].payload)).toBe("gave up waiting for a u32 message (frame tag 1): the step's signal was aborted");
+    expect(text(frames[0].payload)).toBe(
+      "gave up waiting for a u32 message (frame tag 1): the step's signal was aborted",
+    );
   });
 
   it("a session peer of an aborted session gets PeerClosed", async () => {

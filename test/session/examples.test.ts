@@ -6,7 +6,10 @@ import { runPingPong } from "../../examples/session-ping-pong.js";
 describe("the session examples, each over two wirestate stacks joined by an in-memory wire", () => {
   it("login: right password gets a grant", async () => {
     const r = await runLogin("alice", "wonderland");
-    expect(r).toEqual({ client: { ok: true, token: "token-for-alice", expiresAt: 1_700_000_000_000n }, server: "alice logged in" });
+    expect(r).toEqual({
+      client: { ok: true, token: "token-for-alice", expiresAt: 1_700_000_000_000n },
+      server: "alice logged in",
+    });
   });
 
   it("login: wrong password gets the reason", async () => {

@@ -57,7 +57,9 @@ describe("a peer sending garbage", () => {
         return m;
       }),
       fc.nat(good.length - 1).map((at) => good.slice(0, at)),
-      fc.tuple(fc.nat(good.length), fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([at, junk]) => Uint8Array.from([...good.slice(0, at), ...junk, ...good.slice(at)])),
+      fc
+        .tuple(fc.nat(good.length), fc.uint8Array({ minLength: 1, maxLength: 16 }))
+        .map(([at, junk]) => Uint8Array.from([...good.slice(0, at), ...junk, ...good.slice(at)])),
     );
     await fc.assert(
       fc.asyncProperty(mutation, fc.constantFrom(1, 3, Infinity), async (bytes, chunk) => {
@@ -65,7 +67,9 @@ describe("a peer sending garbage", () => {
       }),
       { numRuns: 300 },
     );
-    console.log(`mutated transcripts: ${outcomes.finished} finished, ${outcomes["session error"]} typed session errors`);
+    console.log(
+      `mutated transcripts: ${outcomes.finished} finished, ${outcomes["session error"]} typed session errors`,
+    );
     expect(outcomes["session error"]).toBeGreaterThan(100);
   });
 

@@ -8,8 +8,14 @@ import { drive, stackPair } from "../api/helpers.js";
  * duplication and corruption are the TCP engine's to repair; the session must see an intact byte stream
  * and finish with the right answers.
  */
-const commands: Command[] = Array.from({ length: 60 }, (_, i): Command =>
-  i % 3 === 0 ? { op: "put", key: `k${i % 7}`, value: "v".repeat(i * 50) } : i % 3 === 1 ? { op: "get", key: `k${i % 7}` } : { op: "delete", key: `k${(i + 3) % 7}` },
+const commands: Command[] = Array.from(
+  { length: 60 },
+  (_, i): Command =>
+    i % 3 === 0
+      ? { op: "put", key: `k${i % 7}`, value: "v".repeat(i * 50) }
+      : i % 3 === 1
+        ? { op: "get", key: `k${i % 7}` }
+        : { op: "delete", key: `k${(i + 3) % 7}` },
 );
 
 /** What a Map would answer, to compare against. */
@@ -27,7 +33,15 @@ function expected(): (string | boolean | undefined)[] {
 describe("sessions over an impaired wire", () => {
   for (const seed of [1, 2, 3]) {
     it(`the key-value store survives 5% loss, reordering, duplicates and corruption (seed ${seed})`, async () => {
-      const { clock, client, server, links } = stackPair({ delay: 10, jitter: 3, loss: 0.05, reorder: 0.05, duplicate: 0.02, corrupt: 0.01, seed });
+      const { clock, client, server, links } = stackPair({
+        delay: 10,
+        jitter: 3,
+        loss: 0.05,
+        reorder: 0.05,
+        duplicate: 0.02,
+        corrupt: 0.01,
+        seed,
+      });
       const listener = server.listen(7000);
       const accepted = listener.accept();
       const run = (async () => {

@@ -27,4 +27,3 @@ export async function netPair(): Promise<[Socket, Socket, () => void]> {
   const srv = await accepted;
   return [client, srv, () => server.close()];
 }
-

@@ -87,21 +87,22 @@ function protocolArb(depth: number): fc.Arbitrary<ProtocolNode> {
   const inner = protocolArb(depth - 1);
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant(end) },
-    { weight: 4, arbitrary: fc.tuple(fc.boolean(), codecArb, inner).map(([out, c, next]) => (out ? send(c, next) : recv(c, next))) },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(fc.boolean(), codecArb, inner).map(([out, c, next]) => (out ? send(c, next) : recv(c, next))),
+    },
     { weight: 2, arbitrary: choiceArb(labelsArb, inner) },
     { weight: 2, arbitrary: loopArb(depth - 1, inner) },
   );
 }
 
 function choiceArb(labels: fc.Arbitrary<string[]>, branch: fc.Arbitrary<ProtocolNode>): fc.Arbitrary<ProtocolNode> {
-  return fc
-    .tuple(fc.boolean(), labels)
-    .chain(([mine, ls]) =>
-      fc.tuple(...ls.map(() => branch)).map((bs) => {
-        const branches = Object.fromEntries(ls.map((l, i) => [l, bs[i]]));
-        return mine ? select(branches) : offer(branches);
-      }),
-    );
+  return fc.tuple(fc.boolean(), labels).chain(([mine, ls]) =>
+    fc.tuple(...ls.map(() => branch)).map((bs) => {
+      const branches = Object.fromEntries(ls.map((l, i) => [l, bs[i]]));
+      return mine ? select(branches) : offer(branches);
+    }),
+  );
 }
 
 /** rec(name, choice{ again: ...steps... v(name), exit: continuation }). */
@@ -116,7 +117,8 @@ function loopArb(depth: number, exit: fc.Arbitrary<ProtocolNode>): fc.Arbitrary<
 /** Steps that all lead back to v(name), possibly through a choice or an inner loop. */
 function loopBodyArb(depth: number, name: string): fc.Arbitrary<ProtocolNode> {
   const back = fc.constant(v(name));
-  const step = (next: fc.Arbitrary<ProtocolNode>) => fc.tuple(fc.boolean(), codecArb, next).map(([out, c, n]) => (out ? send(c, n) : recv(c, n)));
+  const step = (next: fc.Arbitrary<ProtocolNode>) =>
+    fc.tuple(fc.boolean(), codecArb, next).map(([out, c, n]) => (out ? send(c, n) : recv(c, n)));
   const options: fc.Arbitrary<ProtocolNode>[] = [step(back), step(step(back)), step(choiceArb(labelsArb, step(back)))];
   if (depth > 0) options.push(step(loopArb(depth - 1, back)));
   return fc.oneof(...options);
@@ -206,7 +208,9 @@ describe("random well-typed protocols", () => {
       { numRuns: 150 },
     );
     // The generator must reach what it is for: long runs, and loops that go round.
-    console.log(`steps per run: max ${Math.max(...lengths)}, mean ${(lengths.reduce((a, b) => a + b, 0) / lengths.length).toFixed(1)}; runs that looped: ${loopsTaken}`);
+    console.log(
+      `steps per run: max ${Math.max(...lengths)}, mean ${(lengths.reduce((a, b) => a + b, 0) / lengths.length).toFixed(1)}; runs that looped: ${loopsTaken}`,
+    );
     expect(Math.max(...lengths)).toBeGreaterThanOrEqual(15);
     expect(loopsTaken).toBeGreaterThanOrEqual(20);
   });

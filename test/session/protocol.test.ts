@@ -29,7 +29,9 @@ import type { AnyNode } from "../../src/session/protocol.js";
 
 /** Compiles only when A and B are assignable both ways. */
 type Equivalent<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-function assertType<T extends true>(): T | void {}
+function assertType<T extends true>(): T | undefined {
+  return undefined;
+}
 
 const Sum = rec("loop", select({ more: send(u32, v("loop")), done: recv(u32, end) }));
 type SumServer = Rec<"loop", Offer<{ more: Recv<number, Var<"loop">>; done: Send<number, End> }>>;
@@ -60,7 +62,9 @@ describe("protocol values", () => {
     expect(() => rec("x", v("x"))).toThrow("the body must perform a step before recurring");
     expect(() => select({})).toThrow("a choice needs at least one label");
     const [a] = byteStreamPair();
-    await expect(session(send(u32, v("nowhere")), a)).rejects.toThrow('v("nowhere") has no enclosing rec("nowhere", ...)');
+    await expect(session(send(u32, v("nowhere")), a)).rejects.toThrow(
+      'v("nowhere") has no enclosing rec("nowhere", ...)',
+    );
     expect(() => toMermaid(offer({ ok: v("x") }))).toThrow(/root\.offer\["ok"\]: v\("x"\)/);
   });
 });
@@ -80,7 +84,12 @@ describe("fingerprint", () => {
   it("of the dual is the flipped fingerprint, and changes with codecs, labels and direction", async () => {
     const hex = (p: unknown, flipped = false) => Buffer.from(protocolFingerprint(un(p), flipped)).toString("hex");
     expect(hex(dual(Sum))).toBe(hex(Sum, true));
-    const variants = [Sum, rec("loop", select({ more: send(utf8, v("loop")), done: recv(u32, end) })), rec("loop", select({ more2: send(u32, v("loop")), done: recv(u32, end) })), dual(Sum)];
+    const variants = [
+      Sum,
+      rec("loop", select({ more: send(utf8, v("loop")), done: recv(u32, end) })),
+      rec("loop", select({ more2: send(u32, v("loop")), done: recv(u32, end) })),
+      dual(Sum),
+    ];
     expect(new Set(variants.map((p) => hex(p))).size).toBe(variants.length);
   });
 });
@@ -121,7 +130,10 @@ describe("toMermaid", () => {
 
 describe("nested recursion", () => {
   // Batches of items: the inner loop sends items, `next` goes back to the outer loop, `stop` ends.
-  const Batches = rec("batch", send(utf8, rec("item", select({ item: send(u32, v("item")), next: v("batch"), stop: recv(u32, end) }))));
+  const Batches = rec(
+    "batch",
+    send(utf8, rec("item", select({ item: send(u32, v("item")), next: v("batch"), stop: recv(u32, end) }))),
+  );
 
   it("loops at both levels keep their types and run", async () => {
     assertType<Equivalent<Chan<any>, DynamicChan>>();

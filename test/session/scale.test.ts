@@ -56,9 +56,20 @@ ${client.slice(0, STEPS - 1).join("\n")}
 }
 
 function labels(): string {
-  const branches = Array.from({ length: LABELS }, (_, i) => `l${i}: ${i % 2 === 0 ? "send(u32, end)" : "recv(utf8, end)"}`);
-  const handlers = Array.from({ length: LABELS }, (_, i) => (i % 2 === 0 ? `l${i}: async (c) => { const [x, e] = await c.recv(); await e.close(); return x; }` : `l${i}: async (c) => { await c.send("${i}").close(); return ${i}; }`));
-  const cases = Array.from({ length: LABELS }, (_, i) => (i % 2 === 0 ? `case "l${i}": { const [x] = await o.chan.recv(); return x; }` : `case "l${i}": o.chan.send("y"); return ${i};`));
+  const branches = Array.from(
+    { length: LABELS },
+    (_, i) => `l${i}: ${i % 2 === 0 ? "send(u32, end)" : "recv(utf8, end)"}`,
+  );
+  const handlers = Array.from({ length: LABELS }, (_, i) =>
+    i % 2 === 0
+      ? `l${i}: async (c) => { const [x, e] = await c.recv(); await e.close(); return x; }`
+      : `l${i}: async (c) => { await c.send("${i}").close(); return ${i}; }`,
+  );
+  const cases = Array.from({ length: LABELS }, (_, i) =>
+    i % 2 === 0
+      ? `case "l${i}": { const [x] = await o.chan.recv(); return x; }`
+      : `case "l${i}": o.chan.send("y"); return ${i};`,
+  );
   return `${header}
 export const Wide = select({ ${branches.join(", ")} });
 type Server = Dual<typeof Wide>;

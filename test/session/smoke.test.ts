@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dual, end, offer, rec, recv, select, send, session, u32, utf8, v, type Chan, type Dual } from "../../src/session/index.js";
+import { dual, end, rec, recv, select, send, session, u32, v, type Chan, type Dual } from "../../src/session/index.js";
 import { byteStreamPair } from "./pairs.js";
 
 const Sum = rec("loop", select({ more: send(u32, v("loop")), done: recv(u32, end) }));

@@ -4,7 +4,18 @@ import { kvClient, KvStore, kvServer } from "../../examples/session-kv-store.js"
 import { Login, loginClient, loginServer } from "../../examples/session-login.js";
 import { pinger, PingPong, ponger } from "../../examples/session-ping-pong.js";
 import { toNodeDuplex } from "../../src/api/node.js";
-import { bytes, type Chan, type Dual, dual, end, FrameTooLarge, PeerClosed, recv, send, session } from "../../src/session/index.js";
+import {
+  bytes,
+  type Chan,
+  type Dual,
+  dual,
+  end,
+  FrameTooLarge,
+  PeerClosed,
+  recv,
+  send,
+  session,
+} from "../../src/session/index.js";
 import { netPair, webStreamPair } from "./pairs.js";
 import { messagePortPair } from "./port-streams.js";
 
@@ -73,7 +84,10 @@ describe("Node net.Socket over 127.0.0.1", () => {
 describe("WHATWG { readable, writable } pairs", () => {
   it("TransformStream pair: ping-pong", async () => {
     const [a, b] = webStreamPair();
-    const [replies, served] = await Promise.all([session(PingPong, a).then((ch) => pinger(ch, 20)), session(dual(PingPong), b).then(ponger)]);
+    const [replies, served] = await Promise.all([
+      session(PingPong, a).then((ch) => pinger(ch, 20)),
+      session(dual(PingPong), b).then(ponger),
+    ]);
     expect(served).toBe(20);
     expect(replies[19]).toBe(191);
   });
@@ -83,14 +97,22 @@ describe("WHATWG { readable, writable } pairs", () => {
     cleanup.push(close);
     const store = new Map<string, string>();
     const [answers] = await Promise.all([
-      session(KvStore, a).then((ch) => kvClient(ch, [{ op: "put", key: "k", value: "v" }, { op: "get", key: "k" }])),
+      session(KvStore, a).then((ch) =>
+        kvClient(ch, [
+          { op: "put", key: "k", value: "v" },
+          { op: "get", key: "k" },
+        ]),
+      ),
       session(dual(KvStore), b).then((ch) => kvServer(ch, store)),
     ]);
     expect(answers).toEqual([false, "v"]);
 
     const [c, d, close2] = messagePortPair();
     cleanup.push(close2);
-    const [[reply, fin]] = await Promise.all([session(Upload, c).then((ch) => ch.send(big).recv()), session(dual(Upload), d).then(echoBig)]);
+    const [[reply, fin]] = await Promise.all([
+      session(Upload, c).then((ch) => ch.send(big).recv()),
+      session(dual(Upload), d).then(echoBig),
+    ]);
     await fin.close();
     expectReversed(reply);
   });

@@ -22,7 +22,12 @@ export class ScratchProject {
     }
     writeFileSync(
       join(this.dir, "tsconfig.scratch.json"),
-      JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, include: Object.keys(files), exclude: [] }),
+      JSON.stringify({
+        extends: "./tsconfig.json",
+        compilerOptions: { noEmit: true },
+        include: Object.keys(files),
+        exclude: [],
+      }),
     );
   }
 
@@ -31,7 +36,10 @@ export class ScratchProject {
     const started = performance.now();
     let output = "";
     try {
-      execFileSync(join(repo, "node_modules/.bin/tsc"), ["-p", "tsconfig.scratch.json", "--pretty", "false"], { cwd: this.dir, encoding: "utf8" });
+      execFileSync(join(repo, "node_modules/.bin/tsc"), ["-p", "tsconfig.scratch.json", "--pretty", "false"], {
+        cwd: this.dir,
+        encoding: "utf8",
+      });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
       output = `${err.stdout ?? ""}${err.stderr ?? ""}`;

@@ -33,7 +33,7 @@ function live(size: number) {
       return server as TcpConnection | null;
     },
     finish() {
-      const ok = env.clock.runUntilCondition(() => got !== null && got.ended && client.state === "TIME-WAIT", 600_000);
+      const ok = env.clock.runUntilCondition(() => got?.ended === true && client.state === "TIME-WAIT", 600_000);
       expect(ok, `finished (client ${client.state}, server ${server?.state})`).toBe(true);
       expect(got!.total).toBe(size);
       expect(sha(got!.data())).toBe(sha(data));
@@ -76,22 +76,41 @@ function blind(s: SegmentSpec, liveClientPort: number, server: TcpConnection): U
 describe("fuzz: random and hostile packets into a stack with a live connection", () => {
   it("random bytes and bit-flipped packets: nothing escapes, the transfer completes exactly", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(rawPacket, fc.tuple(fc.nat(), fc.nat()).map(([i, bit]) => ({ i, bit }))), { maxLength: 150 }), (items) => {
-        const t = live(40_000);
-        const sample = buildPacket({ src: SRC, dst: DST, srcPort: t.client.localPort, dstPort: 7000, seq: 1, ack: 1, flags: 0x10, window: 100, payload: bytes(30, 1) });
-        for (const item of items) {
-          if (item instanceof Uint8Array) {
-            t.env.b.input(item);
-          } else {
-            const p = sample.slice();
-            const bit = item.bit % (p.length * 8);
-            p[bit >>> 3] ^= 1 << (bit & 7);
-            t.env.b.input(p);
+      fc.property(
+        fc.array(
+          fc.oneof(
+            rawPacket,
+            fc.tuple(fc.nat(), fc.nat()).map(([i, bit]) => ({ i, bit })),
+          ),
+          { maxLength: 150 },
+        ),
+        (items) => {
+          const t = live(40_000);
+          const sample = buildPacket({
+            src: SRC,
+            dst: DST,
+            srcPort: t.client.localPort,
+            dstPort: 7000,
+            seq: 1,
+            ack: 1,
+            flags: 0x10,
+            window: 100,
+            payload: bytes(30, 1),
+          });
+          for (const item of items) {
+            if (item instanceof Uint8Array) {
+              t.env.b.input(item);
+            } else {
+              const p = sample.slice();
+              const bit = item.bit % (p.length * 8);
+              p[bit >>> 3] ^= 1 << (bit & 7);
+              t.env.b.input(p);
+            }
+            t.env.clock.advance(1);
           }
-          t.env.clock.advance(1);
-        }
-        t.finish();
-      }),
+          t.finish();
+        },
+      ),
       { numRuns: 25, seed: 42 },
     );
   });
@@ -116,13 +135,32 @@ describe("fuzz: random and hostile packets into a stack with a live connection",
   it("in-window hostile segments may end the connection, but never throw, hang or leak", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ seq: fc.integer({ min: -3000, max: 70_000 }), ack: fc.integer({ min: -70_000, max: 3000 }), flags: fc.nat(255), window: fc.nat(65535), len: fc.nat(1460) }), { maxLength: 80 }),
+        fc.array(
+          fc.record({
+            seq: fc.integer({ min: -3000, max: 70_000 }),
+            ack: fc.integer({ min: -70_000, max: 3000 }),
+            flags: fc.nat(255),
+            window: fc.nat(65535),
+            len: fc.nat(1460),
+          }),
+          { maxLength: 80 },
+        ),
         (specs) => {
           const t = live(30_000);
           for (const s of specs) {
             const srv = t.server!;
             t.env.b.input(
-              buildPacket({ src: SRC, dst: DST, srcPort: t.client.localPort, dstPort: 7000, seq: (srv.tcb.rcvNxt + s.seq) >>> 0, ack: (srv.tcb.sndUna + s.ack) >>> 0, flags: s.flags, window: s.window, payload: bytes(s.len, s.seq) }),
+              buildPacket({
+                src: SRC,
+                dst: DST,
+                srcPort: t.client.localPort,
+                dstPort: 7000,
+                seq: (srv.tcb.rcvNxt + s.seq) >>> 0,
+                ack: (srv.tcb.sndUna + s.ack) >>> 0,
+                flags: s.flags,
+                window: s.window,
+                payload: bytes(s.len, s.seq),
+              }),
             );
             t.env.clock.advance(1);
           }
@@ -139,7 +177,9 @@ describe("fuzz: random and hostile packets into a stack with a live connection",
   it("a SYN flood is bounded by the backlog and counted", () => {
     const t = live(20_000);
     for (let port = 1; port <= 2000; port++) {
-      t.env.b.input(buildPacket({ src: SRC, dst: DST, srcPort: port, dstPort: 7000, seq: port * 7919, flags: 0x02, window: 1000 }));
+      t.env.b.input(
+        buildPacket({ src: SRC, dst: DST, srcPort: port, dstPort: 7000, seq: port * 7919, flags: 0x02, window: 1000 }),
+      );
     }
     expect(t.env.b.connectionCount).toBeLessThanOrEqual(1 + 16);
     expect(t.env.b.counters.drops["backlog-full"]).toBeGreaterThan(1900);

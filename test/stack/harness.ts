@@ -14,7 +14,11 @@ export function key(n: number): Uint8Array {
 }
 
 /** Two stacks on one VirtualClock joined by a seeded in-memory link; every packet is recorded. */
-export function pair(link: Omit<MemoryLinkOptions, "clock"> = {}, tcp: Partial<TcpConfig> = {}, tcpB?: Partial<TcpConfig>) {
+export function pair(
+  link: Omit<MemoryLinkOptions, "clock"> = {},
+  tcp: Partial<TcpConfig> = {},
+  tcpB?: Partial<TcpConfig>,
+) {
   const clock = new VirtualClock(1_000_000);
   const [la, lb] = memoryLinkPair({ ...link, clock });
   // Every packet either side sends, with its time, folded into one hash.
@@ -31,7 +35,14 @@ export function pair(link: Omit<MemoryLinkOptions, "clock"> = {}, tcp: Partial<T
   const traceA: string[] = [];
   const traceB: string[] = [];
   const a = new IpStack({ address: A, link: la, clock, tcp, isnKey: key(1), onTrace: (t) => traceA.push(t) });
-  const b = new IpStack({ address: B, link: lb, clock, tcp: tcpB ?? tcp, isnKey: key(2), onTrace: (t) => traceB.push(t) });
+  const b = new IpStack({
+    address: B,
+    link: lb,
+    clock,
+    tcp: tcpB ?? tcp,
+    isnKey: key(2),
+    onTrace: (t) => traceB.push(t),
+  });
   return { clock, a, b, la, lb, wire, traceA, traceB };
 }
 

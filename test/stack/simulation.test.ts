@@ -76,9 +76,13 @@ function run(s: Scenario) {
   expect(a.connectionCount + b.connectionCount).toBe(0);
   const wireHash = env.wire.digest("hex");
   const retransmits = client.info().retransmits + server!.info().retransmits;
-  if (!s.mild && (s.link?.loss || s.link?.corrupt)) expect(retransmits, "loss made the stacks retransmit").toBeGreaterThan(0);
+  if (!s.mild && (s.link?.loss || s.link?.corrupt))
+    expect(retransmits, "loss made the stacks retransmit").toBeGreaterThan(0);
   if (!s.mild && s.stallMs !== undefined) {
-    expect(env.traceA.some((t) => t.includes("persist timer fired")), "the sender probed a zero window").toBe(true);
+    expect(
+      env.traceA.some((t) => t.includes("persist timer fired")),
+      "the sender probed a zero window",
+    ).toBe(true);
   }
   return { wireHash, client, server: server!, env };
 }
@@ -97,14 +101,37 @@ const grid: Scenario[] = [
   { name: "256 KiB reordered", ab: 256 * KiB, link: { reorder: 0.1, seed: 14 } },
   { name: "256 KiB duplicated", ab: 256 * KiB, link: { duplicate: 0.1, seed: 15 } },
   { name: "256 KiB corrupted", ab: 256 * KiB, link: { corrupt: 0.05, seed: 16 } },
-  { name: "all impairments at once", ab: 200 * KiB, ba: 150 * KiB, link: { loss: 0.05, reorder: 0.05, duplicate: 0.05, corrupt: 0.02, jitter: 2, seed: 17 } },
-  { name: "small buffers (2 KiB)", ab: 100 * KiB, ba: 50 * KiB, tcp: { sendBufferSize: 2048, receiveBufferSize: 2048 }, link: { loss: 0.05, seed: 18 } },
+  {
+    name: "all impairments at once",
+    ab: 200 * KiB,
+    ba: 150 * KiB,
+    link: { loss: 0.05, reorder: 0.05, duplicate: 0.05, corrupt: 0.02, jitter: 2, seed: 17 },
+  },
+  {
+    name: "small buffers (2 KiB)",
+    ab: 100 * KiB,
+    ba: 50 * KiB,
+    tcp: { sendBufferSize: 2048, receiveBufferSize: 2048 },
+    link: { loss: 0.05, seed: 18 },
+  },
   { name: "tiny receive buffer (300 B) with Nagle", ab: 20 * KiB, tcp: { receiveBufferSize: 300 } },
   { name: "large buffers (1 MiB send)", ab: 2 * MiB, tcp: { sendBufferSize: MiB }, link: { loss: 0.005, seed: 19 } },
   { name: "zero-window stall of 10 s", ab: 300 * KiB, stallMs: 10_000 },
-  { name: "zero-window stall under loss", ab: 200 * KiB, stallMs: 5_000, link: { loss: 0.05, seed: 20 }, tcp: { receiveBufferSize: 64 * KiB } },
+  {
+    name: "zero-window stall under loss",
+    ab: 200 * KiB,
+    stallMs: 5_000,
+    link: { loss: 0.05, seed: 20 },
+    tcp: { receiveBufferSize: 64 * KiB },
+  },
   { name: "both directions at once", ab: 512 * KiB, ba: 512 * KiB, link: { loss: 0.01, seed: 21 } },
-  { name: "half-close: B answers after A's FIN", ab: 64 * KiB, ba: 256 * KiB, halfClose: true, link: { loss: 0.02, seed: 22 } },
+  {
+    name: "half-close: B answers after A's FIN",
+    ab: 64 * KiB,
+    ba: 256 * KiB,
+    halfClose: true,
+    link: { loss: 0.02, seed: 22 },
+  },
   { name: "bandwidth-limited path", ab: 512 * KiB, link: { bandwidth: 10_000_000, delay: 20, seed: 23 } },
 ];
 
@@ -132,7 +159,13 @@ describe("seeded simulation grid (VirtualClock over memoryLinkPair)", () => {
       const tcp: Partial<TcpConfig> = {
         // Heavy loss with RTO backoff may rightly hit the 5-minute user timeout; that is not under test here.
         userTimeout: 3_000_000,
-        ...(small ? { sendBufferSize: 500 + Math.floor(r() * 10000), receiveBufferSize: 300 + Math.floor(r() * 10000), noDelay: r() < 0.5 } : {}),
+        ...(small
+          ? {
+              sendBufferSize: 500 + Math.floor(r() * 10000),
+              receiveBufferSize: 300 + Math.floor(r() * 10000),
+              noDelay: r() < 0.5,
+            }
+          : {}),
       };
       const s: Scenario = {
         name: `random ${i}`,
@@ -153,7 +186,12 @@ describe("seeded simulation grid (VirtualClock over memoryLinkPair)", () => {
   });
 
   it("the same seed gives the same packets, byte for byte", () => {
-    const s: Scenario = { name: "repeat", ab: 100 * KiB, ba: 20 * KiB, link: { loss: 0.05, reorder: 0.05, duplicate: 0.02, seed: 99 } };
+    const s: Scenario = {
+      name: "repeat",
+      ab: 100 * KiB,
+      ba: 20 * KiB,
+      link: { loss: 0.05, reorder: 0.05, duplicate: 0.02, seed: 99 },
+    };
     const first = run(s).wireHash;
     expect(run(s).wireHash).toBe(first);
     expect(run({ ...s, link: { ...s.link, seed: 100 } }).wireHash).not.toBe(first);

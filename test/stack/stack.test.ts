@@ -28,7 +28,8 @@ function rig(tcp = {}) {
   const stack = new IpStack({ address: "10.0.0.2", link, clock, tcp, isnKey: key(3) });
   const inject = (f: Partial<PacketFields> & { flags: number; seq: number }) =>
     link.onReceive!(buildPacket({ src: PEER, dst: ME, srcPort: 40000, dstPort: 80, window: 65535, ...f }));
-  const take = () => out.splice(0).map((p) => ({ flags: p.tcp.flags, seq: p.tcp.seq, ack: p.tcp.ack, dstPort: p.tcp.dstPort }));
+  const take = () =>
+    out.splice(0).map((p) => ({ flags: p.tcp.flags, seq: p.tcp.seq, ack: p.tcp.ack, dstPort: p.tcp.dstPort }));
   return { clock, stack, inject, take, out };
 }
 

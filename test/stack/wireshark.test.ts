@@ -9,7 +9,12 @@ import { LOSS_WARNINGS, RST_WARNING, judgeCapture } from "../helpers/tshark.js";
 import { describeWith } from "../helpers/tools.js";
 import { B, bytes, key, pump, sha, sink } from "./harness.js";
 
-const ZERO_WINDOW = ["tcp.analysis.window_full", "tcp.analysis.zero_window", "tcp.analysis.zero_window_probe", "tcp.analysis.zero_window_probe_ack"];
+const ZERO_WINDOW = [
+  "tcp.analysis.window_full",
+  "tcp.analysis.zero_window",
+  "tcp.analysis.zero_window_probe",
+  "tcp.analysis.zero_window_probe_ack",
+];
 
 /** A transfer both ways between two stacks, captured at A with the engine's trace as packet comments. */
 async function captured(link: Omit<MemoryLinkOptions, "clock">, tcp: Partial<TcpConfig> = {}, stallMs = 0) {
@@ -18,7 +23,14 @@ async function captured(link: Omit<MemoryLinkOptions, "clock">, tcp: Partial<Tcp
   const memory = new MemorySink();
   const writer = new PcapngWriter(memory);
   const capture = new CaptureLink(la, writer, clock);
-  const a = new IpStack({ address: "10.0.0.1", link: capture, clock, tcp, isnKey: key(1), onTrace: (t) => capture.annotate(t) });
+  const a = new IpStack({
+    address: "10.0.0.1",
+    link: capture,
+    clock,
+    tcp,
+    isnKey: key(1),
+    onTrace: (t) => capture.annotate(t),
+  });
   const b = new IpStack({ address: B, link: lb, clock, tcp, isnKey: key(2) });
   const listener = b.listen(9000);
   const up = bytes(300_000, 1);
@@ -52,7 +64,10 @@ describeWith(["tshark"], "Wireshark judges the engine's traffic", () => {
   it("5% loss with reordering and duplicates: only the findings loss explains", async () => {
     // A duplicate that arrives after the peer closed draws an ACK from TIME-WAIT, and that ACK an RST from
     // the closed port (RFC 9293 §3.10.7.1): correct, and Wireshark's RST warning says so.
-    const findings = judgeCapture(await captured({ loss: 0.05, reorder: 0.05, duplicate: 0.02, seed: 3 }), [...LOSS_WARNINGS, RST_WARNING]);
+    const findings = judgeCapture(await captured({ loss: 0.05, reorder: 0.05, duplicate: 0.02, seed: 3 }), [
+      ...LOSS_WARNINGS,
+      RST_WARNING,
+    ]);
     expect(findings).toEqual([]);
   });
 

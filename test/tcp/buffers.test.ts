@@ -6,7 +6,10 @@ import { INITIAL_RING } from "../../src/tcp/slab.js";
 import { ACK, L, R, established } from "./fixture.js";
 
 /** A ring that starts tiny and grows, or (the default) one that starts at the capacity and never grows. */
-const initialRing = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 16 }), weight: 3 }, { arbitrary: fc.constant(INITIAL_RING), weight: 1 });
+const initialRing = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 16 }), weight: 3 },
+  { arbitrary: fc.constant(INITIAL_RING), weight: 1 },
+);
 
 describe("SendBuffer (ring)", () => {
   it("behaves like a byte queue across wrap-around and growth; holds a ring only while it holds bytes (model-based)", () => {
@@ -60,7 +63,10 @@ describe("ReceiveBuffer (ring + reassembly)", () => {
         fc.integer({ min: 8, max: 400 }),
         initialRing,
         // Segments placed relative to RCV.NXT: old duplicates (negative), in order (0), out of order (positive).
-        fc.array(fc.tuple(fc.integer({ min: -40, max: 150 }), fc.integer({ min: 1, max: 40 })), { maxLength: 80, size: "max" }),
+        fc.array(fc.tuple(fc.integer({ min: -40, max: 150 }), fc.integer({ min: 1, max: 40 })), {
+          maxLength: 80,
+          size: "max",
+        }),
         fc.array(fc.nat(24), { maxLength: 80, size: "max" }),
         (cap, initial, segs, reads) => {
           const stream = Uint8Array.from({ length: 3000 }, (_, i) => (i * 13 + 5) & 255);

@@ -64,7 +64,14 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
   };
   const conn = new TcpConnection(
     host,
-    { localIp: 0x0a000001, localPort: 49152, remoteIp: 0x0a000002, remotePort: 80, localAddress: "10.0.0.1", remoteAddress: "10.0.0.2" },
+    {
+      localIp: 0x0a000001,
+      localPort: 49152,
+      remoteIp: 0x0a000002,
+      remotePort: 80,
+      localAddress: "10.0.0.1",
+      remoteAddress: "10.0.0.2",
+    },
     { ...defaultTcpConfig, ...cfg },
     LOCAL_ISS,
     Math.min(cfg.mss ?? MSS, MSS),
@@ -90,11 +97,30 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     },
     /** Feed one segment from the peer. */
     recv(s: SegSpec) {
-      const payload = typeof s.payload === "string" ? new TextEncoder().encode(s.payload) : (s.payload ?? new Uint8Array(0));
-      conn.segmentArrives({ seq: s.seq >>> 0, ack: (s.ack ?? 0) >>> 0, flags: s.flags, window: s.window ?? 65535, options: s.options ?? {} }, payload);
+      const payload =
+        typeof s.payload === "string" ? new TextEncoder().encode(s.payload) : (s.payload ?? new Uint8Array(0));
+      conn.segmentArrives(
+        {
+          seq: s.seq >>> 0,
+          ack: (s.ack ?? 0) >>> 0,
+          flags: s.flags,
+          window: s.window ?? 65535,
+          options: s.options ?? {},
+        },
+        payload,
+      );
     },
     /** Assert the segments emitted since the last call (payload as text or length), then forget them. */
-    expectSent(expected: Array<{ seq: number; ack?: number; flags: number; window?: number; payload?: string | number; options?: TcpOptions }>) {
+    expectSent(
+      expected: Array<{
+        seq: number;
+        ack?: number;
+        flags: number;
+        window?: number;
+        payload?: string | number;
+        options?: TcpOptions;
+      }>,
+    ) {
       const got = sent.splice(0).map((s) => {
         const o: Record<string, unknown> = { seq: s.seq, flags: flagNames(s.flags) };
         if (s.flags & ACK) o.ack = s.ack;
@@ -109,7 +135,16 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
       return expected;
     },
     /** Like expectSent but also checks payloads, windows and options where given. */
-    expectExact(expected: Array<{ seq: number; ack?: number; flags: number; window?: number; payload?: string | number; options?: TcpOptions }>) {
+    expectExact(
+      expected: Array<{
+        seq: number;
+        ack?: number;
+        flags: number;
+        window?: number;
+        payload?: string | number;
+        options?: TcpOptions;
+      }>,
+    ) {
       const got = sent.slice();
       f.expectSent(expected);
       expected.forEach((e, i) => {

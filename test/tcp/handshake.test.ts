@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ACK, L, LOCAL_ISS, MSS, R, REMOTE_ISS, RST, SYN, established, fixture, synReceived, synSent } from "./fixture.js";
+import {
+  ACK,
+  L,
+  LOCAL_ISS,
+  MSS,
+  R,
+  REMOTE_ISS,
+  RST,
+  SYN,
+  established,
+  fixture,
+  synReceived,
+  synSent,
+} from "./fixture.js";
 
 describe("RFC 9293 §3.10.1 OPEN and the three-way handshake", () => {
   it("active OPEN: CLOSED -> SYN-SENT with <SEQ=ISS><CTL=SYN> and our MSS", () => {

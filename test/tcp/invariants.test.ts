@@ -55,7 +55,13 @@ describe("engine invariants under random events in every state", () => {
             const c = f.conn;
             switch (e.kind) {
               case "segment":
-                f.recv({ seq: R(1 + e.seq), ack: L(1 + e.ack), flags: e.flags, window: e.window, payload: new Uint8Array(e.len) });
+                f.recv({
+                  seq: R(1 + e.seq),
+                  ack: L(1 + e.ack),
+                  flags: e.flags,
+                  window: e.window,
+                  payload: new Uint8Array(e.len),
+                });
                 break;
               case "write":
                 c.write(new Uint8Array(e.n));

@@ -7,9 +7,19 @@ const key = Uint8Array.from({ length: 16 }, (_, i) => i);
 describe("SipHash-2-4", () => {
   it("matches the reference vectors of the paper and the reference code", () => {
     expect(sipHash24(key, new Uint8Array(0))).toEqual([0x726fdb47, 0xdd0e0e31]);
-    expect(sipHash24(key, Uint8Array.from({ length: 15 }, (_, i) => i))).toEqual([0xa129ca61, 0x49be45e5]);
+    expect(
+      sipHash24(
+        key,
+        Uint8Array.from({ length: 15 }, (_, i) => i),
+      ),
+    ).toEqual([0xa129ca61, 0x49be45e5]);
     // vectors.h, message 00..07 (one whole block, empty tail)
-    expect(sipHash24(key, Uint8Array.from({ length: 8 }, (_, i) => i))).toEqual([0x93f5f579, 0x9a932462]);
+    expect(
+      sipHash24(
+        key,
+        Uint8Array.from({ length: 8 }, (_, i) => i),
+      ),
+    ).toEqual([0x93f5f579, 0x9a932462]);
   });
 });
 

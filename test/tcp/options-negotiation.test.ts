@@ -28,7 +28,13 @@ describe("RFC 7323 / RFC 2018 option negotiation, active side", () => {
     f.clock.advance(20);
     f.recv({ seq: REMOTE_ISS, ack: L(1), flags: SYN | ACK, window: 29200, options: linuxOffer(ourTs(0)) });
     f.expectExact([
-      { seq: L(1), ack: R(1), flags: ACK, window: MiB >> 5, options: { timestamps: { tsval: ourTs(20), tsecr: PEER_TS } } },
+      {
+        seq: L(1),
+        ack: R(1),
+        flags: ACK,
+        window: MiB >> 5,
+        options: { timestamps: { tsval: ourTs(20), tsecr: PEER_TS } },
+      },
     ]);
     const i = f.conn.info();
     expect(i.windowScale).toEqual({ send: 7, receive: 5 });
@@ -77,7 +83,12 @@ describe("RFC 7323 / RFC 2018 option negotiation, active side", () => {
     f.recv({ seq: REMOTE_ISS, ack: L(1), flags: SYN | ACK, window: 1000, options: linuxOffer(0) });
     expect(f.sent[0].options).toBeUndefined();
     f.expectExact([{ seq: L(1), ack: R(1), flags: ACK, window: 65535 }]);
-    expect(f.conn.info()).toMatchObject({ windowScale: { send: 0, receive: 0 }, timestamps: false, sack: false, mss: MSS });
+    expect(f.conn.info()).toMatchObject({
+      windowScale: { send: 0, receive: 0 },
+      timestamps: false,
+      sack: false,
+      mss: MSS,
+    });
   });
 
   for (const off of ["windowScale", "timestamps", "sack"] as const) {
@@ -123,14 +134,32 @@ describe("RFC 7323 / RFC 2018 option negotiation, passive side", () => {
     f.conn.openPassive({ seq: REMOTE_ISS, ack: 0, flags: SYN, window: 64240, options: {} });
     f.expectExact([{ seq: LOCAL_ISS, ack: R(1), flags: SYN | ACK, window: 65535, options: { mss: MSS } }]);
     f.recv({ seq: R(1), ack: L(1), flags: ACK, window: 500 });
-    expect(f.conn.info()).toMatchObject({ sendWindow: 500, windowScale: { send: 0, receive: 0 }, timestamps: false, sack: false, mss: 536 });
+    expect(f.conn.info()).toMatchObject({
+      sendWindow: 500,
+      windowScale: { send: 0, receive: 0 },
+      timestamps: false,
+      sack: false,
+      mss: 536,
+    });
   });
 
   it("a SYN offering only SACK and timestamps gets exactly those", () => {
     const f = fixture();
-    f.conn.openPassive({ seq: REMOTE_ISS, ack: 0, flags: SYN, window: 64240, options: { mss: 1400, sackPermitted: true, timestamps: { tsval: 9, tsecr: 0 } } });
+    f.conn.openPassive({
+      seq: REMOTE_ISS,
+      ack: 0,
+      flags: SYN,
+      window: 64240,
+      options: { mss: 1400, sackPermitted: true, timestamps: { tsval: 9, tsecr: 0 } },
+    });
     f.expectExact([
-      { seq: LOCAL_ISS, ack: R(1), flags: SYN | ACK, window: 65535, options: { mss: MSS, sackPermitted: true, timestamps: { tsval: ourTs(0), tsecr: 9 } } },
+      {
+        seq: LOCAL_ISS,
+        ack: R(1),
+        flags: SYN | ACK,
+        window: 65535,
+        options: { mss: MSS, sackPermitted: true, timestamps: { tsval: ourTs(0), tsecr: 9 } },
+      },
     ]);
   });
 

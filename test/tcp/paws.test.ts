@@ -6,7 +6,8 @@ const ourTs = (t: number) => LOCAL_ISS + t;
 const ts = (tsval: number, tsecr = ourTs(0)) => ({ timestamps: { tsval, tsecr } });
 
 /** ESTABLISHED with timestamps agreed; TS.Recent = PEER_TS; no window scaling, to keep windows plain. */
-const withTs = () => establishedWith({ windowScale: false, noDelay: true }, { ...linuxOffer(ourTs(0)), windowScale: undefined });
+const withTs = () =>
+  establishedWith({ windowScale: false, noDelay: true }, { ...linuxOffer(ourTs(0)), windowScale: undefined });
 
 describe("RFC 7323 §5.3 PAWS", () => {
   it("a segment whose TSval is older than TS.Recent is dropped with an ACK echoing TS.Recent (R1)", () => {
@@ -16,7 +17,9 @@ describe("RFC 7323 §5.3 PAWS", () => {
     f.sent.length = 0;
     // An old duplicate from an earlier incarnation of the sequence space: in the window, but older by its timestamp.
     f.recv({ seq: R(4), ack: L(1), flags: ACK | PSH, payload: "old", options: ts(PEER_TS + 5) });
-    f.expectExact([{ seq: L(1), ack: R(4), flags: ACK, options: { timestamps: { tsval: ourTs(40), tsecr: PEER_TS + 10 } } }]);
+    f.expectExact([
+      { seq: L(1), ack: R(4), flags: ACK, options: { timestamps: { tsval: ourTs(40), tsecr: PEER_TS + 10 } } },
+    ]);
     expect(f.drops).toEqual(["paws-rejected"]);
     expect(f.conn.readableLength).toBe(3);
     // The same bytes with a current timestamp are taken.
@@ -25,7 +28,10 @@ describe("RFC 7323 §5.3 PAWS", () => {
   });
 
   it("timestamps compare modulo 2^32: a TSval just past the wrap is newer", () => {
-    const f = establishedWith({ windowScale: false }, { mss: 1460, timestamps: { tsval: 0xfffffff0, tsecr: ourTs(0) } });
+    const f = establishedWith(
+      { windowScale: false },
+      { mss: 1460, timestamps: { tsval: 0xfffffff0, tsecr: ourTs(0) } },
+    );
     f.recv({ seq: R(1), ack: L(1), flags: ACK | PSH, payload: "a", options: ts(0x00000005) });
     expect(f.drops).toEqual([]);
     expect(f.conn.readableLength).toBe(1);
@@ -52,7 +58,15 @@ describe("RFC 7323 §4.3 TS.Recent", () => {
     const f = withTs();
     f.recv({ seq: R(1), ack: L(1), flags: ACK | PSH, payload: "x", options: ts(PEER_TS + 7) });
     f.conn.write(new Uint8Array(5));
-    f.expectExact([{ seq: L(1), ack: R(2), flags: ACK | PSH, payload: 5, options: { timestamps: { tsval: ourTs(0), tsecr: PEER_TS + 7 } } }]);
+    f.expectExact([
+      {
+        seq: L(1),
+        ack: R(2),
+        flags: ACK | PSH,
+        payload: 5,
+        options: { timestamps: { tsval: ourTs(0), tsecr: PEER_TS + 7 } },
+      },
+    ]);
   });
 
   it("a segment beyond a hole does not move TS.Recent (it starts past Last.ACK.sent); the one filling the hole does", () => {
@@ -60,10 +74,17 @@ describe("RFC 7323 §4.3 TS.Recent", () => {
     f.recv({ seq: R(101), ack: L(1), flags: ACK, payload: new Uint8Array(100), options: ts(PEER_TS + 20) });
     // Out of order: immediate duplicate ACK, still echoing the SYN-ACK's TSval, with a SACK block.
     f.expectExact([
-      { seq: L(1), ack: R(1), flags: ACK, options: { timestamps: { tsval: ourTs(0), tsecr: PEER_TS }, sackBlocks: [{ left: R(101), right: R(201) }] } },
+      {
+        seq: L(1),
+        ack: R(1),
+        flags: ACK,
+        options: { timestamps: { tsval: ourTs(0), tsecr: PEER_TS }, sackBlocks: [{ left: R(101), right: R(201) }] },
+      },
     ]);
     f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: new Uint8Array(100), options: ts(PEER_TS + 30) });
-    f.expectExact([{ seq: L(1), ack: R(201), flags: ACK, options: { timestamps: { tsval: ourTs(0), tsecr: PEER_TS + 30 } } }]);
+    f.expectExact([
+      { seq: L(1), ack: R(201), flags: ACK, options: { timestamps: { tsval: ourTs(0), tsecr: PEER_TS + 30 } } },
+    ]);
   });
 
   it("an old TSval on an acceptable segment does not move TS.Recent back", () => {

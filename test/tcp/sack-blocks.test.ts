@@ -6,7 +6,10 @@ const ourTs = (t: number) => LOCAL_ISS + t;
 const seg = (n: number) => new Uint8Array(n);
 /** SACK agreed, timestamps as asked, no window scaling. */
 const withSack = (timestamps: boolean) =>
-  establishedWith({ windowScale: false, timestamps }, { mss: MSS, sackPermitted: true, ...(timestamps ? { timestamps: linuxOffer(ourTs(0)).timestamps } : {}) });
+  establishedWith(
+    { windowScale: false, timestamps },
+    { mss: MSS, sackPermitted: true, ...(timestamps ? { timestamps: linuxOffer(ourTs(0)).timestamps } : {}) },
+  );
 
 describe("RFC 2018 §4 SACK blocks from the reassembly queue", () => {
   it("each out-of-order arrival is ACKed at once with its block first, then the earlier ones, most recent first", () => {
@@ -34,7 +37,19 @@ describe("RFC 2018 §4 SACK blocks from the reassembly queue", () => {
     f.recv({ seq: R(501), ack: L(1), flags: ACK, payload: seg(100) });
     f.sent.length = 0;
     f.recv({ seq: R(301), ack: L(1), flags: ACK, payload: seg(100) });
-    f.expectExact([{ seq: L(1), ack: R(1), flags: ACK, options: { sackBlocks: [{ left: R(201), right: R(401) }, { left: R(501), right: R(601) }] } }]);
+    f.expectExact([
+      {
+        seq: L(1),
+        ack: R(1),
+        flags: ACK,
+        options: {
+          sackBlocks: [
+            { left: R(201), right: R(401) },
+            { left: R(501), right: R(601) },
+          ],
+        },
+      },
+    ]);
     // The first hole fills: RCV.NXT moves to 401, one block is left.
     f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(200) });
     f.expectExact([{ seq: L(1), ack: R(401), flags: ACK, options: { sackBlocks: [{ left: R(501), right: R(601) }] } }]);
@@ -45,7 +60,14 @@ describe("RFC 2018 §4 SACK blocks from the reassembly queue", () => {
 
   it("with timestamps, three blocks fit beside them", () => {
     const f = withSack(true);
-    for (const s of [101, 301, 501, 701]) f.recv({ seq: R(s), ack: L(1), flags: ACK, payload: seg(100), options: { timestamps: { tsval: PEER_TS + 1, tsecr: 0 } } });
+    for (const s of [101, 301, 501, 701])
+      f.recv({
+        seq: R(s),
+        ack: L(1),
+        flags: ACK,
+        payload: seg(100),
+        options: { timestamps: { tsval: PEER_TS + 1, tsecr: 0 } },
+      });
     const last = f.sent.at(-1)!;
     expect(last.options?.sackBlocks).toEqual([701, 501, 301].map((s) => ({ left: R(s), right: R(s + 100) })));
     expect(last.options?.timestamps).toBeDefined();
@@ -77,7 +99,10 @@ describe("RFC 2883 D-SACK", () => {
   const withDsack = () => withSack(false);
 
   it("can be turned off: a duplicate then draws a plain ACK", () => {
-    const f = establishedWith({ windowScale: false, timestamps: false, dsack: false }, { mss: MSS, sackPermitted: true });
+    const f = establishedWith(
+      { windowScale: false, timestamps: false, dsack: false },
+      { mss: MSS, sackPermitted: true },
+    );
     f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: seg(100) });
     f.clock.advance(40);
     f.sent.length = 0;
@@ -106,7 +131,17 @@ describe("RFC 2883 D-SACK", () => {
     f.sent.length = 0;
     f.recv({ seq: R(51), ack: L(1), flags: ACK, payload: seg(100) });
     f.expectExact([
-      { seq: L(1), ack: R(151), flags: ACK, options: { sackBlocks: [{ left: R(51), right: R(101) }, { left: R(301), right: R(401) }] } },
+      {
+        seq: L(1),
+        ack: R(151),
+        flags: ACK,
+        options: {
+          sackBlocks: [
+            { left: R(51), right: R(101) },
+            { left: R(301), right: R(401) },
+          ],
+        },
+      },
     ]);
   });
 });

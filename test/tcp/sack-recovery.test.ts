@@ -8,16 +8,22 @@ const data = (n: number) => new Uint8Array(n);
 /** Start of segment k (0-based) of our data. */
 const S = (k: number) => L(1 + k * MSS);
 /** SACK blocks covering segments [a, b) for each pair. */
-const blocks = (...pairs: Array<[number, number]>) => ({ sackBlocks: pairs.map(([a, b]) => ({ left: S(a), right: S(b) })) });
+const blocks = (...pairs: Array<[number, number]>) => ({
+  sackBlocks: pairs.map(([a, b]) => ({ left: S(a), right: S(b) })),
+});
 
 /** SACK agreed, no timestamps (full-sized MSS), Nagle off; `segments` full segments written. */
 function sending(segments: number, cfg: Partial<TcpConfig> = {}): Fixture {
-  const f = establishedWith({ windowScale: false, timestamps: false, noDelay: true, congestionControl: "newreno", ...cfg }, { mss: MSS, sackPermitted: true });
+  const f = establishedWith(
+    { windowScale: false, timestamps: false, noDelay: true, congestionControl: "newreno", ...cfg },
+    { mss: MSS, sackPermitted: true },
+  );
   f.conn.write(data(segments * MSS));
   return f;
 }
 const seqs = (f: Fixture) => f.sent.splice(0).map((s) => [(s.seq - S(0)) / MSS, s.payload.length]);
-const dup = (f: Fixture, ...pairs: Array<[number, number]>) => f.recv({ seq: R(1), ack: S(0), flags: ACK, options: blocks(...pairs) });
+const dup = (f: Fixture, ...pairs: Array<[number, number]>) =>
+  f.recv({ seq: R(1), ack: S(0), flags: ACK, options: blocks(...pairs) });
 
 /** Ten segments out, segment 0 lost, 1..3 SACKed one duplicate at a time: recovery starts, 0 is resent. */
 function recovering(cfg: Partial<TcpConfig> = {}): Fixture {
@@ -82,7 +88,10 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     expect(f.sent).toEqual([]);
     dup(f, [1, 4], [5, 8]);
     // Rule (1) resends 4; with room left and nothing else to send, rule (4) resends the tail (9) once.
-    expect(seqs(f)).toEqual([[4, MSS], [9, MSS]]);
+    expect(seqs(f)).toEqual([
+      [4, MSS],
+      [9, MSS],
+    ]);
     // The resent segment 0 arrives: a partial ACK up to the second hole. Recovery goes on, cwnd unchanged.
     f.recv({ seq: R(1), ack: S(4), flags: ACK, options: blocks([5, 8]) });
     expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, sackedBytes: 3 * MSS });
@@ -138,7 +147,10 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     // It goes again at once, out of the pipe (0 + 10..13 = 5, less 10 SACKed, less 0 lost = 3 against cwnd
     // 5), and then new data 14.
     dup(f, [1, 11]);
-    expect(seqs(f)).toEqual([[0, MSS], [14, MSS]]);
+    expect(seqs(f)).toEqual([
+      [0, MSS],
+      [14, MSS],
+    ]);
     // Proven once, resent once: SACKs of data sent before the second copy prove nothing more.
     dup(f, [1, 12]);
     expect(seqs(f)).toEqual([[15, MSS]]);
@@ -180,7 +192,11 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     // Everything through 15 acknowledged: slow start (cwnd 1 + 2 segments) sends 16..18. Their loss is a new
     // congestion event, so that timeout recomputes ssthresh from its own FlightSize: 0.7 * 3 segments.
     f.recv({ seq: R(1), ack: S(16), flags: ACK });
-    expect(seqs(f)).toEqual([[16, MSS], [17, MSS], [18, MSS]]);
+    expect(seqs(f)).toEqual([
+      [16, MSS],
+      [17, MSS],
+      [18, MSS],
+    ]);
     f.clock.advance(f.conn.info().rto);
     expect(seqs(f)).toEqual([[16, MSS]]);
     expect(f.conn.info()).toMatchObject({ cwnd: MSS, ssthresh: Math.floor(3 * MSS * CUBIC_BETA), timeouts: 2 });
@@ -210,7 +226,11 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     expect(seqs(f)).toEqual([[2, MSS]]);
     // Everything through 6 arrives: 7, 8, 9 (never SACKed) follow.
     f.recv({ seq: R(1), ack: S(7), flags: ACK });
-    expect(seqs(f)).toEqual([[7, MSS], [8, MSS], [9, MSS]]);
+    expect(seqs(f)).toEqual([
+      [7, MSS],
+      [8, MSS],
+      [9, MSS],
+    ]);
     expect(f.conn.info()).toMatchObject({ fastRetransmits: 1, timeouts: 1, sackedBytes: 0 });
   });
 });

@@ -1,8 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { mem8, FREE, wasm } from "../../src/wire/wasm.js";
 import {
-  buildPacket, buildPacketInto, maxPacketLength, parsePacket, parseInto, ParsedRecord, OptionBits, internetChecksum,
-  pseudoHeaderSum, checksumUpdate, parseIpv4, ipv4ToString, TcpFlags, seqLt, seqGt, seqAdd, seqDiff, seqInWindow,
+  buildPacket,
+  buildPacketInto,
+  maxPacketLength,
+  parsePacket,
+  parseInto,
+  ParsedRecord,
+  OptionBits,
+  internetChecksum,
+  pseudoHeaderSum,
+  checksumUpdate,
+  parseIpv4,
+  ipv4ToString,
+  TcpFlags,
+  seqLt,
+  seqGt,
+  seqAdd,
+  seqDiff,
+  seqInWindow,
 } from "../../src/wire/index.js";
 
 const A = parseIpv4("10.0.0.1");
@@ -21,10 +37,23 @@ describe("wirestate/wire public API", () => {
   it("builds a SYN-ACK with every option and parses it back with the same fields", () => {
     const payload = new TextEncoder().encode("hello");
     const bytes = buildPacket({
-      src: A, dst: B, srcPort: 1234, dstPort: 80, seq: 0xfffffff0, ack: 5, id: 77, ttl: 63,
-      flags: TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE, window: 65535,
-      options: { mss: 1460, windowScale: 7, sackPermitted: true, timestamps: { tsval: 1, tsecr: 0xffffffff },
-        sackBlocks: [{ left: 1, right: 2 }] },
+      src: A,
+      dst: B,
+      srcPort: 1234,
+      dstPort: 80,
+      seq: 0xfffffff0,
+      ack: 5,
+      id: 77,
+      ttl: 63,
+      flags: TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE,
+      window: 65535,
+      options: {
+        mss: 1460,
+        windowScale: 7,
+        sackPermitted: true,
+        timestamps: { tsval: 1, tsecr: 0xffffffff },
+        sackBlocks: [{ left: 1, right: 2 }],
+      },
       payload,
     });
     expect(internetChecksum(bytes.subarray(0, 20))).toBe(0);
@@ -32,19 +61,46 @@ describe("wirestate/wire public API", () => {
     expect(internetChecksum(bytes.subarray(20), pseudoHeaderSum(A, B, 6, tcpLen))).toBe(0);
     const p = parsePacket(bytes);
     if (!p.ok) throw new Error(p.reason);
-    expect(p.ip).toMatchObject({ ihl: 5, ttl: 63, id: 77, protocol: 6, src: A, dst: B, dontFragment: true,
-      totalLength: bytes.length });
-    expect(p.tcp).toMatchObject({ srcPort: 1234, dstPort: 80, seq: 0xfffffff0, ack: 5, window: 65535,
-      flags: TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE });
-    expect(p.tcp.options).toEqual({ mss: 1460, windowScale: 7, sackPermitted: true,
-      timestamps: { tsval: 1, tsecr: 0xffffffff }, sackBlocks: [{ left: 1, right: 2 }] });
+    expect(p.ip).toMatchObject({
+      ihl: 5,
+      ttl: 63,
+      id: 77,
+      protocol: 6,
+      src: A,
+      dst: B,
+      dontFragment: true,
+      totalLength: bytes.length,
+    });
+    expect(p.tcp).toMatchObject({
+      srcPort: 1234,
+      dstPort: 80,
+      seq: 0xfffffff0,
+      ack: 5,
+      window: 65535,
+      flags: TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE,
+    });
+    expect(p.tcp.options).toEqual({
+      mss: 1460,
+      windowScale: 7,
+      sackPermitted: true,
+      timestamps: { tsval: 1, tsecr: 0xffffffff },
+      sackBlocks: [{ left: 1, right: 2 }],
+    });
     expect(new TextDecoder().decode(p.payload)).toBe("hello");
     expect(p.payload.buffer).toBe(bytes.buffer);
   });
 
   it("finds the payload behind IPv4 options", () => {
-    const plain = buildPacket({ src: A, dst: B, srcPort: 1, dstPort: 2, seq: 3, flags: TcpFlags.ACK, window: 4,
-      payload: new Uint8Array([42, 43]) });
+    const plain = buildPacket({
+      src: A,
+      dst: B,
+      srcPort: 1,
+      dstPort: 2,
+      seq: 3,
+      flags: TcpFlags.ACK,
+      window: 4,
+      payload: new Uint8Array([42, 43]),
+    });
     const bytes = new Uint8Array(plain.length + 8);
     bytes.set(plain.subarray(0, 20));
     bytes.set([1, 1, 1, 1, 1, 1, 1, 0], 20); // NOPs and an EOL
@@ -62,8 +118,16 @@ describe("wirestate/wire public API", () => {
 
   it("parseInto fills a reusable record and reports rejections without touching it", () => {
     const rec = new ParsedRecord();
-    const bytes = buildPacket({ src: A, dst: B, srcPort: 1, dstPort: 2, seq: 3, flags: TcpFlags.ACK, window: 9,
-      options: { timestamps: { tsval: 5, tsecr: 6 } } });
+    const bytes = buildPacket({
+      src: A,
+      dst: B,
+      srcPort: 1,
+      dstPort: 2,
+      seq: 3,
+      flags: TcpFlags.ACK,
+      window: 9,
+      options: { timestamps: { tsval: 5, tsecr: 6 } },
+    });
     expect(parseInto(bytes, rec)).toBeNull();
     expect(rec.options).toBe(OptionBits.TIMESTAMPS);
     expect([rec.tsval, rec.tsecr, rec.seq, rec.payloadLength]).toEqual([5, 6, 3, 0]);
@@ -73,8 +137,17 @@ describe("wirestate/wire public API", () => {
   });
 
   it("parses a packet that already lives in WASM memory in place, at any alignment", () => {
-    const bytes = buildPacket({ src: A, dst: B, srcPort: 5, dstPort: 6, seq: 7, flags: TcpFlags.ACK, window: 8,
-      options: { mss: 536 }, payload: new Uint8Array([1, 2, 3, 4, 5]) });
+    const bytes = buildPacket({
+      src: A,
+      dst: B,
+      srcPort: 5,
+      dstPort: 6,
+      seq: 7,
+      flags: TcpFlags.ACK,
+      window: 8,
+      options: { mss: 536 },
+      payload: new Uint8Array([1, 2, 3, 4, 5]),
+    });
     const expected = parsePacket(bytes);
     for (let align = 0; align < 8; align++) {
       mem8.set(bytes, FREE + align);
@@ -114,8 +187,17 @@ describe("wirestate/wire public API", () => {
 });
 
 describe("buildPacketInto", () => {
-  const fields = { src: A, dst: B, srcPort: 9, dstPort: 10, seq: 11, flags: TcpFlags.ACK, window: 12,
-    options: { sackPermitted: true }, payload: new Uint8Array([9, 8, 7]) };
+  const fields = {
+    src: A,
+    dst: B,
+    srcPort: 9,
+    dstPort: 10,
+    seq: 11,
+    flags: TcpFlags.ACK,
+    window: 12,
+    options: { sackPermitted: true },
+    payload: new Uint8Array([9, 8, 7]),
+  };
 
   it("writes the same bytes as buildPacket at an offset of the caller's buffer", () => {
     const slab = new Uint8Array(200).fill(0xee);

@@ -9,8 +9,15 @@ import { describeWith } from "../helpers/tools.js";
 import { buildPacket, internetChecksum, parsePacket, TcpFlags, type PacketFields } from "../../src/wire/index.js";
 
 const FIELDS: PacketFields = {
-  src: 0x0a000001, dst: 0x0a000002, srcPort: 1234, dstPort: 80, seq: 0xfffffff0, ack: 9, window: 512,
-  flags: TcpFlags.ACK | TcpFlags.PSH, options: { timestamps: { tsval: 3, tsecr: 4 }, sackBlocks: [{ left: 1, right: 2 }] },
+  src: 0x0a000001,
+  dst: 0x0a000002,
+  srcPort: 1234,
+  dstPort: 80,
+  seq: 0xfffffff0,
+  ack: 9,
+  window: 512,
+  flags: TcpFlags.ACK | TcpFlags.PSH,
+  options: { timestamps: { tsval: 3, tsecr: 4 }, sackBlocks: [{ left: 1, right: 2 }] },
   payload: new Uint8Array([104, 105]),
 };
 
@@ -23,18 +30,21 @@ describeWith(["chromium"], "wire core in headless Chromium", () => {
 
   it("builds, parses and checksums exactly as in Node, with no await and no fetch", async () => {
     const { page, errors } = await pageWithBundle(browser.context, "src/wire/index.ts", "wire");
-    const result = await page.evaluate((f) => {
-      const w = (globalThis as unknown as { wire: typeof import("../../src/wire/index.js") }).wire;
-      const bytes = w.buildPacket({ ...f, payload: new Uint8Array(f.payload as unknown as number[]) });
-      const p = w.parsePacket(bytes);
-      return {
-        bytes: Array.from(bytes),
-        ok: p.ok,
-        options: p.ok ? p.tcp.options : null,
-        checksum: w.internetChecksum(new Uint8Array([0, 1, 0xf2, 3, 0xf4, 0xf5, 0xf6, 0xf7])),
-        address: w.ipv4ToString(w.parseIpv4("192.168.7.9")),
-      };
-    }, { ...FIELDS, payload: Array.from(FIELDS.payload!) as unknown as Uint8Array });
+    const result = await page.evaluate(
+      (f) => {
+        const w = (globalThis as unknown as { wire: typeof import("../../src/wire/index.js") }).wire;
+        const bytes = w.buildPacket({ ...f, payload: new Uint8Array(f.payload as unknown as number[]) });
+        const p = w.parsePacket(bytes);
+        return {
+          bytes: Array.from(bytes),
+          ok: p.ok,
+          options: p.ok ? p.tcp.options : null,
+          checksum: w.internetChecksum(new Uint8Array([0, 1, 0xf2, 3, 0xf4, 0xf5, 0xf6, 0xf7])),
+          address: w.ipv4ToString(w.parseIpv4("192.168.7.9")),
+        };
+      },
+      { ...FIELDS, payload: Array.from(FIELDS.payload!) as unknown as Uint8Array },
+    );
     await page.close();
     expect(errors).toEqual([]);
     const node = buildPacket(FIELDS);

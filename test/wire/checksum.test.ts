@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import {
-  internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate,
-} from "../../src/wire/index.js";
+import { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "../../src/wire/index.js";
 import { mem8, FREE } from "../../src/wire/wasm.js";
 import {
-  refInternetChecksum, refOnesComplementSum, refPseudoHeaderSum, refChecksumUpdate,
+  refInternetChecksum,
+  refOnesComplementSum,
+  refPseudoHeaderSum,
+  refChecksumUpdate,
 } from "../../src/wire/reference/index.js";
 import { xorshiftBytes } from "../helpers/bytes.js";
 
@@ -66,7 +67,10 @@ describe("Internet checksum (RFC 1071)", () => {
   it("agrees with the reference on random buffers, offsets and initial values (copy-in path)", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: MAX }), fc.integer({ min: 0, max: 15 }), fc.integer(), fc.nat(),
+        fc.integer({ min: 0, max: MAX }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer(),
+        fc.nat(),
         (length, offset, seed, initial) => {
           const backing = randomBytes(length + offset, seed);
           const bytes = backing.subarray(offset);
@@ -100,10 +104,15 @@ describe("Internet checksum (RFC 1071)", () => {
 describe("pseudo-header sum (RFC 9293 §3.1)", () => {
   it("agrees with the reference on random addresses, protocols and lengths", () => {
     fc.assert(
-      fc.property(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), fc.nat({ max: 255 }),
-        fc.nat({ max: 0xffff }), (src, dst, proto, len) => {
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        fc.nat({ max: 0xffffffff }),
+        fc.nat({ max: 255 }),
+        fc.nat({ max: 0xffff }),
+        (src, dst, proto, len) => {
           expect(pseudoHeaderSum(src, dst, proto, len)).toBe(refPseudoHeaderSum(src, dst, proto, len));
-        }),
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -117,19 +126,24 @@ describe("pseudo-header sum (RFC 9293 §3.1)", () => {
 describe("incremental checksum update (RFC 1624)", () => {
   it("equals a full recomputation after any 16-bit field changes", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 4, maxLength: 200 }), fc.nat(), fc.nat({ max: 0xffff }), (raw, at, value) => {
-        const bytes = raw.subarray(0, raw.length & ~1);
-        const ck = fillChecksum(bytes, 0);
-        const i = 2 + 2 * (at % ((bytes.length - 2) / 2));
-        const old = (bytes[i] << 8) | bytes[i + 1];
-        put16(bytes, i, value);
-        // All-zero data has no one's complement sum but -0; no IPv4 or TCP header is all zero.
-        fc.pre(bytes.subarray(2).some((b) => b !== 0));
-        const updated = checksumUpdate(ck, old, value);
-        expect(updated).toBe(refChecksumUpdate(ck, old, value));
-        put16(bytes, 0, updated);
-        expect(refOnesComplementSum(bytes)).toBe(0xffff);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 4, maxLength: 200 }),
+        fc.nat(),
+        fc.nat({ max: 0xffff }),
+        (raw, at, value) => {
+          const bytes = raw.subarray(0, raw.length & ~1);
+          const ck = fillChecksum(bytes, 0);
+          const i = 2 + 2 * (at % ((bytes.length - 2) / 2));
+          const old = (bytes[i] << 8) | bytes[i + 1];
+          put16(bytes, i, value);
+          // All-zero data has no one's complement sum but -0; no IPv4 or TCP header is all zero.
+          fc.pre(bytes.subarray(2).some((b) => b !== 0));
+          const updated = checksumUpdate(ck, old, value);
+          expect(updated).toBe(refChecksumUpdate(ck, old, value));
+          put16(bytes, 0, updated);
+          expect(refOnesComplementSum(bytes)).toBe(0xffff);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -12,15 +12,59 @@ const server = { src: client.dst, dst: client.src, srcPort: 8080, dstPort: 40000
 const text = (s: string) => new TextEncoder().encode(s);
 
 const GOLDEN: PacketFields[] = [
-  { ...client, seq: 0xfffffff0, flags: SYN | ECE | CWR, window: 64240, id: 1, ttl: 64,
-    options: { mss: 1460, windowScale: 7, sackPermitted: true, timestamps: { tsval: 1000, tsecr: 0 } } },
-  { ...server, seq: 7, ack: 0xfffffff1, flags: SYN | ACK | ECE, window: 65160, tos: 0x02,
-    options: { mss: 1400, sackPermitted: true, windowScale: 14 } },
-  { ...client, seq: 0xfffffff1, ack: 8, flags: ACK | PSH, window: 502, options: { timestamps: { tsval: 1001, tsecr: 5 } },
-    payload: text("GET / HTTP/1.1\r\nHost: wirestate\r\n\r\n") },
-  { ...server, seq: 8, ack: 0x11, flags: ACK, window: 500, dontFragment: false, id: 0xbeef,
-    options: { sackBlocks: [{ left: 100, right: 200 }, { left: 0xfffffff0, right: 0x10 }, { left: 5, right: 6 }, { left: 7, right: 8 }] } },
-  { ...client, seq: 0x11, ack: 8, flags: ACK | URG | PSH, urgent: 3, window: 1, payload: new Uint8Array(1448).map((_, i) => i) },
+  {
+    ...client,
+    seq: 0xfffffff0,
+    flags: SYN | ECE | CWR,
+    window: 64240,
+    id: 1,
+    ttl: 64,
+    options: { mss: 1460, windowScale: 7, sackPermitted: true, timestamps: { tsval: 1000, tsecr: 0 } },
+  },
+  {
+    ...server,
+    seq: 7,
+    ack: 0xfffffff1,
+    flags: SYN | ACK | ECE,
+    window: 65160,
+    tos: 0x02,
+    options: { mss: 1400, sackPermitted: true, windowScale: 14 },
+  },
+  {
+    ...client,
+    seq: 0xfffffff1,
+    ack: 8,
+    flags: ACK | PSH,
+    window: 502,
+    options: { timestamps: { tsval: 1001, tsecr: 5 } },
+    payload: text("GET / HTTP/1.1\r\nHost: wirestate\r\n\r\n"),
+  },
+  {
+    ...server,
+    seq: 8,
+    ack: 0x11,
+    flags: ACK,
+    window: 500,
+    dontFragment: false,
+    id: 0xbeef,
+    options: {
+      sackBlocks: [
+        { left: 100, right: 200 },
+        { left: 0xfffffff0, right: 0x10 },
+        { left: 5, right: 6 },
+        { left: 7, right: 8 },
+      ],
+    },
+  },
+  {
+    ...client,
+    seq: 0x11,
+    ack: 8,
+    flags: ACK | URG | PSH,
+    urgent: 3,
+    window: 1,
+    payload: new Uint8Array(1448).map((_, i) => i),
+  },
   { ...client, seq: 0x11, ack: 8, flags: FIN | ACK, window: 0 },
   { ...server, seq: 8, flags: RST, window: 0, ttl: 1 },
   { ...server, seq: 9, ack: 0x12, flags: ACK, window: 65535, options: { sackPermitted: true } },
@@ -60,8 +104,15 @@ describeWith(["tshark"], "golden packets cross-checked with Wireshark", () => {
       expect({ packet: i, ...rows[i] }).toEqual({ packet: i, ...rowOf(p) });
       // And the parsed fields are the ones given to the builder, so tshark agrees with the input itself.
       const f = GOLDEN[i];
-      expect([p.tcp.seq, p.tcp.ack, p.tcp.flags, p.tcp.window, p.tcp.urgent, p.ip.src, p.ip.dst])
-        .toEqual([f.seq, f.ack ?? 0, f.flags, f.window, f.urgent ?? 0, f.src, f.dst]);
+      expect([p.tcp.seq, p.tcp.ack, p.tcp.flags, p.tcp.window, p.tcp.urgent, p.ip.src, p.ip.dst]).toEqual([
+        f.seq,
+        f.ack ?? 0,
+        f.flags,
+        f.window,
+        f.urgent ?? 0,
+        f.src,
+        f.dst,
+      ]);
       expect(p.tcp.options).toEqual({ ...f.options });
     });
   });

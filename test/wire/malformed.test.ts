@@ -7,7 +7,8 @@ import { readPcap } from "../helpers/pcap-reader.js";
 import { wasm, mem8, FREE } from "../../src/wire/wasm.js";
 
 const VECTORS = ["linux-closed-port.pcap", "linux-http-clean.pcap", "linux-http-loss.pcap"].flatMap((f) =>
-  readPcap(readFileSync(new URL(`./vectors/${f}`, import.meta.url))).records.map((r) => r.data));
+  readPcap(readFileSync(new URL(`./vectors/${f}`, import.meta.url))).records.map((r) => r.data),
+);
 
 /** Recomputes the IPv4 header checksum in place. */
 function fixIp(p: Uint8Array): Uint8Array {
@@ -160,7 +161,8 @@ describe("malformed packets: truncation and random bytes never throw", () => {
       for (let n = 20; n < full.length; n++) {
         const cut = fixIp(setTotal(full.subarray(0, n), n));
         const tcpLength = n - 20;
-        const expected = tcpLength < 20 ? "truncated-tcp-header" : tcpLength < doff ? "bad-data-offset" : "bad-tcp-checksum";
+        const expected =
+          tcpLength < 20 ? "truncated-tcp-header" : tcpLength < doff ? "bad-data-offset" : "bad-tcp-checksum";
         const got = [reasonOf(parsePacket(cut)), reasonOf(refParsePacket(cut))];
         if (got[0] !== expected || got[1] !== expected) wrong.push(`cut at ${n}: ${got.join(" / ")} != ${expected}`);
       }
@@ -198,9 +200,14 @@ describe("malformed packets: truncation and random bytes never throw", () => {
 
   it("random bytes: both parsers agree, neither throws, WASM memory does not grow", () => {
     const pages = wasm.memory.buffer.byteLength;
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => void verdict(bytes)), { numRuns: 2000 });
-    fc.assert(fc.property(fc.uint8Array({ minLength: 65530, maxLength: 70000 }), (bytes) => void verdict(bytes)),
-      { numRuns: 20 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => void verdict(bytes)),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 65530, maxLength: 70000 }), (bytes) => void verdict(bytes)),
+      { numRuns: 20 },
+    );
     expect(wasm.memory.buffer.byteLength).toBe(pages);
   });
 
@@ -213,7 +220,8 @@ describe("malformed packets: truncation and random bytes never throw", () => {
         p[32] = (doff << 4) | (p[32] & 15);
         fixTcp(fixIp(p));
         const reason = verdict(p);
-        if (doff >= 5 && doff * 4 <= tcp.length) expect(["ok", "bad-option-length", "bad-option-value"]).toContain(reason);
+        if (doff >= 5 && doff * 4 <= tcp.length)
+          expect(["ok", "bad-option-length", "bad-option-value"]).toContain(reason);
       }),
       { numRuns: 3000 },
     );
@@ -221,13 +229,17 @@ describe("malformed packets: truncation and random bytes never throw", () => {
 
   it("real packets with random bytes flipped: both parsers agree", () => {
     fc.assert(
-      fc.property(fc.nat({ max: VECTORS.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { minLength: 1, maxLength: 4 }),
-        fc.boolean(), (which, flips, fix) => {
+      fc.property(
+        fc.nat({ max: VECTORS.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (which, flips, fix) => {
           const p = VECTORS[which].slice();
           for (const [at, x] of flips) p[at % p.length] ^= x;
           if (fix && p.length >= 20 && (p[0] & 15) >= 5 && (p[0] & 15) * 4 <= p.length) fixIp(p);
           verdict(p);
-        }),
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -6,30 +6,46 @@ import { TcpFlags, type PacketFields } from "../../src/wire/types.js";
 import { inWasm } from "../../src/wire/wasm.js";
 
 const fields = (payload: Uint8Array): PacketFields => ({
-  src: 0x0a000001, dst: 0x0a000002, srcPort: 1234, dstPort: 80, seq: 7, ack: 9, flags: TcpFlags.ACK, window: 100,
-  options: { timestamps: { tsval: 5, tsecr: 6 } }, payload,
+  src: 0x0a000001,
+  dst: 0x0a000002,
+  srcPort: 1234,
+  dstPort: 80,
+  seq: 7,
+  ack: 9,
+  flags: TcpFlags.ACK,
+  window: 100,
+  options: { timestamps: { tsval: 5, tsecr: 6 } },
+  payload,
 });
 
 describe("packet arena", () => {
-  it.each([1448, 65483])("builds the same bytes as buildPacket for a %i-byte payload, in linear memory, and gives the slot back once", (size) => {
-    const payload = new Uint8Array(size).map((_, i) => i * 7);
-    const before = freeSlots();
-    const p = buildPacketInArena(fields(payload))!;
-    expect(inWasm(p)).toBe(true);
-    const during = freeSlots();
-    expect(during.small + during.large).toBe(before.small + before.large - 1);
-    expect(p).toEqual(buildPacket(fields(payload)));
-    const parsed = parsePacket(p);
-    expect(parsed.ok && parsed.payload).toEqual(payload);
-    releasePacket(p);
-    releasePacket(p); // a second release must not free the slot twice
-    expect(freeSlots()).toEqual(before);
-  });
+  it.each([1448, 65483])(
+    "builds the same bytes as buildPacket for a %i-byte payload, in linear memory, and gives the slot back once",
+    (size) => {
+      const payload = new Uint8Array(size).map((_, i) => i * 7);
+      const before = freeSlots();
+      const p = buildPacketInArena(fields(payload))!;
+      expect(inWasm(p)).toBe(true);
+      const during = freeSlots();
+      expect(during.small + during.large).toBe(before.small + before.large - 1);
+      expect(p).toEqual(buildPacket(fields(payload)));
+      const parsed = parsePacket(p);
+      expect(parsed.ok && parsed.payload).toEqual(payload);
+      releasePacket(p);
+      releasePacket(p); // a second release must not free the slot twice
+      expect(freeSlots()).toEqual(before);
+    },
+  );
 
   it("declines payloads too large for a slot, and hands out no slot when all are taken", () => {
     expect(buildPacketInArena(fields(new Uint8Array(MAX_ARENA_PAYLOAD + 1)))).toBeNull();
     const held: Uint8Array[] = [];
-    for (let p = buildPacketInArena(fields(new Uint8Array(1))); p !== null; p = buildPacketInArena(fields(new Uint8Array(1)))) held.push(p);
+    for (
+      let p = buildPacketInArena(fields(new Uint8Array(1)));
+      p !== null;
+      p = buildPacketInArena(fields(new Uint8Array(1)))
+    )
+      held.push(p);
     expect(freeSlots().small).toBe(0);
     expect(new Set(held.map((p) => p.byteOffset)).size).toBe(held.length);
     for (const p of held) releasePacket(p);

@@ -20,8 +20,19 @@ const options: fc.Arbitrary<TcpOptions> = fc.record(
 
 const fields: fc.Arbitrary<PacketFields> = fc.record(
   {
-    src: u32, dst: u32, ttl: u8, id: u16, tos: u8, dontFragment: fc.boolean(),
-    srcPort: u16, dstPort: u16, seq: u32, ack: u32, flags: u8, window: u16, urgent: u16,
+    src: u32,
+    dst: u32,
+    ttl: u8,
+    id: u16,
+    tos: u8,
+    dontFragment: fc.boolean(),
+    srcPort: u16,
+    dstPort: u16,
+    seq: u32,
+    ack: u32,
+    flags: u8,
+    window: u16,
+    urgent: u16,
     options,
     payload: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 3000 })),
   },
@@ -31,8 +42,12 @@ const fields: fc.Arbitrary<PacketFields> = fc.record(
 /** Bytes the option layout takes (assembly/build.ts): the 40-byte limit decides whether building throws. */
 function optionBytes(o: TcpOptions = {}): number {
   const sack = o.sackBlocks?.length ? 4 + 8 * o.sackBlocks.length : 0;
-  return (o.mss !== undefined ? 4 : 0) + (o.windowScale !== undefined ? 4 : 0) +
-    (o.timestamps ? 12 : o.sackPermitted ? 4 : 0) + sack;
+  return (
+    (o.mss !== undefined ? 4 : 0) +
+    (o.windowScale !== undefined ? 4 : 0) +
+    (o.timestamps ? 12 : o.sackPermitted ? 4 : 0) +
+    sack
+  );
 }
 
 /** What parsing must report for the options given to the builder. */
@@ -59,12 +74,27 @@ describe("build then parse", () => {
         const p = parsePacket(bytes);
         if (!p.ok) throw new Error(`rejected its own packet: ${p.reason}`);
         expect(p.ip).toMatchObject({
-          ihl: 5, totalLength: bytes.length, src: f.src, dst: f.dst, ttl: f.ttl ?? 64, id: f.id ?? 0,
-          tos: f.tos ?? 0, dontFragment: f.dontFragment ?? true, moreFragments: false, fragmentOffset: 0, protocol: 6,
+          ihl: 5,
+          totalLength: bytes.length,
+          src: f.src,
+          dst: f.dst,
+          ttl: f.ttl ?? 64,
+          id: f.id ?? 0,
+          tos: f.tos ?? 0,
+          dontFragment: f.dontFragment ?? true,
+          moreFragments: false,
+          fragmentOffset: 0,
+          protocol: 6,
         });
         expect(p.tcp).toMatchObject({
-          srcPort: f.srcPort, dstPort: f.dstPort, seq: f.seq, ack: f.ack ?? 0, flags: f.flags, window: f.window,
-          urgent: f.urgent ?? 0, dataOffset: 5 + optionBytes(f.options) / 4,
+          srcPort: f.srcPort,
+          dstPort: f.dstPort,
+          seq: f.seq,
+          ack: f.ack ?? 0,
+          flags: f.flags,
+          window: f.window,
+          urgent: f.urgent ?? 0,
+          dataOffset: 5 + optionBytes(f.options) / 4,
         });
         expect(p.tcp.options).toEqual(expectedOptions(f.options));
         expect(Array.from(p.payload)).toEqual(Array.from(f.payload ?? []));
@@ -86,8 +116,14 @@ describe("build then parse", () => {
 
   it("refuses out-of-range fields with a RangeError", () => {
     const base = { src: 1, dst: 2, srcPort: 3, dstPort: 4, seq: 5, flags: 0x10, window: 6 };
-    for (const bad of [{ srcPort: 65536 }, { seq: -1 }, { seq: 2 ** 32 }, { window: 1.5 }, { ttl: 256 },
-      { options: { sackBlocks: [1, 2, 3, 4, 5].map((n) => ({ left: n, right: n })) } }]) {
+    for (const bad of [
+      { srcPort: 65536 },
+      { seq: -1 },
+      { seq: 2 ** 32 },
+      { window: 1.5 },
+      { ttl: 256 },
+      { options: { sackBlocks: [1, 2, 3, 4, 5].map((n) => ({ left: n, right: n })) } },
+    ]) {
       expect(() => buildPacket({ ...base, ...bad })).toThrow(RangeError);
     }
   });

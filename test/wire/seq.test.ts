@@ -3,7 +3,13 @@ import fc from "fast-check";
 import { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "../../src/wire/index.js";
 import { wasm } from "../../src/wire/wasm.js";
 import {
-  refSeqLt, refSeqLe, refSeqGt, refSeqGe, refSeqAdd, refSeqDiff, refSeqInWindow,
+  refSeqLt,
+  refSeqLe,
+  refSeqGt,
+  refSeqGe,
+  refSeqAdd,
+  refSeqDiff,
+  refSeqInWindow,
 } from "../../src/wire/reference/index.js";
 
 const u32 = fc.oneof(
@@ -48,8 +54,14 @@ describe("sequence arithmetic modulo 2^32 (RFC 9293 §3.4)", () => {
     expect(seqDiff(0x10, 0xfffffff0)).toBe(0x20);
     expect(seqDiff(0xfffffff0, 0x10)).toBe(-0x20);
     // The window [0xfffffff0, 0x10) spans the wrap: its edges and both sides of zero.
-    expect([0xffffffef, 0xfffffff0, 0xffffffff, 0, 0xf, 0x10].map((x) => seqInWindow(x, 0xfffffff0, 0x20)))
-      .toEqual([false, true, true, true, true, false]);
+    expect([0xffffffef, 0xfffffff0, 0xffffffff, 0, 0xf, 0x10].map((x) => seqInWindow(x, 0xfffffff0, 0x20))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(seqInWindow(7, 7, 0)).toBe(false);
   });
 });

@@ -4,29 +4,74 @@ import { ipv4ToString } from "../../src/wire/index.js";
 
 /** The tshark fields a parsed packet is compared on, in column order. */
 const FIELDS = [
-  "ip.src", "ip.dst", "ip.len", "ip.id", "ip.ttl", "ip.hdr_len", "ip.dsfield", "ip.flags.df", "ip.checksum",
-  "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.window_size_value",
-  "tcp.hdr_len", "tcp.len", "tcp.checksum", "tcp.urgent_pointer", "tcp.options.mss_val",
-  "tcp.options.wscale.shift", "tcp.options.sack_perm", "tcp.options.timestamp.tsval",
-  "tcp.options.timestamp.tsecr", "tcp.options.sack_le", "tcp.options.sack_re",
-  "ip.checksum.status", "tcp.checksum.status",
+  "ip.src",
+  "ip.dst",
+  "ip.len",
+  "ip.id",
+  "ip.ttl",
+  "ip.hdr_len",
+  "ip.dsfield",
+  "ip.flags.df",
+  "ip.checksum",
+  "tcp.srcport",
+  "tcp.dstport",
+  "tcp.seq_raw",
+  "tcp.ack_raw",
+  "tcp.flags",
+  "tcp.window_size_value",
+  "tcp.hdr_len",
+  "tcp.len",
+  "tcp.checksum",
+  "tcp.urgent_pointer",
+  "tcp.options.mss_val",
+  "tcp.options.wscale.shift",
+  "tcp.options.sack_perm",
+  "tcp.options.timestamp.tsval",
+  "tcp.options.timestamp.tsecr",
+  "tcp.options.sack_le",
+  "tcp.options.sack_re",
+  "ip.checksum.status",
+  "tcp.checksum.status",
 ] as const;
 
 export type FieldRow = Record<(typeof FIELDS)[number], string>;
 
 /** Every packet's fields as tshark reports them, with absolute sequence numbers and checksums verified. */
 export function tsharkFields(file: string): FieldRow[] {
-  const out = execFileSync("tshark", [
-    "-r", file, "--disable-protocol", "http",
-    "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "tcp.analyze_sequence_numbers:FALSE",
-    "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-    "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,",
-    ...FIELDS.flatMap((f) => ["-e", f]),
-  ], { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"] });
-  return out.trimEnd().split("\n").map((line) => {
-    const cols = line.split("\t");
-    return Object.fromEntries(FIELDS.map((f, i) => [f, cols[i] ?? ""])) as FieldRow;
-  });
+  const out = execFileSync(
+    "tshark",
+    [
+      "-r",
+      file,
+      "--disable-protocol",
+      "http",
+      "-o",
+      "tcp.relative_sequence_numbers:FALSE",
+      "-o",
+      "tcp.analyze_sequence_numbers:FALSE",
+      "-o",
+      "tcp.check_checksum:TRUE",
+      "-o",
+      "ip.check_checksum:TRUE",
+      "-T",
+      "fields",
+      "-E",
+      "separator=/t",
+      "-E",
+      "occurrence=a",
+      "-E",
+      "aggregator=,",
+      ...FIELDS.flatMap((f) => ["-e", f]),
+    ],
+    { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"] },
+  );
+  return out
+    .trimEnd()
+    .split("\n")
+    .map((line) => {
+      const cols = line.split("\t");
+      return Object.fromEntries(FIELDS.map((f, i) => [f, cols[i] ?? ""])) as FieldRow;
+    });
 }
 
 const hex = (n: number) => `0x${n.toString(16).padStart(4, "0")}`;

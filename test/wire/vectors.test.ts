@@ -8,7 +8,9 @@ import { rowOf, tsharkFields } from "./tshark-fields.js";
 
 // Copies of ../shared/vectors, so a fresh clone (CI) has them.
 const DIR = new URL("./vectors/", import.meta.url);
-const files = readdirSync(DIR).filter((f) => f.endsWith(".pcap")).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith(".pcap"))
+  .sort();
 
 describeWith(["tshark"], "real Linux traffic (test/wire/vectors)", () => {
   it("finds the three vector captures", () => {
@@ -34,8 +36,9 @@ describeWith(["tshark"], "real Linux traffic (test/wire/vectors)", () => {
   it("the vectors cover the options and flags the parser must handle", () => {
     const all = files.flatMap((f) => readPcap(readFileSync(new URL(f, DIR))).records.map((r) => parsePacket(r.data)));
     const ok = all.flatMap((p) => (p.ok ? [p] : []));
-    expect(ok.some((p) => p.tcp.options.mss === 1460 && p.tcp.options.windowScale === 10 && p.tcp.options.sackPermitted))
-      .toBe(true);
+    expect(
+      ok.some((p) => p.tcp.options.mss === 1460 && p.tcp.options.windowScale === 10 && p.tcp.options.sackPermitted),
+    ).toBe(true);
     expect(ok.filter((p) => (p.tcp.options.sackBlocks?.length ?? 0) > 0).length).toBe(58);
     expect(ok.some((p) => (p.tcp.flags & 0x04) !== 0)).toBe(true);
     expect(ok.some((p) => (p.tcp.flags & 0x01) !== 0)).toBe(true);

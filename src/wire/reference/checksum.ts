@@ -30,5 +30,5 @@ export function refPseudoHeaderSum(src: number, dst: number, protocol: number, l
 
 /** RFC 1624 eqn. 3 in one's complement 16-bit arithmetic. */
 export function refChecksumUpdate(checksum: number, oldField: number, newField: number): number {
-  return 0xffff - fold((0xffff - checksum) + (0xffff - oldField) + newField);
+  return 0xffff - fold(0xffff - checksum + (0xffff - oldField) + newField);
 }

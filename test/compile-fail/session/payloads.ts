@@ -1,5 +1,5 @@
 // Wrong payload types.
-import { array, end, optional, send, tuple, u8, u32, type Chan } from "../../../src/session/index.js";
+import { array, type end, optional, type send, tuple, u8, u32, type Chan } from "../../../src/session/index.js";
 import { client, pinger, summer } from "./protocols.js";
 
 declare const pairs: Chan<ReturnType<typeof send<[number, string], typeof end>>>;

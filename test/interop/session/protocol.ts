@@ -1,13 +1,34 @@
-import { type Chan, type Dual, dual, end, rec, recv, select, send, session, type Transport, u32, utf8, v } from "../../../src/session/index.js";
+import {
+  type Chan,
+  type Dual,
+  dual,
+  end,
+  rec,
+  recv,
+  select,
+  send,
+  session,
+  type Transport,
+  u32,
+  utf8,
+  v,
+} from "../../../src/session/index.js";
 
 /**
  * The protocol both peers speak in the session interop test: the client adds numbers, has lines echoed
  * (upper-cased) along the way, and finally receives the total.
  */
-export const Tally = rec("loop", select({ add: send(u32, v("loop")), echo: send(utf8, recv(utf8, v("loop"))), done: recv(u32, end) }));
+export const Tally = rec(
+  "loop",
+  select({ add: send(u32, v("loop")), echo: send(utf8, recv(utf8, v("loop"))), done: recv(u32, end) }),
+);
 
 /** The selecting side: returns the total and the echoed lines. */
-export async function tallyClient(transport: Transport, numbers: number[], lines: string[]): Promise<{ total: number; echoed: string[] }> {
+export async function tallyClient(
+  transport: Transport,
+  numbers: number[],
+  lines: string[],
+): Promise<{ total: number; echoed: string[] }> {
   let ch: Chan<typeof Tally> = await session(Tally, transport);
   const echoed: string[] = [];
   for (let i = 0; i < Math.max(numbers.length, lines.length); i++) {
@@ -44,4 +65,3 @@ export async function tallyServer(transport: Transport): Promise<{ total: number
     }
   }
 }
-
