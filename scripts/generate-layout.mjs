@@ -77,4 +77,3 @@ const lines = [
   "",
 ];
 writeFileSync(outPath, lines.join("\n"));
-console.log(`generated src/wire/layout.generated.ts (${constants.length} constants)`);

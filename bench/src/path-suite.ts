@@ -1,0 +1,202 @@
+/**
+ * Goodput on a long simulated path (VirtualClock: 50 ms RTT, 100 Mbit/s, a one-BDP tail-drop bottleneck
+ * queue, random loss of 0, 0.1%, 1% and 5% of data segments) for each congestion algorithm with and
+ * without SACK, set against the Mathis et al. bound for Reno. Medians over seeds. Writes two charts to
+ * bench/results/: goodput against loss, and the time-sequence (Stevens) graph of one lossy transfer.
+ *
+ * The figures are virtual-time goodput, independent of the machine's speed; the CPU each run took is
+ * logged so the suite's own cost stays visible.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoPath } from "./repo-path.js";
+import { engineHas, missingFeatures, variantConfig, type Variant } from "./engine-features.js";
+import { mathisBound } from "./mathis.js";
+import { median } from "./measure.js";
+import { runPath, type PathSpec, type RunResult } from "./path-sim.js";
+import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
+import { goodputChart, timeSequenceChart, type GoodputLine } from "./path-charts.js";
+
+const VARIANTS: readonly Variant[] = [
+  { name: "newreno", congestionControl: "newreno", sack: false },
+  { name: "newreno+sack", congestionControl: "newreno", sack: true },
+  { name: "cubic", congestionControl: "cubic", sack: false },
+  { name: "cubic+sack", congestionControl: "cubic", sack: true },
+];
+
+const LOSSES: readonly number[] = [0, 0.001, 0.01, 0.05];
+
+const RTT_MS = 50;
+const BANDWIDTH = 100e6;
+/** One bandwidth-delay product: the classic sizing, which lets Reno keep the link busy at zero loss. */
+const QUEUE_BYTES = (BANDWIDTH / 8) * (RTT_MS / 1000);
+const BUFFERS = 4 << 20;
+const MTU = 1500;
+
+/** "0.1%"-style label for a loss rate, and the figure-name form of it ("0.1pct"). */
+const lossLabel = (p: number) => `${Number((p * 100).toPrecision(3))}%`;
+const lossKey = (p: number) => `loss${Number((p * 100).toPrecision(3))}pct`;
+
+function resultsDir(quick: boolean): string {
+  const dir = quick ? join(tmpdir(), "wirestate-bench") : repoPath("bench", "results");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+interface Grid {
+  seeds: number[];
+  warmupMs: number;
+  measureMs: number;
+}
+
+/** One variant over every loss rate: its chart line and its figures. */
+function runVariant(
+  v: Variant,
+  grid: Grid,
+  o: BenchOptions,
+): { line: GoodputLine; figures: Figure[]; mss: number; cpuMs: number } {
+  const figures: Figure[] = [];
+  const points: NonNullable<GoodputLine["points"]> = [];
+  let mss = MTU - 40;
+  let cpuMs = 0;
+  for (const loss of LOSSES) {
+    const runs: RunResult[] = grid.seeds.map((seed) =>
+      runPath({
+        path: pathSpec(loss, seed),
+        tcp: variantConfig(v, BUFFERS),
+        warmupMs: grid.warmupMs,
+        measureMs: grid.measureMs,
+      }),
+    );
+    const first = runs[0].info;
+    if (first.congestionControl !== undefined && first.congestionControl !== v.congestionControl)
+      throw new Error(`${v.name} ran ${first.congestionControl}`);
+    if (engineHas("sack") && first.sack !== v.sack)
+      throw new Error(`${v.name}: SACK ${v.sack ? "asked for but not" : "refused but"} negotiated`);
+    // The payload per segment the connection really used (1448 with timestamps): the Mathis formula's MSS.
+    mss = first.mss;
+    const cpu = runs.reduce((t, r) => t + r.cpuMs, 0);
+    cpuMs += cpu;
+    const each = runs.map((r) => r.goodputBps / 1e6);
+    const mbps = median(each);
+    const rexmit = median(runs.map((r) => (100 * r.info.retransmittedBytes) / Math.max(1, r.info.bytesSent)));
+    o.log(
+      `${v.name.padEnd(13)} loss ${lossLabel(loss).padStart(5)}: ${each.map((x) => x.toFixed(2)).join(", ")} Mbit/s` +
+        `; retransmitted ${rexmit.toFixed(2)}% of bytes sent, RTOs ${runs.map((r) => r.info.timeouts).join("/")}` +
+        `, queue drops ${runs.map((r) => r.queueDrops).join("/")} (${(cpu / 1000).toFixed(1)} s CPU)`,
+    );
+    points.push({ loss, mbps, min: Math.min(...each), max: Math.max(...each) });
+    figures.push({ name: `path.${v.name}.${lossKey(loss)}.goodput`, value: mbps, unit: "Mbit/s" });
+    if (loss > 0) {
+      figures.push({
+        name: `path.${v.name}.${lossKey(loss)}.vs_mathis`,
+        value: (mbps * 1e6) / mathisBound(mss, RTT_MS, loss),
+        unit: "x",
+      });
+      figures.push({ name: `path.${v.name}.${lossKey(loss)}.retransmitted`, value: rexmit, unit: "%" });
+    }
+  }
+  return { line: { variant: v, points }, figures, mss, cpuMs };
+}
+
+/** What SACK buys each algorithm: goodput with it over goodput without, at each loss rate both ran. */
+function sackGains(lines: GoodputLine[]): Figure[] {
+  const goodputOf = (name: string, loss: number) =>
+    lines.find((l) => l.variant.name === name)?.points?.find((p) => p.loss === loss)?.mbps;
+  const figures: Figure[] = [];
+  for (const algo of ["newreno", "cubic"]) {
+    for (const loss of LOSSES) {
+      const plain = goodputOf(algo, loss);
+      const sack = goodputOf(`${algo}+sack`, loss);
+      if (plain !== undefined && sack !== undefined)
+        figures.push({ name: `path.${algo}.${lossKey(loss)}.sack_gain`, value: sack / plain, unit: "x" });
+    }
+  }
+  return figures;
+}
+
+/** The Stevens graph: the best variant the engine has, at 1% loss, for 5 s from the first SYN. */
+function traceChart(): string {
+  const shown = [...VARIANTS].reverse().find((v) => missingFeatures(v).length === 0)!;
+  const traced = runPath({
+    path: pathSpec(0.01, 1),
+    tcp: variantConfig(shown, BUFFERS),
+    warmupMs: 0,
+    measureMs: 5_000,
+    trace: true,
+  });
+  return timeSequenceChart({
+    trace: traced.trace!,
+    title: `Time-sequence graph: ${shown.name}, 1% loss`,
+    setting: `${RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, seed 1; ${traced.info.retransmits} retransmissions, ${traced.info.timeouts} RTOs`,
+  });
+}
+
+const suite: BenchSuite = {
+  name: "path",
+  targets: [],
+  async run(o: BenchOptions): Promise<Figure[]> {
+    const grid: Grid = {
+      seeds: o.quick ? [1] : [1, 2, 3, 4, 5],
+      warmupMs: o.quick ? 2_000 : 5_000,
+      measureMs: o.quick ? 8_000 : 60_000,
+    };
+    const windowScale = engineHas("windowScale");
+    o.log(
+      `path: ${RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, ${QUEUE_BYTES / 1000} kB bottleneck queue, MTU ${MTU}; ` +
+        `loss on data segments only; goodput measured over ${grid.measureMs / 1000} s of virtual time after ${grid.warmupMs / 1000} s; ` +
+        `median of seeds ${grid.seeds.join(", ")}`,
+    );
+    o.log(
+      `engine options: window scale ${windowScale ? "on" : "NOT AVAILABLE (receive window capped at 65535 bytes)"}, ` +
+        `timestamps ${engineHas("timestamps") ? "on" : "not available"}`,
+    );
+    const figures: Figure[] = [];
+    const lines: GoodputLine[] = [];
+    let mss = MTU - 40;
+    let cpuMs = 0;
+    for (const v of VARIANTS) {
+      const missing = missingFeatures(v);
+      if (missing.length > 0) {
+        o.log(`${v.name}: not available (the engine lacks ${missing.join(", ")})`);
+        lines.push({ variant: v, points: null });
+        continue;
+      }
+      const r = runVariant(v, grid, o);
+      lines.push(r.line);
+      figures.push(...r.figures);
+      mss = r.mss;
+      cpuMs += r.cpuMs;
+    }
+    for (const loss of LOSSES.filter((p) => p > 0)) {
+      figures.push({
+        name: `path.mathis.${lossKey(loss)}`,
+        value: mathisBound(mss, RTT_MS, loss) / 1e6,
+        unit: "Mbit/s",
+      });
+    }
+    figures.push(...sackGains(lines));
+    o.log(`grid: ${(cpuMs / 1000).toFixed(1)} s CPU`);
+
+    const dir = resultsDir(o.quick);
+    const setting =
+      `${RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, ${QUEUE_BYTES / 1000} kB queue, MSS ${mss}` +
+      `${windowScale ? "" : ", no window scale (64 KiB window)"}; median of ${grid.seeds.length} seed(s), ${grid.measureMs / 1000} s measured`;
+    const goodputPath = join(dir, "path-goodput.svg");
+    writeFileSync(
+      goodputPath,
+      goodputChart({ lines, mss, rttMs: RTT_MS, bandwidthBps: BANDWIDTH, windowLimited: !windowScale, setting }),
+    );
+    const sequencePath = join(dir, "path-time-sequence.svg");
+    writeFileSync(sequencePath, traceChart());
+    o.log(`charts: ${goodputPath}, ${sequencePath}`);
+    return figures;
+  },
+};
+
+function pathSpec(loss: number, seed: number): PathSpec {
+  return { rttMs: RTT_MS, bandwidthBps: BANDWIDTH, queueBytes: QUEUE_BYTES, mtu: MTU, loss, seed };
+}
+
+export default suite;
