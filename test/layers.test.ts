@@ -16,8 +16,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   stack: ["clock", "link", "tcp", "wire"],
   api: ["clock", "link", "pcap", "stack", "tcp", "wire"],
   session: ["tcp/errors.ts"],
-  cli: ["api", "bench", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
-  bench: ["api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
+  cli: ["api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
 };
 
 const SRC = resolve("src");
