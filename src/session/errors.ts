@@ -39,7 +39,10 @@ export class DecodeError extends SessionError {
   static override readonly code = "WS_DECODE";
 }
 
-/** A value the step's codec cannot encode (a u8 of 300, a bigint for u64 out of range): `send()` and `encode()` throw it. */
+/**
+ * A value the step's codec cannot encode (a u8 of 300, a bigint for u64 out of range): `send()` and
+ * `encode()` throw it.
+ */
 export class EncodeError extends SessionError {
   static override readonly code = "WS_ENCODE";
 }
