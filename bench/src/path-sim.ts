@@ -6,7 +6,7 @@
  * window that starts after slow start, divided by the window's length.
  */
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
-import { impair } from "../../src/link/impair.js";
+import { impair } from "../../src/link/impaired-link.js";
 import type { Link } from "../../src/link/link.js";
 import { memoryLinkPair } from "../../src/link/memory.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
