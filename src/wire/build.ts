@@ -1,5 +1,5 @@
 import type { PacketFields } from "./types.js";
-import { wasm, mem8, record, SCRATCH } from "./wasm.js";
+import { wasm, mem8, record, LinearView, SCRATCH } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
 import {
   B_BASE,
@@ -149,5 +149,5 @@ export function buildPacketInArena(f: PacketFields): Uint8Array | null {
     releaseSlot(slot);
     throw error;
   }
-  return mem8.subarray(start, payloadPtr + payloadLen);
+  return new LinearView(start, payloadPtr + payloadLen - start);
 }

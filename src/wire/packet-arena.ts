@@ -1,4 +1,4 @@
-import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, inWasm } from "./wasm.js";
+import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, addressOf } from "./wasm.js";
 import { HEADROOM } from "./layout.generated.js";
 
 /**
@@ -70,7 +70,8 @@ export function releaseSlot(address: number): void {
 
 /** Gives back the slot `bytes` lives in; anything else (other memory, a slot not taken) is ignored. */
 export function releasePacket(bytes: Uint8Array): void {
-  if (inWasm(bytes)) releaseSlot(bytes.byteOffset);
+  const address = addressOf(bytes);
+  if (address >= 0) releaseSlot(address);
 }
 
 /** Slots free now, small and large (tests). */
