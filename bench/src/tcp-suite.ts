@@ -8,106 +8,11 @@
  * round, so a burst of load from other jobs hits both alike.
  */
 import { createServer, connect as netConnect, type AddressInfo } from "node:net";
-import { RealClock } from "../../src/clock/real-clock.js";
-import { memoryLinkPair } from "../../src/link/memory.js";
-import { IpStack } from "../../src/stack/ip-stack.js";
-import type { TcpConfig } from "../../src/tcp/config.js";
 import type { Connection } from "../../src/tcp/types.js";
-import { engineHas } from "./engine-features.js";
+import { bulk, type BulkResult, CHUNK, stacks, stopwatch, type Timed } from "./engine-bulk.js";
 import { buildLwipAnchor, type LwipRun } from "./lwip-anchor.js";
 import { median } from "./measure.js";
 import type { Anchor, BenchOptions, BenchSuite, Figure } from "./suite.js";
-
-const CHUNK = 64 * 1024;
-
-/** Work done, and the wall-clock and CPU seconds it took (CPU time includes Node's helper threads). */
-interface Timed {
-  units: number;
-  wall: number;
-  cpu: number;
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-/** Starts a stopwatch; `stop(units)` gives the Timed record. */
-function stopwatch(): (units: number) => Timed {
-  const w0 = performance.now();
-  const c0 = cpuSeconds();
-  return (units) => ({ units, wall: (performance.now() - w0) / 1000, cpu: cpuSeconds() - c0 });
-}
-
-interface BulkResult {
-  bits: Timed;
-  segments: number;
-}
-
-/**
- * At MTU 65535 a segment carries up to 65495 bytes, so a 65535-byte window would hold one segment: the
- * jumbo runs use a 1 MiB window when the engine has window scaling (as the kernel's autotuned buffers do).
- */
-function tcpConfig(mtu: number): Partial<TcpConfig> {
-  if (mtu <= 1500) return { sendBufferSize: 1 << 20, receiveBufferSize: 65535 };
-  return { mss: mtu - 40, sendBufferSize: 4 << 20, receiveBufferSize: engineHas("windowScale") ? 1 << 20 : 65535 };
-}
-
-function stacks(mtu: number) {
-  const clock = new RealClock();
-  const [la, lb] = memoryLinkPair({ clock, mtu });
-  const tcp = tcpConfig(mtu);
-  const a = new IpStack({ address: "10.0.0.1", link: la, clock, tcp });
-  const b = new IpStack({ address: "10.0.0.2", link: lb, clock, tcp });
-  return { a, b };
-}
-
-/** Moves `total` bytes from a to b; times from the first write to the receiver seeing the FIN. */
-function bulk(total: number, mtu: number): Promise<BulkResult> {
-  const { a, b } = stacks(mtu);
-  const source = new Uint8Array(CHUNK).map((_, i) => i & 255);
-  return new Promise((resolve, reject) => {
-    const listener = b.listen(5001);
-    let received = 0;
-    let stop: (units: number) => Timed = () => {
-      throw new Error("stopped before starting");
-    };
-    listener.onConnection = () => {
-      const server = listener.accept()!;
-      server.events.onReadable = () => {
-        for (let c = server.read(); c !== null; c = server.read()) received += c.length;
-        if (server.readEnded) {
-          const bits = stop(total * 8);
-          server.shutdown();
-          if (received !== total) reject(new Error(`received ${received} of ${total} bytes`));
-          else resolve({ bits, segments: a.counters.segmentsOut });
-        }
-      };
-    };
-    const client = a.connect("10.0.0.2", 5001);
-    let sent = 0;
-    const fill = () => {
-      while (sent < total) {
-        const n = client.write(source.subarray(0, Math.min(CHUNK, total - sent)));
-        if (n === 0) return;
-        sent += n;
-      }
-      client.events.onWritable = undefined;
-      client.shutdown();
-    };
-    client.events.onError = (r) => reject(new Error(`bulk transfer failed: ${r}`));
-    client.events.onStateChange = (_from, to) => {
-      if (to === "ESTABLISHED") {
-        stop = stopwatch();
-        fill();
-      }
-    };
-    client.events.onWritable = fill;
-  }).finally(() => {
-    a.close();
-    b.close();
-  }) as Promise<BulkResult>;
-}
 
 /** `count` connections, `parallel` at a time: handshake, close from both sides, until both ends finished. */
 function setupTeardown(count: number, parallel: number): Promise<Timed> {

@@ -224,6 +224,14 @@ export class StreamCore {
     });
   }
 
+  /** An adapter's read into `target` (a BYOB view): resolves with the bytes copied, or null at the end. */
+  async readInto(owner: Owner, target: Uint8Array): Promise<number | null> {
+    const got = (await this.read(owner, target.length, null)) as Uint8Array | null;
+    if (got === null) return null;
+    target.set(got);
+    return got.length;
+  }
+
   #drainReads(): void {
     if (this.#discarding) while (this.conn.read() !== null);
     while (this.#readers.length > 0 && this.#error === null) {
