@@ -56,10 +56,12 @@ const large = new SlotPool(ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS);
 
 /** Largest payload a packet built in a slot can carry (headers take the HEADROOM before it). */
 export const MAX_ARENA_PAYLOAD = ARENA_LARGE_SLOT - HEADROOM;
+/** Largest payload of a small slot (a local const: V8 folds it, while imported ones cost a load per use). */
+const MAX_SMALL_PAYLOAD = ARENA_SLOT - HEADROOM;
 
 /** Address of a free slot for a packet with `payloadLength` bytes, now taken, or -1 when none is left. */
 export function takeSlot(payloadLength: number): number {
-  if (payloadLength <= ARENA_SLOT - HEADROOM) return small.take();
+  if (payloadLength <= MAX_SMALL_PAYLOAD) return small.take();
   return payloadLength <= MAX_ARENA_PAYLOAD ? large.take() : -1;
 }
 
