@@ -13,8 +13,8 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * RFC 9293 §3.10.7 SEGMENT ARRIVES for a connection with a TCB (SYN-SENT and the synchronized states,
- * SYN-RECEIVED included). CLOSED and LISTEN (no TCB yet) are the stack's part. The steps are numbered as
- * in the RFC; RFC 5961 replaces the RST, SYN and ACK checks with their challenge-ACK versions.
+ * SYN-RECEIVED included); CLOSED and LISTEN (no TCB yet) are in closed.ts and listen.ts. The steps are
+ * numbered as in the RFC; RFC 5961 replaces the RST, SYN and ACK checks with their challenge-ACK versions.
  */
 export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): void {
   switch (c.state) {
