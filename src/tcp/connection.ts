@@ -1,6 +1,6 @@
 import type { Clock } from "../clock/clock.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
-import type { PacketFields, TcpHeader } from "../wire/types.js";
+import type { PacketFields, TcpRepr } from "../wire/types.js";
 import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
 import type { CongestionControl } from "./congestion.js";
@@ -55,8 +55,11 @@ export interface Endpoints {
   remoteAddress: string;
 }
 
-/** The incoming segment fields the engine reads. */
-export type SegmentHeader = Pick<TcpHeader, "seq" | "ack" | "flags" | "window" | "options">;
+/**
+ * The fields of an incoming segment's `TcpRepr` the engine reads. The stack passes its `ParsedRecord`
+ * itself; the engine must not keep it, or its `options`, past the call.
+ */
+export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "options">;
 
 /**
  * One TCP connection: the RFC 9293 §3.10 user events (OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) and its

@@ -1,20 +1,16 @@
 import type { Clock } from "../clock/clock.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
-import { parsePacket } from "../wire/parse.js";
 import type { ParsedRecord } from "../wire/record.js";
-import { TcpFlags, type PacketFields, type TcpOptions } from "../wire/types.js";
+import type { PacketFields } from "../wire/types.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
-import { TcpConnection, type ConnectionHost, type EngineDrop, type SegmentHeader } from "./connection.js";
+import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
 import { AddressInUseError } from "./errors.js";
-import { IncomingOptions } from "./incoming-options.js";
 import { IsnGenerator } from "./isn.js";
 import { listenArrives, timeWaitReopened, type ListenContext, type SegmentEnds } from "./listen.js";
 import { ListeningPort } from "./listening-port.js";
 import type { ConnectOptions, Connection, Listener } from "./types.js";
 
-const { SYN } = TcpFlags;
-const NO_OPTIONS: TcpOptions = Object.freeze({});
 const NO_PAYLOAD = new Uint8Array(0);
 const EPHEMERAL_LOW = 49152;
 const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
@@ -77,8 +73,6 @@ export class TcpProtocol implements ListenContext {
   /** The connection `#lookup` found last (dropped when it is released). */
   #lastFound: TcpConnection | null = null;
   readonly #isn: IsnGenerator;
-  readonly #options = new IncomingOptions();
-  readonly #header: SegmentHeader = { seq: 0, ack: 0, flags: 0, window: 0, options: NO_OPTIONS };
   readonly #host: ConnectionHost;
   #nextPort: number;
   #challengeSecond = -1;
@@ -173,13 +167,6 @@ export class TcpProtocol implements ListenContext {
    */
   arrives(r: ParsedRecord, packet: Uint8Array): void {
     this.#counters.segmentsIn++;
-    const h = this.#header;
-    h.seq = r.seq;
-    h.ack = r.ack;
-    h.flags = r.flags;
-    h.window = r.window;
-    // SYNs carry the offers (parsed in full); later segments only timestamps and SACK blocks.
-    h.options = r.options === 0 ? NO_OPTIONS : r.flags & SYN ? synOptionsOf(packet) : this.#options.read(r);
     // Most segments of a bulk flow's reverse direction are bare ACKs: they share one empty payload.
     const payload =
       r.payloadLength === 0
@@ -187,16 +174,16 @@ export class TcpProtocol implements ListenContext {
         : new Uint8Array(packet.buffer, packet.byteOffset + r.payloadOffset, r.payloadLength);
 
     const conn = this.#lookup(r.dstPort, r.srcPort, r.src);
-    if (conn !== undefined && !timeWaitReopened(conn, h, this.#listeners)) {
-      conn.segmentArrives(h, payload);
+    if (conn !== undefined && !timeWaitReopened(conn, r, this.#listeners)) {
+      conn.segmentArrives(r, payload);
       return;
     }
     const listener = this.#listeners.get(r.dstPort);
     if (listener !== undefined) {
-      listenArrives(this, listener, h, r);
+      listenArrives(this, listener, r, r);
     } else {
       this.#counters.drops["closed-port"]++;
-      closedArrives(h, payload.length, (seq, ack, flags) => this.reset(r, seq, ack, flags));
+      closedArrives(r, payload.length, (seq, ack, flags) => this.reset(r, seq, ack, flags));
     }
   }
 
@@ -308,10 +295,4 @@ export class TcpProtocol implements ListenContext {
     this.#counters.challengeAcks++;
     return true;
   }
-}
-
-/** The options of a SYN (parsed a second time, allocating: SYNs are rare and the hot path stays flat). */
-function synOptionsOf(packet: Uint8Array): TcpOptions {
-  const parsed = parsePacket(packet);
-  return parsed.ok ? parsed.tcp.options : NO_OPTIONS;
 }
