@@ -6,7 +6,7 @@
  */
 import type { Clock, Timer } from "../clock/clock.js";
 import { ConnectionAbortedError, errorForReason, type WirestateError } from "../tcp/errors.js";
-import type { Connection, ConnectionInfo, TcpState } from "../tcp/types.js";
+import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } from "../tcp/types.js";
 import { CloseTimeoutError, StaleHandleError } from "./errors.js";
 import type { SocketAddress, StreamState } from "./types.js";
 
@@ -45,16 +45,6 @@ interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
 }
-
-const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
-  "ESTABLISHED",
-  "FIN-WAIT-1",
-  "FIN-WAIT-2",
-  "CLOSE-WAIT",
-  "CLOSING",
-  "LAST-ACK",
-  "TIME-WAIT",
-]);
 
 export function staleError(owner: Owner): StaleHandleError {
   const c = owner.consumption;

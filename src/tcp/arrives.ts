@@ -1,3 +1,4 @@
+import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
@@ -34,6 +35,8 @@ export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Ui
     case "TIME-WAIT":
       synchronized(c, seg, payload);
       return;
+    default:
+      assertNever(c.state);
   }
 }
 
@@ -196,8 +199,12 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       case "TIME-WAIT":
         c.setState("CLOSED");
         return;
-      default:
+      case "CLOSED":
+      case "LISTEN":
+      case "SYN-SENT":
         return;
+      default:
+        assertNever(c.state);
     }
   }
 
@@ -259,8 +266,16 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
         c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
       }
       return;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+    case "ESTABLISHED":
+    case "FIN-WAIT-2":
+    case "CLOSE-WAIT":
       break;
+    default:
+      assertNever(c.state);
   }
 
   // Sixth, the URG bit: urgent data is delivered inline as ordinary data (RFC 6093 recommends against
@@ -416,8 +431,13 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
     case "TIME-WAIT":
       // "This should not occur since a FIN has been received from the remote side. Ignore the segment text."
       return;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
       return;
+    default:
+      assertNever(c.state);
   }
   const offset = seqDiff(seq, t.rcvNxt);
   if (data.length > 0) {
@@ -470,7 +490,15 @@ function receiveFin(c: TcpConnection): void {
     case "FIN-WAIT-2":
       c.setState("TIME-WAIT");
       break;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "CLOSE-WAIT":
+    case "CLOSING":
+    case "LAST-ACK":
+    case "TIME-WAIT":
       break;
+    default:
+      assertNever(c.state);
   }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from "./assert-never.js";
 import type { Clock } from "../clock/clock.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { PacketFields, TcpRepr } from "../wire/types.js";
@@ -237,6 +238,8 @@ export class TcpConnection implements Connection {
       case "TIME-WAIT":
         // "error: connection closing" (or does not exist): nothing is accepted.
         return 0;
+      default:
+        return assertNever(this.state);
     }
   }
 
@@ -247,8 +250,16 @@ export class TcpConnection implements Connection {
       case "ESTABLISHED":
       case "CLOSE-WAIT":
         return this.finQueued ? 0 : this.sendBuffer.free;
-      default:
+      case "CLOSED":
+      case "LISTEN":
+      case "FIN-WAIT-1":
+      case "FIN-WAIT-2":
+      case "CLOSING":
+      case "LAST-ACK":
+      case "TIME-WAIT":
         return 0;
+      default:
+        return assertNever(this.state);
     }
   }
 
@@ -277,8 +288,17 @@ export class TcpConnection implements Connection {
       case "FIN-WAIT-1":
       case "FIN-WAIT-2":
         break;
-      default:
+      case "CLOSED":
+      case "LISTEN":
+      case "SYN-SENT":
+      case "SYN-RECEIVED":
+      case "CLOSE-WAIT":
+      case "CLOSING":
+      case "LAST-ACK":
+      case "TIME-WAIT":
         return;
+      default:
+        assertNever(this.state);
     }
     if (this.finReceived) return;
     // Like Linux's tcp_cleanup_rbuf: only when what the peer may still send has fallen below half of what
@@ -330,6 +350,8 @@ export class TcpConnection implements Connection {
       case "TIME-WAIT":
         // "error: connection closing": already done.
         return;
+      default:
+        assertNever(this.state);
     }
   }
 
@@ -359,6 +381,8 @@ export class TcpConnection implements Connection {
         // "Respond with 'ok' and delete the TCB."
         this.setState("CLOSED");
         return;
+      default:
+        assertNever(this.state);
     }
   }
 
@@ -480,8 +504,17 @@ export class TcpConnection implements Connection {
         this.timers.clear(TimerKind.user);
         this.timers.set(TimerKind.timeWait, 2 * this.config.msl);
         break;
-      default:
+      case "LISTEN":
+      case "SYN-SENT":
+      case "SYN-RECEIVED":
+      case "FIN-WAIT-1":
+      case "FIN-WAIT-2":
+      case "CLOSE-WAIT":
+      case "CLOSING":
+      case "LAST-ACK":
         break;
+      default:
+        assertNever(to);
     }
     this.events.onStateChange?.(from, to);
     return this.state === to;

@@ -1,3 +1,4 @@
+import { assertNever } from "./assert-never.js";
 /**
  * What a connection sends: the segmentizer (Nagle, sender SWS avoidance, congestion and flow control),
  * retransmissions, SYNs, ACKs and RSTs, and the window it offers. Everything leaves through `emit` or
@@ -25,8 +26,15 @@ export function canSendData(c: TcpConnection): boolean {
     case "CLOSING":
     case "LAST-ACK":
       return true;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+    case "FIN-WAIT-2":
+    case "TIME-WAIT":
       return false;
+    default:
+      return assertNever(c.state);
   }
 }
 

@@ -1,3 +1,4 @@
+import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
@@ -77,6 +78,8 @@ function retransmissionTimeout(c: TcpConnection): void {
     case "FIN-WAIT-2":
     case "TIME-WAIT":
       return;
+    default:
+      assertNever(c.state);
   }
   if (t.sndUna === t.sndMax) return;
   const flight = seqDiff(t.sndMax, t.sndUna);
@@ -117,8 +120,16 @@ function keepAliveTimeout(c: TcpConnection): void {
     case "FIN-WAIT-1":
     case "FIN-WAIT-2":
       break;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+    case "CLOSING":
+    case "LAST-ACK":
+    case "TIME-WAIT":
       return;
+    default:
+      assertNever(c.state);
   }
   if (c.keepAliveProbes >= c.config.keepAliveCount) {
     if (c.host.tracing) c.host.trace(`${c.id} keep-alive: peer did not answer`);
