@@ -4,7 +4,7 @@ import type { Link } from "../link/link.js";
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { WirestateError } from "../tcp/errors.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
-import { Slab } from "../tcp/slab.js";
+import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
@@ -48,7 +48,7 @@ export class IpStack {
   readonly #record = new ParsedRecord();
   #ipId = 0;
   /** Outgoing packets are carved from slabs: the link owns each carve, no ArrayBuffer per packet. */
-  readonly #packets = new Slab();
+  readonly #packets = new ByteSlab();
   #closed = false;
 
   constructor(options: IpStackOptions) {

@@ -4,7 +4,7 @@ import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
-import { peerWindow } from "./options.js";
+import { peerWindow } from "./option-negotiation.js";
 import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";

@@ -6,12 +6,12 @@ import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
-import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./options.js";
+import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
 import { output, sendReset, sendSyn } from "./output.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
-import { SackReporter } from "./sack-blocks.js";
+import { SackReporter } from "./sack-reporter.js";
 import { SackRecovery } from "./sack-recovery.js";
-import { OutgoingOptions } from "./segment-options.js";
+import { OutgoingOptions } from "./outgoing-options.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
 import { ControlBlock } from "./tcb.js";
@@ -86,11 +86,11 @@ export class TcpConnection implements Connection {
   readonly rtt: RttEstimator;
   cc: CongestionControl;
   readonly timers: ConnectionTimers;
-  /** Our MSS (offered on SYN) and the peer's, negotiated (options.ts). */
+  /** Our MSS (offered on SYN) and the peer's, negotiated (option-negotiation.ts). */
   readonly ourMss: number;
   sendMss: number;
   noDelay: boolean;
-  /** RFC 7323 and RFC 2018 options: offered, then agreed on the SYNs (options.ts). */
+  /** RFC 7323 and RFC 2018 options: offered, then agreed on the SYNs (option-negotiation.ts). */
   readonly agreed: AgreedOptions;
   /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
   ts: TimestampState | null = null;

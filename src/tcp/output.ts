@@ -9,7 +9,7 @@ import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { restartAfterIdle } from "./idle-restart.js";
 import { goBackRoom, recoveryOutput } from "./sack-recovery.js";
-import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./options.js";
+import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./option-negotiation.js";
 import { tsNow } from "./timestamps.js";
 import { TimerKind } from "./timers.js";
 

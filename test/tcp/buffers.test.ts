@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ReceiveBuffer } from "../../src/tcp/receive-buffer.js";
 import { SendBuffer } from "../../src/tcp/send-buffer.js";
-import { INITIAL_RING } from "../../src/tcp/slab.js";
+import { INITIAL_RING } from "../../src/tcp/sized-ring.js";
 import { ACK, L, R, established } from "./fixture.js";
 
 /** A ring that starts tiny and grows, or (the default) one that starts at the capacity and never grows. */
