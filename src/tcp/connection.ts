@@ -15,6 +15,10 @@ import { OutgoingOptions } from "./outgoing-options.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
 import { ControlBlock } from "./tcb.js";
+import { HandshakeState } from "./handshake-state.js";
+import { ReceiverState } from "./receiver-state.js";
+import { SenderState } from "./sender-state.js";
+import { UserNotices } from "./user-notices.js";
 import { timeout } from "./timeouts.js";
 import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
@@ -98,35 +102,14 @@ export class TcpConnection implements Connection {
   sackRecovery: SackRecovery | null = null;
   outOptions: OutgoingOptions | null = null;
 
-  /** CLOSE was called: a FIN follows the queued data. */
-  finQueued = false;
-  finReceived = false;
-  /** Sequence number of a FIN that arrived beyond a hole, processed once RCV.NXT reaches it. */
-  pendingFin: number | null = null;
-  /** Made by a listener (passive OPEN): an RST or SYN in SYN-RECEIVED returns it to LISTEN. */
-  passive = false;
+  /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
+  readonly handshake = new HandshakeState();
   /** Set by the listener: the passive handshake completed. */
   onEstablished: ((conn: TcpConnection) => void) | null = null;
-
-  synRetries = 0;
-  /** Probing a zero window (persist timer, then timeouts while the window stays shut). */
-  probing = false;
-  /** When the first SYN (or SYN-ACK) went out, for the handshake's RTT sample. */
-  synSentAt = 0;
-  /** In-order segments received and not yet acknowledged (RFC 1122 §4.2.3.2: ACK every second one). */
-  unackedSegments = 0;
-  ackNow = false;
-  /** RTT timing of one segment at a time (RFC 6298 §3, Karn's rule). */
-  rttTiming = false;
-  rttSeq = 0;
-  rttTime = 0;
-  keepAliveProbes = 0;
-  /** When the last ACK emptied the flight (RFC 5681 §4.1 restart after idle). */
-  idleSince = 0;
-  notifyReadable = false;
-  notifyWritable = false;
-  /** Inside SEGMENT ARRIVES: user calls defer their output to the end of it. */
-  inputting = false;
+  /** Progress of each direction beyond the TCB: FINs, when to ACK, probing and idleness. */
+  readonly receiver = new ReceiverState();
+  readonly sender = new SenderState();
+  readonly notices = new UserNotices();
 
   readonly stats = {
     bytesSent: 0,
@@ -178,7 +161,7 @@ export class TcpConnection implements Connection {
   /** Active OPEN: send SYN, enter SYN-SENT. */
   openActive(): void {
     this.setState("SYN-SENT");
-    this.synSentAt = this.host.clock.now();
+    this.handshake.sentAt = this.host.clock.now();
     sendSyn(this);
     this.timers.set(TimerKind.retransmit, this.rtt.rto);
     this.timers.set(TimerKind.connect, this.config.connectTimeout);
@@ -187,14 +170,14 @@ export class TcpConnection implements Connection {
   /** LISTEN, SEGMENT ARRIVES, third check (SYN): the listener made this TCB for an incoming SYN. */
   openPassive(seg: SegmentHeader): void {
     const t = this.tcb;
-    this.passive = true;
+    this.handshake.passive = true;
     this.state = "LISTEN";
     t.irs = seg.seq;
     t.rcvNxt = seqAdd(seg.seq, 1);
     t.rcvAdv = t.rcvNxt;
     this.applySynOptions(seg);
     this.setState("SYN-RECEIVED");
-    this.synSentAt = this.host.clock.now();
+    this.handshake.sentAt = this.host.clock.now();
     sendSyn(this);
     this.timers.set(TimerKind.retransmit, this.rtt.rto);
   }
@@ -221,12 +204,12 @@ export class TcpConnection implements Connection {
       case "SYN-SENT":
       case "SYN-RECEIVED":
         // Queued for transmission after entering ESTABLISHED.
-        return this.finQueued ? 0 : this.sendBuffer.write(data);
+        return this.sender.finQueued ? 0 : this.sendBuffer.write(data);
       case "ESTABLISHED":
       case "CLOSE-WAIT": {
-        if (this.finQueued) return 0;
+        if (this.sender.finQueued) return 0;
         const n = this.sendBuffer.write(data);
-        if (n > 0 && !this.inputting) output(this);
+        if (n > 0 && !this.notices.inputting) output(this);
         return n;
       }
       case "CLOSED":
@@ -249,7 +232,7 @@ export class TcpConnection implements Connection {
       case "SYN-RECEIVED":
       case "ESTABLISHED":
       case "CLOSE-WAIT":
-        return this.finQueued ? 0 : this.sendBuffer.free;
+        return this.sender.finQueued ? 0 : this.sendBuffer.free;
       case "CLOSED":
       case "LISTEN":
       case "FIN-WAIT-1":
@@ -278,7 +261,7 @@ export class TcpConnection implements Connection {
   }
 
   get readEnded(): boolean {
-    return this.finReceived && this.receiveBuffer.length === 0;
+    return this.receiver.finReceived && this.receiveBuffer.length === 0;
   }
 
   /** Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): announce a reopened window once it grew enough. */
@@ -300,14 +283,14 @@ export class TcpConnection implements Connection {
       default:
         assertNever(this.state);
     }
-    if (this.finReceived) return;
+    if (this.receiver.finReceived) return;
     // Like Linux's tcp_cleanup_rbuf: only when what the peer may still send has fallen below half of what
     // we could now offer, so a reader keeping pace does not double the ACKs.
     const offer = Math.min(this.receiveBuffer.free, maxWindow(this.agreed));
     const current = this.tcb.rcvWnd;
     if (offer - current >= this.swsThreshold() && 2 * current <= offer) {
-      this.ackNow = true;
-      if (!this.inputting) output(this);
+      this.receiver.ackNow = true;
+      if (!this.notices.inputting) output(this);
     }
   }
 
@@ -330,16 +313,16 @@ export class TcpConnection implements Connection {
         return;
       case "SYN-RECEIVED":
         // Queued until ESTABLISHED is reached, then FIN-WAIT-1.
-        this.finQueued = true;
+        this.sender.finQueued = true;
         return;
       case "ESTABLISHED":
         // Segmentize what is queued, then send FIN; enter FIN-WAIT-1 now.
-        this.finQueued = true;
+        this.sender.finQueued = true;
         this.setState("FIN-WAIT-1");
         output(this);
         return;
       case "CLOSE-WAIT":
-        this.finQueued = true;
+        this.sender.finQueued = true;
         this.setState("LAST-ACK");
         output(this);
         return;
@@ -433,24 +416,24 @@ export class TcpConnection implements Connection {
 
   segmentArrives(seg: SegmentHeader, payload: Uint8Array): void {
     this.stats.segmentsReceived++;
-    this.inputting = true;
+    this.notices.inputting = true;
     try {
       segmentArrives(this, seg, payload);
       // The user reads and writes first, so the ACK below carries the window and data they made room for.
       this.notify();
     } finally {
-      this.inputting = false;
+      this.notices.inputting = false;
     }
     if (this.state !== "CLOSED") output(this);
   }
 
   notify(): void {
-    if (this.notifyReadable) {
-      this.notifyReadable = false;
+    if (this.notices.readable) {
+      this.notices.readable = false;
       this.events.onReadable?.();
     }
-    if (this.notifyWritable) {
-      this.notifyWritable = false;
+    if (this.notices.writable) {
+      this.notices.writable = false;
       if (this.writableSpace > 0) this.events.onWritable?.();
     }
   }
@@ -463,8 +446,8 @@ export class TcpConnection implements Connection {
    * that re-sent it measured the peer's reader, not the path: resume from SND.UNA with the RTO unbacked.
    */
   windowOpened(): void {
-    if (!this.probing) return;
-    this.probing = false;
+    if (!this.sender.probing) return;
+    this.sender.probing = false;
     const t = this.tcb;
     t.sndNxt = t.sndUna;
     this.rtt.resetBackoff();
@@ -474,7 +457,7 @@ export class TcpConnection implements Connection {
   /** Any segment from the peer shows it is alive. */
   noteAlive(): void {
     if (!this.config.keepAlive) return;
-    this.keepAliveProbes = 0;
+    this.sender.keepAliveProbes = 0;
     this.timers.set(TimerKind.keepAlive, this.config.keepAliveIdle);
   }
 
@@ -494,7 +477,7 @@ export class TcpConnection implements Connection {
         break;
       case "ESTABLISHED":
         this.timers.clear(TimerKind.connect);
-        this.synRetries = 0;
+        this.handshake.retries = 0;
         this.noteAlive();
         break;
       case "TIME-WAIT":

@@ -15,7 +15,11 @@ import { TimerKind } from "./timers.js";
 
 const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
 const EMPTY = new Uint8Array(0);
-/** One reused record per outgoing segment: the stack builds the packet before `transmit` returns. */
+/**
+ * The fields of every outgoing segment, in one reused record rather than an object per segment: the stack
+ * builds the packet before `transmit` returns (ConnectionHost.transmit), so nothing sees it afterwards.
+ * Only `emit` fills it.
+ */
 const fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
 
 export function canSendData(c: TcpConnection): boolean {
@@ -51,7 +55,7 @@ export function output(c: TcpConnection): void {
       // After a timeout (go-back-N), data the peer SACKed is skipped.
       const room = sack !== null ? goBackRoom(c, sack) : c.sendMss;
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-      const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
+      const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;
       const usable = seqDiff(seqAdd(t.sndUna, Math.min(t.sndWnd, c.cc.cwnd)), t.sndNxt);
       const len = Math.min(avail, room, Math.max(usable, 0));
@@ -69,7 +73,7 @@ export function output(c: TcpConnection): void {
     }
     armPersist(c);
   }
-  if (c.ackNow) sendAck(c);
+  if (c.receiver.ackNow) sendAck(c);
 }
 
 /** Data waits, nothing is in flight to bring an ACK, and the window or SWS rule holds it back. */
@@ -94,19 +98,19 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
   const off = seqDiff(seq, t.dataSeq);
   const avail = c.sendBuffer.length - off;
   const len = Math.max(0, Math.min(maxLen, avail));
-  const fin = c.finQueued && len === avail;
+  const fin = c.sender.finQueued && len === avail;
   const payload = len > 0 ? c.sendBuffer.peek(off, len) : EMPTY;
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   if (seqLt(seq, t.sndMax)) {
     c.noteRetransmit(len);
     // Karn: a retransmitted range gives no RTT sample.
-    c.rttTiming = false;
+    c.rtt.timing = false;
   } else {
     c.stats.bytesSent += len;
-    if (!c.rttTiming && end !== seq) {
-      c.rttTiming = true;
-      c.rttSeq = end;
-      c.rttTime = c.host.clock.now();
+    if (!c.rtt.timing && end !== seq) {
+      c.rtt.timing = true;
+      c.rtt.timedSeq = end;
+      c.rtt.timedAt = c.host.clock.now();
     }
   }
   emit(c, seq, ACK | (fin ? FIN : 0) | (len > 0 && len === avail ? PSH : 0), payload);
@@ -174,8 +178,8 @@ export function sendReset(c: TcpConnection, seq: number): void {
 
 /** A segment carrying ACK: it acknowledges everything received, so pending ACK work is done. */
 export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint8Array): void {
-  c.unackedSegments = 0;
-  c.ackNow = false;
+  c.receiver.unackedSegments = 0;
+  c.receiver.ackNow = false;
   c.timers.clear(TimerKind.delayedAck);
   const f = fields;
   f.src = c.localIp;
