@@ -2,7 +2,6 @@ import type { Clock } from "../clock/clock.js";
 import { RealClock } from "../clock/real-clock.js";
 import type { Link } from "../link/link.js";
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
-import { WirestateError } from "../tcp/errors.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
@@ -13,6 +12,7 @@ import { parseInto } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
 import type { PacketFields } from "../wire/types.js";
 import { newCounters, type StackCounters } from "./counters.js";
+import { StackClosedError } from "./errors.js";
 import type { TransportProtocol } from "./transport-protocol.js";
 
 export interface IpStackOptions {
@@ -76,13 +76,13 @@ export class IpStack {
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
   connect(remoteAddress: string, remotePort: number, opts?: ConnectOptions): Connection {
-    if (this.#closed) throw new WirestateError("the stack is closed");
+    if (this.#closed) throw new StackClosedError("the stack is closed");
     return this.#tcp.connect(remoteAddress, remotePort, opts);
   }
 
   /** RFC 9293 §3.10.1 OPEN, passive. */
   listen(port: number, opts?: { backlog?: number }): Listener {
-    if (this.#closed) throw new WirestateError("the stack is closed");
+    if (this.#closed) throw new StackClosedError("the stack is closed");
     return this.#tcp.listen(port, opts);
   }
 

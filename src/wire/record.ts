@@ -28,7 +28,7 @@ import {
   R_PAYLOAD_OFFSET,
   R_PAYLOAD_LENGTH,
   OptionBits,
-} from "./layout.js";
+} from "./layout.generated.js";
 import type { SackBlock, TcpOptions, TcpRepr } from "./types.js";
 
 const NO_OPTIONS: TcpOptions = Object.freeze({});
