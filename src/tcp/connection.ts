@@ -22,7 +22,14 @@ import { UserNotices } from "./user-notices.js";
 import { timeout } from "./timeouts.js";
 import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
-import type { CloseReason, Connection, ConnectionEvents, ConnectionInfo, TcpState } from "./types.js";
+import {
+  SEND_ACCEPTED,
+  type CloseReason,
+  type Connection,
+  type ConnectionEvents,
+  type ConnectionInfo,
+  type TcpState,
+} from "./types.js";
 
 /** Why the engine dropped a segment or refused work; the stack counts them. */
 export type EngineDrop =
@@ -227,23 +234,7 @@ export class TcpConnection implements Connection {
   }
 
   get writableSpace(): number {
-    switch (this.state) {
-      case "SYN-SENT":
-      case "SYN-RECEIVED":
-      case "ESTABLISHED":
-      case "CLOSE-WAIT":
-        return this.sender.finQueued ? 0 : this.sendBuffer.free;
-      case "CLOSED":
-      case "LISTEN":
-      case "FIN-WAIT-1":
-      case "FIN-WAIT-2":
-      case "CLOSING":
-      case "LAST-ACK":
-      case "TIME-WAIT":
-        return 0;
-      default:
-        return assertNever(this.state);
-    }
+    return SEND_ACCEPTED.has(this.state) && !this.sender.finQueued ? this.sendBuffer.free : 0;
   }
 
   // ---------------------------------------------------------------------------------------------------

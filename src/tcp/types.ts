@@ -32,6 +32,14 @@ export const SYNCHRONIZED: ReadonlySet<TcpState> = new Set<TcpState>([
   "TIME-WAIT",
 ]);
 
+/** RFC 9293 §3.10.2 SEND: the states that queue data (SYN-SENT and SYN-RECEIVED until ESTABLISHED). */
+export const SEND_ACCEPTED: ReadonlySet<TcpState> = new Set<TcpState>([
+  "SYN-SENT",
+  "SYN-RECEIVED",
+  "ESTABLISHED",
+  "CLOSE-WAIT",
+]);
+
 /** Why a connection ended other than by a graceful close. */
 export type CloseReason =
   | "refused" // RST in reply to our SYN
