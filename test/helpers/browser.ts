@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import { pageServerGuard } from "../../src/link/node.js";
 import { buildDemo, serveFiles } from "../../web/server.mjs";
 
 export const CHROMIUM_FLAGS = [
@@ -67,7 +68,7 @@ export function useChromium(): () => TestBrowser {
 /** The demo page (web/), bundled in memory and served on 127.0.0.1 at a free port. */
 export async function serveDemo(): Promise<{ url: string; files: Map<string, Uint8Array>; close(): Promise<void> }> {
   const files = await buildDemo();
-  const server = await serveFiles(files);
+  const server = await serveFiles(files, { guard: pageServerGuard() });
   return { ...server, files };
 }
 

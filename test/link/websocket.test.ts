@@ -103,7 +103,7 @@ describe("wsUdpRelay over 127.0.0.1", () => {
     cleanup.push(() => far.close());
     const relay = await wsUdpRelay({ bind: `${LO}:0`, peer: far.local });
     cleanup.push(() => relay.close());
-    expect(relay.url).toBe(`ws://${LO}:${relay.port}/`);
+    expect(relay.url).toBe(`ws://${LO}:${relay.port}/?token=${relay.token}`);
     const c = client(relay.url);
     const atFar = nextPackets(far, 3);
     for (let i = 0; i < 3; i++) c.link.send(ipv4Like(i, 1400));
