@@ -92,7 +92,12 @@ export function serveFiles(files, { port = 0, host = "127.0.0.1", guard }) {
       resolve({
         url: `http://${shown}:${bound}/`,
         origin: `http://${shown}:${bound}`,
-        close: () => new Promise((done) => server.close(() => done())),
+        // Browsers keep connections open (keep-alive, preconnects) that close() alone would wait for.
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });

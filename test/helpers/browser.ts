@@ -72,15 +72,8 @@ export async function serveDemo(): Promise<{ url: string; files: Map<string, Uin
   return { ...server, files };
 }
 
-/**
- * A blank page with `entry` bundled for the browser (an IIFE exposing its exports as `globalThis[name]`),
- * for running library code in the page. Uncaught page errors are collected in `errors`.
- */
-export async function pageWithBundle(
-  context: BrowserContext,
-  entry: string,
-  globalName: string,
-): Promise<{ page: Page; errors: string[] }> {
+/** `entry` bundled for the browser as an IIFE exposing its exports as `globalThis[globalName]`. */
+async function bundle(entry: string, globalName: string): Promise<string> {
   const out = await build({
     entryPoints: [entry],
     bundle: true,
@@ -90,10 +83,58 @@ export async function pageWithBundle(
     write: false,
     logLevel: "silent",
   });
+  return out.outputFiles[0].text;
+}
+
+/** A new page whose uncaught errors are collected in `errors`. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.setContent(`<!doctype html><title>${globalName}</title>`);
-  await page.addScriptTag({ content: out.outputFiles[0].text });
   return { page, errors };
+}
+
+/**
+ * A blank page with `entry` bundled for the browser (an IIFE exposing its exports as `globalThis[name]`),
+ * for running library code in the page. Uncaught page errors are collected in `errors`.
+ */
+export async function pageWithBundle(
+  context: BrowserContext,
+  entry: string,
+  globalName: string,
+): Promise<{ page: Page; errors: string[] }> {
+  const script = await bundle(entry, globalName);
+  const { page, errors } = await watchedPage(context);
+  await page.setContent(`<!doctype html><title>${globalName}</title>`);
+  await page.addScriptTag({ content: script });
+  return { page, errors };
+}
+
+/**
+ * Like `pageWithBundle`, but the page is loaded over HTTP from its own server on 127.0.0.1 (a free port),
+ * so it has a real origin (`http://127.0.0.1:PORT`), the one it names in `Origin` when it connects out.
+ * `close()` closes the page and stops its server.
+ */
+export async function pageAtOrigin(
+  context: BrowserContext,
+  entry: string,
+  globalName: string,
+): Promise<{ page: Page; errors: string[]; origin: string; close(): Promise<void> }> {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const files = new Map([
+    ["index.html", encode(`<!doctype html><title>${globalName}</title><script src="bundle.js"></script>`)],
+    ["bundle.js", encode(await bundle(entry, globalName))],
+  ]);
+  const server = await serveFiles(files, { guard: pageServerGuard() });
+  const { page, errors } = await watchedPage(context);
+  await page.goto(server.url);
+  return {
+    page,
+    errors,
+    origin: server.origin,
+    async close() {
+      await page.close();
+      await server.close();
+    },
+  };
 }
