@@ -156,15 +156,33 @@ describe("wsUdpRelay: origins and tokens", () => {
   });
 });
 
-/** A raw TCP client that completes the relay's upgrade, for frames the ws client will not send. */
-async function rawClient(relay: WsUdpRelay): Promise<Socket> {
+/** A raw TCP connection sending an upgrade request: the socket, the response's first bytes, the hang-up. */
+async function rawUpgrade(
+  relay: WsUdpRelay,
+  extra = "",
+  token = relay.token,
+): Promise<{ socket: Socket; head: string; ended: Promise<boolean> }> {
   const socket = tcpConnect(relay.port, LO);
   cleanup.push(() => socket.destroy());
+  // True once the relay ends the connection; false if it is still open 2 s after connecting.
+  const ended = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 2_000);
+    socket.once("end", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
   socket.write(
-    `GET /?token=${relay.token} HTTP/1.1\r\nHost: ${LO}:${relay.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    `GET /?token=${token} HTTP/1.1\r\nHost: ${LO}:${relay.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
   );
   const head = await new Promise<string>((resolve) => socket.once("data", (d: Buffer) => resolve(d.toString())));
+  return { socket, head, ended };
+}
+
+/** A raw client past the relay's upgrade, for frames the ws client will not send. */
+async function rawClient(relay: WsUdpRelay): Promise<Socket> {
+  const { socket, head } = await rawUpgrade(relay);
   expect(head).toMatch(/^HTTP\/1\.1 101 /);
   return socket;
 }
@@ -262,6 +280,20 @@ describe("wsUdpRelay: limits", () => {
     await expect.poll(() => relay.clients).toBe(1);
     await roundTrip(webSocketLink(await opened(relay.url)), far, 100);
     expect(relay.counters.accepted).toBe(3);
+  });
+
+  it("hangs up on every refused upgrade by itself, so refused clients hold nothing", async () => {
+    const { relay } = await relayTo({ maxClients: 1 });
+    await opened(relay.url);
+    const refusals = [
+      await rawUpgrade(relay, "Origin: https://evil.example\r\n"),
+      await rawUpgrade(relay, "", "wrong"),
+      await rawUpgrade(relay),
+    ];
+    expect(refusals.map((r) => r.head.slice(0, 12))).toEqual(["HTTP/1.1 403", "HTTP/1.1 401", "HTTP/1.1 503"]);
+    expect(await Promise.all(refusals.map((r) => r.ended))).toEqual([true, true, true]);
+    expect(relay.counters.refused).toEqual({ origin: 1, token: 1, full: 1, notWebSocket: 0 });
+    expect(relay.clients).toBe(1);
   });
 
   it("states its defaults: 4 clients, frames up to 1500 bytes, a burst of 5000 frames passes", async () => {
