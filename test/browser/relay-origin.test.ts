@@ -17,7 +17,7 @@ import { describeWith } from "../helpers/tools.js";
 import type { HttpGetResult } from "./ws-client.js";
 
 type Client = typeof import("./ws-client.js");
-const SIZE = 1 << 20;
+const SIZE = 4 << 20;
 
 describeWith([...NETNS_TOOLS, "python3", "chromium"], "wsUdpRelay's origin check in headless Chromium", () => {
   const browser = useChromium();
