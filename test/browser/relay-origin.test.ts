@@ -9,40 +9,38 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { type WsUdpRelay, wsUdpRelay } from "../../src/link/node.js";
 import { pageAtOrigin, useChromium } from "../helpers/browser.js";
 import { NETNS_TOOLS, Netns } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
 import type { HttpGetResult } from "./ws-client.js";
+import { useCleanup } from "../helpers/cleanup.js";
 
 type Client = typeof import("./ws-client.js");
 const SIZE = 4 << 20;
 
 describeWith([...NETNS_TOOLS, "python3", "chromium"], "wsUdpRelay's origin check in headless Chromium", () => {
   const browser = useChromium();
-  const cleanup: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
+  const defer = useCleanup();
 
   it("refuses the page from a foreign origin and carries the allowed page's download from the kernel", async () => {
     const ns = await Netns.start({ createLink: false });
-    cleanup.push(() => ns.close());
+    defer(() => ns.close());
     const allowed = await pageAtOrigin(browser().context, "test/browser/ws-client.ts", "wsClient");
-    cleanup.push(() => allowed.close());
+    defer(() => allowed.close());
     const foreign = await pageAtOrigin(browser().context, "test/browser/ws-client.ts", "wsClient");
-    cleanup.push(() => foreign.close());
+    defer(() => foreign.close());
     expect(foreign.origin).not.toBe(allowed.origin);
     const relay: WsUdpRelay = await wsUdpRelay({
       bind: ns.tunnel.bind,
       peer: ns.tunnel.peer,
       allowedOrigins: [allowed.origin],
     });
-    cleanup.push(() => relay.close());
+    defer(() => relay.close());
 
     const dir = mkdtempSync(join(tmpdir(), "wirestate-origin-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const body = randomBytes(SIZE);
     writeFileSync(join(dir, "file.bin"), body);
     ns.spawn(["python3", "-m", "http.server", "--bind", ns.kernelAddress, "--directory", dir, "8000"]);

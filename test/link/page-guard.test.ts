@@ -4,21 +4,19 @@
  * re-pointed at 127.0.0.1 (rebinding).
  */
 import { request } from "node:http";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { LinkSetupError, pageServerGuard, warnIfExposed } from "../../src/link/node.js";
 import { serveFiles } from "../../web/server.mjs";
+import { useCleanup } from "../helpers/cleanup.js";
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = useCleanup();
 
 const FILES = new Map([["index.html", new TextEncoder().encode("<!doctype html><title>demo</title>")]]);
 
 async function serve(allowedOrigins?: string[]) {
   const guard = pageServerGuard({ allowedOrigins });
   const server = await serveFiles(FILES, { guard });
-  cleanup.push(() => server.close());
+  defer(() => server.close());
   return { guard, server, port: Number(new URL(server.url).port) };
 }
 
@@ -78,7 +76,7 @@ describe("the demo page's server behind pageServerGuard", () => {
 describe("warnIfExposed", () => {
   it("warns for addresses other machines reach, once each, and never for loopback", () => {
     const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
-    cleanup.push(() => warn.mockRestore());
+    defer(() => warn.mockRestore());
     for (const host of ["127.0.0.1", "127.9.9.9", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"]) {
       expect(warnIfExposed("a page-guard test helper", host, "lock it")).toBe(false);
     }

@@ -5,7 +5,7 @@
  * packets flowing both ways.
  */
 import { connect as tcpConnect, type Socket } from "node:net";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type ClientOptions, WebSocket } from "ws";
 import {
   type EndpointLink,
@@ -19,19 +19,17 @@ import {
   wsUdpRelay,
 } from "../../src/link/node.js";
 import { idOf, ipv4Like, nextPackets } from "./packets.js";
+import { useCleanup } from "../helpers/cleanup.js";
 
 const LO = "127.0.0.1";
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = useCleanup();
 
 /** A relay bridged to a UDP endpoint standing in for socat's end of the TUN. */
 async function relayTo(options: Partial<WsUdpRelayOptions> = {}): Promise<{ relay: WsUdpRelay; far: UdpTunnelLink }> {
   const far = await udpTunnelLink({ bind: `${LO}:0` });
-  cleanup.push(() => far.close());
+  defer(() => far.close());
   const relay = await wsUdpRelay({ bind: `${LO}:0`, peer: far.local, ...options });
-  cleanup.push(() => relay.close());
+  defer(() => relay.close());
   return { relay, far };
 }
 
@@ -41,7 +39,7 @@ type Outcome = { opened: WebSocket } | { status: number; body: string };
 function attempt(url: string, options: ClientOptions & { protocols?: string[] } = {}): Promise<Outcome> {
   const { protocols, ...rest } = options;
   const socket = new WebSocket(url, protocols ?? [], rest);
-  cleanup.push(() => socket.terminate());
+  defer(() => socket.terminate());
   return new Promise((resolve, reject) => {
     socket.once("open", () => resolve({ opened: socket }));
     socket.once("unexpected-response", (_req, res) => {
@@ -143,7 +141,7 @@ describe("wsUdpRelay: origins and tokens", () => {
 
   it("warns, once, when it listens on an address other machines reach", async () => {
     const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
-    cleanup.push(() => warn.mockRestore());
+    defer(() => warn.mockRestore());
     await relayTo({ host: LO });
     expect(warn).not.toHaveBeenCalled();
     // Listening only: the test connects to nothing but 127.0.0.1.
@@ -163,7 +161,7 @@ async function rawUpgrade(
   token = relay.token,
 ): Promise<{ socket: Socket; head: string; ended: Promise<boolean> }> {
   const socket = tcpConnect(relay.port, LO);
-  cleanup.push(() => socket.destroy());
+  defer(() => socket.destroy());
   // True once the relay ends the connection; false if it is still open 2 s after connecting.
   const ended = new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 2_000);
