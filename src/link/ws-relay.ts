@@ -114,7 +114,9 @@ export async function wsUdpRelay(options: WsUdpRelayOptions): Promise<WsUdpRelay
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: mtu,
+    // No compression: a small compressed frame could inflate past the MTU check's intent.
     perMessageDeflate: false,
+    // Pings need no rate of their own: ws answers them and terminates a client with 60 answers unsent.
     // Answer with the token subprotocol the client offered: a client that offers subprotocols (the ws
     // package's) fails the handshake when the server picks none.
     handleProtocols: (offered) => [...offered].find((p) => tokenOfProtocol(p) !== null) ?? false,
@@ -232,9 +234,10 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   );
 }
 
+/** A number out of range is a caller's bug: a RangeError, as Node and the other links throw. */
 function requireInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new LinkSetupError(`${name} must be an integer in ${min}..${max}, got ${value}`);
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${value}`);
   }
 }
 

@@ -120,7 +120,7 @@ describe("wsUdpRelay: origins and tokens", () => {
     expect(relay.counters.accepted).toBe(2);
   });
 
-  it("makes a fresh 256-bit token per relay unless given one, and refuses weak tokens and non-origins", async () => {
+  it("makes a fresh 256-bit token per relay unless given one; refuses weak tokens, non-origins, bad limits", async () => {
     const [a, b] = [(await relayTo()).relay, (await relayTo()).relay];
     expect(a.token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes in base64url
     expect(a.token).not.toBe(b.token);
@@ -130,6 +130,9 @@ describe("wsUdpRelay: origins and tokens", () => {
     await expect(relayTo({ token: `${"x".repeat(30)}?&` })).rejects.toThrow(/at least 22 characters/);
     await expect(relayTo({ allowedOrigins: ["http://localhost:8080/"] })).rejects.toThrow(/is not an origin/);
     await expect(relayTo({ allowedOrigins: ["null"] })).rejects.toThrow(LinkSetupError);
+    await expect(relayTo({ maxClients: 0 })).rejects.toThrow(RangeError);
+    await expect(relayTo({ mtu: 67 })).rejects.toThrow("mtu must be an integer in 68..65535, got 67");
+    await expect(relayTo({ maxFramesPerSecond: 0.5 })).rejects.toThrow(RangeError);
   });
 
   it("answers a plain HTTP request with 426, counted", async () => {
