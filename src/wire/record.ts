@@ -15,7 +15,11 @@ import {
   P_IP_LENGTH,
   P_CHECKSUMS,
   P_MISC,
+  OptionBits,
 } from "./layout.generated.js";
+import type { SackBlock, TcpOptions, TcpRepr } from "./types.js";
+
+const NO_OPTIONS: TcpOptions = Object.freeze({});
 
 // Module-local copies of the slot numbers: V8 reads an imported binding through its module cell on every
 // use (a load and a hole check, and the index is then no constant for the bounds checks), while a local
@@ -36,34 +40,42 @@ const IP_FIELDS = P_IP_FIELDS;
 const IP_LENGTH = P_IP_LENGTH;
 const CHECKSUMS = P_CHECKSUMS;
 const MISC = P_MISC;
+const MSS_BIT = OptionBits.MSS;
+const WINDOW_SCALE_BIT = OptionBits.WINDOW_SCALE;
+const SACK_PERMITTED_BIT = OptionBits.SACK_PERMITTED;
+const TIMESTAMPS_BIT = OptionBits.TIMESTAMPS;
+const SACK_BIT = OptionBits.SACK;
 
 /**
- * A flat, reusable parse result for the engine's hot path: `parseInto(bytes, rec)` overwrites it without
- * allocating (no nested option objects, SACK blocks in a fixed array). Fields are valid only after a
- * successful `parseInto`; `options` has a bit per present option (`OptionBits`), and the value fields of
- * absent options are stale. `parsePacket` gives the same data as a fresh, self-contained object.
+ * A reusable parse result for the engine's hot path: `parseInto(bytes, rec)` overwrites it without
+ * allocating, and the engine reads it as the segment's `TcpRepr` (no copy into another shape). Fields
+ * are valid only after a successful `parseInto`, and only until the next one: `options` and its parts
+ * are rewritten in place (SACK blocks from a fixed pool), so nothing may keep them past the segment.
+ * `parsePacket` gives the same data as a fresh, self-contained object.
  *
  * It holds the packed words the parser wrote (assembly/layout.ts, P_ slots) and unpacks a field when it is
- * read: a parse copies ten words, not 28 fields, and the getters inline to a shift and a mask.
+ * read: a parse copies a dozen words, not 28 fields, and the getters inline to a shift and a mask.
  */
-export class ParsedRecord {
+export class ParsedRecord implements TcpRepr {
   src = 0;
   dst = 0;
   seq = 0;
   ack = 0;
-  tsval = 0;
-  tsecr = 0;
-  /** Number of SACK blocks (0..4); block i is [sack[2i], sack[2i+1]). */
-  sackCount = 0;
-  readonly sack = new Uint32Array(8);
+  /** OptionBits of the options present. */
+  optionMask = 0;
+  /** The options present (a shared empty object when there are none). */
+  options: TcpOptions = NO_OPTIONS;
   #ports = 0;
   #segment = 0;
   #payload = 0;
-  #options = 0;
   #ip = 0;
   #ipLength = 0;
   #checksums = 0;
   #misc = 0;
+  readonly #options: TcpOptions = {};
+  readonly #timestamps = { tsval: 0, tsecr: 0 };
+  readonly #pool: SackBlock[] = [0, 1, 2, 3].map(() => ({ left: 0, right: 0 }));
+  readonly #blocks: SackBlock[] = [];
 
   get ihl(): number {
     return this.#misc & 0xff;
@@ -110,16 +122,6 @@ export class ParsedRecord {
   get urgent(): number {
     return this.#misc >>> 16;
   }
-  /** OptionBits of the options present. */
-  get options(): number {
-    return this.#options & 0xff;
-  }
-  get mss(): number {
-    return this.#options >>> 16;
-  }
-  get windowScale(): number {
-    return (this.#options >>> 8) & 0xff;
-  }
   /** The payload's position within the bytes given to `parseInto`. */
   get payloadOffset(): number {
     return this.#payload & 0xffff;
@@ -134,18 +136,45 @@ export class ParsedRecord {
     this.dst = r[DST];
     this.seq = r[SEQ];
     this.ack = r[ACK];
-    this.tsval = r[TSVAL];
-    this.tsecr = r[TSECR];
     this.#ports = r[PORTS];
     this.#segment = r[SEGMENT];
     this.#payload = r[PAYLOAD];
-    this.#options = r[OPTIONS];
     this.#ip = r[IP_FIELDS];
     this.#ipLength = r[IP_LENGTH];
     this.#checksums = r[CHECKSUMS];
     this.#misc = r[MISC];
-    const sacks = r[SACK_COUNT];
-    this.sackCount = sacks;
-    for (let i = 0; i < 2 * sacks; i++) this.sack[i] = r[SACK + i];
+    const packed = r[OPTIONS];
+    const mask = packed & 0xff;
+    this.optionMask = mask;
+    this.options = mask === 0 ? NO_OPTIONS : this.#loadOptions(r, packed, mask);
+  }
+
+  #loadOptions(r: Uint32Array, packed: number, mask: number): TcpOptions {
+    const o = this.#options;
+    o.mss = mask & MSS_BIT ? packed >>> 16 : undefined;
+    o.windowScale = mask & WINDOW_SCALE_BIT ? (packed >>> 8) & 0xff : undefined;
+    o.sackPermitted = mask & SACK_PERMITTED_BIT ? true : undefined;
+    if (mask & TIMESTAMPS_BIT) {
+      this.#timestamps.tsval = r[TSVAL];
+      this.#timestamps.tsecr = r[TSECR];
+      o.timestamps = this.#timestamps;
+    } else {
+      o.timestamps = undefined;
+    }
+    if (mask & SACK_BIT) {
+      const count = r[SACK_COUNT];
+      const blocks = this.#blocks;
+      blocks.length = count;
+      for (let i = 0; i < count; i++) {
+        const b = this.#pool[i];
+        b.left = r[SACK + 2 * i];
+        b.right = r[SACK + 2 * i + 1];
+        blocks[i] = b;
+      }
+      o.sackBlocks = blocks;
+    } else {
+      o.sackBlocks = undefined;
+    }
+    return o;
   }
 }
