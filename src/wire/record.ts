@@ -74,6 +74,8 @@ export class ParsedRecord implements TcpRepr {
   #misc = 0;
   readonly #options: TcpOptions = {};
   readonly #timestamps = { tsval: 0, tsecr: 0 };
+  /** The options of nearly every segment past the handshake: timestamps alone, with no other keys to clear. */
+  readonly #timestampsOnly: TcpOptions = { timestamps: this.#timestamps };
   readonly #pool: SackBlock[] = [0, 1, 2, 3].map(() => ({ left: 0, right: 0 }));
   readonly #blocks: SackBlock[] = [];
 
@@ -146,7 +148,13 @@ export class ParsedRecord implements TcpRepr {
     const packed = r[OPTIONS];
     const mask = packed & 0xff;
     this.optionMask = mask;
-    this.options = mask === 0 ? NO_OPTIONS : this.#loadOptions(r, packed, mask);
+    if (mask === TIMESTAMPS_BIT) {
+      this.#timestamps.tsval = r[TSVAL];
+      this.#timestamps.tsecr = r[TSECR];
+      this.options = this.#timestampsOnly;
+    } else {
+      this.options = mask === 0 ? NO_OPTIONS : this.#loadOptions(r, packed, mask);
+    }
   }
 
   #loadOptions(r: Uint32Array, packed: number, mask: number): TcpOptions {
