@@ -3,7 +3,7 @@ import { join, relative, resolve, dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * design.md's layers, enforced: imports point down only. Each folder of src/ lists the folders it may
+ * ARCHITECTURE.md's layers, enforced: imports point down only. Each folder of src/ lists the folders it may
  * import from; anything else is a layering error. `errors` (the WirestateError base) is the bottom layer,
  * below even clock and wire, so every layer's errors share it. `session` runs over any byte stream, so it
  * imports nothing of the TCP side.
@@ -58,7 +58,7 @@ function violations(): string[] {
 }
 
 describe("layers", () => {
-  it("every import in src/ points down the layers of design.md", () => {
+  it("every import in src/ points down the layers of ARCHITECTURE.md", () => {
     expect(violations()).toEqual([]);
   });
 
