@@ -1,0 +1,181 @@
+import { encodeName } from "./dns-name.js";
+import { parseIpv4 } from "./ipv4-address.js";
+import type { DnsBuildErrorReason, DnsBuildResult, DnsMessage, DnsQuestion, DnsRecord } from "./dns-types.js";
+
+/** Largest message: what a TCP length prefix can carry (RFC 7766 section 8). */
+const MAX_MESSAGE = 0xffff;
+/** Compression pointers have 14 bits of offset. */
+const MAX_POINTER = 0x3fff;
+
+export interface DnsBuildOptions {
+  /** Replace repeated name suffixes by pointers (RFC 1035 section 4.1.4). Default true. */
+  compress?: boolean;
+}
+
+class BuildFailure {
+  constructor(
+    readonly reason: DnsBuildErrorReason,
+    readonly detail: string,
+  ) {}
+}
+
+/**
+ * Builds the message's bytes; the section counts come from the arrays. Returns a typed failure for a
+ * field outside its width, a name that cannot be encoded or a message over 65535 bytes.
+ */
+export function buildDnsMessage(message: DnsMessage, options: DnsBuildOptions = {}): DnsBuildResult {
+  try {
+    return { ok: true, bytes: new MessageWriter(options.compress ?? true).message(message) };
+  } catch (err) {
+    // Only this module's own BuildFailure is caught; anything else is a bug and stays one.
+    if (err instanceof BuildFailure) return { ok: false, reason: err.reason, detail: err.detail };
+    throw err;
+  }
+}
+
+class MessageWriter {
+  #buf = new Uint8Array(512);
+  #len = 0;
+  /** Case-folded name suffix -> the offset where it was written. */
+  readonly #suffixes: Map<string, number> | null;
+
+  constructor(compress: boolean) {
+    this.#suffixes = compress ? new Map() : null;
+  }
+
+  message(m: DnsMessage): Uint8Array {
+    this.#u16(checkBits(m.id, 16, "id"));
+    let flags = checkBits(m.opcode, 4, "opcode") << 11;
+    flags |= (checkBits(m.z, 3, "z") << 4) | checkBits(m.rcode, 4, "rcode");
+    if (m.qr) flags |= 0x8000;
+    if (m.aa) flags |= 0x0400;
+    if (m.tc) flags |= 0x0200;
+    if (m.rd) flags |= 0x0100;
+    if (m.ra) flags |= 0x0080;
+    this.#u16(flags);
+    for (const section of [m.questions, m.answers, m.authorities, m.additionals]) {
+      if (section.length > 0xffff) throw new BuildFailure("too-many-entries", `${section.length} entries in a section`);
+      this.#u16(section.length);
+    }
+    for (const q of m.questions) this.#question(q);
+    for (const r of [...m.answers, ...m.authorities, ...m.additionals]) this.#record(r);
+    return this.#buf.slice(0, this.#len);
+  }
+
+  #question(q: DnsQuestion): void {
+    this.#name(q.name);
+    this.#u16(checkBits(q.type, 16, "type"));
+    this.#u16(checkBits(q.class, 16, "class"));
+  }
+
+  #record(r: DnsRecord): void {
+    this.#name(r.name);
+    this.#u16(checkBits(r.type, 16, "type"));
+    this.#u16(checkBits(r.class, 16, "class"));
+    this.#u32(checkBits(r.ttl, 32, "ttl"));
+    const lengthAt = this.#len;
+    this.#u16(0);
+    const d = r.data;
+    switch (d.kind) {
+      case "A":
+        this.#bytes(ipv4Bytes(d.address));
+        break;
+      case "name":
+        this.#name(d.name);
+        break;
+      case "SOA":
+        this.#name(d.mname);
+        this.#name(d.rname);
+        for (const [v, what] of [
+          [d.serial, "serial"],
+          [d.refresh, "refresh"],
+          [d.retry, "retry"],
+          [d.expire, "expire"],
+          [d.minimum, "minimum"],
+        ] as const)
+          this.#u32(checkBits(v, 32, what));
+        break;
+      case "raw":
+        this.#bytes(d.bytes);
+        break;
+    }
+    const rdlength = this.#len - lengthAt - 2;
+    if (rdlength > 0xffff) throw new BuildFailure("bad-rdata", `rdata of ${rdlength} bytes`);
+    this.#buf[lengthAt] = rdlength >> 8;
+    this.#buf[lengthAt + 1] = rdlength & 0xff;
+  }
+
+  #name(text: string): void {
+    const encoded = encodeName(text);
+    if (!encoded.ok) throw new BuildFailure(encoded.reason, encoded.detail);
+    const labels = encoded.labels;
+    for (let i = 0; i < labels.length; i++) {
+      const key = this.#suffixes === null ? "" : suffixKey(labels, i);
+      const earlier = this.#suffixes?.get(key);
+      if (earlier !== undefined) {
+        this.#u16(0xc000 | earlier);
+        return;
+      }
+      if (this.#suffixes !== null && this.#len <= MAX_POINTER) this.#suffixes.set(key, this.#len);
+      this.#byte(labels[i].length);
+      this.#bytes(labels[i]);
+    }
+    this.#byte(0);
+  }
+
+  #reserve(n: number): void {
+    if (this.#len + n > MAX_MESSAGE) throw new BuildFailure("message-too-long", "message over 65535 bytes");
+    if (this.#len + n <= this.#buf.length) return;
+    const bigger = new Uint8Array(Math.min(MAX_MESSAGE, Math.max(this.#buf.length * 2, this.#len + n)));
+    bigger.set(this.#buf.subarray(0, this.#len));
+    this.#buf = bigger;
+  }
+
+  #byte(v: number): void {
+    this.#reserve(1);
+    this.#buf[this.#len++] = v;
+  }
+
+  #u16(v: number): void {
+    this.#reserve(2);
+    this.#buf[this.#len++] = v >>> 8;
+    this.#buf[this.#len++] = v & 0xff;
+  }
+
+  #u32(v: number): void {
+    this.#u16(v >>> 16);
+    this.#u16(v & 0xffff);
+  }
+
+  #bytes(b: Uint8Array): void {
+    this.#reserve(b.length);
+    this.#buf.set(b, this.#len);
+    this.#len += b.length;
+  }
+}
+
+/** Labels from `i` on, case folded: names that DNS calls equal share one compression target. */
+function suffixKey(labels: Uint8Array[], i: number): string {
+  let key = "";
+  for (let j = i; j < labels.length; j++) {
+    key += String.fromCharCode(labels[j].length);
+    for (const b of labels[j]) key += String.fromCharCode(b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
+  }
+  return key;
+}
+
+function checkBits(v: number, bits: number, what: string): number {
+  if (!Number.isInteger(v) || v < 0 || v >= 2 ** bits)
+    throw new BuildFailure("bad-field", `${what} ${v} is not a ${bits}-bit value`);
+  return v;
+}
+
+function ipv4Bytes(text: string): Uint8Array {
+  let n: number;
+  try {
+    n = parseIpv4(text);
+  } catch {
+    throw new BuildFailure("bad-address", `A rdata ${JSON.stringify(text)} is not a dotted quad`);
+  }
+  return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+}
