@@ -14,6 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   link: ["clock", "pcap"],
   tcp: ["clock", "wire"],
   stack: ["clock", "link", "tcp", "wire"],
+  // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
+  dns: ["clock", "wire", "tcp/errors.ts"],
   api: ["clock", "link", "pcap", "stack", "tcp", "wire"],
   session: ["tcp/errors.ts"],
   cli: ["api", "bench", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
