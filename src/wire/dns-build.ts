@@ -36,7 +36,7 @@ export function buildDnsMessage(message: DnsMessage, options: DnsBuildOptions = 
 class MessageWriter {
   #buf = new Uint8Array(512);
   #len = 0;
-  /** Case-folded name suffix -> the offset where it was written. */
+  /** Name suffix, byte for byte, -> the offset where it was written. */
   readonly #suffixes: Map<string, number> | null;
 
   constructor(compress: boolean) {
@@ -154,13 +154,13 @@ class MessageWriter {
   }
 }
 
-/** Labels from `i` on, case folded: names that DNS calls equal share one compression target. */
+/**
+ * Labels from `i` on, byte for byte. Case-sensitive on purpose: pointing "Example.COM" at "example.com"
+ * would lose the case a sender wrote, which RFC 4343 section 4 asks to preserve.
+ */
 function suffixKey(labels: Uint8Array[], i: number): string {
   let key = "";
-  for (let j = i; j < labels.length; j++) {
-    key += String.fromCharCode(labels[j].length);
-    for (const b of labels[j]) key += String.fromCharCode(b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
-  }
+  for (let j = i; j < labels.length; j++) key += String.fromCharCode(labels[j].length, ...labels[j]);
   return key;
 }
 

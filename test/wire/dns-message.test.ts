@@ -82,12 +82,20 @@ describe("DNS messages (RFC 1035 section 4)", () => {
     expect(reparsed.ok && reparsed.message).toEqual(m.message);
   });
 
-  it("compression matches names case-insensitively and points only within 14 bits", () => {
+  it("compression keeps case: only byte-identical suffixes share a pointer (RFC 4343 section 4)", () => {
     const m = query("Example.COM");
     m.qr = true;
-    m.answers = [{ name: "example.com", type: 1, class: 1, ttl: 1, data: { kind: "A", address: "10.0.0.1" } }];
+    m.answers = [
+      { name: "example.com", type: 1, class: 1, ttl: 1, data: { kind: "A", address: "10.0.0.1" } },
+      { name: "www.Example.COM", type: 1, class: 1, ttl: 1, data: { kind: "A", address: "10.0.0.2" } },
+    ];
     const built = buildDnsMessage(m);
-    expect(built.ok && [...built.bytes.subarray(29, 31)]).toEqual([0xc0, 0x0c]);
+    if (!built.ok) throw new Error(built.detail);
+    expect([...built.bytes.subarray(29, 31)]).not.toEqual([0xc0, 0x0c]);
+    const www = built.bytes.length - 14 - 6; // "www" label, then a pointer to the question's name
+    expect([...built.bytes.subarray(www, www + 6)]).toEqual([3, 0x77, 0x77, 0x77, 0xc0, 0x0c]);
+    const r = parseDnsMessage(built.bytes);
+    expect(r.ok && r.message.answers.map((x) => x.name)).toEqual(["example.com", "www.Example.COM"]);
   });
 
   it("carries SOA rdata (negative answers) and unknown types as raw bytes", () => {
