@@ -198,6 +198,11 @@ class UdpQuery {
   /** Sends not yet answered: their ID and server. */
   readonly #outstanding: Array<{ id: number; server: Server }> = [];
   #wake: ((got: { message: DnsMessage; server: Server } | typeof CLOSED) => void) | null = null;
+  /**
+   * An answer accepted while no attempt waits: it arrived in the same instant its timeout fired. The
+   * next `ask` returns it instead of sending again.
+   */
+  #early: { message: DnsMessage; server: Server } | null = null;
   readonly #unregister: () => void;
   #closed = false;
 
@@ -230,6 +235,9 @@ class UdpQuery {
     query: Uint8Array,
   ): Promise<{ message: DnsMessage; server: Server } | null | typeof CLOSED> {
     if (this.#closed) return CLOSED;
+    const early = this.#early;
+    this.#early = null;
+    if (early !== null) return early;
     this.#outstanding.push({ id, server });
     this.#config.counters.udpQueries++;
     const answered = new Promise<{ message: DnsMessage; server: Server } | null | typeof CLOSED>((resolve) => {
@@ -301,9 +309,9 @@ class UdpQuery {
       counters.malformed++;
       return;
     }
-    if (this.#wake === null) return; // between attempts: the next send asks again anyway
     this.#outstanding.splice(index, 1);
-    this.#wake({ message, server });
+    if (this.#wake === null) this.#early ??= { message, server };
+    else this.#wake({ message, server });
   }
 }
 

@@ -296,6 +296,17 @@ describe("servers, timeouts and retries", () => {
     expect(clock.now()).toBe(5 + 1200);
     expect(net.sent.map((s) => s.to)).toEqual([S1, S2]);
   });
+  it("an answer arriving in the instant its timeout fires is still taken", async () => {
+    const { clock, net, resolver, run } = setup({ timeout: 1000, attempts: 1 });
+    net.serve(S1, (q) => {
+      // Delivered at t = 1000, by a timer scheduled after the attempt's timeout for that same instant.
+      net.inject(net.sent[0].fromPort, encode(reply(q, [a("h.test", "10.0.0.1")])), S1, 53, 1000 - clock.now());
+      return null;
+    });
+    expect((await run(resolver.resolve("h.test"))).addresses).toEqual(["10.0.0.1"]);
+    expect(clock.now()).toBe(1000);
+    expect(net.sent.map((s) => s.to)).toEqual([S1]);
+  });
 });
 
 describe("RFC 5452: an answer must come from the server asked, with the ID and question asked", () => {
