@@ -28,7 +28,12 @@ describeWith([...NETNS_TOOLS, "dnsmasq", "tshark"], "interop: the resolver and d
     ns = await Netns.start();
     const clock = new RealClock();
     const capture = tap(ns.link, clock, "dns-dnsmasq-tcp");
-    stack = new Stack({ address: ns.stackAddress, link: capture.link, clock, onTrace: (t) => capture.link.annotate(t) });
+    stack = new Stack({
+      address: ns.stackAddress,
+      link: capture.link,
+      clock,
+      onTrace: (t) => capture.link.annotate(t),
+    });
     const dnsmasq = ns.spawn([
       "dnsmasq",
       // Debug mode: no fork per TCP connection, so killing this one process ends the server (a forked
@@ -88,12 +93,9 @@ describeWith([...NETNS_TOOLS, "dnsmasq", "tshark"], "interop: the resolver and d
       "missing.test",
       "textonly.test",
     ]);
-    expect(dns.filter(([response]) => response === "1").map(([, name, rcode, cname]) => `${name} ${rcode} ${cname}`)).toEqual([
-      "name.test 0 ",
-      "www.test 0 name.test",
-      "missing.test 3 ",
-      "textonly.test 0 ",
-    ]);
+    expect(
+      dns.filter(([response]) => response === "1").map(([, name, rcode, cname]) => `${name} ${rcode} ${cname}`),
+    ).toEqual(["name.test 0 ", "www.test 0 name.test", "missing.test 3 ", "textonly.test 0 "]);
     expect(dnsmasq.stdoutText() + dnsmasq.stderrText()).toMatch(/query\[A\] www\.test from 10\.77\.0\.2/);
   });
 });

@@ -222,7 +222,7 @@ describe("building refuses what cannot be encoded", () => {
   });
 
   it("the longest legal name (255 bytes in wire form) builds", () => {
-    const name = [..."abc"].map((c) => c.repeat(63)).join(".") + `.${"d".repeat(61)}`;
+    const name = `${[..."abc"].map((c) => c.repeat(63)).join(".")}.${"d".repeat(61)}`;
     expect(reasonFor(query(name))).toBe("ok");
     expect(reasonFor(query(`${name}d`))).toBe("name-too-long");
   });
