@@ -6,6 +6,7 @@ export { Resolver, type ResolverOptions, type Resolution } from "./resolver.js";
 export type { ResolverCounters } from "./exchange.js";
 export type { AddressType } from "./record-types.js";
 export type { Datagram, DatagramNetwork, DatagramSocket, StreamConnection, StreamConnector } from "./transport.js";
+export { fromIterableSocket, type IterableDatagramSocket } from "./iterable-socket.js";
 export { checkHostname } from "./hostname.js";
 export { frameMessage, FrameReader } from "./tcp-frames.js";
 export { WirestateError } from "../errors/wirestate-error.js";
