@@ -1,5 +1,5 @@
 import type { Clock } from "../clock/clock.js";
-import { buildDnsMessage } from "../wire/dns-build.js";
+import { buildDnsMessage, dnsQuery } from "../wire/dns-build.js";
 import { dnsNameKey } from "../wire/dns-name.js";
 import { parseDnsHeader, parseDnsMessage } from "../wire/dns-parse.js";
 import { DnsClass, DnsRcode, type DnsMessage } from "../wire/dns-types.js";
@@ -85,21 +85,7 @@ export async function exchange(
 ): Promise<Answer> {
   const qkey = dnsNameKey(qname);
   const buildQuery = (id: number): Uint8Array => {
-    const built = buildDnsMessage({
-      id,
-      qr: false,
-      opcode: 0,
-      aa: false,
-      tc: false,
-      rd: true,
-      ra: false,
-      z: 0,
-      rcode: 0,
-      questions: [{ name: qname, type: qtype, class: DnsClass.IN }],
-      answers: [],
-      authorities: [],
-      additionals: [],
-    });
+    const built = buildDnsMessage(dnsQuery(id, qname, qtype));
     if (!built.ok) throw new InvalidHostnameError(hostname, `cannot ask for ${JSON.stringify(qname)}: ${built.detail}`);
     return built.bytes;
   };

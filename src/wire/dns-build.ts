@@ -1,6 +1,13 @@
 import { encodeName } from "./dns-name.js";
 import { parseIpv4 } from "./ipv4-address.js";
-import type { DnsBuildErrorReason, DnsBuildResult, DnsMessage, DnsQuestion, DnsRecord } from "./dns-types.js";
+import {
+  DnsClass,
+  type DnsBuildErrorReason,
+  type DnsBuildResult,
+  type DnsMessage,
+  type DnsQuestion,
+  type DnsRecord,
+} from "./dns-types.js";
 
 /** Largest message: what a TCP length prefix can carry (RFC 7766 section 8). */
 const MAX_MESSAGE = 0xffff;
@@ -10,6 +17,25 @@ const MAX_POINTER = 0x3fff;
 export interface DnsBuildOptions {
   /** Replace repeated name suffixes by pointers (RFC 1035 section 4.1.4). Default true. */
   compress?: boolean;
+}
+
+/** A standard query (opcode 0) for one question, class IN, recursion desired unless `rd` is false. */
+export function dnsQuery(id: number, name: string, type: number, rd = true): DnsMessage {
+  return {
+    id,
+    qr: false,
+    opcode: 0,
+    aa: false,
+    tc: false,
+    rd,
+    ra: false,
+    z: 0,
+    rcode: 0,
+    questions: [{ name, type, class: DnsClass.IN }],
+    answers: [],
+    authorities: [],
+    additionals: [],
+  };
 }
 
 class BuildFailure {

@@ -4,6 +4,7 @@ import {
   DnsRcode,
   DnsType,
   dnsNameKey,
+  dnsQuery,
   type DnsMessage,
   type DnsParseErrorReason,
   parseDnsHeader,
@@ -26,23 +27,7 @@ const RESPONSE = hex(`
   c010 0001 0001 0000012c 0004 5db8d822
 `);
 
-function query(name: string, id = 0x1234): DnsMessage {
-  return {
-    id,
-    qr: false,
-    opcode: 0,
-    aa: false,
-    tc: false,
-    rd: true,
-    ra: false,
-    z: 0,
-    rcode: 0,
-    questions: [{ name, type: DnsType.A, class: 1 }],
-    answers: [],
-    authorities: [],
-    additionals: [],
-  };
-}
+const query = (name: string, id = 0x1234): DnsMessage => dnsQuery(id, name, DnsType.A);
 
 function reasonOf(bytes: Uint8Array): DnsParseErrorReason | "ok" {
   const r = parseDnsMessage(bytes);
