@@ -112,7 +112,7 @@ export async function exchange(
     if (got === CLOSED || got === null) return { kind: got === null ? "timeout" : "closed" };
     if (!got.message.tc) return got;
     config.counters.truncated++;
-    // The server that truncated is the one to ask over TCP, with a new ID (RFC 5452 section 9.2).
+    // The server that truncated is the one to ask over TCP (RFC 7766 section 5), with a fresh ID.
     return config.tcp === null ? { kind: "truncated" } : overTcp(got.server);
   };
   let closed = false;
