@@ -1,5 +1,5 @@
 import type { Clock } from "../clock/clock.js";
-import { parseIpv4 } from "../wire/ipv4-address.js";
+import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { dnsNameKey } from "../wire/dns-name.js";
 import { DnsClass, DnsRcode, DnsType, type DnsMessage, type DnsRecord } from "../wire/dns-types.js";
 import { TtlCache } from "./cache.js";
@@ -222,13 +222,16 @@ function isIpv4(text: string): boolean {
   }
 }
 
+/** A server as the resolver keeps it: the address in canonical dotted quad, as datagrams report senders. */
 function serverOf(s: string | { address: string; port?: number }): Server {
-  const [address, portText] = typeof s === "string" ? s.split(":") : [s.address, undefined];
-  const port = typeof s === "string" ? (portText === undefined ? 53 : Number(portText)) : (s.port ?? 53);
-  parseIpv4(address);
+  const m = typeof s === "string" ? /^([^:]+)(?::(\d+))?$/.exec(s) : null;
+  if (typeof s === "string" && m === null)
+    throw new TypeError(`not a DNS server (ADDRESS or ADDRESS:PORT): ${JSON.stringify(s)}`);
+  const address = typeof s === "string" ? m![1] : s.address;
+  const port = typeof s === "string" ? (m![2] === undefined ? 53 : Number(m![2])) : (s.port ?? 53);
   if (!(Number.isInteger(port) && port > 0 && port < 65536))
     throw new RangeError(`bad DNS server port in ${JSON.stringify(s)}`);
-  return { address, port };
+  return { address: ipv4ToString(parseIpv4(address)), port };
 }
 
 function positive(v: number, what: string): number {

@@ -84,6 +84,19 @@ describe("the stub resolver over UDP", () => {
     expect(net.sent[0].fromPort).not.toBe(first);
   });
 
+  it("takes servers as ADDRESS, ADDRESS:PORT or { address, port }, in canonical form, and refuses others", async () => {
+    const { clock, net } = setup();
+    net.serve("10.0.0.53", (q) => reply(q, [a("p.test", "10.0.0.1")]), 5353);
+    const r = new Resolver({ servers: ["10.0.0.053:5353"], clock, udp: net, random: seededRandom(2) });
+    expect((await drive(clock, r.resolve("p.test"))).addresses).toEqual(["10.0.0.1"]);
+    expect(() => new Resolver({ servers: [{ address: "10.0.0.1", port: 0 }], clock, udp: net })).toThrow(RangeError);
+    for (const bad of ["10.0.0.1:53:1", "name.test", "10.0.0.1:"]) {
+      expect(() => new Resolver({ servers: [bad], clock, udp: net }), bad).toThrow(TypeError);
+    }
+    expect(() => new Resolver({ servers: [], clock, udp: net })).toThrow(RangeError);
+    expect(() => new Resolver({ servers: ["10.0.0.1"], clock })).toThrow(TypeError);
+  });
+
   it("a dotted quad is its own answer, with no query", async () => {
     const { net, resolver, run } = setup();
     expect((await run(resolver.resolve("192.0.2.7"))).addresses).toEqual(["192.0.2.7"]);
