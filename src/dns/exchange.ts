@@ -2,7 +2,7 @@ import type { Clock } from "../clock/clock.js";
 import { buildDnsMessage, dnsQuery } from "../wire/dns-build.js";
 import { dnsNameKey } from "../wire/dns-name.js";
 import { parseDnsHeader, parseDnsMessage } from "../wire/dns-parse.js";
-import { DnsClass, DnsRcode, type DnsMessage } from "../wire/dns-types.js";
+import { DnsClass, DnsRcode, DnsType, type DnsMessage } from "../wire/dns-types.js";
 import {
   DnsTimeoutError,
   InvalidHostnameError,
@@ -45,6 +45,10 @@ export interface ExchangeConfig {
   timeout: number;
   /** Rounds over the server list. */
   attempts: number;
+  /** The EDNS(0) UDP payload size to advertise over UDP, or null for plain RFC 1035 queries. */
+  udpPayload: number | null;
+  /** "address:port" of servers that answered EDNS with FORMERR: asked without it from then on. */
+  plainServers: Set<string>;
   /** Uniform 32-bit integers; query IDs and source ports come from it. */
   random: () => number;
   counters: ResolverCounters;
@@ -84,8 +88,8 @@ export async function exchange(
   qtype: number,
 ): Promise<Answer> {
   const qkey = dnsNameKey(qname);
-  const buildQuery = (id: number): Uint8Array => {
-    const built = buildDnsMessage(dnsQuery(id, qname, qtype));
+  const buildQuery = (id: number, udpPayload?: number): Uint8Array => {
+    const built = buildDnsMessage(dnsQuery(id, qname, qtype, { udpPayload }));
     if (!built.ok) throw new InvalidHostnameError(hostname, `cannot ask for ${JSON.stringify(qname)}: ${built.detail}`);
     return built.bytes;
   };
@@ -104,11 +108,13 @@ export async function exchange(
     const r = await tcpExchange(config, server, buildQuery(id), (m) => answers(m, id));
     return "kind" in r ? r : { message: r, server };
   };
+  const ednsFor = (server: Server) =>
+    config.udpPayload === null || config.plainServers.has(serverKey(server)) ? undefined : config.udpPayload;
   const udp = config.udp === null ? null : await UdpQuery.open(config, answers);
   const attempt = async (server: Server): Promise<Answer | Failure> => {
     if (udp === null) return overTcp(server);
     const id = nextId();
-    const got = await udp.ask(server, id, buildQuery(id));
+    const got = await udp.ask(server, id, buildQuery(id, ednsFor(server)));
     if (got === CLOSED || got === null) return { kind: got === null ? "timeout" : "closed" };
     if (!got.message.tc) return got;
     config.counters.truncated++;
@@ -121,7 +127,13 @@ export async function exchange(
   try {
     for (let round = 0; round < config.attempts; round++) {
       for (const server of config.servers) {
-        const r = await attempt(server);
+        let r = await attempt(server);
+        if (!closed && !("kind" in r) && refusedEdns(r, ednsFor(r.server))) {
+          // RFC 6891 section 7: a server that does not know EDNS answers FORMERR without an OPT; ask it
+          // again, and from now on, without one.
+          config.plainServers.add(serverKey(r.server));
+          r = await attempt(r.server);
+        }
         if (closed || ("kind" in r && r.kind === "closed")) {
           throw new ResolverClosedError(hostname, `resolver closed while asking for ${hostname}`);
         }
@@ -140,6 +152,18 @@ export async function exchange(
     udp?.close();
   }
   throw finalError(hostname, failures, config);
+}
+
+function refusedEdns(r: Answer, sentPayload: number | undefined): boolean {
+  return (
+    sentPayload !== undefined &&
+    r.message.rcode === DnsRcode.FORMERR &&
+    !r.message.additionals.some((rr) => rr.type === DnsType.OPT)
+  );
+}
+
+function serverKey(s: Server): string {
+  return `${s.address}:${s.port}`;
 }
 
 function finalError(hostname: string, failures: Failure[], config: ExchangeConfig): Error {

@@ -29,6 +29,12 @@ export interface ResolverOptions {
   maxNegativeTtl?: number;
   /** CNAMEs followed before giving up (default 8). */
   maxCnameHops?: number;
+  /**
+   * The UDP payload size advertised with EDNS(0) (RFC 6891), default 1232 (the DNS flag day 2020 value:
+   * fits an IPv6 minimum MTU unfragmented); false sends plain RFC 1035 queries, answered in 512 bytes.
+   * A server that answers EDNS with FORMERR is asked without it.
+   */
+  udpPayload?: number | false;
   /** Uniform 32-bit integers for query IDs and source ports. Default: crypto.getRandomValues; tests pass a seeded one. */
   random?: () => number;
 }
@@ -93,6 +99,8 @@ export class Resolver {
       tcp: options.tcp ?? null,
       timeout: positive(options.timeout ?? 2000, "timeout"),
       attempts: Math.max(1, integer(options.attempts ?? 2, "attempts")),
+      udpPayload: udpPayloadOf(options.udpPayload ?? 1232),
+      plainServers: new Set(),
       random: options.random ?? cryptoRandom,
       counters: this.counters,
       onClose: (abort) => {
@@ -232,6 +240,14 @@ function serverOf(s: string | { address: string; port?: number }): Server {
   if (!(Number.isInteger(port) && port > 0 && port < 65536))
     throw new RangeError(`bad DNS server port in ${JSON.stringify(s)}`);
   return { address: ipv4ToString(parseIpv4(address)), port };
+}
+
+function udpPayloadOf(v: number | false): number | null {
+  if (v === false) return null;
+  // Less than 512 would be read as 512 (RFC 6891 section 6.2.3), so it is a mistake; CLASS holds 16 bits.
+  if (!(Number.isInteger(v) && v >= 512 && v <= 0xffff))
+    throw new RangeError(`udpPayload must be 512-65535 or false, got ${v}`);
+  return v;
 }
 
 function positive(v: number, what: string): number {

@@ -2,6 +2,7 @@ import { encodeName } from "./dns-name.js";
 import { parseIpv4 } from "./ipv4-address.js";
 import {
   DnsClass,
+  DnsType,
   type DnsBuildErrorReason,
   type DnsBuildResult,
   type DnsMessage,
@@ -19,22 +20,43 @@ export interface DnsBuildOptions {
   compress?: boolean;
 }
 
-/** A standard query (opcode 0) for one question, class IN, recursion desired unless `rd` is false. */
-export function dnsQuery(id: number, name: string, type: number, rd = true): DnsMessage {
+export interface DnsQueryOptions {
+  /** Recursion desired (default true). */
+  rd?: boolean;
+  /**
+   * Add an EDNS(0) OPT record (RFC 6891 section 6) advertising this UDP payload size; the OPT's CLASS
+   * field carries it. Absent: a plain RFC 1035 query, answers capped at 512 bytes over UDP.
+   */
+  udpPayload?: number;
+}
+
+/** A standard query (opcode 0) for one question of class IN. */
+export function dnsQuery(id: number, name: string, type: number, options: DnsQueryOptions = {}): DnsMessage {
   return {
     id,
     qr: false,
     opcode: 0,
     aa: false,
     tc: false,
-    rd,
+    rd: options.rd ?? true,
     ra: false,
     z: 0,
     rcode: 0,
     questions: [{ name, type, class: DnsClass.IN }],
     answers: [],
     authorities: [],
-    additionals: [],
+    additionals:
+      options.udpPayload === undefined
+        ? []
+        : [
+            {
+              name: ".",
+              type: DnsType.OPT,
+              class: options.udpPayload,
+              ttl: 0,
+              data: { kind: "raw", bytes: new Uint8Array(0) },
+            },
+          ],
   };
 }
 

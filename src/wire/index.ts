@@ -33,7 +33,7 @@ export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";
 // DNS messages (RFC 1035 section 4): TypeScript, not WASM, since a lookup is no hot path.
 export { parseDnsMessage, parseDnsHeader } from "./dns-parse.js";
-export { buildDnsMessage, dnsQuery, type DnsBuildOptions } from "./dns-build.js";
+export { buildDnsMessage, dnsQuery, type DnsBuildOptions, type DnsQueryOptions } from "./dns-build.js";
 export { readName, encodeName, dnsNameKey } from "./dns-name.js";
 export { DnsType, DnsClass, DnsRcode, DNS_HEADER_LENGTH, DNS_UDP_MAX } from "./dns-types.js";
 export type {

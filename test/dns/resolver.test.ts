@@ -125,6 +125,43 @@ describe("the stub resolver over UDP", () => {
   });
 });
 
+describe("EDNS(0) (RFC 6891)", () => {
+  const optOf = (m: { additionals: Array<{ type: number; class: number; name: string }> }) =>
+    m.additionals.filter((r) => r.type === 41).map((r) => `${r.name} ${r.class}`);
+
+  it("UDP queries advertise a 1232-byte payload by default, another size when asked, none with false", async () => {
+    for (const [udpPayload, want] of [
+      [undefined, [". 1232"]],
+      [4096, [". 4096"]],
+      [false, []],
+    ] as const) {
+      const { net, resolver, run } = setup({ udpPayload });
+      net.serve(S1, (q) => reply(q, [a("e.test", "10.0.0.1")]));
+      await run(resolver.resolve("e.test"));
+      expect(optOf(net.sent[0].query), String(udpPayload)).toEqual(want);
+    }
+    expect(() => setup({ udpPayload: 511 })).toThrow(RangeError);
+  });
+
+  it("a server answering FORMERR without an OPT is asked again, and from then on, without EDNS", async () => {
+    const { net, resolver, run } = setup();
+    net.serve(S1, (q) =>
+      optOf(q).length > 0 ? reply(q, [], { rcode: DnsRcode.FORMERR }) : reply(q, [a(q.questions[0].name, "10.0.0.1")]),
+    );
+    expect((await run(resolver.resolve("old.test"))).addresses).toEqual(["10.0.0.1"]);
+    await run(resolver.resolve("old2.test"));
+    expect(net.sent.map((s) => `${s.to} ${optOf(s.query).length}`)).toEqual([`${S1} 1`, `${S1} 0`, `${S1} 0`]);
+  });
+
+  it("FORMERR with an OPT is the server's failure, not EDNS's: the next server is asked", async () => {
+    const { net, resolver, run } = setup();
+    net.serve(S1, (q) => ({ ...reply(q, [], { rcode: DnsRcode.FORMERR }), additionals: q.additionals }));
+    net.serve(S2, (q) => reply(q, [a("f.test", "10.0.0.2")]));
+    expect((await run(resolver.resolve("f.test"))).addresses).toEqual(["10.0.0.2"]);
+    expect(net.sent.map((s) => `${s.to} ${optOf(s.query).length}`)).toEqual([`${S1} 1`, `${S2} 1`]);
+  });
+});
+
 describe("caching", () => {
   it("answers from the cache until the TTL runs out, then asks again", async () => {
     const { clock, net, resolver, run } = setup();
