@@ -128,7 +128,7 @@ export class Resolver {
     }
     this.counters.cacheMisses++;
     const running = this.#inflight.get(key);
-    if (running !== undefined) return running;
+    if (running !== undefined) return { ...(await running), hostname };
     const lookup = this.#lookup(hostname, name, type, key).finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, lookup);
     return lookup;

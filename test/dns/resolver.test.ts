@@ -200,8 +200,9 @@ describe("caching", () => {
   it("two lookups of one name at once send one query", async () => {
     const { net, resolver, run } = setup();
     net.serve(S1, (q) => reply(q, [a("same.test", "10.0.0.1")]));
-    const [x, y] = await run(Promise.all([resolver.resolve("same.test"), resolver.resolve("same.test")]));
+    const [x, y] = await run(Promise.all([resolver.resolve("same.test"), resolver.resolve("SAME.test")]));
     expect(x.addresses).toEqual(y.addresses);
+    expect([x.hostname, y.hostname]).toEqual(["same.test", "SAME.test"]);
     expect(net.sent).toHaveLength(1);
   });
 });
