@@ -9,7 +9,10 @@ import {
   type StreamConnector,
 } from "../../src/dns/index.js";
 import { DnsRcode, type DnsMessage, parseDnsMessage } from "../../src/wire/index.js";
+import { MemorySink, PcapngWriter } from "../../src/pcap/index.js";
 import { drive, pass, stackPair } from "../api/helpers.js";
+import { judgeCapture, tsharkFields } from "../helpers/tshark.js";
+import { describeWith } from "../helpers/tools.js";
 import { a, encode, FakeDnsNetwork, reply, seededRandom } from "./fake-network.js";
 
 /**
@@ -98,5 +101,32 @@ describe("DNS over a real wirestate TCP connection (RFC 7766)", () => {
     const err2 = await drive(p.clock, refused.resolve("big.test")).catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(ServerFailureError);
     expect((err2 as ServerFailureError).cause?.constructor.name).toBe("ConnectionRefusedError");
+  });
+});
+
+describeWith(["tshark"], "Wireshark reads the resolver's DNS over TCP", () => {
+  it("the query and a compressed 60-record answer dissect cleanly, every address in place", async () => {
+    const sink = new MemorySink();
+    const writer = new PcapngWriter(sink);
+    const p = stackPair({ delay: 5 }, { capture: writer });
+    serveDns(p.server.listen(53), (q) => reply(q, MANY));
+    const resolver = new Resolver({
+      servers: ["10.0.0.2"],
+      clock: p.clock,
+      tcp: (h, port) => p.client.connect(h, port),
+    });
+    await drive(p.clock, resolver.resolve("big.test"));
+    await pass(p.clock, 1_000);
+    await writer.close();
+    const capture = sink.bytes();
+    expect(judgeCapture(capture)).toEqual([]);
+    const dns = tsharkFields(capture, ["dns.flags.response", "dns.qry.name", "dns.count.answers", "dns.a"], ",").filter(
+      ([, name]) => name !== "",
+    );
+    expect(dns.map(([response, name, count]) => `${response} ${name} ${count}`)).toEqual([
+      "0 big.test 0",
+      "1 big.test 60",
+    ]);
+    expect(dns[1][3].split(",")).toEqual(MANY.map((rec) => (rec.data.kind === "A" ? rec.data.address : "")));
   });
 });
