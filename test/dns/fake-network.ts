@@ -1,5 +1,6 @@
 import type { VirtualClock } from "../../src/clock/index.js";
 import { Prng } from "../../src/link/prng.js";
+import { DatagramInbox } from "../helpers/datagram-inbox.js";
 import type { Datagram, DatagramNetwork, DatagramSocket } from "../../src/dns/index.js";
 import { buildDnsMessage, DnsType, type DnsMessage, type DnsRecord, parseDnsMessage } from "../../src/wire/index.js";
 
@@ -68,9 +69,7 @@ export class FakeDnsNetwork implements DatagramNetwork {
 }
 
 class FakeSocket implements DatagramSocket {
-  readonly #queue: Datagram[] = [];
-  readonly #waiting: Array<(d: Datagram | null) => void> = [];
-  #closed = false;
+  readonly #inbox = new DatagramInbox();
 
   constructor(
     readonly network: FakeDnsNetwork,
@@ -79,28 +78,21 @@ class FakeSocket implements DatagramSocket {
   ) {}
 
   send(data: Uint8Array, address: string, port: number): void {
-    if (this.#closed) throw new Error("send on a closed socket");
+    if (this.#inbox.closed) throw new Error("send on a closed socket");
     this.network.carry(this, data, address, port);
   }
 
   receive(): Promise<Datagram | null> {
-    if (this.#closed) return Promise.resolve(null);
-    const d = this.#queue.shift();
-    if (d !== undefined) return Promise.resolve(d);
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return this.#inbox.receive();
   }
 
   deliver(d: Datagram): void {
-    if (this.#closed) return;
-    const waiter = this.#waiting.shift();
-    if (waiter === undefined) this.#queue.push(d);
-    else waiter(d);
+    this.#inbox.deliver(d);
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const w of this.#waiting.splice(0)) w(null);
+    if (this.#inbox.closed) return;
+    this.#inbox.close();
     this.onClose();
   }
 }
