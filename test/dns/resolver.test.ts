@@ -188,12 +188,16 @@ describe("caching", () => {
     await run(resolver.resolve("zero.test"));
     expect(net.sent).toHaveLength(3);
     await run(resolver.resolve("b.test"));
-    await run(resolver.resolve("c.test"));
+    await run(resolver.resolve("long.test")); // a hit: long.test is now the most recently used
+    expect(net.sent).toHaveLength(4);
+    await run(resolver.resolve("c.test")); // full: b.test, the least recently used, goes
     expect(resolver.cacheSize).toBe(2);
-    await run(resolver.resolve("long.test")); // evicted as least recently used: asked again
+    await run(resolver.resolve("long.test"));
+    expect(net.sent).toHaveLength(5);
+    await run(resolver.resolve("b.test"));
     expect(net.sent).toHaveLength(6);
     clock.advance(10_000);
-    await run(resolver.resolve("c.test"));
+    await run(resolver.resolve("long.test"));
     expect(net.sent).toHaveLength(7);
   });
 
