@@ -1,7 +1,8 @@
-import { afterEach, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { Stack } from "../../src/api/index.js";
 import { RealClock } from "../../src/clock/index.js";
 import { NameNotFoundError, NoRecordsError, Resolver, type StreamConnector } from "../../src/dns/index.js";
+import { useCleanup } from "../helpers/cleanup.js";
 import { Netns, NETNS_TOOLS, type NsProcess } from "../helpers/netns.js";
 import { splitUdp } from "../helpers/raw-udp.js";
 import { describeWith } from "../helpers/tools.js";
@@ -11,39 +12,36 @@ import { judge, tap } from "./capture.js";
 vi.setConfig({ testTimeout: 60_000 });
 
 /**
- * The resolver against a kernel-side DNS server: Debian's dnsmasq in the namespace, reached over DNS
- * over TCP (RFC 7766) from a wirestate stack on the TUN harness, since the stack has no UDP yet. Every
- * byte of DNS on the wire is either dnsmasq's or ours, and Wireshark's DNS dissector reads the capture.
+ * The resolver against a kernel-side DNS server: Debian's dnsmasq in the namespace, reached from a
+ * wirestate stack on the TUN harness over DNS over TCP (RFC 7766) on the stack's TCP, and over UDP
+ * through a test-only splitter (the stack has no UDP yet). Every byte of DNS on the wire is dnsmasq's or
+ * ours, and Wireshark's DNS dissector reads the capture.
  */
 describeWith([...NETNS_TOOLS, "dnsmasq", "tshark"], "interop: the resolver and dnsmasq", () => {
-  let ns: Netns | null = null;
-  let stack: Stack | null = null;
-  afterEach(async () => {
-    stack?.close();
-    stack = null;
-    await ns?.close();
-    ns = null;
-  });
+  const defer = useCleanup();
 
-  it("resolves a host record, a CNAME to it, NXDOMAIN and NODATA over TCP; the capture is clean", async () => {
-    ns = await Netns.start();
+  /** A namespace running dnsmasq, and a stack on its tunnel with UDP split off, every packet captured. */
+  async function setUp(name: string) {
+    const ns = await Netns.start();
+    defer(() => ns.close());
     const clock = new RealClock();
-    const capture = tap(ns.link, clock, "dns-dnsmasq-tcp");
-    stack = new Stack({
+    const capture = tap(ns.link, clock, name);
+    const { stackLink, udp } = splitUdp(capture.link, ns.stackAddress);
+    const stack = new Stack({
       address: ns.stackAddress,
-      link: capture.link,
+      link: stackLink,
       clock,
       onTrace: (t) => capture.link.annotate(t),
     });
+    defer(() => stack.close());
     const dnsmasq = await startDnsmasq(ns);
-    const s = stack;
-    const resolver = new Resolver({
-      servers: [ns.kernelAddress],
-      clock,
-      tcp: (address, port) => s.connect(address, port),
-      timeout: 5000,
-      attempts: 1,
-    });
+    const tcp: StreamConnector = (address, port) => stack.connect(address, port);
+    return { ns, clock, capture, udp, tcp, dnsmasq };
+  }
+
+  it("resolves a host record, a CNAME to it, NXDOMAIN and NODATA over TCP; the capture is clean", async () => {
+    const { ns, clock, capture, tcp, dnsmasq } = await setUp("dns-dnsmasq-tcp");
+    const resolver = new Resolver({ servers: [ns.kernelAddress], clock, tcp, timeout: 5000, attempts: 1 });
 
     const direct = await resolver.resolve("name.test");
     expect(direct.addresses.sort()).toEqual(["10.77.0.1", "10.77.0.9"]);
@@ -76,15 +74,9 @@ describeWith([...NETNS_TOOLS, "dnsmasq", "tshark"], "interop: the resolver and d
     ).toEqual(["name.test 0 ", "www.test 0 name.test", "missing.test 3 ", "textonly.test 0 "]);
     expect(dnsmasq.stdoutText() + dnsmasq.stderrText()).toMatch(/query\[A\] www\.test from 10\.77\.0\.2/);
   });
+
   it("over UDP through the TUN: a plain query's truncated answer is asked again over TCP; EDNS(0) gets it in one datagram", async () => {
-    ns = await Netns.start();
-    const clock = new RealClock();
-    const capture = tap(ns.link, clock, "dns-dnsmasq-udp");
-    const { stackLink, udp } = splitUdp(capture.link, ns.stackAddress);
-    stack = new Stack({ address: ns.stackAddress, link: stackLink, clock, onTrace: (t) => capture.link.annotate(t) });
-    const dnsmasq = await startDnsmasq(ns);
-    const s = stack;
-    const tcp: StreamConnector = (address, port) => s.connect(address, port);
+    const { ns, clock, capture, udp, tcp, dnsmasq } = await setUp("dns-dnsmasq-udp");
     const options = { servers: [ns.kernelAddress], clock, udp, tcp, timeout: 5000, attempts: 1 };
 
     const plain = new Resolver({ ...options, udpPayload: false });
