@@ -60,41 +60,36 @@ export function dnsQuery(id: number, name: string, type: number, options: DnsQue
   };
 }
 
-class BuildFailure {
-  constructor(
-    readonly reason: DnsBuildErrorReason,
-    readonly detail: string,
-  ) {}
-}
-
 /**
  * Builds the message's bytes; the section counts come from the arrays. Returns a typed failure for a
  * field outside its width, a name that cannot be encoded or a message over 65535 bytes.
  */
 export function buildDnsMessage(message: DnsMessage, options: DnsBuildOptions = {}): DnsBuildResult {
-  try {
-    return { ok: true, bytes: new MessageWriter(options.compress ?? true).message(message) };
-  } catch (err) {
-    // Only this module's own BuildFailure is caught; anything else is a bug and stays one.
-    if (err instanceof BuildFailure) return { ok: false, reason: err.reason, detail: err.detail };
-    throw err;
-  }
+  const writer = new MessageWriter(options.compress ?? true);
+  const bytes = writer.message(message);
+  const failure = writer.failure;
+  return failure === null ? { ok: true, bytes } : { ok: false, ...failure };
 }
 
+/**
+ * Writes a message front to back. The first failure sticks: later writes do nothing and the caller reads
+ * `failure` at the end, so no check needs to unwind (and nothing throws).
+ */
 class MessageWriter {
   #buf = new Uint8Array(512);
   #len = 0;
   /** Name suffix, byte for byte, -> the offset where it was written. */
   readonly #suffixes: Map<string, number> | null;
+  failure: { reason: DnsBuildErrorReason; detail: string } | null = null;
 
   constructor(compress: boolean) {
     this.#suffixes = compress ? new Map() : null;
   }
 
   message(m: DnsMessage): Uint8Array {
-    this.#u16(checkBits(m.id, 16, "id"));
-    let flags = checkBits(m.opcode, 4, "opcode") << 11;
-    flags |= (checkBits(m.z, 3, "z") << 4) | checkBits(m.rcode, 4, "rcode");
+    this.#u16(this.#bits(m.id, 16, "id"));
+    let flags = this.#bits(m.opcode, 4, "opcode") << 11;
+    flags |= (this.#bits(m.z, 3, "z") << 4) | this.#bits(m.rcode, 4, "rcode");
     if (m.qr) flags |= 0x8000;
     if (m.aa) flags |= 0x0400;
     if (m.tc) flags |= 0x0200;
@@ -102,31 +97,43 @@ class MessageWriter {
     if (m.ra) flags |= 0x0080;
     this.#u16(flags);
     for (const section of [m.questions, m.answers, m.authorities, m.additionals]) {
-      if (section.length > 0xffff) throw new BuildFailure("too-many-entries", `${section.length} entries in a section`);
+      if (section.length > 0xffff) this.#fail("too-many-entries", `${section.length} entries in a section`);
       this.#u16(section.length);
     }
-    for (const q of m.questions) this.#question(q);
-    for (const r of [...m.answers, ...m.authorities, ...m.additionals]) this.#record(r);
+    for (const q of m.questions) if (this.failure === null) this.#question(q);
+    for (const section of [m.answers, m.authorities, m.additionals])
+      for (const r of section) if (this.failure === null) this.#record(r);
     return this.#buf.slice(0, this.#len);
+  }
+
+  #fail(reason: DnsBuildErrorReason, detail: string): void {
+    this.failure ??= { reason, detail };
+  }
+
+  /** `v` when it is an integer of `bits` bits; otherwise a failure (and 0, which is never written). */
+  #bits(v: number, bits: number, what: string): number {
+    if (Number.isInteger(v) && v >= 0 && v < 2 ** bits) return v;
+    this.#fail("bad-field", `${what} ${v} is not a ${bits}-bit value`);
+    return 0;
   }
 
   #question(q: DnsQuestion): void {
     this.#name(q.name);
-    this.#u16(checkBits(q.type, 16, "type"));
-    this.#u16(checkBits(q.class, 16, "class"));
+    this.#u16(this.#bits(q.type, 16, "type"));
+    this.#u16(this.#bits(q.class, 16, "class"));
   }
 
   #record(r: DnsRecord): void {
     this.#name(r.name);
-    this.#u16(checkBits(r.type, 16, "type"));
-    this.#u16(checkBits(r.class, 16, "class"));
-    this.#u32(checkBits(r.ttl, 32, "ttl"));
+    this.#u16(this.#bits(r.type, 16, "type"));
+    this.#u16(this.#bits(r.class, 16, "class"));
+    this.#u32(this.#bits(r.ttl, 32, "ttl"));
     const lengthAt = this.#len;
     this.#u16(0);
     const d = r.data;
     switch (d.kind) {
       case "A":
-        this.#bytes(ipv4Bytes(d.address));
+        this.#address(d.address);
         break;
       case "name":
         this.#name(d.name);
@@ -141,21 +148,25 @@ class MessageWriter {
           [d.expire, "expire"],
           [d.minimum, "minimum"],
         ] as const)
-          this.#u32(checkBits(v, 32, what));
+          this.#u32(this.#bits(v, 32, what));
         break;
       case "raw":
         this.#bytes(d.bytes);
         break;
     }
+    if (this.failure !== null) return;
+    // At most 65535 - 12 - 11: the message's own cap bounds it.
     const rdlength = this.#len - lengthAt - 2;
-    if (rdlength > 0xffff) throw new BuildFailure("bad-rdata", `rdata of ${rdlength} bytes`);
     this.#buf[lengthAt] = rdlength >> 8;
     this.#buf[lengthAt + 1] = rdlength & 0xff;
   }
 
   #name(text: string): void {
     const encoded = encodeName(text);
-    if (!encoded.ok) throw new BuildFailure(encoded.reason, encoded.detail);
+    if (!encoded.ok) {
+      this.#fail(encoded.reason, encoded.detail);
+      return;
+    }
     const labels = encoded.labels;
     for (let i = 0; i < labels.length; i++) {
       const key = this.#suffixes === null ? "" : suffixKey(labels, i);
@@ -171,21 +182,37 @@ class MessageWriter {
     this.#byte(0);
   }
 
-  #reserve(n: number): void {
-    if (this.#len + n > MAX_MESSAGE) throw new BuildFailure("message-too-long", "message over 65535 bytes");
-    if (this.#len + n <= this.#buf.length) return;
+  #address(text: string): void {
+    let n: number;
+    try {
+      n = parseIpv4(text);
+    } catch {
+      this.#fail("bad-address", `A rdata ${JSON.stringify(text)} is not a dotted quad`);
+      return;
+    }
+    this.#u32(n >>> 0);
+  }
+
+  /** Room for `n` more bytes, or false (and a failure) past the 65535-byte cap. */
+  #reserve(n: number): boolean {
+    if (this.failure !== null) return false;
+    if (this.#len + n > MAX_MESSAGE) {
+      this.#fail("message-too-long", "message over 65535 bytes");
+      return false;
+    }
+    if (this.#len + n <= this.#buf.length) return true;
     const bigger = new Uint8Array(Math.min(MAX_MESSAGE, Math.max(this.#buf.length * 2, this.#len + n)));
     bigger.set(this.#buf.subarray(0, this.#len));
     this.#buf = bigger;
+    return true;
   }
 
   #byte(v: number): void {
-    this.#reserve(1);
-    this.#buf[this.#len++] = v;
+    if (this.#reserve(1)) this.#buf[this.#len++] = v;
   }
 
   #u16(v: number): void {
-    this.#reserve(2);
+    if (!this.#reserve(2)) return;
     this.#buf[this.#len++] = v >>> 8;
     this.#buf[this.#len++] = v & 0xff;
   }
@@ -196,7 +223,7 @@ class MessageWriter {
   }
 
   #bytes(b: Uint8Array): void {
-    this.#reserve(b.length);
+    if (!this.#reserve(b.length)) return;
     this.#buf.set(b, this.#len);
     this.#len += b.length;
   }
@@ -210,20 +237,4 @@ function suffixKey(labels: Uint8Array[], i: number): string {
   let key = "";
   for (let j = i; j < labels.length; j++) key += String.fromCharCode(labels[j].length, ...labels[j]);
   return key;
-}
-
-function checkBits(v: number, bits: number, what: string): number {
-  if (!Number.isInteger(v) || v < 0 || v >= 2 ** bits)
-    throw new BuildFailure("bad-field", `${what} ${v} is not a ${bits}-bit value`);
-  return v;
-}
-
-function ipv4Bytes(text: string): Uint8Array {
-  let n: number;
-  try {
-    n = parseIpv4(text);
-  } catch {
-    throw new BuildFailure("bad-address", `A rdata ${JSON.stringify(text)} is not a dotted quad`);
-  }
-  return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }

@@ -118,7 +118,6 @@ export type DnsBuildErrorReason =
   | "name-too-long" // over 255 bytes in wire form
   | "bad-field" // a header field, type, class or ttl outside its bit width
   | "bad-address" // A rdata that is not a dotted quad
-  | "bad-rdata" // rdata over 65535 bytes
   | "too-many-entries" // more than 65535 questions or records in a section
   | "message-too-long"; // over 65535 bytes, the most a TCP length prefix can carry
 

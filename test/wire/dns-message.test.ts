@@ -229,5 +229,8 @@ describe("building refuses what cannot be encoded", () => {
       data: { kind: "raw" as const, bytes: new Uint8Array(40_000) },
     }));
     expect(reasonFor(big)).toBe("message-too-long");
+    const many = query("a");
+    many.additionals = Array(0x10000).fill(a.answers[0]);
+    expect(reasonFor(many)).toBe("too-many-entries");
   });
 });
