@@ -3,7 +3,7 @@
  * TCP for truncated answers or as the only transport. The message format itself is in src/wire.
  */
 export { Resolver, type ResolverOptions, type Resolution } from "./resolver.js";
-export type { ResolverCounters } from "./exchange.js";
+export type { ResolverCounters } from "./exchange-config.js";
 export type { AddressType } from "./record-types.js";
 export type { Datagram, DatagramNetwork, DatagramSocket, StreamConnection, StreamConnector } from "./transport.js";
 export { fromIterableSocket, type IterableDatagramSocket } from "./iterable-socket.js";
