@@ -127,8 +127,6 @@ export type DnsBuildResult =
 
 /** Length of the fixed header, RFC 1035 section 4.1.1. */
 export const DNS_HEADER_LENGTH = 12;
-/** The largest DNS message a UDP datagram carries without EDNS (RFC 1035 section 2.3.4). */
-export const DNS_UDP_MAX = 512;
 /** The longest name in wire form (length bytes and the root's zero included). */
 export const DNS_MAX_NAME = 255;
 export const DNS_MAX_LABEL = 63;

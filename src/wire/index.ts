@@ -36,7 +36,7 @@ export { parseIpv4, ipv4ToString } from "./ipv4-address.js";
 export { parseDnsMessage, parseDnsHeader } from "./dns-parse.js";
 export { buildDnsMessage, dnsQuery, type DnsBuildOptions, type DnsQueryOptions } from "./dns-build.js";
 export { readName, encodeName, dnsNameKey } from "./dns-name.js";
-export { DnsType, DnsClass, DnsRcode, DNS_HEADER_LENGTH, DNS_UDP_MAX } from "./dns-types.js";
+export { DnsType, DnsClass, DnsRcode, DNS_HEADER_LENGTH } from "./dns-types.js";
 export type {
   DnsHeader,
   DnsQuestion,
