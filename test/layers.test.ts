@@ -16,6 +16,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   link: ["errors", "clock", "pcap"],
   tcp: ["errors", "clock", "wire"],
   stack: ["errors", "clock", "link", "tcp", "wire"],
+  // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
+  dns: ["errors", "clock", "wire"],
   api: ["errors", "clock", "link", "pcap", "stack", "tcp", "wire"],
   session: ["errors"],
   cli: ["errors", "api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
