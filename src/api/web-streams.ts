@@ -4,16 +4,18 @@
  * so backpressure reaches the peer.
  *
  * The readable is a byte stream (`type: "bytes"`): `getReader({ mode: "byob" })` reads into the caller's
- * own buffer, filled straight from the connection's receive buffer; a default reader gets a fresh chunk
- * of at most 64 KiB per read, allocated by the stream, which it owns. Either way each byte is copied once
- * out of the engine, into memory the reader owns.
+ * own buffer, filled from the connection's receive buffer; a default reader gets each chunk the engine
+ * reads, in a buffer of its own (a byte stream transfers the buffers it hands out, so a chunk carved
+ * from the engine's shared slab is copied into one of its size first).
  */
 import type { Owner, StreamCore } from "./stream-core.js";
 
 const utf8 = new TextEncoder();
 
-/** The chunk a default reader gets: the size of a full receive window, so one read can drain it. */
-const AUTO_CHUNK = 64 * 1024;
+/** True when `chunk` is all of its buffer, so the stream may transfer that buffer to the reader. */
+function ownsBuffer(chunk: Uint8Array): boolean {
+  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+}
 
 export function webStreams(
   core: StreamCore,
@@ -22,20 +24,24 @@ export function webStreams(
   const readable = new ReadableStream(
     {
       type: "bytes",
-      autoAllocateChunkSize: AUTO_CHUNK,
       async pull(controller) {
-        // With autoAllocateChunkSize every pull has a request: the BYOB reader's view or the stream's own.
-        const request = controller.byobRequest!;
-        const view = request.view!;
-        const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-        const n = await core.readInto(owner, target);
-        if (n === null) {
-          controller.close();
-          // A BYOB read pending at the end is answered with an empty view (the stream requires it).
-          request.respond(0);
-        } else {
-          request.respond(n);
+        const request = controller.byobRequest;
+        if (request !== null) {
+          // A BYOB read: straight into the reader's view.
+          const view = request.view!;
+          const n = await core.readInto(owner, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+          if (n === null) {
+            controller.close();
+            // A BYOB read pending at the end is answered with an empty view (the stream requires it).
+            request.respond(0);
+          } else {
+            request.respond(n);
+          }
+          return;
         }
+        const chunk = (await core.read(owner, undefined, null)) as Uint8Array | null;
+        if (chunk === null) controller.close();
+        else controller.enqueue((ownsBuffer(chunk) ? chunk : chunk.slice()) as Uint8Array<ArrayBuffer>);
       },
       // The application wants no more: keep the window open by dropping what still arrives.
       cancel() {
