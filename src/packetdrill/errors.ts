@@ -13,3 +13,6 @@ export class PacketdrillSyntaxError extends WirestateError {
 
 /** A `%{ }%` block the evaluator cannot read or that uses a name it does not know. */
 export class PacketdrillCodeError extends WirestateError {}
+
+/** A script that uses something the stack or this interpreter does not model: the run is "unsupported". */
+export class PacketdrillUnsupportedError extends WirestateError {}
