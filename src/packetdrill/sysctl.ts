@@ -25,13 +25,17 @@ const flag =
     return true;
   };
 
-/** Buffer sizes as Linux's "min default max" triple: the default is the socket's starting buffer. */
-const bufferDefault =
-  (key: "receiveBufferSize" | "sendBufferSize"): Mapper =>
+/**
+ * Buffer sizes as Linux's "min default max" triple. Linux grows a buffer towards the max (and offers its
+ * SYN window scale for the max); the engine's buffer is fixed, so the max is its size (`which` = 2). The
+ * send side keeps the default, which is what a socket starts with and what the scripts' writes fill.
+ */
+const bufferSize =
+  (key: "receiveBufferSize" | "sendBufferSize", which: 1 | 2): Mapper =>
   (v, c) => {
     const parts = v.trim().split(/\s+/).map(Number);
     if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 1)) return false;
-    c[key] = Math.min(parts[1], 1 << 30);
+    c[key] = Math.min(parts[which], 1 << 30);
     return true;
   };
 
@@ -48,8 +52,8 @@ const MAPPERS: Record<string, Mapper> = {
   tcp_sack: flag("sack"),
   tcp_dsack: flag("dsack"),
   tcp_window_scaling: flag("windowScale"),
-  tcp_rmem: bufferDefault("receiveBufferSize"),
-  tcp_wmem: bufferDefault("sendBufferSize"),
+  tcp_rmem: bufferSize("receiveBufferSize", 2),
+  tcp_wmem: bufferSize("sendBufferSize", 1),
   tcp_syn_retries: (v, c) => {
     c.synRetries = Number(v);
     return Number.isInteger(c.synRetries);
@@ -80,7 +84,7 @@ export function applyCommand(command: string, effects: CommandEffects, read: Rea
   for (const raw of command.split(/\n|;|&&/)) {
     const line = raw.replace(/#.*$/, "").trim();
     if (line === "") continue;
-    const words = line.split(/\s+/);
+    const words = shellWords(line);
     const program = words[0];
     if (program === "sysctl") {
       for (const w of words.slice(1)) if (!w.startsWith("-") && w.includes("=")) setting(w, effects);
@@ -104,6 +108,13 @@ export function applyCommand(command: string, effects: CommandEffects, read: Rea
     }
     effects.skipped.push(line);
   }
+}
+
+/** A command line split as the shell would: blanks separate words, quotes keep them together. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/(?:"[^"]*"|'[^']*'|[^\s"'])+/g)) words.push(m[0].replace(/["']/g, ""));
+  return words;
 }
 
 function joinContinuations(text: string): string {
