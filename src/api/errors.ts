@@ -1,11 +1,15 @@
-import { WirestateError } from "../tcp/errors.js";
+import { WirestateError } from "../errors/wirestate-error.js";
 import type { StreamState } from "./types.js";
 
 /**
  * A handle used after a call replaced it. TypeScript cannot forbid using a variable twice, so this is
  * the run-time half of the typestate: the message says which call consumed the handle and what to use.
+ * Any method of a `TcpStream` (`read()`, `write()`, `shutdown()`, `close()`, `readable`...) throws or
+ * rejects with it once an earlier call (`shutdown()`, `read()` reaching end-of-stream, `close()`,
+ * `abort()`, an adapter taking the bytes) consumed the handle.
  */
 export class StaleHandleError extends WirestateError {
+  static override readonly code = "WS_STALE_HANDLE";
   /** The state the handle stood for. */
   readonly state: StreamState;
   /** The call that consumed it, e.g. `shutdown()` or `read() reaching end-of-stream`. */
@@ -25,11 +29,15 @@ export class StaleHandleError extends WirestateError {
   }
 }
 
-/** A graceful close did not finish within its timeout; the connection was aborted (RST). */
-export class CloseTimeoutError extends WirestateError {}
+/**
+ * `TcpStream.close()` rejects with it when the graceful close did not finish within its timeout
+ * (`CloseOptions.timeout`, else `StackOptions.closeTimeout`); the connection was aborted (RST).
+ */
+export class CloseTimeoutError extends WirestateError {
+  static override readonly code = "WS_CLOSE_TIMEOUT";
+}
 
-/** `accept()` on a listener that has stopped listening. */
-export class ListenerClosedError extends WirestateError {}
-
-/** An operation on a stack after `close()`. */
-export class StackClosedError extends WirestateError {}
+/** `TcpListener.accept()` rejects with it, pending calls included, once the listener has stopped listening. */
+export class ListenerClosedError extends WirestateError {
+  static override readonly code = "WS_LISTENER_CLOSED";
+}

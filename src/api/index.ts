@@ -22,21 +22,23 @@ export type {
   TcpStream,
 } from "./types.js";
 export { TcpListener } from "./listener.js";
-export { CloseTimeoutError, ListenerClosedError, StackClosedError, StaleHandleError } from "./errors.js";
+// Errors: every one extends WirestateError and carries a stable `code` (src/errors/wirestate-error.ts).
+export { WirestateError } from "../errors/wirestate-error.js";
+export { CloseTimeoutError, ListenerClosedError, StaleHandleError } from "./errors.js";
 export {
   AddressInUseError,
   ConnectionAbortedError,
   ConnectionRefusedError,
   ConnectionResetError,
   ConnectTimeoutError,
+  KeepAliveTimeoutError,
   UserTimeoutError,
-  WirestateError,
 } from "../tcp/errors.js";
 export type { ConnectionInfo, ConnectOptions, TcpState } from "../tcp/types.js";
 export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
 export { Stack, type StackOptions, type CaptureOptions } from "./stack.js";
-export type { StackCounters, DropReason, TcpConfig } from "../stack/index.js";
+export { StackClosedError, type StackCounters, type DropReason, type TcpConfig } from "../stack/index.js";
 // What a first program needs besides the stack: a link to run it on and somewhere to capture to.
 export {
   type Link,

@@ -5,7 +5,8 @@
  * knows nothing of the per-state method sets.
  */
 import type { Clock, Timer } from "../clock/clock.js";
-import { ConnectionAbortedError, errorForReason, type WirestateError } from "../tcp/errors.js";
+import type { WirestateError } from "../errors/wirestate-error.js";
+import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import type { Connection, ConnectionInfo, TcpState } from "../tcp/types.js";
 import { CloseTimeoutError, StaleHandleError } from "./errors.js";
 import type { SocketAddress, StreamState } from "./types.js";

@@ -6,7 +6,7 @@
  * window that starts after slow start, divided by the window's length.
  */
 import { VirtualClock } from "../clock/virtual-clock.js";
-import { impair } from "../link/impair.js";
+import { impair } from "../link/impaired-link.js";
 import type { Link } from "../link/link.js";
 import { memoryLinkPair } from "../link/memory.js";
 import { IpStack } from "../stack/ip-stack.js";

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { LinkSetupError } from "../link/errors.js";
-import { WirestateError } from "../tcp/errors.js";
+import { WirestateError } from "../errors/wirestate-error.js";
 import { DEMO_HELP, demoCommand } from "./demo-command.js";
-import { CliError, UsageError } from "./errors.js";
+import { UsageError } from "./errors.js";
 import { FETCH_HELP, fetchCommand } from "./fetch-command.js";
 import { HTTP_HELP, httpCommand } from "./http-command.js";
 import type { CliIo } from "./io.js";
@@ -62,7 +61,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof CliError || err instanceof LinkSetupError || err instanceof WirestateError) return err.message;
+  if (err instanceof WirestateError) return err.message;
   if (err instanceof RangeError) return err.message;
   const e = err as NodeJS.ErrnoException;
   if (typeof e?.message === "string")

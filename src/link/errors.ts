@@ -1,7 +1,10 @@
-/** A link could not be set up: a bad address, a port that cannot be bound, a relay that cannot listen. */
-export class LinkSetupError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "LinkSetupError";
-  }
+import { WirestateError } from "../errors/wirestate-error.js";
+
+/**
+ * A link could not be set up: `udpTunnelLink()` rejects with it for a bad address or a socket that cannot
+ * be bound, `wsUdpRelay()` for a relay that cannot listen. The system error, when there was one, is the
+ * `cause` (its errno code, e.g. `EADDRINUSE`, is there).
+ */
+export class LinkSetupError extends WirestateError {
+  static override readonly code = "WS_LINK_SETUP";
 }

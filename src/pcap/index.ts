@@ -38,3 +38,4 @@ export {
   InvalidTimestampError,
   SnaplenExceededError,
 } from "./errors.js";
+export { WirestateError } from "../errors/wirestate-error.js";

@@ -1,5 +1,5 @@
 import type { StepOptions } from "./chan.js";
-import { PeerClosed, ProtocolViolation, SessionAborted, SessionError } from "./errors.js";
+import { PeerClosedError, ProtocolViolationError, SessionAbortedError, SessionError } from "./errors.js";
 import { ByteWriter } from "./bytes.js";
 import { encodeFrame, type Frame, type FrameReader, HEADER_BYTES, Tag } from "./frame.js";
 import type { ByteStream } from "./transport.js";
@@ -23,7 +23,7 @@ export function withCause<E extends Error>(err: E, cause: unknown): E {
   return err;
 }
 
-/** Says what a frame was, for ProtocolViolation messages. */
+/** Says what a frame was, for ProtocolViolationError messages. */
 export function describeFrame(f: Frame): string {
   switch (f.tag) {
     case Tag.message:
@@ -98,7 +98,7 @@ export class SessionCore {
         await this.stream.write(chunk);
       }
     } catch (e) {
-      this.fail(withCause(new PeerClosed(`transport write failed: ${errorText(e)}`), e), false);
+      this.fail(withCause(new PeerClosedError(`transport write failed: ${errorText(e)}`), e), false);
     } finally {
       this.flushing = undefined;
     }
@@ -111,7 +111,7 @@ export class SessionCore {
   }
 
   /**
-   * The next frame, which the caller checks against `expected`; end of stream and ABORT are PeerClosed.
+   * The next frame, which the caller checks against `expected`; end of stream and ABORT are PeerClosedError.
    * `translate` lets a caller restate a failure in its own terms before the session ends with it.
    */
   async read(
@@ -126,15 +126,20 @@ export class SessionCore {
     } catch (e) {
       if (this.failure) throw this.failure;
       if (e instanceof SessionError) throw this.fail(translate(e));
-      throw this.fail(withCause(new PeerClosed(`transport failed while expecting ${expected()}: ${errorText(e)}`), e));
+      throw this.fail(
+        withCause(new PeerClosedError(`transport failed while expecting ${expected()}: ${errorText(e)}`), e),
+      );
     }
     if (this.failure) throw this.failure;
     if (frame === null)
-      throw this.fail(new PeerClosed(`the peer ended the transport while this side expected ${expected()}`), false);
+      throw this.fail(
+        new PeerClosedError(`the peer ended the transport while this side expected ${expected()}`),
+        false,
+      );
     if (frame.tag === Tag.abort) {
       const why = lenientUtf8.decode(frame.payload.subarray(0, 512)) || "no reason given";
       throw this.fail(
-        new PeerClosed(`the peer aborted the session (${why}) while this side expected ${expected()}`),
+        new PeerClosedError(`the peer aborted the session (${why}) while this side expected ${expected()}`),
         false,
       );
     }
@@ -143,7 +148,7 @@ export class SessionCore {
 
   /** A frame that is not what the step allows: the session is over. */
   violation(expected: Expectation, frame: Frame): never {
-    throw this.fail(new ProtocolViolation(expected(), describeFrame(frame)));
+    throw this.fail(new ProtocolViolationError(expected(), describeFrame(frame)));
   }
 
   /**
@@ -197,7 +202,7 @@ export class SessionCore {
     this.frame(Tag.end);
     await this.drained();
     await this.stream.end().catch((e: unknown) => {
-      throw this.fail(withCause(new PeerClosed(`transport end failed: ${errorText(e)}`), e), false);
+      throw this.fail(withCause(new PeerClosedError(`transport end failed: ${errorText(e)}`), e), false);
     });
     const expected = () => `the end of the session (frame tag ${Tag.end})`;
     const frame = await this.read(expected);
@@ -212,7 +217,7 @@ export class SessionCore {
     try {
       await untilAborted(this.closing, options?.signal, () => "the peer's end of the session");
     } catch (e) {
-      if (e instanceof SessionAborted) throw this.fail(e);
+      if (e instanceof SessionAbortedError) throw this.fail(e);
       throw e;
     }
   }
@@ -220,7 +225,7 @@ export class SessionCore {
   /** `using` left the scope: before End that abandons the session; at End the close is already running. */
   dispose(): void {
     if (this.closing || this.failure) return;
-    this.fail(new SessionAborted("the session was disposed before it reached End"));
+    this.fail(new SessionAbortedError("the session was disposed before it reached End"));
   }
 
   async disposeAsync(): Promise<void> {
@@ -229,11 +234,11 @@ export class SessionCore {
   }
 }
 
-/** `work`, unless `signal` fires first: then a SessionAborted carrying the signal's reason. */
+/** `work`, unless `signal` fires first: then a SessionAbortedError carrying the signal's reason. */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, what: Expectation): Promise<T> {
   if (!signal) return work;
   const aborted = () =>
-    withCause(new SessionAborted(`gave up waiting for ${what()}: the step's signal was aborted`), signal.reason);
+    withCause(new SessionAbortedError(`gave up waiting for ${what()}: the step's signal was aborted`), signal.reason);
   if (signal.aborted) return Promise.reject(aborted());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(aborted());

@@ -1,6 +1,6 @@
 import type { ChanBase, StepOptions } from "./chan.js";
 import { decode } from "./codec.js";
-import { ChannelReused, DecodeError, EncodeError, SessionError } from "./errors.js";
+import { ChannelReusedError, DecodeError, EncodeError, SessionError } from "./errors.js";
 import { Tag } from "./frame.js";
 import type { AnyNode } from "./protocol.js";
 import { errorText, type SessionCore, strictUtf8, utf8, withCause } from "./core.js";
@@ -75,7 +75,7 @@ abstract class Endpoint {
   /** Throws unless this handle is fresh and the session alive; does not consume it. */
   protected check(method: string): void {
     if (this.used) {
-      throw new ChannelReused(
+      throw new ChannelReusedError(
         `${method}() on a channel that was already used: continue with the channel the previous call returned`,
       );
     }

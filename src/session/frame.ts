@@ -1,4 +1,4 @@
-import { FrameTooLarge, PeerClosed } from "./errors.js";
+import { FrameTooLargeError, PeerClosedError } from "./errors.js";
 import type { ByteStream } from "./transport.js";
 
 /*
@@ -44,13 +44,13 @@ export class FrameReader {
   async next(): Promise<Frame | null> {
     if (!(await this.fill(HEADER_BYTES))) {
       if (this.buffered === 0) return null;
-      throw new PeerClosed(`transport ended inside a frame header (${this.buffered} of ${HEADER_BYTES} bytes)`);
+      throw new PeerClosedError(`transport ended inside a frame header (${this.buffered} of ${HEADER_BYTES} bytes)`);
     }
     const header = this.peek(HEADER_BYTES);
     const length = new DataView(header.buffer, header.byteOffset, HEADER_BYTES).getUint32(0);
-    if (length > this.maxPayload) throw new FrameTooLarge(length, this.maxPayload);
+    if (length > this.maxPayload) throw new FrameTooLargeError(length, this.maxPayload);
     if (!(await this.fill(HEADER_BYTES + length))) {
-      throw new PeerClosed(
+      throw new PeerClosedError(
         `transport ended inside a frame (${this.buffered - HEADER_BYTES} of ${length} payload bytes)`,
       );
     }

@@ -61,14 +61,16 @@ export { memoryStreamPair, type MemoryStreamOptions } from "./memory-stream.js";
 export {
   SessionError,
   ProtocolMismatchError,
-  ProtocolViolation,
+  ProtocolViolationError,
   DecodeError,
   EncodeError,
-  PeerClosed,
-  ChannelReused,
-  FrameTooLarge,
-  SessionAborted,
+  PeerClosedError,
+  ChannelReusedError,
+  FrameTooLargeError,
+  SessionAbortedError,
+  TransportClosedError,
 } from "./errors.js";
+export { WirestateError } from "../errors/wirestate-error.js";
 export { session, DEFAULT_MAX_FRAME_BYTES, type SessionOptions } from "./session.js";
 export { toMermaid } from "./mermaid.js";
 export { drained } from "./endpoints.js";

@@ -1,3 +1,4 @@
+import { TransportClosedError } from "./errors.js";
 import type { ByteStream } from "./transport.js";
 
 /** One direction of an in-memory pair: chunks in order, then null for the end. */
@@ -43,7 +44,7 @@ export function memoryStreamPair(options: MemoryStreamOptions = {}): [ByteStream
     return {
       read: () => (aborted ? Promise.resolve(null) : inbox.pull()),
       async write(c) {
-        if (aborted || outbox.ended) throw new Error("write after the stream ended");
+        if (aborted || outbox.ended) throw new TransportClosedError("write after the stream ended");
         for (let i = 0; i < c.length; i += chunk) outbox.push(c.slice(i, Math.min(c.length, i + chunk)));
       },
       async end() {

@@ -1,5 +1,5 @@
 import type { Chan, StepOptions } from "./chan.js";
-import { ChannelReused, FrameTooLarge, ProtocolMismatchError, type SessionError } from "./errors.js";
+import { ChannelReusedError, FrameTooLargeError, ProtocolMismatchError, type SessionError } from "./errors.js";
 import { FrameReader, PROTOCOL_VERSION, Tag } from "./frame.js";
 import type { ProtocolNode } from "./protocol.js";
 import { SessionCore } from "./core.js";
@@ -37,7 +37,7 @@ export async function session<P extends ProtocolNode>(
 ): Promise<Chan<P>> {
   const p = untyped(protocol);
   checkProtocol(p);
-  if (inUse.has(transport)) throw new ChannelReused("this transport already carries a session");
+  if (inUse.has(transport)) throw new ChannelReusedError("this transport already carries a session");
   inUse.add(transport);
   const stream = toByteStream(transport);
   const ours = fingerprint(p);
@@ -51,7 +51,7 @@ export async function session<P extends ProtocolNode>(
   const expected = () => `a session hello (frame tag ${Tag.hello})`;
   // Whatever a non-session peer sends first tends to parse as a huge length: say what really went wrong.
   const notAPeer = (e: SessionError) =>
-    e instanceof FrameTooLarge
+    e instanceof FrameTooLargeError
       ? new ProtocolMismatchError(`the peer's first bytes are not a session hello (${e.message})`)
       : e;
   const frame = await core.read(expected, options, notAPeer);

@@ -1,3 +1,5 @@
+import { TransportClosedError } from "./errors.js";
+
 /**
  * The byte stream a session runs on. Everything the session layer needs from a transport, so it runs over
  * TCP (this package's or Node's), WebSockets, MessagePorts or anything else that moves ordered bytes.
@@ -76,7 +78,7 @@ export function fromNodeDuplex(stream: NodeDuplexLike): ByteStream {
     notify();
   });
   stream.on("close", () => {
-    if (!ended) failure ??= new Error("stream closed before it ended");
+    if (!ended) failure ??= new TransportClosedError("stream closed before it ended");
     notify();
   });
   return {
@@ -92,7 +94,7 @@ export function fromNodeDuplex(stream: NodeDuplexLike): ByteStream {
     write(chunk) {
       return new Promise((resolve, reject) => {
         if (failure || stream.destroyed) {
-          reject(failure ?? new Error("stream destroyed"));
+          reject(failure ?? new TransportClosedError("stream destroyed"));
           return;
         }
         stream.write(chunk, (err) => (err ? reject(err) : resolve()));

@@ -3,7 +3,7 @@ import { RealClock } from "../clock/real-clock.js";
 import type { Link } from "../link/link.js";
 import { connectionConfig, defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop, type SegmentHeader } from "../tcp/connection.js";
-import { AddressInUseError, WirestateError } from "../tcp/errors.js";
+import { AddressInUseError } from "../tcp/errors.js";
 import { IsnGenerator } from "../tcp/isn.js";
 import { Slab } from "../tcp/slab.js";
 import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
@@ -15,6 +15,7 @@ import { ParsedRecord } from "../wire/record.js";
 import { seqAdd, seqGt } from "../wire/seq.js";
 import { TcpFlags, type PacketFields, type TcpOptions } from "../wire/types.js";
 import { newCounters, type StackCounters } from "./counters.js";
+import { StackClosedError } from "./errors.js";
 import { IncomingOptions } from "./incoming-options.js";
 import { TcpListener } from "./listener.js";
 
@@ -104,7 +105,7 @@ export class IpStack {
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
   connect(remoteAddress: string, remotePort: number, opts?: ConnectOptions): Connection {
-    if (this.#closed) throw new WirestateError("the stack is closed");
+    if (this.#closed) throw new StackClosedError("the stack is closed");
     const remoteIp = parseIpv4(remoteAddress);
     if (!Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535) {
       throw new RangeError(`remote port must be 1..65535, got ${remotePort}`);
@@ -130,7 +131,7 @@ export class IpStack {
 
   /** RFC 9293 §3.10.1 OPEN, passive. */
   listen(port: number, opts?: { backlog?: number }): Listener {
-    if (this.#closed) throw new WirestateError("the stack is closed");
+    if (this.#closed) throw new StackClosedError("the stack is closed");
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be 1..65535, got ${port}`);
     if (this.#listeners.has(port)) throw new AddressInUseError(`${this.address}:${port} is already listening`);
     const backlog = opts?.backlog ?? this.config.backlog;

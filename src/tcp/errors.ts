@@ -1,19 +1,49 @@
+import { WirestateError } from "../errors/wirestate-error.js";
 import type { CloseReason } from "./types.js";
 
-/** Base class of every error wirestate raises, so callers can tell them from their own. */
-export class WirestateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+/** `Stack.connect()` rejects with it when the peer answers the SYN with a RST: nothing listens there. */
+export class ConnectionRefusedError extends WirestateError {
+  static override readonly code = "ECONNREFUSED";
 }
 
-export class ConnectionRefusedError extends WirestateError {}
-export class ConnectTimeoutError extends WirestateError {}
-export class ConnectionResetError extends WirestateError {}
-export class UserTimeoutError extends WirestateError {}
-export class ConnectionAbortedError extends WirestateError {}
-export class AddressInUseError extends WirestateError {}
+/** `Stack.connect()` rejects with it when no SYN-ACK came within `ConnectOptions.connectTimeout`. */
+export class ConnectTimeoutError extends WirestateError {
+  static override readonly code = "ETIMEDOUT";
+}
+
+/** A pending or later `read()`, `write()`, `close()` or `shutdown()` of a stream whose peer sent a RST. */
+export class ConnectionResetError extends WirestateError {
+  static override readonly code = "ECONNRESET";
+}
+
+/**
+ * A pending or later call on a stream whose sent data stayed unacknowledged past
+ * `ConnectOptions.userTimeout` (RFC 9293's USER TIMEOUT); the connection is gone.
+ */
+export class UserTimeoutError extends WirestateError {
+  static override readonly code = "WS_USER_TIMEOUT";
+}
+
+/**
+ * A pending or later call on an idle stream whose peer left every keep-alive probe unanswered
+ * (`ConnectOptions.keepAlive`, RFC 1122 section 4.2.3.6); the connection is gone.
+ */
+export class KeepAliveTimeoutError extends WirestateError {
+  static override readonly code = "WS_KEEPALIVE_TIMEOUT";
+}
+
+/** A pending or later call on a stream that this side ended: `abort()`, or the stack closed under it. */
+export class ConnectionAbortedError extends WirestateError {
+  static override readonly code = "ECONNABORTED";
+}
+
+/**
+ * `Stack.listen(port)` throws it for a port already listening; `Stack.connect()` rejects with it for a
+ * `localPort` whose 4-tuple is taken, or when no ephemeral port towards that peer is free.
+ */
+export class AddressInUseError extends WirestateError {
+  static override readonly code = "EADDRINUSE";
+}
 
 /** The error a user sees for a connection that ended for `reason`. */
 export function errorForReason(reason: CloseReason, what: string): WirestateError {
@@ -27,7 +57,7 @@ export function errorForReason(reason: CloseReason, what: string): WirestateErro
     case "user-timeout":
       return new UserTimeoutError(`data unacknowledged past the user timeout: ${what}`);
     case "keepalive-timeout":
-      return new UserTimeoutError(`keep-alive probes unanswered: ${what}`);
+      return new KeepAliveTimeoutError(`keep-alive probes unanswered: ${what}`);
     case "aborted":
       return new ConnectionAbortedError(`connection aborted locally: ${what}`);
   }

@@ -7,6 +7,7 @@ import {
   ConnectionRefusedError,
   ConnectionResetError,
   ConnectTimeoutError,
+  KeepAliveTimeoutError,
   ListenerClosedError,
   StackClosedError,
   UserTimeoutError,
@@ -20,6 +21,7 @@ describe("connect", () => {
     const err = await drive(p.clock, p.client.connect("10.0.0.2", 81)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionRefusedError);
     expect(err).toBeInstanceOf(WirestateError);
+    expect((err as WirestateError).code).toBe("ECONNREFUSED"); // as net.Socket reports it
     expect((err as Error).message).toContain("10.0.0.2:81");
   });
 
@@ -80,7 +82,7 @@ describe("reset and abort", () => {
     expect(p.clock.now() - t0).toBeGreaterThanOrEqual(10_000);
   });
 
-  it("UserTimeoutError (keep-alive) when an idle peer stops answering probes", async () => {
+  it("KeepAliveTimeoutError when an idle peer stops answering probes", async () => {
     const p = stackPair();
     const { client } = await connected(p, { keepAlive: { idle: 2_000, interval: 500, count: 3 } });
     p.links[1].close();
@@ -90,7 +92,9 @@ describe("reset and abort", () => {
       client.read().catch((e: unknown) => e),
       60_000,
     );
-    expect(err).toBeInstanceOf(UserTimeoutError);
+    expect(err).toBeInstanceOf(KeepAliveTimeoutError);
+    expect(err).not.toBeInstanceOf(UserTimeoutError);
+    expect((err as WirestateError).code).toBe("WS_KEEPALIVE_TIMEOUT");
     expect((err as Error).message).toMatch(/keep-alive/);
     expect(p.clock.now() - t0).toBeGreaterThan(3_000); // idle time, then three unanswered probes
   });

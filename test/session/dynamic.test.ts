@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  ChannelReused,
+  ChannelReusedError,
   type Codec,
   type DynamicChan,
   drained,
@@ -88,6 +88,6 @@ describe("a transport carries one session", () => {
   it("refuses a second session on the same transport", async () => {
     const [a] = byteStreamPair();
     void session(end, a).catch(() => {});
-    await expect(session(end, a)).rejects.toThrow(ChannelReused);
+    await expect(session(end, a)).rejects.toThrow(ChannelReusedError);
   });
 });

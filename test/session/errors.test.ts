@@ -1,21 +1,26 @@
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   bool,
-  ChannelReused,
+  ChannelReusedError,
   DecodeError,
+  drained,
   dual,
   EncodeError,
   end,
-  FrameTooLarge,
+  FrameTooLargeError,
+  fromNodeDuplex,
   offer,
-  PeerClosed,
+  PeerClosedError,
   ProtocolMismatchError,
-  ProtocolViolation,
+  ProtocolViolationError,
   recv,
   select,
   send,
   session,
-  SessionAborted,
+  SessionAbortedError,
+  SessionError,
+  TransportClosedError,
   u8,
   u32,
   utf8,
@@ -77,13 +82,13 @@ describe("protocol fingerprint", () => {
 });
 
 describe("every incoming frame is checked against the current step", () => {
-  it("ProtocolViolation says what was expected and what came, and tells the peer", async () => {
+  it("ProtocolViolationError says what was expected and what came, and tells the peer", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.choice("more");
     const err = await ch.recv().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProtocolViolation);
-    expect((err as ProtocolViolation).expected).toBe("a u32 message (frame tag 1)");
-    expect((err as ProtocolViolation).got).toBe('choice "more" (frame tag 2)');
+    expect(err).toBeInstanceOf(ProtocolViolationError);
+    expect((err as ProtocolViolationError).expected).toBe("a u32 message (frame tag 1)");
+    expect((err as ProtocolViolationError).got).toBe('choice "more" (frame tag 2)');
     const frames = await peer.rest();
     expect(frames.map((f) => f.tag)).toEqual([Tag.abort]);
     expect(text(frames[0].payload)).toContain("expected a u32 message (frame tag 1)");
@@ -108,7 +113,7 @@ describe("every incoming frame is checked against the current step", () => {
   it("a message where a choice is due", async () => {
     const { ch, peer } = await withRawPeer(Choice);
     await peer.message([0, 0, 0, 1]);
-    await expect(ch.offer()).rejects.toThrow(ProtocolViolation);
+    await expect(ch.offer()).rejects.toThrow(ProtocolViolationError);
   });
 
   it("a frame after the peer's end of session", async () => {
@@ -137,31 +142,31 @@ describe("every incoming frame is checked against the current step", () => {
     }
   });
 
-  it("FrameTooLarge from the header alone, before the payload arrives", async () => {
+  it("FrameTooLargeError from the header alone, before the payload arrives", async () => {
     const { ch, peer } = await withRawPeer(Pong, { maxFrameBytes: 1024 });
     // Only the header: a reader that waited for the announced 1 GB would hang here.
     await peer.stream.write(new Uint8Array([0x40, 0, 0, 0, Tag.message]));
     const err = await ch.recv().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FrameTooLarge);
+    expect(err).toBeInstanceOf(FrameTooLargeError);
     expect(err).toMatchObject({ length: 0x40000000, limit: 1024 });
   });
 });
 
 describe("the peer going away", () => {
-  it("PeerClosed when the stream ends mid-protocol", async () => {
+  it("PeerClosedError when the stream ends mid-protocol", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.stream.end();
-    await expect(ch.recv()).rejects.toThrow(PeerClosed);
+    await expect(ch.recv()).rejects.toThrow(PeerClosedError);
   });
 
-  it("PeerClosed when it ends inside a frame", async () => {
+  it("PeerClosedError when it ends inside a frame", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.stream.write(new Uint8Array([0, 0, 0, 4, Tag.message, 1]));
     await peer.stream.end();
     await expect(ch.recv()).rejects.toThrow("transport ended inside a frame (1 of 4 payload bytes)");
   });
 
-  it("PeerClosed carrying the reason of the peer's ABORT frame", async () => {
+  it("PeerClosedError carrying the reason of the peer's ABORT frame", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.frame(Tag.abort, new TextEncoder().encode("server shutting down"));
     await expect(ch.recv()).rejects.toThrow(
@@ -169,18 +174,18 @@ describe("the peer going away", () => {
     );
   });
 
-  it("an ABORT reason that is not UTF-8 still gives PeerClosed (bad bytes shown as U+FFFD)", async () => {
+  it("an ABORT reason that is not UTF-8 still gives PeerClosedError (bad bytes shown as U+FFFD)", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     await peer.frame(Tag.abort, new Uint8Array([0x62, 0x79, 0xff, 0xfe]));
     const err = await ch.recv().then(
       () => null,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(PeerClosed);
+    expect(err).toBeInstanceOf(PeerClosedError);
     expect((err as Error).message).toContain("the peer aborted the session (by\ufffd\ufffd)");
   });
 
-  it("the peer sees PeerClosed with the reason when this side violates nothing but drops the session", async () => {
+  it("the peer sees PeerClosedError with the reason when this side violates nothing but drops the session", async () => {
     const [a, b] = byteStreamPair();
     const [client, server] = await Promise.all([session(Ping, a), session(Pong, b)]);
     {
@@ -193,21 +198,49 @@ describe("the peer going away", () => {
   });
 });
 
+describe("the byte streams' own errors", () => {
+  it("a memory stream refuses a write after its end with TransportClosedError", async () => {
+    const [a] = byteStreamPair();
+    await a.end();
+    const err = await a.write(new Uint8Array(1)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportClosedError);
+    expect(err).not.toBeInstanceOf(SessionError);
+    expect((err as TransportClosedError).code).toBe("WS_TRANSPORT_CLOSED");
+  });
+
+  it("a Node duplex closed before its end: read and write reject with TransportClosedError", async () => {
+    const duplex = new PassThrough();
+    const stream = fromNodeDuplex(duplex);
+    duplex.destroy();
+    await expect(stream.read()).rejects.toThrow(new TransportClosedError("stream closed before it ended"));
+    await expect(stream.write(new Uint8Array(1))).rejects.toBeInstanceOf(TransportClosedError);
+  });
+
+  it("a session whose stream refuses a write fails with PeerClosedError, the stream's error as the cause", async () => {
+    const [a, b] = byteStreamPair();
+    const [client] = await Promise.all([session(Ping, a), session(Pong, b)]);
+    a.abort();
+    const err = await drained(client.send(7)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PeerClosedError);
+    expect((err as Error).cause).toBeInstanceOf(TransportClosedError);
+  });
+});
+
 describe("linearity and local misuse", () => {
-  it("ChannelReused on a second use of a consumed endpoint, sync and async", async () => {
+  it("ChannelReusedError on a second use of a consumed endpoint, sync and async", async () => {
     const [a, b] = byteStreamPair();
     const [client, server] = await Promise.all([session(Ping, a), session(Pong, b)]);
     const waiting = client.send(1);
-    expect(() => client.send(2)).toThrow(ChannelReused);
+    expect(() => client.send(2)).toThrow(ChannelReusedError);
     const [x, reply] = await server.recv();
     expect(x).toBe(1);
-    await expect(server.recv()).rejects.toThrow(ChannelReused);
+    await expect(server.recv()).rejects.toThrow(ChannelReusedError);
     const fin = reply.send(2);
     const [y, done] = await waiting.recv();
     expect(y).toBe(2);
-    await expect(waiting.recv()).rejects.toThrow(ChannelReused);
+    await expect(waiting.recv()).rejects.toThrow(ChannelReusedError);
     await Promise.all([done.close(), fin.close()]);
-    await expect(done.close()).rejects.toThrow(ChannelReused);
+    await expect(done.close()).rejects.toThrow(ChannelReusedError);
   });
 
   it("EncodeError for a value the codec cannot carry, leaving the endpoint usable", async () => {
@@ -225,17 +258,17 @@ describe("linearity and local misuse", () => {
     await peer.frame(9);
     const next = ch.send(1); // queued before the bad frame is read
     const err = await next.recv().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProtocolViolation);
-    await expect(next.recv()).rejects.toThrow(ChannelReused);
+    expect(err).toBeInstanceOf(ProtocolViolationError);
+    await expect(next.recv()).rejects.toThrow(ChannelReusedError);
   });
 });
 
 describe("deadlines, end and disposal", () => {
-  it("a step's AbortSignal gives SessionAborted and aborts the session for the peer", async () => {
+  it("a step's AbortSignal gives SessionAbortedError and aborts the session for the peer", async () => {
     const { ch, peer } = await withRawPeer(Pong);
     const started = Date.now();
     const err = await ch.recv({ signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SessionAborted);
+    expect(err).toBeInstanceOf(SessionAbortedError);
     expect((err as Error).cause).toBeInstanceOf(DOMException);
     expect(Date.now() - started).toBeGreaterThanOrEqual(40);
     const frames = await peer.rest();
@@ -245,11 +278,11 @@ describe("deadlines, end and disposal", () => {
     );
   });
 
-  it("a session peer of an aborted session gets PeerClosed", async () => {
+  it("a session peer of an aborted session gets PeerClosedError", async () => {
     const [a, b] = byteStreamPair();
     const [client, server] = await Promise.all([session(Ping, a), session(Pong, b)]);
-    await expect(server.recv({ signal: AbortSignal.timeout(10) })).rejects.toThrow(SessionAborted);
-    await expect(client.send(1).recv()).rejects.toThrow(PeerClosed);
+    await expect(server.recv({ signal: AbortSignal.timeout(10) })).rejects.toThrow(SessionAbortedError);
+    await expect(client.send(1).recv()).rejects.toThrow(PeerClosedError);
   });
 
   it("reaching End sends END then ends the transport, and close() waits for the peer's end", async () => {
@@ -292,6 +325,6 @@ describe("deadlines, end and disposal", () => {
       await using early = client2;
       void early;
     }
-    await expect(server2.recv()).rejects.toThrow(PeerClosed);
+    await expect(server2.recv()).rejects.toThrow(PeerClosedError);
   });
 });

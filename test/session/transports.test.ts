@@ -10,8 +10,8 @@ import {
   type Dual,
   dual,
   end,
-  FrameTooLarge,
-  PeerClosed,
+  FrameTooLargeError,
+  PeerClosedError,
   recv,
   send,
   session,
@@ -64,12 +64,12 @@ describe("Node net.Socket over 127.0.0.1", () => {
     expectReversed(reply);
   });
 
-  it("PeerClosed when the peer's socket is destroyed mid-protocol", async () => {
+  it("PeerClosedError when the peer's socket is destroyed mid-protocol", async () => {
     const [c, s, stop] = await netPair();
     cleanup.push(stop);
     const [client] = await Promise.all([session(Upload, c), session(dual(Upload), s)]);
     s.destroy();
-    await expect(client.send(new Uint8Array(3)).recv()).rejects.toThrow(PeerClosed);
+    await expect(client.send(new Uint8Array(3)).recv()).rejects.toThrow(PeerClosedError);
   });
 
   it("refuses a frame over the limit on a real socket", async () => {
@@ -77,7 +77,7 @@ describe("Node net.Socket over 127.0.0.1", () => {
     cleanup.push(stop);
     const [client, server] = await Promise.all([session(Upload, c), session(dual(Upload), s, { maxFrameBytes: 1000 })]);
     client.send(big);
-    await expect(server.recv()).rejects.toThrow(FrameTooLarge);
+    await expect(server.recv()).rejects.toThrow(FrameTooLargeError);
   });
 });
 
