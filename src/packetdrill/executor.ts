@@ -6,7 +6,12 @@ import { parseIpv4 } from "../wire/index.js";
 import type { ScriptEvent, Syscall, TcpPacket } from "./ast.js";
 import { runCode } from "./code.js";
 import { errnoNumber, ERRNO } from "./constants.js";
-import { PacketdrillCodeError, PacketdrillSyntaxError, PacketdrillUnsupportedError } from "./errors.js";
+import {
+  PacketdrillCodeError,
+  PacketdrillFailureError,
+  PacketdrillSyntaxError,
+  PacketdrillUnsupportedError,
+} from "./errors.js";
 import { matchSegment } from "./matcher.js";
 import {
   buildTcpPacket,
@@ -65,14 +70,6 @@ const SNIFF_SLACK_US = 2_000_000;
 /** How long a blocking call may keep the script's thread waiting on the virtual clock. */
 const BLOCK_LIMIT_US = 600_000_000;
 
-class ScriptFailure extends Error {
-  readonly detail: Partial<RunResult>;
-  constructor(detail: Partial<RunResult>) {
-    super(detail.reason);
-    this.detail = detail;
-  }
-}
-
 /** The link under the stack: the script injects packets into it and reads what the stack sent. */
 class ScriptLink implements Link {
   readonly mtu: number;
@@ -119,7 +116,7 @@ export function runScript(source: string, options: RunOptions = {}): RunResult {
     if (script.cleanup !== undefined) run.command(script.cleanup.command);
     return run.result({ result: "pass" });
   } catch (err) {
-    if (err instanceof ScriptFailure) return run.result({ result: "fail", ...err.detail });
+    if (err instanceof PacketdrillFailureError) return run.result({ result: "fail", ...err.detail });
     if (err instanceof PacketdrillSyntaxError) {
       return run.result({ result: "fail", line: err.line, reason: `syntax error: ${err.message}` });
     }
@@ -140,7 +137,7 @@ class Run {
   #flow: Flow | null = null;
   #pending: { event: ScriptEvent; call: Syscall; attempt: Attempt; startUs: number } | null = null;
   #wakeQueued = false;
-  #failure: ScriptFailure | null = null;
+  #failure: PacketdrillFailureError | null = null;
   #last: { timeUs: number; anchored: boolean } | null = null;
   #toleranceUs = 4000;
   #tolerancePercent = 12.5;
@@ -357,7 +354,7 @@ class Run {
       try {
         this.#fail(p.event, mismatch);
       } catch (err) {
-        this.#failure = err as ScriptFailure;
+        this.#failure = err as PacketdrillFailureError;
       }
     }
   }
@@ -367,7 +364,7 @@ class Run {
   }
 
   #fail(event: ScriptEvent, reason: string, extra: Partial<RunResult> = {}): never {
-    throw new ScriptFailure({ line: event.at.line, reason, ...extra });
+    throw new PacketdrillFailureError({ line: event.at.line, reason, ...extra });
   }
 
   // ---- packets ----
@@ -392,7 +389,7 @@ class Run {
     });
     const optionBytes = mapped.reduce((n, o) => n + optionLength(o), 0);
     if (optionBytes % 4 !== 0) {
-      throw new ScriptFailure({ line: this.line, reason: `TCP options are not padded correctly to ensure TCP header is a multiple of 4 bytes: ${optionBytes % 4} excess bytes` });
+      throw new PacketdrillFailureError({ line: this.line, reason: `TCP options are not padded correctly to ensure TCP header is a multiple of 4 bytes: ${optionBytes % 4} excess bytes` });
     }
     const segment: Segment = {
       srcPort: p.srcPort ?? flow.remotePort,
@@ -419,7 +416,7 @@ class Run {
     const live = flow.tsVal.get(scriptEcr);
     if (live !== undefined) return live;
     if (scriptEcr === 0) return 0;
-    throw new ScriptFailure({
+    throw new PacketdrillFailureError({
       line: this.line,
       reason: `unable to infer live TS ecr for script TS ecr ${scriptEcr}; no matching or preceding outbound TS val`,
     });
