@@ -203,7 +203,9 @@ export function advertiseWindow(c: TcpConnection, max: number, shift: number): n
   const current = t.rcvWnd;
   let win = Math.min(c.receiveBuffer.free, max);
   if (win < current + c.swsThreshold()) win = current;
-  const field = win >>> shift;
+  // Keeping the current window must not exceed what the field can say: on a SYN (unscaled) after an ACK
+  // advertised a larger, scaled window, `current` is above 65535.
+  const field = Math.min(win, max) >>> shift;
   const edge = seqAdd(t.rcvNxt, field << shift);
   if (seqLt(t.rcvAdv, edge)) t.rcvAdv = edge;
   return field;
