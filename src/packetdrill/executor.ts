@@ -123,6 +123,7 @@ export function runScript(source: string, options: RunOptions = {}): RunResult {
     if (err instanceof PacketdrillUnsupportedError || err instanceof PacketdrillCodeError) {
       return run.result({ result: "unsupported", line: run.line, reason: err.message });
     }
+    if (process.env.PD_DEBUG) console.error(err);
     return run.result({ result: "fail", line: run.line, reason: `internal error: ${(err as Error).message}` });
   }
 }

@@ -247,7 +247,7 @@ class Parser {
       this.#next();
       packet.window = this.#u16(this.#peek(), "TCP window value", true);
     } else if (direction === "<") {
-      throw this.#error(this.#peek(), "window must be specified for inbound packets");
+      throw this.#errorAfter("window must be specified for inbound packets");
     }
     if (this.#isWord("urg")) {
       this.#next();
@@ -543,6 +543,14 @@ class Parser {
   #expectWord(text: string, message: string): void {
     const t = this.#next();
     if (t.kind !== "word" || t.text !== text) throw this.#error(t, `${message}, got ${describe(t)}`);
+  }
+
+  /** An error at the next token, or just past the previous one when the next starts another line. */
+  #errorAfter(message: string): PacketdrillSyntaxError {
+    const next = this.#peek();
+    const prev = this.#t[this.#i - 1];
+    if (prev === undefined || next.line === prev.line) return this.#error(next, message);
+    return new PacketdrillSyntaxError(prev.line, prev.column + prev.text.length, message);
   }
 
   #error(t: Token, message: string): PacketdrillSyntaxError {
