@@ -1,9 +1,10 @@
 // Builds an IPv4+TCP packet from the build parameters in the record (layout.ts). The payload is already in
 // place at `payloadPtr`; headers are written immediately before it, so nothing is copied.
 import { onesSum, pseudoHeaderSum } from "./checksum";
+import { getSlot } from "./linear-memory";
 import {
-  getSlot, B_SRC, B_DST, B_TTL, B_ID, B_TOS, B_FRAG, B_SRC_PORT, B_DST_PORT, B_SEQ, B_ACK, B_FLAGS, B_WINDOW,
-  B_URGENT, B_OPT_MASK, B_MSS, B_WSCALE, B_TSVAL, B_TSECR, B_SACK_COUNT, B_SACK, OPT_MSS, OPT_WSCALE,
+  B_SRC, B_DST, B_TTL, B_ID, B_TOS, B_FRAG, B_SRC_PORT, B_DST_PORT, B_SEQ, B_ACK, B_FLAGS, B_WINDOW,
+  B_URGENT, B_OPT_MASK, B_MSS, B_WSCALE, B_TSVAL, B_TSECR, B_SACK_COUNT, B_SACK, OPT_MSS, OPT_WINDOW_SCALE,
   OPT_SACK_PERMITTED, OPT_TIMESTAMPS, OPT_SACK,
 } from "./layout";
 
@@ -23,7 +24,7 @@ export function optionsLength(): i32 {
   const mask = getSlot(B_OPT_MASK);
   let n = 0;
   if (mask & OPT_MSS) n += 4;
-  if (mask & OPT_WSCALE) n += 4;
+  if (mask & OPT_WINDOW_SCALE) n += 4;
   if (mask & OPT_TIMESTAMPS) n += 12;
   else if (mask & OPT_SACK_PERMITTED) n += 4;
   if (mask & OPT_SACK) n += 4 + 8 * <i32>getSlot(B_SACK_COUNT);
@@ -36,7 +37,7 @@ function writeOptions(p: usize): void {
     put32(p, 0x02040000 | (getSlot(B_MSS) & 0xffff));
     p += 4;
   }
-  if (mask & OPT_WSCALE) {
+  if (mask & OPT_WINDOW_SCALE) {
     put32(p, 0x01030300 | (getSlot(B_WSCALE) & 0xff));
     p += 4;
   }

@@ -1,9 +1,11 @@
 // The wire core's WebAssembly exports. src/wire/wasm.ts is the only consumer.
 export { onesSum, pseudoHeaderSum, checksumUpdate } from "./checksum";
-export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq";
 export { parsePacket } from "./parse";
 export { buildPacket, optionsLength } from "./build";
-import { recordBase, scratchBase, freeBase } from "./layout";
+// Every layout constant, as an immutable global: scripts/generate-layout.mjs reads them to write the TS side
+// (src/wire/layout.generated.ts), and test/wire/layout.test.ts checks the two still agree.
+export * from "./layout";
+import { recordBase, scratchBase, freeBase } from "./linear-memory";
 
 export function recordPtr(): usize {
   return recordBase();

@@ -1,24 +1,20 @@
-// Fixed regions of linear memory shared with src/wire/wasm.ts. The module never allocates (runtime stub),
-// so these addresses are stable and the TS views over them never detach.
+// The memory layout the WASM module and src/wire share: record slots, option bits, parse status codes and
+// region sizes. This file is the only place they are written: assembly/index.ts exports every constant
+// here as a WebAssembly global, and scripts/generate-layout.mjs writes src/wire/layout.generated.ts from
+// those globals (names and doc comments from this file) in `npm run build:wasm`. Keep it to
+// `export const NAME: i32 = ...;` lines; the addresses built from them are in linear-memory.ts.
 
-/** The record: parse results (slots 0..63) and build parameters (slots 64..127), as 32-bit slots. */
+/** The record: parse results (slots 0..B_BASE-1) and build parameters (B_BASE..RECORD_SLOTS-1), as 32-bit slots. */
 export const RECORD_SLOTS: i32 = 128;
 
-/** Bytes reserved for the packet scratch area: one maximal IPv4 packet plus build headroom. */
+/** The largest IPv4 packet (total length is 16 bits). */
+export const MAX_PACKET: i32 = 65535;
+
+/** Room before a payload for the headers `buildPacket` writes in front of it (20 IP + up to 60 TCP). */
+export const HEADROOM: i32 = 128;
+
+/** Bytes reserved for the packet scratch area: at least HEADROOM + MAX_PACKET, so one maximal packet fits. */
 export const SCRATCH_SIZE: i32 = 65536 + 256;
-
-@inline export function recordBase(): usize {
-  return (__heap_base + 63) & ~(63 as usize);
-}
-
-@inline export function scratchBase(): usize {
-  return recordBase() + ((RECORD_SLOTS as usize) << 2);
-}
-
-/** Start of the free area callers may use for their own packets (benchmarks, zero-copy parsing). */
-@inline export function freeBase(): usize {
-  return (scratchBase() + (SCRATCH_SIZE as usize) + 63) & ~(63 as usize);
-}
 
 // Parse record slots.
 export const R_STATUS: i32 = 0;
@@ -76,34 +72,24 @@ export const B_SACK: i32 = B_BASE + R_SACK;
 
 // Option presence bits (R_OPT_MASK / B_OPT_MASK).
 export const OPT_MSS: i32 = 1;
-export const OPT_WSCALE: i32 = 2;
+export const OPT_WINDOW_SCALE: i32 = 2;
 export const OPT_SACK_PERMITTED: i32 = 4;
 export const OPT_TIMESTAMPS: i32 = 8;
 export const OPT_SACK: i32 = 16;
 
-// Parse status codes; src/wire/reasons.ts maps them to ParseErrorReason strings in this order.
-export const OK: i32 = 0;
-export const E_TRUNCATED_IP_HEADER: i32 = 1;
-export const E_BAD_IP_VERSION: i32 = 2;
-export const E_BAD_IHL: i32 = 3;
-export const E_BAD_TOTAL_LENGTH: i32 = 4;
-export const E_BAD_IP_CHECKSUM: i32 = 5;
-export const E_FRAGMENT: i32 = 6;
-export const E_NOT_TCP: i32 = 7;
-export const E_TRUNCATED_TCP_HEADER: i32 = 8;
-export const E_BAD_DATA_OFFSET: i32 = 9;
-export const E_BAD_TCP_CHECKSUM: i32 = 10;
-export const E_BAD_OPTION_LENGTH: i32 = 11;
+// Parse status codes. src/wire/layout.generated.ts names each E_X as the ParseErrorReason "x" (lower case,
+// dashes) with its comment here, in code order, so codes stay dense from 1.
+export const OK: i32 = 0; // the packet is valid; the parse slots hold it
+export const E_TRUNCATED_IP_HEADER: i32 = 1; // fewer than 20 bytes
+export const E_BAD_IP_VERSION: i32 = 2; // version != 4
+export const E_BAD_IHL: i32 = 3; // IHL < 5 or header longer than the buffer
+export const E_BAD_TOTAL_LENGTH: i32 = 4; // total length < IHL*4 or > buffer length
+export const E_BAD_IP_CHECKSUM: i32 = 5; // the IPv4 header checksum does not verify
+export const E_FRAGMENT: i32 = 6; // MF set or fragment offset != 0 (no reassembly)
+export const E_NOT_TCP: i32 = 7; // protocol != 6
+export const E_TRUNCATED_TCP_HEADER: i32 = 8; // fewer than 20 bytes of TCP
+export const E_BAD_DATA_OFFSET: i32 = 9; // data offset < 5 or past the segment
+export const E_BAD_TCP_CHECKSUM: i32 = 10; // the TCP checksum (with the pseudo-header) does not verify
+export const E_BAD_OPTION_LENGTH: i32 = 11; // option length 0 or 1, or running past the header
+/** a known option with the wrong fixed length (MSS 4, WS 3, SACK-perm 2, TS 10, SACK 2+8n) */
 export const E_BAD_OPTION_VALUE: i32 = 12;
-
-@inline export function slotPtr(slot: i32): usize {
-  return recordBase() + ((slot as usize) << 2);
-}
-
-@inline export function getSlot(slot: i32): u32 {
-  return load<u32>(slotPtr(slot));
-}
-
-@inline export function setSlot(slot: i32, v: u32): void {
-  store<u32>(slotPtr(slot), v);
-}

@@ -1,13 +1,14 @@
 // One call per packet: IPv4 + TCP parse, validation in RFC order, both checksums, options. Every read is
 // bounded by `len`; the result goes to the record (layout.ts), never to an allocation.
 import { onesSum, pseudoHeaderSum } from "./checksum";
+import { setSlot } from "./linear-memory";
 import {
-  setSlot, OK, E_TRUNCATED_IP_HEADER, E_BAD_IP_VERSION, E_BAD_IHL, E_BAD_TOTAL_LENGTH, E_BAD_IP_CHECKSUM,
+  OK, E_TRUNCATED_IP_HEADER, E_BAD_IP_VERSION, E_BAD_IHL, E_BAD_TOTAL_LENGTH, E_BAD_IP_CHECKSUM,
   E_FRAGMENT, E_NOT_TCP, E_TRUNCATED_TCP_HEADER, E_BAD_DATA_OFFSET, E_BAD_TCP_CHECKSUM, E_BAD_OPTION_LENGTH,
   E_BAD_OPTION_VALUE, R_STATUS, R_IHL, R_TOS, R_TOTAL_LENGTH, R_ID, R_FRAG, R_TTL, R_PROTOCOL, R_IP_CHECKSUM,
   R_SRC, R_DST, R_SRC_PORT, R_DST_PORT, R_SEQ, R_ACK, R_DATA_OFFSET, R_FLAGS, R_WINDOW, R_TCP_CHECKSUM,
   R_URGENT, R_OPT_MASK, R_MSS, R_WSCALE, R_TSVAL, R_TSECR, R_SACK_COUNT, R_SACK, R_PAYLOAD_OFFSET,
-  R_PAYLOAD_LENGTH, OPT_MSS, OPT_WSCALE, OPT_SACK_PERMITTED, OPT_TIMESTAMPS, OPT_SACK,
+  R_PAYLOAD_LENGTH, OPT_MSS, OPT_WINDOW_SCALE, OPT_SACK_PERMITTED, OPT_TIMESTAMPS, OPT_SACK,
 } from "./layout";
 
 @inline function be16(p: usize): u32 {
@@ -44,7 +45,7 @@ function parseOptions(p: usize, end: usize): i32 {
         break;
       case 3: // window scale (RFC 7323 §2.2)
         if (olen != 3) return E_BAD_OPTION_VALUE;
-        mask |= OPT_WSCALE;
+        mask |= OPT_WINDOW_SCALE;
         setSlot(R_WSCALE, load<u8>(p, 2));
         break;
       case 4: // SACK-permitted (RFC 2018 §2)

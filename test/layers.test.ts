@@ -18,8 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   stack: ["errors", "clock", "link", "tcp", "wire"],
   api: ["errors", "clock", "link", "pcap", "stack", "tcp", "wire"],
   session: ["errors"],
-  cli: ["errors", "api", "bench", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
-  bench: ["errors", "api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
+  cli: ["errors", "api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
 };
 
 const SRC = resolve("src");

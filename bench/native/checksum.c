@@ -1,5 +1,5 @@
 /*
- * Native reference for the checksum benchmark (src/bench/wire-suite.ts builds it with gcc -O3 -march=native).
+ * Native reference for the checksum benchmark (bench/src/wire-suite.ts builds it with gcc -O3 -march=native).
  * Two native references, timed in CPU time like the JS and WASM figures:
  *  - portable: plain C that gcc vectorises by itself: 16-bit little-endian words summed into 32-bit lanes
  *    in blocks short enough not to overflow, then folded and byte-swapped once (what the targets compare to);
@@ -114,7 +114,7 @@ __attribute__((noinline)) static uint32_t ones_sum_intrinsics(const uint8_t *p, 
 
 static double now_ms(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time, as src/bench/measure.ts */
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time, as bench/src/measure.ts */
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 

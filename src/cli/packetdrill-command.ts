@@ -16,7 +16,10 @@ summary line. Exit status 0 only when every script passes.
   --strict-options   compare TCP options byte for byte (by default padding and order are free)`;
 
 export async function packetdrillCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs("packetdrill", argv, { values: [], switches: ["json", "verbose", "no-tso", "strict-options"] });
+  const parsed = parseArgs("packetdrill", argv, {
+    values: [],
+    switches: ["json", "verbose", "no-tso", "strict-options"],
+  });
   if (parsed.positional.length === 0) throw new UsageError("packetdrill", "name at least one script");
   const json = parsed.switches.has("json");
   const verbose = parsed.switches.has("verbose");
@@ -40,14 +43,29 @@ export async function packetdrillCommand(argv: readonly string[], io: CliIo): Pr
     io.stdout.write(json ? `${JSON.stringify(jsonLine(file, result, verbose))}\n` : describe(file, result, verbose));
   }
   const total = parsed.positional.length;
-  if (!json) io.stdout.write(`${total} scripts: ${counts.pass} passed, ${counts.fail} failed, ${counts.unsupported} unsupported\n`);
+  if (!json)
+    io.stdout.write(
+      `${total} scripts: ${counts.pass} passed, ${counts.fail} failed, ${counts.unsupported} unsupported\n`,
+    );
   return counts.pass === total ? 0 : 1;
 }
 
 function jsonLine(file: string, r: RunResult, verbose: boolean): Record<string, unknown> {
   const o: Record<string, unknown> = { file, result: r.result, line: r.line ?? null, reason: r.reason ?? null };
-  if (r.expected !== undefined) Object.assign(o, { expected: r.expected, actual: r.actual, expectedTime: r.expectedTime, actualTime: r.actualTime });
-  if (verbose) Object.assign(o, { tso: r.tso, tsoCoalesced: r.tsoCoalesced, notApplicable: r.notApplicable, skippedCommands: r.skippedCommands });
+  if (r.expected !== undefined)
+    Object.assign(o, {
+      expected: r.expected,
+      actual: r.actual,
+      expectedTime: r.expectedTime,
+      actualTime: r.actualTime,
+    });
+  if (verbose)
+    Object.assign(o, {
+      tso: r.tso,
+      tsoCoalesced: r.tsoCoalesced,
+      notApplicable: r.notApplicable,
+      skippedCommands: r.skippedCommands,
+    });
   return o;
 }
 

@@ -1,17 +1,16 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { WirestateError } from "../errors/wirestate-error.js";
 import { DEMO_HELP, demoCommand } from "./demo-command.js";
-import { UsageError } from "./errors.js";
+import { CliError, UsageError } from "./errors.js";
 import { FETCH_HELP, fetchCommand } from "./fetch-command.js";
 import { HTTP_HELP, httpCommand } from "./http-command.js";
 import { PACKETDRILL_HELP, packetdrillCommand } from "./packetdrill-command.js";
 import type { CliIo } from "./io.js";
 
-const BENCH_HELP = `wirestate bench [--json] [--quick] [--suite NAME]
+const BENCH_HELP = `wirestate bench
 
-Runs the benchmark suite (wire core, TCP over the in-memory link, Node's net as the kernel reference) and
-prints medians and ratios; --json prints one JSON object per figure.`;
+The benchmark suite (wire core, TCP over the in-memory link, Node's net as the kernel reference) runs
+from the repository, not the installed package: \`npm run bench\` there (-- --json for one JSON object per
+figure, --quick, --suite NAME).`;
 
 export const MAIN_HELP = `wirestate: a userspace TCP/IPv4 stack for Node and the browser
 
@@ -21,7 +20,7 @@ Commands:
   demo     two stacks over a lossy in-memory wire: a session-typed exchange, a transfer, a capture
   http     serve a directory over HTTP on the userspace stack, through a UDP tunnel
   fetch    HTTP GET a URL over the userspace stack, through a UDP tunnel
-  bench    run the benchmarks
+  bench    where the benchmarks run (npm run bench, in the repository)
   packetdrill  run packetdrill scripts (.pkt) against the stack on a virtual clock`;
 
 interface Command {
@@ -72,15 +71,7 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-/** The bench runner is its own program (dist/bench/main.js); run it with our arguments. */
-function benchCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const script = fileURLToPath(new URL("../bench/main.js", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.pipe(io.stdout, { end: false });
-    child.stderr.pipe(io.stderr, { end: false });
-    child.once("error", reject);
-    io.signal.addEventListener("abort", () => child.kill("SIGINT"), { once: true });
-    child.once("close", (code) => resolve(code ?? 1));
-  });
+/** The bench is built and run from the repository (bench/), so the published CLI only says where it is. */
+async function benchCommand(): Promise<number> {
+  throw new CliError("bench: the benchmarks are not in the installed package; run `npm run bench` in the repository");
 }

@@ -69,7 +69,9 @@ export interface IcmpPacket {
   mtu?: number;
   echoId?: number;
   /** The quoted segment, as `[start:end(len)]`, or a quoted UDP or raw length. */
-  echoed?: { protocol: "tcp"; seqStart: number; seqEnd: number; length: number } | { protocol: "udp" | "raw"; length: number };
+  echoed?:
+    | { protocol: "tcp"; seqStart: number; seqEnd: number; length: number }
+    | { protocol: "udp" | "raw"; length: number };
 }
 
 export type Expr =

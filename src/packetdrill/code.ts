@@ -42,7 +42,9 @@ function num(v: Value): number {
 }
 
 function tokenizePython(text: string): string[] {
-  const tokens = text.match(/\d+\.\d*|\d*\.\d+|0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|\/\/|==|!=|<=|>=|[-+*/%<>(),]|"[^"]*"|'[^']*'|\S/g);
+  const tokens = text.match(
+    /\d+\.\d*|\d*\.\d+|0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|\/\/|==|!=|<=|>=|[-+*/%<>(),]|"[^"]*"|'[^']*'|\S/g,
+  );
   return tokens ?? [];
 }
 
@@ -103,7 +105,17 @@ class ExprParser {
       const a = num(left);
       const b = num(right);
       const holds =
-        op === "==" ? a === b : op === "!=" ? a !== b : op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
+        op === "=="
+          ? a === b
+          : op === "!="
+            ? a !== b
+            : op === "<"
+              ? a < b
+              : op === "<="
+                ? a <= b
+                : op === ">"
+                  ? a > b
+                  : a >= b;
       result = (result ?? true) && holds;
       left = right;
     }

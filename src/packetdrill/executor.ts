@@ -200,7 +200,8 @@ class Run {
           break;
         case "local_ip":
         case "remote_ip":
-          if (!/^\d+\.\d+\.\d+\.\d+$/.test(value)) throw new PacketdrillUnsupportedError(`--${name}=${value}: IPv4 only`);
+          if (!/^\d+\.\d+\.\d+\.\d+$/.test(value))
+            throw new PacketdrillUnsupportedError(`--${name}=${value}: IPv4 only`);
           break;
         default:
           this.#effects.notApplicable.push(`--${name}${value === "" ? "" : `=${value}`}`);
@@ -226,7 +227,7 @@ class Run {
     const offset =
       t.kind === "absolute" || t.kind === "absolute-range"
         ? 0
-        : this.#last !== null && this.#last.anchored && anchored
+        : this.#last?.anchored && anchored
           ? this.#last.timeUs
           : nowUs;
     const startUs = t.kind === "any" ? offset : offset + t.start;
@@ -235,17 +236,26 @@ class Run {
     this.#options.trace?.(`${(startUs / 1e6).toFixed(6)} line ${event.at.line}: ${event.action.type}`);
     const a = event.action;
     if (a.type === "packet" && a.packet.direction === ">") {
-      if (a.packet.protocol !== "tcp") throw new PacketdrillUnsupportedError(`outbound ${a.packet.protocol} packets (the stack has no ${a.packet.protocol.toUpperCase()})`);
+      if (a.packet.protocol !== "tcp")
+        throw new PacketdrillUnsupportedError(
+          `outbound ${a.packet.protocol} packets (the stack has no ${a.packet.protocol.toUpperCase()})`,
+        );
       this.#outbound(event, a.packet, startUs, endUs, t.kind === "any", toleranceUs);
     } else {
       this.#waitUntil(startUs);
       this.#checkFailure();
       if (this.#nowUs() > startUs + toleranceUs) {
-        this.#fail(event, `timing error: expected ${a.type} start at ${sec(startUs)} sec but happened at ${sec(this.#nowUs())} sec`);
+        this.#fail(
+          event,
+          `timing error: expected ${a.type} start at ${sec(startUs)} sec but happened at ${sec(this.#nowUs())} sec`,
+        );
       }
       switch (a.type) {
         case "packet":
-          if (a.packet.protocol !== "tcp") throw new PacketdrillUnsupportedError(`inbound ${a.packet.protocol} packets (the stack has no ${a.packet.protocol.toUpperCase()})`);
+          if (a.packet.protocol !== "tcp")
+            throw new PacketdrillUnsupportedError(
+              `inbound ${a.packet.protocol} packets (the stack has no ${a.packet.protocol.toUpperCase()})`,
+            );
           this.#inbound(a.packet);
           break;
         case "unsupported-packet":
@@ -350,7 +360,13 @@ class Run {
     const endUs = p.event.time.kind === "relative" ? p.startUs - (p.event.time.start ?? 0) + end : end;
     const mismatch =
       this.#resultMismatch(p.call, outcome) ??
-      this.#checkTime("system call return", endUs, endUs, this.#nowUs(), Math.max(this.#toleranceUs, (this.#tolerancePercent / 100) * (endUs - p.startUs)));
+      this.#checkTime(
+        "system call return",
+        endUs,
+        endUs,
+        this.#nowUs(),
+        Math.max(this.#toleranceUs, (this.#tolerancePercent / 100) * (endUs - p.startUs)),
+      );
     if (mismatch !== null) {
       try {
         this.#fail(p.event, mismatch);
@@ -377,20 +393,27 @@ class Run {
     const options: WireOption[] = [];
     for (const o of p.options === "any" ? [] : p.options) {
       const w = wireOption(o);
-      if (w === null) throw new PacketdrillUnsupportedError(`TCP option ${o.kind === "unsupported" ? o.name : o.kind} is not supported by the stack`);
+      if (w === null)
+        throw new PacketdrillUnsupportedError(
+          `TCP option ${o.kind === "unsupported" ? o.name : o.kind} is not supported by the stack`,
+        );
       options.push(w);
     }
     const syn = p.flags.includes("S");
     if (syn) flow.remoteIsn = p.seqStart;
     const ackOffset = this.#localOffset(flow, syn);
     const mapped = options.map((o): WireOption => {
-      if (o.kind === "sack") return { kind: "sack", blocks: o.blocks.map(([l, r]) => [(l + ackOffset) >>> 0, (r + ackOffset) >>> 0]) };
+      if (o.kind === "sack")
+        return { kind: "sack", blocks: o.blocks.map(([l, r]) => [(l + ackOffset) >>> 0, (r + ackOffset) >>> 0]) };
       if (o.kind === "TS" && p.flags.includes(".")) return { ...o, ecr: this.#liveEcr(flow, o.ecr) };
       return o;
     });
     const optionBytes = mapped.reduce((n, o) => n + optionLength(o), 0);
     if (optionBytes % 4 !== 0) {
-      throw new PacketdrillFailureError({ line: this.line, reason: `TCP options are not padded correctly to ensure TCP header is a multiple of 4 bytes: ${optionBytes % 4} excess bytes` });
+      throw new PacketdrillFailureError({
+        line: this.line,
+        reason: `TCP options are not padded correctly to ensure TCP header is a multiple of 4 bytes: ${optionBytes % 4} excess bytes`,
+      });
     }
     const segment: Segment = {
       srcPort: p.srcPort ?? flow.remotePort,
@@ -403,7 +426,15 @@ class Run {
       options: mapped,
       payload: new Uint8Array(p.length),
     };
-    const packet = buildTcpPacket({ src: parseIpv4(REMOTE_ADDRESS), dst: parseIpv4(LOCAL_ADDRESS), tos: ecnBits(p.ip.ecn) | (p.ip.tos ?? 0), ttl: p.ip.ttl }, segment);
+    const packet = buildTcpPacket(
+      {
+        src: parseIpv4(REMOTE_ADDRESS),
+        dst: parseIpv4(LOCAL_ADDRESS),
+        tos: ecnBits(p.ip.ecn) | (p.ip.tos ?? 0),
+        ttl: p.ip.ttl,
+      },
+      segment,
+    );
     this.#link.onReceive?.(packet);
   }
 
@@ -423,11 +454,23 @@ class Run {
     });
   }
 
-  #outbound(event: ScriptEvent, p: TcpPacket, startUs: number, endUs: number, anyTime: boolean, toleranceUs: number): void {
+  #outbound(
+    event: ScriptEvent,
+    p: TcpPacket,
+    startUs: number,
+    endUs: number,
+    anyTime: boolean,
+    toleranceUs: number,
+  ): void {
     const sent = this.#link.sent;
-    const deadlineUs = anyTime ? this.#nowUs() + BLOCK_LIMIT_US : Math.max(startUs, endUs) + toleranceUs + SNIFF_SLACK_US;
+    const deadlineUs = anyTime
+      ? this.#nowUs() + BLOCK_LIMIT_US
+      : Math.max(startUs, endUs) + toleranceUs + SNIFF_SLACK_US;
     if (sent.length === 0) {
-      this.#clock.runUntilCondition(() => sent.length > 0 || this.#failure !== null, Math.max(0, deadlineUs - this.#nowUs()) / 1000);
+      this.#clock.runUntilCondition(
+        () => sent.length > 0 || this.#failure !== null,
+        Math.max(0, deadlineUs - this.#nowUs()) / 1000,
+      );
     }
     this.#checkFailure();
     const expected = `${p.flags || "-"} ${p.seqStart}:${p.seqEnd}(${p.length})${p.flags.includes(".") ? ` ack ${p.ack}` : ""}`;
@@ -444,10 +487,18 @@ class Run {
     const mappedActual = this.#toScript(flow, segment, p);
     const shown = formatSegment(mappedActual, p.window !== undefined);
     const mismatch =
-      matchSegment(p, mappedActual, { strictOptions: this.#options.strictOptions ?? false, tsTickUsecs: this.#tsTickUsecs, toleranceUsecs: toleranceUs }) ??
-      (anyTime ? null : this.#checkTime("outbound packet", startUs, endUs, first.at, toleranceUs));
+      matchSegment(p, mappedActual, {
+        strictOptions: this.#options.strictOptions ?? false,
+        tsTickUsecs: this.#tsTickUsecs,
+        toleranceUsecs: toleranceUs,
+      }) ?? (anyTime ? null : this.#checkTime("outbound packet", startUs, endUs, first.at, toleranceUs));
     if (mismatch !== null) {
-      this.#fail(event, mismatch, { expected: formatScriptPacket(p), actual: shown, expectedTime: startUs / 1e6, actualTime: first.at / 1e6 });
+      this.#fail(event, mismatch, {
+        expected: formatScriptPacket(p),
+        actual: shown,
+        expectedTime: startUs / 1e6,
+        actualTime: first.at / 1e6,
+      });
     }
   }
 
@@ -459,7 +510,7 @@ class Run {
       const next = decodeTcpPacket(sent[0].bytes);
       if (!next.ok) break;
       const n = next.segment;
-      const contiguous = n.seq === ((s.seq + s.payload.length) >>> 0) && n.ack === s.ack && n.window === s.window;
+      const contiguous = n.seq === (s.seq + s.payload.length) >>> 0 && n.ack === s.ack && n.window === s.window;
       if (!contiguous || (n.flags & ~0x09) !== (s.flags & ~0x09) || s.payload.length + n.payload.length > want) break;
       sent.shift();
       const payload = new Uint8Array(s.payload.length + n.payload.length);
@@ -485,7 +536,8 @@ class Run {
     const ackOffset = syn ? 0 : flow.remoteIsn;
     const scriptTs = p.options === "any" ? undefined : p.options.find((o) => o.kind === "TS");
     const options = s.options.map((o): WireOption => {
-      if (o.kind === "sack") return { kind: "sack", blocks: o.blocks.map(([l, r]) => [(l - ackOffset) >>> 0, (r - ackOffset) >>> 0]) };
+      if (o.kind === "sack")
+        return { kind: "sack", blocks: o.blocks.map(([l, r]) => [(l - ackOffset) >>> 0, (r - ackOffset) >>> 0]) };
       if (o.kind === "TS" && scriptTs?.kind === "TS") {
         flow.tsVal.set(scriptTs.val, o.val);
         flow.firstTs ??= { script: scriptTs.val, actual: o.val };
@@ -509,7 +561,8 @@ class Run {
       const limit = BLOCK_LIMIT_US / 1000;
       this.#clock.runUntilCondition(() => this.#pending === null || this.#failure !== null, limit);
       this.#checkFailure();
-      if (this.#pending !== null) this.#fail(event, "blocking system call while another blocking system call is already in progress");
+      if (this.#pending !== null)
+        this.#fail(event, "blocking system call while another blocking system call is already in progress");
     }
     const attempt = this.#sockets.start(call);
     let outcome = attempt();
@@ -541,7 +594,8 @@ class Run {
     if (r.kind === "ellipsis") return null;
     const expected = r.kind === "int" ? r.value : r.kind === "word" || r.kind === "or" ? intOf(r) : Number.NaN;
     const got = `${outcome.ret}${outcome.errno !== undefined ? ` with errno ${outcome.errno} (${ERRNO[outcome.errno]?.[1] ?? "?"})` : ""}`;
-    if (expected !== outcome.ret) return `${call.name}: expected result ${expected}${call.errno ? ` ${call.errno}` : ""} but got ${got}`;
+    if (expected !== outcome.ret)
+      return `${call.name}: expected result ${expected}${call.errno ? ` ${call.errno}` : ""} but got ${got}`;
     if (call.errno !== undefined && errnoNumber(call.errno) !== errnoNumber(outcome.errno ?? "")) {
       return `${call.name}: expected errno ${call.errno} but got ${got}`;
     }

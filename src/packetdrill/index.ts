@@ -2,4 +2,9 @@
 export { runScript, type RunOptions, type RunResult } from "./executor.js";
 export { parseScript } from "./parser.js";
 export type { Script, ScriptEvent } from "./ast.js";
-export { PacketdrillSyntaxError, PacketdrillCodeError, PacketdrillUnsupportedError, PacketdrillFailureError } from "./errors.js";
+export {
+  PacketdrillSyntaxError,
+  PacketdrillCodeError,
+  PacketdrillUnsupportedError,
+  PacketdrillFailureError,
+} from "./errors.js";

@@ -78,7 +78,7 @@ export function tokenize(source: string): Token[] {
       if (k >= source.length) {
         throw new PacketdrillSyntaxError(line, column, `unterminated ${c === '"' ? "string" : "backquoted command"}`);
       }
-      at(c === '"' ? "string" : "backquoted", unescape(source.slice(i + 1, k)), k + 1);
+      at(c === '"' ? "string" : "backquoted", unescapeText(source.slice(i + 1, k)), k + 1);
       continue;
     }
     if (source.startsWith("...", i)) {
@@ -159,6 +159,6 @@ function matchNumber(s: string, i: number): { kind: TokenKind; end: number } | n
   return found;
 }
 
-function unescape(text: string): string {
+function unescapeText(text: string): string {
   return text.replace(/\\(.)/g, (_m, ch: string) => (ch === "n" ? "\n" : ch === "t" ? "\t" : ch));
 }

@@ -120,7 +120,8 @@ export function decodeOptions(bytes: Uint8Array): WireOption[] | null {
       const blocks: Array<[number, number]> = [];
       for (let k = i + 2; k < i + len; k += 8) blocks.push([view.getUint32(k), view.getUint32(k + 4)]);
       out.push({ kind: "sack", blocks });
-    } else if (code === 8 && len === 10) out.push({ kind: "TS", val: view.getUint32(i + 2), ecr: view.getUint32(i + 6) });
+    } else if (code === 8 && len === 10)
+      out.push({ kind: "TS", val: view.getUint32(i + 2), ecr: view.getUint32(i + 6) });
     else out.push({ kind: "other", code, data: bytes.slice(i + 2, i + len) });
     i += len;
   }

@@ -81,7 +81,7 @@ class Parser {
   #event(): ScriptEvent {
     const start = this.#peek();
     const time = this.#eventTime();
-    const action = this.#action(start);
+    const action = this.#action();
     const isOutbound = action.type === "packet" && action.packet.direction === ">";
     if (time.kind === "any" && !isOutbound) {
       throw this.#error(start, "event time <star> can only be used with outbound packets");
@@ -131,13 +131,16 @@ class Parser {
     return Math.round(seconds * 1e6);
   }
 
-  #action(start: Token): Action {
+  #action(): Action {
     const t = this.#peek();
     if (t.kind === "backquoted") return { type: "command", command: this.#next().text };
     if (t.kind === "code") return { type: "code", code: this.#next().text };
     if (this.#isPunct("<") || this.#isPunct(">")) return this.#packet();
     if (t.kind === "word" || t.kind === "ellipsis") return { type: "syscall", call: this.#syscall() };
-    throw this.#error(t, `expected a packet, a system call, a command or a %{ }% block after the time, got ${describe(t)}`);
+    throw this.#error(
+      t,
+      `expected a packet, a system call, a command or a %{ }% block after the time, got ${describe(t)}`,
+    );
   }
 
   // ---- packets ----
@@ -176,7 +179,11 @@ class Parser {
       else if (w.kind === "word" && w.text === "tos") ip.tos = this.#integer("tos value");
       else if (w.kind === "word" && w.text === "ttl") ip.ttl = this.#integer("ttl value");
       else if (w.kind === "word" && w.text === "flowlabel") ip.flowLabel = this.#integer("flow label");
-      else throw this.#error(w, `unknown IP info ${describe(w)} (expected ect0, ect1, ce, noecn, ect01, tos, ttl, flowlabel)`);
+      else
+        throw this.#error(
+          w,
+          `unknown IP info ${describe(w)} (expected ect0, ect1, ce, noecn, ect01, tos, ttl, flowlabel)`,
+        );
       if (this.#isPunct(",")) {
         this.#next();
         continue;
@@ -209,7 +216,8 @@ class Parser {
         this.#next();
         flags += ".";
       }
-      if (!FLAG_LETTERS.test(flags)) throw this.#error(f, `bad TCP flags ${JSON.stringify(flags)} (letters of FSRP.UEWA)`);
+      if (!FLAG_LETTERS.test(flags))
+        throw this.#error(f, `bad TCP flags ${JSON.stringify(flags)} (letters of FSRP.UEWA)`);
     } else if (this.#isPunct(".") || this.#isPunct("-")) {
       flags = this.#next().text === "-" ? "" : ".";
     } else {
@@ -223,7 +231,7 @@ class Parser {
     const lengthToken = this.#peek();
     const length = this.#u16(lengthToken, "payload length", true);
     this.#expectPunct(")", "expected `)` after the payload length");
-    if (((seqEnd - seqStart) >>> 0) !== length) {
+    if ((seqEnd - seqStart) >>> 0 !== length) {
       throw this.#error(endToken, `sequence range ${seqStart}:${seqEnd} does not match length ${length}`);
     }
     const packet: TcpPacket = {
@@ -336,7 +344,8 @@ class Parser {
     const type = this.#next();
     if (type.kind !== "word") throw this.#error(type, `expected an ICMP type, got ${describe(type)}`);
     const packet: IcmpPacket = { protocol: "icmp", direction, ip, icmpType: type.text };
-    if (this.#peek().kind === "word" && !this.#isWord("mtu") && !this.#isWord("id")) packet.icmpCode = this.#next().text;
+    if (this.#peek().kind === "word" && !this.#isWord("mtu") && !this.#isWord("id"))
+      packet.icmpCode = this.#next().text;
     if (this.#isWord("mtu")) {
       this.#next();
       packet.mtu = this.#integer("ICMP mtu");
@@ -412,7 +421,8 @@ class Parser {
       this.#next();
       items.push(this.#expression());
     }
-    if (!this.#isPunct(close)) throw this.#error(this.#peek(), `expected \`,\` or \`${close}\`, got ${describe(this.#peek())}`);
+    if (!this.#isPunct(close))
+      throw this.#error(this.#peek(), `expected \`,\` or \`${close}\`, got ${describe(this.#peek())}`);
     return items;
   }
 
@@ -470,7 +480,12 @@ class Parser {
     while (!this.#isPunct("}")) {
       const t = this.#peek();
       const after = this.#t[this.#i + 1];
-      if (t.kind === "word" && after.kind === "punct" && after.text === "(" && !["htons", "inet_addr", "inet6_addr"].includes(t.text)) {
+      if (
+        t.kind === "word" &&
+        after.kind === "punct" &&
+        after.text === "(" &&
+        !["htons", "inet_addr", "inet6_addr"].includes(t.text)
+      ) {
         this.#next();
         this.#next();
         const index = this.#expression();
@@ -483,7 +498,8 @@ class Parser {
         else items.push(e);
       }
       if (this.#isPunct(",")) this.#next();
-      else if (!this.#isPunct("}")) throw this.#error(this.#peek(), `expected \`,\` or \`}\`, got ${describe(this.#peek())}`);
+      else if (!this.#isPunct("}"))
+        throw this.#error(this.#peek(), `expected \`,\` or \`}\`, got ${describe(this.#peek())}`);
     }
     this.#next();
     return { kind: "struct", items, fields };
@@ -493,13 +509,15 @@ class Parser {
 
   #integer(what: string): number {
     const t = this.#next();
-    if (t.kind !== "integer" && t.kind !== "hex") throw this.#error(t, `expected ${what} (an integer), got ${describe(t)}`);
+    if (t.kind !== "integer" && t.kind !== "hex")
+      throw this.#error(t, `expected ${what} (an integer), got ${describe(t)}`);
     return Number(t.text);
   }
 
   #u32(t: Token, what: string, consume = false): number {
     if (consume) this.#next();
-    if (t.kind !== "integer" && t.kind !== "hex") throw this.#error(t, `expected ${what} (an integer), got ${describe(t)}`);
+    if (t.kind !== "integer" && t.kind !== "hex")
+      throw this.#error(t, `expected ${what} (an integer), got ${describe(t)}`);
     const v = Number(t.text);
     if (v < 0 || v > 0xffffffff) throw this.#error(t, `${what} out of range`);
     return v;

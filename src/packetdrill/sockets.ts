@@ -46,7 +46,15 @@ interface Sock {
 const ok = (ret: number): Outcome => ({ done: true, ret });
 const fail = (errno: string): Outcome => ({ done: true, ret: -1, errno });
 const blocked: Outcome = { done: false };
-const SYNCHRONIZED = new Set(["ESTABLISHED", "CLOSE-WAIT", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSING", "LAST-ACK", "TIME-WAIT"]);
+const SYNCHRONIZED = new Set([
+  "ESTABLISHED",
+  "CLOSE-WAIT",
+  "FIN-WAIT-1",
+  "FIN-WAIT-2",
+  "CLOSING",
+  "LAST-ACK",
+  "TIME-WAIT",
+]);
 const CAN_SEND = new Set(["ESTABLISHED", "CLOSE-WAIT"]);
 
 const reasonErrno: Record<string, string> = {
@@ -133,7 +141,8 @@ export class Sockets {
     const domain = a[0]?.kind === "ellipsis" ? SYMBOLS.AF_INET : intArg(a[0]);
     const type = intArg(a[1]);
     if (domain !== SYMBOLS.AF_INET) throw new PacketdrillUnsupportedError("only AF_INET sockets are supported");
-    if ((type & 0xf) !== SYMBOLS.SOCK_STREAM) throw new PacketdrillUnsupportedError("only SOCK_STREAM sockets are supported");
+    if ((type & 0xf) !== SYMBOLS.SOCK_STREAM)
+      throw new PacketdrillUnsupportedError("only SOCK_STREAM sockets are supported");
     return () => {
       const fd = this.#nextFd++;
       this.#socks.set(fd, this.#newSock(fd, (type & SYMBOLS.SOCK_NONBLOCK) !== 0, {}));
@@ -225,10 +234,15 @@ export class Sockets {
       throw new PacketdrillUnsupportedError(`getsockopt ${a[2].kind === "word" ? a[2].name : name} is not supported`);
     }
     if (want === undefined || want.kind === "ellipsis") return ok(0);
-    const expected = want.kind === "word" && errnoNumber(want.name) !== undefined ? errnoNumber(want.name) : intArg(want);
+    const expected =
+      want.kind === "word" && errnoNumber(want.name) !== undefined ? errnoNumber(want.name) : intArg(want);
     return expected === have
       ? ok(0)
-      : { done: true, ret: 0, mismatch: `getsockopt value: expected ${expected} but got ${have}${name === SYMBOLS.SO_ERROR ? ` (${errnoName(have)})` : ""}` };
+      : {
+          done: true,
+          ret: 0,
+          mismatch: `getsockopt value: expected ${expected} but got ${have}${name === SYMBOLS.SO_ERROR ? ` (${errnoName(have)})` : ""}`,
+        };
   }
 
   #bind(a: Expr[]): Outcome {
@@ -429,7 +443,9 @@ export class Sockets {
         const have = this.#revents(e.sock) & (e.events | SYMBOLS.POLLERR | SYMBOLS.POLLHUP | SYMBOLS.POLLNVAL);
         if (have !== 0) ready++;
         if (e.revents !== undefined && intArg(e.revents) !== have) {
-          mismatches.push(`fd ${e.sock.fd} revents: expected 0x${intArg(e.revents).toString(16)} but got 0x${have.toString(16)}`);
+          mismatches.push(
+            `fd ${e.sock.fd} revents: expected 0x${intArg(e.revents).toString(16)} but got 0x${have.toString(16)}`,
+          );
         }
       }
       if (ready === 0 && timeout !== 0) return blocked;
@@ -491,7 +507,8 @@ function iovecLength(e: Expr | undefined): number {
   if (e?.kind !== "array") throw new PacketdrillUnsupportedError("expected an iovec array");
   let n = 0;
   for (const item of e.items) {
-    if (item.kind !== "struct" || item.items.length !== 2) throw new PacketdrillUnsupportedError("expected {..., length}");
+    if (item.kind !== "struct" || item.items.length !== 2)
+      throw new PacketdrillUnsupportedError("expected {..., length}");
     n += intArg(item.items[1]);
   }
   return n;

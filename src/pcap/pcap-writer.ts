@@ -30,15 +30,15 @@ export class PcapWriter extends BaseWriter implements CaptureWriter {
   constructor(sink: CaptureSink, options: PcapWriterOptions = {}) {
     super(sink, options);
     this.resolution = options.resolution ?? "us";
-    const at = this.slab.alloc(FILE_HEADER_LENGTH);
-    const view = this.slab.view;
+    const at = this.blocks.alloc(FILE_HEADER_LENGTH);
+    const view = this.blocks.view;
     view.setUint32(at, this.resolution === "ns" ? MAGIC_NANOS : MAGIC_MICROS, true);
     view.setUint16(at + 4, 2, true); // version 2.4
     view.setUint16(at + 6, 4, true);
     // at + 8: thiszone and at + 12: sigfigs stay 0, as every modern writer leaves them.
     view.setUint32(at + 16, this.snaplen, true);
     view.setUint32(at + 20, LINKTYPE_RAW, true);
-    this.sink.write(this.slab.bytes.subarray(at, at + FILE_HEADER_LENGTH));
+    this.sink.write(this.blocks.bytes.subarray(at, at + FILE_HEADER_LENGTH));
   }
 
   writePacket(packet: PacketRecord): boolean {
@@ -47,13 +47,13 @@ export class PcapWriter extends BaseWriter implements CaptureWriter {
     if (seconds > 0xffff_ffff)
       throw new InvalidTimestampError(packet.timestampMs, "past 2106, the end of pcap's 32-bit seconds");
     const length = RECORD_HEADER_LENGTH + stored;
-    const at = this.slab.alloc(length);
-    const view = this.slab.view;
+    const at = this.blocks.alloc(length);
+    const view = this.blocks.view;
     view.setUint32(at, seconds, true);
     view.setUint32(at + 4, this.resolution === "ns" ? nanos : Math.floor(nanos / 1000), true);
     view.setUint32(at + 8, stored, true);
     view.setUint32(at + 12, originalLength(packet), true);
-    this.slab.bytes.set(packet.data.subarray(0, stored), at + RECORD_HEADER_LENGTH);
-    return this.emit(this.slab.bytes.subarray(at, at + length));
+    this.blocks.bytes.set(packet.data.subarray(0, stored), at + RECORD_HEADER_LENGTH);
+    return this.emit(this.blocks.bytes.subarray(at, at + length));
   }
 }

@@ -1,7 +1,7 @@
 import type { CaptureSink } from "./sink.js";
 import { nanosHiLo, splitTime } from "./timestamp.js";
 import { LINKTYPE_RAW } from "./pcap-writer.js";
-import type { Slab } from "./slab.js";
+import type { BlockAllocator } from "./block-allocator.js";
 import {
   BaseWriter,
   originalLength,
@@ -61,30 +61,30 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
 
   constructor(sink: CaptureSink, options: PcapngWriterOptions = {}) {
     super(sink, options);
-    const at = allocBlock(this.slab, SHB_TYPE, 16, [
+    const at = allocBlock(this.blocks, SHB_TYPE, 16, [
       { code: SHB_USERAPPL, value: encoder.encode(options.application ?? "wirestate") },
     ]);
-    const view = this.slab.view;
+    const view = this.blocks.view;
     view.setUint32(at + 8, BYTE_ORDER_MAGIC, true);
     view.setUint16(at + 12, 1, true); // version 1.0
     view.setUint16(at + 14, 0, true);
     view.setInt32(at + 16, -1, true); // section length: unknown (-1), since we stream
     view.setInt32(at + 20, -1, true);
-    this.sink.write(blockAt(this.slab, at));
+    this.sink.write(blockAt(this.blocks, at));
     this.addInterface(options.interfaceName ?? "wirestate0");
   }
 
   /** Describe another interface (e.g. the other link of a router); returns the id for `PacketRecord.interfaceId`. */
   addInterface(name: string): number {
     this.ensureOpen();
-    const at = allocBlock(this.slab, IDB_TYPE, 8, [
+    const at = allocBlock(this.blocks, IDB_TYPE, 8, [
       { code: IF_NAME, value: utf8Option(name) },
       { code: IF_TSRESOL, value: Uint8Array.of(9) },
     ]);
-    const view = this.slab.view;
+    const view = this.blocks.view;
     view.setUint16(at + 8, LINKTYPE_RAW, true);
     view.setUint32(at + 12, this.snaplen, true);
-    this.sink.write(blockAt(this.slab, at));
+    this.sink.write(blockAt(this.blocks, at));
     return this.#interfaces++;
   }
 
@@ -98,15 +98,15 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     const options: Option[] = [];
     for (const comment of packet.comments ?? []) options.push({ code: OPT_COMMENT, value: utf8Option(comment) });
     if (packet.direction !== undefined) options.push({ code: EPB_FLAGS, value: DIRECTION_FLAGS[packet.direction] });
-    const at = allocBlock(this.slab, EPB_TYPE, 20 + pad4(stored), options);
-    const view = this.slab.view;
+    const at = allocBlock(this.blocks, EPB_TYPE, 20 + pad4(stored), options);
+    const view = this.blocks.view;
     view.setUint32(at + 8, interfaceId, true);
     view.setUint32(at + 12, hi, true);
     view.setUint32(at + 16, lo, true);
     view.setUint32(at + 20, stored, true);
     view.setUint32(at + 24, originalLength(packet), true);
-    this.slab.bytes.set(packet.data.subarray(0, stored), at + 28);
-    return this.emit(blockAt(this.slab, at));
+    this.blocks.bytes.set(packet.data.subarray(0, stored), at + 28);
+    return this.emit(blockAt(this.blocks, at));
   }
 }
 
@@ -127,17 +127,17 @@ function utf8Option(text: string): Uint8Array {
 }
 
 /**
- * Reserve a block in the slab and fill in its type, both total lengths and its options (ending in
+ * Reserve a block in `blocks` and fill in its type, both total lengths and its options (ending in
  * opt_endofopt); the caller writes its fixed body (32-bit aligned, `bodyLength` bytes) from offset 8.
- * Returns the block's offset in the slab.
+ * Returns the block's offset in `blocks.bytes`.
  */
-function allocBlock(slab: Slab, type: number, bodyLength: number, options: readonly Option[]): number {
+function allocBlock(blocks: BlockAllocator, type: number, bodyLength: number, options: readonly Option[]): number {
   let optionsLength = 0;
   for (const option of options) optionsLength += 4 + pad4(option.value.length);
   if (options.length > 0) optionsLength += 4; // opt_endofopt
   const total = 12 + bodyLength + optionsLength;
-  const start = slab.alloc(total);
-  const { bytes, view } = slab;
+  const start = blocks.alloc(total);
+  const { bytes, view } = blocks;
   view.setUint32(start, type, true);
   view.setUint32(start + 4, total, true);
   let at = start + 8 + bodyLength;
@@ -154,6 +154,6 @@ function allocBlock(slab: Slab, type: number, bodyLength: number, options: reado
 }
 
 /** The block at `at` as its own view, ready to hand to the sink. */
-function blockAt(slab: Slab, at: number): Uint8Array {
-  return slab.bytes.subarray(at, at + slab.view.getUint32(at + 4, true));
+function blockAt(blocks: BlockAllocator, at: number): Uint8Array {
+  return blocks.bytes.subarray(at, at + blocks.view.getUint32(at + 4, true));
 }

@@ -1,6 +1,6 @@
 import { CaptureClosedError, SnaplenExceededError } from "./errors.js";
 import type { CaptureSink } from "./sink.js";
-import { Slab } from "./slab.js";
+import { BlockAllocator } from "./block-allocator.js";
 
 export type Direction = "inbound" | "outbound";
 
@@ -47,7 +47,7 @@ export const DEFAULT_SNAPLEN = 262_144;
 /** State and checks both formats share: open/closed, snaplen policy, the sink. */
 export abstract class BaseWriter {
   protected readonly sink: CaptureSink;
-  protected readonly slab = new Slab();
+  protected readonly blocks = new BlockAllocator();
   readonly snaplen: number;
   readonly #truncate: boolean;
   #closed = false;

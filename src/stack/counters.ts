@@ -1,4 +1,4 @@
-import { REASONS } from "../wire/layout.js";
+import { REASONS } from "../wire/layout.generated.js";
 import type { ParseErrorReason } from "../wire/types.js";
 import type { EngineDrop } from "../tcp/connection.js";
 

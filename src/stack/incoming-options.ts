@@ -1,4 +1,4 @@
-import { OptionBits } from "../wire/layout.js";
+import { OptionBits } from "../wire/layout.generated.js";
 import type { ParsedRecord } from "../wire/record.js";
 import type { SackBlock, TcpOptions } from "../wire/types.js";
 

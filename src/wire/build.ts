@@ -1,5 +1,5 @@
 import type { PacketFields } from "./types.js";
-import { wasm, mem8, record, SCRATCH, HEADROOM, MAX_PACKET } from "./wasm.js";
+import { wasm, mem8, record, SCRATCH } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
 import {
   B_BASE,
@@ -24,7 +24,9 @@ import {
   R_SACK_COUNT,
   R_SACK,
   OptionBits,
-} from "./layout.js";
+  HEADROOM,
+  MAX_PACKET,
+} from "./layout.generated.js";
 
 const U8 = 0xff;
 const U16 = 0xffff;

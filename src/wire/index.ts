@@ -26,7 +26,7 @@ export type {
 } from "./types.js";
 export { parsePacket, parseInto } from "./parse.js";
 export { ParsedRecord } from "./record.js";
-export { OptionBits } from "./layout.js";
+export { OptionBits } from "./layout.generated.js";
 export { buildPacket, buildPacketInto, maxPacketLength } from "./build.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "./checksum.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";

@@ -1,13 +1,5 @@
-import {
-  ARENA,
-  ARENA_LARGE,
-  ARENA_LARGE_SLOT,
-  ARENA_LARGE_SLOTS,
-  ARENA_SLOT,
-  ARENA_SLOTS,
-  HEADROOM,
-  inWasm,
-} from "./wasm.js";
+import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, inWasm } from "./wasm.js";
+import { HEADROOM } from "./layout.generated.js";
 
 /**
  * Slots of linear memory for packets in flight inside one process. A stack builds an outgoing packet in a

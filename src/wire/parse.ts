@@ -1,6 +1,6 @@
 import type { ParseErrorReason, ParseResult, TcpOptions, SackBlock } from "./types.js";
-import { wasm, mem8, record, inWasm, SCRATCH, MAX_PACKET } from "./wasm.js";
-import { REASONS, OptionBits } from "./layout.js";
+import { wasm, mem8, record, inWasm, SCRATCH } from "./wasm.js";
+import { REASONS, OptionBits, MAX_PACKET } from "./layout.generated.js";
 import { ParsedRecord } from "./record.js";
 
 /**

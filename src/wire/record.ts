@@ -27,7 +27,7 @@ import {
   R_SACK,
   R_PAYLOAD_OFFSET,
   R_PAYLOAD_LENGTH,
-} from "./layout.js";
+} from "./layout.generated.js";
 
 /**
  * A flat, reusable parse result for the engine's hot path: `parseInto(bytes, rec)` overwrites it without

@@ -1,6 +1,6 @@
 // Sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4). Plain TS on purpose: a JS->WASM call costs more
-// than `(a - b) | 0`. The WASM twins (assembly/seq.ts) serve WASM-side segment processing; tests check
-// both against the reference.
+// than `(a - b) | 0`, and no WASM code compares sequence numbers, so the module has no copy of these;
+// tests check them against the reference.
 
 export function seqLt(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;

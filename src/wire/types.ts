@@ -3,6 +3,7 @@
  * IPv4 addresses as unsigned 32-bit numbers (fast to demultiplex); `ipv4ToString`/`parseIpv4` convert.
  * Sequence and acknowledgment numbers are unsigned 32-bit numbers.
  */
+import type { ParseErrorReason } from "./layout.generated.js";
 
 export const TcpFlags = {
   FIN: 0x01,
@@ -69,20 +70,8 @@ export interface ParsedPacket {
   payload: Uint8Array;
 }
 
-/** Why a packet was rejected; one code per validation rule. */
-export type ParseErrorReason =
-  | "truncated-ip-header" // fewer than 20 bytes
-  | "bad-ip-version" // version != 4
-  | "bad-ihl" // IHL < 5 or header longer than the buffer
-  | "bad-total-length" // total length < IHL*4 or > buffer length
-  | "bad-ip-checksum"
-  | "fragment" // MF set or fragment offset != 0 (no reassembly)
-  | "not-tcp" // protocol != 6
-  | "truncated-tcp-header" // fewer than 20 bytes of TCP
-  | "bad-data-offset" // data offset < 5 or past the segment
-  | "bad-tcp-checksum"
-  | "bad-option-length" // option length 0 or 1, or running past the header
-  | "bad-option-value"; // a known option with the wrong fixed length (MSS 4, WS 3, SACK-perm 2, TS 10, SACK 2+8n)
+/** Why a packet was rejected, one code per validation rule: the parser's status codes (assembly/layout.ts). */
+export type { ParseErrorReason };
 
 export type ParseResult = ParsedPacket | { ok: false; reason: ParseErrorReason };
 

@@ -1,6 +1,7 @@
 // Instantiates the wire core synchronously from inlined bytes: no fs, no fetch, no `await init()`, so the
-// same module loads in Node, bundlers and browsers. The module is about 4 KiB; test/wire/browser.test.ts
+// same module loads in Node, bundlers and browsers. The module is about 5 KiB; test/wire/browser.test.ts
 // checks that Chromium compiles it synchronously on the main thread.
+import { RECORD_SLOTS } from "./layout.generated.js";
 import { WASM_BASE64 } from "./wasm-bytes.generated.js";
 
 export interface WireExports {
@@ -8,13 +9,6 @@ export interface WireExports {
   onesSum(ptr: number, len: number, initial: number): number;
   pseudoHeaderSum(src: number, dst: number, protocol: number, length: number): number;
   checksumUpdate(checksum: number, oldField: number, newField: number): number;
-  seqLt(a: number, b: number): number;
-  seqLe(a: number, b: number): number;
-  seqGt(a: number, b: number): number;
-  seqGe(a: number, b: number): number;
-  seqAdd(a: number, n: number): number;
-  seqDiff(a: number, b: number): number;
-  seqInWindow(x: number, start: number, size: number): number;
   parsePacket(ptr: number, len: number): number;
   optionsLength(): number;
   buildPacket(payloadPtr: number, payloadLen: number): number;
@@ -33,10 +27,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(WASM_BASE64)), {});
 export const wasm = instance.exports as unknown as WireExports;
 
-/** Largest IPv4 packet; the scratch area holds one plus build headroom (assembly/layout.ts). */
-export const MAX_PACKET = 65535;
-/** Room before a payload in the scratch area for the headers `buildPacket` writes (20 IP + 60 TCP). */
-export const HEADROOM = 128;
+/** The scratch area: one packet of up to MAX_PACKET bytes after HEADROOM (assembly/layout.ts). */
 export const SCRATCH = wasm.scratchPtr();
 
 /** 256 KiB no export touches, for callers that keep their own packets in linear memory (tests, benchmarks). */
@@ -65,8 +56,8 @@ export const ARENA_LARGE_SLOTS = 32;
 /** Linear memory's buffer, fixed for good (read once: the Memory's getter costs more than a comparison). */
 const memoryBuffer = wasm.memory.buffer;
 export const mem8 = new Uint8Array(memoryBuffer);
-/** The record: parse results in slots 0..63, build parameters in slots 64..127 (assembly/layout.ts). */
-export const record = new Uint32Array(memoryBuffer, wasm.recordPtr(), 128);
+/** The record: parse results below slot B_BASE, build parameters from it (assembly/layout.ts). */
+export const record = new Uint32Array(memoryBuffer, wasm.recordPtr(), RECORD_SLOTS);
 
 /** True when `bytes` already lives in linear memory, so calls can work on it in place. */
 export function inWasm(bytes: Uint8Array): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { engineHas, missingFeatures, variantConfig, type Variant } from "../../src/bench/engine-features.js";
-import { runPath } from "../../src/bench/path-sim.js";
+import { engineHas, missingFeatures, variantConfig, type Variant } from "../../bench/src/engine-features.js";
+import { runPath } from "../../bench/src/path-sim.js";
 import { defaultTcpConfig } from "../../src/tcp/config.js";
 
 const variants: Variant[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MATHIS_C, mathisBound } from "../../src/bench/mathis.js";
+import { MATHIS_C, mathisBound } from "../../bench/src/mathis.js";
 
 describe("mathisBound", () => {
   it("is MSS/RTT * sqrt(3/2)/sqrt(p) in bit/s", () => {

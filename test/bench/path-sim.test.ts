@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runPath, type PathSpec } from "../../src/bench/path-sim.js";
+import { runPath, type PathSpec } from "../../bench/src/path-sim.js";
 
 const path = (loss: number): PathSpec => ({
   rttMs: 20,

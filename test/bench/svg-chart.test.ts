@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { goodputChart, timeSequenceChart } from "../../src/bench/path-charts.js";
-import type { Trace } from "../../src/bench/path-sim.js";
-import { renderChart, scaleFor, shortNumber, ticks, type ChartSpec } from "../../src/bench/svg-chart.js";
+import { goodputChart, timeSequenceChart } from "../../bench/src/path-charts.js";
+import type { Trace } from "../../bench/src/path-sim.js";
+import { renderChart, scaleFor, shortNumber, ticks, type ChartSpec } from "../../bench/src/svg-chart.js";
 
 /** Every element opened is closed, in order (a well-formedness check without an XML parser). */
 function balanced(svg: string): boolean {

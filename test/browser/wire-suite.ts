@@ -29,7 +29,7 @@ import {
   refSeqInWindow,
   refSeqLe,
   refSeqLt,
-} from "../../src/wire/reference/index.js";
+} from "../wire/reference/index.js";
 
 export interface WireSuiteResult {
   /** Per input packet (then per mutation): the parse result without its payload view, as JSON. */

@@ -31,18 +31,54 @@ describe("packetdrill executor: a script that matches passes", () => {
 
 describe("packetdrill executor: wrong expectations fail with the right message", () => {
   const cases: Array<[string, string, RegExp]> = [
-    ["a wrong ack", "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:1001(1000) ack 2", /^live packet field tcp_ack_seq: expected: 2 vs actual: 1$/],
-    ["a wrong sequence number", "+0 write(4, ..., 1000) = 1000\n+0 > P. 2:1002(1000) ack 1", /^live packet field tcp_seq: expected: 2 vs actual: 1$/],
-    ["a missing PSH", "+0 write(4, ..., 1000) = 1000\n+0 > . 1:1001(1000) ack 1", /^live packet field tcp_psh: expected: 0 vs actual: 1$/],
-    ["a wrong length", "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:501(500) ack 1", /^live packet payload: expected 500 bytes vs actual 1000 bytes$/],
-    ["a wrong window", "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:1001(1000) ack 1 win 1", /^live packet field tcp_window: expected: 1 vs actual: \d+$/],
-    ["options that are not there", "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:1001(1000) ack 1 <nop,nop,TS val 1 ecr 2>", /^bad outbound TCP options: expected <nop,nop,TS val 1 ecr 2> actual <>$/],
-    ["a packet sent early", "+0 write(4, ..., 1000) = 1000\n+.05 > P. 1:1001(1000) ack 1", /^timing error: expected outbound packet at 0\.150000 sec but happened at 0\.100000 sec$/],
+    [
+      "a wrong ack",
+      "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:1001(1000) ack 2",
+      /^live packet field tcp_ack_seq: expected: 2 vs actual: 1$/,
+    ],
+    [
+      "a wrong sequence number",
+      "+0 write(4, ..., 1000) = 1000\n+0 > P. 2:1002(1000) ack 1",
+      /^live packet field tcp_seq: expected: 2 vs actual: 1$/,
+    ],
+    [
+      "a missing PSH",
+      "+0 write(4, ..., 1000) = 1000\n+0 > . 1:1001(1000) ack 1",
+      /^live packet field tcp_psh: expected: 0 vs actual: 1$/,
+    ],
+    [
+      "a wrong length",
+      "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:501(500) ack 1",
+      /^live packet payload: expected 500 bytes vs actual 1000 bytes$/,
+    ],
+    [
+      "a wrong window",
+      "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:1001(1000) ack 1 win 1",
+      /^live packet field tcp_window: expected: 1 vs actual: \d+$/,
+    ],
+    [
+      "options that are not there",
+      "+0 write(4, ..., 1000) = 1000\n+0 > P. 1:1001(1000) ack 1 <nop,nop,TS val 1 ecr 2>",
+      /^bad outbound TCP options: expected <nop,nop,TS val 1 ecr 2> actual <>$/,
+    ],
+    [
+      "a packet sent early",
+      "+0 write(4, ..., 1000) = 1000\n+.05 > P. 1:1001(1000) ack 1",
+      /^timing error: expected outbound packet at 0\.150000 sec but happened at 0\.100000 sec$/,
+    ],
     ["a packet never sent", "+.1 > . 1:1(0) ack 1", /^timed out waiting for outbound packet \. 1:1\(0\) ack 1$/],
     ["a wrong return value", "+0 write(4, ..., 1000) = 999", /^write: expected result 999 but got 1000$/],
-    ["a wrong errno", "+0 < R. 1:1(0) ack 1 win 257\n+0 read(4, ..., 1000) = -1 EPIPE", /^read: expected errno EPIPE but got -1 with errno ECONNRESET \(Connection reset by peer\)$/],
+    [
+      "a wrong errno",
+      "+0 < R. 1:1(0) ack 1 win 257\n+0 read(4, ..., 1000) = -1 EPIPE",
+      /^read: expected errno EPIPE but got -1 with errno ECONNRESET \(Connection reset by peer\)$/,
+    ],
     ["a call that blocks forever", "+0 read(4, ..., 1000) = 0", /^read blocked and never returned$/],
-    ["a failing tcp_info assert", "+0 %{ assert tcpi_snd_mss == 999 }%", /^assert failed: tcpi_snd_mss == 999 \(tcpi_snd_mss=1000\)$/],
+    [
+      "a failing tcp_info assert",
+      "+0 %{ assert tcpi_snd_mss == 999 }%",
+      /^assert failed: tcpi_snd_mss == 999 \(tcpi_snd_mss=1000\)$/,
+    ],
   ];
   for (const [what, tail, message] of cases) {
     it(`${what}`, () => {
@@ -55,18 +91,31 @@ describe("packetdrill executor: wrong expectations fail with the right message",
 
   it("a mismatch reports both packets and both times", () => {
     const r = run("+0 write(4, ..., 1000) = 1000\n+0 > P. 1:1001(1000) ack 9\n");
-    expect(r).toMatchObject({ expected: "P. 1:1001(1000) ack 9", actual: "P. 1:1001(1000) ack 1", expectedTime: 0.1, actualTime: 0.1 });
+    expect(r).toMatchObject({
+      expected: "P. 1:1001(1000) ack 9",
+      actual: "P. 1:1001(1000) ack 1",
+      expectedTime: 0.1,
+      actualTime: 0.1,
+    });
   });
 
   it("a wrong SYN-ACK option value names the option", () => {
     const r = runScript(OPEN.replace("wscale 3,", "wscale 9,"));
-    expect(r).toMatchObject({ result: "fail", line: 7, reason: "bad value in outbound TCP option (wscale): expected: wscale 9 actual: wscale 3" });
+    expect(r).toMatchObject({
+      result: "fail",
+      line: 7,
+      reason: "bad value in outbound TCP option (wscale): expected: wscale 9 actual: wscale 3",
+    });
   });
 
   it("strict option layout fails where the default ignores padding and order", () => {
     const reordered = OPEN.replace("<mss 1460,nop,wscale 3,nop,nop,sackOK>", "<mss 1460,nop,nop,sackOK,nop,wscale 3>");
     expect(runScript(reordered).result).toBe("pass");
-    expect(runScript(reordered, { strictOptions: true })).toMatchObject({ result: "fail", line: 7, reason: expect.stringMatching(/^bad outbound TCP options/) });
+    expect(runScript(reordered, { strictOptions: true })).toMatchObject({
+      result: "fail",
+      line: 7,
+      reason: expect.stringMatching(/^bad outbound TCP options/),
+    });
   });
 });
 
@@ -77,7 +126,10 @@ describe("packetdrill executor: TSO coalescing", () => {
   });
   it("without it, the first segment alone is compared", () => {
     // Only the last segment of the three carries PSH.
-    expect(run(bulk, { tso: false })).toMatchObject({ result: "fail", reason: "live packet field tcp_psh: expected: 1 vs actual: 0" });
+    expect(run(bulk, { tso: false })).toMatchObject({
+      result: "fail",
+      reason: "live packet field tcp_psh: expected: 1 vs actual: 0",
+    });
     expect(run(bulk.replace("P. 1:3001(3000)", ". 1:3001(3000)"), { tso: false })).toMatchObject({
       result: "fail",
       reason: "live packet payload: expected 3000 bytes vs actual 1000 bytes",
@@ -111,7 +163,11 @@ describe("packetdrill executor: relative sequence numbers and timestamps", () =>
    +0 > S. 0:0(0) ack 1 <...>
   +.1 < . 1:1(0) ack 1 win 257 <nop,nop,TS val 5100 ecr 777>
 `);
-    expect(r).toMatchObject({ result: "fail", line: 7, reason: expect.stringMatching(/^unable to infer live TS ecr for script TS ecr 777/) });
+    expect(r).toMatchObject({
+      result: "fail",
+      line: 7,
+      reason: expect.stringMatching(/^unable to infer live TS ecr for script TS ecr 777/),
+    });
   });
 });
 
@@ -122,7 +178,11 @@ describe("packetdrill executor: unsupported constructs are reported, not failed"
     ["+0 < udp (100)", /^inbound udp packets/],
     ["+0 %{ assert tcpi_ca_state == 0 }%", /^unknown name tcpi_ca_state$/],
   ])("%s", (line, reason) => {
-    expect(run(`${line}\n`)).toMatchObject({ result: "unsupported", line: OPEN_LINES + 1, reason: expect.stringMatching(reason) });
+    expect(run(`${line}\n`)).toMatchObject({
+      result: "unsupported",
+      line: OPEN_LINES + 1,
+      reason: expect.stringMatching(reason),
+    });
   });
 });
 
@@ -135,12 +195,19 @@ describe("packetdrill executor: commands", () => {
    +0 < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
    +0 > S. 0:0(0) ack 1 <mss 1460,nop,wscale 3>
 `);
-    expect(r).toMatchObject({ result: "pass", notApplicable: ["net.ipv4.tcp_frto=2"], skippedCommands: ["tc qdisc add dev tun0 root pfifo"] });
+    expect(r).toMatchObject({
+      result: "pass",
+      notApplicable: ["net.ipv4.tcp_frto=2"],
+      skippedCommands: ["tc qdisc add dev tun0 root pfifo"],
+    });
   });
 
   it("reads a helper script through the reader it is given", () => {
     const r = runScript("`../common/defaults.sh`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", {
-      readHelper: (p: string) => (p === "../common/defaults.sh" ? 'sysctl -q net.ipv4.tcp_rmem="4096 87380 $((4*1024*1024))"\nip tcp_metrics flush all\n' : null),
+      readHelper: (p: string) =>
+        p === "../common/defaults.sh"
+          ? 'sysctl -q net.ipv4.tcp_rmem="4096 87380 $((4*1024*1024))"\nip tcp_metrics flush all\n'
+          : null,
     });
     expect(r).toMatchObject({ result: "pass", skippedCommands: ["ip tcp_metrics flush all"], notApplicable: [] });
   });

@@ -50,7 +50,9 @@ describe("packetdrill parser: times", () => {
 
   it("rejects `*` and ranges on anything but an outbound packet, and backwards ranges", () => {
     expect(syntaxError("* close(3) = 0")).toBe("1:1: event time <star> can only be used with outbound packets");
-    expect(syntaxError("0~1 < . 1:1(0) ack 1 win 100")).toBe("1:1: event time range can only be used with outbound packets");
+    expect(syntaxError("0~1 < . 1:1(0) ack 1 win 100")).toBe(
+      "1:1: event time range can only be used with outbound packets",
+    );
     expect(syntaxError("0.2~0.1 > . 1:1(0) ack 1")).toBe("1:1: time range is backwards");
     expect(syntaxError("+.1~.2 > . 1:1(0) ack 1")).toMatch(/^1:5: a relative range needs `\+` on both ends/);
   });
@@ -79,7 +81,15 @@ describe("packetdrill parser: TCP packets", () => {
       ],
     });
     const p = tcp("+0 > P. 1:1001(1000) ack 1 urg 3 <nop,nop,TS val 100 ecr 700,nop,nop,sack 1:2 3:4,eol>");
-    expect([p.flags, p.seqStart, p.seqEnd, p.length, p.ack, p.window, p.urgent]).toEqual(["P.", 1, 1001, 1000, 1, undefined, 3]);
+    expect([p.flags, p.seqStart, p.seqEnd, p.length, p.ack, p.window, p.urgent]).toEqual([
+      "P.",
+      1,
+      1001,
+      1000,
+      1,
+      undefined,
+      3,
+    ]);
     expect(p.options).toEqual([
       { kind: "nop" },
       { kind: "nop" },
@@ -113,12 +123,16 @@ describe("packetdrill parser: TCP packets", () => {
       { kind: "nop" },
       { kind: "nop" },
     ]);
-    expect(tcp("0 < S 0:0(0) win 100 <md5 000102030405060708090a0b0c0d0e0f>").options).toEqual([{ kind: "unsupported", name: "md5" }]);
+    expect(tcp("0 < S 0:0(0) win 100 <md5 000102030405060708090a0b0c0d0e0f>").options).toEqual([
+      { kind: "unsupported", name: "md5" },
+    ]);
   });
 
   it("names the line and column of malformed packets", () => {
     expect(syntaxError("0 < S 0:0(0) <mss 1460>")).toBe("1:14: window must be specified for inbound packets");
-    expect(syntaxError("0 < . 1:1(0) ack 1 win 100 <...>")).toBe("1:28: <...> for TCP options can only be used with outbound packets");
+    expect(syntaxError("0 < . 1:1(0) ack 1 win 100 <...>")).toBe(
+      "1:28: <...> for TCP options can only be used with outbound packets",
+    );
     expect(syntaxError("0 > Q 0:0(0)")).toBe('1:5: bad TCP flags "Q" (letters of FSRP.UEWA)');
     expect(syntaxError("0 > S 0:5(4)")).toBe("1:9: sequence range 0:5 does not match length 4");
     expect(syntaxError("0 > S 0 0(0)")).toMatch(/^1:9: expected `:` in start:end\(length\)/);
@@ -135,7 +149,10 @@ describe("packetdrill parser: TCP packets", () => {
 
 describe("packetdrill parser: udp, icmp and encapsulation", () => {
   it("reads udp and icmp lines", () => {
-    expect(action("0 < udp (1472)")).toEqual({ type: "packet", packet: { protocol: "udp", direction: "<", ip: {}, length: 1472 } });
+    expect(action("0 < udp (1472)")).toEqual({
+      type: "packet",
+      packet: { protocol: "udp", direction: "<", ip: {}, length: 1472 },
+    });
     expect(action("0 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]")).toEqual({
       type: "packet",
       packet: {
@@ -159,7 +176,7 @@ describe("packetdrill parser: udp, icmp and encapsulation", () => {
 describe("packetdrill parser: system calls", () => {
   it("reads arguments of every expression form, the result, errno and note", () => {
     const c = syscall(
-      "+0 connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"192.0.2.1\")}, 16) = -1 EINPROGRESS (Operation now in progress)",
+      '+0 connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("192.0.2.1")}, 16) = -1 EINPROGRESS (Operation now in progress)',
     );
     expect(c.name).toBe("connect");
     expect(c.result).toEqual({ kind: "int", value: -1 });
@@ -178,7 +195,7 @@ describe("packetdrill parser: system calls", () => {
       kind: "array",
       items: [{ kind: "int", value: 65536 }],
     });
-    expect(syscall("0 write(4, \"abc\"..., 3) = 3").args[1]).toEqual({ kind: "string", value: "abc", more: true });
+    expect(syscall('0 write(4, "abc"..., 3) = 3').args[1]).toEqual({ kind: "string", value: "abc", more: true });
     expect(syscall("0 setsockopt(4, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) = 0").args[3]).toMatchObject({
       kind: "struct",
       fields: [
@@ -187,7 +204,10 @@ describe("packetdrill parser: system calls", () => {
       ],
     });
     const poll = syscall("0 poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLOUT}], 1, 0) = 1");
-    expect((poll.args[0] as Extract<Expr, { kind: "array" }>).items[0]).toMatchObject({ kind: "struct", fields: [{ name: "fd" }, { name: "events" }, { name: "revents" }] });
+    expect((poll.args[0] as Extract<Expr, { kind: "array" }>).items[0]).toMatchObject({
+      kind: "struct",
+      fields: [{ name: "fd" }, { name: "events" }, { name: "revents" }],
+    });
     const msg = syscall("0 sendmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 1000}], msg_flags=0}, 0) = 1000");
     const m = msg.args[1] as Extract<Expr, { kind: "struct" }>;
     expect(m.fields.map((f) => [f.name, f.index?.kind])).toEqual([
@@ -195,7 +215,10 @@ describe("packetdrill parser: system calls", () => {
       ["msg_iov", "int"],
       ["msg_flags", undefined],
     ]);
-    expect(syscall("0 writev(4, [{..., 100}, {..., 200}], 2) = 300").args[1]).toMatchObject({ kind: "array", items: [{ kind: "struct" }, { kind: "struct" }] });
+    expect(syscall("0 writev(4, [{..., 100}, {..., 200}], 2) = 300").args[1]).toMatchObject({
+      kind: "array",
+      items: [{ kind: "struct" }, { kind: "struct" }],
+    });
     expect(syscall("0 getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0").args[3]).toEqual({
       kind: "array",
       items: [{ kind: "word", name: "ECONNREFUSED" }],
@@ -204,7 +227,9 @@ describe("packetdrill parser: system calls", () => {
 
   it("reads blocking calls' end times and errno on a continued line", () => {
     expect(syscall("0...0.5 accept(3, ..., ...) = 4").end).toBe(500_000);
-    const c = syscall("0 recvmsg(4, {msg_name(...)=...,\n  msg_iov(1)=[{..., 10}], msg_flags=0}, 0) = -1 EAGAIN (Resource temporarily unavailable)");
+    const c = syscall(
+      "0 recvmsg(4, {msg_name(...)=...,\n  msg_iov(1)=[{..., 10}], msg_flags=0}, 0) = -1 EAGAIN (Resource temporarily unavailable)",
+    );
     expect([c.errno, c.note]).toEqual(["EAGAIN", "Resource temporarily unavailable"]);
   });
 
@@ -256,7 +281,16 @@ describe("packetdrill parser: script structure", () => {
     expect(syntaxError("0 ; close(3) = 0")).toMatch(/^1:3: expected a packet, a system call/);
     expect(syntaxError("-1 close(3) = 0")).toBe("1:1: negative time");
     // Random garbage: always a PacketdrillSyntaxError (syntaxError checks the class).
-    for (const junk of ["0 > S.", "0 <", "+", "0 > S 1:", "0 poll([{", "0 > . 1:1(0) ack 1 <TS val", "0 x(", "0 x(1,"]) {
+    for (const junk of [
+      "0 > S.",
+      "0 <",
+      "+",
+      "0 > S 1:",
+      "0 poll([{",
+      "0 > . 1:1(0) ack 1 <TS val",
+      "0 x(",
+      "0 x(1,",
+    ]) {
       expect(syntaxError(junk)).toMatch(/^1:\d+: /);
     }
   });

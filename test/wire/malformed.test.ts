@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parsePacket, internetChecksum, pseudoHeaderSum, type ParseErrorReason } from "../../src/wire/index.js";
-import { refParsePacket } from "../../src/wire/reference/index.js";
+import { refParsePacket } from "./reference/index.js";
 import { readPcap } from "../helpers/pcap-reader.js";
 import { wasm, mem8, FREE } from "../../src/wire/wasm.js";
 

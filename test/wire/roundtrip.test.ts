@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { buildPacket, parsePacket, type PacketFields, type TcpOptions } from "../../src/wire/index.js";
-import { refBuildPacket, refParsePacket } from "../../src/wire/reference/index.js";
+import { refBuildPacket, refParsePacket } from "./reference/index.js";
 
 const u8 = fc.nat({ max: 0xff });
 const u16 = fc.nat({ max: 0xffff });

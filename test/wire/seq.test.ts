@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "../../src/wire/index.js";
-import { wasm } from "../../src/wire/wasm.js";
-import {
-  refSeqLt,
-  refSeqLe,
-  refSeqGt,
-  refSeqGe,
-  refSeqAdd,
-  refSeqDiff,
-  refSeqInWindow,
-} from "../../src/wire/reference/index.js";
+import { refSeqLt, refSeqLe, refSeqGt, refSeqGe, refSeqAdd, refSeqDiff, refSeqInWindow } from "./reference/index.js";
 
 const u32 = fc.oneof(
   fc.nat({ max: 0xffffffff }),
@@ -20,27 +11,23 @@ const u32 = fc.oneof(
 );
 
 describe("sequence arithmetic modulo 2^32 (RFC 9293 §3.4)", () => {
-  it("TS, WASM and the reference agree on every comparison, sum and distance", () => {
+  it("TS and the reference agree on every comparison, sum and distance", () => {
     fc.assert(
       fc.property(u32, u32, (a, b) => {
         const expected = [refSeqLt(a, b), refSeqLe(a, b), refSeqGt(a, b), refSeqGe(a, b)];
         expect([seqLt(a, b), seqLe(a, b), seqGt(a, b), seqGe(a, b)]).toEqual(expected);
-        expect([wasm.seqLt(a, b), wasm.seqLe(a, b), wasm.seqGt(a, b), wasm.seqGe(a, b)].map(Boolean)).toEqual(expected);
         expect(seqAdd(a, b)).toBe(refSeqAdd(a, b));
-        expect(wasm.seqAdd(a, b) >>> 0).toBe(refSeqAdd(a, b));
         expect(seqDiff(a, b)).toBe(refSeqDiff(a, b));
-        expect(wasm.seqDiff(a, b)).toBe(refSeqDiff(a, b));
       }),
       { numRuns: 2000 },
     );
   });
 
-  it("TS, WASM and the reference agree on the window test, wrapped windows included", () => {
+  it("TS and the reference agree on the window test, wrapped windows included", () => {
     fc.assert(
       fc.property(u32, u32, fc.oneof(fc.nat({ max: 0xffffffff }), fc.nat({ max: 70000 })), (x, start, size) => {
         const expected = refSeqInWindow(x, start, size);
         expect(seqInWindow(x, start, size)).toBe(expected);
-        expect(Boolean(wasm.seqInWindow(x, start, size))).toBe(expected);
       }),
       { numRuns: 2000 },
     );

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { describeWith } from "../helpers/tools.js";
 import { readPcap } from "../helpers/pcap-reader.js";
 import { parsePacket } from "../../src/wire/index.js";
-import { refParsePacket } from "../../src/wire/reference/index.js";
+import { refParsePacket } from "./reference/index.js";
 import { rowOf, tsharkFields } from "./tshark-fields.js";
 
 // Copies of ../shared/vectors, so a fresh clone (CI) has them.

@@ -5,15 +5,15 @@
  * lost). The sender always has data; goodput is the bytes the receiving application read in a measuring
  * window that starts after slow start, divided by the window's length.
  */
-import { VirtualClock } from "../clock/virtual-clock.js";
-import { impair } from "../link/impaired-link.js";
-import type { Link } from "../link/link.js";
-import { memoryLinkPair } from "../link/memory.js";
-import { IpStack } from "../stack/ip-stack.js";
-import type { TcpConfig } from "../tcp/config.js";
-import type { Connection, ConnectionInfo } from "../tcp/types.js";
-import { parsePacket } from "../wire/parse.js";
-import { TcpFlags } from "../wire/types.js";
+import { VirtualClock } from "../../src/clock/virtual-clock.js";
+import { impair } from "../../src/link/impaired-link.js";
+import type { Link } from "../../src/link/link.js";
+import { memoryLinkPair } from "../../src/link/memory.js";
+import { IpStack } from "../../src/stack/ip-stack.js";
+import type { TcpConfig } from "../../src/tcp/config.js";
+import type { Connection, ConnectionInfo } from "../../src/tcp/types.js";
+import { parsePacket } from "../../src/wire/parse.js";
+import { TcpFlags } from "../../src/wire/types.js";
 
 export interface PathSpec {
   rttMs: number;

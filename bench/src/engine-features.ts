@@ -4,8 +4,8 @@
  * run only the ones the engine supports; the rest are reported as not available, never approximated by a
  * combination that exists.
  */
-import { defaultTcpConfig, type TcpConfig } from "../tcp/config.js";
-import { congestionAlgorithms } from "../tcp/congestion-algorithms.js";
+import { defaultTcpConfig, type TcpConfig } from "../../src/tcp/config.js";
+import { congestionAlgorithms } from "../../src/tcp/congestion-algorithms.js";
 
 export type Feature = "windowScale" | "timestamps" | "sack" | "cubic";
 

@@ -13,9 +13,9 @@ import {
   parsePacket,
   ParsedRecord,
   TcpFlags,
-} from "../wire/index.js";
-import type { PacketFields } from "../wire/index.js";
-import { wasm, mem8, FREE } from "../wire/wasm.js";
+} from "../../src/wire/index.js";
+import type { PacketFields } from "../../src/wire/index.js";
+import { wasm, mem8, FREE } from "../../src/wire/wasm.js";
 import { jsOnesComplementSum } from "./js-checksum.js";
 import { compare, type Contender, type MeasureOptions } from "./measure.js";
 import { buildNativeChecksum, type NativeVariant } from "./native.js";

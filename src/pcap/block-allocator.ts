@@ -7,7 +7,7 @@ const SLAB_BYTES = 64 * 1024;
  * is handed to the sink as its own view at once, so streaming is unchanged, and no byte of a slab is ever
  * handed out twice, so the sink owns its views outright. A slab lives as long as any view into it.
  */
-export class Slab {
+export class BlockAllocator {
   bytes = new Uint8Array(0);
   view = new DataView(this.bytes.buffer);
   #used = 0;

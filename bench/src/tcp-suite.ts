@@ -6,11 +6,11 @@
  * wall-clock figures alongside. The kernel's CPU time is this process's syscalls (loopback runs in them).
  */
 import { createServer, connect as netConnect, type AddressInfo } from "node:net";
-import { RealClock } from "../clock/real-clock.js";
-import { memoryLinkPair } from "../link/memory.js";
-import { IpStack } from "../stack/ip-stack.js";
-import type { TcpConfig } from "../tcp/config.js";
-import type { Connection } from "../tcp/types.js";
+import { RealClock } from "../../src/clock/real-clock.js";
+import { memoryLinkPair } from "../../src/link/memory.js";
+import { IpStack } from "../../src/stack/ip-stack.js";
+import type { TcpConfig } from "../../src/tcp/config.js";
+import type { Connection } from "../../src/tcp/types.js";
 import { engineHas } from "./engine-features.js";
 import { median } from "./measure.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";

@@ -5,12 +5,12 @@
  * connection first carries a small request and reply, so its buffers have been used (the realistic idle connection
  * of a keep-alive protocol); without, it holds only what the handshake made.
  *
- *   node --expose-gc --max-old-space-size=1024 dist/bench/memory-worker.js PAIRS [exchanged|fresh]
+ *   node --expose-gc --max-old-space-size=1024 dist-bench/bench/src/memory-worker.js PAIRS [exchanged|fresh]
  */
-import { VirtualClock } from "../clock/virtual-clock.js";
-import { memoryLinkPair } from "../link/memory.js";
-import { IpStack } from "../stack/ip-stack.js";
-import type { Connection } from "../tcp/types.js";
+import { VirtualClock } from "../../src/clock/virtual-clock.js";
+import { memoryLinkPair } from "../../src/link/memory.js";
+import { IpStack } from "../../src/stack/ip-stack.js";
+import type { Connection } from "../../src/tcp/types.js";
 
 export interface MemoryReport {
   pairs: number;

@@ -6,8 +6,20 @@
  */
 import { median } from "./measure.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
-import { encodeFrame, FrameReader, Tag } from "../session/frame.js";
-import { drained, dual, end, memoryStreamPair, rec, recv, select, send, session, u32, v } from "../session/index.js";
+import { encodeFrame, FrameReader, Tag } from "../../src/session/frame.js";
+import {
+  drained,
+  dual,
+  end,
+  memoryStreamPair,
+  rec,
+  recv,
+  select,
+  send,
+  session,
+  u32,
+  v,
+} from "../../src/session/index.js";
 
 const Stream = rec("s", select({ item: send(u32, v("s")), done: recv(u32, end) }));
 const PingPong = rec("r", select({ ping: send(u32, recv(u32, v("r"))), quit: end }));

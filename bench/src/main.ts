@@ -1,6 +1,7 @@
 /**
- * `npm run bench` (node dist/bench/main.js): runs every suite of suites.ts and prints a table of medians,
- * ratios and targets met or missed.
+ * `npm run bench` (builds dist-bench/ with bench/tsconfig.json, then runs dist-bench/bench/src/main.js): runs
+ * every suite of suites.ts and prints a table of medians, ratios and targets met or missed. The bench is not
+ * part of the published package; it runs from the repository.
  *   --json          one {"name","value","unit"} object per figure per line on stdout (notes go to stderr)
  *   --quick         fewer, shorter runs (a smoke check, not a measurement)
  *   --suite NAME    only that suite (repeatable)

@@ -2,10 +2,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoPath } from "./repo-path.js";
 
-/** bench/native/checksum.c, found from src/bench or dist/bench alike. */
-const SOURCE = fileURLToPath(new URL("../../bench/native/checksum.c", import.meta.url));
+const SOURCE = repoPath("bench", "native", "checksum.c");
 
 export interface NativeResult {
   /** Checksums per second. */

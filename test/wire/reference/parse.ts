@@ -1,6 +1,6 @@
 // Reference IPv4+TCP parser (tests only): DataView reads, the same validation order and reasons as the
 // WASM parser, a fresh object per packet.
-import type { ParseErrorReason, ParseResult, SackBlock, TcpOptions } from "../types.js";
+import type { ParseErrorReason, ParseResult, SackBlock, TcpOptions } from "../../../src/wire/types.js";
 import { refOnesComplementSum, refPseudoHeaderSum } from "./checksum.js";
 
 type Options = TcpOptions | ParseErrorReason;

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoPath } from "./repo-path.js";
 import { engineHas, missingFeatures, variantConfig, type Variant } from "./engine-features.js";
 import { mathisBound } from "./mathis.js";
 import { median } from "./measure.js";
@@ -39,9 +39,7 @@ const lossLabel = (p: number) => `${Number((p * 100).toPrecision(3))}%`;
 const lossKey = (p: number) => `loss${Number((p * 100).toPrecision(3))}pct`;
 
 function resultsDir(quick: boolean): string {
-  const dir = quick
-    ? join(tmpdir(), "wirestate-bench")
-    : fileURLToPath(new URL("../../bench/results/", import.meta.url));
+  const dir = quick ? join(tmpdir(), "wirestate-bench") : repoPath("bench", "results");
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -1,6 +1,6 @@
 // Reference packet builder (tests only): the same option layout as the WASM builder, one option at a time
 // into a byte list, checksums by the reference sum.
-import type { PacketFields } from "../types.js";
+import type { PacketFields } from "../../../src/wire/types.js";
 import { refInternetChecksum, refPseudoHeaderSum } from "./checksum.js";
 
 function u32(n: number): number[] {
