@@ -2,6 +2,7 @@
 export { runScript, type RunOptions, type RunResult } from "./executor.js";
 export { parseScript } from "./parser.js";
 export type { Script, ScriptEvent } from "./ast.js";
+export { WirestateError } from "../errors/wirestate-error.js";
 export {
   PacketdrillSyntaxError,
   PacketdrillCodeError,
