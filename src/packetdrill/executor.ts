@@ -24,7 +24,7 @@ import {
   wireOption,
 } from "./packets.js";
 import { parseScript } from "./parser.js";
-import { type Attempt, type Outcome, Sockets } from "./sockets.js";
+import { type Attempt, intArg, type Outcome, Sockets } from "./sockets.js";
 import { applyCommand, newEffects, type ReadHelper } from "./sysctl.js";
 import { tcpInfoField } from "./tcp-info.js";
 
@@ -592,7 +592,7 @@ class Run {
     if (outcome.mismatch !== undefined) return `${call.name}: ${outcome.mismatch}`;
     const r = call.result;
     if (r.kind === "ellipsis") return null;
-    const expected = r.kind === "int" ? r.value : r.kind === "word" || r.kind === "or" ? intOf(r) : Number.NaN;
+    const expected = r.kind === "int" ? r.value : r.kind === "word" || r.kind === "or" ? intArg(r) : Number.NaN;
     const got = `${outcome.ret}${outcome.errno !== undefined ? ` with errno ${outcome.errno} (${ERRNO[outcome.errno]?.[1] ?? "?"})` : ""}`;
     if (expected !== outcome.ret)
       return `${call.name}: expected result ${expected}${call.errno ? ` ${call.errno}` : ""} but got ${got}`;
@@ -609,17 +609,6 @@ class Run {
     const failed = runCode(code, (name) => tcpInfoField(info, name));
     if (failed !== null) this.#fail(event, failed);
   }
-}
-
-function intOf(e: Syscall["result"]): number {
-  if (e.kind === "int") return e.value;
-  if (e.kind === "or") return intOf(e.left) | intOf(e.right);
-  if (e.kind === "word") {
-    const v = errnoNumber(e.name);
-    if (v === undefined) throw new PacketdrillUnsupportedError(`unknown result symbol ${e.name}`);
-    return v;
-  }
-  return Number.NaN;
 }
 
 function optionLength(o: WireOption): number {
