@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type RunResult, runScript } from "../packetdrill/index.js";
 import { parseArgs } from "./args.js";
-import { UsageError } from "./errors.js";
+import { CliError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 
 export const PACKETDRILL_HELP = `wirestate packetdrill [--json] [--verbose] [--no-tso] [--strict-options] FILE...
@@ -29,7 +29,7 @@ export async function packetdrillCommand(argv: readonly string[], io: CliIo): Pr
     try {
       source = readFileSync(file, "utf8");
     } catch (err) {
-      throw new UsageError("packetdrill", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
     const result = runScript(source, {
       tso: !parsed.switches.has("no-tso"),
