@@ -9,10 +9,21 @@ import { PacketdrillCodeError } from "./errors.js";
 export type Lookup = (name: string) => number | undefined;
 
 /** Runs the block; returns null when every assert holds, else the failing assert's text. */
-export function runCode(code: string, lookup: Lookup): string | null {
+export function runCode(code: string, outer: Lookup): string | null {
+  // Names the block assigns (`TCP_INFINITE_SSTHRESH = 0x7fffffff`) shadow tcp_info's.
+  const locals = new Map<string, number>();
+  const lookup: Lookup = (name) => locals.get(name) ?? outer(name);
   for (const raw of code.split(/\n|;/)) {
     const line = raw.replace(/#.*$/, "").trim();
     if (line === "" || /^print\s*\(/.test(line) || line === "pass") continue;
+    const assign = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$/.exec(line);
+    if (assign !== null) {
+      const parser = new ExprParser(tokenizePython(assign[2]), lookup);
+      const value = parser.expression();
+      if (!parser.atEnd()) throw new PacketdrillCodeError(`cannot read: ${line}`);
+      locals.set(assign[1], num(value));
+      continue;
+    }
     const m = /^assert\s+(.*)$/.exec(line);
     if (m === null) throw new PacketdrillCodeError(`unsupported Python statement: ${line}`);
     const tokens = tokenizePython(m[1]);

@@ -1,6 +1,7 @@
 import { VirtualClock } from "../clock/virtual-clock.js";
 import type { Link } from "../link/index.js";
 import { IpStack, type TcpConfig } from "../stack/index.js";
+import { defaultTcpConfig } from "../tcp/config.js";
 import type { Connection } from "../tcp/types.js";
 import { parseIpv4 } from "../wire/index.js";
 import type { ScriptEvent, Syscall, TcpPacket } from "./ast.js";
@@ -147,6 +148,7 @@ class Run {
   #connectPort = 8080;
   #mtu = 1500;
   #coalesced = 0;
+  #listens = 0;
   #events = 0;
   line: number | undefined;
 
@@ -162,10 +164,15 @@ class Run {
         return run.#connectPort;
       },
       stack: (overrides) => this.#ensureStack(overrides),
-      listening: (port) => this.#newFlow(port, REMOTE_PORT),
+      // packetdrill gives each listening socket's connection a remote port of its own.
+      listening: (port) => this.#newFlow(port, REMOTE_PORT + this.#listens++),
       connected: (conn) => this.#newFlow(conn.localPort, conn.remotePort),
       accepted: () => {},
       wake: () => this.#wake(),
+      get defaults() {
+        return { ...defaultTcpConfig, ...run.#effects.config };
+      },
+      note: (text) => this.#effects.notApplicable.push(text),
     });
   }
 
@@ -191,9 +198,6 @@ class Run {
           break;
         case "mtu":
           this.#mtu = n;
-          break;
-        case "mss":
-          this.#effects.config.mss = n;
           break;
         case "ip_version":
           if (value !== "ipv4") throw new PacketdrillUnsupportedError(`--ip_version=${value}: only ipv4 is supported`);
@@ -481,13 +485,14 @@ class Run {
     const decoded = decodeTcpPacket(first.bytes);
     if (!decoded.ok) this.#fail(event, `the stack sent a bad packet: ${decoded.reason}`);
     const segment = decoded.segment;
-    if (this.#options.tso ?? true) this.#coalesce(segment, first.at, p.length);
+    const coalesced = (this.#options.tso ?? true) && this.#coalesce(segment, first.at, p.length);
     const flow = this.#flow;
     if (flow === null) this.#fail(event, "outbound packet with no socket under test");
     const mappedActual = this.#toScript(flow, segment, p);
     const shown = formatSegment(mappedActual, p.window !== undefined);
     const mismatch =
       matchSegment(p, mappedActual, {
+        coalesced,
         strictOptions: this.#options.strictOptions ?? false,
         tsTickUsecs: this.#tsTickUsecs,
         toleranceUsecs: toleranceUs,
@@ -503,7 +508,7 @@ class Run {
   }
 
   /** TSO: joins the segments sent at the same instant right after `s` while they continue it, up to `want` bytes. */
-  #coalesce(s: Segment, at: number, want: number): void {
+  #coalesce(s: Segment, at: number, want: number): boolean {
     const sent = this.#link.sent;
     let joined = false;
     while (s.payload.length < want && sent.length > 0 && sent[0].at === at && (s.flags & 0x07) === 0) {
@@ -522,6 +527,7 @@ class Run {
       joined = true;
     }
     if (joined) this.#coalesced++;
+    return joined;
   }
 
   /** The stack's segment in the script's sequence and timestamp space (packetdrill's map_outbound_live_packet). */

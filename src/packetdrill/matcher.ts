@@ -2,6 +2,8 @@ import type { TcpOption, TcpPacket } from "./ast.js";
 import { flagBits, formatOption, type Segment, type WireOption } from "./packets.js";
 
 export interface MatchRules {
+  /** The actual segment joins several (TSO coalescing): its PSH is Linux's choice for a super-segment. */
+  coalesced: boolean;
   /** Compare option lists byte layout and all (packetdrill's rule); otherwise ignore padding and order. */
   strictOptions: boolean;
   /** --tcp_ts_tick_usecs: 0 leaves outbound TS val unchecked, as packetdrill's default does. */
@@ -32,6 +34,7 @@ const field = (name: string, expected: number, actual: number) =>
 export function matchSegment(expected: TcpPacket, actual: Segment, rules: MatchRules): string | null {
   const want = flagBits(expected.flags);
   for (const [name, bit] of FIELDS) {
+    if (bit === 0x08 && rules.coalesced) continue;
     const m = field(name, want & bit ? 1 : 0, actual.flags & bit ? 1 : 0);
     if (m !== null) return m;
   }

@@ -20,6 +20,10 @@ export interface SocketHost {
   accepted(conn: Connection): void;
   /** Something a blocked call may be waiting for happened (data, space, a state change). */
   wake(): void;
+  /** The script's configuration before socket options (sysctls applied over the stack's defaults). */
+  readonly defaults: TcpConfig;
+  /** Records a setting that has no effect here. */
+  note(text: string): void;
 }
 
 /** A call's result so far: done, or blocked (a blocking socket with nothing to give yet). */
@@ -39,6 +43,8 @@ interface Sock {
   /** The error has been reported once: later writes give EPIPE, reads end of file. */
   failed: boolean;
   shutWrite: boolean;
+  /** shutdown(SHUT_RD): reads return what is buffered, then end of file, as on Linux. */
+  shutRead: boolean;
   lingerZero: boolean;
   connectStarted: boolean;
 }
@@ -74,6 +80,7 @@ export class Sockets {
   readonly #host: SocketHost;
   readonly #socks = new Map<number, Sock>();
   #nextFd = 3;
+  #wantFd: number | undefined;
   /** The most recent socket with a connection: what `%{ }%` blocks read tcp_info from. */
   underTest: Connection | null = null;
 
@@ -83,6 +90,9 @@ export class Sockets {
 
   start(call: Syscall): Attempt {
     const a = call.args;
+    // packetdrill maps the script's fd numbers to live ones: a new socket takes the number the script
+    // expects it to get, so `socket(...) = 4` is followed by calls on fd 4.
+    this.#wantFd = call.result.kind === "int" && call.result.value >= 0 ? call.result.value : undefined;
     switch (call.name) {
       case "socket":
         return this.#socket(a);
@@ -102,6 +112,9 @@ export class Sockets {
       case "write":
       case "send":
       case "sendto":
+        if (a[1]?.kind !== "ellipsis" && a[1]?.kind !== "string") {
+          throw new PacketdrillUnsupportedError(`${call.name} with a raw buffer address`);
+        }
         return this.#write(a[0], intArg(a[2]), call.name === "write" ? 0 : intArg(a[3]));
       case "writev":
         return this.#write(a[0], iovecLength(a[1]), 0);
@@ -144,14 +157,30 @@ export class Sockets {
     if ((type & 0xf) !== SYMBOLS.SOCK_STREAM)
       throw new PacketdrillUnsupportedError("only SOCK_STREAM sockets are supported");
     return () => {
-      const fd = this.#nextFd++;
+      const fd = this.#allocateFd();
       this.#socks.set(fd, this.#newSock(fd, (type & SYMBOLS.SOCK_NONBLOCK) !== 0, {}));
       return ok(fd);
     };
   }
 
+  #allocateFd(): number {
+    const want = this.#wantFd;
+    if (want !== undefined && !this.#socks.has(want)) return want;
+    while (this.#socks.has(this.#nextFd)) this.#nextFd++;
+    return this.#nextFd++;
+  }
+
   #newSock(fd: number, nonblocking: boolean, config: Partial<TcpConfig>): Sock {
-    return { fd, nonblocking, config, failed: false, shutWrite: false, lingerZero: false, connectStarted: false };
+    return {
+      fd,
+      nonblocking,
+      config,
+      failed: false,
+      shutWrite: false,
+      shutRead: false,
+      lingerZero: false,
+      connectStarted: false,
+    };
   }
 
   #setsockopt(a: Expr[]): Outcome {
@@ -175,6 +204,7 @@ export class Sockets {
           set("receiveBufferSize", n);
           return ok(0);
         case SYMBOLS.SO_SNDBUF:
+          if (live) return this.#liveBuffer(s, "SO_SNDBUF", n);
           set("sendBufferSize", n);
           return ok(0);
         case SYMBOLS.SO_KEEPALIVE:
@@ -216,6 +246,18 @@ export class Sockets {
       }
     }
     throw new PacketdrillUnsupportedError(`setsockopt ${optName} is not supported`);
+  }
+
+  /**
+   * SO_SNDBUF on a connected socket: the engine's buffer is fixed at connect time. Linux doubles the value;
+   * a request for at least what the socket already has changes nothing a script can see unless it writes
+   * more than the engine's buffer, so it is noted (not applicable) rather than refused; shrinking is unsupported.
+   */
+  #liveBuffer(s: Sock, name: string, n: number): Outcome {
+    const have = s.config.sendBufferSize ?? this.#host.defaults.sendBufferSize;
+    if (2 * n < have) throw new PacketdrillUnsupportedError(`${name} below the buffer a connected socket has`);
+    this.#host.note(`${name}=${n} on a connected socket (the buffer stays ${have} bytes)`);
+    return ok(0);
   }
 
   #getsockopt(a: Expr[]): Outcome {
@@ -269,7 +311,7 @@ export class Sockets {
       if (s.listener === undefined) return fail("EINVAL");
       const conn = s.listener.accept();
       if (conn === null) return s.nonblocking ? fail("EAGAIN") : blocked;
-      const fd = this.#nextFd++;
+      const fd = this.#allocateFd();
       const child = this.#newSock(fd, false, s.config);
       child.conn = conn;
       this.#watch(child);
@@ -338,7 +380,7 @@ export class Sockets {
 
   #write(fdExpr: Expr, length: number, flags: number): Attempt {
     const s = this.#sock(fdExpr);
-    this.#checkFlags(flags, SYMBOLS.MSG_DONTWAIT | SYMBOLS.MSG_NOSIGNAL | SYMBOLS.MSG_EOR);
+    this.#checkFlags(flags, SYMBOLS.MSG_DONTWAIT | SYMBOLS.MSG_NOSIGNAL);
     const nonblocking = s.nonblocking || (flags & SYMBOLS.MSG_DONTWAIT) !== 0;
     let written = 0;
     return () => {
@@ -367,7 +409,7 @@ export class Sockets {
       const data = conn.readableLength > 0 ? conn.read(length) : null;
       if (data !== null) return ok(data.length);
       if (s.pendingError !== undefined) return this.#reportError(s);
-      if (conn.readEnded || s.failed || conn.state === "CLOSED") return ok(0);
+      if (conn.readEnded || s.failed || s.shutRead || conn.state === "CLOSED") return ok(0);
       if (conn.state === "SYN-SENT" && !s.connectStarted) return fail("ENOTCONN");
       return nonblocking ? fail("EAGAIN") : blocked;
     };
@@ -383,6 +425,7 @@ export class Sockets {
     const s = this.#sock(a[0]);
     const how = intArg(a[1]);
     if (s.conn === undefined) return fail("ENOTCONN");
+    if (how === SYMBOLS.SHUT_RD || how === SYMBOLS.SHUT_RDWR) s.shutRead = true;
     if (how === SYMBOLS.SHUT_WR || how === SYMBOLS.SHUT_RDWR) {
       if (!s.shutWrite && s.conn.state !== "CLOSED") s.conn.shutdown();
       s.shutWrite = true;
@@ -459,7 +502,7 @@ export class Sockets {
     const conn = s.conn;
     if (conn === undefined) return SYMBOLS.POLLOUT | SYMBOLS.POLLHUP;
     let mask = 0;
-    const readClosed = conn.readEnded || conn.state === "CLOSED";
+    const readClosed = conn.readEnded || s.shutRead || conn.state === "CLOSED";
     if (s.pendingError !== undefined) mask |= SYMBOLS.POLLERR;
     if (conn.state === "CLOSED" || (readClosed && s.shutWrite)) mask |= SYMBOLS.POLLHUP;
     if (readClosed) mask |= SYMBOLS.POLLIN | SYMBOLS.POLLRDNORM | SYMBOLS.POLLRDHUP;

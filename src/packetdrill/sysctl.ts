@@ -1,4 +1,5 @@
 import type { TcpConfig } from "../stack/index.js";
+import { PacketdrillUnsupportedError } from "./errors.js";
 
 /** What the backquoted commands of a script did to the stack's configuration. */
 export interface CommandEffects {
@@ -70,8 +71,11 @@ const MAPPERS: Record<string, Mapper> = {
     c.keepAliveCount = Number(v);
     return Number.isInteger(c.keepAliveCount);
   },
-  // The engine has no ECN: 0 is what it does.
-  tcp_ecn: (v) => Number(v) === 0,
+  // The engine has no ECN: 0 is what it does; a script that turns it on tests something absent.
+  tcp_ecn: (v) => {
+    if (Number(v) !== 0) throw new PacketdrillUnsupportedError(`net.ipv4.tcp_ecn=${v}: the stack has no ECN`);
+    return true;
+  },
   // RFC 5681 §4.1 restart after idle is always on in the engine; 1 is what it does.
   tcp_slow_start_after_idle: (v) => Number(v) === 1,
 };
@@ -123,7 +127,8 @@ function joinContinuations(text: string): string {
 
 function setting(assignment: string, effects: CommandEffects): void {
   const eq = assignment.indexOf("=");
-  const name = assignment.slice(0, eq);
+  // `/proc/sys/net/ipv4/tcp_sack=0` is set_sysctls.py's other spelling of `net.ipv4.tcp_sack=0`.
+  const name = assignment.slice(0, eq).replace(/^\/proc\/sys\//, "").replaceAll("/", ".");
   const value = expandArithmetic(assignment.slice(eq + 1).replace(/^"|"$/g, ""));
   const key = name.replace(/^net\.ipv4\./, "");
   const mapper = name.startsWith("net.ipv4.") ? MAPPERS[key] : undefined;
