@@ -163,9 +163,10 @@ export class Sockets {
     };
   }
 
+  /** The script's number for the new socket; one the script reuses while open now names the new socket. */
   #allocateFd(): number {
     const want = this.#wantFd;
-    if (want !== undefined && !this.#socks.has(want)) return want;
+    if (want !== undefined) return want;
     while (this.#socks.has(this.#nextFd)) this.#nextFd++;
     return this.#nextFd++;
   }

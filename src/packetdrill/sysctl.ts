@@ -128,7 +128,10 @@ function joinContinuations(text: string): string {
 function setting(assignment: string, effects: CommandEffects): void {
   const eq = assignment.indexOf("=");
   // `/proc/sys/net/ipv4/tcp_sack=0` is set_sysctls.py's other spelling of `net.ipv4.tcp_sack=0`.
-  const name = assignment.slice(0, eq).replace(/^\/proc\/sys\//, "").replaceAll("/", ".");
+  const name = assignment
+    .slice(0, eq)
+    .replace(/^\/proc\/sys\//, "")
+    .replaceAll("/", ".");
   const value = expandArithmetic(assignment.slice(eq + 1).replace(/^"|"$/g, ""));
   const key = name.replace(/^net\.ipv4\./, "");
   const mapper = name.startsWith("net.ipv4.") ? MAPPERS[key] : undefined;
