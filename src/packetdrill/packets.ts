@@ -27,15 +27,12 @@ export function flagLetters(bits: number): string {
   return bits & 0x10 ? `${s}.` : s;
 }
 
-/** A TCP option as it sits on the wire, in order: padding (nop, eol) included. */
+/**
+ * A TCP option as it sits on the wire, in order, padding (nop, eol) included: the script's kinds, or an
+ * option the script language has no word for.
+ */
 export type WireOption =
-  | { kind: "nop" }
-  | { kind: "eol" }
-  | { kind: "mss"; value: number }
-  | { kind: "wscale"; value: number }
-  | { kind: "sackOK" }
-  | { kind: "sack"; blocks: Array<[number, number]> }
-  | { kind: "TS"; val: number; ecr: number }
+  | Exclude<TcpOption, { kind: "unsupported" }>
   | { kind: "other"; code: number; data: Uint8Array };
 
 /** A TCP segment's fields, decoded from bytes or about to be encoded. */

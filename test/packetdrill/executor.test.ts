@@ -222,3 +222,35 @@ describe("packetdrill executor: malformed scripts", () => {
     });
   });
 });
+
+describe("packetdrill executor: blocking calls", () => {
+  const script = (end: string) => `
+    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+   +0 bind(3, ..., ...) = 0
+   +0 listen(3, 1) = 0
+   +0...${end} accept(3, ..., ...) = 4
+  +.1 < S 0:0(0) win 65535 <mss 1460>
+   +0 > S. 0:0(0) ack 1 <mss 1460>
+  +.1 < . 1:1(0) ack 1 win 65535
+   +0 write(4, ..., 10) = 10
+   +0 > P. 1:11(10) ack 1
+`;
+  it("a blocking accept returns when the handshake completes, while later lines run", () => {
+    expect(runScript(script("0.2"))).toMatchObject({ result: "pass" });
+  });
+  it("returning at another time than its ...end is a timing error on its line", () => {
+    expect(runScript(script("0.3"))).toMatchObject({
+      result: "fail",
+      line: 5,
+      reason: "timing error: expected system call return at 0.300000 sec but happened at 0.200000 sec",
+    });
+  });
+  it("a call that blocks without ...end runs the clock (only timers, as a blocked thread would)", () => {
+    const r = runScript(`
+    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+   +0 connect(3, ..., ...) = -1 ETIMEDOUT (Connection timed out)
+`);
+    // SYN retries (6) with backoff from 1 s: the blocking connect gives up after the last one times out.
+    expect(r).toMatchObject({ result: "pass" });
+  });
+});
