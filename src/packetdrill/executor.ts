@@ -413,6 +413,8 @@ class Run {
       return o;
     });
     const optionBytes = mapped.reduce((n, o) => n + optionLength(o), 0);
+    if (40 + optionBytes + p.length > 0xffff)
+      throw new PacketdrillUnsupportedError("an inbound packet above 65535 bytes");
     if (optionBytes % 4 !== 0) {
       throw new PacketdrillFailureError({
         line: this.line,

@@ -3,6 +3,7 @@ import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
 import type { Expr, Syscall } from "./ast.js";
 import { errnoName, errnoNumber, SYMBOLS } from "./constants.js";
 import { PacketdrillUnsupportedError } from "./errors.js";
+import { tcpInfoField } from "./tcp-info.js";
 
 /** What the socket layer needs from the run: the stack (made on first use) and the flow under test. */
 export interface SocketHost {
@@ -271,6 +272,8 @@ export class Sockets {
       if (s.pendingError !== undefined) this.#reported(s);
     } else if (name === SYMBOLS.TCP_MAXSEG && intArg(a[1]) !== SYMBOLS.SOL_SOCKET && s.conn !== undefined) {
       have = s.conn.info().mss;
+    } else if (name === SYMBOLS.TCP_INFO && intArg(a[1]) !== SYMBOLS.SOL_SOCKET && s.conn !== undefined) {
+      return this.#tcpInfo(s.conn, a[3]);
     } else if (name === SYMBOLS.TCP_NODELAY && intArg(a[1]) !== SYMBOLS.SOL_SOCKET) {
       have = s.config.noDelay ? 1 : 0;
     } else {
@@ -286,6 +289,23 @@ export class Sockets {
           ret: 0,
           mismatch: `getsockopt value: expected ${expected} but got ${have}${name === SYMBOLS.SO_ERROR ? ` (${errnoName(have)})` : ""}`,
         };
+  }
+
+  /** getsockopt(TCP_INFO) with `{tcpi_field=value, ...}`: each field compared where the engine has it. */
+  #tcpInfo(conn: Connection, want: Expr): Outcome {
+    if (want.kind !== "struct") throw new PacketdrillUnsupportedError("TCP_INFO needs a {tcpi_...=...} struct");
+    const info = conn.info();
+    const wrong: string[] = [];
+    for (const f of want.fields) {
+      const have = tcpInfoField(info, f.name);
+      if (have === undefined) throw new PacketdrillUnsupportedError(`tcp_info field ${f.name} has no equivalent`);
+      if (f.value.kind === "ellipsis") continue;
+      // tcpi_state takes Linux's state names (TCP_ESTABLISHED) as well as numbers.
+      const expected =
+        f.value.kind === "word" ? (tcpInfoField(info, f.value.name) ?? intArg(f.value)) : intArg(f.value);
+      if (expected !== have) wrong.push(`${f.name}: expected ${expected} but got ${have}`);
+    }
+    return wrong.length === 0 ? ok(0) : { done: true, ret: 0, mismatch: wrong.join("; ") };
   }
 
   #bind(a: Expr[]): Outcome {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runScript } from "../../src/packetdrill/executor.js";
 
@@ -78,6 +79,11 @@ describe("packetdrill executor: wrong expectations fail with the right message",
       "a failing tcp_info assert",
       "+0 %{ assert tcpi_snd_mss == 999 }%",
       /^assert failed: tcpi_snd_mss == 999 \(tcpi_snd_mss=1000\)$/,
+    ],
+    [
+      "a wrong TCP_INFO field",
+      "+0 getsockopt(4, SOL_TCP, TCP_INFO, {tcpi_state=TCP_ESTABLISHED, tcpi_snd_mss=536}, [104]) = 0",
+      /^getsockopt: tcpi_snd_mss: expected 536 but got 1000$/,
     ],
   ];
   for (const [what, tail, message] of cases) {
@@ -252,5 +258,59 @@ describe("packetdrill executor: blocking calls", () => {
 `);
     // SYN retries (6) with backoff from 1 s: the blocking connect gives up after the last one times out.
     expect(r).toMatchObject({ result: "pass" });
+  });
+});
+
+describe("packetdrill executor: damaged scripts", () => {
+  it("every mutation of a script gives a result (pass, fail or unsupported), never a throw or a hang", () => {
+    const bases = [
+      "close/passive-close.pkt",
+      "sack-recovery/two-holes.pkt",
+      "paws/old-timestamp-dropped.pkt",
+      "keepalive/probes-and-timeout.pkt",
+    ].map((f) => readFileSync(new URL(`./scripts/${f}`, import.meta.url), "utf8"));
+    let state = 0x9e3779b9;
+    const next = () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return state >>> 0;
+    };
+    const pieces = [
+      "0",
+      "+",
+      ".",
+      "<",
+      ">",
+      "...",
+      "(",
+      ")",
+      ",",
+      "[",
+      "]",
+      "{",
+      "}",
+      "%{",
+      "}%",
+      "`",
+      '"',
+      "\n",
+      "ack",
+      "win",
+      "S.",
+      "99999999999",
+      "-1",
+    ];
+    for (let i = 0; i < 400; i++) {
+      const chars = [...bases[i % bases.length]];
+      for (let k = 0; k < 1 + (next() % 4); k++) {
+        const at = next() % chars.length;
+        if (next() % 2 === 0) chars.splice(at, 1 + (next() % 5));
+        else chars.splice(at, 0, pieces[next() % pieces.length]);
+      }
+      const r = runScript(chars.join(""));
+      expect(["pass", "fail", "unsupported"]).toContain(r.result);
+      expect(r.reason ?? "", chars.join("")).not.toMatch(/^internal error/);
+    }
   });
 });
