@@ -169,6 +169,9 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   if (data.length > room) {
     data = room > 0 ? data.subarray(0, room) : EMPTY;
     flags &= ~FIN;
+    // What lies past the window is not acceptable, and "an acknowledgment should be sent in reply"; with a
+    // zero window this is the answer a probe MUST get (RFC 1122 §4.2.2.17), else the sender never hears.
+    c.ackNow = true;
   }
 
   // Second, check the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets; elsewhere in the window, challenge.
