@@ -350,6 +350,11 @@ export class Sockets {
     return () => {
       const wasFirst = first;
       first = false;
+      // A connect after a failed one starts over, as on Linux (the socket is unconnected again).
+      if (wasFirst && s.conn?.state === "CLOSED" && s.pendingError === undefined) {
+        s.conn = undefined;
+        s.failed = false;
+      }
       if (s.conn === undefined) {
         const c = s.config;
         const opts: ConnectOptions = {};
