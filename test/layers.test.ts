@@ -65,6 +65,6 @@ describe("layers", () => {
   });
 
   it("the check sees real imports (a known downward edge is found)", () => {
-    expect(importsOf(join(SRC, "stack", "ip-stack.ts"))).toContain("tcp/connection.ts");
+    expect(importsOf(join(SRC, "stack", "ip-stack.ts"))).toContain("tcp/tcp-protocol.ts");
   });
 });

@@ -1,9 +1,10 @@
+import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
-import { peerWindow } from "./options.js";
+import { peerWindow } from "./option-negotiation.js";
 import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
@@ -13,8 +14,8 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * RFC 9293 §3.10.7 SEGMENT ARRIVES for a connection with a TCB (SYN-SENT and the synchronized states,
- * SYN-RECEIVED included). CLOSED and LISTEN (no TCB yet) are the stack's part. The steps are numbered as
- * in the RFC; RFC 5961 replaces the RST, SYN and ACK checks with their challenge-ACK versions.
+ * SYN-RECEIVED included); CLOSED and LISTEN (no TCB yet) are in closed.ts and listen.ts. The steps are
+ * numbered as in the RFC; RFC 5961 replaces the RST, SYN and ACK checks with their challenge-ACK versions.
  */
 export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): void {
   switch (c.state) {
@@ -34,6 +35,8 @@ export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Ui
     case "TIME-WAIT":
       synchronized(c, seg, payload);
       return;
+    default:
+      assertNever(c.state);
   }
 }
 
@@ -75,10 +78,10 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
     // Our SYN has been ACKed: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
     takeRttSample(c, seg, false);
     c.timers.clear(TimerKind.retransmit);
-    if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
+    if (c.handshake.retries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seg.seq);
     if (!c.setState("ESTABLISHED")) return;
-    c.ackNow = true;
+    c.receiver.ackNow = true;
     // "If there are other controls or text in the segment, then continue processing at the sixth step."
     if (payload.length > 0 || flags & FIN) processText(c, seqAdd(seg.seq, 1), flags, payload);
     return;
@@ -155,7 +158,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (sack !== null && cut > 0 && data.length > 0) {
       // Partly old: D-SACK the bytes we had (RFC 2883 §4.1.1), at once.
       const dataStart = seqAdd(t.rcvNxt, -cut);
-      if (sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)))) c.ackNow = true;
+      if (sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)))) c.receiver.ackNow = true;
     }
     if (cut >= data.length) {
       if (cut > data.length) flags &= ~FIN;
@@ -184,7 +187,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       case "SYN-RECEIVED":
         // Passive OPEN: "return this connection to the LISTEN state" (the listener forgets the half-open
         // TCB). Active OPEN: "the connection was refused".
-        if (c.passive) c.setState("CLOSED");
+        if (c.handshake.passive) c.setState("CLOSED");
         else c.fail("refused");
         return;
       case "ESTABLISHED":
@@ -199,15 +202,19 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       case "TIME-WAIT":
         c.setState("CLOSED");
         return;
-      default:
+      case "CLOSED":
+      case "LISTEN":
+      case "SYN-SENT":
         return;
+      default:
+        assertNever(c.state);
     }
   }
 
   // Third, security: not applicable. Fourth, check the SYN bit (RFC 5961 §4: challenge ACK, whatever the
   // sequence number). A passive SYN-RECEIVED returns to LISTEN instead.
   if (flags & SYN) {
-    if (c.state === "SYN-RECEIVED" && c.passive) {
+    if (c.state === "SYN-RECEIVED" && c.handshake.passive) {
       c.setState("CLOSED");
       return;
     }
@@ -227,15 +234,15 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       sendReset(c, seg.ack);
       return;
     }
-    takeRttSample(c, seg, c.synRetries > 0);
+    takeRttSample(c, seg, c.handshake.retries > 0);
     t.sndUna = seg.ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
     c.timers.clear(TimerKind.retransmit);
-    if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
+    if (c.handshake.retries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seq);
     if (!c.setState("ESTABLISHED")) return;
     c.onEstablished?.(c);
-    if (c.finQueued) c.setState("FIN-WAIT-1");
+    if (c.sender.finQueued) c.setState("FIN-WAIT-1");
   } else if (!processAck(c, seg, data.length, flags)) {
     return;
   }
@@ -244,7 +251,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     case "FIN-WAIT-1":
       // "In addition to the processing for the ESTABLISHED state, if the FIN segment is now acknowledged,
       // then enter FIN-WAIT-2 and continue processing in that state."
-      if (c.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("FIN-WAIT-2");
+      if (c.sender.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("FIN-WAIT-2");
       break;
     case "CLOSING":
       // "If the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
@@ -258,12 +265,20 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       // "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge
       // it, and restart the 2 MSL timeout." (An in-window FIN lands here only if it was a new one.)
       if (flags & FIN) {
-        c.ackNow = true;
+        c.receiver.ackNow = true;
         c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
       }
       return;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+    case "ESTABLISHED":
+    case "FIN-WAIT-2":
+    case "CLOSE-WAIT":
       break;
+    default:
+      assertNever(c.state);
   }
 
   // Sixth, the URG bit: urgent data is delivered inline as ordinary data (RFC 6093 recommends against
@@ -295,7 +310,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     if (dataAcked > 0) {
       c.sendBuffer.consume(dataAcked);
       t.dataSeq = seqAdd(t.dataSeq, dataAcked);
-      c.notifyWritable = true;
+      c.notices.writable = true;
     }
     t.sndUna = ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
@@ -307,7 +322,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
     if (t.sndUna === t.sndMax) {
-      c.idleSince = sample.now;
+      c.sender.idleSince = sample.now;
       c.timers.clear(TimerKind.retransmit);
       c.timers.clear(TimerKind.user);
     } else {
@@ -334,7 +349,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     if (c.cc.onDuplicateAck(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna))) === "retransmit") {
       c.stats.fastRetransmits++;
       if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
-      c.rttTiming = false;
+      c.rtt.timing = false;
       sendAt(c, t.sndUna, c.sendMss);
     }
   }
@@ -365,7 +380,11 @@ function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
   t.sndWl2 = seg.ack;
 }
 
-/** The ACK facts for the congestion controller, in one reused record. */
+/**
+ * The ACK facts for the congestion controller and SACK recovery, in one reused record: one is made for
+ * every ACK that advances SND.UNA (every other segment of a bulk transfer), and neither keeps it past the
+ * call. `ackSample` fills it and hands it on explicitly.
+ */
 const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0 };
 
 function ackSample(c: TcpConnection, acked: number, ack: number, flight: number): AckSample {
@@ -387,21 +406,21 @@ function ackSample(c: TcpConnection, acked: number, ack: number, flight: number)
 function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: boolean): void {
   const ack = seg.ack;
   if (timestampRttSample(c, seg, seqDiff(c.tcb.sndMax, c.tcb.sndUna))) {
-    c.rttTiming = false;
+    c.rtt.timing = false;
     return;
   }
   if (retransmitted) {
-    c.rttTiming = false;
+    c.rtt.timing = false;
     return;
   }
   if (c.state === "SYN-SENT" || c.state === "SYN-RECEIVED") {
     // The SYN itself: sampled only if it was never retransmitted.
-    if (c.synRetries === 0) c.rtt.sample(c.host.clock.now() - c.synSentAt);
+    if (c.handshake.retries === 0) c.rtt.sample(c.host.clock.now() - c.handshake.sentAt);
     return;
   }
-  if (c.rttTiming && seqGe(ack, c.rttSeq)) {
-    c.rtt.sample(c.host.clock.now() - c.rttTime);
-    c.rttTiming = false;
+  if (c.rtt.timing && seqGe(ack, c.rtt.timedSeq)) {
+    c.rtt.sample(c.host.clock.now() - c.rtt.timedAt);
+    c.rtt.timing = false;
   }
 }
 
@@ -419,47 +438,52 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
     case "TIME-WAIT":
       // "This should not occur since a FIN has been received from the remote side. Ignore the segment text."
       return;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
       return;
+    default:
+      assertNever(c.state);
   }
   const offset = seqDiff(seq, t.rcvNxt);
   if (data.length > 0) {
     const advanced = c.receiveBuffer.insert(offset, data);
     if (advanced < 0) {
       c.host.drop("reassembly-full");
-      c.ackNow = true;
+      c.receiver.ackNow = true;
       return;
     }
     if (offset > 0) {
       // RFC 5681 §4.2: an out-of-order segment gets an immediate (duplicate) ACK, with its SACK block first.
-      c.ackNow = true;
+      c.receiver.ackNow = true;
       c.sackReporter?.arrived(seq);
-      if (flags & FIN) c.pendingFin = seqAdd(seq, data.length);
+      if (flags & FIN) c.receiver.pendingFin = seqAdd(seq, data.length);
     } else {
       t.rcvNxt = seqAdd(t.rcvNxt, advanced);
       c.stats.bytesReceived += advanced;
-      c.notifyReadable = true;
+      c.notices.readable = true;
       // Filling a hole is acknowledged at once (RFC 5681 §4.2); otherwise every second segment.
-      if (advanced > data.length || ++c.unackedSegments >= 2) c.ackNow = true;
+      if (advanced > data.length || ++c.receiver.unackedSegments >= 2) c.receiver.ackNow = true;
       else c.timers.ensure(TimerKind.delayedAck, c.config.delayedAckTimeout);
     }
   } else if (flags & FIN && offset > 0) {
-    c.pendingFin = seq;
-    c.ackNow = true;
+    c.receiver.pendingFin = seq;
+    c.receiver.ackNow = true;
   }
   const finHere = flags & FIN && seqAdd(seq, data.length) === t.rcvNxt;
-  const finQueuedEarlier = c.pendingFin !== null && c.pendingFin === t.rcvNxt;
+  const finQueuedEarlier = c.receiver.pendingFin !== null && c.receiver.pendingFin === t.rcvNxt;
   if (finHere || finQueuedEarlier) receiveFin(c);
 }
 
 /** Eighth, check the FIN bit: it is in order now. */
 function receiveFin(c: TcpConnection): void {
   const t = c.tcb;
-  c.pendingFin = null;
-  c.finReceived = true;
+  c.receiver.pendingFin = null;
+  c.receiver.finReceived = true;
   t.rcvNxt = seqAdd(t.rcvNxt, 1);
-  c.ackNow = true;
-  c.notifyReadable = true;
+  c.receiver.ackNow = true;
+  c.notices.readable = true;
   switch (c.state) {
     case "SYN-RECEIVED":
     case "ESTABLISHED":
@@ -467,13 +491,21 @@ function receiveFin(c: TcpConnection): void {
       break;
     case "FIN-WAIT-1":
       // "If our FIN has been ACKed ... enter TIME-WAIT ... otherwise, enter the CLOSING state."
-      if (c.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("TIME-WAIT");
+      if (c.sender.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("TIME-WAIT");
       else c.setState("CLOSING");
       break;
     case "FIN-WAIT-2":
       c.setState("TIME-WAIT");
       break;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "CLOSE-WAIT":
+    case "CLOSING":
+    case "LAST-ACK":
+    case "TIME-WAIT":
       break;
+    default:
+      assertNever(c.state);
   }
 }

@@ -30,7 +30,10 @@ export class SackRecovery {
   }
 }
 
-/** Reused [start, end) of the hole NextSeg picks. */
+/**
+ * [start, end) of the hole NextSeg picks, written by the scoreboard's search and read by the resend at
+ * once: one reused pair, since recovery picks a hole for every segment it sends.
+ */
 const hole: [number, number] = [0, 0];
 
 /** Records the segment's SACK blocks (before SND.UNA moves). Returns how many bytes they newly SACKed. */
@@ -134,11 +137,11 @@ export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
     // the RTO). Then NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below
     // the highest SACK; (4) once per recovery, the tail (rescue retransmission).
     let sent: number;
-    if (rxt.next(b, t.sndUna, mss, hole)) sent = resendLost(c, r);
-    else if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r);
+    if (rxt.next(b, t.sndUna, mss, hole)) sent = resendLost(c, r, hole);
+    else if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r, hole);
     else {
       sent = sendNew(c);
-      if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c, r);
+      if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c, r, hole);
       if (sent === 0) sent = rescue(c, r, highSacked);
     }
     if (sent === 0) break;
@@ -147,14 +150,14 @@ export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
 }
 
 /** Resends up to one MSS from the start of `hole`; returns the bytes sent. */
-function resendHole(c: TcpConnection, r: SackRecovery): number {
-  const len = resendLost(c, r);
+function resendHole(c: TcpConnection, r: SackRecovery, hole: readonly [number, number]): number {
+  const len = resendLost(c, r, hole);
   r.highRxt = seqAdd(hole[0], len);
   return len;
 }
 
 /** Resends up to one MSS from the start of `hole`, noting it as a retransmission; returns the bytes sent. */
-function resendLost(c: TcpConnection, r: SackRecovery): number {
+function resendLost(c: TcpConnection, r: SackRecovery, hole: readonly [number, number]): number {
   const len = Math.min(c.sendMss, seqDiff(hole[1], hole[0]));
   sendAt(c, hole[0], len);
   r.retransmissions.sent(hole[0], seqAdd(hole[0], len), c.tcb.sndMax);
@@ -183,7 +186,7 @@ function rescue(c: TcpConnection, r: SackRecovery, highSacked: number): number {
 function sendNew(c: TcpConnection): number {
   const t = c.tcb;
   const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-  const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
+  const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
   if (avail <= 0 && !finPending) return 0;
   const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
   const len = Math.min(avail, c.sendMss, Math.max(room, 0));

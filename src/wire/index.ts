@@ -18,6 +18,7 @@ export type {
   SackBlock,
   TcpOptions,
   Ipv4Header,
+  TcpRepr,
   TcpHeader,
   ParsedPacket,
   ParseErrorReason,
