@@ -174,7 +174,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     flags &= ~FIN;
     // What lies past the window is not acceptable, and "an acknowledgment should be sent in reply"; with a
     // zero window this is the answer a probe MUST get (RFC 1122 §4.2.2.17), else the sender never hears.
-    c.ackNow = true;
+    c.receiver.ackNow = true;
   }
 
   // Second, check the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets; elsewhere in the window, challenge.
