@@ -145,7 +145,6 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     c.host.drop("unacceptable-segment");
     return;
   }
-  updateTsRecent(c, seg);
   // Trim the front (bytes before RCV.NXT, SYN first) and the tail (past the window; a FIN there goes too).
   const before = seqDiff(t.rcvNxt, seq);
   if (before > 0) {
@@ -228,9 +227,17 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     return;
   }
   c.noteAlive();
+  // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state" in SYN-RECEIVED; RFC 5961 §5.2's range later.
+  const ackAcceptable =
+    c.state === "SYN-RECEIVED" ? seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax) : !ackOutOfWindow(t, seg.ack);
+  // RFC 7323 §5.3 R3 records TS.Recent only from a segment that survives the RST, SYN and ACK checks, not from
+  // one they drop or challenge (RFC 5961): a forged in-window segment with a bad ACK or a RST must not move
+  // it, or PAWS would then drop the real peer's segments. Before the ACK is processed, so what it clocks
+  // out echoes this segment.
+  if (ackAcceptable) updateTsRecent(c, seg);
   if (c.state === "SYN-RECEIVED") {
-    // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state ... otherwise <SEQ=SEG.ACK><CTL=RST>."
-    if (!(seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax))) {
+    // "... otherwise <SEQ=SEG.ACK><CTL=RST>."
+    if (!ackAcceptable) {
       sendReset(c, seg.ack);
       return;
     }
@@ -286,6 +293,11 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   processText(c, seq, flags, data);
 }
 
+/** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
+function ackOutOfWindow(t: TcpConnection["tcb"], ack: number): boolean {
+  return seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)));
+}
+
 /**
  * The ACK field in ESTABLISHED and later states. Returns false when the segment must be dropped.
  */
@@ -293,8 +305,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   const t = c.tcb;
   const ack = seg.ack;
   const seq = seg.seq;
-  // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
-  if (seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)))) {
+  if (ackOutOfWindow(t, ack)) {
     c.host.drop("ack-out-of-window");
     challengeAck(c);
     return false;
