@@ -124,7 +124,6 @@ export function runScript(source: string, options: RunOptions = {}): RunResult {
     if (err instanceof PacketdrillUnsupportedError || err instanceof PacketdrillCodeError) {
       return run.result({ result: "unsupported", line: run.line, reason: err.message });
     }
-    if (process.env.PD_DEBUG) console.error(err);
     return run.result({ result: "fail", line: run.line, reason: `internal error: ${(err as Error).message}` });
   }
 }
@@ -167,7 +166,6 @@ class Run {
       // packetdrill gives each listening socket's connection a remote port of its own.
       listening: (port) => this.#newFlow(port, REMOTE_PORT + this.#listens++),
       connected: (conn) => this.#newFlow(conn.localPort, conn.remotePort),
-      accepted: () => {},
       wake: () => this.#wake(),
       get defaults() {
         return { ...defaultTcpConfig, ...run.#effects.config };
@@ -179,33 +177,42 @@ class Run {
   /** Script options (`--tolerance_usecs=10000`) that change how the run checks. */
   configure(options: Map<string, string>): void {
     for (const [name, value] of options) {
-      const n = Number(value);
+      const number = (min: number, max: number) => {
+        const n = Number(value);
+        if (value === "" || !Number.isFinite(n) || n < min || n > max) {
+          throw new PacketdrillFailureError({ reason: `bad --${name}: ${JSON.stringify(value)} (${min}..${max})` });
+        }
+        return n;
+      };
       switch (name) {
         case "tolerance_usecs":
-          this.#toleranceUs = n;
+          this.#toleranceUs = number(1, 1e9);
           break;
         case "tolerance_percent":
-          this.#tolerancePercent = n;
+          this.#tolerancePercent = number(0, 100);
           break;
         case "tcp_ts_tick_usecs":
-          this.#tsTickUsecs = n;
+          this.#tsTickUsecs = number(0, 1e6);
           break;
         case "bind_port":
-          this.#bindPort = n;
+          this.#bindPort = number(1, 65535);
           break;
         case "connect_port":
-          this.#connectPort = n;
+          this.#connectPort = number(1, 65535);
           break;
         case "mtu":
-          this.#mtu = n;
+          this.#mtu = number(576, 65535);
           break;
         case "ip_version":
           if (value !== "ipv4") throw new PacketdrillUnsupportedError(`--ip_version=${value}: only ipv4 is supported`);
           break;
         case "local_ip":
         case "remote_ip":
-          if (!/^\d+\.\d+\.\d+\.\d+$/.test(value))
+          if (!/^\d+\.\d+\.\d+\.\d+$/.test(value)) {
             throw new PacketdrillUnsupportedError(`--${name}=${value}: IPv4 only`);
+          }
+          // The addresses do not change what a script checks: the run keeps packetdrill's defaults.
+          this.#effects.notApplicable.push(`--${name}=${value}`);
           break;
         default:
           this.#effects.notApplicable.push(`--${name}${value === "" ? "" : `=${value}`}`);

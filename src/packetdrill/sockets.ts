@@ -18,7 +18,6 @@ export interface SocketHost {
   /** A listening socket or a connection became the socket under test. */
   listening(port: number): void;
   connected(conn: Connection): void;
-  accepted(conn: Connection): void;
   /** Something a blocked call may be waiting for happened (data, space, a state change). */
   wake(): void;
   /** The script's configuration before socket options (sysctls applied over the stack's defaults). */
@@ -338,7 +337,6 @@ export class Sockets {
       this.#watch(child);
       this.#socks.set(fd, child);
       this.underTest = conn;
-      this.#host.accepted(conn);
       return ok(fd);
     };
   }

@@ -220,6 +220,17 @@ describe("packetdrill executor: commands", () => {
 });
 
 describe("packetdrill executor: malformed scripts", () => {
+  it("a script option with a bad value fails with its name", () => {
+    expect(runScript("--tolerance_usecs=abc\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n")).toMatchObject({
+      result: "fail",
+      reason: 'bad --tolerance_usecs: "abc" (1..1000000000)',
+    });
+    expect(runScript("--ip_version=ipv6\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n")).toMatchObject({
+      result: "unsupported",
+      reason: "--ip_version=ipv6: only ipv4 is supported",
+    });
+  });
+
   it("fail with the parser's line and column, never a throw", () => {
     expect(runScript("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0)\n")).toMatchObject({
       result: "fail",
