@@ -2,7 +2,7 @@ import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
-import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
+import { challengeAck, sendAck, sendAt, sendNewSegment, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { peerWindow } from "./option-negotiation.js";
 import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
@@ -293,6 +293,17 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   processText(c, seq, flags, data);
 }
 
+/**
+ * RFC 3042 Limited Transmit (RFC 5681 §3.2 SHOULD) without SACK: each of the first two duplicate ACKs sends
+ * one segment of new data if the peer's window allows and the flight stays within cwnd + 2 SMSS; cwnd does
+ * not change. (With SACK, RFC 6675's pipe governs the same step in sack-recovery.ts.)
+ */
+function limitedTransmit(c: TcpConnection): void {
+  const t = c.tcb;
+  if (seqDiff(t.sndMax, t.sndUna) + c.sendMss > c.cc.cwnd + 2 * c.sendMss) return;
+  sendNewSegment(c);
+}
+
 /** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
 function ackOutOfWindow(t: TcpConnection["tcb"], ack: number): boolean {
   return seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)));
@@ -362,6 +373,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
       if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
       c.rtt.timing = false;
       sendAt(c, t.sndUna, c.sendMss);
+    } else if (!c.cc.inRecovery && c.cc.duplicateAcks <= 2) {
+      limitedTransmit(c);
     }
   }
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
