@@ -1,4 +1,4 @@
-import { internetChecksum, parsePacket, pseudoHeaderSum } from "../wire/index.js";
+import { internetChecksum, parsePacket, pseudoHeaderSum, type TcpRepr } from "../wire/index.js";
 import type { TcpOption } from "./ast.js";
 
 /** packetdrill's flag letters and the TCP header bits they stand for (AE is the bit below CWR's byte). */
@@ -35,15 +35,11 @@ export type WireOption =
   | Exclude<TcpOption, { kind: "unsupported" }>
   | { kind: "other"; code: number; data: Uint8Array };
 
-/** A TCP segment's fields, decoded from bytes or about to be encoded. */
-export interface Segment {
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  flags: number;
-  window: number;
-  urgent: number;
+/**
+ * A TCP segment decoded from bytes or about to be encoded: the wire core's repr, but with the options as
+ * the list the script wrote (order and padding kept) and the payload.
+ */
+export interface Segment extends Omit<TcpRepr, "options"> {
   options: WireOption[];
   payload: Uint8Array;
 }
