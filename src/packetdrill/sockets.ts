@@ -46,7 +46,6 @@ interface Sock {
   /** shutdown(SHUT_RD): reads return what is buffered, then end of file, as on Linux. */
   shutRead: boolean;
   lingerZero: boolean;
-  connectStarted: boolean;
 }
 
 const ok = (ret: number): Outcome => ({ done: true, ret });
@@ -180,7 +179,6 @@ export class Sockets {
       shutWrite: false,
       shutRead: false,
       lingerZero: false,
-      connectStarted: false,
     };
   }
 
@@ -286,7 +284,7 @@ export class Sockets {
       : {
           done: true,
           ret: 0,
-          mismatch: `getsockopt value: expected ${expected} but got ${have}${name === SYMBOLS.SO_ERROR ? ` (${errnoName(have)})` : ""}`,
+          mismatch: `value: expected ${expected} but got ${have}${name === SYMBOLS.SO_ERROR ? ` (${errnoName(have)})` : ""}`,
         };
   }
 
@@ -362,7 +360,6 @@ export class Sockets {
         if (c.receiveBufferSize !== undefined) opts.receiveBufferSize = c.receiveBufferSize;
         if (c.userTimeout !== undefined) opts.userTimeout = c.userTimeout;
         s.conn = this.#host.stack(c).connect(this.#host.remoteAddress, port, opts);
-        s.connectStarted = true;
         this.#watch(s);
         this.underTest = s.conn;
         this.#host.connected(s.conn);
@@ -434,7 +431,6 @@ export class Sockets {
       if (data !== null) return ok(data.length);
       if (s.pendingError !== undefined) return this.#reportError(s);
       if (conn.readEnded || s.failed || s.shutRead || conn.state === "CLOSED") return ok(0);
-      if (conn.state === "SYN-SENT" && !s.connectStarted) return fail("ENOTCONN");
       return nonblocking ? fail("EAGAIN") : blocked;
     };
   }
@@ -488,11 +484,17 @@ export class Sockets {
     if (conn === undefined) return fail("EINVAL");
     let have: number;
     if (request === SYMBOLS.SIOCINQ) have = conn.readableLength;
-    else if (request === SYMBOLS.SIOCOUTQ) have = (s.config.sendBufferSize ?? 0) > 0 ? conn.info().bytesInFlight : 0;
+    // SIOCOUTQ: bytes queued to send, unacknowledged ones included.
+    else if (request === SYMBOLS.SIOCOUTQ)
+      have = (s.config.sendBufferSize ?? this.#host.defaults.sendBufferSize) - conn.writableSpace;
     else throw new PacketdrillUnsupportedError(`ioctl ${request} is not supported`);
     const want = a[2]?.kind === "array" ? a[2].items[0] : a[2];
     if (want === undefined || want.kind === "ellipsis" || intArg(want) === have) return ok(0);
-    return { done: true, ret: 0, mismatch: `ioctl value: expected ${intArg(want)} but got ${have}` };
+    return {
+      done: true,
+      ret: 0,
+      mismatch: `${request === SYMBOLS.SIOCINQ ? "SIOCINQ" : "SIOCOUTQ"}: expected ${intArg(want)} but got ${have}`,
+    };
   }
 
   #poll(a: Expr[]): Attempt {

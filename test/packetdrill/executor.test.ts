@@ -125,6 +125,25 @@ describe("packetdrill executor: wrong expectations fail with the right message",
   });
 });
 
+describe("packetdrill executor: socket queries", () => {
+  it("SIOCOUTQ counts queued and unacknowledged bytes, SIOCINQ readable ones", () => {
+    const r = run(`+0 write(4, ..., 3000) = 3000
++0 > P. 1:3001(3000) ack 1
++0 ioctl(4, SIOCOUTQ, [3000]) = 0
++.1 < . 1:1(0) ack 1001 win 257
++0 ioctl(4, SIOCOUTQ, [2000]) = 0
++0 < P. 1:11(10) ack 1001 win 257
++0 ioctl(4, SIOCINQ, [10]) = 0
++0 ioctl(4, SIOCINQ, [11]) = 0
+`);
+    expect(r).toMatchObject({
+      result: "fail",
+      line: OPEN_LINES + 8,
+      reason: "ioctl: SIOCINQ: expected 11 but got 10",
+    });
+  });
+});
+
 describe("packetdrill executor: TSO coalescing", () => {
   const bulk = "+0 write(4, ..., 3000) = 3000\n+0 > P. 1:3001(3000) ack 1\n";
   it("joins back-to-back full-sized segments into one line, and says so", () => {
