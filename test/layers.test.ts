@@ -20,7 +20,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   dns: ["errors", "clock", "wire"],
   api: ["errors", "clock", "link", "pcap", "stack", "tcp", "wire"],
   session: ["errors"],
-  cli: ["errors", "api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
+  // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
+  packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],
+  cli: ["errors", "api", "clock", "link", "packetdrill", "pcap", "session", "stack", "tcp", "wire"],
 };
 
 const SRC = resolve("src");
