@@ -34,7 +34,7 @@ export {
   KeepAliveTimeoutError,
   UserTimeoutError,
 } from "../tcp/errors.js";
-export type { ConnectionInfo, ConnectOptions, TcpState } from "../tcp/types.js";
+export type { ConnectionInfo, ConnectOptions, ListenOptions, TcpState } from "../tcp/types.js";
 export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
 export { Stack, type StackOptions, type CaptureOptions } from "./stack.js";

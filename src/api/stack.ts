@@ -4,7 +4,7 @@ import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
 import type { Link } from "../link/link.js";
 import type { CaptureWriter } from "../pcap/writer.js";
 import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from "../stack/index.js";
-import type { Connection, ConnectOptions } from "../tcp/types.js";
+import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
 import { StreamCore } from "./stream-core.js";
@@ -85,7 +85,7 @@ export class Stack {
   }
 
   /** Passive OPEN. Throws `AddressInUseError` when the port is taken. */
-  listen(port: number, options?: { backlog?: number }): TcpListener {
+  listen(port: number, options?: ListenOptions): TcpListener {
     this.#assertOpen();
     const listener = new TcpListener(
       this.#ip.listen(port, options),

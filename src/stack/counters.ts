@@ -18,9 +18,13 @@ const DROP_REASONS: readonly DropReason[] = [
   "no-ack",
   "syn-sent-bad-ack",
   "paws-rejected",
+  "time-wait-rst-ignored",
   "wrong-address",
   "closed-port",
+  "reset-rate-limit",
   "backlog-full",
+  "syn-queue-full",
+  "cookie-invalid",
   "listen-unexpected",
   "stack-closed",
 ];
@@ -37,6 +41,11 @@ export interface StackCounters {
   challengeAcks: number;
   connectionsOpened: number;
   connectionsAccepted: number;
+  synCookiesSent: number;
+  synCookiesAccepted: number;
+  synQueuePruned: number;
+  acceptQueueOverflows: number;
+  timeWaitRecycled: number;
   drops: Record<DropReason, number>;
 }
 
@@ -53,6 +62,11 @@ export function newCounters(): StackCounters {
     challengeAcks: 0,
     connectionsOpened: 0,
     connectionsAccepted: 0,
+    synCookiesSent: 0,
+    synCookiesAccepted: 0,
+    synQueuePruned: 0,
+    acceptQueueOverflows: 0,
+    timeWaitRecycled: 0,
     drops,
   };
 }

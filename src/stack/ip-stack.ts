@@ -4,7 +4,7 @@ import type { Link } from "../link/link.js";
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { ByteSlab } from "../tcp/byte-slab.js";
-import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
+import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
@@ -81,7 +81,7 @@ export class IpStack {
   }
 
   /** RFC 9293 §3.10.1 OPEN, passive. */
-  listen(port: number, opts?: { backlog?: number }): Listener {
+  listen(port: number, opts?: ListenOptions): Listener {
     if (this.#closed) throw new StackClosedError("the stack is closed");
     return this.#tcp.listen(port, opts);
   }
