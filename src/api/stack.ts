@@ -28,6 +28,11 @@ export interface StackOptions {
   tcp?: Partial<TcpConfig>;
   /** 16-byte RFC 6528 secret; only tests should pass one (it makes ISNs predictable). */
   isnKey?: Uint8Array;
+  /**
+   * Bytes this stack's connections and buffers may hold together: under pressure windows shrink and new
+   * connections are refused (counted). Default 64 MiB in a browser, 256 MiB in Node.
+   */
+  memoryLimit?: number;
   /** Human-readable engine events ("SYN-SENT -> ESTABLISHED", "RTO fired, rto=400ms"). */
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
@@ -67,6 +72,7 @@ export class Stack {
       clock,
       tcp: options.tcp,
       isnKey: options.isnKey,
+      memoryLimit: options.memoryLimit,
       onTrace,
     });
     this.address = this.#ip.address;

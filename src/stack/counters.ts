@@ -15,6 +15,7 @@ const DROP_REASONS: readonly DropReason[] = [
   "ack-out-of-window",
   "challenge-ack-limit",
   "reassembly-full",
+  "memory-pressure",
   "no-ack",
   "syn-sent-bad-ack",
   "paws-rejected",
@@ -22,12 +23,26 @@ const DROP_REASONS: readonly DropReason[] = [
   "wrong-address",
   "closed-port",
   "reset-rate-limit",
+  "memory-limit",
   "backlog-full",
   "syn-queue-full",
   "cookie-invalid",
   "listen-unexpected",
   "stack-closed",
 ];
+
+/** The memory budget's accounting (tcp/memory-budget.ts), live. */
+export interface MemoryCounters {
+  readonly limit: number;
+  /** Bytes charged now, and the most at once. */
+  readonly used: number;
+  readonly peak: number;
+  /** Connections holding a TCB (each charged). */
+  readonly connections: number;
+  /** Times the budget went past 75% of the limit, and times it had no room left at all. */
+  readonly pressureEpisodes: number;
+  readonly exhaustedEpisodes: number;
+}
 
 /** What the stack has seen and done, readable at any time through `IpStack.counters`. */
 export interface StackCounters {
@@ -47,9 +62,10 @@ export interface StackCounters {
   acceptQueueOverflows: number;
   timeWaitRecycled: number;
   drops: Record<DropReason, number>;
+  memory: MemoryCounters;
 }
 
-export function newCounters(): StackCounters {
+export function newCounters(memory: MemoryCounters): StackCounters {
   const drops = {} as Record<DropReason, number>;
   for (const r of DROP_REASONS) drops[r] = 0;
   return {
@@ -68,5 +84,6 @@ export function newCounters(): StackCounters {
     acceptQueueOverflows: 0,
     timeWaitRecycled: 0,
     drops,
+    memory,
   };
 }

@@ -6,6 +6,7 @@ import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { peerWindow } from "./option-negotiation.js";
 import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
+import { MEMORY_REFUSED } from "./receive-buffer.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
@@ -455,7 +456,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
   if (data.length > 0) {
     const advanced = c.receiveBuffer.insert(offset, data);
     if (advanced < 0) {
-      c.host.drop("reassembly-full");
+      c.host.drop(advanced === MEMORY_REFUSED ? "memory-pressure" : "reassembly-full");
       c.receiver.ackNow = true;
       return;
     }

@@ -9,7 +9,9 @@ import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
 import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
 import { output, sendReset, sendSyn } from "./output.js";
+import type { MemoryBudget } from "./memory-budget.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
+import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
 import { SackRecovery } from "./sack-recovery.js";
 import { OutgoingOptions } from "./outgoing-options.js";
@@ -41,7 +43,8 @@ export type EngineDrop =
   | "no-ack" // synchronized state, ACK bit off
   | "syn-sent-bad-ack"
   | "paws-rejected" // RFC 7323 §5.3: an old duplicate by its timestamp
-  | "time-wait-rst-ignored"; // RFC 1337 (the `rfc1337` option): an RST in TIME-WAIT
+  | "time-wait-rst-ignored" // RFC 1337 (the `rfc1337` option): an RST in TIME-WAIT
+  | "memory-pressure"; // out-of-order data the memory budget had no room for
 
 /** What a connection needs from the stack that owns it. */
 export interface ConnectionHost {
@@ -51,6 +54,8 @@ export interface ConnectionHost {
   /** Whether anyone listens to `trace`: the engine builds trace text only then. */
   readonly tracing: boolean;
   trace(text: string): void;
+  /** The stack's memory budget, which the buffers draw from (none: unbounded). */
+  readonly budget?: MemoryBudget;
   /** The connection reached CLOSED: forget it. */
   released(conn: TcpConnection): void;
   /** RFC 5961 §7 stack-wide limiter: true when one more challenge ACK may go out now. */
@@ -146,8 +151,9 @@ export class TcpConnection implements Connection {
     this.sendMss = Math.min(ourMss, 536);
     this.noDelay = config.noDelay;
     this.agreed = new AgreedOptions(config);
-    this.sendBuffer = new SendBuffer(config.sendBufferSize);
-    this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges);
+    const budget = host.budget ?? null;
+    this.sendBuffer = new SendBuffer(config.sendBufferSize, INITIAL_RING, budget);
+    this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges, INITIAL_RING, budget);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
     this.timers = new ConnectionTimers(host.clock, (kind) => timeout(this, kind));
     const t = this.tcb;

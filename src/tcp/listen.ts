@@ -73,17 +73,20 @@ export function listenArrives(
     return null;
   }
   if (port.synQueueFull) pruneOldest(ctx, port);
-  const conn = port.synQueueFull ? null : ctx.create(port, from);
+  const queueFull = port.synQueueFull;
+  // The SYN queue draws from the memory budget too: a refused entry is answered as a full queue is.
+  const conn = queueFull ? null : ctx.create(port, from);
   if (conn === null) {
+    const why = queueFull ? "SYN queue full" : "memory pressure";
     port.overflowedAt = ctx.now();
     if (!ctx.config.synCookies) {
-      ctx.drop("syn-queue-full");
-      if (ctx.tracing) ctx.trace(`${where(port)} SYN queue full: SYN dropped`);
+      if (queueFull) ctx.drop("syn-queue-full");
+      if (ctx.tracing) ctx.trace(`${where(port)} ${why}: SYN dropped`);
       return null;
     }
     sendCookieSynAck(ctx, seg, from);
     ctx.cookieSent();
-    if (ctx.tracing) ctx.trace(`${where(port)} SYN queue full: cookie sent`);
+    if (ctx.tracing) ctx.trace(`${where(port)} ${why}: cookie sent`);
     return null;
   }
   port.adopt(conn);
@@ -132,6 +135,7 @@ function cookieAckArrives(
     ctx.drop("backlog-full");
     return null;
   }
+  // Refused by the memory budget (counted there): dropped, and the peer's retransmission may find room.
   const conn = ctx.create(port, from, grant.iss);
   if (conn === null) return null;
   port.adopt(conn);

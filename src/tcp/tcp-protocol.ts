@@ -5,7 +5,8 @@ import type { PacketFields } from "../wire/types.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
-import { AddressInUseError } from "./errors.js";
+import { AddressInUseError, MemoryLimitError } from "./errors.js";
+import type { MemoryBudget } from "./memory-budget.js";
 import { IsnGenerator } from "./isn.js";
 import { listenArrives, timeWaitReopened, type ListenContext, type ListenDrop, type SegmentEnds } from "./listen.js";
 import { ListeningPort } from "./listening-port.js";
@@ -21,7 +22,8 @@ export type TcpDrop =
   | EngineDrop
   | ListenDrop
   | "closed-port" // no connection and no listener (answered with RST unless it was one)
-  | "reset-rate-limit"; // an RST was due for a segment with no connection, past `resetLimit` a second
+  | "reset-rate-limit" // an RST was due for a segment with no connection, past `resetLimit` a second
+  | "memory-limit"; // a new connection (SYN queue entry, cookie ACK, connect) the memory budget refused
 
 /** The counters TCP keeps (the stack's counters hold them among its own). */
 export interface TcpCounters {
@@ -53,6 +55,8 @@ export interface TcpProtocolOptions {
   /** Our MSS (the IP layer knows the MTU). */
   mss: number;
   isnKey?: Uint8Array;
+  /** The stack's memory budget, which connections and their buffers draw from. */
+  budget: MemoryBudget;
   counters: TcpCounters;
   /** Send one segment (RFC 9293's "send" to the IP layer). */
   transmit(fields: PacketFields): void;
@@ -92,6 +96,7 @@ export class TcpProtocol implements ListenContext {
   /** Connections in TIME-WAIT, oldest first (a Set keeps insertion order). */
   readonly #timeWait = new Set<TcpConnection>();
   readonly cookies: SynCookies;
+  readonly budget: MemoryBudget;
 
   constructor(o: TcpProtocolOptions) {
     this.#ip = o.ip;
@@ -105,11 +110,14 @@ export class TcpProtocol implements ListenContext {
     this.tracing = o.trace !== undefined;
     this.#isn = new IsnGenerator(o.isnKey);
     this.cookies = new SynCookies(o.isnKey);
+    this.budget = o.budget;
+    const budget = o.budget;
     this.#nextPort = EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT);
     const counters = o.counters;
     this.#host = {
       clock: o.clock,
       tracing: this.tracing,
+      budget,
       transmit: o.transmit,
       trace: (text) => this.#trace?.(text),
       released: (conn) => this.#released(conn),
@@ -145,6 +153,12 @@ export class TcpProtocol implements ListenContext {
       }
     } else {
       localPort = this.#ephemeralPort(remotePort, remoteIp, remoteAddress);
+    }
+    if (!this.budget.admit()) {
+      this.#counters.drops["memory-limit"]++;
+      throw new MemoryLimitError(
+        `memory budget of ${this.budget.limit} bytes is full: no connection to ${remoteAddress}:${remotePort}`,
+      );
     }
     const conn = this.#create(localPort, remoteIp, remotePort, remoteAddress, config);
     this.#counters.connectionsOpened++;
@@ -264,6 +278,10 @@ export class TcpProtocol implements ListenContext {
   }
 
   create(port: ListeningPort, from: SegmentEnds, iss?: number): TcpConnection | null {
+    if (!this.budget.admit()) {
+      this.#counters.drops["memory-limit"]++;
+      return null;
+    }
     const conn = this.#create(port.localPort, from.src, from.srcPort, ipv4ToString(from.src), this.#config, iss);
     this.#listenerOf.set(conn, port);
     return conn;
@@ -333,6 +351,7 @@ export class TcpProtocol implements ListenContext {
   #released(conn: TcpConnection): void {
     if (this.#lastFound === conn) this.#lastFound = null;
     this.#timeWait.delete(conn);
+    this.budget.leave();
     const key = ((conn.localPort << 16) | conn.remotePort) >>> 0;
     const m = this.#connections.get(key);
     if (m !== undefined && m.get(conn.remoteIp) === conn) {

@@ -18,6 +18,7 @@ export function pair(
   link: Omit<MemoryLinkOptions, "clock"> = {},
   tcp: Partial<TcpConfig> = {},
   tcpB?: Partial<TcpConfig>,
+  stackB: { memoryLimit?: number } = {},
 ) {
   const clock = new VirtualClock(1_000_000);
   const [la, lb] = memoryLinkPair({ ...link, clock });
@@ -41,6 +42,7 @@ export function pair(
     clock,
     tcp: tcpB ?? tcp,
     isnKey: key(2),
+    ...stackB,
     onTrace: (t) => traceB.push(t),
   });
   return { clock, a, b, la, lb, wire, traceA, traceB };
