@@ -84,9 +84,10 @@ export function listenArrives(
       if (ctx.tracing) ctx.trace(`${where(port)} ${why}: SYN dropped`);
       return null;
     }
+    // Traced first, so a capture writes the comment on the SYN-ACK it explains.
+    if (ctx.tracing) ctx.trace(`${where(port)} ${why}: cookie sent`);
     sendCookieSynAck(ctx, seg, from);
     ctx.cookieSent();
-    if (ctx.tracing) ctx.trace(`${where(port)} ${why}: cookie sent`);
     return null;
   }
   port.adopt(conn);
