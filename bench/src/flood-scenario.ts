@@ -164,8 +164,8 @@ export function runFlood(o: FloodOptions): FloodResult {
   };
 }
 
-/** The server's side of one request: read it, send the response, close after the client's FIN. */
-function serve(s: Connection, response: Uint8Array): void {
+/** The server's side of one request: once it has read some of it, send `response` and close. */
+export function serve(s: Connection, response: Uint8Array): void {
   let off = 0;
   let requested = false;
   const push = () => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, expect, it, vi } from "vitest";
 import { RealClock } from "../../src/clock/index.js";
 import { IpStack } from "../../src/stack/index.js";
-import type { Connection } from "../../src/tcp/types.js";
+import { serve } from "../../bench/src/flood-scenario.js";
 import { Netns, NETNS_TOOLS } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
 import { xorshiftBytes } from "../helpers/bytes.js";
@@ -68,8 +68,11 @@ describeWith(
       );
       // A small SYN queue, so the flood overflows it at once and cookies answer (curl's SYN among them).
       const listener = s.listen(80, { backlog: 16, synBacklog: 32 });
+      const body = new Uint8Array(header.length + file.length);
+      body.set(header);
+      body.set(file, header.length);
       listener.onConnection = () => {
-        for (let c = listener.accept(); c !== null; c = listener.accept()) serve(c, header, file);
+        for (let c = listener.accept(); c !== null; c = listener.accept()) serve(c, body);
       };
 
       const flood = ns.spawn(["python3", "-c", FLOODER, ns.stackAddress, "12"]);
@@ -97,29 +100,3 @@ describeWith(
     });
   },
 );
-
-/** Reads the request, sends the header and the file, closes. */
-function serve(c: Connection, header: Uint8Array, file: Uint8Array): void {
-  const body = new Uint8Array(header.length + file.length);
-  body.set(header);
-  body.set(file, header.length);
-  let at = 0;
-  let asked = false;
-  const pump = () => {
-    while (at < body.length) {
-      const n = c.write(body.subarray(at));
-      if (n === 0) return;
-      at += n;
-    }
-    c.shutdown();
-  };
-  c.events = {
-    onReadable: () => {
-      while (c.read() !== null) asked = true;
-      if (asked && at === 0) pump();
-    },
-    onWritable: () => {
-      if (asked && at < body.length) pump();
-    },
-  };
-}

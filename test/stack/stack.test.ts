@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
-import type { Link } from "../../src/link/link.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import { AddressInUseError } from "../../src/tcp/errors.js";
-import { buildPacket, parseIpv4, parsePacket } from "../../src/wire/index.js";
-import { TcpFlags, type PacketFields, type ParsedPacket } from "../../src/wire/types.js";
-import { key } from "./harness.js";
+import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
+import { TcpFlags, type PacketFields } from "../../src/wire/types.js";
+import { key, recordingLink } from "./harness.js";
 
 const { SYN, ACK, RST, FIN } = TcpFlags;
 const ME = parseIpv4("10.0.0.2");
@@ -14,17 +13,7 @@ const PEER = parseIpv4("10.0.0.1");
 /** A stack on a fake link: we inject packets and read what it sends. */
 function rig(tcp = {}) {
   const clock = new VirtualClock(0);
-  const out: ParsedPacket[] = [];
-  const link: Link = {
-    mtu: 1500,
-    send(p) {
-      const r = parsePacket(p);
-      if (!r.ok) throw new Error(`stack sent a bad packet: ${r.reason}`);
-      out.push(r);
-    },
-    onReceive: null,
-    close() {},
-  };
+  const { link, out } = recordingLink();
   const stack = new IpStack({ address: "10.0.0.2", link, clock, tcp, isnKey: key(3) });
   const inject = (f: Partial<PacketFields> & { flags: number; seq: number }) =>
     link.onReceive!(buildPacket({ src: PEER, dst: ME, srcPort: 40000, dstPort: 80, window: 65535, ...f }));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
-import type { Link } from "../../src/link/link.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import { shiftFor } from "../../src/tcp/option-negotiation.js";
 import {
@@ -12,9 +11,9 @@ import {
   mssIndexFor,
 } from "../../src/tcp/syn-cookie.js";
 import type { Connection } from "../../src/tcp/types.js";
-import { buildPacket, parseIpv4, parsePacket } from "../../src/wire/index.js";
+import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
 import { TcpFlags, type PacketFields, type ParsedPacket, type TcpOptions } from "../../src/wire/types.js";
-import { key } from "../stack/harness.js";
+import { key, recordingLink } from "../stack/harness.js";
 
 const { SYN, ACK, RST, PSH } = TcpFlags;
 const ME = parseIpv4("10.0.0.2");
@@ -28,17 +27,7 @@ const RECEIVE_BUFFER = 256 * 1024;
  */
 function cookieRig(tcp: Record<string, unknown> = {}) {
   const clock = new VirtualClock(1_000_000);
-  const out: ParsedPacket[] = [];
-  const link: Link = {
-    mtu: 1500,
-    send(p) {
-      const r = parsePacket(p);
-      if (!r.ok) throw new Error(`stack sent a bad packet: ${r.reason}`);
-      out.push(r);
-    },
-    onReceive: null,
-    close() {},
-  };
+  const { link, out } = recordingLink();
   const traces: string[] = [];
   const stack = new IpStack({
     address: "10.0.0.2",

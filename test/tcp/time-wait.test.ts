@@ -3,9 +3,9 @@ import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import type { Link } from "../../src/link/link.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import type { TcpConfig } from "../../src/tcp/config.js";
-import { buildPacket, parseIpv4, parsePacket } from "../../src/wire/index.js";
-import { TcpFlags, type PacketFields, type ParsedPacket, type TcpOptions } from "../../src/wire/types.js";
-import { B, key, pair } from "../stack/harness.js";
+import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
+import { TcpFlags, type PacketFields, type TcpOptions } from "../../src/wire/types.js";
+import { B, key, pair, recordingLink } from "../stack/harness.js";
 
 const { SYN, ACK, RST, FIN } = TcpFlags;
 const ME = parseIpv4("10.0.0.2");
@@ -15,17 +15,7 @@ const PEER_ISN = 50_000;
 /** A stack on a fake link whose listener's connection from PEER:40000 we drive into TIME-WAIT by hand. */
 function timeWaitRig(tcp: Partial<TcpConfig>, timestamps: boolean) {
   const clock = new VirtualClock(1_000_000);
-  const out: ParsedPacket[] = [];
-  const link: Link = {
-    mtu: 1500,
-    send(p) {
-      const r = parsePacket(p);
-      if (!r.ok) throw new Error(r.reason);
-      out.push(r);
-    },
-    onReceive: null,
-    close() {},
-  };
+  const { link, out } = recordingLink();
   const traces: string[] = [];
   const stack = new IpStack({ address: "10.0.0.2", link, clock, tcp, isnKey: key(9), onTrace: (t) => traces.push(t) });
   const listener = stack.listen(80);
