@@ -41,5 +41,10 @@ describe("a SYN flood on the virtual clock (issue 13)", () => {
     // The process heap does not grow across the second flood by more than 16 MiB (stated bound; measured
     // growth is a few MiB of JIT and allocator noise).
     expect(heap[1] - heap[0]).toBeLessThan(16 * MIB);
+    console.log(
+      `flood: served ${r.served}/${2 * r.clients}, cookies ${r.cookiesSent} (${r.cookiesAccepted} back), ` +
+        `pruned ${r.synQueuePruned}, budget peak ${r.budgetPeak} B, peak TCBs ${r.peakConnections}, ` +
+        `heap after round 1 ${(heap[0] / MIB).toFixed(1)} MiB, after round 2 ${(heap[1] / MIB).toFixed(1)} MiB`,
+    );
   }, 120_000);
 });
