@@ -535,6 +535,9 @@ export class TcpConnection implements Connection {
   fail(reason: CloseReason): void {
     if (this.state === "CLOSED") return;
     this.sendBuffer.clear();
+    // Unread bytes are flushed too: the user's reads now fail, so nothing would ever give their memory back
+    // to the budget (a peer could otherwise fill it with data and a RST per connection).
+    this.receiveBuffer.clear();
     this.events.onError?.(reason);
     this.setState("CLOSED");
   }

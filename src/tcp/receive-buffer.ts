@@ -104,6 +104,14 @@ export class ReceiveBuffer extends SizedRing {
     if (first < data.length) ring.set(data.subarray(first), 0);
   }
 
+  /** Drop everything held (RFC 9293 on a reset: "all segment queues should be flushed"), giving the ring back. */
+  clear(): void {
+    this.#head = 0;
+    this.#length = 0;
+    this.#ranges = [];
+    this.release();
+  }
+
   /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */
   read(max: number): Uint8Array {
     const n = Math.min(max, this.#length);

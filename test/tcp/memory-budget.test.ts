@@ -9,9 +9,9 @@ import { SendBuffer } from "../../src/tcp/send-buffer.js";
 import type { Connection } from "../../src/tcp/types.js";
 import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
 import { TcpFlags } from "../../src/wire/types.js";
-import { B, bytes, key, pair, pump, sha, sink } from "../stack/harness.js";
+import { B, bytes, key, pair, pump, recordingLink, sha, sink } from "../stack/harness.js";
 
-const { SYN } = TcpFlags;
+const { SYN, ACK, RST } = TcpFlags;
 
 describe("the stack's memory budget", () => {
   it("buffers draw from it: a ring's growth is charged and given back when the ring empties", () => {
@@ -98,6 +98,27 @@ describe("the stack's memory budget", () => {
     expect(stack.counters.memory.used).toBe(5 * CONNECTION_BYTES);
     stack.close();
     expect(stack.counters.memory.used).toBe(0);
+  });
+
+  it("a peer's data followed by its RST leaves nothing charged, read or not", () => {
+    const clock = new VirtualClock(0);
+    const { link, out } = recordingLink();
+    const stack = new IpStack({ address: "10.0.0.2", link, clock, isnKey: key(5), memoryLimit: 1 << 20 });
+    const l = stack.listen(80);
+    const from = { src: parseIpv4("10.0.0.1"), dst: stack.ip, srcPort: 4000, dstPort: 80, window: 65535 };
+    for (let i = 0; i < 50; i++) {
+      const port = 4000 + i;
+      link.onReceive!(buildPacket({ ...from, srcPort: port, seq: 100, flags: SYN }));
+      const iss = out[out.length - 1].tcp.seq;
+      link.onReceive!(
+        buildPacket({ ...from, srcPort: port, seq: 101, ack: iss + 1, flags: ACK, payload: bytes(9000, i) }),
+      );
+      expect(l.accept()!.readableLength).toBe(9000);
+      link.onReceive!(buildPacket({ ...from, srcPort: port, seq: 9101, flags: RST }));
+    }
+    expect(stack.connectionCount).toBe(0);
+    expect(stack.counters.memory.used).toBe(0);
+    expect(stack.counters.memory.peak).toBeGreaterThan(16_384);
   });
 
   it("one greedy connection cannot starve nine others", () => {
