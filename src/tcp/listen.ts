@@ -4,7 +4,7 @@ import { TcpFlags } from "../wire/types.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import type { ListeningPort } from "./listening-port.js";
 import { type CookieContext, checkCookieAck, sendCookieSynAck } from "./cookie-handshake.js";
-import { COOKIE_PERIOD_MS } from "./syn-cookie.js";
+import { COOKIE_LIFETIME_MS } from "./syn-cookie.js";
 import { ipv4ToString } from "../wire/ipv4-address.js";
 
 const { SYN, RST, ACK } = TcpFlags;
@@ -97,9 +97,9 @@ export function listenArrives(
   return conn;
 }
 
-/** Cookies live two periods (syn-cookie.ts); an ACK later than that after the last overflow cannot hold one. */
+/** An ACK later than a cookie's lifetime after the last overflow cannot hold one. */
 function cookiesMayBeOut(ctx: ListenContext, port: ListeningPort): boolean {
-  return ctx.now() - port.overflowedAt <= 2 * COOKIE_PERIOD_MS;
+  return ctx.now() - port.overflowedAt <= COOKIE_LIFETIME_MS;
 }
 
 /**

@@ -20,6 +20,8 @@ export const COOKIE_MSS: readonly number[] = [536, 1300, 1440, 1460];
 export const COOKIE_PERIOD_MS = 64_000;
 /** A cookie is accepted in the period it was made and the next one (Linux's MAX_SYNCOOKIE_AGE = 2). */
 const MAX_AGE = 2;
+/** The longest a cookie can stay valid. */
+export const COOKIE_LIFETIME_MS = MAX_AGE * COOKIE_PERIOD_MS;
 const COOKIE_BITS = 24;
 const COOKIE_MASK = (1 << COOKIE_BITS) - 1;
 
@@ -138,7 +140,7 @@ export function encodeTsOptions(tsNow: number, o: TsCookieOptions): number {
  */
 export function decodeTsOptions(tsecr: number, tsNow: number): TsCookieOptions | null {
   const age = (tsNow - tsecr) | 0;
-  if (age < 0 || age > MAX_AGE * COOKIE_PERIOD_MS) return null;
+  if (age < 0 || age > COOKIE_LIFETIME_MS) return null;
   const bits = tsecr & TS_OPT_MASK;
   const ws = bits & 0xf;
   return { windowScale: ws === WSCALE_NONE ? null : ws, sack: (bits & TS_SACK) !== 0, ecn: (bits & TS_ECN) !== 0 };

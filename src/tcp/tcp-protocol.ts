@@ -111,13 +111,12 @@ export class TcpProtocol implements ListenContext {
     this.#isn = new IsnGenerator(o.isnKey);
     this.cookies = new SynCookies(o.isnKey);
     this.budget = o.budget;
-    const budget = o.budget;
     this.#nextPort = EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT);
     const counters = o.counters;
     this.#host = {
       clock: o.clock,
       tracing: this.tracing,
-      budget,
+      budget: o.budget,
       transmit: o.transmit,
       trace: (text) => this.#trace?.(text),
       released: (conn) => this.#released(conn),
