@@ -14,7 +14,6 @@ import { ReceiveBuffer } from "./receive-buffer.js";
 import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
 import { SackRecovery } from "./sack-recovery.js";
-import { OutgoingOptions } from "./outgoing-options.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
 import { ControlBlock } from "./tcb.js";
@@ -104,7 +103,8 @@ export class TcpConnection implements Connection {
   readonly sendBuffer: SendBuffer;
   readonly receiveBuffer: ReceiveBuffer;
   readonly rtt: RttEstimator;
-  cc: CongestionControl;
+  /** Made on first use, with the MSS the handshake agreed (`cc`): an idle connection never needs one. */
+  #cc: CongestionControl | null = null;
   readonly timers: ConnectionTimers;
   /** Our MSS (offered on SYN) and the peer's, negotiated (option-negotiation.ts). */
   readonly ourMss: number;
@@ -114,9 +114,9 @@ export class TcpConnection implements Connection {
   readonly agreed: AgreedOptions;
   /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
   ts: TimestampState | null = null;
+  /** Made on the first out-of-order or duplicate segment once SACK is agreed (`sackReport()`). */
   sackReporter: SackReporter | null = null;
   sackRecovery: SackRecovery | null = null;
-  outOptions: OutgoingOptions | null = null;
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
   readonly handshake = new HandshakeState();
@@ -155,14 +155,18 @@ export class TcpConnection implements Connection {
     this.sendBuffer = new SendBuffer(config.sendBufferSize, INITIAL_RING, budget);
     this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges, INITIAL_RING, budget);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
-    this.timers = new ConnectionTimers(host.clock, (kind) => timeout(this, kind));
+    this.timers = new ConnectionTimers(host.clock, this);
     const t = this.tcb;
     t.iss = iss;
     t.sndUna = iss;
     t.sndNxt = iss;
     t.sndMax = iss;
     t.dataSeq = seqAdd(iss, 1);
-    this.cc = congestionAlgorithms[config.congestionControl](this.sendMss, iss);
+  }
+
+  /** The congestion controller (RFC 5681 and successors), made when first asked for. */
+  get cc(): CongestionControl {
+    return (this.#cc ??= congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss));
   }
 
   #id: string | undefined;
@@ -230,13 +234,10 @@ export class TcpConnection implements Connection {
     const a = this.agreed;
     this.sendMss = negotiate(this.ourMss, a, seg.options) - (a.timestamps ? TIMESTAMPS_BYTES : 0);
     if (a.timestamps) this.ts ??= new TimestampState();
-    if (a.sack) {
-      this.sackReporter ??= new SackReporter(this.config.dsack);
-      this.sackRecovery ??= new SackRecovery(this.tcb.iss);
-    }
-    if (a.timestamps || a.sack) this.outOptions ??= new OutgoingOptions();
+    if (a.sack) this.sackRecovery ??= new SackRecovery(this.tcb.iss);
     recordSynTimestamp(this, seg);
-    this.cc = congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss);
+    // A controller made before the MSS was known starts over with it.
+    this.#cc = null;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -452,6 +453,20 @@ export class TcpConnection implements Connection {
       this.notices.inputting = false;
     }
     if (this.state !== "CLOSED") output(this);
+  }
+
+  /**
+   * The SACK reporter, made when first needed: most connections never receive out of order, and an idle
+   * one would hold its block lists for nothing. Null when SACK was not agreed.
+   */
+  sackReport(): SackReporter | null {
+    if (this.sackReporter === null && this.agreed.sack) this.sackReporter = new SackReporter(this.config.dsack);
+    return this.sackReporter;
+  }
+
+  /** A timer's deadline passed (timers.ts). */
+  onTimer(kind: TimerKind): void {
+    timeout(this, kind);
   }
 
   notify(): void {

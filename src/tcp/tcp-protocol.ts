@@ -5,6 +5,7 @@ import type { PacketFields } from "../wire/types.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
+import { ConnectionTable } from "./connection-table.js";
 import { AddressInUseError, MemoryLimitError } from "./errors.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { IsnGenerator } from "./isn.js";
@@ -81,7 +82,7 @@ export class TcpProtocol implements ListenContext {
   readonly #transmit: (fields: PacketFields) => void;
   readonly #trace: ((text: string) => void) | undefined;
   /** Connections by (localPort << 16 | remotePort), then remote address. */
-  readonly #connections = new Map<number, Map<number, TcpConnection>>();
+  readonly #connections = new ConnectionTable();
   readonly #listeners = new Map<number, ListeningPort>();
   readonly #listenerOf = new Map<TcpConnection, ListeningPort>();
   /** The connection `#lookup` found last (dropped when it is released). */
@@ -192,15 +193,13 @@ export class TcpProtocol implements ListenContext {
 
   /** Connections with a TCB (any state but CLOSED). */
   get connectionCount(): number {
-    let n = 0;
-    for (const m of this.#connections.values()) n += m.size;
-    return n;
+    return this.#connections.size;
   }
 
   /** Stop listening and abort every connection (RST where synchronized). */
   close(): void {
     for (const l of [...this.#listeners.values()]) l.close();
-    for (const m of [...this.#connections.values()]) for (const c of [...m.values()]) c.abort();
+    for (const c of this.#connections.all()) c.abort();
   }
 
   /**
@@ -325,13 +324,7 @@ export class TcpProtocol implements ListenContext {
       iss,
       this.#mss,
     );
-    const key = ((localPort << 16) | remotePort) >>> 0;
-    let m = this.#connections.get(key);
-    if (m === undefined) {
-      m = new Map();
-      this.#connections.set(key, m);
-    }
-    m.set(remoteIp, conn);
+    this.#connections.add(conn);
     this.#lastFound = conn;
     return conn;
   }
@@ -342,7 +335,7 @@ export class TcpProtocol implements ListenContext {
     if (last !== null && last.localPort === localPort && last.remotePort === remotePort && last.remoteIp === remoteIp) {
       return last;
     }
-    const conn = this.#connections.get(((localPort << 16) | remotePort) >>> 0)?.get(remoteIp);
+    const conn = this.#connections.get(localPort, remotePort, remoteIp);
     if (conn !== undefined) this.#lastFound = conn;
     return conn;
   }
@@ -351,12 +344,7 @@ export class TcpProtocol implements ListenContext {
     if (this.#lastFound === conn) this.#lastFound = null;
     this.#timeWait.delete(conn);
     this.budget.leave();
-    const key = ((conn.localPort << 16) | conn.remotePort) >>> 0;
-    const m = this.#connections.get(key);
-    if (m !== undefined && m.get(conn.remoteIp) === conn) {
-      m.delete(conn.remoteIp);
-      if (m.size === 0) this.#connections.delete(key);
-    }
+    this.#connections.remove(conn);
     const listener = this.#listenerOf.get(conn);
     if (listener !== undefined) {
       this.#listenerOf.delete(conn);
