@@ -57,6 +57,11 @@ export interface ConnectionHost {
   readonly budget?: MemoryBudget;
   /** The connection reached CLOSED: forget it. */
   released(conn: TcpConnection): void;
+  /**
+   * Inside a burst of the link: queue `conn` to be notified (`notify()`) when the burst ends and return
+   * true; otherwise return false and the connection notifies at once.
+   */
+  deferNotices(conn: TcpConnection): boolean;
   /** RFC 5961 §7 stack-wide limiter: true when one more challenge ACK may go out now. */
   allowChallengeAck(): boolean;
   /** The connection entered TIME-WAIT (the stack caps how many it holds). */
@@ -284,6 +289,13 @@ export class TcpConnection implements Connection {
     return data;
   }
 
+  readInto(target: Uint8Array): number {
+    if (this.receiveBuffer.length === 0 || target.length === 0) return 0;
+    const n = this.receiveBuffer.readInto(target);
+    this.maybeWindowUpdate();
+    return n;
+  }
+
   get readableLength(): number {
     return this.receiveBuffer.length;
   }
@@ -447,8 +459,10 @@ export class TcpConnection implements Connection {
     this.notices.inputting = true;
     try {
       segmentArrives(this, seg, payload);
-      // The user reads and writes first, so the ACK below carries the window and data they made room for.
-      this.notify();
+      // Within a burst of the link the user hears once, at its end, and reads what the whole burst brought
+      // (the stack calls notify then). Otherwise the user reads and writes first, so the ACK below carries
+      // the window and data they made room for.
+      if (!this.host.deferNotices(this)) this.notify();
     } finally {
       this.notices.inputting = false;
     }

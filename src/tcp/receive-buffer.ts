@@ -114,8 +114,21 @@ export class ReceiveBuffer extends SizedRing {
 
   /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */
   read(max: number): Uint8Array {
-    const n = Math.min(max, this.#length);
-    const out = userBytes.allocate(n);
+    const out = userBytes.allocate(Math.min(max, this.#length));
+    this.#take(out);
+    return out;
+  }
+
+  /** Take up to `target.length` in-order bytes into `target` (a reader's own buffer); returns the count. */
+  readInto(target: Uint8Array): number {
+    const n = Math.min(target.length, this.#length);
+    this.#take(n === target.length ? target : target.subarray(0, n));
+    return n;
+  }
+
+  /** Moves `out.length` in-order bytes (no more than held) from the ring into `out`. */
+  #take(out: Uint8Array): void {
+    const n = out.length;
     const ring = this.ring;
     const first = Math.min(n, ring.length - this.#head);
     out.set(ring.subarray(this.#head, this.#head + first), 0);
@@ -127,6 +140,5 @@ export class ReceiveBuffer extends SizedRing {
       this.#head = 0;
       this.release();
     }
-    return out;
   }
 }

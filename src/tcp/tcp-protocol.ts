@@ -2,6 +2,7 @@ import type { Clock } from "../clock/clock.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import type { ParsedRecord } from "../wire/record.js";
 import type { PacketFields } from "../wire/types.js";
+import { subview } from "../wire/wasm.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
@@ -87,6 +88,8 @@ export class TcpProtocol implements ListenContext {
   readonly #listenerOf = new Map<TcpConnection, ListeningPort>();
   /** The connection `#lookup` found last (dropped when it is released). */
   #lastFound: TcpConnection | null = null;
+  #inBurst = false;
+  readonly #noticeQueue: TcpConnection[] = [];
   readonly #isn: IsnGenerator;
   readonly #host: ConnectionHost;
   #nextPort: number;
@@ -123,6 +126,7 @@ export class TcpProtocol implements ListenContext {
       released: (conn) => this.#released(conn),
       allowChallengeAck: () => this.#allowChallengeAck(),
       enteredTimeWait: (conn) => this.#enteredTimeWait(conn),
+      deferNotices: (conn) => this.#deferNotices(conn),
       drop(reason: EngineDrop) {
         counters.drops[reason]++;
       },
@@ -133,6 +137,32 @@ export class TcpProtocol implements ListenContext {
         counters.resetsSent++;
       },
     };
+  }
+
+  /** A burst of the link began (see Link.onBurstEnd): user notifications wait for its end. */
+  burstStarted(): void {
+    this.#inBurst = true;
+  }
+
+  /** The burst ended: every connection that earned a notification during it gets it now, once. */
+  burstEnded(): void {
+    this.#inBurst = false;
+    const queue = this.#noticeQueue;
+    // One at a time from the front: a user callback that throws leaves the rest for the next burst's end.
+    while (queue.length > 0) {
+      const conn = queue.shift()!;
+      conn.notices.queued = false;
+      conn.notify();
+    }
+  }
+
+  #deferNotices(conn: TcpConnection): boolean {
+    if (!this.#inBurst) return false;
+    if (!conn.notices.queued) {
+      conn.notices.queued = true;
+      this.#noticeQueue.push(conn);
+    }
+    return true;
   }
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
@@ -209,10 +239,7 @@ export class TcpProtocol implements ListenContext {
   arrives(r: ParsedRecord, packet: Uint8Array): void {
     this.#counters.segmentsIn++;
     // Most segments of a bulk flow's reverse direction are bare ACKs: they share one empty payload.
-    const payload =
-      r.payloadLength === 0
-        ? NO_PAYLOAD
-        : new Uint8Array(packet.buffer, packet.byteOffset + r.payloadOffset, r.payloadLength);
+    const payload = r.payloadLength === 0 ? NO_PAYLOAD : subview(packet, r.payloadOffset, r.payloadLength);
 
     const conn = this.#lookup(r.dstPort, r.srcPort, r.src);
     if (conn !== undefined && !timeWaitReopened(conn, r, this.#listeners)) {

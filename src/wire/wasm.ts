@@ -84,6 +84,15 @@ export class LinearView extends Uint8Array<ArrayBuffer> {
   }
 }
 
+/**
+ * The `length` bytes of `bytes` from `start`, as a plain view (no copy): for a LinearView made from its
+ * address, without the `buffer`/`byteOffset` getters (60 ns against 23 ns on Node 20).
+ */
+export function subview(bytes: Uint8Array, start: number, length: number): Uint8Array {
+  if (bytes instanceof LinearView) return new Uint8Array(memoryBuffer, bytes.address + start, length);
+  return bytes.subarray(start, start + length);
+}
+
 /** Where `bytes` starts in linear memory, or -1 when it lives elsewhere. */
 export function addressOf(bytes: Uint8Array): number {
   if (bytes instanceof LinearView) return bytes.address;
