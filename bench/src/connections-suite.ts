@@ -11,7 +11,7 @@ import { Stack } from "../../src/api/stack.js";
 import { RealClock } from "../../src/clock/real-clock.js";
 import { memoryLinkPair } from "../../src/link/memory.js";
 import type { Connection } from "../../src/tcp/types.js";
-import { stacks, stopwatch, type Timed } from "./engine-bulk.js";
+import { churn, stacks, stopwatch, type Timed } from "./engine-bulk.js";
 import { median } from "./measure.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 
@@ -42,33 +42,21 @@ function engineRequests(count: number): Promise<Timed> {
       };
     }
   };
-  const stop = stopwatch();
-  return new Promise<Timed>((resolve, reject) => {
-    let started = 0;
-    let finished = 0;
-    const start = () => {
-      if (started >= count) return;
-      started++;
-      const c: Connection = a.connect("10.0.0.2", 5201);
-      const got = { n: 0 };
-      c.events.onError = (r) => reject(new Error(`connection failed: ${r}`));
-      c.events.onReadable = () => {
-        drain(c, got, RESPONSE.length);
-        if (c.readEnded) {
-          if (got.n !== RESPONSE.length) reject(new Error(`response of ${got.n} bytes`));
-          c.shutdown();
-        }
-      };
-      c.events.onStateChange = (_f, to) => {
-        if (to === "ESTABLISHED") c.write(REQUEST);
-        if (to === "TIME-WAIT" || to === "CLOSED") {
-          finished++;
-          if (finished === count) resolve(stop(count));
-          else start();
-        }
-      };
+  return churn(count, PARALLEL, (finished, fail) => {
+    const c: Connection = a.connect("10.0.0.2", 5201);
+    const got = { n: 0 };
+    c.events.onError = (r) => fail(new Error(`connection failed: ${r}`));
+    c.events.onReadable = () => {
+      drain(c, got, RESPONSE.length);
+      if (c.readEnded) {
+        if (got.n !== RESPONSE.length) fail(new Error(`response of ${got.n} bytes`));
+        c.shutdown();
+      }
     };
-    for (let i = 0; i < PARALLEL; i++) start();
+    c.events.onStateChange = (_f, to) => {
+      if (to === "ESTABLISHED") c.write(REQUEST);
+      if (to === "TIME-WAIT" || to === "CLOSED") finished();
+    };
   }).finally(() => {
     a.close();
     b.close();

@@ -55,7 +55,14 @@ export function stacks(mtu: number) {
 }
 
 /** Moves `total` bytes from a to b; times from the first write to the receiver seeing the FIN. */
-export function bulk(total: number, mtu: number): Promise<BulkResult> {
+/**
+ * How the receiver takes the bytes: "into" one buffer of its own (readInto), as the lwIP anchor's receiver
+ * takes pbufs without an allocation; "owned" as chunks it keeps (read()), an allocation per call, which
+ * is what the API's default readers hand out too.
+ */
+export type Reader = "into" | "owned";
+
+export function bulk(total: number, mtu: number, reader: Reader = "into"): Promise<BulkResult> {
   const { a, b } = stacks(mtu);
   const source = new Uint8Array(CHUNK).map((_, i) => i & 255);
   return new Promise((resolve, reject) => {
@@ -66,8 +73,10 @@ export function bulk(total: number, mtu: number): Promise<BulkResult> {
     };
     listener.onConnection = () => {
       const server = listener.accept()!;
+      const into = new Uint8Array(CHUNK);
       server.events.onReadable = () => {
-        for (let c = server.read(); c !== null; c = server.read()) received += c.length;
+        if (reader === "into") for (let n = server.readInto(into); n > 0; n = server.readInto(into)) received += n;
+        else for (let c = server.read(); c !== null; c = server.read()) received += c.length;
         if (server.readEnded) {
           const bits = stop(total * 8);
           server.shutdown();
@@ -99,4 +108,30 @@ export function bulk(total: number, mtu: number): Promise<BulkResult> {
     a.close();
     b.close();
   }) as Promise<BulkResult>;
+}
+
+/**
+ * `count` connections, `parallel` at a time: `open(finished, fail)` starts one and calls `finished()`
+ * once it is over. Resolves with the time from the first open to the last finish, `count` units.
+ */
+export function churn(
+  count: number,
+  parallel: number,
+  open: (finished: () => void, fail: (error: Error) => void) => void,
+): Promise<Timed> {
+  const stop = stopwatch();
+  return new Promise<Timed>((resolve, reject) => {
+    let started = 0;
+    let finished = 0;
+    const start = () => {
+      if (started >= count) return;
+      started++;
+      open(() => {
+        finished++;
+        if (finished === count) resolve(stop(count));
+        else start();
+      }, reject);
+    };
+    for (let i = 0; i < parallel; i++) start();
+  });
 }

@@ -9,7 +9,7 @@
  */
 import { createServer, connect as netConnect, type AddressInfo } from "node:net";
 import type { Connection } from "../../src/tcp/types.js";
-import { bulk, type BulkResult, CHUNK, stacks, stopwatch, type Timed } from "./engine-bulk.js";
+import { bulk, type BulkResult, CHUNK, churn, stacks, stopwatch, type Timed } from "./engine-bulk.js";
 import { buildLwipAnchor, type LwipRun } from "./lwip-anchor.js";
 import { median } from "./measure.js";
 import type { Anchor, BenchOptions, BenchSuite, Figure } from "./suite.js";
@@ -26,25 +26,13 @@ function setupTeardown(count: number, parallel: number): Promise<Timed> {
       };
     }
   };
-  const stop = stopwatch();
-  return new Promise<Timed>((resolve, reject) => {
-    let started = 0;
-    let finished = 0;
-    const start = () => {
-      if (started >= count) return;
-      started++;
-      const c: Connection = a.connect("10.0.0.2", 5002);
-      c.events.onError = (r) => reject(new Error(`connection failed: ${r}`));
-      c.events.onStateChange = (_f, to) => {
-        if (to === "ESTABLISHED") c.shutdown();
-        if (to === "TIME-WAIT" || to === "CLOSED") {
-          finished++;
-          if (finished === count) resolve(stop(count));
-          else start();
-        }
-      };
+  return churn(count, parallel, (finished, fail) => {
+    const c: Connection = a.connect("10.0.0.2", 5002);
+    c.events.onError = (r) => fail(new Error(`connection failed: ${r}`));
+    c.events.onStateChange = (_f, to) => {
+      if (to === "ESTABLISHED") c.shutdown();
+      if (to === "TIME-WAIT" || to === "CLOSED") finished();
     };
-    for (let i = 0; i < parallel; i++) start();
   }).finally(() => {
     a.close();
     b.close();
