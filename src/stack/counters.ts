@@ -1,11 +1,14 @@
 import { REASONS } from "../wire/layout.generated.js";
 import type { ParseErrorReason } from "../wire/types.js";
 import type { TcpDrop } from "../tcp/tcp-protocol.js";
+import { FRAGMENT_DROPS, type FragmentDrop, type ReassemblyCounters } from "../fragments/reassembler.js";
 
 /** Every reason the stack drops a packet or segment, one counter each. */
 export type DropReason =
   | ParseErrorReason
   | TcpDrop
+  | FragmentDrop
+  | "fragmentation-needed" // an outgoing packet over the link MTU with DF set (never sent in pieces)
   | "wrong-address" // IPv4 destination is not this stack
   | "stack-closed";
 
@@ -23,10 +26,12 @@ const DROP_REASONS: readonly DropReason[] = [
   "backlog-full",
   "listen-unexpected",
   "stack-closed",
+  ...FRAGMENT_DROPS,
+  "fragmentation-needed",
 ];
 
 /** What the stack has seen and done, readable at any time through `IpStack.counters`. */
-export interface StackCounters {
+export interface StackCounters extends ReassemblyCounters {
   packetsIn: number;
   segmentsIn: number;
   segmentsOut: number;
@@ -37,6 +42,9 @@ export interface StackCounters {
   challengeAcks: number;
   connectionsOpened: number;
   connectionsAccepted: number;
+  /** Outgoing datagrams sent as fragments (RFC 791), and the fragments that made them. */
+  datagramsFragmented: number;
+  fragmentsOut: number;
   drops: Record<DropReason, number>;
 }
 
@@ -53,6 +61,11 @@ export function newCounters(): StackCounters {
     challengeAcks: 0,
     connectionsOpened: 0,
     connectionsAccepted: 0,
+    fragmentsIn: 0,
+    datagramsReassembled: 0,
+    duplicateFragments: 0,
+    datagramsFragmented: 0,
+    fragmentsOut: 0,
     drops,
   };
 }

@@ -1,6 +1,9 @@
 import type { Clock } from "../clock/clock.js";
 import { RealClock } from "../clock/real-clock.js";
 import type { Link } from "../link/link.js";
+import { readFragment } from "../fragments/fragment-header.js";
+import { fragmentPacket } from "../fragments/fragmenter.js";
+import { Reassembler, type ReassemblyLimits } from "../fragments/reassembler.js";
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { ByteSlab } from "../tcp/byte-slab.js";
@@ -24,6 +27,8 @@ export interface IpStackOptions {
   /** 16-byte RFC 6528 secret; only tests should pass one (it makes ISNs and ports predictable). */
   isnKey?: Uint8Array;
   onTrace?: (text: string) => void;
+  /** Bounds on IPv4 reassembly (fragments/reassembler.ts has the defaults). */
+  reassembly?: Partial<ReassemblyLimits>;
 }
 
 /**
@@ -46,6 +51,7 @@ export class IpStack {
   /** The transports by IPv4 protocol number. */
   readonly #transports: (TransportProtocol | undefined)[] = [];
   readonly #record = new ParsedRecord();
+  readonly #reassembler: Reassembler;
   #ipId = 0;
   /** Outgoing packets are carved from slabs: the link owns each carve, no ArrayBuffer per packet. */
   readonly #packets = new ByteSlab();
@@ -71,6 +77,7 @@ export class IpStack {
       trace: options.onTrace,
     });
     this.#transports[this.#tcp.protocol] = this.#tcp;
+    this.#reassembler = new Reassembler(this.clock, this.counters, () => {}, options.reassembly);
     this.link.onReceive = (packet) => this.input(packet);
   }
 
@@ -95,6 +102,7 @@ export class IpStack {
   close(): void {
     if (this.#closed) return;
     for (const t of this.#transports) t?.close();
+    this.#reassembler.close();
     this.#closed = true;
     this.link.onReceive = null;
   }
@@ -117,6 +125,10 @@ export class IpStack {
     }
     const r = this.#record;
     const reason = parseInto(packet, r);
+    if (reason === "fragment") {
+      this.#fragmentArrives(packet);
+      return;
+    }
     if (reason !== null) {
       if (reason === "bad-tcp-checksum" || reason === "bad-ip-checksum") counters.checksumErrors++;
       counters.drops[reason]++;
@@ -133,6 +145,42 @@ export class IpStack {
       return;
     }
     transport.arrives(r, packet);
+  }
+
+  /** RFC 791 §3.2: a fragment for us is held until its datagram is whole, which then comes in as one packet. */
+  #fragmentArrives(packet: Uint8Array): void {
+    const f = readFragment(packet);
+    if (f === null) {
+      this.counters.drops.fragment++;
+      return;
+    }
+    if (f.dst !== this.ip) {
+      this.counters.drops["wrong-address"]++;
+      return;
+    }
+    const whole = this.#reassembler.add(f);
+    if (whole !== null) this.#input(whole);
+  }
+
+  /**
+   * Sends a whole IPv4 packet built by a transport, in fragments when it exceeds the link MTU and DF is
+   * clear (RFC 791; UDP's path); one with DF set that does not fit is dropped and counted.
+   */
+  sendPacket(packet: Uint8Array): void {
+    if (this.#closed) return;
+    const mtu = this.link.mtu;
+    if (packet.length <= mtu) {
+      this.link.send(packet);
+      return;
+    }
+    if ((packet[6] & 0x40) !== 0) {
+      this.counters.drops["fragmentation-needed"]++;
+      return;
+    }
+    const fragments = fragmentPacket(packet, mtu);
+    this.counters.datagramsFragmented++;
+    this.counters.fragmentsOut += fragments.length;
+    for (const f of fragments) this.link.send(f);
   }
 
   #transmit(fields: PacketFields): void {
