@@ -10,12 +10,13 @@ import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
-import { parseIpv4 } from "../wire/ipv4-address.js";
+import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { parseInto } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
 import type { PacketFields } from "../wire/types.js";
 import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
+import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
 import type { TransportProtocol } from "./transport-protocol.js";
 
 export interface IpStackOptions {
@@ -52,6 +53,8 @@ export class IpStack {
   readonly #transports: (TransportProtocol | undefined)[] = [];
   readonly #record = new ParsedRecord();
   readonly #reassembler: Reassembler;
+  /** RFC 1191: path MTUs learned per destination. */
+  readonly #pathMtus: PathMtuCache;
   #ipId = 0;
   /** Outgoing packets are carved from slabs: the link owns each carve, no ArrayBuffer per packet. */
   readonly #packets = new ByteSlab();
@@ -74,7 +77,13 @@ export class IpStack {
       isnKey: options.isnKey,
       counters: this.counters,
       transmit: (fields) => this.#transmit(fields),
+      pathMtu: (remoteIp) => this.#pathMtus.mtu(remoteIp),
       trace: options.onTrace,
+    });
+    const trace = options.onTrace;
+    this.#pathMtus = new PathMtuCache(this.clock, this.link.mtu, (dst, mtu) => {
+      trace?.(`path MTU to ${ipv4ToString(dst)} is ${mtu}`);
+      this.#tcp.pathMtuChanged(dst, mtu);
     });
     this.#transports[this.#tcp.protocol] = this.#tcp;
     this.#reassembler = new Reassembler(this.clock, this.counters, () => {}, options.reassembly);
@@ -103,6 +112,7 @@ export class IpStack {
     if (this.#closed) return;
     for (const t of this.#transports) t?.close();
     this.#reassembler.close();
+    this.#pathMtus.close();
     this.#closed = true;
     this.link.onReceive = null;
   }
@@ -145,6 +155,33 @@ export class IpStack {
       return;
     }
     transport.arrives(r, packet);
+  }
+
+  /** The path MTU towards `address` (dotted quad): learned from ICMP (RFC 1191), else the link's. */
+  pathMtu(address: string): number {
+    return this.#pathMtus.mtu(parseIpv4(address));
+  }
+
+  /**
+   * The entry for ICMP "fragmentation needed and DF set" (type 3 code 4, RFC 1191 §4): `quote` is what it
+   * quotes of our datagram (for TCP, `word1` is the sequence number), `nextHopMtu` the low 16 bits of the
+   * header's rest. TCP checks the sequence number first (RFC 5927 §7.2: a blind attacker must guess the
+   * window to shrink our segments); the destination's path MTU is lowered only if it passes. UDP has no
+   * such check (as on Linux). The caller counts the outcome.
+   */
+  fragmentationNeeded(
+    quote: { dst: number; protocol: number; srcPort: number; dstPort: number; word1: number; totalLength: number },
+    nextHopMtu: number,
+  ): "lowered" | "not-lower" | "out-of-window" | "no-connection" {
+    const mtu = reportedPathMtu(nextHopMtu, quote.totalLength);
+    if (quote.protocol === this.#tcp.protocol) {
+      const outcome = this.#tcp.pathMtuReduced(
+        { localPort: quote.srcPort, remoteIp: quote.dst, remotePort: quote.dstPort, seq: quote.word1 },
+        mtu,
+      );
+      if (outcome === "out-of-window" || outcome === "no-connection") return outcome;
+    }
+    return this.#pathMtus.lower(quote.dst, mtu) ? "lowered" : "not-lower";
   }
 
   /** RFC 791 §3.2: a fragment for us is held until its datagram is whole, which then comes in as one packet. */

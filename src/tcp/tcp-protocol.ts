@@ -9,6 +9,7 @@ import { AddressInUseError } from "./errors.js";
 import { IsnGenerator } from "./isn.js";
 import { listenArrives, timeWaitReopened, type ListenContext, type SegmentEnds } from "./listen.js";
 import { ListeningPort } from "./listening-port.js";
+import { pathMtuChanged, pathMtuReduced, type PathMtuOutcome } from "./path-mtu.js";
 import type { ConnectOptions, Connection, Listener } from "./types.js";
 
 const NO_PAYLOAD = new Uint8Array(0);
@@ -44,6 +45,8 @@ export interface TcpProtocolOptions {
   mss: number;
   isnKey?: Uint8Array;
   counters: TcpCounters;
+  /** The path MTU towards `remoteIp` (RFC 1191's cache in the IP layer); the link MTU when unknown. */
+  pathMtu(remoteIp: number): number;
   /** Send one segment (RFC 9293's "send" to the IP layer). */
   transmit(fields: PacketFields): void;
   trace?: (text: string) => void;
@@ -95,6 +98,7 @@ export class TcpProtocol implements ListenContext {
       clock: o.clock,
       tracing: this.tracing,
       transmit: o.transmit,
+      pathMtu: o.pathMtu,
       trace: (text) => this.#trace?.(text),
       released: (conn) => this.#released(conn),
       allowChallengeAck: () => this.#allowChallengeAck(),
@@ -184,6 +188,26 @@ export class TcpProtocol implements ListenContext {
     } else {
       this.#counters.drops["closed-port"]++;
       closedArrives(r, payload.length, (seq, ack, flags) => this.reset(r, seq, ack, flags));
+    }
+  }
+
+  /**
+   * RFC 1191 with RFC 5927's check: an ICMP frag-needed quoting our segment from `localPort` to
+   * `remoteIp:remotePort` with sequence number `seq` says the path takes `mtu` bytes (path-mtu.ts).
+   */
+  pathMtuReduced(
+    quote: { localPort: number; remoteIp: number; remotePort: number; seq: number },
+    mtu: number,
+  ): PathMtuOutcome | "no-connection" {
+    const conn = this.#lookup(quote.localPort, quote.remotePort, quote.remoteIp);
+    return conn === undefined ? "no-connection" : pathMtuReduced(conn, quote.seq, mtu);
+  }
+
+  /** The IP layer's path MTU towards `remoteIp` changed (learned, or expired): every connection there. */
+  pathMtuChanged(remoteIp: number, mtu: number): void {
+    for (const m of this.#connections.values()) {
+      const conn = m.get(remoteIp);
+      if (conn !== undefined) pathMtuChanged(conn, mtu);
     }
   }
 
