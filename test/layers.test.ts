@@ -14,11 +14,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   wire: ["errors"],
   pcap: ["errors"],
   link: ["errors", "clock", "pcap"],
+  // The transports are siblings: none imports another; the stack wires them together.
   tcp: ["errors", "clock", "wire"],
-  stack: ["errors", "clock", "link", "tcp", "wire"],
-  api: ["errors", "clock", "link", "pcap", "stack", "tcp", "wire"],
+  udp: ["errors", "clock", "wire"],
+  icmp: ["errors", "clock", "wire"],
+  stack: ["errors", "clock", "link", "tcp", "udp", "icmp", "wire"],
+  api: ["errors", "clock", "link", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
   session: ["errors"],
-  cli: ["errors", "api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
+  cli: ["errors", "api", "clock", "link", "pcap", "session", "stack", "tcp", "udp", "icmp", "wire"],
 };
 
 const SRC = resolve("src");

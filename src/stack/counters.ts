@@ -1,12 +1,17 @@
 import { REASONS } from "../wire/layout.generated.js";
 import type { ParseErrorReason } from "../wire/types.js";
 import type { TcpDrop } from "../tcp/tcp-protocol.js";
+import type { UdpDrop } from "../udp/udp-protocol.js";
+import type { IcmpDrop } from "../icmp/icmp-protocol.js";
 
 /** Every reason the stack drops a packet or segment, one counter each. */
 export type DropReason =
   | ParseErrorReason
   | TcpDrop
+  | UdpDrop
+  | IcmpDrop
   | "wrong-address" // IPv4 destination is not this stack
+  | "unknown-protocol" // an IPv4 protocol the stack does not speak (answered with protocol unreachable)
   | "stack-closed";
 
 const DROP_REASONS: readonly DropReason[] = [
@@ -18,7 +23,21 @@ const DROP_REASONS: readonly DropReason[] = [
   "no-ack",
   "syn-sent-bad-ack",
   "paws-rejected",
+  "udp-closed-port",
+  "udp-queue-full",
+  "udp-wrong-peer",
+  "icmp-echo-rate-limited",
+  "icmp-echo-broadcast",
+  "icmp-ignored-type",
+  "icmp-not-ours",
+  "icmp-no-connection",
+  "icmp-out-of-window",
+  "icmp-not-reported",
+  "icmp-stray-echo-reply",
+  "icmp-error-rate-limited",
+  "icmp-error-suppressed",
   "wrong-address",
+  "unknown-protocol",
   "closed-port",
   "backlog-full",
   "listen-unexpected",
@@ -31,12 +50,22 @@ export interface StackCounters {
   segmentsIn: number;
   segmentsOut: number;
   retransmits: number;
-  /** IPv4 header or TCP checksum failures (also counted under their drop reasons). */
+  /** IPv4 header, TCP, UDP or ICMP checksum failures (also counted under their drop reasons). */
   checksumErrors: number;
   resetsSent: number;
   challengeAcks: number;
   connectionsOpened: number;
   connectionsAccepted: number;
+  /** UDP datagrams in (checksum verified, for us) and out. */
+  datagramsIn: number;
+  datagramsOut: number;
+  icmpIn: number;
+  icmpOut: number;
+  echoRepliesSent: number;
+  icmpErrorsIn: number;
+  icmpErrorsSent: number;
+  /** Fragmentation-needed messages for us, handed to path MTU discovery. */
+  fragNeededIn: number;
   drops: Record<DropReason, number>;
 }
 
@@ -53,6 +82,14 @@ export function newCounters(): StackCounters {
     challengeAcks: 0,
     connectionsOpened: 0,
     connectionsAccepted: 0,
+    datagramsIn: 0,
+    datagramsOut: 0,
+    icmpIn: 0,
+    icmpOut: 0,
+    echoRepliesSent: 0,
+    icmpErrorsIn: 0,
+    icmpErrorsSent: 0,
+    fragNeededIn: 0,
     drops,
   };
 }

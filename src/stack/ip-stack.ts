@@ -10,10 +10,32 @@ import { releasePacket } from "../wire/packet-arena.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
 import { parseInto } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
-import type { PacketFields } from "../wire/types.js";
+import type { PacketFields, ParseErrorReason } from "../wire/types.js";
+import { buildIcmpPacket, buildUdpPacket } from "../wire/datagram-build.js";
+import { parseDatagramInto } from "../wire/datagram-parse.js";
+import { DatagramRecord } from "../wire/datagram-record.js";
+import {
+  IpProtocol,
+  UnreachableCode,
+  IcmpType,
+  type IcmpPacketFields,
+  type UdpPacketFields,
+} from "../wire/datagram-types.js";
+import type { IcmpErrorKind } from "../wire/icmp-errors.js";
+import { IcmpProtocol, type IcmpDrop } from "../icmp/icmp-protocol.js";
+import type { PingOptions, PingSession } from "../icmp/ping.js";
+import { BROADCAST, UdpProtocol, type BindOptions } from "../udp/udp-protocol.js";
+import type { UdpSocket } from "../udp/udp-socket.js";
 import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
-import type { TransportProtocol } from "./transport-protocol.js";
+import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
+
+const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason>([
+  "bad-ip-checksum",
+  "bad-tcp-checksum",
+  "bad-udp-checksum",
+  "bad-icmp-checksum",
+]);
 
 export interface IpStackOptions {
   /** This stack's IPv4 address, dotted quad. */
@@ -24,6 +46,10 @@ export interface IpStackOptions {
   /** 16-byte RFC 6528 secret; only tests should pass one (it makes ISNs and ports predictable). */
   isnKey?: Uint8Array;
   onTrace?: (text: string) => void;
+  /** Echo replies and ICMP errors sent a second (each a token bucket of that burst). Default 100 each. */
+  icmpRate?: { echo?: number; error?: number };
+  /** A UDP socket's receive queue limits, unless it sets its own. Default 256 datagrams, 1 MiB. */
+  udpQueue?: { maxDatagrams?: number; maxBytes?: number };
 }
 
 /**
@@ -43,13 +69,20 @@ export class IpStack {
   readonly mss: number;
 
   readonly #tcp: TcpProtocol;
-  /** The transports by IPv4 protocol number. */
+  readonly #udp: UdpProtocol;
+  readonly #icmp: IcmpProtocol;
+  readonly #datagram = new DatagramRecord();
+  /** The transports by IPv4 protocol number: TCP's parse, and the datagram parse's (UDP, ICMP). */
   readonly #transports: (TransportProtocol | undefined)[] = [];
+  readonly #datagramProtocols: (DatagramProtocol | undefined)[] = [];
   readonly #record = new ParsedRecord();
   #ipId = 0;
   /** Outgoing packets are carved from slabs: the link owns each carve, no ArrayBuffer per packet. */
   readonly #packets = new ByteSlab();
   #closed = false;
+  /** The packet `#inputDatagram` is processing, for the ICMP error it may earn. */
+  #current: Uint8Array | null = null;
+  #currentBroadcast = false;
 
   constructor(options: IpStackOptions) {
     this.address = options.address;
@@ -71,6 +104,31 @@ export class IpStack {
       trace: options.onTrace,
     });
     this.#transports[this.#tcp.protocol] = this.#tcp;
+    this.#udp = new UdpProtocol({
+      ip: this.ip,
+      address: this.address,
+      counters: this.counters,
+      transmit: (fields) => this.#transmitDatagram(fields),
+      maxPayload: this.link.mtu - 28,
+      portUnreachable: () => this.#unreachable(UnreachableCode.PORT),
+      queue: { maxDatagrams: options.udpQueue?.maxDatagrams ?? 256, maxBytes: options.udpQueue?.maxBytes ?? 1 << 20 },
+      random: () => crypto.getRandomValues(new Uint32Array(1))[0],
+    });
+    this.#icmp = new IcmpProtocol({
+      ip: this.ip,
+      clock: this.clock,
+      counters: this.counters,
+      transmit: (fields) => this.#transmitDatagram(fields),
+      errorArrives: (r, kind, hard) => this.#icmpErrorArrives(r, kind, hard),
+      fragmentationNeeded: () => {
+        // RFC 1191 path MTU discovery is the other half of issue 14 (branch i14-fragments): until it
+        // hooks in here, a frag-needed message is counted (counters.fragNeededIn) and changes nothing.
+      },
+      echoRate: options.icmpRate?.echo ?? 100,
+      errorRate: options.icmpRate?.error ?? 100,
+    });
+    this.#datagramProtocols[this.#udp.protocol] = this.#udp;
+    this.#datagramProtocols[this.#icmp.protocol] = this.#icmp;
     this.link.onReceive = (packet) => this.input(packet);
   }
 
@@ -86,6 +144,20 @@ export class IpStack {
     return this.#tcp.listen(port, opts);
   }
 
+  /** A bound UDP socket (RFC 768); `port` absent: an ephemeral one. Throws AddressInUseError. */
+  udp(options?: BindOptions): UdpSocket {
+    if (this.#closed) throw new StackClosedError("the stack is closed");
+    return this.#udp.bind(options);
+  }
+
+  /** Echo requests to `address` (RFC 792), `count` of them; the session reports each reply or loss. */
+  ping(address: string, options?: PingOptions): PingSession {
+    if (this.#closed) throw new StackClosedError("the stack is closed");
+    const session = this.#icmp.ping(address, options);
+    session.start();
+    return session;
+  }
+
   /** TCP connections with a TCB (any state but CLOSED). */
   get connectionCount(): number {
     return this.#tcp.connectionCount;
@@ -95,6 +167,7 @@ export class IpStack {
   close(): void {
     if (this.#closed) return;
     for (const t of this.#transports) t?.close();
+    for (const t of this.#datagramProtocols) t?.close();
     this.#closed = true;
     this.link.onReceive = null;
   }
@@ -118,8 +191,9 @@ export class IpStack {
     const r = this.#record;
     const reason = parseInto(packet, r);
     if (reason !== null) {
-      if (reason === "bad-tcp-checksum" || reason === "bad-ip-checksum") counters.checksumErrors++;
-      counters.drops[reason]++;
+      // The TCP parser checked the IPv4 header before it found these: the datagram parser takes them.
+      if (reason === "not-tcp" || reason === "fragment") this.#inputDatagram(packet);
+      else this.#dropped(reason);
       return;
     }
     if (r.dst !== this.ip) {
@@ -127,7 +201,7 @@ export class IpStack {
       return;
     }
     const transport = this.#transports[r.protocol];
-    // The wire core passes TCP only (others are "not-tcp" above); this holds once it passes more.
+    // The TCP parser passes TCP only (the rest went to #inputDatagram above); this holds if it passes more.
     if (transport === undefined) {
       counters.drops["not-tcp"]++;
       return;
@@ -135,10 +209,83 @@ export class IpStack {
     transport.arrives(r, packet);
   }
 
+  #dropped(reason: ParseErrorReason): void {
+    if (CHECKSUM_REASONS.has(reason)) this.counters.checksumErrors++;
+    this.counters.drops[reason]++;
+  }
+
+  /** A packet that is not plain TCP: ICMP, UDP, a fragment, or another protocol. */
+  #inputDatagram(packet: Uint8Array): void {
+    const r = this.#datagram;
+    const reason = parseDatagramInto(packet, r);
+    if (reason !== null) {
+      this.#dropped(reason);
+      return;
+    }
+    const broadcast = r.dst === BROADCAST;
+    if (r.dst !== this.ip && !broadcast) {
+      this.counters.drops["wrong-address"]++;
+      return;
+    }
+    this.#current = packet;
+    this.#currentBroadcast = broadcast;
+    try {
+      const protocol = this.#datagramProtocols[r.transport];
+      if (protocol !== undefined) protocol.arrives(r, packet, broadcast);
+      else if (r.fragment & 0x3fff) {
+        // Reassembly (RFC 791, RFC 815) is the other half of issue 14 (branch i14-fragments).
+        this.counters.drops.fragment++;
+      } else {
+        this.counters.drops["unknown-protocol"]++;
+        this.#unreachable(UnreachableCode.PROTOCOL);
+      }
+    } finally {
+      this.#current = null;
+    }
+  }
+
+  /** RFC 1122 §3.2.2.1: destination unreachable about the packet being processed (icmp-protocol.ts decides if). */
+  #unreachable(code: number): void {
+    if (this.#current !== null) {
+      this.#icmp.sendError(this.#datagram, this.#current, this.#currentBroadcast, IcmpType.DEST_UNREACHABLE, code);
+    }
+  }
+
+  /** An ICMP error quoting a TCP or UDP datagram of ours: to the transport that sent it. */
+  #icmpErrorArrives(r: DatagramRecord, kind: IcmpErrorKind, hard: boolean): IcmpDrop | null {
+    const localPort = r.quotedWord0 >>> 16;
+    const remotePort = r.quotedWord0 & 0xffff;
+    if (r.quotedProtocol === IpProtocol.TCP) {
+      const quote = { localPort, remoteIp: r.quotedDst, remotePort, seq: r.quotedWord1 };
+      const outcome = this.#tcp.icmpError(quote, kind, hard);
+      if (outcome === "no-connection") return "icmp-no-connection";
+      return outcome === "out-of-window" ? "icmp-out-of-window" : null;
+    }
+    if (r.quotedProtocol === IpProtocol.UDP) {
+      const outcome = this.#udp.icmpError(localPort, r.quotedDst, remotePort, kind);
+      if (outcome === "no-socket") return "icmp-no-connection";
+      return outcome === "not-connected" ? "icmp-not-reported" : null;
+    }
+    return "icmp-no-connection";
+  }
+
+  /** UDP and ICMP out: the identification, then the link (fragmentation: branch i14-fragments). */
+  #transmitDatagram(fields: UdpPacketFields | IcmpPacketFields): void {
+    if (this.#closed) return;
+    fields.id = this.#nextId();
+    const packet = "srcPort" in fields ? buildUdpPacket(fields) : buildIcmpPacket(fields);
+    this.link.send(packet);
+  }
+
+  #nextId(): number {
+    const id = this.#ipId;
+    this.#ipId = (id + 1) & 0xffff;
+    return id;
+  }
+
   #transmit(fields: PacketFields): void {
     if (this.#closed) return;
-    fields.id = this.#ipId;
-    this.#ipId = (this.#ipId + 1) & 0xffff;
+    fields.id = this.#nextId();
     this.counters.segmentsOut++;
     const inArena = buildPacketInArena(fields);
     if (inArena !== null) {

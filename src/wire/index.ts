@@ -51,3 +51,4 @@ export type {
 export { parseDatagram, parseDatagramInto, parseTransportInto, isIcmpError } from "./datagram-parse.js";
 export { DatagramRecord } from "./datagram-record.js";
 export { buildUdpPacket, buildIcmpPacket, buildIpv4Header } from "./datagram-build.js";
+export { icmpErrorKind, isHardIcmpError, type IcmpErrorKind } from "./icmp-errors.js";
