@@ -3,7 +3,7 @@ import { join, relative, resolve, dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * design.md's layers, enforced: imports point down only. Each folder of src/ lists the folders it may
+ * ARCHITECTURE.md's layers, enforced: imports point down only. Each folder of src/ lists the folders it may
  * import from; anything else is a layering error. `errors` (the WirestateError base) is the bottom layer,
  * below even clock and wire, so every layer's errors share it. `session` runs over any byte stream, so it
  * imports nothing of the TCP side.
@@ -14,12 +14,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   wire: ["errors"],
   pcap: ["errors"],
   link: ["errors", "clock", "pcap"],
+  // The transports are siblings: none imports another; the stack wires them together.
   tcp: ["errors", "clock", "wire"],
+  udp: ["errors", "clock", "wire"],
+  icmp: ["errors", "clock", "wire"],
+  // IPv4 reassembly and fragmentation: below the stack, beside the transports.
   fragments: ["errors", "clock", "wire"],
-  stack: ["errors", "clock", "fragments", "link", "tcp", "wire"],
-  api: ["errors", "clock", "link", "pcap", "stack", "tcp", "wire"],
+  stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
+  // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
+  dns: ["errors", "clock", "wire"],
+  api: ["errors", "clock", "dns", "link", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
   session: ["errors"],
-  cli: ["errors", "api", "clock", "link", "pcap", "session", "stack", "tcp", "wire"],
+  cli: ["errors", "api", "clock", "dns", "link", "pcap", "session", "stack", "tcp", "udp", "icmp", "wire"],
 };
 
 const SRC = resolve("src");
@@ -59,7 +65,7 @@ function violations(): string[] {
 }
 
 describe("layers", () => {
-  it("every import in src/ points down the layers of design.md", () => {
+  it("every import in src/ points down the layers of ARCHITECTURE.md", () => {
     expect(violations()).toEqual([]);
   });
 

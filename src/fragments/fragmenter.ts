@@ -1,4 +1,4 @@
-import { internetChecksum } from "../wire/checksum.js";
+import { sealHeader } from "./seal-header.js";
 
 /** The smallest MTU every IPv4 link has (RFC 791: "Every internet module must be able to forward a
  * datagram of 68 octets without further fragmentation"): a 60-byte header and 8 data bytes. */
@@ -30,17 +30,7 @@ export function fragmentPacket(packet: Uint8Array, mtu: number): Uint8Array[] {
     const f = new Uint8Array(header.length + length);
     f.set(header);
     f.set(data.subarray(at, at + length), header.length);
-    const size = f.length;
-    f[2] = size >> 8;
-    f[3] = size & 0xff;
-    const field = ((baseOffset + at) >> 3) | (!last || moreAtEnd ? 0x2000 : 0);
-    f[6] = field >> 8;
-    f[7] = field & 0xff;
-    f[10] = 0;
-    f[11] = 0;
-    const sum = internetChecksum(f.subarray(0, header.length));
-    f[10] = sum >> 8;
-    f[11] = sum & 0xff;
+    sealHeader(f, header.length, ((baseOffset + at) >> 3) | (!last || moreAtEnd ? 0x2000 : 0));
     out.push(f);
     at += length;
   }

@@ -1,6 +1,6 @@
 import type { Clock, Timer } from "../clock/clock.js";
-import { internetChecksum } from "../wire/checksum.js";
 import type { Fragment } from "./fragment-header.js";
+import { sealHeader } from "./seal-header.js";
 
 /** Why reassembly dropped a fragment (or, for a timeout, a datagram); the stack counts each. */
 export type FragmentDrop =
@@ -70,9 +70,9 @@ class Pending {
   received = 0;
   /** Length of the datagram's data, known once the last fragment came; -1 before. */
   end = -1;
-  /** The first fragment's header and its first 8 data bytes: the datagram's header, and what ICMP quotes. */
+  /** Fragment zero's header and first 8 data bytes (what ICMP quotes), and it as a view of them. */
   first: Uint8Array | null = null;
-  firstHeaderLength = 0;
+  zero: Fragment | null = null;
   charged = 0;
   /** Dropped for an overlap: kept, holding nothing, so its later fragments are dropped too (RFC 5722). */
   dead = false;
@@ -99,7 +99,7 @@ export class Reassembler {
   readonly #clock: Clock;
   readonly #limits: ReassemblyLimits;
   readonly #counters: ReassemblyCounters;
-  readonly #timeExceeded: (quoted: Uint8Array) => void;
+  readonly #timeExceeded: (quoted: Uint8Array, about: Fragment) => void;
   /** In creation order, which is deadline order: the first entry is the next to expire. */
   readonly #pending = new Map<string, Pending>();
   readonly #perSource = new Map<number, number>();
@@ -108,12 +108,13 @@ export class Reassembler {
 
   /**
    * `timeExceeded` gets the header and first 8 data bytes of a datagram that timed out after its first
-   * fragment arrived: what an ICMP time exceeded, code 1, quotes (RFC 792; RFC 1122 §3.3.2).
+   * fragment arrived, what an ICMP time exceeded, code 1, quotes (RFC 792; RFC 1122 §3.3.2), and that
+   * fragment zero as a `Fragment` of those bytes.
    */
   constructor(
     clock: Clock,
     counters: ReassemblyCounters,
-    timeExceeded: (quoted: Uint8Array) => void,
+    timeExceeded: (quoted: Uint8Array, about: Fragment) => void,
     limits: Partial<ReassemblyLimits> = {},
   ) {
     this.#clock = clock;
@@ -185,16 +186,18 @@ export class Reassembler {
     if (last) d.end = end;
     if (length > 0) pieces.splice(i, 0, { offset: f.offset, end, data: f.data.slice() });
     if (f.offset === 0) {
-      d.firstHeaderLength = f.header.length;
-      d.first = new Uint8Array(f.header.length + Math.min(8, length));
-      d.first.set(f.header);
-      d.first.set(f.data.subarray(0, 8), f.header.length);
+      const hl = f.header.length;
+      const first = new Uint8Array(hl + Math.min(8, length));
+      first.set(f.header);
+      first.set(f.data.subarray(0, 8), hl);
+      d.first = first;
+      d.zero = { ...f, header: first.subarray(0, hl), data: first.subarray(hl) };
     }
     d.received += length;
     d.charged += charge;
     this.#bytes += charge;
-    if (d.end === -1 || d.received !== d.end || d.first === null) return null;
-    const packet = assemble(d);
+    if (d.end === -1 || d.received !== d.end || d.zero === null) return null;
+    const packet = assemble(d, d.zero);
     this.#remove(d);
     c.datagramsReassembled++;
     return packet;
@@ -239,6 +242,7 @@ export class Reassembler {
     d.charged = 0;
     d.pieces.length = 0;
     d.first = null;
+    d.zero = null;
     d.dead = true;
     return null;
   }
@@ -263,28 +267,19 @@ export class Reassembler {
       if (d.dead) continue;
       this.#counters.drops["fragment-timeout"]++;
       // RFC 1122 §3.3.2: time exceeded only when fragment zero arrived (its header is what gets quoted).
-      if (d.first !== null) this.#timeExceeded(d.first);
+      if (d.first !== null && d.zero !== null) this.#timeExceeded(d.first, d.zero);
     }
   };
 }
 
 /** The datagram `d` covers: the first fragment's header, no longer a fragment, over all the data in order. */
-function assemble(d: Pending): Uint8Array {
-  const first = d.first as Uint8Array;
-  const hl = d.firstHeaderLength;
+function assemble(d: Pending, zero: Fragment): Uint8Array {
+  const hl = zero.header.length;
   const total = hl + d.end;
   const packet = new Uint8Array(total);
-  packet.set(first.subarray(0, hl));
+  packet.set(zero.header);
   for (const p of d.pieces) packet.set(p.data, hl + p.offset);
-  packet[2] = total >> 8;
-  packet[3] = total & 0xff;
   // Flags and offset cleared: DF is not set on a fragmented datagram, and MF and the offset are gone.
-  packet[6] = 0;
-  packet[7] = 0;
-  packet[10] = 0;
-  packet[11] = 0;
-  const sum = internetChecksum(packet.subarray(0, hl));
-  packet[10] = sum >> 8;
-  packet[11] = sum & 0xff;
+  sealHeader(packet, hl, 0);
   return packet;
 }

@@ -2,6 +2,8 @@ import { REASONS } from "../wire/layout.generated.js";
 import type { ParseErrorReason } from "../wire/types.js";
 import type { TcpDrop } from "../tcp/tcp-protocol.js";
 import { FRAGMENT_DROPS, type FragmentDrop, type ReassemblyCounters } from "../fragments/reassembler.js";
+import type { UdpDrop } from "../udp/udp-protocol.js";
+import type { IcmpDrop } from "../icmp/icmp-protocol.js";
 
 /** Every reason the stack drops a packet or segment, one counter each. */
 export type DropReason =
@@ -9,7 +11,10 @@ export type DropReason =
   | TcpDrop
   | FragmentDrop
   | "fragmentation-needed" // an outgoing packet over the link MTU with DF set (never sent in pieces)
+  | UdpDrop
+  | IcmpDrop
   | "wrong-address" // IPv4 destination is not this stack
+  | "unknown-protocol" // an IPv4 protocol the stack does not speak (answered with protocol unreachable)
   | "stack-closed";
 
 const DROP_REASONS: readonly DropReason[] = [
@@ -21,7 +26,21 @@ const DROP_REASONS: readonly DropReason[] = [
   "no-ack",
   "syn-sent-bad-ack",
   "paws-rejected",
+  "udp-closed-port",
+  "udp-queue-full",
+  "udp-wrong-peer",
+  "icmp-echo-rate-limited",
+  "icmp-echo-broadcast",
+  "icmp-ignored-type",
+  "icmp-not-ours",
+  "icmp-no-connection",
+  "icmp-out-of-window",
+  "icmp-not-reported",
+  "icmp-stray-echo-reply",
+  "icmp-error-rate-limited",
+  "icmp-error-suppressed",
   "wrong-address",
+  "unknown-protocol",
   "closed-port",
   "backlog-full",
   "listen-unexpected",
@@ -36,7 +55,7 @@ export interface StackCounters extends ReassemblyCounters {
   segmentsIn: number;
   segmentsOut: number;
   retransmits: number;
-  /** IPv4 header or TCP checksum failures (also counted under their drop reasons). */
+  /** IPv4 header, TCP, UDP or ICMP checksum failures (also counted under their drop reasons). */
   checksumErrors: number;
   resetsSent: number;
   challengeAcks: number;
@@ -45,6 +64,16 @@ export interface StackCounters extends ReassemblyCounters {
   /** Outgoing datagrams sent as fragments (RFC 791), and the fragments that made them. */
   datagramsFragmented: number;
   fragmentsOut: number;
+  /** UDP datagrams in (checksum verified, for us) and out. */
+  datagramsIn: number;
+  datagramsOut: number;
+  icmpIn: number;
+  icmpOut: number;
+  echoRepliesSent: number;
+  icmpErrorsIn: number;
+  icmpErrorsSent: number;
+  /** Fragmentation-needed messages for us, handed to path MTU discovery. */
+  fragNeededIn: number;
   drops: Record<DropReason, number>;
 }
 
@@ -66,6 +95,14 @@ export function newCounters(): StackCounters {
     duplicateFragments: 0,
     datagramsFragmented: 0,
     fragmentsOut: 0,
+    datagramsIn: 0,
+    datagramsOut: 0,
+    icmpIn: 0,
+    icmpOut: 0,
+    echoRepliesSent: 0,
+    icmpErrorsIn: 0,
+    icmpErrorsSent: 0,
+    fragNeededIn: 0,
     drops,
   };
 }

@@ -4,6 +4,7 @@ import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { PacketFields, TcpRepr } from "../wire/types.js";
 import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
+import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
 import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
@@ -122,6 +123,8 @@ export class TcpConnection implements Connection {
   readonly receiver = new ReceiverState();
   readonly sender = new SenderState();
   readonly notices = new UserNotices();
+  /** The last soft ICMP error (icmp-error.ts); the connect and user timeouts report it. */
+  softError: IcmpErrorKind | undefined = undefined;
 
   readonly stats = {
     bytesSent: 0,
@@ -405,6 +408,7 @@ export class TcpConnection implements Connection {
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
       sackedBytes: this.sackRecovery?.board.sackedBytes ?? 0,
+      ...(this.softError === undefined ? {} : { softError: this.softError }),
     };
   }
 

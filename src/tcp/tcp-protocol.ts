@@ -5,14 +5,24 @@ import type { PacketFields } from "../wire/types.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
-import { AddressInUseError } from "./errors.js";
+import { AddressInUseError } from "../errors/address-in-use.js";
 import { IsnGenerator } from "./isn.js";
+import { icmpErrorArrives, type IcmpOutcome } from "./icmp-error.js";
+import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { listenArrives, timeWaitReopened, type ListenContext, type SegmentEnds } from "./listen.js";
 import { ListeningPort } from "./listening-port.js";
 import { pathMtuChanged, pathMtuReduced, type PathMtuOutcome } from "./path-mtu.js";
 import type { ConnectOptions, Connection, Listener } from "./types.js";
 
 const NO_PAYLOAD = new Uint8Array(0);
+
+/** The part of our segment an ICMP error quotes that TCP needs: its 4-tuple and sequence number. */
+export interface QuotedSegment {
+  localPort: number;
+  remoteIp: number;
+  remotePort: number;
+  seq: number;
+}
 const EPHEMERAL_LOW = 49152;
 const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
 
@@ -209,6 +219,16 @@ export class TcpProtocol implements ListenContext {
       const conn = m.get(remoteIp);
       if (conn !== undefined) pathMtuChanged(conn, mtu);
     }
+  }
+
+  /**
+   * RFC 5927 and RFC 1122 §4.2.3.9: an ICMP error quoting one of our segments, from our port `localPort`
+   * to `remoteIp:remotePort` with sequence number `seq`. The one entry point for ICMP into TCP
+   * (icmp-error.ts decides); the caller counts the outcome.
+   */
+  icmpError(quote: QuotedSegment, kind: IcmpErrorKind, hard: boolean): IcmpOutcome {
+    const conn = this.#lookup(quote.localPort, quote.remotePort, quote.remoteIp);
+    return conn === undefined ? "no-connection" : icmpErrorArrives(conn, quote.seq, kind, hard);
   }
 
   // ListenContext (listen.ts)

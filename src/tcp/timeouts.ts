@@ -5,6 +5,7 @@ import type { TcpConnection } from "./connection.js";
 import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
 import { blackHoleCheck } from "./path-mtu.js";
 import { sackTimeout } from "./sack-recovery.js";
+import { timeoutReason } from "./icmp-error.js";
 import { TimerKind } from "./timers.js";
 
 const { ACK } = TcpFlags;
@@ -35,7 +36,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
     case TimerKind.connect:
       if (c.state === "SYN-SENT" || (c.state === "SYN-RECEIVED" && !c.handshake.passive)) {
         if (c.host.tracing) c.host.trace(`${c.id} connect timeout`);
-        c.fail("connect-timeout");
+        c.fail(timeoutReason(c, "connect-timeout"));
       }
       break;
     case TimerKind.user:
@@ -43,7 +44,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
       // timeout', and enter CLOSED."
       if (c.host.tracing) c.host.trace(`${c.id} user timeout fired`);
       sendReset(c, c.tcb.sndMax);
-      c.fail("user-timeout");
+      c.fail(timeoutReason(c, "user-timeout"));
       break;
   }
   c.notify();
@@ -58,7 +59,7 @@ function retransmissionTimeout(c: TcpConnection): void {
       if (c.handshake.retries >= c.config.synRetries) {
         if (c.host.tracing) c.host.trace(`${c.id} SYN retries exhausted`);
         if (c.handshake.passive) c.setState("CLOSED");
-        else c.fail("connect-timeout");
+        else c.fail(timeoutReason(c, "connect-timeout"));
         return;
       }
       c.handshake.retries++;

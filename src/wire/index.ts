@@ -51,3 +51,20 @@ export type {
 export { parseDatagram, parseDatagramInto, parseTransportInto, isIcmpError } from "./datagram-parse.js";
 export { DatagramRecord } from "./datagram-record.js";
 export { buildUdpPacket, buildIcmpPacket, buildIpv4Header } from "./datagram-build.js";
+export { icmpErrorKind, isHardIcmpError, type IcmpErrorKind } from "./icmp-errors.js";
+// DNS messages (RFC 1035 section 4): TypeScript, not WASM, since a lookup is no hot path.
+export { parseDnsMessage, parseDnsHeader } from "./dns-parse.js";
+export { buildDnsMessage, dnsQuery, type DnsBuildOptions, type DnsQueryOptions } from "./dns-build.js";
+export { readName, encodeName, dnsNameKey } from "./dns-name.js";
+export { DnsType, DnsClass, DnsRcode, DNS_HEADER_LENGTH } from "./dns-types.js";
+export type {
+  DnsHeader,
+  DnsQuestion,
+  DnsRecord,
+  DnsRecordData,
+  DnsMessage,
+  DnsParseErrorReason,
+  DnsParseResult,
+  DnsBuildErrorReason,
+  DnsBuildResult,
+} from "./dns-types.js";

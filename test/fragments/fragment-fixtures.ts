@@ -1,5 +1,5 @@
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
-import { readFragment, type Fragment } from "../../src/fragments/fragment-header.js";
+import { fragmentOf, type Fragment } from "../../src/fragments/fragment-header.js";
 import {
   FRAGMENT_DROPS,
   Reassembler,
@@ -7,15 +7,23 @@ import {
   type ReassemblyLimits,
 } from "../../src/fragments/reassembler.js";
 import { internetChecksum } from "../../src/wire/checksum.js";
+import { parseDatagramInto } from "../../src/wire/datagram-parse.js";
+import { DatagramRecord } from "../../src/wire/datagram-record.js";
 import { xorshiftBytes } from "../helpers/bytes.js";
 
 export const SRC = 0x0a000001;
+
+/** `packet` read as a fragment by the wire core, as the stack reads it; null when the core rejects it. */
+export function readFragment(packet: Uint8Array): Fragment | null {
+  const r = new DatagramRecord();
+  return parseDatagramInto(packet, r) === null ? fragmentOf(r, packet) : null;
+}
 export const DST = 0x0a000002;
 
-/** A whole IPv4 datagram (not a fragment) of `length` data bytes: protocol 17, identification `id`. */
+/** A whole IPv4 datagram of `length` data bytes, identification `id`, protocol 253 (RFC 3692 experimentation: no transport header to check). */
 export function datagram(length: number, id: number, seed = id + 1, src = SRC): Uint8Array {
   const p = new Uint8Array(20 + length);
-  p.set([0x45, 0, (20 + length) >> 8, (20 + length) & 255, id >> 8, id & 255, 0, 0, 64, 17]);
+  p.set([0x45, 0, (20 + length) >> 8, (20 + length) & 255, id >> 8, id & 255, 0, 0, 64, 253]);
   new DataView(p.buffer).setUint32(12, src);
   new DataView(p.buffer).setUint32(16, DST);
   xorshiftBytes(length, seed * 2654435761 + 7, p.subarray(20));

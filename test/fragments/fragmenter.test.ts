@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fragmentPacket } from "../../src/fragments/fragmenter.js";
-import { readFragment } from "../../src/fragments/fragment-header.js";
 import { internetChecksum } from "../../src/wire/checksum.js";
 import { datagram } from "./fragment-fixtures.js";
+import { readFragment } from "./fragment-fixtures.js";
 
 /** `datagram` with IP options: a copied one (type 0x83, loose source route) and one that is not (0x07). */
 function withOptions(length: number): Uint8Array {

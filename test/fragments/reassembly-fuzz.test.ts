@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fragmentPacket } from "../../src/fragments/fragmenter.js";
-import { readFragment, type Fragment } from "../../src/fragments/fragment-header.js";
+import type { Fragment } from "../../src/fragments/fragment-header.js";
 import { datagram, piece, rig, SRC } from "./fragment-fixtures.js";
+import { readFragment } from "./fragment-fixtures.js";
 
 /** mulberry32: a seeded stream of numbers in [0, 1). */
 function random(seed: number): () => number {
