@@ -1,19 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { fragmentPacket } from "../../src/fragments/fragmenter.js";
+import { Prng } from "../../src/link/prng.js";
 import type { Fragment } from "../../src/fragments/fragment-header.js";
 import { datagram, piece, rig, SRC } from "./fragment-fixtures.js";
 import { readFragment } from "./fragment-fixtures.js";
 
-/** mulberry32: a seeded stream of numbers in [0, 1). */
+/** A seeded stream of numbers in [0, 1): the links' own PRNG, so a failing seed replays. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.float();
 }
 
 type Plan = "whole" | "missing" | "overlap";

@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { afterEach, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { RealClock } from "../../src/clock/index.js";
 import type { Link } from "../../src/link/link.js";
 import { IpStack } from "../../src/stack/index.js";
 import type { Connection } from "../../src/tcp/types.js";
 import { parseIpv4 } from "../../src/wire/index.js";
+import { useCleanup } from "../helpers/cleanup.js";
 import { NETNS_TOOLS, Netns } from "../helpers/netns.js";
 import { RouterNetns } from "../helpers/router-netns.js";
 import { LOSS_WARNINGS } from "../helpers/tshark.js";
@@ -85,22 +86,16 @@ function judgeQuotingApart(file: string, allow: readonly string[], stackAddress:
 }
 
 describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery through a kernel router", () => {
-  let net: RouterNetns | null = null;
-  let stack: IpStack | null = null;
-  afterEach(async () => {
-    stack?.close();
-    stack = null;
-    await net?.close();
-    net = null;
-  });
+  const defer = useCleanup();
 
   async function download(name: string, dropIcmp: boolean) {
-    net = await RouterNetns.start(1280);
+    const net = await RouterNetns.start(1280);
+    defer(() => net.close());
     if (dropIcmp) await net.dropIcmp();
     const clock = new RealClock();
     const capture = tap(net.router.link, clock, name);
     const trace: string[] = [];
-    stack = new IpStack({
+    const stack = new IpStack({
       address: net.router.stackAddress,
       link: capture.link,
       clock,
@@ -109,6 +104,7 @@ describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery throu
         capture.link.annotate(t);
       },
     });
+    defer(() => stack.close());
     const body = new Uint8Array(2 << 20).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
     const served = accept(stack.listen(80)).then((conn) => serveOnce(conn, body));
     const started = Date.now();
@@ -142,20 +138,15 @@ describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery throu
 });
 
 describeWith([...NETNS_TOOLS, "socat"], "interop: UDP datagrams over the MTU, both ways, with the kernel", () => {
-  let ns: Netns | null = null;
-  let stack: IpStack | null = null;
-  afterEach(async () => {
-    stack?.close();
-    stack = null;
-    await ns?.close();
-    ns = null;
-  });
+  const defer = useCleanup();
 
   async function setUp(name: string) {
-    ns = await Netns.start();
+    const ns = await Netns.start();
+    defer(() => ns.close());
     const clock = new RealClock();
     const capture = tap(withMtu(ns.link, 1500), clock, name);
-    stack = new IpStack({ address: ns.stackAddress, link: capture.link, clock });
+    const stack = new IpStack({ address: ns.stackAddress, link: capture.link, clock });
+    defer(() => stack.close());
     return { ns, stack, save: capture.save };
   }
 
