@@ -34,6 +34,8 @@ export class PathMtuState {
   /** RTOs in a row with SND.UNA at `streakUna` and a full segment outstanding. */
   streak = 0;
   streakUna = 0;
+  /** A black hole was suspected before: the next suspicion halves the MSS. */
+  detected = false;
   /**
    * SND.MAX plus the MSS when the size last changed: once SND.UNA reaches it, a segment sent at the new
    * size has been acknowledged (earlier ACKs can be for segments of the old size still in flight).
@@ -120,8 +122,8 @@ export function pathMtuChanged(c: TcpConnection, mtu: number): void {
 /**
  * Called as the retransmission timer fires, before the retransmission: black-hole detection (RFC 4821
  * §3 and RFC 8899 §4.3: full-sized segments lost again and again while ICMP says nothing). Outside a
- * search, BLACK_HOLE_RTOS timeouts in a row lower the MSS (to BASE_MSS, then by half, not below
- * BLACK_HOLE_FLOOR_MSS); during a search, one timeout of a probed size marks it too big.
+ * search, BLACK_HOLE_RTOS timeouts in a row lower the MSS (the first time to BASE_MSS, then by half,
+ * not below BLACK_HOLE_FLOOR_MSS); during a search, one timeout of a probed size marks it too big.
  */
 export function blackHoleCheck(c: TcpConnection): void {
   const t = c.tcb;
@@ -142,7 +144,10 @@ export function blackHoleCheck(c: TcpConnection): void {
     s.high = c.sendMss;
     setMss(c, s.low, "probe lost");
   } else {
-    const mss = Math.max(BLACK_HOLE_FLOOR_MSS, c.sendMss > BASE_MSS ? BASE_MSS : c.sendMss >> 1);
+    // As Linux: the first detection only goes down to BASE_MSS (a segment already that small stays),
+    // later ones halve.
+    const mss = s.detected ? Math.max(BLACK_HOLE_FLOOR_MSS, c.sendMss >> 1) : Math.min(c.sendMss, BASE_MSS);
+    s.detected = true;
     if (mss >= c.sendMss) return;
     s.low = mss;
     s.high = c.sendMss;
