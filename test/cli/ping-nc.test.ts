@@ -1,10 +1,10 @@
-import { createSocket } from "node:dgram";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { Stack } from "../../src/api/index.js";
 import { run } from "../../src/cli/run.js";
 import { udpTunnelLink } from "../../src/link/node.js";
 import { buildDnsMessage, DnsType, parseDnsMessage } from "../../src/wire/index.js";
+import { freeUdpPort } from "../helpers/netns.js";
 import { testIo } from "../interop/cli-io.js";
 
 /**
@@ -14,14 +14,6 @@ import { testIo } from "../interop/cli-io.js";
 const PEER = "10.9.1.1";
 const CLI = "10.9.1.2";
 
-async function freePort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 const open: Array<() => void> = [];
 afterEach(() => {
   for (const close of open.splice(0)) close();
@@ -29,7 +21,7 @@ afterEach(() => {
 
 /** A peer stack on a tunnel; returns it and the --tunnel value the command needs. */
 async function peer(): Promise<{ stack: Stack; tunnel: string[] }> {
-  const [a, b] = [await freePort(), await freePort()];
+  const [a, b] = [await freeUdpPort(), await freeUdpPort()];
   const link = await udpTunnelLink({ bind: `127.0.0.1:${a}`, peer: `127.0.0.1:${b}` });
   const stack = new Stack({ address: PEER, link });
   open.push(() => {

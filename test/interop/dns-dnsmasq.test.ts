@@ -3,6 +3,7 @@ import { Stack } from "../../src/api/index.js";
 import { RealClock } from "../../src/clock/index.js";
 import { NameNotFoundError, NoRecordsError, Resolver, type StreamConnector } from "../../src/dns/index.js";
 import { useCleanup } from "../helpers/cleanup.js";
+import { dnsmasqArgv } from "../helpers/dnsmasq.js";
 import { Netns, NETNS_TOOLS, type NsProcess } from "../helpers/netns.js";
 import { splitUdp } from "../helpers/raw-udp.js";
 import { describeWith } from "../helpers/tools.js";
@@ -112,30 +113,17 @@ const BIG = Array.from({ length: 40 }, (_, i) => `10.77.1.${i + 1}`);
 
 /** dnsmasq in the namespace, answering on the kernel's address, UDP and TCP port 53, from these records only. */
 async function startDnsmasq(ns: Netns): Promise<NsProcess> {
-  const dnsmasq = ns.spawn([
-    "dnsmasq",
-    // Debug mode: no fork per TCP connection, so killing this one process ends the server (a forked
-    // child would outlive it, holding the output pipes open).
-    "--no-daemon",
-    "--no-resolv",
-    "--no-hosts",
-    "--no-poll",
-    "--pid-file=",
-    // Host records are served with TTL 0 unless told otherwise; 60 s lets the cache be seen working.
-    "--local-ttl=60",
-    "--log-facility=-",
-    "--log-queries",
-    "--bind-interfaces",
-    `--listen-address=${ns.kernelAddress}`,
-    "--port=53",
-    // Names under .test that dnsmasq does not hold are NXDOMAIN (answered locally, never forwarded).
-    "--local=/test/",
-    "--host-record=name.test,10.77.0.1",
-    "--host-record=name.test,10.77.0.9",
-    "--cname=www.test,name.test",
-    "--txt-record=textonly.test,hello",
-    ...BIG.map((address) => `--host-record=big.test,${address}`),
-  ]);
+  const dnsmasq = ns.spawn(
+    dnsmasqArgv(ns, [
+      // Host records are served with TTL 0 unless told otherwise; 60 s lets the cache be seen working.
+      "--local-ttl=60",
+      "--host-record=name.test,10.77.0.1",
+      "--host-record=name.test,10.77.0.9",
+      "--cname=www.test,name.test",
+      "--txt-record=textonly.test,hello",
+      ...BIG.map((address) => `--host-record=big.test,${address}`),
+    ]),
+  );
   await waitForTcp(ns, dnsmasq, 53);
   return dnsmasq;
 }

@@ -8,6 +8,7 @@ import { PortUnreachableError, Stack, type PingResult } from "../../src/api/inde
 import { run } from "../../src/cli/run.js";
 import { RealClock } from "../../src/clock/index.js";
 import { useCleanup } from "../helpers/cleanup.js";
+import { dnsmasqArgv } from "../helpers/dnsmasq.js";
 import { Netns, NETNS_TOOLS, type NsProcess } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
 import { tsharkFields } from "../helpers/tshark.js";
@@ -233,21 +234,7 @@ function streamOf(text: string): PassThrough {
 }
 
 function startDnsmasq(ns: Netns): NsProcess {
-  return ns.spawn([
-    "dnsmasq",
-    "--no-daemon",
-    "--no-resolv",
-    "--no-hosts",
-    "--no-poll",
-    "--pid-file=",
-    "--log-facility=-",
-    "--log-queries",
-    "--bind-interfaces",
-    `--listen-address=${ns.kernelAddress}`,
-    "--port=53",
-    "--local=/test/",
-    `--address=/name.test/${ns.kernelAddress}`,
-  ]);
+  return ns.spawn(dnsmasqArgv(ns, [`--address=/name.test/${ns.kernelAddress}`]));
 }
 
 /** Waits for a UDP socket on `port` in the namespace, failing early when the server exits. */
