@@ -23,7 +23,23 @@ const ALLOWED: Record<string, readonly string[]> = {
   dns: ["errors", "clock", "wire"],
   api: ["errors", "clock", "dns", "link", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
   session: ["errors"],
-  cli: ["errors", "api", "clock", "dns", "link", "pcap", "session", "stack", "tcp", "udp", "icmp", "wire"],
+  // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
+  packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],
+  cli: [
+    "errors",
+    "api",
+    "clock",
+    "dns",
+    "link",
+    "packetdrill",
+    "pcap",
+    "session",
+    "stack",
+    "tcp",
+    "udp",
+    "icmp",
+    "wire",
+  ],
 };
 
 const SRC = resolve("src");

@@ -4,6 +4,7 @@ import { CliError, UsageError } from "./errors.js";
 import { FETCH_HELP, fetchCommand } from "./fetch-command.js";
 import { HTTP_HELP, httpCommand } from "./http-command.js";
 import { NC_HELP, ncCommand } from "./nc-command.js";
+import { PACKETDRILL_HELP, packetdrillCommand } from "./packetdrill-command.js";
 import { PING_HELP, pingCommand } from "./ping-command.js";
 import type { CliIo } from "./io.js";
 
@@ -23,7 +24,8 @@ Commands:
   fetch    HTTP GET a URL over the userspace stack, through a UDP tunnel
   ping     ICMP echo requests from the userspace stack, through a UDP tunnel
   nc       netcat over the userspace stack (TCP or UDP, connect or listen), through a UDP tunnel
-  bench    where the benchmarks run (npm run bench, in the repository)`;
+  bench    where the benchmarks run (npm run bench, in the repository)
+  packetdrill  run packetdrill scripts (.pkt) against the stack on a virtual clock`;
 
 interface Command {
   help: string;
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   ping: { help: PING_HELP, run: pingCommand },
   nc: { help: NC_HELP, run: ncCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
+  packetdrill: { help: PACKETDRILL_HELP, run: packetdrillCommand },
 };
 
 /**

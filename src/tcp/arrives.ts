@@ -2,7 +2,7 @@ import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
-import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
+import { challengeAck, sendAck, sendAt, sendNewSegment, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { peerWindow } from "./option-negotiation.js";
 import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
@@ -145,7 +145,6 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     c.host.drop("unacceptable-segment");
     return;
   }
-  updateTsRecent(c, seg);
   // Trim the front (bytes before RCV.NXT, SYN first) and the tail (past the window; a FIN there goes too).
   const before = seqDiff(t.rcvNxt, seq);
   if (before > 0) {
@@ -172,6 +171,9 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   if (data.length > room) {
     data = room > 0 ? data.subarray(0, room) : EMPTY;
     flags &= ~FIN;
+    // What lies past the window is not acceptable, and "an acknowledgment should be sent in reply"; with a
+    // zero window this is the answer a probe MUST get (RFC 1122 §4.2.2.17), else the sender never hears.
+    c.receiver.ackNow = true;
   }
 
   // Second, check the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets; elsewhere in the window, challenge.
@@ -225,9 +227,17 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     return;
   }
   c.noteAlive();
+  // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state" in SYN-RECEIVED; RFC 5961 §5.2's range later.
+  const ackAcceptable =
+    c.state === "SYN-RECEIVED" ? seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax) : !ackOutOfWindow(t, seg.ack);
+  // RFC 7323 §5.3 R3 records TS.Recent only from a segment that survives the RST, SYN and ACK checks, not from
+  // one they drop or challenge (RFC 5961): a forged in-window segment with a bad ACK or a RST must not move
+  // it, or PAWS would then drop the real peer's segments. Before the ACK is processed, so what it clocks
+  // out echoes this segment.
+  if (ackAcceptable) updateTsRecent(c, seg);
   if (c.state === "SYN-RECEIVED") {
-    // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state ... otherwise <SEQ=SEG.ACK><CTL=RST>."
-    if (!(seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax))) {
+    // "... otherwise <SEQ=SEG.ACK><CTL=RST>."
+    if (!ackAcceptable) {
       sendReset(c, seg.ack);
       return;
     }
@@ -284,14 +294,29 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
 }
 
 /**
+ * RFC 3042 Limited Transmit (RFC 5681 §3.2 SHOULD) without SACK: each of the first two duplicate ACKs sends
+ * one segment of new data if the peer's window allows and the flight stays within cwnd + 2 SMSS; cwnd does
+ * not change. (With SACK, RFC 6675's pipe governs the same step in sack-recovery.ts.)
+ */
+function limitedTransmit(c: TcpConnection): void {
+  const t = c.tcb;
+  if (seqDiff(t.sndMax, t.sndUna) + c.sendMss > c.cc.cwnd + 2 * c.sendMss) return;
+  sendNewSegment(c);
+}
+
+/** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
+function ackOutOfWindow(t: TcpConnection["tcb"], ack: number): boolean {
+  return seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)));
+}
+
+/**
  * The ACK field in ESTABLISHED and later states. Returns false when the segment must be dropped.
  */
 function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags: number): boolean {
   const t = c.tcb;
   const ack = seg.ack;
   const seq = seg.seq;
-  // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
-  if (seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)))) {
+  if (ackOutOfWindow(t, ack)) {
     c.host.drop("ack-out-of-window");
     challengeAck(c);
     return false;
@@ -349,6 +374,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
       if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
       c.rtt.timing = false;
       sendAt(c, t.sndUna, c.sendMss);
+    } else if (!c.cc.inRecovery && c.cc.duplicateAcks <= 2) {
+      limitedTransmit(c);
     }
   }
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer

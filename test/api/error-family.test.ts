@@ -106,6 +106,11 @@ const CODES: Record<string, string> = {
   FrameTooLargeError: "WS_FRAME_TOO_LARGE",
   SessionAbortedError: "WS_SESSION_ABORTED",
   TransportClosedError: "WS_TRANSPORT_CLOSED",
+  // packetdrill
+  PacketdrillSyntaxError: "WS_PACKETDRILL_SYNTAX",
+  PacketdrillCodeError: "WS_PACKETDRILL_CODE",
+  PacketdrillUnsupportedError: "WS_PACKETDRILL_UNSUPPORTED",
+  PacketdrillFailureError: "WS_PACKETDRILL_FAILURE",
   // dns
   DnsError: "WS_DNS",
   InvalidHostnameError: "WS_INVALID_HOSTNAME",
