@@ -92,7 +92,14 @@ export class IcmpProtocol implements PingHost {
   // PingHost
 
   sendEcho(dst: number, id: number, seq: number, data: Uint8Array): void {
-    this.#send({ src: this.#o.ip, dst, type: IcmpType.ECHO_REQUEST, code: 0, rest: (id << 16) | seq, payload: data });
+    this.#send({
+      src: this.#o.ip,
+      dst,
+      type: IcmpType.ECHO_REQUEST,
+      code: 0,
+      rest: ((id << 16) | seq) >>> 0,
+      payload: data,
+    });
   }
 
   finished(session: PingSession): void {

@@ -14,3 +14,8 @@ export class BroadcastNotEnabledError extends WirestateError {
 export class AddressNotAvailableError extends WirestateError {
   static override readonly code = "EADDRNOTAVAIL";
 }
+
+/** A call on a UDP socket that has been closed: by `close()` on another handle, or with its stack. */
+export class SocketClosedError extends WirestateError {
+  static override readonly code = "WS_SOCKET_CLOSED";
+}

@@ -1,4 +1,5 @@
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
+import { SocketClosedError } from "./errors.js";
 
 /** One datagram as a socket receives it: the payload (a copy: the socket's own) and who sent it. */
 export interface UdpDatagram {
@@ -92,6 +93,7 @@ export class UdpSocket {
   }
 
   send(data: Uint8Array, ip: number, port: number): void {
+    if (this.#closed) throw new SocketClosedError(`UDP ${this.localAddress}:${this.localPort} is closed`);
     this.#host.send(this, data, ip, port);
     this.counters.datagramsOut++;
   }

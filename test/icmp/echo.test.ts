@@ -114,6 +114,19 @@ describe("ping sessions", () => {
     expect(results).toEqual([{ ok: false, seq: 1, address: PEER, reason: "host-unreachable" }]);
   });
 
+  it("identifiers of 0x8000 and above work (the rest of the header is unsigned)", () => {
+    // The first identifier is (our address ^ the clock) & 0xffff: this start makes it 0xfffe.
+    const h = host({}, 1500, (us & 0xffff) ^ 0xfffe);
+    const results: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const session = h.stack.ping(PEER, { count: 1, size: 0 });
+      session.onResult = (r) => results.push(r.ok);
+      const [req] = h.takeDatagrams();
+      h.stack.input(buildIcmpPacket({ src: peer, dst: us, type: 0, code: 0, rest: req.icmp!.rest }));
+    }
+    expect(results).toEqual([true, true, true]);
+  });
+
   it("cancel stops the session: nothing more is sent", () => {
     const h = host();
     const session = h.stack.ping(PEER, { count: 5 });

@@ -14,8 +14,8 @@ export const router = parseIpv4(ROUTER);
  * One IpStack on a VirtualClock whose link records what it sends: feed it packets built by hand, assert
  * on what comes out (smoltcp-style fixtures for the IP layer).
  */
-export function host(options: Partial<IpStackOptions> = {}, mtu = 1500) {
-  const clock = new VirtualClock(1_000_000);
+export function host(options: Partial<IpStackOptions> = {}, mtu = 1500, start = 1_000_000) {
+  const clock = new VirtualClock(start);
   const sent: Uint8Array[] = [];
   const link: Link = {
     mtu,
