@@ -125,6 +125,20 @@ describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery throu
     // No retransmission timeout: the resend follows the ICMP at once.
     expect(trace.some((l) => /RTO fired/.test(l))).toBe(false);
     expect(seconds).toBeLessThan(20);
+    // The capture says so: the change is a packet comment, on the packet sent at the new size.
+    if (haveTool("tshark")) {
+      const comments = execFileSync("tshark", [
+        "-r",
+        file,
+        "-Y",
+        'frame.comment contains "path MTU"',
+        "-T",
+        "fields",
+        "-e",
+        "frame.comment",
+      ]);
+      expect(comments.toString()).toMatch(/path MTU 1500 -> 1280 \(ICMP fragmentation needed\), mss 1448 -> 1228/);
+    }
     judgeQuotingApart(file, [...FLOW_CONTROL_WARNINGS, ...LOSS_WARNINGS], stack.address);
   });
 
