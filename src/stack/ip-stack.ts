@@ -209,6 +209,12 @@ export class IpStack {
       counters.drops["stack-closed"]++;
       return;
     }
+    this.#dispatch(packet);
+  }
+
+  /** A packet from the link, or a datagram reassembled from its fragments: parse, check, dispatch. */
+  #dispatch(packet: Uint8Array): void {
+    const counters = this.counters;
     const r = this.#record;
     const reason = parseInto(packet, r);
     if (reason !== null) {
@@ -256,7 +262,7 @@ export class IpStack {
       else if (r.fragment & 0x3fff) {
         // RFC 791 §3.2: held until its datagram is whole, which then comes in as one packet.
         const whole = this.#reassembler.add(fragmentOf(r, packet));
-        if (whole !== null) this.#input(whole);
+        if (whole !== null) this.#dispatch(whole);
       } else {
         this.counters.drops["unknown-protocol"]++;
         this.#unreachable(UnreachableCode.PROTOCOL);

@@ -39,6 +39,7 @@ describe("the stack and IPv4 fragments", () => {
     expect(fs.length).toBe(4);
     for (const f of fs.reverse()) r.link.onReceive?.(Uint8Array.from([...f.header, ...f.data]));
     expect(r.stack.counters.fragmentsIn).toBe(fs.length);
+    expect(r.stack.counters.packetsIn).toBe(fs.length); // the reassembled datagram is no packet from the link
     expect(r.stack.counters.datagramsReassembled).toBe(1);
     const reply = parsePacket(r.sent[0]);
     expect(reply.ok && reply.tcp.flags).toBe(TcpFlags.SYN | TcpFlags.ACK);
