@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import { fragmentPacket } from "../../src/fragments/fragmenter.js";
 import type { Link } from "../../src/link/link.js";
+import { Stack } from "../../src/api/stack.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import { buildPacket, parseIpv4, parsePacket } from "../../src/wire/index.js";
 import { TcpFlags } from "../../src/wire/types.js";
@@ -82,5 +83,19 @@ describe("the stack and IPv4 fragments", () => {
     expect(c.drops["fragment-datagrams"]).toBe(3000 - 256);
     r.clock.advance(30_000);
     expect(c.drops["fragment-timeout"]).toBe(256);
+  });
+});
+
+describe("the typestate Stack passes the reassembly bounds and says the path MTU", () => {
+  it("reassembly: { maxDatagrams: 1 } refuses a second pending datagram; pathMtu is the link's", async () => {
+    const clock = new VirtualClock(0);
+    const link: Link = { mtu: 1400, send() {}, onReceive: null, close() {} };
+    await using stack = new Stack({ address: "10.0.0.2", link, clock, reassembly: { maxDatagrams: 1 } });
+    for (const id of [1, 2]) {
+      const f = piece(datagram(64, id), 0, 32);
+      link.onReceive?.(Uint8Array.from([...f.header, ...f.data]));
+    }
+    expect(stack.counters.drops["fragment-datagrams"]).toBe(1);
+    expect(stack.pathMtu("10.0.0.1")).toBe(1400);
   });
 });
