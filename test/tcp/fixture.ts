@@ -56,6 +56,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     released: () => void (released = true),
     allowChallengeAck: () => challengeAllowance-- > 0,
     pathMtu: () => 1500,
+    enteredTimeWait() {},
     drop: (r) => void drops.push(r),
     countRetransmit() {},
     countReset() {},
