@@ -57,6 +57,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     deferNotices: () => false,
     released: () => void (released = true),
     allowChallengeAck: () => challengeAllowance-- > 0,
+    pathMtu: () => 1500,
     enteredTimeWait() {},
     drop: (r) => void drops.push(r),
     countRetransmit() {},
