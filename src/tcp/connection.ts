@@ -97,7 +97,8 @@ export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "
  * only `Connection`.
  */
 export class TcpConnection implements Connection {
-  events: ConnectionEvents = {};
+  /** The user's callbacks (`events`), made on first access: an idle connection nobody listens to holds none. */
+  #events: ConnectionEvents | null = null;
   readonly localAddress: string;
   readonly localPort: number;
   readonly remoteAddress: string;
@@ -180,6 +181,14 @@ export class TcpConnection implements Connection {
   /** The congestion controller (RFC 5681 and successors), made when first asked for. */
   get cc(): CongestionControl {
     return (this.#cc ??= congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss));
+  }
+
+  get events(): ConnectionEvents {
+    return (this.#events ??= {});
+  }
+
+  set events(events: ConnectionEvents) {
+    this.#events = events;
   }
 
   #id: string | undefined;
@@ -496,11 +505,11 @@ export class TcpConnection implements Connection {
   notify(): void {
     if (this.notices.readable) {
       this.notices.readable = false;
-      this.events.onReadable?.();
+      this.#events?.onReadable?.();
     }
     if (this.notices.writable) {
       this.notices.writable = false;
-      if (this.writableSpace > 0) this.events.onWritable?.();
+      if (this.writableSpace > 0) this.#events?.onWritable?.();
     }
   }
 
@@ -566,7 +575,7 @@ export class TcpConnection implements Connection {
       default:
         assertNever(to);
     }
-    this.events.onStateChange?.(from, to);
+    this.#events?.onStateChange?.(from, to);
     return this.state === to;
   }
 
@@ -577,7 +586,7 @@ export class TcpConnection implements Connection {
     // Unread bytes are flushed too: the user's reads now fail, so nothing would ever give their memory back
     // to the budget (a peer could otherwise fill it with data and a RST per connection).
     this.receiveBuffer.clear();
-    this.events.onError?.(reason);
+    this.#events?.onError?.(reason);
     this.setState("CLOSED");
   }
 

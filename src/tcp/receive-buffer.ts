@@ -15,12 +15,18 @@ export const MEMORY_REFUSED = -2;
  *
  * Offsets given to `insert` are relative to RCV.NXT (the end of the in-order data).
  */
+/**
+ * The ranges of a buffer with nothing out of order, shared by all (frozen: a buffer makes its own array
+ * on its first out-of-order segment), so an idle connection holds no array of its own.
+ */
+const NO_RANGES: number[] = Object.freeze([]) as unknown as number[];
+
 export class ReceiveBuffer extends SizedRing {
   readonly #maxRanges: number;
   #head = 0;
   #length = 0;
   /** Out-of-order ranges as [start, end) offsets from RCV.NXT, sorted, disjoint, not touching. */
-  #ranges: number[] = [];
+  #ranges: number[] = NO_RANGES;
 
   constructor(capacity: number, maxRanges: number, initialRing = INITIAL_RING, budget: MemoryBudget | null = null) {
     super(capacity, initialRing, budget);
@@ -76,6 +82,7 @@ export class ReceiveBuffer extends SizedRing {
   }
 
   #addRange(start: number, end: number): boolean {
+    if (this.#ranges === NO_RANGES) this.#ranges = [];
     const r = this.#ranges;
     let i = 0;
     while (i < r.length && r[i + 1] < start) i += 2;
@@ -108,7 +115,7 @@ export class ReceiveBuffer extends SizedRing {
   clear(): void {
     this.#head = 0;
     this.#length = 0;
-    this.#ranges = [];
+    this.#ranges = NO_RANGES;
     this.release();
   }
 

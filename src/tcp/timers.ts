@@ -12,6 +12,7 @@ export const TimerKind = {
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
 const KINDS = 7;
+const ARMED_AT = KINDS;
 
 /** What the timers call when a deadline passes: the connection (timeouts.ts does the work). */
 export interface TimerOwner {
@@ -30,9 +31,9 @@ export interface TimerOwner {
 export class ConnectionTimers {
   readonly #clock: Clock;
   readonly #owner: TimerOwner;
-  readonly #deadlines: number[] = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
+  /** The deadlines by kind, then (at ARMED_AT) when the clock timer fires: a double array, no boxed numbers. */
+  readonly #deadlines: number[] = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
   #handle: Timer | null = null;
-  #armedAt = Infinity;
   #onTimer: (() => void) | null = null;
 
   constructor(clock: Clock, owner: TimerOwner) {
@@ -43,7 +44,7 @@ export class ConnectionTimers {
   set(kind: TimerKind, delayMs: number): void {
     const at = this.#clock.now() + delayMs;
     this.#deadlines[kind] = at;
-    if (at < this.#armedAt) this.#arm(at);
+    if (at < this.#deadlines[ARMED_AT]) this.#arm(at);
   }
 
   /** Set only if not already running. */
@@ -64,19 +65,18 @@ export class ConnectionTimers {
     this.#handle?.cancel();
     this.#handle = null;
     this.#onTimer = null;
-    this.#armedAt = Infinity;
   }
 
   #arm(at: number): void {
     this.#handle?.cancel();
-    this.#armedAt = at;
+    this.#deadlines[ARMED_AT] = at;
     this.#onTimer ??= () => this.#run();
     this.#handle = this.#clock.schedule(Math.max(0, at - this.#clock.now()), this.#onTimer);
   }
 
   #run(): void {
     this.#handle = null;
-    this.#armedAt = Infinity;
+    this.#deadlines[ARMED_AT] = Infinity;
     const now = this.#clock.now();
     const deadlines = this.#deadlines;
     for (let k = 0; k < KINDS; k++) {
@@ -94,6 +94,6 @@ export class ConnectionTimers {
     let earliest = Infinity;
     for (let k = 0; k < KINDS; k++) if (this.#deadlines[k] < earliest) earliest = this.#deadlines[k];
     if (earliest === Infinity) return;
-    if (earliest < this.#armedAt) this.#arm(earliest);
+    if (earliest < this.#deadlines[ARMED_AT]) this.#arm(earliest);
   }
 }
