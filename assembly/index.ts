@@ -16,3 +16,5 @@ export function scratchPtr(): usize {
 export function freePtr(): usize {
   return freeBase();
 }
+export { parseEthernet, buildEthernet } from "./ethernet";
+export { parseArp, buildArp } from "./arp";

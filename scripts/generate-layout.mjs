@@ -1,8 +1,9 @@
 // Writes src/wire/layout.generated.ts, the TS side of the WASM memory layout, so assembly/layout.ts is the
 // only place the layout is written. Names, order and comments come from that file; values come from the
 // globals build/wire.wasm exports for them, so the TS side holds what the compiled module really uses
-// (no second evaluator of AssemblyScript expressions). Derived tables: `OptionBits` from OPT_*, and the
-// parse status codes E_* as `ParseErrorReason` strings ("E_BAD_IHL" is "bad-ihl"), in code order.
+// (no second evaluator of AssemblyScript expressions). Derived tables: `OptionBits` from OPT_*, the
+// parse status codes E_* as `ParseErrorReason` strings ("E_BAD_IHL" is "bad-ihl"), in code order, and
+// the Ethernet/ARP codes LINK_E_* the same way as `LinkParseErrorReason`.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const sourcePath = new URL("../assembly/layout.ts", import.meta.url);
@@ -46,12 +47,21 @@ for (const c of constants) {
 }
 
 const options = constants.filter((c) => c.name.startsWith("OPT_"));
-const errors = constants.filter((c) => c.name.startsWith("E_")).sort((a, b) => a.value - b.value);
+/** The status codes named `${prefix}X`, in code order, checked to run 1, 2, ... with no gap. */
+function statusGroup(prefix) {
+  const group = constants.filter((c) => c.name.startsWith(prefix)).sort((a, b) => a.value - b.value);
+  group.forEach((e, i) => {
+    if (e.value !== i + 1) fail(`status codes must run 1, 2, ... with no gap: ${e.name} is ${e.value}`);
+  });
+  return group.map((e) => ({
+    ...e,
+    reason: JSON.stringify(e.name.slice(prefix.length).toLowerCase().replaceAll("_", "-")),
+  }));
+}
+const errors = statusGroup("E_");
+const linkErrors = statusGroup("LINK_E_");
 if (constants.find((c) => c.name === "OK")?.value !== 0) fail("OK must be 0");
-errors.forEach((e, i) => {
-  if (e.value !== i + 1) fail(`status codes must run 1, 2, ... with no gap: ${e.name} is ${e.value}`);
-});
-const reason = (e) => JSON.stringify(e.name.slice(2).toLowerCase().replaceAll("_", "-"));
+const reason = (e) => e.reason;
 const comment = (doc) => (doc === undefined ? "" : ` // ${doc}`);
 
 const lines = [
@@ -74,6 +84,13 @@ const lines = [
   "",
   "/** The parser's status codes in code order: 0 (OK) is success, so it has no reason. */",
   `export const REASONS = [undefined, ${errors.map(reason).join(", ")}] as const;`,
+  "",
+  '/** Why the Ethernet or ARP parser rejected a frame: the status code LINK_E_X is the reason "x". */',
+  "export type LinkParseErrorReason =",
+  ...linkErrors.map((e, i) => `  | ${reason(e)}${i === linkErrors.length - 1 ? ";" : ""}${comment(e.doc)}`),
+  "",
+  "/** The Ethernet and ARP parsers' status codes in code order (0, OK, has no reason). */",
+  `export const LINK_REASONS = [undefined, ${linkErrors.map(reason).join(", ")}] as const;`,
   "",
 ];
 writeFileSync(outPath, lines.join("\n"));

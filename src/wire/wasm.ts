@@ -12,6 +12,10 @@ export interface WireExports {
   parsePacket(ptr: number, len: number): number;
   optionsLength(): number;
   buildPacket(payloadPtr: number, payloadLen: number): number;
+  parseEthernet(ptr: number, len: number): number;
+  buildEthernet(ptr: number): void;
+  parseArp(ptr: number, len: number): number;
+  buildArp(ptr: number): void;
   recordPtr(): number;
   scratchPtr(): number;
   freePtr(): number;
