@@ -92,21 +92,29 @@ function setHeaderSlots(dst: MacAddress, src: MacAddress, etherType: number): vo
   record[L_ETHERTYPE] = etherType & 0xffff;
 }
 
-/**
- * A new frame: the 14-byte header written by the wire core, then `payload` (copied once). The caller
- * owns the result (a link may keep it).
- */
+/** A new frame holding `payload` (copied once) after room for the header, which is left zero. */
+export function newEthernetFrame(payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(ETHERNET_HEADER + payload.length);
+  frame.set(payload, ETHERNET_HEADER);
+  return frame;
+}
+
+/** Writes the 14-byte header of `frame` (built by the wire core, then copied in). */
+export function writeEthernetHeader(frame: Uint8Array, dst: MacAddress, src: MacAddress, etherType: number): void {
+  setHeaderSlots(dst, src, etherType);
+  wasm.buildEthernet(SCRATCH);
+  frame.set(mem8.subarray(SCRATCH, SCRATCH + ETHERNET_HEADER));
+}
+
+/** A new frame: the header, then `payload` (copied once). The caller owns the result (a link may keep it). */
 export function buildEthernetFrame(
   dst: MacAddress,
   src: MacAddress,
   etherType: number,
   payload: Uint8Array,
 ): Uint8Array {
-  setHeaderSlots(dst, src, etherType);
-  wasm.buildEthernet(SCRATCH);
-  const frame = new Uint8Array(ETHERNET_HEADER + payload.length);
-  frame.set(mem8.subarray(SCRATCH, SCRATCH + ETHERNET_HEADER));
-  frame.set(payload, ETHERNET_HEADER);
+  const frame = newEthernetFrame(payload);
+  writeEthernetHeader(frame, dst, src, etherType);
   return frame;
 }
 

@@ -55,6 +55,8 @@ export {
   parseEthernetInto,
   parseArpInto,
   buildEthernetFrame,
+  newEthernetFrame,
+  writeEthernetHeader,
   buildArpFrame,
   newEthernetRepr,
   newArpRepr,
