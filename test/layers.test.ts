@@ -14,15 +14,19 @@ const ALLOWED: Record<string, readonly string[]> = {
   wire: ["errors"],
   pcap: ["errors"],
   link: ["errors", "clock", "pcap"],
+  // Neighbour resolution (ARP now, IPv6 ND later) needs frames and time, nothing of IP's policy.
+  neighbor: ["errors", "clock", "wire"],
+  // Interfaces give the stack IPv4 packets over their links; the stack does not know them.
+  netif: ["errors", "clock", "link", "neighbor", "wire"],
   tcp: ["errors", "clock", "wire"],
   stack: ["errors", "clock", "link", "tcp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
-  api: ["errors", "clock", "link", "pcap", "stack", "tcp", "wire"],
+  api: ["errors", "clock", "link", "neighbor", "netif", "pcap", "stack", "tcp", "wire"],
   session: ["errors"],
   // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
   packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],
-  cli: ["errors", "api", "clock", "link", "packetdrill", "pcap", "session", "stack", "tcp", "wire"],
+  cli: ["errors", "api", "clock", "link", "netif", "packetdrill", "pcap", "session", "stack", "tcp", "wire"],
 };
 
 const SRC = resolve("src");
