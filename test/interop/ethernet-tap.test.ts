@@ -1,10 +1,14 @@
 import http from "node:http";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../../src/cli/run.js";
+import { testIo } from "./cli-io.js";
 import { afterEach, expect, it, vi } from "vitest";
 import { Stack, ethernetLink, type TcpStream } from "../../src/api/index.js";
 import { toNodeDuplex } from "../../src/api/node.js";
 import { parseIpv4, parseMac } from "../../src/wire/index.js";
-import type { Netns } from "../helpers/netns.js";
-import { NETNS_TOOLS } from "../helpers/netns.js";
+import { Netns, NETNS_TOOLS } from "../helpers/netns.js";
 import { farNamespace, startTapNetns, type FarNamespace } from "../helpers/netns-tap.js";
 import { describeWith } from "../helpers/tools.js";
 
@@ -91,5 +95,44 @@ describeWith([...NETNS_TOOLS, "curl"], "interop: the Linux kernel over a TAP dev
     expect(link.interface.neighbors.entry(parseIpv4(far.address))).toBeUndefined();
     expect(link.interface.neighbors.entry(parseIpv4(ns.kernelAddress))?.mac).toBe(kernelMac);
     await conn[Symbol.asyncDispose]();
+  });
+
+  it("wirestate http --ethernet serves curl over the TAP device", async () => {
+    ns = await Netns.start({ device: "tap", createLink: false });
+    const dir = mkdtempSync(join(tmpdir(), "wirestate-tap-"));
+    try {
+      const body = Buffer.alloc(300_000, "frames\n");
+      writeFileSync(join(dir, "f.txt"), body);
+      const io = testIo();
+      const exited = run(
+        [
+          "http",
+          "--ethernet",
+          "--tunnel",
+          ns.tunnelArg,
+          "--address",
+          ns.stackAddress,
+          "--gateway",
+          ns.kernelAddress,
+          "--dir",
+          dir,
+        ],
+        io,
+      );
+      while (!io.err().includes("serving")) {
+        const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 20))]);
+        if (early !== null) throw new Error(`wirestate http exited ${early}: ${io.err()}`);
+      }
+      expect(io.err()).toContain("(Ethernet)");
+      const got = await ns.exec(["curl", "-sS", "--fail", "--max-time", "30", `http://${ns.stackAddress}/f.txt`], {
+        timeoutMs: 40_000,
+      });
+      expect(got.stderr).toBe("");
+      expect(got.stdout.equals(body)).toBe(true);
+      io.stop();
+      expect(await exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
