@@ -1,19 +1,13 @@
-import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { testIo } from "../interop/cli-io.js";
+import { freeUdpPort } from "../helpers/netns.js";
 
 /** `wirestate http --ethernet` and `wirestate fetch --ethernet` on 127.0.0.1: ARP over the UDP tunnel. */
-async function freePort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+const freePort = freeUdpPort;
 
 describe("the tunnel commands with --ethernet", () => {
   it("fetch downloads from http, both speaking Ethernet and ARP over the tunnel", async () => {
