@@ -142,7 +142,8 @@ export class Netns {
         const created = await udpTunnelLink({
           bind: "127.0.0.1:0",
           peer,
-          mtu: 65535,
+          // A TAP device's frames are at most 1514 bytes; a TUN's packets are bounded by its MTU.
+          mtu: tap ? 1514 : 65535,
           framing: tap ? "ethernet" : "ipv4",
         });
         cleanup.push(() => created.close());
