@@ -6,7 +6,7 @@ import { neighborConfig, type NeighborConfig } from "../neighbor/config.js";
 import type { NeighborCache } from "../neighbor/neighbor-cache.js";
 import {
   EtherType,
-  newEthernetFrame,
+  ethernetFrameAround,
   newEthernetRepr,
   parseEthernetInto,
   writeEthernetHeader,
@@ -22,6 +22,7 @@ export type EthernetDrop =
   | LinkParseErrorReason
   | "not-for-us" // a unicast frame to another MAC, or a multicast group we have not joined
   | "unknown-ethertype" // neither IPv4 nor ARP
+  | "unclaimed" // IPv4 while no stack is attached
   | "interface-closed";
 
 const DROPS: readonly EthernetDrop[] = [
@@ -34,6 +35,7 @@ const DROPS: readonly EthernetDrop[] = [
   "bad-arp-operation",
   "not-for-us",
   "unknown-ethertype",
+  "unclaimed",
   "interface-closed",
 ];
 
@@ -135,9 +137,9 @@ export class EthernetInterface implements NetworkInterface {
       this.counters.drops["interface-closed"]++;
       return;
     }
-    // The frame is the interface's own copy, so an arena packet's slot is free again at once.
-    const frame = newEthernetFrame(packet);
-    releasePacket(packet);
+    // In place in the packet's arena slot when there is room; a copy frees the slot at once.
+    const { frame, copied } = ethernetFrameAround(packet);
+    if (copied) releasePacket(packet);
     if (this.#isBroadcast(nextHop)) this.#deliver(frame, BROADCAST_MAC);
     else this.#arp.cache.send(nextHop, frame);
   }
@@ -168,27 +170,27 @@ export class EthernetInterface implements NetworkInterface {
     this.#link.send(frame);
   }
 
+  /** One frame from the link; every frame not handed up ends here, so its arena slot (if any) is freed here. */
   #input(frame: Uint8Array): void {
-    const counters = this.counters;
-    counters.framesIn++;
-    if (this.#closed) {
-      counters.drops["interface-closed"]++;
-      return;
-    }
+    this.counters.framesIn++;
+    const outcome = this.#accept(frame);
+    if (outcome === "up") return;
+    if (outcome !== null) this.counters.drops[outcome]++;
+    releasePacket(frame);
+  }
+
+  /** "up": the stack took the IPv4 packet (and frees it, as any packet); null: ARP took it; else the drop. */
+  #accept(frame: Uint8Array): EthernetDrop | "up" | null {
+    if (this.#closed) return "interface-closed";
     const eth = this.#eth;
     const reason = parseEthernetInto(frame, eth);
-    if (reason !== null) {
-      counters.drops[reason]++;
-      return;
-    }
-    if (eth.dst !== this.mac && eth.dst !== BROADCAST_MAC) {
-      counters.drops["not-for-us"]++;
-      return;
-    }
-    if (eth.etherType === EtherType.IPV4) this.onReceive?.(frame.subarray(ETHERNET_HEADER));
-    else if (eth.etherType === EtherType.ARP) {
-      const malformed = this.#arp.input(frame);
-      if (malformed !== null) counters.drops[malformed]++;
-    } else counters.drops["unknown-ethertype"]++;
+    if (reason !== null) return reason;
+    if (eth.dst !== this.mac && eth.dst !== BROADCAST_MAC) return "not-for-us";
+    if (eth.etherType === EtherType.ARP) return this.#arp.input(frame);
+    if (eth.etherType !== EtherType.IPV4) return "unknown-ethertype";
+    const up = this.onReceive;
+    if (up === null) return "unclaimed";
+    up(frame.subarray(ETHERNET_HEADER));
+    return "up";
   }
 }

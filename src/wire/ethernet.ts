@@ -1,4 +1,5 @@
-import { wasm, mem8, record, SCRATCH } from "./wasm.js";
+import { wasm, mem8, record, SCRATCH, inWasm } from "./wasm.js";
+import { roomBefore } from "./packet-arena.js";
 import {
   ARP_LENGTH,
   ETHERNET_HEADER,
@@ -49,10 +50,11 @@ export interface ArpRepr {
 /** Only the headers go to linear memory: the parsers never read past them, and payloads stay where they are. */
 const HEADERS = ETHERNET_HEADER + ARP_LENGTH;
 
-function toScratch(frame: Uint8Array): number {
-  const n = Math.min(frame.length, HEADERS);
-  mem8.set(n === frame.length ? frame : frame.subarray(0, n), SCRATCH);
-  return n;
+/** Where the wire core reads `frame`'s headers: in place when it lives in linear memory, else a copy in scratch. */
+function headersAt(frame: Uint8Array): number {
+  if (inWasm(frame)) return frame.byteOffset;
+  mem8.set(frame.length <= HEADERS ? frame : frame.subarray(0, HEADERS), SCRATCH);
+  return SCRATCH;
 }
 
 /**
@@ -61,7 +63,7 @@ function toScratch(frame: Uint8Array): number {
  * the drop can be traced.
  */
 export function parseEthernetInto(frame: Uint8Array, out: EthernetRepr): LinkParseErrorReason | null {
-  const status = wasm.parseEthernet(SCRATCH, toScratch(frame));
+  const status = wasm.parseEthernet(headersAt(frame), Math.min(frame.length, HEADERS));
   if (status !== LINK_E_TRUNCATED_FRAME) {
     out.dst = macFromParts(record[L_DST_HI], record[L_DST_LO]);
     out.src = macFromParts(record[L_SRC_HI], record[L_SRC_LO]);
@@ -73,8 +75,8 @@ export function parseEthernetInto(frame: Uint8Array, out: EthernetRepr): LinkPar
 
 /** Parses the ARP packet that follows the Ethernet header of `frame` into `out`. */
 export function parseArpInto(frame: Uint8Array, out: ArpRepr): LinkParseErrorReason | null {
-  const n = toScratch(frame);
-  const status = wasm.parseArp(SCRATCH + ETHERNET_HEADER, Math.max(0, n - ETHERNET_HEADER));
+  const n = Math.min(frame.length, HEADERS);
+  const status = wasm.parseArp(headersAt(frame) + ETHERNET_HEADER, Math.max(0, n - ETHERNET_HEADER));
   if (status !== 0) return LINK_REASONS[status] as LinkParseErrorReason;
   out.operation = record[A_OPERATION];
   out.senderMac = macFromParts(record[A_SHA_HI], record[A_SHA_LO]);
@@ -99,9 +101,24 @@ export function newEthernetFrame(payload: Uint8Array): Uint8Array {
   return frame;
 }
 
-/** Writes the 14-byte header of `frame` (built by the wire core, then copied in). */
+/**
+ * A frame around `payload` with room for the header: in place when `payload` is a packet in the arena
+ * with 14 bytes of its slot before it (so a frame, like a packet, is born, carried and parsed in linear
+ * memory, and the receiving stack frees the slot), else a copy (`newEthernetFrame`). `copied` says which.
+ */
+export function ethernetFrameAround(payload: Uint8Array): { frame: Uint8Array; copied: boolean } {
+  if (roomBefore(payload) < ETHERNET_HEADER) return { frame: newEthernetFrame(payload), copied: true };
+  const start = payload.byteOffset - ETHERNET_HEADER;
+  return { frame: mem8.subarray(start, start + ETHERNET_HEADER + payload.length), copied: false };
+}
+
+/** Writes the 14-byte header of `frame`: by the wire core in place in linear memory, else copied in. */
 export function writeEthernetHeader(frame: Uint8Array, dst: MacAddress, src: MacAddress, etherType: number): void {
   setHeaderSlots(dst, src, etherType);
+  if (inWasm(frame)) {
+    wasm.buildEthernet(frame.byteOffset);
+    return;
+  }
   wasm.buildEthernet(SCRATCH);
   frame.set(mem8.subarray(SCRATCH, SCRATCH + ETHERNET_HEADER));
 }

@@ -56,6 +56,7 @@ export {
   parseArpInto,
   buildEthernetFrame,
   newEthernetFrame,
+  ethernetFrameAround,
   writeEthernetHeader,
   buildArpFrame,
   newEthernetRepr,

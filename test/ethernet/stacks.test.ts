@@ -3,6 +3,7 @@ import { Stack, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/
 import { RawIpInterface, RoutedLink } from "../../src/netif/index.js";
 import { memoryLinkPair } from "../../src/link/index.js";
 import { parseIpv4, parseMac } from "../../src/wire/index.js";
+import { freeSlots } from "../../src/wire/packet-arena.js";
 import { drive, patternBytes, sha256 } from "../api/helpers.js";
 import { FakeLink } from "./fake-link.js";
 
@@ -40,6 +41,7 @@ describe("TCP between stacks over Ethernet, through a virtual switch", () => {
     const { clock, sw, hosts } = lan(3);
     const [a, b] = hosts;
     clock.runUntilIdle(); // the announcements: they update entries only, so nobody knows anybody yet
+    const slots = freeSlots();
     const listener = b.stack.listen(80);
     const accepted = listener.accept();
     const client = await drive(clock, a.stack.connect("10.0.0.2", 80));
@@ -70,6 +72,9 @@ describe("TCP between stacks over Ethernet, through a virtual switch", () => {
     expect(third.drops["not-for-us"]).toBe(0);
     expect(third.framesIn).toBeLessThan(6);
     expect(sw.counters.forwarded).toBeGreaterThan(700);
+    // Frames were built in the packets' arena slots, and every slot came back: received or dropped.
+    clock.runUntilIdle();
+    expect(freeSlots()).toEqual(slots);
   });
 
   it("a connect to an address nobody has stays unanswered; the packets are counted unresolved", async () => {
