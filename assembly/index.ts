@@ -16,5 +16,9 @@ export function scratchPtr(): usize {
 export function freePtr(): usize {
   return freeBase();
 }
+export { parseDatagram, parseTransport } from "./datagram";
+export { buildIpv4Header } from "./ipv4";
+export { buildUdp } from "./udp";
+export { buildIcmp } from "./icmp";
 export { parseEthernet, buildEthernet } from "./ethernet";
 export { parseArp, buildArp } from "./arp";

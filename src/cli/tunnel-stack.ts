@@ -23,6 +23,11 @@ export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, 
   --gateway ADDR       with --ethernet: the default router, on the /24 of --address (ADDR/PREFIX sets another)
   --capture FILE       write every packet to FILE as pcapng, with the engine's events as comments`;
 
+/** The flag of the commands that take host names. */
+export const DNS_FLAG = "dns";
+
+export const DNS_HELP = `  --dns SERVER[,SERVER]  DNS servers (ADDR or ADDR:PORT) for host names, asked over the tunnel`;
+
 export interface TunnelStack {
   stack: Stack;
   describe: string;
@@ -50,6 +55,9 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
   const mtu = Number(mtuText);
   if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
     throw new UsageError(command, `--mtu must be an integer from 68 to 65535, got "${mtuText}"`);
+  const dns = parsed.flags.get(DNS_FLAG)?.split(",");
+  if (dns?.some((s) => !isIPv4(s.split(":")[0])))
+    throw new UsageError(command, `--dns takes IPv4 addresses (ADDR or ADDR:PORT, comma-separated), got "${dns}"`);
   const tunnelLink = await udpTunnelLink({ bind, peer, mtu, framing: ethernet ? "ethernet" : "ipv4" });
   const link: Link = ethernet
     ? ethernetLink({ link: tunnelLink, address: `${address}/${prefix}`, gateway })
@@ -64,7 +72,7 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
       throw new CliError(`cannot write the capture ${captureFile}: ${(err as Error).message}`);
     }
   }
-  const stack = new Stack({ address, link, capture: writer ?? undefined });
+  const stack = new Stack({ address, link, capture: writer ?? undefined, dns });
   return {
     stack,
     describe: `${address}${ethernet ? " (Ethernet)" : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
