@@ -1,6 +1,9 @@
 import type { Link } from "../link/link.js";
-import { ipv4DestinationOf, parseIpv4, parseIpv4Prefix } from "../wire/ipv4-address.js";
+import { ipv4DestinationOf, ipv4SourceOf, parseIpv4, parseIpv4Prefix } from "../wire/ipv4-address.js";
 import { releasePacket } from "../wire/packet-arena.js";
+import { buildIcmpPacket } from "../wire/datagram-build.js";
+import { IcmpType, IpProtocol, UnreachableCode } from "../wire/datagram-types.js";
+import { isIcmpError } from "../wire/datagram-parse.js";
 import { EthernetInterface, type EthernetInterfaceOptions } from "./ethernet-interface.js";
 import type { NetworkInterface } from "./network-interface.js";
 import { RoutingTable } from "./routing-table.js";
@@ -24,7 +27,7 @@ export interface RoutedLinkOptions {
 export interface RoutedLinkCounters {
   /** Packets with no route to their destination (dropped). */
   noRoute: number;
-  /** Packets whose next hop never answered ARP (dropped). */
+  /** Packets whose next hop never answered ARP (dropped; each reported up as an ICMP host unreachable). */
   unresolved: number;
 }
 
@@ -49,6 +52,7 @@ export class RoutedLink implements Link {
       this.routes.add({ network: via.address, prefix: via.prefix, via });
       via.onUnreachable = (_nextHop, packets) => {
         this.counters.unresolved += packets.length;
+        for (const p of packets) this.#hostUnreachable(via, p);
       };
     }
     if (options.gateway !== undefined) {
@@ -88,6 +92,29 @@ export class RoutedLink implements Link {
   close(): void {
     for (const i of this.interfaces) i.close();
     this.#onReceive = null;
+  }
+
+  /**
+   * A packet dropped because its next hop never answered goes back to the stack as an ICMP destination
+   * unreachable (host) from the interface, quoting it, as Linux's ARP does (arp_error_report): so the
+   * transport that sent it learns why (TCP: a soft error, reported by connect as HostUnreachableError).
+   * Never about an ICMP error (RFC 1122 §3.2.2), nor about a packet too short to quote.
+   */
+  #hostUnreachable(via: NetworkInterface, packet: Uint8Array): void {
+    const up = this.#onReceive;
+    const ihl = (packet[0] & 15) * 4;
+    if (up === null || packet.length < ihl + 8) return;
+    if (packet[9] === IpProtocol.ICMP && isIcmpError(packet[ihl])) return;
+    up(
+      buildIcmpPacket({
+        src: via.address,
+        dst: ipv4SourceOf(packet),
+        type: IcmpType.DEST_UNREACHABLE,
+        code: UnreachableCode.HOST,
+        rest: 0,
+        payload: packet.subarray(0, ihl + 8),
+      }),
+    );
   }
 }
 

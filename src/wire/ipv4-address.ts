@@ -21,8 +21,17 @@ export function ipv4ToString(address: number): string {
 
 /** The destination address of the IPv4 packet `packet` (bytes 16..19), or -1 when it is too short. */
 export function ipv4DestinationOf(packet: Uint8Array): number {
+  return addressAt(packet, 16);
+}
+
+/** The source address of the IPv4 packet `packet` (bytes 12..15), or -1 when it is too short. */
+export function ipv4SourceOf(packet: Uint8Array): number {
+  return addressAt(packet, 12);
+}
+
+function addressAt(packet: Uint8Array, at: number): number {
   if (packet.length < 20) return -1;
-  return ((packet[16] << 24) | (packet[17] << 16) | (packet[18] << 8) | packet[19]) >>> 0;
+  return ((packet[at] << 24) | (packet[at + 1] << 16) | (packet[at + 2] << 8) | packet[at + 3]) >>> 0;
 }
 
 /** The netmask of a prefix length 0..32, as an unsigned number (/24 is 0xffffff00). */

@@ -41,6 +41,25 @@ describe("the tunnel commands with --ethernet", () => {
       expect(client.err()).toMatch(/^200000 bytes in /);
       expect(code).toBe(0);
       expect(client.out().equals(body)).toBe(true);
+      // ping speaks Ethernet too (the server's stack answers echo requests).
+      const pinger = testIo();
+      const pinged = await run(
+        [
+          "ping",
+          "10.9.1.1",
+          "-c",
+          "2",
+          "--ethernet",
+          "--tunnel",
+          `127.0.0.1:${b}=127.0.0.1:${a}`,
+          "--address",
+          "10.9.1.3",
+        ],
+        pinger,
+      );
+      expect(pinger.err()).toBe("");
+      expect(pinged).toBe(0);
+      expect(pinger.out().toString()).toMatch(/2 packets transmitted, 2 received/);
     } finally {
       io.stop();
       expect(await exited).toBe(0);

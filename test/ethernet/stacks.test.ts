@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Stack, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/index.js";
+import { HostUnreachableError, Stack, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/index.js";
 import { RawIpInterface, RoutedLink } from "../../src/netif/index.js";
 import { memoryLinkPair } from "../../src/link/index.js";
 import { parseIpv4, parseMac } from "../../src/wire/index.js";
@@ -77,11 +77,16 @@ describe("TCP between stacks over Ethernet, through a virtual switch", () => {
     expect(freeSlots()).toEqual(slots);
   });
 
-  it("a connect to an address nobody has stays unanswered; the packets are counted unresolved", async () => {
+  it("a connect to an address nobody answers ARP for fails with HostUnreachableError", async () => {
     const { clock, hosts } = lan(1);
     const [a] = hosts;
     const conn = a.stack.connect("10.0.0.99", 80, { connectTimeout: 5000 });
-    await expect(drive(clock, conn)).rejects.toMatchObject({ code: "ETIMEDOUT" });
+    // ARP gives up after 3 s; the SYN it held comes back as a local ICMP host unreachable, a soft error
+    // that the connect timeout then reports (RFC 1122 §4.2.3.9), as EHOSTUNREACH, not ETIMEDOUT.
+    const failed = await drive(clock, conn).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(HostUnreachableError);
+    expect(failed).toMatchObject({ code: "EHOSTUNREACH" });
+    expect(a.stack.counters.icmpErrorsIn).toBeGreaterThanOrEqual(1);
     expect(a.link.interface.neighbors.counters.resolutionFailures).toBeGreaterThanOrEqual(1);
     expect(a.link.counters.unresolved).toBeGreaterThanOrEqual(1);
   });
