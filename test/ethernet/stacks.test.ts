@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { HostUnreachableError, Stack, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/index.js";
 import { RawIpInterface, RoutedLink } from "../../src/netif/index.js";
 import { memoryLinkPair } from "../../src/link/index.js";
-import { parseIpv4, parseMac } from "../../src/wire/index.js";
+import { parseDatagram, parseIpv4, parseMac } from "../../src/wire/index.js";
 import { freeSlots } from "../../src/wire/packet-arena.js";
 import { drive, patternBytes, sha256 } from "../api/helpers.js";
 import { FakeLink } from "./fake-link.js";
@@ -153,5 +153,49 @@ describe("routes: longest prefix, default gateway", () => {
     expect(viaEth.state).toBe("Established");
     expect(viaTun.state).toBe("Established");
     expect(tunA.counters.tx.sent).toBeGreaterThan(0);
+  });
+});
+
+describe("an unresolved next hop, reported up as ICMP", () => {
+  function setup() {
+    const clock = new VirtualClock();
+    const link = new FakeLink();
+    const routed = ethernetLink({ link, address: "10.0.0.2/24", clock, mac: 0x020000000002 });
+    const up: Uint8Array[] = [];
+    routed.onReceive = (p) => up.push(p);
+    return { clock, routed, up };
+  }
+  const ipv4 = (protocol: number, body: number[]) => {
+    const p = new Uint8Array(20 + body.length);
+    p.set([0x45, 0, 0, p.length, 0, 0, 0, 0, 64, protocol, 0, 0, 10, 0, 0, 2, 10, 0, 0, 99]);
+    p.set(body, 20);
+    return p;
+  };
+
+  it("quotes the dropped packet's header and first 8 bytes, from the interface to the sender", () => {
+    const { clock, routed, up } = setup();
+    const syn = ipv4(6, [0x30, 0x39, 0, 80, 1, 2, 3, 4, 0, 0, 0, 0, 0x50, 2, 0xff, 0xff, 0, 0, 0, 0]);
+    routed.send(syn);
+    clock.advance(3000);
+    expect(up).toHaveLength(1);
+    const r = parseDatagram(up[0]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.ip).toMatchObject({ src: parseIpv4("10.0.0.2"), dst: parseIpv4("10.0.0.2"), protocol: 1 });
+    expect(r.icmp).toMatchObject({ type: 3, code: 1 });
+    expect(up[0].subarray(28)).toEqual(syn.subarray(0, 28));
+    expect(routed.counters.unresolved).toBe(1);
+  });
+
+  it("sends none about an ICMP error, nor about a packet too short to quote", () => {
+    const { clock, routed, up } = setup();
+    routed.send(ipv4(1, [3, 1, 0, 0, 0, 0, 0, 0]));
+    routed.send(ipv4(17, [0, 1, 0, 2]));
+    routed.send(ipv4(1, [8, 0, 0, 0, 0, 1, 0, 1])); // an echo request: not an error, so reported
+    clock.advance(3000);
+    expect(routed.counters.unresolved).toBe(3);
+    expect(up).toHaveLength(1);
+    expect(up[0][20]).toBe(3);
+    expect(up[0][48]).toBe(8);
   });
 });
