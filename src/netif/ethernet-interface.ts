@@ -123,7 +123,10 @@ export class EthernetInterface implements NetworkInterface {
     return this.#arp.cache;
   }
 
-  /** A new address: the old one's neighbours are forgotten and the new one is announced (RFC 5227 §2.3). */
+  /**
+   * A new address: the old one's neighbours are forgotten and the new one is announced (RFC 5227 §2.3).
+   * A RoutedLink's routes through the interface are its owner's to change (`routes.removeVia`, `add`).
+   */
   setAddress(address: string): void {
     const { address: ip, prefix } = parseIpv4Prefix(address, 24);
     this.#address = ip;
