@@ -29,6 +29,7 @@ import type { UdpSocket } from "../udp/udp-socket.js";
 import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
 import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
+import type { PathMtuHook } from "./path-mtu.js";
 
 const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason>([
   "bad-ip-checksum",
@@ -50,6 +51,8 @@ export interface IpStackOptions {
   icmpRate?: { echo?: number; error?: number };
   /** A UDP socket's receive queue limits, unless it sets its own. Default 256 datagrams, 1 MiB. */
   udpQueue?: { maxDatagrams?: number; maxBytes?: number };
+  /** Path MTU discovery (RFC 1191), told of each fragmentation-needed message; none: they are only counted. */
+  pathMtu?: PathMtuHook;
 }
 
 /**
@@ -120,10 +123,7 @@ export class IpStack {
       counters: this.counters,
       transmit: (fields) => this.#transmitDatagram(fields),
       errorArrives: (r, kind, hard) => this.#icmpErrorArrives(r, kind, hard),
-      fragmentationNeeded: () => {
-        // RFC 1191 path MTU discovery is the other half of issue 14 (branch i14-fragments): until it
-        // hooks in here, a frag-needed message is counted (counters.fragNeededIn) and changes nothing.
-      },
+      fragmentationNeeded: (r) => options.pathMtu?.fragmentationNeeded(r.quotedDst, r.icmpRest & 0xffff, r),
       echoRate: options.icmpRate?.echo ?? 100,
       errorRate: options.icmpRate?.error ?? 100,
     });
