@@ -80,6 +80,7 @@ const CODES: Record<string, string> = {
   BroadcastNotEnabledError: "EACCES",
   AddressNotAvailableError: "EADDRNOTAVAIL",
   SocketClosedError: "WS_SOCKET_CLOSED",
+  MemoryLimitError: "WS_MEMORY_LIMIT",
   // stack and api
   StackClosedError: "WS_STACK_CLOSED",
   StaleHandleError: "WS_STALE_HANDLE",

@@ -15,7 +15,8 @@ import { peer, router, us } from "./host.js";
 
 function icmp() {
   const sent: IcmpPacketFields[] = [];
-  const counters = newCounters();
+  const memory = { limit: 0, used: 0, peak: 0, connections: 0, pressureEpisodes: 0, exhaustedEpisodes: 0 };
+  const counters = newCounters(memory);
   const p = new IcmpProtocol({
     ip: us,
     clock: new VirtualClock(0),
