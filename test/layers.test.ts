@@ -18,7 +18,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   tcp: ["errors", "clock", "wire"],
   udp: ["errors", "clock", "wire"],
   icmp: ["errors", "clock", "wire"],
-  stack: ["errors", "clock", "link", "tcp", "udp", "icmp", "wire"],
+  // IPv4 reassembly and fragmentation: below the stack, beside the transports.
+  fragments: ["errors", "clock", "wire"],
+  stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
   api: ["errors", "clock", "dns", "link", "pcap", "stack", "tcp", "udp", "icmp", "wire"],

@@ -3,7 +3,7 @@ import { RealClock } from "../clock/real-clock.js";
 import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
 import type { Link } from "../link/link.js";
 import type { CaptureWriter } from "../pcap/writer.js";
-import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from "../stack/index.js";
+import { IpStack, StackClosedError, type IpStackOptions, type StackCounters, type TcpConfig } from "../stack/index.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
 import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
 import { fromIterableSocket } from "../dns/iterable-socket.js";
@@ -54,6 +54,8 @@ export interface StackOptions {
   dns?: ResolverOptions["servers"] | StackDnsOptions;
   /** Echo replies and ICMP errors this stack sends a second, at most (token buckets). Default 100 each. */
   icmpRate?: { echo?: number; error?: number };
+  /** Bounds on IPv4 reassembly: datagrams, bytes, datagrams per source, ms. Default 256, 4 MiB, 64, 30 s. */
+  reassembly?: IpStackOptions["reassembly"];
 }
 
 /** The resolver's options a stack takes (it supplies the clock and the transports itself). */
@@ -109,6 +111,7 @@ export class Stack {
       memoryLimit: options.memoryLimit,
       onTrace,
       icmpRate: options.icmpRate,
+      reassembly: options.reassembly,
     });
     this.address = this.#ip.address;
     this.clock = clock;
@@ -128,6 +131,11 @@ export class Stack {
   /** Segments, retransmissions and drops by reason, stack-wide. */
   get counters(): StackCounters {
     return this.#ip.counters;
+  }
+
+  /** The path MTU towards `address`: learned from ICMP frag-needed (RFC 1191, 10 minutes), else the link's. */
+  pathMtu(address: string): number {
+    return this.#ip.pathMtu(address);
   }
 
   /** Connections the engine holds (every state but CLOSED, TIME-WAIT included). */

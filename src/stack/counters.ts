@@ -1,6 +1,7 @@
 import { REASONS } from "../wire/layout.generated.js";
 import type { ParseErrorReason } from "../wire/types.js";
 import type { TcpDrop } from "../tcp/tcp-protocol.js";
+import { FRAGMENT_DROPS, type FragmentDrop, type ReassemblyCounters } from "../fragments/reassembler.js";
 import type { UdpDrop } from "../udp/udp-protocol.js";
 import type { IcmpDrop } from "../icmp/icmp-protocol.js";
 
@@ -8,6 +9,8 @@ import type { IcmpDrop } from "../icmp/icmp-protocol.js";
 export type DropReason =
   | ParseErrorReason
   | TcpDrop
+  | FragmentDrop
+  | "fragmentation-needed" // an outgoing packet over the link MTU with DF set (never sent in pieces)
   | UdpDrop
   | IcmpDrop
   | "wrong-address" // IPv4 destination is not this stack
@@ -48,6 +51,8 @@ const DROP_REASONS: readonly DropReason[] = [
   "cookie-invalid",
   "listen-unexpected",
   "stack-closed",
+  ...FRAGMENT_DROPS,
+  "fragmentation-needed",
 ];
 
 /** The memory budget's accounting (tcp/memory-budget.ts), live. */
@@ -64,7 +69,7 @@ export interface MemoryCounters {
 }
 
 /** What the stack has seen and done, readable at any time through `IpStack.counters`. */
-export interface StackCounters {
+export interface StackCounters extends ReassemblyCounters {
   packetsIn: number;
   segmentsIn: number;
   segmentsOut: number;
@@ -75,6 +80,9 @@ export interface StackCounters {
   challengeAcks: number;
   connectionsOpened: number;
   connectionsAccepted: number;
+  /** Outgoing datagrams sent as fragments (RFC 791), and the fragments that made them. */
+  datagramsFragmented: number;
+  fragmentsOut: number;
   /** UDP datagrams in (checksum verified, for us) and out. */
   datagramsIn: number;
   datagramsOut: number;
@@ -107,6 +115,11 @@ export function newCounters(memory: MemoryCounters): StackCounters {
     challengeAcks: 0,
     connectionsOpened: 0,
     connectionsAccepted: 0,
+    fragmentsIn: 0,
+    datagramsReassembled: 0,
+    duplicateFragments: 0,
+    datagramsFragmented: 0,
+    fragmentsOut: 0,
     datagramsIn: 0,
     datagramsOut: 0,
     icmpIn: 0,

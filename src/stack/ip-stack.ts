@@ -1,6 +1,9 @@
 import type { Clock } from "../clock/clock.js";
 import { RealClock } from "../clock/real-clock.js";
 import type { Link } from "../link/link.js";
+import { fragmentOf, type Fragment } from "../fragments/fragment-header.js";
+import { fragmentPacket } from "../fragments/fragmenter.js";
+import { Reassembler, type ReassemblyLimits } from "../fragments/reassembler.js";
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { MemoryBudget, defaultMemoryLimit } from "../tcp/memory-budget.js";
@@ -8,7 +11,7 @@ import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
-import { parseIpv4 } from "../wire/ipv4-address.js";
+import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { parseInto } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
 import type { PacketFields, ParseErrorReason } from "../wire/types.js";
@@ -25,12 +28,12 @@ import {
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { IcmpProtocol, type IcmpDrop } from "../icmp/icmp-protocol.js";
 import type { PingOptions, PingSession } from "../icmp/ping.js";
-import { BROADCAST, UdpProtocol, type BindOptions } from "../udp/udp-protocol.js";
+import { BROADCAST, MAX_UDP_PAYLOAD, UdpProtocol, type BindOptions } from "../udp/udp-protocol.js";
 import type { UdpSocket } from "../udp/udp-socket.js";
 import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
+import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
 import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
-import type { PathMtuHook } from "./path-mtu.js";
 
 const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason>([
   "bad-ip-checksum",
@@ -57,8 +60,8 @@ export interface IpStackOptions {
   icmpRate?: { echo?: number; error?: number };
   /** A UDP socket's receive queue limits, unless it sets its own. Default 256 datagrams, 1 MiB. */
   udpQueue?: { maxDatagrams?: number; maxBytes?: number };
-  /** Path MTU discovery (RFC 1191), told of each fragmentation-needed message; none: they are only counted. */
-  pathMtu?: PathMtuHook;
+  /** Bounds on IPv4 reassembly (fragments/reassembler.ts has the defaults). */
+  reassembly?: Partial<ReassemblyLimits>;
 }
 
 /**
@@ -85,6 +88,9 @@ export class IpStack {
   readonly #transports: (TransportProtocol | undefined)[] = [];
   readonly #datagramProtocols: (DatagramProtocol | undefined)[] = [];
   readonly #record = new ParsedRecord();
+  readonly #reassembler: Reassembler;
+  /** RFC 1191: path MTUs learned per destination. */
+  readonly #pathMtus: PathMtuCache;
   #ipId = 0;
   /** Outgoing packets are carved from slabs: the link owns each carve, no ArrayBuffer per packet. */
   readonly #packets = new ByteSlab();
@@ -113,15 +119,28 @@ export class IpStack {
       isnKey: options.isnKey,
       counters: this.counters,
       transmit: (fields) => this.#transmit(fields),
+      pathMtu: (remoteIp) => this.#pathMtus.mtu(remoteIp),
       trace: options.onTrace,
     });
+    const trace = options.onTrace;
+    this.#pathMtus = new PathMtuCache(this.clock, this.link.mtu, (dst, mtu) => {
+      trace?.(`path MTU to ${ipv4ToString(dst)} is ${mtu}`);
+      this.#tcp.pathMtuChanged(dst, mtu);
+    });
+    this.#reassembler = new Reassembler(
+      this.clock,
+      this.counters,
+      (quoted, about) => this.#reassemblyTimeExceeded(quoted, about),
+      options.reassembly,
+    );
     this.#transports[this.#tcp.protocol] = this.#tcp;
     this.#udp = new UdpProtocol({
       ip: this.ip,
       address: this.address,
       counters: this.counters,
       transmit: (fields) => this.#transmitDatagram(fields),
-      maxPayload: this.link.mtu - 28,
+      // Larger datagrams leave in fragments (sendPacket).
+      maxPayload: MAX_UDP_PAYLOAD,
       portUnreachable: () => this.#unreachable(UnreachableCode.PORT),
       queue: { maxDatagrams: options.udpQueue?.maxDatagrams ?? 256, maxBytes: options.udpQueue?.maxBytes ?? 1 << 20 },
       random: () => crypto.getRandomValues(new Uint32Array(1))[0],
@@ -132,7 +151,7 @@ export class IpStack {
       counters: this.counters,
       transmit: (fields) => this.#transmitDatagram(fields),
       errorArrives: (r, kind, hard) => this.#icmpErrorArrives(r, kind, hard),
-      fragmentationNeeded: (r) => options.pathMtu?.fragmentationNeeded(r.quotedDst, r.icmpRest & 0xffff, r),
+      fragmentationNeeded: (r) => this.#fragmentationNeeded(r),
       echoRate: options.icmpRate?.echo ?? 100,
       errorRate: options.icmpRate?.error ?? 100,
     });
@@ -177,6 +196,8 @@ export class IpStack {
     if (this.#closed) return;
     for (const t of this.#transports) t?.close();
     for (const t of this.#datagramProtocols) t?.close();
+    this.#reassembler.close();
+    this.#pathMtus.close();
     this.#closed = true;
     this.link.onReceive = null;
   }
@@ -197,6 +218,12 @@ export class IpStack {
       counters.drops["stack-closed"]++;
       return;
     }
+    this.#dispatch(packet);
+  }
+
+  /** A packet from the link, or a datagram reassembled from its fragments: parse, check, dispatch. */
+  #dispatch(packet: Uint8Array): void {
+    const counters = this.counters;
     const r = this.#record;
     const reason = parseInto(packet, r);
     if (reason !== null) {
@@ -242,8 +269,9 @@ export class IpStack {
       const protocol = this.#datagramProtocols[r.transport];
       if (protocol !== undefined) protocol.arrives(r, packet, broadcast);
       else if (r.fragment & 0x3fff) {
-        // Reassembly (RFC 791, RFC 815) is the other half of issue 14 (branch i14-fragments).
-        this.counters.drops.fragment++;
+        // RFC 791 §3.2: held until its datagram is whole, which then comes in as one packet.
+        const whole = this.#reassembler.add(fragmentOf(r, packet));
+        if (whole !== null) this.#dispatch(whole);
       } else {
         this.counters.drops["unknown-protocol"]++;
         this.#unreachable(UnreachableCode.PROTOCOL);
@@ -278,12 +306,76 @@ export class IpStack {
     return "icmp-no-connection";
   }
 
-  /** UDP and ICMP out: the identification, then the link (fragmentation: branch i14-fragments). */
+  /** UDP and ICMP out: the identification, then the link, in fragments if need be. */
   #transmitDatagram(fields: UdpPacketFields | IcmpPacketFields): void {
     if (this.#closed) return;
     fields.id = this.#nextId();
-    const packet = "srcPort" in fields ? buildUdpPacket(fields) : buildIcmpPacket(fields);
-    this.link.send(packet);
+    this.sendPacket("srcPort" in fields ? buildUdpPacket(fields) : buildIcmpPacket(fields));
+  }
+
+  /**
+   * Sends a whole IPv4 packet, in fragments when it exceeds the link MTU and DF is clear (RFC 791); one
+   * with DF set that does not fit is dropped and counted.
+   */
+  sendPacket(packet: Uint8Array): void {
+    if (this.#closed) return;
+    const mtu = this.link.mtu;
+    if (packet.length <= mtu) {
+      this.link.send(packet);
+      return;
+    }
+    if ((packet[6] & 0x40) !== 0) {
+      this.counters.drops["fragmentation-needed"]++;
+      return;
+    }
+    const fragments = fragmentPacket(packet, mtu);
+    this.counters.datagramsFragmented++;
+    this.counters.fragmentsOut += fragments.length;
+    for (const f of fragments) this.link.send(f);
+  }
+
+  /** The path MTU towards `address` (dotted quad): learned from ICMP (RFC 1191), else the link's. */
+  pathMtu(address: string): number {
+    return this.#pathMtus.mtu(parseIpv4(address));
+  }
+
+  /**
+   * ICMP "fragmentation needed and DF set" (type 3 code 4, RFC 1191 §4) quoting one of our datagrams.
+   * For TCP the quoted sequence number is checked first (RFC 5927 §7.2: a blind attacker must guess the
+   * window to shrink our segments) and the destination's path MTU is lowered only if it passes; UDP has
+   * no such check (as on Linux).
+   */
+  #fragmentationNeeded(r: DatagramRecord): void {
+    const mtu = reportedPathMtu(r.icmpRest & 0xffff, r.quotedTotalLength);
+    if (r.quotedProtocol === IpProtocol.TCP) {
+      const quote = { localPort: r.quotedWord0 >>> 16, remoteIp: r.quotedDst, remotePort: r.quotedWord0 & 0xffff };
+      const outcome = this.#tcp.pathMtuReduced({ ...quote, seq: r.quotedWord1 }, mtu);
+      if (outcome === "no-connection" || outcome === "out-of-window") {
+        this.counters.drops[outcome === "no-connection" ? "icmp-no-connection" : "icmp-out-of-window"]++;
+        return;
+      }
+    }
+    this.#pathMtus.lower(r.quotedDst, mtu);
+  }
+
+  /**
+   * RFC 1122 §3.3.2: a datagram whose fragment zero arrived was not completed in time: ICMP time exceeded,
+   * code 1 ("fragment reassembly time exceeded"), quoting fragment zero's header and first 8 data bytes
+   * (`quoted`). ICMP's own rules apply (never about an ICMP error, a broadcast, a non-unicast source).
+   */
+  #reassemblyTimeExceeded(quoted: Uint8Array, about: Fragment): void {
+    if (this.#closed) return;
+    const r = new DatagramRecord();
+    r.src = about.src;
+    r.dst = about.dst;
+    r.protocol = about.protocol;
+    r.totalLength = quoted.length;
+    if (about.protocol === IpProtocol.ICMP) {
+      // Fragment zero holds the ICMP type: ICMP's rules forbid an error about an error.
+      r.transport = IpProtocol.ICMP;
+      r.icmpType = about.data[0];
+    }
+    this.#icmp.sendError(r, quoted, false, IcmpType.TIME_EXCEEDED, 1);
   }
 
   #nextId(): number {

@@ -3,6 +3,7 @@ import { TcpFlags } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
+import { blackHoleCheck } from "./path-mtu.js";
 import { sackTimeout } from "./sack-recovery.js";
 import { timeoutReason } from "./icmp-error.js";
 import { TimerKind } from "./timers.js";
@@ -95,6 +96,7 @@ function retransmissionTimeout(c: TcpConnection): void {
   c.rtt.backoff();
   c.rtt.timing = false;
   if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);
+  blackHoleCheck(c);
   // RFC 6298 §5.4: retransmit the earliest unacknowledged segment; then go back to SND.UNA.
   const usable = Math.min(t.sndWnd, c.cc.cwnd);
   t.sndNxt = sendAt(c, t.sndUna, Math.min(c.sendMss, Math.max(1, usable)));

@@ -1,6 +1,6 @@
 import { WirestateError } from "../errors/wirestate-error.js";
 
-/** `send()` throws it for a datagram larger than the stack can send (the IPv4 limit, or the link MTU). */
+/** `send()` throws it for a datagram larger than the stack can send (65507 bytes, the IPv4 limit). */
 export class DatagramTooLargeError extends WirestateError {
   static override readonly code = "EMSGSIZE";
 }

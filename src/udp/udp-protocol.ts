@@ -34,7 +34,7 @@ export interface UdpProtocolOptions {
   counters: UdpCounters;
   /** Send one datagram (the IP layer sets the identification and fragments it if it can). */
   transmit(fields: UdpPacketFields): void;
-  /** The largest payload `transmit` takes (the link MTU less 28 without fragmentation). */
+  /** The largest payload `transmit` takes (the IP layer fragments what exceeds the link MTU). */
   maxPayload: number;
   /** A datagram reached no socket: the IP layer answers with ICMP port unreachable (rate-limited). */
   portUnreachable(): void;

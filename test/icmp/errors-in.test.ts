@@ -204,19 +204,6 @@ describe("RFC 5927 checks: an error that does not match is ignored and counted",
     expect(conn.info().softError).toBeUndefined();
     expect(h.stack.counters.fragNeededIn).toBe(1);
   });
-
-  it("the pathMtu hook hears the destination, the next-hop MTU and the quoted segment", () => {
-    const heard: string[] = [];
-    const h = host({
-      pathMtu: {
-        fragmentationNeeded: (dst, mtu, r) => void heard.push(`${dst} ${mtu} ${r.quotedProtocol} ${r.quotedWord1}`),
-      },
-    });
-    h.stack.connect(PEER, 80);
-    const syn = h.sent.splice(0)[0];
-    h.stack.input(icmpError(3, 4, syn, 1400));
-    expect(heard).toEqual([`${peer} 1400 6 ${fieldsOf(syn).seq}`]);
-  });
 });
 
 describe("ICMP errors for UDP sockets", () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import { IcmpProtocol } from "../../src/icmp/icmp-protocol.js";
 import { newCounters } from "../../src/stack/counters.js";
+import { MemoryBudget } from "../../src/tcp/memory-budget.js";
 import {
   buildIcmpPacket,
   buildIpv4Header,
@@ -15,8 +16,7 @@ import { peer, router, us } from "./host.js";
 
 function icmp() {
   const sent: IcmpPacketFields[] = [];
-  const memory = { limit: 0, used: 0, peak: 0, connections: 0, pressureEpisodes: 0, exhaustedEpisodes: 0 };
-  const counters = newCounters(memory);
+  const counters = newCounters(new MemoryBudget(1 << 20));
   const p = new IcmpProtocol({
     ip: us,
     clock: new VirtualClock(0),

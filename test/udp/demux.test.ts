@@ -101,14 +101,18 @@ describe("UDP sending", () => {
     expect(Array.from(d.payload)).toEqual([1, 2, 3]);
   });
 
-  it("refuses a datagram over the link MTU (no fragmentation yet) and broadcast without the option", () => {
+  it("sends a datagram over the link MTU in fragments, refuses one over 65507 bytes, and broadcast without the option", () => {
     const h = host({}, 1500);
     const s = h.stack.udp();
-    expect(() => s.send(new Uint8Array(1473), peer, 53)).toThrow(DatagramTooLargeError);
-    s.send(new Uint8Array(1472), peer, 53);
+    expect(() => s.send(new Uint8Array(65508), peer, 53)).toThrow(DatagramTooLargeError);
+    s.send(new Uint8Array(1473), peer, 53);
     expect(() => s.send(new Uint8Array(1), 0xffffffff, 67)).toThrow(BroadcastNotEnabledError);
     h.stack.udp({ broadcast: true }).send(new Uint8Array(1), 0xffffffff, 67);
-    expect(h.takeDatagrams().map((d) => d.ip.dst)).toEqual([peer, 0xffffffff]);
+    expect(h.takeDatagrams().map((d) => [d.ip.dst, d.ip.totalLength, d.ip.moreFragments])).toEqual([
+      [peer, 1500, true],
+      [peer, 21, false],
+      [0xffffffff, 29, false],
+    ]);
   });
 });
 
