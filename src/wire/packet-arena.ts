@@ -88,9 +88,10 @@ export function releasePacket(bytes: Uint8Array): void {
  * place), or 0 when `bytes` is in no slot.
  */
 export function roomBefore(bytes: Uint8Array): number {
-  if (!inWasm(bytes)) return 0;
-  const room = small.offsetIn(bytes.byteOffset);
-  return room >= 0 ? room : Math.max(0, large.offsetIn(bytes.byteOffset));
+  const address = addressOf(bytes);
+  if (address < 0) return 0;
+  const room = small.offsetIn(address);
+  return room >= 0 ? room : Math.max(0, large.offsetIn(address));
 }
 
 /** Slots free now, small and large (tests). */
