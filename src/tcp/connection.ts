@@ -6,11 +6,13 @@ import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
+import type { LossRecovery } from "./loss-recovery.js";
+import { lossRecovery } from "./loss-recoveries.js";
+import { ConnectionSender } from "./recovery-sender.js";
 import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
 import { output, sendReset, sendSyn } from "./output.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
 import { SackReporter } from "./sack-reporter.js";
-import { SackRecovery } from "./sack-recovery.js";
 import { OutgoingOptions } from "./outgoing-options.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
@@ -106,7 +108,8 @@ export class TcpConnection implements Connection {
   /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
   ts: TimestampState | null = null;
   sackReporter: SackReporter | null = null;
-  sackRecovery: SackRecovery | null = null;
+  /** Loss recovery (loss-recovery.ts): RFC 6582 NewReno until the SYNs agree on SACK. */
+  recovery: LossRecovery;
   outOptions: OutgoingOptions | null = null;
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
@@ -153,6 +156,7 @@ export class TcpConnection implements Connection {
     t.sndMax = iss;
     t.dataSeq = seqAdd(iss, 1);
     this.cc = congestionAlgorithms[config.congestionControl](this.sendMss, iss);
+    this.recovery = lossRecovery(false, new ConnectionSender(this), iss);
   }
 
   #id: string | undefined;
@@ -194,13 +198,11 @@ export class TcpConnection implements Connection {
     const a = this.agreed;
     this.sendMss = negotiate(this.ourMss, a, seg.options) - (a.timestamps ? TIMESTAMPS_BYTES : 0);
     if (a.timestamps) this.ts ??= new TimestampState();
-    if (a.sack) {
-      this.sackReporter ??= new SackReporter(this.config.dsack);
-      this.sackRecovery ??= new SackRecovery(this.tcb.iss);
-    }
+    if (a.sack) this.sackReporter ??= new SackReporter(this.config.dsack);
     if (a.timestamps || a.sack) this.outOptions ??= new OutgoingOptions();
     recordSynTimestamp(this, seg);
     this.cc = congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss);
+    this.recovery = lossRecovery(a.sack, new ConnectionSender(this), this.tcb.iss);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -398,7 +400,7 @@ export class TcpConnection implements Connection {
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
-      sackedBytes: this.sackRecovery?.board.sackedBytes ?? 0,
+      sackedBytes: this.recovery.sackedBytes,
     };
   }
 

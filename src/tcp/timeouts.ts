@@ -3,7 +3,6 @@ import { TcpFlags } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
-import { sackTimeout } from "./sack-recovery.js";
 import { TimerKind } from "./timers.js";
 
 const { ACK } = TcpFlags;
@@ -83,14 +82,9 @@ function retransmissionTimeout(c: TcpConnection): void {
       assertNever(c.state);
   }
   if (t.sndUna === t.sndMax) return;
-  const flight = seqDiff(t.sndMax, t.sndUna);
   // A zero window is the peer being slow, not the network being congested: probe without collapsing cwnd.
-  if (t.sndWnd > 0) {
-    c.cc.onTimeout(flight, c.sendMss, t.sndMax);
-    sackTimeout(c);
-  } else {
-    c.sender.probing = true;
-  }
+  if (t.sndWnd > 0) c.recovery.timeout();
+  else c.sender.probing = true;
   c.rtt.backoff();
   c.rtt.timing = false;
   if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);

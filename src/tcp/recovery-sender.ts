@@ -1,0 +1,68 @@
+/**
+ * The connection as loss recovery sees it (`RecoverySender`): the sequence variables, the window, and three
+ * actions. Every recovery's counters and traces are written here, whichever recovery reports them.
+ */
+import { seqAdd, seqDiff, seqLe } from "../wire/seq.js";
+import type { CongestionControl } from "./congestion.js";
+import type { TcpConnection } from "./connection.js";
+import type { RecoveryEvent, RecoverySender } from "./loss-recovery.js";
+import { sendAt } from "./output.js";
+import type { ControlBlock } from "./tcb.js";
+import { assertNever } from "./assert-never.js";
+
+export class ConnectionSender implements RecoverySender {
+  readonly #c: TcpConnection;
+
+  constructor(c: TcpConnection) {
+    this.#c = c;
+  }
+
+  get tcb(): ControlBlock {
+    return this.#c.tcb;
+  }
+
+  get cc(): CongestionControl {
+    return this.#c.cc;
+  }
+
+  get mss(): number {
+    return this.#c.sendMss;
+  }
+
+  resend(seq: number, len: number): void {
+    sendAt(this.#c, seq, len);
+  }
+
+  sendNew(): number {
+    const c = this.#c;
+    const t = c.tcb;
+    const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
+    const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
+    if (avail <= 0 && !finPending) return 0;
+    const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
+    const len = Math.min(avail, c.sendMss, Math.max(room, 0));
+    if (len <= 0 && avail > 0) return 0;
+    t.sndNxt = sendAt(c, t.sndNxt, len);
+    // A bare FIN still takes a sequence number in the pipe.
+    return len > 0 ? len : 1;
+  }
+
+  report(event: RecoveryEvent, bytes: number): void {
+    const c = this.#c;
+    switch (event) {
+      case "recovery-start":
+        c.stats.fastRetransmits++;
+        if (c.host.tracing)
+          c.host.trace(`${c.id} fast retransmit, recovery start${c.recovery.traceLabel}, cwnd=${c.cc.cwnd}`);
+        return;
+      case "recovery-end":
+        if (c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
+        return;
+      case "lost-retransmission":
+        if (c.host.tracing) c.host.trace(`${c.id} lost retransmission found, ${bytes} bytes`);
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+}
