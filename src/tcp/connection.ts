@@ -130,6 +130,7 @@ export class TcpConnection implements Connection {
     retransmittedBytes: 0,
     fastRetransmits: 0,
     timeouts: 0,
+    lossProbes: 0,
   };
 
   constructor(host: ConnectionHost, ends: Endpoints, config: TcpConfig, iss: number, ourMss: number) {
@@ -156,7 +157,7 @@ export class TcpConnection implements Connection {
     t.sndMax = iss;
     t.dataSeq = seqAdd(iss, 1);
     this.cc = congestionAlgorithms[config.congestionControl](this.sendMss, iss);
-    this.recovery = lossRecovery(false, new ConnectionSender(this), iss);
+    this.recovery = lossRecovery(config.lossRecovery, false, new ConnectionSender(this), iss);
   }
 
   #id: string | undefined;
@@ -202,7 +203,7 @@ export class TcpConnection implements Connection {
     if (a.timestamps || a.sack) this.outOptions ??= new OutgoingOptions();
     recordSynTimestamp(this, seg);
     this.cc = congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss);
-    this.recovery = lossRecovery(a.sack, new ConnectionSender(this), this.tcb.iss);
+    this.recovery = lossRecovery(this.config.lossRecovery, a.sack, new ConnectionSender(this), this.tcb.iss);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -396,6 +397,8 @@ export class TcpConnection implements Connection {
       retransmittedBytes: s.retransmittedBytes,
       fastRetransmits: s.fastRetransmits,
       timeouts: s.timeouts,
+      lossProbes: s.lossProbes,
+      lossRecovery: this.recovery.name,
       congestionControl: this.cc.name,
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
       timestamps: this.agreed.timestamps,
@@ -478,6 +481,7 @@ export class TcpConnection implements Connection {
         this.timers.clear(TimerKind.persist);
         this.timers.clear(TimerKind.keepAlive);
         this.timers.clear(TimerKind.user);
+        this.timers.clear(TimerKind.recovery);
         this.timers.set(TimerKind.timeWait, 2 * this.config.msl);
         break;
       case "LISTEN":

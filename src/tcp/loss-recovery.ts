@@ -17,7 +17,12 @@ import type { SegmentHeader } from "./connection.js";
 export type AckVerdict = "grow" | "recovering" | "recovering-timer-kept";
 
 /** Events a recovery reports; `RecoverySender.report` turns them into the counters and traces. */
-export type RecoveryEvent = "recovery-start" | "recovery-end" | "lost-retransmission";
+export type RecoveryEvent =
+  | "recovery-start"
+  | "recovery-end"
+  | "lost-retransmission"
+  | "loss-probe" // RFC 8985 §7.3: a tail loss probe went out
+  | "probe-repaired-loss"; // §7.4: the probe repaired a loss; congestion control was told
 
 export interface LossRecovery {
   /** The name `TcpConfig.lossRecovery` takes, and the label its traces carry. */
@@ -41,6 +46,10 @@ export interface LossRecovery {
   sendRoom(): number;
   /** The retransmission timer fired with the peer's window open: end recovery and tell congestion control. */
   timeout(): void;
+  /** `sendAt` sent [seq, end) (data or FIN; below SND.MAX it is a retransmission). */
+  sent(seq: number, end: number): void;
+  /** The recovery's own timer (`RecoverySender.setTimer`) fired. */
+  timerFired(): void;
 }
 
 /** The one narrow way a recovery reaches the connection (recovery-sender.ts implements it). */
@@ -54,4 +63,15 @@ export interface RecoverySender {
   sendNew(): number;
   /** Counters and traces for `event` (`bytes`: how much it concerns). */
   report(event: RecoveryEvent, bytes: number): void;
+  /** The clock (ms), and SRTT (ms; undefined before the first sample). */
+  readonly now: number;
+  readonly srtt: number | undefined;
+  /** Arms the recovery's own timer `ms` from now, or stops it. */
+  setTimer(ms: number): void;
+  clearTimer(): void;
+  /** Time (ms) until the retransmission timer fires (Infinity when it is stopped); restart it (RFC 6298 §5.3). */
+  readonly rtoRemaining: number;
+  restartRto(): void;
+  /** Our TSval at clock time `ms` (RFC 7323), to compare with an echo; null without timestamps. */
+  tsvalAt(ms: number): number | null;
 }

@@ -29,6 +29,10 @@ export class NewRenoRecovery implements LossRecovery {
 
   ackArrived(): void {}
 
+  sent(): void {}
+
+  timerFired(): void {}
+
   ackAdvanced(a: AckSample): AckVerdict {
     this.#dupAcks = 0;
     if (!this.inRecovery) return "grow";

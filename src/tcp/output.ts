@@ -114,6 +114,7 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
   if (end !== seq) {
     c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
     c.timers.ensure(TimerKind.user, c.config.userTimeout);
+    c.recovery.sent(seq, end);
   }
   return end;
 }

@@ -9,6 +9,7 @@ import type { RecoveryEvent, RecoverySender } from "./loss-recovery.js";
 import { sendAt } from "./output.js";
 import type { ControlBlock } from "./tcb.js";
 import { assertNever } from "./assert-never.js";
+import { TimerKind } from "./timers.js";
 
 export class ConnectionSender implements RecoverySender {
   readonly #c: TcpConnection;
@@ -27,6 +28,35 @@ export class ConnectionSender implements RecoverySender {
 
   get mss(): number {
     return this.#c.sendMss;
+  }
+
+  get now(): number {
+    return this.#c.host.clock.now();
+  }
+
+  get srtt(): number | undefined {
+    return this.#c.rtt.srtt;
+  }
+
+  setTimer(ms: number): void {
+    this.#c.timers.set(TimerKind.recovery, ms);
+  }
+
+  clearTimer(): void {
+    this.#c.timers.clear(TimerKind.recovery);
+  }
+
+  get rtoRemaining(): number {
+    return this.#c.timers.remaining(TimerKind.retransmit);
+  }
+
+  restartRto(): void {
+    this.#c.timers.set(TimerKind.retransmit, this.#c.rtt.rto);
+  }
+
+  tsvalAt(ms: number): number | null {
+    const c = this.#c;
+    return c.ts === null ? null : (Math.floor(ms) + c.tcb.iss) >>> 0;
   }
 
   resend(seq: number, len: number): void {
@@ -60,6 +90,13 @@ export class ConnectionSender implements RecoverySender {
         return;
       case "lost-retransmission":
         if (c.host.tracing) c.host.trace(`${c.id} lost retransmission found, ${bytes} bytes`);
+        return;
+      case "loss-probe":
+        c.stats.lossProbes++;
+        if (c.host.tracing) c.host.trace(`${c.id} tail loss probe, ${bytes} bytes`);
+        return;
+      case "probe-repaired-loss":
+        if (c.host.tracing) c.host.trace(`${c.id} loss repaired by the probe, cwnd=${c.cc.cwnd}`);
         return;
       default:
         assertNever(event);

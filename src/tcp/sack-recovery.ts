@@ -48,15 +48,13 @@ export class SackRecovery implements LossRecovery {
 
   /** Records the segment's SACK blocks (before SND.UNA moves). */
   ackArrived(seg: SegmentHeader): void {
-    const blocks = seg.options.sackBlocks;
-    this.#newlySacked = 0;
-    if (blocks === undefined) return;
     const t = this.s.tcb;
-    let added = 0;
-    for (let i = 0; i < blocks.length; i++)
-      added += this.board.add(blocks[i].left, blocks[i].right, t.sndUna, t.sndMax);
-    this.#newlySacked = added;
+    this.#newlySacked = this.board.addBlocks(seg.options.sackBlocks, t.sndUna, t.sndMax);
   }
+
+  sent(): void {}
+
+  timerFired(): void {}
 
   ackAdvanced(a: AckSample): AckVerdict {
     this.board.prune(this.s.tcb.sndUna);
@@ -195,17 +193,7 @@ export class SackRecovery implements LossRecovery {
     return len;
   }
 
-  /**
-   * Outside recovery, with SND.NXT pulled back by a timeout (go-back-N): skip what the peer SACKed, and
-   * return how much may go from SND.NXT before the next SACKed range (at most one MSS).
-   */
   sendRoom(): number {
-    const s = this.s;
-    const t = s.tcb;
-    if (!seqLt(t.sndNxt, t.sndMax)) return s.mss;
-    const b = this.board;
-    t.sndNxt = b.skip(t.sndNxt);
-    if (!seqLt(t.sndNxt, t.sndMax)) return s.mss;
-    return Math.min(s.mss, seqDiff(b.nextSacked(t.sndNxt, seqAdd(t.sndNxt, s.mss)), t.sndNxt));
+    return this.board.goBackRoom(this.s.tcb, this.s.mss);
   }
 }

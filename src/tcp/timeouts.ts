@@ -36,6 +36,12 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
         c.fail("connect-timeout");
       }
       break;
+    case TimerKind.recovery:
+      if (canSendData(c)) {
+        c.recovery.timerFired();
+        output(c);
+      }
+      break;
     case TimerKind.user:
       // "If a user timeout expires ... flush all queues, signal 'error: connection aborted due to user
       // timeout', and enter CLOSED."

@@ -9,9 +9,11 @@ export const TimerKind = {
   timeWait: 4,
   connect: 5,
   user: 6,
+  /** Loss recovery's own: RACK's reordering timer, TLP's probe timeout (RFC 8985). */
+  recovery: 7,
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
-const KINDS = 7;
+const KINDS = 8;
 
 /**
  * One clock timer per connection, armed for the earliest deadline. Setting a deadline is a store; the clock
@@ -39,6 +41,11 @@ export class ConnectionTimers {
   /** Set only if not already running. */
   ensure(kind: TimerKind, delayMs: number): void {
     if (this.#deadlines[kind] === Infinity) this.set(kind, delayMs);
+  }
+
+  /** Milliseconds until `kind` fires (Infinity when it is not set). */
+  remaining(kind: TimerKind): number {
+    return this.#deadlines[kind] - this.#clock.now();
   }
 
   /**
