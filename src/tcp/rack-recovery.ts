@@ -154,10 +154,15 @@ export class RackRecovery implements LossRecovery {
     const rtt = now - xmit;
     let ambiguous = false;
     if (retransmitted) {
-      // Step 2: a retransmitted segment measures only if the echo or the RTT shows it was this transmission.
+      // Step 2: a retransmitted segment measures only if the ACK is for this transmission: an echo at or
+      // after its TSval shows it, else an RTT short of min_RTT shows the ACK was the original's. An ACK of
+      // data above a hole echoes an older TSval (RFC 7323 §4.3), so the RTT test decides there; it keeps
+      // an eighth of min_RTT of slack, since a probe that queued less than the segments before it (a short
+      // one, an empty queue) measures a little below min_RTT, and ignoring that delivery would hide the
+      // very losses it proves.
       const tsval = this.#tsecr === null ? null : this.#s.tsvalAt(xmit);
-      if (tsval !== null && this.#tsecr !== null && ((this.#tsecr - tsval) | 0) < 0) ambiguous = true;
-      if (rtt < this.minRtt) ambiguous = true;
+      const echoed = tsval !== null && this.#tsecr !== null && ((this.#tsecr - tsval) | 0) >= 0;
+      ambiguous = !echoed && rtt < this.minRtt - this.minRtt / 8;
     }
     if (!ambiguous) {
       this.rtt = rtt;
@@ -224,6 +229,9 @@ export class RackRecovery implements LossRecovery {
     // freed the pipe it can be twice cwnd, so a cut from it would raise the window.
     s.cc.onLoss(Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd), s.mss);
     s.report("recovery-start", 0);
+    // The probe's episode is this recovery's now (as Linux's tcp_init_cwnd_reduction ends it): the loss it
+    // may have repaired is one of the losses cut for here, not a second congestion event.
+    this.tlpEnd = null;
     this.#resendLost();
   }
 
