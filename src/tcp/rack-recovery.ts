@@ -4,7 +4,10 @@
  * by D-SACKs, zero while no reordering was seen and DupThresh segments are SACKed). TLP (§7) sends a probe
  * two SRTTs after the last transmission when the ACKs stop, so a loss at the tail of a flight draws the SACK
  * that RACK needs instead of waiting for the RTO. Recovery sends the segments marked lost, then new data,
- * while cwnd - pipe allows; pipe is what is neither SACKed nor marked lost.
+ * while cwnd - pipe allows; pipe is what is neither SACKed nor marked lost. During recovery cwnd follows
+ * RFC 6937 PRR-SSRB: sending keeps pace with what the ACKs report delivered, in proportion ssthresh /
+ * RecoverFS while pipe is above ssthresh, and regrows to ssthresh by slow start (at most one MSS beyond
+ * what was delivered) once it is below, instead of halting and then bursting.
  */
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
 import type { AckSample } from "./congestion.js";
@@ -54,6 +57,13 @@ export class RackRecovery implements LossRecovery {
   #dsackRight = 0;
   #tsecr: number | null = null;
   #newlySacked = 0;
+
+  // RFC 6937 PRR: the flight recovery started from, and the bytes delivered and sent since.
+  prrRecoverFs = 0;
+  prrDelivered = 0;
+  prrOut = 0;
+  /** SACKed bytes before the ACK being processed, for DeliveredData. */
+  #sackedBefore = 0;
 
   /** Lost segments are resent from here (no segment below it is marked lost). */
   #lostFrom: number;
@@ -122,6 +132,7 @@ export class RackRecovery implements LossRecovery {
         this.#dsackRight = b0.right;
       }
     }
+    this.#sackedBefore = this.board.sackedBytes;
     const added = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     this.#newlySacked = added;
     const now = s.now;
@@ -227,7 +238,11 @@ export class RackRecovery implements LossRecovery {
     // The window is cut from what was in the network, at most cwnd (as Linux's ssthresh hooks take cwnd):
     // FlightSize counts the SACKed data above the holes too, and after a recovery that sent as SACKs
     // freed the pipe it can be twice cwnd, so a cut from it would raise the window.
-    s.cc.onLoss(Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd), s.mss);
+    const base = Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd);
+    s.cc.onLoss(base, s.mss);
+    this.prrRecoverFs = base;
+    this.prrDelivered = 0;
+    this.prrOut = 0;
     s.report("recovery-start", 0);
     // The probe's episode is this recovery's now (as Linux's tcp_init_cwnd_reduction ends it): the loss it
     // may have repaired is one of the losses cut for here, not a second congestion event.
@@ -235,8 +250,31 @@ export class RackRecovery implements LossRecovery {
     this.#resendLost();
   }
 
+  /**
+   * RFC 6937 §3 on an ACK in recovery that reported `delivered` bytes (cumulatively or by SACK):
+   * cwnd = pipe + sndcnt.
+   */
+  #prr(delivered: number): void {
+    const s = this.#s;
+    const cc = s.cc;
+    this.prrDelivered += delivered;
+    const pipe = this.pipe();
+    let sndcnt: number;
+    if (pipe > cc.ssthresh) {
+      // Proportional rate reduction.
+      sndcnt = Math.ceil((this.prrDelivered * cc.ssthresh) / Math.max(this.prrRecoverFs, 1)) - this.prrOut;
+    } else {
+      // Slow start reduction bound (PRR-SSRB).
+      const limit = Math.max(this.prrDelivered - this.prrOut, delivered) + s.mss;
+      sndcnt = Math.min(cc.ssthresh - pipe, limit);
+    }
+    cc.cwnd = pipe + Math.max(sndcnt, 0);
+  }
+
   #exit(): void {
     this.inRecovery = false;
+    // RFC 6937: recovery ends with cwnd = ssthresh.
+    this.#s.cc.cwnd = this.#s.cc.ssthresh;
     // §6.2 step 4: a widened window shrinks back after REO_WND_PERSIST recoveries without a D-SACK.
     if (--this.#reoWndPersist <= 0) this.reoWndMult = 1;
     this.#s.report("recovery-end", 0);
@@ -252,6 +290,7 @@ export class RackRecovery implements LossRecovery {
       this.rtoRecovery = false;
     }
     this.#detect();
+    if (this.inRecovery) this.#prr(a.acked + this.board.sackedBytes - this.#sackedBefore);
     this.#probeAcked(a, true, false);
     this.#schedule();
     return wasRecovering || this.inRecovery ? "recovering" : "grow";
@@ -259,6 +298,7 @@ export class RackRecovery implements LossRecovery {
 
   ackHeld(a: AckSample, duplicate: boolean): void {
     this.#detect();
+    if (this.inRecovery) this.#prr(this.board.sackedBytes - this.#sackedBefore);
     this.#probeAcked(a, false, duplicate);
     this.#schedule();
     if (this.inRecovery || this.rtoRecovery || this.#newlySacked === 0) return;
@@ -301,8 +341,8 @@ export class RackRecovery implements LossRecovery {
   timeout(): void {
     const s = this.#s;
     const t = s.tcb;
-    s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));
     if (this.inRecovery) this.#exit();
+    s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));
     this.rtoRecovery = true;
     this.#point.mark(t.sndMax);
     const reoWnd = this.reoWnd();
@@ -319,6 +359,7 @@ export class RackRecovery implements LossRecovery {
 
   sent(seq: number, end: number): void {
     const retransmission = this.segments.sent(seq, end, this.#s.now);
+    if (this.inRecovery) this.prrOut += seqDiff(end, seq);
     // §7.2: new data (not itself a probe) restarts the probe timer.
     if (!retransmission && !this.#probing) this.#schedule();
   }

@@ -68,11 +68,7 @@ describe("RFC 8985 RACK: time-based loss detection", () => {
 
   it("§6.2 step 4: with no reordering seen and DupThresh segments SACKed the window is zero: the hole goes at once", () => {
     const f = recovering();
-    expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, sackedBytes: 3 * MSS });
-    // pipe = 10 out - 3 SACKed = 7 against cwnd 5: nothing more until SACKs drain it.
-    sack(f, 0, [1, 5]);
-    sack(f, 0, [1, 6]);
-    expect(f.sent).toEqual([]);
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, sackedBytes: 3 * MSS });
   });
 
   it("§6.2 step 3: a segment delivered below RACK.fack, never resent, is reordering: the window stays min_RTT/4 with three SACKed", () => {
@@ -135,6 +131,38 @@ describe("RFC 8985 RACK: time-based loss detection", () => {
     f.recv({ seq: R(1), ack: S(2), flags: ACK, options: blocks([2, 4]) });
     expect(seqs(f)).toEqual([4]);
     expect(f.traces.some((t) => t.includes("recovery end"))).toBe(true);
+  });
+});
+
+describe("RFC 6937 PRR-SSRB: how much recovery sends", () => {
+  it("cwnd = pipe + sndcnt: proportional (ssthresh/RecoverFS of what is delivered) above ssthresh, then slow start up to it", () => {
+    // In bytes, RecoverFS = 10 segments and ssthresh = 5. The ACK that started recovery delivered 3 (SACKed)
+    // and the retransmission of 0 went: sndcnt = ceil(3 * 5/10) - 1 = 0.5 segment on pipe 7.
+    const f = recovering();
+    expect(f.conn.info().cwnd).toBe(7.5 * MSS);
+    f.conn.write(data(10 * MSS));
+    expect(seqs(f)).toEqual([]);
+    // One segment delivered per ACK: prr_delivered 4 -> sndcnt 2 - 1 = 1 on pipe 6: segment 10 goes.
+    sack(f, 0, [1, 5]);
+    expect(seqs(f)).toEqual([10]);
+    // prr_delivered 5 -> 2.5 - 2 = half a segment: nothing.
+    sack(f, 0, [1, 6]);
+    expect(seqs(f)).toEqual([]);
+    // pipe reaches ssthresh (5): the slow start bound min(ssthresh - pipe, ...) = 0, then one per ACK.
+    sack(f, 0, [1, 7]);
+    expect(seqs(f)).toEqual([]);
+    sack(f, 0, [1, 8]);
+    expect(seqs(f)).toEqual([11]);
+    sack(f, 0, [1, 9]);
+    expect(seqs(f)).toEqual([12]);
+    expect(f.conn.info().cwnd).toBe(5 * MSS);
+  });
+
+  it("recovery ends with cwnd = ssthresh", () => {
+    const f = recovering();
+    f.recv({ seq: R(1), ack: S(10), flags: ACK });
+    expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, ssthresh: 5 * MSS });
+    expect(f.traces).toContain(`${f.conn.id} recovery end, cwnd=${5 * MSS}`);
   });
 });
 
