@@ -310,8 +310,10 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     }
     t.sndUna = ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
+    const samples = c.rtt.samples;
     takeRttSample(c, seg, false);
     const sample = ackSample(c, acked, ack, flight);
+    sample.rtt = c.rtt.samples !== samples ? c.rtt.latest : 0;
     const verdict = recovery.ackAdvanced(sample);
     if (verdict === "grow") c.cc.onAck(sample);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it (unless recovery
@@ -361,7 +363,7 @@ function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
  * every ACK that advances SND.UNA (every other segment of a bulk transfer), and neither keeps it past the
  * call. `ackSample` fills it and hands it on explicitly.
  */
-const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0 };
+const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0, rtt: 0 };
 
 function ackSample(c: TcpConnection, acked: number, ack: number, flight: number): AckSample {
   const s = sample;
@@ -372,6 +374,7 @@ function ackSample(c: TcpConnection, acked: number, ack: number, flight: number)
   s.mss = c.sendMss;
   s.now = c.host.clock.now();
   s.srtt = c.rtt.srtt ?? 0;
+  s.rtt = 0;
   return s;
 }
 

@@ -17,6 +17,8 @@ export interface AckSample {
   /** The clock (ms) and the smoothed RTT (ms, 0 before the first sample), for time-based growth (CUBIC). */
   now: number;
   srtt: number;
+  /** The RTT sample (ms) this ACK gave, 0 when none (HyStart++ watches the round's minimum). */
+  rtt?: number;
 }
 
 export interface CongestionControl {

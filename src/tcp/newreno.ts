@@ -1,5 +1,6 @@
 import { initialWindow, type AckSample, type CongestionControl } from "./congestion.js";
 import { seqGe } from "../wire/seq.js";
+import { HyStartPlusPlus } from "./hystart.js";
 
 /**
  * RFC 5681 slow start and congestion avoidance, and the RFC 5681 §3.1 response to a loss. What to resend
@@ -20,10 +21,13 @@ export class NewReno implements CongestionControl {
   #roundPeak = 0;
   #lastRoundPeak = 0;
   #roundEnd: number;
+  /** RFC 9406 HyStart++ for the first slow start. */
+  readonly hystart: HyStartPlusPlus;
 
   constructor(mss: number, iss: number) {
     this.cwnd = initialWindow(mss);
     this.#roundEnd = iss;
+    this.hystart = new HyStartPlusPlus(iss);
   }
 
   onAck(s: AckSample): void {
@@ -37,9 +41,14 @@ export class NewReno implements CongestionControl {
     // the receive window or the application (under half of cwnd in flight through the last round trips, the
     // "non-validated" phase) would otherwise raise cwnd without bound, then burst all of it into the path.
     if (2 * Math.max(this.#roundPeak, this.#lastRoundPeak) < this.cwnd) return;
-    // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465).
-    if (this.cwnd < this.ssthresh) this.cwnd += Math.min(s.acked, 2 * s.mss);
-    else this.avoid(s);
+    if (this.cwnd < this.ssthresh) {
+      // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465), slowed or ended by HyStart++.
+      const divisor = this.hystart.onAck(s);
+      if (divisor === 0) this.ssthresh = this.cwnd;
+      else this.cwnd += Math.floor(Math.min(s.acked, 2 * s.mss) / divisor);
+    } else {
+      this.avoid(s);
+    }
   }
 
   /** RFC 5681 §3.1 congestion avoidance: one SMSS per cwnd of bytes acknowledged. */
@@ -57,6 +66,7 @@ export class NewReno implements CongestionControl {
   }
 
   onLoss(flight: number, mss: number): void {
+    this.hystart.done = true;
     this.ssthresh = this.congestionEvent(flight, mss);
     this.cwnd = this.ssthresh;
     this.#avoidBytes = 0;
@@ -68,6 +78,7 @@ export class NewReno implements CongestionControl {
     // Linux's tcp_enter_loss keeps it while recovery is open). Recomputing it would take FlightSize as it
     // stands now, swollen by what recovery sent past the losses (3.4 path capacities on a 50 ms path
     // overshot by slow start), and the slow start that follows would overshoot again.
+    this.hystart.done = true;
     if (!sameEvent) this.ssthresh = this.congestionEvent(flight, mss);
     this.cwnd = mss;
     this.#avoidBytes = 0;
