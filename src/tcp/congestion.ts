@@ -34,6 +34,8 @@ export interface CongestionControl {
    * recovery (or the last timeout) already cut ssthresh for: it is held, not cut again.
    */
   onTimeout(flight: number, mss: number, sameEvent: boolean): void;
+  /** The loss recovery reported was spurious (recovery-undo.ts): back to the window before it. */
+  onUndo(priorCwnd: number, priorSsthresh: number): void;
   /** RFC 5681 §4.1: after an idle period of at least one RTO, cwnd restarts from at most `restartWindow`. */
   onIdle(restartWindow: number): void;
 }

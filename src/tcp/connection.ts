@@ -131,6 +131,7 @@ export class TcpConnection implements Connection {
     fastRetransmits: 0,
     timeouts: 0,
     lossProbes: 0,
+    undos: 0,
   };
 
   constructor(host: ConnectionHost, ends: Endpoints, config: TcpConfig, iss: number, ourMss: number) {
@@ -398,6 +399,7 @@ export class TcpConnection implements Connection {
       fastRetransmits: s.fastRetransmits,
       timeouts: s.timeouts,
       lossProbes: s.lossProbes,
+      undos: s.undos,
       lossRecovery: this.recovery.name,
       congestionControl: this.cc.name,
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },

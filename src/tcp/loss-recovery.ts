@@ -22,7 +22,8 @@ export type RecoveryEvent =
   | "recovery-end"
   | "lost-retransmission"
   | "loss-probe" // RFC 8985 §7.3: a tail loss probe went out
-  | "probe-repaired-loss"; // §7.4: the probe repaired a loss; congestion control was told
+  | "probe-repaired-loss" // §7.4: the probe repaired a loss; congestion control was told
+  | "undo"; // the recovery was spurious and its cut taken back (recovery-undo.ts)
 
 export interface LossRecovery {
   /** The name `TcpConfig.lossRecovery` takes, and the label its traces carry. */

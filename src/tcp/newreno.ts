@@ -84,6 +84,12 @@ export class NewReno implements CongestionControl {
     this.#avoidBytes = 0;
   }
 
+  onUndo(priorCwnd: number, priorSsthresh: number): void {
+    // RFC 4015 §3.2 (Linux's tcp_undo_cwnd_reduction): what the loss took back, never less than now.
+    if (this.cwnd < priorCwnd) this.cwnd = priorCwnd;
+    if (this.ssthresh < priorSsthresh) this.ssthresh = priorSsthresh;
+  }
+
   onIdle(restartWindow: number): void {
     if (this.cwnd > restartWindow) this.cwnd = restartWindow;
   }

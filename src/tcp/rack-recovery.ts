@@ -14,6 +14,7 @@ import type { AckSample } from "./congestion.js";
 import type { SegmentHeader } from "./connection.js";
 import type { AckVerdict, LossRecovery, RecoverySender } from "./loss-recovery.js";
 import { RecoveryPoint } from "./recovery-point.js";
+import { RecoveryUndo } from "./recovery-undo.js";
 import { DUP_THRESH, SackScoreboard } from "./sack-scoreboard.js";
 import { SegmentFlag, SentSegments } from "./sent-segments.js";
 
@@ -62,6 +63,7 @@ export class RackRecovery implements LossRecovery {
   prrRecoverFs = 0;
   prrDelivered = 0;
   prrOut = 0;
+  readonly undo = new RecoveryUndo();
   /** SACKed bytes before the ACK being processed, for DeliveredData. */
   #sackedBefore = 0;
 
@@ -133,6 +135,7 @@ export class RackRecovery implements LossRecovery {
       }
     }
     this.#sackedBefore = this.board.sackedBytes;
+    if (this.#dsack && this.undo.dsack() && this.segments.lostBytes === 0) this.#undo();
     const added = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     this.#newlySacked = added;
     const now = s.now;
@@ -239,6 +242,7 @@ export class RackRecovery implements LossRecovery {
     // FlightSize counts the SACKed data above the holes too, and after a recovery that sent as SACKs
     // freed the pipe it can be twice cwnd, so a cut from it would raise the window.
     const base = Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd);
+    this.undo.begin(s.cc.cwnd, s.cc.ssthresh);
     s.cc.onLoss(base, s.mss);
     this.prrRecoverFs = base;
     this.prrDelivered = 0;
@@ -271,6 +275,15 @@ export class RackRecovery implements LossRecovery {
     cc.cwnd = pipe + Math.max(sndcnt, 0);
   }
 
+  /** The episode was spurious: congestion control takes its cut back, and a recovery still open ends. */
+  #undo(): void {
+    const s = this.#s;
+    this.undo.active = false;
+    if (this.inRecovery) this.#exit();
+    s.cc.onUndo(this.undo.priorCwnd, this.undo.priorSsthresh);
+    s.report("undo", 0);
+  }
+
   #exit(): void {
     this.inRecovery = false;
     // RFC 6937: recovery ends with cwnd = ssthresh.
@@ -291,6 +304,7 @@ export class RackRecovery implements LossRecovery {
     }
     this.#detect();
     if (this.inRecovery) this.#prr(a.acked + this.board.sackedBytes - this.#sackedBefore);
+    if (this.undo.eifel(a.ack, this.#tsecr)) this.#undo();
     this.#probeAcked(a, true, false);
     this.#schedule();
     return wasRecovering || this.inRecovery ? "recovering" : "grow";
@@ -360,6 +374,7 @@ export class RackRecovery implements LossRecovery {
   sent(seq: number, end: number): void {
     const retransmission = this.segments.sent(seq, end, this.#s.now);
     if (this.inRecovery) this.prrOut += seqDiff(end, seq);
+    if (retransmission) this.undo.retransmitted(end, this.#s.tsvalAt(this.#s.now));
     // §7.2: new data (not itself a probe) restarts the probe timer.
     if (!retransmission && !this.#probing) this.#schedule();
   }

@@ -95,6 +95,10 @@ export class ConnectionSender implements RecoverySender {
         c.stats.lossProbes++;
         if (c.host.tracing) c.host.trace(`${c.id} tail loss probe, ${bytes} bytes`);
         return;
+      case "undo":
+        c.stats.undos++;
+        if (c.host.tracing) c.host.trace(`${c.id} spurious recovery undone, cwnd=${c.cc.cwnd}`);
+        return;
       case "probe-repaired-loss":
         if (c.host.tracing) c.host.trace(`${c.id} loss repaired by the probe, cwnd=${c.cc.cwnd}`);
         return;

@@ -76,6 +76,8 @@ export interface ConnectionInfo {
   timeouts: number;
   /** RFC 8985 tail loss probes sent. */
   lossProbes?: number;
+  /** Fast recoveries found spurious (D-SACK, Eifel) whose window cut was undone. */
+  undos?: number;
   /** Filled in by the options work: negotiated window scale, timestamps, SACK, congestion algorithm. */
   windowScale?: { send: number; receive: number };
   timestamps?: boolean;

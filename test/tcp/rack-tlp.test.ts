@@ -166,6 +166,63 @@ describe("RFC 6937 PRR-SSRB: how much recovery sends", () => {
   });
 });
 
+describe("undo of a spurious recovery (RFC 2883 §5 D-SACK, RFC 3522 Eifel, RFC 4015 response)", () => {
+  it("every retransmission D-SACKed: the cut is taken back and the recovery ends", () => {
+    const f = recovering();
+    expect(f.conn.info().ssthresh).toBe(5 * MSS);
+    f.clock.advance(50);
+    f.recv({ seq: R(1), ack: S(10), flags: ACK, options: blocks([0, 1]) });
+    expect(f.traces).toContain(`${f.conn.id} spurious recovery undone, cwnd=${10 * MSS}`);
+    // Back in slow start, the same ACK grows the restored window by 2 SMSS.
+    expect(f.conn.info()).toMatchObject({ cwnd: 12 * MSS, ssthresh: 0x7fffffff, undos: 1 });
+  });
+
+  it("one of two retransmissions needed: the cut stands", () => {
+    const f = rack();
+    f.conn.write(data(10 * MSS));
+    f.sent.length = 0;
+    f.clock.advance(100);
+    // 0 and 4 missing below three SACKed each: both resent.
+    sack(f, 0, [1, 4], [5, 8]);
+    expect(seqs(f)).toEqual([0, 4]);
+    f.clock.advance(50);
+    // 0's copy was a duplicate (D-SACK), 4's was needed.
+    f.recv({ seq: R(1), ack: S(10), flags: ACK, options: blocks([0, 1]) });
+    expect(f.conn.info()).toMatchObject({ cwnd: 5 * MSS, ssthresh: 5 * MSS, undos: 0 });
+  });
+
+  it("Eifel: the ACK of the retransmission echoes the original's timestamp: the cut is taken back", () => {
+    const f = synSent({ windowScale: false, timestamps: true, noDelay: true, congestionControl: "newreno" });
+    const mss = MSS - 12;
+    const T = (k: number) => L(1 + k * mss);
+    const ts = (tsecr: number) => ({ timestamps: { tsval: 700_000 + f.clock.now(), tsecr } });
+    f.clock.advance(100);
+    f.recv({
+      seq: REMOTE_ISS,
+      ack: LOCAL_ISS + 1,
+      flags: SYN | ACK,
+      window: 65535,
+      options: { mss: MSS, sackPermitted: true, timestamps: { tsval: 700_000, tsecr: LOCAL_ISS } },
+    });
+    f.conn.write(data(10 * mss));
+    f.sent.length = 0;
+    // Our TSval is the clock plus the ISS: the ten segments carry 1100.
+    f.clock.advance(100);
+    f.recv({
+      seq: R(1),
+      ack: T(0),
+      flags: ACK,
+      options: { ...ts(1100), sackBlocks: [{ left: T(1), right: T(4) }] },
+    });
+    expect(f.sent.map((x) => (x.seq - T(0)) / mss)).toEqual([0]);
+    expect(f.conn.info().ssthresh).toBe(5 * mss);
+    f.clock.advance(10);
+    // The cumulative ACK echoes 1100, the original's TSval, not 1200 (the retransmission's).
+    f.recv({ seq: R(1), ack: T(10), flags: ACK, options: ts(1100) });
+    expect(f.conn.info()).toMatchObject({ ssthresh: 0x7fffffff, cwnd: 10 * mss, undos: 1 });
+  });
+});
+
 describe("RFC 8985 §7 TLP: the tail loss probe", () => {
   it("§7.2 PTO = 2*SRTT after the last new data; §7.3 the probe is new data when the window has it, and the RTO is re-armed", () => {
     const f = rack();
