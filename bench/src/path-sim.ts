@@ -68,7 +68,7 @@ function cpuMs(): number {
 }
 
 /** Sees the sender's packets both ways (after loss: what it really sent, what really reached it). */
-class SenderTap implements Link {
+export class SenderTap implements Link {
   readonly trace: Trace = { segments: [], acks: [], cwnd: [] };
   onReceive: ((packet: Uint8Array) => void) | null = null;
   conn: Connection | null = null;

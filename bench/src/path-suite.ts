@@ -141,7 +141,8 @@ function runReorder(v: Variant, grid: Grid, o: BenchOptions): Figure[] {
   const rexmit = median(runs.map((r) => (100 * r.info.retransmittedBytes) / Math.max(1, r.info.bytesSent)));
   o.log(
     `${v.name.padEnd(18)} reordering ${REORDER.rate * 100}% by ${REORDER.delayMs} ms: ${mbps.toFixed(2)} Mbit/s; ` +
-      `retransmitted ${rexmit.toFixed(2)}% of bytes sent, RTOs ${runs.map((r) => r.info.timeouts).join("/")}`,
+      `retransmitted ${rexmit.toFixed(2)}% of bytes sent, RTOs ${runs.map((r) => r.info.timeouts).join("/")}, ` +
+      `recoveries ${runs.map((r) => r.info.fastRetransmits).join("/")} (undone ${runs.map((r) => r.info.undos ?? 0).join("/")})`,
   );
   return [
     { name: `path.reorder.${v.name}.goodput`, value: mbps, unit: "Mbit/s" },
@@ -166,6 +167,27 @@ function runTails(v: Variant, grid: Grid, o: BenchOptions): Figure[] {
     figures.push({ name: `path.tail.${v.name}.tail${tail}.added_rtt`, value: added, unit: "RTT" });
   }
   return figures;
+}
+
+/** The Stevens graph of a tail-loss recovery: four requests, the last two segments of the fourth dropped. */
+function tailChart(): string {
+  const shown = [...VARIANTS].reverse().find((v) => v.lossRecovery === undefined && missingFeatures(v).length === 0)!;
+  const tcp = { ...variantConfig(shown, 1 << 20), noDelay: true };
+  const r = runTailLoss({
+    rttMs: TAIL_RTT_MS,
+    bandwidthBps: BANDWIDTH,
+    mtu: MTU,
+    tail: 2,
+    requests: 4,
+    seed: 1,
+    tcp,
+    trace: true,
+  });
+  return timeSequenceChart({
+    trace: r.trace!,
+    title: `Time-sequence graph: ${shown.name}, the last 2 segments of the 4th 64 KiB response lost`,
+    setting: `${TAIL_RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, server with Nagle off; ${r.server.lossProbes ?? 0} loss probe(s), ${r.server.timeouts} RTOs; the 4th request took ${r.medianMs.toFixed(1)} ms`,
+  });
 }
 
 /** The Stevens graph: the best variant the engine has, at 1% loss, for 5 s from the first SYN. */
@@ -246,7 +268,9 @@ const suite: BenchSuite = {
     );
     const sequencePath = join(dir, "path-time-sequence.svg");
     writeFileSync(sequencePath, traceChart());
-    o.log(`charts: ${goodputPath}, ${sequencePath}`);
+    const tailPath = join(dir, "path-tail-loss.svg");
+    writeFileSync(tailPath, tailChart());
+    o.log(`charts: ${goodputPath}, ${sequencePath}, ${tailPath}`);
     return figures;
   },
 };

@@ -16,7 +16,7 @@ import type { Connection, ConnectionInfo } from "../../src/tcp/types.js";
 import { parsePacket } from "../../src/wire/parse.js";
 import { TcpFlags } from "../../src/wire/types.js";
 import { median } from "./measure.js";
-import { isnKey } from "./path-sim.js";
+import { SenderTap, isnKey, type Trace } from "./path-sim.js";
 
 export const RESPONSE_BYTES = 64 * 1024;
 /** Which responses lose their tail: every fourth. */
@@ -34,6 +34,8 @@ export interface TailLossSpec {
   tcp: Partial<TcpConfig>;
   /** The server's trace lines, with the clock. */
   onTrace?: (t: number, text: string) => void;
+  /** Record the server's segments, ACKs and cwnd for a time-sequence graph. */
+  trace?: boolean;
 }
 
 export interface TailLossResult {
@@ -41,6 +43,7 @@ export interface TailLossResult {
   medianMs: number;
   dropped: number;
   server: ConnectionInfo;
+  trace?: Trace;
 }
 
 /** The server's link: drops the first copy of each of the last `tail` segments of every response. */
@@ -104,11 +107,13 @@ export function runTailLoss(spec: TailLossSpec): TailLossResult {
     seed: spec.seed,
   });
   const drop = new TailDrop(lb, spec.tail);
+  // The tap sees every segment the server sends, the dropped ones too, as a capture at the sender would.
+  const tap = spec.trace ? new SenderTap(drop, clock) : null;
   const a = new IpStack({ address: "10.0.0.1", link: la, clock, tcp: spec.tcp, isnKey: isnKey(spec.seed, 1) });
   const onTrace = spec.onTrace;
   const b = new IpStack({
     address: "10.0.0.2",
-    link: drop,
+    link: tap ?? drop,
     clock,
     tcp: spec.tcp,
     isnKey: isnKey(spec.seed, 2),
@@ -122,6 +127,7 @@ export function runTailLoss(spec: TailLossSpec): TailLossResult {
     listener.onConnection = () => {
       const s = listener.accept()!;
       server = s;
+      if (tap !== null) tap.conn = s;
       let asked = 0;
       let queued = 0;
       const send = () => {
@@ -163,7 +169,12 @@ export function runTailLoss(spec: TailLossSpec): TailLossResult {
     if (times.length < spec.requests) throw new Error(`tail-loss run stalled after ${times.length} requests`);
     // Request k gets response k (1-based); the first lossy one follows slow start.
     const lossy = times.filter((_, i) => (i + 1) % EVERY === 0);
-    return { medianMs: median(lossy), dropped: drop.dropped, server: (server as Connection | null)!.info() };
+    return {
+      medianMs: median(lossy),
+      dropped: drop.dropped,
+      server: (server as Connection | null)!.info(),
+      trace: tap?.trace,
+    };
   } finally {
     a.close();
     b.close();
