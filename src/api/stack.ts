@@ -4,7 +4,7 @@ import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
 import type { Link } from "../link/link.js";
 import type { CaptureWriter } from "../pcap/writer.js";
 import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from "../stack/index.js";
-import type { Connection, ConnectOptions } from "../tcp/types.js";
+import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
 import { StreamCore } from "./stream-core.js";
@@ -28,6 +28,11 @@ export interface StackOptions {
   tcp?: Partial<TcpConfig>;
   /** 16-byte RFC 6528 secret; only tests should pass one (it makes ISNs predictable). */
   isnKey?: Uint8Array;
+  /**
+   * Bytes this stack's connections and buffers may hold together: under pressure windows shrink and new
+   * connections are refused (counted). Default 64 MiB in a browser, 256 MiB in Node.
+   */
+  memoryLimit?: number;
   /** Human-readable engine events ("SYN-SENT -> ESTABLISHED", "RTO fired, rto=400ms"). */
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
@@ -67,6 +72,7 @@ export class Stack {
       clock,
       tcp: options.tcp,
       isnKey: options.isnKey,
+      memoryLimit: options.memoryLimit,
       onTrace,
     });
     this.address = this.#ip.address;
@@ -85,7 +91,7 @@ export class Stack {
   }
 
   /** Passive OPEN. Throws `AddressInUseError` when the port is taken. */
-  listen(port: number, options?: { backlog?: number }): TcpListener {
+  listen(port: number, options?: ListenOptions): TcpListener {
     this.#assertOpen();
     const listener = new TcpListener(
       this.#ip.listen(port, options),

@@ -5,6 +5,7 @@ import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { challengeAck, sendAck, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { peerWindow } from "./option-negotiation.js";
+import { MEMORY_REFUSED } from "./receive-buffer.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
@@ -144,7 +145,6 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     c.host.drop("unacceptable-segment");
     return;
   }
-  updateTsRecent(c, seg);
   // Trim the front (bytes before RCV.NXT, SYN first) and the tail (past the window; a FIN there goes too).
   const before = seqDiff(t.rcvNxt, seq);
   if (before > 0) {
@@ -171,6 +171,9 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   if (data.length > room) {
     data = room > 0 ? data.subarray(0, room) : EMPTY;
     flags &= ~FIN;
+    // What lies past the window is not acceptable, and "an acknowledgment should be sent in reply"; with a
+    // zero window this is the answer a probe MUST get (RFC 1122 §4.2.2.17), else the sender never hears.
+    c.receiver.ackNow = true;
   }
 
   // Second, check the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets; elsewhere in the window, challenge.
@@ -193,9 +196,16 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
         if (c.host.tracing) c.host.trace(`${c.id} connection reset by peer`);
         c.fail("reset");
         return;
+      case "TIME-WAIT":
+        // RFC 1337 (an option, off as in Linux): an RST must not end TIME-WAIT early ("assassination").
+        if (c.config.rfc1337) {
+          c.host.drop("time-wait-rst-ignored");
+          return;
+        }
+        c.setState("CLOSED");
+        return;
       case "CLOSING":
       case "LAST-ACK":
-      case "TIME-WAIT":
         c.setState("CLOSED");
         return;
       case "CLOSED":
@@ -224,9 +234,17 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     return;
   }
   c.noteAlive();
+  // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state" in SYN-RECEIVED; RFC 5961 §5.2's range later.
+  const ackAcceptable =
+    c.state === "SYN-RECEIVED" ? seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax) : !ackOutOfWindow(t, seg.ack);
+  // RFC 7323 §5.3 R3 records TS.Recent only from a segment that survives the RST, SYN and ACK checks, not from
+  // one they drop or challenge (RFC 5961): a forged in-window segment with a bad ACK or a RST must not move
+  // it, or PAWS would then drop the real peer's segments. Before the ACK is processed, so what it clocks
+  // out echoes this segment.
+  if (ackAcceptable) updateTsRecent(c, seg);
   if (c.state === "SYN-RECEIVED") {
-    // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state ... otherwise <SEQ=SEG.ACK><CTL=RST>."
-    if (!(seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax))) {
+    // "... otherwise <SEQ=SEG.ACK><CTL=RST>."
+    if (!ackAcceptable) {
       sendReset(c, seg.ack);
       return;
     }
@@ -237,7 +255,8 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (c.handshake.retries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seq);
     if (!c.setState("ESTABLISHED")) return;
-    c.onEstablished?.(c);
+    // False when the listener refused it (its accept queue is full) and reset it.
+    if (c.onEstablished !== null && !c.onEstablished(c)) return;
     if (c.sender.finQueued) c.setState("FIN-WAIT-1");
   } else if (!processAck(c, seg, data.length, flags)) {
     return;
@@ -282,6 +301,11 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   processText(c, seq, flags, data);
 }
 
+/** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
+function ackOutOfWindow(t: TcpConnection["tcb"], ack: number): boolean {
+  return seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)));
+}
+
 /**
  * The ACK field in ESTABLISHED and later states. Returns false when the segment must be dropped.
  */
@@ -289,8 +313,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   const t = c.tcb;
   const ack = seg.ack;
   const seq = seg.seq;
-  // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
-  if (seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)))) {
+  if (ackOutOfWindow(t, ack)) {
     c.host.drop("ack-out-of-window");
     challengeAck(c);
     return false;
@@ -394,7 +417,7 @@ function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: bool
   }
   if (c.state === "SYN-SENT" || c.state === "SYN-RECEIVED") {
     // The SYN itself: sampled only if it was never retransmitted.
-    if (c.handshake.retries === 0) c.rtt.sample(c.host.clock.now() - c.handshake.sentAt);
+    if (c.handshake.retries === 0 && c.handshake.timed) c.rtt.sample(c.host.clock.now() - c.handshake.sentAt);
     return;
   }
   if (c.rtt.timing && seqGe(ack, c.rtt.timedSeq)) {
@@ -429,7 +452,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
   if (data.length > 0) {
     const advanced = c.receiveBuffer.insert(offset, data);
     if (advanced < 0) {
-      c.host.drop("reassembly-full");
+      c.host.drop(advanced === MEMORY_REFUSED ? "memory-pressure" : "reassembly-full");
       c.receiver.ackNow = true;
       return;
     }

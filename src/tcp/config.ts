@@ -32,8 +32,18 @@ export interface TcpConfig {
   persistMax: number;
   /** Distinct out-of-order ranges held for reassembly; segments that would make more are dropped. */
   maxReassemblyRanges: number;
-  /** Default listen backlog (half-open plus not yet accepted). */
+  /** Default listen backlog: established connections waiting for accept (the kernel's somaxconn). */
   backlog: number;
+  /** Default SYN queue bound: half-open connections per listener (the kernel's tcp_max_syn_backlog). */
+  synBacklog: number;
+  /** RFC 4987 §3.6 SYN cookies once a listener's SYN queue is full (the kernel's tcp_syncookies=1). */
+  synCookies: boolean;
+  /** Connections in TIME-WAIT per stack; past it the oldest is recycled (the kernel's tcp_max_tw_buckets). */
+  timeWaitLimit: number;
+  /** RSTs per second, stack-wide, answering segments for no connection (closed ports, stray ACKs). */
+  resetLimit: number;
+  /** RFC 1337 TIME-WAIT assassination protection: ignore RST in TIME-WAIT (off, as Linux's tcp_rfc1337). */
+  rfc1337: boolean;
   /** RFC 5961 §7: challenge ACKs per second, stack-wide. */
   challengeAckLimit: number;
   congestionControl: CongestionAlgorithm;
@@ -75,6 +85,11 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   // is a range, and a range refused is data the peer must send again.
   maxReassemblyRanges: 1024,
   backlog: 128,
+  synBacklog: 256,
+  synCookies: true,
+  timeWaitLimit: 8192,
+  resetLimit: 1000,
+  rfc1337: false,
   challengeAckLimit: 1000,
   congestionControl: "cubic",
   windowScale: true,
@@ -111,12 +126,15 @@ export function validateConfig(c: TcpConfig): void {
     "receiveBufferSize",
     "maxReassemblyRanges",
     "backlog",
+    "synBacklog",
+    "timeWaitLimit",
+    "resetLimit",
   ];
   for (const k of positive) {
     const v = c[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
   }
-  for (const k of ["windowScale", "timestamps", "sack", "dsack"] as const) {
+  for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
   }
   if (!Object.hasOwn(sackRecoveries, c.lossRecovery)) {

@@ -64,10 +64,16 @@ export class NewRenoRecovery implements LossRecovery {
       s.cc.cwnd += a.mss;
       return;
     }
-    if (++this.#dupAcks !== DUP_THRESH) return;
+    const t = s.tcb;
+    if (++this.#dupAcks < DUP_THRESH) {
+      // RFC 3042 Limited Transmit (RFC 5681 §3.2 SHOULD): each of the first two duplicates sends one segment
+      // of new data if the peer's window allows and the flight stays within cwnd + 2 SMSS; cwnd stays.
+      if (seqDiff(t.sndMax, t.sndUna) + s.mss <= s.cc.cwnd + 2 * s.mss) s.sendNew();
+      return;
+    }
+    if (this.#dupAcks !== DUP_THRESH) return;
     // §3.2 step 2: only start a new recovery if this loss is past the previous one's recover point.
     if (!seqGt(a.ack, this.#recover.seq)) return;
-    const t = s.tcb;
     s.cc.onLoss(a.flight, a.mss);
     s.cc.cwnd += 3 * a.mss;
     this.#recover.mark(t.sndMax);

@@ -119,6 +119,23 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
   return end;
 }
 
+/**
+ * One segment of new data within the peer's window (or the FIN), whatever cwnd says: RFC 6675 NextSeg (2)
+ * and RFC 3042 Limited Transmit decide that. Returns its length, 0 if none.
+ */
+export function sendNewSegment(c: TcpConnection): number {
+  const t = c.tcb;
+  const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
+  const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
+  if (avail <= 0 && !finPending) return 0;
+  const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
+  const len = Math.min(avail, c.sendMss, Math.max(room, 0));
+  if (len <= 0 && avail > 0) return 0;
+  t.sndNxt = sendAt(c, t.sndNxt, len);
+  // A bare FIN still takes a sequence number in the pipe.
+  return len > 0 ? len : 1;
+}
+
 /** SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), with the options we offer. */
 export function sendSyn(c: TcpConnection): void {
   const t = c.tcb;
@@ -212,7 +229,9 @@ export function advertiseWindow(c: TcpConnection, max: number, shift: number): n
   const current = t.rcvWnd;
   let win = Math.min(c.receiveBuffer.free, max);
   if (win < current + c.swsThreshold()) win = current;
-  const field = win >>> shift;
+  // Keeping the current window must not exceed what the field can say: on a SYN (unscaled) after an ACK
+  // advertised a larger, scaled window, `current` is above 65535.
+  const field = Math.min(win, max) >>> shift;
   const edge = seqAdd(t.rcvNxt, field << shift);
   if (seqLt(t.rcvAdv, edge)) t.rcvAdv = edge;
   return field;

@@ -1,12 +1,12 @@
 /**
- * The connection as loss recovery sees it (`RecoverySender`): the sequence variables, the window, and three
- * actions. Every recovery's counters and traces are written here, whichever recovery reports them.
+ * The connection as loss recovery sees it (`RecoverySender`): the sequence variables, the window, the clock
+ * and timers, and how to send. Every recovery's counters and traces are written here, whichever recovery
+ * reports them.
  */
-import { seqAdd, seqDiff, seqLe } from "../wire/seq.js";
 import type { CongestionControl } from "./congestion.js";
 import type { TcpConnection } from "./connection.js";
 import type { RecoveryEvent, RecoverySender } from "./loss-recovery.js";
-import { sendAt } from "./output.js";
+import { sendAt, sendNewSegment } from "./output.js";
 import type { ControlBlock } from "./tcb.js";
 import { assertNever } from "./assert-never.js";
 import { TimerKind } from "./timers.js";
@@ -64,17 +64,7 @@ export class ConnectionSender implements RecoverySender {
   }
 
   sendNew(): number {
-    const c = this.#c;
-    const t = c.tcb;
-    const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-    const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
-    if (avail <= 0 && !finPending) return 0;
-    const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
-    const len = Math.min(avail, c.sendMss, Math.max(room, 0));
-    if (len <= 0 && avail > 0) return 0;
-    t.sndNxt = sendAt(c, t.sndNxt, len);
-    // A bare FIN still takes a sequence number in the pipe.
-    return len > 0 ? len : 1;
+    return sendNewSegment(this.#c);
   }
 
   report(event: RecoveryEvent, bytes: number): void {

@@ -70,6 +70,7 @@ const CODES: Record<string, string> = {
   AddressInUseError: "EADDRINUSE",
   UserTimeoutError: "WS_USER_TIMEOUT",
   KeepAliveTimeoutError: "WS_KEEPALIVE_TIMEOUT",
+  MemoryLimitError: "WS_MEMORY_LIMIT",
   // stack and api
   StackClosedError: "WS_STACK_CLOSED",
   StaleHandleError: "WS_STALE_HANDLE",
@@ -95,6 +96,21 @@ const CODES: Record<string, string> = {
   FrameTooLargeError: "WS_FRAME_TOO_LARGE",
   SessionAbortedError: "WS_SESSION_ABORTED",
   TransportClosedError: "WS_TRANSPORT_CLOSED",
+  // packetdrill
+  PacketdrillSyntaxError: "WS_PACKETDRILL_SYNTAX",
+  PacketdrillCodeError: "WS_PACKETDRILL_CODE",
+  PacketdrillUnsupportedError: "WS_PACKETDRILL_UNSUPPORTED",
+  PacketdrillFailureError: "WS_PACKETDRILL_FAILURE",
+  // dns
+  DnsError: "WS_DNS",
+  InvalidHostnameError: "WS_INVALID_HOSTNAME",
+  NameNotFoundError: "WS_NAME_NOT_FOUND",
+  NoRecordsError: "WS_NO_RECORDS",
+  ServerFailureError: "WS_SERVER_FAILURE",
+  DnsTimeoutError: "WS_DNS_TIMEOUT",
+  TruncatedResponseError: "WS_TRUNCATED_RESPONSE",
+  CnameChainError: "WS_CNAME_CHAIN",
+  ResolverClosedError: "WS_RESOLVER_CLOSED",
   // cli
   CliError: "WS_CLI",
   UsageError: "WS_USAGE",

@@ -1,5 +1,5 @@
 /**
- * Headless Chromium for tests (design.md's launch flags, a fresh profile each time) and the demo page
+ * Headless Chromium for tests (ARCHITECTURE.md's launch flags, a fresh profile each time) and the demo page
  * served on 127.0.0.1. Tests call these inside `describeWith(["chromium"], ...)`.
  */
 import { mkdtempSync, rmSync } from "node:fs";

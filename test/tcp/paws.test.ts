@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACK, L, LOCAL_ISS, PSH, R, RST } from "./fixture.js";
+import { ACK, FIN, L, LOCAL_ISS, PSH, R, RST } from "./fixture.js";
 import { PEER_TS, establishedWith, linuxOffer } from "./options-helpers.js";
 
 const ourTs = (t: number) => LOCAL_ISS + t;
@@ -25,6 +25,19 @@ describe("RFC 7323 §5.3 PAWS", () => {
     // The same bytes with a current timestamp are taken.
     f.recv({ seq: R(4), ack: L(1), flags: ACK | PSH, payload: "now", options: ts(PEER_TS + 11) });
     expect(new TextDecoder().decode(f.conn.read()!)).toBe("newnow");
+  });
+
+  it("a segment dropped for its ACK (RFC 5961 §5.2) or challenged leaves TS.Recent alone", () => {
+    // Found by packetdrill's ts_recent/invalid_ack.pkt: a forged in-window segment with an ACK for data never
+    // sent and a far-future TSval moved TS.Recent, and PAWS then dropped everything the real peer sent.
+    const f = withTs();
+    f.recv({ seq: R(1), ack: L(9999), flags: ACK | FIN, options: ts(PEER_TS + 100_000) });
+    expect(f.drops).toEqual(["ack-out-of-window"]);
+    f.recv({ seq: R(100), ack: L(1), flags: RST, options: ts(PEER_TS + 200_000) });
+    f.recv({ seq: R(1), ack: L(1), flags: ACK | PSH, payload: "data", options: ts(PEER_TS + 1) });
+    expect(f.conn.readableLength).toBe(4);
+    f.clock.advance(40);
+    expect(f.sent.at(-1)?.options?.timestamps?.tsecr).toBe(PEER_TS + 1);
   });
 
   it("timestamps compare modulo 2^32: a TSval just past the wrap is newer", () => {

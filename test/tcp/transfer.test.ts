@@ -153,6 +153,25 @@ describe("fast retransmit and NewReno (RFC 5681, RFC 6582)", () => {
     expect(f.conn.info()).toMatchObject({ timeouts: 1, cwnd: MSS });
   });
 
+  it("Limited Transmit (RFC 3042, RFC 5681 §3.2): the first two duplicate ACKs each send one new segment", () => {
+    // Found by packetdrill's limited_transmit/limited-transmit-no-sack.pkt: without SACK, nothing went until
+    // the third duplicate, so a small window could only wait for the RTO.
+    const f = established({ noDelay: true, congestionControl: "newreno" }, 65535);
+    f.conn.write(data(20 * MSS));
+    // IW10 (RFC 6928): ten segments, ten more queued.
+    expect(f.sent.length).toBe(10);
+    f.sent.length = 0;
+    const cwnd = f.conn.info().cwnd;
+    f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    f.expectSent([{ seq: L(1 + 10 * MSS), ack: R(1), flags: ACK, payload: MSS }]);
+    f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    f.expectSent([{ seq: L(1 + 11 * MSS), ack: R(1), flags: ACK, payload: MSS }]);
+    // cwnd itself is unchanged; the third duplicate is the fast retransmit.
+    expect(f.conn.info().cwnd).toBe(cwnd);
+    f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    f.expectSent([{ seq: L(1), ack: R(1), flags: ACK, payload: MSS }]);
+  });
+
   it("an ACK with a window change or data is not a duplicate", () => {
     const f = inFlight();
     const una = L(1 + 3 * MSS);
