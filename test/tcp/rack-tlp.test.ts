@@ -34,6 +34,14 @@ function rack(cfg: Partial<TcpConfig> = {}): Fixture {
   return f;
 }
 
+/** `rack(cfg)` with `bytes` written and sent (the record of them cleared). */
+function sent(bytes: number, cfg: Partial<TcpConfig> = {}): Fixture {
+  const f = rack(cfg);
+  f.conn.write(data(bytes));
+  f.sent.length = 0;
+  return f;
+}
+
 /** Ten segments out at 200 ms; 100 ms later the peer reports segments 1..3 (three SACKed): 0 is lost at once. */
 function recovering(): Fixture {
   const f = rack();
@@ -51,9 +59,7 @@ describe("RFC 8985 RACK: time-based loss detection", () => {
   });
 
   it("§6.2 step 5: a segment sent before a delivered one is lost once older than RACK.rtt + reo_wnd (min_RTT/4), found by the reordering timer (§6.4)", () => {
-    const f = rack();
-    f.conn.write(data(10 * MSS));
-    f.sent.length = 0;
+    const f = sent(10 * MSS);
     f.clock.advance(100);
     // Segment 1 arrives, 0 does not: 0 was sent before it but is not yet 100 + 25 ms old.
     sack(f, 0, [1, 2]);
@@ -72,9 +78,7 @@ describe("RFC 8985 RACK: time-based loss detection", () => {
   });
 
   it("§6.2 step 3: a segment delivered below RACK.fack, never resent, is reordering: the window stays min_RTT/4 with three SACKed", () => {
-    const f = rack();
-    f.conn.write(data(10 * MSS));
-    f.sent.length = 0;
+    const f = sent(10 * MSS);
     f.clock.advance(100);
     sack(f, 0, [1, 2]);
     f.clock.advance(10);
@@ -178,9 +182,7 @@ describe("undo of a spurious recovery (RFC 2883 §5 D-SACK, RFC 3522 Eifel, RFC 
   });
 
   it("one of two retransmissions needed: the cut stands", () => {
-    const f = rack();
-    f.conn.write(data(10 * MSS));
-    f.sent.length = 0;
+    const f = sent(10 * MSS);
     f.clock.advance(100);
     // 0 and 4 missing below three SACKed each: both resent.
     sack(f, 0, [1, 4], [5, 8]);
@@ -245,18 +247,14 @@ describe("RFC 8985 §7 TLP: the tail loss probe", () => {
   });
 
   it("§7.3 with nothing new to send the probe resends the last segment", () => {
-    const f = rack();
-    f.conn.write(data(10 * MSS));
-    f.sent.length = 0;
+    const f = sent(10 * MSS);
     f.clock.advance(200);
     expect(seqs(f)).toEqual([9]);
     expect(f.conn.info()).toMatchObject({ lossProbes: 1, retransmits: 1 });
   });
 
   it("§7.2 with one segment out the PTO adds max_ack_delay (200 ms)", () => {
-    const f = rack({ minRto: 1000 });
-    f.conn.write(data(MSS));
-    f.sent.length = 0;
+    const f = sent(MSS, { minRto: 1000 });
     f.clock.advance(399);
     expect(f.sent).toEqual([]);
     f.clock.advance(1);
@@ -264,9 +262,7 @@ describe("RFC 8985 §7 TLP: the tail loss probe", () => {
   });
 
   it("§7.2 no probe is armed while SACKed data is outstanding", () => {
-    const f = rack();
-    f.conn.write(data(10 * MSS));
-    f.sent.length = 0;
+    const f = sent(10 * MSS);
     f.clock.advance(100);
     sack(f, 0, [1, 2]);
     // The reordering timer resends 0 at 325 ms; no probe follows it.
@@ -276,9 +272,7 @@ describe("RFC 8985 §7 TLP: the tail loss probe", () => {
   });
 
   it("§7.4 a probe that repaired a loss (the ACK passes it with no D-SACK) cuts the window", () => {
-    const f = rack();
-    f.conn.write(data(10 * MSS));
-    f.sent.length = 0;
+    const f = sent(10 * MSS);
     f.clock.advance(200);
     expect(seqs(f)).toEqual([9]);
     f.clock.advance(50);
@@ -294,9 +288,7 @@ describe("RFC 8985 §7 TLP: the tail loss probe", () => {
   });
 
   it("§7.4 a D-SACK of the probe shows nothing was lost: the window stays", () => {
-    const f = rack();
-    f.conn.write(data(10 * MSS));
-    f.sent.length = 0;
+    const f = sent(10 * MSS);
     f.clock.advance(250);
     expect(seqs(f)).toEqual([9]);
     f.clock.advance(50);
