@@ -1,5 +1,6 @@
 import { WirestateError } from "../errors/wirestate-error.js";
 import type { StreamState } from "./types.js";
+import type { UdpSocketState } from "./udp-types.js";
 
 /**
  * A handle used after a call replaced it. TypeScript cannot forbid using a variable twice, so this is
@@ -11,18 +12,24 @@ import type { StreamState } from "./types.js";
 export class StaleHandleError extends WirestateError {
   static override readonly code = "WS_STALE_HANDLE";
   /** The state the handle stood for. */
-  readonly state: StreamState;
+  readonly state: StreamState | UdpSocketState;
   /** The call that consumed it, e.g. `shutdown()` or `read() reaching end-of-stream`. */
   readonly consumedBy: string;
   /** The state of the handle that replaced it, when one did. */
-  readonly replacedBy: StreamState | undefined;
+  readonly replacedBy: StreamState | UdpSocketState | undefined;
 
-  constructor(state: StreamState, consumedBy: string, replacedBy: StreamState | undefined) {
+  /** `kind` names the handle's type: a `TcpStream` or a `UdpSocket` (whose `connect()` and `close()` consume it). */
+  constructor(
+    state: StreamState | UdpSocketState,
+    consumedBy: string,
+    replacedBy: StreamState | UdpSocketState | undefined,
+    kind: "TcpStream" | "UdpSocket" = "TcpStream",
+  ) {
     const then =
       replacedBy === undefined
-        ? "it no longer controls the connection"
-        : `use the TcpStream<"${replacedBy}"> it returned`;
-    super(`stale TcpStream<"${state}"> handle: it was consumed by ${consumedBy}; ${then}`);
+        ? `it no longer controls the ${kind === "TcpStream" ? "connection" : "socket"}`
+        : `use the ${kind}<"${replacedBy}"> it returned`;
+    super(`stale ${kind}<"${state}"> handle: it was consumed by ${consumedBy}; ${then}`);
     this.state = state;
     this.consumedBy = consumedBy;
     this.replacedBy = replacedBy;
@@ -40,4 +47,9 @@ export class CloseTimeoutError extends WirestateError {
 /** `TcpListener.accept()` rejects with it, pending calls included, once the listener has stopped listening. */
 export class ListenerClosedError extends WirestateError {
   static override readonly code = "WS_LISTENER_CLOSED";
+}
+
+/** `Stack.resolve()`, and `connect()` or `ping()` given a host name, reject with it when the stack has no `dns` servers. */
+export class NoResolverError extends WirestateError {
+  static override readonly code = "WS_NO_RESOLVER";
 }

@@ -3,8 +3,17 @@ import { RealClock } from "../clock/real-clock.js";
 import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
 import type { Link } from "../link/link.js";
 import type { CaptureWriter } from "../pcap/writer.js";
-import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from "../stack/index.js";
+import { IpStack, StackClosedError, type IpStackOptions, type StackCounters, type TcpConfig } from "../stack/index.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
+import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
+import { fromIterableSocket } from "../dns/iterable-socket.js";
+import type { PingOptions, PingResult } from "../icmp/ping.js";
+import { AddressNotAvailableError } from "../udp/errors.js";
+import type { UdpQueueLimits } from "../udp/udp-socket.js";
+import { NoResolverError } from "./errors.js";
+import { pingResults } from "./ping.js";
+import { openUdpSocket } from "./udp-handle.js";
+import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
 import { StreamCore } from "./stream-core.js";
@@ -37,7 +46,33 @@ export interface StackOptions {
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
   closeTimeout?: number;
+  /**
+   * DNS servers ("10.0.0.53", "10.0.0.53:5353"), or the resolver's options with them: `connect()`,
+   * `ping()` and `resolve()` then take host names, looked up over this stack's own UDP (TCP when the
+   * answer is truncated).
+   */
+  dns?: ResolverOptions["servers"] | StackDnsOptions;
+  /** Echo replies and ICMP errors this stack sends a second, at most (token buckets). Default 100 each. */
+  icmpRate?: { echo?: number; error?: number };
+  /** Bounds on IPv4 reassembly: datagrams, bytes, datagrams per source, ms. Default 256, 4 MiB, 64, 30 s. */
+  reassembly?: IpStackOptions["reassembly"];
 }
+
+/** The resolver's options a stack takes (it supplies the clock and the transports itself). */
+export type StackDnsOptions = Omit<ResolverOptions, "clock" | "udp" | "tcp">;
+
+export interface UdpOptions {
+  /** The local port; absent, a free ephemeral one (49152..65535). */
+  port?: number;
+  /** The local address: the stack's own or "0.0.0.0" (the stack has one address). */
+  address?: string;
+  /** May send to and receive from 255.255.255.255 (SO_BROADCAST). Default false. */
+  broadcast?: boolean;
+  /** The receive queue's limits; datagrams beyond them are dropped and counted. Default 256 and 1 MiB. */
+  queue?: Partial<UdpQueueLimits>;
+}
+
+const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
  * A TCP/IPv4 stack on one link: the typestate face of the engine. `await using stack = new Stack(...)`
@@ -51,6 +86,7 @@ export class Stack {
   readonly #ip: IpStack;
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
+  readonly #resolver: Resolver | null;
   #closed = false;
 
   constructor(options: StackOptions) {
@@ -74,15 +110,32 @@ export class Stack {
       isnKey: options.isnKey,
       memoryLimit: options.memoryLimit,
       onTrace,
+      icmpRate: options.icmpRate,
+      reassembly: options.reassembly,
     });
     this.address = this.#ip.address;
     this.clock = clock;
     this.capture = capture;
+    const dns = options.dns;
+    this.#resolver =
+      dns === undefined
+        ? null
+        : new Resolver({
+            ...("servers" in dns ? dns : { servers: dns }),
+            clock,
+            udp: { bind: (port) => fromIterableSocket(this.udp({ port })) },
+            tcp: (address, port) => this.connect(address, port),
+          });
   }
 
   /** Segments, retransmissions and drops by reason, stack-wide. */
   get counters(): StackCounters {
     return this.#ip.counters;
+  }
+
+  /** The path MTU towards `address`: learned from ICMP frag-needed (RFC 1191, 10 minutes), else the link's. */
+  pathMtu(address: string): number {
+    return this.#ip.pathMtu(address);
   }
 
   /** Connections the engine holds (every state but CLOSED, TIME-WAIT included). */
@@ -106,11 +159,60 @@ export class Stack {
    * Active OPEN: resolves once the handshake completes; rejects with `ConnectionRefusedError` (RST),
    * `ConnectTimeoutError` (no answer) or `AddressInUseError` (a `localPort` in use).
    */
-  async connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+  async connect(host: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
-    const core = this.#core(this.#ip.connect(address, port, options));
-    await core.established();
-    return openStream(core);
+    if (DOTTED_QUAD.test(host)) return this.#connect(host, port, options);
+    // A name: each of its addresses in the server's order, until one answers (RFC 1123 §2.3).
+    const { addresses } = await this.resolve(host);
+    let failure: unknown;
+    for (const address of addresses) {
+      try {
+        return await this.#connect(address, port, options);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
+  }
+
+  /**
+   * A bound UDP socket (RFC 768), unconnected: `send(data, address, port)`, `receive()`, an async
+   * iterator and a ReadableStream of `{ data, address, port }`, `connect()` to fix the peer. Throws
+   * AddressInUseError for a bound port, AddressNotAvailableError for an address not the stack's.
+   */
+  udp(options: UdpOptions = {}): UdpSocket<"Unconnected"> {
+    this.#assertOpen();
+    const { address, ...bind } = options;
+    if (address !== undefined && address !== this.address && address !== "0.0.0.0") {
+      throw new AddressNotAvailableError(`${address} is not this stack's address (${this.address})`);
+    }
+    return openUdpSocket(this.#ip.udp(bind));
+  }
+
+  /**
+   * `ping`: echo requests to `host` (an address, or a name with `dns`), yielding each reply with its
+   * round-trip time, or its loss (timeout, or the ICMP error a router sent back), as they settle.
+   */
+  async *ping(host: string, options?: PingOptions): AsyncGenerator<PingResult, void, undefined> {
+    this.#assertOpen();
+    const address = DOTTED_QUAD.test(host) ? host : (await this.resolve(host)).addresses[0];
+    yield* pingResults(this.#ip.ping(address, options));
+  }
+
+  /**
+   * The IPv4 addresses of `hostname` through the `dns` servers (a dotted quad is its own answer). Rejects
+   * with NoResolverError when the stack has no `dns` option, or the resolver's errors (NameNotFoundError,
+   * ServerFailureError, DnsTimeoutError, InvalidHostnameError, ...).
+   */
+  async resolve(hostname: string): Promise<Resolution> {
+    this.#assertOpen();
+    if (this.#resolver === null) {
+      if (DOTTED_QUAD.test(hostname)) {
+        return { hostname, canonicalName: hostname, type: "A", addresses: [hostname], ttl: 0 };
+      }
+      throw new NoResolverError(`cannot look up ${JSON.stringify(hostname)}: the stack has no dns servers`);
+    }
+    return this.#resolver.resolve(hostname);
   }
 
   /** Abort every connection (RST), stop every listener, and detach from the link (which stays the caller's to close). */
@@ -119,6 +221,7 @@ export class Stack {
     this.#closed = true;
     // Ours first, so pending accept() calls end with ListenerClosedError instead of waiting forever.
     for (const l of [...this.#listeners]) l.close();
+    this.#resolver?.close();
     this.#ip.close();
   }
 
@@ -128,6 +231,12 @@ export class Stack {
 
   #assertOpen(): void {
     if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
+  }
+
+  async #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+    const core = this.#core(this.#ip.connect(address, port, options));
+    await core.established();
+    return openStream(core);
   }
 
   #core(conn: Connection): StreamCore {

@@ -332,6 +332,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
       c.notices.writable = true;
     }
     t.sndUna = ack;
+    c.softError = undefined; // new data acknowledged: the path works (icmp-error.ts)
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
     const samples = c.rtt.samples;
     takeRttSample(c, seg, false);
