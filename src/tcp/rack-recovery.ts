@@ -432,6 +432,11 @@ export class RackRecovery implements LossRecovery {
     if (sent === 0) {
       const segs = this.segments;
       const last = segs.length - 1;
+      // Nothing recorded (only a SYN could be out, and no probe is scheduled then): leave it to the RTO.
+      if (last < segs.head) {
+        this.#probing = false;
+        return;
+      }
       const from = Math.max(0, segs.bytes(last) - s.mss);
       this.#tlpStart = seqAdd(segs.start[last], from);
       sent = segs.bytes(last) - from;
