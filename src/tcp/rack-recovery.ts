@@ -69,6 +69,8 @@ export class RackRecovery implements LossRecovery {
 
   /** Lost segments are resent from here (no segment below it is marked lost). */
   #lostFrom: number;
+  /** RFC 5682 F-RTO: 1 awaiting the first ACK after a timeout, 2 the second, 0 not running. */
+  #frto: 0 | 1 | 2 = 0;
   /** Which of the two uses the recovery timer has now. */
   #timer: "none" | "reorder" | "probe" = "none";
 
@@ -293,10 +295,40 @@ export class RackRecovery implements LossRecovery {
     this.#s.report("recovery-end", 0);
   }
 
+  /**
+   * RFC 5682 F-RTO (§2, as with SACK in §3) on the ACKs after a timeout. The first, if it advances SND.UNA
+   * short of what was outstanding, sends two new segments instead of going back; the second then tells: a
+   * further advance acknowledges data that was never resent, so the timeout was spurious and its cut is
+   * undone (RFC 4015); a duplicate means loss, and sending goes back to SND.UNA as usual.
+   */
+  #frtoAck(a: AckSample, advanced: boolean): void {
+    const s = this.#s;
+    const t = s.tcb;
+    if (this.#frto === 1) {
+      this.#frto = 0;
+      if (!advanced || seqGe(a.ack, this.#point.seq)) return;
+      const next = t.sndNxt;
+      t.sndNxt = t.sndMax;
+      let sent = 0;
+      while (sent < 2 && s.sendNew() > 0) sent++;
+      if (sent === 0) t.sndNxt = next;
+      else this.#frto = 2;
+      return;
+    }
+    this.#frto = 0;
+    if (advanced) {
+      this.rtoRecovery = false;
+      this.#undo();
+    } else {
+      t.sndNxt = t.sndUna;
+    }
+  }
+
   ackAdvanced(a: AckSample): AckVerdict {
     const t = this.#s.tcb;
     this.segments.acked(t.sndUna);
     this.board.prune(t.sndUna);
+    if (this.#frto !== 0) this.#frtoAck(a, true);
     const wasRecovering = this.inRecovery;
     if (seqGe(a.ack, this.#point.seq)) {
       if (this.inRecovery) this.#exit();
@@ -311,6 +343,7 @@ export class RackRecovery implements LossRecovery {
   }
 
   ackHeld(a: AckSample, duplicate: boolean): void {
+    if (this.#frto !== 0) this.#frtoAck(a, false);
     this.#detect();
     if (this.inRecovery) this.#prr(this.board.sackedBytes - this.#sackedBefore);
     this.#probeAcked(a, false, duplicate);
@@ -356,6 +389,11 @@ export class RackRecovery implements LossRecovery {
     const s = this.#s;
     const t = s.tcb;
     if (this.inRecovery) this.#exit();
+    if (!this.rtoRecovery) {
+      // RFC 5682: the first timeout of an episode may be spurious; F-RTO decides on the next two ACKs.
+      this.undo.begin(s.cc.cwnd, s.cc.ssthresh);
+      this.#frto = 1;
+    }
     s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));
     this.rtoRecovery = true;
     this.#point.mark(t.sndMax);

@@ -225,6 +225,51 @@ describe("undo of a spurious recovery (RFC 2883 §5 D-SACK, RFC 3522 Eifel, RFC 
   });
 });
 
+describe("RFC 5682 F-RTO: a spurious timeout", () => {
+  /**
+   * Twenty segments written, ten out at 200 ms; nothing comes back: the probe sends 10 at 400 ms, and the
+   * RTO it re-armed resends 0 at 650.
+   */
+  function timedOut(): Fixture {
+    const f = sent(20 * MSS);
+    f.clock.advance(200);
+    expect(seqs(f)).toEqual([10]);
+    f.clock.advance(250);
+    expect(seqs(f)).toEqual([0]);
+    expect(f.conn.info()).toMatchObject({ timeouts: 1, cwnd: MSS });
+    return f;
+  }
+
+  it("the first ACK after it sends two new segments; a second ACK advancing SND.UNA makes it spurious: the cut is undone", () => {
+    const f = timedOut();
+    f.clock.advance(10);
+    // The originals were only delayed: 0 and 1 arrive. Instead of going back to 1, two new segments go.
+    f.recv({ seq: R(1), ack: S(2), flags: ACK });
+    expect(seqs(f)).toEqual([11, 12]);
+    f.clock.advance(10);
+    // 2 and 3 were never resent: the timeout was spurious.
+    f.recv({ seq: R(1), ack: S(4), flags: ACK });
+    expect(f.conn.info()).toMatchObject({ undos: 1, ssthresh: 0x7fffffff });
+    expect(f.conn.info().cwnd).toBeGreaterThanOrEqual(10 * MSS);
+    // Sending goes on from 13, not back from 4.
+    expect(seqs(f)[0]).toBe(13);
+  });
+
+  it("a duplicate ACK second means loss: sending goes back to SND.UNA and the cut stands", () => {
+    const f = timedOut();
+    f.clock.advance(10);
+    // Only the resent 0 arrived.
+    f.recv({ seq: R(1), ack: S(1), flags: ACK });
+    expect(seqs(f)).toEqual([11, 12]);
+    f.clock.advance(10);
+    // 10 and 11 arrived, 1.. are missing: a duplicate ACK.
+    sack(f, 1, [10, 12]);
+    expect(seqs(f)[0]).toBe(1);
+    // The timeout cut ssthresh to half of the 11 segments out (0..9 and the probe), and that stands.
+    expect(f.conn.info()).toMatchObject({ undos: 0, ssthresh: (11 * MSS) / 2 });
+  });
+});
+
 describe("RFC 8985 §7 TLP: the tail loss probe", () => {
   it("§7.2 PTO = 2*SRTT after the last new data; §7.3 the probe is new data when the window has it, and the RTO is re-armed", () => {
     const f = rack();
