@@ -1,4 +1,5 @@
 import { congestionAlgorithms, type CongestionAlgorithm } from "./congestion-algorithms.js";
+import { sackRecoveries, type SackRecoveryName } from "./loss-recoveries.js";
 import type { ConnectOptions } from "./types.js";
 
 /** Tunables of the engine; a stack takes `Partial<TcpConfig>` and a connection may override some of them. */
@@ -50,8 +51,13 @@ export interface TcpConfig {
   windowScale: boolean;
   /** RFC 7323 timestamps: RTT from every ACK, and PAWS. */
   timestamps: boolean;
-  /** RFC 2018 SACK with RFC 6675 loss recovery. */
+  /** RFC 2018 SACK, with the loss recovery `lossRecovery` names. */
   sack: boolean;
+  /**
+   * Loss recovery with SACK: "rack" (RFC 8985 RACK-TLP, as Linux) or "rfc6675" (DupThresh counting).
+   * Without SACK a connection runs RFC 6582 NewReno.
+   */
+  lossRecovery: SackRecoveryName;
   /** RFC 2883 D-SACK: report duplicate segments (with SACK agreed), as Linux does, so a sender can tell a spurious retransmission. */
   dsack: boolean;
 }
@@ -89,6 +95,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   windowScale: true,
   timestamps: true,
   sack: true,
+  lossRecovery: "rack",
   dsack: true,
 });
 
@@ -129,6 +136,9 @@ export function validateConfig(c: TcpConfig): void {
   }
   for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
+  }
+  if (!Object.hasOwn(sackRecoveries, c.lossRecovery)) {
+    throw new RangeError(`unknown loss recovery ${JSON.stringify(c.lossRecovery)}`);
   }
   if (!Object.hasOwn(congestionAlgorithms, c.congestionControl)) {
     throw new RangeError(`unknown congestion control ${JSON.stringify(c.congestionControl)}`);
