@@ -36,6 +36,14 @@ abstract class Handle<S extends StreamState> implements Owner {
     return this.core.info();
   }
 
+  ref(): void {
+    this.core.hold.ref();
+  }
+
+  unref(): void {
+    this.core.hold.unref();
+  }
+
   /** Disposing any handle of a connection, live or replaced, finishes the connection (see StreamCore). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.core.dispose();
@@ -84,7 +92,7 @@ abstract class Handle<S extends StreamState> implements Owner {
     }
     this.core.throwIfFailed();
     this.core.consume(this, "close()");
-    await this.core.finish(timeout);
+    await this.core.hold.during(this.core.finish(timeout));
     return this.core.adopt(next());
   }
 
@@ -171,7 +179,7 @@ export class FinWait1Stream extends Handle<"FinWait1"> implements TcpStream<"Fin
 
   async acknowledged(): Promise<TcpStream<"FinWait2">> {
     this.assertLive();
-    await this.core.until(() => this.core.finAcknowledged);
+    await this.core.hold.during(this.core.until(() => this.core.finAcknowledged));
     return this.core.replace(this, "acknowledged()", new FinWait2Stream(this.core));
   }
 

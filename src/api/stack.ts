@@ -7,6 +7,7 @@ import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from ".
 import type { Connection, ConnectOptions } from "../tcp/types.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
+import { Hold, LoopHolds } from "./loop-hold.js";
 import { StreamCore } from "./stream-core.js";
 import type { TcpStream } from "./types.js";
 
@@ -46,6 +47,7 @@ export class Stack {
   readonly #ip: IpStack;
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
+  readonly #holds: LoopHolds;
   #closed = false;
 
   constructor(options: StackOptions) {
@@ -72,6 +74,29 @@ export class Stack {
     this.address = this.#ip.address;
     this.clock = clock;
     this.capture = capture;
+    // Only a clock that runs by itself can finish what a held process waits for.
+    this.#holds = new LoopHolds(clock instanceof RealClock);
+  }
+
+  /**
+   * Let pending calls, open listeners and open Node Duplexes on this stack keep a Node process alive
+   * (the default). The engine's own timers (TIME-WAIT, keep-alive idle, delayed ACK, retransmission)
+   * never do: a program whose last `await` finished exits even with connections lingering in TIME-WAIT.
+   */
+  ref(): this {
+    this.#holds.ref();
+    return this;
+  }
+
+  /** Nothing on this stack keeps the process alive: it exits once the rest of the program is done. */
+  unref(): this {
+    this.#holds.unref();
+    return this;
+  }
+
+  /** True while something on this stack keeps the Node process alive. */
+  get holdsProcess(): boolean {
+    return this.#holds.holding;
   }
 
   /** Segments, retransmissions and drops by reason, stack-wide. */
@@ -91,6 +116,7 @@ export class Stack {
       this.#ip.listen(port, options),
       (conn) => openStream(this.#core(conn)),
       () => this.#listeners.delete(listener),
+      new Hold(this.#holds),
     );
     this.#listeners.add(listener);
     return listener;
@@ -103,7 +129,7 @@ export class Stack {
   async connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
     const core = this.#core(this.#ip.connect(address, port, options));
-    await core.established();
+    await core.hold.during(core.established());
     return openStream(core);
   }
 
@@ -125,7 +151,7 @@ export class Stack {
   }
 
   #core(conn: Connection): StreamCore {
-    return new StreamCore(conn, this.clock, this.#closeTimeout);
+    return new StreamCore(conn, this.clock, this.#closeTimeout, new Hold(this.#holds));
   }
 }
 

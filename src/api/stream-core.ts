@@ -9,6 +9,7 @@ import type { WirestateError } from "../errors/wirestate-error.js";
 import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import type { Connection, ConnectionInfo, TcpState } from "../tcp/types.js";
 import { CloseTimeoutError, StaleHandleError } from "./errors.js";
+import type { Hold } from "./loop-hold.js";
 import type { SocketAddress, StreamState } from "./types.js";
 
 /** How a handle stopped being the one that controls the connection. */
@@ -66,6 +67,8 @@ export class StreamCore {
   readonly conn: Connection;
   readonly clock: Clock;
   readonly closeTimeout: number;
+  /** What the user waits for on this connection keeps a Node process alive (see loop-hold.ts). */
+  readonly hold: Hold;
   #live: Owner | null = null;
   #error: WirestateError | null = null;
   #readers: PendingRead[] = [];
@@ -81,10 +84,11 @@ export class StreamCore {
   /** Adapters attached to this connection (the WHATWG pair is cached so both getters give the same one). */
   web: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } | null = null;
 
-  constructor(conn: Connection, clock: Clock, closeTimeout: number) {
+  constructor(conn: Connection, clock: Clock, closeTimeout: number, hold: Hold) {
     this.conn = conn;
     this.clock = clock;
     this.closeTimeout = closeTimeout;
+    this.hold = hold;
     conn.events = {
       onStateChange: () => this.#checkWaiters(),
       onReadable: () => this.#reads.run(),
@@ -218,10 +222,12 @@ export class StreamCore {
    */
   read(owner: Owner, max: number | undefined, atEnd: PendingRead["atEnd"]): Promise<Uint8Array | Owner | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return new Promise((resolve, reject) => {
-      this.#readers.push({ owner, max, atEnd, resolve, reject });
-      this.#reads.run();
-    });
+    return this.hold.during(
+      new Promise((resolve, reject) => {
+        this.#readers.push({ owner, max, atEnd, resolve, reject });
+        this.#reads.run();
+      }),
+    );
   }
 
   #drainReads(): void {
@@ -260,10 +266,12 @@ export class StreamCore {
   write(data: Uint8Array): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (data.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#writers.push({ data, offset: 0, resolve, reject });
-      this.#writes.run();
-    });
+    return this.hold.during(
+      new Promise((resolve, reject) => {
+        this.#writers.push({ data, offset: 0, resolve, reject });
+        this.#writes.run();
+      }),
+    );
   }
 
   #drainWrites(): void {
@@ -315,7 +323,8 @@ export class StreamCore {
     const finished = this.finish();
     finished.catch(() => {});
     try {
-      await Promise.race([finished, this.until(() => this.finAcknowledged)]);
+      // The caller waits for delivery, so that holds the process; the lingering rest does not.
+      await this.hold.during(Promise.race([finished, this.until(() => this.finAcknowledged)]));
     } catch {
       // Reset, or timed out and aborted: the connection is over, which is all disposal promises.
     }

@@ -47,6 +47,13 @@ export interface StreamCommon<S extends StreamState> {
   /** The engine's view right now (RFC state name, RTT, window, counters). */
   info(): ConnectionInfo;
   /**
+   * Let a pending `read()`, `write()` or close on this connection keep a Node process alive (the
+   * default), as a pending operation on a `net.Socket` does. Applies to every handle of the connection.
+   */
+  ref(): void;
+  /** A pending call on this connection no longer keeps the process alive (as `socket.unref()`). */
+  unref(): void;
+  /**
    * Close gracefully: FIN after the queued bytes; resolves once the peer acknowledged it (everything
    * written was delivered). Waiting for the peer's FIN continues in the background, dropping what still
    * arrives, and aborts (RST) after the close timeout. Never rejects. Disposing a handle that a call

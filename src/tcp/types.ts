@@ -105,6 +105,11 @@ export interface Connection {
   /** RFC 9293 ABORT: send RST if synchronized, drop everything, go to CLOSED. */
   abort(): void;
   setNoDelay(noDelay: boolean): void;
+  /**
+   * RFC 1122 §4.2.3.6 keep-alive on or off for this connection, probing after `idleMs` of silence
+   * (default: unchanged); interval and probe count stay as configured.
+   */
+  setKeepAlive(enable: boolean, idleMs?: number): void;
   info(): ConnectionInfo;
 }
 
