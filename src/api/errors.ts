@@ -41,3 +41,11 @@ export class CloseTimeoutError extends WirestateError {
 export class ListenerClosedError extends WirestateError {
   static override readonly code = "WS_LISTENER_CLOSED";
 }
+
+/**
+ * `Stack.connect()` rejects with it when the address is neither the stack's own (the loopback path) nor
+ * reachable through a link: a stack made without `link` is loopback-only. Node's code for the situation.
+ */
+export class HostUnreachableError extends WirestateError {
+  static override readonly code = "EHOSTUNREACH";
+}

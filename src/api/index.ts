@@ -24,7 +24,7 @@ export type {
 export { TcpListener } from "./listener.js";
 // Errors: every one extends WirestateError and carries a stable `code` (src/errors/wirestate-error.ts).
 export { WirestateError } from "../errors/wirestate-error.js";
-export { CloseTimeoutError, ListenerClosedError, StaleHandleError } from "./errors.js";
+export { CloseTimeoutError, HostUnreachableError, ListenerClosedError, StaleHandleError } from "./errors.js";
 export {
   AddressInUseError,
   ConnectionAbortedError,

@@ -2,9 +2,13 @@ import type { Clock } from "../clock/clock.js";
 import { RealClock } from "../clock/real-clock.js";
 import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
 import type { Link } from "../link/link.js";
+import { LoopbackLink } from "../link/loopback.js";
 import type { CaptureWriter } from "../pcap/writer.js";
 import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from "../stack/index.js";
+import { AddressInUseError } from "../tcp/errors.js";
 import type { Connection, ConnectOptions } from "../tcp/types.js";
+import { parseIpv4 } from "../wire/ipv4-address.js";
+import { HostUnreachableError } from "./errors.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
@@ -16,9 +20,13 @@ export interface CaptureOptions extends CaptureLinkOptions {
 }
 
 export interface StackOptions {
-  /** This stack's IPv4 address, dotted quad. */
+  /** This stack's IPv4 address, dotted quad. Connecting to it takes the loopback path, not the link. */
   address: string;
-  link: Link;
+  /**
+   * Where packets to other addresses go. Without one the stack is loopback-only: it reaches itself
+   * (`connect(stack.address, port)`), and connecting anywhere else rejects with `HostUnreachableError`.
+   */
+  link?: Link;
   /** Time for every timer (default: the real clock). Tests pass a VirtualClock. */
   clock?: Clock;
   /**
@@ -48,11 +56,19 @@ export class Stack {
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
   readonly #holds: LoopHolds;
+  readonly #loopback: LoopbackLink;
   #closed = false;
 
   constructor(options: StackOptions) {
     const clock = options.clock ?? new RealClock();
-    const capture = options.capture === undefined ? null : tap(options.link, options.capture, clock);
+    if (options.link !== undefined && !isLink(options.link)) {
+      throw new TypeError(
+        "StackOptions.link must be a Link (mtu, send, onReceive, close), or absent for loopback only",
+      );
+    }
+    this.#loopback = new LoopbackLink(parseIpv4(options.address), options.link ?? null, clock);
+    // The capture sees loopback traffic too, as a capture on every interface would.
+    const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
     const userTrace = options.onTrace;
     const onTrace =
       capture === null
@@ -65,7 +81,7 @@ export class Stack {
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
       address: options.address,
-      link: capture ?? options.link,
+      link: capture ?? this.#loopback,
       clock,
       tcp: options.tcp,
       isnKey: options.isnKey,
@@ -109,11 +125,14 @@ export class Stack {
     return this.#ip.connectionCount;
   }
 
-  /** Passive OPEN. Throws `AddressInUseError` when the port is taken. */
+  /**
+   * Passive OPEN. Port 0 picks a free ephemeral port (49152..65535); `listener.localAddr.port` says which.
+   * Throws `AddressInUseError` when the port is taken.
+   */
   listen(port: number, options?: { backlog?: number }): TcpListener {
     this.#assertOpen();
     const listener = new TcpListener(
-      this.#ip.listen(port, options),
+      port === 0 ? this.#listenEphemeral(options) : this.#ip.listen(port, options),
       (conn) => openStream(this.#core(conn)),
       () => this.#listeners.delete(listener),
       new Hold(this.#holds),
@@ -128,6 +147,9 @@ export class Stack {
    */
   async connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
+    if (!this.#loopback.routed && parseIpv4(address) !== this.#ip.ip) {
+      throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
+    }
     const core = this.#core(this.#ip.connect(address, port, options));
     await core.hold.during(core.established());
     return openStream(core);
@@ -150,9 +172,29 @@ export class Stack {
     if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
   }
 
+  #listenEphemeral(options: { backlog?: number } | undefined): ReturnType<IpStack["listen"]> {
+    const start = Math.floor(Math.random() * EPHEMERAL_COUNT);
+    for (let i = 0; i < EPHEMERAL_COUNT; i++) {
+      try {
+        return this.#ip.listen(EPHEMERAL_LOW + ((start + i) % EPHEMERAL_COUNT), options);
+      } catch (e) {
+        if (!(e instanceof AddressInUseError)) throw e;
+      }
+    }
+    throw new AddressInUseError(`stack ${this.address}: every ephemeral port is listening`);
+  }
+
   #core(conn: Connection): StreamCore {
     return new StreamCore(conn, this.clock, this.#closeTimeout, new Hold(this.#holds));
   }
+}
+
+const EPHEMERAL_LOW = 49152;
+const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
+
+function isLink(value: unknown): value is Link {
+  const l = value as Link | null;
+  return typeof l === "object" && l !== null && typeof l.mtu === "number" && typeof l.send === "function";
 }
 
 function tap(link: Link, capture: CaptureWriter | CaptureOptions, clock: Clock): CaptureLink {

@@ -96,7 +96,9 @@ export function connectionConfig(base: TcpConfig, opts: ConnectOptions | undefin
   return c;
 }
 
-/** Rejects sizes that would make a buffer unusable or unbounded. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Rejects sizes and durations that would make a buffer or a timer unusable or unbounded. */
 export function validateConfig(c: TcpConfig): void {
   const positive: Array<keyof TcpConfig> = [
     "mss",
@@ -108,6 +110,30 @@ export function validateConfig(c: TcpConfig): void {
   for (const k of positive) {
     const v = c[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
+  }
+  // Durations in ms; a timer beyond setTimeout's 2^31-1 ms would fire at once, a negative one is a bug.
+  const durations = [
+    "initialRto",
+    "minRto",
+    "maxRto",
+    "connectTimeout",
+    "userTimeout",
+    "delayedAckTimeout",
+    "msl",
+    "keepAliveIdle",
+    "keepAliveInterval",
+    "persistMin",
+    "persistMax",
+  ] as const;
+  for (const k of durations) {
+    const v = c[k];
+    if (!(typeof v === "number" && v > 0 && v <= MAX_TIMER_MS)) {
+      throw new RangeError(`tcp.${k} must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${v}`);
+    }
+  }
+  for (const k of ["synRetries", "keepAliveCount", "challengeAckLimit"] as const) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`tcp.${k} must be a non-negative integer, got ${v}`);
   }
   for (const k of ["windowScale", "timestamps", "sack", "dsack"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);

@@ -75,6 +75,7 @@ const CODES: Record<string, string> = {
   StaleHandleError: "WS_STALE_HANDLE",
   CloseTimeoutError: "WS_CLOSE_TIMEOUT",
   ListenerClosedError: "WS_LISTENER_CLOSED",
+  HostUnreachableError: "EHOSTUNREACH",
   // link
   LinkSetupError: "WS_LINK_SETUP",
   // pcap
