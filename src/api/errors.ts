@@ -1,5 +1,9 @@
 import { WirestateError } from "../errors/wirestate-error.js";
+import type { ReadHalfState, WriteHalfState } from "./half-types.js";
 import type { StreamState } from "./types.js";
+
+/** A state of any typestate handle: a whole stream's, or one half's after `split()`. */
+export type HandleState = StreamState | ReadHalfState | WriteHalfState;
 
 /**
  * A handle used after a call replaced it. TypeScript cannot forbid using a variable twice, so this is
@@ -11,18 +15,19 @@ import type { StreamState } from "./types.js";
 export class StaleHandleError extends WirestateError {
   static override readonly code = "WS_STALE_HANDLE";
   /** The state the handle stood for. */
-  readonly state: StreamState;
+  readonly state: HandleState;
   /** The call that consumed it, e.g. `shutdown()` or `read() reaching end-of-stream`. */
   readonly consumedBy: string;
   /** The state of the handle that replaced it, when one did. */
-  readonly replacedBy: StreamState | undefined;
+  readonly replacedBy: HandleState | undefined;
 
-  constructor(state: StreamState, consumedBy: string, replacedBy: StreamState | undefined) {
+  /** `kind`: which typestate family the handle is of (`TcpStream`, `ReadHalf`, `WriteHalf`). */
+  constructor(state: HandleState, consumedBy: string, replacedBy: HandleState | undefined, kind = "TcpStream") {
     const then =
       replacedBy === undefined
         ? "it no longer controls the connection"
-        : `use the TcpStream<"${replacedBy}"> it returned`;
-    super(`stale TcpStream<"${state}"> handle: it was consumed by ${consumedBy}; ${then}`);
+        : `use the ${kind}<"${replacedBy}"> it returned`;
+    super(`stale ${kind}<"${state}"> handle: it was consumed by ${consumedBy}; ${then}`);
     this.state = state;
     this.consumedBy = consumedBy;
     this.replacedBy = replacedBy;

@@ -21,6 +21,15 @@ export type {
   StreamState,
   TcpStream,
 } from "./types.js";
+export type {
+  HalfCommon,
+  HalfReadResult,
+  ReadHalf,
+  ReadHalfState,
+  SplitStream,
+  WriteHalf,
+  WriteHalfState,
+} from "./half-types.js";
 export { TcpListener } from "./listener.js";
 // Errors: every one extends WirestateError and carries a stable `code` (src/errors/wirestate-error.ts).
 export { WirestateError } from "../errors/wirestate-error.js";

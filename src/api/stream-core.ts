@@ -8,21 +8,23 @@ import type { Clock, Timer } from "../clock/clock.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
 import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import type { Connection, ConnectionInfo, TcpState } from "../tcp/types.js";
-import { CloseTimeoutError, StaleHandleError } from "./errors.js";
+import { CloseTimeoutError, type HandleState, StaleHandleError } from "./errors.js";
 import type { Hold } from "./loop-hold.js";
-import type { SocketAddress, StreamState } from "./types.js";
+import type { SocketAddress } from "./types.js";
 
 /** How a handle stopped being the one that controls the connection. */
 export interface Consumption {
   by: string;
-  replacedBy: StreamState | undefined;
+  replacedBy: HandleState | undefined;
   /** Handed to an adapter (WHATWG streams, Node Duplex): inspection and abort still work. */
   delegated: boolean;
 }
 
 /** What the core needs of a handle. */
 export interface Owner {
-  readonly state: StreamState;
+  readonly state: HandleState;
+  /** The typestate family, for messages: `TcpStream` unless a half says otherwise. */
+  readonly kind?: string;
   consumption: Consumption | null;
 }
 
@@ -60,7 +62,7 @@ const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
 
 export function staleError(owner: Owner): StaleHandleError {
   const c = owner.consumption;
-  return new StaleHandleError(owner.state, c?.by ?? "close()", c?.replacedBy);
+  return new StaleHandleError(owner.state, c?.by ?? "close()", c?.replacedBy, owner.kind);
 }
 
 export class StreamCore {
@@ -143,7 +145,7 @@ export class StreamCore {
   }
 
   /** Consume `owner` with no successor yet (close() resolves with one later). */
-  consume(owner: Owner, by: string, replacedBy?: StreamState): void {
+  consume(owner: Owner, by: string, replacedBy?: HandleState): void {
     if (owner.consumption !== null) throw staleError(owner);
     owner.consumption = { by, replacedBy, delegated: false };
     if (this.#live === owner) this.#live = null;

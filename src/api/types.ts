@@ -8,6 +8,7 @@
  * empty ones) because `Common<S> & {}` would collapse to `Common<S>` and lose the alias too.
  */
 import type { ConnectionInfo } from "../tcp/types.js";
+import type { SplitStream } from "./half-types.js";
 
 /** The states an application can hold a stream in, spelled as RFC 9293 names them, in CamelCase. */
 export type StreamState =
@@ -92,6 +93,12 @@ export interface EstablishedMethods extends Reads<TcpStream<"CloseWait">>, Write
    * have closed: in TimeWait when we closed first, in Closed when the peer had.
    */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait"> | TcpStream<"Closed">>;
+  /**
+   * For full-duplex code: a read half and a write half with typestates of their own (read: Open ->
+   * Ended; write: Open -> Shutdown -> Acknowledged), so a reader loop goes on after the writer's
+   * `shutdown()`. This handle is consumed; the connection finishes once both halves are disposed.
+   */
+  split(): SplitStream;
   /**
    * The stream as WHATWG streams. Touching either hands the bytes over to the pair: `read`, `write`,
    * `shutdown` and `close` on this handle then throw `StaleHandleError`. Closing the writable sends FIN,
