@@ -22,7 +22,7 @@ ${TUNNEL_HELP}
 
 /** `wirestate fetch`. */
 export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs("fetch", argv, { values: [...TUNNEL_FLAGS, "output", "timeout"] });
+  const parsed = parseArgs("fetch", argv, { values: [...TUNNEL_FLAGS, "output", "timeout"], positional: 1 });
   if (parsed.positional.length !== 1) throw new UsageError("fetch", "give exactly one URL");
   const url = parseUrl(parsed.positional[0]);
   const timeout = numberFlag("fetch", parsed, "timeout", 10, 1, 3600);
