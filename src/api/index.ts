@@ -1,6 +1,6 @@
 /**
  * wirestate: a userspace TCP/IPv4 stack with a typestate API. This entry is browser-safe (no Node
- * built-ins on its import graph); the Node `stream.Duplex` adapter is in `wirestate/node`.
+ * built-ins on its import graph); the Node `stream.Duplex` adapter is in `wirestate-tcp/node`.
  *
  * ```ts
  * const [a, b] = memoryLinkPair({ loss: 0.01, delay: 10 });

@@ -1,11 +1,11 @@
-import { binaryMessage, DatagramLink, type EndpointLink } from "./datagram-link.js";
+import { type ArrayBufferBytes, binaryMessage, DatagramLink, type EndpointLink } from "./datagram-link.js";
 
 /** What the link needs of a WHATWG WebSocket (the browser's, Node 22's, or the `ws` package's). */
 export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: Uint8Array<ArrayBuffer>): void;
+  send(data: ArrayBufferBytes): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: "message" | "open", listener: (event: object) => void): void;
   removeEventListener(type: "message" | "open", listener: (event: object) => void): void;
@@ -38,7 +38,7 @@ class WebSocketLink extends DatagramLink {
   readonly #socket: WebSocketLike;
   readonly #maxPending: number;
   readonly #maxBuffered: number;
-  #pending: Uint8Array<ArrayBuffer>[] = [];
+  #pending: ArrayBufferBytes[] = [];
   readonly #onMessage = (event: object): void => {
     const bytes = binaryMessage((event as { data?: unknown }).data);
     if (bytes === null) this.counters.dropped.notBinary++;
@@ -69,7 +69,7 @@ class WebSocketLink extends DatagramLink {
         d.congested++;
         return false;
       }
-      this.#pending.push(packet as Uint8Array<ArrayBuffer>);
+      this.#pending.push(packet as ArrayBufferBytes);
       return true;
     }
     if (state !== OPEN) {
@@ -81,7 +81,7 @@ class WebSocketLink extends DatagramLink {
       return false;
     }
     try {
-      socket.send(packet as Uint8Array<ArrayBuffer>);
+      socket.send(packet as ArrayBufferBytes);
       return true;
     } catch {
       d.sendError++;

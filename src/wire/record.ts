@@ -63,7 +63,7 @@ export class ParsedRecord {
   tsecr = 0;
   /** Number of SACK blocks (0..4); block i is [sack[2i], sack[2i+1]). */
   sackCount = 0;
-  readonly sack = new Uint32Array(8);
+  readonly sack: Uint32Array = new Uint32Array(8); // annotated for TypeScript < 5.7 (see mem8 in wasm.ts)
   /** The payload's position within the bytes given to `parseInto`. */
   payloadOffset = 0;
   payloadLength = 0;
