@@ -82,8 +82,9 @@ export type ReadHalf<S extends ReadHalfState> = HalfCommon<"read", S> & ReadHalf
 /** The write half of a split connection in state `S`. */
 export type WriteHalf<S extends WriteHalfState> = HalfCommon<"write", S> & WriteHalfMethods[S];
 
-/** What `split()` returns. */
+/** What `split()` returns; `await using` on it disposes both halves (the connection then finishes). */
 export interface SplitStream {
   readonly reader: ReadHalf<"Open">;
   readonly writer: WriteHalf<"Open">;
+  [Symbol.asyncDispose](): Promise<void>;
 }

@@ -10,14 +10,26 @@ import type { HalfReadResult, ReadHalf, ReadHalfState, SplitStream, WriteHalf, W
 import { type Consumption, type Owner, type StreamCore, staleError } from "./stream-core.js";
 import type { SocketAddress } from "./types.js";
 
-/** Which halves were disposed or reached their end; the connection is finished once both have. */
+/**
+ * Which halves were disposed or reached their end (the connection is finished once both have), and each
+ * side's newest half, which the split's own disposal disposes.
+ */
 class Pair {
   readonly core: StreamCore;
+  readonly #latest = new Map<"read" | "write", AnyHalf>();
   #readerDone = false;
   #writerDone = false;
 
   constructor(core: StreamCore) {
     this.core = core;
+  }
+
+  track(half: AnyHalf): void {
+    this.#latest.set(half.half, half);
+  }
+
+  latest(side: "read" | "write"): AnyHalf {
+    return this.#latest.get(side)!;
   }
 
   done(half: "read" | "write"): void {
@@ -26,6 +38,8 @@ class Pair {
     if (this.#readerDone && this.#writerDone) void this.core.dispose();
   }
 }
+
+type AnyHalf = Half<"read" | "write", ReadHalfState | WriteHalfState>;
 
 abstract class Half<K extends "read" | "write", S extends ReadHalfState | WriteHalfState> implements Owner {
   abstract readonly half: K;
@@ -76,9 +90,10 @@ abstract class Half<K extends "read" | "write", S extends ReadHalfState | WriteH
   }
 
   /** Consume this half for `next`, synchronously, so two racing transitions cannot both succeed. */
-  protected become<N extends Owner>(by: string, next: N): N {
+  protected become<N extends AnyHalf>(by: string, next: N): N {
     this.assertLive();
     this.consumption = { by, replacedBy: next.state, delegated: false };
+    this.pair.track(next);
     return next;
   }
 }
@@ -176,5 +191,16 @@ class WriteAcknowledged extends Half<"write", "Acknowledged"> implements WriteHa
 /** Internal, for `TcpStream<"Established">.split()`, which has consumed the stream handle. */
 export function splitStream(core: StreamCore): SplitStream {
   const pair = new Pair(core);
-  return { reader: new ReadOpen(pair), writer: new WriteOpen(pair) };
+  const reader = new ReadOpen(pair);
+  const writer = new WriteOpen(pair);
+  pair.track(reader);
+  pair.track(writer);
+  return {
+    reader,
+    writer,
+    // Whatever state each half reached, disposing it from here is the same as disposing it directly.
+    async [Symbol.asyncDispose]() {
+      await Promise.all([pair.latest("read")[Symbol.asyncDispose](), pair.latest("write")[Symbol.asyncDispose]()]);
+    },
+  };
 }
