@@ -12,7 +12,9 @@
 import type { ConnectionInfo } from "../tcp/types.js";
 import type { SocketAddress } from "./types.js";
 
+/** The states of a read half: `Open` reads, `Ended` has read the peer's FIN. */
 export type ReadHalfState = "Open" | "Ended";
+/** The states of a write half: `Open` writes, `Shutdown` has queued our FIN, `Acknowledged` has it delivered. */
 export type WriteHalfState = "Open" | "Shutdown" | "Acknowledged";
 
 /** Members both halves have in every state. */
@@ -23,11 +25,13 @@ export interface HalfCommon<K extends "read" | "write", S extends string> {
   readonly state: S;
   readonly peerAddr: SocketAddress;
   readonly localAddr: SocketAddress;
+  /** The engine's view of the connection right now (RFC state name, RTT, windows, counters). */
   info(): ConnectionInfo;
   /** RFC 9293 ABORT of the whole connection: RST, both halves' pending calls reject. */
   abort(): void;
   /** Let this connection's pending calls keep a Node process alive (the default), for both halves. */
   ref(): void;
+  /** Pending calls on this connection no longer keep the process alive, for both halves. */
   unref(): void;
   /**
    * Read half: stop reading (what still arrives is dropped, so the peer is never blocked). Write half:
@@ -42,6 +46,7 @@ export type HalfReadResult =
   | { readonly done: false; readonly value: Uint8Array }
   | { readonly done: true; readonly value: undefined; readonly half: ReadHalf<"Ended"> };
 
+/** The open read half: it reads. */
 export interface ReadOpenMethods {
   /** Bytes available now (at most `maxBytes`), waiting only when there are none; at the peer's FIN, `done`. */
   read(maxBytes?: number): Promise<HalfReadResult>;
@@ -50,6 +55,7 @@ export interface ReadOpenMethods {
 /** The peer has closed its direction: nothing is left to read. */
 export interface ReadEndedMethods {}
 
+/** The open write half: it writes and half-closes. */
 export interface WriteOpenMethods {
   /** Resolves once every byte is in the send buffer (strings as UTF-8); awaiting it bounds memory. */
   write(data: Uint8Array | string): Promise<void>;
@@ -57,6 +63,7 @@ export interface WriteOpenMethods {
   shutdown(): WriteHalf<"Shutdown">;
 }
 
+/** Our FIN is queued: the half waits for the peer to acknowledge everything. */
 export interface WriteShutdownMethods {
   /** Resolves when the peer has acknowledged everything written, FIN included. */
   acknowledged(): Promise<WriteHalf<"Acknowledged">>;
@@ -65,11 +72,13 @@ export interface WriteShutdownMethods {
 /** Everything written, FIN included, reached the peer. */
 export interface WriteAcknowledgedMethods {}
 
+/** The read half's methods by state (`ReadHalf<S>` is `HalfCommon` and `ReadHalfMethods[S]`). */
 export interface ReadHalfMethods {
   Open: ReadOpenMethods;
   Ended: ReadEndedMethods;
 }
 
+/** The write half's methods by state (`WriteHalf<S>` is `HalfCommon` and `WriteHalfMethods[S]`). */
 export interface WriteHalfMethods {
   Open: WriteOpenMethods;
   Shutdown: WriteShutdownMethods;
@@ -86,5 +95,6 @@ export type WriteHalf<S extends WriteHalfState> = HalfCommon<"write", S> & Write
 export interface SplitStream {
   readonly reader: ReadHalf<"Open">;
   readonly writer: WriteHalf<"Open">;
+  /** Dispose both halves, whatever state each reached; the connection then finishes. */
   [Symbol.asyncDispose](): Promise<void>;
 }

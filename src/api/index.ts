@@ -15,25 +15,51 @@
  */
 export type {
   AnyTcpStream,
+  Aborts,
   CloseOptions,
+  ClosedMethods,
+  CloseWaitMethods,
+  ClosingMethods,
+  EstablishedMethods,
+  FinWait1Methods,
+  FinWait2Methods,
+  LastAckMethods,
   ReadResult,
+  Reads,
   SocketAddress,
+  StateMethods,
+  StreamCommon,
   StreamState,
   TcpStream,
+  TimeWaitMethods,
+  Writes,
 } from "./types.js";
 export type {
   HalfCommon,
   HalfReadResult,
+  ReadEndedMethods,
   ReadHalf,
+  ReadHalfMethods,
   ReadHalfState,
+  ReadOpenMethods,
   SplitStream,
+  WriteAcknowledgedMethods,
   WriteHalf,
+  WriteHalfMethods,
   WriteHalfState,
+  WriteOpenMethods,
+  WriteShutdownMethods,
 } from "./half-types.js";
 export { TcpListener } from "./listener.js";
 // Errors: every one extends WirestateError and carries a stable `code` (src/errors/wirestate-error.ts).
 export { WirestateError } from "../errors/wirestate-error.js";
-export { CloseTimeoutError, HostUnreachableError, ListenerClosedError, StaleHandleError } from "./errors.js";
+export {
+  CloseTimeoutError,
+  type HandleState,
+  HostUnreachableError,
+  ListenerClosedError,
+  StaleHandleError,
+} from "./errors.js";
 export {
   AddressInUseError,
   ConnectionAbortedError,

@@ -15,7 +15,7 @@ export class TcpListener implements AsyncIterable<TcpStream<"Established">> {
   readonly #hold: Hold;
   #closed = false;
 
-  /** Internal: made by `Stack.listen`. */
+  /** @internal Made by `Stack.listen`. */
   constructor(
     listener: Listener,
     open: (conn: Connection) => TcpStream<"Established">,
@@ -90,6 +90,7 @@ export class TcpListener implements AsyncIterable<TcpStream<"Established">> {
     for (const w of waiting) w.reject(this.#closedError());
   }
 
+  /** `await using`: `close()` at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

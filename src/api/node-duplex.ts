@@ -213,6 +213,7 @@ export class TcpDuplex extends Duplex {
     return this.destroy();
   }
 
+  /** Node's stream machinery calls this; read from the Duplex instead. */
   override _read(): void {
     if (this.#reading) return;
     const core = this.#core!;
@@ -237,6 +238,7 @@ export class TcpDuplex extends Duplex {
     );
   }
 
+  /** Node's stream machinery calls this; write to the Duplex instead. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.#core!.write(chunk).then(() => {
       this.#bytesWritten += chunk.length;
@@ -245,11 +247,13 @@ export class TcpDuplex extends Duplex {
     }, callback);
   }
 
+  /** Node's stream machinery calls this on `end()`: our FIN follows the queued bytes. */
   override _final(callback: (error?: Error | null) => void): void {
     this.#core!.requestFin();
     callback();
   }
 
+  /** Node's stream machinery calls this on `destroy()`: RST on an error, else a graceful close. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#idleTimer?.cancel();
     this.#idleTimer = null;

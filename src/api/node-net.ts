@@ -10,11 +10,13 @@ import { TcpDuplex } from "./node-duplex.js";
 import type { Stack } from "./stack.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
 
+/** What `createServer(options, handler)` takes, as `net.createServer`. */
 export interface NetServerOptions {
   /** As in `net`: false (the default) ends our side when the peer's FIN is read. */
   allowHalfOpen?: boolean;
 }
 
+/** What `connect(options)` takes: the parts of `net.connect`'s options that apply to a stack. */
 export interface NetConnectOptions {
   port: number;
   /** A dotted quad (no DNS); default the stack's own address, as `net` defaults to localhost. */
@@ -30,14 +32,15 @@ export interface NetConnectOptions {
   timeout?: number;
 }
 
-interface ListenOptions {
+/** What `server.listen(options)` takes. */
+export interface NetListenOptions {
   port?: number;
   host?: string;
   backlog?: number;
 }
 
 /** What `address()` gives, as `net.Server.address()`. */
-interface ServerAddress {
+export interface ServerAddress {
   address: string;
   port: number;
   family: "IPv4";
@@ -74,11 +77,14 @@ export class TcpServer extends EventEmitter {
     return this.#listener !== null;
   }
 
+  /** Listen on `port` of the stack's address (0 or none: a free ephemeral port). */
   listen(port?: number, callback?: () => void): this;
+  /** Listen on `port`; `host` must be the stack's address or 0.0.0.0, else 'error' with EADDRNOTAVAIL. */
   listen(port: number, host: string, callback?: () => void): this;
-  listen(options: ListenOptions, callback?: () => void): this;
-  listen(first?: number | ListenOptions, second?: string | (() => void), third?: () => void): this {
-    const options: ListenOptions = typeof first === "object" ? first : { port: first };
+  /** Listen with `{ port, host, backlog }`, as `server.listen(options)`. */
+  listen(options: NetListenOptions, callback?: () => void): this;
+  listen(first?: number | NetListenOptions, second?: string | (() => void), third?: () => void): this {
+    const options: NetListenOptions = typeof first === "object" ? first : { port: first };
     if (typeof second === "string") options.host = second;
     const callback = typeof second === "function" ? second : third;
     if (callback !== undefined) this.once("listening", callback);
@@ -107,6 +113,7 @@ export class TcpServer extends EventEmitter {
     return this;
   }
 
+  /** The listening address, or null when not listening, as `server.address()`. */
   address(): ServerAddress | null {
     const l = this.#listener;
     return l === null ? null : { address: l.localAddr.address, port: l.localAddr.port, family: "IPv4" };
@@ -127,18 +134,21 @@ export class TcpServer extends EventEmitter {
     return this;
   }
 
+  /** Calls back (asynchronously, as `net`) with the number of open connections. */
   getConnections(callback: (error: Error | null, count: number) => void): this {
     const count = this.#sockets.size;
     process.nextTick(() => callback(null, count));
     return this;
   }
 
+  /** Keep the process alive while listening (the default), as `server.ref()`. */
   ref(): this {
     this.#referenced = true;
     this.#listener?.ref();
     return this;
   }
 
+  /** Listening alone no longer keeps the process alive, as `server.unref()`. */
   unref(): this {
     this.#referenced = false;
     this.#listener?.unref();
@@ -186,9 +196,13 @@ export class TcpServer extends EventEmitter {
 
 /** `net`'s two entry points, bound to one stack. */
 export interface NetFacade {
+  /** A server whose 'connection' handler is `handler`, as `net.createServer(handler)`. */
   createServer(handler?: (socket: TcpDuplex) => void): TcpServer;
+  /** A server with `options` (`allowHalfOpen`), as `net.createServer(options, handler)`. */
   createServer(options: NetServerOptions, handler?: (socket: TcpDuplex) => void): TcpServer;
+  /** A connecting socket; `connectListener` runs on 'connect', as `net.connect(options, listener)`. */
   connect(options: NetConnectOptions, connectListener?: () => void): TcpDuplex;
+  /** A connecting socket to `host:port` (default host: the stack's own address), as `net.connect(port, host)`. */
   connect(port: number, host?: string, connectListener?: () => void): TcpDuplex;
   /** Another name for `connect`, as in `net`. */
   createConnection: NetFacade["connect"];

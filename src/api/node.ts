@@ -4,4 +4,12 @@
  * stack. Kept out of the main entry so browser bundles never see `node:stream` or `node:events`.
  */
 export { type DuplexAddress, TcpDuplex, toNodeDuplex } from "./node-duplex.js";
-export { type NetConnectOptions, type NetFacade, type NetServerOptions, nodeNet, TcpServer } from "./node-net.js";
+export {
+  type NetConnectOptions,
+  type NetFacade,
+  type NetListenOptions,
+  type NetServerOptions,
+  nodeNet,
+  type ServerAddress,
+  TcpServer,
+} from "./node-net.js";

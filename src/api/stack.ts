@@ -15,10 +15,12 @@ import { Hold, LoopHolds } from "./loop-hold.js";
 import { StreamCore } from "./stream-core.js";
 import type { TcpStream } from "./types.js";
 
+/** `StackOptions.capture` with the capture tap's options. */
 export interface CaptureOptions extends CaptureLinkOptions {
   writer: CaptureWriter;
 }
 
+/** What `new Stack(options)` takes: an address, and usually a link. */
 export interface StackOptions {
   /** This stack's IPv4 address, dotted quad. Connecting to it takes the loopback path, not the link. */
   address: string;
@@ -164,6 +166,7 @@ export class Stack {
     this.#ip.close();
   }
 
+  /** `await using`: `close()` at the end of the block (every connection left is aborted). */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

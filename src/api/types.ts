@@ -111,24 +111,29 @@ export interface EstablishedMethods extends Reads<TcpStream<"CloseWait">>, Write
 export interface CloseWaitMethods extends Writes, Aborts {
   /** Send FIN after the queued bytes; the peer has closed already, so nothing is left to read. */
   shutdown(): TcpStream<"LastAck">;
+  /** Send our FIN after the queued bytes and wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"Closed">>;
 }
 
 export interface FinWait1Methods extends Reads<TcpStream<"Closing"> | TcpStream<"TimeWait">>, Aborts {
   /** Resolves when the peer has acknowledged everything we sent, FIN included. */
   acknowledged(): Promise<TcpStream<"FinWait2">>;
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
 }
 
 export interface FinWait2Methods extends Reads<TcpStream<"TimeWait">>, Aborts {
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
 }
 
 export interface ClosingMethods extends Aborts {
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
 }
 
 export interface LastAckMethods extends Aborts {
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"Closed">>;
 }
 

@@ -20,6 +20,7 @@ export class RealClock implements Clock {
     this.#turnTime = -1;
   };
 
+  /** Unix time in milliseconds, held for the current turn (see the class comment). */
   now(): number {
     let t = this.#turnTime;
     if (t < 0) {

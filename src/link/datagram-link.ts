@@ -24,6 +24,7 @@ export interface EndpointDrops {
   unclaimed: number;
 }
 
+/** What a datagram link (UDP tunnel, MessagePort, WebSocket) counts, each way. */
 export interface EndpointCounters {
   sent: number;
   sentBytes: number;

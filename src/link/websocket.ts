@@ -5,12 +5,17 @@ export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
   readonly bufferedAmount: number;
+  /** Send one binary message. */
   send(data: ArrayBufferBytes): void;
+  /** Close the socket. */
   close(code?: number, reason?: string): void;
+  /** Listen for messages and for the socket opening. */
   addEventListener(type: "message" | "open", listener: (event: object) => void): void;
+  /** Stop listening. */
   removeEventListener(type: "message" | "open", listener: (event: object) => void): void;
 }
 
+/** Options of `webSocketLink`. */
 export interface WebSocketLinkOptions {
   /** Largest packet carried (default 1500, what a TUN behind a relay usually has). */
   mtu?: number;

@@ -5,6 +5,7 @@ import type { Link } from "./link.js";
 import { type UdpEndpoint, udpTunnelLink } from "./udp-tunnel.js";
 import { webSocketLink } from "./websocket.js";
 
+/** Options of `wsUdpRelay`. */
 export interface WsUdpRelayOptions {
   /** Where the WebSocket server listens (default host 127.0.0.1, default port 0: any free port). */
   host?: string;
@@ -14,12 +15,14 @@ export interface WsUdpRelayOptions {
   peer?: UdpEndpoint;
 }
 
+/** A running relay between WebSocket clients and a UDP peer, from `wsUdpRelay`. */
 export interface WsUdpRelay {
   /** `ws://host:port/` to give a page's `webSocketLink(new WebSocket(url))`. */
   readonly url: string;
   readonly port: number;
   /** WebSocket clients bridged right now. */
   readonly clients: number;
+  /** Stop accepting, close every client and the UDP socket. */
   close(): Promise<void>;
 }
 

@@ -41,6 +41,7 @@ interface Option {
   value: Uint8Array;
 }
 
+/** Options of `PcapngWriter`: the common ones and the section's metadata. */
 export interface PcapngWriterOptions extends WriterOptions {
   /** if_name of interface 0 (default "wirestate0"). */
   interfaceName?: string;
