@@ -63,7 +63,7 @@ const lines = [
     `export const ${c.name} = ${c.value};`,
   ]),
   "",
-  "/** Bits of `ParsedRecord.options` (and of the build parameter mask): the OPT_* constants. */",
+  "/** Bits of `ParsedRecord.optionMask` (and of the build parameter mask): the OPT_* constants. */",
   "export const OptionBits = {",
   ...options.map((o) => `  ${o.name.slice(4)}: ${o.value},${comment(o.doc)}`),
   "} as const;",

@@ -37,6 +37,8 @@ import { PcapngWriter, MemorySink } from "${packageName}/pcap";
 import { NodeFileSink } from "${packageName}/pcap/node";
 import { impair, messagePortLink, webSocketLink } from "${packageName}/link";
 import { udpTunnelLink } from "${packageName}/link/node";
+import { Resolver } from "${packageName}/dns";
+import { runScript } from "${packageName}/packetdrill";
 
 const [a] = memoryLinkPair();
 const stack = new Stack({ address: "10.0.0.1", link: a, capture: new PcapngWriter(new MemorySink()) });
@@ -48,7 +50,7 @@ export async function use(s: TcpStream<"Established">): Promise<ReadHalf<"Open">
   void session(dual(P), s);
   return s.split().reader;
 }
-export const values = [parsePacket, NodeFileSink, impair, messagePortLink, webSocketLink, udpTunnelLink, WirestateError];
+export const values = [parsePacket, NodeFileSink, impair, messagePortLink, webSocketLink, udpTunnelLink, WirestateError, Resolver, runScript];
 `,
 );
 

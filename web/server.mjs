@@ -1,5 +1,5 @@
 // Builds the demo page (web/main.ts and its worker) in memory with esbuild and serves it, with the static
-// files beside it, on 127.0.0.1. Used by `npm run demo:web` and by the browser tests, so both load the
+// files beside it, on 127.0.0.1 by default. Used by `npm run demo:web` and by the browser tests, so both load the
 // same page the same way.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -51,12 +51,22 @@ export function downloadSizes(files) {
   return [...rows, total];
 }
 
-/** Serve `files` on 127.0.0.1 (port 0 picks a free one). Resolves once listening. */
-export function serveFiles(files, port = 0) {
+/**
+ * Serve `files` on `host` (default 127.0.0.1; port 0 picks a free one). Resolves once listening. Every
+ * request first passes `guard` (wirestate/link/node's `pageServerGuard()`: a foreign page's Origin, a
+ * rebinding DNS name), which this file takes from its caller because it runs without a TypeScript build.
+ */
+export function serveFiles(files, { port = 0, host = "127.0.0.1", guard }) {
+  if (typeof guard?.refusal !== "function") throw new TypeError("serveFiles needs a guard: pageServerGuard()");
   const etags = new Map(
     [...files].map(([path, body]) => [path, `"${createHash("sha256").update(body).digest("hex").slice(0, 20)}"`]),
   );
   const server = createServer((req, res) => {
+    const refused = guard.refusal(req);
+    if (refused !== null) {
+      res.writeHead(refused.status, { "content-type": "text/plain; charset=utf-8" }).end(`${refused.reason}\n`);
+      return;
+    }
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname.slice(1) || "index.html";
     const body = files.get(path);
     if (body === undefined) {
@@ -76,9 +86,19 @@ export function serveFiles(files, port = 0) {
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(port, host, () => {
       const { port: bound } = server.address();
-      resolve({ url: `http://127.0.0.1:${bound}/`, close: () => new Promise((done) => server.close(() => done())) });
+      const shown = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+      resolve({
+        url: `http://${shown}:${bound}/`,
+        origin: `http://${shown}:${bound}`,
+        // Browsers keep connections open (keep-alive, preconnects) that close() alone would wait for.
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
     });
   });
 }

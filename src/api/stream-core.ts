@@ -7,7 +7,7 @@
 import type { Clock, Timer } from "../clock/clock.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
 import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
-import type { Connection, ConnectionInfo, TcpState } from "../tcp/types.js";
+import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } from "../tcp/types.js";
 import { CloseTimeoutError, type HandleState, StaleHandleError } from "./errors.js";
 import type { Hold } from "./loop-hold.js";
 import type { SocketAddress } from "./types.js";
@@ -49,16 +49,6 @@ interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
 }
-
-const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
-  "ESTABLISHED",
-  "FIN-WAIT-1",
-  "FIN-WAIT-2",
-  "CLOSE-WAIT",
-  "CLOSING",
-  "LAST-ACK",
-  "TIME-WAIT",
-]);
 
 export function staleError(owner: Owner): StaleHandleError {
   const c = owner.consumption;

@@ -4,6 +4,7 @@ import { DEMO_HELP, demoCommand } from "./demo-command.js";
 import { CliError, UsageError } from "./errors.js";
 import { FETCH_HELP, fetchCommand } from "./fetch-command.js";
 import { HTTP_HELP, httpCommand } from "./http-command.js";
+import { PACKETDRILL_HELP, packetdrillCommand } from "./packetdrill-command.js";
 import type { CliIo } from "./io.js";
 
 const BENCH_HELP = `wirestate bench
@@ -20,7 +21,8 @@ Commands:
   demo     two stacks over a lossy in-memory wire: a session-typed exchange, a transfer, a capture
   http     serve a directory over HTTP on the userspace stack, through a UDP tunnel
   fetch    HTTP GET a URL over the userspace stack, through a UDP tunnel
-  bench    where the benchmarks run (npm run bench, in the repository)`;
+  bench    where the benchmarks run (npm run bench, in the repository)
+  packetdrill  run packetdrill scripts (.pkt) against the stack on a virtual clock`;
 
 interface Command {
   help: string;
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   http: { help: HTTP_HELP, run: httpCommand },
   fetch: { help: FETCH_HELP, run: fetchCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
+  packetdrill: { help: PACKETDRILL_HELP, run: packetdrillCommand },
 };
 
 /**

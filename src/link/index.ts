@@ -5,6 +5,8 @@ export type { CountedLink, PathCounters, DropCounters } from "./path.js";
 export type { EndpointLink, EndpointCounters, EndpointDrops } from "./datagram-link.js";
 export { LinkSetupError } from "./errors.js";
 export { WirestateError } from "../errors/wirestate-error.js";
+export type { AllowedOrigins } from "./origin-policy.js";
+export { relayTokenProtocol } from "./relay-protocol.js";
 export { memoryLinkPair, type MemoryLinkOptions } from "./memory.js";
 export { impair, type ImpairOptions } from "./impaired-link.js";
 export { messagePortLink, type MessagePortLike, type MessagePortLinkOptions } from "./message-port.js";

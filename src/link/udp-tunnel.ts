@@ -2,6 +2,7 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIPv4 } from "node:net";
 import { DatagramLink, type EndpointLink } from "./datagram-link.js";
 import { LinkSetupError } from "./errors.js";
+import { warnIfExposed } from "./exposure.js";
 
 /** An IPv4 UDP endpoint: "127.0.0.1:9000" or `{ address, port }`. */
 export type UdpEndpoint = string | { address: string; port: number };
@@ -56,6 +57,13 @@ export async function udpTunnelLink(options: UdpTunnelOptions): Promise<UdpTunne
       resolve();
     });
   });
+  warnIfExposed(
+    "udpTunnelLink",
+    bind.address,
+    peer === null
+      ? "with no peer set, any IPv4-looking datagram from anywhere makes its sender the peer; set peer"
+      : `only datagrams from ${show(peer)} are taken, but source addresses can be forged on a shared network`,
+  );
   return new UdpTunnel(socket, peer, options.mtu ?? 1500);
 }
 

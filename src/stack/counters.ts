@@ -1,15 +1,12 @@
 import { REASONS } from "../wire/layout.generated.js";
 import type { ParseErrorReason } from "../wire/types.js";
-import type { EngineDrop } from "../tcp/connection.js";
+import type { TcpDrop } from "../tcp/tcp-protocol.js";
 
 /** Every reason the stack drops a packet or segment, one counter each. */
 export type DropReason =
   | ParseErrorReason
-  | EngineDrop
+  | TcpDrop
   | "wrong-address" // IPv4 destination is not this stack
-  | "closed-port" // no connection and no listener (answered with RST unless it was one)
-  | "backlog-full" // SYN to a listener whose backlog is full
-  | "listen-unexpected" // neither SYN nor ACK nor RST to a listener
   | "stack-closed";
 
 const DROP_REASONS: readonly DropReason[] = [

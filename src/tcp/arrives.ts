@@ -1,9 +1,10 @@
+import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
-import { challengeAck, sendAck, sendAt, sendReset, sendSyn } from "./output.js";
+import { challengeAck, sendAck, sendAt, sendNewSegment, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
-import { peerWindow } from "./options.js";
+import { peerWindow } from "./option-negotiation.js";
 import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
@@ -13,8 +14,8 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * RFC 9293 §3.10.7 SEGMENT ARRIVES for a connection with a TCB (SYN-SENT and the synchronized states,
- * SYN-RECEIVED included). CLOSED and LISTEN (no TCB yet) are the stack's part. The steps are numbered as
- * in the RFC; RFC 5961 replaces the RST, SYN and ACK checks with their challenge-ACK versions.
+ * SYN-RECEIVED included); CLOSED and LISTEN (no TCB yet) are in closed.ts and listen.ts. The steps are
+ * numbered as in the RFC; RFC 5961 replaces the RST, SYN and ACK checks with their challenge-ACK versions.
  */
 export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): void {
   switch (c.state) {
@@ -34,6 +35,8 @@ export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Ui
     case "TIME-WAIT":
       synchronized(c, seg, payload);
       return;
+    default:
+      assertNever(c.state);
   }
 }
 
@@ -75,10 +78,10 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
     // Our SYN has been ACKed: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
     takeRttSample(c, seg, false);
     c.timers.clear(TimerKind.retransmit);
-    if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
+    if (c.handshake.retries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seg.seq);
     if (!c.setState("ESTABLISHED")) return;
-    c.ackNow = true;
+    c.receiver.ackNow = true;
     // "If there are other controls or text in the segment, then continue processing at the sixth step."
     if (payload.length > 0 || flags & FIN) processText(c, seqAdd(seg.seq, 1), flags, payload);
     return;
@@ -142,7 +145,6 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     c.host.drop("unacceptable-segment");
     return;
   }
-  updateTsRecent(c, seg);
   // Trim the front (bytes before RCV.NXT, SYN first) and the tail (past the window; a FIN there goes too).
   const before = seqDiff(t.rcvNxt, seq);
   if (before > 0) {
@@ -155,7 +157,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (sack !== null && cut > 0 && data.length > 0) {
       // Partly old: D-SACK the bytes we had (RFC 2883 §4.1.1), at once.
       const dataStart = seqAdd(t.rcvNxt, -cut);
-      if (sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)))) c.ackNow = true;
+      if (sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)))) c.receiver.ackNow = true;
     }
     if (cut >= data.length) {
       if (cut > data.length) flags &= ~FIN;
@@ -169,6 +171,9 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   if (data.length > room) {
     data = room > 0 ? data.subarray(0, room) : EMPTY;
     flags &= ~FIN;
+    // What lies past the window is not acceptable, and "an acknowledgment should be sent in reply"; with a
+    // zero window this is the answer a probe MUST get (RFC 1122 §4.2.2.17), else the sender never hears.
+    c.receiver.ackNow = true;
   }
 
   // Second, check the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets; elsewhere in the window, challenge.
@@ -181,7 +186,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       case "SYN-RECEIVED":
         // Passive OPEN: "return this connection to the LISTEN state" (the listener forgets the half-open
         // TCB). Active OPEN: "the connection was refused".
-        if (c.passive) c.setState("CLOSED");
+        if (c.handshake.passive) c.setState("CLOSED");
         else c.fail("refused");
         return;
       case "ESTABLISHED":
@@ -196,15 +201,19 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       case "TIME-WAIT":
         c.setState("CLOSED");
         return;
-      default:
+      case "CLOSED":
+      case "LISTEN":
+      case "SYN-SENT":
         return;
+      default:
+        assertNever(c.state);
     }
   }
 
   // Third, security: not applicable. Fourth, check the SYN bit (RFC 5961 §4: challenge ACK, whatever the
   // sequence number). A passive SYN-RECEIVED returns to LISTEN instead.
   if (flags & SYN) {
-    if (c.state === "SYN-RECEIVED" && c.passive) {
+    if (c.state === "SYN-RECEIVED" && c.handshake.passive) {
       c.setState("CLOSED");
       return;
     }
@@ -218,21 +227,29 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     return;
   }
   c.noteAlive();
+  // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state" in SYN-RECEIVED; RFC 5961 §5.2's range later.
+  const ackAcceptable =
+    c.state === "SYN-RECEIVED" ? seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax) : !ackOutOfWindow(t, seg.ack);
+  // RFC 7323 §5.3 R3 records TS.Recent only from a segment that survives the RST, SYN and ACK checks, not from
+  // one they drop or challenge (RFC 5961): a forged in-window segment with a bad ACK or a RST must not move
+  // it, or PAWS would then drop the real peer's segments. Before the ACK is processed, so what it clocks
+  // out echoes this segment.
+  if (ackAcceptable) updateTsRecent(c, seg);
   if (c.state === "SYN-RECEIVED") {
-    // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state ... otherwise <SEQ=SEG.ACK><CTL=RST>."
-    if (!(seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax))) {
+    // "... otherwise <SEQ=SEG.ACK><CTL=RST>."
+    if (!ackAcceptable) {
       sendReset(c, seg.ack);
       return;
     }
-    takeRttSample(c, seg, c.synRetries > 0);
+    takeRttSample(c, seg, c.handshake.retries > 0);
     t.sndUna = seg.ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
     c.timers.clear(TimerKind.retransmit);
-    if (c.synRetries > 0) c.rtt.resetAfterSynTimeout();
+    if (c.handshake.retries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seq);
     if (!c.setState("ESTABLISHED")) return;
     c.onEstablished?.(c);
-    if (c.finQueued) c.setState("FIN-WAIT-1");
+    if (c.sender.finQueued) c.setState("FIN-WAIT-1");
   } else if (!processAck(c, seg, data.length, flags)) {
     return;
   }
@@ -241,7 +258,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     case "FIN-WAIT-1":
       // "In addition to the processing for the ESTABLISHED state, if the FIN segment is now acknowledged,
       // then enter FIN-WAIT-2 and continue processing in that state."
-      if (c.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("FIN-WAIT-2");
+      if (c.sender.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("FIN-WAIT-2");
       break;
     case "CLOSING":
       // "If the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
@@ -255,17 +272,41 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       // "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge
       // it, and restart the 2 MSL timeout." (An in-window FIN lands here only if it was a new one.)
       if (flags & FIN) {
-        c.ackNow = true;
+        c.receiver.ackNow = true;
         c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
       }
       return;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+    case "ESTABLISHED":
+    case "FIN-WAIT-2":
+    case "CLOSE-WAIT":
       break;
+    default:
+      assertNever(c.state);
   }
 
   // Sixth, the URG bit: urgent data is delivered inline as ordinary data (RFC 6093 recommends against
   // relying on it). Seventh and eighth: the segment text and FIN.
   processText(c, seq, flags, data);
+}
+
+/**
+ * RFC 3042 Limited Transmit (RFC 5681 §3.2 SHOULD) without SACK: each of the first two duplicate ACKs sends
+ * one segment of new data if the peer's window allows and the flight stays within cwnd + 2 SMSS; cwnd does
+ * not change. (With SACK, RFC 6675's pipe governs the same step in sack-recovery.ts.)
+ */
+function limitedTransmit(c: TcpConnection): void {
+  const t = c.tcb;
+  if (seqDiff(t.sndMax, t.sndUna) + c.sendMss > c.cc.cwnd + 2 * c.sendMss) return;
+  sendNewSegment(c);
+}
+
+/** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
+function ackOutOfWindow(t: TcpConnection["tcb"], ack: number): boolean {
+  return seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)));
 }
 
 /**
@@ -275,8 +316,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   const t = c.tcb;
   const ack = seg.ack;
   const seq = seg.seq;
-  // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
-  if (seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)))) {
+  if (ackOutOfWindow(t, ack)) {
     c.host.drop("ack-out-of-window");
     challengeAck(c);
     return false;
@@ -292,7 +332,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     if (dataAcked > 0) {
       c.sendBuffer.consume(dataAcked);
       t.dataSeq = seqAdd(t.dataSeq, dataAcked);
-      c.notifyWritable = true;
+      c.notices.writable = true;
     }
     t.sndUna = ack;
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
@@ -304,7 +344,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
     if (t.sndUna === t.sndMax) {
-      c.idleSince = sample.now;
+      c.sender.idleSince = sample.now;
       c.timers.clear(TimerKind.retransmit);
       c.timers.clear(TimerKind.user);
     } else {
@@ -331,8 +371,10 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     if (c.cc.onDuplicateAck(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna))) === "retransmit") {
       c.stats.fastRetransmits++;
       if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
-      c.rttTiming = false;
+      c.rtt.timing = false;
       sendAt(c, t.sndUna, c.sendMss);
+    } else if (!c.cc.inRecovery && c.cc.duplicateAcks <= 2) {
+      limitedTransmit(c);
     }
   }
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
@@ -362,7 +404,11 @@ function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
   t.sndWl2 = seg.ack;
 }
 
-/** The ACK facts for the congestion controller, in one reused record. */
+/**
+ * The ACK facts for the congestion controller and SACK recovery, in one reused record: one is made for
+ * every ACK that advances SND.UNA (every other segment of a bulk transfer), and neither keeps it past the
+ * call. `ackSample` fills it and hands it on explicitly.
+ */
 const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0 };
 
 function ackSample(c: TcpConnection, acked: number, ack: number, flight: number): AckSample {
@@ -384,21 +430,21 @@ function ackSample(c: TcpConnection, acked: number, ack: number, flight: number)
 function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: boolean): void {
   const ack = seg.ack;
   if (timestampRttSample(c, seg, seqDiff(c.tcb.sndMax, c.tcb.sndUna))) {
-    c.rttTiming = false;
+    c.rtt.timing = false;
     return;
   }
   if (retransmitted) {
-    c.rttTiming = false;
+    c.rtt.timing = false;
     return;
   }
   if (c.state === "SYN-SENT" || c.state === "SYN-RECEIVED") {
     // The SYN itself: sampled only if it was never retransmitted.
-    if (c.synRetries === 0) c.rtt.sample(c.host.clock.now() - c.synSentAt);
+    if (c.handshake.retries === 0) c.rtt.sample(c.host.clock.now() - c.handshake.sentAt);
     return;
   }
-  if (c.rttTiming && seqGe(ack, c.rttSeq)) {
-    c.rtt.sample(c.host.clock.now() - c.rttTime);
-    c.rttTiming = false;
+  if (c.rtt.timing && seqGe(ack, c.rtt.timedSeq)) {
+    c.rtt.sample(c.host.clock.now() - c.rtt.timedAt);
+    c.rtt.timing = false;
   }
 }
 
@@ -416,47 +462,52 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
     case "TIME-WAIT":
       // "This should not occur since a FIN has been received from the remote side. Ignore the segment text."
       return;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
       return;
+    default:
+      assertNever(c.state);
   }
   const offset = seqDiff(seq, t.rcvNxt);
   if (data.length > 0) {
     const advanced = c.receiveBuffer.insert(offset, data);
     if (advanced < 0) {
       c.host.drop("reassembly-full");
-      c.ackNow = true;
+      c.receiver.ackNow = true;
       return;
     }
     if (offset > 0) {
       // RFC 5681 §4.2: an out-of-order segment gets an immediate (duplicate) ACK, with its SACK block first.
-      c.ackNow = true;
+      c.receiver.ackNow = true;
       c.sackReporter?.arrived(seq);
-      if (flags & FIN) c.pendingFin = seqAdd(seq, data.length);
+      if (flags & FIN) c.receiver.pendingFin = seqAdd(seq, data.length);
     } else {
       t.rcvNxt = seqAdd(t.rcvNxt, advanced);
       c.stats.bytesReceived += advanced;
-      c.notifyReadable = true;
+      c.notices.readable = true;
       // Filling a hole is acknowledged at once (RFC 5681 §4.2); otherwise every second segment.
-      if (advanced > data.length || ++c.unackedSegments >= 2) c.ackNow = true;
+      if (advanced > data.length || ++c.receiver.unackedSegments >= 2) c.receiver.ackNow = true;
       else c.timers.ensure(TimerKind.delayedAck, c.config.delayedAckTimeout);
     }
   } else if (flags & FIN && offset > 0) {
-    c.pendingFin = seq;
-    c.ackNow = true;
+    c.receiver.pendingFin = seq;
+    c.receiver.ackNow = true;
   }
   const finHere = flags & FIN && seqAdd(seq, data.length) === t.rcvNxt;
-  const finQueuedEarlier = c.pendingFin !== null && c.pendingFin === t.rcvNxt;
+  const finQueuedEarlier = c.receiver.pendingFin !== null && c.receiver.pendingFin === t.rcvNxt;
   if (finHere || finQueuedEarlier) receiveFin(c);
 }
 
 /** Eighth, check the FIN bit: it is in order now. */
 function receiveFin(c: TcpConnection): void {
   const t = c.tcb;
-  c.pendingFin = null;
-  c.finReceived = true;
+  c.receiver.pendingFin = null;
+  c.receiver.finReceived = true;
   t.rcvNxt = seqAdd(t.rcvNxt, 1);
-  c.ackNow = true;
-  c.notifyReadable = true;
+  c.receiver.ackNow = true;
+  c.notices.readable = true;
   switch (c.state) {
     case "SYN-RECEIVED":
     case "ESTABLISHED":
@@ -464,13 +515,21 @@ function receiveFin(c: TcpConnection): void {
       break;
     case "FIN-WAIT-1":
       // "If our FIN has been ACKed ... enter TIME-WAIT ... otherwise, enter the CLOSING state."
-      if (c.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("TIME-WAIT");
+      if (c.sender.finQueued && seqGt(t.sndUna, c.finSeq)) c.setState("TIME-WAIT");
       else c.setState("CLOSING");
       break;
     case "FIN-WAIT-2":
       c.setState("TIME-WAIT");
       break;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "CLOSE-WAIT":
+    case "CLOSING":
+    case "LAST-ACK":
+    case "TIME-WAIT":
       break;
+    default:
+      assertNever(c.state);
   }
 }

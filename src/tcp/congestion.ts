@@ -28,6 +28,8 @@ export interface CongestionControl {
   readonly inRecovery: boolean;
   /** Partial ACKs so far in the current fast recovery (RFC 6582 §3.2 step 5 restarts the timer on the first only). */
   readonly partialAcks: number;
+  /** Duplicate ACKs since SND.UNA last advanced (RFC 3042 Limited Transmit acts on the first two). */
+  readonly duplicateAcks: number;
   /** SND.UNA advanced. "retransmit" asks to resend the segment at the new SND.UNA (a partial ACK). */
   onAck(s: AckSample): CongestionAction;
   /** A duplicate ACK per RFC 5681 §2. "retransmit" asks for a fast retransmit of SND.UNA. */

@@ -1,23 +1,35 @@
+import { assertNever } from "./assert-never.js";
 import type { Clock } from "../clock/clock.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
-import type { PacketFields, TcpHeader } from "../wire/types.js";
+import type { PacketFields, TcpRepr } from "../wire/types.js";
 import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
-import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./options.js";
+import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
 import { output, sendReset, sendSyn } from "./output.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
-import { SackReporter } from "./sack-blocks.js";
+import { SackReporter } from "./sack-reporter.js";
 import { SackRecovery } from "./sack-recovery.js";
-import { OutgoingOptions } from "./segment-options.js";
+import { OutgoingOptions } from "./outgoing-options.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
 import { ControlBlock } from "./tcb.js";
+import { HandshakeState } from "./handshake-state.js";
+import { ReceiverState } from "./receiver-state.js";
+import { SenderState } from "./sender-state.js";
+import { UserNotices } from "./user-notices.js";
 import { timeout } from "./timeouts.js";
 import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
-import type { CloseReason, Connection, ConnectionEvents, ConnectionInfo, TcpState } from "./types.js";
+import {
+  SEND_ACCEPTED,
+  type CloseReason,
+  type Connection,
+  type ConnectionEvents,
+  type ConnectionInfo,
+  type TcpState,
+} from "./types.js";
 
 /** Why the engine dropped a segment or refused work; the stack counts them. */
 export type EngineDrop =
@@ -55,8 +67,11 @@ export interface Endpoints {
   remoteAddress: string;
 }
 
-/** The incoming segment fields the engine reads. */
-export type SegmentHeader = Pick<TcpHeader, "seq" | "ack" | "flags" | "window" | "options">;
+/**
+ * The fields of an incoming segment's `TcpRepr` the engine reads. The stack passes its `ParsedRecord`
+ * itself; the engine must not keep it, or its `options`, past the call.
+ */
+export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "options">;
 
 /**
  * One TCP connection: the RFC 9293 §3.10 user events (OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) and its
@@ -83,11 +98,11 @@ export class TcpConnection implements Connection {
   readonly rtt: RttEstimator;
   cc: CongestionControl;
   readonly timers: ConnectionTimers;
-  /** Our MSS (offered on SYN) and the peer's, negotiated (options.ts). */
+  /** Our MSS (offered on SYN) and the peer's, negotiated (option-negotiation.ts). */
   readonly ourMss: number;
   sendMss: number;
   noDelay: boolean;
-  /** RFC 7323 and RFC 2018 options: offered, then agreed on the SYNs (options.ts). */
+  /** RFC 7323 and RFC 2018 options: offered, then agreed on the SYNs (option-negotiation.ts). */
   readonly agreed: AgreedOptions;
   /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
   ts: TimestampState | null = null;
@@ -95,35 +110,14 @@ export class TcpConnection implements Connection {
   sackRecovery: SackRecovery | null = null;
   outOptions: OutgoingOptions | null = null;
 
-  /** CLOSE was called: a FIN follows the queued data. */
-  finQueued = false;
-  finReceived = false;
-  /** Sequence number of a FIN that arrived beyond a hole, processed once RCV.NXT reaches it. */
-  pendingFin: number | null = null;
-  /** Made by a listener (passive OPEN): an RST or SYN in SYN-RECEIVED returns it to LISTEN. */
-  passive = false;
+  /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
+  readonly handshake = new HandshakeState();
   /** Set by the listener: the passive handshake completed. */
   onEstablished: ((conn: TcpConnection) => void) | null = null;
-
-  synRetries = 0;
-  /** Probing a zero window (persist timer, then timeouts while the window stays shut). */
-  probing = false;
-  /** When the first SYN (or SYN-ACK) went out, for the handshake's RTT sample. */
-  synSentAt = 0;
-  /** In-order segments received and not yet acknowledged (RFC 1122 §4.2.3.2: ACK every second one). */
-  unackedSegments = 0;
-  ackNow = false;
-  /** RTT timing of one segment at a time (RFC 6298 §3, Karn's rule). */
-  rttTiming = false;
-  rttSeq = 0;
-  rttTime = 0;
-  keepAliveProbes = 0;
-  /** When the last ACK emptied the flight (RFC 5681 §4.1 restart after idle). */
-  idleSince = 0;
-  notifyReadable = false;
-  notifyWritable = false;
-  /** Inside SEGMENT ARRIVES: user calls defer their output to the end of it. */
-  inputting = false;
+  /** Progress of each direction beyond the TCB: FINs, when to ACK, probing and idleness. */
+  readonly receiver = new ReceiverState();
+  readonly sender = new SenderState();
+  readonly notices = new UserNotices();
 
   readonly stats = {
     bytesSent: 0,
@@ -175,7 +169,7 @@ export class TcpConnection implements Connection {
   /** Active OPEN: send SYN, enter SYN-SENT. */
   openActive(): void {
     this.setState("SYN-SENT");
-    this.synSentAt = this.host.clock.now();
+    this.handshake.sentAt = this.host.clock.now();
     sendSyn(this);
     this.timers.set(TimerKind.retransmit, this.rtt.rto);
     this.timers.set(TimerKind.connect, this.config.connectTimeout);
@@ -184,14 +178,14 @@ export class TcpConnection implements Connection {
   /** LISTEN, SEGMENT ARRIVES, third check (SYN): the listener made this TCB for an incoming SYN. */
   openPassive(seg: SegmentHeader): void {
     const t = this.tcb;
-    this.passive = true;
+    this.handshake.passive = true;
     this.state = "LISTEN";
     t.irs = seg.seq;
     t.rcvNxt = seqAdd(seg.seq, 1);
     t.rcvAdv = t.rcvNxt;
     this.applySynOptions(seg);
     this.setState("SYN-RECEIVED");
-    this.synSentAt = this.host.clock.now();
+    this.handshake.sentAt = this.host.clock.now();
     sendSyn(this);
     this.timers.set(TimerKind.retransmit, this.rtt.rto);
   }
@@ -218,12 +212,12 @@ export class TcpConnection implements Connection {
       case "SYN-SENT":
       case "SYN-RECEIVED":
         // Queued for transmission after entering ESTABLISHED.
-        return this.finQueued ? 0 : this.sendBuffer.write(data);
+        return this.sender.finQueued ? 0 : this.sendBuffer.write(data);
       case "ESTABLISHED":
       case "CLOSE-WAIT": {
-        if (this.finQueued) return 0;
+        if (this.sender.finQueued) return 0;
         const n = this.sendBuffer.write(data);
-        if (n > 0 && !this.inputting) output(this);
+        if (n > 0 && !this.notices.inputting) output(this);
         return n;
       }
       case "CLOSED":
@@ -235,19 +229,13 @@ export class TcpConnection implements Connection {
       case "TIME-WAIT":
         // "error: connection closing" (or does not exist): nothing is accepted.
         return 0;
+      default:
+        return assertNever(this.state);
     }
   }
 
   get writableSpace(): number {
-    switch (this.state) {
-      case "SYN-SENT":
-      case "SYN-RECEIVED":
-      case "ESTABLISHED":
-      case "CLOSE-WAIT":
-        return this.finQueued ? 0 : this.sendBuffer.free;
-      default:
-        return 0;
-    }
+    return SEND_ACCEPTED.has(this.state) && !this.sender.finQueued ? this.sendBuffer.free : 0;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -265,7 +253,7 @@ export class TcpConnection implements Connection {
   }
 
   get readEnded(): boolean {
-    return this.finReceived && this.receiveBuffer.length === 0;
+    return this.receiver.finReceived && this.receiveBuffer.length === 0;
   }
 
   /** Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): announce a reopened window once it grew enough. */
@@ -275,17 +263,26 @@ export class TcpConnection implements Connection {
       case "FIN-WAIT-1":
       case "FIN-WAIT-2":
         break;
-      default:
+      case "CLOSED":
+      case "LISTEN":
+      case "SYN-SENT":
+      case "SYN-RECEIVED":
+      case "CLOSE-WAIT":
+      case "CLOSING":
+      case "LAST-ACK":
+      case "TIME-WAIT":
         return;
+      default:
+        assertNever(this.state);
     }
-    if (this.finReceived) return;
+    if (this.receiver.finReceived) return;
     // Like Linux's tcp_cleanup_rbuf: only when what the peer may still send has fallen below half of what
     // we could now offer, so a reader keeping pace does not double the ACKs.
     const offer = Math.min(this.receiveBuffer.free, maxWindow(this.agreed));
     const current = this.tcb.rcvWnd;
     if (offer - current >= this.swsThreshold() && 2 * current <= offer) {
-      this.ackNow = true;
-      if (!this.inputting) output(this);
+      this.receiver.ackNow = true;
+      if (!this.notices.inputting) output(this);
     }
   }
 
@@ -308,16 +305,16 @@ export class TcpConnection implements Connection {
         return;
       case "SYN-RECEIVED":
         // Queued until ESTABLISHED is reached, then FIN-WAIT-1.
-        this.finQueued = true;
+        this.sender.finQueued = true;
         return;
       case "ESTABLISHED":
         // Segmentize what is queued, then send FIN; enter FIN-WAIT-1 now.
-        this.finQueued = true;
+        this.sender.finQueued = true;
         this.setState("FIN-WAIT-1");
         output(this);
         return;
       case "CLOSE-WAIT":
-        this.finQueued = true;
+        this.sender.finQueued = true;
         this.setState("LAST-ACK");
         output(this);
         return;
@@ -328,6 +325,8 @@ export class TcpConnection implements Connection {
       case "TIME-WAIT":
         // "error: connection closing": already done.
         return;
+      default:
+        assertNever(this.state);
     }
   }
 
@@ -357,6 +356,8 @@ export class TcpConnection implements Connection {
         // "Respond with 'ok' and delete the TCB."
         this.setState("CLOSED");
         return;
+      default:
+        assertNever(this.state);
     }
   }
 
@@ -415,24 +416,24 @@ export class TcpConnection implements Connection {
 
   segmentArrives(seg: SegmentHeader, payload: Uint8Array): void {
     this.stats.segmentsReceived++;
-    this.inputting = true;
+    this.notices.inputting = true;
     try {
       segmentArrives(this, seg, payload);
       // The user reads and writes first, so the ACK below carries the window and data they made room for.
       this.notify();
     } finally {
-      this.inputting = false;
+      this.notices.inputting = false;
     }
     if (this.state !== "CLOSED") output(this);
   }
 
   notify(): void {
-    if (this.notifyReadable) {
-      this.notifyReadable = false;
+    if (this.notices.readable) {
+      this.notices.readable = false;
       this.events.onReadable?.();
     }
-    if (this.notifyWritable) {
-      this.notifyWritable = false;
+    if (this.notices.writable) {
+      this.notices.writable = false;
       if (this.writableSpace > 0) this.events.onWritable?.();
     }
   }
@@ -445,8 +446,8 @@ export class TcpConnection implements Connection {
    * that re-sent it measured the peer's reader, not the path: resume from SND.UNA with the RTO unbacked.
    */
   windowOpened(): void {
-    if (!this.probing) return;
-    this.probing = false;
+    if (!this.sender.probing) return;
+    this.sender.probing = false;
     const t = this.tcb;
     t.sndNxt = t.sndUna;
     this.rtt.resetBackoff();
@@ -456,7 +457,7 @@ export class TcpConnection implements Connection {
   /** Any segment from the peer shows it is alive. */
   noteAlive(): void {
     if (!this.config.keepAlive) return;
-    this.keepAliveProbes = 0;
+    this.sender.keepAliveProbes = 0;
     this.timers.set(TimerKind.keepAlive, this.config.keepAliveIdle);
   }
 
@@ -476,7 +477,7 @@ export class TcpConnection implements Connection {
         break;
       case "ESTABLISHED":
         this.timers.clear(TimerKind.connect);
-        this.synRetries = 0;
+        this.handshake.retries = 0;
         this.noteAlive();
         break;
       case "TIME-WAIT":
@@ -486,8 +487,17 @@ export class TcpConnection implements Connection {
         this.timers.clear(TimerKind.user);
         this.timers.set(TimerKind.timeWait, 2 * this.config.msl);
         break;
-      default:
+      case "LISTEN":
+      case "SYN-SENT":
+      case "SYN-RECEIVED":
+      case "FIN-WAIT-1":
+      case "FIN-WAIT-2":
+      case "CLOSE-WAIT":
+      case "CLOSING":
+      case "LAST-ACK":
         break;
+      default:
+        assertNever(to);
     }
     this.events.onStateChange?.(from, to);
     return this.state === to;

@@ -8,8 +8,8 @@ import { initialWindow } from "./congestion.js";
  */
 export function restartAfterIdle(c: TcpConnection): void {
   const now = c.host.clock.now();
-  if (now - c.idleSince < c.rtt.rto) return;
-  c.idleSince = now;
+  if (now - c.sender.idleSince < c.rtt.rto) return;
+  c.sender.idleSince = now;
   const before = c.cc.cwnd;
   c.cc.onIdle(initialWindow(c.sendMss));
   if (c.cc.cwnd < before && c.host.tracing) c.host.trace(`${c.id} idle restart, cwnd=${c.cc.cwnd}`);

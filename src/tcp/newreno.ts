@@ -27,6 +27,10 @@ export class NewReno implements CongestionControl {
   #lastRoundPeak = 0;
   #roundEnd: number;
 
+  get duplicateAcks(): number {
+    return this.#dupAcks;
+  }
+
   constructor(mss: number, iss: number) {
     this.cwnd = initialWindow(mss);
     this.#recover = iss;

@@ -1,3 +1,4 @@
+import { assertNever } from "./assert-never.js";
 /**
  * What a connection sends: the segmentizer (Nagle, sender SWS avoidance, congestion and flow control),
  * retransmissions, SYNs, ACKs and RSTs, and the window it offers. Everything leaves through `emit` or
@@ -8,13 +9,17 @@ import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { restartAfterIdle } from "./idle-restart.js";
 import { goBackRoom, recoveryOutput } from "./sack-recovery.js";
-import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./options.js";
+import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./option-negotiation.js";
 import { tsNow } from "./timestamps.js";
 import { TimerKind } from "./timers.js";
 
 const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
 const EMPTY = new Uint8Array(0);
-/** One reused record per outgoing segment: the stack builds the packet before `transmit` returns. */
+/**
+ * The fields of every outgoing segment, in one reused record rather than an object per segment: the stack
+ * builds the packet before `transmit` returns (ConnectionHost.transmit), so nothing sees it afterwards.
+ * Only `emit` fills it.
+ */
 const fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
 
 export function canSendData(c: TcpConnection): boolean {
@@ -25,8 +30,15 @@ export function canSendData(c: TcpConnection): boolean {
     case "CLOSING":
     case "LAST-ACK":
       return true;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+    case "FIN-WAIT-2":
+    case "TIME-WAIT":
       return false;
+    default:
+      return assertNever(c.state);
   }
 }
 
@@ -43,7 +55,7 @@ export function output(c: TcpConnection): void {
       // After a timeout (go-back-N), data the peer SACKed is skipped.
       const room = sack !== null ? goBackRoom(c, sack) : c.sendMss;
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-      const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
+      const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;
       const usable = seqDiff(seqAdd(t.sndUna, Math.min(t.sndWnd, c.cc.cwnd)), t.sndNxt);
       const len = Math.min(avail, room, Math.max(usable, 0));
@@ -61,7 +73,7 @@ export function output(c: TcpConnection): void {
     }
     armPersist(c);
   }
-  if (c.ackNow) sendAck(c);
+  if (c.receiver.ackNow) sendAck(c);
 }
 
 /** Data waits, nothing is in flight to bring an ACK, and the window or SWS rule holds it back. */
@@ -86,19 +98,19 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
   const off = seqDiff(seq, t.dataSeq);
   const avail = c.sendBuffer.length - off;
   const len = Math.max(0, Math.min(maxLen, avail));
-  const fin = c.finQueued && len === avail;
+  const fin = c.sender.finQueued && len === avail;
   const payload = len > 0 ? c.sendBuffer.peek(off, len) : EMPTY;
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   if (seqLt(seq, t.sndMax)) {
     c.noteRetransmit(len);
     // Karn: a retransmitted range gives no RTT sample.
-    c.rttTiming = false;
+    c.rtt.timing = false;
   } else {
     c.stats.bytesSent += len;
-    if (!c.rttTiming && end !== seq) {
-      c.rttTiming = true;
-      c.rttSeq = end;
-      c.rttTime = c.host.clock.now();
+    if (!c.rtt.timing && end !== seq) {
+      c.rtt.timing = true;
+      c.rtt.timedSeq = end;
+      c.rtt.timedAt = c.host.clock.now();
     }
   }
   emit(c, seq, ACK | (fin ? FIN : 0) | (len > 0 && len === avail ? PSH : 0), payload);
@@ -108,6 +120,23 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
     c.timers.ensure(TimerKind.user, c.config.userTimeout);
   }
   return end;
+}
+
+/**
+ * One segment of new data within the peer's window (or the FIN), whatever cwnd says: RFC 6675 NextSeg (2)
+ * and RFC 3042 Limited Transmit decide that. Returns its length, 0 if none.
+ */
+export function sendNewSegment(c: TcpConnection): number {
+  const t = c.tcb;
+  const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
+  const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
+  if (avail <= 0 && !finPending) return 0;
+  const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
+  const len = Math.min(avail, c.sendMss, Math.max(room, 0));
+  if (len <= 0 && avail > 0) return 0;
+  t.sndNxt = sendAt(c, t.sndNxt, len);
+  // A bare FIN still takes a sequence number in the pipe.
+  return len > 0 ? len : 1;
 }
 
 /** SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), with the options we offer. */
@@ -166,8 +195,8 @@ export function sendReset(c: TcpConnection, seq: number): void {
 
 /** A segment carrying ACK: it acknowledges everything received, so pending ACK work is done. */
 export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint8Array): void {
-  c.unackedSegments = 0;
-  c.ackNow = false;
+  c.receiver.unackedSegments = 0;
+  c.receiver.ackNow = false;
   c.timers.clear(TimerKind.delayedAck);
   const f = fields;
   f.src = c.localIp;
@@ -203,7 +232,9 @@ export function advertiseWindow(c: TcpConnection, max: number, shift: number): n
   const current = t.rcvWnd;
   let win = Math.min(c.receiveBuffer.free, max);
   if (win < current + c.swsThreshold()) win = current;
-  const field = win >>> shift;
+  // Keeping the current window must not exceed what the field can say: on a SYN (unscaled) after an ACK
+  // advertised a larger, scaled window, `current` is above 65535.
+  const field = Math.min(win, max) >>> shift;
   const edge = seqAdd(t.rcvNxt, field << shift);
   if (seqLt(t.rcvAdv, edge)) t.rcvAdv = edge;
   return field;

@@ -1,10 +1,11 @@
-import { INITIAL_RING, SizedRing, userBytes } from "./slab.js";
+import { userBytes } from "./byte-slab.js";
+import { INITIAL_RING, SizedRing } from "./sized-ring.js";
 
 /**
  * The receive side: a ring of at most `capacity` bytes holding in-order bytes not yet read, and, past them,
  * out-of-order bytes placed where they belong. A bounded list of filled ranges (like smoltcp's Assembler)
  * says which out-of-order bytes are present; when the gap after the in-order data fills, they become
- * readable at once. The ring is sized to use (slab.ts): small at first, doubled to cover whatever an insert
+ * readable at once. The ring is sized to use (sized-ring.ts): small at first, doubled to cover whatever an insert
  * reaches (an out-of-order segment anywhere in the window included), given back when reads empty it. The
  * window offered follows `capacity`, never the ring's size.
  *

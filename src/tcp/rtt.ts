@@ -1,11 +1,15 @@
 /**
  * RFC 6298 retransmission timeout: SRTT/RTTVAR smoothing (alpha 1/8, beta 1/4, K 4), clamping to
- * [minRto, maxRto], and exponential backoff. Karn's rule lives with the caller, which never samples a
- * retransmitted segment.
+ * [minRto, maxRto], and exponential backoff; and the one segment being timed (§3). Karn's rule lives
+ * with the caller, which never samples a retransmitted segment.
  */
 export class RttEstimator {
   srtt: number | undefined = undefined;
   rttvar: number | undefined = undefined;
+  /** One segment at a time is timed: its ACK must reach `timedSeq`; it went out at `timedAt`. */
+  timing = false;
+  timedSeq = 0;
+  timedAt = 0;
   #base: number;
   #backoff = 0;
   #rto: number;

@@ -4,11 +4,11 @@
  * in the network, and NextSeg what to send while cwnd - pipe allows a segment. The congestion controller
  * (NewReno or CUBIC) is told of the loss once per recovery (`onLoss`) and does not grow cwnd during it.
  */
-import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
+import { seqAdd, seqDiff, seqGe, seqLt } from "../wire/seq.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { LostRetransmissions } from "./lost-retransmissions.js";
-import { sendAt } from "./output.js";
+import { sendAt, sendNewSegment } from "./output.js";
 import { DUP_THRESH, SackScoreboard } from "./sack-scoreboard.js";
 
 export class SackRecovery {
@@ -30,7 +30,10 @@ export class SackRecovery {
   }
 }
 
-/** Reused [start, end) of the hole NextSeg picks. */
+/**
+ * [start, end) of the hole NextSeg picks, written by the scoreboard's search and read by the resend at
+ * once: one reused pair, since recovery picks a hole for every segment it sends.
+ */
 const hole: [number, number] = [0, 0];
 
 /** Records the segment's SACK blocks (before SND.UNA moves). Returns how many bytes they newly SACKed. */
@@ -81,7 +84,7 @@ export function sackDuplicateAck(c: TcpConnection, r: SackRecovery, newlySacked:
   if (newlySacked === 0) return;
   let pipe = r.board.pipe(t.sndUna, t.sndMax, t.sndUna, lost);
   while (c.cc.cwnd - pipe >= c.sendMss) {
-    const sent = sendNew(c);
+    const sent = sendNewSegment(c);
     if (sent === 0) break;
     pipe += sent;
   }
@@ -134,11 +137,11 @@ export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
     // the RTO). Then NextSeg (1): the first lost hole above HighRxt; (2) new data; (3) any other hole below
     // the highest SACK; (4) once per recovery, the tail (rescue retransmission).
     let sent: number;
-    if (rxt.next(b, t.sndUna, mss, hole)) sent = resendLost(c, r);
-    else if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r);
+    if (rxt.next(b, t.sndUna, mss, hole)) sent = resendLost(c, r, hole);
+    else if (b.nextHole(r.highRxt, lost, t.sndUna, hole)) sent = resendHole(c, r, hole);
     else {
-      sent = sendNew(c);
-      if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c, r);
+      sent = sendNewSegment(c);
+      if (sent === 0 && b.nextHole(r.highRxt, highSacked, t.sndUna, hole)) sent = resendHole(c, r, hole);
       if (sent === 0) sent = rescue(c, r, highSacked);
     }
     if (sent === 0) break;
@@ -147,14 +150,14 @@ export function recoveryOutput(c: TcpConnection, r: SackRecovery): void {
 }
 
 /** Resends up to one MSS from the start of `hole`; returns the bytes sent. */
-function resendHole(c: TcpConnection, r: SackRecovery): number {
-  const len = resendLost(c, r);
+function resendHole(c: TcpConnection, r: SackRecovery, hole: readonly [number, number]): number {
+  const len = resendLost(c, r, hole);
   r.highRxt = seqAdd(hole[0], len);
   return len;
 }
 
 /** Resends up to one MSS from the start of `hole`, noting it as a retransmission; returns the bytes sent. */
-function resendLost(c: TcpConnection, r: SackRecovery): number {
+function resendLost(c: TcpConnection, r: SackRecovery, hole: readonly [number, number]): number {
   const len = Math.min(c.sendMss, seqDiff(hole[1], hole[0]));
   sendAt(c, hole[0], len);
   r.retransmissions.sent(hole[0], seqAdd(hole[0], len), c.tcb.sndMax);
@@ -177,20 +180,6 @@ function rescue(c: TcpConnection, r: SackRecovery, highSacked: number): number {
   const len = seqDiff(t.sndMax, start);
   sendAt(c, start, len);
   return len;
-}
-
-/** NextSeg (2): one segment of new data within the peer's window (or the FIN). Returns its length, 0 if none. */
-function sendNew(c: TcpConnection): number {
-  const t = c.tcb;
-  const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
-  const finPending = c.finQueued && seqLe(t.sndNxt, c.finSeq);
-  if (avail <= 0 && !finPending) return 0;
-  const room = seqDiff(seqAdd(t.sndUna, t.sndWnd), t.sndNxt);
-  const len = Math.min(avail, c.sendMss, Math.max(room, 0));
-  if (len <= 0 && avail > 0) return 0;
-  t.sndNxt = sendAt(c, t.sndNxt, len);
-  // A bare FIN still takes a sequence number in the pipe.
-  return len > 0 ? len : 1;
 }
 
 /**

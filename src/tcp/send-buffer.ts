@@ -1,4 +1,4 @@
-import { SizedRing } from "./slab.js";
+import { SizedRing } from "./sized-ring.js";
 
 /** Copies of peeks that wrap: one for the process, as each peek is used before the next (output.ts). */
 let scratch = new Uint8Array(0);
@@ -6,7 +6,7 @@ let scratch = new Uint8Array(0);
 /**
  * The bytes the user has written and the peer has not yet acknowledged, as a ring of at most `capacity`
  * bytes. Offset 0 is the byte at SND.UNA; `consume` drops acknowledged bytes from the front. The ring is
- * sized to use (slab.ts): none until the first write, small at first, doubled when a write needs more,
+ * sized to use (sized-ring.ts): none until the first write, small at first, doubled when a write needs more,
  * and given back whenever the acknowledgements empty it, so an idle connection holds no buffer memory.
  */
 export class SendBuffer extends SizedRing {

@@ -1,3 +1,4 @@
+import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
@@ -19,7 +20,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
       break;
     case TimerKind.delayedAck:
       if (c.host.tracing) c.host.trace(`${c.id} delayed ACK fired`);
-      c.ackNow = true;
+      c.receiver.ackNow = true;
       output(c);
       break;
     case TimerKind.keepAlive:
@@ -31,7 +32,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
       c.setState("CLOSED");
       break;
     case TimerKind.connect:
-      if (c.state === "SYN-SENT" || (c.state === "SYN-RECEIVED" && !c.passive)) {
+      if (c.state === "SYN-SENT" || (c.state === "SYN-RECEIVED" && !c.handshake.passive)) {
         if (c.host.tracing) c.host.trace(`${c.id} connect timeout`);
         c.fail("connect-timeout");
       }
@@ -53,15 +54,16 @@ function retransmissionTimeout(c: TcpConnection): void {
   switch (c.state) {
     case "SYN-SENT":
     case "SYN-RECEIVED":
-      if (c.synRetries >= c.config.synRetries) {
+      if (c.handshake.retries >= c.config.synRetries) {
         if (c.host.tracing) c.host.trace(`${c.id} SYN retries exhausted`);
-        if (c.passive) c.setState("CLOSED");
+        if (c.handshake.passive) c.setState("CLOSED");
         else c.fail("connect-timeout");
         return;
       }
-      c.synRetries++;
+      c.handshake.retries++;
       c.rtt.backoff();
-      if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms (SYN retry ${c.synRetries})`);
+      if (c.host.tracing)
+        c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms (SYN retry ${c.handshake.retries})`);
       c.noteRetransmit(0);
       sendSyn(c);
       c.timers.set(TimerKind.retransmit, c.rtt.rto);
@@ -77,6 +79,8 @@ function retransmissionTimeout(c: TcpConnection): void {
     case "FIN-WAIT-2":
     case "TIME-WAIT":
       return;
+    default:
+      assertNever(c.state);
   }
   if (t.sndUna === t.sndMax) return;
   const flight = seqDiff(t.sndMax, t.sndUna);
@@ -85,10 +89,10 @@ function retransmissionTimeout(c: TcpConnection): void {
     c.cc.onTimeout(flight, c.sendMss, t.sndMax);
     sackTimeout(c);
   } else {
-    c.probing = true;
+    c.sender.probing = true;
   }
   c.rtt.backoff();
-  c.rttTiming = false;
+  c.rtt.timing = false;
   if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);
   // RFC 6298 §5.4: retransmit the earliest unacknowledged segment; then go back to SND.UNA.
   const usable = Math.min(t.sndWnd, c.cc.cwnd);
@@ -105,7 +109,7 @@ function persistTimeout(c: TcpConnection): void {
   if (avail <= 0) return;
   if (c.host.tracing) c.host.trace(`${c.id} persist timer fired, window=${t.sndWnd}`);
   const usable = Math.min(t.sndWnd, c.cc.cwnd);
-  if (t.sndWnd === 0) c.probing = true;
+  if (t.sndWnd === 0) c.sender.probing = true;
   t.sndNxt = sendAt(c, t.sndNxt, Math.max(1, Math.min(usable, c.sendMss, avail)));
 }
 
@@ -117,17 +121,25 @@ function keepAliveTimeout(c: TcpConnection): void {
     case "FIN-WAIT-1":
     case "FIN-WAIT-2":
       break;
-    default:
+    case "CLOSED":
+    case "LISTEN":
+    case "SYN-SENT":
+    case "SYN-RECEIVED":
+    case "CLOSING":
+    case "LAST-ACK":
+    case "TIME-WAIT":
       return;
+    default:
+      assertNever(c.state);
   }
-  if (c.keepAliveProbes >= c.config.keepAliveCount) {
+  if (c.sender.keepAliveProbes >= c.config.keepAliveCount) {
     if (c.host.tracing) c.host.trace(`${c.id} keep-alive: peer did not answer`);
     sendReset(c, c.tcb.sndMax);
     c.fail("keepalive-timeout");
     return;
   }
-  c.keepAliveProbes++;
-  if (c.host.tracing) c.host.trace(`${c.id} keep-alive probe ${c.keepAliveProbes}`);
+  c.sender.keepAliveProbes++;
+  if (c.host.tracing) c.host.trace(`${c.id} keep-alive probe ${c.sender.keepAliveProbes}`);
   emit(c, seqAdd(c.tcb.sndUna, -1), ACK, EMPTY);
   c.timers.set(TimerKind.keepAlive, c.config.keepAliveInterval);
 }

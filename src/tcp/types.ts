@@ -18,6 +18,28 @@ export type TcpState =
   | "LAST-ACK"
   | "TIME-WAIT";
 
+/**
+ * RFC 9293 §3.5.2's synchronized states: the handshake is complete (SYN-RECEIVED is not among them) and
+ * the connection has not yet closed.
+ */
+export const SYNCHRONIZED: ReadonlySet<TcpState> = new Set<TcpState>([
+  "ESTABLISHED",
+  "FIN-WAIT-1",
+  "FIN-WAIT-2",
+  "CLOSE-WAIT",
+  "CLOSING",
+  "LAST-ACK",
+  "TIME-WAIT",
+]);
+
+/** RFC 9293 §3.10.2 SEND: the states that queue data (SYN-SENT and SYN-RECEIVED until ESTABLISHED). */
+export const SEND_ACCEPTED: ReadonlySet<TcpState> = new Set<TcpState>([
+  "SYN-SENT",
+  "SYN-RECEIVED",
+  "ESTABLISHED",
+  "CLOSE-WAIT",
+]);
+
 /** Why a connection ended other than by a graceful close. */
 export type CloseReason =
   | "refused" // RST in reply to our SYN

@@ -18,6 +18,7 @@ export type {
   SackBlock,
   TcpOptions,
   Ipv4Header,
+  TcpRepr,
   TcpHeader,
   ParsedPacket,
   ParseErrorReason,
@@ -31,3 +32,19 @@ export { buildPacket, buildPacketInto, maxPacketLength } from "./build.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "./checksum.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";
+// DNS messages (RFC 1035 section 4): TypeScript, not WASM, since a lookup is no hot path.
+export { parseDnsMessage, parseDnsHeader } from "./dns-parse.js";
+export { buildDnsMessage, dnsQuery, type DnsBuildOptions, type DnsQueryOptions } from "./dns-build.js";
+export { readName, encodeName, dnsNameKey } from "./dns-name.js";
+export { DnsType, DnsClass, DnsRcode, DNS_HEADER_LENGTH } from "./dns-types.js";
+export type {
+  DnsHeader,
+  DnsQuestion,
+  DnsRecord,
+  DnsRecordData,
+  DnsMessage,
+  DnsParseErrorReason,
+  DnsParseResult,
+  DnsBuildErrorReason,
+  DnsBuildResult,
+} from "./dns-types.js";

@@ -1,6 +1,6 @@
-import type { ParseErrorReason, ParseResult, TcpOptions, SackBlock } from "./types.js";
+import type { ParseErrorReason, ParseResult, TcpOptions } from "./types.js";
 import { wasm, mem8, record, inWasm, SCRATCH } from "./wasm.js";
-import { REASONS, OptionBits, MAX_PACKET } from "./layout.generated.js";
+import { REASONS, MAX_PACKET } from "./layout.generated.js";
 import { ParsedRecord } from "./record.js";
 
 /**
@@ -22,17 +22,15 @@ export function parseInto(bytes: Uint8Array, out: ParsedRecord): ParseErrorReaso
 
 const shared = new ParsedRecord();
 
+/** A self-contained copy of the record's options, with only the keys of the options present. */
 function optionsOf(r: ParsedRecord): TcpOptions {
+  const { mss, windowScale, sackPermitted, sackBlocks, timestamps } = r.options;
   const o: TcpOptions = {};
-  if (r.options & OptionBits.MSS) o.mss = r.mss;
-  if (r.options & OptionBits.WINDOW_SCALE) o.windowScale = r.windowScale;
-  if (r.options & OptionBits.SACK_PERMITTED) o.sackPermitted = true;
-  if (r.options & OptionBits.SACK) {
-    const blocks: SackBlock[] = [];
-    for (let i = 0; i < r.sackCount; i++) blocks.push({ left: r.sack[2 * i], right: r.sack[2 * i + 1] });
-    o.sackBlocks = blocks;
-  }
-  if (r.options & OptionBits.TIMESTAMPS) o.timestamps = { tsval: r.tsval, tsecr: r.tsecr };
+  if (mss !== undefined) o.mss = mss;
+  if (windowScale !== undefined) o.windowScale = windowScale;
+  if (sackPermitted) o.sackPermitted = true;
+  if (sackBlocks !== undefined) o.sackBlocks = sackBlocks.map((b) => ({ left: b.left, right: b.right }));
+  if (timestamps !== undefined) o.timestamps = { tsval: timestamps.tsval, tsecr: timestamps.tsecr };
   return o;
 }
 

@@ -27,15 +27,20 @@ import {
   R_SACK,
   R_PAYLOAD_OFFSET,
   R_PAYLOAD_LENGTH,
+  OptionBits,
 } from "./layout.generated.js";
+import type { SackBlock, TcpOptions, TcpRepr } from "./types.js";
+
+const NO_OPTIONS: TcpOptions = Object.freeze({});
 
 /**
- * A flat, reusable parse result for the engine's hot path: `parseInto(bytes, rec)` overwrites it without
- * allocating (no nested option objects, SACK blocks in a fixed array). Fields are valid only after a
- * successful `parseInto`; `options` has a bit per present option (`OptionBits`), and the value fields of
- * absent options are stale. `parsePacket` gives the same data as a fresh, self-contained object.
+ * A reusable parse result for the engine's hot path: `parseInto(bytes, rec)` overwrites it without
+ * allocating, and the engine reads it as the segment's `TcpRepr` (no copy into another shape). Fields
+ * are valid only after a successful `parseInto`, and only until the next one: `options` and its parts
+ * are rewritten in place (SACK blocks from a fixed pool), so nothing may keep them past the segment.
+ * `parsePacket` gives the same data as a fresh, self-contained object.
  */
-export class ParsedRecord {
+export class ParsedRecord implements TcpRepr {
   ihl = 0;
   tos = 0;
   totalLength = 0;
@@ -56,17 +61,16 @@ export class ParsedRecord {
   tcpChecksum = 0;
   urgent = 0;
   /** OptionBits of the options present. */
-  options = 0;
-  mss = 0;
-  windowScale = 0;
-  tsval = 0;
-  tsecr = 0;
-  /** Number of SACK blocks (0..4); block i is [sack[2i], sack[2i+1]). */
-  sackCount = 0;
-  readonly sack: Uint32Array = new Uint32Array(8); // annotated for TypeScript < 5.7 (see mem8 in wasm.ts)
+  optionMask = 0;
+  /** The options present (a shared empty object when there are none). */
+  options: TcpOptions = NO_OPTIONS;
   /** The payload's position within the bytes given to `parseInto`. */
   payloadOffset = 0;
   payloadLength = 0;
+  readonly #options: TcpOptions = {};
+  readonly #timestamps = { tsval: 0, tsecr: 0 };
+  readonly #pool: SackBlock[] = [0, 1, 2, 3].map(() => ({ left: 0, right: 0 }));
+  readonly #blocks: SackBlock[] = [];
 
   /** Copies a successful parse out of the WASM record (slots per assembly/layout.ts). */
   load(r: Uint32Array): void {
@@ -89,14 +93,39 @@ export class ParsedRecord {
     this.window = r[R_WINDOW];
     this.tcpChecksum = r[R_TCP_CHECKSUM];
     this.urgent = r[R_URGENT];
-    this.options = r[R_OPT_MASK];
-    this.mss = r[R_MSS];
-    this.windowScale = r[R_WSCALE];
-    this.tsval = r[R_TSVAL];
-    this.tsecr = r[R_TSECR];
-    this.sackCount = r[R_SACK_COUNT];
-    for (let i = 0; i < 2 * this.sackCount; i++) this.sack[i] = r[R_SACK + i];
+    const mask = r[R_OPT_MASK];
+    this.optionMask = mask;
+    this.options = mask === 0 ? NO_OPTIONS : this.#loadOptions(r, mask);
     this.payloadOffset = r[R_PAYLOAD_OFFSET];
     this.payloadLength = r[R_PAYLOAD_LENGTH];
+  }
+
+  #loadOptions(r: Uint32Array, mask: number): TcpOptions {
+    const o = this.#options;
+    o.mss = mask & OptionBits.MSS ? r[R_MSS] : undefined;
+    o.windowScale = mask & OptionBits.WINDOW_SCALE ? r[R_WSCALE] : undefined;
+    o.sackPermitted = mask & OptionBits.SACK_PERMITTED ? true : undefined;
+    if (mask & OptionBits.TIMESTAMPS) {
+      this.#timestamps.tsval = r[R_TSVAL];
+      this.#timestamps.tsecr = r[R_TSECR];
+      o.timestamps = this.#timestamps;
+    } else {
+      o.timestamps = undefined;
+    }
+    if (mask & OptionBits.SACK) {
+      const count = r[R_SACK_COUNT];
+      const blocks = this.#blocks;
+      blocks.length = count;
+      for (let i = 0; i < count; i++) {
+        const b = this.#pool[i];
+        b.left = r[R_SACK + 2 * i];
+        b.right = r[R_SACK + 2 * i + 1];
+        blocks[i] = b;
+      }
+      o.sackBlocks = blocks;
+    } else {
+      o.sackBlocks = undefined;
+    }
+    return o;
   }
 }

@@ -48,18 +48,26 @@ export interface Ipv4Header {
   dst: number;
 }
 
-/** The TCP header fields a parse gives. */
-export interface TcpHeader {
+/**
+ * One TCP segment's header as the wire core, the engine and the tests share it (smoltcp's TcpRepr):
+ * `parseInto` fills one (`ParsedRecord`), `parsePacket` returns one (`TcpHeader`), `buildPacket` emits
+ * one (`PacketFields`, where `ack`, `urgent` and `options` may be left out).
+ */
+export interface TcpRepr {
   srcPort: number;
   dstPort: number;
   seq: number;
   ack: number;
-  dataOffset: number;
   flags: number;
   window: number;
-  checksum: number;
   urgent: number;
   options: TcpOptions;
+}
+
+/** A parsed header: the repr plus what only the bytes say. */
+export interface TcpHeader extends TcpRepr {
+  dataOffset: number;
+  checksum: number;
 }
 
 /** A packet that parsed and passed every check. */
@@ -80,21 +88,16 @@ export type { ParseErrorReason };
 /** What `parsePacket` returns: the packet, or why it was dropped. */
 export type ParseResult = ParsedPacket | { ok: false; reason: ParseErrorReason };
 
-/** What `buildPacket` needs; unset keys take the defaults shown. */
-export interface PacketFields {
+/** What `buildPacket` needs: the IPv4 fields and a `TcpRepr`; unset keys take the defaults shown. */
+export interface PacketFields
+  extends Pick<TcpRepr, "srcPort" | "dstPort" | "seq" | "flags" | "window">,
+    Partial<Pick<TcpRepr, "ack" | "urgent" | "options">> {
   src: number;
   dst: number;
   ttl?: number; // 64
   id?: number; // 0
   tos?: number; // 0
   dontFragment?: boolean; // true
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack?: number; // 0
-  flags: number;
-  window: number;
-  urgent?: number; // 0
-  options?: TcpOptions;
+  // ack 0, urgent 0, options none
   payload?: Uint8Array;
 }

@@ -96,6 +96,21 @@ const CODES: Record<string, string> = {
   FrameTooLargeError: "WS_FRAME_TOO_LARGE",
   SessionAbortedError: "WS_SESSION_ABORTED",
   TransportClosedError: "WS_TRANSPORT_CLOSED",
+  // packetdrill
+  PacketdrillSyntaxError: "WS_PACKETDRILL_SYNTAX",
+  PacketdrillCodeError: "WS_PACKETDRILL_CODE",
+  PacketdrillUnsupportedError: "WS_PACKETDRILL_UNSUPPORTED",
+  PacketdrillFailureError: "WS_PACKETDRILL_FAILURE",
+  // dns
+  DnsError: "WS_DNS",
+  InvalidHostnameError: "WS_INVALID_HOSTNAME",
+  NameNotFoundError: "WS_NAME_NOT_FOUND",
+  NoRecordsError: "WS_NO_RECORDS",
+  ServerFailureError: "WS_SERVER_FAILURE",
+  DnsTimeoutError: "WS_DNS_TIMEOUT",
+  TruncatedResponseError: "WS_TRUNCATED_RESPONSE",
+  CnameChainError: "WS_CNAME_CHAIN",
+  ResolverClosedError: "WS_RESOLVER_CLOSED",
   // cli
   CliError: "WS_CLI",
   UsageError: "WS_USAGE",

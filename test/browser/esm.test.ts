@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { pageServerGuard } from "../../src/link/node.js";
 import { serveFiles } from "../../web/server.mjs";
 import { useChromium } from "../helpers/browser.js";
 import { describeWith } from "../helpers/tools.js";
@@ -52,7 +53,7 @@ describeWith(["chromium"], "the package as native ES modules in headless Chromiu
   let files: Map<string, Uint8Array>;
   beforeAll(async () => {
     files = compileDist();
-    server = await serveFiles(files);
+    server = await serveFiles(files, { guard: pageServerGuard() });
   });
   afterAll(async () => server?.close());
 

@@ -2,13 +2,13 @@
  * The browser's own WebSocket as a wirestate link: a stack in headless Chromium reaches a stack in Node
  * through `wsUdpRelay` (WebSocket -> relay -> UDP on 127.0.0.1 -> `udpTunnelLink`), the same path a page
  * takes to the Linux kernel in the interop setup. A 256 KiB echo must come back byte for byte, and the
- * page's capture must satisfy Wireshark.
+ * page's capture must satisfy Wireshark. The page is served from its own origin, which the relay allows.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Stack } from "../../src/api/index.js";
 import { udpTunnelLink, wsUdpRelay, type UdpTunnelLink, type WsUdpRelay } from "../../src/link/node.js";
-import { pageWithBundle, useChromium } from "../helpers/browser.js";
+import { pageAtOrigin, useChromium } from "../helpers/browser.js";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, LOSS_WARNINGS, tsharkFields } from "../helpers/tshark.js";
 import type { EchoResult } from "./ws-client.js";
@@ -20,9 +20,12 @@ describeWith(["chromium", "tshark"], "webSocketLink in headless Chromium through
   let far: UdpTunnelLink;
   let relay: WsUdpRelay;
   let server: Stack;
+  let client: Awaited<ReturnType<typeof pageAtOrigin>>;
   beforeAll(async () => {
+    // The page has an origin of its own, and the relay lets exactly that one in.
+    client = await pageAtOrigin(browser().context, "test/browser/ws-client.ts", "wsClient");
     far = await udpTunnelLink({ bind: "127.0.0.1:0", mtu: 1500 });
-    relay = await wsUdpRelay({ bind: "127.0.0.1:0", peer: far.local });
+    relay = await wsUdpRelay({ bind: "127.0.0.1:0", peer: far.local, allowedOrigins: [client.origin] });
     server = new Stack({ address: "10.0.0.2", link: far });
     const listener = server.listen(PORT);
     void (async () => {
@@ -35,13 +38,14 @@ describeWith(["chromium", "tshark"], "webSocketLink in headless Chromium through
     })();
   });
   afterAll(async () => {
+    await client?.close();
     server?.close();
     await relay?.close();
   });
 
   it("a page's stack echoes 256 KiB off a Node stack, intact, with a clean capture", async () => {
     const payload = randomBytes(256 * 1024);
-    const { page, errors } = await pageWithBundle(browser().context, "test/browser/ws-client.ts", "wsClient");
+    const { page, errors } = client;
     const result: EchoResult = await page.evaluate(
       ({ url, payload, port }) => {
         const client = (globalThis as unknown as { wsClient: typeof import("./ws-client.js") }).wsClient;
@@ -49,7 +53,6 @@ describeWith(["chromium", "tshark"], "webSocketLink in headless Chromium through
       },
       { url: relay.url, payload: payload.toString("base64"), port: PORT },
     );
-    await page.close();
     expect(errors).toEqual([]);
     const echoed = Buffer.from(result.echoed, "base64");
     expect(echoed.length).toBe(payload.length);

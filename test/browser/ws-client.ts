@@ -1,8 +1,7 @@
 /**
- * Runs in the page (bundled by test/browser/websocket.test.ts): a wirestate stack whose link is the
- * browser's own WebSocket, connecting through the relay to a stack in Node, sending a payload through the
- * connection's WHATWG streams and reading the peer's echo until its FIN. Returns what came back and the
- * page-side capture.
+ * Runs in the page (bundled by test/browser/websocket.test.ts and relay-origin.test.ts): a wirestate stack
+ * whose link is the browser's own WebSocket, connecting through the relay to a stack in Node (an echo, with
+ * the page-side capture) or to the Linux kernel (an HTTP GET); and a bare attempt to open the WebSocket.
  */
 import { MemorySink, PcapngWriter, Stack, webSocketLink } from "../../src/api/index.js";
 
@@ -11,6 +10,14 @@ export interface EchoResult {
   echoed: string;
   capture: string;
   states: string[];
+}
+
+/** An onTrace that keeps the RFC 9293 state each transition reaches. */
+function recordStates(states: string[]): (text: string) => void {
+  return (text) => {
+    const m = / ([A-Z0-9-]+) -> ([A-Z0-9-]+)$/.exec(text);
+    if (m !== null) states.push(m[2]);
+  };
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -39,10 +46,7 @@ export async function echoOverWebSocket(
     address: "10.0.0.1",
     link: webSocketLink(new WebSocket(url), { mtu: 1500 }),
     capture: new PcapngWriter(sink),
-    onTrace: (text) => {
-      const m = / ([A-Z0-9-]+) -> ([A-Z0-9-]+)$/.exec(text);
-      if (m !== null) states.push(m[2]);
-    },
+    onTrace: recordStates(states),
   });
   try {
     const { readable, writable } = await stack.connect(remote, port);
@@ -58,6 +62,72 @@ export async function echoOverWebSocket(
     const echoed = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     chunks.reduce((at, c) => (echoed.set(c, at), at + c.length), 0);
     return { echoed: toBase64(echoed), capture: toBase64(sink.bytes()), states };
+  } finally {
+    stack.close();
+  }
+}
+
+/** Whether a WebSocket to `url` opens; if not, the close code the page saw (1006 for a refused upgrade). */
+export function tryOpen(url: string): Promise<{ opened: boolean; code: number }> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url);
+    socket.addEventListener("open", () => {
+      socket.close(1000);
+      resolve({ opened: true, code: 0 });
+    });
+    socket.addEventListener("close", (event) => resolve({ opened: false, code: event.code }));
+  });
+}
+
+export interface HttpGetResult {
+  /** The response's header block. */
+  head: string;
+  bodyLength: number;
+  /** Hex SHA-256 of the body, computed in the page so megabytes need not cross page.evaluate. */
+  bodySha256: string;
+  states: string[];
+}
+
+/** Where the blank line after an HTTP header block starts, or the length when there is none. */
+function headerEnd(bytes: Uint8Array): number {
+  for (let i = 0; i + 3 < bytes.length; i++) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) return i;
+  }
+  return bytes.length;
+}
+
+/** An HTTP/1.0 GET for `path` from `remote:port`, from a stack at `local` whose link is a WebSocket to `url`. */
+export async function getOverWebSocket(
+  url: string,
+  local: string,
+  remote: string,
+  port: number,
+  path: string,
+): Promise<HttpGetResult> {
+  const states: string[] = [];
+  const stack = new Stack({
+    address: local,
+    link: webSocketLink(new WebSocket(url), { mtu: 1500 }),
+    onTrace: recordStates(states),
+  });
+  try {
+    const { readable, writable } = await stack.connect(remote, port);
+    const writer = writable.getWriter();
+    await writer.write(new TextEncoder().encode(`GET ${path} HTTP/1.0\r\nHost: ${remote}\r\n\r\n`));
+    await writer.close();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of readable) chunks.push(chunk);
+    const response = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (response.set(c, at), at + c.length), 0);
+    const end = headerEnd(response);
+    const body = response.subarray(end + 4);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+    return {
+      head: new TextDecoder().decode(response.subarray(0, end)),
+      bodyLength: body.length,
+      bodySha256: [...digest].map((b) => b.toString(16).padStart(2, "0")).join(""),
+      states,
+    };
   } finally {
     stack.close();
   }

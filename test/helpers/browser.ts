@@ -1,5 +1,5 @@
 /**
- * Headless Chromium for tests (design.md's launch flags, a fresh profile each time) and the demo page
+ * Headless Chromium for tests (ARCHITECTURE.md's launch flags, a fresh profile each time) and the demo page
  * served on 127.0.0.1. Tests call these inside `describeWith(["chromium"], ...)`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import { pageServerGuard } from "../../src/link/node.js";
 import { buildDemo, serveFiles } from "../../web/server.mjs";
 
 export const CHROMIUM_FLAGS = [
@@ -67,8 +68,30 @@ export function useChromium(): () => TestBrowser {
 /** The demo page (web/), bundled in memory and served on 127.0.0.1 at a free port. */
 export async function serveDemo(): Promise<{ url: string; files: Map<string, Uint8Array>; close(): Promise<void> }> {
   const files = await buildDemo();
-  const server = await serveFiles(files);
+  const server = await serveFiles(files, { guard: pageServerGuard() });
   return { ...server, files };
+}
+
+/** `entry` bundled for the browser as an IIFE exposing its exports as `globalThis[globalName]`. */
+async function bundle(entry: string, globalName: string): Promise<string> {
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    globalName,
+    write: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0].text;
+}
+
+/** A new page whose uncaught errors are collected in `errors`. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return { page, errors };
 }
 
 /**
@@ -80,19 +103,38 @@ export async function pageWithBundle(
   entry: string,
   globalName: string,
 ): Promise<{ page: Page; errors: string[] }> {
-  const out = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "browser",
-    format: "iife",
-    globalName,
-    write: false,
-    logLevel: "silent",
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
+  const script = await bundle(entry, globalName);
+  const { page, errors } = await watchedPage(context);
   await page.setContent(`<!doctype html><title>${globalName}</title>`);
-  await page.addScriptTag({ content: out.outputFiles[0].text });
+  await page.addScriptTag({ content: script });
   return { page, errors };
+}
+
+/**
+ * Like `pageWithBundle`, but the page is loaded over HTTP from its own server on 127.0.0.1 (a free port),
+ * so it has a real origin (`http://127.0.0.1:PORT`), the one it names in `Origin` when it connects out.
+ * `close()` closes the page and stops its server.
+ */
+export async function pageAtOrigin(
+  context: BrowserContext,
+  entry: string,
+  globalName: string,
+): Promise<{ page: Page; errors: string[]; origin: string; close(): Promise<void> }> {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const files = new Map([
+    ["index.html", encode(`<!doctype html><title>${globalName}</title><script src="bundle.js"></script>`)],
+    ["bundle.js", encode(await bundle(entry, globalName))],
+  ]);
+  const server = await serveFiles(files, { guard: pageServerGuard() });
+  const { page, errors } = await watchedPage(context);
+  await page.goto(server.url);
+  return {
+    page,
+    errors,
+    origin: server.origin,
+    async close() {
+      await page.close();
+      await server.close();
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type UdpTunnelLink, udpTunnelLink } from "../../src/link/node.js";
 
 /**
- * The Linux kernel as a test peer (design.md, "gVisor packetimpact"): a private network namespace made
+ * The Linux kernel as a test peer (ARCHITECTURE.md, "Test methods"): a private network namespace made
  * with `unshare --net`, holding a TUN device that socat bridges to the userspace stack's UDP tunnel.
  *
  *   kernel (namespace) <-> tun0 <-> socat <-unix datagram-> socat <-UDP 127.0.0.1-> udpTunnelLink <-> IpStack

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
- * Wireshark as the judge of captures (design.md, "Captures"). Tests call these inside a
+ * Wireshark as the judge of captures (ARCHITECTURE.md, "Test methods"). Tests call these inside a
  * `describeWith(["tshark"], ...)` block. Each takes a capture file's path or the capture's bytes (e.g.
  * `MemorySink.bytes()`), so a test can judge what a `Stack` captured without touching the disk itself:
  *
@@ -29,7 +29,7 @@ function withFile<T>(capture: Capture, read: (path: string) => T): T {
   }
 }
 
-/** design.md's filter: bad checksums, malformed packets, and any expert info of warning or worse. */
+/** ARCHITECTURE.md's filter: bad checksums, malformed packets, and any expert info of warning or worse. */
 export const JUDGE_FILTER =
   'tcp.checksum.status==0 || ip.checksum.status==0 || _ws.malformed || _ws.expert.severity >= "warning"';
 

@@ -84,7 +84,7 @@ const KERNEL_QUIRKS = ["tcp.analysis.retransmission", "tcp.analysis.spurious_ret
 const STACK_ANSWERS = ["tcp.options.sack.dsack"];
 
 /**
- * design.md's Wireshark judge over an interop capture, when tshark is installed (required under CI).
+ * ARCHITECTURE.md's Wireshark judge over an interop capture, when tshark is installed (required under CI).
  * Only TCP/IP findings count: random payloads sometimes look like an application protocol to one of
  * Wireshark's heuristic dissectors (Thrift, say), whose complaints say nothing about TCP. Given
  * `stackAddress`, the kernel's quirks above are told apart from the stack's packets, which get no such

@@ -53,6 +53,8 @@ describeWith([...NETNS_TOOLS, "python3"], "interop: webSocketLink through wsUdpR
     expect(got.length).toBe(body.length);
     expect(createHash("sha256").update(got).digest("hex")).toBe(createHash("sha256").update(body).digest("hex"));
     expect(relay.clients).toBe(1);
+    // The default limits (issue 21) leave a 4 MiB download alone: nothing refused, nothing rate-dropped.
+    expect(relay.counters).toMatchObject({ accepted: 1, closed: { tooBig: 0 }, dropped: { rateLimited: 0 } });
     expect(link.counters.dropped).toMatchObject({ notIpv4: 0, short: 0, congested: 0 });
     server.kill();
   });

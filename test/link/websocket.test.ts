@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import {
   type EndpointLink,
@@ -9,13 +9,11 @@ import {
   wsUdpRelay,
 } from "../../src/link/node.js";
 import { idOf, ipv4Like, nextPackets } from "./packets.js";
+import { useCleanup } from "../helpers/cleanup.js";
 
 // Loopback only.
 const LO = "127.0.0.1";
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = useCleanup();
 
 // Both the browser's WebSocket and the ws package's fit the link without a cast.
 const asLike = (s: WebSocket): WebSocketLike => s;
@@ -27,10 +25,10 @@ const settle = () => new Promise((r) => setTimeout(r, 50));
 async function server(): Promise<{ url: string; accepted: Promise<{ link: EndpointLink; socket: WebSocket }> }> {
   const wss = new WebSocketServer({ host: LO, port: 0 });
   await new Promise((r) => wss.once("listening", r));
-  cleanup.push(() => new Promise((r) => wss.close(r)));
+  defer(() => new Promise((r) => wss.close(r)));
   const accepted = new Promise<{ link: EndpointLink; socket: WebSocket }>((resolve) =>
     wss.once("connection", (socket) => {
-      cleanup.push(() => socket.terminate());
+      defer(() => socket.terminate());
       resolve({ link: webSocketLink(asLike(socket)), socket });
     }),
   );
@@ -39,7 +37,7 @@ async function server(): Promise<{ url: string; accepted: Promise<{ link: Endpoi
 
 function client(url: string): { link: EndpointLink; socket: WebSocket } {
   const socket = new WebSocket(url);
-  cleanup.push(() => socket.terminate());
+  defer(() => socket.terminate());
   return { link: webSocketLink(asLike(socket)), socket };
 }
 
@@ -80,7 +78,7 @@ describe("webSocketLink over ws on 127.0.0.1", () => {
   it("bounds what it keeps before open, drops when closed, and close() closes the socket", async () => {
     const { url, accepted } = await server();
     const socket = new WebSocket(url);
-    cleanup.push(() => socket.terminate());
+    defer(() => socket.terminate());
     const link = webSocketLink(asLike(socket), { maxPending: 3 });
     for (let i = 0; i < 5; i++) link.send(ipv4Like(i));
     expect(link.counters.dropped.congested).toBe(2);
@@ -100,10 +98,10 @@ describe("webSocketLink over ws on 127.0.0.1", () => {
 describe("wsUdpRelay over 127.0.0.1", () => {
   it("bridges a WebSocket client to a UDP tunnel, both ways", async () => {
     const far = await udpTunnelLink({ bind: `${LO}:0` }); // stands in for socat's end of the TUN
-    cleanup.push(() => far.close());
+    defer(() => far.close());
     const relay = await wsUdpRelay({ bind: `${LO}:0`, peer: far.local });
-    cleanup.push(() => relay.close());
-    expect(relay.url).toBe(`ws://${LO}:${relay.port}/`);
+    defer(() => relay.close());
+    expect(relay.url).toBe(`ws://${LO}:${relay.port}/?token=${relay.token}`);
     const c = client(relay.url);
     const atFar = nextPackets(far, 3);
     for (let i = 0; i < 3; i++) c.link.send(ipv4Like(i, 1400));
@@ -119,12 +117,12 @@ describe("wsUdpRelay over 127.0.0.1", () => {
 
   it("closes a client with 1011 and the reason when its tunnel cannot bind", async () => {
     const holder = await udpTunnelLink({ bind: `${LO}:0` });
-    cleanup.push(() => holder.close());
+    defer(() => holder.close());
     const taken = `${LO}:${holder.local.port}`;
     const relay = await wsUdpRelay({ bind: taken, peer: `${LO}:9` });
-    cleanup.push(() => relay.close());
+    defer(() => relay.close());
     const socket = new WebSocket(relay.url);
-    cleanup.push(() => socket.terminate());
+    defer(() => socket.terminate());
     const [code, reason] = await new Promise<[number, string]>((r) =>
       socket.once("close", (c, why) => r([c, why.toString()])),
     );

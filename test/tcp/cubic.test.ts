@@ -173,7 +173,7 @@ describe("RFC 9438 CUBIC", () => {
     f.sent.length = 0;
     const una = L(1);
     for (let i = 0; i < 3; i++) f.recv({ seq: R(1), ack: una, flags: ACK });
-    f.expectSent([{ seq: una, ack: R(1), flags: ACK }]);
+    f.expectSent([{ seq: una, ack: R(1), flags: ACK, payload: MSS }]);
     const i = f.conn.info();
     expect(i.ssthresh).toBe(Math.floor(10 * MSS * CUBIC_BETA));
     expect(i.cwnd).toBe(i.ssthresh + 3 * MSS);

@@ -19,7 +19,7 @@ describe("RFC 9293 §3.10.1 OPEN and the three-way handshake", () => {
     // RFC 7323 and RFC 2018 offers are off here; test/tcp/options-negotiation.test.ts covers them.
     const f = fixture({ windowScale: false, timestamps: false, sack: false });
     f.conn.openActive();
-    f.expectExact([{ seq: LOCAL_ISS, flags: SYN, window: 65535, options: { mss: MSS } }]);
+    f.expectSent([{ seq: LOCAL_ISS, flags: SYN, window: 65535, options: { mss: MSS } }]);
     expect(f.conn.state).toBe("SYN-SENT");
     expect(f.traces).toContain("10.0.0.1:49152>10.0.0.2:80 CLOSED -> SYN-SENT");
   });
@@ -170,6 +170,21 @@ describe("RFC 9293 §3.10.1 OPEN and the three-way handshake", () => {
     expect(f.conn.state).toBe("CLOSED");
     expect(f.errors).toEqual([]);
     expect(f.clock.pending).toBe(0);
+  });
+
+  it("a retransmitted SYN,ACK carries the same unscaled window as the first, at most 65535 (RFC 7323 §2.2)", () => {
+    // Found by a packetdrill script: after an unacceptable segment was answered with an ACK, the SYN,ACK
+    // retransmission kept that ACK's window (the full 256 KiB buffer) unscaled, which the packet builder
+    // refuses: a RangeError thrown out of the RTO timer.
+    const f = fixture({ receiveBufferSize: 256 * 1024 });
+    f.conn.openPassive({ seq: REMOTE_ISS, ack: 0, flags: SYN, window: 65535, options: { mss: MSS, windowScale: 7 } });
+    const first = f.sent.splice(0);
+    f.recv({ seq: REMOTE_ISS + 1_000_000, ack: L(1), flags: ACK });
+    f.sent.splice(0);
+    f.clock.advance(1000);
+    const again = f.sent.splice(0);
+    expect(first.map((s) => [s.flags, s.window])).toEqual([[SYN | ACK, 65535]]);
+    expect(again.map((s) => [s.flags, s.window])).toEqual([[SYN | ACK, 65535]]);
   });
 
   it("data and FIN on the SYN,ACK are processed once ESTABLISHED", () => {

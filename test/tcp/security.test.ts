@@ -122,6 +122,23 @@ describe("sequence acceptability and trimming (RFC 9293 §3.10.7.4 first step)",
     expect(f.conn.readableLength).toBe(4);
   });
 
+  it("a zero-window probe is answered at once with an ACK showing the window still shut (RFC 1122 §4.2.2.17)", () => {
+    // Found by a packetdrill script: the probe byte was trimmed away and nothing answered it.
+    const f = established({ receiveBufferSize: 4 });
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: "full" });
+    f.clock.advance(200);
+    f.sent.length = 0;
+    f.recv({ seq: R(5), ack: L(1), flags: ACK, payload: "x" });
+    expect(f.sent.map((s) => [s.seq, s.ack, s.flags, s.window, s.payload.length])).toEqual([[L(1), R(5), ACK, 0, 0]]);
+    expect(f.conn.readableLength).toBe(4);
+  });
+
+  it("data past the right edge of an open window is trimmed and acknowledged at once", () => {
+    const f = established({ receiveBufferSize: 10 });
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: "0123456789ABCDEF" });
+    expect(f.sent.map((s) => [s.ack, s.flags])).toEqual([[R(11), ACK]]);
+  });
+
   it("out-of-order data is held, answered with a duplicate ACK, and delivered when the hole fills", () => {
     const f = established();
     f.recv({ seq: R(5), ack: L(1), flags: ACK, payload: "efgh" });

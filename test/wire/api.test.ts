@@ -129,8 +129,11 @@ describe("wirestate/wire public API", () => {
       options: { timestamps: { tsval: 5, tsecr: 6 } },
     });
     expect(parseInto(bytes, rec)).toBeNull();
-    expect(rec.options).toBe(OptionBits.TIMESTAMPS);
-    expect([rec.tsval, rec.tsecr, rec.seq, rec.payloadLength]).toEqual([5, 6, 3, 0]);
+    expect(rec.optionMask).toBe(OptionBits.TIMESTAMPS);
+    expect([rec.options.timestamps?.tsval, rec.options.timestamps?.tsecr, rec.seq, rec.payloadLength]).toEqual([
+      5, 6, 3, 0,
+    ]);
+    expect(rec.options).toEqual({ timestamps: { tsval: 5, tsecr: 6 } });
     bytes[30] ^= 1;
     expect(parseInto(bytes, rec)).toBe("bad-tcp-checksum");
     expect(rec.seq).toBe(3);

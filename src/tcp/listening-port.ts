@@ -1,21 +1,21 @@
-import type { TcpConnection } from "../tcp/connection.js";
-import type { Listener } from "../tcp/types.js";
+import type { TcpConnection } from "./connection.js";
+import type { Listener } from "./types.js";
 
 /**
  * A passive OPEN on one port: its half-open connections (SYN-RECEIVED) and the established ones waiting
  * for `accept`, together bounded by the backlog.
  */
-export class TcpListener implements Listener {
+export class ListeningPort implements Listener {
   readonly localAddress: string;
   readonly localPort: number;
   readonly backlog: number;
   onConnection: (() => void) | null = null;
   readonly #halfOpen = new Set<TcpConnection>();
   readonly #ready: TcpConnection[] = [];
-  readonly #onClose: (l: TcpListener) => void;
+  readonly #onClose: (l: ListeningPort) => void;
   #closed = false;
 
-  constructor(localAddress: string, localPort: number, backlog: number, onClose: (l: TcpListener) => void) {
+  constructor(localAddress: string, localPort: number, backlog: number, onClose: (l: ListeningPort) => void) {
     this.localAddress = localAddress;
     this.localPort = localPort;
     this.backlog = backlog;

@@ -5,7 +5,7 @@
  */
 import type { TcpOptions } from "../wire/types.js";
 import type { TcpConnection } from "./connection.js";
-import { sackRoom } from "./sack-blocks.js";
+import { sackRoom } from "./sack-reporter.js";
 import { tsNow } from "./timestamps.js";
 
 export class OutgoingOptions {

@@ -1,0 +1,49 @@
+/**
+ * Small byte arrays carved out of 64 KiB slabs, as Node's Buffer pool does: a typed array with its own
+ * backing store costs a malloc and external-memory accounting, a view on a slab costs one small object.
+ * Every carve is a distinct range, so whoever receives it owns those bytes; a slab lives while any view
+ * on it does.
+ */
+const SLAB = 64 * 1024;
+const LARGEST_CARVED = SLAB / 4;
+
+export class ByteSlab {
+  #buffer = new Uint8Array(SLAB);
+  #used = 0;
+
+  /** `n` bytes of fresh memory. */
+  allocate(n: number): Uint8Array {
+    if (n > LARGEST_CARVED) return new Uint8Array(n);
+    this.reserve(n);
+    return this.commit(n);
+  }
+
+  /**
+   * Makes room for up to `max` bytes and returns the buffer to write them into at `offset`; `commit`
+   * then takes the first n of them. A `max` too large for a slab gets a buffer of its own.
+   */
+  reserve(max: number): Uint8Array {
+    if (max > LARGEST_CARVED) {
+      this.#buffer = new Uint8Array(max);
+      this.#used = 0;
+    } else if (this.#used + max > this.#buffer.length) {
+      this.#buffer = new Uint8Array(SLAB);
+      this.#used = 0;
+    }
+    return this.#buffer;
+  }
+
+  get offset(): number {
+    return this.#used;
+  }
+
+  commit(n: number): Uint8Array {
+    const out = this.#buffer.subarray(this.#used, this.#used + n);
+    // 8-byte alignment keeps later carves usable through wider typed-array views.
+    this.#used = (this.#used + n + 7) & ~7;
+    return out;
+  }
+}
+
+/** The slab for bytes handed to users by `read`. */
+export const userBytes = new ByteSlab();

@@ -1,0 +1,298 @@
+import type { Clock } from "../clock/clock.js";
+import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
+import type { ParsedRecord } from "../wire/record.js";
+import type { PacketFields } from "../wire/types.js";
+import { closedArrives } from "./closed.js";
+import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
+import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
+import { AddressInUseError } from "./errors.js";
+import { IsnGenerator } from "./isn.js";
+import { listenArrives, timeWaitReopened, type ListenContext, type SegmentEnds } from "./listen.js";
+import { ListeningPort } from "./listening-port.js";
+import type { ConnectOptions, Connection, Listener } from "./types.js";
+
+const NO_PAYLOAD = new Uint8Array(0);
+const EPHEMERAL_LOW = 49152;
+const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
+
+/** Why TCP dropped a segment that reached no connection, or one a connection refused. */
+export type TcpDrop =
+  | EngineDrop
+  | "closed-port" // no connection and no listener (answered with RST unless it was one)
+  | "backlog-full" // SYN to a listener whose backlog is full
+  | "listen-unexpected"; // neither SYN nor ACK nor RST to a listener
+
+/** The counters TCP keeps (the stack's counters hold them among its own). */
+export interface TcpCounters {
+  segmentsIn: number;
+  retransmits: number;
+  resetsSent: number;
+  challengeAcks: number;
+  connectionsOpened: number;
+  connectionsAccepted: number;
+  drops: Record<TcpDrop, number>;
+}
+
+/** What TCP needs from the IP layer below it. */
+export interface TcpProtocolOptions {
+  /** Our IPv4 address, as a number and as the dotted quad. */
+  ip: number;
+  address: string;
+  clock: Clock;
+  config: TcpConfig;
+  /** Our MSS (the IP layer knows the MTU). */
+  mss: number;
+  isnKey?: Uint8Array;
+  counters: TcpCounters;
+  /** Send one segment (RFC 9293's "send" to the IP layer). */
+  transmit(fields: PacketFields): void;
+  trace?: (text: string) => void;
+}
+
+/**
+ * TCP over one IPv4 address: the connection table, the listening ports and the port numbers. A segment
+ * goes to its connection by 4-tuple; else to a listening port (RFC 9293 §3.10.7.2, listen.ts); else it is
+ * answered as for a CLOSED port (§3.10.7.1, closed.ts).
+ */
+export class TcpProtocol implements ListenContext {
+  /** IPv4 protocol number 6 (RFC 9293 §3.1). */
+  readonly protocol = 6;
+  readonly tracing: boolean;
+  readonly #ip: number;
+  readonly #address: string;
+  readonly #clock: Clock;
+  readonly #config: TcpConfig;
+  readonly #mss: number;
+  readonly #counters: TcpCounters;
+  readonly #transmit: (fields: PacketFields) => void;
+  readonly #trace: ((text: string) => void) | undefined;
+  /** Connections by (localPort << 16 | remotePort), then remote address. */
+  readonly #connections = new Map<number, Map<number, TcpConnection>>();
+  readonly #listeners = new Map<number, ListeningPort>();
+  readonly #listenerOf = new Map<TcpConnection, ListeningPort>();
+  /** The connection `#lookup` found last (dropped when it is released). */
+  #lastFound: TcpConnection | null = null;
+  readonly #isn: IsnGenerator;
+  readonly #host: ConnectionHost;
+  #nextPort: number;
+  #challengeSecond = -1;
+  #challengeCount = 0;
+
+  constructor(o: TcpProtocolOptions) {
+    this.#ip = o.ip;
+    this.#address = o.address;
+    this.#clock = o.clock;
+    this.#config = o.config;
+    this.#mss = o.mss;
+    this.#counters = o.counters;
+    this.#transmit = o.transmit;
+    this.#trace = o.trace;
+    this.tracing = o.trace !== undefined;
+    this.#isn = new IsnGenerator(o.isnKey);
+    this.#nextPort = EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT);
+    const counters = o.counters;
+    this.#host = {
+      clock: o.clock,
+      tracing: this.tracing,
+      transmit: o.transmit,
+      trace: (text) => this.#trace?.(text),
+      released: (conn) => this.#released(conn),
+      allowChallengeAck: () => this.#allowChallengeAck(),
+      drop(reason: EngineDrop) {
+        counters.drops[reason]++;
+      },
+      countRetransmit() {
+        counters.retransmits++;
+      },
+      countReset() {
+        counters.resetsSent++;
+      },
+    };
+  }
+
+  /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
+  connect(remoteAddress: string, remotePort: number, opts?: ConnectOptions): Connection {
+    const remoteIp = parseIpv4(remoteAddress);
+    if (!Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535) {
+      throw new RangeError(`remote port must be 1..65535, got ${remotePort}`);
+    }
+    const config = connectionConfig(this.#config, opts);
+    validateConfig(config);
+    let localPort = opts?.localPort;
+    if (localPort !== undefined) {
+      if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65535) {
+        throw new RangeError(`local port must be 1..65535, got ${localPort}`);
+      }
+      if (this.#lookup(localPort, remotePort, remoteIp) !== undefined) {
+        throw new AddressInUseError(`${this.#address}:${localPort} -> ${remoteAddress}:${remotePort} is in use`);
+      }
+    } else {
+      localPort = this.#ephemeralPort(remotePort, remoteIp, remoteAddress);
+    }
+    const conn = this.#create(localPort, remoteIp, remotePort, remoteAddress, config);
+    this.#counters.connectionsOpened++;
+    conn.openActive();
+    return conn;
+  }
+
+  /** RFC 9293 §3.10.1 OPEN, passive. */
+  listen(port: number, opts?: { backlog?: number }): Listener {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be 1..65535, got ${port}`);
+    if (this.#listeners.has(port)) throw new AddressInUseError(`${this.#address}:${port} is already listening`);
+    const backlog = opts?.backlog ?? this.#config.backlog;
+    if (!Number.isInteger(backlog) || backlog < 1) throw new RangeError(`backlog must be a positive integer`);
+    const listener = new ListeningPort(this.#address, port, backlog, (l) => {
+      if (this.#listeners.get(l.localPort) === l) this.#listeners.delete(l.localPort);
+    });
+    this.#listeners.set(port, listener);
+    return listener;
+  }
+
+  /** Connections with a TCB (any state but CLOSED). */
+  get connectionCount(): number {
+    let n = 0;
+    for (const m of this.#connections.values()) n += m.size;
+    return n;
+  }
+
+  /** Stop listening and abort every connection (RST where synchronized). */
+  close(): void {
+    for (const l of [...this.#listeners.values()]) l.close();
+    for (const m of [...this.#connections.values()]) for (const c of [...m.values()]) c.abort();
+  }
+
+  /**
+   * One TCP segment for our address, parsed and checked by the wire core; `packet` holds its bytes.
+   * Neither is kept past this call.
+   */
+  arrives(r: ParsedRecord, packet: Uint8Array): void {
+    this.#counters.segmentsIn++;
+    // Most segments of a bulk flow's reverse direction are bare ACKs: they share one empty payload.
+    const payload =
+      r.payloadLength === 0
+        ? NO_PAYLOAD
+        : new Uint8Array(packet.buffer, packet.byteOffset + r.payloadOffset, r.payloadLength);
+
+    const conn = this.#lookup(r.dstPort, r.srcPort, r.src);
+    if (conn !== undefined && !timeWaitReopened(conn, r, this.#listeners)) {
+      conn.segmentArrives(r, payload);
+      return;
+    }
+    const listener = this.#listeners.get(r.dstPort);
+    if (listener !== undefined) {
+      listenArrives(this, listener, r, r);
+    } else {
+      this.#counters.drops["closed-port"]++;
+      closedArrives(r, payload.length, (seq, ack, flags) => this.reset(r, seq, ack, flags));
+    }
+  }
+
+  // ListenContext (listen.ts)
+
+  reset(to: SegmentEnds, seq: number, ack: number, flags: number): void {
+    this.#counters.resetsSent++;
+    this.#transmit({
+      src: this.#ip,
+      dst: to.src,
+      srcPort: to.dstPort,
+      dstPort: to.srcPort,
+      seq,
+      ack,
+      flags,
+      window: 0,
+    });
+  }
+
+  create(port: ListeningPort, from: SegmentEnds): TcpConnection {
+    const conn = this.#create(port.localPort, from.src, from.srcPort, ipv4ToString(from.src), this.#config);
+    this.#listenerOf.set(conn, port);
+    return conn;
+  }
+
+  drop(reason: "listen-unexpected" | "backlog-full"): void {
+    this.#counters.drops[reason]++;
+  }
+
+  accepted(): void {
+    this.#counters.connectionsAccepted++;
+  }
+
+  trace(text: string): void {
+    this.#trace?.(text);
+  }
+
+  #create(
+    localPort: number,
+    remoteIp: number,
+    remotePort: number,
+    remoteAddress: string,
+    config: TcpConfig,
+  ): TcpConnection {
+    const iss = this.#isn.next(this.#ip, localPort, remoteIp, remotePort, this.#clock.now());
+    const conn = new TcpConnection(
+      this.#host,
+      { localIp: this.#ip, localPort, remoteIp, remotePort, localAddress: this.#address, remoteAddress },
+      config,
+      iss,
+      this.#mss,
+    );
+    const key = ((localPort << 16) | remotePort) >>> 0;
+    let m = this.#connections.get(key);
+    if (m === undefined) {
+      m = new Map();
+      this.#connections.set(key, m);
+    }
+    m.set(remoteIp, conn);
+    this.#lastFound = conn;
+    return conn;
+  }
+
+  #lookup(localPort: number, remotePort: number, remoteIp: number): TcpConnection | undefined {
+    // A bulk flow's segments come in runs for one connection: the last one found saves two Map lookups.
+    const last = this.#lastFound;
+    if (last !== null && last.localPort === localPort && last.remotePort === remotePort && last.remoteIp === remoteIp) {
+      return last;
+    }
+    const conn = this.#connections.get(((localPort << 16) | remotePort) >>> 0)?.get(remoteIp);
+    if (conn !== undefined) this.#lastFound = conn;
+    return conn;
+  }
+
+  #released(conn: TcpConnection): void {
+    if (this.#lastFound === conn) this.#lastFound = null;
+    const key = ((conn.localPort << 16) | conn.remotePort) >>> 0;
+    const m = this.#connections.get(key);
+    if (m !== undefined && m.get(conn.remoteIp) === conn) {
+      m.delete(conn.remoteIp);
+      if (m.size === 0) this.#connections.delete(key);
+    }
+    const listener = this.#listenerOf.get(conn);
+    if (listener !== undefined) {
+      this.#listenerOf.delete(conn);
+      listener.forget(conn);
+    }
+  }
+
+  /** RFC 6056-style: walk the ephemeral range from a keyed random start, skipping tuples in use. */
+  #ephemeralPort(remotePort: number, remoteIp: number, remoteAddress: string): number {
+    for (let i = 0; i < EPHEMERAL_COUNT; i++) {
+      const port = this.#nextPort;
+      this.#nextPort = port === 65535 ? EPHEMERAL_LOW : port + 1;
+      if (!this.#listeners.has(port) && this.#lookup(port, remotePort, remoteIp) === undefined) return port;
+    }
+    throw new AddressInUseError(`no ephemeral port free towards ${remoteAddress}:${remotePort}`);
+  }
+
+  /** RFC 5961 §7: at most `challengeAckLimit` challenge ACKs a second, across the stack. */
+  #allowChallengeAck(): boolean {
+    const second = Math.floor(this.#clock.now() / 1000);
+    if (second !== this.#challengeSecond) {
+      this.#challengeSecond = second;
+      this.#challengeCount = 0;
+    }
+    if (this.#challengeCount >= this.#config.challengeAckLimit) return false;
+    this.#challengeCount++;
+    this.#counters.challengeAcks++;
+    return true;
+  }
+}
