@@ -148,6 +148,7 @@ export class Resolver {
     this.#cache.clear();
   }
 
+  /** `await using`: `close()` at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

@@ -1,48 +1,65 @@
 import { congestionAlgorithms, type CongestionAlgorithm } from "./congestion-algorithms.js";
 import type { ConnectOptions } from "./types.js";
 
-/** Tunables of the engine; a stack takes `Partial<TcpConfig>` and a connection may override some of them. */
+/**
+ * Tunables of the engine; a stack takes `Partial<TcpConfig>` and a connection may override some of them.
+ * Times are milliseconds. Each field's `@defaultValue` is `defaultTcpConfig`'s (a test keeps them equal).
+ */
 export interface TcpConfig {
-  /** Our MSS when the link does not bound it lower (payload bytes per segment). */
+  /** Our MSS when the link does not bound it lower (payload bytes per segment). @defaultValue 1460 */
   mss: number;
+  /** Send buffer: what `write()` may queue ahead of the peer's acknowledgments. @defaultValue 262144 */
   sendBufferSize: number;
-  /** Receive buffer; without window scaling only the first 65,535 bytes can be advertised. */
+  /** Receive buffer; without window scaling only the first 65,535 bytes can be advertised. @defaultValue 262144 */
   receiveBufferSize: number;
+  /** True turns Nagle's algorithm off (RFC 896): small writes go out at once. @defaultValue false */
   noDelay: boolean;
-  /** RFC 6298 bounds; RFC 6298 asks for a 1 s minimum, Linux uses 200 ms. */
+  /** RFC 6298 initial retransmission timeout. @defaultValue 1000 */
   initialRto: number;
+  /** RFC 6298 lower bound on the RTO; RFC 6298 asks for 1 s, Linux uses 200 ms. @defaultValue 200 */
   minRto: number;
+  /** Upper bound on the RTO after backoff. @defaultValue 60000 */
   maxRto: number;
-  /** SYN retransmissions before giving up, and the overall connect deadline. */
+  /** SYN retransmissions before giving up. @defaultValue 6 */
   synRetries: number;
+  /** The overall connect deadline (`ConnectTimeoutError` after it). @defaultValue 75000 */
   connectTimeout: number;
-  /** RFC 9293 USER TIMEOUT: abort when data stays unacknowledged this long. */
+  /** RFC 9293 USER TIMEOUT: abort when data stays unacknowledged this long. @defaultValue 300000 */
   userTimeout: number;
-  /** RFC 1122 4.2.3.2: the delayed-ACK bound (must be < 500 ms). */
+  /** RFC 1122 4.2.3.2: the delayed-ACK bound (must be < 500 ms). @defaultValue 40 */
   delayedAckTimeout: number;
-  /** Maximum segment lifetime; TIME-WAIT lasts 2*MSL. */
+  /** Maximum segment lifetime; TIME-WAIT lasts 2*MSL. @defaultValue 30000 */
   msl: number;
+  /** RFC 1122 4.2.3.6 keep-alive probes on idle connections. @defaultValue false */
   keepAlive: boolean;
+  /** Idle time before the first keep-alive probe. @defaultValue 7200000 */
   keepAliveIdle: number;
+  /** Time between unanswered keep-alive probes. @defaultValue 75000 */
   keepAliveInterval: number;
+  /** Unanswered probes before `KeepAliveTimeoutError`. @defaultValue 9 */
   keepAliveCount: number;
-  /** Persist (zero-window probe) timer bounds. */
+  /** Persist (zero-window probe) timer, lower bound. @defaultValue 200 */
   persistMin: number;
+  /** Persist (zero-window probe) timer, upper bound. @defaultValue 60000 */
   persistMax: number;
-  /** Distinct out-of-order ranges held for reassembly; segments that would make more are dropped. */
+  /** Distinct out-of-order ranges held for reassembly; segments that would make more are dropped. @defaultValue 1024 */
   maxReassemblyRanges: number;
-  /** Default listen backlog (half-open plus not yet accepted). */
+  /** Default listen backlog (half-open plus not yet accepted). @defaultValue 128 */
   backlog: number;
-  /** RFC 5961 §7: challenge ACKs per second, stack-wide. */
+  /** RFC 5961 §7: challenge ACKs per second, stack-wide. @defaultValue 1000 */
   challengeAckLimit: number;
+  /** Congestion control: `"cubic"` (RFC 9438) or `"newreno"` (RFC 5681/6582). @defaultValue "cubic" */
   congestionControl: CongestionAlgorithm;
-  /** RFC 7323 window scale, offered on SYN (the shift follows from receiveBufferSize). */
+  /** RFC 7323 window scale, offered on SYN (the shift follows from receiveBufferSize). @defaultValue true */
   windowScale: boolean;
-  /** RFC 7323 timestamps: RTT from every ACK, and PAWS. */
+  /** RFC 7323 timestamps: RTT from every ACK, and PAWS. @defaultValue true */
   timestamps: boolean;
-  /** RFC 2018 SACK with RFC 6675 loss recovery. */
+  /** RFC 2018 SACK with RFC 6675 loss recovery. @defaultValue true */
   sack: boolean;
-  /** RFC 2883 D-SACK: report duplicate segments (with SACK agreed), as Linux does, so a sender can tell a spurious retransmission. */
+  /**
+   * RFC 2883 D-SACK: report duplicate segments (with SACK agreed), as Linux does, so a sender can tell a
+   * spurious retransmission. @defaultValue true
+   */
   dsack: boolean;
 }
 

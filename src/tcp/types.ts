@@ -49,6 +49,7 @@ export type CloseReason =
   | "keepalive-timeout" // keep-alive probes unanswered
   | "aborted"; // the local user called abort()
 
+/** What `info()` reports about one connection: state, addresses, RTT, windows, counters. */
 export interface ConnectionInfo {
   state: TcpState;
   localAddress: string;
@@ -94,6 +95,7 @@ export interface ConnectionEvents {
   onError?(reason: CloseReason): void;
 }
 
+/** Per-connection overrides of the stack's `TcpConfig`, for `Stack.connect`. */
 export interface ConnectOptions {
   localPort?: number;
   /** Overrides of the stack's TCP configuration for this connection. */
