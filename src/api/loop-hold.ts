@@ -7,15 +7,36 @@
  * referenced handles. `unref()` on a hold or on the stack opts out, as `socket.unref()` does.
  */
 
+/** `ref()`/`unref()` over one flag, as Node's handles have them; subclasses say what follows from it. */
+abstract class Referable {
+  #referenced = true;
+
+  get referenced(): boolean {
+    return this.#referenced;
+  }
+
+  ref(): void {
+    this.#referenced = true;
+    this.update();
+  }
+
+  unref(): void {
+    this.#referenced = false;
+    this.update();
+  }
+
+  protected abstract update(): void;
+}
+
 /** The stack-wide count of busy, referenced holds; one ref'd timer while it is above zero. */
-export class LoopHolds {
+export class LoopHolds extends Referable {
   readonly #enabled: boolean;
   #busy = 0;
-  #referenced = true;
   #timer: ReturnType<typeof setInterval> | null = null;
 
   /** `enabled` is false on clocks that do not run by themselves (a VirtualClock): nothing to keep alive. */
   constructor(enabled: boolean) {
+    super();
     this.#enabled = enabled;
   }
 
@@ -24,24 +45,14 @@ export class LoopHolds {
     return this.#timer !== null;
   }
 
-  ref(): void {
-    this.#referenced = true;
-    this.#update();
-  }
-
-  unref(): void {
-    this.#referenced = false;
-    this.#update();
-  }
-
   /** Internal, for `Hold`: one more (or one less) busy referenced hold. */
   adjust(delta: 1 | -1): void {
     this.#busy += delta;
-    this.#update();
+    this.update();
   }
 
-  #update(): void {
-    const want = this.#enabled && this.#referenced && this.#busy > 0;
+  protected update(): void {
+    const want = this.#enabled && this.referenced && this.#busy > 0;
     if (want && this.#timer === null) {
       // The longest delay setInterval takes; it never fires in practice, it only counts as a handle.
       this.#timer = setInterval(() => {}, 2 ** 31 - 1);
@@ -53,28 +64,24 @@ export class LoopHolds {
 }
 
 /** One object's claim on the event loop: busy while `begin()` calls outnumber `end()` calls. */
-export class Hold {
+export class Hold extends Referable {
   readonly #holds: LoopHolds;
   #pending = 0;
-  #referenced = true;
   #counted = false;
 
   constructor(holds: LoopHolds) {
+    super();
     this.#holds = holds;
-  }
-
-  get referenced(): boolean {
-    return this.#referenced;
   }
 
   begin(): void {
     this.#pending++;
-    this.#update();
+    this.update();
   }
 
   end(): void {
     if (this.#pending > 0) this.#pending--;
-    this.#update();
+    this.update();
   }
 
   /** Hold the loop for as long as `promise` is pending. */
@@ -87,18 +94,8 @@ export class Hold {
     return promise;
   }
 
-  ref(): void {
-    this.#referenced = true;
-    this.#update();
-  }
-
-  unref(): void {
-    this.#referenced = false;
-    this.#update();
-  }
-
-  #update(): void {
-    const want = this.#referenced && this.#pending > 0;
+  protected update(): void {
+    const want = this.referenced && this.#pending > 0;
     if (want === this.#counted) return;
     this.#counted = want;
     this.#holds.adjust(want ? 1 : -1);
