@@ -8,4 +8,5 @@ export const SUITE_MODULES: readonly string[] = [
   "./session-suite.js",
   "./path-suite.js",
   "./memory-suite.js",
+  "./flood-suite.js",
 ];

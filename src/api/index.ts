@@ -67,13 +67,20 @@ export {
   ConnectionResetError,
   ConnectTimeoutError,
   KeepAliveTimeoutError,
+  MemoryLimitError,
   UserTimeoutError,
 } from "../tcp/errors.js";
-export type { ConnectionInfo, ConnectOptions, TcpState } from "../tcp/types.js";
+export type { ConnectionInfo, ConnectOptions, ListenOptions, TcpState } from "../tcp/types.js";
 export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
 export { Stack, type StackOptions, type CaptureOptions } from "./stack.js";
-export { StackClosedError, type StackCounters, type DropReason, type TcpConfig } from "../stack/index.js";
+export {
+  StackClosedError,
+  type StackCounters,
+  type DropReason,
+  type MemoryCounters,
+  type TcpConfig,
+} from "../stack/index.js";
 // What a first program needs besides the stack: a link to run it on and somewhere to capture to.
 export {
   type Link,

@@ -6,7 +6,7 @@ import { LoopbackLink } from "../link/loopback.js";
 import type { CaptureWriter } from "../pcap/writer.js";
 import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from "../stack/index.js";
 import { AddressInUseError } from "../tcp/errors.js";
-import type { Connection, ConnectOptions } from "../tcp/types.js";
+import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
 import { HostUnreachableError } from "./errors.js";
 import { openStream } from "./handles.js";
@@ -39,6 +39,11 @@ export interface StackOptions {
   tcp?: Partial<TcpConfig>;
   /** 16-byte RFC 6528 secret; only tests should pass one (it makes ISNs predictable). */
   isnKey?: Uint8Array;
+  /**
+   * Bytes this stack's connections and buffers may hold together: under pressure windows shrink and new
+   * connections are refused (counted). Default 64 MiB in a browser, 256 MiB in Node.
+   */
+  memoryLimit?: number;
   /** Human-readable engine events ("SYN-SENT -> ESTABLISHED", "RTO fired, rto=400ms"). */
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
@@ -87,6 +92,7 @@ export class Stack {
       clock,
       tcp: options.tcp,
       isnKey: options.isnKey,
+      memoryLimit: options.memoryLimit,
       onTrace,
     });
     this.address = this.#ip.address;
@@ -131,7 +137,7 @@ export class Stack {
    * Passive OPEN. Port 0 picks a free ephemeral port (49152..65535); `listener.localAddr.port` says which.
    * Throws `AddressInUseError` when the port is taken.
    */
-  listen(port: number, options?: { backlog?: number }): TcpListener {
+  listen(port: number, options?: ListenOptions): TcpListener {
     this.#assertOpen();
     const listener = new TcpListener(
       port === 0 ? this.#listenEphemeral(options) : this.#ip.listen(port, options),
@@ -175,7 +181,7 @@ export class Stack {
     if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
   }
 
-  #listenEphemeral(options: { backlog?: number } | undefined): ReturnType<IpStack["listen"]> {
+  #listenEphemeral(options: ListenOptions | undefined): ReturnType<IpStack["listen"]> {
     const start = Math.floor(Math.random() * EPHEMERAL_COUNT);
     for (let i = 0; i < EPHEMERAL_COUNT; i++) {
       try {

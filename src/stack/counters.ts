@@ -15,15 +15,34 @@ const DROP_REASONS: readonly DropReason[] = [
   "ack-out-of-window",
   "challenge-ack-limit",
   "reassembly-full",
+  "memory-pressure",
   "no-ack",
   "syn-sent-bad-ack",
   "paws-rejected",
+  "time-wait-rst-ignored",
   "wrong-address",
   "closed-port",
+  "reset-rate-limit",
+  "memory-limit",
   "backlog-full",
+  "syn-queue-full",
+  "cookie-invalid",
   "listen-unexpected",
   "stack-closed",
 ];
+
+/** The memory budget's accounting (tcp/memory-budget.ts), live. */
+export interface MemoryCounters {
+  readonly limit: number;
+  /** Bytes charged now, and the most at once. */
+  readonly used: number;
+  readonly peak: number;
+  /** Connections holding a TCB (each charged). */
+  readonly connections: number;
+  /** Times the budget went past 75% of the limit, and times it had no room left at all. */
+  readonly pressureEpisodes: number;
+  readonly exhaustedEpisodes: number;
+}
 
 /** What the stack has seen and done, readable at any time through `IpStack.counters`. */
 export interface StackCounters {
@@ -37,10 +56,16 @@ export interface StackCounters {
   challengeAcks: number;
   connectionsOpened: number;
   connectionsAccepted: number;
+  synCookiesSent: number;
+  synCookiesAccepted: number;
+  synQueuePruned: number;
+  acceptQueueOverflows: number;
+  timeWaitRecycled: number;
   drops: Record<DropReason, number>;
+  memory: MemoryCounters;
 }
 
-export function newCounters(): StackCounters {
+export function newCounters(memory: MemoryCounters): StackCounters {
   const drops = {} as Record<DropReason, number>;
   for (const r of DROP_REASONS) drops[r] = 0;
   return {
@@ -53,6 +78,12 @@ export function newCounters(): StackCounters {
     challengeAcks: 0,
     connectionsOpened: 0,
     connectionsAccepted: 0,
+    synCookiesSent: 0,
+    synCookiesAccepted: 0,
+    synQueuePruned: 0,
+    acceptQueueOverflows: 0,
+    timeWaitRecycled: 0,
     drops,
+    memory,
   };
 }

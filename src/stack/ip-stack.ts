@@ -3,8 +3,9 @@ import { RealClock } from "../clock/real-clock.js";
 import type { Link } from "../link/link.js";
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
+import { MemoryBudget, defaultMemoryLimit } from "../tcp/memory-budget.js";
 import { ByteSlab } from "../tcp/byte-slab.js";
-import type { ConnectOptions, Connection, Listener } from "../tcp/types.js";
+import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
@@ -23,6 +24,11 @@ export interface IpStackOptions {
   tcp?: Partial<TcpConfig>;
   /** 16-byte RFC 6528 secret; only tests should pass one (it makes ISNs and ports predictable). */
   isnKey?: Uint8Array;
+  /**
+   * Bytes this stack's connections and their buffers may hold, all together (tcp/memory-budget.ts).
+   * Default: 64 MiB in a browser, 256 MiB in Node.
+   */
+  memoryLimit?: number;
   onTrace?: (text: string) => void;
 }
 
@@ -38,7 +44,7 @@ export class IpStack {
   readonly clock: Clock;
   readonly config: TcpConfig;
   readonly link: Link;
-  readonly counters: StackCounters = newCounters();
+  readonly counters: StackCounters;
   /** Our MSS: the configured one, bounded by the link MTU less 40 bytes of headers. */
   readonly mss: number;
 
@@ -59,7 +65,10 @@ export class IpStack {
     this.config = { ...defaultTcpConfig, ...options.tcp };
     validateConfig(this.config);
     this.mss = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40));
+    const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), options.onTrace);
+    this.counters = newCounters(budget);
     this.#tcp = new TcpProtocol({
+      budget,
       ip: this.ip,
       address: this.address,
       clock: this.clock,
@@ -81,7 +90,7 @@ export class IpStack {
   }
 
   /** RFC 9293 §3.10.1 OPEN, passive. */
-  listen(port: number, opts?: { backlog?: number }): Listener {
+  listen(port: number, opts?: ListenOptions): Listener {
     if (this.#closed) throw new StackClosedError("the stack is closed");
     return this.#tcp.listen(port, opts);
   }

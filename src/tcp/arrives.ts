@@ -6,6 +6,7 @@ import { challengeAck, sendAck, sendAt, sendNewSegment, sendReset, sendSyn } fro
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { peerWindow } from "./option-negotiation.js";
 import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
+import { MEMORY_REFUSED } from "./receive-buffer.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
@@ -196,9 +197,16 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
         if (c.host.tracing) c.host.trace(`${c.id} connection reset by peer`);
         c.fail("reset");
         return;
+      case "TIME-WAIT":
+        // RFC 1337 (an option, off as in Linux): an RST must not end TIME-WAIT early ("assassination").
+        if (c.config.rfc1337) {
+          c.host.drop("time-wait-rst-ignored");
+          return;
+        }
+        c.setState("CLOSED");
+        return;
       case "CLOSING":
       case "LAST-ACK":
-      case "TIME-WAIT":
         c.setState("CLOSED");
         return;
       case "CLOSED":
@@ -248,7 +256,8 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (c.handshake.retries > 0) c.rtt.resetAfterSynTimeout();
     initWindow(c, seg, seq);
     if (!c.setState("ESTABLISHED")) return;
-    c.onEstablished?.(c);
+    // False when the listener refused it (its accept queue is full) and reset it.
+    if (c.onEstablished !== null && !c.onEstablished(c)) return;
     if (c.sender.finQueued) c.setState("FIN-WAIT-1");
   } else if (!processAck(c, seg, data.length, flags)) {
     return;
@@ -439,7 +448,7 @@ function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: bool
   }
   if (c.state === "SYN-SENT" || c.state === "SYN-RECEIVED") {
     // The SYN itself: sampled only if it was never retransmitted.
-    if (c.handshake.retries === 0) c.rtt.sample(c.host.clock.now() - c.handshake.sentAt);
+    if (c.handshake.retries === 0 && c.handshake.timed) c.rtt.sample(c.host.clock.now() - c.handshake.sentAt);
     return;
   }
   if (c.rtt.timing && seqGe(ack, c.rtt.timedSeq)) {
@@ -474,7 +483,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
   if (data.length > 0) {
     const advanced = c.receiveBuffer.insert(offset, data);
     if (advanced < 0) {
-      c.host.drop("reassembly-full");
+      c.host.drop(advanced === MEMORY_REFUSED ? "memory-pressure" : "reassembly-full");
       c.receiver.ackNow = true;
       return;
     }

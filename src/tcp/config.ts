@@ -44,8 +44,24 @@ export interface TcpConfig {
   persistMax: number;
   /** Distinct out-of-order ranges held for reassembly; segments that would make more are dropped. @defaultValue 1024 */
   maxReassemblyRanges: number;
-  /** Default listen backlog (half-open plus not yet accepted). @defaultValue 128 */
+  /** Default listen backlog: established connections waiting for accept (the kernel's somaxconn). @defaultValue 128 */
   backlog: number;
+  /** Default SYN queue bound: half-open connections per listener (the kernel's tcp_max_syn_backlog). @defaultValue 256 */
+  synBacklog: number;
+  /** RFC 4987 §3.6 SYN cookies once a listener's SYN queue is full (the kernel's tcp_syncookies=1). @defaultValue true */
+  synCookies: boolean;
+  /**
+   * Connections in TIME-WAIT per stack; past it the oldest is recycled (the kernel's tcp_max_tw_buckets).
+   * @defaultValue 8192
+   */
+  timeWaitLimit: number;
+  /** RSTs per second, stack-wide, answering segments for no connection (closed ports, stray ACKs). @defaultValue 1000 */
+  resetLimit: number;
+  /**
+   * RFC 1337 TIME-WAIT assassination protection: ignore RST in TIME-WAIT (off, as Linux's tcp_rfc1337).
+   * @defaultValue false
+   */
+  rfc1337: boolean;
   /** RFC 5961 §7: challenge ACKs per second, stack-wide. @defaultValue 1000 */
   challengeAckLimit: number;
   /** Congestion control: `"cubic"` (RFC 9438) or `"newreno"` (RFC 5681/6582). @defaultValue "cubic" */
@@ -86,6 +102,11 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   // is a range, and a range refused is data the peer must send again.
   maxReassemblyRanges: 1024,
   backlog: 128,
+  synBacklog: 256,
+  synCookies: true,
+  timeWaitLimit: 8192,
+  resetLimit: 1000,
+  rfc1337: false,
   challengeAckLimit: 1000,
   congestionControl: "cubic",
   windowScale: true,
@@ -123,6 +144,9 @@ export function validateConfig(c: TcpConfig): void {
     "receiveBufferSize",
     "maxReassemblyRanges",
     "backlog",
+    "synBacklog",
+    "timeWaitLimit",
+    "resetLimit",
   ];
   for (const k of positive) {
     const v = c[k] as number;
@@ -152,7 +176,7 @@ export function validateConfig(c: TcpConfig): void {
     const v = c[k];
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`tcp.${k} must be a non-negative integer, got ${v}`);
   }
-  for (const k of ["windowScale", "timestamps", "sack", "dsack"] as const) {
+  for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
   }
   if (!Object.hasOwn(congestionAlgorithms, c.congestionControl)) {

@@ -1,14 +1,17 @@
 import { assertNever } from "./assert-never.js";
 import type { Clock } from "../clock/clock.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
-import type { PacketFields, TcpRepr } from "../wire/types.js";
+import { TcpFlags, type PacketFields, type TcpOptions, type TcpRepr } from "../wire/types.js";
+import { cookieWindow, type CookieGrant } from "./cookie-handshake.js";
 import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
 import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
 import { output, sendReset, sendSyn } from "./output.js";
+import type { MemoryBudget } from "./memory-budget.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
+import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
 import { SackRecovery } from "./sack-recovery.js";
 import { OutgoingOptions } from "./outgoing-options.js";
@@ -39,7 +42,9 @@ export type EngineDrop =
   | "reassembly-full" // out-of-order data past the range bound
   | "no-ack" // synchronized state, ACK bit off
   | "syn-sent-bad-ack"
-  | "paws-rejected"; // RFC 7323 §5.3: an old duplicate by its timestamp
+  | "paws-rejected" // RFC 7323 §5.3: an old duplicate by its timestamp
+  | "time-wait-rst-ignored" // RFC 1337 (the `rfc1337` option): an RST in TIME-WAIT
+  | "memory-pressure"; // out-of-order data the memory budget had no room for
 
 /** What a connection needs from the stack that owns it. */
 export interface ConnectionHost {
@@ -49,10 +54,14 @@ export interface ConnectionHost {
   /** Whether anyone listens to `trace`: the engine builds trace text only then. */
   readonly tracing: boolean;
   trace(text: string): void;
+  /** The stack's memory budget, which the buffers draw from (none: unbounded). */
+  readonly budget?: MemoryBudget;
   /** The connection reached CLOSED: forget it. */
   released(conn: TcpConnection): void;
   /** RFC 5961 §7 stack-wide limiter: true when one more challenge ACK may go out now. */
   allowChallengeAck(): boolean;
+  /** The connection entered TIME-WAIT (the stack caps how many it holds). */
+  enteredTimeWait(conn: TcpConnection): void;
   drop(reason: EngineDrop): void;
   countRetransmit(): void;
   countReset(): void;
@@ -112,8 +121,8 @@ export class TcpConnection implements Connection {
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
   readonly handshake = new HandshakeState();
-  /** Set by the listener: the passive handshake completed. */
-  onEstablished: ((conn: TcpConnection) => void) | null = null;
+  /** Set by the listener: the passive handshake completed. Returns false when the listener refused it. */
+  onEstablished: ((conn: TcpConnection) => boolean) | null = null;
   /** Progress of each direction beyond the TCB: FINs, when to ACK, probing and idleness. */
   readonly receiver = new ReceiverState();
   readonly sender = new SenderState();
@@ -143,8 +152,9 @@ export class TcpConnection implements Connection {
     this.sendMss = Math.min(ourMss, 536);
     this.noDelay = config.noDelay;
     this.agreed = new AgreedOptions(config);
-    this.sendBuffer = new SendBuffer(config.sendBufferSize);
-    this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges);
+    const budget = host.budget ?? null;
+    this.sendBuffer = new SendBuffer(config.sendBufferSize, INITIAL_RING, budget);
+    this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges, INITIAL_RING, budget);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
     this.timers = new ConnectionTimers(host.clock, (kind) => timeout(this, kind));
     const t = this.tcb;
@@ -188,6 +198,32 @@ export class TcpConnection implements Connection {
     this.handshake.sentAt = this.host.clock.now();
     sendSyn(this);
     this.timers.set(TimerKind.retransmit, this.rtt.rto);
+  }
+
+  /**
+   * A listener's SYN cookie came back valid on `ack` (cookie-handshake.ts): the TCB is made as the SYN and
+   * our SYN-ACK would have made it, with the options the cookie kept, in SYN-RECEIVED; the caller then hands
+   * it `ack` itself, which completes the handshake.
+   */
+  openFromCookie(ack: SegmentHeader, grant: CookieGrant): void {
+    const t = this.tcb;
+    this.handshake.passive = true;
+    this.handshake.timed = false;
+    this.state = "LISTEN";
+    t.irs = seqAdd(ack.seq, -1);
+    t.rcvNxt = ack.seq;
+    const options: TcpOptions = { mss: grant.mss };
+    if (grant.windowScale !== null) options.windowScale = grant.windowScale;
+    if (grant.sack) options.sackPermitted = true;
+    const ts = ack.options.timestamps;
+    if (grant.timestamps && ts !== undefined) options.timestamps = { tsval: ts.tsval, tsecr: 0 };
+    this.applySynOptions({ seq: t.irs, ack: 0, flags: TcpFlags.SYN, window: 0, options });
+    // What the cookie SYN-ACK offered and sent: its window, and the SYN at ISS.
+    t.rcvAdv = seqAdd(t.rcvNxt, cookieWindow(this.config));
+    t.sndNxt = seqAdd(t.iss, 1);
+    t.sndMax = t.sndNxt;
+    if (this.ts !== null) this.ts.lastAckSent = t.rcvNxt;
+    this.setState("SYN-RECEIVED");
   }
 
   applySynOptions(seg: SegmentHeader): void {
@@ -486,6 +522,7 @@ export class TcpConnection implements Connection {
         this.timers.clear(TimerKind.keepAlive);
         this.timers.clear(TimerKind.user);
         this.timers.set(TimerKind.timeWait, 2 * this.config.msl);
+        this.host.enteredTimeWait(this);
         break;
       case "LISTEN":
       case "SYN-SENT":
@@ -507,6 +544,9 @@ export class TcpConnection implements Connection {
   fail(reason: CloseReason): void {
     if (this.state === "CLOSED") return;
     this.sendBuffer.clear();
+    // Unread bytes are flushed too: the user's reads now fail, so nothing would ever give their memory back
+    // to the budget (a peer could otherwise fill it with data and a RST per connection).
+    this.receiveBuffer.clear();
     this.events.onError?.(reason);
     this.setState("CLOSED");
   }

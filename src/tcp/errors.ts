@@ -32,6 +32,14 @@ export class KeepAliveTimeoutError extends WirestateError {
   static override readonly code = "WS_KEEPALIVE_TIMEOUT";
 }
 
+/**
+ * `Stack.connect()` throws it when the stack's memory budget (`memoryLimit`) has no room for another
+ * connection; the attempt is also counted under the drop reason "memory-limit".
+ */
+export class MemoryLimitError extends WirestateError {
+  static override readonly code = "WS_MEMORY_LIMIT";
+}
+
 /** A pending or later call on a stream that this side ended: `abort()`, or the stack closed under it. */
 export class ConnectionAbortedError extends WirestateError {
   static override readonly code = "ECONNABORTED";

@@ -6,4 +6,6 @@ export class HandshakeState {
   retries = 0;
   /** When the first SYN (or SYN-ACK) went out, for the handshake's RTT sample. */
   sentAt = 0;
+  /** False when no SYN-ACK of ours was timed (a SYN cookie's: the stack kept nothing), so no RTT sample. */
+  timed = true;
 }

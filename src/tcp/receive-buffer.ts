@@ -1,5 +1,9 @@
 import { userBytes } from "./byte-slab.js";
+import type { MemoryBudget } from "./memory-budget.js";
 import { INITIAL_RING, SizedRing } from "./sized-ring.js";
+
+/** `insert`'s answer when the memory budget refused out-of-order data. */
+export const MEMORY_REFUSED = -2;
 
 /**
  * The receive side: a ring of at most `capacity` bytes holding in-order bytes not yet read, and, past them,
@@ -18,8 +22,8 @@ export class ReceiveBuffer extends SizedRing {
   /** Out-of-order ranges as [start, end) offsets from RCV.NXT, sorted, disjoint, not touching. */
   #ranges: number[] = [];
 
-  constructor(capacity: number, maxRanges: number, initialRing = INITIAL_RING) {
-    super(capacity, initialRing);
+  constructor(capacity: number, maxRanges: number, initialRing = INITIAL_RING, budget: MemoryBudget | null = null) {
+    super(capacity, initialRing, budget);
     this.#maxRanges = maxRanges;
   }
 
@@ -28,9 +32,12 @@ export class ReceiveBuffer extends SizedRing {
     return this.#length;
   }
 
-  /** Space past the in-order data (what the window may offer). */
+  /**
+   * Space past the in-order data (what the window may offer): up to the capacity, and as far as the memory
+   * budget lets the ring grow, so under pressure the window shrinks, to 0 at worst.
+   */
   get free(): number {
-    return this.capacity - this.#length;
+    return Math.max(0, this.reachable - this.#length);
   }
 
   /** The out-of-order ranges held, as [start, end) offset pairs from RCV.NXT (what SACK blocks will report). */
@@ -40,13 +47,17 @@ export class ReceiveBuffer extends SizedRing {
 
   /**
    * Place `data` at `offset` from RCV.NXT. The caller has trimmed it to the window, so it fits.
-   * Returns how many bytes became in-order (RCV.NXT advances by that), or -1 when the segment was refused
-   * because it would need more ranges than the bound.
+   * Returns how many bytes became in-order (RCV.NXT advances by that), -1 when the segment was refused
+   * because it would need more ranges than the bound, or `MEMORY_REFUSED` when out-of-order data would grow
+   * the ring past what the memory budget allows. In-order data inside the window is never refused for memory:
+   * the window promised it.
    */
   insert(offset: number, data: Uint8Array): number {
     const len = data.length;
     if (len === 0) return 0;
-    if (offset + len > this.free) return -1;
+    const need = this.#length + offset + len;
+    if (need > this.capacity) return -1;
+    if (offset > 0 && need > this.allocated && need > this.reachable) return MEMORY_REFUSED;
     if (offset > 0 && !this.#addRange(offset, offset + len)) return -1;
     this.#copyIn(offset, data);
     if (offset > 0) return 0;
@@ -91,6 +102,14 @@ export class ReceiveBuffer extends SizedRing {
     const first = Math.min(data.length, ring.length - at);
     ring.set(first === data.length ? data : data.subarray(0, first), at);
     if (first < data.length) ring.set(data.subarray(first), 0);
+  }
+
+  /** Drop everything held (RFC 9293 on a reset: "all segment queues should be flushed"), giving the ring back. */
+  clear(): void {
+    this.#head = 0;
+    this.#length = 0;
+    this.#ranges = [];
+    this.release();
   }
 
   /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */

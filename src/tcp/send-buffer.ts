@@ -17,13 +17,14 @@ export class SendBuffer extends SizedRing {
     return this.#length;
   }
 
+  /** What a write can take now: up to the capacity, and as far as the memory budget lets the ring grow. */
   get free(): number {
-    return this.capacity - this.#length;
+    return this.reachable - this.#length;
   }
 
   /** Copies as much of `data` as fits; returns the count. */
   write(data: Uint8Array): number {
-    const n = Math.min(data.length, this.capacity - this.#length);
+    const n = Math.min(data.length, this.free);
     if (n === 0) return 0;
     this.#head = this.reserve(this.#length + n, this.#head, this.#length);
     const ring = this.ring;

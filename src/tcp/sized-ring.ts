@@ -1,3 +1,5 @@
+import type { MemoryBudget } from "./memory-budget.js";
+
 /**
  * Ring storage for the send and receive buffers, kept by exact size so a ring given back when it empties
  * is taken again at once by the next burst, as the kernel's slab caches keep freed objects. Giving back on
@@ -48,17 +50,26 @@ export class SizedRing {
   readonly capacity: number;
   protected ring: Uint8Array = NONE;
   readonly #initial: number;
+  /** The stack's memory budget (memory-budget.ts), charged for the ring; null: unbounded (unit tests). */
+  readonly #budget: MemoryBudget | null;
   /** The size last given back: the next burst takes one of that size if the pool has it. */
   #lastSize = 0;
 
-  constructor(capacity: number, initialRing = INITIAL_RING) {
+  constructor(capacity: number, initialRing = INITIAL_RING, budget: MemoryBudget | null = null) {
     this.capacity = capacity;
     this.#initial = Math.min(capacity, initialRing);
+    this.#budget = budget;
   }
 
   /** Bytes of ring storage held now. */
   get allocated(): number {
     return this.ring.length;
+  }
+
+  /** The most bytes the ring can hold without a refusal from the budget: its size plus the room it may grow by. */
+  protected get reachable(): number {
+    const held = this.ring.length;
+    return this.#budget === null ? this.capacity : Math.min(this.capacity, held + this.#budget.room(held));
   }
 
   /**
@@ -70,11 +81,13 @@ export class SizedRing {
     if (need <= old.length) return head;
     if (old === NONE) {
       this.ring =
-        (this.#lastSize >= need ? rings.takeWaiting(this.#lastSize) : null) ??
-        rings.take(this.#sizeFor(this.#initial, need));
+        (this.#lastSize >= need && this.#affordable(this.#lastSize, 0) ? rings.takeWaiting(this.#lastSize) : null) ??
+        rings.take(this.#grownSize(this.#initial, need, 0));
+      this.#budget?.charge(this.ring.length);
       return 0;
     }
-    const ring = rings.take(this.#sizeFor(old.length, need));
+    const ring = rings.take(this.#grownSize(old.length, need, old.length));
+    this.#budget?.charge(ring.length - old.length);
     const first = Math.min(used, old.length - head);
     ring.set(old.subarray(head, head + first), 0);
     if (first < used) ring.set(old.subarray(0, used - first), first);
@@ -85,14 +98,24 @@ export class SizedRing {
 
   protected release(): void {
     if (this.ring === NONE) return;
+    this.#budget?.release(this.ring.length);
     this.#lastSize = this.ring.length;
     rings.give(this.ring);
     this.ring = NONE;
   }
 
-  #sizeFor(from: number, need: number): number {
+  /**
+   * Doubling from `from` until `need` fits, at most `capacity`; just `need` when the budget cannot afford the
+   * doubled size (the callers have checked that `need` itself is allowed, or that it was promised).
+   */
+  #grownSize(from: number, need: number, held: number): number {
     let size = from;
     while (size < need) size *= 2;
-    return Math.min(size, this.capacity);
+    size = Math.min(size, this.capacity);
+    return this.#affordable(size, held) ? size : need;
+  }
+
+  #affordable(size: number, held: number): boolean {
+    return this.#budget === null || size - held <= this.#budget.room(held);
   }
 }

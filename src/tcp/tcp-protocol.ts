@@ -5,11 +5,13 @@ import type { PacketFields } from "../wire/types.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
-import { AddressInUseError } from "./errors.js";
+import { AddressInUseError, MemoryLimitError } from "./errors.js";
+import type { MemoryBudget } from "./memory-budget.js";
 import { IsnGenerator } from "./isn.js";
-import { listenArrives, timeWaitReopened, type ListenContext, type SegmentEnds } from "./listen.js";
+import { listenArrives, timeWaitReopened, type ListenContext, type ListenDrop, type SegmentEnds } from "./listen.js";
 import { ListeningPort } from "./listening-port.js";
-import type { ConnectOptions, Connection, Listener } from "./types.js";
+import { SynCookies } from "./syn-cookie.js";
+import type { ConnectOptions, Connection, Listener, ListenOptions } from "./types.js";
 
 const NO_PAYLOAD = new Uint8Array(0);
 const EPHEMERAL_LOW = 49152;
@@ -18,9 +20,10 @@ const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
 /** Why TCP dropped a segment that reached no connection, or one a connection refused. */
 export type TcpDrop =
   | EngineDrop
+  | ListenDrop
   | "closed-port" // no connection and no listener (answered with RST unless it was one)
-  | "backlog-full" // SYN to a listener whose backlog is full
-  | "listen-unexpected"; // neither SYN nor ACK nor RST to a listener
+  | "reset-rate-limit" // an RST was due for a segment with no connection, past `resetLimit` a second
+  | "memory-limit"; // a new connection (SYN queue entry, cookie ACK, connect) the memory budget refused
 
 /** The counters TCP keeps (the stack's counters hold them among its own). */
 export interface TcpCounters {
@@ -30,6 +33,15 @@ export interface TcpCounters {
   challengeAcks: number;
   connectionsOpened: number;
   connectionsAccepted: number;
+  /** SYN-ACKs sent with a cookie (the SYN queue was full), and cookie ACKs that made a connection. */
+  synCookiesSent: number;
+  synCookiesAccepted: number;
+  /** Half-open connections given up for a newer SYN (the SYN queue was full). */
+  synQueuePruned: number;
+  /** Handshakes completed into a full accept queue, refused with RST. */
+  acceptQueueOverflows: number;
+  /** TIME-WAIT connections closed early because the stack held `timeWaitLimit` of them. */
+  timeWaitRecycled: number;
   drops: Record<TcpDrop, number>;
 }
 
@@ -43,6 +55,8 @@ export interface TcpProtocolOptions {
   /** Our MSS (the IP layer knows the MTU). */
   mss: number;
   isnKey?: Uint8Array;
+  /** The stack's memory budget, which connections and their buffers draw from. */
+  budget: MemoryBudget;
   counters: TcpCounters;
   /** Send one segment (RFC 9293's "send" to the IP layer). */
   transmit(fields: PacketFields): void;
@@ -77,6 +91,12 @@ export class TcpProtocol implements ListenContext {
   #nextPort: number;
   #challengeSecond = -1;
   #challengeCount = 0;
+  #resetSecond = -1;
+  #resetCount = 0;
+  /** Connections in TIME-WAIT, oldest first (a Set keeps insertion order). */
+  readonly #timeWait = new Set<TcpConnection>();
+  readonly cookies: SynCookies;
+  readonly budget: MemoryBudget;
 
   constructor(o: TcpProtocolOptions) {
     this.#ip = o.ip;
@@ -89,15 +109,19 @@ export class TcpProtocol implements ListenContext {
     this.#trace = o.trace;
     this.tracing = o.trace !== undefined;
     this.#isn = new IsnGenerator(o.isnKey);
+    this.cookies = new SynCookies(o.isnKey);
+    this.budget = o.budget;
     this.#nextPort = EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT);
     const counters = o.counters;
     this.#host = {
       clock: o.clock,
       tracing: this.tracing,
+      budget: o.budget,
       transmit: o.transmit,
       trace: (text) => this.#trace?.(text),
       released: (conn) => this.#released(conn),
       allowChallengeAck: () => this.#allowChallengeAck(),
+      enteredTimeWait: (conn) => this.#enteredTimeWait(conn),
       drop(reason: EngineDrop) {
         counters.drops[reason]++;
       },
@@ -129,6 +153,12 @@ export class TcpProtocol implements ListenContext {
     } else {
       localPort = this.#ephemeralPort(remotePort, remoteIp, remoteAddress);
     }
+    if (!this.budget.admit()) {
+      this.#counters.drops["memory-limit"]++;
+      throw new MemoryLimitError(
+        `memory budget of ${this.budget.limit} bytes is full: no connection to ${remoteAddress}:${remotePort}`,
+      );
+    }
     const conn = this.#create(localPort, remoteIp, remotePort, remoteAddress, config);
     this.#counters.connectionsOpened++;
     conn.openActive();
@@ -136,14 +166,26 @@ export class TcpProtocol implements ListenContext {
   }
 
   /** RFC 9293 §3.10.1 OPEN, passive. */
-  listen(port: number, opts?: { backlog?: number }): Listener {
+  listen(port: number, opts?: ListenOptions): Listener {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be 1..65535, got ${port}`);
     if (this.#listeners.has(port)) throw new AddressInUseError(`${this.#address}:${port} is already listening`);
     const backlog = opts?.backlog ?? this.#config.backlog;
+    const synBacklog = opts?.synBacklog ?? this.#config.synBacklog;
     if (!Number.isInteger(backlog) || backlog < 1) throw new RangeError(`backlog must be a positive integer`);
-    const listener = new ListeningPort(this.#address, port, backlog, (l) => {
-      if (this.#listeners.get(l.localPort) === l) this.#listeners.delete(l.localPort);
-    });
+    if (!Number.isInteger(synBacklog) || synBacklog < 1) throw new RangeError(`synBacklog must be a positive integer`);
+    const listener = new ListeningPort(
+      this.#address,
+      port,
+      { backlog, synBacklog },
+      (l) => {
+        if (this.#listeners.get(l.localPort) === l) this.#listeners.delete(l.localPort);
+      },
+      (conn) => {
+        this.#counters.acceptQueueOverflows++;
+        if (this.tracing) this.#trace?.(`${conn.id} accept queue full: handshake refused (RST)`);
+        conn.abort();
+      },
+    );
     this.#listeners.set(port, listener);
     return listener;
   }
@@ -180,16 +222,47 @@ export class TcpProtocol implements ListenContext {
     }
     const listener = this.#listeners.get(r.dstPort);
     if (listener !== undefined) {
-      listenArrives(this, listener, r, r);
+      listenArrives(this, listener, r, r, payload);
     } else {
       this.#counters.drops["closed-port"]++;
       closedArrives(r, payload.length, (seq, ack, flags) => this.reset(r, seq, ack, flags));
     }
   }
 
-  // ListenContext (listen.ts)
+  // ListenContext (listen.ts) and CookieContext (cookie-handshake.ts)
 
+  get config(): TcpConfig {
+    return this.#config;
+  }
+
+  get ip(): number {
+    return this.#ip;
+  }
+
+  get mss(): number {
+    return this.#mss;
+  }
+
+  now(): number {
+    return this.#clock.now();
+  }
+
+  transmit(fields: PacketFields): void {
+    this.#transmit(fields);
+  }
+
+  /** An RST for a segment with no connection, within the stack-wide `resetLimit` a second. */
   reset(to: SegmentEnds, seq: number, ack: number, flags: number): void {
+    const second = Math.floor(this.#clock.now() / 1000);
+    if (second !== this.#resetSecond) {
+      this.#resetSecond = second;
+      this.#resetCount = 0;
+    }
+    if (this.#resetCount >= this.#config.resetLimit) {
+      this.#counters.drops["reset-rate-limit"]++;
+      return;
+    }
+    this.#resetCount++;
     this.#counters.resetsSent++;
     this.#transmit({
       src: this.#ip,
@@ -203,18 +276,34 @@ export class TcpProtocol implements ListenContext {
     });
   }
 
-  create(port: ListeningPort, from: SegmentEnds): TcpConnection {
-    const conn = this.#create(port.localPort, from.src, from.srcPort, ipv4ToString(from.src), this.#config);
+  create(port: ListeningPort, from: SegmentEnds, iss?: number): TcpConnection | null {
+    if (!this.budget.admit()) {
+      this.#counters.drops["memory-limit"]++;
+      return null;
+    }
+    const conn = this.#create(port.localPort, from.src, from.srcPort, ipv4ToString(from.src), this.#config, iss);
     this.#listenerOf.set(conn, port);
     return conn;
   }
 
-  drop(reason: "listen-unexpected" | "backlog-full"): void {
+  drop(reason: ListenDrop): void {
     this.#counters.drops[reason]++;
   }
 
   accepted(): void {
     this.#counters.connectionsAccepted++;
+  }
+
+  pruned(): void {
+    this.#counters.synQueuePruned++;
+  }
+
+  cookieSent(): void {
+    this.#counters.synCookiesSent++;
+  }
+
+  cookieAccepted(): void {
+    this.#counters.synCookiesAccepted++;
   }
 
   trace(text: string): void {
@@ -227,8 +316,8 @@ export class TcpProtocol implements ListenContext {
     remotePort: number,
     remoteAddress: string,
     config: TcpConfig,
+    iss = this.#isn.next(this.#ip, localPort, remoteIp, remotePort, this.#clock.now()),
   ): TcpConnection {
-    const iss = this.#isn.next(this.#ip, localPort, remoteIp, remotePort, this.#clock.now());
     const conn = new TcpConnection(
       this.#host,
       { localIp: this.#ip, localPort, remoteIp, remotePort, localAddress: this.#address, remoteAddress },
@@ -260,6 +349,8 @@ export class TcpProtocol implements ListenContext {
 
   #released(conn: TcpConnection): void {
     if (this.#lastFound === conn) this.#lastFound = null;
+    this.#timeWait.delete(conn);
+    this.budget.leave();
     const key = ((conn.localPort << 16) | conn.remotePort) >>> 0;
     const m = this.#connections.get(key);
     if (m !== undefined && m.get(conn.remoteIp) === conn) {
@@ -281,6 +372,18 @@ export class TcpProtocol implements ListenContext {
       if (!this.#listeners.has(port) && this.#lookup(port, remotePort, remoteIp) === undefined) return port;
     }
     throw new AddressInUseError(`no ephemeral port free towards ${remoteAddress}:${remotePort}`);
+  }
+
+  /** Past `timeWaitLimit` connections in TIME-WAIT, the oldest is closed to make room. */
+  #enteredTimeWait(conn: TcpConnection): void {
+    this.#timeWait.add(conn);
+    if (this.#timeWait.size <= this.#config.timeWaitLimit) return;
+    for (const oldest of this.#timeWait) {
+      this.#counters.timeWaitRecycled++;
+      if (this.tracing) this.#trace?.(`${oldest.id} TIME-WAIT cap reached: oldest recycled`);
+      oldest.setState("CLOSED");
+      return;
+    }
   }
 
   /** RFC 5961 §7: at most `challengeAckLimit` challenge ACKs a second, across the stack. */

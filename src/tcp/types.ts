@@ -137,6 +137,14 @@ export interface Connection {
   info(): ConnectionInfo;
 }
 
+/** A passive OPEN's queue bounds; each defaults to the stack's `tcp` configuration. */
+export interface ListenOptions {
+  /** Established connections waiting for `accept` (the kernel's somaxconn). */
+  backlog?: number;
+  /** Half-open connections; past it SYN cookies answer (the kernel's tcp_max_syn_backlog). */
+  synBacklog?: number;
+}
+
 export interface Listener {
   readonly localAddress: string;
   readonly localPort: number;

@@ -70,6 +70,7 @@ const CODES: Record<string, string> = {
   AddressInUseError: "EADDRINUSE",
   UserTimeoutError: "WS_USER_TIMEOUT",
   KeepAliveTimeoutError: "WS_KEEPALIVE_TIMEOUT",
+  MemoryLimitError: "WS_MEMORY_LIMIT",
   // stack and api
   StackClosedError: "WS_STACK_CLOSED",
   StaleHandleError: "WS_STALE_HANDLE",

@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
+import type { Link } from "../../src/link/link.js";
 import { memoryLinkPair, type MemoryLinkOptions } from "../../src/link/memory.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import type { TcpConfig } from "../../src/tcp/config.js";
 import type { Connection } from "../../src/tcp/types.js";
+import { parsePacket } from "../../src/wire/index.js";
+import type { ParsedPacket } from "../../src/wire/types.js";
 import { xorshiftBytes } from "../helpers/bytes.js";
 
 export const A = "10.0.0.1";
@@ -13,11 +16,28 @@ export function key(n: number): Uint8Array {
   return Uint8Array.from({ length: 16 }, (_, i) => (i * 31 + n) & 255);
 }
 
+/** A fake link for fixture tests: the test injects packets through `onReceive`; `out` holds what the stack sent, parsed. */
+export function recordingLink(): { link: Link; out: ParsedPacket[] } {
+  const out: ParsedPacket[] = [];
+  const link: Link = {
+    mtu: 1500,
+    send(p) {
+      const r = parsePacket(p);
+      if (!r.ok) throw new Error(`stack sent a bad packet: ${r.reason}`);
+      out.push(r);
+    },
+    onReceive: null,
+    close() {},
+  };
+  return { link, out };
+}
+
 /** Two stacks on one VirtualClock joined by a seeded in-memory link; every packet is recorded. */
 export function pair(
   link: Omit<MemoryLinkOptions, "clock"> = {},
   tcp: Partial<TcpConfig> = {},
   tcpB?: Partial<TcpConfig>,
+  stackB: { memoryLimit?: number } = {},
 ) {
   const clock = new VirtualClock(1_000_000);
   const [la, lb] = memoryLinkPair({ ...link, clock });
@@ -41,6 +61,7 @@ export function pair(
     clock,
     tcp: tcpB ?? tcp,
     isnKey: key(2),
+    ...stackB,
     onTrace: (t) => traceB.push(t),
   });
   return { clock, a, b, la, lb, wire, traceA, traceB };

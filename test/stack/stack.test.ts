@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
-import type { Link } from "../../src/link/link.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import { AddressInUseError } from "../../src/tcp/errors.js";
-import { buildPacket, parseIpv4, parsePacket } from "../../src/wire/index.js";
-import { TcpFlags, type PacketFields, type ParsedPacket } from "../../src/wire/types.js";
-import { key } from "./harness.js";
+import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
+import { TcpFlags, type PacketFields } from "../../src/wire/types.js";
+import { key, recordingLink } from "./harness.js";
 
 const { SYN, ACK, RST, FIN } = TcpFlags;
 const ME = parseIpv4("10.0.0.2");
@@ -14,17 +13,7 @@ const PEER = parseIpv4("10.0.0.1");
 /** A stack on a fake link: we inject packets and read what it sends. */
 function rig(tcp = {}) {
   const clock = new VirtualClock(0);
-  const out: ParsedPacket[] = [];
-  const link: Link = {
-    mtu: 1500,
-    send(p) {
-      const r = parsePacket(p);
-      if (!r.ok) throw new Error(`stack sent a bad packet: ${r.reason}`);
-      out.push(r);
-    },
-    onReceive: null,
-    close() {},
-  };
+  const { link, out } = recordingLink();
   const stack = new IpStack({ address: "10.0.0.2", link, clock, tcp, isnKey: key(3) });
   const inject = (f: Partial<PacketFields> & { flags: number; seq: number }) =>
     link.onReceive!(buildPacket({ src: PEER, dst: ME, srcPort: 40000, dstPort: 80, window: 65535, ...f }));
@@ -70,13 +59,52 @@ describe("IpStack: CLOSED and LISTEN (RFC 9293 §3.10.7.1-2)", () => {
     expect(synAck.tcp.options.mss).toBe(1460);
   });
 
-  it("the backlog bounds half-open plus unaccepted connections; SYNs past it are dropped and counted", () => {
+  it("the SYN queue and the accept queue are bounded apart: cookies past one, refusal past the other", () => {
     const r = rig();
-    const l = r.stack.listen(80, { backlog: 2 });
+    const l = r.stack.listen(80, { backlog: 1, synBacklog: 2 });
     for (let i = 0; i < 3; i++) r.inject({ flags: SYN, seq: 1000, srcPort: 40000 + i });
-    expect(r.take().filter((p) => p.flags === (SYN | ACK)).length).toBe(2);
-    expect(r.stack.counters.drops["backlog-full"]).toBe(1);
-    expect(l.backlogLength).toBe(0);
+    const synAcks = r.out.splice(0);
+    expect(synAcks.map((p) => p.tcp.flags)).toEqual([SYN | ACK, SYN | ACK, SYN | ACK]);
+    // Two half-open TCBs; the third SYN got a cookie and left nothing behind.
+    expect(r.stack.connectionCount).toBe(2);
+    expect(r.stack.counters.synCookiesSent).toBe(1);
+    // Both stateful handshakes complete: the first fills the accept queue, the second is refused with RST.
+    for (let i = 0; i < 2; i++) {
+      r.inject({ flags: ACK, seq: 1001, ack: (synAcks[i].tcp.seq + 1) >>> 0, srcPort: 40000 + i });
+    }
+    expect(l.backlogLength).toBe(1);
+    expect(r.stack.counters.acceptQueueOverflows).toBe(1);
+    expect(r.take()).toEqual([{ flags: RST, seq: (synAcks[1].tcp.seq + 1) >>> 0, ack: 0, dstPort: 40001 }]);
+    // With the accept queue full a SYN is dropped, and so is the cookie's ACK (the peer retries both).
+    r.inject({ flags: SYN, seq: 1000, srcPort: 40005 });
+    r.inject({ flags: ACK, seq: 1001, ack: (synAcks[2].tcp.seq + 1) >>> 0, srcPort: 40002 });
+    expect(r.take()).toEqual([]);
+    expect(r.stack.counters.drops["backlog-full"]).toBe(2);
+    // Once accepted, the cookie's ACK makes its connection.
+    expect(l.accept()).not.toBeNull();
+    r.inject({ flags: ACK, seq: 1001, ack: (synAcks[2].tcp.seq + 1) >>> 0, srcPort: 40002 });
+    expect(r.stack.counters.synCookiesAccepted).toBe(1);
+    expect(l.backlogLength).toBe(1);
+  });
+
+  it("a full SYN queue gives up its oldest half-open entry once that one's SYN-ACK went unanswered", () => {
+    const r = rig();
+    r.stack.listen(80, { synBacklog: 2 });
+    r.inject({ flags: SYN, seq: 1000, srcPort: 40000 });
+    r.clock.advance(500);
+    r.inject({ flags: SYN, seq: 1000, srcPort: 40001 });
+    // Young entries are kept: the third SYN gets a cookie.
+    r.inject({ flags: SYN, seq: 1000, srcPort: 40002 });
+    expect(r.stack.counters.synCookiesSent).toBe(1);
+    // 40000's SYN-ACK is retransmitted at 1 s; then it is the one given up for a new SYN.
+    r.clock.advance(600);
+    r.out.length = 0;
+    r.inject({ flags: SYN, seq: 1000, srcPort: 40003 });
+    expect(r.stack.counters.synQueuePruned).toBe(1);
+    expect(r.stack.counters.synCookiesSent).toBe(1);
+    expect(r.stack.connectionCount).toBe(2);
+    // The given-up entry is gone without an RST (its source is likely spoofed): its ACK now meets LISTEN.
+    expect(r.take().map((p) => [p.flags, p.dstPort])).toEqual([[SYN | ACK, 40003]]);
   });
 
   it("completed handshakes wait for accept(); onConnection fires; close() RSTs them", () => {
