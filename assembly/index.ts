@@ -16,3 +16,7 @@ export function scratchPtr(): usize {
 export function freePtr(): usize {
   return freeBase();
 }
+export { parseDatagram, parseTransport } from "./datagram";
+export { buildIpv4Header } from "./ipv4";
+export { buildUdp } from "./udp";
+export { buildIcmp } from "./icmp";

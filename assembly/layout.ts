@@ -93,3 +93,57 @@ export const E_BAD_TCP_CHECKSUM: i32 = 10; // the TCP checksum (with the pseudo-
 export const E_BAD_OPTION_LENGTH: i32 = 11; // option length 0 or 1, or running past the header
 /** a known option with the wrong fixed length (MSS 4, WS 3, SACK-perm 2, TS 10, SACK 2+8n) */
 export const E_BAD_OPTION_VALUE: i32 = 12;
+/** fewer than 8 bytes of UDP */
+export const E_TRUNCATED_UDP_HEADER: i32 = 13;
+/** the UDP length is below 8 or past the IPv4 payload */
+export const E_BAD_UDP_LENGTH: i32 = 14;
+/** a non-zero UDP checksum (with the pseudo-header) does not verify */
+export const E_BAD_UDP_CHECKSUM: i32 = 15;
+export const E_TRUNCATED_ICMP: i32 = 16; // fewer than 8 bytes of ICMP
+export const E_BAD_ICMP_CHECKSUM: i32 = 17; // the ICMP checksum does not verify
+/** an ICMP error's quoted datagram is not an IPv4 header plus 8 bytes */
+export const E_BAD_ICMP_QUOTE: i32 = 18;
+
+// Datagram parse slots: what parseDatagram and parseTransport (datagram.ts: IPv4 with ICMP, UDP or any
+// other protocol, fragments included) write. Apart from the TCP parser's slots, so each parser's record
+// can change alone.
+export const D_IHL: i32 = 36;
+export const D_TOS: i32 = 37;
+export const D_TOTAL_LENGTH: i32 = 38;
+export const D_ID: i32 = 39;
+/** flags and fragment offset, the 16 bits as received */
+export const D_FRAG: i32 = 40;
+export const D_TTL: i32 = 41;
+export const D_PROTOCOL: i32 = 42;
+export const D_IP_CHECKSUM: i32 = 43;
+export const D_SRC: i32 = 44;
+export const D_DST: i32 = 45;
+/** the transport header parsed: 1 (ICMP), 17 (UDP), or 0 (a fragment, or another protocol) */
+export const D_TRANSPORT: i32 = 46;
+/** where the transport payload starts, from the bytes parsed (ICMP: after its 8-byte header) */
+export const D_PAYLOAD_OFFSET: i32 = 47;
+export const D_PAYLOAD_LENGTH: i32 = 48;
+export const D_SRC_PORT: i32 = 49;
+export const D_DST_PORT: i32 = 50;
+export const D_UDP_LENGTH: i32 = 51;
+/** the UDP or ICMP checksum field as received */
+export const D_CHECKSUM: i32 = 52;
+export const D_ICMP_TYPE: i32 = 53;
+export const D_ICMP_CODE: i32 = 54;
+/** ICMP bytes 4..7: echo identifier << 16 | sequence, next-hop MTU, parameter problem pointer << 24 */
+export const D_ICMP_REST: i32 = 55;
+/** ICMP errors: the quoted IPv4 header's flags and fragment offset */
+export const D_Q_FRAG: i32 = 56;
+export const D_Q_PROTOCOL: i32 = 57;
+export const D_Q_SRC: i32 = 58;
+export const D_Q_DST: i32 = 59;
+export const D_Q_TOTAL_LENGTH: i32 = 60;
+/** the quoted transport header's bytes 0..3 (TCP and UDP: source port << 16 | destination port) */
+export const D_Q_WORD0: i32 = 61;
+/** the quoted transport header's bytes 4..7 (TCP: the sequence number) */
+export const D_Q_WORD1: i32 = 62;
+
+// Build parameters of buildUdp and buildIcmp beyond the shared IPv4 and port slots.
+export const B_ICMP_TYPE: i32 = B_BASE + 40;
+export const B_ICMP_CODE: i32 = B_BASE + 41;
+export const B_ICMP_REST: i32 = B_BASE + 42;

@@ -14,15 +14,34 @@ const ALLOWED: Record<string, readonly string[]> = {
   wire: ["errors"],
   pcap: ["errors"],
   link: ["errors", "clock", "pcap"],
+  // The transports are siblings: none imports another; the stack wires them together.
   tcp: ["errors", "clock", "wire"],
-  stack: ["errors", "clock", "link", "tcp", "wire"],
+  udp: ["errors", "clock", "wire"],
+  icmp: ["errors", "clock", "wire"],
+  // IPv4 reassembly and fragmentation: below the stack, beside the transports.
+  fragments: ["errors", "clock", "wire"],
+  stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
-  api: ["errors", "clock", "link", "pcap", "stack", "tcp", "wire"],
+  api: ["errors", "clock", "dns", "link", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
   session: ["errors"],
   // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
   packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],
-  cli: ["errors", "api", "clock", "link", "packetdrill", "pcap", "session", "stack", "tcp", "wire"],
+  cli: [
+    "errors",
+    "api",
+    "clock",
+    "dns",
+    "link",
+    "packetdrill",
+    "pcap",
+    "session",
+    "stack",
+    "tcp",
+    "udp",
+    "icmp",
+    "wire",
+  ],
 };
 
 const SRC = resolve("src");

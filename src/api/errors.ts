@@ -1,9 +1,13 @@
 import { WirestateError } from "../errors/wirestate-error.js";
 import type { ReadHalfState, WriteHalfState } from "./half-types.js";
 import type { StreamState } from "./types.js";
+import type { UdpSocketState } from "./udp-types.js";
 
-/** A state of any typestate handle: a whole stream's, or one half's after `split()`. */
-export type HandleState = StreamState | ReadHalfState | WriteHalfState;
+/** A state of any typestate handle: a whole stream's, one half's after `split()`, or a UDP socket's. */
+export type HandleState = StreamState | ReadHalfState | WriteHalfState | UdpSocketState;
+
+/** The typestate families, as `StaleHandleError` names them. */
+export type HandleKind = "TcpStream" | "ReadHalf" | "WriteHalf" | "UdpSocket";
 
 /**
  * A handle used after a call replaced it. TypeScript cannot forbid using a variable twice, so this is
@@ -21,11 +25,19 @@ export class StaleHandleError extends WirestateError {
   /** The state of the handle that replaced it, when one did. */
   readonly replacedBy: HandleState | undefined;
 
-  /** `kind`: which typestate family the handle is of (`TcpStream`, `ReadHalf`, `WriteHalf`). */
-  constructor(state: HandleState, consumedBy: string, replacedBy: HandleState | undefined, kind = "TcpStream") {
+  /**
+   * `kind` names the handle's type: a `TcpStream`, a `ReadHalf` or `WriteHalf` of one, or a `UdpSocket`
+   * (whose `connect()` and `close()` consume it).
+   */
+  constructor(
+    state: HandleState,
+    consumedBy: string,
+    replacedBy: HandleState | undefined,
+    kind: HandleKind = "TcpStream",
+  ) {
     const then =
       replacedBy === undefined
-        ? "it no longer controls the connection"
+        ? `it no longer controls the ${kind === "UdpSocket" ? "socket" : "connection"}`
         : `use the ${kind}<"${replacedBy}"> it returned`;
     super(`stale ${kind}<"${state}"> handle: it was consumed by ${consumedBy}; ${then}`);
     this.state = state;
@@ -47,10 +59,7 @@ export class ListenerClosedError extends WirestateError {
   static override readonly code = "WS_LISTENER_CLOSED";
 }
 
-/**
- * `Stack.connect()` rejects with it when the address is neither the stack's own (the loopback path) nor
- * reachable through a link: a stack made without `link` is loopback-only. Node's code for the situation.
- */
-export class HostUnreachableError extends WirestateError {
-  static override readonly code = "EHOSTUNREACH";
+/** `Stack.resolve()`, and `connect()` or `ping()` given a host name, reject with it when the stack has no `dns` servers. */
+export class NoResolverError extends WirestateError {
+  static override readonly code = "WS_NO_RESOLVER";
 }

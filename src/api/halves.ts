@@ -6,6 +6,7 @@
  */
 import type { ConnectionInfo } from "../tcp/types.js";
 import { checkMaxBytes, toBytes } from "./byte-args.js";
+import type { HandleKind } from "./errors.js";
 import type { HalfReadResult, ReadHalf, ReadHalfState, SplitStream, WriteHalf, WriteHalfState } from "./half-types.js";
 import { type Consumption, type Owner, type StreamCore, staleError } from "./stream-core.js";
 import type { SocketAddress } from "./types.js";
@@ -51,7 +52,7 @@ abstract class Half<K extends "read" | "write", S extends ReadHalfState | WriteH
     this.pair = pair;
   }
 
-  get kind(): string {
+  get kind(): HandleKind {
     return this.half === "read" ? "ReadHalf" : "WriteHalf";
   }
 

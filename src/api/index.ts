@@ -56,10 +56,31 @@ export { WirestateError } from "../errors/wirestate-error.js";
 export {
   CloseTimeoutError,
   type HandleState,
-  HostUnreachableError,
   ListenerClosedError,
+  NoResolverError,
   StaleHandleError,
 } from "./errors.js";
+export {
+  HostUnreachableError,
+  NetworkUnreachableError,
+  PortUnreachableError,
+  ProtocolUnreachableError,
+} from "../errors/unreachable.js";
+export {
+  AddressNotAvailableError,
+  BroadcastNotEnabledError,
+  DatagramTooLargeError,
+  SocketClosedError,
+} from "../udp/errors.js";
+// What `Stack.resolve()` and a `connect()` by name reject with (all of wirestate/dns is in that entry).
+export {
+  DnsError,
+  DnsTimeoutError,
+  InvalidHostnameError,
+  NameNotFoundError,
+  NoRecordsError,
+  ServerFailureError,
+} from "../dns/errors.js";
 export {
   AddressInUseError,
   ConnectionAbortedError,
@@ -73,7 +94,12 @@ export {
 export type { ConnectionInfo, ConnectOptions, ListenOptions, TcpState } from "../tcp/types.js";
 export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
-export { Stack, type StackOptions, type CaptureOptions } from "./stack.js";
+export { Stack, type StackOptions, type CaptureOptions, type StackDnsOptions, type UdpOptions } from "./stack.js";
+export type { UdpSocket, UdpSocketState, UdpMessage } from "./udp-types.js";
+export type { UdpSocketCounters } from "../udp/udp-socket.js";
+export type { PingOptions, PingResult } from "../icmp/ping.js";
+export type { IcmpErrorKind } from "../wire/icmp-errors.js";
+export type { Resolution } from "../dns/resolver.js";
 export {
   StackClosedError,
   type StackCounters,

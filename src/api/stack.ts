@@ -4,18 +4,26 @@ import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
 import type { Link } from "../link/link.js";
 import { LoopbackLink } from "../link/loopback.js";
 import type { CaptureWriter } from "../pcap/writer.js";
-import { IpStack, StackClosedError, type StackCounters, type TcpConfig } from "../stack/index.js";
+import { IpStack, StackClosedError, type IpStackOptions, type StackCounters, type TcpConfig } from "../stack/index.js";
+import { HostUnreachableError } from "../errors/unreachable.js";
 import { AddressInUseError } from "../tcp/errors.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
-import { HostUnreachableError } from "./errors.js";
+import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
+import { fromIterableSocket } from "../dns/iterable-socket.js";
+import type { PingOptions, PingResult } from "../icmp/ping.js";
+import { AddressNotAvailableError } from "../udp/errors.js";
+import type { UdpQueueLimits } from "../udp/udp-socket.js";
+import { NoResolverError } from "./errors.js";
+import { pingResults } from "./ping.js";
+import { openUdpSocket } from "./udp-handle.js";
+import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
 import { StreamCore } from "./stream-core.js";
 import type { TcpStream } from "./types.js";
 
-/** `StackOptions.capture` with the capture tap's options. */
 export interface CaptureOptions extends CaptureLinkOptions {
   writer: CaptureWriter;
 }
@@ -48,7 +56,34 @@ export interface StackOptions {
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
   closeTimeout?: number;
+  /**
+   * DNS servers ("10.0.0.53", "10.0.0.53:5353"), or the resolver's options with them: `connect()`,
+   * `ping()` and `resolve()` then take host names, looked up over this stack's own UDP (TCP when the
+   * answer is truncated).
+   */
+  dns?: ResolverOptions["servers"] | StackDnsOptions;
+  /** Echo replies and ICMP errors this stack sends a second, at most (token buckets). Default 100 each. */
+  icmpRate?: { echo?: number; error?: number };
+  /** Bounds on IPv4 reassembly: datagrams, bytes, datagrams per source, ms. Default 256, 4 MiB, 64, 30 s. */
+  reassembly?: IpStackOptions["reassembly"];
 }
+
+/** The resolver's options a stack takes (it supplies the clock and the transports itself). */
+export type StackDnsOptions = Omit<ResolverOptions, "clock" | "udp" | "tcp">;
+
+/** What `stack.udp(options)` takes. */
+export interface UdpOptions {
+  /** The local port; absent, a free ephemeral one (49152..65535). */
+  port?: number;
+  /** The local address: the stack's own or "0.0.0.0" (the stack has one address). */
+  address?: string;
+  /** May send to and receive from 255.255.255.255 (SO_BROADCAST). Default false. */
+  broadcast?: boolean;
+  /** The receive queue's limits; datagrams beyond them are dropped and counted. Default 256 and 1 MiB. */
+  queue?: Partial<UdpQueueLimits>;
+}
+
+const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
  * A TCP/IPv4 stack on one link: the typestate face of the engine. `await using stack = new Stack(...)`
@@ -62,6 +97,7 @@ export class Stack {
   readonly #ip: IpStack;
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
+  readonly #resolver: Resolver | null;
   readonly #holds: LoopHolds;
   readonly #loopback: LoopbackLink;
   #closed = false;
@@ -94,10 +130,22 @@ export class Stack {
       isnKey: options.isnKey,
       memoryLimit: options.memoryLimit,
       onTrace,
+      icmpRate: options.icmpRate,
+      reassembly: options.reassembly,
     });
     this.address = this.#ip.address;
     this.clock = clock;
     this.capture = capture;
+    const dns = options.dns;
+    this.#resolver =
+      dns === undefined
+        ? null
+        : new Resolver({
+            ...("servers" in dns ? dns : { servers: dns }),
+            clock,
+            udp: { bind: (port) => fromIterableSocket(this.udp({ port })) },
+            tcp: (address, port) => this.connect(address, port),
+          });
     // Only a clock that runs by itself can finish what a held process waits for.
     this.#holds = new LoopHolds(clock instanceof RealClock);
   }
@@ -128,6 +176,11 @@ export class Stack {
     return this.#ip.counters;
   }
 
+  /** The path MTU towards `address`: learned from ICMP frag-needed (RFC 1191, 10 minutes), else the link's. */
+  pathMtu(address: string): number {
+    return this.#ip.pathMtu(address);
+  }
+
   /** Connections the engine holds (every state but CLOSED, TIME-WAIT included). */
   get connectionCount(): number {
     return this.#ip.connectionCount;
@@ -153,14 +206,67 @@ export class Stack {
    * Active OPEN: resolves once the handshake completes; rejects with `ConnectionRefusedError` (RST),
    * `ConnectTimeoutError` (no answer) or `AddressInUseError` (a `localPort` in use).
    */
-  async connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+  async connect(host: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
-    if (!this.#loopback.routed && parseIpv4(address) !== this.#ip.ip) {
-      throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
+    if (DOTTED_QUAD.test(host)) return this.#connect(host, port, options);
+    // A name: each of its addresses in the server's order, until one answers (RFC 1123 §2.3).
+    const { addresses } = await this.resolve(host);
+    let failure: unknown;
+    for (const address of addresses) {
+      try {
+        return await this.#connect(address, port, options);
+      } catch (error) {
+        failure = error;
+      }
     }
-    const core = this.#core(this.#ip.connect(address, port, options));
-    await core.hold.during(core.established());
-    return openStream(core);
+    throw failure;
+  }
+
+  /**
+   * A bound UDP socket (RFC 768), unconnected: `send(data, address, port)`, `receive()`, an async
+   * iterator and a ReadableStream of `{ data, address, port }`, `connect()` to fix the peer. Throws
+   * AddressInUseError for a bound port, AddressNotAvailableError for an address not the stack's.
+   */
+  udp(options: UdpOptions = {}): UdpSocket<"Unconnected"> {
+    this.#assertOpen();
+    const { address, ...bind } = options;
+    if (address !== undefined && address !== this.address && address !== "0.0.0.0") {
+      throw new AddressNotAvailableError(`${address} is not this stack's address (${this.address})`);
+    }
+    return openUdpSocket(this.#ip.udp(bind), new Hold(this.#holds));
+  }
+
+  /**
+   * `ping`: echo requests to `host` (an address, or a name with `dns`), yielding each reply with its
+   * round-trip time, or its loss (timeout, or the ICMP error a router sent back), as they settle.
+   */
+  async *ping(host: string, options?: PingOptions): AsyncGenerator<PingResult, void, undefined> {
+    this.#assertOpen();
+    // The echo timers are the engine's (unref'd): the caller waiting for replies is what holds the process.
+    const hold = new Hold(this.#holds);
+    hold.begin();
+    try {
+      const address = DOTTED_QUAD.test(host) ? host : (await this.resolve(host)).addresses[0];
+      yield* pingResults(this.#ip.ping(address, options));
+    } finally {
+      hold.end();
+    }
+  }
+
+  /**
+   * The IPv4 addresses of `hostname` through the `dns` servers (a dotted quad is its own answer). Rejects
+   * with NoResolverError when the stack has no `dns` option, or the resolver's errors (NameNotFoundError,
+   * ServerFailureError, DnsTimeoutError, InvalidHostnameError, ...).
+   */
+  async resolve(hostname: string): Promise<Resolution> {
+    this.#assertOpen();
+    if (this.#resolver === null) {
+      if (DOTTED_QUAD.test(hostname)) {
+        return { hostname, canonicalName: hostname, type: "A", addresses: [hostname], ttl: 0 };
+      }
+      throw new NoResolverError(`cannot look up ${JSON.stringify(hostname)}: the stack has no dns servers`);
+    }
+    return this.#resolver.resolve(hostname);
   }
 
   /** Abort every connection (RST), stop every listener, and detach from the link (which stays the caller's to close). */
@@ -169,6 +275,7 @@ export class Stack {
     this.#closed = true;
     // Ours first, so pending accept() calls end with ListenerClosedError instead of waiting forever.
     for (const l of [...this.#listeners]) l.close();
+    this.#resolver?.close();
     this.#ip.close();
   }
 
@@ -179,6 +286,15 @@ export class Stack {
 
   #assertOpen(): void {
     if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
+  }
+
+  async #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+    if (!this.#loopback.routed && parseIpv4(address) !== this.#ip.ip) {
+      throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
+    }
+    const core = this.#core(this.#ip.connect(address, port, options));
+    await core.hold.during(core.established());
+    return openStream(core);
   }
 
   #listenEphemeral(options: ListenOptions | undefined): ReturnType<IpStack["listen"]> {

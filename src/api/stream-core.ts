@@ -8,7 +8,7 @@ import type { Clock, Timer } from "../clock/clock.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
 import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } from "../tcp/types.js";
-import { CloseTimeoutError, type HandleState, StaleHandleError } from "./errors.js";
+import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError } from "./errors.js";
 import type { Hold } from "./loop-hold.js";
 import type { SocketAddress } from "./types.js";
 
@@ -24,7 +24,7 @@ export interface Consumption {
 export interface Owner {
   readonly state: HandleState;
   /** The typestate family, for messages: `TcpStream` unless a half says otherwise. */
-  readonly kind?: string;
+  readonly kind?: HandleKind;
   consumption: Consumption | null;
 }
 

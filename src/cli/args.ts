@@ -6,6 +6,8 @@ export interface FlagSpec {
   switches?: readonly string[];
   /** How many positional arguments the command takes at most (default none): more is a UsageError. */
   positional?: number;
+  /** One-letter forms, as ping and nc spell them: `-c 3` is `--count 3` when `short` maps "c" to "count". */
+  short?: Readonly<Record<string, string>>;
 }
 
 export interface Parsed {
@@ -15,7 +17,8 @@ export interface Parsed {
 }
 
 /**
- * `--name value`, `--name=value`, `--switch`, and positionals, in any order. An unknown flag or a flag
+ * `--name value`, `--name=value`, `--switch`, their one-letter forms (`-c 3`, `-u`), and positionals, in
+ * any order. An unknown flag or a flag
  * missing its value is a UsageError naming it, so a typo never silently becomes a default.
  */
 export function parseArgs(command: string, argv: readonly string[], spec: FlagSpec): Parsed {
@@ -23,7 +26,13 @@ export function parseArgs(command: string, argv: readonly string[], spec: FlagSp
   const switches = new Set<string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    let arg = argv[i];
+    const letter = /^-([A-Za-z])$/.exec(arg)?.[1];
+    if (letter !== undefined) {
+      const long = spec.short?.[letter];
+      if (long === undefined) throw new UsageError(command, `unknown option -${letter}`);
+      arg = `--${long}`;
+    }
     if (!arg.startsWith("--") || arg === "--") {
       positional.push(arg);
       continue;

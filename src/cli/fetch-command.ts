@@ -8,23 +8,28 @@ import { numberFlag, parseArgs } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
 import { settleClosing } from "./graceful.js";
 import type { CliIo } from "./io.js";
-import { openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
+import { DNS_FLAG, DNS_HELP, openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
 
-export const FETCH_HELP = `wirestate fetch URL --tunnel BIND=PEER --address ADDR [--output FILE] [--capture FILE]
+export const FETCH_HELP = `wirestate fetch URL --tunnel BIND=PEER --address ADDR [--dns SERVER] [--output FILE] [--capture FILE]
 
-An HTTP GET over the userspace TCP stack, through a UDP tunnel. URL is http://IPV4[:PORT]/PATH (no DNS
-on a tunnel). The body goes to FILE, or to stdout; a summary goes to stderr. Exits non-zero, with one
-line saying why, on a refused or unanswered connection or a status other than 2xx.
+An HTTP GET over the userspace TCP stack, through a UDP tunnel. URL is http://HOST[:PORT]/PATH, HOST an
+IPv4 address, or a name looked up through --dns. The body goes to FILE, or to stdout; a summary goes to
+stderr. Exits non-zero, with one line saying why, on a refused or unanswered connection or a status
+other than 2xx.
 
 ${TUNNEL_HELP}
+${DNS_HELP}
   --output FILE        write the body to FILE instead of stdout
   --timeout SECONDS    give up connecting after this long (default 10)`;
 
 /** `wirestate fetch`. */
 export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs("fetch", argv, { values: [...TUNNEL_FLAGS, "output", "timeout"], positional: 1 });
+  const parsed = parseArgs("fetch", argv, {
+    values: [...TUNNEL_FLAGS, DNS_FLAG, "output", "timeout"],
+    positional: 1,
+  });
   if (parsed.positional.length !== 1) throw new UsageError("fetch", "give exactly one URL");
-  const url = parseUrl(parsed.positional[0]);
+  const url = parseUrl(parsed.positional[0], parsed.flags.has(DNS_FLAG));
   const timeout = numberFlag("fetch", parsed, "timeout", 10, 1, 3600);
   const { stack, close } = await openTunnelStack("fetch", parsed);
   try {
@@ -73,7 +78,7 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
   }
 }
 
-function parseUrl(text: string): URL {
+function parseUrl(text: string, names: boolean): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -81,10 +86,7 @@ function parseUrl(text: string): URL {
     throw new UsageError("fetch", `"${text}" is not a URL`);
   }
   if (url.protocol !== "http:") throw new UsageError("fetch", `only http:// URLs are supported, got ${url.protocol}`);
-  if (!isIPv4(url.hostname))
-    throw new UsageError(
-      "fetch",
-      `the host must be an IPv4 address (there is no DNS on a tunnel), got ${url.hostname}`,
-    );
+  if (!names && !isIPv4(url.hostname))
+    throw new UsageError("fetch", `the host must be an IPv4 address, or give --dns SERVER to look up ${url.hostname}`);
   return url;
 }

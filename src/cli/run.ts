@@ -4,7 +4,9 @@ import { DEMO_HELP, demoCommand } from "./demo-command.js";
 import { CliError, UsageError } from "./errors.js";
 import { FETCH_HELP, fetchCommand } from "./fetch-command.js";
 import { HTTP_HELP, httpCommand } from "./http-command.js";
+import { NC_HELP, ncCommand } from "./nc-command.js";
 import { PACKETDRILL_HELP, packetdrillCommand } from "./packetdrill-command.js";
+import { PING_HELP, pingCommand } from "./ping-command.js";
 import type { CliIo } from "./io.js";
 
 const BENCH_HELP = `wirestate bench
@@ -19,8 +21,10 @@ Usage: wirestate <command> [options]      wirestate <command> --help      wirest
 
 Commands:
   demo     two stacks over a lossy in-memory wire: a session-typed exchange, a transfer, a capture
-  http     serve a directory over HTTP on the userspace stack, through a UDP tunnel
+  http     serve a directory over HTTP on the userspace stack (it answers ping), through a UDP tunnel
   fetch    HTTP GET a URL over the userspace stack, through a UDP tunnel
+  ping     ICMP echo requests from the userspace stack, through a UDP tunnel
+  nc       netcat over the userspace stack (TCP or UDP, connect or listen), through a UDP tunnel
   bench    where the benchmarks run (npm run bench, in the repository)
   packetdrill  run packetdrill scripts (.pkt) against the stack on a virtual clock`;
 
@@ -33,6 +37,8 @@ const COMMANDS: Record<string, Command> = {
   demo: { help: DEMO_HELP, run: demoCommand },
   http: { help: HTTP_HELP, run: httpCommand },
   fetch: { help: FETCH_HELP, run: fetchCommand },
+  ping: { help: PING_HELP, run: pingCommand },
+  nc: { help: NC_HELP, run: ncCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
   packetdrill: { help: PACKETDRILL_HELP, run: packetdrillCommand },
 };

@@ -16,6 +16,11 @@ export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, 
   --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's)
   --capture FILE       write every packet to FILE as pcapng, with the engine's events as comments`;
 
+/** The flag of the commands that take host names. */
+export const DNS_FLAG = "dns";
+
+export const DNS_HELP = `  --dns SERVER[,SERVER]  DNS servers (ADDR or ADDR:PORT) for host names, asked over the tunnel`;
+
 export interface TunnelStack {
   stack: Stack;
   describe: string;
@@ -36,6 +41,9 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
   const mtu = Number(mtuText);
   if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
     throw new UsageError(command, `--mtu must be an integer from 68 to 65535, got "${mtuText}"`);
+  const dns = parsed.flags.get(DNS_FLAG)?.split(",");
+  if (dns?.some((s) => !isIPv4(s.split(":")[0])))
+    throw new UsageError(command, `--dns takes IPv4 addresses (ADDR or ADDR:PORT, comma-separated), got "${dns}"`);
   const link = await udpTunnelLink({ bind, peer, mtu });
   const captureFile = parsed.flags.get("capture");
   let writer: PcapngWriter | null = null;
@@ -47,7 +55,7 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
       throw new CliError(`cannot write the capture ${captureFile}: ${(err as Error).message}`);
     }
   }
-  const stack = new Stack({ address, link, capture: writer ?? undefined });
+  const stack = new Stack({ address, link, capture: writer ?? undefined, dns });
   return {
     stack,
     describe: `${address} through the UDP tunnel ${link.local.address}:${link.local.port} -> ${peer}`,

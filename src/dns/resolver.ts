@@ -40,6 +40,7 @@ export interface ResolverOptions {
   random?: () => number;
 }
 
+/** What `resolve()` gives: the addresses of a name, its canonical name and how long they hold. */
 export interface Resolution {
   /** The name as asked for. */
   hostname: string;

@@ -1,12 +1,20 @@
 import { REASONS } from "../wire/layout.generated.js";
 import type { ParseErrorReason } from "../wire/types.js";
 import type { TcpDrop } from "../tcp/tcp-protocol.js";
+import { FRAGMENT_DROPS, type FragmentDrop, type ReassemblyCounters } from "../fragments/reassembler.js";
+import type { UdpDrop } from "../udp/udp-protocol.js";
+import type { IcmpDrop } from "../icmp/icmp-protocol.js";
 
 /** Every reason the stack drops a packet or segment, one counter each. */
 export type DropReason =
   | ParseErrorReason
   | TcpDrop
+  | FragmentDrop
+  | "fragmentation-needed" // an outgoing packet over the link MTU with DF set (never sent in pieces)
+  | UdpDrop
+  | IcmpDrop
   | "wrong-address" // IPv4 destination is not this stack
+  | "unknown-protocol" // an IPv4 protocol the stack does not speak (answered with protocol unreachable)
   | "stack-closed";
 
 const DROP_REASONS: readonly DropReason[] = [
@@ -19,8 +27,22 @@ const DROP_REASONS: readonly DropReason[] = [
   "no-ack",
   "syn-sent-bad-ack",
   "paws-rejected",
+  "udp-closed-port",
+  "udp-queue-full",
+  "udp-wrong-peer",
+  "icmp-echo-rate-limited",
+  "icmp-echo-broadcast",
+  "icmp-ignored-type",
+  "icmp-not-ours",
+  "icmp-no-connection",
+  "icmp-out-of-window",
+  "icmp-not-reported",
+  "icmp-stray-echo-reply",
+  "icmp-error-rate-limited",
+  "icmp-error-suppressed",
   "time-wait-rst-ignored",
   "wrong-address",
+  "unknown-protocol",
   "closed-port",
   "reset-rate-limit",
   "memory-limit",
@@ -29,6 +51,8 @@ const DROP_REASONS: readonly DropReason[] = [
   "cookie-invalid",
   "listen-unexpected",
   "stack-closed",
+  ...FRAGMENT_DROPS,
+  "fragmentation-needed",
 ];
 
 /** The memory budget's accounting (tcp/memory-budget.ts), live. */
@@ -45,17 +69,30 @@ export interface MemoryCounters {
 }
 
 /** What the stack has seen and done, readable at any time through `IpStack.counters`. */
-export interface StackCounters {
+export interface StackCounters extends ReassemblyCounters {
   packetsIn: number;
   segmentsIn: number;
   segmentsOut: number;
   retransmits: number;
-  /** IPv4 header or TCP checksum failures (also counted under their drop reasons). */
+  /** IPv4 header, TCP, UDP or ICMP checksum failures (also counted under their drop reasons). */
   checksumErrors: number;
   resetsSent: number;
   challengeAcks: number;
   connectionsOpened: number;
   connectionsAccepted: number;
+  /** Outgoing datagrams sent as fragments (RFC 791), and the fragments that made them. */
+  datagramsFragmented: number;
+  fragmentsOut: number;
+  /** UDP datagrams in (checksum verified, for us) and out. */
+  datagramsIn: number;
+  datagramsOut: number;
+  icmpIn: number;
+  icmpOut: number;
+  echoRepliesSent: number;
+  icmpErrorsIn: number;
+  icmpErrorsSent: number;
+  /** Fragmentation-needed messages for us, handed to path MTU discovery. */
+  fragNeededIn: number;
   synCookiesSent: number;
   synCookiesAccepted: number;
   synQueuePruned: number;
@@ -78,6 +115,19 @@ export function newCounters(memory: MemoryCounters): StackCounters {
     challengeAcks: 0,
     connectionsOpened: 0,
     connectionsAccepted: 0,
+    fragmentsIn: 0,
+    datagramsReassembled: 0,
+    duplicateFragments: 0,
+    datagramsFragmented: 0,
+    fragmentsOut: 0,
+    datagramsIn: 0,
+    datagramsOut: 0,
+    icmpIn: 0,
+    icmpOut: 0,
+    echoRepliesSent: 0,
+    icmpErrorsIn: 0,
+    icmpErrorsSent: 0,
+    fragNeededIn: 0,
     synCookiesSent: 0,
     synCookiesAccepted: 0,
     synQueuePruned: 0,

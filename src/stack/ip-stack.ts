@@ -1,6 +1,9 @@
 import type { Clock } from "../clock/clock.js";
 import { RealClock } from "../clock/real-clock.js";
 import type { Link } from "../link/link.js";
+import { fragmentOf, type Fragment } from "../fragments/fragment-header.js";
+import { fragmentPacket } from "../fragments/fragmenter.js";
+import { Reassembler, type ReassemblyLimits } from "../fragments/reassembler.js";
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { MemoryBudget, defaultMemoryLimit } from "../tcp/memory-budget.js";
@@ -8,13 +11,36 @@ import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
-import { parseIpv4 } from "../wire/ipv4-address.js";
+import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { parseInto } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
-import type { PacketFields } from "../wire/types.js";
+import type { PacketFields, ParseErrorReason } from "../wire/types.js";
+import { buildIcmpPacket, buildUdpPacket } from "../wire/datagram-build.js";
+import { parseDatagramInto } from "../wire/datagram-parse.js";
+import { DatagramRecord } from "../wire/datagram-record.js";
+import {
+  IpProtocol,
+  UnreachableCode,
+  IcmpType,
+  type IcmpPacketFields,
+  type UdpPacketFields,
+} from "../wire/datagram-types.js";
+import type { IcmpErrorKind } from "../wire/icmp-errors.js";
+import { IcmpProtocol, type IcmpDrop } from "../icmp/icmp-protocol.js";
+import type { PingOptions, PingSession } from "../icmp/ping.js";
+import { BROADCAST, MAX_UDP_PAYLOAD, UdpProtocol, type BindOptions } from "../udp/udp-protocol.js";
+import type { UdpSocket } from "../udp/udp-socket.js";
 import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
-import type { TransportProtocol } from "./transport-protocol.js";
+import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
+import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
+
+const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason>([
+  "bad-ip-checksum",
+  "bad-tcp-checksum",
+  "bad-udp-checksum",
+  "bad-icmp-checksum",
+]);
 
 export interface IpStackOptions {
   /** This stack's IPv4 address, dotted quad. */
@@ -30,6 +56,12 @@ export interface IpStackOptions {
    */
   memoryLimit?: number;
   onTrace?: (text: string) => void;
+  /** Echo replies and ICMP errors sent a second (each a token bucket of that burst). Default 100 each. */
+  icmpRate?: { echo?: number; error?: number };
+  /** A UDP socket's receive queue limits, unless it sets its own. Default 256 datagrams, 1 MiB. */
+  udpQueue?: { maxDatagrams?: number; maxBytes?: number };
+  /** Bounds on IPv4 reassembly (fragments/reassembler.ts has the defaults). */
+  reassembly?: Partial<ReassemblyLimits>;
 }
 
 /**
@@ -49,13 +81,23 @@ export class IpStack {
   readonly mss: number;
 
   readonly #tcp: TcpProtocol;
-  /** The transports by IPv4 protocol number. */
+  readonly #udp: UdpProtocol;
+  readonly #icmp: IcmpProtocol;
+  readonly #datagram = new DatagramRecord();
+  /** The transports by IPv4 protocol number: TCP's parse, and the datagram parse's (UDP, ICMP). */
   readonly #transports: (TransportProtocol | undefined)[] = [];
+  readonly #datagramProtocols: (DatagramProtocol | undefined)[] = [];
   readonly #record = new ParsedRecord();
+  readonly #reassembler: Reassembler;
+  /** RFC 1191: path MTUs learned per destination. */
+  readonly #pathMtus: PathMtuCache;
   #ipId = 0;
   /** Outgoing packets are carved from slabs: the link owns each carve, no ArrayBuffer per packet. */
   readonly #packets = new ByteSlab();
   #closed = false;
+  /** The packet `#inputDatagram` is processing, for the ICMP error it may earn. */
+  #current: Uint8Array | null = null;
+  #currentBroadcast = false;
 
   constructor(options: IpStackOptions) {
     this.address = options.address;
@@ -77,9 +119,44 @@ export class IpStack {
       isnKey: options.isnKey,
       counters: this.counters,
       transmit: (fields) => this.#transmit(fields),
+      pathMtu: (remoteIp) => this.#pathMtus.mtu(remoteIp),
       trace: options.onTrace,
     });
+    const trace = options.onTrace;
+    this.#pathMtus = new PathMtuCache(this.clock, this.link.mtu, (dst, mtu) => {
+      trace?.(`path MTU to ${ipv4ToString(dst)} is ${mtu}`);
+      this.#tcp.pathMtuChanged(dst, mtu);
+    });
+    this.#reassembler = new Reassembler(
+      this.clock,
+      this.counters,
+      (quoted, about) => this.#reassemblyTimeExceeded(quoted, about),
+      options.reassembly,
+    );
     this.#transports[this.#tcp.protocol] = this.#tcp;
+    this.#udp = new UdpProtocol({
+      ip: this.ip,
+      address: this.address,
+      counters: this.counters,
+      transmit: (fields) => this.#transmitDatagram(fields),
+      // Larger datagrams leave in fragments (sendPacket).
+      maxPayload: MAX_UDP_PAYLOAD,
+      portUnreachable: () => this.#unreachable(UnreachableCode.PORT),
+      queue: { maxDatagrams: options.udpQueue?.maxDatagrams ?? 256, maxBytes: options.udpQueue?.maxBytes ?? 1 << 20 },
+      random: () => crypto.getRandomValues(new Uint32Array(1))[0],
+    });
+    this.#icmp = new IcmpProtocol({
+      ip: this.ip,
+      clock: this.clock,
+      counters: this.counters,
+      transmit: (fields) => this.#transmitDatagram(fields),
+      errorArrives: (r, kind, hard) => this.#icmpErrorArrives(r, kind, hard),
+      fragmentationNeeded: (r) => this.#fragmentationNeeded(r),
+      echoRate: options.icmpRate?.echo ?? 100,
+      errorRate: options.icmpRate?.error ?? 100,
+    });
+    this.#datagramProtocols[this.#udp.protocol] = this.#udp;
+    this.#datagramProtocols[this.#icmp.protocol] = this.#icmp;
     this.link.onReceive = (packet) => this.input(packet);
   }
 
@@ -95,6 +172,20 @@ export class IpStack {
     return this.#tcp.listen(port, opts);
   }
 
+  /** A bound UDP socket (RFC 768); `port` absent: an ephemeral one. Throws AddressInUseError. */
+  udp(options?: BindOptions): UdpSocket {
+    if (this.#closed) throw new StackClosedError("the stack is closed");
+    return this.#udp.bind(options);
+  }
+
+  /** Echo requests to `address` (RFC 792), `count` of them; the session reports each reply or loss. */
+  ping(address: string, options?: PingOptions): PingSession {
+    if (this.#closed) throw new StackClosedError("the stack is closed");
+    const session = this.#icmp.ping(address, options);
+    session.start();
+    return session;
+  }
+
   /** TCP connections with a TCB (any state but CLOSED). */
   get connectionCount(): number {
     return this.#tcp.connectionCount;
@@ -104,6 +195,9 @@ export class IpStack {
   close(): void {
     if (this.#closed) return;
     for (const t of this.#transports) t?.close();
+    for (const t of this.#datagramProtocols) t?.close();
+    this.#reassembler.close();
+    this.#pathMtus.close();
     this.#closed = true;
     this.link.onReceive = null;
   }
@@ -124,11 +218,18 @@ export class IpStack {
       counters.drops["stack-closed"]++;
       return;
     }
+    this.#dispatch(packet);
+  }
+
+  /** A packet from the link, or a datagram reassembled from its fragments: parse, check, dispatch. */
+  #dispatch(packet: Uint8Array): void {
+    const counters = this.counters;
     const r = this.#record;
     const reason = parseInto(packet, r);
     if (reason !== null) {
-      if (reason === "bad-tcp-checksum" || reason === "bad-ip-checksum") counters.checksumErrors++;
-      counters.drops[reason]++;
+      // The TCP parser checked the IPv4 header before it found these: the datagram parser takes them.
+      if (reason === "not-tcp" || reason === "fragment") this.#inputDatagram(packet);
+      else this.#dropped(reason);
       return;
     }
     if (r.dst !== this.ip) {
@@ -136,7 +237,7 @@ export class IpStack {
       return;
     }
     const transport = this.#transports[r.protocol];
-    // The wire core passes TCP only (others are "not-tcp" above); this holds once it passes more.
+    // The TCP parser passes TCP only (the rest went to #inputDatagram above); this holds if it passes more.
     if (transport === undefined) {
       counters.drops["not-tcp"]++;
       return;
@@ -144,10 +245,148 @@ export class IpStack {
     transport.arrives(r, packet);
   }
 
+  #dropped(reason: ParseErrorReason): void {
+    if (CHECKSUM_REASONS.has(reason)) this.counters.checksumErrors++;
+    this.counters.drops[reason]++;
+  }
+
+  /** A packet that is not plain TCP: ICMP, UDP, a fragment, or another protocol. */
+  #inputDatagram(packet: Uint8Array): void {
+    const r = this.#datagram;
+    const reason = parseDatagramInto(packet, r);
+    if (reason !== null) {
+      this.#dropped(reason);
+      return;
+    }
+    const broadcast = r.dst === BROADCAST;
+    if (r.dst !== this.ip && !broadcast) {
+      this.counters.drops["wrong-address"]++;
+      return;
+    }
+    this.#current = packet;
+    this.#currentBroadcast = broadcast;
+    try {
+      const protocol = this.#datagramProtocols[r.transport];
+      if (protocol !== undefined) protocol.arrives(r, packet, broadcast);
+      else if (r.fragment & 0x3fff) {
+        // RFC 791 §3.2: held until its datagram is whole, which then comes in as one packet.
+        const whole = this.#reassembler.add(fragmentOf(r, packet));
+        if (whole !== null) this.#dispatch(whole);
+      } else {
+        this.counters.drops["unknown-protocol"]++;
+        this.#unreachable(UnreachableCode.PROTOCOL);
+      }
+    } finally {
+      this.#current = null;
+    }
+  }
+
+  /** RFC 1122 §3.2.2.1: destination unreachable about the packet being processed (icmp-protocol.ts decides if). */
+  #unreachable(code: number): void {
+    if (this.#current !== null) {
+      this.#icmp.sendError(this.#datagram, this.#current, this.#currentBroadcast, IcmpType.DEST_UNREACHABLE, code);
+    }
+  }
+
+  /** An ICMP error quoting a TCP or UDP datagram of ours: to the transport that sent it. */
+  #icmpErrorArrives(r: DatagramRecord, kind: IcmpErrorKind, hard: boolean): IcmpDrop | null {
+    const localPort = r.quotedWord0 >>> 16;
+    const remotePort = r.quotedWord0 & 0xffff;
+    if (r.quotedProtocol === IpProtocol.TCP) {
+      const quote = { localPort, remoteIp: r.quotedDst, remotePort, seq: r.quotedWord1 };
+      const outcome = this.#tcp.icmpError(quote, kind, hard);
+      if (outcome === "no-connection") return "icmp-no-connection";
+      return outcome === "out-of-window" ? "icmp-out-of-window" : null;
+    }
+    if (r.quotedProtocol === IpProtocol.UDP) {
+      const outcome = this.#udp.icmpError(localPort, r.quotedDst, remotePort, kind);
+      if (outcome === "no-socket") return "icmp-no-connection";
+      return outcome === "not-connected" ? "icmp-not-reported" : null;
+    }
+    return "icmp-no-connection";
+  }
+
+  /** UDP and ICMP out: the identification, then the link, in fragments if need be. */
+  #transmitDatagram(fields: UdpPacketFields | IcmpPacketFields): void {
+    if (this.#closed) return;
+    fields.id = this.#nextId();
+    this.sendPacket("srcPort" in fields ? buildUdpPacket(fields) : buildIcmpPacket(fields));
+  }
+
+  /**
+   * Sends a whole IPv4 packet, in fragments when it exceeds the link MTU and DF is clear (RFC 791); one
+   * with DF set that does not fit is dropped and counted.
+   */
+  sendPacket(packet: Uint8Array): void {
+    if (this.#closed) return;
+    const mtu = this.link.mtu;
+    if (packet.length <= mtu) {
+      this.link.send(packet);
+      return;
+    }
+    if ((packet[6] & 0x40) !== 0) {
+      this.counters.drops["fragmentation-needed"]++;
+      return;
+    }
+    const fragments = fragmentPacket(packet, mtu);
+    this.counters.datagramsFragmented++;
+    this.counters.fragmentsOut += fragments.length;
+    for (const f of fragments) this.link.send(f);
+  }
+
+  /** The path MTU towards `address` (dotted quad): learned from ICMP (RFC 1191), else the link's. */
+  pathMtu(address: string): number {
+    return this.#pathMtus.mtu(parseIpv4(address));
+  }
+
+  /**
+   * ICMP "fragmentation needed and DF set" (type 3 code 4, RFC 1191 §4) quoting one of our datagrams.
+   * For TCP the quoted sequence number is checked first (RFC 5927 §7.2: a blind attacker must guess the
+   * window to shrink our segments) and the destination's path MTU is lowered only if it passes; UDP has
+   * no such check (as on Linux).
+   */
+  #fragmentationNeeded(r: DatagramRecord): void {
+    const mtu = reportedPathMtu(r.icmpRest & 0xffff, r.quotedTotalLength);
+    if (r.quotedProtocol === IpProtocol.TCP) {
+      const quote = { localPort: r.quotedWord0 >>> 16, remoteIp: r.quotedDst, remotePort: r.quotedWord0 & 0xffff };
+      const outcome = this.#tcp.pathMtuReduced({ ...quote, seq: r.quotedWord1 }, mtu);
+      if (outcome === "no-connection" || outcome === "out-of-window") {
+        this.counters.drops[outcome === "no-connection" ? "icmp-no-connection" : "icmp-out-of-window"]++;
+        return;
+      }
+    }
+    this.#pathMtus.lower(r.quotedDst, mtu);
+  }
+
+  /**
+   * RFC 1122 §3.3.2: a datagram whose fragment zero arrived was not completed in time: ICMP time exceeded,
+   * code 1 ("fragment reassembly time exceeded"), quoting fragment zero's header and first 8 data bytes
+   * (`quoted`). ICMP's own rules apply (never about an ICMP error, a broadcast, a non-unicast source).
+   */
+  #reassemblyTimeExceeded(quoted: Uint8Array, about: Fragment): void {
+    if (this.#closed) return;
+    const r = new DatagramRecord();
+    r.src = about.src;
+    r.dst = about.dst;
+    r.protocol = about.protocol;
+    r.totalLength = quoted.length;
+    if (about.protocol === IpProtocol.ICMP) {
+      // Fragment zero holds the ICMP type: ICMP's rules forbid an error about an error.
+      r.transport = IpProtocol.ICMP;
+      r.icmpType = about.data[0];
+    }
+    this.#icmp.sendError(r, quoted, false, IcmpType.TIME_EXCEEDED, 1);
+  }
+
+  #nextId(): number {
+    const id = this.#ipId;
+    this.#ipId = (id + 1) & 0xffff;
+    return id;
+  }
+
   #transmit(fields: PacketFields): void {
     if (this.#closed) return;
-    fields.id = this.#ipId;
-    this.#ipId = (this.#ipId + 1) & 0xffff;
+    fields.id = this.#nextId();
     this.counters.segmentsOut++;
     const inArena = buildPacketInArena(fields);
     if (inArena !== null) {

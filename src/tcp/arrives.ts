@@ -344,6 +344,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
       c.notices.writable = true;
     }
     t.sndUna = ack;
+    c.softError = undefined; // new data acknowledged: the path works (icmp-error.ts)
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
     takeRttSample(c, seg, false);
     const sample = ackSample(c, acked, ack, flight);

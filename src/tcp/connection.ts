@@ -5,6 +5,7 @@ import { TcpFlags, type PacketFields, type TcpOptions, type TcpRepr } from "../w
 import { cookieWindow, type CookieGrant } from "./cookie-handshake.js";
 import { segmentArrives } from "./arrives.js";
 import type { TcpConfig } from "./config.js";
+import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
 import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
@@ -15,6 +16,7 @@ import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
 import { SackRecovery } from "./sack-recovery.js";
 import { OutgoingOptions } from "./outgoing-options.js";
+import { PathMtuState, pathMtuAgreed } from "./path-mtu.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
 import { ControlBlock } from "./tcb.js";
@@ -58,6 +60,8 @@ export interface ConnectionHost {
   readonly budget?: MemoryBudget;
   /** The connection reached CLOSED: forget it. */
   released(conn: TcpConnection): void;
+  /** The path MTU towards `remoteIp` as the IP layer knows it (RFC 1191's cache, else the link MTU). */
+  pathMtu(remoteIp: number): number;
   /** RFC 5961 §7 stack-wide limiter: true when one more challenge ACK may go out now. */
   allowChallengeAck(): boolean;
   /** The connection entered TIME-WAIT (the stack caps how many it holds). */
@@ -110,6 +114,8 @@ export class TcpConnection implements Connection {
   /** Our MSS (offered on SYN) and the peer's, negotiated (option-negotiation.ts). */
   readonly ourMss: number;
   sendMss: number;
+  /** Path MTU discovery and black-hole probing (path-mtu.ts). */
+  readonly pathMtu = new PathMtuState();
   noDelay: boolean;
   /** RFC 7323 and RFC 2018 options: offered, then agreed on the SYNs (option-negotiation.ts). */
   readonly agreed: AgreedOptions;
@@ -127,6 +133,8 @@ export class TcpConnection implements Connection {
   readonly receiver = new ReceiverState();
   readonly sender = new SenderState();
   readonly notices = new UserNotices();
+  /** The last soft ICMP error (icmp-error.ts); the connect and user timeouts report it. */
+  softError: IcmpErrorKind | undefined = undefined;
 
   readonly stats = {
     bytesSent: 0,
@@ -230,6 +238,7 @@ export class TcpConnection implements Connection {
     // RFC 6691: the MSS counts the options too, so the timestamps on every segment come off it.
     const a = this.agreed;
     this.sendMss = negotiate(this.ourMss, a, seg.options) - (a.timestamps ? TIMESTAMPS_BYTES : 0);
+    pathMtuAgreed(this);
     if (a.timestamps) this.ts ??= new TimestampState();
     if (a.sack) {
       this.sackReporter ??= new SackReporter(this.config.dsack);
@@ -444,6 +453,7 @@ export class TcpConnection implements Connection {
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
       sackedBytes: this.sackRecovery?.board.sackedBytes ?? 0,
+      ...(this.softError === undefined ? {} : { softError: this.softError }),
     };
   }
 

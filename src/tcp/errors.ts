@@ -1,5 +1,8 @@
 import { WirestateError } from "../errors/wirestate-error.js";
 import type { CloseReason } from "./types.js";
+import { HostUnreachableError, NetworkUnreachableError, ProtocolUnreachableError } from "../errors/unreachable.js";
+
+export { AddressInUseError } from "../errors/address-in-use.js";
 
 /** `Stack.connect()` rejects with it when the peer answers the SYN with a RST: nothing listens there. */
 export class ConnectionRefusedError extends WirestateError {
@@ -45,14 +48,6 @@ export class ConnectionAbortedError extends WirestateError {
   static override readonly code = "ECONNABORTED";
 }
 
-/**
- * `Stack.listen(port)` throws it for a port already listening; `Stack.connect()` rejects with it for a
- * `localPort` whose 4-tuple is taken, or when no ephemeral port towards that peer is free.
- */
-export class AddressInUseError extends WirestateError {
-  static override readonly code = "EADDRINUSE";
-}
-
 /** The error a user sees for a connection that ended for `reason`. */
 export function errorForReason(reason: CloseReason, what: string): WirestateError {
   switch (reason) {
@@ -68,5 +63,11 @@ export function errorForReason(reason: CloseReason, what: string): WirestateErro
       return new KeepAliveTimeoutError(`keep-alive probes unanswered: ${what}`);
     case "aborted":
       return new ConnectionAbortedError(`connection aborted locally: ${what}`);
+    case "network-unreachable":
+      return new NetworkUnreachableError(`network unreachable (ICMP): ${what}`);
+    case "host-unreachable":
+      return new HostUnreachableError(`host unreachable (ICMP): ${what}`);
+    case "protocol-unreachable":
+      return new ProtocolUnreachableError(`protocol unreachable (ICMP): ${what}`);
   }
 }

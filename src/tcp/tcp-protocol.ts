@@ -5,15 +5,27 @@ import type { PacketFields } from "../wire/types.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
-import { AddressInUseError, MemoryLimitError } from "./errors.js";
+import { AddressInUseError } from "../errors/address-in-use.js";
+import { MemoryLimitError } from "./errors.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { IsnGenerator } from "./isn.js";
+import { icmpErrorArrives, type IcmpOutcome } from "./icmp-error.js";
+import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { listenArrives, timeWaitReopened, type ListenContext, type ListenDrop, type SegmentEnds } from "./listen.js";
 import { ListeningPort } from "./listening-port.js";
+import { pathMtuChanged, pathMtuReduced, type PathMtuOutcome } from "./path-mtu.js";
 import { SynCookies } from "./syn-cookie.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "./types.js";
 
 const NO_PAYLOAD = new Uint8Array(0);
+
+/** The part of our segment an ICMP error quotes that TCP needs: its 4-tuple and sequence number. */
+export interface QuotedSegment {
+  localPort: number;
+  remoteIp: number;
+  remotePort: number;
+  seq: number;
+}
 const EPHEMERAL_LOW = 49152;
 const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
 
@@ -58,6 +70,8 @@ export interface TcpProtocolOptions {
   /** The stack's memory budget, which connections and their buffers draw from. */
   budget: MemoryBudget;
   counters: TcpCounters;
+  /** The path MTU towards `remoteIp` (RFC 1191's cache in the IP layer); the link MTU when unknown. */
+  pathMtu(remoteIp: number): number;
   /** Send one segment (RFC 9293's "send" to the IP layer). */
   transmit(fields: PacketFields): void;
   trace?: (text: string) => void;
@@ -118,6 +132,7 @@ export class TcpProtocol implements ListenContext {
       tracing: this.tracing,
       budget: o.budget,
       transmit: o.transmit,
+      pathMtu: o.pathMtu,
       trace: (text) => this.#trace?.(text),
       released: (conn) => this.#released(conn),
       allowChallengeAck: () => this.#allowChallengeAck(),
@@ -227,6 +242,36 @@ export class TcpProtocol implements ListenContext {
       this.#counters.drops["closed-port"]++;
       closedArrives(r, payload.length, (seq, ack, flags) => this.reset(r, seq, ack, flags));
     }
+  }
+
+  /**
+   * RFC 1191 with RFC 5927's check: an ICMP frag-needed quoting our segment from `localPort` to
+   * `remoteIp:remotePort` with sequence number `seq` says the path takes `mtu` bytes (path-mtu.ts).
+   */
+  pathMtuReduced(
+    quote: { localPort: number; remoteIp: number; remotePort: number; seq: number },
+    mtu: number,
+  ): PathMtuOutcome | "no-connection" {
+    const conn = this.#lookup(quote.localPort, quote.remotePort, quote.remoteIp);
+    return conn === undefined ? "no-connection" : pathMtuReduced(conn, quote.seq, mtu);
+  }
+
+  /** The IP layer's path MTU towards `remoteIp` changed (learned, or expired): every connection there. */
+  pathMtuChanged(remoteIp: number, mtu: number): void {
+    for (const m of this.#connections.values()) {
+      const conn = m.get(remoteIp);
+      if (conn !== undefined) pathMtuChanged(conn, mtu);
+    }
+  }
+
+  /**
+   * RFC 5927 and RFC 1122 §4.2.3.9: an ICMP error quoting one of our segments, from our port `localPort`
+   * to `remoteIp:remotePort` with sequence number `seq`. The one entry point for ICMP into TCP
+   * (icmp-error.ts decides); the caller counts the outcome.
+   */
+  icmpError(quote: QuotedSegment, kind: IcmpErrorKind, hard: boolean): IcmpOutcome {
+    const conn = this.#lookup(quote.localPort, quote.remotePort, quote.remoteIp);
+    return conn === undefined ? "no-connection" : icmpErrorArrives(conn, quote.seq, kind, hard);
   }
 
   // ListenContext (listen.ts) and CookieContext (cookie-handshake.ts)

@@ -3,7 +3,9 @@ import { TcpFlags } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
+import { blackHoleCheck } from "./path-mtu.js";
 import { sackTimeout } from "./sack-recovery.js";
+import { timeoutReason } from "./icmp-error.js";
 import { TimerKind } from "./timers.js";
 
 const { ACK } = TcpFlags;
@@ -34,7 +36,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
     case TimerKind.connect:
       if (c.state === "SYN-SENT" || (c.state === "SYN-RECEIVED" && !c.handshake.passive)) {
         if (c.host.tracing) c.host.trace(`${c.id} connect timeout`);
-        c.fail("connect-timeout");
+        c.fail(timeoutReason(c, "connect-timeout"));
       }
       break;
     case TimerKind.user:
@@ -42,7 +44,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
       // timeout', and enter CLOSED."
       if (c.host.tracing) c.host.trace(`${c.id} user timeout fired`);
       sendReset(c, c.tcb.sndMax);
-      c.fail("user-timeout");
+      c.fail(timeoutReason(c, "user-timeout"));
       break;
   }
   c.notify();
@@ -57,7 +59,7 @@ function retransmissionTimeout(c: TcpConnection): void {
       if (c.handshake.retries >= c.config.synRetries) {
         if (c.host.tracing) c.host.trace(`${c.id} SYN retries exhausted`);
         if (c.handshake.passive) c.setState("CLOSED");
-        else c.fail("connect-timeout");
+        else c.fail(timeoutReason(c, "connect-timeout"));
         return;
       }
       c.handshake.retries++;
@@ -94,6 +96,7 @@ function retransmissionTimeout(c: TcpConnection): void {
   c.rtt.backoff();
   c.rtt.timing = false;
   if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);
+  blackHoleCheck(c);
   // RFC 6298 §5.4: retransmit the earliest unacknowledged segment; then go back to SND.UNA.
   const usable = Math.min(t.sndWnd, c.cc.cwnd);
   t.sndNxt = sendAt(c, t.sndUna, Math.min(c.sendMss, Math.max(1, usable)));

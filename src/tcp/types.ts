@@ -4,6 +4,8 @@
  * the engine is callback-driven so one segment costs no promise churn.
  */
 
+import type { IcmpErrorKind } from "../wire/icmp-errors.js";
+
 /** RFC 9293 §3.3.2 state names, spelled as the RFC spells them. */
 export type TcpState =
   | "CLOSED"
@@ -47,7 +49,12 @@ export type CloseReason =
   | "connect-timeout" // SYN retries exhausted
   | "user-timeout" // data unacknowledged for longer than the user timeout
   | "keepalive-timeout" // keep-alive probes unanswered
-  | "aborted"; // the local user called abort()
+  | "aborted" // the local user called abort()
+  // An ICMP error (src/tcp/icmp-error.ts): a hard one while connecting, or a soft one reported when the
+  // connect or user timeout fired.
+  | "network-unreachable"
+  | "host-unreachable"
+  | "protocol-unreachable";
 
 /** What `info()` reports about one connection: state, addresses, RTT, windows, counters. */
 export interface ConnectionInfo {
@@ -80,6 +87,11 @@ export interface ConnectionInfo {
   timestamps?: boolean;
   sack?: boolean;
   sackedBytes?: number;
+  /**
+   * The last soft ICMP error about this connection (RFC 1122 §4.2.3.9: reported, not fatal), cleared by
+   * an acknowledgment of new data: the path works again.
+   */
+  softError?: IcmpErrorKind;
   congestionControl?: string;
 }
 

@@ -9,6 +9,9 @@
  * area, so it stays valid as long as the caller's bytes do. `buildPacket` builds in WASM memory, headers
  * written in front of the payload, and copies the packet out once into the array the link will own.
  *
+ * Everything else IPv4 carries (ICMP, UDP, other protocols, fragments) has its own WASM entry and record
+ * (`parseDatagramInto`, `DatagramRecord`), so the TCP path pays nothing for it.
+ *
  * Hot path for the engine: keep one `ParsedRecord` and call `parseInto(bytes, rec)` per packet; it returns
  * null or the rejection reason and allocates nothing. `parsePacket` is the convenient, allocating form.
  * `buildPacketInto` writes into a caller's buffer (e.g. a slab) instead of a fresh ArrayBuffer.
@@ -32,6 +35,23 @@ export { buildPacket, buildPacketInto, maxPacketLength } from "./build.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "./checksum.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";
+export { IpProtocol, IcmpType, UnreachableCode } from "./datagram-types.js";
+export type {
+  UdpRepr,
+  UdpHeader,
+  IcmpRepr,
+  IcmpHeader,
+  IcmpQuote,
+  ParsedDatagram,
+  DatagramResult,
+  Ipv4Fields,
+  UdpPacketFields,
+  IcmpPacketFields,
+} from "./datagram-types.js";
+export { parseDatagram, parseDatagramInto, parseTransportInto, isIcmpError } from "./datagram-parse.js";
+export { DatagramRecord } from "./datagram-record.js";
+export { buildUdpPacket, buildIcmpPacket, buildIpv4Header } from "./datagram-build.js";
+export { icmpErrorKind, isHardIcmpError, type IcmpErrorKind } from "./icmp-errors.js";
 // DNS messages (RFC 1035 section 4): TypeScript, not WASM, since a lookup is no hot path.
 export { parseDnsMessage, parseDnsHeader } from "./dns-parse.js";
 export { buildDnsMessage, dnsQuery, type DnsBuildOptions, type DnsQueryOptions } from "./dns-build.js";

@@ -12,6 +12,11 @@ export interface WireExports {
   parsePacket(ptr: number, len: number): number;
   optionsLength(): number;
   buildPacket(payloadPtr: number, payloadLen: number): number;
+  parseDatagram(ptr: number, len: number): number;
+  parseTransport(ptr: number, len: number, protocol: number, src: number, dst: number): number;
+  buildIpv4Header(ip: number, protocol: number, totalLength: number): void;
+  buildUdp(payloadPtr: number, payloadLen: number): number;
+  buildIcmp(payloadPtr: number, payloadLen: number): number;
   recordPtr(): number;
   scratchPtr(): number;
   freePtr(): number;

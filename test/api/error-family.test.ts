@@ -70,13 +70,23 @@ const CODES: Record<string, string> = {
   AddressInUseError: "EADDRINUSE",
   UserTimeoutError: "WS_USER_TIMEOUT",
   KeepAliveTimeoutError: "WS_KEEPALIVE_TIMEOUT",
+  // ICMP destination unreachable, for TCP and UDP alike
+  HostUnreachableError: "EHOSTUNREACH",
+  NetworkUnreachableError: "ENETUNREACH",
+  ProtocolUnreachableError: "WS_PROTOCOL_UNREACHABLE",
+  PortUnreachableError: "WS_PORT_UNREACHABLE",
+  // udp: the errno codes Linux's sendto and bind give
+  DatagramTooLargeError: "EMSGSIZE",
+  BroadcastNotEnabledError: "EACCES",
+  AddressNotAvailableError: "EADDRNOTAVAIL",
+  SocketClosedError: "WS_SOCKET_CLOSED",
   MemoryLimitError: "WS_MEMORY_LIMIT",
   // stack and api
   StackClosedError: "WS_STACK_CLOSED",
   StaleHandleError: "WS_STALE_HANDLE",
   CloseTimeoutError: "WS_CLOSE_TIMEOUT",
   ListenerClosedError: "WS_LISTENER_CLOSED",
-  HostUnreachableError: "EHOSTUNREACH",
+  NoResolverError: "WS_NO_RESOLVER",
   // link
   LinkSetupError: "WS_LINK_SETUP",
   // pcap

@@ -53,6 +53,10 @@ describe("process lifetime", () => {
     expect(run("pending-read-stack-unref")).toMatchObject({ lines: ["waiting"], status: 0 });
   });
 
+  it("a pending UDP receive() keeps the process alive until its datagram arrives", () => {
+    expect(run("pending-udp-receive")).toMatchObject({ lines: ["waiting", "got late datagram"], status: 0 });
+  });
+
   it("an open listener keeps the process alive; an unref'd one does not", () => {
     expect(run("listening")).toMatchObject({ lines: ["listening", "closed by timer"], status: 0 });
     expect(run("listening-unref")).toMatchObject({ lines: ["listening"], status: 0 });

@@ -60,6 +60,6 @@ describe("wirestate demo", () => {
     expect(io.out().toString()).toMatch(/^wirestate demo \[--bytes 2M\]/);
     const main = testIo();
     expect(await run(["--help"], main)).toBe(0);
-    expect(main.out().toString()).toMatch(/demo .*\n.*http .*\n.*fetch .*\n.*bench /);
+    expect(main.out().toString()).toMatch(/demo .*\n.*http .*\n.*fetch .*\n.*ping .*\n.*nc .*\n.*bench /);
   });
 });

@@ -328,7 +328,7 @@ async function waitFor(done: () => boolean, child: ChildProcess, what: string, t
 }
 
 /** A UDP port on 127.0.0.1 that was free a moment ago (socat needs a number before it binds). */
-async function freeUdpPort(): Promise<number> {
+export async function freeUdpPort(): Promise<number> {
   const s = createSocket("udp4");
   await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
   const port = s.address().port;

@@ -31,7 +31,8 @@ function withFile<T>(capture: Capture, read: (path: string) => T): T {
 
 /** ARCHITECTURE.md's filter: bad checksums, malformed packets, and any expert info of warning or worse. */
 export const JUDGE_FILTER =
-  'tcp.checksum.status==0 || ip.checksum.status==0 || _ws.malformed || _ws.expert.severity >= "warning"';
+  "tcp.checksum.status==0 || ip.checksum.status==0 || udp.checksum.status==0 || icmp.checksum.status==0 || " +
+  '_ws.malformed || _ws.expert.severity >= "warning"';
 
 /**
  * Judge TCP/IP only: HTTP dissection and TCP reassembly flag even the kernel's lossy traffic, and the
@@ -54,6 +55,8 @@ function judgePrefs(): string[] {
     "tcp.check_checksum:TRUE",
     "-o",
     "ip.check_checksum:TRUE",
+    "-o",
+    "udp.check_checksum:TRUE",
   ];
   return judgePreferences;
 }
@@ -107,7 +110,7 @@ export function judgeCapture(capture: Capture, allow: readonly string[] = []): J
     }
     if (packet.includes('name="_ws.malformed"'))
       named.push({ frame, name: "_ws.malformed", message: "malformed packet" });
-    for (const proto of ["ip", "tcp"]) {
+    for (const proto of ["ip", "tcp", "udp", "icmp"]) {
       if (new RegExp(`name="${proto}\\.checksum\\.status"[^>]*show="0"`).test(packet)) {
         named.push({ frame, name: `${proto}.checksum.status`, message: `bad ${proto} checksum` });
       }

@@ -85,7 +85,7 @@ const STACK_ANSWERS = ["tcp.options.sack.dsack"];
 
 /**
  * ARCHITECTURE.md's Wireshark judge over an interop capture, when tshark is installed (required under CI).
- * Only TCP/IP findings count: random payloads sometimes look like an application protocol to one of
+ * Only the findings of IPv4, TCP, UDP, ICMP and DNS count: random payloads sometimes look like an application protocol to one of
  * Wireshark's heuristic dissectors (Thrift, say), whose complaints say nothing about TCP. Given
  * `stackAddress`, the kernel's quirks above are told apart from the stack's packets, which get no such
  * allowance beyond a D-SACK answer and a RST to a segment for a flow the engine had already closed.
@@ -95,7 +95,9 @@ export function judge(file: string, allow: readonly string[] = [], stackAddress?
     if (process.env.CI === "true") throw new Error("tshark is missing, and CI must judge every capture");
     return;
   }
-  let findings = judgeCapture(file, allow).filter((f) => /^(ip|tcp)\.|^_ws\.malformed$|^unexplained$/.test(f.name));
+  let findings = judgeCapture(file, allow).filter((f) =>
+    /^(ip|tcp|udp|icmp|dns)\.|^_ws\.malformed$|^unexplained$/.test(f.name),
+  );
   const forgivable = (name: string) =>
     KERNEL_QUIRKS.includes(name) || STACK_ANSWERS.includes(name) || name === RST_WARNING;
   if (stackAddress !== undefined && findings.some((f) => forgivable(f.name))) {

@@ -1,10 +1,17 @@
 import { expect, it, vi } from "vitest";
 import { Stack } from "../../src/api/index.js";
 import { RealClock } from "../../src/clock/index.js";
-import { NameNotFoundError, NoRecordsError, Resolver, type StreamConnector } from "../../src/dns/index.js";
+import {
+  fromIterableSocket,
+  NameNotFoundError,
+  NoRecordsError,
+  Resolver,
+  type DatagramNetwork,
+  type StreamConnector,
+} from "../../src/dns/index.js";
 import { useCleanup } from "../helpers/cleanup.js";
+import { dnsmasqArgv } from "../helpers/dnsmasq.js";
 import { Netns, NETNS_TOOLS, type NsProcess } from "../helpers/netns.js";
-import { splitUdp } from "../helpers/raw-udp.js";
 import { describeWith } from "../helpers/tools.js";
 import { tsharkFields } from "../helpers/tshark.js";
 import { judge, tap } from "./capture.js";
@@ -13,29 +20,29 @@ vi.setConfig({ testTimeout: 60_000 });
 
 /**
  * The resolver against a kernel-side DNS server: Debian's dnsmasq in the namespace, reached from a
- * wirestate stack on the TUN harness over DNS over TCP (RFC 7766) on the stack's TCP, and over UDP
- * through a test-only splitter (the stack has no UDP yet). Every byte of DNS on the wire is dnsmasq's or
- * ours, and Wireshark's DNS dissector reads the capture.
+ * wirestate stack on the TUN harness over DNS over TCP (RFC 7766) on the stack's TCP, and over the
+ * stack's own UDP. Every byte of DNS on the wire is dnsmasq's or ours, and Wireshark's DNS dissector reads
+ * the capture.
  */
 describeWith([...NETNS_TOOLS, "dnsmasq", "tshark"], "interop: the resolver and dnsmasq", () => {
   const defer = useCleanup();
 
-  /** A namespace running dnsmasq, and a stack on its tunnel with UDP split off, every packet captured. */
+  /** A namespace running dnsmasq, and a stack on its tunnel whose UDP the resolver uses, every packet captured. */
   async function setUp(name: string) {
     const ns = await Netns.start();
     defer(() => ns.close());
     const clock = new RealClock();
     const capture = tap(ns.link, clock, name);
-    const { stackLink, udp } = splitUdp(capture.link, ns.stackAddress);
     const stack = new Stack({
       address: ns.stackAddress,
-      link: stackLink,
+      link: capture.link,
       clock,
       onTrace: (t) => capture.link.annotate(t),
     });
     defer(() => stack.close());
     const dnsmasq = await startDnsmasq(ns);
     const tcp: StreamConnector = (address, port) => stack.connect(address, port);
+    const udp: DatagramNetwork = { bind: (port) => fromIterableSocket(stack.udp({ port })) };
     return { ns, clock, capture, udp, tcp, dnsmasq };
   }
 
@@ -112,30 +119,17 @@ const BIG = Array.from({ length: 40 }, (_, i) => `10.77.1.${i + 1}`);
 
 /** dnsmasq in the namespace, answering on the kernel's address, UDP and TCP port 53, from these records only. */
 async function startDnsmasq(ns: Netns): Promise<NsProcess> {
-  const dnsmasq = ns.spawn([
-    "dnsmasq",
-    // Debug mode: no fork per TCP connection, so killing this one process ends the server (a forked
-    // child would outlive it, holding the output pipes open).
-    "--no-daemon",
-    "--no-resolv",
-    "--no-hosts",
-    "--no-poll",
-    "--pid-file=",
-    // Host records are served with TTL 0 unless told otherwise; 60 s lets the cache be seen working.
-    "--local-ttl=60",
-    "--log-facility=-",
-    "--log-queries",
-    "--bind-interfaces",
-    `--listen-address=${ns.kernelAddress}`,
-    "--port=53",
-    // Names under .test that dnsmasq does not hold are NXDOMAIN (answered locally, never forwarded).
-    "--local=/test/",
-    "--host-record=name.test,10.77.0.1",
-    "--host-record=name.test,10.77.0.9",
-    "--cname=www.test,name.test",
-    "--txt-record=textonly.test,hello",
-    ...BIG.map((address) => `--host-record=big.test,${address}`),
-  ]);
+  const dnsmasq = ns.spawn(
+    dnsmasqArgv(ns, [
+      // Host records are served with TTL 0 unless told otherwise; 60 s lets the cache be seen working.
+      "--local-ttl=60",
+      "--host-record=name.test,10.77.0.1",
+      "--host-record=name.test,10.77.0.9",
+      "--cname=www.test,name.test",
+      "--txt-record=textonly.test,hello",
+      ...BIG.map((address) => `--host-record=big.test,${address}`),
+    ]),
+  );
   await waitForTcp(ns, dnsmasq, 53);
   return dnsmasq;
 }

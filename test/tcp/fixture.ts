@@ -55,6 +55,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     trace: (t) => traces.push(t),
     released: () => void (released = true),
     allowChallengeAck: () => challengeAllowance-- > 0,
+    pathMtu: () => 1500,
     enteredTimeWait() {},
     drop: (r) => void drops.push(r),
     countRetransmit() {},

@@ -65,6 +65,14 @@ const scenarios: Record<string, () => Promise<void>> = {
     setTimeout(() => say("closed by timer"), 300).unref();
     say("listening");
   },
+  /** A pending UDP receive() holds until a datagram arrives through the link's delay. */
+  async "pending-udp-receive"() {
+    const { server, client } = pair(400);
+    const socket = server.udp({ port: 9000 });
+    socket.receive().then((m) => say(m === null ? "closed" : `got ${new TextDecoder().decode(m.data)}`));
+    client.udp().send("late datagram", "10.0.0.2", 9000);
+    say("waiting");
+  },
   /** An open Duplex holds like a socket; unref() releases it, as http.Agent does to idle sockets. */
   async "open-duplex"() {
     const { server, client } = pair();

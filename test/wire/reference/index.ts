@@ -6,3 +6,4 @@ export { refOnesComplementSum, refInternetChecksum, refPseudoHeaderSum, refCheck
 export { refSeqLt, refSeqLe, refSeqGt, refSeqGe, refSeqAdd, refSeqDiff, refSeqInWindow } from "./seq.js";
 export { refParsePacket } from "./parse.js";
 export { refBuildPacket } from "./build.js";
+export { refParseDatagram, refBuildUdpPacket, refBuildIcmpPacket } from "./datagram.js";
