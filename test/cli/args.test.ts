@@ -21,6 +21,8 @@ describe("command-line conventions", () => {
       [["http", "--tunnel", "a=b", "somewhere"], 'wirestate: http: unexpected argument "somewhere"'],
       [["fetch", "http://10.0.0.2/", "http://10.0.0.3/"], 'wirestate: fetch: unexpected argument "http://10.0.0.3/"'],
       [["demo", "now"], 'wirestate: demo: unexpected argument "now"'],
+      [["ping", "10.0.0.1", "10.0.0.2"], 'wirestate: ping: unexpected argument "10.0.0.2"'],
+      [["nc", "10.0.0.1", "80", "90"], 'wirestate: nc: unexpected argument "90"'],
     ] as const) {
       const io = testIo();
       expect(await run(argv, io), argv.join(" ")).toBe(2);
