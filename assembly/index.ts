@@ -20,3 +20,5 @@ export { parseDatagram, parseTransport } from "./datagram";
 export { buildIpv4Header } from "./ipv4";
 export { buildUdp } from "./udp";
 export { buildIcmp } from "./icmp";
+export { parseEthernet, buildEthernet } from "./ethernet";
+export { parseArp, buildArp } from "./arp";

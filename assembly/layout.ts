@@ -147,3 +147,41 @@ export const D_Q_WORD1: i32 = 62;
 export const B_ICMP_TYPE: i32 = B_BASE + 40;
 export const B_ICMP_CODE: i32 = B_BASE + 41;
 export const B_ICMP_REST: i32 = B_BASE + 42;
+
+// Ethernet II and ARP (ethernet.ts, arp.ts): parse results and build parameters share these slots (a
+// frame is parsed or built, never both at once). Above every slot the IPv4 parsers and builders use, so
+// the layers' records can change apart. A MAC address is two slots: bytes 0..1 (HI) and 2..5 (LO).
+export const L_DST_HI: i32 = 108;
+export const L_DST_LO: i32 = 109;
+export const L_SRC_HI: i32 = 110;
+export const L_SRC_LO: i32 = 111;
+/** the EtherType (the outer TPID for a VLAN-tagged frame) */
+export const L_ETHERTYPE: i32 = 112;
+/** a VLAN-tagged frame's tag control information (priority, DEI, VLAN id) */
+export const L_VLAN_TCI: i32 = 113;
+export const A_OPERATION: i32 = 114;
+export const A_SHA_HI: i32 = 115;
+export const A_SHA_LO: i32 = 116;
+export const A_SPA: i32 = 117;
+export const A_THA_HI: i32 = 118;
+export const A_THA_LO: i32 = 119;
+export const A_TPA: i32 = 120;
+
+/** The Ethernet II header: destination, source, EtherType. */
+export const ETHERNET_HEADER: i32 = 14;
+/** An ARP packet for IPv4 over Ethernet (RFC 826): 8 fixed bytes, two MACs and two IPv4 addresses. */
+export const ARP_LENGTH: i32 = 28;
+
+// Ethernet and ARP parse status codes: the LINK_E_X of this group is the LinkParseErrorReason "x", dense
+// from 1 like the E_ codes and apart from them.
+export const LINK_E_TRUNCATED_FRAME: i32 = 1; // fewer than 14 bytes
+/** the type/length field is below 0x0600: an IEEE 802.3 length (an LLC frame), not an EtherType */
+export const LINK_E_NOT_ETHERNET_II: i32 = 2;
+/** an 802.1Q or 802.1ad tag (TPID 0x8100, 0x88a8, 0x9100): this host is on no VLAN */
+export const LINK_E_VLAN_TAGGED: i32 = 3;
+/** the source address has the group bit set: no station sends from a multicast address */
+export const LINK_E_MULTICAST_SOURCE: i32 = 4;
+export const LINK_E_TRUNCATED_ARP: i32 = 5; // fewer than 28 bytes after the Ethernet header
+/** hardware type not Ethernet (1) with 6-byte addresses, or protocol type not IPv4 (0x0800) with 4 */
+export const LINK_E_BAD_ARP_FORMAT: i32 = 6;
+export const LINK_E_BAD_ARP_OPERATION: i32 = 7; // neither request (1) nor reply (2)

@@ -14,6 +14,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   wire: ["errors"],
   pcap: ["errors"],
   link: ["errors", "clock", "pcap"],
+  // Neighbour resolution (ARP now, IPv6 ND later) needs frames and time, nothing of IP's policy.
+  neighbor: ["errors", "clock", "wire"],
+  // Interfaces give the stack IPv4 packets over their links; the stack does not know them.
+  netif: ["errors", "clock", "link", "neighbor", "wire"],
   // The transports are siblings: none imports another; the stack wires them together.
   tcp: ["errors", "clock", "wire"],
   udp: ["errors", "clock", "wire"],
@@ -23,7 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
-  api: ["errors", "clock", "dns", "link", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
+  api: ["errors", "clock", "dns", "link", "neighbor", "netif", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
   session: ["errors"],
   // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
   packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],
@@ -33,6 +37,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "clock",
     "dns",
     "link",
+    "netif",
     "packetdrill",
     "pcap",
     "session",

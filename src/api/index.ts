@@ -120,3 +120,19 @@ export {
   webSocketLink,
 } from "../link/index.js";
 export { PcapWriter, PcapngWriter, MemorySink, type CaptureWriter, CaptureError } from "../pcap/index.js";
+// Ethernet: interfaces with ARP, routes, a learning switch, a v86 NIC (the TAP tunnel is in wirestate/node).
+export {
+  ethernetLink,
+  EthernetInterface,
+  RawIpInterface,
+  RoutedLink,
+  RoutingTable,
+  type EthernetLinkOptions,
+  type EthernetInterfaceOptions,
+  type NetworkInterface,
+  type RoutedLinkOptions,
+  type RouteOptions,
+} from "../netif/index.js";
+export type { NeighborConfig, NeighborState } from "../neighbor/index.js";
+export { virtualSwitch, type VirtualSwitch, type SwitchPort, v86Link, type V86BusLike } from "../link/index.js";
+export { parseMac, macToString, randomLocalMac, type MacAddress } from "../wire/index.js";

@@ -8,7 +8,7 @@ import { numberFlag, parseArgs } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
 import { settleClosing } from "./graceful.js";
 import type { CliIo } from "./io.js";
-import { DNS_FLAG, DNS_HELP, openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
+import { DNS_FLAG, DNS_HELP, openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP, TUNNEL_SWITCHES } from "./tunnel-stack.js";
 
 export const FETCH_HELP = `wirestate fetch URL --tunnel BIND=PEER --address ADDR [--dns SERVER] [--output FILE] [--capture FILE]
 
@@ -26,6 +26,7 @@ ${DNS_HELP}
 export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs("fetch", argv, {
     values: [...TUNNEL_FLAGS, DNS_FLAG, "output", "timeout"],
+    switches: TUNNEL_SWITCHES,
     positional: 1,
   });
   if (parsed.positional.length !== 1) throw new UsageError("fetch", "give exactly one URL");

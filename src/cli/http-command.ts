@@ -8,7 +8,7 @@ import { numberFlag, parseArgs } from "./args.js";
 import { CliError } from "./errors.js";
 import { isQuiet, settleClosing } from "./graceful.js";
 import type { CliIo } from "./io.js";
-import { openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
+import { openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP, TUNNEL_SWITCHES } from "./tunnel-stack.js";
 
 export const HTTP_HELP = `wirestate http --tunnel BIND=PEER --address ADDR [--port 80] [--dir DIR] [--capture FILE]
 
@@ -22,7 +22,7 @@ ${TUNNEL_HELP}
 
 /** `wirestate http`: resolves with the exit status once `io.signal` aborts. */
 export async function httpCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs("http", argv, { values: [...TUNNEL_FLAGS, "port", "dir"] });
+  const parsed = parseArgs("http", argv, { values: [...TUNNEL_FLAGS, "port", "dir"], switches: TUNNEL_SWITCHES });
   const port = numberFlag("http", parsed, "port", 80, 1, 65535);
   const root = resolve(parsed.flags.get("dir") ?? ".");
   const rootInfo = await stat(root).catch(() => null);

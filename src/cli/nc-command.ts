@@ -8,7 +8,7 @@ import { numberFlag, parseArgs } from "./args.js";
 import { UsageError } from "./errors.js";
 import { settleClosing } from "./graceful.js";
 import type { CliIo } from "./io.js";
-import { DNS_FLAG, DNS_HELP, openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
+import { DNS_FLAG, DNS_HELP, openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP, TUNNEL_SWITCHES } from "./tunnel-stack.js";
 
 export const NC_HELP = `wirestate nc [-u] [-l] HOST PORT --tunnel BIND=PEER --address ADDR [--dns SERVER]
 
@@ -28,7 +28,7 @@ ${DNS_HELP}
 export async function ncCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs("nc", argv, {
     values: [...TUNNEL_FLAGS, DNS_FLAG, "wait"],
-    switches: ["udp", "listen"],
+    switches: [...TUNNEL_SWITCHES, "udp", "listen"],
     short: { u: "udp", l: "listen", w: "wait" },
     positional: 2, // HOST PORT, or [HOST] PORT with --listen
   });

@@ -2,7 +2,7 @@ import type { PingResult } from "../api/index.js";
 import { numberFlag, parseArgs } from "./args.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
-import { DNS_FLAG, DNS_HELP, openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP } from "./tunnel-stack.js";
+import { DNS_FLAG, DNS_HELP, openTunnelStack, TUNNEL_FLAGS, TUNNEL_HELP, TUNNEL_SWITCHES } from "./tunnel-stack.js";
 
 export const PING_HELP = `wirestate ping HOST --tunnel BIND=PEER --address ADDR [-c COUNT] [-s SIZE] [--dns SERVER]
 
@@ -20,6 +20,7 @@ ${DNS_HELP}
 export async function pingCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs("ping", argv, {
     values: [...TUNNEL_FLAGS, DNS_FLAG, "count", "size", "interval", "timeout"],
+    switches: TUNNEL_SWITCHES,
     short: { c: "count", s: "size", i: "interval", W: "timeout" },
     positional: 1,
   });

@@ -1,19 +1,26 @@
 import { isIPv4 } from "node:net";
 import { Stack } from "../api/index.js";
+import type { Link } from "../link/link.js";
 import { udpTunnelLink } from "../link/node.js";
+import { ethernetLink } from "../netif/routed-link.js";
 import { NodeFileSink } from "../pcap/node.js";
 import { PcapngWriter } from "../pcap/index.js";
 import { type Parsed, required } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
 
 /** The flags every tunnel command shares. */
-export const TUNNEL_FLAGS = ["tunnel", "address", "capture", "mtu"] as const;
+export const TUNNEL_FLAGS = ["tunnel", "address", "capture", "mtu", "gateway"] as const;
+/** The switches every tunnel command shares. */
+export const TUNNEL_SWITCHES = ["ethernet"] as const;
 
 export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, send to PEER (e.g. 127.0.0.1:9000=127.0.0.1:9001);
                        the other end is socat TUN:... UDP-DATAGRAM:...,rcvbuf=4194304 (see docs/tunnel.md in the package; the
                        default UDP buffer overflows at full speed) or another wirestate
   --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2)
-  --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's)
+  --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's; with --ethernet, the frame size, 1514)
+  --ethernet           the datagrams carry Ethernet frames (socat TUN:...,tun-type=tap): the stack ARPs
+                       and answers ARP on its own random locally administered MAC
+  --gateway ADDR       with --ethernet: the default router, on the /24 of --address (ADDR/PREFIX sets another)
   --capture FILE       write every packet to FILE as pcapng, with the engine's events as comments`;
 
 /** The flag of the commands that take host names. */
@@ -28,40 +35,51 @@ export interface TunnelStack {
   close(): Promise<void>;
 }
 
-/** A Stack on a UDP tunnel, from --tunnel, --address, --mtu and --capture. */
+/** A Stack on a UDP tunnel, from --tunnel, --address, --mtu, --capture, --ethernet and --gateway. */
 export async function openTunnelStack(command: string, parsed: Parsed): Promise<TunnelStack> {
   const tunnel = required(command, parsed, "tunnel");
-  const address = required(command, parsed, "address");
+  const ethernet = parsed.switches.has("ethernet");
+  const [address, prefixText, more] = required(command, parsed, "address").split("/");
+  const prefix = prefixText === undefined ? 24 : /^\d{1,2}$/.test(prefixText) ? Number(prefixText) : -1;
+  if (more !== undefined || prefix < 0 || prefix > 32 || (prefixText !== undefined && !ethernet))
+    throw new UsageError(command, "--address takes ADDR, or ADDR/PREFIX with --ethernet");
+  const gateway = parsed.flags.get("gateway");
+  if (gateway !== undefined && (!ethernet || !isIPv4(gateway)))
+    throw new UsageError(command, `--gateway takes an IPv4 address, and only with --ethernet, got "${gateway}"`);
   const [bind, peer, extra] = tunnel.split("=");
   if (peer === undefined || extra !== undefined)
     throw new UsageError(command, `--tunnel must be BIND=PEER, e.g. 127.0.0.1:9000=127.0.0.1:9001, got "${tunnel}"`);
   if (!isIPv4(address))
     throw new UsageError(command, `--address must be an IPv4 address like 10.77.0.2, got "${address}"`);
-  const mtuText = parsed.flags.get("mtu") ?? "1500";
+  const mtuText = parsed.flags.get("mtu") ?? (ethernet ? "1514" : "1500");
   const mtu = Number(mtuText);
   if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
     throw new UsageError(command, `--mtu must be an integer from 68 to 65535, got "${mtuText}"`);
   const dns = parsed.flags.get(DNS_FLAG)?.split(",");
   if (dns?.some((s) => !isIPv4(s.split(":")[0])))
     throw new UsageError(command, `--dns takes IPv4 addresses (ADDR or ADDR:PORT, comma-separated), got "${dns}"`);
-  const link = await udpTunnelLink({ bind, peer, mtu });
+  const tunnelLink = await udpTunnelLink({ bind, peer, mtu, framing: ethernet ? "ethernet" : "ipv4" });
+  const link: Link = ethernet
+    ? ethernetLink({ link: tunnelLink, address: `${address}/${prefix}`, gateway })
+    : tunnelLink;
   const captureFile = parsed.flags.get("capture");
   let writer: PcapngWriter | null = null;
   if (captureFile !== undefined) {
     try {
       writer = new PcapngWriter(new NodeFileSink(captureFile), { interfaceName: `tunnel ${bind}` });
     } catch (err) {
-      link.close();
+      tunnelLink.close();
       throw new CliError(`cannot write the capture ${captureFile}: ${(err as Error).message}`);
     }
   }
   const stack = new Stack({ address, link, capture: writer ?? undefined, dns });
   return {
     stack,
-    describe: `${address} through the UDP tunnel ${link.local.address}:${link.local.port} -> ${peer}`,
+    describe: `${address}${ethernet ? " (Ethernet)" : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
     async close() {
       stack.close();
       link.close();
+      tunnelLink.close();
       await writer?.close();
     },
   };

@@ -13,7 +13,7 @@ const MAX_QUOTE = 576 - 28;
 /** Why ICMP dropped a message, or did not send one. */
 export type IcmpDrop =
   | "icmp-echo-rate-limited" // an echo request over the reply rate
-  | "icmp-echo-broadcast" // an echo request to the broadcast address (ignored, as Linux does by default)
+  | "icmp-echo-broadcast" // an echo request to the broadcast address, or from no single host (ignored)
   | "icmp-ignored-type" // a type the stack does not act on (source quench, redirect, timestamp, ...)
   | "icmp-not-ours" // an error whose quoted datagram was not sent from our address, or is a later fragment
   | "icmp-no-connection" // an error quoting a 4-tuple with no connection or socket
@@ -173,7 +173,9 @@ export class IcmpProtocol implements PingHost {
 
   #echoRequest(r: DatagramRecord, data: Uint8Array, broadcast: boolean): void {
     const c = this.#o.counters;
-    if (broadcast) {
+    // Linux ignores broadcast echo by default (icmp_echo_ignore_broadcasts); a reply to a source that
+    // names no single host would go to many, or nowhere (RFC 1122 §3.2.2.6).
+    if (broadcast || !isUnicast(r.src)) {
       c.drops["icmp-echo-broadcast"]++;
       return;
     }

@@ -2,9 +2,9 @@ import type { Link } from "./link.js";
 
 /** Why a link that talks to the outside world dropped a packet. */
 export interface EndpointDrops {
-  /** Received, shorter than an IPv4 header (20 bytes). */
+  /** Received, shorter than an IPv4 header (20 bytes), or on an Ethernet link an Ethernet header (14). */
   short: number;
-  /** Received, IP version nibble not 4 (IPv6 router solicitations from a TUN, stray traffic). */
+  /** Received on an IPv4 link, IP version nibble not 4 (IPv6 router solicitations from a TUN, stray traffic). */
   notIpv4: number;
   /** Received a text message or a Blob where binary bytes were expected. */
   notBinary: number;
@@ -39,8 +39,14 @@ export interface EndpointLink extends Link {
 }
 
 /**
- * The part every transport link shares: the MTU check and counting on the way out, the IPv4 sanity check
- * and counting on the way in, and a close that is final. Subclasses move the bytes.
+ * What a link's datagrams hold: IPv4 packets (the default), or Ethernet frames (a TAP device, a virtual
+ * switch, a virtual machine's NIC), whose `mtu` then counts the 14-byte header (1514 on a 1500-byte LAN).
+ */
+export type Framing = "ipv4" | "ethernet";
+
+/**
+ * The part every transport link shares: the MTU check and counting on the way out, the sanity check of
+ * its framing and counting on the way in, and a close that is final. Subclasses move the bytes.
  */
 export abstract class DatagramLink implements EndpointLink {
   readonly mtu: number;
@@ -63,12 +69,14 @@ export abstract class DatagramLink implements EndpointLink {
       unclaimed: 0,
     },
   };
+  readonly framing: Framing;
   #closed = false;
 
-  constructor(mtu: number) {
+  constructor(mtu: number, framing: Framing = "ipv4") {
     if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
       throw new RangeError(`mtu must be an integer in 68..65535, got ${mtu}`);
     this.mtu = mtu;
+    this.framing = framing;
   }
 
   get closed(): boolean {
@@ -104,12 +112,13 @@ export abstract class DatagramLink implements EndpointLink {
     if (this.screen(bytes)) this.handOver(bytes);
   }
 
-  /** False (after counting why) when `bytes` cannot be an IPv4 packet for this link. */
+  /** False (after counting why) when `bytes` cannot be an IPv4 packet (an Ethernet frame) for this link. */
   protected screen(bytes: Uint8Array): boolean {
     const d = this.counters.dropped;
+    const ipv4 = this.framing === "ipv4";
     if (this.#closed) d.closed++;
-    else if (bytes.length < 20) d.short++;
-    else if (bytes[0] >> 4 !== 4) d.notIpv4++;
+    else if (bytes.length < (ipv4 ? 20 : 14)) d.short++;
+    else if (ipv4 && bytes[0] >> 4 !== 4) d.notIpv4++;
     else return true;
     return false;
   }

@@ -13,3 +13,12 @@ export { messagePortLink, type MessagePortLike, type MessagePortLinkOptions } fr
 export { webSocketLink, type WebSocketLike, type WebSocketLinkOptions } from "./websocket.js";
 export { Prng } from "./prng.js";
 export { CaptureLink, type CaptureLinkOptions } from "./capture.js";
+export type { Framing } from "./datagram-link.js";
+export {
+  VirtualSwitch,
+  virtualSwitch,
+  type SwitchPort,
+  type VirtualSwitchOptions,
+  type VirtualSwitchCounters,
+} from "./virtual-switch.js";
+export { v86Link, type V86BusLike, type V86LinkOptions, type V86LinkCounters } from "./v86.js";

@@ -1,4 +1,4 @@
-import { binaryMessage, DatagramLink, type EndpointLink, ownBuffer } from "./datagram-link.js";
+import { binaryMessage, DatagramLink, type EndpointLink, type Framing, ownBuffer } from "./datagram-link.js";
 
 /** What the link needs of a MessagePort: the browser's, or Node's (global or from worker_threads). */
 export interface MessagePortLike {
@@ -18,6 +18,8 @@ export interface MessagePortLike {
 export interface MessagePortLinkOptions {
   /** Largest packet carried (default 65535: a port has no frame limit; lower it to model a real wire). */
   mtu?: number;
+  /** The messages carry Ethernet frames (a virtual switch in another worker, a VM's NIC), not IPv4 packets. */
+  framing?: Framing;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface MessagePortLinkOptions {
  * Closing the link closes the port (and so the channel).
  */
 export function messagePortLink(port: MessagePortLike, options: MessagePortLinkOptions = {}): EndpointLink {
-  return new MessagePortLink(port, options.mtu ?? 65535);
+  return new MessagePortLink(port, options.mtu ?? 65535, options.framing ?? "ipv4");
 }
 
 class MessagePortLink extends DatagramLink {
@@ -37,8 +39,8 @@ class MessagePortLink extends DatagramLink {
     else this.deliver(bytes);
   };
 
-  constructor(port: MessagePortLike, mtu: number) {
-    super(mtu);
+  constructor(port: MessagePortLike, mtu: number, framing: Framing) {
+    super(mtu, framing);
     this.#port = port;
     port.addEventListener("message", this.#listener);
     // addEventListener (unlike the onmessage setter) leaves a port's queue closed until start().

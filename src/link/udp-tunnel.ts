@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIPv4 } from "node:net";
-import { DatagramLink, type EndpointLink } from "./datagram-link.js";
+import { DatagramLink, type EndpointLink, type Framing } from "./datagram-link.js";
 import { LinkSetupError } from "./errors.js";
 import { warnIfExposed } from "./exposure.js";
 
@@ -16,8 +16,10 @@ export interface UdpTunnelOptions {
    * answers whoever sent the latest datagram (packets sent before any arrives are dropped as `noPeer`).
    */
   peer?: UdpEndpoint;
-  /** Largest packet carried (default 1500, the TUN default). */
+  /** Largest packet carried (default 1500, the TUN default; 1514 for Ethernet frames). */
   mtu?: number;
+  /** The datagrams carry Ethernet frames (`socat TUN:...,tun-type=tap`), not IPv4 packets. */
+  framing?: Framing;
 }
 
 export interface UdpTunnelLink extends EndpointLink {
@@ -25,6 +27,14 @@ export interface UdpTunnelLink extends EndpointLink {
   readonly local: { address: string; port: number };
   /** The current peer, if known. */
   readonly peer: { address: string; port: number } | null;
+}
+
+/**
+ * The UDP tunnel carrying Ethernet frames, for `socat TUN:...,tun-type=tap UDP-DATAGRAM:...`: a TAP
+ * device's frames. Give it to an EthernetInterface (`ethernetLink`) or a virtual switch.
+ */
+export function tapLink(options: Omit<UdpTunnelOptions, "framing">): Promise<UdpTunnelLink> {
+  return udpTunnelLink({ ...options, framing: "ethernet" });
 }
 
 /**
@@ -64,7 +74,8 @@ export async function udpTunnelLink(options: UdpTunnelOptions): Promise<UdpTunne
       ? "with no peer set, any IPv4-looking datagram from anywhere makes its sender the peer; set peer"
       : `only datagrams from ${show(peer)} are taken, but source addresses can be forged on a shared network`,
   );
-  return new UdpTunnel(socket, peer, options.mtu ?? 1500);
+  const framing = options.framing ?? "ipv4";
+  return new UdpTunnel(socket, peer, options.mtu ?? (framing === "ethernet" ? 1514 : 1500), framing);
 }
 
 class UdpTunnel extends DatagramLink implements UdpTunnelLink {
@@ -75,8 +86,8 @@ class UdpTunnel extends DatagramLink implements UdpTunnelLink {
   /** Errors the socket reported after binding; kept for diagnosis, never thrown at the stack. */
   lastError: Error | null = null;
 
-  constructor(socket: Socket, peer: { address: string; port: number } | null, mtu: number) {
-    super(mtu);
+  constructor(socket: Socket, peer: { address: string; port: number } | null, mtu: number, framing: Framing) {
+    super(mtu, framing);
     this.#socket = socket;
     this.#peer = peer;
     this.#fixedPeer = peer !== null;
@@ -127,7 +138,7 @@ class UdpTunnel extends DatagramLink implements UdpTunnelLink {
     const packet = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
     if (!this.screen(packet)) return;
     // Learn the peer before handing over: the stack may answer from inside onReceive. Only packets that
-    // look like IPv4 teach it, so stray junk cannot divert the tunnel.
+    // look like IPv4 (or Ethernet) teach it, so stray junk cannot divert the tunnel.
     if (!fromPeer) this.#peer = { address: from.address, port: from.port };
     this.handOver(packet);
   }

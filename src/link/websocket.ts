@@ -1,4 +1,10 @@
-import { type ArrayBufferBytes, binaryMessage, DatagramLink, type EndpointLink } from "./datagram-link.js";
+import {
+  type ArrayBufferBytes,
+  binaryMessage,
+  DatagramLink,
+  type EndpointLink,
+  type Framing,
+} from "./datagram-link.js";
 
 /** What the link needs of a WHATWG WebSocket (the browser's, Node 22's, or the `ws` package's). */
 export interface WebSocketLike {
@@ -17,8 +23,10 @@ export interface WebSocketLike {
 
 /** Options of `webSocketLink`. */
 export interface WebSocketLinkOptions {
-  /** Largest packet carried (default 1500, what a TUN behind a relay usually has). */
+  /** Largest packet carried (default 1500, what a TUN behind a relay usually has; 1514 for Ethernet). */
   mtu?: number;
+  /** The messages carry Ethernet frames (to a virtual switch or a VM's NIC), not IPv4 packets. */
+  framing?: Framing;
   /** Packets sent before the socket opens are kept, up to this many (default 256); more are dropped. */
   maxPending?: number;
   /**
@@ -32,8 +40,8 @@ const CONNECTING = 0;
 const OPEN = 1;
 
 /**
- * A link over a WebSocket: each IPv4 packet is one binary message. Text messages and non-IPv4 frames are
- * dropped and counted. Closing the link closes the socket.
+ * A link over a WebSocket: each IPv4 packet (or Ethernet frame, `framing: "ethernet"`) is one binary
+ * message. Text messages and datagrams that are not of the framing are dropped and counted. Closing the link closes the socket.
  */
 export function webSocketLink(socket: WebSocketLike, options: WebSocketLinkOptions = {}): EndpointLink {
   return new WebSocketLink(socket, options);
@@ -56,7 +64,7 @@ class WebSocketLink extends DatagramLink {
   };
 
   constructor(socket: WebSocketLike, options: WebSocketLinkOptions) {
-    super(options.mtu ?? 1500);
+    super(options.mtu ?? (options.framing === "ethernet" ? 1514 : 1500), options.framing);
     this.#socket = socket;
     this.#maxPending = options.maxPending ?? 256;
     this.#maxBuffered = options.maxBufferedBytes ?? 4 << 20;

@@ -19,8 +19,8 @@
  * to the nanosecond (pcapng, pcap "ns") or microsecond (pcap "us"); a double holding wall-clock
  * milliseconds carries about a quarter of a microsecond of precision, a virtual clock near zero far more.
  */
-export { PcapWriter, LINKTYPE_RAW, type PcapWriterOptions } from "./pcap-writer.js";
-export { PcapngWriter, type PcapngWriterOptions } from "./pcapng-writer.js";
+export { PcapWriter, LINKTYPE_RAW, LINKTYPE_ETHERNET, type LinkType, type PcapWriterOptions } from "./pcap-writer.js";
+export { PcapngWriter, type PcapngWriterOptions, type InterfaceDescription } from "./pcapng-writer.js";
 export { MemorySink, type MemorySinkOptions } from "./memory-sink.js";
 export type { CaptureSink } from "./sink.js";
 export {

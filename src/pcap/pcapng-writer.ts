@@ -1,6 +1,6 @@
 import type { CaptureSink } from "./sink.js";
 import { nanosHiLo, splitTime } from "./timestamp.js";
-import { LINKTYPE_RAW } from "./pcap-writer.js";
+import { linkTypeCode, type LinkType } from "./pcap-writer.js";
 import type { BlockAllocator } from "./block-allocator.js";
 import {
   BaseWriter,
@@ -19,6 +19,7 @@ const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const OPT_COMMENT = 1;
 const SHB_USERAPPL = 4;
 const IF_NAME = 2;
+const IF_MACADDR = 6;
 const IF_TSRESOL = 9;
 const EPB_FLAGS = 2;
 
@@ -41,16 +42,25 @@ interface Option {
   value: Uint8Array;
 }
 
-/** Options of `PcapngWriter`: the common ones and the section's metadata. */
-export interface PcapngWriterOptions extends WriterOptions {
-  /** if_name of interface 0 (default "wirestate0"). */
+/** What an interface description block says of an interface besides its name. */
+export interface InterfaceDescription {
+  /** What its packets are (default "raw": IPv4 packets; "ethernet": frames). */
+  linkType?: LinkType;
+  /** if_MACaddr: the interface's MAC address, as a 48-bit number (wire/mac-address.ts). */
+  mac?: number;
+}
+
+/** Options of `PcapngWriter`: the common ones, interface 0's description and the section's metadata. */
+export interface PcapngWriterOptions extends WriterOptions, InterfaceDescription {
+  /** if_name of interface 0 (default "wirestate0"); `linkType` and `mac` describe it too. */
   interfaceName?: string;
   /** shb_userappl: the application that wrote the file (default "wirestate"). */
   application?: string;
 }
 
 /**
- * pcapng, little-endian, one section of unknown length (so it streams), interfaces with LINKTYPE_RAW and
+ * pcapng, little-endian, one section of unknown length (so it streams), interfaces with LINKTYPE_RAW (or
+ * LINKTYPE_ETHERNET, with the interface's MAC address in if_MACaddr) and
  * if_tsresol = 9 (timestamps in nanoseconds), enhanced packet blocks carrying the direction in epb_flags
  * and each comment as its own opt_comment. The section header and interface 0 are written at
  * construction, so even an empty capture is a valid file.
@@ -72,18 +82,21 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     view.setInt32(at + 16, -1, true); // section length: unknown (-1), since we stream
     view.setInt32(at + 20, -1, true);
     this.sink.write(blockAt(this.blocks, at));
-    this.addInterface(options.interfaceName ?? "wirestate0");
+    this.addInterface(options.interfaceName ?? "wirestate0", options);
   }
 
-  /** Describe another interface (e.g. the other link of a router); returns the id for `PacketRecord.interfaceId`. */
-  addInterface(name: string): number {
+  /**
+   * Describe another interface (e.g. the other link of a router, each Ethernet interface of a stack);
+   * returns the id for `PacketRecord.interfaceId`.
+   */
+  addInterface(name: string, description: InterfaceDescription = {}): number {
     this.ensureOpen();
-    const at = allocBlock(this.blocks, IDB_TYPE, 8, [
-      { code: IF_NAME, value: utf8Option(name) },
-      { code: IF_TSRESOL, value: Uint8Array.of(9) },
-    ]);
+    const options: Option[] = [{ code: IF_NAME, value: utf8Option(name) }];
+    if (description.mac !== undefined) options.push({ code: IF_MACADDR, value: macBytes(description.mac) });
+    options.push({ code: IF_TSRESOL, value: Uint8Array.of(9) });
+    const at = allocBlock(this.blocks, IDB_TYPE, 8, options);
     const view = this.blocks.view;
-    view.setUint16(at + 8, LINKTYPE_RAW, true);
+    view.setUint16(at + 8, linkTypeCode(description.linkType), true);
     view.setUint32(at + 12, this.snaplen, true);
     this.sink.write(blockAt(this.blocks, at));
     return this.#interfaces++;
@@ -109,6 +122,14 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     this.blocks.bytes.set(packet.data.subarray(0, stored), at + 28);
     return this.emit(blockAt(this.blocks, at));
   }
+}
+
+/** A 48-bit MAC address as its 6 bytes, most significant first. */
+function macBytes(mac: number): Uint8Array {
+  if (!(Number.isInteger(mac) && mac >= 0 && mac < 2 ** 48)) throw new RangeError(`not a MAC address: ${mac}`);
+  const bytes = new Uint8Array(6);
+  for (let i = 5, m = mac; i >= 0; i--, m = Math.floor(m / 256)) bytes[i] = m % 256;
+  return bytes;
 }
 
 function pad4(n: number): number {

@@ -68,3 +68,29 @@ export type {
   DnsBuildErrorReason,
   DnsBuildResult,
 } from "./dns-types.js";
+// Ethernet II and ARP (RFC 826), parsed and built by the wire core; MAC addresses as 48-bit numbers.
+export {
+  EtherType,
+  ArpOperation,
+  parseEthernetInto,
+  parseArpInto,
+  buildEthernetFrame,
+  newEthernetFrame,
+  ethernetFrameAround,
+  writeEthernetHeader,
+  buildArpFrame,
+  newEthernetRepr,
+  newArpRepr,
+  type EthernetRepr,
+  type ArpRepr,
+} from "./ethernet.js";
+export {
+  BROADCAST_MAC,
+  parseMac,
+  macToString,
+  randomLocalMac,
+  isGroupMac,
+  isMac,
+  type MacAddress,
+} from "./mac-address.js";
+export type { LinkParseErrorReason } from "./layout.generated.js";

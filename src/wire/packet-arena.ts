@@ -38,6 +38,13 @@ class SlotPool {
     return this.#base + i * this.#size;
   }
 
+  /** Bytes of the slot before `address`, or -1 when the address is not in this pool. */
+  offsetIn(address: number): number {
+    const offset = address - this.#base;
+    if (offset < 0 || offset >= this.#size * this.#taken.length) return -1;
+    return offset % this.#size;
+  }
+
   /** Frees the slot holding `address`; false when the address is not in this pool. */
   release(address: number): boolean {
     const offset = address - this.#base;
@@ -71,6 +78,16 @@ export function releaseSlot(address: number): void {
 /** Gives back the slot `bytes` lives in; anything else (other memory, a slot not taken) is ignored. */
 export function releasePacket(bytes: Uint8Array): void {
   if (inWasm(bytes)) releaseSlot(bytes.byteOffset);
+}
+
+/**
+ * How many bytes of its arena slot lie before `bytes` (the room a link layer may write a header into, in
+ * place), or 0 when `bytes` is in no slot.
+ */
+export function roomBefore(bytes: Uint8Array): number {
+  if (!inWasm(bytes)) return 0;
+  const room = small.offsetIn(bytes.byteOffset);
+  return room >= 0 ? room : Math.max(0, large.offsetIn(bytes.byteOffset));
 }
 
 /** Slots free now, small and large (tests). */

@@ -17,6 +17,10 @@ export interface WireExports {
   buildIpv4Header(ip: number, protocol: number, totalLength: number): void;
   buildUdp(payloadPtr: number, payloadLen: number): number;
   buildIcmp(payloadPtr: number, payloadLen: number): number;
+  parseEthernet(ptr: number, len: number): number;
+  buildEthernet(ptr: number): void;
+  parseArp(ptr: number, len: number): number;
+  buildArp(ptr: number): void;
   recordPtr(): number;
   scratchPtr(): number;
   freePtr(): number;

@@ -129,6 +129,42 @@ describe("wirestate nc", () => {
     expect(io.out().toString()).toBe("by name");
   });
 
+  it("TCP -l: takes one connection, exchanges both ways, ends when the peer closes", async () => {
+    const { stack, tunnel } = await peer();
+    const io = withStdin("from nc");
+    const exited = run(["nc", "-l", "7004", ...tunnel], io);
+    while (!io.err().includes("listening")) await new Promise((r) => setTimeout(r, 10));
+    const conn = await stack.connect(CLI, 7004);
+    await conn.write("from the peer");
+    let got = "";
+    for (;;) {
+      const r = await conn.read();
+      if (r.done) {
+        await r.stream.close();
+        break;
+      }
+      got += new TextDecoder().decode(r.value);
+    }
+    expect(await exited).toBe(0);
+    expect(got).toBe("from nc");
+    expect(io.out().toString()).toBe("from the peer");
+  });
+
+  it("UDP -l: answers whoever sent the first datagram, until interrupted", async () => {
+    const { stack, tunnel } = await peer();
+    const io = withStdin("reply from nc");
+    const exited = run(["nc", "-u", "-l", "7005", ...tunnel], io);
+    while (!io.err().includes("listening")) await new Promise((r) => setTimeout(r, 10));
+    const s = stack.udp().connect(CLI, 7005);
+    s.send("first");
+    const reply = await s.receive();
+    expect(new TextDecoder().decode(reply?.data)).toBe("reply from nc");
+    s.send("second");
+    while (io.out().toString() !== "firstsecond") await new Promise((r) => setTimeout(r, 10));
+    io.stop();
+    expect(await exited).toBe(0);
+  });
+
   it("a name without --dns is refused with one line", async () => {
     const { tunnel } = await peer();
     const io = withStdin("");

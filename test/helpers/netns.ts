@@ -34,6 +34,11 @@ export interface NetnsOptions {
    * `wirestate` command in a test) that binds `tunnel.bind` and sends to `tunnel.peer`.
    */
   createLink?: boolean;
+  /**
+   * "tun" (default): tun0 carries IPv4 packets. "tap": tap0, an Ethernet device, whose frames the tunnel
+   * carries (the stack's end is then an Ethernet link: give it to `ethernetLink`). See netns-tap.ts.
+   */
+  device?: "tun" | "tap";
 }
 
 export interface ExecResult {
@@ -61,6 +66,7 @@ export interface NsProcess {
 }
 
 const TUN = "tun0";
+const TAP = "tap0";
 /**
  * The relay's UDP buffers. The default (208 KiB) overflows when the stack sends a full congestion window
  * at once, and UDP drops silently: the "clean" tunnel would lose packets. 4 MiB is net.core.rmem_max here;
@@ -71,7 +77,8 @@ const SOCKET_BUFFER = 4 << 20;
 export class Netns {
   readonly kernelAddress: string;
   readonly stackAddress: string;
-  readonly tun = TUN;
+  /** The device in the namespace: tun0, or tap0 for `device: "tap"`. */
+  readonly tun: string;
   /** Where the stack's end of the tunnel binds, and the relay it talks to ("127.0.0.1:port" each). */
   readonly tunnel: { bind: string; peer: string };
   readonly #link: UdpTunnelLink | null;
@@ -89,7 +96,9 @@ export class Netns {
     holder: ChildProcess,
     relay: ChildProcess,
     dir: string,
+    device: string,
   ) {
+    this.tun = device;
     this.kernelAddress = kernel;
     this.stackAddress = stack;
     this.tunnel = tunnel;
@@ -120,6 +129,8 @@ export class Netns {
     const stack = options.stackAddress ?? "10.77.0.2";
     const mtu = options.mtu ?? 1500;
     const loss = options.lossPercent ?? 0;
+    const tap = options.device === "tap";
+    const device = tap ? TAP : TUN;
     const dir = mkdtempSync(join(tmpdir(), "wirestate-netns-"));
     const cleanup: Array<() => void> = [() => rmSync(dir, { recursive: true, force: true })];
     try {
@@ -128,7 +139,13 @@ export class Netns {
       let link: UdpTunnelLink | null = null;
       let stackPort: number;
       if (options.createLink ?? true) {
-        const created = await udpTunnelLink({ bind: "127.0.0.1:0", peer, mtu: 65535 });
+        const created = await udpTunnelLink({
+          bind: "127.0.0.1:0",
+          peer,
+          // A TAP device's frames are at most 1514 bytes; a TUN's packets are bounded by its MTU.
+          mtu: tap ? 1514 : 65535,
+          framing: tap ? "ethernet" : "ipv4",
+        });
         cleanup.push(() => created.close());
         link = created;
         stackPort = created.local.port;
@@ -152,13 +169,13 @@ export class Netns {
       await waitFor(() => existsSync(join(dir, "root.sock")), relay, "the relay socat");
       const holder = spawn("setpriv", ["--pdeathsig", "SIGKILL", "unshare", "--net", "bash", "-c", NAMESPACE_SCRIPT], {
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, D: dir, ADDR: kernel, TUN },
+        env: { ...process.env, D: dir, ADDR: kernel, TUN: device, TUNTYPE: tap ? "tap" : "tun" },
       });
       cleanup.push(() => holder.kill("SIGKILL"));
       let said = "";
       holder.stdout!.on("data", (chunk: Buffer) => (said += chunk.toString()));
       await waitFor(() => said.includes("ready"), holder, "the namespace");
-      const ns = new Netns(kernel, stack, { bind: `127.0.0.1:${stackPort}`, peer }, link, holder, relay, dir);
+      const ns = new Netns(kernel, stack, { bind: `127.0.0.1:${stackPort}`, peer }, link, holder, relay, dir, device);
       cleanup.push(() => void ns.close());
       if (mtu !== 1500) await ns.setMtu(mtu);
       if (loss > 0) await ns.setLoss(loss);
@@ -247,8 +264,8 @@ export class Netns {
     if (percent > 0) {
       rules.push(
         `table ip ${LOSS_TABLE} {`,
-        `  chain to_kernel { type filter hook input priority 0; iifname "${TUN}" numgen random mod 100 < ${percent} counter drop; }`,
-        `  chain from_kernel { type filter hook output priority 0; oifname "${TUN}" numgen random mod 100 < ${percent} counter drop; }`,
+        `  chain to_kernel { type filter hook input priority 0; iifname "${this.tun}" numgen random mod 100 < ${percent} counter drop; }`,
+        `  chain from_kernel { type filter hook output priority 0; oifname "${this.tun}" numgen random mod 100 < ${percent} counter drop; }`,
         `}`,
       );
     }
@@ -257,7 +274,7 @@ export class Netns {
 
   /** Sets tun0's MTU. */
   async setMtu(mtu: number): Promise<void> {
-    await this.run(["ip", "link", "set", TUN, "mtu", String(mtu)]);
+    await this.run(["ip", "link", "set", this.tun, "mtu", String(mtu)]);
   }
 
   /** Counters of the nftables loss rule: packets dropped so far in [to the kernel, from the kernel]. */
@@ -301,7 +318,7 @@ if [ -d /proc/sys/net/ipv6 ]; then
   echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
 fi
 setpriv --pdeathsig SIGKILL socat -b 65536 \\
-  "TUN:$ADDR/24,tun-name=$TUN,tun-type=tun,iff-no-pi,iff-up" \\
+  "TUN:$ADDR/24,tun-name=$TUN,tun-type=$TUNTYPE,iff-no-pi,iff-up" \\
   "UNIX-SENDTO:$D/root.sock,bind=$D/ns.sock" &
 for i in $(seq 200); do
   if ip link show "$TUN" >/dev/null 2>&1 && [ -S "$D/ns.sock" ]; then break; fi

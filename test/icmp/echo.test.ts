@@ -34,11 +34,12 @@ describe("ICMP echo (RFC 792)", () => {
     expect(h.takeDatagrams().map((d) => (d.icmp?.rest ?? 0) & 0xffff)).toEqual([100]);
   });
 
-  it("ignores an echo request to the broadcast address (counted)", () => {
+  it("ignores an echo request to the broadcast address, or from one, multicast or 0.0.0.0 (counted)", () => {
     const h = host();
     h.stack.input(echoRequest(1, [1], 0xffffffff));
+    for (const src of [0xffffffff, 0xe0000001, 0]) h.stack.input(echoRequest(1, [1], us, src));
     expect(h.sent).toEqual([]);
-    expect(h.stack.counters.drops["icmp-echo-broadcast"]).toBe(1);
+    expect(h.stack.counters.drops["icmp-echo-broadcast"]).toBe(4);
   });
 
   it("drops an echo request for another address, and one with a bad checksum", () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { TcpConnection } from "../../src/tcp/connection.js";
 import type { Connection } from "../../src/tcp/types.js";
-import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
+import { buildIcmpPacket, buildPacket, buildUdpPacket, parseIpv4 } from "../../src/wire/index.js";
 import { B, bytes, pair, pump, sha, sink } from "./harness.js";
 
 const SRC = parseIpv4("10.0.0.1");
@@ -184,5 +184,65 @@ describe("fuzz: random and hostile packets into a stack with a live connection",
     expect(t.env.b.connectionCount).toBeLessThanOrEqual(1 + 16);
     expect(t.env.b.counters.synCookiesSent).toBe(2000 - 16);
     t.finish();
+  });
+});
+
+describe("fuzz: blind ICMP errors and UDP against a stack with a live connection (RFC 5927)", () => {
+  it("errors of any type and code quoting the live 4-tuple off its window, and stray datagrams, change nothing", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            type: fc.constantFrom(3, 4, 5, 11, 12),
+            code: fc.integer({ min: 0, max: 15 }),
+            seqOffset: fc.integer({ min: 70_000, max: 0x7fff_0000 }),
+            udpPort: fc.integer({ min: 1, max: 65535 }),
+            payload: fc.uint8Array({ maxLength: 64 }),
+          }),
+          { maxLength: 100 },
+        ),
+        (specs) => {
+          const t = live(400_000);
+          const b = t.env.b;
+          const drops = b.counters.drops;
+          const before = drops["icmp-out-of-window"] + drops["icmp-no-connection"];
+          let udp = 0;
+          for (const s of specs) {
+            // b's own segment to a, as a router would quote it, with a sequence number b never sent.
+            const quoted = buildPacket({
+              src: DST,
+              dst: SRC,
+              srcPort: 7000,
+              dstPort: t.client.localPort,
+              seq: (t.server!.tcb.sndMax + s.seqOffset) >>> 0,
+              flags: 0x10,
+              window: 1,
+            });
+            b.input(
+              buildIcmpPacket({
+                src: SRC,
+                dst: DST,
+                type: s.type,
+                code: s.code,
+                rest: 0,
+                payload: quoted.subarray(0, 28),
+              }),
+            );
+            b.input(buildUdpPacket({ src: SRC, dst: DST, srcPort: 9, dstPort: s.udpPort, payload: s.payload }));
+            udp++;
+            t.env.clock.advance(1);
+          }
+          expect(t.server?.info().softError).toBeUndefined();
+          // Source quench (4) and redirect (5) are not matched to connections; the rest, frag-needed too
+          // (path MTU discovery checks the window as well, RFC 5927 §7), fail the window check (or, once the
+          // transfer has ended, find no connection).
+          const matched = specs.filter((s) => s.type !== 4 && s.type !== 5).length;
+          expect(drops["icmp-out-of-window"] + drops["icmp-no-connection"] - before).toBe(matched);
+          expect(b.counters.datagramsIn).toBeGreaterThanOrEqual(udp);
+          t.finish();
+        },
+      ),
+      { numRuns: 15, seed: 11 },
+    );
   });
 });

@@ -7,3 +7,4 @@ export { refSeqLt, refSeqLe, refSeqGt, refSeqGe, refSeqAdd, refSeqDiff, refSeqIn
 export { refParsePacket } from "./parse.js";
 export { refBuildPacket } from "./build.js";
 export { refParseDatagram, refBuildUdpPacket, refBuildIcmpPacket } from "./datagram.js";
+export { refParseEthernet, refParseArp } from "./ethernet.js";

@@ -1,0 +1,136 @@
+import type { Clock } from "../clock/clock.js";
+import { ArpOperation, buildArpFrame, newArpRepr, parseArpInto } from "../wire/ethernet.js";
+import type { LinkParseErrorReason } from "../wire/layout.generated.js";
+import { BROADCAST_MAC, type MacAddress } from "../wire/mac-address.js";
+import type { NeighborConfig } from "./config.js";
+import { NeighborCache } from "./neighbor-cache.js";
+
+/** What ARP saw, apart from the cache's own counters. */
+export interface ArpCounters {
+  requestsIn: number;
+  repliesIn: number;
+  repliesOut: number;
+  /** Announcements (sender address = target address, RFC 5227 §2.3) sent. */
+  announcementsOut: number;
+  /** Announcements received; they update an entry we hold, never create one. */
+  announcementsIn: number;
+  /** Requests and replies about addresses that are not ours. */
+  notForUs: number;
+  /** Packets claiming our address from another MAC (RFC 5227 §2.4: counted, not defended). */
+  addressConflicts: number;
+}
+
+export interface ArpHost {
+  readonly mac: MacAddress;
+  /** Our IPv4 address on this interface. */
+  readonly ip: number;
+  /** Puts a frame on the link. */
+  sendFrame(frame: Uint8Array): void;
+  /** A queued IPv4 packet is sent to `mac` (the interface writes the header). */
+  deliver(frame: Uint8Array, mac: MacAddress): void;
+  /** Nobody answered for `ip`; `frames` waited for it. */
+  unreachable(ip: number, frames: readonly Uint8Array[]): void;
+}
+
+/**
+ * ARP (RFC 826) on one Ethernet interface: answers requests for our own address only, takes replies only
+ * to requests of ours (the cache decides: `NeighborCache.confirm`), and announces our address when it is
+ * set. The cache holds the policy; this holds the packets.
+ */
+export class Arp {
+  readonly cache: NeighborCache<number>;
+  readonly counters: ArpCounters = {
+    requestsIn: 0,
+    repliesIn: 0,
+    repliesOut: 0,
+    announcementsOut: 0,
+    announcementsIn: 0,
+    notForUs: 0,
+    addressConflicts: 0,
+  };
+  readonly #host: ArpHost;
+  readonly #arp = newArpRepr();
+
+  constructor(clock: Clock, config: NeighborConfig, host: ArpHost) {
+    this.#host = host;
+    this.cache = new NeighborCache<number>(clock, config, {
+      solicit: (ip, unicast) => this.#request(ip, unicast),
+      deliver: (frame, mac) => host.deliver(frame, mac),
+      unreachable: (ip, frames) => host.unreachable(ip, frames),
+    });
+  }
+
+  /** An ARP frame from the link (its Ethernet header already accepted); a malformed one's reason, else null. */
+  input(frame: Uint8Array): LinkParseErrorReason | null {
+    const a = this.#arp;
+    const reason = parseArpInto(frame, a);
+    if (reason !== null) return reason;
+    const host = this.#host;
+    if (a.senderIp === host.ip && host.ip !== 0) {
+      if (a.senderMac !== host.mac) this.counters.addressConflicts++;
+      return null;
+    }
+    if (a.senderIp === a.targetIp) {
+      // An announcement (RFC 5227 §2.3, "gratuitous ARP"), as a request or a reply: news about an entry.
+      this.counters.announcementsIn++;
+      if (a.senderIp !== 0) this.cache.learn(a.senderIp, a.senderMac, false);
+      return null;
+    }
+    if (a.operation === ArpOperation.REQUEST) {
+      this.counters.requestsIn++;
+      if (a.targetIp !== host.ip || host.ip === 0) {
+        this.counters.notForUs++;
+        return null;
+      }
+      // RFC 5227 §2.1.1: a probe (sender 0.0.0.0) asks whether the address is taken; nothing to learn.
+      if (a.senderIp !== 0) this.cache.learn(a.senderIp, a.senderMac, true);
+      this.counters.repliesOut++;
+      host.sendFrame(
+        buildArpFrame(a.senderMac, host.mac, {
+          operation: ArpOperation.REPLY,
+          senderMac: host.mac,
+          senderIp: host.ip,
+          targetMac: a.senderMac,
+          targetIp: a.senderIp,
+        }),
+      );
+      return null;
+    }
+    this.counters.repliesIn++;
+    if (a.targetIp !== host.ip) {
+      this.counters.notForUs++;
+      return null;
+    }
+    this.cache.confirm(a.senderIp, a.senderMac);
+    return null;
+  }
+
+  /** RFC 5227 §2.3's announcement of our address: a broadcast request from and for it. */
+  announce(): void {
+    const host = this.#host;
+    if (host.ip === 0) return;
+    this.counters.announcementsOut++;
+    host.sendFrame(
+      buildArpFrame(BROADCAST_MAC, host.mac, {
+        operation: ArpOperation.REQUEST,
+        senderMac: host.mac,
+        senderIp: host.ip,
+        targetMac: 0,
+        targetIp: host.ip,
+      }),
+    );
+  }
+
+  #request(ip: number, unicast: MacAddress | null): void {
+    const host = this.#host;
+    host.sendFrame(
+      buildArpFrame(unicast ?? BROADCAST_MAC, host.mac, {
+        operation: ArpOperation.REQUEST,
+        senderMac: host.mac,
+        senderIp: host.ip,
+        targetMac: 0,
+        targetIp: ip,
+      }),
+    );
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * One interface of a stack: it gives the stack IPv4 packets (`onReceive`) and takes IPv4 packets with
+ * the next hop they are for (`transmit`), so the stack's input and output are the same over raw IP and
+ * over Ethernet (where the next hop is resolved by ARP). The routing table chose the next hop.
+ *
+ * Ownership as for links (link/link.ts): `transmit` takes the packet; `onReceive`'s packet is the receiver's.
+ */
+export interface NetworkInterface {
+  /** A name for traces and captures ("eth0"). */
+  readonly name: string;
+  /** Largest IPv4 packet the interface carries. */
+  readonly mtu: number;
+  /** The interface's IPv4 address, and the length of the prefix of its subnet. */
+  readonly address: number;
+  readonly prefix: number;
+  transmit(packet: Uint8Array, nextHop: number): void;
+  onReceive: ((packet: Uint8Array) => void) | null;
+  /** Set by the owner: `nextHop` never answered (ARP), and `packets` that waited for it were dropped. */
+  onUnreachable: ((nextHop: number, packets: readonly Uint8Array[]) => void) | null;
+  close(): void;
+}
