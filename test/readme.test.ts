@@ -23,6 +23,7 @@ const OUTPUT = [
   "{ address: '10.0.0.1', port: 7, family: 'IPv4' }\necho: hello\n",
   "hello over UDP\nreply 1\nreply 2\n",
   "[ '10.0.0.7' ]\n",
+  "over Ethernet, after ARP\n",
 ];
 
 const dir = packedProject("wirestate-readme-");
