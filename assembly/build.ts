@@ -5,7 +5,7 @@ import { getSlot } from "./linear-memory";
 import {
   B_SRC, B_DST, B_TTL, B_ID, B_TOS, B_FRAG, B_SRC_PORT, B_DST_PORT, B_SEQ, B_ACK, B_FLAGS, B_WINDOW,
   B_URGENT, B_OPT_MASK, B_MSS, B_WSCALE, B_TSVAL, B_TSECR, B_SACK_COUNT, B_SACK, OPT_MSS, OPT_WINDOW_SCALE,
-  OPT_SACK_PERMITTED, OPT_TIMESTAMPS, OPT_SACK,
+  OPT_SACK_PERMITTED, OPT_TIMESTAMPS, OPT_SACK, MAX_PACKET,
 } from "./layout";
 
 @inline function put16(p: usize, v: u32): void {
@@ -64,10 +64,13 @@ function writeOptions(p: usize): void {
 
 /**
  * Writes the 20-byte IPv4 header and the TCP header (with options) ending at `payloadPtr`, fills both
- * checksums, and returns the packet's start address (call optionsLength() first: it must not be -1).
+ * checksums, and returns the packet's start address; 0, writing nothing, when the options exceed 40 bytes
+ * or the packet would exceed MAX_PACKET (the caller tells which by optionsLength()).
  */
 export function buildPacket(payloadPtr: usize, payloadLen: u32): usize {
-  const optLen = <usize>optionsLength();
+  const options = optionsLength();
+  if (options < 0 || <u32>40 + <u32>options + payloadLen > <u32>MAX_PACKET) return 0;
+  const optLen = <usize>options;
   const tcpHdr: usize = 20 + optLen;
   const t = payloadPtr - tcpHdr;
   const ip = t - 20;

@@ -16,7 +16,8 @@ export const HEADROOM: i32 = 128;
 /** Bytes reserved for the packet scratch area: at least HEADROOM + MAX_PACKET, so one maximal packet fits. */
 export const SCRATCH_SIZE: i32 = 65536 + 256;
 
-// Parse record slots.
+// Field slots: the order of the build parameters (B_X = B_BASE + R_X below). R_STATUS is also the parse
+// status slot.
 export const R_STATUS: i32 = 0;
 export const R_IHL: i32 = 1;
 export const R_TOS: i32 = 2;
@@ -46,6 +47,35 @@ export const R_SACK_COUNT: i32 = 25;
 export const R_SACK: i32 = 26; // 8 slots: left0, right0, ... left3, right3
 export const R_PAYLOAD_OFFSET: i32 = 34;
 export const R_PAYLOAD_LENGTH: i32 = 35;
+
+// Parse result slots. The fields narrower than 32 bits share slots, so the parser stores and the TS
+// record loads about half as many words per packet (src/wire/record.ts unpacks them).
+/** 32-bit fields, one slot each: source, destination, sequence, acknowledgment, TSval, TSecr. */
+export const P_SRC: i32 = 1;
+export const P_DST: i32 = 2;
+export const P_SEQ: i32 = 3;
+export const P_ACK: i32 = 4;
+export const P_TSVAL: i32 = 5;
+export const P_TSECR: i32 = 6;
+/** source port << 16 | destination port */
+export const P_PORTS: i32 = 7;
+/** window << 16 | data offset (words) << 8 | flags */
+export const P_SEGMENT: i32 = 8;
+/** payload length << 16 | payload offset */
+export const P_PAYLOAD: i32 = 9;
+/** MSS << 16 | window scale << 8 | option presence bits (OPT_*) */
+export const P_OPTIONS: i32 = 10;
+/** number of SACK blocks (0..4), then 8 slots: left0, right0, ... left3, right3 */
+export const P_SACK_COUNT: i32 = 11;
+export const P_SACK: i32 = 12;
+/** TTL << 24 | TOS << 16 | identification */
+export const P_IP_FIELDS: i32 = 20;
+/** flags and fragment offset << 16 | total length */
+export const P_IP_LENGTH: i32 = 21;
+/** IPv4 header checksum << 16 | TCP checksum, as received */
+export const P_CHECKSUMS: i32 = 22;
+/** urgent pointer << 16 | protocol << 8 | IHL (words) */
+export const P_MISC: i32 = 23;
 
 // Build parameter slots (options reuse the parse slot order, shifted by B_BASE).
 export const B_BASE: i32 = 64;

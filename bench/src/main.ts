@@ -2,7 +2,8 @@
  * `npm run bench` (builds dist-bench/ with bench/tsconfig.json, then runs dist-bench/bench/src/main.js): runs
  * every suite of suites.ts and prints a table of medians, ratios and targets met or missed. The bench is not
  * part of the published package; it runs from the repository.
- *   --json          one {"name","value","unit"} object per figure per line on stdout (notes go to stderr)
+ *   --json          one {"name","value","unit","anchor","anchorName","ratio","target","met"} object per figure per
+ *                   line on stdout (notes go to stderr); verdict.ts says what each key holds
  *   --quick         fewer, shorter runs (a smoke check, not a measurement)
  *   --suite NAME    only that suite (repeatable)
  *   --save FILE     also write the figures and target verdicts as JSON to FILE (e.g. bench/results/x.json)
@@ -14,6 +15,7 @@ import { cpus, loadavg } from "node:os";
 import { WirestateError } from "../../src/errors/wirestate-error.js";
 import { SUITE_MODULES } from "./suites.js";
 import type { BenchSuite, Figure } from "./suite.js";
+import { rows, targetMet, targetText, type Row } from "./verdict.js";
 
 interface Args {
   json: boolean;
@@ -46,9 +48,28 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function format(f: Figure): string {
-  const digits = f.value >= 100 ? 0 : f.value >= 10 ? 1 : 2;
-  return `${f.value.toFixed(digits)} ${f.unit}`;
+function format(value: number, unit: string): string {
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${unit}`;
+}
+
+/** The human table: figure, value, anchor, ratio, and a mark for a figure that carries a target. */
+function table(list: Row[]): string[] {
+  const cells = list.map((r) => [
+    r.name,
+    format(r.value, r.unit),
+    r.anchor === null ? "" : `${format(r.anchor, r.unit)} ${r.anchorName}`,
+    r.ratio === null ? "" : `${r.ratio.toFixed(2)}x`,
+    r.met === null ? "" : r.met ? "met" : "MISSED",
+  ]);
+  const head = ["figure", "value", "anchor", "ratio", "target"];
+  const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  return [head, ...cells].map((c) =>
+    c
+      .map((x, i) => (i === 1 || i === 3 ? x.padStart(width[i]) : x.padEnd(width[i])))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 async function main(): Promise<void> {
@@ -69,24 +90,34 @@ async function main(): Promise<void> {
     `wirestate bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}` +
       `, load average ${loadavg()[0].toFixed(1)}${args.quick ? " (quick: not a measurement)" : ""}; medians of interleaved runs, per CPU-second`,
   );
-  const saved: { suite: string; figures: Figure[]; targets: { what: string; value: number; met: boolean }[] }[] = [];
+  const saved: { suite: string; figures: Row[]; targets: { what: string; value: number; met: boolean }[] }[] = [];
   let missed = 0;
   for (const suite of suites) {
     log(`\n[${suite.name}]`);
     const figures = await suite.run({ quick: args.quick, log: (t) => log(`  ${t}`) });
-    const width = Math.max(...figures.map((f) => f.name.length));
-    for (const f of figures) {
-      if (args.json) process.stdout.write(`${JSON.stringify({ name: f.name, value: f.value, unit: f.unit })}\n`);
-      else log(`  ${f.name.padEnd(width)}  ${format(f)}`);
-    }
+    const list = rows(figures, suite.targets);
+    if (args.json) for (const r of list) process.stdout.write(`${JSON.stringify(r)}\n`);
+    else for (const line of table(list)) log(`  ${line}`);
     const verdicts = suite.targets.map((t) => {
-      const f = figures.find((x) => x.name === t.figure);
-      const met = f !== undefined && f.value >= t.atLeast;
+      const f: Figure | undefined = figures.find((x) => x.name === t.figure);
+      const met = targetMet(t, f);
       if (!met) missed++;
-      log(`  target ${met ? "MET   " : "MISSED"} ${t.what}: ${f === undefined ? "not measured" : format(f)}`);
-      return { what: t.what, value: f?.value ?? NaN, met };
+      const seen =
+        f === undefined
+          ? "not measured"
+          : t.on === "ratio"
+            ? f.anchor === undefined
+              ? "no anchor measured"
+              : `${(f.value / f.anchor.value).toFixed(2)}x ${f.anchor.name}`
+            : format(f.value, f.unit);
+      log(`  target ${met ? "MET   " : "MISSED"} ${targetText(t)}: ${seen}`);
+      return {
+        what: targetText(t),
+        value: t.on === "ratio" && f?.anchor ? f.value / f.anchor.value : (f?.value ?? NaN),
+        met,
+      };
     });
-    saved.push({ suite: suite.name, figures, targets: verdicts });
+    saved.push({ suite: suite.name, figures: list, targets: verdicts });
   }
   if (args.save !== undefined) {
     writeFileSync(

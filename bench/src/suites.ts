@@ -5,6 +5,8 @@
 export const SUITE_MODULES: readonly string[] = [
   "./wire-suite.js",
   "./tcp-suite.js",
+  "./api-suite.js",
+  "./connections-suite.js",
   "./session-suite.js",
   "./path-suite.js",
   "./memory-suite.js",

@@ -15,7 +15,7 @@ import {
   TcpFlags,
 } from "../../src/wire/index.js";
 import type { PacketFields } from "../../src/wire/index.js";
-import { wasm, mem8, FREE } from "../../src/wire/wasm.js";
+import { wasm, mem8, FREE, LinearView } from "../../src/wire/wasm.js";
 import { jsOnesComplementSum } from "./js-checksum.js";
 import { compare, type Contender, type MeasureOptions } from "./measure.js";
 import { buildNativeChecksum, type NativeVariant } from "./native.js";
@@ -118,16 +118,22 @@ function parseFigures(m: MeasureOptions): Figure[] {
     const fields = segmentFields(size);
     const slab = new Uint8Array(size);
     const packets = fields.map(buildPacket);
-    // The same packets inside linear memory, for the zero-copy path.
+    // The same packets inside linear memory as the packet arena hands them out, for the zero-copy path.
     const inWasm = packets.map((p, i) => {
       mem8.set(p, FREE + i * 2048);
-      return mem8.subarray(FREE + i * 2048, FREE + i * 2048 + p.length);
+      return new LinearView(FREE + i * 2048, p.length);
     });
     const fail = () => {
       throw new Error("a valid packet was rejected or built wrong");
     };
     const r = compare(
       {
+        // The anchor of the wire core's target: the checksum of the same bytes alone, in place.
+        "checksum.of_packet": {
+          body: (n: number) => {
+            for (let i = 0; i < n; i++) _sink ^= wasm.onesSum(inWasm[i & 15].address, size, 0);
+          },
+        },
         "parse.parse_into": {
           body: (n: number) => {
             for (let i = 0; i < n; i++) if (parseInto(packets[i & 15], rec) !== null) fail();
@@ -158,6 +164,12 @@ function parseFigures(m: MeasureOptions): Figure[] {
     );
     for (const [k, rate] of Object.entries(r))
       figures.push({ name: `${k}.${size}B`, value: rate.median / 1e6, unit: "Mpkt/s" });
+    figures.push({
+      name: `parse.cost_vs_checksum.${size}B`,
+      value: 1e9 / r["parse.parse_into_in_wasm"].median,
+      unit: "ns",
+      anchor: { name: `checksum of the ${size} bytes alone`, value: 1e9 / r["checksum.of_packet"].median },
+    });
   }
   return figures;
 }
@@ -172,6 +184,12 @@ const suite: BenchSuite = {
       what: "WASM checksum >= 0.75x native C (gcc -O3 -march=native) at 64 KiB",
     },
     { figure: "parse.parse_into.1500B", atLeast: 5, what: "parse+validate+verify of 1500-byte packets >= 5 M/s" },
+    {
+      figure: "parse.cost_vs_checksum.1500B",
+      on: "ratio",
+      atMost: 1.5,
+      what: "parse+validate+verify of a 1500-byte packet in place <= 1.5x its checksum alone (issue 17)",
+    },
   ],
   async run(o) {
     const m: MeasureOptions = o.quick ? { runs: 3, minMs: 40 } : { runs: 9, minMs: 150 };

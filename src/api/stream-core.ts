@@ -31,9 +31,11 @@ export interface Owner {
 interface PendingRead {
   owner: Owner;
   max: number | undefined;
+  /** A BYOB read's view: the bytes go straight from the receive buffer into it, and the count resolves. */
+  into: Uint8Array | null;
   /** Builds the successor at end-of-stream; null for adapters, which just see the end. */
   atEnd: { by: string; next: () => Owner } | null;
-  resolve(value: Uint8Array | Owner | null): void;
+  resolve(value: Uint8Array | Owner | number | null): void;
   reject(error: unknown): void;
 }
 
@@ -215,8 +217,29 @@ export class StreamCore {
   read(owner: Owner, max: number | undefined, atEnd: PendingRead["atEnd"]): Promise<Uint8Array | Owner | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
     return this.hold.during(
-      new Promise((resolve, reject) => {
-        this.#readers.push({ owner, max, atEnd, resolve, reject });
+      new Promise<Uint8Array | Owner | null>((resolve, reject) => {
+        this.#readers.push({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
+        this.#reads.run();
+      }),
+    );
+  }
+
+  /**
+   * An adapter's read into `target` (a BYOB view), copied once, from the receive buffer into it: resolves
+   * with the count, or null at end-of-stream.
+   */
+  readInto(owner: Owner, target: Uint8Array): Promise<number | null> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    return this.hold.during(
+      new Promise<number | null>((resolve, reject) => {
+        this.#readers.push({
+          owner,
+          max: target.length,
+          into: target,
+          atEnd: null,
+          resolve: resolve as PendingRead["resolve"],
+          reject,
+        });
         this.#reads.run();
       }),
     );
@@ -226,11 +249,20 @@ export class StreamCore {
     if (this.#discarding) while (this.conn.read() !== null);
     while (this.#readers.length > 0 && this.#error === null) {
       const r = this.#readers[0];
-      const bytes = this.conn.read(r.max);
-      if (bytes !== null) {
-        this.#readers.shift();
-        r.resolve(bytes);
-        continue;
+      if (r.into !== null) {
+        const n = this.conn.readInto(r.into);
+        if (n > 0) {
+          this.#readers.shift();
+          r.resolve(n);
+          continue;
+        }
+      } else {
+        const bytes = this.conn.read(r.max);
+        if (bytes !== null) {
+          this.#readers.shift();
+          r.resolve(bytes);
+          continue;
+        }
       }
       if (!this.conn.readEnded) return;
       this.#readers.shift();

@@ -76,6 +76,10 @@ export interface Writes {
   /**
    * Resolves once every byte is in the send buffer (strings are sent as UTF-8). Awaiting each write
    * bounds memory: a writer faster than the peer waits here instead of queueing without limit.
+   *
+   * Ownership: the stream borrows `data` until the promise settles, copying it into the send buffer as
+   * the window allows (one copy; the segments are then built from the send buffer). Do not change the
+   * bytes before it settles; after that the chunk is the caller's again, to reuse or change.
    */
   write(data: Uint8Array | string): Promise<void>;
 }
@@ -103,6 +107,11 @@ export interface EstablishedMethods extends Reads<TcpStream<"CloseWait">>, Write
    * The stream as WHATWG streams. Touching either hands the bytes over to the pair: `read`, `write`,
    * `shutdown` and `close` on this handle then throw `StaleHandleError`. Closing the writable sends FIN,
    * the readable ends at the peer's FIN, aborting the writable sends RST.
+   *
+   * The readable is a byte stream: `readable.getReader({ mode: "byob" })` reads into the caller's own
+   * buffer, copied once from the receive buffer (the stream transfers that buffer and gives it back with
+   * each read, as BYOB readers do); a default reader gets chunks that are its own. The writable borrows
+   * each chunk as `write` does, until the promise of its `writer.write` settles.
    */
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;

@@ -12,6 +12,13 @@ export interface Link {
   send(packet: Uint8Array): void;
   /** Set by the stack that owns this end. Packets arriving while it is null are dropped. */
   onReceive: ((packet: Uint8Array) => void) | null;
+  /**
+   * A link that delivers packets in bursts (several `onReceive` calls in one go, as the memory link's
+   * flush does) has this member and calls it after each burst, so the stack can do once per burst what a
+   * receive would otherwise do per packet (GRO's idea). A link without it never calls it: the stack then
+   * treats every packet as a burst of its own.
+   */
+  onBurstEnd?: (() => void) | null;
   /** Stop sending and receiving; packets already sent may still arrive. */
   close(): void;
 }

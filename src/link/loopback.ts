@@ -13,6 +13,11 @@ const MAX_IPV4 = 65_535;
 export class LoopbackLink implements Link {
   readonly mtu: number;
   onReceive: ((packet: Uint8Array) => void) | null = null;
+  /**
+   * Bursts pass through (Link.onBurstEnd): the inner link's when it has them, else each inner packet is
+   * a burst of its own; the loopback queue's flush is one burst.
+   */
+  onBurstEnd: (() => void) | null = null;
   /** Packets to other addresses sent while there was no inner link. */
   unroutable = 0;
   readonly #address: number;
@@ -25,11 +30,14 @@ export class LoopbackLink implements Link {
     this.#armed = false;
     const queue = this.#queue;
     this.#queue = [];
+    let delivered = false;
     for (const p of queue) {
       const handler = this.onReceive;
-      if (this.#closed || handler === null) return;
+      if (this.#closed || handler === null) break;
       handler(p);
+      delivered = true;
     }
+    if (delivered) this.onBurstEnd?.();
   };
 
   /** `address`: the stack's own IPv4 address as a 32-bit number (10.0.0.1 is 0x0a000001). */
@@ -38,7 +46,16 @@ export class LoopbackLink implements Link {
     this.#inner = inner;
     this.#clock = clock;
     this.mtu = inner?.mtu ?? MAX_IPV4;
-    if (inner !== null) inner.onReceive = (packet) => this.onReceive?.(packet);
+    if (inner === null) return;
+    if ("onBurstEnd" in inner) {
+      inner.onReceive = (packet) => this.onReceive?.(packet);
+      inner.onBurstEnd = () => this.onBurstEnd?.();
+    } else {
+      inner.onReceive = (packet) => {
+        this.onReceive?.(packet);
+        this.onBurstEnd?.();
+      };
+    }
   }
 
   /** True when there is a link beyond the loopback path. */

@@ -21,8 +21,22 @@ export function memoryLinkPair(options: MemoryLinkOptions = {}): [CountedLink, C
   const config = impairmentConfig(options, 1500);
   const a = new MemoryEnd(config.mtu);
   const b = new MemoryEnd(config.mtu);
-  const aToB = new ImpairedPath(clock, config, 0, (p) => b.receive(p), true);
-  const bToA = new ImpairedPath(clock, config, 1, (p) => a.receive(p), true);
+  const aToB = new ImpairedPath(
+    clock,
+    config,
+    0,
+    (p) => b.receive(p),
+    true,
+    () => b.burstEnd(),
+  );
+  const bToA = new ImpairedPath(
+    clock,
+    config,
+    1,
+    (p) => a.receive(p),
+    true,
+    () => a.burstEnd(),
+  );
   a.attach(aToB, bToA);
   b.attach(bToA, aToB);
   return [a, b];
@@ -31,6 +45,8 @@ export function memoryLinkPair(options: MemoryLinkOptions = {}): [CountedLink, C
 class MemoryEnd implements CountedLink {
   readonly mtu: number;
   onReceive: ((packet: Uint8Array) => void) | null = null;
+  /** Each flush of the path towards this end is one burst (Link.onBurstEnd). */
+  onBurstEnd: (() => void) | null = null;
   #tx!: ImpairedPath;
   #rx!: ImpairedPath;
   #closed = false;
@@ -59,10 +75,15 @@ class MemoryEnd implements CountedLink {
     return true;
   }
 
+  burstEnd(): void {
+    if (!this.#closed) this.onBurstEnd?.();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.onReceive = null;
+    this.onBurstEnd = null;
     this.#tx.drain();
     this.#rx.stop();
   }

@@ -64,6 +64,8 @@ export class ImpairedPath {
   /** Whether any impairment makes a packet wait (bandwidth, delay, jitter, reordering). */
   readonly #timed: boolean;
   readonly #sink: Sink;
+  /** Called after a flush delivered at least one packet (Link.onBurstEnd). */
+  readonly #burstEnd: (() => void) | null;
   readonly #rng: Prng;
   readonly #inOrder = new PacketQueue();
   readonly #heldBack = new PacketQueue();
@@ -79,8 +81,16 @@ export class ImpairedPath {
    * `mustDefer`: never call the sink from inside `push`, even when a packet is due at once (the sender's
    * stack is still on the call stack, and delivering now would re-enter it through its peer).
    */
-  constructor(clock: Clock, config: ImpairmentConfig, stream: number, sink: Sink, mustDefer: boolean) {
+  constructor(
+    clock: Clock,
+    config: ImpairmentConfig,
+    stream: number,
+    sink: Sink,
+    mustDefer: boolean,
+    burstEnd: (() => void) | null = null,
+  ) {
     this.#clock = clock;
+    this.#burstEnd = burstEnd;
     this.#config = config;
     this.#mustDefer = mustDefer;
     this.#timed = config.bandwidth !== Infinity || config.delay > 0 || config.jitter > 0 || config.reorder > 0;
@@ -188,6 +198,7 @@ export class ImpairedPath {
     const now = this.#clock.now();
     // Only packets queued before this flush: one queued by a sink reacting to a delivery waits its turn.
     let budget = this.inFlight;
+    let delivered = false;
     try {
       while (budget-- > 0 && !this.#stopped) {
         const a = this.#inOrder;
@@ -195,11 +206,17 @@ export class ImpairedPath {
         const queue = a.headDue <= b.headDue ? a : b;
         if (queue.headDue > now) break;
         const index = queue.headIndex;
+        delivered = true;
         this.#deliver(queue.shift(), index);
       }
     } finally {
-      // A receiver that throws must not stall the packets behind the one it choked on.
-      this.#arm();
+      // A receiver that throws must not stall the packets behind the one it choked on, nor the end of
+      // the burst the ones before it were part of.
+      try {
+        if (delivered) this.#burstEnd?.();
+      } finally {
+        this.#arm();
+      }
     }
   };
 

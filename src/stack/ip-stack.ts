@@ -157,7 +157,18 @@ export class IpStack {
     });
     this.#datagramProtocols[this.#udp.protocol] = this.#udp;
     this.#datagramProtocols[this.#icmp.protocol] = this.#icmp;
-    this.link.onReceive = (packet) => this.input(packet);
+    const link = this.link;
+    if ("onBurstEnd" in link) {
+      // The link says where its bursts end: what they bring is announced to the user once per burst.
+      const tcp = this.#tcp;
+      link.onReceive = (packet) => {
+        tcp.burstStarted();
+        this.input(packet);
+      };
+      link.onBurstEnd = () => tcp.burstEnded();
+    } else {
+      link.onReceive = (packet) => this.input(packet);
+    }
   }
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
@@ -200,6 +211,7 @@ export class IpStack {
     this.#pathMtus.close();
     this.#closed = true;
     this.link.onReceive = null;
+    if ("onBurstEnd" in this.link) this.link.onBurstEnd = null;
   }
 
   /**

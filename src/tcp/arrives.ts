@@ -139,7 +139,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
     if (!(flags & RST)) {
       // Data we already hold (a spurious retransmission, or a duplicate) is reported as a D-SACK block.
       const end = seqAdd(seq, data.length);
-      if (data.length > 0 && seqLe(end, t.rcvNxt)) c.sackReporter?.duplicate(seq, end);
+      if (data.length > 0 && seqLe(end, t.rcvNxt)) c.sackReport()?.duplicate(seq, end);
       sendAck(c);
       if (c.state === "TIME-WAIT" && flags & FIN) c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
     }
@@ -154,8 +154,8 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       flags &= ~SYN;
       cut--;
     }
-    const sack = c.sackReporter;
-    if (sack !== null && cut > 0 && data.length > 0) {
+    const sack = cut > 0 && data.length > 0 ? c.sackReport() : null;
+    if (sack !== null) {
       // Partly old: D-SACK the bytes we had (RFC 2883 §4.1.1), at once.
       const dataStart = seqAdd(t.rcvNxt, -cut);
       if (sack.duplicate(dataStart, seqAdd(dataStart, Math.min(cut, data.length)))) c.receiver.ackNow = true;
@@ -491,7 +491,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
     if (offset > 0) {
       // RFC 5681 §4.2: an out-of-order segment gets an immediate (duplicate) ACK, with its SACK block first.
       c.receiver.ackNow = true;
-      c.sackReporter?.arrived(seq);
+      c.sackReport()?.arrived(seq);
       if (flags & FIN) c.receiver.pendingFin = seqAdd(seq, data.length);
     } else {
       t.rcvNxt = seqAdd(t.rcvNxt, advanced);

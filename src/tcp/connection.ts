@@ -15,7 +15,6 @@ import { ReceiveBuffer } from "./receive-buffer.js";
 import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
 import { SackRecovery } from "./sack-recovery.js";
-import { OutgoingOptions } from "./outgoing-options.js";
 import { PathMtuState, pathMtuAgreed } from "./path-mtu.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
@@ -60,6 +59,11 @@ export interface ConnectionHost {
   readonly budget?: MemoryBudget;
   /** The connection reached CLOSED: forget it. */
   released(conn: TcpConnection): void;
+  /**
+   * Inside a burst of the link: queue `conn` to be notified (`notify()`) when the burst ends and return
+   * true; otherwise return false and the connection notifies at once.
+   */
+  deferNotices(conn: TcpConnection): boolean;
   /** The path MTU towards `remoteIp` as the IP layer knows it (RFC 1191's cache, else the link MTU). */
   pathMtu(remoteIp: number): number;
   /** RFC 5961 §7 stack-wide limiter: true when one more challenge ACK may go out now. */
@@ -93,7 +97,8 @@ export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "
  * only `Connection`.
  */
 export class TcpConnection implements Connection {
-  events: ConnectionEvents = {};
+  /** The user's callbacks (`events`), made on first access: an idle connection nobody listens to holds none. */
+  #events: ConnectionEvents | null = null;
   readonly localAddress: string;
   readonly localPort: number;
   readonly remoteAddress: string;
@@ -109,7 +114,8 @@ export class TcpConnection implements Connection {
   readonly sendBuffer: SendBuffer;
   readonly receiveBuffer: ReceiveBuffer;
   readonly rtt: RttEstimator;
-  cc: CongestionControl;
+  /** Made on first use, with the MSS the handshake agreed (`cc`): an idle connection never needs one. */
+  #cc: CongestionControl | null = null;
   readonly timers: ConnectionTimers;
   /** Our MSS (offered on SYN) and the peer's, negotiated (option-negotiation.ts). */
   readonly ourMss: number;
@@ -121,9 +127,9 @@ export class TcpConnection implements Connection {
   readonly agreed: AgreedOptions;
   /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
   ts: TimestampState | null = null;
+  /** Made on the first out-of-order or duplicate segment once SACK is agreed (`sackReport()`). */
   sackReporter: SackReporter | null = null;
   sackRecovery: SackRecovery | null = null;
-  outOptions: OutgoingOptions | null = null;
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
   readonly handshake = new HandshakeState();
@@ -164,14 +170,26 @@ export class TcpConnection implements Connection {
     this.sendBuffer = new SendBuffer(config.sendBufferSize, INITIAL_RING, budget);
     this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges, INITIAL_RING, budget);
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
-    this.timers = new ConnectionTimers(host.clock, (kind) => timeout(this, kind));
+    this.timers = new ConnectionTimers(host.clock, this);
     const t = this.tcb;
     t.iss = iss;
     t.sndUna = iss;
     t.sndNxt = iss;
     t.sndMax = iss;
     t.dataSeq = seqAdd(iss, 1);
-    this.cc = congestionAlgorithms[config.congestionControl](this.sendMss, iss);
+  }
+
+  /** The congestion controller (RFC 5681 and successors), made when first asked for. */
+  get cc(): CongestionControl {
+    return (this.#cc ??= congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss));
+  }
+
+  get events(): ConnectionEvents {
+    return (this.#events ??= {});
+  }
+
+  set events(events: ConnectionEvents) {
+    this.#events = events;
   }
 
   #id: string | undefined;
@@ -240,13 +258,10 @@ export class TcpConnection implements Connection {
     this.sendMss = negotiate(this.ourMss, a, seg.options) - (a.timestamps ? TIMESTAMPS_BYTES : 0);
     pathMtuAgreed(this);
     if (a.timestamps) this.ts ??= new TimestampState();
-    if (a.sack) {
-      this.sackReporter ??= new SackReporter(this.config.dsack);
-      this.sackRecovery ??= new SackRecovery(this.tcb.iss);
-    }
-    if (a.timestamps || a.sack) this.outOptions ??= new OutgoingOptions();
+    if (a.sack) this.sackRecovery ??= new SackRecovery(this.tcb.iss);
     recordSynTimestamp(this, seg);
-    this.cc = congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss);
+    // A controller made before the MSS was known starts over with it.
+    this.#cc = null;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -291,6 +306,13 @@ export class TcpConnection implements Connection {
     const data = this.receiveBuffer.read(max);
     this.maybeWindowUpdate();
     return data;
+  }
+
+  readInto(target: Uint8Array): number {
+    if (this.receiveBuffer.length === 0 || target.length === 0) return 0;
+    const n = this.receiveBuffer.readInto(target);
+    this.maybeWindowUpdate();
+    return n;
   }
 
   get readableLength(): number {
@@ -465,22 +487,38 @@ export class TcpConnection implements Connection {
     this.notices.inputting = true;
     try {
       segmentArrives(this, seg, payload);
-      // The user reads and writes first, so the ACK below carries the window and data they made room for.
-      this.notify();
+      // Within a burst of the link the user hears once, at its end, and reads what the whole burst brought
+      // (the stack calls notify then). Otherwise the user reads and writes first, so the ACK below carries
+      // the window and data they made room for.
+      if (!this.host.deferNotices(this)) this.notify();
     } finally {
       this.notices.inputting = false;
     }
     if (this.state !== "CLOSED") output(this);
   }
 
+  /**
+   * The SACK reporter, made when first needed: most connections never receive out of order, and an idle
+   * one would hold its block lists for nothing. Null when SACK was not agreed.
+   */
+  sackReport(): SackReporter | null {
+    if (this.sackReporter === null && this.agreed.sack) this.sackReporter = new SackReporter(this.config.dsack);
+    return this.sackReporter;
+  }
+
+  /** A timer's deadline passed (timers.ts). */
+  onTimer(kind: TimerKind): void {
+    timeout(this, kind);
+  }
+
   notify(): void {
     if (this.notices.readable) {
       this.notices.readable = false;
-      this.events.onReadable?.();
+      this.#events?.onReadable?.();
     }
     if (this.notices.writable) {
       this.notices.writable = false;
-      if (this.writableSpace > 0) this.events.onWritable?.();
+      if (this.writableSpace > 0) this.#events?.onWritable?.();
     }
   }
 
@@ -546,7 +584,7 @@ export class TcpConnection implements Connection {
       default:
         assertNever(to);
     }
-    this.events.onStateChange?.(from, to);
+    this.#events?.onStateChange?.(from, to);
     return this.state === to;
   }
 
@@ -557,7 +595,7 @@ export class TcpConnection implements Connection {
     // Unread bytes are flushed too: the user's reads now fail, so nothing would ever give their memory back
     // to the budget (a peer could otherwise fill it with data and a RST per connection).
     this.receiveBuffer.clear();
-    this.events.onError?.(reason);
+    this.#events?.onError?.(reason);
     this.setState("CLOSED");
   }
 

@@ -1,7 +1,8 @@
 /**
  * The options on every segment after the handshake: timestamps (RFC 7323 §3.2: on every segment once
- * agreed) and SACK blocks (RFC 2018: whenever out-of-order data is queued). One record per connection,
- * rewritten per segment; the stack builds the packet before `transmit` returns.
+ * agreed) and SACK blocks (RFC 2018: whenever out-of-order data is queued). One record for the process
+ * (`outgoingOptions`), rewritten per segment: the stack builds the packet before `transmit` returns, so no
+ * connection needs one of its own (an idle connection would hold it for nothing).
  */
 import type { TcpOptions } from "../wire/types.js";
 import type { TcpConnection } from "./connection.js";
@@ -24,6 +25,9 @@ export class OutgoingOptions {
       t.tsecr = ts.recent;
       o.timestamps = t;
       any = true;
+    } else {
+      // The record is shared with connections that have timestamps.
+      o.timestamps = undefined;
     }
     o.sackBlocks = undefined;
     if (reporter !== null && (c.receiveBuffer.outOfOrderRanges.length > 0 || reporter.pendingDuplicate)) {
@@ -36,3 +40,5 @@ export class OutgoingOptions {
     return any ? o : undefined;
   }
 }
+
+export const outgoingOptions = new OutgoingOptions();

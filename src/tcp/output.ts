@@ -10,6 +10,7 @@ import type { TcpConnection } from "./connection.js";
 import { restartAfterIdle } from "./idle-restart.js";
 import { goBackRoom, recoveryOutput } from "./sack-recovery.js";
 import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./option-negotiation.js";
+import { outgoingOptions } from "./outgoing-options.js";
 import { tsNow } from "./timestamps.js";
 import { TimerKind } from "./timers.js";
 
@@ -208,7 +209,7 @@ export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint
   f.flags = flags;
   f.window = advertiseWindow(c, maxWindow(c.agreed), c.agreed.rcvShift);
   f.payload = payload;
-  f.options = c.outOptions?.fill(c, payload.length);
+  f.options = c.ts !== null || c.agreed.sack ? outgoingOptions.fill(c, payload.length) : undefined;
   if (c.ts !== null) c.ts.lastAckSent = f.ack;
   transmit(c, f);
   // The shared record must not keep a closed connection's buffer (or options) alive.

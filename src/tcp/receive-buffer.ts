@@ -15,12 +15,18 @@ export const MEMORY_REFUSED = -2;
  *
  * Offsets given to `insert` are relative to RCV.NXT (the end of the in-order data).
  */
+/**
+ * The ranges of a buffer with nothing out of order, shared by all (frozen: a buffer makes its own array
+ * on its first out-of-order segment), so an idle connection holds no array of its own.
+ */
+const NO_RANGES: number[] = Object.freeze([]) as unknown as number[];
+
 export class ReceiveBuffer extends SizedRing {
   readonly #maxRanges: number;
   #head = 0;
   #length = 0;
   /** Out-of-order ranges as [start, end) offsets from RCV.NXT, sorted, disjoint, not touching. */
-  #ranges: number[] = [];
+  #ranges: number[] = NO_RANGES;
 
   constructor(capacity: number, maxRanges: number, initialRing = INITIAL_RING, budget: MemoryBudget | null = null) {
     super(capacity, initialRing, budget);
@@ -76,6 +82,7 @@ export class ReceiveBuffer extends SizedRing {
   }
 
   #addRange(start: number, end: number): boolean {
+    if (this.#ranges === NO_RANGES) this.#ranges = [];
     const r = this.#ranges;
     let i = 0;
     while (i < r.length && r[i + 1] < start) i += 2;
@@ -108,14 +115,27 @@ export class ReceiveBuffer extends SizedRing {
   clear(): void {
     this.#head = 0;
     this.#length = 0;
-    this.#ranges = [];
+    this.#ranges = NO_RANGES;
     this.release();
   }
 
   /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */
   read(max: number): Uint8Array {
-    const n = Math.min(max, this.#length);
-    const out = userBytes.allocate(n);
+    const out = userBytes.allocate(Math.min(max, this.#length));
+    this.#take(out);
+    return out;
+  }
+
+  /** Take up to `target.length` in-order bytes into `target` (a reader's own buffer); returns the count. */
+  readInto(target: Uint8Array): number {
+    const n = Math.min(target.length, this.#length);
+    this.#take(n === target.length ? target : target.subarray(0, n));
+    return n;
+  }
+
+  /** Moves `out.length` in-order bytes (no more than held) from the ring into `out`. */
+  #take(out: Uint8Array): void {
+    const n = out.length;
     const ring = this.ring;
     const first = Math.min(n, ring.length - this.#head);
     out.set(ring.subarray(this.#head, this.#head + first), 0);
@@ -127,6 +147,5 @@ export class ReceiveBuffer extends SizedRing {
       this.#head = 0;
       this.release();
     }
-    return out;
   }
 }

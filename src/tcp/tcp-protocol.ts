@@ -2,9 +2,11 @@ import type { Clock } from "../clock/clock.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import type { ParsedRecord } from "../wire/record.js";
 import type { PacketFields } from "../wire/types.js";
+import { subview } from "../wire/wasm.js";
 import { closedArrives } from "./closed.js";
 import { connectionConfig, validateConfig, type TcpConfig } from "./config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "./connection.js";
+import { ConnectionTable } from "./connection-table.js";
 import { AddressInUseError } from "../errors/address-in-use.js";
 import { MemoryLimitError } from "./errors.js";
 import type { MemoryBudget } from "./memory-budget.js";
@@ -95,11 +97,13 @@ export class TcpProtocol implements ListenContext {
   readonly #transmit: (fields: PacketFields) => void;
   readonly #trace: ((text: string) => void) | undefined;
   /** Connections by (localPort << 16 | remotePort), then remote address. */
-  readonly #connections = new Map<number, Map<number, TcpConnection>>();
+  readonly #connections = new ConnectionTable();
   readonly #listeners = new Map<number, ListeningPort>();
   readonly #listenerOf = new Map<TcpConnection, ListeningPort>();
   /** The connection `#lookup` found last (dropped when it is released). */
   #lastFound: TcpConnection | null = null;
+  #inBurst = false;
+  readonly #noticeQueue: TcpConnection[] = [];
   readonly #isn: IsnGenerator;
   readonly #host: ConnectionHost;
   #nextPort: number;
@@ -137,6 +141,7 @@ export class TcpProtocol implements ListenContext {
       released: (conn) => this.#released(conn),
       allowChallengeAck: () => this.#allowChallengeAck(),
       enteredTimeWait: (conn) => this.#enteredTimeWait(conn),
+      deferNotices: (conn) => this.#deferNotices(conn),
       drop(reason: EngineDrop) {
         counters.drops[reason]++;
       },
@@ -147,6 +152,32 @@ export class TcpProtocol implements ListenContext {
         counters.resetsSent++;
       },
     };
+  }
+
+  /** A burst of the link began (see Link.onBurstEnd): user notifications wait for its end. */
+  burstStarted(): void {
+    this.#inBurst = true;
+  }
+
+  /** The burst ended: every connection that earned a notification during it gets it now, once. */
+  burstEnded(): void {
+    this.#inBurst = false;
+    const queue = this.#noticeQueue;
+    // One at a time from the front: a user callback that throws leaves the rest for the next burst's end.
+    while (queue.length > 0) {
+      const conn = queue.shift()!;
+      conn.notices.queued = false;
+      conn.notify();
+    }
+  }
+
+  #deferNotices(conn: TcpConnection): boolean {
+    if (!this.#inBurst) return false;
+    if (!conn.notices.queued) {
+      conn.notices.queued = true;
+      this.#noticeQueue.push(conn);
+    }
+    return true;
   }
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
@@ -207,15 +238,13 @@ export class TcpProtocol implements ListenContext {
 
   /** Connections with a TCB (any state but CLOSED). */
   get connectionCount(): number {
-    let n = 0;
-    for (const m of this.#connections.values()) n += m.size;
-    return n;
+    return this.#connections.size;
   }
 
   /** Stop listening and abort every connection (RST where synchronized). */
   close(): void {
     for (const l of [...this.#listeners.values()]) l.close();
-    for (const m of [...this.#connections.values()]) for (const c of [...m.values()]) c.abort();
+    for (const c of this.#connections.all()) c.abort();
   }
 
   /**
@@ -225,10 +254,7 @@ export class TcpProtocol implements ListenContext {
   arrives(r: ParsedRecord, packet: Uint8Array): void {
     this.#counters.segmentsIn++;
     // Most segments of a bulk flow's reverse direction are bare ACKs: they share one empty payload.
-    const payload =
-      r.payloadLength === 0
-        ? NO_PAYLOAD
-        : new Uint8Array(packet.buffer, packet.byteOffset + r.payloadOffset, r.payloadLength);
+    const payload = r.payloadLength === 0 ? NO_PAYLOAD : subview(packet, r.payloadOffset, r.payloadLength);
 
     const conn = this.#lookup(r.dstPort, r.srcPort, r.src);
     if (conn !== undefined && !timeWaitReopened(conn, r, this.#listeners)) {
@@ -258,10 +284,7 @@ export class TcpProtocol implements ListenContext {
 
   /** The IP layer's path MTU towards `remoteIp` changed (learned, or expired): every connection there. */
   pathMtuChanged(remoteIp: number, mtu: number): void {
-    for (const m of this.#connections.values()) {
-      const conn = m.get(remoteIp);
-      if (conn !== undefined) pathMtuChanged(conn, mtu);
-    }
+    for (const conn of this.#connections.all()) if (conn.remoteIp === remoteIp) pathMtuChanged(conn, mtu);
   }
 
   /**
@@ -370,13 +393,7 @@ export class TcpProtocol implements ListenContext {
       iss,
       this.#mss,
     );
-    const key = ((localPort << 16) | remotePort) >>> 0;
-    let m = this.#connections.get(key);
-    if (m === undefined) {
-      m = new Map();
-      this.#connections.set(key, m);
-    }
-    m.set(remoteIp, conn);
+    this.#connections.add(conn);
     this.#lastFound = conn;
     return conn;
   }
@@ -387,7 +404,7 @@ export class TcpProtocol implements ListenContext {
     if (last !== null && last.localPort === localPort && last.remotePort === remotePort && last.remoteIp === remoteIp) {
       return last;
     }
-    const conn = this.#connections.get(((localPort << 16) | remotePort) >>> 0)?.get(remoteIp);
+    const conn = this.#connections.get(localPort, remotePort, remoteIp);
     if (conn !== undefined) this.#lastFound = conn;
     return conn;
   }
@@ -396,12 +413,7 @@ export class TcpProtocol implements ListenContext {
     if (this.#lastFound === conn) this.#lastFound = null;
     this.#timeWait.delete(conn);
     this.budget.leave();
-    const key = ((conn.localPort << 16) | conn.remotePort) >>> 0;
-    const m = this.#connections.get(key);
-    if (m !== undefined && m.get(conn.remoteIp) === conn) {
-      m.delete(conn.remoteIp);
-      if (m.size === 0) this.#connections.delete(key);
-    }
+    this.#connections.remove(conn);
     const listener = this.#listenerOf.get(conn);
     if (listener !== undefined) {
       this.#listenerOf.delete(conn);

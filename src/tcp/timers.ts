@@ -12,28 +12,39 @@ export const TimerKind = {
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
 const KINDS = 7;
+const ARMED_AT = KINDS;
+
+/** What the timers call when a deadline passes: the connection (timeouts.ts does the work). */
+export interface TimerOwner {
+  onTimer(kind: TimerKind): void;
+}
 
 /**
  * One clock timer per connection, armed for the earliest deadline. Setting a deadline is a store; the clock
  * timer is only replaced when a deadline moves earlier, so restarting the RTO on every ACK costs nothing.
  * A timer that fires early (its deadline moved later) just re-arms for the new earliest one.
+ *
+ * Memory (an idle connection holds this for as long as it lives): the deadlines are a plain array (a
+ * Float64Array and its ArrayBuffer cost 184 bytes), the owner is called as an object (no closure per
+ * connection), and the clock callback exists only while the clock timer is armed.
  */
 export class ConnectionTimers {
   readonly #clock: Clock;
-  readonly #fire: (kind: TimerKind) => void;
-  readonly #deadlines = new Float64Array(KINDS).fill(Infinity);
+  readonly #owner: TimerOwner;
+  /** The deadlines by kind, then (at ARMED_AT) when the clock timer fires: a double array, no boxed numbers. */
+  readonly #deadlines: number[] = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
   #handle: Timer | null = null;
-  #armedAt = Infinity;
+  #onTimer: (() => void) | null = null;
 
-  constructor(clock: Clock, fire: (kind: TimerKind) => void) {
+  constructor(clock: Clock, owner: TimerOwner) {
     this.#clock = clock;
-    this.#fire = fire;
+    this.#owner = owner;
   }
 
   set(kind: TimerKind, delayMs: number): void {
     const at = this.#clock.now() + delayMs;
     this.#deadlines[kind] = at;
-    if (at < this.#armedAt) this.#arm(at);
+    if (at < this.#deadlines[ARMED_AT]) this.#arm(at);
   }
 
   /** Set only if not already running. */
@@ -53,32 +64,36 @@ export class ConnectionTimers {
     this.#deadlines.fill(Infinity);
     this.#handle?.cancel();
     this.#handle = null;
-    this.#armedAt = Infinity;
+    this.#onTimer = null;
   }
 
   #arm(at: number): void {
     this.#handle?.cancel();
-    this.#armedAt = at;
+    this.#deadlines[ARMED_AT] = at;
+    this.#onTimer ??= () => this.#run();
     this.#handle = this.#clock.schedule(Math.max(0, at - this.#clock.now()), this.#onTimer);
   }
 
-  readonly #onTimer = (): void => {
+  #run(): void {
     this.#handle = null;
-    this.#armedAt = Infinity;
+    this.#deadlines[ARMED_AT] = Infinity;
     const now = this.#clock.now();
+    const deadlines = this.#deadlines;
     for (let k = 0; k < KINDS; k++) {
-      if (this.#deadlines[k] <= now) {
-        this.#deadlines[k] = Infinity;
-        this.#fire(k as TimerKind);
+      if (deadlines[k] <= now) {
+        deadlines[k] = Infinity;
+        this.#owner.onTimer(k as TimerKind);
       }
     }
     this.#rearm();
-  };
+    // Nothing left to wait for: the callback goes too, until a deadline is set again.
+    if (this.#handle === null) this.#onTimer = null;
+  }
 
   #rearm(): void {
     let earliest = Infinity;
     for (let k = 0; k < KINDS; k++) if (this.#deadlines[k] < earliest) earliest = this.#deadlines[k];
     if (earliest === Infinity) return;
-    if (earliest < this.#armedAt) this.#arm(earliest);
+    if (earliest < this.#deadlines[ARMED_AT]) this.#arm(earliest);
   }
 }

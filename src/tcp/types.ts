@@ -133,6 +133,8 @@ export interface Connection {
   readonly writableSpace: number;
   /** RFC 9293 RECEIVE: take up to `max` in-order bytes; null when nothing is buffered. */
   read(max?: number): Uint8Array | null;
+  /** RECEIVE into the caller's buffer: copies up to `target.length` in-order bytes, returns how many (0: none buffered). */
+  readInto(target: Uint8Array): number;
   readonly readableLength: number;
   /** True once the peer's FIN has been received and every byte before it read. */
   readonly readEnded: boolean;

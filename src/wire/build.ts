@@ -1,5 +1,5 @@
 import type { PacketFields } from "./types.js";
-import { wasm, mem8, record, SCRATCH } from "./wasm.js";
+import { wasm, mem8, record, LinearView, SCRATCH } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
 import {
   B_BASE,
@@ -28,6 +28,41 @@ import {
   MAX_PACKET,
 } from "./layout.generated.js";
 
+// Module-local copies of what every build reads (an imported binding costs a module-cell load per use, see
+// record.ts): the build parameter slots, the record, and the two WASM calls.
+const SRC = B_BASE + R_SRC;
+const DST = B_BASE + R_DST;
+const TTL = B_BASE + R_TTL;
+const ID = B_BASE + R_ID;
+const TOS = B_BASE + R_TOS;
+const FRAG = B_BASE + R_FRAG;
+const SRC_PORT = B_BASE + R_SRC_PORT;
+const DST_PORT = B_BASE + R_DST_PORT;
+const SEQ = B_BASE + R_SEQ;
+const ACK = B_BASE + R_ACK;
+const FLAGS = B_BASE + R_FLAGS;
+const WINDOW = B_BASE + R_WINDOW;
+const URGENT = B_BASE + R_URGENT;
+const OPT_MASK = B_BASE + R_OPT_MASK;
+const MSS = B_BASE + R_MSS;
+const WSCALE = B_BASE + R_WSCALE;
+const TSVAL = B_BASE + R_TSVAL;
+const TSECR = B_BASE + R_TSECR;
+const SACK_COUNT = B_BASE + R_SACK_COUNT;
+const SACK = B_BASE + R_SACK;
+const slots = record;
+const bytesOfMemory = mem8;
+const wasmOptionsLength = wasm.optionsLength;
+const wasmBuild = wasm.buildPacket;
+const MSS_BIT = OptionBits.MSS;
+const WINDOW_SCALE_BIT = OptionBits.WINDOW_SCALE;
+const SACK_PERMITTED_BIT = OptionBits.SACK_PERMITTED;
+const TIMESTAMPS_BIT = OptionBits.TIMESTAMPS;
+const SACK_BIT = OptionBits.SACK;
+
+/** The largest payload of an IPv4+TCP packet without options. */
+const MAX_PAYLOAD = MAX_PACKET - 40;
+
 const U8 = 0xff;
 const U16 = 0xffff;
 const U32 = 0xffffffff;
@@ -44,60 +79,66 @@ function checked(name: string, value: number, max: number): number {
  * field first (RangeError).
  */
 function buildAt(f: PacketFields, payloadPtr: number): number {
-  const b = B_BASE;
-  record[b + R_SRC] = checked("src", f.src, U32);
-  record[b + R_DST] = checked("dst", f.dst, U32);
-  record[b + R_TTL] = checked("ttl", f.ttl ?? 64, U8);
-  record[b + R_ID] = checked("id", f.id ?? 0, U16);
-  record[b + R_TOS] = checked("tos", f.tos ?? 0, U8);
-  record[b + R_FRAG] = (f.dontFragment ?? true) ? 0x4000 : 0;
-  record[b + R_SRC_PORT] = checked("srcPort", f.srcPort, U16);
-  record[b + R_DST_PORT] = checked("dstPort", f.dstPort, U16);
-  record[b + R_SEQ] = checked("seq", f.seq, U32);
-  record[b + R_ACK] = checked("ack", f.ack ?? 0, U32);
-  record[b + R_FLAGS] = checked("flags", f.flags, U8);
-  record[b + R_WINDOW] = checked("window", f.window, U16);
-  record[b + R_URGENT] = checked("urgent", f.urgent ?? 0, U16);
+  slots[SRC] = checked("src", f.src, U32);
+  slots[DST] = checked("dst", f.dst, U32);
+  slots[TTL] = checked("ttl", f.ttl ?? 64, U8);
+  slots[ID] = checked("id", f.id ?? 0, U16);
+  slots[TOS] = checked("tos", f.tos ?? 0, U8);
+  slots[FRAG] = (f.dontFragment ?? true) ? 0x4000 : 0;
+  slots[SRC_PORT] = checked("srcPort", f.srcPort, U16);
+  slots[DST_PORT] = checked("dstPort", f.dstPort, U16);
+  slots[SEQ] = checked("seq", f.seq, U32);
+  slots[ACK] = checked("ack", f.ack ?? 0, U32);
+  slots[FLAGS] = checked("flags", f.flags, U8);
+  slots[WINDOW] = checked("window", f.window, U16);
+  slots[URGENT] = checked("urgent", f.urgent ?? 0, U16);
 
   let mask = 0;
   const o = f.options;
   if (o !== undefined) {
     if (o.mss !== undefined) {
-      mask |= OptionBits.MSS;
-      record[b + R_MSS] = checked("mss", o.mss, U16);
+      mask |= MSS_BIT;
+      slots[MSS] = checked("mss", o.mss, U16);
     }
     if (o.windowScale !== undefined) {
-      mask |= OptionBits.WINDOW_SCALE;
-      record[b + R_WSCALE] = checked("windowScale", o.windowScale, U8);
+      mask |= WINDOW_SCALE_BIT;
+      slots[WSCALE] = checked("windowScale", o.windowScale, U8);
     }
-    if (o.sackPermitted) mask |= OptionBits.SACK_PERMITTED;
+    if (o.sackPermitted) mask |= SACK_PERMITTED_BIT;
     if (o.timestamps !== undefined) {
-      mask |= OptionBits.TIMESTAMPS;
-      record[b + R_TSVAL] = checked("tsval", o.timestamps.tsval, U32);
-      record[b + R_TSECR] = checked("tsecr", o.timestamps.tsecr, U32);
+      mask |= TIMESTAMPS_BIT;
+      slots[TSVAL] = checked("tsval", o.timestamps.tsval, U32);
+      slots[TSECR] = checked("tsecr", o.timestamps.tsecr, U32);
     }
     const blocks = o.sackBlocks;
     if (blocks !== undefined && blocks.length > 0) {
       if (blocks.length > 4) throw new RangeError(`buildPacket: at most 4 SACK blocks, got ${blocks.length}`);
-      mask |= OptionBits.SACK;
-      record[b + R_SACK_COUNT] = blocks.length;
+      mask |= SACK_BIT;
+      slots[SACK_COUNT] = blocks.length;
       for (let i = 0; i < blocks.length; i++) {
-        record[b + R_SACK + 2 * i] = checked("sack left", blocks[i].left, U32);
-        record[b + R_SACK + 2 * i + 1] = checked("sack right", blocks[i].right, U32);
+        slots[SACK + 2 * i] = checked("sack left", blocks[i].left, U32);
+        slots[SACK + 2 * i + 1] = checked("sack right", blocks[i].right, U32);
       }
     }
   }
-  record[b + R_OPT_MASK] = mask;
-  const optLen = wasm.optionsLength();
-  if (optLen < 0) throw new RangeError("buildPacket: the options exceed the 40 bytes TCP allows");
+  slots[OPT_MASK] = mask;
 
   const payload = f.payload;
   const payloadLen = payload === undefined ? 0 : payload.length;
-  if (40 + optLen + payloadLen > MAX_PACKET) {
-    throw new RangeError(`buildPacket: a ${payloadLen}-byte payload makes the packet exceed 65535 bytes`);
+  // The bound that holds for any options keeps the copy inside the area it goes to; the exact one (with
+  // the options' length) is the WASM call's, so a build is one call.
+  if (payloadLen > MAX_PAYLOAD) throw tooLarge(payloadLen);
+  if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
+  const start = wasmBuild(payloadPtr, payloadLen);
+  if (start === 0) {
+    if (wasmOptionsLength() < 0) throw new RangeError("buildPacket: the options exceed the 40 bytes TCP allows");
+    throw tooLarge(payloadLen);
   }
-  if (payload !== undefined) mem8.set(payload, payloadPtr);
-  return wasm.buildPacket(payloadPtr, payloadLen);
+  return start;
+}
+
+function tooLarge(payloadLen: number): RangeError {
+  return new RangeError(`buildPacket: a ${payloadLen}-byte payload makes the packet exceed 65535 bytes`);
 }
 
 /** The worst-case size of a packet carrying `payloadLength` bytes: 20 IPv4 + 60 TCP header bytes. */
@@ -149,5 +190,5 @@ export function buildPacketInArena(f: PacketFields): Uint8Array | null {
     releaseSlot(slot);
     throw error;
   }
-  return mem8.subarray(start, payloadPtr + payloadLen);
+  return new LinearView(start, payloadPtr + payloadLen - start);
 }

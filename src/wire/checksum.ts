@@ -1,4 +1,4 @@
-import { wasm, mem8, inWasm, SCRATCH } from "./wasm.js";
+import { wasm, mem8, addressOf, SCRATCH } from "./wasm.js";
 
 // Even, so chained chunks keep every byte in its position within a 16-bit word.
 const CHUNK = 65536;
@@ -9,7 +9,8 @@ const CHUNK = 65536;
  * summed in place; others are copied in chunk by chunk.
  */
 export function onesComplementSum(bytes: Uint8Array, initial = 0): number {
-  if (inWasm(bytes)) return wasm.onesSum(bytes.byteOffset, bytes.length, initial);
+  const address = addressOf(bytes);
+  if (address >= 0) return wasm.onesSum(address, bytes.length, initial);
   if (bytes.length <= CHUNK) {
     mem8.set(bytes, SCRATCH);
     return wasm.onesSum(SCRATCH, bytes.length, initial);

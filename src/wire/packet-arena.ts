@@ -1,4 +1,4 @@
-import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, inWasm } from "./wasm.js";
+import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, addressOf } from "./wasm.js";
 import { HEADROOM } from "./layout.generated.js";
 
 /**
@@ -63,10 +63,12 @@ const large = new SlotPool(ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS);
 
 /** Largest payload a packet built in a slot can carry (headers take the HEADROOM before it). */
 export const MAX_ARENA_PAYLOAD = ARENA_LARGE_SLOT - HEADROOM;
+/** Largest payload of a small slot (a local const: V8 folds it, while imported ones cost a load per use). */
+const MAX_SMALL_PAYLOAD = ARENA_SLOT - HEADROOM;
 
 /** Address of a free slot for a packet with `payloadLength` bytes, now taken, or -1 when none is left. */
 export function takeSlot(payloadLength: number): number {
-  if (payloadLength <= ARENA_SLOT - HEADROOM) return small.take();
+  if (payloadLength <= MAX_SMALL_PAYLOAD) return small.take();
   return payloadLength <= MAX_ARENA_PAYLOAD ? large.take() : -1;
 }
 
@@ -77,7 +79,8 @@ export function releaseSlot(address: number): void {
 
 /** Gives back the slot `bytes` lives in; anything else (other memory, a slot not taken) is ignored. */
 export function releasePacket(bytes: Uint8Array): void {
-  if (inWasm(bytes)) releaseSlot(bytes.byteOffset);
+  const address = addressOf(bytes);
+  if (address >= 0) releaseSlot(address);
 }
 
 /**
@@ -85,9 +88,10 @@ export function releasePacket(bytes: Uint8Array): void {
  * place), or 0 when `bytes` is in no slot.
  */
 export function roomBefore(bytes: Uint8Array): number {
-  if (!inWasm(bytes)) return 0;
-  const room = small.offsetIn(bytes.byteOffset);
-  return room >= 0 ? room : Math.max(0, large.offsetIn(bytes.byteOffset));
+  const address = addressOf(bytes);
+  if (address < 0) return 0;
+  const room = small.offsetIn(address);
+  return room >= 0 ? room : Math.max(0, large.offsetIn(address));
 }
 
 /** Slots free now, small and large (tests). */

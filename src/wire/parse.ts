@@ -1,7 +1,14 @@
 import type { ParseErrorReason, ParseResult, TcpOptions } from "./types.js";
-import { wasm, mem8, record, inWasm, SCRATCH } from "./wasm.js";
+import { wasm, mem8, record, addressOf, SCRATCH } from "./wasm.js";
 import { REASONS, MAX_PACKET } from "./layout.generated.js";
 import { ParsedRecord } from "./record.js";
+
+// Local copies of what the hot path reads per packet (see record.ts: an imported binding costs a cell load).
+const parseAt = wasm.parsePacket;
+const scratch = SCRATCH;
+const maxPacket = MAX_PACKET;
+const slots = record;
+const bytesOfMemory = mem8;
 
 /**
  * The hot-path parser: copies `bytes` into WASM memory once (not at all when they already live there),
@@ -10,13 +17,16 @@ import { ParsedRecord } from "./record.js";
  * Bytes past 65535 cannot belong to an IPv4 packet and are ignored.
  */
 export function parseInto(bytes: Uint8Array, out: ParsedRecord): ParseErrorReason | null {
-  const len = Math.min(bytes.length, MAX_PACKET);
-  let ptr = SCRATCH;
-  if (inWasm(bytes)) ptr = bytes.byteOffset;
-  else mem8.set(len === bytes.length ? bytes : bytes.subarray(0, len), SCRATCH);
-  const status = wasm.parsePacket(ptr, len);
+  const length = bytes.length;
+  const len = Math.min(length, maxPacket);
+  let ptr = addressOf(bytes);
+  if (ptr < 0) {
+    ptr = scratch;
+    bytesOfMemory.set(len === length ? bytes : bytes.subarray(0, len), scratch);
+  }
+  const status = parseAt(ptr, len);
   if (status !== 0) return REASONS[status] as ParseErrorReason;
-  out.load(record);
+  out.load(slots);
   return null;
 }
 

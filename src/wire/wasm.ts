@@ -73,3 +73,38 @@ export const record: Uint32Array = new Uint32Array(memoryBuffer, wasm.recordPtr(
 export function inWasm(bytes: Uint8Array): boolean {
   return bytes.buffer === memoryBuffer;
 }
+
+/**
+ * A view of linear memory that knows its own address. On Node 20's V8 a typed array's `buffer` and
+ * `byteOffset` getters cost 10-20 ns each, more than parsing a packet's headers; a packet the arena hands
+ * out as a LinearView is recognised and located by `instanceof` and a field (about 2 ns). Views derived
+ * from it (`subarray`, `slice`) are plain Uint8Arrays: the species is reset so they need no address.
+ */
+export class LinearView extends Uint8Array<ArrayBuffer> {
+  static get [Symbol.species](): Uint8ArrayConstructor {
+    return Uint8Array;
+  }
+
+  /** Where the view starts in linear memory. */
+  readonly address: number;
+
+  constructor(address: number, length: number) {
+    super(memoryBuffer, address, length);
+    this.address = address;
+  }
+}
+
+/**
+ * The `length` bytes of `bytes` from `start`, as a plain view (no copy): for a LinearView made from its
+ * address, without the `buffer`/`byteOffset` getters (60 ns against 23 ns on Node 20).
+ */
+export function subview(bytes: Uint8Array, start: number, length: number): Uint8Array {
+  if (bytes instanceof LinearView) return new Uint8Array(memoryBuffer, bytes.address + start, length);
+  return bytes.subarray(start, start + length);
+}
+
+/** Where `bytes` starts in linear memory, or -1 when it lives elsewhere. */
+export function addressOf(bytes: Uint8Array): number {
+  if (bytes instanceof LinearView) return bytes.address;
+  return inWasm(bytes) ? bytes.byteOffset : -1;
+}

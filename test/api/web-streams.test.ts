@@ -78,3 +78,63 @@ describe("WHATWG streams", () => {
     expect(!r.done && new TextDecoder().decode(r.value)).toBe("still writing");
   });
 });
+
+describe("WHATWG byte streams", () => {
+  it("a BYOB reader receives into its own buffer: 300 KiB through one 16 KiB buffer, then the end", async () => {
+    const p = stackPair({ delay: 2 });
+    const { client, server } = await connected(p);
+    const data = patternBytes(300 * 1024, 5);
+    const sending = (async () => {
+      await client.write(data);
+      client.shutdown();
+    })();
+    const reader = server.readable.getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(16 * 1024);
+    const parts: Uint8Array[] = [];
+    for (;;) {
+      const { done, value } = await drive(p.clock, reader.read(new Uint8Array(buffer)));
+      if (done) {
+        expect(value?.length ?? 0).toBe(0);
+        break;
+      }
+      expect(value.length).toBeGreaterThan(0);
+      expect(value.length).toBeLessThanOrEqual(16 * 1024);
+      parts.push(value.slice());
+      buffer = value.buffer; // the same memory comes back, transferred, with every read
+    }
+    await drive(p.clock, sending);
+    expect(parts.reduce((n, b) => n + b.length, 0)).toBe(data.length);
+    expect(sha256(parts)).toBe(sha256(data));
+  });
+
+  it("a BYOB read into a view of part of a buffer fills only that part", async () => {
+    const p = stackPair();
+    const { client, server } = await connected(p);
+    await drive(p.clock, client.write(new TextEncoder().encode("hello, world")));
+    const reader = server.readable.getReader({ mode: "byob" });
+    const backing = new Uint8Array(32).fill(0xee);
+    const { value } = await drive(p.clock, reader.read(backing.subarray(4, 9)));
+    expect(new TextDecoder().decode(value)).toBe("hello");
+    const all = new Uint8Array(value!.buffer);
+    expect(all[3]).toBe(0xee);
+    expect(all[9]).toBe(0xee);
+    const rest = await drive(p.clock, reader.read(new Uint8Array(32)));
+    expect(new TextDecoder().decode(rest.value)).toBe(", world");
+  });
+
+  it("a default reader of the byte stream gets chunks it owns, each in a buffer of its own", async () => {
+    const p = stackPair({ delay: 1 });
+    const { client, server } = await connected(p);
+    const data = patternBytes(200 * 1024, 9);
+    const sending = (async () => {
+      await client.write(data);
+      client.shutdown();
+    })();
+    const parts = await readAll(p, server.readable);
+    await drive(p.clock, sending);
+    for (const part of parts) expect(part.byteLength).toBe(part.buffer.byteLength);
+    // Each chunk has its own buffer: keeping one is safe while later reads go on.
+    expect(new Set(parts.map((b) => b.buffer)).size).toBe(parts.length);
+    expect(sha256(parts)).toBe(sha256(data));
+  });
+});

@@ -127,6 +127,41 @@ describe("memoryLinkPair: clean link", () => {
   });
 });
 
+describe("memoryLinkPair: bursts", () => {
+  it("ends each flush with onBurstEnd, after the packets it delivered, and not for a flush of none", () => {
+    const clock = new VirtualClock();
+    const [a, b] = memoryLinkPair({ clock, delay: 5 });
+    const events: string[] = [];
+    b.onReceive = (p) => events.push(`packet ${idOf(p)}`);
+    b.onBurstEnd = () => events.push("end");
+    a.send(packet(1));
+    a.send(packet(2));
+    clock.advance(1);
+    a.send(packet(3));
+    clock.runUntilIdle();
+    // 1 and 2 were due together, 3 a millisecond later: two flushes, two bursts.
+    expect(events).toEqual(["packet 1", "packet 2", "end", "packet 3", "end"]);
+    expect("onBurstEnd" in a).toBe(true);
+  });
+
+  it("ends the burst even when a receiver throws, and says nothing once closed", () => {
+    const clock = new VirtualClock();
+    const [a, b] = memoryLinkPair({ clock });
+    let ends = 0;
+    b.onReceive = () => {
+      throw new Error("receiver bug");
+    };
+    b.onBurstEnd = () => ends++;
+    a.send(packet(1));
+    expect(() => clock.runUntilIdle()).toThrow("receiver bug");
+    expect(ends).toBe(1);
+    b.close();
+    a.send(packet(2));
+    clock.runUntilIdle();
+    expect(ends).toBe(1);
+  });
+});
+
 describe("memoryLinkPair: close", () => {
   it("stops the closed end; what it already sent still arrives; no timer is left", () => {
     const clock = new VirtualClock();

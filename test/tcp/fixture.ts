@@ -53,6 +53,8 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     },
     tracing: true,
     trace: (t) => traces.push(t),
+    // No link bursts here: every segment's notifications come at once.
+    deferNotices: () => false,
     released: () => void (released = true),
     allowChallengeAck: () => challengeAllowance-- > 0,
     pathMtu: () => 1500,

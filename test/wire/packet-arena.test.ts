@@ -3,7 +3,7 @@ import { buildPacket, buildPacketInArena } from "../../src/wire/build.js";
 import { MAX_ARENA_PAYLOAD, freeSlots, releasePacket } from "../../src/wire/packet-arena.js";
 import { parsePacket } from "../../src/wire/parse.js";
 import { TcpFlags, type PacketFields } from "../../src/wire/types.js";
-import { inWasm } from "../../src/wire/wasm.js";
+import { addressOf, inWasm, LinearView, mem8 } from "../../src/wire/wasm.js";
 
 const fields = (payload: Uint8Array): PacketFields => ({
   src: 0x0a000001,
@@ -28,7 +28,11 @@ describe("packet arena", () => {
       expect(inWasm(p)).toBe(true);
       const during = freeSlots();
       expect(during.small + during.large).toBe(before.small + before.large - 1);
-      expect(p).toEqual(buildPacket(fields(payload)));
+      // A LinearView knows where it starts; its subarray is a plain view of the same bytes.
+      expect(p).toBeInstanceOf(LinearView);
+      expect((p as LinearView).address).toBe(p.byteOffset);
+      expect(addressOf(p)).toBe(p.byteOffset);
+      expect(p.subarray(0)).toEqual(buildPacket(fields(payload)));
       const parsed = parsePacket(p);
       expect(parsed.ok && parsed.payload).toEqual(payload);
       releasePacket(p);
@@ -36,6 +40,17 @@ describe("packet arena", () => {
       expect(freeSlots()).toEqual(before);
     },
   );
+
+  it("locates views of linear memory by address, and nothing else", () => {
+    const view = new LinearView(4096, 100);
+    expect(view.byteOffset).toBe(4096);
+    expect(addressOf(view)).toBe(4096);
+    expect(addressOf(mem8.subarray(5000, 5100))).toBe(5000);
+    expect(addressOf(new Uint8Array(100))).toBe(-1);
+    const part = view.subarray(10, 20);
+    expect(part).not.toBeInstanceOf(LinearView);
+    expect(addressOf(part)).toBe(4106);
+  });
 
   it("declines payloads too large for a slot, and hands out no slot when all are taken", () => {
     expect(buildPacketInArena(fields(new Uint8Array(MAX_ARENA_PAYLOAD + 1)))).toBeNull();
