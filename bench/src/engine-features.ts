@@ -7,7 +7,7 @@
 import { defaultTcpConfig, type TcpConfig } from "../../src/tcp/config.js";
 import { congestionAlgorithms } from "../../src/tcp/congestion-algorithms.js";
 
-export type Feature = "windowScale" | "timestamps" | "sack" | "cubic";
+export type Feature = "windowScale" | "timestamps" | "sack" | "cubic" | "lossRecovery";
 
 export function engineHas(feature: Feature): boolean {
   if (feature === "cubic") return Object.hasOwn(congestionAlgorithms, "cubic");
@@ -20,6 +20,8 @@ export interface Variant {
   name: string;
   congestionControl: "newreno" | "cubic";
   sack: boolean;
+  /** The SACK-based loss recovery, when not the engine's default. */
+  lossRecovery?: "rack" | "rfc6675";
 }
 
 /** The features a variant needs that the engine lacks (empty: it can run). */
@@ -27,6 +29,7 @@ export function missingFeatures(v: Variant): Feature[] {
   const needs: Feature[] = [];
   if (v.congestionControl === "cubic") needs.push("cubic");
   if (v.sack) needs.push("sack");
+  if (v.lossRecovery !== undefined) needs.push("lossRecovery");
   return needs.filter((f) => !engineHas(f));
 }
 
@@ -44,5 +47,6 @@ export function variantConfig(v: Variant, buffers: number): Partial<TcpConfig> {
   if (engineHas("windowScale")) c.windowScale = true;
   if (engineHas("timestamps")) c.timestamps = true;
   if (engineHas("sack")) c.sack = v.sack;
+  if (v.lossRecovery !== undefined && engineHas("lossRecovery")) c.lossRecovery = v.lossRecovery;
   return c as Partial<TcpConfig>;
 }

@@ -25,6 +25,7 @@ const COLORS: Record<string, string> = {
   "newreno+sack": "#12a4b8",
   cubic: "#c8262b",
   "cubic+sack": "#f08a0c",
+  "cubic+sack-rfc6675": "#7a3fb0",
 };
 
 const LOSS_MIN = 0.0005;

@@ -23,6 +23,8 @@ export interface PathSpec {
   mtu: number;
   loss: number;
   seed: number;
+  /** Data segments held back by `delayMs` (at `rate`), so later ones overtake them: reordering, not loss. */
+  reorder?: { rate: number; delayMs: number };
 }
 
 export interface RunSpec {
@@ -66,7 +68,7 @@ function cpuMs(): number {
 }
 
 /** Sees the sender's packets both ways (after loss: what it really sent, what really reached it). */
-class SenderTap implements Link {
+export class SenderTap implements Link {
   readonly trace: Trace = { segments: [], acks: [], cwnd: [] };
   onReceive: ((packet: Uint8Array) => void) | null = null;
   conn: Connection | null = null;
@@ -130,7 +132,7 @@ class SenderTap implements Link {
 }
 
 /** A fixed ISN key per seed: the same seed gives the same packets, byte for byte. */
-function isnKey(seed: number, side: number): Uint8Array {
+export function isnKey(seed: number, side: number): Uint8Array {
   return new Uint8Array(16).map((_, i) => (seed * 131 + side * 17 + i * 7) & 255);
 }
 
@@ -146,7 +148,18 @@ export function runPath(spec: RunSpec): RunResult {
     mtu: path.mtu,
     seed: path.seed,
   });
-  const lossy = path.loss > 0 ? impair(la, { clock, loss: path.loss, seed: path.seed, direction: "tx" }) : la;
+  const reorder = path.reorder;
+  const lossy =
+    path.loss > 0 || reorder !== undefined
+      ? impair(la, {
+          clock,
+          loss: path.loss,
+          reorder: reorder?.rate,
+          reorderDelay: reorder?.delayMs,
+          seed: path.seed,
+          direction: "tx",
+        })
+      : la;
   const tap = spec.trace ? new SenderTap(lossy, clock) : null;
   const a = new IpStack({
     address: "10.0.0.1",

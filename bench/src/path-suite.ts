@@ -1,8 +1,11 @@
 /**
  * Goodput on a long simulated path (VirtualClock: 50 ms RTT, 100 Mbit/s, a one-BDP tail-drop bottleneck
  * queue, random loss of 0, 0.1%, 1% and 5% of data segments) for each congestion algorithm with and
- * without SACK, set against the Mathis et al. bound for Reno. Medians over seeds. Writes two charts to
- * bench/results/: goodput against loss, and the time-sequence (Stevens) graph of one lossy transfer.
+ * without SACK (RACK-TLP, the default, and RFC 6675), set against the Mathis et al. bound for Reno, and on
+ * the same path with 2% of segments held back RTT/4 (reordering). Then the tail-loss case on a 10 ms path:
+ * what losing the last 1-3 segments of a 64 KiB response adds to its completion time (tail-loss.ts).
+ * Medians over seeds. Writes two charts to bench/results/: goodput against loss, and the time-sequence
+ * (Stevens) graph of one lossy transfer.
  *
  * The figures are virtual-time goodput, independent of the machine's speed; the CPU each run took is
  * logged so the suite's own cost stays visible.
@@ -17,13 +20,21 @@ import { median } from "./measure.js";
 import { runPath, type PathSpec, type RunResult } from "./path-sim.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 import { goodputChart, timeSequenceChart, type GoodputLine } from "./path-charts.js";
+import { runTailLoss } from "./tail-loss.js";
 
 const VARIANTS: readonly Variant[] = [
   { name: "newreno", congestionControl: "newreno", sack: false },
   { name: "newreno+sack", congestionControl: "newreno", sack: true },
   { name: "cubic", congestionControl: "cubic", sack: false },
   { name: "cubic+sack", congestionControl: "cubic", sack: true },
+  { name: "cubic+sack-rfc6675", congestionControl: "cubic", sack: true, lossRecovery: "rfc6675" },
 ];
+
+/** The reordering case: 2% of data segments held back a quarter of the RTT. */
+const REORDER = { rate: 0.02, delayMs: 50 / 4 };
+/** The tail-loss case's path and the tails it drops. */
+const TAIL_RTT_MS = 10;
+const TAILS = [1, 2, 3];
 
 const LOSSES: readonly number[] = [0, 0.001, 0.01, 0.05];
 
@@ -116,6 +127,69 @@ function sackGains(lines: GoodputLine[]): Figure[] {
   return figures;
 }
 
+/** The reordering case for one variant: goodput, retransmitted share, RTOs. */
+function runReorder(v: Variant, grid: Grid, o: BenchOptions): Figure[] {
+  const runs = grid.seeds.map((seed) =>
+    runPath({
+      path: { ...pathSpec(0, seed), reorder: REORDER },
+      tcp: variantConfig(v, BUFFERS),
+      warmupMs: grid.warmupMs,
+      measureMs: grid.measureMs,
+    }),
+  );
+  const mbps = median(runs.map((r) => r.goodputBps / 1e6));
+  const rexmit = median(runs.map((r) => (100 * r.info.retransmittedBytes) / Math.max(1, r.info.bytesSent)));
+  o.log(
+    `${v.name.padEnd(18)} reordering ${REORDER.rate * 100}% by ${REORDER.delayMs} ms: ${mbps.toFixed(2)} Mbit/s; ` +
+      `retransmitted ${rexmit.toFixed(2)}% of bytes sent, RTOs ${runs.map((r) => r.info.timeouts).join("/")}, ` +
+      `recoveries ${runs.map((r) => r.info.fastRetransmits).join("/")} (undone ${runs.map((r) => r.info.undos ?? 0).join("/")})`,
+  );
+  return [
+    { name: `path.reorder.${v.name}.goodput`, value: mbps, unit: "Mbit/s" },
+    { name: `path.reorder.${v.name}.retransmitted`, value: rexmit, unit: "%" },
+  ];
+}
+
+/** The tail-loss case for one variant: the round trips losing the last `tail` segments adds to a request. */
+function runTails(v: Variant, grid: Grid, o: BenchOptions): Figure[] {
+  const figures: Figure[] = [];
+  const tcp = { ...variantConfig(v, 1 << 20), noDelay: true };
+  const request = (tail: number, seed: number) =>
+    runTailLoss({ rttMs: TAIL_RTT_MS, bandwidthBps: BANDWIDTH, mtu: MTU, tail, requests: 40, seed, tcp });
+  const clean = median(grid.seeds.map((seed) => request(0, seed).medianMs));
+  for (const tail of TAILS) {
+    const runs = grid.seeds.map((seed) => request(tail, seed));
+    const added = (median(runs.map((r) => r.medianMs)) - clean) / TAIL_RTT_MS;
+    o.log(
+      `${v.name.padEnd(18)} tail loss of ${tail} segment(s): +${added.toFixed(1)} RTT over ${clean.toFixed(1)} ms ` +
+        `(RTOs ${runs.map((r) => r.server.timeouts).join("/")}, probes ${runs.map((r) => r.server.lossProbes ?? 0).join("/")})`,
+    );
+    figures.push({ name: `path.tail.${v.name}.tail${tail}.added_rtt`, value: added, unit: "RTT" });
+  }
+  return figures;
+}
+
+/** The Stevens graph of a tail-loss recovery: four requests, the last two segments of the fourth dropped. */
+function tailChart(): string {
+  const shown = [...VARIANTS].reverse().find((v) => v.lossRecovery === undefined && missingFeatures(v).length === 0)!;
+  const tcp = { ...variantConfig(shown, 1 << 20), noDelay: true };
+  const r = runTailLoss({
+    rttMs: TAIL_RTT_MS,
+    bandwidthBps: BANDWIDTH,
+    mtu: MTU,
+    tail: 2,
+    requests: 4,
+    seed: 1,
+    tcp,
+    trace: true,
+  });
+  return timeSequenceChart({
+    trace: r.trace!,
+    title: `Time-sequence graph: ${shown.name}, the last 2 segments of the 4th 64 KiB response lost`,
+    setting: `${TAIL_RTT_MS} ms RTT, ${BANDWIDTH / 1e6} Mbit/s, server with Nagle off; ${r.server.lossProbes ?? 0} loss probe(s), ${r.server.timeouts} RTOs; the 4th request took ${r.medianMs.toFixed(1)} ms`,
+  });
+}
+
 /** The Stevens graph: the best variant the engine has, at 1% loss, for 5 s from the first SYN. */
 function traceChart(): string {
   const shown = [...VARIANTS].reverse().find((v) => missingFeatures(v).length === 0)!;
@@ -178,6 +252,10 @@ const suite: BenchSuite = {
     }
     figures.push(...sackGains(lines));
     o.log(`grid: ${(cpuMs / 1000).toFixed(1)} s CPU`);
+    const available = VARIANTS.filter((v) => missingFeatures(v).length === 0);
+    for (const v of available.filter((x) => x.congestionControl === "cubic")) figures.push(...runReorder(v, grid, o));
+    for (const v of available.filter((x) => x.name !== "cubic" && x.name !== "newreno+sack"))
+      figures.push(...runTails(v, grid, o));
 
     const dir = resultsDir(o.quick);
     const setting =
@@ -190,7 +268,9 @@ const suite: BenchSuite = {
     );
     const sequencePath = join(dir, "path-time-sequence.svg");
     writeFileSync(sequencePath, traceChart());
-    o.log(`charts: ${goodputPath}, ${sequencePath}`);
+    const tailPath = join(dir, "path-tail-loss.svg");
+    writeFileSync(tailPath, tailChart());
+    o.log(`charts: ${goodputPath}, ${sequencePath}, ${tailPath}`);
     return figures;
   },
 };

@@ -76,6 +76,13 @@ const MAPPERS: Record<string, Mapper> = {
     if (Number(v) !== 0) throw new PacketdrillUnsupportedError(`net.ipv4.tcp_ecn=${v}: the stack has no ECN`);
     return true;
   },
+  // Linux's loss-recovery switch: bit 0 (on by default) is RACK-TLP; without it, RFC 6675's DupThresh.
+  tcp_recovery: (v, c) => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) return false;
+    c.lossRecovery = n & 1 ? "rack" : "rfc6675";
+    return true;
+  },
   // RFC 5681 §4.1 restart after idle is always on in the engine; 1 is what it does.
   tcp_slow_start_after_idle: (v) => Number(v) === 1,
 };

@@ -2,10 +2,9 @@ import { assertNever } from "./assert-never.js";
 import { TcpFlags } from "../wire/types.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
-import { challengeAck, sendAck, sendAt, sendNewSegment, sendReset, sendSyn } from "./output.js";
+import { challengeAck, sendAck, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
 import { peerWindow } from "./option-negotiation.js";
-import { sackAckAdvanced, sackBlocksArrived, sackDuplicateAck } from "./sack-recovery.js";
 import { MEMORY_REFUSED } from "./receive-buffer.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
@@ -302,17 +301,6 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   processText(c, seq, flags, data);
 }
 
-/**
- * RFC 3042 Limited Transmit (RFC 5681 §3.2 SHOULD) without SACK: each of the first two duplicate ACKs sends
- * one segment of new data if the peer's window allows and the flight stays within cwnd + 2 SMSS; cwnd does
- * not change. (With SACK, RFC 6675's pipe governs the same step in sack-recovery.ts.)
- */
-function limitedTransmit(c: TcpConnection): void {
-  const t = c.tcb;
-  if (seqDiff(t.sndMax, t.sndUna) + c.sendMss > c.cc.cwnd + 2 * c.sendMss) return;
-  sendNewSegment(c);
-}
-
 /** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
 function ackOutOfWindow(t: TcpConnection["tcb"], ack: number): boolean {
   return seqGt(ack, t.sndMax) || seqLt(ack, seqAdd(t.sndUna, -Math.max(t.maxSndWnd, 1)));
@@ -330,8 +318,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     challengeAck(c);
     return false;
   }
-  const sack = c.sackRecovery;
-  const newlySacked = sack !== null ? sackBlocksArrived(c, sack, seg) : 0;
+  const recovery = c.recovery;
+  recovery.ackArrived(seg);
   const oldWnd = t.sndWnd;
   const window = peerWindow(c.agreed, seg.window, (flags & SYN) !== 0);
   if (seqGt(ack, t.sndUna)) {
@@ -346,46 +334,26 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     t.sndUna = ack;
     c.softError = undefined; // new data acknowledged: the path works (icmp-error.ts)
     if (seqLt(t.sndNxt, t.sndUna)) t.sndNxt = t.sndUna;
+    const samples = c.rtt.samples;
     takeRttSample(c, seg, false);
     const sample = ackSample(c, acked, ack, flight);
-    const wasRecovering = c.cc.inRecovery;
-    // With SACK, RFC 6675 recovery owns the ACKs that arrive during it (sack-recovery.ts).
-    const action = sack !== null && sackAckAdvanced(c, sack, sample) ? "none" : c.cc.onAck(sample);
-    if (wasRecovering && !c.cc.inRecovery && c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
-    // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
+    sample.rtt = c.rtt.samples !== samples ? c.rtt.latest : 0;
+    const verdict = recovery.ackAdvanced(sample);
+    if (verdict === "grow") c.cc.onAck(sample);
+    // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it (unless recovery
+    // keeps it running).
     if (t.sndUna === t.sndMax) {
       c.sender.idleSince = sample.now;
       c.timers.clear(TimerKind.retransmit);
       c.timers.clear(TimerKind.user);
     } else {
-      // RFC 6582 §3.2 step 5 and §4, the Impatient variant: within a NewReno recovery only the first partial
-      // ACK restarts the timer. Repairing one hole per RTT (the Slow-but-Steady variant) took 45 s after a
-      // slow start dropped 830 segments of one window; the timeout ends that and slow start resends the rest.
-      if (action !== "retransmit" || c.cc.partialAcks <= 1) c.timers.set(TimerKind.retransmit, c.rtt.rto);
+      if (verdict !== "recovering-timer-kept") c.timers.set(TimerKind.retransmit, c.rtt.rto);
       c.timers.set(TimerKind.user, c.config.userTimeout);
     }
-    if (action === "retransmit" && t.sndUna !== t.sndMax) {
-      // RFC 6582 partial ACK: resend the next hole without waiting.
-      sendAt(c, t.sndUna, c.sendMss);
-    }
-  } else if (sack !== null) {
-    if (ack === t.sndUna && t.sndUna !== t.sndMax) sackDuplicateAck(c, sack, newlySacked);
-  } else if (
-    ack === t.sndUna &&
-    dataLen === 0 &&
-    !(flags & (SYN | FIN)) &&
-    window === oldWnd &&
-    t.sndUna !== t.sndMax
-  ) {
-    // RFC 5681 §2 duplicate ACK.
-    if (c.cc.onDuplicateAck(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna))) === "retransmit") {
-      c.stats.fastRetransmits++;
-      if (c.host.tracing) c.host.trace(`${c.id} fast retransmit, recovery start, cwnd=${c.cc.cwnd}`);
-      c.rtt.timing = false;
-      sendAt(c, t.sndUna, c.sendMss);
-    } else if (!c.cc.inRecovery && c.cc.duplicateAcks <= 2) {
-      limitedTransmit(c);
-    }
+  } else if (ack === t.sndUna && t.sndUna !== t.sndMax) {
+    // RFC 5681 §2: a duplicate ACK carries no data, no SYN or FIN, and leaves the window as it was.
+    const duplicate = dataLen === 0 && !(flags & (SYN | FIN)) && window === oldWnd;
+    recovery.ackHeld(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna)), duplicate);
   }
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
   // (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
@@ -415,11 +383,11 @@ function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
 }
 
 /**
- * The ACK facts for the congestion controller and SACK recovery, in one reused record: one is made for
+ * The ACK facts for loss recovery and the congestion controller, in one reused record: one is made for
  * every ACK that advances SND.UNA (every other segment of a bulk transfer), and neither keeps it past the
  * call. `ackSample` fills it and hands it on explicitly.
  */
-const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0 };
+const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0, rtt: 0 };
 
 function ackSample(c: TcpConnection, acked: number, ack: number, flight: number): AckSample {
   const s = sample;
@@ -430,6 +398,7 @@ function ackSample(c: TcpConnection, acked: number, ack: number, flight: number)
   s.mss = c.sendMss;
   s.now = c.host.clock.now();
   s.srtt = c.rtt.srtt ?? 0;
+  s.rtt = 0;
   return s;
 }
 

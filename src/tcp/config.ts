@@ -1,4 +1,5 @@
 import { congestionAlgorithms, type CongestionAlgorithm } from "./congestion-algorithms.js";
+import { sackRecoveries, type SackRecoveryName } from "./loss-recoveries.js";
 import type { ConnectOptions } from "./types.js";
 
 /**
@@ -70,8 +71,13 @@ export interface TcpConfig {
   windowScale: boolean;
   /** RFC 7323 timestamps: RTT from every ACK, and PAWS. @defaultValue true */
   timestamps: boolean;
-  /** RFC 2018 SACK with RFC 6675 loss recovery. @defaultValue true */
+  /** RFC 2018 SACK, with the loss recovery `lossRecovery` names. @defaultValue true */
   sack: boolean;
+  /**
+   * Loss recovery with SACK: "rack" (RFC 8985 RACK-TLP, as Linux) or "rfc6675" (DupThresh counting).
+   * Without SACK a connection runs RFC 6582 NewReno. @defaultValue "rack"
+   */
+  lossRecovery: SackRecoveryName;
   /**
    * RFC 2883 D-SACK: report duplicate segments (with SACK agreed), as Linux does, so a sender can tell a
    * spurious retransmission. @defaultValue true
@@ -112,6 +118,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   windowScale: true,
   timestamps: true,
   sack: true,
+  lossRecovery: "rack",
   dsack: true,
 });
 
@@ -178,6 +185,9 @@ export function validateConfig(c: TcpConfig): void {
   }
   for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
+  }
+  if (!Object.hasOwn(sackRecoveries, c.lossRecovery)) {
+    throw new RangeError(`unknown loss recovery ${JSON.stringify(c.lossRecovery)}`);
   }
   if (!Object.hasOwn(congestionAlgorithms, c.congestionControl)) {
     throw new RangeError(`unknown congestion control ${JSON.stringify(c.congestionControl)}`);

@@ -1,8 +1,8 @@
 /**
- * The congestion-control interface the engine drives. The engine reports what the ACK stream says; the
- * algorithm owns cwnd, ssthresh and its recovery state, and answers whether to retransmit now. NewReno
- * (newreno.ts) and CUBIC (cubic.ts) implement it. With SACK, RFC 6675 recovery (sack-recovery.ts) decides
- * what to resend and tells the algorithm of the loss through `onLoss`.
+ * The congestion-control interface: it only sizes the window. Loss recovery (loss-recovery.ts) decides what
+ * to resend and reports the events (a loss found, a timeout); the algorithm answers with ssthresh and cwnd,
+ * and grows cwnd on the ACKs recovery leaves to it. NewReno (newreno.ts) and CUBIC (cubic.ts) implement it.
+ * During a recovery, the recovery itself steers cwnd (RFC 6582's inflation, RFC 6675's cwnd = ssthresh).
  */
 export interface AckSample {
   /** Bytes newly acknowledged by this ACK (SND.UNA moved by this much). */
@@ -11,36 +11,31 @@ export interface AckSample {
   ack: number;
   /** Bytes outstanding before this ACK. */
   flight: number;
-  /** Highest sequence number sent so far (RFC 6582 "recover" is taken from it). */
+  /** Highest sequence number sent so far. */
   sndMax: number;
   mss: number;
   /** The clock (ms) and the smoothed RTT (ms, 0 before the first sample), for time-based growth (CUBIC). */
   now: number;
   srtt: number;
+  /** The RTT sample (ms) this ACK gave, 0 when none (HyStart++ watches the round's minimum). */
+  rtt?: number;
 }
-
-export type CongestionAction = "none" | "retransmit";
 
 export interface CongestionControl {
   readonly name: string;
-  readonly cwnd: number;
-  readonly ssthresh: number;
-  readonly inRecovery: boolean;
-  /** Partial ACKs so far in the current fast recovery (RFC 6582 §3.2 step 5 restarts the timer on the first only). */
-  readonly partialAcks: number;
-  /** Duplicate ACKs since SND.UNA last advanced (RFC 3042 Limited Transmit acts on the first two). */
-  readonly duplicateAcks: number;
-  /** SND.UNA advanced. "retransmit" asks to resend the segment at the new SND.UNA (a partial ACK). */
-  onAck(s: AckSample): CongestionAction;
-  /** A duplicate ACK per RFC 5681 §2. "retransmit" asks for a fast retransmit of SND.UNA. */
-  onDuplicateAck(s: AckSample): CongestionAction;
-  /** The retransmission timer expired with `flight` bytes outstanding and `sndMax` the highest sent. */
-  onTimeout(flight: number, mss: number, sndMax: number): void;
+  cwnd: number;
+  ssthresh: number;
+  /** SND.UNA advanced outside recovery: slow start or congestion avoidance. */
+  onAck(s: AckSample): void;
+  /** Recovery found a loss with `flight` bytes outstanding: cut ssthresh (RFC 5681 eq. (4), CUBIC §4.6), cwnd = ssthresh. */
+  onLoss(flight: number, mss: number): void;
   /**
-   * SACK-based recovery (RFC 6675 §5 step 4.2) found a loss: reduce ssthresh and set cwnd to it. Further ACKs
-   * go to `onAck` only after that recovery ends.
+   * The retransmission timer expired: cwnd = 1 SMSS (RFC 5681 §3.1). `sameEvent` when the loss is the one
+   * recovery (or the last timeout) already cut ssthresh for: it is held, not cut again.
    */
-  onLoss(flight: number, mss: number, sndMax: number): void;
+  onTimeout(flight: number, mss: number, sameEvent: boolean): void;
+  /** The loss recovery reported was spurious (recovery-undo.ts): back to the window before it. */
+  onUndo(priorCwnd: number, priorSsthresh: number): void;
   /** RFC 5681 §4.1: after an idle period of at least one RTO, cwnd restarts from at most `restartWindow`. */
   onIdle(restartWindow: number): void;
 }

@@ -8,13 +8,15 @@ import type { TcpConfig } from "./config.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
+import type { LossRecovery } from "./loss-recovery.js";
+import { lossRecovery } from "./loss-recoveries.js";
+import { ConnectionSender } from "./recovery-sender.js";
 import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-negotiation.js";
 import { output, sendReset, sendSyn } from "./output.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
 import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
-import { SackRecovery } from "./sack-recovery.js";
 import { PathMtuState, pathMtuAgreed } from "./path-mtu.js";
 import { RttEstimator } from "./rtt.js";
 import { SendBuffer } from "./send-buffer.js";
@@ -129,7 +131,9 @@ export class TcpConnection implements Connection {
   ts: TimestampState | null = null;
   /** Made on the first out-of-order or duplicate segment once SACK is agreed (`sackReport()`). */
   sackReporter: SackReporter | null = null;
-  sackRecovery: SackRecovery | null = null;
+  /** Loss recovery (loss-recovery.ts), made when first asked for: RFC 6582 NewReno until the SYNs agree on SACK. */
+  #recovery: LossRecovery | null = null;
+  #recoveryWithSack = false;
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
   readonly handshake = new HandshakeState();
@@ -151,6 +155,8 @@ export class TcpConnection implements Connection {
     retransmittedBytes: 0,
     fastRetransmits: 0,
     timeouts: 0,
+    lossProbes: 0,
+    undos: 0,
   };
 
   constructor(host: ConnectionHost, ends: Endpoints, config: TcpConfig, iss: number, ourMss: number) {
@@ -182,6 +188,16 @@ export class TcpConnection implements Connection {
   /** The congestion controller (RFC 5681 and successors), made when first asked for. */
   get cc(): CongestionControl {
     return (this.#cc ??= congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss));
+  }
+
+  /** Loss recovery, made when first asked for (an idle connection pays nothing for it). */
+  get recovery(): LossRecovery {
+    return (this.#recovery ??= lossRecovery(
+      this.config.lossRecovery,
+      this.#recoveryWithSack,
+      new ConnectionSender(this),
+      this.tcb.iss,
+    ));
   }
 
   get events(): ConnectionEvents {
@@ -258,10 +274,11 @@ export class TcpConnection implements Connection {
     this.sendMss = negotiate(this.ourMss, a, seg.options) - (a.timestamps ? TIMESTAMPS_BYTES : 0);
     pathMtuAgreed(this);
     if (a.timestamps) this.ts ??= new TimestampState();
-    if (a.sack) this.sackRecovery ??= new SackRecovery(this.tcb.iss);
     recordSynTimestamp(this, seg);
-    // A controller made before the MSS was known starts over with it.
+    // A controller and a recovery made before the MSS and SACK were agreed start over with them.
     this.#cc = null;
+    this.#recovery = null;
+    this.#recoveryWithSack = a.sack;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -470,11 +487,14 @@ export class TcpConnection implements Connection {
       retransmittedBytes: s.retransmittedBytes,
       fastRetransmits: s.fastRetransmits,
       timeouts: s.timeouts,
+      lossProbes: s.lossProbes,
+      undos: s.undos,
+      lossRecovery: this.recovery.name,
       congestionControl: this.cc.name,
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
-      sackedBytes: this.sackRecovery?.board.sackedBytes ?? 0,
+      sackedBytes: this.recovery.sackedBytes,
       ...(this.softError === undefined ? {} : { softError: this.softError }),
     };
   }
@@ -569,6 +589,7 @@ export class TcpConnection implements Connection {
         this.timers.clear(TimerKind.persist);
         this.timers.clear(TimerKind.keepAlive);
         this.timers.clear(TimerKind.user);
+        this.timers.clear(TimerKind.recovery);
         this.timers.set(TimerKind.timeWait, 2 * this.config.msl);
         this.host.enteredTimeWait(this);
         break;

@@ -11,7 +11,7 @@ export const CUBIC_ALPHA = (3 * (1 - CUBIC_BETA)) / (1 + CUBIC_BETA);
  * RFC 9438 CUBIC: after a congestion event the window follows W_cubic(t) = C*(t-K)^3 + W_max (§4.2), concave
  * up to the last maximum and convex past it, never below the Reno-friendly estimate W_est (§4.3); a loss cuts
  * by beta_cubic = 0.7 (§4.6) and, when it comes below the previous maximum, lowers W_max further (fast
- * convergence, §4.7). Slow start, fast recovery and timeouts are NewReno's (§4.8, §4.10). Windows are in
+ * convergence, §4.7). Slow start and the response to a timeout are NewReno's (§4.8, §4.10). Windows are in
  * segments, time in seconds, as in the RFC; cwnd itself stays in bytes.
  */
 export class Cubic extends NewReno {

@@ -8,7 +8,6 @@ import { TcpFlags, type PacketFields } from "../wire/types.js";
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { restartAfterIdle } from "./idle-restart.js";
-import { goBackRoom, recoveryOutput } from "./sack-recovery.js";
 import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./option-negotiation.js";
 import { outgoingOptions } from "./outgoing-options.js";
 import { tsNow } from "./timestamps.js";
@@ -47,14 +46,11 @@ export function output(c: TcpConnection): void {
   const t = c.tcb;
   if (canSendData(c)) {
     if (t.sndUna === t.sndMax && c.sendBuffer.length > seqDiff(t.sndNxt, t.dataSeq)) restartAfterIdle(c);
-    for (;;) {
-      const sack = c.sackRecovery;
-      if (sack?.active) {
-        recoveryOutput(c, sack);
-        break;
-      }
-      // After a timeout (go-back-N), data the peer SACKed is skipped.
-      const room = sack !== null ? goBackRoom(c, sack) : c.sendMss;
+    // In recovery, recovery picks every segment; else the segmentizer below, which after a timeout
+    // (go-back-N) asks recovery how far it may go before data the peer already holds.
+    const recovery = c.recovery;
+    while (!recovery.output()) {
+      const room = recovery.sendRoom();
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
       const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;
@@ -119,6 +115,7 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
   if (end !== seq) {
     c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
     c.timers.ensure(TimerKind.user, c.config.userTimeout);
+    c.recovery.sent(seq, end);
   }
   return end;
 }

@@ -10,6 +10,9 @@ export class RttEstimator {
   timing = false;
   timedSeq = 0;
   timedAt = 0;
+  /** The latest sample (ms), and how many were taken: an ACK that measured leaves `samples` changed. */
+  latest = 0;
+  samples = 0;
   #base: number;
   #backoff = 0;
   #rto: number;
@@ -37,6 +40,8 @@ export class RttEstimator {
    * the gains by that so the history RTTVAR keeps still spans about one RTT.
    */
   sample(r: number, perRtt = 1): void {
+    this.latest = r;
+    this.samples++;
     if (this.srtt === undefined || this.rttvar === undefined) {
       this.srtt = r;
       this.rttvar = r / 2;

@@ -1,4 +1,6 @@
-import { seqDiff, seqGt, seqLt } from "../wire/seq.js";
+import { seqAdd, seqDiff, seqGt, seqLt } from "../wire/seq.js";
+import type { SackBlock } from "../wire/types.js";
+import type { ControlBlock } from "./tcb.js";
 
 /** RFC 6675 §2: DupThresh. */
 export const DUP_THRESH = 3;
@@ -41,6 +43,39 @@ export class SackScoreboard {
     const added = seqDiff(e, s) - covered;
     this.sackedBytes += added;
     return added;
+  }
+
+  /** Records an ACK's blocks (before SND.UNA moves). Returns the bytes they newly SACKed. */
+  addBlocks(blocks: readonly SackBlock[] | undefined, sndUna: number, sndMax: number): number {
+    if (blocks === undefined) return 0;
+    let added = 0;
+    for (let i = 0; i < blocks.length; i++) added += this.add(blocks[i].left, blocks[i].right, sndUna, sndMax);
+    return added;
+  }
+
+  /**
+   * Outside recovery, with SND.NXT pulled back by a timeout (go-back-N): moves SND.NXT past what the peer
+   * SACKed, and returns how much may go from there before the next SACKed range (at most one MSS).
+   */
+  goBackRoom(t: ControlBlock, mss: number): number {
+    if (!seqLt(t.sndNxt, t.sndMax)) return mss;
+    t.sndNxt = this.skip(t.sndNxt);
+    if (!seqLt(t.sndNxt, t.sndMax)) return mss;
+    return Math.min(mss, seqDiff(this.nextSacked(t.sndNxt, seqAdd(t.sndNxt, mss)), t.sndNxt));
+  }
+
+  /** The SACKed range holding `seq` as [start, end) in `out`; false when `seq` is not SACKed. */
+  rangeAt(seq: number, out: [number, number]): boolean {
+    const r = this.ranges;
+    for (let k = 0; k < r.length; k += 2) {
+      if (seqLt(seq, r[k])) return false;
+      if (seqLt(seq, r[k + 1])) {
+        out[0] = r[k];
+        out[1] = r[k + 1];
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The cumulative ACK moved to `sndUna`: forget what it covers. */

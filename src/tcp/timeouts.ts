@@ -4,7 +4,6 @@ import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
 import { blackHoleCheck } from "./path-mtu.js";
-import { sackTimeout } from "./sack-recovery.js";
 import { timeoutReason } from "./icmp-error.js";
 import { TimerKind } from "./timers.js";
 
@@ -37,6 +36,12 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
       if (c.state === "SYN-SENT" || (c.state === "SYN-RECEIVED" && !c.handshake.passive)) {
         if (c.host.tracing) c.host.trace(`${c.id} connect timeout`);
         c.fail(timeoutReason(c, "connect-timeout"));
+      }
+      break;
+    case TimerKind.recovery:
+      if (canSendData(c)) {
+        c.recovery.timerFired();
+        output(c);
       }
       break;
     case TimerKind.user:
@@ -85,14 +90,9 @@ function retransmissionTimeout(c: TcpConnection): void {
       assertNever(c.state);
   }
   if (t.sndUna === t.sndMax) return;
-  const flight = seqDiff(t.sndMax, t.sndUna);
   // A zero window is the peer being slow, not the network being congested: probe without collapsing cwnd.
-  if (t.sndWnd > 0) {
-    c.cc.onTimeout(flight, c.sendMss, t.sndMax);
-    sackTimeout(c);
-  } else {
-    c.sender.probing = true;
-  }
+  if (t.sndWnd > 0) c.recovery.timeout();
+  else c.sender.probing = true;
   c.rtt.backoff();
   c.rtt.timing = false;
   if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);

@@ -9,9 +9,11 @@ export const TimerKind = {
   timeWait: 4,
   connect: 5,
   user: 6,
+  /** Loss recovery's own: RACK's reordering timer, TLP's probe timeout (RFC 8985). */
+  recovery: 7,
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
-const KINDS = 7;
+const KINDS = 8;
 const ARMED_AT = KINDS;
 
 /** What the timers call when a deadline passes: the connection (timeouts.ts does the work). */
@@ -32,7 +34,18 @@ export class ConnectionTimers {
   readonly #clock: Clock;
   readonly #owner: TimerOwner;
   /** The deadlines by kind, then (at ARMED_AT) when the clock timer fires: a double array, no boxed numbers. */
-  readonly #deadlines: number[] = [Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity, Infinity];
+  // A literal, not new Array(n).fill(): it stays a packed double array. One slot per kind, then ARMED_AT.
+  readonly #deadlines: number[] = [
+    Infinity,
+    Infinity,
+    Infinity,
+    Infinity,
+    Infinity,
+    Infinity,
+    Infinity,
+    Infinity,
+    Infinity,
+  ];
   #handle: Timer | null = null;
   #onTimer: (() => void) | null = null;
 
@@ -50,6 +63,11 @@ export class ConnectionTimers {
   /** Set only if not already running. */
   ensure(kind: TimerKind, delayMs: number): void {
     if (this.#deadlines[kind] === Infinity) this.set(kind, delayMs);
+  }
+
+  /** Milliseconds until `kind` fires (Infinity when it is not set). */
+  remaining(kind: TimerKind): number {
+    return this.#deadlines[kind] - this.#clock.now();
   }
 
   /**

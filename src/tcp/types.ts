@@ -82,6 +82,10 @@ export interface ConnectionInfo {
   retransmittedBytes: number;
   fastRetransmits: number;
   timeouts: number;
+  /** RFC 8985 tail loss probes sent. */
+  lossProbes?: number;
+  /** Fast recoveries found spurious (D-SACK, Eifel) whose window cut was undone. */
+  undos?: number;
   /** Filled in by the options work: negotiated window scale, timestamps, SACK, congestion algorithm. */
   windowScale?: { send: number; receive: number };
   timestamps?: boolean;
@@ -93,6 +97,8 @@ export interface ConnectionInfo {
    */
   softError?: IcmpErrorKind;
   congestionControl?: string;
+  /** The loss recovery in use: "newreno" (no SACK), "rfc6675" or "rack". */
+  lossRecovery?: string;
 }
 
 /** Callbacks the engine calls; the API layer sets them. Every callback is optional. */

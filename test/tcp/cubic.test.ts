@@ -21,7 +21,7 @@ function ack(segments: number, now: number, srtt: number): AckSample {
 function afterLoss(w: number): Cubic {
   const c = new Cubic(MSS, 0);
   c.cwnd = w * MSS;
-  c.onLoss(w * MSS, MSS, 0);
+  c.onLoss(w * MSS, MSS);
   return c;
 }
 
@@ -54,11 +54,11 @@ describe("RFC 9438 CUBIC", () => {
   it("§4.7 fast convergence: a loss below the last W_max sets W_max = cwnd * (1 + beta) / 2", () => {
     const c = afterLoss(100);
     c.cwnd = 80 * MSS;
-    c.onLoss(80 * MSS, MSS, 0);
+    c.onLoss(80 * MSS, MSS);
     expect(c.wMax).toBeCloseTo((80 * (1 + CUBIC_BETA)) / 2, 10);
     // A loss above W_max just records the new maximum.
     c.cwnd = 90 * MSS;
-    c.onLoss(90 * MSS, MSS, 0);
+    c.onLoss(90 * MSS, MSS);
     expect(c.wMax).toBe(90);
   });
 
@@ -159,7 +159,7 @@ describe("RFC 9438 CUBIC", () => {
   it("§4.8 a timeout sets ssthresh by beta_cubic and cwnd to one segment; slow start follows", () => {
     const c = new Cubic(MSS, 0);
     c.cwnd = 50 * MSS;
-    c.onTimeout(40 * MSS, MSS, 0);
+    c.onTimeout(40 * MSS, MSS, false);
     expect(c.ssthresh).toBe(Math.floor(40 * MSS * CUBIC_BETA));
     expect(c.cwnd).toBe(MSS);
     expect(c.wMax).toBe(50);
@@ -188,7 +188,7 @@ describe("NewReno beside CUBIC", () => {
   it("halves on loss where CUBIC takes 0.7", () => {
     const n = new NewReno(MSS, 0);
     n.cwnd = 100 * MSS;
-    n.onLoss(100 * MSS, MSS, 0);
+    n.onLoss(100 * MSS, MSS);
     expect(n.ssthresh).toBe(50 * MSS);
     expect(afterLoss(100).ssthresh).toBe(70 * MSS);
   });

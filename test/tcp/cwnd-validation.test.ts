@@ -38,7 +38,7 @@ describe("RFC 7661 / RFC 9438 §5.8: cwnd grows only while it is used", () => {
 
     it(`${name} congestion avoidance: growth stops at twice the flight the receiver allows, not without bound`, () => {
       const cc = make();
-      cc.onLoss(100 * MSS, MSS, 0); // into congestion avoidance at ssthresh
+      cc.onLoss(100 * MSS, MSS); // into congestion avoidance at ssthresh
       const rwndLimited = 64 * 1024;
       let now = feed(cc, 50, (c) => c.cwnd); // cwnd-limited for a while: it grows
       const grown = cc.cwnd;

@@ -6,26 +6,30 @@ import { B, bytes, pair, pump, sha, sink } from "../stack/harness.js";
 
 /**
  * The simulation grid of test/stack/simulation.test.ts, run with every combination of the RFC 7323 / RFC 2018
- * options and both congestion controllers: each side must still receive exactly the bytes sent, both must
- * close, and the options must really have been in effect (or not) as configured.
+ * options, both congestion controllers and, with SACK, both SACK-based loss recoveries: each side must still
+ * receive exactly the bytes sent, both must close, and the options must really have been in effect (or not)
+ * as configured.
  */
 interface Options {
   windowScale: boolean;
   timestamps: boolean;
   sack: boolean;
   congestionControl: "newreno" | "cubic";
+  lossRecovery?: "rack" | "rfc6675";
 }
 
 const combos: Options[] = [];
 for (const congestionControl of ["newreno", "cubic"] as const) {
   for (const windowScale of [false, true]) {
     for (const timestamps of [false, true]) {
-      for (const sack of [false, true]) combos.push({ windowScale, timestamps, sack, congestionControl });
+      combos.push({ windowScale, timestamps, sack: false, congestionControl });
+      for (const lossRecovery of ["rack", "rfc6675"] as const)
+        combos.push({ windowScale, timestamps, sack: true, congestionControl, lossRecovery });
     }
   }
 }
 const label = (o: Options) =>
-  `${o.congestionControl}${o.windowScale ? "+ws" : ""}${o.timestamps ? "+ts" : ""}${o.sack ? "+sack" : ""}`;
+  `${o.congestionControl}${o.windowScale ? "+ws" : ""}${o.timestamps ? "+ts" : ""}${o.sack ? `+sack(${o.lossRecovery})` : ""}`;
 
 const KiB = 1024;
 interface Case {
@@ -114,9 +118,11 @@ describe("options grid: every combination of window scale, timestamps, SACK, and
           );
           expect(r.client.congestionControl).toBe(o.congestionControl);
           if (k.link.loss) expect(r.client.retransmits + r.server.retransmits).toBeGreaterThan(0);
-          // With a few-segment flight (small buffers) losses end by timeout, never by three duplicate ACKs.
+          expect(r.client.lossRecovery).toBe(o.sack ? o.lossRecovery : "newreno");
+          // With a few-segment flight (small buffers) losses end by timeout, never by SACK-based recovery.
           if (o.sack && k.link.loss && k.tcp === undefined) {
-            expect(r.env.traceA.concat(r.env.traceB).some((t) => t.includes("recovery start (SACK)"))).toBe(true);
+            const label = o.lossRecovery === "rack" ? "(RACK)" : "(SACK)";
+            expect(r.env.traceA.concat(r.env.traceB).some((t) => t.includes(`recovery start ${label}`))).toBe(true);
           }
         } catch (e) {
           throw new Error(`${k.name}: ${String(e)}`);

@@ -15,7 +15,14 @@ const blocks = (...pairs: Array<[number, number]>) => ({
 /** SACK agreed, no timestamps (full-sized MSS), Nagle off; `segments` full segments written. */
 function sending(segments: number, cfg: Partial<TcpConfig> = {}): Fixture {
   const f = establishedWith(
-    { windowScale: false, timestamps: false, noDelay: true, congestionControl: "newreno", ...cfg },
+    {
+      windowScale: false,
+      timestamps: false,
+      noDelay: true,
+      congestionControl: "newreno",
+      lossRecovery: "rfc6675",
+      ...cfg,
+    },
     { mss: MSS, sackPermitted: true },
   );
   f.conn.write(data(segments * MSS));

@@ -1,0 +1,167 @@
+/**
+ * Every segment in flight, in sequence order, with when it was last sent and what became of it: the
+ * per-segment state RACK (RFC 8985 §5.2) keeps. Segments are recorded as `sendAt` sends them; a
+ * retransmission that covers part of one splits it, so each entry has one transmission time. The entries
+ * always tile [SND.UNA, SND.MAX) once data has been sent.
+ */
+import { seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
+
+export const SegmentFlag = {
+  /** Sent more than once. */
+  retransmitted: 1,
+  /** The peer SACKed it. */
+  sacked: 2,
+  /** RACK found it lost, and it has not been sent again since. */
+  lost: 4,
+} as const;
+
+export class SentSegments {
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+  /** Clock (ms) of the latest transmission, and its place in the order of all transmissions. */
+  readonly xmit: number[] = [];
+  readonly order: number[] = [];
+  readonly flags: number[] = [];
+  /** Index of the first live entry; the ones before it are acknowledged and wait for compaction. */
+  head = 0;
+  /** Bytes of the live entries flagged `sacked`, and `lost`. */
+  sackedBytes = 0;
+  lostBytes = 0;
+  /** Live entries flagged `sacked`. */
+  sackedCount = 0;
+  /**
+   * Transmissions so far. RFC 8985 orders transmissions by time, breaking ties by sequence number; with a
+   * millisecond clock a retransmission often shares its time with later data, and the tie-break would put
+   * it first. A count orders them exactly.
+   */
+  #sends = 0;
+
+  get length(): number {
+    return this.start.length;
+  }
+
+  clear(): void {
+    this.start.length = 0;
+    this.end.length = 0;
+    this.xmit.length = 0;
+    this.flags.length = 0;
+    this.order.length = 0;
+    this.head = 0;
+    this.sackedBytes = 0;
+    this.lostBytes = 0;
+    this.sackedCount = 0;
+  }
+
+  /**
+   * [seq, end) left at `now`. Data past the last entry is new; anything else is a retransmission of what
+   * the entries hold, which then carry the new time and lose their `lost` mark. Returns whether it was a
+   * retransmission.
+   */
+  sent(seq: number, end: number, now: number): boolean {
+    const n = this.start.length;
+    const order = ++this.#sends;
+    if (n === this.head || seqGe(seq, this.end[n - 1])) {
+      this.#push(seq, end, now, order);
+      return false;
+    }
+    this.#splitAt(seq);
+    this.#splitAt(end);
+    for (let i = this.find(seq); i < this.start.length && seqLt(this.start[i], end); i++) {
+      if (this.flags[i] & SegmentFlag.lost) this.lostBytes -= this.bytes(i);
+      this.flags[i] = (this.flags[i] & ~SegmentFlag.lost) | SegmentFlag.retransmitted;
+      this.xmit[i] = now;
+      this.order[i] = order;
+    }
+    // Data past the last entry in the same segment (a retransmission that grew, with a FIN, say).
+    const last = this.start.length - 1;
+    if (seqGt(end, this.end[last])) this.#push(this.end[last], end, now, order);
+    return true;
+  }
+
+  #push(seq: number, end: number, now: number, order: number): void {
+    this.start.push(seq);
+    this.end.push(end);
+    this.xmit.push(now);
+    this.order.push(order);
+    this.flags.push(0);
+  }
+
+  bytes(i: number): number {
+    return seqDiff(this.end[i], this.start[i]);
+  }
+
+  /** The index of the live entry holding `seq`, or the first one after it (`length` if none). */
+  find(seq: number): number {
+    let lo = this.head;
+    let hi = this.start.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqLe(this.end[mid], seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Makes `seq` an entry boundary if it falls inside one. */
+  #splitAt(seq: number): void {
+    const i = this.find(seq);
+    if (i >= this.start.length || !seqLt(this.start[i], seq)) return;
+    this.start.splice(i + 1, 0, seq);
+    this.end.splice(i + 1, 0, this.end[i]);
+    this.xmit.splice(i + 1, 0, this.xmit[i]);
+    this.flags.splice(i + 1, 0, this.flags[i]);
+    this.order.splice(i + 1, 0, this.order[i]);
+    this.end[i] = seq;
+    if (this.flags[i] & SegmentFlag.sacked) this.sackedCount++;
+  }
+
+  mark(i: number, flag: number): void {
+    if (this.flags[i] & flag) return;
+    this.flags[i] |= flag;
+    if (flag === SegmentFlag.sacked) {
+      this.sackedBytes += this.bytes(i);
+      this.sackedCount++;
+      if (this.flags[i] & SegmentFlag.lost) {
+        this.flags[i] &= ~SegmentFlag.lost;
+        this.lostBytes -= this.bytes(i);
+      }
+    } else if (flag === SegmentFlag.lost) {
+      this.lostBytes += this.bytes(i);
+    }
+  }
+
+  /** The cumulative ACK reached `sndUna`: entries below it go, a partly acknowledged one is trimmed. */
+  acked(sndUna: number): void {
+    let h = this.head;
+    const n = this.start.length;
+    while (h < n && seqLe(this.end[h], sndUna)) {
+      this.#forget(h);
+      h++;
+    }
+    if (h < n && seqLt(this.start[h], sndUna)) {
+      const cut = seqDiff(sndUna, this.start[h]);
+      if (this.flags[h] & SegmentFlag.sacked) this.sackedBytes -= cut;
+      if (this.flags[h] & SegmentFlag.lost) this.lostBytes -= cut;
+      this.start[h] = sndUna;
+    }
+    this.head = h;
+    // Compact once the dead prefix outweighs the live entries.
+    if (h > 64 && h * 2 > n) {
+      this.start.splice(0, h);
+      this.end.splice(0, h);
+      this.xmit.splice(0, h);
+      this.flags.splice(0, h);
+      this.order.splice(0, h);
+      this.head = 0;
+    }
+  }
+
+  #forget(i: number): void {
+    const f = this.flags[i];
+    if (f & SegmentFlag.sacked) {
+      this.sackedBytes -= this.bytes(i);
+      this.sackedCount--;
+    }
+    if (f & SegmentFlag.lost) this.lostBytes -= this.bytes(i);
+  }
+}
