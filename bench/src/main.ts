@@ -7,9 +7,12 @@
  *   --quick         fewer, shorter runs (a smoke check, not a measurement)
  *   --suite NAME    only that suite (repeatable)
  *   --save FILE     also write the figures and target verdicts as JSON to FILE (e.g. bench/results/x.json)
+ *   --no-fail       exit 0 even when a target is missed (the default is exit 1, so CI notices)
+ * Bad arguments, an unknown suite among them, are a usage error: one line on stderr, exit 2.
  */
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { WirestateError } from "../../src/errors/wirestate-error.js";
 import { SUITE_MODULES } from "./suites.js";
 import type { BenchSuite, Figure } from "./suite.js";
 import { rows, targetMet, targetText, type Row } from "./verdict.js";
@@ -17,19 +20,30 @@ import { rows, targetMet, targetText, type Row } from "./verdict.js";
 interface Args {
   json: boolean;
   quick: boolean;
+  noFail: boolean;
   suites: string[];
   save?: string;
 }
 
+const USAGE = "use --json, --quick, --no-fail, --suite NAME, --save FILE";
+
+/** A bad command line: reported as one line, exit 2, never as a crash. */
+class BenchUsageError extends WirestateError {
+  static override readonly code = "WS_BENCH_USAGE";
+}
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, quick: false, suites: [] };
+  const args: Args = { json: false, quick: false, noFail: false, suites: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") args.json = true;
     else if (a === "--quick") args.quick = true;
+    else if (a === "--no-fail") args.noFail = true;
     else if (a === "--suite" && i + 1 < argv.length) args.suites.push(argv[++i]);
     else if (a === "--save" && i + 1 < argv.length) args.save = argv[++i];
-    else throw new Error(`unknown argument ${a} (use --json, --quick, --suite NAME, --save FILE)`);
+    else if (a === "--suite" || a === "--save") throw new BenchUsageError(`${a} needs a value`);
+    else if (a.startsWith("-")) throw new BenchUsageError(`unknown option ${a} (${USAGE})`);
+    else throw new BenchUsageError(`unexpected argument "${a}" (${USAGE})`);
   }
   return args;
 }
@@ -62,9 +76,15 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (text: string) => (args.json ? process.stderr : process.stdout).write(`${text}\n`);
   const suites: BenchSuite[] = [];
+  const known: string[] = [];
   for (const path of SUITE_MODULES) {
     const suite = ((await import(path)) as { default: BenchSuite }).default;
+    known.push(suite.name);
     if (args.suites.length === 0 || args.suites.includes(suite.name)) suites.push(suite);
+  }
+  const unknown = args.suites.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new BenchUsageError(`unknown suite ${unknown.map((n) => `"${n}"`).join(", ")} (suites: ${known.join(", ")})`);
   }
   log(
     `wirestate bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "?"}` +
@@ -121,10 +141,15 @@ async function main(): Promise<void> {
   log(
     `load average now ${loadavg()[0].toFixed(1)} (rates are per CPU-second, so other jobs cost them only shared caches and cores)`,
   );
-  log(`\n${missed === 0 ? "all targets met" : `${missed} target(s) missed`}`);
+  log(`\n${missed === 0 ? "all targets met" : `${missed} target(s) missed${args.noFail ? " (--no-fail)" : ""}`}`);
+  if (missed > 0 && !args.noFail) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof BenchUsageError) {
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
 });

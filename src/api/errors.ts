@@ -1,6 +1,13 @@
 import { WirestateError } from "../errors/wirestate-error.js";
+import type { ReadHalfState, WriteHalfState } from "./half-types.js";
 import type { StreamState } from "./types.js";
 import type { UdpSocketState } from "./udp-types.js";
+
+/** A state of any typestate handle: a whole stream's, one half's after `split()`, or a UDP socket's. */
+export type HandleState = StreamState | ReadHalfState | WriteHalfState | UdpSocketState;
+
+/** The typestate families, as `StaleHandleError` names them. */
+export type HandleKind = "TcpStream" | "ReadHalf" | "WriteHalf" | "UdpSocket";
 
 /**
  * A handle used after a call replaced it. TypeScript cannot forbid using a variable twice, so this is
@@ -12,22 +19,25 @@ import type { UdpSocketState } from "./udp-types.js";
 export class StaleHandleError extends WirestateError {
   static override readonly code = "WS_STALE_HANDLE";
   /** The state the handle stood for. */
-  readonly state: StreamState | UdpSocketState;
+  readonly state: HandleState;
   /** The call that consumed it, e.g. `shutdown()` or `read() reaching end-of-stream`. */
   readonly consumedBy: string;
   /** The state of the handle that replaced it, when one did. */
-  readonly replacedBy: StreamState | UdpSocketState | undefined;
+  readonly replacedBy: HandleState | undefined;
 
-  /** `kind` names the handle's type: a `TcpStream` or a `UdpSocket` (whose `connect()` and `close()` consume it). */
+  /**
+   * `kind` names the handle's type: a `TcpStream`, a `ReadHalf` or `WriteHalf` of one, or a `UdpSocket`
+   * (whose `connect()` and `close()` consume it).
+   */
   constructor(
-    state: StreamState | UdpSocketState,
+    state: HandleState,
     consumedBy: string,
-    replacedBy: StreamState | UdpSocketState | undefined,
-    kind: "TcpStream" | "UdpSocket" = "TcpStream",
+    replacedBy: HandleState | undefined,
+    kind: HandleKind = "TcpStream",
   ) {
     const then =
       replacedBy === undefined
-        ? `it no longer controls the ${kind === "TcpStream" ? "connection" : "socket"}`
+        ? `it no longer controls the ${kind === "UdpSocket" ? "socket" : "connection"}`
         : `use the ${kind}<"${replacedBy}"> it returned`;
     super(`stale ${kind}<"${state}"> handle: it was consumed by ${consumedBy}; ${then}`);
     this.state = state;

@@ -5,11 +5,12 @@
  * successor state.
  */
 import type { ConnectionInfo } from "../tcp/types.js";
+import { checkMaxBytes, toBytes } from "./byte-args.js";
+import { splitStream } from "./halves.js";
+import type { SplitStream } from "./half-types.js";
 import { staleError, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
 import type { CloseOptions, ReadResult, SocketAddress, StreamState, TcpStream } from "./types.js";
 import { webStreams } from "./web-streams.js";
-
-const utf8 = new TextEncoder();
 
 abstract class Handle<S extends StreamState> implements Owner {
   abstract readonly state: S;
@@ -36,6 +37,14 @@ abstract class Handle<S extends StreamState> implements Owner {
     return this.core.info();
   }
 
+  ref(): void {
+    this.core.hold.ref();
+  }
+
+  unref(): void {
+    this.core.hold.unref();
+  }
+
   /** Disposing any handle of a connection, live or replaced, finishes the connection (see StreamCore). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.core.dispose();
@@ -53,9 +62,7 @@ abstract class Handle<S extends StreamState> implements Owner {
 
   protected async readThen<N extends Owner>(maxBytes: number | undefined, next: () => N): Promise<ReadResult<N>> {
     this.assertLive();
-    if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) {
-      throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
-    }
+    checkMaxBytes(maxBytes);
     const got = await this.core.read(this, maxBytes, { by: "read() reaching end-of-stream", next });
     if (got instanceof Uint8Array) return { done: false, value: got };
     return { done: true, value: undefined, stream: got as N };
@@ -63,9 +70,7 @@ abstract class Handle<S extends StreamState> implements Owner {
 
   protected async writeBytes(data: Uint8Array | string): Promise<void> {
     this.assertLive();
-    if (typeof data === "string") return this.core.write(utf8.encode(data));
-    if (!(data instanceof Uint8Array)) throw new TypeError("write takes a Uint8Array or a string");
-    return this.core.write(data);
+    return this.core.write(toBytes(data));
   }
 
   protected halfClose<N extends Owner>(next: N): N {
@@ -84,7 +89,7 @@ abstract class Handle<S extends StreamState> implements Owner {
     }
     this.core.throwIfFailed();
     this.core.consume(this, "close()");
-    await this.core.finish(timeout);
+    await this.core.hold.during(this.core.finish(timeout));
     return this.core.adopt(next());
   }
 
@@ -121,6 +126,12 @@ export class EstablishedStream extends Handle<"Established"> implements TcpStrea
 
   abort(): TcpStream<"Closed"> {
     return this.abortNow();
+  }
+
+  split(): SplitStream {
+    this.assertLive();
+    this.core.consume(this, "split()");
+    return splitStream(this.core);
   }
 
   get readable(): ReadableStream<Uint8Array> {
@@ -171,7 +182,7 @@ export class FinWait1Stream extends Handle<"FinWait1"> implements TcpStream<"Fin
 
   async acknowledged(): Promise<TcpStream<"FinWait2">> {
     this.assertLive();
-    await this.core.until(() => this.core.finAcknowledged);
+    await this.core.hold.during(this.core.until(() => this.core.finAcknowledged));
     return this.core.replace(this, "acknowledged()", new FinWait2Stream(this.core));
   }
 

@@ -1,6 +1,6 @@
 /**
  * wirestate: a userspace TCP/IPv4 stack with a typestate API. This entry is browser-safe (no Node
- * built-ins on its import graph); the Node `stream.Duplex` adapter is in `wirestate/node`.
+ * built-ins on its import graph); the Node `stream.Duplex` adapter is in `wirestate-tcp/node`.
  *
  * ```ts
  * const [a, b] = memoryLinkPair({ loss: 0.01, delay: 10 });
@@ -15,16 +15,51 @@
  */
 export type {
   AnyTcpStream,
+  Aborts,
   CloseOptions,
+  ClosedMethods,
+  CloseWaitMethods,
+  ClosingMethods,
+  EstablishedMethods,
+  FinWait1Methods,
+  FinWait2Methods,
+  LastAckMethods,
   ReadResult,
+  Reads,
   SocketAddress,
+  StateMethods,
+  StreamCommon,
   StreamState,
   TcpStream,
+  TimeWaitMethods,
+  Writes,
 } from "./types.js";
+export type {
+  HalfCommon,
+  HalfReadResult,
+  ReadEndedMethods,
+  ReadHalf,
+  ReadHalfMethods,
+  ReadHalfState,
+  ReadOpenMethods,
+  SplitStream,
+  WriteAcknowledgedMethods,
+  WriteHalf,
+  WriteHalfMethods,
+  WriteHalfState,
+  WriteOpenMethods,
+  WriteShutdownMethods,
+} from "./half-types.js";
 export { TcpListener } from "./listener.js";
 // Errors: every one extends WirestateError and carries a stable `code` (src/errors/wirestate-error.ts).
 export { WirestateError } from "../errors/wirestate-error.js";
-export { CloseTimeoutError, ListenerClosedError, NoResolverError, StaleHandleError } from "./errors.js";
+export {
+  CloseTimeoutError,
+  type HandleState,
+  ListenerClosedError,
+  NoResolverError,
+  StaleHandleError,
+} from "./errors.js";
 export {
   HostUnreachableError,
   NetworkUnreachableError,

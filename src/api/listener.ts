@@ -1,5 +1,6 @@
 import type { Connection, Listener } from "../tcp/types.js";
 import { ListenerClosedError } from "./errors.js";
+import type { Hold } from "./loop-hold.js";
 import type { SocketAddress, TcpStream } from "./types.js";
 
 /**
@@ -11,14 +12,35 @@ export class TcpListener implements AsyncIterable<TcpStream<"Established">> {
   readonly #open: (conn: Connection) => TcpStream<"Established">;
   #waiting: Array<{ resolve(s: TcpStream<"Established">): void; reject(e: unknown): void }> = [];
   readonly #onClose: () => void;
+  readonly #hold: Hold;
   #closed = false;
 
-  /** Internal: made by `Stack.listen`. */
-  constructor(listener: Listener, open: (conn: Connection) => TcpStream<"Established">, onClose: () => void) {
+  /** @internal Made by `Stack.listen`. */
+  constructor(
+    listener: Listener,
+    open: (conn: Connection) => TcpStream<"Established">,
+    onClose: () => void,
+    hold: Hold,
+  ) {
     this.#listener = listener;
     this.#open = open;
     this.#onClose = onClose;
+    this.#hold = hold;
+    // A listening port keeps a Node process alive until closed, as a listening `net.Server` does.
+    hold.begin();
     listener.onConnection = () => this.#serve();
+  }
+
+  /** Keep the process alive while listening (the default), as `server.ref()`. */
+  ref(): this {
+    this.#hold.ref();
+    return this;
+  }
+
+  /** Listening alone no longer keeps the process alive, as `server.unref()`. */
+  unref(): this {
+    this.#hold.unref();
+    return this;
   }
 
   get localAddr(): SocketAddress {
@@ -61,12 +83,14 @@ export class TcpListener implements AsyncIterable<TcpStream<"Established">> {
     if (this.#closed) return;
     this.#closed = true;
     this.#listener.close();
+    this.#hold.end();
     this.#onClose();
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const w of waiting) w.reject(this.#closedError());
   }
 
+  /** `await using`: `close()` at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

@@ -2,9 +2,13 @@ import type { Clock } from "../clock/clock.js";
 import { RealClock } from "../clock/real-clock.js";
 import { CaptureLink, type CaptureLinkOptions } from "../link/capture.js";
 import type { Link } from "../link/link.js";
+import { LoopbackLink } from "../link/loopback.js";
 import type { CaptureWriter } from "../pcap/writer.js";
 import { IpStack, StackClosedError, type IpStackOptions, type StackCounters, type TcpConfig } from "../stack/index.js";
+import { HostUnreachableError } from "../errors/unreachable.js";
+import { AddressInUseError } from "../tcp/errors.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
+import { parseIpv4 } from "../wire/ipv4-address.js";
 import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
 import { fromIterableSocket } from "../dns/iterable-socket.js";
 import type { PingOptions, PingResult } from "../icmp/ping.js";
@@ -16,6 +20,7 @@ import { openUdpSocket } from "./udp-handle.js";
 import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
+import { Hold, LoopHolds } from "./loop-hold.js";
 import { StreamCore } from "./stream-core.js";
 import type { TcpStream } from "./types.js";
 
@@ -23,10 +28,15 @@ export interface CaptureOptions extends CaptureLinkOptions {
   writer: CaptureWriter;
 }
 
+/** What `new Stack(options)` takes: an address, and usually a link. */
 export interface StackOptions {
-  /** This stack's IPv4 address, dotted quad. */
+  /** This stack's IPv4 address, dotted quad. Connecting to it takes the loopback path, not the link. */
   address: string;
-  link: Link;
+  /**
+   * Where packets to other addresses go. Without one the stack is loopback-only: it reaches itself
+   * (`connect(stack.address, port)`), and connecting anywhere else rejects with `HostUnreachableError`.
+   */
+  link?: Link;
   /** Time for every timer (default: the real clock). Tests pass a VirtualClock. */
   clock?: Clock;
   /**
@@ -61,6 +71,7 @@ export interface StackOptions {
 /** The resolver's options a stack takes (it supplies the clock and the transports itself). */
 export type StackDnsOptions = Omit<ResolverOptions, "clock" | "udp" | "tcp">;
 
+/** What `stack.udp(options)` takes. */
 export interface UdpOptions {
   /** The local port; absent, a free ephemeral one (49152..65535). */
   port?: number;
@@ -87,11 +98,20 @@ export class Stack {
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
   readonly #resolver: Resolver | null;
+  readonly #holds: LoopHolds;
+  readonly #loopback: LoopbackLink;
   #closed = false;
 
   constructor(options: StackOptions) {
     const clock = options.clock ?? new RealClock();
-    const capture = options.capture === undefined ? null : tap(options.link, options.capture, clock);
+    if (options.link !== undefined && !isLink(options.link)) {
+      throw new TypeError(
+        "StackOptions.link must be a Link (mtu, send, onReceive, close), or absent for loopback only",
+      );
+    }
+    this.#loopback = new LoopbackLink(parseIpv4(options.address), options.link ?? null, clock);
+    // The capture sees loopback traffic too, as a capture on every interface would.
+    const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
     const userTrace = options.onTrace;
     const onTrace =
       capture === null
@@ -104,7 +124,7 @@ export class Stack {
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
       address: options.address,
-      link: capture ?? options.link,
+      link: capture ?? this.#loopback,
       clock,
       tcp: options.tcp,
       isnKey: options.isnKey,
@@ -126,6 +146,29 @@ export class Stack {
             udp: { bind: (port) => fromIterableSocket(this.udp({ port })) },
             tcp: (address, port) => this.connect(address, port),
           });
+    // Only a clock that runs by itself can finish what a held process waits for.
+    this.#holds = new LoopHolds(clock instanceof RealClock);
+  }
+
+  /**
+   * Let pending calls, open listeners and open Node Duplexes on this stack keep a Node process alive
+   * (the default). The engine's own timers (TIME-WAIT, keep-alive idle, delayed ACK, retransmission)
+   * never do: a program whose last `await` finished exits even with connections lingering in TIME-WAIT.
+   */
+  ref(): this {
+    this.#holds.ref();
+    return this;
+  }
+
+  /** Nothing on this stack keeps the process alive: it exits once the rest of the program is done. */
+  unref(): this {
+    this.#holds.unref();
+    return this;
+  }
+
+  /** True while something on this stack keeps the Node process alive. */
+  get holdsProcess(): boolean {
+    return this.#holds.holding;
   }
 
   /** Segments, retransmissions and drops by reason, stack-wide. */
@@ -143,13 +186,17 @@ export class Stack {
     return this.#ip.connectionCount;
   }
 
-  /** Passive OPEN. Throws `AddressInUseError` when the port is taken. */
+  /**
+   * Passive OPEN. Port 0 picks a free ephemeral port (49152..65535); `listener.localAddr.port` says which.
+   * Throws `AddressInUseError` when the port is taken.
+   */
   listen(port: number, options?: ListenOptions): TcpListener {
     this.#assertOpen();
     const listener = new TcpListener(
-      this.#ip.listen(port, options),
+      port === 0 ? this.#listenEphemeral(options) : this.#ip.listen(port, options),
       (conn) => openStream(this.#core(conn)),
       () => this.#listeners.delete(listener),
+      new Hold(this.#holds),
     );
     this.#listeners.add(listener);
     return listener;
@@ -186,7 +233,7 @@ export class Stack {
     if (address !== undefined && address !== this.address && address !== "0.0.0.0") {
       throw new AddressNotAvailableError(`${address} is not this stack's address (${this.address})`);
     }
-    return openUdpSocket(this.#ip.udp(bind));
+    return openUdpSocket(this.#ip.udp(bind), new Hold(this.#holds));
   }
 
   /**
@@ -195,8 +242,15 @@ export class Stack {
    */
   async *ping(host: string, options?: PingOptions): AsyncGenerator<PingResult, void, undefined> {
     this.#assertOpen();
-    const address = DOTTED_QUAD.test(host) ? host : (await this.resolve(host)).addresses[0];
-    yield* pingResults(this.#ip.ping(address, options));
+    // The echo timers are the engine's (unref'd): the caller waiting for replies is what holds the process.
+    const hold = new Hold(this.#holds);
+    hold.begin();
+    try {
+      const address = DOTTED_QUAD.test(host) ? host : (await this.resolve(host)).addresses[0];
+      yield* pingResults(this.#ip.ping(address, options));
+    } finally {
+      hold.end();
+    }
   }
 
   /**
@@ -225,6 +279,7 @@ export class Stack {
     this.#ip.close();
   }
 
+  /** `await using`: `close()` at the end of the block (every connection left is aborted). */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
@@ -234,14 +289,37 @@ export class Stack {
   }
 
   async #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+    if (!this.#loopback.routed && parseIpv4(address) !== this.#ip.ip) {
+      throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
+    }
     const core = this.#core(this.#ip.connect(address, port, options));
-    await core.established();
+    await core.hold.during(core.established());
     return openStream(core);
   }
 
-  #core(conn: Connection): StreamCore {
-    return new StreamCore(conn, this.clock, this.#closeTimeout);
+  #listenEphemeral(options: ListenOptions | undefined): ReturnType<IpStack["listen"]> {
+    const start = Math.floor(Math.random() * EPHEMERAL_COUNT);
+    for (let i = 0; i < EPHEMERAL_COUNT; i++) {
+      try {
+        return this.#ip.listen(EPHEMERAL_LOW + ((start + i) % EPHEMERAL_COUNT), options);
+      } catch (e) {
+        if (!(e instanceof AddressInUseError)) throw e;
+      }
+    }
+    throw new AddressInUseError(`stack ${this.address}: every ephemeral port is listening`);
   }
+
+  #core(conn: Connection): StreamCore {
+    return new StreamCore(conn, this.clock, this.#closeTimeout, new Hold(this.#holds));
+  }
+}
+
+const EPHEMERAL_LOW = 49152;
+const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
+
+function isLink(value: unknown): value is Link {
+  const l = value as Link | null;
+  return typeof l === "object" && l !== null && typeof l.mtu === "number" && typeof l.send === "function";
 }
 
 function tap(link: Link, capture: CaptureWriter | CaptureOptions, clock: Clock): CaptureLink {

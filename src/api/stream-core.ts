@@ -8,20 +8,23 @@ import type { Clock, Timer } from "../clock/clock.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
 import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } from "../tcp/types.js";
-import { CloseTimeoutError, StaleHandleError } from "./errors.js";
-import type { SocketAddress, StreamState } from "./types.js";
+import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError } from "./errors.js";
+import type { Hold } from "./loop-hold.js";
+import type { SocketAddress } from "./types.js";
 
 /** How a handle stopped being the one that controls the connection. */
 export interface Consumption {
   by: string;
-  replacedBy: StreamState | undefined;
+  replacedBy: HandleState | undefined;
   /** Handed to an adapter (WHATWG streams, Node Duplex): inspection and abort still work. */
   delegated: boolean;
 }
 
 /** What the core needs of a handle. */
 export interface Owner {
-  readonly state: StreamState;
+  readonly state: HandleState;
+  /** The typestate family, for messages: `TcpStream` unless a half says otherwise. */
+  readonly kind?: HandleKind;
   consumption: Consumption | null;
 }
 
@@ -51,13 +54,15 @@ interface Waiter {
 
 export function staleError(owner: Owner): StaleHandleError {
   const c = owner.consumption;
-  return new StaleHandleError(owner.state, c?.by ?? "close()", c?.replacedBy);
+  return new StaleHandleError(owner.state, c?.by ?? "close()", c?.replacedBy, owner.kind);
 }
 
 export class StreamCore {
   readonly conn: Connection;
   readonly clock: Clock;
   readonly closeTimeout: number;
+  /** What the user waits for on this connection keeps a Node process alive (see loop-hold.ts). */
+  readonly hold: Hold;
   #live: Owner | null = null;
   #error: WirestateError | null = null;
   #readers: PendingRead[] = [];
@@ -73,10 +78,11 @@ export class StreamCore {
   /** Adapters attached to this connection (the WHATWG pair is cached so both getters give the same one). */
   web: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } | null = null;
 
-  constructor(conn: Connection, clock: Clock, closeTimeout: number) {
+  constructor(conn: Connection, clock: Clock, closeTimeout: number, hold: Hold) {
     this.conn = conn;
     this.clock = clock;
     this.closeTimeout = closeTimeout;
+    this.hold = hold;
     conn.events = {
       onStateChange: () => this.#checkWaiters(),
       onReadable: () => this.#reads.run(),
@@ -131,7 +137,7 @@ export class StreamCore {
   }
 
   /** Consume `owner` with no successor yet (close() resolves with one later). */
-  consume(owner: Owner, by: string, replacedBy?: StreamState): void {
+  consume(owner: Owner, by: string, replacedBy?: HandleState): void {
     if (owner.consumption !== null) throw staleError(owner);
     owner.consumption = { by, replacedBy, delegated: false };
     if (this.#live === owner) this.#live = null;
@@ -210,10 +216,12 @@ export class StreamCore {
    */
   read(owner: Owner, max: number | undefined, atEnd: PendingRead["atEnd"]): Promise<Uint8Array | Owner | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return new Promise<Uint8Array | Owner | null>((resolve, reject) => {
-      this.#readers.push({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
-      this.#reads.run();
-    });
+    return this.hold.during(
+      new Promise<Uint8Array | Owner | null>((resolve, reject) => {
+        this.#readers.push({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
+        this.#reads.run();
+      }),
+    );
   }
 
   /**
@@ -222,17 +230,19 @@ export class StreamCore {
    */
   readInto(owner: Owner, target: Uint8Array): Promise<number | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return new Promise<number | null>((resolve, reject) => {
-      this.#readers.push({
-        owner,
-        max: target.length,
-        into: target,
-        atEnd: null,
-        resolve: resolve as PendingRead["resolve"],
-        reject,
-      });
-      this.#reads.run();
-    });
+    return this.hold.during(
+      new Promise<number | null>((resolve, reject) => {
+        this.#readers.push({
+          owner,
+          max: target.length,
+          into: target,
+          atEnd: null,
+          resolve: resolve as PendingRead["resolve"],
+          reject,
+        });
+        this.#reads.run();
+      }),
+    );
   }
 
   #drainReads(): void {
@@ -280,10 +290,12 @@ export class StreamCore {
   write(data: Uint8Array): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (data.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#writers.push({ data, offset: 0, resolve, reject });
-      this.#writes.run();
-    });
+    return this.hold.during(
+      new Promise((resolve, reject) => {
+        this.#writers.push({ data, offset: 0, resolve, reject });
+        this.#writes.run();
+      }),
+    );
   }
 
   #drainWrites(): void {
@@ -335,7 +347,8 @@ export class StreamCore {
     const finished = this.finish();
     finished.catch(() => {});
     try {
-      await Promise.race([finished, this.until(() => this.finAcknowledged)]);
+      // The caller waits for delivery, so that holds the process; the lingering rest does not.
+      await this.hold.during(Promise.race([finished, this.until(() => this.finAcknowledged)]));
     } catch {
       // Reset, or timed out and aborted: the connection is over, which is all disposal promises.
     }

@@ -8,6 +8,7 @@
  * empty ones) because `Common<S> & {}` would collapse to `Common<S>` and lose the alias too.
  */
 import type { ConnectionInfo } from "../tcp/types.js";
+import type { SplitStream } from "./half-types.js";
 
 /** The states an application can hold a stream in, spelled as RFC 9293 names them, in CamelCase. */
 export type StreamState =
@@ -46,6 +47,13 @@ export interface StreamCommon<S extends StreamState> {
   readonly localAddr: SocketAddress;
   /** The engine's view right now (RFC state name, RTT, window, counters). */
   info(): ConnectionInfo;
+  /**
+   * Let a pending `read()`, `write()` or close on this connection keep a Node process alive (the
+   * default), as a pending operation on a `net.Socket` does. Applies to every handle of the connection.
+   */
+  ref(): void;
+  /** A pending call on this connection no longer keeps the process alive (as `socket.unref()`). */
+  unref(): void;
   /**
    * Close gracefully: FIN after the queued bytes; resolves once the peer acknowledged it (everything
    * written was delivered). Waiting for the peer's FIN continues in the background, dropping what still
@@ -90,6 +98,12 @@ export interface EstablishedMethods extends Reads<TcpStream<"CloseWait">>, Write
    */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait"> | TcpStream<"Closed">>;
   /**
+   * For full-duplex code: a read half and a write half with typestates of their own (read: Open ->
+   * Ended; write: Open -> Shutdown -> Acknowledged), so a reader loop goes on after the writer's
+   * `shutdown()`. This handle is consumed; the connection finishes once both halves are disposed.
+   */
+  split(): SplitStream;
+  /**
    * The stream as WHATWG streams. Touching either hands the bytes over to the pair: `read`, `write`,
    * `shutdown` and `close` on this handle then throw `StaleHandleError`. Closing the writable sends FIN,
    * the readable ends at the peer's FIN, aborting the writable sends RST.
@@ -106,24 +120,29 @@ export interface EstablishedMethods extends Reads<TcpStream<"CloseWait">>, Write
 export interface CloseWaitMethods extends Writes, Aborts {
   /** Send FIN after the queued bytes; the peer has closed already, so nothing is left to read. */
   shutdown(): TcpStream<"LastAck">;
+  /** Send our FIN after the queued bytes and wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"Closed">>;
 }
 
 export interface FinWait1Methods extends Reads<TcpStream<"Closing"> | TcpStream<"TimeWait">>, Aborts {
   /** Resolves when the peer has acknowledged everything we sent, FIN included. */
   acknowledged(): Promise<TcpStream<"FinWait2">>;
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
 }
 
 export interface FinWait2Methods extends Reads<TcpStream<"TimeWait">>, Aborts {
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
 }
 
 export interface ClosingMethods extends Aborts {
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">>;
 }
 
 export interface LastAckMethods extends Aborts {
+  /** Wait for the close to finish; past `CloseOptions.timeout` (default: the stack's `closeTimeout`) abort with RST and reject with `CloseTimeoutError`. */
   close(options?: CloseOptions): Promise<TcpStream<"Closed">>;
 }
 

@@ -4,6 +4,7 @@ import type { UdpSocket as EngineSocket } from "../udp/udp-socket.js";
 import { StaleHandleError } from "./errors.js";
 import type { SocketAddress } from "./types.js";
 import type { UdpMessage, UdpSocket, UdpSocketState } from "./udp-types.js";
+import type { Hold } from "./loop-hold.js";
 
 const encoder = new TextEncoder();
 
@@ -16,17 +17,22 @@ interface Waiter {
 class UdpCore {
   readonly socket: EngineSocket;
   readonly #waiters: Waiter[] = [];
+  /** A pending `receive()` keeps a Node process alive, as a pending `read()` does (loop-hold.ts). */
+  readonly #hold: Hold;
 
-  constructor(socket: EngineSocket) {
+  constructor(socket: EngineSocket, hold: Hold) {
     this.socket = socket;
+    this.#hold = hold;
     socket.onReadable = () => this.#serve();
   }
 
   receive(): Promise<UdpMessage | null> {
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
-      this.#serve();
-    });
+    return this.#hold.during(
+      new Promise((resolve, reject) => {
+        this.#waiters.push({ resolve, reject });
+        this.#serve();
+      }),
+    );
   }
 
   /** The pending ICMP error of a connected socket as its typed error, once. */
@@ -157,6 +163,6 @@ class UdpHandle {
 }
 
 /** The unconnected handle of a freshly bound engine socket. */
-export function openUdpSocket(socket: EngineSocket): UdpSocket<"Unconnected"> {
-  return new UdpHandle(new UdpCore(socket), "Unconnected") as unknown as UdpSocket<"Unconnected">;
+export function openUdpSocket(socket: EngineSocket, hold: Hold): UdpSocket<"Unconnected"> {
+  return new UdpHandle(new UdpCore(socket, hold), "Unconnected") as unknown as UdpSocket<"Unconnected">;
 }

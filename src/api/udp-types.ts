@@ -7,6 +7,7 @@
 import type { UdpSocketCounters } from "../udp/udp-socket.js";
 import type { SocketAddress } from "./types.js";
 
+/** The states of a UDP socket: `Unconnected` sends anywhere, `Connected` only to its peer, `Closed` neither. */
 export type UdpSocketState = "Unconnected" | "Connected" | "Closed";
 
 /** One datagram received: its payload and who sent it. */
@@ -59,4 +60,5 @@ export interface UdpStateMethods {
   Closed: UdpClosedMethods;
 }
 
+/** A UDP socket in state `S`, with only that state's methods (as `TcpStream<S>`). */
 export type UdpSocket<S extends UdpSocketState> = UdpSocketCommon<S> & UdpStateMethods[S];

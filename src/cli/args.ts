@@ -4,6 +4,8 @@ import { UsageError } from "./errors.js";
 export interface FlagSpec {
   values: readonly string[];
   switches?: readonly string[];
+  /** How many positional arguments the command takes at most (default none): more is a UsageError. */
+  positional?: number;
   /** One-letter forms, as ping and nc spell them: `-c 3` is `--count 3` when `short` maps "c" to "count". */
   short?: Readonly<Record<string, string>>;
 }
@@ -49,6 +51,9 @@ export function parseArgs(command: string, argv: readonly string[], spec: FlagSp
       throw new UsageError(command, `unknown option --${name}`);
     }
   }
+  if (positional.length > (spec.positional ?? 0)) {
+    throw new UsageError(command, `unexpected argument "${positional[spec.positional ?? 0]}"`);
+  }
   return { flags, switches, positional };
 }
 
@@ -76,6 +81,21 @@ export function numberFlag(
       command,
       `--${name} must be ${fractional ? "a number" : "an integer"} from ${min} to ${max}, got "${text}"`,
     );
+  }
+  return value;
+}
+
+/**
+ * A probability flag, in the library's unit: 0..1 (`0.05`), or a percentage said as one (`5%`). A bare
+ * number above 1 is refused rather than guessed at, since `--loss 5` could mean either.
+ */
+export function probabilityFlag(command: string, parsed: Parsed, name: string, fallback: number): number {
+  const text = parsed.flags.get(name);
+  if (text === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
+  const value = m === null ? Number.NaN : m[2] === "%" ? Number(m[1]) / 100 : Number(m[1]);
+  if (!(value >= 0 && value <= 1)) {
+    throw new UsageError(command, `--${name} must be a probability from 0 to 1 or a percentage like 5%, got "${text}"`);
   }
   return value;
 }

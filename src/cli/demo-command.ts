@@ -9,12 +9,12 @@ import { NodeFileSink } from "../pcap/node.js";
 import { PcapngWriter } from "../pcap/index.js";
 import { dual, end, recv, send, session, u16, u32, utf8 } from "../session/index.js";
 import type { ConnectionInfo } from "../tcp/types.js";
-import { numberFlag, type Parsed, parseArgs } from "./args.js";
+import { numberFlag, type Parsed, parseArgs, probabilityFlag } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { formatBytes, ProgressBar } from "./progress.js";
 
-export const DEMO_HELP = `wirestate demo [--bytes 2M] [--loss 1] [--delay 20] [--seed 1] [--capture captures/demo.pcapng]
+export const DEMO_HELP = `wirestate demo [--bytes 2M] [--loss 0.01] [--delay 20] [--seed 1] [--capture captures/demo.pcapng]
 
 Two userspace TCP stacks in this process, joined by an in-memory wire that loses, delays and reorders
 packets. The client asks for a transfer through a session-typed exchange (the server answers with the
@@ -23,7 +23,7 @@ what TCP did: goodput, retransmissions, SRTT, the RFC 9293 state transitions it 
 the client sends and receives goes to a pcapng capture whose comments carry the engine's events.
 
   --bytes N         bulk transfer size; K, M, G suffixes are KiB, MiB, GiB (default 2M)
-  --loss PERCENT    packets lost in each direction (default 1)
+  --loss P          share of packets lost in each direction: 0..1, or a percentage like 5% (default 0.01)
   --delay MS        one-way delay (default 20; 10% jitter)
   --seed N          impairment and payload seed: the same seed loses the same packets (default 1)
   --capture FILE    where the capture goes (default captures/demo.pcapng)`;
@@ -40,7 +40,7 @@ const REORDER = 0.005;
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs("demo", argv, { values: ["bytes", "loss", "delay", "seed", "capture"] });
   const bytes = sizeFlag(parsed, "bytes", 2 << 20);
-  const loss = numberFlag("demo", parsed, "loss", 1, 0, 100, true) / 100;
+  const loss = probabilityFlag("demo", parsed, "loss", 0.01);
   const delay = numberFlag("demo", parsed, "delay", 20, 0, 10_000, true);
   const seed = numberFlag("demo", parsed, "seed", 1, 0, 2 ** 32 - 1);
   const capturePath = parsed.flags.get("capture") ?? "captures/demo.pcapng";

@@ -27,6 +27,7 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
   const parsed = parseArgs("fetch", argv, {
     values: [...TUNNEL_FLAGS, DNS_FLAG, "output", "timeout"],
     switches: TUNNEL_SWITCHES,
+    positional: 1,
   });
   if (parsed.positional.length !== 1) throw new UsageError("fetch", "give exactly one URL");
   const url = parseUrl(parsed.positional[0], parsed.flags.has(DNS_FLAG));

@@ -30,6 +30,7 @@ export async function ncCommand(argv: readonly string[], io: CliIo): Promise<num
     values: [...TUNNEL_FLAGS, DNS_FLAG, "wait"],
     switches: [...TUNNEL_SWITCHES, "udp", "listen"],
     short: { u: "udp", l: "listen", w: "wait" },
+    positional: 2, // HOST PORT, or [HOST] PORT with --listen
   });
   const listen = parsed.switches.has("listen");
   const [host, portText, extra] =

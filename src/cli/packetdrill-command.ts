@@ -19,6 +19,7 @@ export async function packetdrillCommand(argv: readonly string[], io: CliIo): Pr
   const parsed = parseArgs("packetdrill", argv, {
     values: [],
     switches: ["json", "verbose", "no-tso", "strict-options"],
+    positional: Number.POSITIVE_INFINITY, // FILE...
   });
   if (parsed.positional.length === 0) throw new UsageError("packetdrill", "name at least one script");
   const json = parsed.switches.has("json");

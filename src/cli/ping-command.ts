@@ -22,6 +22,7 @@ export async function pingCommand(argv: readonly string[], io: CliIo): Promise<n
     values: [...TUNNEL_FLAGS, DNS_FLAG, "count", "size", "interval", "timeout"],
     switches: TUNNEL_SWITCHES,
     short: { c: "count", s: "size", i: "interval", W: "timeout" },
+    positional: 1,
   });
   if (parsed.positional.length !== 1) throw new UsageError("ping", "give exactly one HOST");
   const host = parsed.positional[0];

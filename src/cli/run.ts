@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { WirestateError } from "../errors/wirestate-error.js";
 import { DEMO_HELP, demoCommand } from "./demo-command.js";
 import { CliError, UsageError } from "./errors.js";
@@ -16,7 +17,7 @@ figure, --quick, --suite NAME).`;
 
 export const MAIN_HELP = `wirestate: a userspace TCP/IPv4 stack for Node and the browser
 
-Usage: wirestate <command> [options]      wirestate <command> --help
+Usage: wirestate <command> [options]      wirestate <command> --help      wirestate --version
 
 Commands:
   demo     two stacks over a lossy in-memory wire: a session-typed exchange, a transfer, a capture
@@ -49,6 +50,10 @@ const COMMANDS: Record<string, Command> = {
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V") {
+    io.stdout.write(`wirestate ${version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(`${MAIN_HELP}\n`);
     return name === undefined ? 2 : 0;
@@ -66,6 +71,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (process.env.WIRESTATE_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
     return err instanceof UsageError ? 2 : 1;
   }
+}
+
+/** The package's version, from the package.json two levels up (from src/cli and from dist/cli alike). */
+function version(): string {
+  const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
+  return pkg.version;
 }
 
 function describe(err: unknown): string {

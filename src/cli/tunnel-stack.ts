@@ -14,7 +14,7 @@ export const TUNNEL_FLAGS = ["tunnel", "address", "capture", "mtu", "gateway"] a
 export const TUNNEL_SWITCHES = ["ethernet"] as const;
 
 export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, send to PEER (e.g. 127.0.0.1:9000=127.0.0.1:9001);
-                       the other end is socat TUN:... UDP-DATAGRAM:...,rcvbuf=4194304 (see design.md; the
+                       the other end is socat TUN:... UDP-DATAGRAM:...,rcvbuf=4194304 (see docs/tunnel.md in the package; the
                        default UDP buffer overflows at full speed) or another wirestate
   --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2)
   --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's; with --ethernet, the frame size, 1514)

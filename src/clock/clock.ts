@@ -5,11 +5,14 @@
  * Unix time, so captures carry wall-clock timestamps; a virtual clock starts where its creator says.
  */
 export interface Clock {
+  /** Milliseconds on this clock's timeline (fractional allowed). */
   now(): number;
   /** Run `fn` once `delayMs` from now (0 = as soon as the current work is done). Returns a cancel handle. */
   schedule(delayMs: number, fn: () => void): Timer;
 }
 
+/** What `Clock.schedule` returns. */
 export interface Timer {
+  /** The callback will not run (no effect once it has). */
   cancel(): void;
 }

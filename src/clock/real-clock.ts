@@ -20,6 +20,7 @@ export class RealClock implements Clock {
     this.#turnTime = -1;
   };
 
+  /** Unix time in milliseconds, held for the current turn (see the class comment). */
   now(): number {
     let t = this.#turnTime;
     if (t < 0) {
@@ -38,6 +39,9 @@ export class RealClock implements Clock {
       return { cancel: () => void (queue[index] = null) };
     }
     const handle = setTimeout(fn, delayMs);
+    // Engine and link timers only housekeep: what holds a Node process is what the user waits for
+    // (src/api/loop-hold.ts). Browsers return a number, which has no unref.
+    if (typeof handle === "object") handle.unref();
     return { cancel: () => clearTimeout(handle) };
   }
 

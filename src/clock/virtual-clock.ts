@@ -20,6 +20,7 @@ export class VirtualClock implements Clock {
     this.#now = start;
   }
 
+  /** The virtual time in milliseconds; it moves only when `runUntil` and friends move it. */
   now(): number {
     return this.#now;
   }
@@ -54,6 +55,7 @@ export class VirtualClock implements Clock {
     this.runUntil(this.#now + ms);
   }
 
+  /** Run every timer due at or before `time`, in order, and set the clock to `time`. */
   runUntil(time: number): void {
     for (;;) {
       this.#dropCancelled();

@@ -11,6 +11,7 @@ export interface Server {
   port: number;
 }
 
+/** What a Resolver counts: queries, answers by transport, and every answer it refused and why. */
 export interface ResolverCounters {
   /** Queries sent, by transport. */
   udpQueries: number;

@@ -1,5 +1,5 @@
 /**
- * wirestate/dns, the stub resolver: names to IPv4 addresses over any datagram network (the stack's UDP) with DNS over
+ * wirestate-tcp/dns, the stub resolver: names to IPv4 addresses over any datagram network (the stack's UDP) with DNS over
  * TCP for truncated answers or as the only transport. The message format itself is in src/wire.
  */
 export { Resolver, type ResolverOptions, type Resolution } from "./resolver.js";

@@ -6,8 +6,11 @@ import type { Datagram, DatagramSocket } from "./transport.js";
  * the stack.
  */
 export interface IterableDatagramSocket {
+  /** Send one datagram to `address:port`. */
   send(data: Uint8Array, address: string, port: number): void | Promise<void>;
+  /** The datagrams that arrive, until the socket closes. */
   [Symbol.asyncIterator](): AsyncIterator<Datagram>;
+  /** Close the socket; the iteration ends. */
   close(): void;
 }
 

@@ -9,4 +9,5 @@ export const ADDRESS_TYPES = {
   A: { code: DnsType.A, address: (d: DnsRecordData) => (d.kind === "A" ? d.address : null) },
 } as const;
 
+/** Which address records to ask for ("A"). */
 export type AddressType = keyof typeof ADDRESS_TYPES;

@@ -40,6 +40,7 @@ export interface ResolverOptions {
   random?: () => number;
 }
 
+/** What `resolve()` gives: the addresses of a name, its canonical name and how long they hold. */
 export interface Resolution {
   /** The name as asked for. */
   hostname: string;
@@ -148,6 +149,7 @@ export class Resolver {
     this.#cache.clear();
   }
 
+  /** `await using`: `close()` at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

@@ -12,6 +12,7 @@ export interface Datagram {
 
 /** A bound UDP socket. */
 export interface DatagramSocket {
+  /** Send one datagram to `address:port`. */
   send(data: Uint8Array, address: string, port: number): void | Promise<void>;
   /** The next datagram that arrives; null once the socket is closed. */
   receive(): Promise<Datagram | null>;
@@ -19,6 +20,7 @@ export interface DatagramSocket {
   close(): void;
 }
 
+/** UDP for the resolver: where it binds its query sockets. */
 export interface DatagramNetwork {
   /**
    * A socket bound to local `port`. The resolver picks the port at random (RFC 5452 section 10) and asks
@@ -32,12 +34,24 @@ export interface DatagramNetwork {
  * is a `StreamConnector` as it stands.
  */
 export interface StreamConnection {
+  /** Send bytes; resolves once they are queued. */
   write(data: Uint8Array): Promise<void>;
-  read(): Promise<{ done: false; value: Uint8Array } | { done: true; stream: { close(): Promise<unknown> } }>;
+  /** The next bytes, or the end of the peer's data with a handle to close. */
+  read(): Promise<
+    | { done: false; value: Uint8Array }
+    | {
+        done: true;
+        stream: {
+          /** Finish the close (the peer has ended its side). */
+          close(): Promise<unknown>;
+        };
+      }
+  >;
   /** Graceful close (FIN). */
   close(): Promise<unknown>;
   /** Abort (RST), for a timeout. */
   abort(): unknown;
 }
 
+/** Opens a TCP connection to `address:port` (`(a, p) => stack.connect(a, p)` is one). */
 export type StreamConnector = (address: string, port: number) => Promise<StreamConnection>;

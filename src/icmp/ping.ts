@@ -13,6 +13,7 @@ export type PingResult =
     }
   | { readonly ok: false; readonly seq: number; readonly address: string; readonly reason: "timeout" | IcmpErrorKind };
 
+/** What `stack.ping(host, options)` takes. */
 export interface PingOptions {
   /** Echo requests to send (default 4). */
   count?: number;

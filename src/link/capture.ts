@@ -2,6 +2,7 @@ import type { Clock } from "../clock/index.js";
 import type { CaptureWriter } from "../pcap/writer.js";
 import type { Link } from "./link.js";
 
+/** Options of the capture tap (`StackOptions.capture` as `{ writer, ...options }`). */
 export interface CaptureLinkOptions {
   /** pcapng interface the packets are recorded on (from `PcapngWriter.addInterface`); default 0. */
   interfaceId?: number;
@@ -64,12 +65,14 @@ export class CaptureLink implements Link {
     return this.#droppedComments;
   }
 
+  /** Record the packet as outbound, then pass it to the inner link. */
   send(packet: Uint8Array): void {
     // Record first: `send` hands the bytes to the inner link, which may change them (impairments do).
     this.#record(packet, "outbound");
     this.inner.send(packet);
   }
 
+  /** Queue a comment for the next packet recorded (pcapng only). */
   annotate(text: string): void {
     if (!this.#writer.supportsComments) return;
     if (this.#pending.length >= this.#maxPending) {
@@ -79,6 +82,7 @@ export class CaptureLink implements Link {
     this.#pending.push(text);
   }
 
+  /** Close the inner link (the writer stays open: it may be shared). */
   close(): void {
     this.inner.close();
   }

@@ -24,6 +24,7 @@ export interface EndpointDrops {
   unclaimed: number;
 }
 
+/** What a datagram link (UDP tunnel, MessagePort, WebSocket) counts, each way. */
 export interface EndpointCounters {
   sent: number;
   sentBytes: number;
@@ -146,13 +147,20 @@ export function binaryMessage(data: unknown): Uint8Array | null {
 }
 
 /**
+ * A Uint8Array over an ArrayBuffer (not a SharedArrayBuffer): what `WebSocket.send` and transfer lists
+ * take. Spelled through `slice()`'s result, not `Uint8Array<ArrayBuffer>`, so the shipped .d.ts also
+ * type-checks on TypeScript before 5.7, where Uint8Array is not generic (there it is plain Uint8Array).
+ */
+export type ArrayBufferBytes = ReturnType<Uint8Array["slice"]>;
+
+/**
  * The bytes of `packet` in an ArrayBuffer of their own, so that transferring it (postMessage) moves
  * exactly the packet and never a larger arena the packet is a view into.
  */
-export function ownBuffer(packet: Uint8Array): Uint8Array<ArrayBuffer> {
+export function ownBuffer(packet: Uint8Array): ArrayBufferBytes {
   const buffer = packet.buffer;
   if (buffer instanceof ArrayBuffer && packet.byteOffset === 0 && packet.byteLength === buffer.byteLength) {
-    return packet as Uint8Array<ArrayBuffer>;
+    return packet as ArrayBufferBytes;
   }
-  return packet.slice() as Uint8Array<ArrayBuffer>;
+  return packet.slice();
 }

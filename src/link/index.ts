@@ -1,4 +1,4 @@
-// Browser-safe links: nothing on this path imports a Node built-in. Node-only links: `wirestate/link/node`.
+// Browser-safe links: nothing on this path imports a Node built-in. Node-only links: `wirestate-tcp/link/node`.
 export type { Link } from "./link.js";
 export type { Impairment } from "./impairment.js";
 export type { CountedLink, PathCounters, DropCounters } from "./path.js";

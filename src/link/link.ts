@@ -8,6 +8,7 @@
 export interface Link {
   /** Largest IPv4 packet (header included) the link carries. */
   readonly mtu: number;
+  /** Hand one IPv4 packet to the link; the bytes are the link's from now on. */
   send(packet: Uint8Array): void;
   /** Set by the stack that owns this end. Packets arriving while it is null are dropped. */
   onReceive: ((packet: Uint8Array) => void) | null;
@@ -18,5 +19,6 @@ export interface Link {
    * treats every packet as a burst of its own.
    */
   onBurstEnd?: (() => void) | null;
+  /** Stop sending and receiving; packets already sent may still arrive. */
   close(): void;
 }

@@ -2,13 +2,19 @@ import { binaryMessage, DatagramLink, type EndpointLink, type Framing, ownBuffer
 
 /** What the link needs of a MessagePort: the browser's, or Node's (global or from worker_threads). */
 export interface MessagePortLike {
+  /** Post one message, moving the listed buffers. */
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  /** Listen for the peer's messages. */
   addEventListener(type: "message", listener: (event: object) => void): void;
+  /** Stop listening. */
   removeEventListener(type: "message", listener: (event: object) => void): void;
+  /** Start delivering queued messages (a MessagePort holds them until then). */
   start(): void;
+  /** Disconnect the port. */
   close(): void;
 }
 
+/** Options of `messagePortLink`. */
 export interface MessagePortLinkOptions {
   /** Largest packet carried (default 65535: a port has no frame limit; lower it to model a real wire). */
   mtu?: number;

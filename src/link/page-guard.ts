@@ -8,6 +8,7 @@ export interface HttpRefusal {
   reason: string;
 }
 
+/** What `pageServerGuard()` returns: the checks a page server runs on each request. */
 export interface PageServerGuard {
   /** null when `request` may be served. */
   refusal(request: IncomingMessage): HttpRefusal | null;

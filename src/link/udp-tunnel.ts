@@ -7,6 +7,7 @@ import { warnIfExposed } from "./exposure.js";
 /** An IPv4 UDP endpoint: "127.0.0.1:9000" or `{ address, port }`. */
 export type UdpEndpoint = string | { address: string; port: number };
 
+/** Options of `udpTunnelLink`: where to receive and where to send. */
 export interface UdpTunnelOptions {
   /** Local address and port to receive on (port 0: any free port, see `local`). */
   bind: UdpEndpoint;

@@ -6,16 +6,21 @@ import type { Link } from "./link.js";
  * frames it receives as `net<id>-receive`.
  */
 export interface V86BusLike {
+  /** Listen for bus events named `name` (v86's `net0-send`: frames from the VM). */
   register(name: string, fn: (data: Uint8Array) => void, thisValue: unknown): void;
+  /** Stop listening. */
   unregister(name: string, fn: (data: Uint8Array) => void): void;
+  /** Raise a bus event (v86's `net0-receive`: a frame for the VM). */
   send(name: string, value: unknown): void;
 }
 
+/** Options of `v86Link`. */
 export interface V86LinkOptions {
   /** The NIC's number: 0 for `net0-send`/`net0-receive` (v86's only one unless configured). */
   id?: number;
 }
 
+/** What a v86 link counts, each way. */
 export interface V86LinkCounters {
   framesIn: number;
   framesOut: number;

@@ -2,6 +2,7 @@ import type { Clock, Timer } from "../clock/clock.js";
 import { RealClock } from "../clock/real-clock.js";
 import type { Link } from "./link.js";
 
+/** Options of `virtualSwitch()`. */
 export interface VirtualSwitchOptions {
   /** Times deliveries and ageing (default: a RealClock). Pass the stacks' VirtualClock in tests. */
   clock?: Clock;
@@ -13,6 +14,7 @@ export interface VirtualSwitchOptions {
   mtu?: number;
 }
 
+/** What the switch counts: frames forwarded, flooded, filtered and dropped, and addresses it could not learn. */
 export interface VirtualSwitchCounters {
   /** Frames sent out of exactly the one port their destination was learned on. */
   forwarded: number;
@@ -92,6 +94,7 @@ export class VirtualSwitch {
     return this.#ports.size;
   }
 
+  /** Close every port; frames in flight are dropped. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -1,16 +1,27 @@
-import { binaryMessage, DatagramLink, type EndpointLink, type Framing } from "./datagram-link.js";
+import {
+  type ArrayBufferBytes,
+  binaryMessage,
+  DatagramLink,
+  type EndpointLink,
+  type Framing,
+} from "./datagram-link.js";
 
 /** What the link needs of a WHATWG WebSocket (the browser's, Node 22's, or the `ws` package's). */
 export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: Uint8Array<ArrayBuffer>): void;
+  /** Send one binary message. */
+  send(data: ArrayBufferBytes): void;
+  /** Close the socket. */
   close(code?: number, reason?: string): void;
+  /** Listen for messages and for the socket opening. */
   addEventListener(type: "message" | "open", listener: (event: object) => void): void;
+  /** Stop listening. */
   removeEventListener(type: "message" | "open", listener: (event: object) => void): void;
 }
 
+/** Options of `webSocketLink`. */
 export interface WebSocketLinkOptions {
   /** Largest packet carried (default 1500, what a TUN behind a relay usually has; 1514 for Ethernet). */
   mtu?: number;
@@ -40,7 +51,7 @@ class WebSocketLink extends DatagramLink {
   readonly #socket: WebSocketLike;
   readonly #maxPending: number;
   readonly #maxBuffered: number;
-  #pending: Uint8Array<ArrayBuffer>[] = [];
+  #pending: ArrayBufferBytes[] = [];
   readonly #onMessage = (event: object): void => {
     const bytes = binaryMessage((event as { data?: unknown }).data);
     if (bytes === null) this.counters.dropped.notBinary++;
@@ -71,7 +82,7 @@ class WebSocketLink extends DatagramLink {
         d.congested++;
         return false;
       }
-      this.#pending.push(packet as Uint8Array<ArrayBuffer>);
+      this.#pending.push(packet as ArrayBufferBytes);
       return true;
     }
     if (state !== OPEN) {
@@ -83,7 +94,7 @@ class WebSocketLink extends DatagramLink {
       return false;
     }
     try {
-      socket.send(packet as Uint8Array<ArrayBuffer>);
+      socket.send(packet as ArrayBufferBytes);
       return true;
     } catch {
       d.sendError++;

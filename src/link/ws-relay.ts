@@ -12,6 +12,7 @@ import { presentedTokens, relayToken, tokenMatches } from "./relay-token.js";
 import { type UdpEndpoint, udpTunnelLink } from "./udp-tunnel.js";
 import { webSocketLink } from "./websocket.js";
 
+/** Options of `wsUdpRelay`. */
 export interface WsUdpRelayOptions {
   /** Where the WebSocket server listens (default host 127.0.0.1, default port 0: any free port). */
   host?: string;
@@ -63,6 +64,7 @@ export interface WsUdpRelayCounters {
   };
 }
 
+/** A running relay between WebSocket clients and a UDP peer, from `wsUdpRelay`. */
 export interface WsUdpRelay {
   /** `ws://host:port/?token=...` to give a page's `webSocketLink(new WebSocket(url))`. */
   readonly url: string;
@@ -72,6 +74,7 @@ export interface WsUdpRelay {
   /** WebSocket clients bridged right now. */
   readonly clients: number;
   readonly counters: WsUdpRelayCounters;
+  /** Stop accepting, close every client and the UDP socket. */
   close(): Promise<void>;
 }
 

@@ -45,6 +45,7 @@ export interface EthernetInterfaceCounters {
   drops: Record<EthernetDrop, number>;
 }
 
+/** The options of an Ethernet interface: its address and subnet, MAC, and ARP's bounds. */
 export interface EthernetInterfaceOptions {
   /** A link that carries Ethernet frames (its `mtu` is the largest frame, header included: 1514). */
   link: Link;
@@ -70,6 +71,7 @@ export class EthernetInterface implements NetworkInterface {
   readonly mac: MacAddress;
   readonly mtu: number;
   readonly counters: EthernetInterfaceCounters;
+  /** Set by the stack: each IPv4 packet that arrives for it. */
   onReceive: ((packet: Uint8Array) => void) | null = null;
   onUnreachable: ((nextHop: number, packets: readonly Uint8Array[]) => void) | null = null;
   #address = 0;
@@ -135,6 +137,7 @@ export class EthernetInterface implements NetworkInterface {
     if (!this.#closed) this.#arp.announce();
   }
 
+  /** Send `packet` in a frame to `nextHop`'s MAC, resolving it with ARP first when it is not cached. */
   transmit(packet: Uint8Array, nextHop: number): void {
     if (this.#closed) {
       this.counters.drops["interface-closed"]++;
@@ -147,6 +150,7 @@ export class EthernetInterface implements NetworkInterface {
     else this.#arp.cache.send(nextHop, frame);
   }
 
+  /** Detach from the link and drop what waited for ARP. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

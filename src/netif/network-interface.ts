@@ -13,9 +13,12 @@ export interface NetworkInterface {
   /** The interface's IPv4 address, and the length of the prefix of its subnet. */
   readonly address: number;
   readonly prefix: number;
+  /** Send one IPv4 packet towards `nextHop` (the destination itself on the subnet, else the gateway). */
   transmit(packet: Uint8Array, nextHop: number): void;
+  /** Set by the stack: each IPv4 packet that arrives for it. */
   onReceive: ((packet: Uint8Array) => void) | null;
   /** Set by the owner: `nextHop` never answered (ARP), and `packets` that waited for it were dropped. */
   onUnreachable: ((nextHop: number, packets: readonly Uint8Array[]) => void) | null;
+  /** Stop sending and receiving (the link underneath stays its owner's). */
   close(): void;
 }

@@ -22,6 +22,7 @@ export class RawIpInterface implements NetworkInterface {
     this.name = options.name ?? "tun0";
   }
 
+  /** Each IPv4 packet the link delivers. */
   get onReceive(): ((packet: Uint8Array) => void) | null {
     return this.#link.onReceive;
   }
@@ -30,10 +31,12 @@ export class RawIpInterface implements NetworkInterface {
     this.#link.onReceive = handler;
   }
 
+  /** Hand the packet to the link as it is (no link-layer header, so no next hop to resolve). */
   transmit(packet: Uint8Array): void {
     this.#link.send(packet);
   }
 
+  /** Detach from the link. */
   close(): void {
     this.#link.onReceive = null;
   }

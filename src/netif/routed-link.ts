@@ -8,6 +8,7 @@ import { EthernetInterface, type EthernetInterfaceOptions } from "./ethernet-int
 import type { NetworkInterface } from "./network-interface.js";
 import { RoutingTable } from "./routing-table.js";
 
+/** One route: a destination prefix and the interface (and gateway) that reaches it. */
 export interface RouteOptions {
   /** "192.168.1.0/24"; "0.0.0.0/0" is the default route. */
   destination: string;
@@ -16,6 +17,7 @@ export interface RouteOptions {
   via: NetworkInterface;
 }
 
+/** What `routedLink` takes: the interfaces and the routes between them. */
 export interface RoutedLinkOptions {
   /** The interfaces; each gets the route to its own subnet. */
   interfaces: readonly NetworkInterface[];
@@ -118,6 +120,7 @@ export class RoutedLink implements Link {
   }
 }
 
+/** What `ethernetLink` takes: the frame link, the address with its prefix, and an optional gateway. */
 export interface EthernetLinkOptions extends EthernetInterfaceOptions {
   /** The default router, on the interface's subnet. */
   gateway?: string;

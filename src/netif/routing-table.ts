@@ -17,6 +17,7 @@ export interface Route {
 export class RoutingTable {
   readonly #routes: (Route & { mask: number })[] = [];
 
+  /** Add a route; the longest matching prefix wins a lookup. */
   add(route: Route): void {
     if (!(Number.isInteger(route.prefix) && route.prefix >= 0 && route.prefix <= 32))
       throw new RangeError(`route: prefix must be an integer in 0..32, got ${route.prefix}`);

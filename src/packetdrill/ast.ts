@@ -104,6 +104,7 @@ export type Action =
   | { type: "command"; command: string }
   | { type: "code"; code: string };
 
+/** One line of a script: when, and what (a packet in, a packet out, a system call, a shell command). */
 export interface ScriptEvent {
   /** Where the event's time (or, for an untimed command, the command) starts. */
   at: Position;
@@ -111,6 +112,7 @@ export interface ScriptEvent {
   action: Action;
 }
 
+/** A parsed packetdrill script: its options and its events, in order. */
 export interface Script {
   /** `--name=value` lines at the top; a bare `--name` has the value "". */
   options: Map<string, string>;

@@ -8,8 +8,9 @@ const SLAB_BYTES = 64 * 1024;
  * handed out twice, so the sink owns its views outright. A slab lives as long as any view into it.
  */
 export class BlockAllocator {
-  bytes = new Uint8Array(0);
-  view = new DataView(this.bytes.buffer);
+  // Annotated: inferred generic typed arrays would reach the .d.ts, which TypeScript < 5.7 rejects.
+  bytes: Uint8Array = new Uint8Array(0);
+  view: DataView = new DataView(this.bytes.buffer);
   #used = 0;
 
   /** Reserve `length` zeroed bytes; returns their offset in `bytes`/`view` (valid until the next call). */

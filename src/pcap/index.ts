@@ -1,6 +1,6 @@
 /**
  * Capture writers (classic pcap and pcapng) and the in-memory sink. Works in browsers and Node; the Node
- * file sink lives in `wirestate/pcap/node` so browser bundles never see node:fs.
+ * file sink lives in `wirestate-tcp/pcap/node` so browser bundles never see node:fs.
  *
  * ```ts
  * // Node: stream to a file (bounded memory on a slow disk; close() flushes everything)

@@ -1,6 +1,7 @@
 import { CaptureClosedError, CaptureLimitError } from "./errors.js";
 import type { CaptureSink } from "./sink.js";
 
+/** Options of `MemorySink`. */
 export interface MemorySinkOptions {
   /** Refuse (with `CaptureLimitError`) any block that would take the capture past this many bytes. */
   limitBytes?: number;

@@ -4,13 +4,16 @@ import type { CaptureSink } from "./sink.js";
 
 /** The few file calls the sink makes; tests substitute a slow disk. */
 export interface FileOps {
+  /** Write `buffers` at `position`, then call `done`. */
   writev(
     fd: number,
     buffers: Uint8Array[],
     position: number,
     done: (error: Error | null, written: number) => void,
   ): void;
+  /** Write `buffers` at `position` now; returns the bytes written. */
   writevSync(fd: number, buffers: Uint8Array[], position: number): number;
+  /** Close the file, then call `done`. */
   close(fd: number, done: (error: Error | null) => void): void;
 }
 

@@ -50,6 +50,7 @@ export interface InterfaceDescription {
   mac?: number;
 }
 
+/** Options of `PcapngWriter`: the common ones, interface 0's description and the section's metadata. */
 export interface PcapngWriterOptions extends WriterOptions, InterfaceDescription {
   /** if_name of interface 0 (default "wirestate0"); `linkType` and `mac` describe it too. */
   interfaceName?: string;

@@ -2,6 +2,7 @@ import { CaptureClosedError, SnaplenExceededError } from "./errors.js";
 import type { CaptureSink } from "./sink.js";
 import { BlockAllocator } from "./block-allocator.js";
 
+/** Which way a packet went, as pcapng records it. */
 export type Direction = "inbound" | "outbound";
 
 /** One packet as a capture writer takes it. */
@@ -28,6 +29,7 @@ export interface CaptureWriter {
   readonly mediaType: string;
   /** Append one packet. Returns the sink's backpressure signal (false = await `drained()` if you can). */
   writePacket(packet: PacketRecord): boolean;
+  /** Resolves once the sink has room again (after `writePacket` returned false). */
   drained(): Promise<void>;
   /** Flush and close the sink. Writing afterwards throws `CaptureClosedError`. Idempotent. */
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export interface CaptureWriter {
   readonly packets: number;
 }
 
+/** Options every capture writer takes. */
 export interface WriterOptions {
   /** Largest number of bytes stored per packet (default 262144, libpcap's maximum). */
   snaplen?: number;
@@ -42,11 +45,13 @@ export interface WriterOptions {
   truncate?: boolean;
 }
 
+/** Bytes of each packet recorded unless `snaplen` says otherwise (Wireshark's default). */
 export const DEFAULT_SNAPLEN = 262_144;
 
 /** State and checks both formats share: open/closed, snaplen policy, the sink. */
 export abstract class BaseWriter {
   protected readonly sink: CaptureSink;
+  /** @internal Where blocks are encoded before they go to the sink. */
   protected readonly blocks = new BlockAllocator();
   readonly snaplen: number;
   readonly #truncate: boolean;
@@ -80,16 +85,19 @@ export abstract class BaseWriter {
     return this.snaplen;
   }
 
+  /** Hand one encoded block to the sink; returns its backpressure signal. */
   protected emit(block: Uint8Array): boolean {
     const more = this.sink.write(block);
     this.#packets++;
     return more;
   }
 
+  /** Throws `CaptureClosedError` once the writer is closed. */
   protected ensureOpen(): void {
     if (this.#closed) throw new CaptureClosedError("write to a closed capture writer");
   }
 
+  /** Resolves once the sink has room again. */
   drained(): Promise<void> {
     return this.sink.drained();
   }

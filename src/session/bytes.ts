@@ -24,30 +24,37 @@ export class ByteWriter {
     return at;
   }
 
+  /** Append an unsigned 8-bit integer. */
   u8(x: number): void {
     const at = this.reserve(1);
     this.view.setUint8(at, x);
   }
+  /** Append an unsigned 16-bit integer, big-endian. */
   u16(x: number): void {
     const at = this.reserve(2);
     this.view.setUint16(at, x);
   }
+  /** Append an unsigned 32-bit integer, big-endian. */
   u32(x: number): void {
     const at = this.reserve(4);
     this.view.setUint32(at, x);
   }
+  /** Append a signed 32-bit integer, big-endian. */
   i32(x: number): void {
     const at = this.reserve(4);
     this.view.setInt32(at, x);
   }
+  /** Append an unsigned 64-bit integer (a bigint), big-endian. */
   u64(x: bigint): void {
     const at = this.reserve(8);
     this.view.setBigUint64(at, x);
   }
+  /** Append an IEEE 754 double, big-endian. */
   f64(x: number): void {
     const at = this.reserve(8);
     this.view.setFloat64(at, x);
   }
+  /** Append the bytes as they are. */
   raw(bytes: Uint8Array): void {
     const at = this.reserve(bytes.length);
     this.buf.set(bytes, at);
@@ -98,21 +105,27 @@ export class ByteReader {
     return at;
   }
 
+  /** Read an unsigned 8-bit integer. */
   u8(): number {
     return this.view.getUint8(this.take(1));
   }
+  /** Read an unsigned 16-bit integer, big-endian. */
   u16(): number {
     return this.view.getUint16(this.take(2));
   }
+  /** Read an unsigned 32-bit integer, big-endian. */
   u32(): number {
     return this.view.getUint32(this.take(4));
   }
+  /** Read a signed 32-bit integer, big-endian. */
   i32(): number {
     return this.view.getInt32(this.take(4));
   }
+  /** Read an unsigned 64-bit integer (a bigint), big-endian. */
   u64(): bigint {
     return this.view.getBigUint64(this.take(8));
   }
+  /** Read an IEEE 754 double, big-endian. */
   f64(): number {
     return this.view.getFloat64(this.take(8));
   }

@@ -70,25 +70,30 @@ export type Chan<P> = 0 extends 1 & P
  * at "end"); dropping the handle (`using`) before End aborts the session, at End it closes it.
  */
 export interface ChanBase {
+  /** `using`: before End, aborts the session; at End, closes it. */
   [Symbol.dispose](): void;
+  /** `await using`: as `[Symbol.dispose]`, and waits for the close at End. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** The protocol sends a T here. The frame is queued at once; a failed write surfaces at the next wait. */
 export interface SendChan<T, N> extends ChanBase {
   readonly step: "send";
+  /** Send `value`; returns the channel for the rest of the protocol. */
   send(value: T): Chan<N>;
 }
 
 /** The protocol receives a T here. */
 export interface RecvChan<T, N> extends ChanBase {
   readonly step: "recv";
+  /** Wait for the peer's value; resolves with it and the channel for the rest. */
   recv(options?: StepOptions): Promise<[value: T, next: Chan<N>]>;
 }
 
 /** This side picks one label. */
 export interface SelectChan<B> extends ChanBase {
   readonly step: "select";
+  /** Pick branch `label`; returns that branch's channel. */
   select<L extends keyof B & string>(label: L): Chan<B[L]>;
 }
 
@@ -102,7 +107,9 @@ export type Handlers<B, R> = { readonly [L in keyof B & string]: (chan: Chan<B[L
 /** The peer picks a label; this side handles every one. */
 export interface OfferChan<B> extends ChanBase {
   readonly step: "offer";
+  /** Wait for the peer's pick; resolves with the label and its branch's channel. */
   offer(options?: StepOptions): Promise<Offered<B>>;
+  /** Wait for the peer's pick and run that label's handler; resolves with its result. */
   offer<R>(handlers: Handlers<B, R>, options?: StepOptions): Promise<R>;
 }
 
@@ -112,6 +119,7 @@ export interface OfferChan<B> extends ChanBase {
  */
 export interface EndChan extends ChanBase {
   readonly step: "end";
+  /** Wait until the peer has ended too. */
   close(options?: StepOptions): Promise<void>;
 }
 
@@ -120,15 +128,33 @@ export interface EndChan extends ChanBase {
  * `unknown` and labels plain strings, all still checked against the protocol value as the session runs.
  */
 export type DynamicChan =
-  | (ChanBase & { readonly step: "send"; send(value: unknown): DynamicChan })
-  | (ChanBase & { readonly step: "recv"; recv(options?: StepOptions): Promise<[value: unknown, next: DynamicChan]> })
-  | (ChanBase & { readonly step: "select"; select(label: string): DynamicChan })
+  | (ChanBase & {
+      readonly step: "send";
+      /** As `SendChan.send`; the value is checked against the protocol's codec as it is encoded. */
+      send(value: unknown): DynamicChan;
+    })
+  | (ChanBase & {
+      readonly step: "recv";
+      /** As `RecvChan.recv`. */
+      recv(options?: StepOptions): Promise<[value: unknown, next: DynamicChan]>;
+    })
+  | (ChanBase & {
+      readonly step: "select";
+      /** As `SelectChan.select`; a label the protocol lacks is a ProtocolViolationError. */
+      select(label: string): DynamicChan;
+    })
   | (ChanBase & {
       readonly step: "offer";
+      /** As `OfferChan.offer`, without handlers. */
       offer(options?: StepOptions): Promise<{ readonly label: string; readonly chan: DynamicChan }>;
+      /** As `OfferChan.offer`, with one handler per label. */
       offer<R>(
         handlers: Readonly<Record<string, (chan: DynamicChan) => R | Promise<R>>>,
         options?: StepOptions,
       ): Promise<R>;
     })
-  | (ChanBase & { readonly step: "end"; close(options?: StepOptions): Promise<void> });
+  | (ChanBase & {
+      readonly step: "end";
+      /** As `EndChan.close`. */
+      close(options?: StepOptions): Promise<void>;
+    });

@@ -9,7 +9,9 @@ import { DecodeError, EncodeError } from "./errors.js";
  */
 export interface Codec<T> {
   readonly name: string;
+  /** Encode `value` into `out`. */
   write(out: ByteWriter, value: T): void;
+  /** Decode one value; throws `DecodeError` on bad input. */
   read(input: ByteReader): T;
 }
 
@@ -57,6 +59,7 @@ function integer(
   };
 }
 
+/** Codec for 0..255. */
 export const u8: Codec<number> = integer(
   "u8",
   0,
@@ -64,6 +67,7 @@ export const u8: Codec<number> = integer(
   (w, x) => w.u8(x),
   (r) => r.u8(),
 );
+/** Codec for 0..65535. */
 export const u16: Codec<number> = integer(
   "u16",
   0,
@@ -71,6 +75,7 @@ export const u16: Codec<number> = integer(
   (w, x) => w.u16(x),
   (r) => r.u16(),
 );
+/** Codec for 0..2^32-1. */
 export const u32: Codec<number> = integer(
   "u32",
   0,
@@ -78,6 +83,7 @@ export const u32: Codec<number> = integer(
   (w, x) => w.u32(x),
   (r) => r.u32(),
 );
+/** Codec for -2^31..2^31-1. */
 export const i32: Codec<number> = integer(
   "i32",
   -0x80000000,
@@ -86,6 +92,7 @@ export const i32: Codec<number> = integer(
   (r) => r.i32(),
 );
 
+/** Codec for a bigint 0..2^64-1. */
 export const u64: Codec<bigint> = {
   name: "u64",
   write(w, x) {
@@ -96,6 +103,7 @@ export const u64: Codec<bigint> = {
   read: (r) => r.u64(),
 };
 
+/** Codec for any number (IEEE 754 double). */
 export const f64: Codec<number> = {
   name: "f64",
   write(w, x) {
@@ -105,6 +113,7 @@ export const f64: Codec<number> = {
   read: (r) => r.f64(),
 };
 
+/** Codec for true or false, one byte. */
 export const bool: Codec<boolean> = {
   name: "bool",
   write(w, x) {
@@ -118,6 +127,7 @@ export const bool: Codec<boolean> = {
   },
 };
 
+/** Codec for a byte string, length-prefixed. */
 export const bytes: Codec<Uint8Array> = {
   name: "bytes",
   write(w, x) {
@@ -131,6 +141,7 @@ export const bytes: Codec<Uint8Array> = {
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** Codec for a string as length-prefixed UTF-8 (bad UTF-8 is a DecodeError). */
 export const utf8: Codec<string> = {
   name: "utf8",
   write(w, x) {

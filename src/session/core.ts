@@ -9,8 +9,13 @@ import type { ByteStream } from "./transport.js";
  * shared by all the endpoints of a session. It knows frames, not protocols.
  */
 
-export const utf8 = new TextEncoder();
-export const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// Typed by what they do, not as TextEncoder/TextDecoder: those names are types only in the DOM lib, and
+// these declarations reach the shipped .d.ts, which must check for Node-only projects (no "dom" in lib).
+export const utf8: { encode(text: string): Uint8Array } = new TextEncoder();
+export const strictUtf8: { decode(bytes: Uint8Array): string } = new TextDecoder("utf-8", {
+  fatal: true,
+  ignoreBOM: true,
+});
 /** For text that is only shown to a person (an ABORT reason): bad bytes become U+FFFD, never an exception. */
 const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 

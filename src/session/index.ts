@@ -1,5 +1,5 @@
 /**
- * wirestate/session: session types over any byte stream.
+ * wirestate-tcp/session: session types over any byte stream.
  *
  * A protocol is a value; its type is inferred from it, and the peer's is computed:
  * ```ts

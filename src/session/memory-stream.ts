@@ -25,6 +25,7 @@ class Pipe {
   }
 }
 
+/** Options of `memoryStreamPair`. */
 export interface MemoryStreamOptions {
   /** Deliver writes cut into chunks of at most this many bytes (tests of reassembly). Default: whole. */
   chunkSize?: number;

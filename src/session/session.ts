@@ -12,6 +12,7 @@ export interface SessionOptions extends StepOptions {
   readonly maxFrameBytes?: number;
 }
 
+/** The largest frame a session accepts unless `maxFrameBytes` says otherwise (16 MiB). */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 /** Transports that already carry a session: two sessions on one stream would interleave their frames. */

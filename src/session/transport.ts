@@ -26,11 +26,16 @@ export interface WebStreamPair {
  * import it) need no Node types: `net.Socket`, `tls.TLSSocket` and wirestate's `toNodeDuplex()` fit.
  */
 export interface NodeDuplexLike {
+  /** Take buffered bytes (paused mode), or null. */
   read(): unknown;
+  /** Queue bytes; `callback` runs once they are handed on. */
   write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+  /** End the writable side; `callback` runs once it is finished. */
   end(callback: () => void): unknown;
+  /** Tear the stream down. */
   destroy(error?: Error): unknown;
   readonly destroyed: boolean;
+  /** Listen for 'readable', 'end', 'error', 'close'. */
   on(event: string, listener: (...args: any[]) => void): unknown;
   pipe: unknown;
 }
@@ -38,6 +43,7 @@ export interface NodeDuplexLike {
 /** What `session()` accepts as a transport. */
 export type Transport = ByteStream | WebStreamPair | NodeDuplexLike;
 
+/** A session transport over a WHATWG readable/writable pair (a wirestate stream's, a WebSocketStream's...). */
 export function fromWebStreams(pair: WebStreamPair): ByteStream {
   const reader = pair.readable.getReader();
   const writer = pair.writable.getWriter();

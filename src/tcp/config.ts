@@ -2,63 +2,86 @@ import { congestionAlgorithms, type CongestionAlgorithm } from "./congestion-alg
 import { sackRecoveries, type SackRecoveryName } from "./loss-recoveries.js";
 import type { ConnectOptions } from "./types.js";
 
-/** Tunables of the engine; a stack takes `Partial<TcpConfig>` and a connection may override some of them. */
+/**
+ * Tunables of the engine; a stack takes `Partial<TcpConfig>` and a connection may override some of them.
+ * Times are milliseconds. Each field's `@defaultValue` is `defaultTcpConfig`'s (a test keeps them equal).
+ */
 export interface TcpConfig {
-  /** Our MSS when the link does not bound it lower (payload bytes per segment). */
+  /** Our MSS when the link does not bound it lower (payload bytes per segment). @defaultValue 1460 */
   mss: number;
+  /** Send buffer: what `write()` may queue ahead of the peer's acknowledgments. @defaultValue 262144 */
   sendBufferSize: number;
-  /** Receive buffer; without window scaling only the first 65,535 bytes can be advertised. */
+  /** Receive buffer; without window scaling only the first 65,535 bytes can be advertised. @defaultValue 262144 */
   receiveBufferSize: number;
+  /** True turns Nagle's algorithm off (RFC 896): small writes go out at once. @defaultValue false */
   noDelay: boolean;
-  /** RFC 6298 bounds; RFC 6298 asks for a 1 s minimum, Linux uses 200 ms. */
+  /** RFC 6298 initial retransmission timeout. @defaultValue 1000 */
   initialRto: number;
+  /** RFC 6298 lower bound on the RTO; RFC 6298 asks for 1 s, Linux uses 200 ms. @defaultValue 200 */
   minRto: number;
+  /** Upper bound on the RTO after backoff. @defaultValue 60000 */
   maxRto: number;
-  /** SYN retransmissions before giving up, and the overall connect deadline. */
+  /** SYN retransmissions before giving up. @defaultValue 6 */
   synRetries: number;
+  /** The overall connect deadline (`ConnectTimeoutError` after it). @defaultValue 75000 */
   connectTimeout: number;
-  /** RFC 9293 USER TIMEOUT: abort when data stays unacknowledged this long. */
+  /** RFC 9293 USER TIMEOUT: abort when data stays unacknowledged this long. @defaultValue 300000 */
   userTimeout: number;
-  /** RFC 1122 4.2.3.2: the delayed-ACK bound (must be < 500 ms). */
+  /** RFC 1122 4.2.3.2: the delayed-ACK bound (must be < 500 ms). @defaultValue 40 */
   delayedAckTimeout: number;
-  /** Maximum segment lifetime; TIME-WAIT lasts 2*MSL. */
+  /** Maximum segment lifetime; TIME-WAIT lasts 2*MSL. @defaultValue 30000 */
   msl: number;
+  /** RFC 1122 4.2.3.6 keep-alive probes on idle connections. @defaultValue false */
   keepAlive: boolean;
+  /** Idle time before the first keep-alive probe. @defaultValue 7200000 */
   keepAliveIdle: number;
+  /** Time between unanswered keep-alive probes. @defaultValue 75000 */
   keepAliveInterval: number;
+  /** Unanswered probes before `KeepAliveTimeoutError`. @defaultValue 9 */
   keepAliveCount: number;
-  /** Persist (zero-window probe) timer bounds. */
+  /** Persist (zero-window probe) timer, lower bound. @defaultValue 200 */
   persistMin: number;
+  /** Persist (zero-window probe) timer, upper bound. @defaultValue 60000 */
   persistMax: number;
-  /** Distinct out-of-order ranges held for reassembly; segments that would make more are dropped. */
+  /** Distinct out-of-order ranges held for reassembly; segments that would make more are dropped. @defaultValue 1024 */
   maxReassemblyRanges: number;
-  /** Default listen backlog: established connections waiting for accept (the kernel's somaxconn). */
+  /** Default listen backlog: established connections waiting for accept (the kernel's somaxconn). @defaultValue 128 */
   backlog: number;
-  /** Default SYN queue bound: half-open connections per listener (the kernel's tcp_max_syn_backlog). */
+  /** Default SYN queue bound: half-open connections per listener (the kernel's tcp_max_syn_backlog). @defaultValue 256 */
   synBacklog: number;
-  /** RFC 4987 §3.6 SYN cookies once a listener's SYN queue is full (the kernel's tcp_syncookies=1). */
+  /** RFC 4987 §3.6 SYN cookies once a listener's SYN queue is full (the kernel's tcp_syncookies=1). @defaultValue true */
   synCookies: boolean;
-  /** Connections in TIME-WAIT per stack; past it the oldest is recycled (the kernel's tcp_max_tw_buckets). */
+  /**
+   * Connections in TIME-WAIT per stack; past it the oldest is recycled (the kernel's tcp_max_tw_buckets).
+   * @defaultValue 8192
+   */
   timeWaitLimit: number;
-  /** RSTs per second, stack-wide, answering segments for no connection (closed ports, stray ACKs). */
+  /** RSTs per second, stack-wide, answering segments for no connection (closed ports, stray ACKs). @defaultValue 1000 */
   resetLimit: number;
-  /** RFC 1337 TIME-WAIT assassination protection: ignore RST in TIME-WAIT (off, as Linux's tcp_rfc1337). */
+  /**
+   * RFC 1337 TIME-WAIT assassination protection: ignore RST in TIME-WAIT (off, as Linux's tcp_rfc1337).
+   * @defaultValue false
+   */
   rfc1337: boolean;
-  /** RFC 5961 §7: challenge ACKs per second, stack-wide. */
+  /** RFC 5961 §7: challenge ACKs per second, stack-wide. @defaultValue 1000 */
   challengeAckLimit: number;
+  /** Congestion control: `"cubic"` (RFC 9438) or `"newreno"` (RFC 5681/6582). @defaultValue "cubic" */
   congestionControl: CongestionAlgorithm;
-  /** RFC 7323 window scale, offered on SYN (the shift follows from receiveBufferSize). */
+  /** RFC 7323 window scale, offered on SYN (the shift follows from receiveBufferSize). @defaultValue true */
   windowScale: boolean;
-  /** RFC 7323 timestamps: RTT from every ACK, and PAWS. */
+  /** RFC 7323 timestamps: RTT from every ACK, and PAWS. @defaultValue true */
   timestamps: boolean;
-  /** RFC 2018 SACK, with the loss recovery `lossRecovery` names. */
+  /** RFC 2018 SACK, with the loss recovery `lossRecovery` names. @defaultValue true */
   sack: boolean;
   /**
    * Loss recovery with SACK: "rack" (RFC 8985 RACK-TLP, as Linux) or "rfc6675" (DupThresh counting).
-   * Without SACK a connection runs RFC 6582 NewReno.
+   * Without SACK a connection runs RFC 6582 NewReno. @defaultValue "rack"
    */
   lossRecovery: SackRecoveryName;
-  /** RFC 2883 D-SACK: report duplicate segments (with SACK agreed), as Linux does, so a sender can tell a spurious retransmission. */
+  /**
+   * RFC 2883 D-SACK: report duplicate segments (with SACK agreed), as Linux does, so a sender can tell a
+   * spurious retransmission. @defaultValue true
+   */
   dsack: boolean;
 }
 
@@ -118,7 +141,9 @@ export function connectionConfig(base: TcpConfig, opts: ConnectOptions | undefin
   return c;
 }
 
-/** Rejects sizes that would make a buffer unusable or unbounded. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Rejects sizes and durations that would make a buffer or a timer unusable or unbounded. */
 export function validateConfig(c: TcpConfig): void {
   const positive: Array<keyof TcpConfig> = [
     "mss",
@@ -133,6 +158,30 @@ export function validateConfig(c: TcpConfig): void {
   for (const k of positive) {
     const v = c[k] as number;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tcp.${k} must be a positive integer, got ${v}`);
+  }
+  // Durations in ms; a timer beyond setTimeout's 2^31-1 ms would fire at once, a negative one is a bug.
+  const durations = [
+    "initialRto",
+    "minRto",
+    "maxRto",
+    "connectTimeout",
+    "userTimeout",
+    "delayedAckTimeout",
+    "msl",
+    "keepAliveIdle",
+    "keepAliveInterval",
+    "persistMin",
+    "persistMax",
+  ] as const;
+  for (const k of durations) {
+    const v = c[k];
+    if (!(typeof v === "number" && v > 0 && v <= MAX_TIMER_MS)) {
+      throw new RangeError(`tcp.${k} must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${v}`);
+    }
+  }
+  for (const k of ["synRetries", "keepAliveCount", "challengeAckLimit"] as const) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`tcp.${k} must be a non-negative integer, got ${v}`);
   }
   for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);

@@ -108,7 +108,8 @@ export class TcpConnection implements Connection {
   readonly localIp: number;
   readonly remoteIp: number;
   readonly host: ConnectionHost;
-  readonly config: TcpConfig;
+  /** Shared with the stack; replaced (never mutated) when the user changes a setting on this connection. */
+  config: TcpConfig;
   readonly tcb = new ControlBlock();
   state: TcpState = "CLOSED";
 
@@ -447,6 +448,14 @@ export class TcpConnection implements Connection {
   setNoDelay(noDelay: boolean): void {
     this.noDelay = noDelay;
     if (noDelay) output(this);
+  }
+
+  setKeepAlive(enable: boolean, idleMs?: number): void {
+    const idle = idleMs !== undefined && idleMs > 0 ? idleMs : this.config.keepAliveIdle;
+    if (enable === this.config.keepAlive && idle === this.config.keepAliveIdle) return;
+    this.config = { ...this.config, keepAlive: enable, keepAliveIdle: idle };
+    if (!enable) this.timers.clear(TimerKind.keepAlive);
+    else if (this.state === "ESTABLISHED" || this.state === "CLOSE-WAIT") this.noteAlive();
   }
 
   // ---------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ export type CloseReason =
   | "host-unreachable"
   | "protocol-unreachable";
 
+/** What `info()` reports about one connection: state, addresses, RTT, windows, counters. */
 export interface ConnectionInfo {
   state: TcpState;
   localAddress: string;
@@ -112,6 +113,7 @@ export interface ConnectionEvents {
   onError?(reason: CloseReason): void;
 }
 
+/** Per-connection overrides of the stack's `TcpConfig`, for `Stack.connect`. */
 export interface ConnectOptions {
   localPort?: number;
   /** Overrides of the stack's TCP configuration for this connection. */
@@ -147,6 +149,11 @@ export interface Connection {
   /** RFC 9293 ABORT: send RST if synchronized, drop everything, go to CLOSED. */
   abort(): void;
   setNoDelay(noDelay: boolean): void;
+  /**
+   * RFC 1122 §4.2.3.6 keep-alive on or off for this connection, probing after `idleMs` of silence
+   * (default: unchanged); interval and probe count stay as configured.
+   */
+  setKeepAlive(enable: boolean, idleMs?: number): void;
   info(): ConnectionInfo;
 }
 

@@ -16,6 +16,7 @@ export interface UdpQueueLimits {
   maxBytes: number;
 }
 
+/** What one UDP socket counts: datagrams in and out, and drops by reason. */
 export interface UdpSocketCounters {
   datagramsIn: number;
   datagramsOut: number;

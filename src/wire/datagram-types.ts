@@ -95,6 +95,7 @@ export interface ParsedDatagram {
   payload: Uint8Array;
 }
 
+/** What parsing a UDP or ICMP datagram gives: the datagram, or why it was dropped. */
 export type DatagramResult = ParsedDatagram | { ok: false; reason: ParseErrorReason };
 
 /** The IPv4 fields of a packet the datagram builders emit; unset keys take the defaults shown. */

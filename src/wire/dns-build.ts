@@ -15,11 +15,13 @@ const MAX_MESSAGE = 0xffff;
 /** Compression pointers have 14 bits of offset. */
 const MAX_POINTER = 0x3fff;
 
+/** Options of `buildDnsMessage`. */
 export interface DnsBuildOptions {
   /** Replace repeated name suffixes by pointers (RFC 1035 section 4.1.4). Default true. */
   compress?: boolean;
 }
 
+/** Options of `dnsQuery`. */
 export interface DnsQueryOptions {
   /** Recursion desired (default true). */
   rd?: boolean;

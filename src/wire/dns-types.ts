@@ -24,6 +24,7 @@ export const DnsType = {
   OPT: 41,
 } as const;
 
+/** Record classes (only IN is in use). */
 export const DnsClass = { IN: 1 } as const;
 
 /** RFC 1035 section 4.1.1 response codes (4 bits without EDNS). */
@@ -36,6 +37,7 @@ export const DnsRcode = {
   REFUSED: 5,
 } as const;
 
+/** The header fields of a DNS message (RFC 1035 section 4.1.1), the counts aside. */
 export interface DnsHeader {
   /** 16-bit query identifier, echoed by the server. */
   id: number;
@@ -57,6 +59,7 @@ export interface DnsHeader {
   rcode: number;
 }
 
+/** One question: a name, a type and a class. */
 export interface DnsQuestion {
   name: string;
   type: number;
@@ -80,6 +83,7 @@ export type DnsRecordData =
     }
   | { kind: "raw"; bytes: Uint8Array };
 
+/** One resource record (RFC 1035 section 4.1.3). */
 export interface DnsRecord {
   name: string;
   type: number;
@@ -89,6 +93,7 @@ export interface DnsRecord {
   data: DnsRecordData;
 }
 
+/** A whole DNS message: the header and its four sections. */
 export interface DnsMessage extends DnsHeader {
   questions: DnsQuestion[];
   answers: DnsRecord[];
@@ -96,6 +101,7 @@ export interface DnsMessage extends DnsHeader {
   additionals: DnsRecord[];
 }
 
+/** Why `parseDnsMessage` refused a message, one code per rule. */
 export type DnsParseErrorReason =
   | "truncated-header" // fewer than 12 bytes
   | "truncated-name" // a label or pointer runs past the message (or past its rdata)
@@ -108,10 +114,12 @@ export type DnsParseErrorReason =
   | "truncated-rdata" // rdlength runs past the message
   | "bad-rdata"; // rdata of a decoded type with the wrong length or a name not ending at rdlength
 
+/** What `parseDnsMessage` returns: the message, or why and where it is malformed. */
 export type DnsParseResult =
   | { ok: true; message: DnsMessage }
   | { ok: false; reason: DnsParseErrorReason /** Where in the message the problem is. */; offset: number };
 
+/** Why `buildDnsMessage` refused a message. */
 export type DnsBuildErrorReason =
   | "bad-name-text" // an empty label, a dangling or bad escape, a character outside printable ASCII
   | "label-too-long" // over 63 bytes
@@ -121,6 +129,7 @@ export type DnsBuildErrorReason =
   | "too-many-entries" // more than 65535 questions or records in a section
   | "message-too-long"; // over 65535 bytes, the most a TCP length prefix can carry
 
+/** What `buildDnsMessage` returns: the bytes, or why not. */
 export type DnsBuildResult =
   | { ok: true; bytes: Uint8Array }
   | { ok: false; reason: DnsBuildErrorReason; detail: string };

@@ -155,6 +155,7 @@ export function newEthernetRepr(): EthernetRepr {
   return { dst: 0, src: 0, etherType: 0, vlanTci: 0 };
 }
 
+/** A zeroed ARP packet representation, to fill in and build. */
 export function newArpRepr(): ArpRepr {
   return { operation: 0, senderMac: 0, senderIp: 0, targetMac: 0, targetIp: 0 };
 }

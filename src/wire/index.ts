@@ -1,5 +1,5 @@
 /**
- * wirestate/wire: IPv4+TCP bytes, no policy. Parsing, validation, checksums and building run in a WASM
+ * wirestate-tcp/wire: IPv4+TCP bytes, no policy. Parsing, validation, checksums and building run in a WASM
  * module (assembly/) that loads synchronously from inlined bytes in Node and browsers.
  *
  * Memory: the module never allocates, so its views never detach. `parseInto`/`parsePacket` copy the

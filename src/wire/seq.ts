@@ -2,15 +2,19 @@
 // than `(a - b) | 0`, and no WASM code compares sequence numbers, so the module has no copy of these;
 // tests check them against the reference.
 
+/** a < b in sequence space (modulo 2^32). */
 export function seqLt(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;
 }
+/** a <= b in sequence space (modulo 2^32). */
 export function seqLe(a: number, b: number): boolean {
   return ((a - b) | 0) <= 0;
 }
+/** a > b in sequence space (modulo 2^32). */
 export function seqGt(a: number, b: number): boolean {
   return ((a - b) | 0) > 0;
 }
+/** a >= b in sequence space (modulo 2^32). */
 export function seqGe(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
 }

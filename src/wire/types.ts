@@ -16,6 +16,7 @@ export const TcpFlags = {
   CWR: 0x80,
 } as const;
 
+/** One RFC 2018 SACK block: the bytes from `left` up to (not including) `right` arrived. */
 export interface SackBlock {
   left: number;
   right: number;
@@ -31,6 +32,7 @@ export interface TcpOptions {
   timestamps?: { tsval: number; tsecr: number };
 }
 
+/** The IPv4 header fields a parse gives. */
 export interface Ipv4Header {
   ihl: number;
   tos: number;
@@ -68,6 +70,7 @@ export interface TcpHeader extends TcpRepr {
   checksum: number;
 }
 
+/** A packet that parsed and passed every check. */
 export interface ParsedPacket {
   ok: true;
   ip: Ipv4Header;
@@ -82,6 +85,7 @@ export interface ParsedPacket {
 /** Why a packet was rejected, one code per validation rule: the parser's status codes (assembly/layout.ts). */
 export type { ParseErrorReason };
 
+/** What `parsePacket` returns: the packet, or why it was dropped. */
 export type ParseResult = ParsedPacket | { ok: false; reason: ParseErrorReason };
 
 /** What `buildPacket` needs: the IPv4 fields and a `TcpRepr`; unset keys take the defaults shown. */

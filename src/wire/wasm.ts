@@ -64,9 +64,10 @@ export const ARENA_LARGE_SLOTS = 32;
 
 /** Linear memory's buffer, fixed for good (read once: the Memory's getter costs more than a comparison). */
 const memoryBuffer = wasm.memory.buffer;
-export const mem8 = new Uint8Array(memoryBuffer);
+// Annotated (mem8, record): inferred generic typed arrays would reach the .d.ts, which TypeScript < 5.7 rejects.
+export const mem8: Uint8Array = new Uint8Array(memoryBuffer);
 /** The record: parse results below slot B_BASE, build parameters from it (assembly/layout.ts). */
-export const record = new Uint32Array(memoryBuffer, wasm.recordPtr(), RECORD_SLOTS);
+export const record: Uint32Array = new Uint32Array(memoryBuffer, wasm.recordPtr(), RECORD_SLOTS);
 
 /** True when `bytes` already lives in linear memory, so calls can work on it in place. */
 export function inWasm(bytes: Uint8Array): boolean {

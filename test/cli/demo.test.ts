@@ -15,7 +15,7 @@ describe("wirestate demo", () => {
     const io = testIo();
     const capture = join(dir, "demo.pcapng");
     const code = await run(
-      ["demo", "--bytes", "512K", "--loss", "2", "--delay", "5", "--seed", "7", "--capture", capture],
+      ["demo", "--bytes", "512K", "--loss", "2%", "--delay", "5", "--seed", "7", "--capture", capture],
       io,
     );
     const out = io.out().toString();
@@ -37,9 +37,11 @@ describe("wirestate demo", () => {
   it("rejects bad flags with one line and status 2", async () => {
     for (const [argv, message] of [
       [
-        ["demo", "--loss", "150"],
-        'wirestate: demo: --loss must be a number from 0 to 100, got "150" (see wirestate demo --help)\n',
+        ["demo", "--loss", "2"],
+        'wirestate: demo: --loss must be a probability from 0 to 1 or a percentage like 5%, got "2" (see wirestate demo --help)\n',
       ],
+      [["demo", "--loss", "150%"], expect.stringMatching(/--loss must be a probability .* got "150%"/)],
+      [["demo", "extra"], 'wirestate: demo: unexpected argument "extra" (see wirestate demo --help)\n'],
       [
         ["demo", "--bytes", "lots"],
         'wirestate: demo: --bytes must be a size like 4M, 512K or 1000 (at most 4G - 1), got "lots" (see wirestate demo --help)\n',
@@ -48,7 +50,7 @@ describe("wirestate demo", () => {
     ] as const) {
       const io = testIo();
       expect(await run(argv, io)).toBe(2);
-      expect(io.err()).toBe(message);
+      expect(io.err()).toEqual(message);
     }
   });
 

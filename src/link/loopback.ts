@@ -1,0 +1,91 @@
+import type { Clock } from "../clock/clock.js";
+import type { Link } from "./link.js";
+
+/** The largest IPv4 packet; a loopback-only path has no medium to bound it lower. */
+const MAX_IPV4 = 65_535;
+
+/**
+ * The loopback path every OS has: a packet a stack sends to its own address comes back to it instead of
+ * going out on the link (which may be absent: a loopback-only stack). Deliveries go through the clock,
+ * never from inside `send`, so the stack is not re-entered mid-segment. Everything else passes to the
+ * inner link untouched; without one it is dropped and counted in `unroutable`.
+ */
+export class LoopbackLink implements Link {
+  readonly mtu: number;
+  onReceive: ((packet: Uint8Array) => void) | null = null;
+  /**
+   * Bursts pass through (Link.onBurstEnd): the inner link's when it has them, else each inner packet is
+   * a burst of its own; the loopback queue's flush is one burst.
+   */
+  onBurstEnd: (() => void) | null = null;
+  /** Packets to other addresses sent while there was no inner link. */
+  unroutable = 0;
+  readonly #address: number;
+  readonly #inner: Link | null;
+  readonly #clock: Clock;
+  #queue: Uint8Array[] = [];
+  #armed = false;
+  #closed = false;
+  readonly #flush = (): void => {
+    this.#armed = false;
+    const queue = this.#queue;
+    this.#queue = [];
+    let delivered = false;
+    for (const p of queue) {
+      const handler = this.onReceive;
+      if (this.#closed || handler === null) break;
+      handler(p);
+      delivered = true;
+    }
+    if (delivered) this.onBurstEnd?.();
+  };
+
+  /** `address`: the stack's own IPv4 address as a 32-bit number (10.0.0.1 is 0x0a000001). */
+  constructor(address: number, inner: Link | null, clock: Clock) {
+    this.#address = address >>> 0;
+    this.#inner = inner;
+    this.#clock = clock;
+    this.mtu = inner?.mtu ?? MAX_IPV4;
+    if (inner === null) return;
+    if ("onBurstEnd" in inner) {
+      inner.onReceive = (packet) => this.onReceive?.(packet);
+      inner.onBurstEnd = () => this.onBurstEnd?.();
+    } else {
+      inner.onReceive = (packet) => {
+        this.onReceive?.(packet);
+        this.onBurstEnd?.();
+      };
+    }
+  }
+
+  /** True when there is a link beyond the loopback path. */
+  get routed(): boolean {
+    return this.#inner !== null;
+  }
+
+  send(packet: Uint8Array): void {
+    if (this.#closed) return;
+    if (packet.length >= 20 && destination(packet) === this.#address) {
+      this.#queue.push(packet);
+      if (!this.#armed) {
+        this.#armed = true;
+        this.#clock.schedule(0, this.#flush);
+      }
+      return;
+    }
+    if (this.#inner !== null) this.#inner.send(packet);
+    else this.unroutable++;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#queue = [];
+    this.onReceive = null;
+    this.#inner?.close();
+  }
+}
+
+/** The IPv4 destination address (header bytes 16..19). */
+function destination(p: Uint8Array): number {
+  return ((p[16] << 24) | (p[17] << 16) | (p[18] << 8) | p[19]) >>> 0;
+}
