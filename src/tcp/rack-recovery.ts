@@ -30,8 +30,20 @@ const range: [number, number] = [0, 0];
 export class RackRecovery implements LossRecovery {
   readonly name = "rack";
   readonly traceLabel = " (RACK)";
-  readonly board = new SackScoreboard();
-  readonly segments = new SentSegments();
+  // The scoreboard, the segment list and the undo state are made on first use: a connection that has only
+  // shaken hands (most of an idle server's) holds none of them (issue 17's per-connection memory target).
+  #board: SackScoreboard | null = null;
+  #segments: SentSegments | null = null;
+  #undoState: RecoveryUndo | null = null;
+  get board(): SackScoreboard {
+    return (this.#board ??= new SackScoreboard());
+  }
+  get segments(): SentSegments {
+    return (this.#segments ??= new SentSegments());
+  }
+  get undo(): RecoveryUndo {
+    return (this.#undoState ??= new RecoveryUndo());
+  }
   inRecovery = false;
   /** RTO recovery: from a timeout until SND.UNA passes what was outstanding then. */
   rtoRecovery = false;
@@ -63,7 +75,6 @@ export class RackRecovery implements LossRecovery {
   prrRecoverFs = 0;
   prrDelivered = 0;
   prrOut = 0;
-  readonly undo = new RecoveryUndo();
   /** SACKed bytes before the ACK being processed, for DeliveredData. */
   #sackedBefore = 0;
 
