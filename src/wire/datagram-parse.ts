@@ -2,6 +2,7 @@ import type { ParseErrorReason } from "./layout.generated.js";
 import { REASONS, MAX_PACKET } from "./layout.generated.js";
 import { wasm, mem8, record, inWasm, SCRATCH } from "./wasm.js";
 import { DatagramRecord } from "./datagram-record.js";
+import { ipv4HeaderOf } from "./ipv4-header.js";
 import type { DatagramResult, IcmpHeader } from "./datagram-types.js";
 
 /** Whether ICMP `type` is an error message, which quotes the datagram that caused it. */
@@ -80,20 +81,7 @@ export function parseDatagram(bytes: Uint8Array): DatagramResult {
   const r = shared;
   return {
     ok: true,
-    ip: {
-      ihl: r.ihl,
-      tos: r.tos,
-      totalLength: r.totalLength,
-      id: r.id,
-      dontFragment: r.dontFragment,
-      moreFragments: r.moreFragments,
-      fragmentOffset: r.fragmentOffset,
-      ttl: r.ttl,
-      protocol: r.protocol,
-      checksum: r.ipChecksum,
-      src: r.src,
-      dst: r.dst,
-    },
+    ip: ipv4HeaderOf(r, r.moreFragments, r.fragmentOffset),
     ...(r.transport === 17
       ? { udp: { srcPort: r.srcPort, dstPort: r.dstPort, length: r.udpLength, checksum: r.checksum } }
       : {}),

@@ -1,6 +1,7 @@
 import type { ParseErrorReason, ParseResult, TcpOptions } from "./types.js";
 import { wasm, mem8, record, addressOf, SCRATCH } from "./wasm.js";
 import { REASONS, MAX_PACKET } from "./layout.generated.js";
+import { ipv4HeaderOf } from "./ipv4-header.js";
 import { ParsedRecord } from "./record.js";
 
 // Local copies of what the hot path reads per packet (see record.ts: an imported binding costs a cell load).
@@ -54,20 +55,7 @@ export function parsePacket(bytes: Uint8Array): ParseResult {
   const r = shared;
   return {
     ok: true,
-    ip: {
-      ihl: r.ihl,
-      tos: r.tos,
-      totalLength: r.totalLength,
-      id: r.id,
-      dontFragment: r.dontFragment,
-      moreFragments: false,
-      fragmentOffset: 0,
-      ttl: r.ttl,
-      protocol: r.protocol,
-      checksum: r.ipChecksum,
-      src: r.src,
-      dst: r.dst,
-    },
+    ip: ipv4HeaderOf(r),
     tcp: {
       srcPort: r.srcPort,
       dstPort: r.dstPort,

@@ -5,6 +5,16 @@ import { TcpConnection, type ConnectionHost, type EngineDrop } from "../../src/t
 import type { CloseReason, TcpState } from "../../src/tcp/types.js";
 import { TcpFlags, type PacketFields, type TcpOptions, type TcpRepr } from "../../src/wire/types.js";
 
+/** One segment `expectSent` looks for: seq and flags always, the rest where given. */
+export interface ExpectedSegment {
+  seq: number;
+  ack?: number;
+  flags: number;
+  window?: number;
+  payload?: string | number;
+  options?: TcpOptions;
+}
+
 export const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
 export const LOCAL_ISS = 1000;
 export const REMOTE_ISS = 5000;
@@ -115,16 +125,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
      * Assert exactly the segments emitted since the last call, then forget them: seq, flags, ack (on ACKs)
      * and payload (text or length; none when not given) always, window and options where given.
      */
-    expectSent(
-      expected: Array<{
-        seq: number;
-        ack?: number;
-        flags: number;
-        window?: number;
-        payload?: string | number;
-        options?: TcpOptions;
-      }>,
-    ) {
+    expectSent(expected: ExpectedSegment[]) {
       const got = sent.slice();
       f.expectSentLoosely(expected);
       expected.forEach((e, i) => {
@@ -139,16 +140,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
      * The named exception to `expectSent`: compares only seq, flags and (on ACKs) ack, for segments whose
      * payload or window the test does not pin down.
      */
-    expectSentLoosely(
-      expected: Array<{
-        seq: number;
-        ack?: number;
-        flags: number;
-        window?: number;
-        payload?: string | number;
-        options?: TcpOptions;
-      }>,
-    ) {
+    expectSentLoosely(expected: ExpectedSegment[]) {
       const got = sent.splice(0).map((s) => {
         const o: Record<string, unknown> = { seq: s.seq, flags: flagNames(s.flags) };
         if (s.flags & ACK) o.ack = s.ack;
