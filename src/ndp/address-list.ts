@@ -1,7 +1,7 @@
 import type { Clock, Timer } from "../clock/clock.js";
 import { type Ipv6Address, ipv6InPrefix, ipv6ToString } from "../wire/ipv6-address.js";
 import { IPV6_ALL_NODES, solicitedNodeAddress } from "../wire/ipv6-multicast.js";
-import { ipv6Key } from "./address-key.js";
+import { ipv6HexKey } from "./hex-key.js";
 import type { AddressOrigin, AddressRemoval, AddressState, ConfiguredAddress, NdpEvent } from "./events.js";
 import { scheduleLifetime } from "./lifetime-timer.js";
 
@@ -75,7 +75,7 @@ export class AddressList {
    * already holds the address.
    */
   add(init: AddressInit, dadDelay: number): AddressRecord | null {
-    const key = ipv6Key(init.address);
+    const key = ipv6HexKey(init.address);
     if (this.#slots.has(key) || this.#slots.size >= this.#max) return null;
     const slot: Slot = { ...init, state: "tentative", dad: null, preferredTimer: null, validTimer: null };
     this.#slots.set(key, slot);
@@ -88,7 +88,7 @@ export class AddressList {
   }
 
   find(address: Ipv6Address): AddressRecord | undefined {
-    return this.#slots.get(ipv6Key(address));
+    return this.#slots.get(ipv6HexKey(address));
   }
 
   /** The autoconfigured addresses formed from the /64 `prefix` (RFC 4862 §5.5.3 e). */
@@ -101,7 +101,7 @@ export class AddressList {
 
   /** New lifetimes for `record` (RFC 4862 §5.5.3 e); a deprecated address preferred again is preferred. */
   setLifetimes(record: AddressRecord, validUntil: number, preferredUntil: number): void {
-    const slot = this.#slots.get(ipv6Key(record.address));
+    const slot = this.#slots.get(ipv6HexKey(record.address));
     if (slot === undefined) return;
     slot.validUntil = validUntil;
     slot.preferredUntil = preferredUntil;
@@ -111,7 +111,7 @@ export class AddressList {
 
   /** RFC 4862 §5.4.3-4: `record`, still tentative, is in use elsewhere: it is removed, never used. */
   duplicate(record: AddressRecord): void {
-    const slot = this.#slots.get(ipv6Key(record.address));
+    const slot = this.#slots.get(ipv6HexKey(record.address));
     if (slot === undefined || slot.state !== "tentative") return;
     this.#remove(slot, "duplicate");
     this.#hooks.duplicate(slot);
@@ -128,7 +128,7 @@ export class AddressList {
   }
 
   isJoined(group: Ipv6Address): boolean {
-    return this.#groups.has(ipv6Key(group));
+    return this.#groups.has(ipv6HexKey(group));
   }
 
   /** Stops every timer and forgets every address (the interface closed). */
@@ -181,13 +181,13 @@ export class AddressList {
 
   #remove(slot: Slot, reason: AddressRemoval): void {
     cancel(slot);
-    this.#slots.delete(ipv6Key(slot.address));
+    this.#slots.delete(ipv6HexKey(slot.address));
     this.#leave(solicitedNodeAddress(slot.address));
     this.#hooks.event({ type: "address-removed", address: view(slot), reason });
   }
 
   #join(group: Ipv6Address): void {
-    const key = ipv6Key(group);
+    const key = ipv6HexKey(group);
     const held = this.#groups.get(key);
     if (held !== undefined) {
       held[1]++;
@@ -198,7 +198,7 @@ export class AddressList {
   }
 
   #leave(group: Ipv6Address): void {
-    const key = ipv6Key(group);
+    const key = ipv6HexKey(group);
     const held = this.#groups.get(key);
     if (held === undefined) return;
     if (--held[1] > 0) return;

@@ -35,6 +35,7 @@ export interface NdpCounters {
   noSourceAddress: number;
 }
 
+/** Every counter at zero. */
 export function newNdpCounters(): NdpCounters {
   const drops = {} as Record<NdpDropReason, number>;
   for (const r of NDP_DROP_REASONS) drops[r] = 0;

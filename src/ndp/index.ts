@@ -9,4 +9,4 @@ export type {
   ConfiguredAddress,
   NdpEvent,
 } from "./events.js";
-export { ipv6Key } from "./address-key.js";
+export { ipv6HexKey } from "./hex-key.js";

@@ -22,7 +22,7 @@ import {
   parseNdpMessage,
   type RouterAdvertisement,
 } from "../wire/ndp-message.js";
-import { ipv6FromKey, ipv6Key } from "./address-key.js";
+import { ipv6FromHexKey, ipv6HexKey } from "./hex-key.js";
 import { AddressList, type AddressRecord } from "./address-list.js";
 import { type NdpConfig, ndpConfig } from "./config.js";
 import { newNdpCounters, type NdpCounters } from "./counters.js";
@@ -72,6 +72,11 @@ const MIN_RANDOM_FACTOR = 0.5;
 const RANDOM_FACTOR_SPAN = 1;
 /** CurHopLimit until a router says otherwise (RFC 4861 §6.3.2, IANA's default TTL). */
 const DEFAULT_HOP_LIMIT = 64;
+/**
+ * RFC 4861 §6.2.1: a router advertises no ReachableTime over an hour. Taken as the bound of both timers a
+ * router sets, so that no advertised value (up to 2^32 - 1 ms, 49 days) overflows a platform timer.
+ */
+const MAX_ADVERTISED_TIME = 3_600_000;
 /** RFC 8200 §5: no link carries less. */
 const IPV6_MIN_MTU = 1280;
 const LINK_LOCAL_PREFIX = Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -91,7 +96,7 @@ const cryptoBytes = (n: number): Uint8Array => crypto.getRandomValues(new Uint8A
 export class NeighborDiscovery {
   readonly config: NdpConfig;
   readonly counters: NdpCounters = newNdpCounters();
-  /** The neighbour cache, keyed by `ipv6Key` of the neighbour's address. */
+  /** The neighbour cache, keyed by `ipv6HexKey` of the neighbour's address. */
   readonly cache: NeighborCache<string>;
   /** Every change of addresses, routers, MTU, hop limit or groups. */
   onEvent: ((e: NdpEvent) => void) | null = null;
@@ -141,9 +146,9 @@ export class NeighborDiscovery {
         delayFirstProbeTime: config.delayFirstProbeTime,
       }),
       {
-        solicit: (key, unicast) => this.#solicit(ipv6FromKey(key), unicast !== null),
+        solicit: (key, unicast) => this.#solicit(ipv6FromHexKey(key), unicast !== null),
         deliver: (packet, dst) => this.#host.deliver(packet, dst),
-        unreachable: (key, packets) => this.#host.unreachable(ipv6FromKey(key), packets),
+        unreachable: (key, packets) => this.#host.unreachable(ipv6FromHexKey(key), packets),
       },
     );
     this.#addresses = new AddressList(
@@ -255,20 +260,20 @@ export class NeighborDiscovery {
    */
   resolve(nextHop: Ipv6Address, packet: Uint8Array): void {
     if (isIpv6Multicast(nextHop)) this.#host.deliver(packet, ipv6MulticastMac(nextHop));
-    else this.cache.send(ipv6Key(nextHop), packet);
+    else this.cache.send(ipv6HexKey(nextHop), packet);
   }
 
   /** RFC 4861 §5.2: the next hop towards `dst`, or null when no route (no default router). */
   nextHop(dst: Ipv6Address): Ipv6Address | null {
     return this.#routers.nextHop(dst, (router) => {
-      const e = this.cache.entry(ipv6Key(router));
+      const e = this.cache.entry(ipv6HexKey(router));
       return e !== undefined && e.state !== "incomplete";
     });
   }
 
   /** RFC 4861 §7.3.1: an upper layer saw forward progress with `neighbor` (TCP: new data acknowledged). */
   confirmReachable(neighbor: Ipv6Address): void {
-    this.cache.confirmReachable(ipv6Key(neighbor));
+    this.cache.confirmReachable(ipv6HexKey(neighbor));
   }
 
   /** The interface's addresses with their states. */
@@ -382,6 +387,8 @@ export class NeighborDiscovery {
     this.counters.dadConflicts++;
     if (removed.attempt >= this.config.idgenRetries) {
       this.counters.dadFailures++;
+      // Without a link-local address, routers are still solicited, from :: (§6.3.7).
+      if (removed.origin === "link-local") this.#startSoliciting();
       return;
     }
     const prefix = removed.origin === "link-local" ? LINK_LOCAL_PREFIX : removed.address;
@@ -399,17 +406,15 @@ export class NeighborDiscovery {
   #event(e: NdpEvent): void {
     // Router solicitation starts once the link-local address is assigned, so it goes out from it with
     // our link-layer address (§6.3.7 allows :: before, but then without the option).
-    if (
-      e.type === "address" &&
-      e.address.origin === "link-local" &&
-      e.address.state !== "tentative" &&
-      this.#started &&
-      !this.#solicited
-    ) {
-      this.#solicited = true;
-      this.#solicitor.start();
-    }
+    if (e.type === "address" && e.address.origin === "link-local" && e.address.state !== "tentative")
+      this.#startSoliciting();
     this.onEvent?.(e);
+  }
+
+  #startSoliciting(): void {
+    if (!this.#started || this.#solicited) return;
+    this.#solicited = true;
+    this.#solicitor.start();
   }
 
   /** An address we may send neighbour discovery from: the link-local one, else any assigned one. */
@@ -459,14 +464,14 @@ export class NeighborDiscovery {
     }
     if (m.reachableTime !== 0 || m.retransTimer !== 0) {
       if (m.reachableTime !== 0) {
-        this.#baseReachableTime = m.reachableTime;
+        this.#baseReachableTime = Math.min(m.reachableTime, MAX_ADVERTISED_TIME);
         this.#reachableTime = this.#randomReachableTime();
       }
-      if (m.retransTimer !== 0) this.#retransTimer = m.retransTimer;
+      if (m.retransTimer !== 0) this.#retransTimer = Math.min(m.retransTimer, MAX_ADVERTISED_TIME);
       this.cache.setTimes(this.#reachableTime, this.#retransTimer);
     }
     // The router's own link-layer address, "creating an entry if necessary" (stale until used).
-    if (m.sourceLinkLayer !== null) this.cache.learn(ipv6Key(src), m.sourceLinkLayer, true);
+    if (m.sourceLinkLayer !== null) this.cache.learn(ipv6HexKey(src), m.sourceLinkLayer, true);
     const lifetime = m.routerLifetime * 1000;
     const change = this.#routers.updateRouter(src, lifetime);
     if (change === "full") this.counters.tableFull++;
@@ -508,7 +513,7 @@ export class NeighborDiscovery {
       else this.counters.tentativeTargetIgnored++;
       return;
     }
-    if (!fromUnspecified && m.sourceLinkLayer !== null) this.cache.learn(ipv6Key(src), m.sourceLinkLayer, true);
+    if (!fromUnspecified && m.sourceLinkLayer !== null) this.cache.learn(ipv6HexKey(src), m.sourceLinkLayer, true);
     // §7.2.4: to the solicitor, solicited; to all nodes, unsolicited, when the solicitor has no address.
     this.counters.neighborAdvertisementsOut++;
     this.#sendNd(m.target, fromUnspecified ? IPV6_ALL_NODES : src, {
@@ -530,7 +535,7 @@ export class NeighborDiscovery {
       else this.counters.addressConflicts++;
       return;
     }
-    const applied = this.cache.advertised(ipv6Key(m.target), m.targetLinkLayer, m.solicited, m.override);
+    const applied = this.cache.advertised(ipv6HexKey(m.target), m.targetLinkLayer, m.solicited, m.override);
     // The IsRouter flag went from true to false: the node is no default router any more.
     if (applied && !m.router && this.#routers.removeRouter(m.target))
       this.#event({ type: "router", router: m.target.slice(), lifetime: 0 });

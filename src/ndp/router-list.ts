@@ -1,7 +1,7 @@
 import type { Clock, Timer } from "../clock/clock.js";
 import { type Ipv6Address, ipv6InPrefix } from "../wire/ipv6-address.js";
 import { isIpv6LinkLocal, isIpv6Multicast } from "../wire/ipv6-multicast.js";
-import { ipv6Key } from "./address-key.js";
+import { ipv6HexKey } from "./hex-key.js";
 import { scheduleLifetime } from "./lifetime-timer.js";
 
 interface Router {
@@ -52,7 +52,7 @@ export class RouterList {
 
   /** §6.3.4: a router's advertised lifetime (ms): 0 removes it, else it is added or its timer reset. */
   updateRouter(address: Ipv6Address, lifetime: number): ListChange {
-    const key = ipv6Key(address);
+    const key = ipv6HexKey(address);
     const held = this.#routers.get(key);
     if (lifetime === 0) {
       if (held === undefined) return "unchanged";
@@ -78,7 +78,7 @@ export class RouterList {
 
   /** Forgets a router (its lifetime ended, or an advertisement said it is a router no more, §7.2.5). */
   removeRouter(address: Ipv6Address): boolean {
-    const key = ipv6Key(address);
+    const key = ipv6HexKey(address);
     const held = this.#routers.get(key);
     if (held === undefined) return false;
     held.timer.cancel();
@@ -88,7 +88,7 @@ export class RouterList {
 
   /** §6.3.4: an on-link prefix with its valid lifetime (ms); 0 times it out at once. */
   updatePrefix(prefix: Ipv6Address, length: number, lifetime: number): ListChange {
-    const key = `${ipv6Key(prefix)}/${length}`;
+    const key = `${ipv6HexKey(prefix)}/${length}`;
     const held = this.#prefixes.get(key);
     held?.timer.cancel();
     if (lifetime === 0) {

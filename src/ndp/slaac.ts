@@ -2,7 +2,7 @@ import type { Clock } from "../clock/clock.js";
 import type { Ipv6Address } from "../wire/ipv6-address.js";
 import { isIpv6LinkLocal } from "../wire/ipv6-multicast.js";
 import type { PrefixInformation } from "../wire/ndp-message.js";
-import { ipv6Key } from "./address-key.js";
+import { ipv6HexKey } from "./hex-key.js";
 import type { AddressList, AddressRecord } from "./address-list.js";
 import { lifetimeMs } from "./lifetime-timer.js";
 
@@ -116,5 +116,5 @@ export class Slaac {
 
 /** The /64 a SLAAC address belongs to, as a key. */
 function prefixKey(a: Ipv6Address): string {
-  return ipv6Key(a).slice(0, 16);
+  return ipv6HexKey(a).slice(0, 16);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ipv6Key } from "../../src/ndp/index.js";
+import { ipv6HexKey } from "../../src/ndp/index.js";
 import { solicitedNodeAddress } from "../../src/wire/ipv6-multicast.js";
 import {
   OTHER_MAC,
@@ -18,7 +18,7 @@ import {
 
 /** Router solicitation off: these tests watch neighbour solicitations only. */
 const setup = (config = {}, options = {}) => setupWithRs({ maxRtrSolicitations: 0, ...config }, options);
-const state = (f: Fixture, a = PEER) => f.nd.cache.entry(ipv6Key(a));
+const state = (f: Fixture, a = PEER) => f.nd.cache.entry(ipv6HexKey(a));
 const packet = (n: number) => Uint8Array.of(0x60, n);
 
 /** A fixture whose link-local address is assigned, with PEER resolved (REACHABLE) by a solicited NA. */

@@ -193,3 +193,25 @@ describe("malformed and ignored messages are counted, never acted on", () => {
     expect([f.nd.addresses(), f.nd.routers(), f.nd.cache.size]).toEqual([[], [], 0]);
   });
 });
+
+describe("bounds on what a router may set", () => {
+  it("caps ReachableTime and RetransTimer at an hour (RFC 4861 §6.2.1), so no platform timer overflows", () => {
+    const f = setup({ maxRtrSolicitations: 0 });
+    startAssigned(f);
+    f.receive(ROUTER, IPV6_ALL_NODES, ra({ reachableTime: 0xffffffff, retransTimer: 0xffffffff }));
+    expect([f.nd.reachableTime, f.nd.retransTimer]).toEqual([3_600_000, 3_600_000]);
+  });
+
+  it("solicits routers from :: when the link-local address could not be made unique", () => {
+    const f = setup({ idgenRetries: 0 });
+    f.nd.start();
+    const [ll] = f.nd.addresses();
+    f.receive(PEER, IPV6_ALL_NODES, na(ll.address, { override: true, targetLinkLayer: PEER_MAC }));
+    expect(f.nd.addresses()).toEqual([]);
+    f.take();
+    f.clock.advance(500);
+    expect(f.take()).toEqual([
+      { src: "::", dst: "ff02::2", hopLimit: 255, message: { kind: "router-solicitation", sourceLinkLayer: null } },
+    ]);
+  });
+});
