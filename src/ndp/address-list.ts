@@ -131,9 +131,12 @@ export class AddressList {
     return this.#groups.has(ipv6HexKey(group));
   }
 
-  /** Stops every timer and forgets every address (the interface closed). */
+  /** Stops every timer and forgets every address and its group (the interface closed); all-nodes stays. */
   clear(): void {
-    for (const s of this.#slots.values()) cancel(s);
+    for (const s of this.#slots.values()) {
+      cancel(s);
+      this.#leave(solicitedNodeAddress(s.address));
+    }
     this.#slots.clear();
   }
 

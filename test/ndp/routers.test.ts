@@ -191,6 +191,12 @@ describe("malformed and ignored messages are counted, never acted on", () => {
     f.nd.stop();
     expect(f.clock.pending).toBe(0);
     expect([f.nd.addresses(), f.nd.routers(), f.nd.cache.size]).toEqual([[], [], 0]);
+    expect(f.nd.groups().map(text)).toEqual(["ff02::1"]);
+    // And starts again from the beginning: a tentative link-local address, its group joined.
+    f.nd.start();
+    const [ll] = f.nd.addresses();
+    expect(ll.state).toBe("tentative");
+    expect(f.nd.groups()).toHaveLength(2);
   });
 });
 
