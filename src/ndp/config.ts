@@ -83,8 +83,11 @@ const AT_LEAST_ONE = new Set([
   "retransTimer",
 ]);
 
+/** What a caller may set: any field, and any of the neighbour cache's bounds. */
+export type NdpOptions = Partial<Omit<NdpConfig, "neighbor">> & { neighbor?: Partial<NdpConfig["neighbor"]> };
+
 /** Options over the defaults, checked: a RangeError names the first bad one. */
-export function ndpConfig(options: Partial<NdpConfig> = {}): NdpConfig {
+export function ndpConfig(options: NdpOptions = {}): NdpConfig {
   const config: NdpConfig = {
     ...defaultNdpConfig,
     ...options,

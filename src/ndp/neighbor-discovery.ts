@@ -24,7 +24,7 @@ import {
 } from "../wire/ndp-message.js";
 import { ipv6FromHexKey, ipv6HexKey } from "./hex-key.js";
 import { AddressList, type AddressRecord } from "./address-list.js";
-import { type NdpConfig, ndpConfig } from "./config.js";
+import { type NdpConfig, type NdpOptions, ndpConfig } from "./config.js";
 import { newNdpCounters, type NdpCounters } from "./counters.js";
 import type { AddressOrigin, ConfiguredAddress, NdpEvent } from "./events.js";
 import { randomInterfaceId, stableInterfaceId, withInterfaceId } from "./interface-id.js";
@@ -55,7 +55,7 @@ export interface NdpHost {
 export interface NeighborDiscoveryOptions {
   clock: Clock;
   host: NdpHost;
-  config?: Partial<NdpConfig>;
+  config?: NdpOptions;
   /**
    * RFC 7217's secret_key, 16 bytes. Default: random, so identifiers are stable for the life of the
    * object only; pass a stored one to keep them across restarts, as §5 intends.

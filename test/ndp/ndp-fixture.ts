@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { VirtualClock } from "../../src/clock/index.js";
-import { NeighborDiscovery, type NdpConfig, type NdpEvent } from "../../src/ndp/index.js";
+import { NeighborDiscovery, type NdpOptions, type NdpEvent } from "../../src/ndp/index.js";
 import { type Ipv6Address, ipv6ToString, parseIpv6 } from "../../src/wire/ipv6-address.js";
 import { parseMac } from "../../src/wire/mac-address.js";
 import { buildNdpMessage, type NdpMessage, parseNdpMessage } from "../../src/wire/ndp-message.js";
@@ -27,7 +27,7 @@ export interface Sent {
  * A NeighborDiscovery on a virtual clock with a host that records what it sends, delivers and gives
  * up on. `random` is 0.5 unless told: delays are half their maximum and ReachableTime equals its base.
  */
-export function setup(config: Partial<NdpConfig> = {}, options: { random?: () => number; mac?: number } = {}) {
+export function setup(config: NdpOptions = {}, options: { random?: () => number; mac?: number } = {}) {
   const clock = new VirtualClock();
   const sent: Sent[] = [];
   const delivered: { packet: Uint8Array; mac: number }[] = [];

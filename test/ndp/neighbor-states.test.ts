@@ -110,7 +110,7 @@ describe("neighbour cache states (RFC 4861 §7.3.3)", () => {
   });
 
   it("holds at most queueLength packets while INCOMPLETE, dropping the oldest", () => {
-    const f = setup({ neighbor: { maxEntries: 256, queueLength: 2, staleTime: 60_000, requestRate: 50 } });
+    const f = setup({ neighbor: { queueLength: 2 } });
     const ll = startAssigned(f);
     for (let i = 1; i <= 4; i++) f.nd.resolve(PEER, packet(i));
     expect(f.nd.cache.counters.queueOverflows).toBe(2);
