@@ -11,7 +11,7 @@ import { newNeighborCounters, type NeighborCounters } from "./counters.js";
  */
 export type NeighborState = "incomplete" | "reachable" | "stale" | "delay" | "probe";
 
-/** What the cache asks of its protocol (ARP, later IPv6 ND) and its interface. */
+/** What the cache asks of its protocol (ARP, IPv6 ND) and its interface. */
 export interface NeighborHooks<K> {
   /** Send a request for `key`: broadcast (or multicast) when `unicast` is null, else to that address. */
   solicit(key: K, unicast: MacAddress | null): void;
