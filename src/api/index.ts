@@ -95,6 +95,7 @@ export type { ConnectionInfo, ConnectOptions, ListenOptions, TcpState } from "..
 export type { EventStream, EventOf, ListenOnOptions } from "./event-stream.js";
 export type { StackEvent, StackEventType, DestinationMtuEvent } from "../stack/stack-events.js";
 export { eventText, isTraced } from "../stack/event-text.js";
+export { connectionId } from "../tcp/tcp-events.js";
 export type {
   TcpEvent,
   ConnectionTuple,

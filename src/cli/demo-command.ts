@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { RealClock } from "../clock/index.js";
-import { Stack } from "../api/index.js";
+import { Stack, type StateEvent } from "../api/index.js";
 import { memoryLinkPair } from "../link/index.js";
 import { Prng } from "../link/prng.js";
 import { NodeFileSink } from "../pcap/node.js";
@@ -54,13 +54,16 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
 
   const clock = new RealClock();
   const [clientEnd, serverEnd] = memoryLinkPair({ clock, seed, loss, delay, jitter: delay / 10, reorder: REORDER });
+  const client = new Stack({ address: CLIENT, link: clientEnd, clock, capture: writer });
+  const server = new Stack({ address: SERVER, link: serverEnd, clock });
+  // Every RFC 9293 transition either side went through, in first-seen order, for the summary.
   const transitions = new Map<string, number>();
-  const trace = (text: string): void => {
-    const m = / ([A-Z][A-Z0-9-]+ -> [A-Z][A-Z0-9-]+)$/.exec(text);
-    if (m !== null) transitions.set(m[1], (transitions.get(m[1]) ?? 0) + 1);
+  const countTransition = ({ from, to }: StateEvent): void => {
+    const key = `${from} -> ${to}`;
+    transitions.set(key, (transitions.get(key) ?? 0) + 1);
   };
-  const client = new Stack({ address: CLIENT, link: clientEnd, clock, capture: writer, onTrace: trace });
-  const server = new Stack({ address: SERVER, link: serverEnd, clock, onTrace: trace });
+  client.events.on("state", countTransition);
+  server.events.on("state", countTransition);
   const out = (line: string) => io.stdout.write(`${line}\n`);
   try {
     out(

@@ -1,7 +1,7 @@
 import { assertNever } from "../tcp/assert-never.js";
 import { BLACK_HOLE_RTOS } from "../tcp/path-mtu.js";
 import {
-  tupleId,
+  connectionId,
   type ListenerAddress,
   type ListenOverload,
   type LossRecoveryEvent,
@@ -17,47 +17,47 @@ import type { StackEvent } from "./stack-events.js";
 export function eventText(e: StackEvent): string {
   switch (e.type) {
     case "state":
-      return `${tupleId(e.connection)} ${e.from} -> ${e.to}`;
+      return `${connectionId(e.connection)} ${e.from} -> ${e.to}`;
     case "rto": {
       const retry = e.synRetry === null ? "" : ` (SYN retry ${e.synRetry})`;
-      return `${tupleId(e.connection)} RTO fired, rto=${Math.round(e.rto)}ms${retry}`;
+      return `${connectionId(e.connection)} RTO fired, rto=${Math.round(e.rto)}ms${retry}`;
     }
     case "retransmit":
-      return `${tupleId(e.connection)} retransmit seq=${e.seq} len=${e.len} (${e.reason})`;
+      return `${connectionId(e.connection)} retransmit seq=${e.seq} len=${e.len} (${e.reason})`;
     case "recovery":
-      return `${tupleId(e.connection)} ${recoveryText(e)}`;
+      return `${connectionId(e.connection)} ${recoveryText(e)}`;
     case "timer":
       switch (e.timer) {
         case "delayed-ack":
-          return `${tupleId(e.connection)} delayed ACK fired`;
+          return `${connectionId(e.connection)} delayed ACK fired`;
         case "time-wait":
-          return `${tupleId(e.connection)} TIME-WAIT 2MSL expired`;
+          return `${connectionId(e.connection)} TIME-WAIT 2MSL expired`;
         case "connect":
-          return `${tupleId(e.connection)} connect timeout`;
+          return `${connectionId(e.connection)} connect timeout`;
         case "user":
-          return `${tupleId(e.connection)} user timeout fired`;
+          return `${connectionId(e.connection)} user timeout fired`;
         case "persist":
-          return `${tupleId(e.connection)} persist timer fired, window=${e.window}`;
+          return `${connectionId(e.connection)} persist timer fired, window=${e.window}`;
         case "keep-alive":
-          return `${tupleId(e.connection)} keep-alive probe ${e.probe}`;
+          return `${connectionId(e.connection)} keep-alive probe ${e.probe}`;
         default:
           return assertNever(e);
       }
     case "abort":
-      return `${tupleId(e.connection)} ${ABORT_TEXT[e.reason]}`;
+      return `${connectionId(e.connection)} ${ABORT_TEXT[e.reason]}`;
     case "icmp":
-      return `${tupleId(e.connection)} ICMP ${e.kind}: ${e.hard ? "hard error while connecting" : "soft error"}`;
+      return `${connectionId(e.connection)} ICMP ${e.kind}: ${e.hard ? "hard error while connecting" : "soft error"}`;
     case "path-mtu":
       return (
-        `${tupleId(e.connection)} path MTU ${e.fromMtu} -> ${e.toMtu} (${PATH_MTU_TEXT[e.reason]}), ` +
+        `${connectionId(e.connection)} path MTU ${e.fromMtu} -> ${e.toMtu} (${PATH_MTU_TEXT[e.reason]}), ` +
         `mss ${e.fromMss} -> ${e.toMss}`
       );
     case "cwnd":
-      return `${tupleId(e.connection)} idle restart, cwnd=${e.cwnd}`;
+      return `${connectionId(e.connection)} idle restart, cwnd=${e.cwnd}`;
     case "challenge-ack":
-      return `${tupleId(e.connection)} challenge ACK`;
+      return `${connectionId(e.connection)} challenge ACK`;
     case "drop":
-      return `${tupleId(e.connection)} dropped: ${e.reason}`;
+      return `${connectionId(e.connection)} dropped: ${e.reason}`;
     case "syn-cookie":
       switch (e.phase) {
         case "sent":
@@ -65,7 +65,7 @@ export function eventText(e: StackEvent): string {
         case "invalid":
           return `${where(e.listener)} cookie ACK from ${e.from.address}:${e.from.port} invalid: RST`;
         case "valid":
-          return `${tupleId(e.connection)} cookie ACK valid: connection made (mss=${e.mss})`;
+          return `${connectionId(e.connection)} cookie ACK valid: connection made (mss=${e.mss})`;
         default:
           return assertNever(e);
       }
@@ -96,7 +96,6 @@ export function eventText(e: StackEvent): string {
 export function isTraced(e: StackEvent): boolean {
   return e.type !== "retransmit" && e.type !== "drop";
 }
-
 
 function where(l: ListenerAddress): string {
   return `${l.address}:${l.port}`;

@@ -28,7 +28,13 @@ import { UserNotices } from "./user-notices.js";
 import { timeout } from "./timeouts.js";
 import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
-import { completeEvent, tupleId, type ConnectionEventInit, type ConnectionTuple, type TcpEvent } from "./tcp-events.js";
+import {
+  completeEvent,
+  connectionId,
+  type ConnectionEventInit,
+  type ConnectionTuple,
+  type TcpEvent,
+} from "./tcp-events.js";
 import {
   SEND_ACCEPTED,
   type CloseReason,
@@ -213,7 +219,7 @@ export class TcpConnection implements Connection {
 
   /** "10.0.0.1:49152>10.0.0.2:80", the prefix of this connection's trace lines. */
   get id(): string {
-    return tupleId(this);
+    return connectionId(this);
   }
 
   /** The 4-tuple events carry: one object per connection, made by the first event. */

@@ -16,7 +16,7 @@ export interface ConnectionTuple {
 }
 
 /** "10.0.0.1:49152>10.0.0.2:80": a connection as trace lines name it. */
-export function tupleId(c: ConnectionTuple): string {
+export function connectionId(c: ConnectionTuple): string {
   return `${c.localAddress}:${c.localPort}>${c.remoteAddress}:${c.remotePort}`;
 }
 

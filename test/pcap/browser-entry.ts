@@ -6,6 +6,7 @@ import { CaptureLink } from "../../src/link/capture.js";
 import { memoryLinkPair } from "../../src/link/memory.js";
 import * as pcap from "../../src/pcap/index.js";
 import { IpStack } from "../../src/stack/index.js";
+import { eventText, isTraced } from "../../src/stack/event-text.js";
 import * as wire from "../../src/wire/index.js";
 import { generateCaptures } from "../../scripts/capture-scenarios.mjs";
 
@@ -17,6 +18,8 @@ export async function run(): Promise<Array<{ name: string; base64: string; blobT
     memoryLinkPair,
     VirtualClock: clock.VirtualClock,
     IpStack,
+    eventText,
+    isTraced,
   });
   const out = [];
   for (const capture of captures) {
