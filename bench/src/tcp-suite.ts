@@ -94,7 +94,7 @@ const suite: BenchSuite = {
       atLeast: 1.5,
       what: "bulk at MTU 65535 >= 1.5x Node net over loopback, same run",
     },
-    // Issue 17's scale targets: no figure measures them yet, so the runner reports them "not measured".
+    // The scale targets: no figure measures them yet, so the runner reports them "not measured".
     {
       figure: "tcp.scale.1000_connections.gbps",
       on: "ratio",
