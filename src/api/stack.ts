@@ -43,7 +43,8 @@ export interface StackOptions {
   clock?: Clock;
   /**
    * Record every packet in and out to a pcap or pcapng writer. With pcapng each packet carries the
-   * engine's trace (state changes, RTO, fast retransmit) as comments. The stack never closes the writer.
+   * text of the engine's traced events (`eventText`: state changes, RTO, fast retransmit) as comments.
+   * The stack never closes the writer.
    */
   capture?: CaptureWriter | CaptureOptions;
   tcp?: Partial<TcpConfig>;
