@@ -9,7 +9,7 @@ import {
 } from "../../src/api/index.js";
 import type { PacketRecord } from "../../src/pcap/writer.js";
 import { TcpConnection } from "../../src/tcp/connection.js";
-import { connected, drive, patternBytes, settle, stackPair } from "./helpers.js";
+import { connected, drive, type Pair, patternBytes, settle, stackPair } from "./helpers.js";
 
 /** A pcapng-like writer that keeps each packet's comments. */
 class CommentWriter implements CaptureWriter {
@@ -28,6 +28,20 @@ class CommentWriter implements CaptureWriter {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** `bytes` from the client to the server, then the client's FIN: the FinWait1 handle, once all arrived. */
+async function upload(p: Pair, bytes: number) {
+  const { client, server } = await connected(p);
+  const reading = (async () => {
+    let n = 0;
+    for (let r = await server.read(); !r.done; r = await server.read()) n += r.value.length;
+    return n;
+  })();
+  await drive(p.clock, client.write(patternBytes(bytes, 4)));
+  const fin = client.shutdown();
+  expect(await drive(p.clock, reading)).toBe(bytes);
+  return fin;
 }
 
 afterEach(() => {
@@ -88,16 +102,7 @@ describe("Stack.events", () => {
     const p = stackPair({ delay: 5, loss: 0.05, seed: 3 }, { capture: writer, onTrace: (t) => traced.push(t) });
     const events: StackEvent[] = [];
     p.client.events.on("*", (e) => events.push(e));
-    const { client, server } = await connected(p);
-    const payload = patternBytes(200_000, 4);
-    const reading = (async () => {
-      let n = 0;
-      for (let r = await server.read(); !r.done; r = await server.read()) n += r.value.length;
-      return n;
-    })();
-    await drive(p.clock, client.write(payload));
-    const fin = client.shutdown();
-    expect(await drive(p.clock, reading)).toBe(payload.length);
+    const fin = await upload(p, 200_000);
     await drive(p.clock, fin.acknowledged());
     const expected = events.filter(isTraced).map(eventText);
     // Loss made retransmissions (typed events, not in the text) and an RTO or a recovery (in it).
@@ -173,16 +178,7 @@ describe("TcpStream.events", () => {
   it("nobody listening: a lossy transfer builds no event; one stream's listener, only its own", async () => {
     const publish = vi.spyOn(TcpConnection.prototype, "publish");
     const p = stackPair({ delay: 5, loss: 0.05, seed: 9 });
-    const { client, server } = await connected(p);
-    const payload = patternBytes(100_000, 2);
-    const reading = (async () => {
-      let n = 0;
-      for (let r = await server.read(); !r.done; r = await server.read()) n += r.value.length;
-      return n;
-    })();
-    await drive(p.clock, client.write(payload));
-    const fin = client.shutdown();
-    expect(await drive(p.clock, reading)).toBe(payload.length);
+    const fin = await upload(p, 100_000);
     expect(p.client.counters.retransmits + p.server.counters.retransmits).toBeGreaterThan(0);
     expect(publish).not.toHaveBeenCalled();
 
