@@ -117,6 +117,7 @@ export type {
   ListenOverload,
   MemoryEvent,
 } from "../tcp/tcp-events.js";
+export type { EngineDrop } from "../tcp/connection.js";
 export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
 export { Stack, type StackOptions, type CaptureOptions, type StackDnsOptions, type UdpOptions } from "./stack.js";

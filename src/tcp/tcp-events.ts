@@ -5,6 +5,7 @@
  * capture comments carry.
  */
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
+import type { EngineDrop } from "./connection.js";
 import type { TcpState } from "./types.js";
 
 /** The connection an event is about, by its 4-tuple. */
@@ -150,7 +151,7 @@ export interface ChallengeAckEvent extends OnConnection {
 /** A segment for this connection the engine dropped (also counted in `counters.drops`). */
 export interface DropEvent extends OnConnection {
   readonly type: "drop";
-  readonly reason: string;
+  readonly reason: EngineDrop;
 }
 
 /** A SYN cookie (RFC 4987 §3.6) was sent, or its ACK came back. */
