@@ -12,7 +12,7 @@ import type { ConnectionInfo } from "../tcp/types.js";
 import { numberFlag, type Parsed, parseArgs, probabilityFlag } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
-import { formatBytes, ProgressBar } from "./progress.js";
+import { formatBytes, LossTally, ProgressBar } from "./progress.js";
 
 export const DEMO_HELP = `wirestate demo [--bytes 2M] [--loss 0.01] [--delay 20] [--seed 1] [--capture captures/demo.pcapng]
 
@@ -87,13 +87,15 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     const hash = createHash("sha256");
     let received = 0;
     const bar = new ProgressBar(io.stderr, bytes);
+    // The server sends the bulk data: its timeouts and recoveries are the ones loss causes.
+    const tally = new LossTally(server.events);
     // Reading to the end consumes `bulk` (typestate): from then on the CloseWait handle speaks for it.
     let current: { info(): ConnectionInfo } = bulk;
     const draw = () => {
       const seconds = (clock.now() - started) / 1000;
       bar.update(
         received,
-        `${formatBytes(received)} / ${formatBytes(bytes)}  ${mbits(received, seconds)} Mbit/s  srtt ${ms(current.info().srtt)}`,
+        `${formatBytes(received)} / ${formatBytes(bytes)}  ${mbits(received, seconds)} Mbit/s  srtt ${ms(current.info().srtt)}  ${tally}`,
       );
     };
     const ticker = setInterval(draw, 100);
