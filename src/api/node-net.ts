@@ -43,7 +43,7 @@ export interface NetListenOptions {
 export interface ServerAddress {
   address: string;
   port: number;
-  family: "IPv4";
+  family: "IPv4" | "IPv6";
 }
 
 /** Node's error for closing a server that is not listening, with Node's code. */
@@ -116,7 +116,7 @@ export class TcpServer extends EventEmitter {
   /** The listening address, or null when not listening, as `server.address()`. */
   address(): ServerAddress | null {
     const l = this.#listener;
-    return l === null ? null : { address: l.localAddr.address, port: l.localAddr.port, family: "IPv4" };
+    return l === null ? null : { ...l.localAddr };
   }
 
   /** Stop accepting; 'close' (and `callback`) once every open connection has ended too. */

@@ -9,6 +9,7 @@ import { HostUnreachableError } from "../errors/unreachable.js";
 import { AddressInUseError } from "../tcp/errors.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
+import { isIpv6, ipv6ToString, parseIpv6, parseIpv6Prefix } from "../wire/ipv6-address.js";
 import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
 import { fromIterableSocket } from "../dns/iterable-socket.js";
 import type { PingOptions, PingResult } from "../icmp/ping.js";
@@ -30,8 +31,12 @@ export interface CaptureOptions extends CaptureLinkOptions {
 
 /** What `new Stack(options)` takes: an address, and usually a link. */
 export interface StackOptions {
-  /** This stack's IPv4 address, dotted quad. Connecting to it takes the loopback path, not the link. */
-  address: string;
+  /**
+   * This stack's address, or its addresses of both families: "10.0.0.1", or
+   * `["10.0.0.1/24", "fd00::1/64"]` (at most one IPv4 address; IPv6 ones with their prefixes, RFC 4291
+   * text). Connecting to one takes the loopback path, not the link.
+   */
+  address: string | readonly string[];
   /**
    * Where packets to other addresses go. Without one the stack is loopback-only: it reaches itself
    * (`connect(stack.address, port)`), and connecting anywhere else rejects with `HostUnreachableError`.
@@ -90,7 +95,10 @@ const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
  * closes it at the end of the block.
  */
 export class Stack {
+  /** The IPv4 address (dotted quad; "0.0.0.0" when only IPv6 ones were given). */
   readonly address: string;
+  /** Every address of the stack, IPv4 first, IPv6 in RFC 5952 form. */
+  readonly addresses: readonly string[];
   readonly clock: Clock;
   /** The capture tap on the link, when `capture` was given (its counters say what failed to record). */
   readonly capture: CaptureLink | null;
@@ -109,7 +117,9 @@ export class Stack {
         "StackOptions.link must be a Link (mtu, send, onReceive, close), or absent for loopback only",
       );
     }
-    this.#loopback = new LoopbackLink(parseIpv4(options.address), options.link ?? null, clock);
+    const { ipv4, ipv6 } = splitAddresses(options.address);
+    const own6 = ipv6.map((a) => parseIpv6Prefix(a).address);
+    this.#loopback = new LoopbackLink(parseIpv4(ipv4), options.link ?? null, clock, own6);
     // The capture sees loopback traffic too, as a capture on every interface would.
     const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
     const userTrace = options.onTrace;
@@ -123,7 +133,8 @@ export class Stack {
     this.#closeTimeout = options.closeTimeout ?? 30_000;
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
-      address: options.address,
+      address: ipv4,
+      ipv6,
       link: capture ?? this.#loopback,
       clock,
       tcp: options.tcp,
@@ -134,6 +145,7 @@ export class Stack {
       reassembly: options.reassembly,
     });
     this.address = this.#ip.address;
+    this.addresses = [...(ipv4 === "0.0.0.0" ? [] : [ipv4]), ...own6.map(ipv6ToString)];
     this.clock = clock;
     this.capture = capture;
     const dns = options.dns;
@@ -208,7 +220,7 @@ export class Stack {
    */
   async connect(host: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
-    if (DOTTED_QUAD.test(host)) return this.#connect(host, port, options);
+    if (isLiteral(host)) return this.#connect(host, port, options);
     // A name: each of its addresses in the server's order, until one answers (RFC 1123 §2.3).
     const { addresses } = await this.resolve(host);
     let failure: unknown;
@@ -230,8 +242,8 @@ export class Stack {
   udp(options: UdpOptions = {}): UdpSocket<"Unconnected"> {
     this.#assertOpen();
     const { address, ...bind } = options;
-    if (address !== undefined && address !== this.address && address !== "0.0.0.0") {
-      throw new AddressNotAvailableError(`${address} is not this stack's address (${this.address})`);
+    if (address !== undefined && !this.#isOwn(address) && address !== "0.0.0.0" && address !== "::") {
+      throw new AddressNotAvailableError(`${address} is not this stack's address (${this.addresses.join(", ")})`);
     }
     return openUdpSocket(this.#ip.udp(bind), new Hold(this.#holds));
   }
@@ -246,7 +258,7 @@ export class Stack {
     const hold = new Hold(this.#holds);
     hold.begin();
     try {
-      const address = DOTTED_QUAD.test(host) ? host : (await this.resolve(host)).addresses[0];
+      const address = isLiteral(host) ? host : (await this.resolve(host)).addresses[0];
       yield* pingResults(this.#ip.ping(address, options));
     } finally {
       hold.end();
@@ -263,6 +275,10 @@ export class Stack {
     if (this.#resolver === null) {
       if (DOTTED_QUAD.test(hostname)) {
         return { hostname, canonicalName: hostname, type: "A", addresses: [hostname], ttl: 0 };
+      }
+      if (isIpv6(hostname)) {
+        const canonical = ipv6ToString(parseIpv6(hostname));
+        return { hostname, canonicalName: canonical, type: "AAAA", addresses: [canonical], ttl: 0 };
       }
       throw new NoResolverError(`cannot look up ${JSON.stringify(hostname)}: the stack has no dns servers`);
     }
@@ -289,12 +305,18 @@ export class Stack {
   }
 
   async #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
-    if (!this.#loopback.routed && parseIpv4(address) !== this.#ip.ip) {
+    if (!this.#loopback.routed && !this.#isOwn(address)) {
       throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
     }
     const core = this.#core(this.#ip.connect(address, port, options));
     await core.hold.during(core.established());
     return openStream(core);
+  }
+
+  /** Whether `address` (either family, any text form) is one of this stack's. */
+  #isOwn(address: string): boolean {
+    if (DOTTED_QUAD.test(address)) return address === this.address;
+    return isIpv6(address) && this.addresses.includes(ipv6ToString(parseIpv6(address)));
   }
 
   #listenEphemeral(options: ListenOptions | undefined): ReturnType<IpStack["listen"]> {
@@ -316,6 +338,37 @@ export class Stack {
 
 const EPHEMERAL_LOW = 49152;
 const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
+
+/** An address literal of either family (no lookup needed). */
+function isLiteral(host: string): boolean {
+  return DOTTED_QUAD.test(host) || isIpv6(host);
+}
+
+/**
+ * `address` as StackOptions takes it, split by family: the IPv4 address without its prefix (raw links
+ * route nothing by it; "0.0.0.0" when there is none) and the IPv6 ones as given. TypeError otherwise.
+ */
+function splitAddresses(address: string | readonly string[]): { ipv4: string; ipv6: string[] } {
+  const all = typeof address === "string" ? [address] : address;
+  const v4: string[] = [];
+  const ipv6: string[] = [];
+  for (const a of all) {
+    if (a.includes(":")) {
+      parseIpv6Prefix(a);
+      ipv6.push(a);
+    } else {
+      const [quad, prefix] = a.split("/");
+      if (prefix !== undefined && !(/^\d{1,2}$/.test(prefix) && Number(prefix) <= 32)) {
+        throw new TypeError(`not an IPv4 prefix: ${JSON.stringify(a)}`);
+      }
+      parseIpv4(quad);
+      v4.push(quad);
+    }
+  }
+  if (v4.length > 1) throw new TypeError(`a stack has one IPv4 address, got ${v4.join(", ")}`);
+  if (v4.length === 0 && ipv6.length === 0) throw new TypeError("StackOptions.address: no address given");
+  return { ipv4: v4[0] ?? "0.0.0.0", ipv6 };
+}
 
 function isLink(value: unknown): value is Link {
   const l = value as Link | null;

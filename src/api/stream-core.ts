@@ -11,6 +11,7 @@ import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } fro
 import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError } from "./errors.js";
 import type { Hold } from "./loop-hold.js";
 import type { SocketAddress } from "./types.js";
+import { socketAddress } from "./socket-address.js";
 
 /** How a handle stopped being the one that controls the connection. */
 export interface Consumption {
@@ -107,11 +108,11 @@ export class StreamCore {
   }
 
   get peerAddr(): SocketAddress {
-    return { address: this.conn.remoteAddress, port: this.conn.remotePort };
+    return socketAddress(this.conn.remoteAddress, this.conn.remotePort);
   }
 
   get localAddr(): SocketAddress {
-    return { address: this.conn.localAddress, port: this.conn.localPort };
+    return socketAddress(this.conn.localAddress, this.conn.localPort);
   }
 
   info(): ConnectionInfo {

@@ -11,7 +11,9 @@ import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
-import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
+import { parseIpv4 } from "../wire/ipv4-address.js";
+import { isIpv6Key } from "../wire/address-key.js";
+import { parseIpv6Prefix } from "../wire/ipv6-address.js";
 import { parseInto } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
 import type { PacketFields, ParseErrorReason } from "../wire/types.js";
@@ -33,6 +35,8 @@ import type { UdpSocket } from "../udp/udp-socket.js";
 import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
 import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
+import { AddressBook } from "./address-book.js";
+import { Ipv6Layer } from "./ipv6-layer.js";
 import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
 
 const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason>([
@@ -45,6 +49,8 @@ const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason
 export interface IpStackOptions {
   /** This stack's IPv4 address, dotted quad. */
   address: string;
+  /** Its IPv6 addresses with their prefixes ("fd00::1/64"; /128 without one): IPv6 is on with one. */
+  ipv6?: readonly string[];
   link: Link;
   clock?: Clock;
   tcp?: Partial<TcpConfig>;
@@ -79,6 +85,9 @@ export class IpStack {
   readonly counters: StackCounters;
   /** Our MSS: the configured one, bounded by the link MTU less 40 bytes of headers. */
   readonly mss: number;
+  /** Every address as a key (wire/address-key.ts): ours of both families, and the peers'. */
+  readonly addresses: AddressBook;
+  readonly #v6: Ipv6Layer;
 
   readonly #tcp: TcpProtocol;
   readonly #udp: UdpProtocol;
@@ -107,15 +116,21 @@ export class IpStack {
     this.config = { ...defaultTcpConfig, ...options.tcp };
     validateConfig(this.config);
     this.mss = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40));
+    // RFC 8200 §8.3: IPv6 headers take 20 bytes more of the MTU (MSS = MTU - 60).
+    const mss6 = Math.max(1, Math.min(this.config.mss, this.link.mtu - 60));
+    this.addresses = new AddressBook(this.ip, (options.ipv6 ?? []).map((a) => parseIpv6Prefix(a, 128)));
+    const addresses = this.addresses;
     const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), options.onTrace);
     this.counters = newCounters(budget);
     this.#tcp = new TcpProtocol({
       budget,
       ip: this.ip,
       address: this.address,
+      addresses,
       clock: this.clock,
       config: this.config,
       mss: this.mss,
+      mss6,
       isnKey: options.isnKey,
       counters: this.counters,
       transmit: (fields) => this.#transmit(fields),
@@ -124,7 +139,7 @@ export class IpStack {
     });
     const trace = options.onTrace;
     this.#pathMtus = new PathMtuCache(this.clock, this.link.mtu, (dst, mtu) => {
-      trace?.(`path MTU to ${ipv4ToString(dst)} is ${mtu}`);
+      trace?.(`path MTU to ${addresses.text(dst)} is ${mtu}`);
       this.#tcp.pathMtuChanged(dst, mtu);
     });
     this.#reassembler = new Reassembler(
@@ -137,11 +152,12 @@ export class IpStack {
     this.#udp = new UdpProtocol({
       ip: this.ip,
       address: this.address,
+      addresses,
       counters: this.counters,
       transmit: (fields) => this.#transmitDatagram(fields),
       // Larger datagrams leave in fragments (sendPacket).
       maxPayload: MAX_UDP_PAYLOAD,
-      portUnreachable: () => this.#unreachable(UnreachableCode.PORT),
+      portUnreachable: (r) => (isIpv6Key(r.src) ? this.#v6.portUnreachable() : this.#unreachable(UnreachableCode.PORT)),
       queue: { maxDatagrams: options.udpQueue?.maxDatagrams ?? 256, maxBytes: options.udpQueue?.maxBytes ?? 1 << 20 },
       random: () => crypto.getRandomValues(new Uint32Array(1))[0],
     });
@@ -157,6 +173,20 @@ export class IpStack {
     });
     this.#datagramProtocols[this.#udp.protocol] = this.#udp;
     this.#datagramProtocols[this.#icmp.protocol] = this.#icmp;
+    this.#v6 = new Ipv6Layer({
+      book: addresses,
+      clock: this.clock,
+      counters: this.counters,
+      link: this.link,
+      tcp: this.#tcp,
+      udp: this.#udp,
+      pathMtus: this.#pathMtus,
+      slab: this.#packets,
+      reassembly: options.reassembly,
+      icmpRate: options.icmpRate,
+      dropped: (reason) => this.#dropped(reason),
+      closed: () => this.#closed,
+    });
     const link = this.link;
     if ("onBurstEnd" in link) {
       // The link says where its bursts end: what they bring is announced to the user once per burst.
@@ -189,10 +219,10 @@ export class IpStack {
     return this.#udp.bind(options);
   }
 
-  /** Echo requests to `address` (RFC 792), `count` of them; the session reports each reply or loss. */
+  /** Echo requests to `address` (RFC 792; ICMPv6 echo, RFC 4443 §4, for an IPv6 one), `count` of them. */
   ping(address: string, options?: PingOptions): PingSession {
     if (this.#closed) throw new StackClosedError("the stack is closed");
-    const session = this.#icmp.ping(address, options);
+    const session = address.includes(":") ? this.#v6.ping(address, options) : this.#icmp.ping(address, options);
     session.start();
     return session;
   }
@@ -208,6 +238,7 @@ export class IpStack {
     for (const t of this.#transports) t?.close();
     for (const t of this.#datagramProtocols) t?.close();
     this.#reassembler.close();
+    this.#v6.close();
     this.#pathMtus.close();
     this.#closed = true;
     this.link.onReceive = null;
@@ -241,6 +272,7 @@ export class IpStack {
     if (reason !== null) {
       // The TCP parser checked the IPv4 header before it found these: the datagram parser takes them.
       if (reason === "not-tcp" || reason === "fragment") this.#inputDatagram(packet);
+      else if (reason === "bad-ip-version" && packet[0] >> 4 === 6) this.#v6.input(packet);
       else this.#dropped(reason);
       return;
     }
@@ -321,6 +353,10 @@ export class IpStack {
   /** UDP and ICMP out: the identification, then the link, in fragments if need be. */
   #transmitDatagram(fields: UdpPacketFields | IcmpPacketFields): void {
     if (this.#closed) return;
+    if (isIpv6Key(fields.dst)) {
+      this.#v6.transmitDatagram(fields);
+      return;
+    }
     fields.id = this.#nextId();
     this.sendPacket("srcPort" in fields ? buildUdpPacket(fields) : buildIcmpPacket(fields));
   }
@@ -346,9 +382,9 @@ export class IpStack {
     for (const f of fragments) this.link.send(f);
   }
 
-  /** The path MTU towards `address` (dotted quad): learned from ICMP (RFC 1191), else the link's. */
+  /** The path MTU towards `address` (either family): learned from ICMP (RFC 1191, RFC 8201), else the link's. */
   pathMtu(address: string): number {
-    return this.#pathMtus.mtu(parseIpv4(address));
+    return this.#pathMtus.mtu(this.addresses.parse(address));
   }
 
   /**
@@ -398,8 +434,12 @@ export class IpStack {
 
   #transmit(fields: PacketFields): void {
     if (this.#closed) return;
-    fields.id = this.#nextId();
     this.counters.segmentsOut++;
+    if (fields.dst > 0xffffffff) {
+      this.#v6.transmitTcp(fields);
+      return;
+    }
+    fields.id = this.#nextId();
     const inArena = buildPacketInArena(fields);
     if (inArena !== null) {
       this.link.send(inArena);

@@ -212,7 +212,7 @@ export class TcpConnection implements Connection {
 
   /** "10.0.0.1:49152>10.0.0.2:80", the prefix of this connection's trace lines. */
   get id(): string {
-    return (this.#id ??= `${this.localAddress}:${this.localPort}>${this.remoteAddress}:${this.remotePort}`);
+    return (this.#id ??= `${hostPort(this.localAddress, this.localPort)}>${hostPort(this.remoteAddress, this.remotePort)}`);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -630,4 +630,9 @@ export class TcpConnection implements Connection {
     this.stats.retransmittedBytes += bytes;
     this.host.countRetransmit();
   }
+}
+
+/** "10.0.0.1:80", or "[fd00::1]:80" for an IPv6 address (RFC 3986 §3.2.2's brackets). */
+function hostPort(address: string, port: number): string {
+  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
 }

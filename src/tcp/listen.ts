@@ -10,7 +10,7 @@ import { ipv4ToString } from "../wire/ipv4-address.js";
 const { SYN, RST, ACK } = TcpFlags;
 
 /** Who sent a segment (`src`, `srcPort`) and to which of our ports (`dstPort`). */
-export type SegmentEnds = Pick<ParsedRecord, "src" | "srcPort" | "dstPort">;
+export type SegmentEnds = Pick<ParsedRecord, "src" | "dst" | "srcPort" | "dstPort">;
 
 /** Why LISTEN processing dropped a segment. */
 export type ListenDrop =

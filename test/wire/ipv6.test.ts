@@ -52,7 +52,7 @@ function wasmVerdict(bytes: Uint8Array): RefIpv6 {
       payloadLength: tcp.payloadLength,
     };
   }
-  const transport =
+  const transport: Record<string, number> | undefined =
     v6.parsed === 17
       ? { srcPort: d.srcPort, dstPort: d.dstPort, length: d.udpLength }
       : v6.parsed === 58
@@ -258,7 +258,7 @@ const extArb: fc.Arbitrary<Ext> = fc.oneof(
   fc
     .array(
       fc.oneof(
-        fc.constant([0]),
+        fc.constant<number[]>([0]),
         fc.tuple(fc.integer({ min: 1, max: 255 }), fc.uint8Array({ maxLength: 6 })).map(([t, d]) => [t, ...d]),
       ),
       { maxLength: 4 },
