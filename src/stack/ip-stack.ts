@@ -118,7 +118,10 @@ export class IpStack {
     this.mss = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40));
     // RFC 8200 §8.3: IPv6 headers take 20 bytes more of the MTU (MSS = MTU - 60).
     const mss6 = Math.max(1, Math.min(this.config.mss, this.link.mtu - 60));
-    this.addresses = new AddressBook(this.ip, (options.ipv6 ?? []).map((a) => parseIpv6Prefix(a, 128)));
+    this.addresses = new AddressBook(
+      this.ip,
+      (options.ipv6 ?? []).map((a) => parseIpv6Prefix(a, 128)),
+    );
     const addresses = this.addresses;
     const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), options.onTrace);
     this.counters = newCounters(budget);

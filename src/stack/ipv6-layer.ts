@@ -14,6 +14,7 @@ import { DatagramRecord } from "../wire/datagram-record.js";
 import type { IcmpPacketFields, UdpPacketFields } from "../wire/datagram-types.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { Icmpv6Type, ParameterProblemCode, Unreachable6Code } from "../wire/icmpv6.js";
+import { icmpv6TypeOf } from "../wire/ipv6-chain.js";
 import { parseIpv6Into } from "../wire/ipv6-parse.js";
 import { Ipv6Record } from "../wire/ipv6-record.js";
 import type { Ipv6Ends } from "../wire/ipv6-slots.js";
@@ -128,6 +129,9 @@ export class Ipv6Layer {
     if (reason === "ipv6-parameter-problem") {
       o.dropped(reason);
       const about = this.#offending(packet, src, dst, multicast, (packet[4] << 8) + packet[5] + 40, false);
+      // The chain stopped early: whether the packet is an ICMPv6 error is found by walking it again.
+      const type = icmpv6TypeOf(packet);
+      about.isError = type >= 0 && (type < 128 || type === Icmpv6Type.REDIRECT);
       this.icmp.parameterProblem(about, v6.problemCode, v6.problemPointer, v6.problemUnlessMulticast);
       return;
     }
@@ -259,7 +263,11 @@ export class Ipv6Layer {
     const localPort = r.quotedWord0 >>> 16;
     const remotePort = r.quotedWord0 & 0xffff;
     if (r.quotedProtocol === 6) {
-      const outcome = this.#o.tcp.icmpError({ localPort, remoteIp: quotedDst, remotePort, seq: r.quotedWord1 }, kind, hard);
+      const outcome = this.#o.tcp.icmpError(
+        { localPort, remoteIp: quotedDst, remotePort, seq: r.quotedWord1 },
+        kind,
+        hard,
+      );
       if (outcome === "no-connection") return "icmp-no-connection";
       return outcome === "out-of-window" ? "icmp-out-of-window" : null;
     }

@@ -36,7 +36,13 @@ export class IsnGenerator {
   }
 
   /** `next` over an IPv6 4-tuple: the addresses' 16 bytes each (RFC 6528 §3's F over the whole tuple). */
-  next6(localAddress: Uint8Array, localPort: number, remoteAddress: Uint8Array, remotePort: number, nowMs: number): number {
+  next6(
+    localAddress: Uint8Array,
+    localPort: number,
+    remoteAddress: Uint8Array,
+    remotePort: number,
+    nowMs: number,
+  ): number {
     const t = this.#tuple6;
     t.set(localAddress, 0);
     this.#view6.setUint16(16, localPort);

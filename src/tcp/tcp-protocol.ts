@@ -451,7 +451,8 @@ export class TcpProtocol implements ListenContext {
     if (!isIpv6Key(remoteIp)) return this.#isn.next(localIp, localPort, remoteIp, remotePort, now);
     const local = this.#addresses.bytes(localIp);
     const remote = this.#addresses.bytes(remoteIp);
-    if (local === undefined || remote === undefined) return this.#isn.next(localIp, localPort, remoteIp, remotePort, now);
+    if (local === undefined || remote === undefined)
+      return this.#isn.next(localIp, localPort, remoteIp, remotePort, now);
     return this.#isn.next6(local, localPort, remote, remotePort, now);
   }
 
