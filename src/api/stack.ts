@@ -20,6 +20,7 @@ import { pingResults } from "./ping.js";
 import { openUdpSocket } from "./udp-handle.js";
 import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
+import { race, resolveBoth, type Attempt } from "./happy-eyeballs.js";
 import { TcpListener } from "./listener.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
 import { StreamCore } from "./stream-core.js";
@@ -221,17 +222,13 @@ export class Stack {
   async connect(host: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
     if (isLiteral(host)) return this.#connect(host, port, options);
-    // A name: each of its addresses in the server's order, until one answers (RFC 1123 §2.3).
-    const { addresses } = await this.resolve(host);
-    let failure: unknown;
-    for (const address of addresses) {
-      try {
-        return await this.#connect(address, port, options);
-      } catch (error) {
-        failure = error;
-      }
-    }
-    throw failure;
+    // A name: its addresses of the families this stack has (RFC 8305 §3: AAAA and A at once), then
+    // attempts 250 ms apart, IPv6 and IPv4 interleaved, until one answers (RFC 8305 §4, §5).
+    const has6 = this.addresses.some((a) => a.includes(":"));
+    const has4 = this.address !== "0.0.0.0";
+    const lookup = (type: "A" | "AAAA") => this.resolve(host, type).then((r) => r.addresses);
+    const addresses = await resolveBoth(this.clock, has6 ? lookup("AAAA") : null, has4 ? lookup("A") : null);
+    return race(this.clock, addresses, (address) => this.#attempt(address, port, options));
   }
 
   /**
@@ -266,23 +263,24 @@ export class Stack {
   }
 
   /**
-   * The IPv4 addresses of `hostname` through the `dns` servers (a dotted quad is its own answer). Rejects
-   * with NoResolverError when the stack has no `dns` option, or the resolver's errors (NameNotFoundError,
+   * The IPv4 addresses (`type` "A") or IPv6 addresses ("AAAA", RFC 3596, in RFC 5952 text) of
+   * `hostname` through the `dns` servers (an address literal is its own answer). Rejects with NoResolverError when the stack has no `dns` option, or the resolver's errors (NameNotFoundError,
    * ServerFailureError, DnsTimeoutError, InvalidHostnameError, ...).
    */
-  async resolve(hostname: string): Promise<Resolution> {
+  async resolve(hostname: string, type: "A" | "AAAA" = "A"): Promise<Resolution> {
     this.#assertOpen();
+    // An address is its own answer, whatever the type asked.
+    if (DOTTED_QUAD.test(hostname)) {
+      return { hostname, canonicalName: hostname, type: "A", addresses: [hostname], ttl: 0 };
+    }
+    if (isIpv6(hostname)) {
+      const canonical = ipv6ToString(parseIpv6(hostname));
+      return { hostname, canonicalName: canonical, type: "AAAA", addresses: [canonical], ttl: 0 };
+    }
     if (this.#resolver === null) {
-      if (DOTTED_QUAD.test(hostname)) {
-        return { hostname, canonicalName: hostname, type: "A", addresses: [hostname], ttl: 0 };
-      }
-      if (isIpv6(hostname)) {
-        const canonical = ipv6ToString(parseIpv6(hostname));
-        return { hostname, canonicalName: canonical, type: "AAAA", addresses: [canonical], ttl: 0 };
-      }
       throw new NoResolverError(`cannot look up ${JSON.stringify(hostname)}: the stack has no dns servers`);
     }
-    return this.#resolver.resolve(hostname);
+    return this.#resolver.resolve(hostname, type);
   }
 
   /** Abort every connection (RST), stop every listener, and detach from the link (which stays the caller's to close). */
@@ -304,13 +302,28 @@ export class Stack {
     if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
   }
 
-  async #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+  #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+    return this.#attempt(address, port, options).done;
+  }
+
+  /** One connection attempt to an address (RFC 8305's unit): its outcome, and a way to give it up. */
+  #attempt(address: string, port: number, options?: ConnectOptions): Attempt<TcpStream<"Established">> {
     if (!this.#loopback.routed && !this.#isOwn(address)) {
-      throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
+      const error = new HostUnreachableError(
+        `stack ${this.address} has no link (loopback only): cannot reach ${address}`,
+      );
+      return { done: Promise.reject(error), cancel() {} };
     }
-    const core = this.#core(this.#ip.connect(address, port, options));
-    await core.hold.during(core.established());
-    return openStream(core);
+    let core: StreamCore;
+    try {
+      core = this.#core(this.#ip.connect(address, port, options));
+    } catch (error) {
+      return { done: Promise.reject(error), cancel() {} };
+    }
+    return {
+      done: core.hold.during(core.established()).then(() => openStream(core)),
+      cancel: () => core.abort(),
+    };
   }
 
   /** Whether `address` (either family, any text form) is one of this stack's. */
