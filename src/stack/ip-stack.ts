@@ -116,8 +116,9 @@ export class IpStack {
     this.config = { ...defaultTcpConfig, ...options.tcp };
     validateConfig(this.config);
     this.mss = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40));
-    // RFC 8200 §8.3: IPv6 headers take 20 bytes more of the MTU (MSS = MTU - 60).
-    const mss6 = Math.max(1, Math.min(this.config.mss, this.link.mtu - 60));
+    // RFC 8200 §8.3: IPv6 headers take 20 bytes more of the same packet (MSS = MTU - 60), so the
+    // configured MSS, an IPv4 one, is 20 bytes less over IPv6.
+    const mss6 = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40) - 20);
     this.addresses = new AddressBook(
       this.ip,
       (options.ipv6 ?? []).map((a) => parseIpv6Prefix(a, 128)),
