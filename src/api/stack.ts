@@ -92,7 +92,7 @@ export interface UdpOptions {
 const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
- * A TCP/IPv4 stack on one link: the typestate face of the engine. `await using stack = new Stack(...)`
+ * A TCP/IP stack (IPv4, and IPv6 with an IPv6 address) on one link: the typestate face of the engine. `await using stack = new Stack(...)`
  * closes it at the end of the block.
  */
 export class Stack {
