@@ -1,13 +1,13 @@
 // ICMPv6 (RFC 4443): the message header, checksummed over the IPv6 pseudo-header; the packet an error
 // message quotes, walked to its upper-layer header; and the builder.
 import { onesSum } from "./checksum";
-import { be16, be32, put16, put32 } from "./byte-order";
+import { be16, be32 } from "./byte-order";
+import { icmpSlots, writeIcmpHeader } from "./icmp";
 import { buildIpv6Header, pseudoHeader6 } from "./ipv6";
-import { getSlot, setSlot } from "./linear-memory";
+import { setSlot } from "./linear-memory";
 import {
-  OK, E_TRUNCATED_ICMP, E_BAD_ICMP_CHECKSUM, E_BAD_ICMP_QUOTE, D_CHECKSUM, D_ICMP_TYPE, D_ICMP_CODE,
-  D_ICMP_REST, D_Q_FRAG, D_Q_PROTOCOL, D_Q_TOTAL_LENGTH, D_Q_WORD0, D_Q_WORD1, D_PAYLOAD_OFFSET,
-  D_PAYLOAD_LENGTH, V_Q_UPPER_OFFSET, B_ICMP_TYPE, B_ICMP_CODE, B_ICMP_REST, IPV6_HEADER,
+  OK, E_TRUNCATED_ICMP, E_BAD_ICMP_CHECKSUM, E_BAD_ICMP_QUOTE, D_Q_FRAG, D_Q_PROTOCOL, D_Q_TOTAL_LENGTH,
+  D_Q_WORD0, D_Q_WORD1, V_Q_UPPER_OFFSET, IPV6_HEADER,
 } from "./layout";
 
 const ICMPV6: u32 = 58;
@@ -57,12 +57,7 @@ export function icmpv6At(t: usize, len: usize, base: u32, pseudo: u32): i32 {
     const code = quoteAt(t + 8, len - 8);
     if (code != OK) return code;
   }
-  setSlot(D_ICMP_TYPE, type);
-  setSlot(D_ICMP_CODE, load<u8>(t, 1));
-  setSlot(D_CHECKSUM, be16(t + 2));
-  setSlot(D_ICMP_REST, be32(t + 4));
-  setSlot(D_PAYLOAD_OFFSET, base + 8);
-  setSlot(D_PAYLOAD_LENGTH, <u32>(len - 8));
+  icmpSlots(t, len, base);
   return OK;
 }
 
@@ -76,10 +71,6 @@ export function buildIcmp6(payloadPtr: usize, payloadLen: u32): usize {
   const ip = m - <usize>IPV6_HEADER;
   const length = payloadLen + 8;
   buildIpv6Header(ip, ICMPV6, length);
-  store<u8>(m, <u8>getSlot(B_ICMP_TYPE));
-  store<u8>(m, <u8>getSlot(B_ICMP_CODE), 1);
-  put16(m + 2, 0);
-  put32(m + 4, getSlot(B_ICMP_REST));
-  put16(m + 2, ~onesSum(m, length, pseudoHeader6(ip, ICMPV6, length)) & 0xffff);
+  writeIcmpHeader(m, length, pseudoHeader6(ip, ICMPV6, length));
   return ip;
 }

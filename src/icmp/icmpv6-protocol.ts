@@ -4,7 +4,8 @@ import type { IcmpPacketFields } from "../wire/datagram-types.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { Icmpv6Type, ParameterProblemCode, icmpv6ErrorKind, isHardIcmpv6Error } from "../wire/icmpv6.js";
 import type { IcmpCounters, IcmpDrop } from "./icmp-protocol.js";
-import { PingSession, type PingHost, type PingOptions } from "./ping.js";
+import type { PingHost, PingOptions, PingSession } from "./ping.js";
+import { PingSessions } from "./ping-sessions.js";
 import { RateLimiter } from "./rate-limiter.js";
 
 /** RFC 4443 §2.4(c): an error carries as much of the offending packet as fits the minimum MTU, 1280. */
@@ -65,29 +66,21 @@ export class Icmpv6Protocol implements PingHost {
   readonly #o: Icmpv6ProtocolOptions;
   readonly #echoLimit: RateLimiter;
   readonly #errorLimit: RateLimiter;
-  readonly #pings = new Map<number, PingSession>();
-  #nextId: number;
+  readonly #pings: PingSessions;
 
   constructor(o: Icmpv6ProtocolOptions) {
     this.#o = o;
     this.clock = o.clock;
     this.#echoLimit = new RateLimiter(o.clock, o.echoRate, o.echoRate);
     this.#errorLimit = new RateLimiter(o.clock, o.errorRate, o.errorRate);
-    this.#nextId = (Math.floor(o.clock.now()) * 7919) & 0xffff;
+    this.#pings = new PingSessions(Math.floor(o.clock.now()) * 7919);
   }
 
   /** A ping session to `address` (IPv6 text), not yet started. */
   ping(address: string, options?: PingOptions): PingSession {
     const dst = this.#o.addresses.parse(address);
     if (this.#o.addresses.sourceFor(dst) < 0) throw new TypeError(`this stack has no IPv6 address to ping ${address}`);
-    let id = this.#nextId;
-    for (let i = 0; this.#pings.has(id); i++) {
-      if (i === 65536) throw new RangeError("65536 ping sessions are running already");
-      id = (id + 1) & 0xffff;
-    }
-    this.#nextId = (id + 1) & 0xffff;
-    const session = new PingSession(this, id, dst, address, options);
-    this.#pings.set(id, session);
+    const session = this.#pings.open(this, dst, address, options);
     this.#o.addresses.retain(dst);
     return session;
   }
@@ -100,9 +93,7 @@ export class Icmpv6Protocol implements PingHost {
   }
 
   finished(session: PingSession): void {
-    if (this.#pings.get(session.id) !== session) return;
-    this.#pings.delete(session.id);
-    this.#o.addresses.release(session.dst);
+    if (this.#pings.finished(session)) this.#o.addresses.release(session.dst);
   }
 
   /**
@@ -119,7 +110,7 @@ export class Icmpv6Protocol implements PingHost {
       return;
     }
     if (type === Icmpv6Type.ECHO_REPLY) {
-      const session = this.#pings.get(r.icmpRest >>> 16);
+      const session = this.#pings.get(r.icmpRest);
       if (session === undefined || session.dst !== r.src || !session.reply(r.icmpRest & 0xffff, body, r.ttl)) {
         c.drops["icmp-stray-echo-reply"]++;
       }
@@ -153,7 +144,9 @@ export class Icmpv6Protocol implements PingHost {
     }
     const drop =
       r.quotedProtocol === this.protocol
-        ? this.#echoError(r, quotedDst, kind)
+        ? this.#pings.quotedError(r, Icmpv6Type.ECHO_REQUEST, quotedDst, kind)
+          ? null
+          : "icmp-no-connection"
         : this.#o.errorArrives(r, quotedDst, kind, isHardIcmpv6Error(type, r.icmpCode));
     if (drop !== null) c.drops[drop]++;
   }
@@ -190,7 +183,7 @@ export class Icmpv6Protocol implements PingHost {
   }
 
   close(): void {
-    for (const s of [...this.#pings.values()]) s.cancel();
+    this.#pings.cancelAll();
   }
 
   #echoRequest(r: DatagramRecord, data: Uint8Array): void {
@@ -204,14 +197,6 @@ export class Icmpv6Protocol implements PingHost {
     // to a group, it comes from one of our unicast addresses.
     const src = this.#o.addresses.isLocal(r.dst) ? r.dst : this.#o.addresses.sourceFor(r.src);
     this.#send({ src, dst: r.src, type: Icmpv6Type.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
-  }
-
-  /** An error quoting one of our echo requests: the quoted ICMPv6 header's bytes 4..7 are its id and seq. */
-  #echoError(r: DatagramRecord, quotedDst: number, kind: IcmpErrorKind): IcmpDrop | null {
-    if (r.quotedWord0 >>> 24 !== Icmpv6Type.ECHO_REQUEST) return "icmp-no-connection";
-    const session = this.#pings.get(r.quotedWord1 >>> 16);
-    if (session === undefined || session.dst !== quotedDst) return "icmp-no-connection";
-    return session.error(r.quotedWord1 & 0xffff, kind) ? null : "icmp-no-connection";
   }
 
   #send(fields: IcmpPacketFields): void {

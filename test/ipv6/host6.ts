@@ -1,6 +1,5 @@
-import { VirtualClock } from "../../src/clock/virtual-clock.js";
-import type { Link } from "../../src/link/link.js";
-import { IpStack, type IpStackOptions } from "../../src/stack/ip-stack.js";
+import type { IpStackOptions } from "../../src/stack/ip-stack.js";
+import { host } from "../icmp/host.js";
 import {
   DatagramRecord,
   Ipv6Record,
@@ -61,26 +60,16 @@ export function parseSent6(bytes: Uint8Array): Sent6 {
   return out;
 }
 
-/** One dual-stack IpStack (10.0.0.1, fd00::1/64) on a VirtualClock whose link records what it sends. */
+/** test/icmp/host.ts's IpStack (10.0.0.1) with fd00::1/64 too; `take()` parses what it sent as IPv6. */
 export function host6(options: Partial<IpStackOptions> = {}, mtu = 1500) {
-  const clock = new VirtualClock(1_000_000);
-  const sent: Uint8Array[] = [];
-  const link: Link = { mtu, send: (p) => void sent.push(p.slice()), onReceive: null, close() {} };
-  const stack = new IpStack({
-    address: "10.0.0.1",
-    ipv6: [`${US}/64`],
-    link,
-    clock,
-    isnKey: new Uint8Array(16).fill(7),
-    ...options,
-  });
+  const h = host({ ipv6: [`${US}/64`], ...options }, mtu);
   return {
-    clock,
-    stack,
-    sent,
+    clock: h.clock,
+    stack: h.stack,
+    sent: h.sent,
     /** Everything sent since the last call, parsed. */
     take(): Sent6[] {
-      return sent.splice(0).map(parseSent6);
+      return h.sent.splice(0).map(parseSent6);
     },
   };
 }
