@@ -49,8 +49,11 @@ const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason
   "bad-icmp-checksum",
 ]);
 
+/** The IPv4 key of a stack without an IPv4 address: no 32-bit address equals it. */
+const NO_IPV4 = -1;
+
 export interface IpStackOptions {
-  /** This stack's IPv4 address, dotted quad. */
+  /** This stack's IPv4 address, dotted quad ("0.0.0.0" with `ipv6`: none, an IPv6-only stack). */
   address: string;
   /** Its IPv6 addresses with their prefixes ("fd00::1/64"; /128 without one): IPv6 is on with one. */
   ipv6?: readonly string[];
@@ -116,7 +119,10 @@ export class IpStack {
 
   constructor(options: IpStackOptions) {
     this.address = options.address;
-    this.ip = parseIpv4(options.address);
+    // An IPv6-only stack ("0.0.0.0" beside IPv6 addresses) has an IPv4 key no packet carries: IPv4 to it
+    // is "wrong-address", and nothing can pick an IPv4 source (sourceFor says -1), at no cost per packet.
+    const v6only = options.address === "0.0.0.0" && (options.ipv6?.length ?? 0) > 0;
+    this.ip = v6only ? NO_IPV4 : parseIpv4(options.address);
     this.link = options.link;
     this.clock = options.clock ?? new RealClock();
     this.config = { ...defaultTcpConfig, ...options.tcp };
@@ -238,6 +244,8 @@ export class IpStack {
   /** Echo requests to `address` (RFC 792; ICMPv6 echo, RFC 4443 §4, for an IPv6 one), `count` of them. */
   ping(address: string, options?: PingOptions): PingSession {
     if (this.#closed) throw new StackClosedError("the stack is closed");
+    if (!address.includes(":") && this.ip === NO_IPV4)
+      throw new TypeError(`this stack has no IPv4 address to ping ${address}`);
     const session = address.includes(":") ? this.#v6.ping(address, options) : this.#icmp.ping(address, options);
     session.start();
     return session;

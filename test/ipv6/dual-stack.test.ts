@@ -111,4 +111,20 @@ describe("dual-stack TCP, UDP and ping", () => {
     const { clock, client } = dualPair();
     await expect(drive(clock, client.connect("fd00::2", 81))).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
+
+  it("an IPv6-only stack: IPv6 works, IPv4 has no source, and IPv4 packets to 0.0.0.0 are not ours", async () => {
+    const clock = new VirtualClock(0);
+    const links = memoryLinkPair({ delay: 5, clock });
+    const server = new Stack({ address: ["fd00::2/64"], link: links[1], clock });
+    const client = new Stack({ address: ["10.0.0.1", "fd00::1/64"], link: links[0], clock });
+    expect([server.address, server.addresses]).toEqual(["0.0.0.0", ["fd00::2"]]);
+    const accepted = server.listen(80).accept();
+    await drive(clock, client.connect("fd00::2", 80));
+    expect((await drive(clock, accepted)).peerAddr.address).toBe("fd00::1");
+    await expect(server.connect("10.0.0.1", 80)).rejects.toThrow(TypeError);
+    expect(() => server.udp().send("x", "10.0.0.1", 9)).toThrow(TypeError);
+    client.udp().send("x", "0.0.0.0", 9);
+    await pass(clock, 20);
+    expect(server.counters.drops["wrong-address"]).toBe(1);
+  });
 });
