@@ -46,6 +46,7 @@ export class AddressBook {
   readonly #entries = new Map<number, Entry>();
   /** Entries no one holds, oldest first. */
   readonly #unheld = new Set<number>();
+  readonly #groups: Ipv6Address[] = [];
   /** The last two addresses looked up (a flow's source and our address): a compare instead of a hash. */
   #recent: Entry[] = [];
   #recentKeys: number[] = [];
@@ -98,12 +99,27 @@ export class AddressBook {
     return this.#entries.get(key)?.bytes;
   }
 
-  /** Whether the IPv6 address at `bytes[at..]` is ours, or one of the groups every host is in (ff02::1). */
+  /**
+   * Whether the IPv6 address at `bytes[at..]` is ours, all nodes (ff02::1, which every host is in), or a
+   * group joined (neighbour discovery's solicited-node groups, RFC 4861 §7.2.1, join through `join`).
+   */
   accepts(bytes: Uint8Array, at: number): boolean {
     const a = bytes.subarray(at, at + 16);
     if (ipv6Equal(a, ALL_NODES)) return true;
     for (const l of this.local6) if (ipv6Equal(a, l.address)) return true;
+    for (const g of this.#groups) if (ipv6Equal(a, g)) return true;
     return false;
+  }
+
+  /** Takes packets to the multicast group `group` from now on (until `leave`). */
+  join(group: Ipv6Address): void {
+    if (!isIpv6Multicast(group)) throw new RangeError(`${ipv6ToString(group)} is not a multicast group`);
+    if (!this.#groups.some((g) => ipv6Equal(g, group))) this.#groups.push(group.slice());
+  }
+
+  leave(group: Ipv6Address): void {
+    const i = this.#groups.findIndex((g) => ipv6Equal(g, group));
+    if (i >= 0) this.#groups.splice(i, 1);
   }
 
   /** Whether `key` is one of our own IPv6 addresses. */

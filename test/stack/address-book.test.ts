@@ -54,7 +54,7 @@ describe("AddressBook: one number per address of either family", () => {
     expect(b.parse("fd00:1::1")).toBe(held);
   });
 
-  it("accepts our addresses and all-nodes, nothing else", () => {
+  it("accepts our addresses, all-nodes and the groups joined, nothing else", () => {
     const b = book();
     const at = (text: string) => {
       const p = new Uint8Array(40);
@@ -68,5 +68,11 @@ describe("AddressBook: one number per address of either family", () => {
       false,
       false,
     ]);
+    // A solicited-node group (RFC 4861 §7.2.1), joined and left.
+    b.join(parseIpv6("ff02::1:ff00:1"));
+    expect(at("ff02::1:ff00:1")).toBe(true);
+    b.leave(parseIpv6("ff02::1:ff00:1"));
+    expect(at("ff02::1:ff00:1")).toBe(false);
+    expect(() => b.join(parseIpv6("fd00::9"))).toThrow(RangeError);
   });
 });
