@@ -190,6 +190,15 @@ export class TcpConnection implements Connection {
     return (this.#cc ??= congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss));
   }
 
+  /**
+   * The loss recovery if it was made, else null: it is made for the first data or FIN sent, the first SACK
+   * block or the first retransmission timeout, so until then it has nothing to track (issue 17: an idle
+   * handshaken connection holds none).
+   */
+  get recoveryIfMade(): LossRecovery | null {
+    return this.#recovery;
+  }
+
   /** Loss recovery, made when first asked for (an idle connection pays nothing for it). */
   get recovery(): LossRecovery {
     return (this.#recovery ??= lossRecovery(
@@ -489,12 +498,12 @@ export class TcpConnection implements Connection {
       timeouts: s.timeouts,
       lossProbes: s.lossProbes,
       undos: s.undos,
-      lossRecovery: this.recovery.name,
+      lossRecovery: this.#recovery?.name ?? (this.#recoveryWithSack ? this.config.lossRecovery : "newreno"),
       congestionControl: this.cc.name,
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
-      sackedBytes: this.recovery.sackedBytes,
+      sackedBytes: this.#recovery?.sackedBytes ?? 0,
       ...(this.softError === undefined ? {} : { softError: this.softError }),
     };
   }
