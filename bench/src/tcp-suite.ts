@@ -94,19 +94,6 @@ const suite: BenchSuite = {
       atLeast: 1.5,
       what: "bulk at MTU 65535 >= 1.5x Node net over loopback, same run (issue 17)",
     },
-    // Issue 17's scale targets: no figure measures them yet, so the runner reports them "not measured".
-    {
-      figure: "tcp.scale.1000_connections.gbps",
-      on: "ratio",
-      atLeast: 0.8,
-      what: "1,000 concurrent bulk connections keep >= 0.8x the single connection's aggregate (issue 17)",
-    },
-    {
-      figure: "tcp.scale.worker_per_core.gbps",
-      on: "ratio",
-      atLeast: 0.9,
-      what: "one stack pair per Worker on every core >= 0.9 x cores x one pair (issue 17)",
-    },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {
     const runs = o.quick ? 1 : 5;
