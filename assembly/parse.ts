@@ -1,6 +1,6 @@
 // One call per packet: IPv4 + TCP parse, validation in RFC order, both checksums, options. Every read is
 // bounded by `len`; the result goes to the record (layout.ts), never to an allocation.
-import { fold, onesSum } from "./checksum";
+import { fold, onesSumInline } from "./checksum";
 import { setSlot } from "./linear-memory";
 import {
   OK, E_TRUNCATED_IP_HEADER, E_BAD_IP_VERSION, E_BAD_IHL, E_BAD_TOTAL_LENGTH, E_BAD_IP_CHECKSUM,
@@ -117,7 +117,7 @@ export function parsePacket(ptr: usize, len: usize): i32 {
   // The pseudo-header's six 16-bit words (RFC 9293 §3.1) need no fold: their sum fits 19 bits, and onesSum
   // takes any 32-bit initial value.
   const pseudo = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + 6 + <u32>tcpLen;
-  if (onesSum(t, tcpLen, pseudo) != 0xffff) return fail(E_BAD_TCP_CHECKSUM);
+  if (onesSumInline(t, tcpLen, pseudo) != 0xffff) return fail(E_BAD_TCP_CHECKSUM);
 
   setSlot(P_SACK_COUNT, 0);
   if (doff == 32 && load<u32>(t, 20) == NOP_NOP_TIMESTAMPS) {
