@@ -42,6 +42,8 @@ interface PendingRead {
 interface PendingWrite {
   data: Uint8Array;
   offset: number;
+  /** Taken over (Connection.writeNoCopy) rather than copied. */
+  noCopy: boolean;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -287,12 +289,13 @@ export class StreamCore {
 
   // ---- writing ----
 
-  write(data: Uint8Array): Promise<void> {
+  /** Queues `data`, copied into the send buffer, or with `noCopy` kept as it is (WriteOptions.noCopy). */
+  write(data: Uint8Array, noCopy = false): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (data.length === 0) return Promise.resolve();
     return this.hold.during(
       new Promise((resolve, reject) => {
-        this.#writers.push({ data, offset: 0, resolve, reject });
+        this.#writers.push({ data, offset: 0, noCopy, resolve, reject });
         this.#writes.run();
       }),
     );
@@ -301,7 +304,8 @@ export class StreamCore {
   #drainWrites(): void {
     while (this.#writers.length > 0 && this.#error === null) {
       const w = this.#writers[0];
-      w.offset += this.conn.write(w.offset === 0 ? w.data : w.data.subarray(w.offset));
+      const rest = w.offset === 0 ? w.data : w.data.subarray(w.offset);
+      w.offset += w.noCopy ? this.conn.writeNoCopy(rest) : this.conn.write(rest);
       if (w.offset < w.data.length) return;
       this.#writers.shift();
       w.resolve();

@@ -294,15 +294,24 @@ export class TcpConnection implements Connection {
   // RFC 9293 §3.10.2 SEND
 
   write(data: Uint8Array): number {
+    return this.#send(data, false);
+  }
+
+  writeNoCopy(data: Uint8Array): number {
+    return this.#send(data, true);
+  }
+
+  #send(data: Uint8Array, noCopy: boolean): number {
     switch (this.state) {
       case "SYN-SENT":
       case "SYN-RECEIVED":
         // Queued for transmission after entering ESTABLISHED.
-        return this.sender.finQueued ? 0 : this.sendBuffer.write(data);
+        if (this.sender.finQueued) return 0;
+        return noCopy ? this.sendBuffer.writeNoCopy(data) : this.sendBuffer.write(data);
       case "ESTABLISHED":
       case "CLOSE-WAIT": {
         if (this.sender.finQueued) return 0;
-        const n = this.sendBuffer.write(data);
+        const n = noCopy ? this.sendBuffer.writeNoCopy(data) : this.sendBuffer.write(data);
         if (n > 0 && !this.notices.inputting) output(this);
         return n;
       }
