@@ -1,5 +1,5 @@
 /**
- * Issue 17's scale figures. The curve: 1, 10, 100 and 1,000 concurrent bulk connections between one pair of
+ * The scale figures. The curve: 1, 10, 100 and 1,000 concurrent bulk connections between one pair of
  * IpStacks (MTU 1500, the in-memory link), the same bytes in all, as aggregate payload per CPU-second, each
  * against the single connection in the same round (rounds interleave the counts, so load hits all alike).
  * A count's cost per byte grows only if timers, demultiplexing or ACK clocking grow with the count.
@@ -119,13 +119,13 @@ const suite: BenchSuite = {
       figure: "tcp.scale.1000_connections.gbps",
       on: "ratio",
       atLeast: 0.8,
-      what: "1,000 concurrent bulk connections keep >= 0.8x the single connection's aggregate (issue 17)",
+      what: "1,000 concurrent bulk connections keep >= 0.8x the single connection's aggregate",
     },
     {
       figure: "tcp.scale.worker_per_core.gbps",
       on: "ratio",
       atLeast: 0.9,
-      what: "one stack pair per Worker on every core >= 0.9 x cores x one pair (issue 17)",
+      what: "one stack pair per Worker on every core >= 0.9 x cores x one pair",
     },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {

@@ -81,18 +81,18 @@ function nodeNet(total: number): Promise<Timed> {
 const suite: BenchSuite = {
   name: "tcp",
   targets: [
-    { figure: "tcp.bulk.mtu1500.gbps", atLeast: 1, what: "bulk payload at MTU 1500 >= 1 Gbit/s (issue 4)" },
+    { figure: "tcp.bulk.mtu1500.gbps", atLeast: 1, what: "bulk payload at MTU 1500 >= 1 Gbit/s" },
     {
       figure: "tcp.bulk.mtu1500.gbps",
       on: "ratio",
       atLeast: 1,
-      what: "bulk at MTU 1500 >= 1.0x native lwIP, same run (issue 17)",
+      what: "bulk at MTU 1500 >= 1.0x native lwIP, same run",
     },
     {
       figure: "tcp.bulk.mtu65535.gbps",
       on: "ratio",
       atLeast: 1.5,
-      what: "bulk at MTU 65535 >= 1.5x Node net over loopback, same run (issue 17)",
+      what: "bulk at MTU 65535 >= 1.5x Node net over loopback, same run",
     },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {

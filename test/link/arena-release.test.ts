@@ -6,7 +6,7 @@ import { freeSlots } from "../../src/wire/packet-arena.js";
 import { TcpFlags } from "../../src/wire/types.js";
 
 // A packet built in the packet arena holds a slot until the receiving stack gives it back; a link that
-// drops one must give it back itself, or every lost packet shrinks the arena for good (issue 17: closing
+// drops one must give it back itself, or every lost packet shrinks the arena for good (closing
 // stacks with packets in flight left 10,000 slots taken per 1,000-connection run).
 function arenaPacket(n: number): Uint8Array {
   const p = buildPacketInArena({

@@ -5,7 +5,7 @@ import { IpStack } from "../../src/stack/ip-stack.js";
 import type { TcpConnection } from "../../src/tcp/connection.js";
 import type { Connection } from "../../src/tcp/types.js";
 
-// Issue 17's memory target: a connection that has only shaken hands holds no loss recovery; the first data
+// The memory suite's per-connection figure: a connection that has only shaken hands holds no loss recovery; the first data
 // it sends makes one, and what it reports in between is what the recovery it will make would report.
 describe("loss recovery made on first need", () => {
   function pair() {

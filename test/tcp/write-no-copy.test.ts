@@ -4,7 +4,7 @@ import { memoryLinkPair } from "../../src/link/memory.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import type { Connection } from "../../src/tcp/types.js";
 
-// Issue 17: a write that takes the caller's chunk over instead of copying it. The connection reads the
+// A write that takes the caller's chunk over instead of copying it. The connection reads the
 // chunk again for every retransmission, so a lossy path shows the bytes are served from it intact.
 describe("writeNoCopy", () => {
   it("delivers taken-over chunks, mixed with copied writes, intact across losses and retransmissions", () => {
