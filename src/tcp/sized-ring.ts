@@ -11,11 +11,24 @@ import type { MemoryBudget } from "./memory-budget.js";
  * mark a little, so the free rings sink back to the budget as the traffic ends.
  * Reused rings are not zeroed: the buffers only ever hand out bytes they wrote.
  */
+/** One size's rings in the pool: the free ones, how many are out, and the decaying mark of the most out at once. */
+class SizeClass {
+  readonly free: Uint8Array[] = [];
+  out = 0;
+  peak = 0;
+  /** Free rings kept whatever the mark: `budget` bytes' worth, at least two. */
+  readonly floor: number;
+  /** Free rings never kept beyond: `limit` bytes' worth. */
+  readonly ceiling: number;
+
+  constructor(size: number, budget: number, limit: number) {
+    this.floor = Math.max(2, Math.floor(budget / size));
+    this.ceiling = Math.floor(limit / size);
+  }
+}
+
 class RingPool {
-  readonly #free = new Map<number, Uint8Array[]>();
-  /** Per size: rings taken and not given back, and the most out at once lately (decaying, see `give`). */
-  readonly #out = new Map<number, number>();
-  readonly #peak = new Map<number, number>();
+  readonly #sizes = new Map<number, SizeClass>();
   readonly #budget: number;
   readonly #limit: number;
 
@@ -24,40 +37,36 @@ class RingPool {
     this.#limit = limit;
   }
 
+  #of(size: number): SizeClass {
+    let c = this.#sizes.get(size);
+    if (c === undefined) this.#sizes.set(size, (c = new SizeClass(size, this.#budget, this.#limit)));
+    return c;
+  }
+
   take(size: number): Uint8Array {
-    const ring = this.#free.get(size)?.pop() ?? new Uint8Array(size);
-    this.#taken(size);
+    const c = this.#of(size);
+    const ring = c.free.pop() ?? new Uint8Array(size);
+    if (++c.out > c.peak) c.peak = c.out;
     return ring;
   }
 
   /** A ring of `size` if one is waiting, else null (taking it allocates nothing). */
   takeWaiting(size: number): Uint8Array | null {
-    const ring = this.#free.get(size)?.pop() ?? null;
-    if (ring !== null) this.#taken(size);
+    const c = this.#sizes.get(size);
+    const ring = c?.free.pop();
+    if (c === undefined || ring === undefined) return null;
+    if (++c.out > c.peak) c.peak = c.out;
     return ring;
   }
 
-  #taken(size: number): void {
-    const out = (this.#out.get(size) ?? 0) + 1;
-    this.#out.set(size, out);
-    if (out > (this.#peak.get(size) ?? 0)) this.#peak.set(size, out);
-  }
-
   give(ring: Uint8Array): void {
-    const size = ring.length;
-    this.#out.set(size, Math.max(0, (this.#out.get(size) ?? 0) - 1));
-    // The peak forgets a ring per 16 given back, so once the busy connections finish it sinks to the budget.
-    const peak = Math.max(0, (this.#peak.get(size) ?? 0) - 1 / 16);
-    this.#peak.set(size, peak);
-    let list = this.#free.get(size);
-    if (list === undefined) this.#free.set(size, (list = []));
-    const keep = Math.max(
-      2,
-      Math.floor(this.#budget / size),
-      Math.min(Math.ceil(peak), Math.floor(this.#limit / size)),
-    );
-    if (list.length < keep) list.push(ring);
-    else list.length = keep;
+    const c = this.#of(ring.length);
+    if (c.out > 0) c.out--;
+    // The mark forgets a ring per 16 given back, so once the busy connections finish it sinks to the floor.
+    c.peak = Math.max(0, c.peak - 1 / 16);
+    const keep = Math.max(c.floor, Math.min(Math.ceil(c.peak), c.ceiling));
+    if (c.free.length < keep) c.free.push(ring);
+    else c.free.length = keep;
   }
 }
 
