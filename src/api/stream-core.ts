@@ -305,9 +305,17 @@ export class StreamCore {
   write(data: Uint8Array, noCopy = false): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (data.length === 0) return Promise.resolve();
+    let offset = 0;
+    if (this.#writers.length === 0) {
+      // Nothing queued ahead: what fits goes in now, and a write that fits whole is done without a
+      // pending entry or a hold on the loop (the common case; a 1-byte request and reply is two of them).
+      offset = noCopy ? this.conn.writeNoCopy(data) : this.conn.write(data);
+      if (this.#error !== null) return Promise.reject(this.#error);
+      if (offset === data.length) return Promise.resolve();
+    }
     return this.hold.during(
       new Promise((resolve, reject) => {
-        this.#writers.push({ data, offset: 0, noCopy, resolve, reject });
+        this.#writers.push({ data, offset, noCopy, resolve, reject });
         this.#writes.run();
       }),
     );
