@@ -1,7 +1,7 @@
 import { IPV6_KEY_BASE, isIpv6Key } from "../wire/address-key.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { ipv6Equal, ipv6InPrefix, ipv6ToString, parseIpv6, type Ipv6Address } from "../wire/ipv6-address.js";
-import { sipHash24 } from "../tcp/siphash.js";
+import { sipHash24 } from "../wire/siphash.js";
 
 /** Addresses of no single host (RFC 4291 §2.5.2, §2.7): unspecified, and multicast. */
 export function isIpv6Multicast(bytes: Uint8Array, at = 0): boolean {

@@ -1,4 +1,4 @@
-import { sipHash24 } from "./siphash.js";
+import { sipHash24 } from "../wire/siphash.js";
 
 /**
  * RFC 6528 initial sequence numbers: ISN = M + F(localip, localport, remoteip, remoteport, secretkey),

@@ -108,3 +108,32 @@ export {
   type MacAddress,
 } from "./mac-address.js";
 export type { LinkParseErrorReason } from "./layout.generated.js";
+// IPv6 neighbour discovery bodies (RFC 4861 §4) and the multicast groups and MACs they use.
+export {
+  NdpType,
+  INFINITE_LIFETIME,
+  NDP_DROP_REASONS,
+  parseNdpMessage,
+  buildNdpMessage,
+  type NdpMessage,
+  type NdpDropReason,
+  type NdpIpFields,
+  type NdpOutgoing,
+  type RouterSolicitation,
+  type RouterAdvertisement,
+  type NeighborSolicitation,
+  type NeighborAdvertisement,
+  type Redirect,
+  type PrefixInformation,
+} from "./ndp-message.js";
+export {
+  IPV6_UNSPECIFIED,
+  IPV6_ALL_NODES,
+  IPV6_ALL_ROUTERS,
+  isIpv6Unspecified,
+  isIpv6Multicast,
+  isIpv6LinkLocal,
+  solicitedNodeAddress,
+  isSolicitedNodeAddress,
+  ipv6MulticastMac,
+} from "./ipv6-multicast.js";
