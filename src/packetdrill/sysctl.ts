@@ -71,9 +71,13 @@ const MAPPERS: Record<string, Mapper> = {
     c.keepAliveCount = Number(v);
     return Number.isInteger(c.keepAliveCount);
   },
-  // The engine has no ECN: 0 is what it does; a script that turns it on tests something absent.
-  tcp_ecn: (v) => {
-    if (Number(v) !== 0) throw new PacketdrillUnsupportedError(`net.ipv4.tcp_ecn=${v}: the stack has no ECN`);
+  // RFC 3168 ECN: 0 off, 1 asked for and accepted (TcpConfig.ecn). Linux's 2 (accept a peer's request,
+  // never ask) has no equivalent: the engine's switch covers both directions.
+  tcp_ecn: (v, c) => {
+    const n = Number(v);
+    if (n !== 0 && n !== 1)
+      throw new PacketdrillUnsupportedError(`net.ipv4.tcp_ecn=${v}: only 0 and 1 (TcpConfig.ecn) are modelled`);
+    c.ecn = n === 1;
     return true;
   },
   // Linux's loss-recovery switch: bit 0 (on by default) is RACK-TLP; without it, RFC 6675's DupThresh.

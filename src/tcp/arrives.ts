@@ -4,12 +4,13 @@ import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { challengeAck, sendAck, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
+import { ecnEchoArrived, ecnSegmentArrived } from "./ecn.js";
 import { peerWindow } from "./option-negotiation.js";
 import { MEMORY_REFUSED } from "./receive-buffer.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
-const { FIN, SYN, RST, ACK } = TcpFlags;
+const { FIN, SYN, RST, ACK, ECE } = TcpFlags;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -261,6 +262,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   } else if (!processAck(c, seg, data.length, flags)) {
     return;
   }
+  if (c.ecn !== null) ecnSegmentArrived(c, c.ecn, seg);
 
   switch (c.state) {
     case "FIN-WAIT-1":
@@ -355,6 +357,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     const duplicate = dataLen === 0 && !(flags & (SYN | FIN)) && window === oldWnd;
     recovery.ackHeld(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna)), duplicate);
   }
+  if (flags & ECE && c.ecn !== null) ecnEchoArrived(c, c.ecn, ack);
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
   // (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
   if (seqGe(ack, t.sndUna)) {

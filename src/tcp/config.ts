@@ -83,6 +83,13 @@ export interface TcpConfig {
    * spurious retransmission. @defaultValue true
    */
   dsack: boolean;
+  /**
+   * RFC 3168 ECN: ask for it on connect (SYN with ECE and CWR) and accept a peer's request (SYN-ACK with
+   * ECE); then new data is sent ECT(0), a CE mark is echoed with ECE, and an ECE reduces cwnd as a loss
+   * would, with nothing resent. Off means no ECN bit ever, on either side: Linux's `tcp_ecn=0`, where
+   * Linux's default (2) would accept a peer's request. On is Linux's `tcp_ecn=1`. @defaultValue false
+   */
+  ecn: boolean;
 }
 
 export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
@@ -120,6 +127,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   sack: true,
   lossRecovery: "rack",
   dsack: true,
+  ecn: false,
 });
 
 /** The stack's configuration with one connection's overrides applied. */
@@ -183,7 +191,7 @@ export function validateConfig(c: TcpConfig): void {
     const v = c[k];
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`tcp.${k} must be a non-negative integer, got ${v}`);
   }
-  for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337"] as const) {
+  for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337", "ecn"] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
   }
   if (!Object.hasOwn(sackRecoveries, c.lossRecovery)) {

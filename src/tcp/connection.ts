@@ -8,6 +8,7 @@ import type { TcpConfig } from "./config.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
+import { EcnState, ecnAgreed } from "./ecn.js";
 import type { LossRecovery } from "./loss-recovery.js";
 import { lossRecovery } from "./loss-recoveries.js";
 import { ConnectionSender } from "./recovery-sender.js";
@@ -90,7 +91,10 @@ export interface Endpoints {
  * The fields of an incoming segment's `TcpRepr` the engine reads. The stack passes its `ParsedRecord`
  * itself; the engine must not keep it, or its `options`, past the call.
  */
-export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "options">;
+export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "options"> & {
+  /** The IPv4 TOS byte (its low two bits are RFC 3168's ECN field); absent reads as 0. */
+  readonly tos?: number;
+};
 
 /**
  * One TCP connection: the RFC 9293 §3.10 user events (OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) and its
@@ -129,6 +133,8 @@ export class TcpConnection implements Connection {
   readonly agreed: AgreedOptions;
   /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
   ts: TimestampState | null = null;
+  /** RFC 3168 ECN's state (ecn.ts), made when the SYNs agree on ECN. */
+  ecn: EcnState | null = null;
   /** Made on the first out-of-order or duplicate segment once SACK is agreed (`sackReport()`). */
   sackReporter: SackReporter | null = null;
   /** Loss recovery (loss-recovery.ts), made when first asked for: RFC 6582 NewReno until the SYNs agree on SACK. */
@@ -259,7 +265,8 @@ export class TcpConnection implements Connection {
     if (grant.sack) options.sackPermitted = true;
     const ts = ack.options.timestamps;
     if (grant.timestamps && ts !== undefined) options.timestamps = { tsval: ts.tsval, tsecr: 0 };
-    this.applySynOptions({ seq: t.irs, ack: 0, flags: TcpFlags.SYN, window: 0, options });
+    const flags = TcpFlags.SYN | (grant.ecn ? TcpFlags.ECE | TcpFlags.CWR : 0);
+    this.applySynOptions({ seq: t.irs, ack: 0, flags, window: 0, options });
     // What the cookie SYN-ACK offered and sent: its window, and the SYN at ISS.
     t.rcvAdv = seqAdd(t.rcvNxt, cookieWindow(this.config));
     t.sndNxt = seqAdd(t.iss, 1);
@@ -275,6 +282,8 @@ export class TcpConnection implements Connection {
     pathMtuAgreed(this);
     if (a.timestamps) this.ts ??= new TimestampState();
     recordSynTimestamp(this, seg);
+    a.ecn = ecnAgreed(a.ecn, seg.flags);
+    this.ecn = a.ecn ? new EcnState(this.tcb.iss) : null;
     // A controller and a recovery made before the MSS and SACK were agreed start over with them.
     this.#cc = null;
     this.#recovery = null;
@@ -495,6 +504,8 @@ export class TcpConnection implements Connection {
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
       sackedBytes: this.recovery.sackedBytes,
+      ecn: this.ecn !== null,
+      ecnReductions: this.ecn?.reductions ?? 0,
       ...(this.softError === undefined ? {} : { softError: this.softError }),
     };
   }
