@@ -20,6 +20,12 @@ import { SegmentFlag, SentSegments } from "./sent-segments.js";
 
 /** §7.2: max_ack_delay, the peer's worst-case delayed-ACK timer (WCDelAckT), added when one segment is out. */
 export const TLP_MAX_ACK_DELAY = 200;
+/**
+ * The least PTO (ms), as Linux's tcp_tlp_timeout had it (max(2*SRTT, 10 ms)): on a path of a millisecond
+ * or two, 2*SRTT is shorter than the pauses of a busy peer's ACK clock, and a probe fired in one resends a
+ * segment that had arrived (the peer D-SACKs it). Above 5 ms of SRTT it changes nothing.
+ */
+export const TLP_MIN_PTO = 10;
 /** §6.2 step 4: how many recoveries a D-SACK-widened reordering window persists. */
 const REO_WND_PERSIST = 16;
 
@@ -441,8 +447,8 @@ export class RackRecovery implements LossRecovery {
 
   /**
    * §7.2: the probe timer runs while data is out, outside recovery, with nothing SACKed and no probe
-   * outstanding: PTO = 2*SRTT (plus max_ack_delay when one segment is out), or 1 s before the first RTT
-   * sample, and never past the RTO.
+   * outstanding: PTO = 2*SRTT (plus max_ack_delay when one segment is out), at least TLP_MIN_PTO, or 1 s
+   * before the first RTT sample, and never past the RTO.
    */
   #schedule(): void {
     const s = this.#s;
@@ -460,7 +466,10 @@ export class RackRecovery implements LossRecovery {
     }
     const srtt = s.srtt;
     let pto = 1000;
-    if (srtt !== undefined) pto = 2 * srtt + (seqDiff(t.sndMax, t.sndUna) <= s.mss ? TLP_MAX_ACK_DELAY : 0);
+    if (srtt !== undefined) {
+      const oneSegment = seqDiff(t.sndMax, t.sndUna) <= s.mss;
+      pto = Math.max(2 * srtt + (oneSegment ? TLP_MAX_ACK_DELAY : 0), TLP_MIN_PTO);
+    }
     pto = Math.min(pto, s.rtoRemaining);
     this.#timer = "probe";
     s.setTimer(pto);
