@@ -245,7 +245,18 @@ function traceChart(): string {
 
 const suite: BenchSuite = {
   name: "path",
-  targets: [],
+  targets: [
+    {
+      figure: "path.ecn.cubic+sack.retransmitted_bytes",
+      atMost: 0,
+      what: "ECN case (default CUBIC + RACK): no retransmissions at all (issue 18)",
+    },
+    {
+      figure: "path.ecn.cubic+sack.vs_loss_free",
+      atLeast: 0.95,
+      what: "ECN case (default CUBIC + RACK): goodput within 5% of the loss-free path (issue 18)",
+    },
+  ],
   async run(o: BenchOptions): Promise<Figure[]> {
     const grid: Grid = {
       seeds: o.quick ? [1] : [1, 2, 3, 4, 5],
