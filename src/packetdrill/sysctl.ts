@@ -20,16 +20,17 @@ export type ReadHelper = (path: string) => string | null;
 type Mapper = (value: string, config: Partial<TcpConfig>) => boolean;
 
 const flag =
-  (key: "timestamps" | "sack" | "dsack" | "windowScale"): Mapper =>
+  (key: "timestamps" | "sack" | "dsack" | "windowScale" | "receiveBufferAutotune"): Mapper =>
   (v, c) => {
     c[key] = Number(v) !== 0;
     return true;
   };
 
 /**
- * Buffer sizes as Linux's "min default max" triple. Linux grows a buffer towards the max (and offers its
- * SYN window scale for the max); the engine's buffer is fixed, so the max is its size (`which` = 2). The
- * send side keeps the default, which is what a socket starts with and what the scripts' writes fill.
+ * Buffer sizes as Linux's "min default max" triple. Linux grows the receive buffer towards the max (and
+ * offers its SYN window scale for the max), as the engine's autotuning does: the max is its
+ * receiveBufferSize (`which` = 2). The send side keeps the default, which is what a socket starts with and
+ * what the scripts' writes fill.
  */
 const bufferSize =
   (key: "receiveBufferSize" | "sendBufferSize", which: 1 | 2): Mapper =>
@@ -53,6 +54,7 @@ const MAPPERS: Record<string, Mapper> = {
   tcp_sack: flag("sack"),
   tcp_dsack: flag("dsack"),
   tcp_window_scaling: flag("windowScale"),
+  tcp_moderate_rcvbuf: flag("receiveBufferAutotune"),
   tcp_rmem: bufferSize("receiveBufferSize", 2),
   tcp_wmem: bufferSize("sendBufferSize", 1),
   tcp_syn_retries: (v, c) => {

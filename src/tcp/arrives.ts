@@ -7,6 +7,7 @@ import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wir
 import { ecnEchoArrived, ecnSegmentArrived } from "./ecn.js";
 import { peerWindow } from "./option-negotiation.js";
 import { MEMORY_REFUSED } from "./receive-buffer.js";
+import { tuningDataArrived } from "./receive-tuning.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
@@ -84,7 +85,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
     if (!c.setState("ESTABLISHED")) return;
     c.receiver.ackNow = true;
     // "If there are other controls or text in the segment, then continue processing at the sixth step."
-    if (payload.length > 0 || flags & FIN) processText(c, seqAdd(seg.seq, 1), flags, payload);
+    if (payload.length > 0 || flags & FIN) processText(c, seg, seqAdd(seg.seq, 1), flags, payload);
     return;
   }
   // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Data on it is dropped (the peer
@@ -300,7 +301,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
 
   // Sixth, the URG bit: urgent data is delivered inline as ordinary data (RFC 6093 recommends against
   // relying on it). Seventh and eighth: the segment text and FIN.
-  processText(c, seq, flags, data);
+  processText(c, seg, seq, flags, data);
 }
 
 /** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
@@ -431,7 +432,7 @@ function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: bool
 }
 
 /** Seventh (segment text) and eighth (FIN) steps, for ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2. */
-function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Array): void {
+function processText(c: TcpConnection, seg: SegmentHeader, seq: number, flags: number, data: Uint8Array): void {
   const t = c.tcb;
   switch (c.state) {
     case "ESTABLISHED":
@@ -468,6 +469,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
     } else {
       t.rcvNxt = seqAdd(t.rcvNxt, advanced);
       c.stats.bytesReceived += advanced;
+      if (c.receiveBufferGrows) tuningDataArrived(c, seg, data.length);
       c.notices.readable = true;
       // Filling a hole is acknowledged at once (RFC 5681 §4.2); otherwise every second segment.
       if (advanced > data.length || ++c.receiver.unackedSegments >= 2) c.receiver.ackNow = true;

@@ -16,6 +16,7 @@ import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-
 import { output, sendReset, sendSyn } from "./output.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
+import { ReceiveTuning, initialReceiveBuffer, tuningRead } from "./receive-tuning.js";
 import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
 import { PathMtuState, pathMtuAgreed } from "./path-mtu.js";
@@ -140,6 +141,8 @@ export class TcpConnection implements Connection {
   /** Loss recovery (loss-recovery.ts), made when first asked for: RFC 6582 NewReno until the SYNs agree on SACK. */
   #recovery: LossRecovery | null = null;
   #recoveryWithSack = false;
+  /** Receive-buffer autotuning's measurements (receive-tuning.ts), made on the first in-order data. */
+  #tuning: ReceiveTuning | null = null;
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
   readonly handshake = new HandshakeState();
@@ -180,7 +183,12 @@ export class TcpConnection implements Connection {
     this.agreed = new AgreedOptions(config);
     const budget = host.budget ?? null;
     this.sendBuffer = new SendBuffer(config.sendBufferSize, INITIAL_RING, budget);
-    this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges, INITIAL_RING, budget);
+    this.receiveBuffer = new ReceiveBuffer(
+      initialReceiveBuffer(config.receiveBufferSize, config.receiveBufferAutotune),
+      config.maxReassemblyRanges,
+      INITIAL_RING,
+      budget,
+    );
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
     this.timers = new ConnectionTimers(host.clock, this);
     const t = this.tcb;
@@ -203,6 +211,19 @@ export class TcpConnection implements Connection {
       this.#recoveryWithSack,
       new ConnectionSender(this),
       this.tcb.iss,
+    ));
+  }
+
+  /** Whether the receive buffer may still grow (autotuning on and below its maximum). */
+  get receiveBufferGrows(): boolean {
+    return this.config.receiveBufferAutotune && this.receiveBuffer.capacity < this.config.receiveBufferSize;
+  }
+
+  /** Autotuning's state, made when first asked for. */
+  receiveTuning(): ReceiveTuning {
+    return (this.#tuning ??= new ReceiveTuning(
+      this.host.clock.now(),
+      Math.min(this.receiveBuffer.capacity, 10 * this.ourMss),
     ));
   }
 
@@ -330,6 +351,7 @@ export class TcpConnection implements Connection {
   read(max = Number.MAX_SAFE_INTEGER): Uint8Array | null {
     if (this.receiveBuffer.length === 0 || max <= 0) return null;
     const data = this.receiveBuffer.read(max);
+    if (this.receiveBufferGrows) tuningRead(this);
     this.maybeWindowUpdate();
     return data;
   }
@@ -337,6 +359,7 @@ export class TcpConnection implements Connection {
   readInto(target: Uint8Array): number {
     if (this.receiveBuffer.length === 0 || target.length === 0) return 0;
     const n = this.receiveBuffer.readInto(target);
+    if (this.receiveBufferGrows) tuningRead(this);
     this.maybeWindowUpdate();
     return n;
   }
