@@ -13,7 +13,8 @@ export interface TcpConfig {
   sendBufferSize: number;
   /**
    * Receive buffer, the most it grows to with `receiveBufferAutotune` (the SYN's window scale is chosen for
-   * it); without window scaling only the first 65,535 bytes can be advertised. @defaultValue 262144
+   * it; Linux's tcp_rmem maximum); without window scaling only the first 65,535 bytes can be advertised.
+   * @defaultValue 6291456
    */
   receiveBufferSize: number;
   /**
@@ -104,7 +105,7 @@ export interface TcpConfig {
 export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   mss: 1460,
   sendBufferSize: 256 * 1024,
-  receiveBufferSize: 256 * 1024,
+  receiveBufferSize: 6 * 1024 * 1024,
   receiveBufferAutotune: true,
   noDelay: false,
   initialRto: 1000,
