@@ -8,7 +8,7 @@ import type { TcpConfig } from "./config.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
-import { EcnState, ecnAgreed } from "./ecn.js";
+import { EcnState, ecnAgreed, ecnOffered } from "./ecn.js";
 import type { LossRecovery } from "./loss-recovery.js";
 import { lossRecovery } from "./loss-recoveries.js";
 import { ConnectionSender } from "./recovery-sender.js";
@@ -141,7 +141,7 @@ export class TcpConnection implements Connection {
   /** Loss recovery (loss-recovery.ts), made when first asked for: RFC 6582 NewReno until the SYNs agree on SACK. */
   #recovery: LossRecovery | null = null;
   #recoveryWithSack = false;
-  /** Receive-buffer autotuning's measurements (receive-tuning.ts), made on the first in-order data. */
+  /** Receive-buffer autotuning's measurements (receive-tuning.ts), made once a flow is under way. */
   #tuning: ReceiveTuning | null = null;
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
@@ -219,12 +219,17 @@ export class TcpConnection implements Connection {
     return this.config.receiveBufferAutotune && this.receiveBuffer.capacity < this.config.receiveBufferSize;
   }
 
-  /** Autotuning's state, made when first asked for. */
-  receiveTuning(): ReceiveTuning {
-    return (this.#tuning ??= new ReceiveTuning(
-      this.host.clock.now(),
-      Math.min(this.receiveBuffer.capacity, 10 * this.ourMss),
-    ));
+  /**
+   * Autotuning's state, made once ten segments' worth has arrived: a short exchange (a request, a small
+   * reply) never needs the buffer to grow, and an idle connection after it holds nothing for it. Null before.
+   */
+  receiveTuning(): ReceiveTuning | null {
+    const start = 10 * this.ourMss;
+    if (this.#tuning === null && this.stats.bytesReceived >= start) {
+      const read = this.stats.bytesReceived - this.receiveBuffer.length;
+      this.#tuning = new ReceiveTuning(this.host.clock.now(), Math.min(this.receiveBuffer.capacity, start), read);
+    }
+    return this.#tuning;
   }
 
   get events(): ConnectionEvents {
@@ -303,8 +308,7 @@ export class TcpConnection implements Connection {
     pathMtuAgreed(this);
     if (a.timestamps) this.ts ??= new TimestampState();
     recordSynTimestamp(this, seg);
-    a.ecn = ecnAgreed(a.ecn, seg.flags);
-    this.ecn = a.ecn ? new EcnState(this.tcb.iss) : null;
+    this.ecn = ecnAgreed(ecnOffered(this), seg.flags) ? new EcnState(this.tcb.iss) : null;
     // A controller and a recovery made before the MSS and SACK were agreed start over with them.
     this.#cc = null;
     this.#recovery = null;

@@ -37,20 +37,21 @@ export class EcnState {
 }
 
 /**
+ * Whether we offer ECN on a SYN: when it is on, but not on a retransmitted SYN (§6.1.1.1, Linux's
+ * tcp_ecn_fallback: a middlebox that drops ECN-setup SYNs must not cost the connection), after which a
+ * SYN-ACK's ECE agrees to nothing.
+ */
+export function ecnOffered(c: TcpConnection): boolean {
+  return c.config.ecn && c.handshake.retries === 0;
+}
+
+/**
  * The flags our SYN or SYN-ACK carries for ECN (§6.1.1): an ECN-setup SYN has ECE and CWR; an ECN-setup
- * SYN-ACK has ECE alone, and only answers an ECN-setup SYN. `offered` is the offer on a SYN, the agreement
- * on a SYN-ACK. A retransmitted SYN goes without them (§6.1.1.1, Linux's tcp_ecn_fallback): a middlebox
- * that drops ECN-setup SYNs must not cost the connection.
+ * SYN-ACK has ECE alone, and only answers an ECN-setup SYN (the agreement is made by then).
  */
 export function ecnSynFlags(c: TcpConnection, synAck: boolean): number {
-  const a = c.agreed;
-  if (!a.ecn) return 0;
-  if (synAck) return ECE;
-  if (c.handshake.retries > 0) {
-    a.ecn = false;
-    return 0;
-  }
-  return ECE | CWR;
+  if (synAck) return c.ecn !== null ? ECE : 0;
+  return ecnOffered(c) ? ECE | CWR : 0;
 }
 
 /**

@@ -30,8 +30,6 @@ export class AgreedOptions {
   windowScale: boolean;
   timestamps: boolean;
   sack: boolean;
-  /** RFC 3168 ECN (offered, then agreed on the SYNs' flags: ecn.ts). */
-  ecn: boolean;
   /** Rcv.Wind.Shift: how far the windows we send are shifted (0 unless window scaling is agreed). */
   rcvShift = 0;
   /** Snd.Wind.Shift: how far the windows the peer sends are shifted. */
@@ -43,7 +41,6 @@ export class AgreedOptions {
     this.windowScale = config.windowScale;
     this.timestamps = config.timestamps;
     this.sack = config.sack;
-    this.ecn = config.ecn;
     this.ourShift = shiftFor(config.receiveBufferSize);
   }
 }

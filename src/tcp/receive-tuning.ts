@@ -18,10 +18,10 @@ import { tsNow } from "./timestamps.js";
 /** The window a tuned buffer starts with: 64 KiB, what Linux's default tcp_rmem[1] (128 KiB) offers. */
 export const INITIAL_RECEIVE_WINDOW = 65536;
 
-/** The measurement state, made on the first in-order data (an idle connection holds none). */
+/** The measurement state, made once a flow is under way (`TcpConnection.receiveTuning`). */
 export class ReceiveTuning {
   /** Bytes the application had read when this round's measurement started, and when (clock ms). */
-  readSeq = 0;
+  readSeq: number;
   readAt: number;
   /** The most read in one measured round trip so far (Linux's rcvq_space.space). */
   space: number;
@@ -32,9 +32,10 @@ export class ReceiveTuning {
   windowEnd = 0;
   windowStart = -1;
 
-  constructor(now: number, space: number) {
+  constructor(now: number, space: number, read: number) {
     this.readAt = now;
     this.space = space;
+    this.readSeq = read;
   }
 }
 
@@ -49,6 +50,7 @@ export function initialReceiveBuffer(max: number, autotune: boolean): number {
  */
 export function tuningDataArrived(c: TcpConnection, seg: SegmentHeader, length: number): void {
   const tuning = c.receiveTuning();
+  if (tuning === null) return;
   const ts = seg.options.timestamps;
   if (c.ts !== null && ts !== undefined) {
     // Linux's tcp_rcv_rtt_measure_ts: a full segment echoing a TSval not sampled yet.
@@ -79,6 +81,7 @@ export function tuningDataArrived(c: TcpConnection, seg: SegmentHeader, length: 
  */
 export function tuningRead(c: TcpConnection): boolean {
   const tuning = c.receiveTuning();
+  if (tuning === null) return false;
   const now = c.host.clock.now();
   const rtt = tuning.rtt > 0 ? tuning.rtt : (c.rtt.srtt ?? 0);
   if (rtt <= 0 || now - tuning.readAt < rtt) return false;
