@@ -13,8 +13,9 @@ import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader } from "./connection.js";
 import type { AckVerdict, LossRecovery, RecoverySender } from "./loss-recovery.js";
+import { FRTO_FIRST, FRTO_OFF, FRTO_SPURIOUS, type FrtoState, frtoAck } from "./frto.js";
 import { RecoveryPoint } from "./recovery-point.js";
-import { RecoveryUndo } from "./recovery-undo.js";
+import { RecoveryUndo, firstBlockIsDsack } from "./recovery-undo.js";
 import { DUP_THRESH, SackScoreboard } from "./sack-scoreboard.js";
 import { SegmentFlag, SentSegments } from "./sent-segments.js";
 
@@ -86,8 +87,8 @@ export class RackRecovery implements LossRecovery {
 
   /** Lost segments are resent from here (no segment below it is marked lost). */
   #lostFrom: number;
-  /** RFC 5682 F-RTO: 1 awaiting the first ACK after a timeout, 2 the second, 0 not running. */
-  #frto: 0 | 1 | 2 = 0;
+  /** RFC 5682 F-RTO's state (frto.ts). */
+  #frto: FrtoState = FRTO_OFF;
   /** Which of the two uses the recovery timer has now. */
   #timer: "none" | "reorder" | "probe" = "none";
 
@@ -143,10 +144,8 @@ export class RackRecovery implements LossRecovery {
     this.#tsecr = seg.options.timestamps?.tsecr ?? null;
     this.#dsack = false;
     if (blocks !== undefined && blocks.length > 0) {
-      // RFC 2883 §4: the first block is a D-SACK when it lies below the cumulative ACK or inside the second.
-      const b0 = blocks[0];
-      const b1 = blocks.length > 1 ? blocks[1] : undefined;
-      if (seqLe(b0.right, seg.ack) || (b1 !== undefined && seqGe(b0.left, b1.left) && seqLe(b0.right, b1.right))) {
+      if (firstBlockIsDsack(blocks, seg.ack)) {
+        const b0 = blocks[0];
         this.#dsack = true;
         this.#dsackUncounted = true;
         this.#dsackLeft = b0.left;
@@ -312,32 +311,15 @@ export class RackRecovery implements LossRecovery {
     this.#s.report("recovery-end", 0);
   }
 
-  /**
-   * RFC 5682 F-RTO (§2, as with SACK in §3) on the ACKs after a timeout. The first, if it advances SND.UNA
-   * short of what was outstanding, sends two new segments instead of going back; the second then tells: a
-   * further advance acknowledges data that was never resent, so the timeout was spurious and its cut is
-   * undone (RFC 4015); a duplicate means loss, and sending goes back to SND.UNA as usual.
-   */
+  /** RFC 5682 F-RTO on an ACK after a timeout (frto.ts); a spurious timeout's cut is undone. */
   #frtoAck(a: AckSample, advanced: boolean): void {
-    const s = this.#s;
-    const t = s.tcb;
-    if (this.#frto === 1) {
-      this.#frto = 0;
-      if (!advanced || seqGe(a.ack, this.#point.seq)) return;
-      const next = t.sndNxt;
-      t.sndNxt = t.sndMax;
-      let sent = 0;
-      while (sent < 2 && s.sendNew() > 0) sent++;
-      if (sent === 0) t.sndNxt = next;
-      else this.#frto = 2;
-      return;
-    }
-    this.#frto = 0;
-    if (advanced) {
+    const next = frtoAck(this.#s, this.#frto, a.ack, this.#point.seq, advanced);
+    if (next === FRTO_SPURIOUS) {
+      this.#frto = FRTO_OFF;
       this.rtoRecovery = false;
       this.#undo();
     } else {
-      t.sndNxt = t.sndUna;
+      this.#frto = next;
     }
   }
 
@@ -345,7 +327,7 @@ export class RackRecovery implements LossRecovery {
     const t = this.#s.tcb;
     this.segments.acked(t.sndUna);
     this.board.prune(t.sndUna);
-    if (this.#frto !== 0) this.#frtoAck(a, true);
+    if (this.#frto !== FRTO_OFF) this.#frtoAck(a, true);
     const wasRecovering = this.inRecovery;
     if (seqGe(a.ack, this.#point.seq)) {
       if (this.inRecovery) this.#exit();
@@ -360,7 +342,7 @@ export class RackRecovery implements LossRecovery {
   }
 
   ackHeld(a: AckSample, duplicate: boolean): void {
-    if (this.#frto !== 0) this.#frtoAck(a, false);
+    if (this.#frto !== FRTO_OFF) this.#frtoAck(a, false);
     this.#detect();
     if (this.inRecovery) this.#prr(this.board.sackedBytes - this.#sackedBefore);
     this.#probeAcked(a, false, duplicate);
@@ -409,7 +391,7 @@ export class RackRecovery implements LossRecovery {
     if (!this.rtoRecovery) {
       // RFC 5682: the first timeout of an episode may be spurious; F-RTO decides on the next two ACKs.
       this.undo.begin(s.cc.cwnd, s.cc.ssthresh);
-      this.#frto = 1;
+      this.#frto = FRTO_FIRST;
     }
     s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));
     this.rtoRecovery = true;

@@ -5,7 +5,15 @@
  * congestion control made for it is taken back (RFC 4015's response: the window before the loss), as
  * Linux's tcp_try_undo_dsack and tcp_packet_delayed do.
  */
-import { seqGe } from "../wire/seq.js";
+import { seqGe, seqLe } from "../wire/seq.js";
+import type { SackBlock } from "../wire/types.js";
+
+/** RFC 2883 §4: the first block is a D-SACK when it lies below the cumulative ACK or inside the second. */
+export function firstBlockIsDsack(blocks: readonly SackBlock[], ack: number): boolean {
+  const b0 = blocks[0];
+  const b1 = blocks.length > 1 ? blocks[1] : undefined;
+  return seqLe(b0.right, ack) || (b1 !== undefined && seqGe(b0.left, b1.left) && seqLe(b0.right, b1.right));
+}
 
 export class RecoveryUndo {
   /** An episode can still be undone. */
