@@ -153,7 +153,7 @@ export class RackRecovery implements LossRecovery {
       }
     }
     this.#sackedBefore = this.board.sackedBytes;
-    if (this.#dsack && this.undo.dsack() && this.segments.lostBytes === 0) this.#undo();
+    if (this.#dsack && this.undo.dsack(this.#dsackRight) && this.segments.lostBytes === 0) this.#undo();
     const added = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     this.#newlySacked = added;
     const now = s.now;
@@ -260,7 +260,7 @@ export class RackRecovery implements LossRecovery {
     // FlightSize counts the SACKed data above the holes too, and after a recovery that sent as SACKs
     // freed the pipe it can be twice cwnd, so a cut from it would raise the window.
     const base = Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd);
-    this.undo.begin(s.cc.cwnd, s.cc.ssthresh);
+    this.undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
     s.cc.onLoss(base, s.mss);
     this.prrRecoverFs = base;
     this.prrDelivered = 0;
@@ -390,7 +390,7 @@ export class RackRecovery implements LossRecovery {
     if (this.inRecovery) this.#exit();
     if (!this.rtoRecovery) {
       // RFC 5682: the first timeout of an episode may be spurious; F-RTO decides on the next two ACKs.
-      this.undo.begin(s.cc.cwnd, s.cc.ssthresh);
+      this.undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
       this.#frto = FRTO_FIRST;
     }
     s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));

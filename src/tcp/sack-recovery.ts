@@ -68,9 +68,10 @@ export class SackRecovery implements LossRecovery {
     const t = this.s.tcb;
     const blocks = seg.options.sackBlocks;
     this.#tsecr = seg.options.timestamps?.tsecr ?? null;
-    if (blocks !== undefined && blocks.length > 0 && firstBlockIsDsack(blocks, seg.ack) && this.#undoState?.dsack())
-      this.#undoCut();
     this.#newlySacked = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
+    if (blocks !== undefined && blocks.length > 0 && firstBlockIsDsack(blocks, seg.ack)) {
+      if (this.#undoState?.dsack(blocks[0].right)) this.#undoCut();
+    }
   }
 
   /** Every transmission: one below the highest sent so far is a retransmission, which undo counts. */
@@ -108,11 +109,15 @@ export class SackRecovery implements LossRecovery {
     this.s.report("recovery-end", 0);
   }
 
-  /** The episode was spurious: congestion control takes its cut back (RFC 4015), and a recovery still open ends. */
+  /**
+   * The episode's retransmissions were spurious: congestion control takes its cut back (RFC 4015). A
+   * recovery still open goes on to its RecoveryPoint (as Linux's tcp_try_undo_dsack leaves the Recovery
+   * state alone): the same window may have lost other segments since, a slow start overshooting the queue,
+   * and they are repaired within it rather than left to the RTO.
+   */
   #undoCut(): void {
     const undo = this.#undo;
     undo.active = false;
-    if (this.inRecovery) this.#exit();
     this.s.cc.onUndo(undo.priorCwnd, undo.priorSsthresh);
     this.s.report("undo", 0);
   }
@@ -162,7 +167,7 @@ export class SackRecovery implements LossRecovery {
     this.#point.mark(t.sndMax);
     this.#rescueRxt = null;
     this.#retransmissions.clear();
-    this.#undo.begin(s.cc.cwnd, s.cc.ssthresh);
+    this.#undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
     s.cc.onLoss(seqDiff(t.sndMax, t.sndUna), s.mss);
     s.report("recovery-start", 0);
     // (4.3): the first segment goes now, whatever pipe says.
@@ -179,7 +184,7 @@ export class SackRecovery implements LossRecovery {
     const t = s.tcb;
     if (!this.#rtoRecovery) {
       // RFC 5682: the first timeout of an episode may be spurious; F-RTO decides on the next two ACKs.
-      this.#undo.begin(s.cc.cwnd, s.cc.ssthresh);
+      this.#undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
       this.#frto = FRTO_FIRST;
     }
     this.#rtoRecovery = true;
