@@ -95,7 +95,7 @@ export function ecnEchoArrived(c: TcpConnection, e: EcnState, ack: number): void
   if (c.recovery.inRecovery) return;
   e.reductions++;
   c.cc.onLoss(seqDiff(t.sndMax, t.sndUna), c.sendMss);
-  if (c.host.tracing) c.host.trace(`${c.id} ECN-Echo: cwnd reduced to ${c.cc.cwnd}`);
+  if (c.observed) c.publish({ type: "cwnd", reason: "ecn-echo", cwnd: c.cc.cwnd });
 }
 
 /**

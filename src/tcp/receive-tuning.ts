@@ -96,7 +96,6 @@ export function tuningRead(c: TcpConnection): boolean {
   const target = Math.min(window, c.config.receiveBufferSize);
   if (target <= c.receiveBuffer.capacity) return false;
   c.receiveBuffer.grow(target);
-  if (c.host.tracing)
-    c.host.trace(`${c.id} receive buffer grown to ${target} (read ${copied} in ${Math.round(rtt)} ms)`);
+  if (c.observed) c.publish({ type: "receive-buffer", size: target, read: copied, rtt });
   return true;
 }

@@ -199,6 +199,8 @@ describe("RFC 3168 §6.1.2 the sender: ECE -> one reduction per window, CWR, not
     const cut = f.conn.info();
     expect(cut).toMatchObject({ ssthresh: Math.floor((9 * MSS) / 2), retransmits: 0, ecnReductions: 1 });
     expect(cut.cwnd).toBe(cut.ssthresh);
+    expect(f.events.filter((e) => e.type === "cwnd")).toMatchObject([{ reason: "ecn-echo", cwnd: cut.cwnd }]);
+    expect(f.traces).toContain(`${f.conn.id} ECN-Echo, cwnd=${cut.cwnd}`);
     // cwnd (4.5 segments) is below the flight (9): nothing is sent, and certainly nothing resent.
     expect(f.sent).toEqual([]);
     // More ECEs for data sent before the reduction change nothing.

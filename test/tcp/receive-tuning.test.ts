@@ -19,7 +19,14 @@ function download(client: Partial<TcpConfig>, opts: { read: boolean; warmupMs: n
   const clock = new VirtualClock();
   const [la, lb] = memoryLinkPair({ clock, delay: 50, bandwidth: 100e6, queueBytes: 2_500_000 });
   const server = new IpStack({ address: "10.0.0.1", link: la, clock, tcp: { sendBufferSize: 16 * MiB } });
-  const receiver = new IpStack({ address: "10.0.0.2", link: lb, clock, tcp: client });
+  const grown: string[] = [];
+  const receiver = new IpStack({
+    address: "10.0.0.2",
+    link: lb,
+    clock,
+    tcp: client,
+    onTrace: (t) => void (t.includes("receive buffer grown") && grown.push(t)),
+  });
   try {
     const listener = server.listen(80);
     listener.onConnection = () => {
@@ -42,7 +49,7 @@ function download(client: Partial<TcpConfig>, opts: { read: boolean; warmupMs: n
     const before = read;
     clock.runUntil(opts.warmupMs + opts.measureMs);
     const held = conn.readableLength;
-    return { info: conn.info(), held, widest, mbps: ((read - before) * 8) / (opts.measureMs * 1000) };
+    return { info: conn.info(), held, widest, grown, mbps: ((read - before) * 8) / (opts.measureMs * 1000) };
   } finally {
     server.close();
     receiver.close();
@@ -57,6 +64,11 @@ describe("receive-buffer autotuning (dynamic right-sizing, Linux's tcp_rcv_space
     expect(initialCap).toBeLessThan(5.3);
     expect(tuned.widest).toBeGreaterThan(1_250_000);
     expect(tuned.mbps).toBeGreaterThan(80);
+    // Each growth is an event (traced): from the first round trips on, a few doublings to the path's need.
+    expect(tuned.grown.length).toBeGreaterThan(3);
+    expect(tuned.grown[0]).toMatch(
+      /^10\.0\.0\.2:\d+>10\.0\.0\.1:80 receive buffer grown to \d+ \(read \d+ in \d+ ms\)$/,
+    );
     // The same path with the buffer fixed at 64 KiB is held to the cap.
     const fixed = download(
       { receiveBufferSize: INITIAL_RECEIVE_WINDOW, receiveBufferAutotune: false },
@@ -80,6 +92,7 @@ describe("receive-buffer autotuning (dynamic right-sizing, Linux's tcp_rcv_space
     expect(idle.held).toBeLessThanOrEqual(INITIAL_RECEIVE_WINDOW);
     expect(idle.held).toBeGreaterThan(INITIAL_RECEIVE_WINDOW / 2);
     expect(idle.widest).toBeLessThanOrEqual(INITIAL_RECEIVE_WINDOW);
+    expect(idle.grown).toEqual([]);
     expect(info.receiveWindow).toBeLessThan(2000);
     // The window scale was still chosen for the 16 MiB maximum.
     expect(info.windowScale?.receive).toBe(9);
