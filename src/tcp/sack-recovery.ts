@@ -69,7 +69,7 @@ export class SackRecovery implements LossRecovery {
     this.#tsecr = seg.options.timestamps?.tsecr ?? null;
     this.#newlySacked = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     if (blocks !== undefined && blocks.length > 0 && firstBlockIsDsack(blocks, seg.ack)) {
-      if (this.#undoState?.dsack(blocks[0].right)) this.#undoCut();
+      if (this.#undoState?.dsack(blocks[0].right) && this.#allLossResent()) this.#undoCut();
     }
   }
 
@@ -93,12 +93,24 @@ export class SackRecovery implements LossRecovery {
       // RFC 6675 §5 step (3): HighACK >= RecoveryPoint ends the recovery; cwnd stays at ssthresh.
       this.#exit();
     }
-    if (this.#undoState?.eifel(a.ack, this.#tsecr)) this.#undoCut();
+    if (this.#undoState?.eifel(a.ack, this.#tsecr) && this.#allLossResent()) this.#undoCut();
     if (!wasRecovering) {
       this.#dupAcks = 0;
       return "grow";
     }
     return "recovering";
+  }
+
+  /**
+   * In recovery, every byte IsLost counts lost has been resent (HighRxt is past it), so the episode's
+   * retransmission count covers all of its losses. Otherwise the same window has lost more since, not yet
+   * resent (a slow start overshooting the queue), and an undo on the retransmissions so far would restore
+   * the window that overflowed it.
+   */
+  #allLossResent(): boolean {
+    if (!this.inRecovery) return true;
+    const t = this.s.tcb;
+    return !seqLt(this.#highRxt, this.board.lostBoundary(this.s.mss, t.sndUna));
   }
 
   #exit(): void {
