@@ -249,12 +249,12 @@ const suite: BenchSuite = {
     {
       figure: "path.ecn.cubic+sack.retransmitted_bytes",
       atMost: 0,
-      what: "ECN case (default CUBIC + RACK): no retransmissions at all (issue 18)",
+      what: "ECN case (default CUBIC + RACK): no retransmissions at all",
     },
     {
       figure: "path.ecn.cubic+sack.vs_loss_free",
       atLeast: 0.95,
-      what: "ECN case (default CUBIC + RACK): goodput within 5% of the loss-free path (issue 18)",
+      what: "ECN case (default CUBIC + RACK): goodput within 5% of the loss-free path",
     },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {
