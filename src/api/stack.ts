@@ -301,6 +301,7 @@ export class Stack {
     for (const l of [...this.#listeners]) l.close();
     this.#resolver?.close();
     this.#ip.close();
+    this.#holds.close();
   }
 
   /** `await using`: `close()` at the end of the block (every connection left is aborted). */
