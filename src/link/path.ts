@@ -1,6 +1,7 @@
 import type { Clock, Timer } from "../clock/clock.js";
 import { releaseDropped } from "./packet-release.js";
 import type { ImpairmentConfig } from "./impairment.js";
+import { markCongestion } from "./ecn-mark.js";
 import type { Link } from "./link.js";
 import { PacketQueue } from "./packet-queue.js";
 import { Prng } from "./prng.js";
@@ -28,6 +29,8 @@ export interface PathCounters {
   dropped: DropCounters;
   duplicated: number;
   corrupted: number;
+  /** ECN-capable packets the marking queue (`ecnThreshold`) marked CE. */
+  marked: number;
   /** Packets delivered after a packet that was sent later than them. */
   reordered: number;
 }
@@ -57,6 +60,7 @@ export class ImpairedPath {
     dropped: { loss: 0, mtu: 0, queue: 0, closed: 0, unclaimed: 0 },
     duplicated: 0,
     corrupted: 0,
+    marked: 0,
     reordered: 0,
   };
   readonly #clock: Clock;
@@ -132,6 +136,14 @@ export class ImpairedPath {
       if (start > now && backlogBytes + packet.length > cfg.queueBytes) {
         c.dropped.queue++;
         return releaseDropped(packet);
+      }
+      if (backlogBytes > cfg.ecnThreshold) {
+        const outcome = markCongestion(packet);
+        if (outcome === "not-ect") {
+          c.dropped.queue++;
+          return;
+        }
+        if (outcome === "marked") c.marked++;
       }
       this.#wireFreeAt = start + (packet.length * 8000) / cfg.bandwidth;
       due = this.#wireFreeAt;
