@@ -62,6 +62,7 @@ export class IcmpProtocol implements PingHost {
   readonly protocol = IpProtocol.ICMP;
   readonly clock: Clock;
   readonly #o: IcmpProtocolOptions;
+  #ip: number;
   readonly #echoLimit: RateLimiter;
   readonly #errorLimit: RateLimiter;
   readonly #pings = new Map<number, PingSession>();
@@ -69,10 +70,16 @@ export class IcmpProtocol implements PingHost {
 
   constructor(o: IcmpProtocolOptions) {
     this.#o = o;
+    this.#ip = o.ip;
     this.clock = o.clock;
     this.#echoLimit = new RateLimiter(o.clock, o.echoRate, o.echoRate);
     this.#errorLimit = new RateLimiter(o.clock, o.errorRate, o.errorRate);
     this.#nextId = (o.ip ^ Math.floor(o.clock.now())) & 0xffff;
+  }
+
+  /** A new address (DHCP): messages from now on leave from it, and only errors quoting it are ours. */
+  setAddress(ip: number): void {
+    this.#ip = ip;
   }
 
   /** A ping session to `address`, started; its results go to the session's callbacks. */
@@ -93,7 +100,7 @@ export class IcmpProtocol implements PingHost {
 
   sendEcho(dst: number, id: number, seq: number, data: Uint8Array): void {
     this.#send({
-      src: this.#o.ip,
+      src: this.#ip,
       dst,
       type: IcmpType.ECHO_REQUEST,
       code: 0,
@@ -130,7 +137,7 @@ export class IcmpProtocol implements PingHost {
     c.icmpErrorsIn++;
     // The quote must be of a datagram we sent, and of its first fragment: only that one carries the
     // transport header the 8 quoted bytes are matched on.
-    if (broadcast || r.quotedSrc !== this.#o.ip || (r.quotedFragment & 0x1fff) !== 0) {
+    if (broadcast || r.quotedSrc !== this.#ip || (r.quotedFragment & 0x1fff) !== 0) {
       c.drops["icmp-not-ours"]++;
       return;
     }
@@ -164,7 +171,7 @@ export class IcmpProtocol implements PingHost {
     }
     c.icmpErrorsSent++;
     const quote = bytes.subarray(0, Math.min(r.totalLength, MAX_QUOTE));
-    this.#send({ src: this.#o.ip, dst: r.src, type, code, rest, payload: quote });
+    this.#send({ src: this.#ip, dst: r.src, type, code, rest, payload: quote });
   }
 
   close(): void {
@@ -185,7 +192,7 @@ export class IcmpProtocol implements PingHost {
     }
     c.echoRepliesSent++;
     // RFC 792: the reply carries the request's identifier, sequence number and data back.
-    this.#send({ src: this.#o.ip, dst: r.src, type: IcmpType.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
+    this.#send({ src: this.#ip, dst: r.src, type: IcmpType.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
   }
 
   /** An error quoting one of our echo requests: the quoted ICMP header's bytes 4..7 are its id and seq. */

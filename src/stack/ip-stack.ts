@@ -71,8 +71,8 @@ export interface IpStackOptions {
  * and dropped, never thrown.
  */
 export class IpStack {
-  readonly address: string;
-  readonly ip: number;
+  #address: string;
+  #ip: number;
   readonly clock: Clock;
   readonly config: TcpConfig;
   readonly link: Link;
@@ -100,8 +100,8 @@ export class IpStack {
   #currentBroadcast = false;
 
   constructor(options: IpStackOptions) {
-    this.address = options.address;
-    this.ip = parseIpv4(options.address);
+    this.#address = options.address;
+    this.#ip = parseIpv4(options.address);
     this.link = options.link;
     this.clock = options.clock ?? new RealClock();
     this.config = { ...defaultTcpConfig, ...options.tcp };
@@ -169,6 +169,30 @@ export class IpStack {
     } else {
       link.onReceive = (packet) => this.input(packet);
     }
+  }
+
+  /** This stack's IPv4 address, dotted quad ("0.0.0.0" while it has none: before a DHCP lease). */
+  get address(): string {
+    return this.#address;
+  }
+
+  /** This stack's IPv4 address as a number (0 while it has none). */
+  get ip(): number {
+    return this.#ip;
+  }
+
+  /**
+   * A new IPv4 address, or "0.0.0.0" for none (a DHCP lease gained, renewed elsewhere, or expired). Every
+   * transport sends from it from now on; connections and listeners that exist keep the address they
+   * have. The link's own address (an interface's, for ARP) is its owner's to change.
+   */
+  setAddress(address: string): void {
+    const ip = parseIpv4(address);
+    this.#address = address;
+    this.#ip = ip;
+    this.#tcp.setAddress(ip, address);
+    this.#udp.setAddress(ip, address);
+    this.#icmp.setAddress(ip);
   }
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
@@ -244,7 +268,7 @@ export class IpStack {
       else this.#dropped(reason);
       return;
     }
-    if (r.dst !== this.ip) {
+    if (r.dst !== this.#ip) {
       counters.drops["wrong-address"]++;
       return;
     }
@@ -271,7 +295,7 @@ export class IpStack {
       return;
     }
     const broadcast = r.dst === BROADCAST;
-    if (r.dst !== this.ip && !broadcast) {
+    if (r.dst !== this.#ip && !broadcast) {
       this.counters.drops["wrong-address"]++;
       return;
     }

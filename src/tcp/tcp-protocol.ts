@@ -88,8 +88,8 @@ export class TcpProtocol implements ListenContext {
   /** IPv4 protocol number 6 (RFC 9293 §3.1). */
   readonly protocol = 6;
   readonly tracing: boolean;
-  readonly #ip: number;
-  readonly #address: string;
+  #ip: number;
+  #address: string;
   readonly #clock: Clock;
   readonly #config: TcpConfig;
   readonly #mss: number;
@@ -305,6 +305,12 @@ export class TcpProtocol implements ListenContext {
 
   get ip(): number {
     return this.#ip;
+  }
+
+  /** A new address (DHCP): connections and listeners made from now on use it; existing ones keep theirs. */
+  setAddress(ip: number, address: string): void {
+    this.#ip = ip;
+    this.#address = address;
   }
 
   get mss(): number {

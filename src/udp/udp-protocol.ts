@@ -58,12 +58,25 @@ export class UdpProtocol implements UdpSocketHost {
   /** IPv4 protocol number 17. */
   readonly protocol = 17;
   readonly #o: UdpProtocolOptions;
+  #ip: number;
+  #address: string;
   readonly #sockets = new Map<number, UdpSocket>();
   #nextPort: number;
 
   constructor(o: UdpProtocolOptions) {
     this.#o = o;
+    this.#ip = o.ip;
+    this.#address = o.address;
     this.#nextPort = EPHEMERAL_LOW + (o.random() % EPHEMERAL_COUNT);
+  }
+
+  /**
+   * A new address (DHCP; 0 while there is none): datagrams from now on leave from it, from every socket
+   * (they are bound to the stack's one address, as to 0.0.0.0 on Linux).
+   */
+  setAddress(ip: number, address: string): void {
+    this.#ip = ip;
+    this.#address = address;
   }
 
   get socketCount(): number {
@@ -76,7 +89,7 @@ export class UdpProtocol implements UdpSocketHost {
     if (port !== undefined) {
       if (!Number.isInteger(port) || port < 1 || port > 65535)
         throw new RangeError(`port must be 1..65535, got ${port}`);
-      if (this.#sockets.has(port)) throw new AddressInUseError(`UDP ${this.#o.address}:${port} is already bound`);
+      if (this.#sockets.has(port)) throw new AddressInUseError(`UDP ${this.#address}:${port} is already bound`);
     } else {
       port = this.#ephemeralPort();
     }
@@ -84,7 +97,7 @@ export class UdpProtocol implements UdpSocketHost {
     for (const [name, value] of Object.entries(limits)) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`queue.${name} must be a positive integer`);
     }
-    const socket = new UdpSocket(this, this.#o.address, port, options.broadcast ?? false, limits);
+    const socket = new UdpSocket(this, this.#address, port, options.broadcast ?? false, limits);
     this.#sockets.set(port, socket);
     return socket;
   }
@@ -101,7 +114,7 @@ export class UdpProtocol implements UdpSocketHost {
       throw new BroadcastNotEnabledError("sending to 255.255.255.255 needs a socket opened with broadcast: true");
     }
     this.#o.counters.datagramsOut++;
-    this.#o.transmit({ src: this.#o.ip, dst: ip, srcPort: socket.localPort, dstPort: port, payload: data });
+    this.#o.transmit({ src: this.#ip, dst: ip, srcPort: socket.localPort, dstPort: port, payload: data });
   }
 
   release(socket: UdpSocket): void {
