@@ -136,3 +136,17 @@ export {
 export type { NeighborConfig, NeighborState } from "../neighbor/index.js";
 export { virtualSwitch, type VirtualSwitch, type SwitchPort, v86Link, type V86BusLike } from "../link/index.js";
 export { parseMac, macToString, randomLocalMac, type MacAddress } from "../wire/index.js";
+// DHCP: `address: "dhcp"` for a stack on an Ethernet link, and `stack.dhcpServer()` to give addresses out.
+export { DhcpTimeoutError } from "../dhcp/errors.js";
+export type { StackDhcpOptions, DhcpServerHandle } from "./dhcp-binding.js";
+export type {
+  DhcpClient,
+  DhcpClientCounters,
+  DhcpClientDrop,
+  DhcpLease,
+  DhcpState,
+  DhcpServerOptions,
+  DhcpServerCounters,
+  DhcpServerDrop,
+  DhcpParseError,
+} from "../dhcp/index.js";

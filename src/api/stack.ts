@@ -8,6 +8,15 @@ import { IpStack, StackClosedError, type IpStackOptions, type StackCounters, typ
 import { HostUnreachableError } from "../errors/unreachable.js";
 import { AddressInUseError } from "../tcp/errors.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
+import type { DhcpClient } from "../dhcp/dhcp-client.js";
+import type { DhcpServerOptions } from "../dhcp/dhcp-server.js";
+import {
+  bindDhcpClient,
+  startDhcpServer,
+  type DhcpBinding,
+  type DhcpServerHandle,
+  type StackDhcpOptions,
+} from "./dhcp-binding.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
 import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
 import { fromIterableSocket } from "../dns/iterable-socket.js";
@@ -30,8 +39,14 @@ export interface CaptureOptions extends CaptureLinkOptions {
 
 /** What `new Stack(options)` takes: an address, and usually a link. */
 export interface StackOptions {
-  /** This stack's IPv4 address, dotted quad. Connecting to it takes the loopback path, not the link. */
+  /**
+   * This stack's IPv4 address, dotted quad. Connecting to it takes the loopback path, not the link.
+   * `"dhcp"`: the address, subnet, default route and DNS servers come from a DHCP server on the link
+   * (an `ethernetLink`); `await stack.ready` for the address.
+   */
   address: string;
+  /** The DHCP client's options, with `address: "dhcp"`. */
+  dhcp?: StackDhcpOptions;
   /**
    * Where packets to other addresses go. Without one the stack is loopback-only: it reaches itself
    * (`connect(stack.address, port)`), and connecting anywhere else rejects with `HostUnreachableError`.
@@ -90,14 +105,21 @@ const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
  * closes it at the end of the block.
  */
 export class Stack {
-  readonly address: string;
   readonly clock: Clock;
+  /**
+   * The stack's address once it has one: at once for a given address; with `address: "dhcp"` when the
+   * first lease is bound. Rejects with DhcpTimeoutError when none came within `dhcp.timeout` (the client
+   * keeps trying: `dhcp.onLease` hears of a later one), or StackClosedError when closed first.
+   */
+  readonly ready: Promise<string>;
   /** The capture tap on the link, when `capture` was given (its counters say what failed to record). */
   readonly capture: CaptureLink | null;
   readonly #ip: IpStack;
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
-  readonly #resolver: Resolver | null;
+  #resolver: Resolver | null;
+  readonly #dhcp: DhcpBinding | null;
+  readonly #onTrace: ((text: string) => void) | undefined;
   readonly #holds: LoopHolds;
   readonly #loopback: LoopbackLink;
   #closed = false;
@@ -109,7 +131,9 @@ export class Stack {
         "StackOptions.link must be a Link (mtu, send, onReceive, close), or absent for loopback only",
       );
     }
-    this.#loopback = new LoopbackLink(parseIpv4(options.address), options.link ?? null, clock);
+    const dhcp = options.address === "dhcp";
+    const address = dhcp ? "0.0.0.0" : options.address;
+    this.#loopback = new LoopbackLink(parseIpv4(address), options.link ?? null, clock);
     // The capture sees loopback traffic too, as a capture on every interface would.
     const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
     const userTrace = options.onTrace;
@@ -120,10 +144,11 @@ export class Stack {
             capture.annotate(text);
             userTrace?.(text);
           };
+    this.#onTrace = onTrace;
     this.#closeTimeout = options.closeTimeout ?? 30_000;
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
-      address: options.address,
+      address,
       link: capture ?? this.#loopback,
       clock,
       tcp: options.tcp,
@@ -133,21 +158,51 @@ export class Stack {
       icmpRate: options.icmpRate,
       reassembly: options.reassembly,
     });
-    this.address = this.#ip.address;
     this.clock = clock;
     this.capture = capture;
     const dns = options.dns;
-    this.#resolver =
-      dns === undefined
-        ? null
-        : new Resolver({
-            ...("servers" in dns ? dns : { servers: dns }),
+    this.#resolver = dns === undefined ? null : this.#newResolver("servers" in dns ? dns : { servers: dns });
+    this.#dhcp = dhcp
+      ? bindDhcpClient(
+          {
+            ip: this.#ip,
+            loopback: this.#loopback,
+            link: options.link,
             clock,
-            udp: { bind: (port) => fromIterableSocket(this.udp({ port })) },
-            tcp: (address, port) => this.connect(address, port),
-          });
+            onTrace,
+            // The lease's DNS servers, unless the stack was given its own.
+            dns: (servers) => {
+              if (dns !== undefined) return;
+              this.#resolver?.close();
+              this.#resolver = servers.length === 0 ? null : this.#newResolver({ servers });
+            },
+          },
+          options.dhcp,
+        )
+      : null;
+    this.ready = this.#dhcp?.ready ?? Promise.resolve(address);
     // Only a clock that runs by itself can finish what a held process waits for.
     this.#holds = new LoopHolds(clock instanceof RealClock);
+  }
+
+  /** This stack's IPv4 address ("0.0.0.0" while a DHCP stack has no lease). */
+  get address(): string {
+    return this.#ip.address;
+  }
+
+  /** The DHCP client of `address: "dhcp"` (its state, lease and counters), else null. */
+  get dhcp(): DhcpClient | null {
+    return this.#dhcp?.client ?? null;
+  }
+
+  /**
+   * Serve DHCP on this stack's link (RFC 2131): addresses from `pool` with `router`, `dns` and
+   * `leaseTime`, so VMs and other stacks on the same switch get their configuration. Throws
+   * AddressInUseError when UDP port 67 is taken (another server on this stack).
+   */
+  dhcpServer(options: DhcpServerOptions): DhcpServerHandle {
+    this.#assertOpen();
+    return startDhcpServer(this.#ip, this.clock, options, this.#onTrace);
   }
 
   /**
@@ -276,6 +331,8 @@ export class Stack {
     // Ours first, so pending accept() calls end with ListenerClosedError instead of waiting forever.
     for (const l of [...this.#listeners]) l.close();
     this.#resolver?.close();
+    // RFC 2131 §4.4.6: the lease goes back to the server before the stack stops.
+    this.#dhcp?.close(new StackClosedError("the stack closed before DHCP gave it an address"));
     this.#ip.close();
   }
 
@@ -288,7 +345,21 @@ export class Stack {
     if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
   }
 
+  #newResolver(servers: StackDnsOptions): Resolver {
+    return new Resolver({
+      ...servers,
+      clock: this.clock,
+      udp: { bind: (port) => fromIterableSocket(this.udp({ port })) },
+      tcp: (address, port) => this.connect(address, port),
+    });
+  }
+
   async #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+    if (this.#ip.ip === 0) {
+      throw new AddressNotAvailableError(
+        `the stack has no address yet (DHCP): await stack.ready before connecting to ${address}`,
+      );
+    }
     if (!this.#loopback.routed && parseIpv4(address) !== this.#ip.ip) {
       throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
     }
