@@ -112,7 +112,7 @@ describe("DHCP between stacks on a virtual switch", () => {
   });
 
   it("ready rejects with DhcpTimeoutError when no server answers; the client keeps trying with backoff", async () => {
-    const [near] = memoryLinkPair({ framing: "ethernet" });
+    const [near] = memoryLinkPair();
     const { VirtualClock } = await import("../../src/clock/index.js");
     const clock = new VirtualClock(0);
     const random = vi.spyOn(Math, "random").mockReturnValue(0.5);
@@ -152,7 +152,7 @@ describe("DHCP between stacks on a virtual switch", () => {
   });
 
   it("closing before a lease rejects ready with StackClosedError", async () => {
-    const [near] = memoryLinkPair({ framing: "ethernet" });
+    const [near] = memoryLinkPair();
     const stack = new Stack({ address: "dhcp", link: ethernetLink({ link: near }) });
     stack.close();
     await expect(stack.ready).rejects.toBeInstanceOf(StackClosedError);
@@ -161,7 +161,7 @@ describe("DHCP between stacks on a virtual switch", () => {
   it('address: "dhcp" needs an Ethernet link; a connect before the lease is refused', async () => {
     const [near] = memoryLinkPair();
     expect(() => new Stack({ address: "dhcp", link: near })).toThrow(TypeError);
-    const [eth] = memoryLinkPair({ framing: "ethernet" });
+    const [eth] = memoryLinkPair();
     const stack = new Stack({ address: "dhcp", link: ethernetLink({ link: eth }) });
     await expect(stack.connect("10.0.0.1", 80)).rejects.toMatchObject({ code: "EADDRNOTAVAIL" });
     stack.close();
