@@ -111,6 +111,36 @@ describe("DHCP between stacks on a virtual switch", () => {
     socket.close();
   });
 
+  it("renews at T1 (the interface untouched), and when the server goes silent the lease ends: address and routes gone", async () => {
+    const { clock, client, serverStack, dhcp } = dhcpLan({ leaseTime: 600 });
+    const leases: (string | null)[] = [];
+    const a = client({ dhcp: { probe: false, onLease: (l) => leases.push(l?.address ?? null) } });
+    await drive(clock, a.stack.ready);
+    const eth = a.link.interface;
+    await pass(clock, 300_000);
+    // T1: renewed by unicast; nothing changed, so no second announcement.
+    expect(dhcp.counters.requestsIn).toBe(2);
+    expect(a.stack.dhcp?.state).toBe("bound");
+    expect(eth.arp.counters.announcementsOut).toBe(1);
+    expect(leases).toEqual(["10.0.0.100"]);
+    dhcp.close();
+    // T1 again (600 s), T2 (825 s) by broadcast, then the end of the lease (900 s).
+    await pass(clock, 300_000 + 225_000);
+    expect(a.stack.dhcp?.state).toBe("rebinding");
+    await pass(clock, 75_000);
+    expect(a.stack.dhcp?.counters.expirations).toBe(1);
+    expect(a.stack.address).toBe("0.0.0.0");
+    expect(eth.address).toBe(0);
+    expect(a.link.routes.lookup(parseIpv4("10.0.0.1"))).toBeNull();
+    expect(leases).toEqual(["10.0.0.100", null]);
+    await expect(a.stack.connect("10.0.0.1", 80)).rejects.toMatchObject({ code: "EADDRNOTAVAIL" });
+    // A server again: the client, still DISCOVERing (at most 64 s apart), gets a lease.
+    serverStack.dhcpServer({ pool: "10.0.0.150-10.0.0.151" });
+    await pass(clock, 70_000);
+    expect(a.stack.address).toBe("10.0.0.150");
+    expect(leases).toEqual(["10.0.0.100", null, "10.0.0.150"]);
+  });
+
   it("ready rejects with DhcpTimeoutError when no server answers; the client keeps trying with backoff", async () => {
     const [near] = memoryLinkPair();
     const { VirtualClock } = await import("../../src/clock/index.js");
