@@ -134,7 +134,7 @@ describe("fuzzing DHCP", () => {
       }),
       { numRuns: 300, seed: 15 },
     );
-    const drops = victim.stack.dhcp?.counters.drops ?? {};
+    const drops: Record<string, number> = victim.stack.dhcp?.counters.drops ?? {};
     expect(Object.values(drops).reduce((x, y) => x + y, 0)).toBeGreaterThan(100);
     expect(Object.values(dhcp.counters.drops).reduce((x, y) => x + y, 0)).toBeGreaterThan(100);
     // Forged DISCOVERs hold offers for 30 s at most: once they lapse, a newcomer is served.
