@@ -16,7 +16,8 @@ export const TUNNEL_SWITCHES = ["ethernet"] as const;
 export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, send to PEER (e.g. 127.0.0.1:9000=127.0.0.1:9001);
                        the other end is socat TUN:... UDP-DATAGRAM:...,rcvbuf=4194304 (see docs/tunnel.md in the package; the
                        default UDP buffer overflows at full speed) or another wirestate
-  --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2)
+  --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2); with --ethernet, "dhcp"
+                       asks a DHCP server on the link for the address, subnet, router and DNS servers
   --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's; with --ethernet, the frame size, 1514)
   --ethernet           the datagrams carry Ethernet frames (socat TUN:...,tun-type=tap): the stack ARPs
                        and answers ARP on its own random locally administered MAC
@@ -39,7 +40,13 @@ export interface TunnelStack {
 export async function openTunnelStack(command: string, parsed: Parsed): Promise<TunnelStack> {
   const tunnel = required(command, parsed, "tunnel");
   const ethernet = parsed.switches.has("ethernet");
-  const [address, prefixText, more] = required(command, parsed, "address").split("/");
+  const addressFlag = required(command, parsed, "address");
+  const dhcp = addressFlag === "dhcp";
+  if (dhcp && !ethernet)
+    throw new UsageError(command, "--address dhcp needs --ethernet (DHCP runs on Ethernet broadcasts)");
+  if (dhcp && parsed.flags.has("gateway"))
+    throw new UsageError(command, "--gateway comes from the DHCP server with --address dhcp");
+  const [address, prefixText, more] = (dhcp ? "0.0.0.0" : addressFlag).split("/");
   const prefix = prefixText === undefined ? 24 : /^\d{1,2}$/.test(prefixText) ? Number(prefixText) : -1;
   if (more !== undefined || prefix < 0 || prefix > 32 || (prefixText !== undefined && !ethernet))
     throw new UsageError(command, "--address takes ADDR, or ADDR/PREFIX with --ethernet");
@@ -60,7 +67,7 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
     throw new UsageError(command, `--dns takes IPv4 addresses (ADDR or ADDR:PORT, comma-separated), got "${dns}"`);
   const tunnelLink = await udpTunnelLink({ bind, peer, mtu, framing: ethernet ? "ethernet" : "ipv4" });
   const link: Link = ethernet
-    ? ethernetLink({ link: tunnelLink, address: `${address}/${prefix}`, gateway })
+    ? ethernetLink({ link: tunnelLink, address: dhcp ? undefined : `${address}/${prefix}`, gateway })
     : tunnelLink;
   const captureFile = parsed.flags.get("capture");
   let writer: PcapngWriter | null = null;
@@ -72,15 +79,28 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
       throw new CliError(`cannot write the capture ${captureFile}: ${(err as Error).message}`);
     }
   }
-  const stack = new Stack({ address, link, capture: writer ?? undefined, dns });
+  const stack = new Stack({ address: dhcp ? "dhcp" : address, link, capture: writer ?? undefined, dns });
+  const close = async () => {
+    stack.close();
+    // What the close sent (a DHCP RELEASE, RSTs) leaves the UDP socket on a later turn; closing it now would drop it.
+    await new Promise((resolve) => setImmediate(resolve));
+    link.close();
+    tunnelLink.close();
+    await writer?.close();
+  };
+  if (dhcp) {
+    try {
+      await stack.ready;
+    } catch (err) {
+      await close();
+      throw new CliError(`--address dhcp: ${(err as Error).message}`);
+    }
+  }
+  const lease = stack.dhcp?.lease;
+  const how = lease == null ? "" : `, DHCP from ${lease.server}`;
   return {
     stack,
-    describe: `${address}${ethernet ? " (Ethernet)" : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
-    async close() {
-      stack.close();
-      link.close();
-      tunnelLink.close();
-      await writer?.close();
-    },
+    describe: `${stack.address}${ethernet ? ` (Ethernet${how})` : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
+    close,
   };
 }
