@@ -111,6 +111,21 @@ describe("DHCP between stacks on a virtual switch", () => {
     socket.close();
   });
 
+  it("an offered address someone already uses is found by the ARP probe, DECLINEd, and another one leased", async () => {
+    const { clock, client, sw, dhcp } = dhcpLan();
+    // A host with a static address in the pool, unknown to the server.
+    const squatter = ethernetLink({ link: sw.port(), address: "10.0.0.100/24", clock });
+    const squatterStack = new Stack({ address: "10.0.0.100", link: squatter, clock });
+    clock.runUntilIdle();
+    const a = client();
+    expect(await drive(clock, a.stack.ready)).toBe("10.0.0.101");
+    expect(a.stack.dhcp?.counters).toMatchObject({ conflicts: 1, declinesOut: 1, discoversOut: 2, acksIn: 2 });
+    expect(dhcp.counters.declinesIn).toBe(1);
+    // The squatter answered the probe as any ARP request for its address.
+    expect(squatter.interface.arp.counters.repliesOut).toBe(1);
+    squatterStack.close();
+  });
+
   it("renews at T1 (the interface untouched), and when the server goes silent the lease ends: address and routes gone", async () => {
     const { clock, client, serverStack, dhcp } = dhcpLan({ leaseTime: 600 });
     const leases: (string | null)[] = [];
