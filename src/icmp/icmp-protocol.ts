@@ -146,10 +146,11 @@ export class IcmpProtocol implements PingHost {
       this.#o.fragmentationNeeded(r);
       return;
     }
-    const drop =
-      r.quotedProtocol === IpProtocol.ICMP
-        ? this.#echoError(r, kind)
-        : this.#o.errorArrives(r, kind, isHardIcmpError(r.icmpType, r.icmpCode));
+    // An error from our own address is our own link layer's (netif/routed-link.ts: ARP gave up on the next
+    // hop, as Linux's arp_error_report): certain knowledge, not a router's guess, so hard: a connect fails
+    // when ARP gives up (3 s), as on Linux, not at its timeout.
+    const hard = isHardIcmpError(r.icmpType, r.icmpCode) || r.src === this.#ip;
+    const drop = r.quotedProtocol === IpProtocol.ICMP ? this.#echoError(r, kind) : this.#o.errorArrives(r, kind, hard);
     if (drop !== null) c.drops[drop]++;
   }
 
