@@ -180,9 +180,10 @@ export class Stack {
           options.dhcp,
         )
       : null;
-    this.ready = this.#dhcp?.ready ?? Promise.resolve(address);
     // Only a clock that runs by itself can finish what a held process waits for.
     this.#holds = new LoopHolds(clock instanceof RealClock);
+    // Waiting for a lease holds the process as any pending call does (the client's own timers do not).
+    this.ready = this.#dhcp === null ? Promise.resolve(address) : new Hold(this.#holds).during(this.#dhcp.ready);
   }
 
   /** This stack's IPv4 address ("0.0.0.0" while a DHCP stack has no lease). */

@@ -58,6 +58,7 @@ export type DhcpParseError =
   | "dhcp-no-type" // no message type (53): plain BOOTP
   | "dhcp-bad-type"; // a message type outside 1..8
 
+/** Every parse error, for counters keyed by them. */
 export const DHCP_PARSE_ERRORS: readonly DhcpParseError[] = [
   "dhcp-truncated",
   "dhcp-bad-op",

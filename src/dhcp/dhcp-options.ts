@@ -173,10 +173,12 @@ export function encodeOptions(o: DhcpOptions): Uint8Array[] {
   return out;
 }
 
+/** The big-endian 32-bit word at `at`. */
 export function word(b: Uint8Array, at: number): number {
   return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
+/** Writes `v` as a big-endian 32-bit word at `at`. */
 export function putWord(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
   b[at + 1] = v >>> 16;
