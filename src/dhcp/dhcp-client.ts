@@ -3,11 +3,11 @@ import { ipv4ToString, parseIpv4 as parse } from "../wire/ipv4-address.js";
 import type { MacAddress } from "../wire/mac-address.js";
 import { renewalRetransmission, retransmissionDelay } from "./backoff.js";
 import {
-  DHCP_PARSE_ERRORS,
   DhcpMessageType,
   buildDhcp,
   maskToPrefix,
   parseDhcp,
+  zeroCounts,
   type DhcpMessage,
   type DhcpParseError,
 } from "./dhcp-message.js";
@@ -151,15 +151,12 @@ export class DhcpClient {
   constructor(host: DhcpClientHost, options: DhcpClientOptions = {}) {
     this.#host = host;
     this.#options = options;
-    const drops = {} as Record<DhcpClientDrop, number>;
-    for (const d of [
-      ...DHCP_PARSE_ERRORS,
+    const drops = zeroCounts<DhcpClientDrop>([
       "dhcp-not-reply",
       "dhcp-other-transaction",
       "dhcp-unexpected",
       "dhcp-bad-offer",
-    ] as const)
-      drops[d] = 0;
+    ]);
     this.counters = {
       discoversOut: 0,
       requestsOut: 0,
@@ -328,7 +325,7 @@ export class DhcpClient {
   #acked(m: DhcpMessage): void {
     this.counters.acksIn++;
     const state = this.#state;
-    if (state !== "requesting" && state !== "rebooting" && state !== "renewing" && state !== "rebinding") {
+    if (!this.#requested()) {
       this.counters.drops["dhcp-unexpected"]++;
       return;
     }
@@ -351,6 +348,12 @@ export class DhcpClient {
       return;
     }
     this.#bind(lease);
+  }
+
+  /** A REQUEST is outstanding: the states an ACK or a NAK answers. */
+  #requested(): boolean {
+    const state = this.#state;
+    return state === "requesting" || state === "rebooting" || state === "renewing" || state === "rebinding";
   }
 
   #leaseFrom(m: DhcpMessage): DhcpLease | null {
@@ -417,7 +420,7 @@ export class DhcpClient {
   #naked(m: DhcpMessage): void {
     this.counters.naksIn++;
     const state = this.#state;
-    if (state !== "requesting" && state !== "rebooting" && state !== "renewing" && state !== "rebinding") {
+    if (!this.#requested()) {
       this.counters.drops["dhcp-unexpected"]++;
       return;
     }

@@ -69,6 +69,13 @@ export const DHCP_PARSE_ERRORS: readonly DhcpParseError[] = [
   "dhcp-bad-type",
 ];
 
+/** A drop counter per reason: every parse error, and `more` of the caller's own. */
+export function zeroCounts<K extends string>(more: readonly Exclude<K, DhcpParseError>[]): Record<K, number> {
+  const counts = {} as Record<K, number>;
+  for (const k of [...DHCP_PARSE_ERRORS, ...more] as K[]) counts[k] = 0;
+  return counts;
+}
+
 const MAGIC_COOKIE = 0x63825363;
 const OPTIONS_AT = 240;
 const SNAME_AT = 44;

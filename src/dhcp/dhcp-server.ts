@@ -2,10 +2,10 @@ import type { Clock } from "../clock/clock.js";
 import { ipv4ToString, parseIpv4, prefixMask } from "../wire/ipv4-address.js";
 import { macToString } from "../wire/mac-address.js";
 import {
-  DHCP_PARSE_ERRORS,
   DhcpMessageType,
   buildDhcp,
   parseDhcp,
+  zeroCounts,
   type DhcpMessage,
   type DhcpParseError,
 } from "./dhcp-message.js";
@@ -105,16 +105,13 @@ export class DhcpServer {
       ...(options.router === undefined ? {} : { routers: [parseIpv4(options.router)] }),
       ...(dns.length === 0 ? {} : { dns: dns.map(parseIpv4) }),
     };
-    const drops = {} as Record<DhcpServerDrop, number>;
-    for (const d of [
-      ...DHCP_PARSE_ERRORS,
+    const drops = zeroCounts<DhcpServerDrop>([
       "dhcp-not-request",
       "dhcp-relayed",
       "dhcp-unexpected",
       "dhcp-no-record",
       "dhcp-not-ours",
-    ] as const)
-      drops[d] = 0;
+    ]);
     this.counters = {
       discoversIn: 0,
       requestsIn: 0,

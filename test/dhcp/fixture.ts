@@ -24,6 +24,31 @@ export interface Sent {
   bytes: number;
 }
 
+/** A message with every field zero but these. */
+export function dhcpMessage(
+  op: 1 | 2,
+  type: DhcpMessageType,
+  xid: number,
+  chaddr: number,
+  options: DhcpOptions,
+  fields: Partial<DhcpMessage> = {},
+): Uint8Array {
+  return buildDhcp({
+    op,
+    type,
+    xid,
+    secs: 0,
+    broadcast: true,
+    ciaddr: 0,
+    yiaddr: 0,
+    siaddr: 0,
+    giaddr: 0,
+    chaddr,
+    options,
+    ...fields,
+  });
+}
+
 function sink(into: Sent[]) {
   return (payload: Uint8Array, dst: number) => {
     const m = parseDhcp(payload);
@@ -65,22 +90,7 @@ export function clientFixture(
   const last = () => sent[sent.length - 1];
   /** A BOOTREPLY for the client's latest message (same xid and chaddr), from SERVER. */
   const reply = (type: DhcpMessageType, fields: Partial<DhcpMessage> = {}, options: DhcpOptions = {}) => {
-    client.input(
-      buildDhcp({
-        op: 2,
-        type,
-        xid: last().m.xid,
-        secs: 0,
-        broadcast: true,
-        ciaddr: 0,
-        yiaddr: 0,
-        siaddr: 0,
-        giaddr: 0,
-        chaddr: CLIENT_MAC,
-        options: { serverId: SERVER, ...options },
-        ...fields,
-      }),
-    );
+    client.input(dhcpMessage(2, type, last().m.xid, CLIENT_MAC, { serverId: SERVER, ...options }, fields));
   };
   const leaseOptions = (leaseTime = 3600): DhcpOptions => ({
     leaseTime,
@@ -110,22 +120,7 @@ export function serverFixture(options: Partial<DhcpServerOptions> = {}) {
     opts: DhcpOptions = {},
   ): Sent[] => {
     const before = sent.length;
-    server.input(
-      buildDhcp({
-        op: 1,
-        type,
-        xid: xid++,
-        secs: 0,
-        broadcast: true,
-        ciaddr: 0,
-        yiaddr: 0,
-        siaddr: 0,
-        giaddr: 0,
-        chaddr: mac,
-        options: opts,
-        ...fields,
-      }),
-    );
+    server.input(dhcpMessage(1, type, xid++, mac, opts, fields));
     return sent.slice(before);
   };
   /** DISCOVER then REQUEST(SELECTING) for what was offered: the leased address, or null. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DhcpMessageType, buildDhcp } from "../../src/dhcp/index.js";
-import { BROADCAST, SERVER, ip, serverFixture } from "./fixture.js";
+import { DhcpMessageType } from "../../src/dhcp/index.js";
+import { BROADCAST, SERVER, dhcpMessage, ip, serverFixture } from "./fixture.js";
 
 const A = 0x02_00_00_00_00_0a;
 const B = 0x02_00_00_00_00_0b;
@@ -134,20 +134,7 @@ describe("DHCP server (RFC 2131 §4.3)", () => {
     server.input(new Uint8Array(400));
     send(DhcpMessageType.OFFER, A);
     send(DhcpMessageType.DISCOVER, A, { giaddr: ip("10.1.0.1") });
-    const reply = buildDhcp({
-      op: 2,
-      type: DhcpMessageType.DISCOVER,
-      xid: 1,
-      secs: 0,
-      broadcast: false,
-      ciaddr: 0,
-      yiaddr: 0,
-      siaddr: 0,
-      giaddr: 0,
-      chaddr: A,
-      options: {},
-    });
-    server.input(reply);
+    server.input(dhcpMessage(2, DhcpMessageType.DISCOVER, 1, A, {}));
     expect(server.counters.drops).toMatchObject({
       "dhcp-truncated": 1,
       "dhcp-bad-op": 1,

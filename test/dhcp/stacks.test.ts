@@ -1,17 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { DhcpTimeoutError, Stack, StackClosedError, ethernetLink, memoryLinkPair } from "../../src/api/index.js";
 import { parseIpv4 } from "../../src/wire/index.js";
-import { drive, pass, patternBytes, sha256 } from "../api/helpers.js";
+import { drive, pass, patternBytes, readAll, sha256 } from "../api/helpers.js";
 import { dhcpLan } from "./lan.js";
-
-async function readAll(s: { read(): Promise<{ done: boolean; value?: Uint8Array }> }): Promise<Uint8Array[]> {
-  const parts: Uint8Array[] = [];
-  for (;;) {
-    const r = await s.read();
-    if (r.done) return parts;
-    parts.push(r.value as Uint8Array);
-  }
-}
 
 describe("DHCP between stacks on a virtual switch", () => {
   it("a client leases an address, subnet, router and DNS; then 256 KB over TCP to the leased address", async () => {

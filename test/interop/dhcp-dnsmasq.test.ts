@@ -11,6 +11,7 @@ import { CaptureLink } from "../../src/link/index.js";
 import { MemorySink, PcapngWriter } from "../../src/pcap/index.js";
 import { parseMac } from "../../src/wire/index.js";
 import { useCleanup } from "../helpers/cleanup.js";
+import { dnsmasqArgv } from "../helpers/dnsmasq.js";
 import { Netns, NETNS_TOOLS, type NsProcess } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, tsharkFields } from "../helpers/tshark.js";
@@ -113,26 +114,18 @@ describeWith([...NETNS_TOOLS, "dnsmasq", "curl", "tshark"], "interop: DHCP from 
 
 /** dnsmasq on tap0: DHCP from 10.77.0.50-60 (2-minute leases, router and DNS itself) and DNS for name.test. */
 async function startDnsmasq(ns: Netns, dir: string): Promise<NsProcess> {
-  const dnsmasq = ns.spawn([
-    "dnsmasq",
-    "--no-daemon",
-    "--no-resolv",
-    "--no-hosts",
-    "--no-poll",
-    "--pid-file=",
-    "--log-facility=-",
-    "--log-dhcp",
-    "--user=root",
-    "--bind-interfaces",
-    `--interface=${ns.tun}`,
-    `--listen-address=${ns.kernelAddress}`,
-    "--local=/test/",
-    "--host-record=name.test,10.77.0.9",
-    `--dhcp-leasefile=${join(dir, "leases")}`,
-    "--dhcp-range=10.77.0.50,10.77.0.60,255.255.255.0,2m",
-    `--dhcp-option=option:router,${ns.kernelAddress}`,
-    `--dhcp-option=option:dns-server,${ns.kernelAddress}`,
-  ]);
+  const dnsmasq = ns.spawn(
+    dnsmasqArgv(ns, [
+      "--log-dhcp",
+      // The lease file is in our temporary directory, which the default user (nobody) cannot write.
+      "--user=root",
+      "--host-record=name.test,10.77.0.9",
+      `--dhcp-leasefile=${join(dir, "leases")}`,
+      "--dhcp-range=10.77.0.50,10.77.0.60,255.255.255.0,2m",
+      `--dhcp-option=option:router,${ns.kernelAddress}`,
+      `--dhcp-option=option:dns-server,${ns.kernelAddress}`,
+    ]),
+  );
   const exited = dnsmasq.exited.then((r) => {
     throw new Error(`dnsmasq exited ${r.code ?? r.signal}: ${r.stderr}`);
   });
