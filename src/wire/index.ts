@@ -35,6 +35,7 @@ export { buildPacket, buildPacketInto, maxPacketLength } from "./build.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "./checksum.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";
+export { parseIpv6, ipv6ToString, isIpv6, parseIpv6Prefix, type Ipv6Address } from "./ipv6-address.js";
 export { IpProtocol, IcmpType, UnreachableCode } from "./datagram-types.js";
 export type {
   UdpRepr,
