@@ -39,6 +39,7 @@ export type DhcpServerDrop =
   | "dhcp-no-record" // a REQUEST of INIT-REBOOT, RENEWING or REBINDING for a binding we do not hold (§4.3.2: silent)
   | "dhcp-not-ours"; // a DECLINE or RELEASE for another server or client
 
+/** What the server counts: messages in and out by type, DISCOVERs it could not serve, drops by reason. */
 export interface DhcpServerCounters {
   discoversIn: number;
   requestsIn: number;
