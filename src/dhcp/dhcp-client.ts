@@ -360,8 +360,9 @@ export class DhcpClient {
     const o = m.options;
     const serverId = o.serverId ?? (this.#lease === null ? undefined : parse(this.#lease.server));
     if (m.yiaddr === 0 || serverId === undefined || o.leaseTime === undefined || o.leaseTime === 0) return null;
+    // A /32 is fine (cloud servers lease one, with a router reached by ARP all the same); no mask at all is not.
     const prefix = o.subnetMask === undefined ? 24 : maskToPrefix(o.subnetMask);
-    if (prefix < 0 || prefix > 30) return null;
+    if (prefix < 1) return null;
     const leaseTime = o.leaseTime;
     // §4.4.5's defaults, also when the server's T1 < T2 < lease does not hold.
     let t1 = o.renewalTime ?? Math.floor(leaseTime * 0.5);

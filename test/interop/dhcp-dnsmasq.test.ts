@@ -86,6 +86,29 @@ describeWith([...NETNS_TOOLS, "dnsmasq", "curl", "tshark"], "interop: DHCP from 
     expect(types).toEqual(["1", "2", "3", "5", "7"]);
   });
 
+  it("renews at T1 by unicast to dnsmasq through the kernel, keeping the address", { timeout: 120_000 }, async () => {
+    const { ns, dnsmasq } = await setUp(true);
+    const stack = new Stack({
+      address: "dhcp",
+      link: ethernetLink({ link: ns.link, mac: STACK_MAC }),
+      dhcp: { probe: false },
+    });
+    defer(() => stack.close());
+    const address = await stack.ready;
+    const lease = stack.dhcp?.lease;
+    // dnsmasq's shortest lease is 2 minutes: T1 is 1 minute away.
+    expect(lease?.renewalTime).toBe(60);
+    const renewed = Date.now();
+    await waitForLog(dnsmasq, /DHCPREQUEST\(tap0\) 10\.77\.0\.\d+ 02:00:00:77:00:42[\s\S]*DHCPREQUEST\(tap0\)/, 90_000);
+    await waitForLog(dnsmasq, /DHCPACK\(tap0\)[\s\S]*DHCPACK\(tap0\)/, 5_000);
+    expect(Date.now() - renewed).toBeGreaterThan(50_000);
+    expect(stack.dhcp?.state).toBe("bound");
+    expect(stack.address).toBe(address);
+    expect(stack.dhcp?.lease?.start).toBeGreaterThan(lease?.start ?? 0);
+    // Unicast, so only one REQUEST after the first: no T2 broadcast was needed.
+    expect(stack.dhcp?.counters).toMatchObject({ discoversOut: 1, requestsOut: 2, acksIn: 2 });
+  });
+
   it("wirestate http --ethernet --address dhcp: curl downloads from the address dnsmasq leased it", async () => {
     const { ns, dir } = await setUp(false);
     const body = Buffer.alloc(300_000, "dhcp\n");
