@@ -99,8 +99,12 @@ export class DhcpServer {
     this.#leaseMs = this.#leaseTime * 1000;
     this.#offerMs = seconds("offerTime", options.offerTime, 60) * 1000;
     this.#declineMs = seconds("declineTime", options.declineTime, 600) * 1000;
-    const dns = options.dns === undefined ? [] : typeof options.dns === "string" ? [options.dns] : options.dns;
     this.#mask = prefixMask(prefix);
+    const { first, last } = this.table;
+    if (((first ^ host.ip) & this.#mask) !== 0 || ((last ^ host.ip) & this.#mask) !== 0) {
+      throw new RangeError(`dhcp server: the pool is not on the subnet of ${ipv4ToString(host.ip)}/${prefix}`);
+    }
+    const dns = options.dns === undefined ? [] : typeof options.dns === "string" ? [options.dns] : options.dns;
     this.#config = {
       subnetMask: this.#mask,
       ...(options.router === undefined ? {} : { routers: [parseIpv4(options.router)] }),
@@ -126,6 +130,15 @@ export class DhcpServer {
       drops,
     };
   }
+
+  /**
+   * Not the server's own address, the router's, nor the subnet's network or broadcast address, should the
+   * pool take them in.
+   */
+  readonly #usable = (ip: number): boolean => {
+    const host = ip & ~this.#mask;
+    return ip !== this.#host.ip && ip !== this.#config.routers?.[0] && host !== 0 && host !== ~this.#mask;
+  };
 
   /** The live leases: address, client (MAC or client id) and end (clock ms). */
   leases(): { address: string; client: string; expires: number }[] {
@@ -185,7 +198,7 @@ export class DhcpServer {
   #discover(m: DhcpMessage, client: string): void {
     const now = this.#host.clock.now();
     const table = this.table;
-    const ip = table.addressOf(client, now) ?? table.free(now, m.options.requestedIp);
+    const ip = table.addressOf(client, now) ?? table.free(now, this.#usable, m.options.requestedIp);
     if (ip === null) {
       this.counters.poolExhausted++;
       this.#host.trace?.(`dhcp server: pool exhausted, no offer for ${client}`);

@@ -62,13 +62,17 @@ export class LeaseTable {
     return ip !== undefined && this.get(ip, now) !== undefined ? ip : undefined;
   }
 
-  /** A free address: `wanted` when it is in the pool and free, else the next free one; null: none is. */
-  free(now: number, wanted?: number): number | null {
-    if (wanted !== undefined && this.contains(wanted) && this.get(wanted, now) === undefined) return wanted;
+  /**
+   * A free address that `usable` allows: `wanted` when it is in the pool and free, else the next free one;
+   * null: none is.
+   */
+  free(now: number, usable: (ip: number) => boolean, wanted?: number): number | null {
+    const ok = (ip: number) => usable(ip) && this.get(ip, now) === undefined;
+    if (wanted !== undefined && this.contains(wanted) && ok(wanted)) return wanted;
     for (let i = 0; i < this.size; i++) {
       const ip = this.#cursor;
       this.#cursor = ip === this.last ? this.first : ip + 1;
-      if (this.get(ip, now) === undefined) return ip;
+      if (ok(ip)) return ip;
     }
     return null;
   }

@@ -145,6 +145,23 @@ describe("DHCP server (RFC 2131 §4.3)", () => {
     expect(sent).toEqual([]);
   });
 
+  it("never leases the server's own address, the router's, nor the subnet's network and broadcast addresses", () => {
+    const { lease } = serverFixture({ pool: "10.0.0.0-10.0.0.5", router: "10.0.0.2" });
+    const got = [A, B, C, D].map(lease);
+    expect(got).toEqual([ip("10.0.0.3"), ip("10.0.0.4"), ip("10.0.0.5"), null]);
+    const edge = serverFixture({ pool: "10.0.0.250-10.0.0.255" });
+    const macs = Array.from({ length: 7 }, (_, i) => 0x0200_0000_0100 + i);
+    expect(macs.map(edge.lease).filter((x) => x !== null)).toHaveLength(5);
+    expect(edge.server.leases().map((l) => l.address)).not.toContain("10.0.0.255");
+    // A client asking for one of them is given another.
+    const [offer] = serverFixture().send(DhcpMessageType.DISCOVER, A, {}, { requestedIp: SERVER });
+    expect(offer.m.yiaddr).toBe(ip("10.0.0.100"));
+  });
+
+  it("refuses a pool off the server's subnet", () => {
+    expect(() => serverFixture({ pool: "10.0.1.100-10.0.1.110" })).toThrow(/not on the subnet of 10\.0\.0\.1\/24/);
+  });
+
   it("refuses a pool larger than 65536 or inverted, and a bad prefix", () => {
     expect(() => serverFixture({ pool: "10.0.0.0-10.2.0.0" })).toThrow(RangeError);
     expect(() => serverFixture({ pool: "10.0.0.9-10.0.0.1" })).toThrow(RangeError);
