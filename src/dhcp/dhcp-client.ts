@@ -306,9 +306,10 @@ export class DhcpClient {
    */
   #sendRequest(dst: number, ciaddr: number, options: DhcpOptions, again: () => void): void {
     this.counters.requestsOut++;
-    this.#requestSentAt = this.#host.clock.now();
-    this.#send(DhcpMessageType.REQUEST, dst, { broadcast: ciaddr === 0, ciaddr }, { ...this.#wants(), ...options });
     const attempt = this.#attempt++;
+    // §4.4.1: the lease runs from the original REQUEST, whichever copy the ACK answers.
+    if (attempt === 0) this.#requestSentAt = this.#host.clock.now();
+    this.#send(DhcpMessageType.REQUEST, dst, { broadcast: ciaddr === 0, ciaddr }, { ...this.#wants(), ...options });
     this.#retransmitAfter(retransmissionDelay(attempt, this.#host.random), () => {
       if (attempt + 1 >= (this.#options.requestAttempts ?? 4)) {
         this.#trace("no answer to REQUEST: starting over");
@@ -489,7 +490,8 @@ export class DhcpClient {
     const lease = this.#lease as DhcpLease;
     const renewing = this.#state === "renewing";
     this.counters.requestsOut++;
-    this.#requestSentAt = this.#host.clock.now();
+    // The exchange's first REQUEST, at T1 or T2 (§4.4.1's rule, as in REQUESTING).
+    this.#requestSentAt = this.#exchangeStart;
     this.#send(
       DhcpMessageType.REQUEST,
       renewing ? parse(lease.server) : BROADCAST,

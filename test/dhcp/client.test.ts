@@ -100,6 +100,17 @@ describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
     expect(f.client.state).toBe("requesting");
   });
 
+  it("the lease runs from the first REQUEST even when the ACK answers a retransmission", () => {
+    const f = clientFixture();
+    f.client.start();
+    f.clock.runUntil(1000);
+    f.offer();
+    f.clock.runUntil(5000);
+    expect(f.client.counters.retransmissions).toBe(1);
+    f.ack("10.0.0.100", 3600);
+    expect(f.client.lease).toMatchObject({ start: 1000, expires: 3_601_000 });
+  });
+
   it("a REQUEST unanswered four times (4, 8, 16 s apart) starts over with a DISCOVER", () => {
     const f = clientFixture();
     f.client.start();
