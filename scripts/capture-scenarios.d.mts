@@ -4,6 +4,7 @@ import type { CaptureLink } from "../src/link/capture.js";
 import type { memoryLinkPair } from "../src/link/memory.js";
 import type * as pcap from "../src/pcap/index.js";
 import type { IpStack } from "../src/stack/index.js";
+import type { eventText, isTraced } from "../src/stack/event-text.js";
 import type * as wire from "../src/wire/index.js";
 
 export interface CaptureLibrary {
@@ -13,6 +14,8 @@ export interface CaptureLibrary {
   memoryLinkPair: typeof memoryLinkPair;
   VirtualClock: typeof clock.VirtualClock;
   IpStack: typeof IpStack;
+  eventText: typeof eventText;
+  isTraced: typeof isTraced;
 }
 
 export interface ExampleCapture {

@@ -32,7 +32,7 @@ const SERVER_KEY = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 - i);
 /**
  * A real connection between two stacks. The client sends `UPLOAD` bytes and half-closes; the server reads
  * to the end, answers with a summary line and closes. The tap sits on the client's link, and the client
- * stack's trace hook feeds it comments.
+ * stack's typed events feed it comments.
  */
 async function stackTransfer(lib, { name, description, impairment }) {
   const UPLOAD = 64 * 1024;
@@ -46,7 +46,8 @@ async function stackTransfer(lib, { name, description, impairment }) {
     link: tap,
     clock,
     isnKey: CLIENT_KEY,
-    onTrace: (text) => tap.annotate(text),
+    // The comments are the typed events' text, as `Stack` writes them with its `capture` option.
+    events: { listening: true, emit: (e) => lib.isTraced(e) && tap.annotate(lib.eventText(e)) },
   });
   const server = new lib.IpStack({ address: "10.0.0.2", link: serverEnd, clock, isnKey: SERVER_KEY });
 

@@ -15,6 +15,7 @@ async function main() {
     memoryLinkPair: (await dist("link/memory.js")).memoryLinkPair,
     VirtualClock: (await dist("clock/index.js")).VirtualClock,
     IpStack: (await dist("stack/index.js")).IpStack,
+    ...(await dist("stack/event-text.js")),
   };
   const out = join(root, "captures");
   mkdirSync(out, { recursive: true });

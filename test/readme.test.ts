@@ -21,6 +21,7 @@ const OUTPUT = [
   "greetings from the server\n",
   "token alice\n",
   "{ address: '10.0.0.1', port: 7, family: 'IPv4' }\necho: hello\n",
+  "client CLOSED -> SYN-SENT\nserver LISTEN -> SYN-RECEIVED\nclient SYN-SENT -> ESTABLISHED\nclient ESTABLISHED -> FIN-WAIT-1\nthen FIN-WAIT-1, on the new handle's stream too: true\n",
   "hello over UDP\nreply 1\nreply 2\n",
   "[ '10.0.0.7' ]\n",
   "over Ethernet, after ARP\n",

@@ -132,7 +132,10 @@ function receive(m: FromWorker): void {
         lane.changes.push(s);
       }
       // The delayed-ACK timer fires all the time and says little; the log keeps the events that explain the graph.
-      for (const e of m.events) if (!e.text.endsWith("delayed ACK fired")) v.events.push({ role: m.role, ...e });
+      for (const e of m.events) {
+        if (e.event.type === "timer" && e.event.timer === "delayed-ack") continue;
+        v.events.push({ role: m.role, t: e.t, text: e.text });
+      }
       v.segments.push(...m.segments);
       v.acks.push(...m.acks);
       v.cwnd.push(...m.cwnd);

@@ -1,5 +1,5 @@
 /** What the page and the two stack workers say to each other (structured-clone plain data only). */
-import type { StackCounters } from "../src/api/index.js";
+import type { StackCounters, StackEvent } from "../src/api/index.js";
 
 export type Role = "client" | "server";
 
@@ -28,6 +28,13 @@ export interface StateChange {
   connection: string;
   from: string;
   to: string;
+}
+
+/** One typed engine event (`stack.events`), when the worker heard it, and its text (`eventText`). */
+export interface EngineEvent {
+  t: number;
+  event: StackEvent;
+  text: string;
 }
 
 /** A bulk data segment the client sent: sequence range relative to its ISN. */
@@ -61,8 +68,8 @@ export interface Update {
   type: "update";
   role: Role;
   states: StateChange[];
-  /** The engine's other trace lines (RTO, fast retransmit, recovery), with their time. */
-  events: Array<{ t: number; text: string }>;
+  /** The engine's other traced events (RTO, fast retransmit, recovery, timers), with their time. */
+  events: EngineEvent[];
   segments: SentSegment[];
   acks: AckSample[];
   cwnd: CwndSample[];

@@ -5,6 +5,9 @@
  * sees (state transitions, segments, ACKs, cwnd, counters) goes to the page in batches every 100 ms.
  */
 import {
+  connectionId,
+  eventText,
+  isTraced,
   type ConnectionInfo,
   type TcpStream,
   MemorySink,
@@ -14,7 +17,7 @@ import {
   type Link,
 } from "../src/api/index.js";
 import { dual, session } from "../src/session/index.js";
-import type { CwndSample, FromWorker, RunConfig, SessionStep, StateChange, ToWorker } from "./messages.js";
+import type { CwndSample, EngineEvent, FromWorker, RunConfig, SessionStep, StateChange, ToWorker } from "./messages.js";
 import { payloadBytes, sha256Hex } from "./payload.js";
 import { BULK_PORT, CLIENT_ADDRESS, Control, CONTROL_PORT, SERVER_ADDRESS } from "./protocol.js";
 import { SegmentTap } from "./segment-tap.js";
@@ -27,8 +30,6 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 const now = (): number => performance.timeOrigin + performance.now();
-/** The engine's "<id> FROM -> TO" trace line for a state transition. */
-const TRANSITION = /^(\S+) ([A-Z0-9-]+) -> ([A-Z0-9-]+)$/;
 const WRITE_CHUNK = 16 * 1024;
 const FLUSH_MS = 100;
 
@@ -39,13 +40,13 @@ class Run {
   readonly sink = new MemorySink({ limitBytes: 256 << 20 });
   readonly #tap: SegmentTap | null;
   readonly #states: StateChange[] = [];
-  readonly #events: Array<{ t: number; text: string }> = [];
+  readonly #events: EngineEvent[] = [];
   readonly #cwnd: CwndSample[] = [];
   /** The bulk connection's current handle, while one can be asked (typestate handles are single-use). */
   #bulkInfo: (() => ConnectionInfo) | null = null;
   #progress = 0;
   #lastActivity = "";
-  #traces = 0;
+  #eventCount = 0;
 
   constructor(config: RunConfig, port: MessagePort) {
     this.config = config;
@@ -66,7 +67,16 @@ class Run {
       }),
       // A short MSL so TIME-WAIT visibly ends on the timeline.
       tcp: { msl: 1000 },
-      onTrace: (text) => this.#trace(text),
+    });
+    // The timeline draws the transitions; the log lists the other traced events.
+    this.stack.events.on("state", (e) => {
+      this.#eventCount++;
+      this.#states.push({ t: now(), connection: connectionId(e.connection), from: e.from, to: e.to });
+    });
+    this.stack.events.on("*", (e) => {
+      if (e.type === "state" || !isTraced(e)) return;
+      this.#eventCount++;
+      this.#events.push({ t: now(), event: e, text: eventText(e) });
     });
     setInterval(() => this.flush(), FLUSH_MS);
   }
@@ -159,7 +169,7 @@ class Run {
     if (tap !== null) this.#progress = tap.acks.at(-1)?.ack ?? this.#progress;
     // Once the connections are quiet (after the run, in TIME-WAIT) there is nothing new to draw.
     const { packetsIn, segmentsOut } = this.stack.counters;
-    const activity = `${packetsIn} ${segmentsOut} ${this.#progress} ${this.#traces}`;
+    const activity = `${packetsIn} ${segmentsOut} ${this.#progress} ${this.#eventCount}`;
     if (activity === this.#lastActivity) return;
     this.#lastActivity = activity;
     scope.postMessage({
@@ -175,13 +185,6 @@ class Run {
       progress: this.#progress,
       captureBytes: this.sink.length,
     });
-  }
-
-  #trace(text: string): void {
-    this.#traces++;
-    const m = TRANSITION.exec(text);
-    if (m !== null) this.#states.push({ t: now(), connection: m[1], from: m[2], to: m[3] });
-    else this.#events.push({ t: now(), text });
   }
 
   #sampleCwnd(): void {

@@ -1,5 +1,5 @@
 /**
- * What the public API costs on top of the engine (issue 17): the same bulk transfer at MTU 1500 through
+ * What the public API costs on top of the engine: the same bulk transfer at MTU 1500 through
  * `TcpStream.write/read`, the WHATWG `writable`/`readable` pair (default and BYOB readers), and the Node
  * `Duplex`, each interleaved with the engine's own callback-API transfer (engine-bulk.ts) in one run, so
  * every figure carries the engine's figure of its rounds as its anchor: the engine reading chunks it

@@ -1,5 +1,5 @@
 /**
- * Short connections and round trips (issue 17), each against Node's `net` over 127.0.0.1 doing the same
+ * Short connections and round trips, each against Node's `net` over 127.0.0.1 doing the same
  * in the same run, interleaved:
  * - 64 concurrent connections, each a handshake, a 100-byte request, a 100-byte response and a close from
  *   both sides, until `count` have finished (the engine's callback API, as tcp-suite's setup figure);
@@ -169,13 +169,13 @@ const suite: BenchSuite = {
       figure: "connections.request_64_concurrent.per_sec",
       on: "ratio",
       atLeast: 3,
-      what: "handshake + request/response + close, 64 concurrent, >= 3x Node net (issue 17)",
+      what: "handshake + request/response + close, 64 concurrent, >= 3x Node net",
     },
     {
       figure: "connections.ping_pong.round_trips_per_sec",
       on: "ratio",
       atLeast: 2,
-      what: "1-byte ping-pong round trips on one connection (public API) >= 2x Node net (issue 17)",
+      what: "1-byte ping-pong round trips on one connection (public API) >= 2x Node net",
     },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {

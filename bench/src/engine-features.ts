@@ -1,5 +1,5 @@
 /**
- * Which of issue 6's TCP options the engine has today, read from its own tables (the config keys it knows,
+ * Which TCP options the engine has today, read from its own tables (the config keys it knows,
  * the congestion algorithms it can build). The benchmarks describe each option combination as a config and
  * run only the ones the engine supports; the rest are reported as not available, never approximated by a
  * combination that exists.

@@ -1,5 +1,5 @@
 /**
- * A seeded SYN flood on the virtual clock (issue 13): `syns` SYNs from random spoofed sources over
+ * A seeded SYN flood on the virtual clock: `syns` SYNs from random spoofed sources over
  * `seconds` virtual seconds into a listener with `backlog`, interleaved with `clients` real clients that
  * each connect, send a request and read a whole response. Both stacks share one clock; the flood is
  * injected straight into the server's input, and its SYN-ACKs go out over the link to addresses nobody

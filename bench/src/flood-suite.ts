@@ -1,5 +1,5 @@
 /**
- * `--suite flood` (issue 13): the seeded SYN flood of flood-scenario.ts (10,000 spoofed SYNs per virtual
+ * `--suite flood`: the seeded SYN flood of flood-scenario.ts (10,000 spoofed SYNs per virtual
  * second into backlog 128, 100 real clients per virtual second doing a request and a 2 KiB response).
  * Figures: SYNs absorbed per CPU-second while serving, the share of real clients served, the budget's peak.
  *
@@ -58,9 +58,7 @@ async function netClients(clients: number): Promise<{ served: number; cpu: numbe
 
 const suite: BenchSuite = {
   name: "flood",
-  targets: [
-    { figure: "flood.clients_served_share", atLeast: 0.99, what: "real clients served during the flood (issue 13)" },
-  ],
+  targets: [{ figure: "flood.clients_served_share", atLeast: 0.99, what: "real clients served during the flood" }],
   async run(o: BenchOptions): Promise<Figure[]> {
     const seconds = o.quick ? 2 : 10;
     const c0 = cpuSeconds();

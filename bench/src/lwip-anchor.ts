@@ -1,5 +1,5 @@
 /**
- * The native lwIP anchor (issue 17): two lwIP endpoints in one C process moving bytes over an in-memory
+ * The native lwIP anchor: two lwIP endpoints in one C process moving bytes over an in-memory
  * wire, built from the project's shared anchors (`../shared/anchors/lwip/bench.c` beside the repository,
  * see its README) against Debian's liblwip-dev. Its CPU time is the process's rusage, as ours is
  * process.cpuUsage(), so the two per-CPU-second rates compare.

@@ -52,12 +52,12 @@ const suite: BenchSuite = {
     {
       figure: "memory.idle_fresh.bytes_per_connection",
       atMost: 2048,
-      what: "<= 2 KB of heap and buffers per idle established connection (issue 17)",
+      what: "<= 2 KB of heap and buffers per idle established connection",
     },
     {
       figure: "memory.idle_fresh.endpoints_held_in_1gib_heap",
       atLeast: 100_000,
-      what: "100,000 idle connections held in a 1 GiB heap (measured, issue 6)",
+      what: "100,000 idle connections held in a 1 GiB heap (measured)",
     },
     {
       figure: "memory.idle_fresh.connections_per_gib",

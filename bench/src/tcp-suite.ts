@@ -81,31 +81,31 @@ function nodeNet(total: number): Promise<Timed> {
 const suite: BenchSuite = {
   name: "tcp",
   targets: [
-    { figure: "tcp.bulk.mtu1500.gbps", atLeast: 1, what: "bulk payload at MTU 1500 >= 1 Gbit/s (issue 4)" },
+    { figure: "tcp.bulk.mtu1500.gbps", atLeast: 1, what: "bulk payload at MTU 1500 >= 1 Gbit/s" },
     {
       figure: "tcp.bulk.mtu1500.gbps",
       on: "ratio",
       atLeast: 1,
-      what: "bulk at MTU 1500 >= 1.0x native lwIP, same run (issue 17)",
+      what: "bulk at MTU 1500 >= 1.0x native lwIP, same run",
     },
     {
       figure: "tcp.bulk.mtu65535.gbps",
       on: "ratio",
       atLeast: 1.5,
-      what: "bulk at MTU 65535 >= 1.5x Node net over loopback, same run (issue 17)",
+      what: "bulk at MTU 65535 >= 1.5x Node net over loopback, same run",
     },
-    // Issue 17's scale targets: no figure measures them yet, so the runner reports them "not measured".
+    // The scale targets: no figure measures them yet, so the runner reports them "not measured".
     {
       figure: "tcp.scale.1000_connections.gbps",
       on: "ratio",
       atLeast: 0.8,
-      what: "1,000 concurrent bulk connections keep >= 0.8x the single connection's aggregate (issue 17)",
+      what: "1,000 concurrent bulk connections keep >= 0.8x the single connection's aggregate",
     },
     {
       figure: "tcp.scale.worker_per_core.gbps",
       on: "ratio",
       atLeast: 0.9,
-      what: "one stack pair per Worker on every core >= 0.9 x cores x one pair (issue 17)",
+      what: "one stack pair per Worker on every core >= 0.9 x cores x one pair",
     },
   ],
   async run(o: BenchOptions): Promise<Figure[]> {

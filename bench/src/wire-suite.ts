@@ -188,7 +188,7 @@ const suite: BenchSuite = {
       figure: "parse.cost_vs_checksum.1500B",
       on: "ratio",
       atMost: 1.5,
-      what: "parse+validate+verify of a 1500-byte packet in place <= 1.5x its checksum alone (issue 17)",
+      what: "parse+validate+verify of a 1500-byte packet in place <= 1.5x its checksum alone",
     },
   ],
   async run(o) {

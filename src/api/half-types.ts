@@ -11,6 +11,7 @@
  */
 import type { ConnectionInfo } from "../tcp/types.js";
 import type { SocketAddress } from "./types.js";
+import type { EventStream } from "./event-stream.js";
 
 /** The states of a read half: `Open` reads, `Ended` has read the peer's FIN. */
 export type ReadHalfState = "Open" | "Ended";
@@ -27,6 +28,8 @@ export interface HalfCommon<K extends "read" | "write", S extends string> {
   readonly localAddr: SocketAddress;
   /** The engine's view of the connection right now (RFC state name, RTT, windows, counters). */
   info(): ConnectionInfo;
+  /** The connection's typed events: the same stream as the split handle's `events`. */
+  readonly events: EventStream;
   /** RFC 9293 ABORT of the whole connection: RST, both halves' pending calls reject. */
   abort(): void;
   /** Let this connection's pending calls keep a Node process alive (the default), for both halves. */

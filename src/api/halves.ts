@@ -10,6 +10,7 @@ import type { HandleKind } from "./errors.js";
 import type { HalfReadResult, ReadHalf, ReadHalfState, SplitStream, WriteHalf, WriteHalfState } from "./half-types.js";
 import { type Consumption, type Owner, type StreamCore, staleError } from "./stream-core.js";
 import type { SocketAddress } from "./types.js";
+import type { EventStream } from "./event-stream.js";
 
 /**
  * Which halves were disposed or reached their end (the connection is finished once both have), and each
@@ -70,6 +71,10 @@ abstract class Half<K extends "read" | "write", S extends ReadHalfState | WriteH
 
   info(): ConnectionInfo {
     return this.core.info();
+  }
+
+  get events(): EventStream {
+    return this.core.events;
   }
 
   abort(): void {

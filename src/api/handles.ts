@@ -11,6 +11,7 @@ import type { SplitStream } from "./half-types.js";
 import { staleError, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
 import type { CloseOptions, ReadResult, SocketAddress, StreamState, TcpStream } from "./types.js";
 import { webStreams } from "./web-streams.js";
+import type { EventStream } from "./event-stream.js";
 
 abstract class Handle<S extends StreamState> implements Owner {
   abstract readonly state: S;
@@ -35,6 +36,10 @@ abstract class Handle<S extends StreamState> implements Owner {
   info(): ConnectionInfo {
     this.assertInspectable();
     return this.core.info();
+  }
+
+  get events(): EventStream {
+    return this.core.events;
   }
 
   ref(): void {

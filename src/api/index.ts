@@ -92,6 +92,32 @@ export {
   UserTimeoutError,
 } from "../tcp/errors.js";
 export type { ConnectionInfo, ConnectOptions, ListenOptions, TcpState } from "../tcp/types.js";
+export type { EventStream, EventOf, ListenOnOptions } from "./event-stream.js";
+export type { StackEvent, StackEventType, DestinationMtuEvent } from "../stack/stack-events.js";
+export { eventText, isTraced } from "../stack/event-text.js";
+export { connectionId } from "../tcp/tcp-events.js";
+export type {
+  TcpEvent,
+  ConnectionTuple,
+  StateEvent,
+  RtoEvent,
+  RetransmitEvent,
+  LossRecoveryEvent,
+  TimerEvent,
+  AbortEvent,
+  IcmpEvent,
+  PathMtuEvent,
+  PathMtuReason,
+  CwndEvent,
+  ChallengeAckEvent,
+  DropEvent,
+  SynCookieEvent,
+  SynDropEvent,
+  ListenerAddress,
+  ListenOverload,
+  MemoryEvent,
+} from "../tcp/tcp-events.js";
+export type { EngineDrop } from "../tcp/connection.js";
 export type { Clock, Timer } from "../clock/index.js";
 export { RealClock, VirtualClock } from "../clock/index.js";
 export { Stack, type StackOptions, type CaptureOptions, type StackDnsOptions, type UdpOptions } from "./stack.js";

@@ -18,6 +18,7 @@ import {
   type StackDhcpOptions,
 } from "./dhcp-binding.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
+import { eventText, isTraced } from "../stack/event-text.js";
 import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
 import { fromIterableSocket } from "../dns/iterable-socket.js";
 import type { PingOptions, PingResult } from "../icmp/ping.js";
@@ -30,6 +31,7 @@ import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
 import { TcpListener } from "./listener.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
+import { EventHub, type EventStream } from "./event-stream.js";
 import { StreamCore } from "./stream-core.js";
 import type { TcpStream } from "./types.js";
 
@@ -56,7 +58,8 @@ export interface StackOptions {
   clock?: Clock;
   /**
    * Record every packet in and out to a pcap or pcapng writer. With pcapng each packet carries the
-   * engine's trace (state changes, RTO, fast retransmit) as comments. The stack never closes the writer.
+   * text of the engine's traced events (`eventText`: state changes, RTO, fast retransmit) as comments.
+   * The stack never closes the writer.
    */
   capture?: CaptureWriter | CaptureOptions;
   tcp?: Partial<TcpConfig>;
@@ -67,7 +70,11 @@ export interface StackOptions {
    * connections are refused (counted). Default 64 MiB in a browser, 256 MiB in Node.
    */
   memoryLimit?: number;
-  /** Human-readable engine events ("SYN-SENT -> ESTABLISHED", "RTO fired, rto=400ms"). */
+  /**
+   * The engine's events as text, one line each ("10.0.0.1:49152>10.0.0.2:80 SYN-SENT -> ESTABLISHED",
+   * "... RTO fired, rto=400ms"): `eventText` of each event `stack.events` delivers, but the per-segment
+   * ones (retransmit, drop). For the events as data, listen on `stack.events`.
+   */
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
   closeTimeout?: number;
@@ -114,6 +121,12 @@ export class Stack {
   readonly ready: Promise<string>;
   /** The capture tap on the link, when `capture` was given (its counters say what failed to record). */
   readonly capture: CaptureLink | null;
+  /**
+   * Every typed event of this stack (state changes, RTO, retransmissions, recovery, timers, drops,
+   * memory pressure), as `StackEvent` objects with the time and the connection's 4-tuple. Nothing is
+   * built while nobody listens. A connection's own events are also on its `TcpStream.events`.
+   */
+  readonly events: EventStream;
   readonly #ip: IpStack;
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
@@ -136,15 +149,18 @@ export class Stack {
     this.#loopback = new LoopbackLink(parseIpv4(address), options.link ?? null, clock);
     // The capture sees loopback traffic too, as a capture on every interface would.
     const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
+    const events = new EventHub();
+    // Comments carry the traced events: state changes and timer events explain the packets around them.
+    if (capture !== null) events.on("*", (e) => isTraced(e) && capture.annotate(eventText(e)));
+    // DHCP's lease changes are text (no typed event for them yet): to the user's trace and the capture's comments.
     const userTrace = options.onTrace;
-    const onTrace =
-      capture === null
-        ? userTrace
-        : (text: string) => {
-            capture.annotate(text);
+    this.#onTrace =
+      capture === null && userTrace === undefined
+        ? undefined
+        : (text) => {
+            capture?.annotate(text);
             userTrace?.(text);
           };
-    this.#onTrace = onTrace;
     this.#closeTimeout = options.closeTimeout ?? 30_000;
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
@@ -154,12 +170,14 @@ export class Stack {
       tcp: options.tcp,
       isnKey: options.isnKey,
       memoryLimit: options.memoryLimit,
-      onTrace,
+      onTrace: options.onTrace,
+      events,
       icmpRate: options.icmpRate,
       reassembly: options.reassembly,
     });
     this.clock = clock;
     this.capture = capture;
+    this.events = events;
     const dns = options.dns;
     this.#resolver = dns === undefined ? null : this.#newResolver("servers" in dns ? dns : { servers: dns });
     this.#dhcp = dhcp
@@ -169,7 +187,7 @@ export class Stack {
             loopback: this.#loopback,
             link: options.link,
             clock,
-            onTrace,
+            onTrace: this.#onTrace,
             // The lease's DNS servers, unless the stack was given its own.
             dns: (servers) => {
               if (dns !== undefined) return;

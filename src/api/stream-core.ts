@@ -10,6 +10,7 @@ import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } from "../tcp/types.js";
 import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError } from "./errors.js";
 import type { Hold } from "./loop-hold.js";
+import { EventHub } from "./event-stream.js";
 import type { SocketAddress } from "./types.js";
 
 /** How a handle stopped being the one that controls the connection. */
@@ -75,6 +76,8 @@ export class StreamCore {
   // calls become another pass of the running loop instead of recursing into it.
   readonly #reads = new Reentrant(() => this.#drainReads());
   readonly #writes = new Reentrant(() => this.#drainWrites());
+  /** This connection's event stream, made on first access (`TcpStream.events`). */
+  #events: EventHub | null = null;
   /** Adapters attached to this connection (the WHATWG pair is cached so both getters give the same one). */
   web: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } | null = null;
 
@@ -89,6 +92,15 @@ export class StreamCore {
       onWritable: () => this.#writes.run(),
       onError: (reason) => this.#fail(errorForReason(reason, this.#describe())),
     };
+  }
+
+  /** The engine hands this connection's events over only while the stream has listeners. */
+  get events(): EventHub {
+    if (this.#events !== null) return this.#events;
+    const hub: EventHub = new EventHub((active) => {
+      this.conn.events.onEvent = active ? (event) => hub.emit(event) : undefined;
+    });
+    return (this.#events = hub);
   }
 
   get engineState(): TcpState {

@@ -9,6 +9,7 @@
  */
 import type { ConnectionInfo } from "../tcp/types.js";
 import type { SplitStream } from "./half-types.js";
+import type { EventStream } from "./event-stream.js";
 
 /** The states an application can hold a stream in, spelled as RFC 9293 names them, in CamelCase. */
 export type StreamState =
@@ -47,6 +48,12 @@ export interface StreamCommon<S extends StreamState> {
   readonly localAddr: SocketAddress;
   /** The engine's view right now (RFC state name, RTT, window, counters). */
   info(): ConnectionInfo;
+  /**
+   * This connection's typed events (state changes, RTO, retransmissions, recovery, timers, drops): one
+   * stream for every handle of the connection, so a listener added on the Established handle keeps
+   * hearing after `shutdown()` or `read()` returned the next handle. Works on consumed handles too.
+   */
+  readonly events: EventStream;
   /**
    * Let a pending `read()`, `write()` or close on this connection keep a Node process alive (the
    * default), as a pending operation on a `net.Socket` does. Applies to every handle of the connection.

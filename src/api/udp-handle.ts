@@ -18,16 +18,16 @@ class UdpCore {
   readonly socket: EngineSocket;
   readonly #waiters: Waiter[] = [];
   /** A pending `receive()` keeps a Node process alive, as a pending `read()` does (loop-hold.ts). */
-  readonly #hold: Hold;
+  readonly hold: Hold;
 
   constructor(socket: EngineSocket, hold: Hold) {
     this.socket = socket;
-    this.#hold = hold;
+    this.hold = hold;
     socket.onReadable = () => this.#serve();
   }
 
   receive(): Promise<UdpMessage | null> {
-    return this.#hold.during(
+    return this.hold.during(
       new Promise((resolve, reject) => {
         this.#waiters.push({ resolve, reject });
         this.#serve();
@@ -88,6 +88,14 @@ class UdpHandle {
 
   get counters() {
     return { ...this.#core.socket.counters };
+  }
+
+  ref(): void {
+    this.#core.hold.ref();
+  }
+
+  unref(): void {
+    this.#core.hold.unref();
   }
 
   send(data: Uint8Array | string, address?: string, port?: number): void {

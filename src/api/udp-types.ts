@@ -22,6 +22,13 @@ export interface UdpSocketCommon<S extends UdpSocketState> {
   readonly localAddr: SocketAddress;
   /** Datagrams in and out, queue drops, ICMP errors heard. */
   readonly counters: Readonly<UdpSocketCounters>;
+  /**
+   * Let a pending `receive()` keep a Node process alive (the default), as a bound `dgram` socket does.
+   * Applies to every handle of the socket (the one `connect()` returns too).
+   */
+  ref(): void;
+  /** A pending `receive()` no longer keeps the process alive (as `dgram`'s `socket.unref()`). */
+  unref(): void;
 }
 
 /** What an open socket (connected or not) does with what arrives, and how it ends. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { RealClock } from "../clock/index.js";
-import { Stack } from "../api/index.js";
+import { Stack, type StateEvent } from "../api/index.js";
 import { memoryLinkPair } from "../link/index.js";
 import { Prng } from "../link/prng.js";
 import { NodeFileSink } from "../pcap/node.js";
@@ -12,7 +12,7 @@ import type { ConnectionInfo } from "../tcp/types.js";
 import { numberFlag, type Parsed, parseArgs, probabilityFlag } from "./args.js";
 import { CliError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
-import { formatBytes, ProgressBar } from "./progress.js";
+import { formatBytes, LossTally, ProgressBar } from "./progress.js";
 
 export const DEMO_HELP = `wirestate demo [--bytes 2M] [--loss 0.01] [--delay 20] [--seed 1] [--capture captures/demo.pcapng]
 
@@ -54,13 +54,16 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
 
   const clock = new RealClock();
   const [clientEnd, serverEnd] = memoryLinkPair({ clock, seed, loss, delay, jitter: delay / 10, reorder: REORDER });
+  const client = new Stack({ address: CLIENT, link: clientEnd, clock, capture: writer });
+  const server = new Stack({ address: SERVER, link: serverEnd, clock });
+  // Every RFC 9293 transition either side went through, in first-seen order, for the summary.
   const transitions = new Map<string, number>();
-  const trace = (text: string): void => {
-    const m = / ([A-Z][A-Z0-9-]+ -> [A-Z][A-Z0-9-]+)$/.exec(text);
-    if (m !== null) transitions.set(m[1], (transitions.get(m[1]) ?? 0) + 1);
+  const countTransition = ({ from, to }: StateEvent): void => {
+    const key = `${from} -> ${to}`;
+    transitions.set(key, (transitions.get(key) ?? 0) + 1);
   };
-  const client = new Stack({ address: CLIENT, link: clientEnd, clock, capture: writer, onTrace: trace });
-  const server = new Stack({ address: SERVER, link: serverEnd, clock, onTrace: trace });
+  client.events.on("state", countTransition);
+  server.events.on("state", countTransition);
   const out = (line: string) => io.stdout.write(`${line}\n`);
   try {
     out(
@@ -84,13 +87,15 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     const hash = createHash("sha256");
     let received = 0;
     const bar = new ProgressBar(io.stderr, bytes);
+    // The server sends the bulk data: its timeouts and recoveries are the ones loss causes.
+    const tally = new LossTally(server.events);
     // Reading to the end consumes `bulk` (typestate): from then on the CloseWait handle speaks for it.
     let current: { info(): ConnectionInfo } = bulk;
     const draw = () => {
       const seconds = (clock.now() - started) / 1000;
       bar.update(
         received,
-        `${formatBytes(received)} / ${formatBytes(bytes)}  ${mbits(received, seconds)} Mbit/s  srtt ${ms(current.info().srtt)}`,
+        `${formatBytes(received)} / ${formatBytes(bytes)}  ${mbits(received, seconds)} Mbit/s  srtt ${ms(current.info().srtt)}  ${tally}`,
       );
     };
     const ticker = setInterval(draw, 100);

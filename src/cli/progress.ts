@@ -1,3 +1,5 @@
+import type { EventStream } from "../api/index.js";
+
 /**
  * A one-line progress bar on a terminal (redrawn in place), or a line per quarter when the output is a
  * pipe or a file, so logs stay readable.
@@ -34,6 +36,26 @@ export class ProgressBar {
   finish(): void {
     if (this.#drawn) this.#out.write("\n");
     this.#drawn = false;
+  }
+}
+
+/**
+ * What loss made a stack's connections do so far, counted from its typed events as they happen: for the
+ * progress line ("2 RTO, 5 recoveries").
+ */
+export class LossTally {
+  #rtos = 0;
+  #recoveries = 0;
+
+  constructor(events: EventStream) {
+    events.on("rto", () => this.#rtos++);
+    events.on("recovery", (e) => {
+      if (e.phase === "enter") this.#recoveries++;
+    });
+  }
+
+  toString(): string {
+    return `${this.#rtos} RTO, ${this.#recoveries} ${this.#recoveries === 1 ? "recovery" : "recoveries"}`;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Datagram, DatagramSocket } from "./transport.js";
 
 /**
- * The UDP socket issue 14 specifies for the stack (`stack.udp({ port })`): `send(data, address, port)`,
+ * The UDP socket of the stack (`stack.udp({ port })`): `send(data, address, port)`,
  * an async iterator of `{ data, address, port }`, `close()`. Structural, so the resolver does not import
  * the stack.
  */

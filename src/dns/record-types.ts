@@ -2,7 +2,7 @@ import { DnsType, type DnsRecordData } from "../wire/dns-types.js";
 
 /**
  * The address record types `resolve` asks for, and how to read an address out of each one's rdata.
- * Issue 16 (IPv6) adds `AAAA: { code: DnsType.AAAA, address: ... }` here and a case in the wire parser;
+ * IPv6 adds `AAAA: { code: DnsType.AAAA, address: ... }` here and a case in the wire parser;
  * nothing else in the resolver names a type.
  */
 export const ADDRESS_TYPES = {

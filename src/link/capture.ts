@@ -18,8 +18,8 @@ export interface CaptureLinkOptions {
  * fails (writer closed, disk error) never disturbs the traffic: the failure is counted and reported to
  * `onError`, and the packet still goes through.
  *
- * `annotate(text)` queues a comment for the next packet recorded, in either direction; the TCP stack's
- * trace hook feeds it ("SYN-SENT -> ESTABLISHED", "RTO fired, rto=400ms"), so a Wireshark reader sees
+ * `annotate(text)` queues a comment for the next packet recorded, in either direction; `Stack` feeds it
+ * the text of its traced events (`eventText`: "SYN-SENT -> ESTABLISHED", "RTO fired, rto=400ms"), so a Wireshark reader sees
  * why each segment was sent. Comments need pcapng: with a classic pcap writer `annotate` does nothing,
  * since the format has nowhere to put them. Comments still pending when the capture ends are lost.
  *
@@ -28,6 +28,11 @@ export interface CaptureLinkOptions {
 export class CaptureLink implements Link {
   readonly inner: Link;
   onReceive: ((packet: Uint8Array) => void) | null = null;
+  /**
+   * Bursts pass through (Link.onBurstEnd): the inner link's when it has them, else each packet is a burst
+   * of its own, so a stack behind the tap defers its notifications exactly as it would without it.
+   */
+  onBurstEnd: (() => void) | null = null;
   readonly #writer: CaptureWriter;
   readonly #clock: Clock;
   readonly #interfaceId: number;
@@ -44,11 +49,14 @@ export class CaptureLink implements Link {
     this.#interfaceId = options.interfaceId ?? 0;
     this.#maxPending = options.maxPendingComments ?? 64;
     this.#onError = options.onError;
+    const bursts = "onBurstEnd" in inner;
     inner.onReceive = (packet) => {
       // Record first: once delivered, the packet belongs to the receiver, which may reuse its bytes.
       this.#record(packet, "inbound");
       this.onReceive?.(packet);
+      if (!bursts) this.onBurstEnd?.();
     };
+    if (bursts) inner.onBurstEnd = () => this.onBurstEnd?.();
   }
 
   get mtu(): number {

@@ -34,6 +34,9 @@ import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
 import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
 import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
+import { completeEvent, NO_LISTENER } from "../tcp/tcp-events.js";
+import { eventText, isTraced } from "./event-text.js";
+import type { StackEventSink } from "./stack-events.js";
 
 const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason>([
   "bad-ip-checksum",
@@ -55,7 +58,10 @@ export interface IpStackOptions {
    * Default: 64 MiB in a browser, 256 MiB in Node.
    */
   memoryLimit?: number;
+  /** Each traced event as a line of text (`eventText`; per-segment events left out: see `isTraced`). */
   onTrace?: (text: string) => void;
+  /** Where every typed event goes (stack-events.ts), while it is `listening`. */
+  events?: StackEventSink;
   /** Echo replies and ICMP errors sent a second (each a token bucket of that burst). Default 100 each. */
   icmpRate?: { echo?: number; error?: number };
   /** A UDP socket's receive queue limits, unless it sets its own. Default 256 datagrams, 1 MiB. */
@@ -107,7 +113,11 @@ export class IpStack {
     this.config = { ...defaultTcpConfig, ...options.tcp };
     validateConfig(this.config);
     this.mss = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40));
-    const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), options.onTrace);
+    const events = eventSink(options.events, options.onTrace);
+    const clock = this.clock;
+    const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), (init) => {
+      if (events.listening) events.emit(completeEvent(init, clock.now(), null));
+    });
     this.counters = newCounters(budget);
     this.#tcp = new TcpProtocol({
       budget,
@@ -120,11 +130,13 @@ export class IpStack {
       counters: this.counters,
       transmit: (fields) => this.#transmit(fields),
       pathMtu: (remoteIp) => this.#pathMtus.mtu(remoteIp),
-      trace: options.onTrace,
+      events,
     });
-    const trace = options.onTrace;
     this.#pathMtus = new PathMtuCache(this.clock, this.link.mtu, (dst, mtu) => {
-      trace?.(`path MTU to ${ipv4ToString(dst)} is ${mtu}`);
+      if (events.listening) {
+        const address = ipv4ToString(dst);
+        events.emit({ type: "destination-mtu", time: clock.now(), connection: null, address, mtu });
+      }
       this.#tcp.pathMtuChanged(dst, mtu);
     });
     this.#reassembler = new Reassembler(
@@ -433,4 +445,17 @@ export class IpStack {
     const length = buildPacketInto(fields, slab, this.#packets.offset);
     this.link.send(this.#packets.commit(length));
   }
+}
+
+/** The options' sink and text trace as one sink: `onTrace` gets the text of each traced event. */
+function eventSink(events: StackEventSink | undefined, onTrace: ((text: string) => void) | undefined): StackEventSink {
+  if (onTrace === undefined) return events ?? NO_LISTENER;
+  const inner: StackEventSink = events ?? NO_LISTENER;
+  return {
+    listening: true,
+    emit(event) {
+      if (inner.listening) inner.emit(event);
+      if (isTraced(event)) onTrace(eventText(event));
+    },
+  };
 }

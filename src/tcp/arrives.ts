@@ -50,7 +50,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
     if (seqLe(seg.ack, t.iss) || seqGt(seg.ack, t.sndMax)) {
       // "send a reset (unless the RST bit is set, if so drop the segment and return) <SEQ=SEG.ACK><CTL=RST>"
       if (!(flags & RST)) sendReset(c, seg.ack);
-      c.host.drop("syn-sent-bad-ack");
+      c.drop("syn-sent-bad-ack");
       return;
     }
     ackAcceptable = true;
@@ -59,7 +59,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
   // stricter here, since SEG.ACK already had to match).
   if (flags & RST) {
     if (ackAcceptable) {
-      if (c.host.tracing) c.host.trace(`${c.id} connection refused`);
+      if (c.observed) c.publish({ type: "abort", reason: "refused" });
       c.fail("refused");
     }
     return;
@@ -115,7 +115,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   // RFC 7323 §5.3 R1 (PAWS) comes first: an old duplicate is dropped, with an ACK, as if unacceptable.
   if (pawsRejects(c, seg)) {
     sendAck(c);
-    c.host.drop("paws-rejected");
+    c.drop("paws-rejected");
     return;
   }
 
@@ -142,7 +142,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       sendAck(c);
       if (c.state === "TIME-WAIT" && flags & FIN) c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
     }
-    c.host.drop("unacceptable-segment");
+    c.drop("unacceptable-segment");
     return;
   }
   // Trim the front (bytes before RCV.NXT, SYN first) and the tail (past the window; a FIN there goes too).
@@ -193,13 +193,13 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       case "FIN-WAIT-1":
       case "FIN-WAIT-2":
       case "CLOSE-WAIT":
-        if (c.host.tracing) c.host.trace(`${c.id} connection reset by peer`);
+        if (c.observed) c.publish({ type: "abort", reason: "reset" });
         c.fail("reset");
         return;
       case "TIME-WAIT":
         // RFC 1337 (an option, off as in Linux): an RST must not end TIME-WAIT early ("assassination").
         if (c.config.rfc1337) {
-          c.host.drop("time-wait-rst-ignored");
+          c.drop("time-wait-rst-ignored");
           return;
         }
         c.setState("CLOSED");
@@ -230,7 +230,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
 
   // Fifth, check the ACK field.
   if (!(flags & ACK)) {
-    c.host.drop("no-ack");
+    c.drop("no-ack");
     return;
   }
   c.noteAlive();
@@ -314,7 +314,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   const ack = seg.ack;
   const seq = seg.seq;
   if (ackOutOfWindow(t, ack)) {
-    c.host.drop("ack-out-of-window");
+    c.drop("ack-out-of-window");
     challengeAck(c);
     return false;
   }
@@ -453,7 +453,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
   if (data.length > 0) {
     const advanced = c.receiveBuffer.insert(offset, data);
     if (advanced < 0) {
-      c.host.drop(advanced === MEMORY_REFUSED ? "memory-pressure" : "reassembly-full");
+      c.drop(advanced === MEMORY_REFUSED ? "memory-pressure" : "reassembly-full");
       c.receiver.ackNow = true;
       return;
     }

@@ -29,6 +29,13 @@ import { timeout } from "./timeouts.js";
 import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
 import {
+  completeEvent,
+  connectionId,
+  type ConnectionEventInit,
+  type ConnectionTuple,
+  type TcpEvent,
+} from "./tcp-events.js";
+import {
   SEND_ACCEPTED,
   type CloseReason,
   type Connection,
@@ -54,9 +61,9 @@ export interface ConnectionHost {
   readonly clock: Clock;
   /** Send one segment. `fields.payload` may view a buffer that changes later: copy it before returning. */
   transmit(fields: PacketFields): void;
-  /** Whether anyone listens to `trace`: the engine builds trace text only then. */
+  /** Whether anyone listens to the stack's events: the engine builds them only then (or for `onEvent`). */
   readonly tracing: boolean;
-  trace(text: string): void;
+  emit(event: TcpEvent): void;
   /** The stack's memory budget, which the buffers draw from (none: unbounded). */
   readonly budget?: MemoryBudget;
   /** The connection reached CLOSED: forget it. */
@@ -208,11 +215,39 @@ export class TcpConnection implements Connection {
     this.#events = events;
   }
 
-  #id: string | undefined;
+  #tuple: ConnectionTuple | undefined;
 
   /** "10.0.0.1:49152>10.0.0.2:80", the prefix of this connection's trace lines. */
   get id(): string {
-    return (this.#id ??= `${this.localAddress}:${this.localPort}>${this.remoteAddress}:${this.remotePort}`);
+    return connectionId(this);
+  }
+
+  /** The 4-tuple events carry: one object per connection, made by the first event. */
+  get tuple(): ConnectionTuple {
+    return (this.#tuple ??= Object.freeze({
+      localAddress: this.localAddress,
+      localPort: this.localPort,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+    }));
+  }
+
+  /** Whether anyone listens to this connection's events (the stack's or its own): call sites build them only then. */
+  get observed(): boolean {
+    return this.host.tracing || this.#events?.onEvent !== undefined;
+  }
+
+  /** Completes `init` (time, 4-tuple) and hands it to the connection's listener and the stack's. */
+  publish(init: ConnectionEventInit): void {
+    const event = completeEvent(init, this.host.clock.now(), this.tuple);
+    this.#events?.onEvent?.(event);
+    if (this.host.tracing) this.host.emit(event);
+  }
+
+  /** A segment dropped: counted by the stack, and an event when observed. */
+  drop(reason: EngineDrop): void {
+    this.host.drop(reason);
+    if (this.observed) this.publish({ type: "drop", reason });
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -573,7 +608,7 @@ export class TcpConnection implements Connection {
     const from = this.state;
     if (from === to) return true;
     this.state = to;
-    if (this.host.tracing) this.host.trace(`${this.id} ${from} -> ${to}`);
+    if (this.observed) this.publish({ type: "state", from, to });
     switch (to) {
       case "CLOSED":
         this.timers.clearAll();
@@ -625,9 +660,18 @@ export class TcpConnection implements Connection {
     return seqAdd(this.tcb.dataSeq, this.sendBuffer.length);
   }
 
-  noteRetransmit(bytes: number): void {
+  noteRetransmit(seq: number, bytes: number): void {
     this.stats.retransmits++;
     this.stats.retransmittedBytes += bytes;
     this.host.countRetransmit();
+    if (this.observed) this.publish({ type: "retransmit", seq, len: bytes, reason: this.#retransmitReason() });
+  }
+
+  /** Why a retransmission goes out, read from the state it is sent in. */
+  #retransmitReason(): "handshake" | "timeout" | "recovery" | "probe" {
+    if (this.state === "SYN-SENT" || this.state === "SYN-RECEIVED") return "handshake";
+    if (this.sender.probing) return "probe";
+    if (this.rtt.backoffs > 0) return "timeout";
+    return this.recovery.inRecovery ? "recovery" : "probe";
   }
 }

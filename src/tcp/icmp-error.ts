@@ -40,12 +40,12 @@ export function icmpErrorArrives(c: TcpConnection, seq: number, kind: IcmpErrorK
   const t = c.tcb;
   if (!(seqGe(seq, t.sndUna) && seqLt(seq, t.sndMax))) return "out-of-window";
   if (hard && (c.state === "SYN-SENT" || c.state === "SYN-RECEIVED")) {
-    if (c.host.tracing) c.host.trace(`${c.id} ICMP ${kind}: hard error while connecting`);
+    if (c.observed) c.publish({ type: "icmp", kind, hard: true });
     c.fail(reasonFor(kind));
     c.notify();
     return "aborted";
   }
-  if (c.host.tracing) c.host.trace(`${c.id} ICMP ${kind}: soft error`);
+  if (c.observed) c.publish({ type: "icmp", kind, hard: false });
   c.softError = kind;
   return "soft";
 }

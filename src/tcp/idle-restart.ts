@@ -12,5 +12,5 @@ export function restartAfterIdle(c: TcpConnection): void {
   c.sender.idleSince = now;
   const before = c.cc.cwnd;
   c.cc.onIdle(initialWindow(c.sendMss));
-  if (c.cc.cwnd < before && c.host.tracing) c.host.trace(`${c.id} idle restart, cwnd=${c.cc.cwnd}`);
+  if (c.cc.cwnd < before && c.observed) c.publish({ type: "cwnd", reason: "idle-restart", cwnd: c.cc.cwnd });
 }

@@ -6,6 +6,7 @@ import type { ListeningPort } from "./listening-port.js";
 import { type CookieContext, checkCookieAck, sendCookieSynAck } from "./cookie-handshake.js";
 import { COOKIE_LIFETIME_MS } from "./syn-cookie.js";
 import { ipv4ToString } from "../wire/ipv4-address.js";
+import type { ListenerAddress, StackEventInit } from "./tcp-events.js";
 
 const { SYN, RST, ACK } = TcpFlags;
 
@@ -31,8 +32,9 @@ export interface ListenContext extends CookieContext {
   pruned(): void;
   cookieSent(): void;
   cookieAccepted(): void;
+  /** Whether anyone listens to the stack's events: they are built only then. */
   readonly tracing: boolean;
-  trace(text: string): void;
+  stackEvent(init: StackEventInit): void;
 }
 
 /**
@@ -69,7 +71,7 @@ export function listenArrives(
   // helped by more handshakes.
   if (port.acceptQueueFull) {
     ctx.drop("backlog-full");
-    if (ctx.tracing) ctx.trace(`${where(port)} accept queue full: SYN dropped`);
+    if (ctx.tracing) ctx.stackEvent({ type: "syn-dropped", listener: where(port), cause: "accept-queue-full" });
     return null;
   }
   if (port.synQueueFull) pruneOldest(ctx, port);
@@ -77,15 +79,15 @@ export function listenArrives(
   // The SYN queue draws from the memory budget too: a refused entry is answered as a full queue is.
   const conn = queueFull ? null : ctx.create(port, from);
   if (conn === null) {
-    const why = queueFull ? "SYN queue full" : "memory pressure";
+    const cause = queueFull ? "syn-queue-full" : "memory-pressure";
     port.overflowedAt = ctx.now();
     if (!ctx.config.synCookies) {
       if (queueFull) ctx.drop("syn-queue-full");
-      if (ctx.tracing) ctx.trace(`${where(port)} ${why}: SYN dropped`);
+      if (ctx.tracing) ctx.stackEvent({ type: "syn-dropped", listener: where(port), cause });
       return null;
     }
     // Traced first, so a capture writes the comment on the SYN-ACK it explains.
-    if (ctx.tracing) ctx.trace(`${where(port)} ${why}: cookie sent`);
+    if (ctx.tracing) ctx.stackEvent({ type: "syn-cookie", phase: "sent", listener: where(port), cause });
     sendCookieSynAck(ctx, seg, from);
     ctx.cookieSent();
     return null;
@@ -110,7 +112,7 @@ function cookiesMayBeOut(ctx: ListenContext, port: ListeningPort): boolean {
 function pruneOldest(ctx: ListenContext, port: ListeningPort): void {
   const oldest = port.oldestHalfOpen();
   if (oldest === null || oldest.handshake.retries === 0) return;
-  if (ctx.tracing) ctx.trace(`${oldest.id} SYN queue full: oldest half-open given up`);
+  if (oldest.observed) oldest.publish({ type: "abort", reason: "syn-queue-full" });
   ctx.pruned();
   oldest.setState("CLOSED");
 }
@@ -127,7 +129,10 @@ function cookieAckArrives(
   if (grant === null) {
     // What an unknown segment gets.
     ctx.drop("cookie-invalid");
-    if (ctx.tracing) ctx.trace(`${where(port)} cookie ACK from ${ipv4ToString(from.src)}:${from.srcPort} invalid: RST`);
+    if (ctx.tracing) {
+      const sender = { address: ipv4ToString(from.src), port: from.srcPort };
+      ctx.stackEvent({ type: "syn-cookie", phase: "invalid", listener: where(port), from: sender });
+    }
     ctx.reset(from, seg.ack, 0, RST);
     return null;
   }
@@ -142,14 +147,14 @@ function cookieAckArrives(
   port.adopt(conn);
   ctx.accepted();
   ctx.cookieAccepted();
-  if (ctx.tracing) ctx.trace(`${conn.id} cookie ACK valid: connection made (mss=${grant.mss})`);
+  if (conn.observed) conn.publish({ type: "syn-cookie", phase: "valid", mss: grant.mss });
   conn.openFromCookie(seg, grant);
   conn.segmentArrives(seg, payload);
   return conn;
 }
 
-function where(port: ListeningPort): string {
-  return `${port.localAddress}:${port.localPort}`;
+function where(port: ListeningPort): ListenerAddress {
+  return { address: port.localAddress, port: port.localPort };
 }
 
 /**
@@ -173,7 +178,7 @@ export function timeWaitReopened(
       ? ((synTs.tsval - old.recent) | 0) > 0
       : seqGt(seg.seq, conn.tcb.rcvNxt);
   if (!newer) return false;
-  if (conn.host.tracing) conn.host.trace(`${conn.id} TIME-WAIT ended by a new SYN`);
+  if (conn.observed) conn.publish({ type: "abort", reason: "time-wait-reopened" });
   conn.setState("CLOSED");
   return true;
 }

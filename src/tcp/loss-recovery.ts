@@ -16,7 +16,7 @@ import type { SegmentHeader } from "./connection.js";
  */
 export type AckVerdict = "grow" | "recovering" | "recovering-timer-kept";
 
-/** Events a recovery reports; `RecoverySender.report` turns them into the counters and traces. */
+/** Events a recovery reports; `RecoverySender.report` turns them into the counters and events. */
 export type RecoveryEvent =
   | "recovery-start"
   | "recovery-end"
@@ -26,9 +26,8 @@ export type RecoveryEvent =
   | "undo"; // the recovery was spurious and its cut taken back (recovery-undo.ts)
 
 export interface LossRecovery {
-  /** The name `TcpConfig.lossRecovery` takes, and the label its traces carry. */
+  /** The name `TcpConfig.lossRecovery` takes (events carry it). */
   readonly name: string;
-  readonly traceLabel: string;
   readonly inRecovery: boolean;
   /** Bytes the peer has SACKed above SND.UNA (0 without SACK). */
   readonly sackedBytes: number;
@@ -62,7 +61,7 @@ export interface RecoverySender {
   resend(seq: number, len: number): void;
   /** One segment of new data (or the FIN) within the peer's window; its sequence length, 0 when none may go. */
   sendNew(): number;
-  /** Counters and traces for `event` (`bytes`: how much it concerns). */
+  /** Counters and events for `event` (`bytes`: how much it concerns). */
   report(event: RecoveryEvent, bytes: number): void;
   /** The clock (ms), and SRTT (ms; undefined before the first sample). */
   readonly now: number;

@@ -10,13 +10,14 @@
  * limit, so the accounting can exceed it by what the windows offered before pressure; everything else is
  * refused first, out-of-order data included, with a counted reason.
  */
+import type { StackEventInit } from "./tcp-events.js";
 
 /** What a connection's objects (TCB, timers, maps, option state) cost, roughly: charged per connection. */
 export const CONNECTION_BYTES = 2048;
 /** The ring a buffer may always hold (sized-ring.ts INITIAL_RING). */
 export const FLOOR_BYTES = 4096;
 
-/** Past this share of the limit the budget is under pressure (traced once per episode). */
+/** Past this share of the limit the budget is under pressure (an event once per episode). */
 const PRESSURE = 0.75;
 
 /** A default limit for the platform: a browser tab shares one process with the page, Node has more room. */
@@ -32,17 +33,17 @@ export class MemoryBudget {
   #connections = 0;
   #pressured = false;
   #exhausted = false;
-  readonly #trace: ((text: string) => void) | undefined;
+  readonly #report: ((init: StackEventInit) => void) | undefined;
   /** Episodes of pressure (past 75% of the limit) and of exhaustion (no room for any growth). */
   pressureEpisodes = 0;
   exhaustedEpisodes = 0;
 
-  constructor(limit: number, trace?: (text: string) => void) {
+  constructor(limit: number, report?: (init: StackEventInit) => void) {
     if (!Number.isInteger(limit) || limit < CONNECTION_BYTES + 2 * FLOOR_BYTES) {
       throw new RangeError(`memoryLimit must be an integer of at least ${CONNECTION_BYTES + 2 * FLOOR_BYTES} bytes`);
     }
     this.limit = limit;
-    this.#trace = trace;
+    this.#report = report;
   }
 
   /** Bytes charged now, and the most ever charged at once. */
@@ -89,7 +90,7 @@ export class MemoryBudget {
     if (!this.#pressured && this.#used > this.limit * PRESSURE) {
       this.#pressured = true;
       this.pressureEpisodes++;
-      this.#trace?.(`memory pressure: ${this.#used} of ${this.limit} bytes, windows shrink`);
+      this.#report?.({ type: "memory", phase: "pressure", used: this.#used, limit: this.limit });
     }
   }
 
@@ -98,7 +99,7 @@ export class MemoryBudget {
     if (this.#pressured && this.#used <= this.limit * PRESSURE * 0.9) {
       this.#pressured = false;
       this.#exhausted = false;
-      this.#trace?.(`memory pressure over: ${this.#used} of ${this.limit} bytes`);
+      this.#report?.({ type: "memory", phase: "relieved", used: this.#used, limit: this.limit });
     }
   }
 
@@ -106,6 +107,6 @@ export class MemoryBudget {
     if (this.#exhausted) return;
     this.#exhausted = true;
     this.exhaustedEpisodes++;
-    this.#trace?.(`memory pressure: window 0, new connections refused (${this.#used} of ${this.limit} bytes)`);
+    this.#report?.({ type: "memory", phase: "exhausted", used: this.#used, limit: this.limit });
   }
 }

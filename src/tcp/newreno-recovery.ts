@@ -12,7 +12,6 @@ import { DUP_THRESH } from "./sack-scoreboard.js";
 
 export class NewRenoRecovery implements LossRecovery {
   readonly name = "newreno";
-  readonly traceLabel = "";
   readonly sackedBytes = 0;
   inRecovery = false;
   readonly #s: RecoverySender;

@@ -99,7 +99,7 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
   const payload = len > 0 ? c.sendBuffer.peek(off, len) : EMPTY;
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   if (seqLt(seq, t.sndMax)) {
-    c.noteRetransmit(len);
+    c.noteRetransmit(seq, len);
     // Karn: a retransmitted range gives no RTT sample.
     c.rtt.timing = false;
   } else {
@@ -170,10 +170,10 @@ export function sendAck(c: TcpConnection): void {
 /** RFC 5961 challenge ACK, rate-limited stack-wide (§7). */
 export function challengeAck(c: TcpConnection): void {
   if (c.host.allowChallengeAck()) {
-    if (c.host.tracing) c.host.trace(`${c.id} challenge ACK`);
+    if (c.observed) c.publish({ type: "challenge-ack" });
     sendAck(c);
   } else {
-    c.host.drop("challenge-ack-limit");
+    c.drop("challenge-ack-limit");
   }
 }
 

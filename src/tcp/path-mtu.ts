@@ -3,6 +3,7 @@ import { seqAdd, seqDiff, seqGe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { TIMESTAMPS_BYTES } from "./option-negotiation.js";
 import { canSendData, output } from "./output.js";
+import type { PathMtuReason } from "./tcp-events.js";
 
 /** IPv4 and TCP headers without options. */
 const HEADERS = 40;
@@ -54,12 +55,19 @@ function mssFor(c: TcpConnection, mtu: number): number {
   return mtu - HEADERS - optionBytes(c);
 }
 
-/** Changes the send MSS, saying so in the trace (a packet comment in captures). */
-function setMss(c: TcpConnection, mss: number, why: string): void {
+/** Changes the send MSS, saying so in an event (a packet comment in captures). */
+function setMss(c: TcpConnection, mss: number, reason: PathMtuReason): void {
   if (mss === c.sendMss) return;
-  if (c.host.tracing) {
+  if (c.observed) {
     const extra = HEADERS + optionBytes(c);
-    c.host.trace(`${c.id} path MTU ${c.sendMss + extra} -> ${mss + extra} (${why}), mss ${c.sendMss} -> ${mss}`);
+    c.publish({
+      type: "path-mtu",
+      fromMtu: c.sendMss + extra,
+      toMtu: mss + extra,
+      fromMss: c.sendMss,
+      toMss: mss,
+      reason,
+    });
   }
   c.sendMss = mss;
   c.pathMtu.confirmSeq = seqAdd(c.tcb.sndMax, mss);
@@ -95,7 +103,7 @@ export function pathMtuReduced(c: TcpConnection, seq: number, mtu: number): Path
   const mss = mssFor(c, mtu);
   if (mss >= c.sendMss) return "not-lower";
   stopSearch(c);
-  setMss(c, mss, "ICMP fragmentation needed");
+  setMss(c, mss, "icmp");
   if (canSendData(c) && t.sndUna !== t.sndMax) {
     t.sndNxt = t.sndUna;
     output(c);
@@ -113,9 +121,9 @@ export function pathMtuChanged(c: TcpConnection, mtu: number): void {
   const mss = Math.min(s.agreed, mssFor(c, mtu));
   if (mss < c.sendMss) {
     stopSearch(c);
-    setMss(c, mss, "path MTU towards the peer lowered");
+    setMss(c, mss, "lowered");
   } else if (mss > c.sendMss && s.low === 0) {
-    setMss(c, mss, "cached path MTU expired");
+    setMss(c, mss, "expired");
   }
 }
 
@@ -142,7 +150,7 @@ export function blackHoleCheck(c: TcpConnection): void {
   s.streak = 0;
   if (probing) {
     s.high = c.sendMss;
-    setMss(c, s.low, "probe lost");
+    setMss(c, s.low, "probe-lost");
   } else {
     // As Linux: the first detection only goes down to BASE_MSS (a segment already that small stays),
     // later ones halve.
@@ -151,7 +159,7 @@ export function blackHoleCheck(c: TcpConnection): void {
     if (mss >= c.sendMss) return;
     s.low = mss;
     s.high = c.sendMss;
-    setMss(c, mss, `black hole: ${BLACK_HOLE_RTOS} timeouts of full-sized segments`);
+    setMss(c, mss, "black-hole");
   }
   armSearch(c, confirmDelay(c));
 }
@@ -201,6 +209,6 @@ function searchStep(c: TcpConnection): void {
     if (c.sendMss < s.agreed) armSearch(c, PROBE_INTERVAL_MS);
     return;
   }
-  setMss(c, (s.low + s.high) >> 1, "probing a larger size");
+  setMss(c, (s.low + s.high) >> 1, "probing");
   armSearch(c, confirmDelay(c));
 }

@@ -29,9 +29,8 @@ const range: [number, number] = [0, 0];
 
 export class RackRecovery implements LossRecovery {
   readonly name = "rack";
-  readonly traceLabel = " (RACK)";
   // The scoreboard, the segment list and the undo state are made on first use: a connection that has only
-  // shaken hands (most of an idle server's) holds none of them (issue 17's per-connection memory target).
+  // shaken hands (most of an idle server's) holds none of them (the per-connection memory target).
   #board: SackScoreboard | null = null;
   #segments: SentSegments | null = null;
   #undoState: RecoveryUndo | null = null;

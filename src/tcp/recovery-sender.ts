@@ -1,11 +1,12 @@
 /**
  * The connection as loss recovery sees it (`RecoverySender`): the sequence variables, the window, the clock
- * and timers, and how to send. Every recovery's counters and traces are written here, whichever recovery
+ * and timers, and how to send. Every recovery's counters and events are written here, whichever recovery
  * reports them.
  */
 import type { CongestionControl } from "./congestion.js";
 import type { TcpConnection } from "./connection.js";
 import type { RecoveryEvent, RecoverySender } from "./loss-recovery.js";
+import type { LossRecoveryEvent } from "./tcp-events.js";
 import { sendAt, sendNewSegment } from "./output.js";
 import type { ControlBlock } from "./tcb.js";
 import { assertNever } from "./assert-never.js";
@@ -72,28 +73,32 @@ export class ConnectionSender implements RecoverySender {
     switch (event) {
       case "recovery-start":
         c.stats.fastRetransmits++;
-        if (c.host.tracing)
-          c.host.trace(`${c.id} fast retransmit, recovery start${c.recovery.traceLabel}, cwnd=${c.cc.cwnd}`);
+        if (c.observed) this.#publish("enter", 0);
         return;
       case "recovery-end":
-        if (c.host.tracing) c.host.trace(`${c.id} recovery end, cwnd=${c.cc.cwnd}`);
+        if (c.observed) this.#publish("exit", 0);
         return;
       case "lost-retransmission":
-        if (c.host.tracing) c.host.trace(`${c.id} lost retransmission found, ${bytes} bytes`);
+        if (c.observed) this.#publish("lost-retransmission", bytes);
         return;
       case "loss-probe":
         c.stats.lossProbes++;
-        if (c.host.tracing) c.host.trace(`${c.id} tail loss probe, ${bytes} bytes`);
+        if (c.observed) this.#publish("loss-probe", bytes);
         return;
       case "undo":
         c.stats.undos++;
-        if (c.host.tracing) c.host.trace(`${c.id} spurious recovery undone, cwnd=${c.cc.cwnd}`);
+        if (c.observed) this.#publish("undo", 0);
         return;
       case "probe-repaired-loss":
-        if (c.host.tracing) c.host.trace(`${c.id} loss repaired by the probe, cwnd=${c.cc.cwnd}`);
+        if (c.observed) this.#publish("probe-repaired", 0);
         return;
       default:
         assertNever(event);
     }
+  }
+
+  #publish(phase: LossRecoveryEvent["phase"], bytes: number): void {
+    const c = this.#c;
+    c.publish({ type: "recovery", phase, algorithm: c.recovery.name, cwnd: c.cc.cwnd, bytes });
   }
 }

@@ -57,6 +57,11 @@ export class RttEstimator {
     this.#update();
   }
 
+  /** How many times the RTO has doubled since the last sample (events report it). */
+  get backoffs(): number {
+    return this.#backoff;
+  }
+
   /** RFC 6298 §5.5: double the RTO on expiry. */
   backoff(): void {
     if (this.rto < this.#max) this.#backoff++;

@@ -20,7 +20,6 @@ const hole: [number, number] = [0, 0];
 
 export class SackRecovery implements LossRecovery {
   readonly name: string = "rfc6675";
-  readonly traceLabel: string = " (SACK)";
   readonly board = new SackScoreboard();
   inRecovery = false;
   protected readonly s: RecoverySender;

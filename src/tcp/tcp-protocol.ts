@@ -18,6 +18,7 @@ import { ListeningPort } from "./listening-port.js";
 import { pathMtuChanged, pathMtuReduced, type PathMtuOutcome } from "./path-mtu.js";
 import { SynCookies } from "./syn-cookie.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "./types.js";
+import { completeEvent, type EventSink, NO_LISTENER, type StackEventInit } from "./tcp-events.js";
 
 const NO_PAYLOAD = new Uint8Array(0);
 
@@ -76,7 +77,8 @@ export interface TcpProtocolOptions {
   pathMtu(remoteIp: number): number;
   /** Send one segment (RFC 9293's "send" to the IP layer). */
   transmit(fields: PacketFields): void;
-  trace?: (text: string) => void;
+  /** Where events go (tcp-events.ts); none: nobody listens. */
+  events?: EventSink;
 }
 
 /**
@@ -87,7 +89,6 @@ export interface TcpProtocolOptions {
 export class TcpProtocol implements ListenContext {
   /** IPv4 protocol number 6 (RFC 9293 §3.1). */
   readonly protocol = 6;
-  readonly tracing: boolean;
   #ip: number;
   #address: string;
   readonly #clock: Clock;
@@ -95,7 +96,7 @@ export class TcpProtocol implements ListenContext {
   readonly #mss: number;
   readonly #counters: TcpCounters;
   readonly #transmit: (fields: PacketFields) => void;
-  readonly #trace: ((text: string) => void) | undefined;
+  readonly #events: EventSink;
   /** Connections by (localPort << 16 | remotePort), then remote address. */
   readonly #connections = new ConnectionTable();
   readonly #listeners = new Map<number, ListeningPort>();
@@ -124,8 +125,7 @@ export class TcpProtocol implements ListenContext {
     this.#mss = o.mss;
     this.#counters = o.counters;
     this.#transmit = o.transmit;
-    this.#trace = o.trace;
-    this.tracing = o.trace !== undefined;
+    const events = (this.#events = o.events ?? NO_LISTENER);
     this.#isn = new IsnGenerator(o.isnKey);
     this.cookies = new SynCookies(o.isnKey);
     this.budget = o.budget;
@@ -133,11 +133,13 @@ export class TcpProtocol implements ListenContext {
     const counters = o.counters;
     this.#host = {
       clock: o.clock,
-      tracing: this.tracing,
+      get tracing() {
+        return events.listening;
+      },
       budget: o.budget,
       transmit: o.transmit,
       pathMtu: o.pathMtu,
-      trace: (text) => this.#trace?.(text),
+      emit: (event) => events.emit(event),
       released: (conn) => this.#released(conn),
       allowChallengeAck: () => this.#allowChallengeAck(),
       enteredTimeWait: (conn) => this.#enteredTimeWait(conn),
@@ -228,7 +230,7 @@ export class TcpProtocol implements ListenContext {
       },
       (conn) => {
         this.#counters.acceptQueueOverflows++;
-        if (this.tracing) this.#trace?.(`${conn.id} accept queue full: handshake refused (RST)`);
+        if (conn.observed) conn.publish({ type: "abort", reason: "accept-queue-full" });
         conn.abort();
       },
     );
@@ -380,8 +382,13 @@ export class TcpProtocol implements ListenContext {
     this.#counters.synCookiesAccepted++;
   }
 
-  trace(text: string): void {
-    this.#trace?.(text);
+  /** Whether anyone listens to this layer's events. */
+  get tracing(): boolean {
+    return this.#events.listening;
+  }
+
+  stackEvent(init: StackEventInit): void {
+    this.#events.emit(completeEvent(init, this.#clock.now(), null));
   }
 
   #create(
@@ -443,7 +450,7 @@ export class TcpProtocol implements ListenContext {
     if (this.#timeWait.size <= this.#config.timeWaitLimit) return;
     for (const oldest of this.#timeWait) {
       this.#counters.timeWaitRecycled++;
-      if (this.tracing) this.#trace?.(`${oldest.id} TIME-WAIT cap reached: oldest recycled`);
+      if (oldest.observed) oldest.publish({ type: "abort", reason: "time-wait-cap" });
       oldest.setState("CLOSED");
       return;
     }

@@ -20,7 +20,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
       persistTimeout(c);
       break;
     case TimerKind.delayedAck:
-      if (c.host.tracing) c.host.trace(`${c.id} delayed ACK fired`);
+      if (c.observed) c.publish({ type: "timer", timer: "delayed-ack" });
       c.receiver.ackNow = true;
       output(c);
       break;
@@ -29,12 +29,12 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
       break;
     case TimerKind.timeWait:
       // "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state."
-      if (c.host.tracing) c.host.trace(`${c.id} TIME-WAIT 2MSL expired`);
+      if (c.observed) c.publish({ type: "timer", timer: "time-wait" });
       c.setState("CLOSED");
       break;
     case TimerKind.connect:
       if (c.state === "SYN-SENT" || (c.state === "SYN-RECEIVED" && !c.handshake.passive)) {
-        if (c.host.tracing) c.host.trace(`${c.id} connect timeout`);
+        if (c.observed) c.publish({ type: "timer", timer: "connect" });
         c.fail(timeoutReason(c, "connect-timeout"));
       }
       break;
@@ -47,7 +47,7 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
     case TimerKind.user:
       // "If a user timeout expires ... flush all queues, signal 'error: connection aborted due to user
       // timeout', and enter CLOSED."
-      if (c.host.tracing) c.host.trace(`${c.id} user timeout fired`);
+      if (c.observed) c.publish({ type: "timer", timer: "user" });
       sendReset(c, c.tcb.sndMax);
       c.fail(timeoutReason(c, "user-timeout"));
       break;
@@ -62,16 +62,16 @@ function retransmissionTimeout(c: TcpConnection): void {
     case "SYN-SENT":
     case "SYN-RECEIVED":
       if (c.handshake.retries >= c.config.synRetries) {
-        if (c.host.tracing) c.host.trace(`${c.id} SYN retries exhausted`);
+        if (c.observed) c.publish({ type: "abort", reason: "syn-retries" });
         if (c.handshake.passive) c.setState("CLOSED");
         else c.fail(timeoutReason(c, "connect-timeout"));
         return;
       }
       c.handshake.retries++;
       c.rtt.backoff();
-      if (c.host.tracing)
-        c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms (SYN retry ${c.handshake.retries})`);
-      c.noteRetransmit(0);
+      if (c.observed)
+        c.publish({ type: "rto", rto: c.rtt.rto, backoff: c.rtt.backoffs, synRetry: c.handshake.retries });
+      c.noteRetransmit(c.tcb.iss, 0);
       sendSyn(c);
       c.timers.set(TimerKind.retransmit, c.rtt.rto);
       return;
@@ -95,7 +95,7 @@ function retransmissionTimeout(c: TcpConnection): void {
   else c.sender.probing = true;
   c.rtt.backoff();
   c.rtt.timing = false;
-  if (c.host.tracing) c.host.trace(`${c.id} RTO fired, rto=${Math.round(c.rtt.rto)}ms`);
+  if (c.observed) c.publish({ type: "rto", rto: c.rtt.rto, backoff: c.rtt.backoffs, synRetry: null });
   blackHoleCheck(c);
   // RFC 6298 §5.4: retransmit the earliest unacknowledged segment; then go back to SND.UNA.
   const usable = Math.min(t.sndWnd, c.cc.cwnd);
@@ -110,7 +110,7 @@ function persistTimeout(c: TcpConnection): void {
   if (t.sndUna !== t.sndMax) return;
   const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
   if (avail <= 0) return;
-  if (c.host.tracing) c.host.trace(`${c.id} persist timer fired, window=${t.sndWnd}`);
+  if (c.observed) c.publish({ type: "timer", timer: "persist", window: t.sndWnd });
   const usable = Math.min(t.sndWnd, c.cc.cwnd);
   if (t.sndWnd === 0) c.sender.probing = true;
   t.sndNxt = sendAt(c, t.sndNxt, Math.max(1, Math.min(usable, c.sendMss, avail)));
@@ -136,13 +136,13 @@ function keepAliveTimeout(c: TcpConnection): void {
       assertNever(c.state);
   }
   if (c.sender.keepAliveProbes >= c.config.keepAliveCount) {
-    if (c.host.tracing) c.host.trace(`${c.id} keep-alive: peer did not answer`);
+    if (c.observed) c.publish({ type: "abort", reason: "keep-alive" });
     sendReset(c, c.tcb.sndMax);
     c.fail("keepalive-timeout");
     return;
   }
   c.sender.keepAliveProbes++;
-  if (c.host.tracing) c.host.trace(`${c.id} keep-alive probe ${c.sender.keepAliveProbes}`);
+  if (c.observed) c.publish({ type: "timer", timer: "keep-alive", probe: c.sender.keepAliveProbes });
   emit(c, seqAdd(c.tcb.sndUna, -1), ACK, EMPTY);
   c.timers.set(TimerKind.keepAlive, c.config.keepAliveInterval);
 }

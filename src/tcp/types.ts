@@ -5,6 +5,7 @@
  */
 
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
+import type { TcpEvent } from "./tcp-events.js";
 
 /** RFC 9293 §3.3.2 state names, spelled as the RFC spells them. */
 export type TcpState =
@@ -111,6 +112,8 @@ export interface ConnectionEvents {
   onWritable?(): void;
   /** The connection ended abnormally. Called once, before the transition to CLOSED. */
   onError?(reason: CloseReason): void;
+  /** Every typed event about this connection (tcp-events.ts); while set, the engine builds them. */
+  onEvent?(event: TcpEvent): void;
 }
 
 /** Per-connection overrides of the stack's `TcpConfig`, for `Stack.connect`. */

@@ -53,8 +53,9 @@ describe("process lifetime", () => {
     expect(run("pending-read-stack-unref")).toMatchObject({ lines: ["waiting"], status: 0 });
   });
 
-  it("a pending UDP receive() keeps the process alive until its datagram arrives", () => {
+  it("a pending UDP receive() keeps the process alive until its datagram arrives; an unref'd socket does not", () => {
     expect(run("pending-udp-receive")).toMatchObject({ lines: ["waiting", "got late datagram"], status: 0 });
+    expect(run("pending-udp-receive-unref")).toMatchObject({ lines: ["waiting"], status: 0 });
   });
 
   it("an open listener keeps the process alive; an unref'd one does not", () => {

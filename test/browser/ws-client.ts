@@ -12,12 +12,9 @@ export interface EchoResult {
   states: string[];
 }
 
-/** An onTrace that keeps the RFC 9293 state each transition reaches. */
-function recordStates(states: string[]): (text: string) => void {
-  return (text) => {
-    const m = / ([A-Z0-9-]+) -> ([A-Z0-9-]+)$/.exec(text);
-    if (m !== null) states.push(m[2]);
-  };
+/** Keeps the RFC 9293 state each of the stack's transitions reaches. */
+function recordStates(stack: Stack, states: string[]): void {
+  stack.events.on("state", (e) => states.push(e.to));
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -46,8 +43,8 @@ export async function echoOverWebSocket(
     address: "10.0.0.1",
     link: webSocketLink(new WebSocket(url), { mtu: 1500 }),
     capture: new PcapngWriter(sink),
-    onTrace: recordStates(states),
   });
+  recordStates(stack, states);
   try {
     const { readable, writable } = await stack.connect(remote, port);
     const writing = (async () => {
@@ -108,8 +105,8 @@ export async function getOverWebSocket(
   const stack = new Stack({
     address: local,
     link: webSocketLink(new WebSocket(url), { mtu: 1500 }),
-    onTrace: recordStates(states),
   });
+  recordStates(stack, states);
   try {
     const { readable, writable } = await stack.connect(remote, port);
     const writer = writable.getWriter();

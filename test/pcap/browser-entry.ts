@@ -1,23 +1,12 @@
 // Bundled by browser.test.ts and run in headless Chromium: the example-capture scenarios (two stacks,
 // the capture tap, the pcap/pcapng writers, the memory sink) produce their files in the browser, and
 // each is read back through the Blob a page would offer as a download.
-import * as clock from "../../src/clock/index.js";
-import { CaptureLink } from "../../src/link/capture.js";
-import { memoryLinkPair } from "../../src/link/memory.js";
 import * as pcap from "../../src/pcap/index.js";
-import { IpStack } from "../../src/stack/index.js";
-import * as wire from "../../src/wire/index.js";
 import { generateCaptures } from "../../scripts/capture-scenarios.mjs";
+import { sourceLibrary } from "./source-library.js";
 
 export async function run(): Promise<Array<{ name: string; base64: string; blobType: string }>> {
-  const captures = await generateCaptures({
-    pcap,
-    wire,
-    CaptureLink,
-    memoryLinkPair,
-    VirtualClock: clock.VirtualClock,
-    IpStack,
-  });
+  const captures = await generateCaptures(sourceLibrary);
   const out = [];
   for (const capture of captures) {
     const sink = new pcap.MemorySink();

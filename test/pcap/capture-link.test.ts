@@ -97,6 +97,28 @@ describe("CaptureLink", () => {
     expect(writer.records.map((r) => r.comments)).toEqual([["SYN-SENT"], ["SYN-SENT -> ESTABLISHED", "cwnd=10"], []]);
   });
 
+  it("passes the inner link's burst ends through; without them, each packet is a burst", () => {
+    const clock = new VirtualClock();
+    const [a, b] = memoryLinkPair({ clock, delay: 1 });
+    const tap = new CaptureLink(b, new RecordingWriter(true), clock);
+    const seen: string[] = [];
+    tap.onReceive = () => seen.push("packet");
+    tap.onBurstEnd = () => seen.push("end");
+    a.send(syn.slice());
+    a.send(ack.slice());
+    clock.advance(1);
+    expect(seen).toEqual(["packet", "packet", "end"]);
+
+    const plain = new TestLink();
+    const single = new CaptureLink(plain, new RecordingWriter(true), clock);
+    const seenPlain: string[] = [];
+    single.onReceive = () => seenPlain.push("packet");
+    single.onBurstEnd = () => seenPlain.push("end");
+    plain.deliver(syn.slice());
+    plain.deliver(ack.slice());
+    expect(seenPlain).toEqual(["packet", "end", "packet", "end"]);
+  });
+
   it("keeps a bounded number of pending annotations, dropping the oldest", () => {
     const writer = new RecordingWriter(true);
     const tap = new CaptureLink(new TestLink(), writer, new VirtualClock(), { maxPendingComments: 3 });

@@ -1,17 +1,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import * as clock from "../../src/clock/index.js";
-import { CaptureLink } from "../../src/link/capture.js";
-import { memoryLinkPair } from "../../src/link/memory.js";
-import * as pcap from "../../src/pcap/index.js";
-import { IpStack } from "../../src/stack/index.js";
-import * as wire from "../../src/wire/index.js";
-import { captureFiles, generateCaptures, type CaptureLibrary } from "../../scripts/capture-scenarios.mjs";
+import { captureFiles, generateCaptures } from "../../scripts/capture-scenarios.mjs";
 import { describeWith } from "../helpers/tools.js";
 import { assertCleanCapture, LOSS_WARNINGS, tsharkFields } from "../helpers/tshark.js";
+import { sourceLibrary as lib } from "./source-library.js";
 
-const lib: CaptureLibrary = { pcap, wire, CaptureLink, memoryLinkPair, VirtualClock: clock.VirtualClock, IpStack };
 const committed = (name: string) => fileURLToPath(new URL(`../../captures/${name}`, import.meta.url));
 
 describe("captures/ (npm run captures)", () => {

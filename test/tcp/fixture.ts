@@ -3,6 +3,8 @@ import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import { defaultTcpConfig, type TcpConfig } from "../../src/tcp/config.js";
 import { TcpConnection, type ConnectionHost, type EngineDrop } from "../../src/tcp/connection.js";
 import type { CloseReason, TcpState } from "../../src/tcp/types.js";
+import type { TcpEvent } from "../../src/tcp/tcp-events.js";
+import { eventText, isTraced } from "../../src/stack/event-text.js";
 import { TcpFlags, type PacketFields, type TcpOptions, type TcpRepr } from "../../src/wire/types.js";
 
 /** One segment `expectSent` looks for: seq and flags always, the rest where given. */
@@ -43,6 +45,8 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
   const clock = new VirtualClock(0);
   const sent: Sent[] = [];
   const traces: string[] = [];
+  /** Every event the connection emitted, in order (`traces` has the text of the traced ones). */
+  const events: TcpEvent[] = [];
   const drops: EngineDrop[] = [];
   const errors: CloseReason[] = [];
   const states: TcpState[] = [];
@@ -62,7 +66,10 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
       });
     },
     tracing: true,
-    trace: (t) => traces.push(t),
+    emit(e) {
+      events.push(e);
+      if (isTraced(e)) traces.push(eventText(e));
+    },
     // No link bursts here: every segment's notifications come at once.
     deferNotices: () => false,
     released: () => void (released = true),
@@ -97,6 +104,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     conn,
     sent,
     traces,
+    events,
     drops,
     errors,
     states,

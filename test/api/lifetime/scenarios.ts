@@ -73,6 +73,15 @@ const scenarios: Record<string, () => Promise<void>> = {
     client.udp().send("late datagram", "10.0.0.2", 9000);
     say("waiting");
   },
+  /** The same with the socket unref'd: the process exits before the datagram arrives. */
+  async "pending-udp-receive-unref"() {
+    const { server, client } = pair(400);
+    const socket = server.udp({ port: 9000 });
+    socket.unref();
+    socket.receive().then((m) => say(m === null ? "closed" : `got ${new TextDecoder().decode(m.data)}`));
+    client.udp().send("late datagram", "10.0.0.2", 9000);
+    say("waiting");
+  },
   /** An open Duplex holds like a socket; unref() releases it, as http.Agent does to idle sockets. */
   async "open-duplex"() {
     const { server, client } = pair();
