@@ -102,7 +102,7 @@ export function bindDhcpClient(ctx: DhcpBindingContext, options: StackDhcpOption
     const c = client.counters;
     settle?.reject(
       new DhcpTimeoutError(
-        `no DHCP lease within ${timeout} ms (${c.discoversOut} DISCOVERs, ${c.offersIn} OFFERs, ${c.naksIn} NAKs); still trying`,
+        `no DHCP lease within ${timeout} ms (${c.discoversOut} DISCOVERs, ${c.offersIn} OFFERs, ${c.naksIn} NAKs)`,
       ),
     );
     settle = null;
