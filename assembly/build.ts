@@ -90,6 +90,16 @@ export function buildPacket(payloadPtr: usize, payloadLen: u32): usize {
   put32(ip + 16, dst);
   put16(ip + 10, ~onesSum(ip, 20, 0) & 0xffff);
 
+  const tcpLen = <u32>tcpHdr + payloadLen;
+  writeTcp(t, tcpHdr, tcpLen, pseudoHeaderSum(src, dst, 6, tcpLen));
+  return ip;
+}
+
+/**
+ * Writes the TCP header of `tcpHdr` bytes (options included) at `t` from the build slots, and its
+ * checksum over the `tcpLen` bytes of the segment with the pseudo-header's sum `pseudo` (IPv4's or IPv6's).
+ */
+@inline export function writeTcp(t: usize, tcpHdr: usize, tcpLen: u32, pseudo: u32): void {
   put16(t, getSlot(B_SRC_PORT));
   put16(t + 2, getSlot(B_DST_PORT));
   put32(t + 4, getSlot(B_SEQ));
@@ -100,7 +110,5 @@ export function buildPacket(payloadPtr: usize, payloadLen: u32): usize {
   put16(t + 16, 0);
   put16(t + 18, getSlot(B_URGENT));
   writeOptions(t + 20);
-  const tcpLen = <u32>tcpHdr + payloadLen;
-  put16(t + 16, ~onesSum(t, tcpLen, pseudoHeaderSum(src, dst, 6, tcpLen)) & 0xffff);
-  return ip;
+  put16(t + 16, ~onesSum(t, tcpLen, pseudo) & 0xffff);
 }

@@ -40,13 +40,27 @@ export function icmpAt(t: usize, len: usize, base: u32): i32 {
     setSlot(D_Q_WORD0, be32(q + qihl));
     setSlot(D_Q_WORD1, be32(q + qihl + 4));
   }
-  setSlot(D_ICMP_TYPE, type);
+  icmpSlots(t, len, base);
+  return OK;
+}
+
+/** The slots of the 8-byte header at `t` (ICMP's and ICMPv6's share the layout) and of the body after it. */
+export function icmpSlots(t: usize, len: usize, base: u32): void {
+  setSlot(D_ICMP_TYPE, load<u8>(t));
   setSlot(D_ICMP_CODE, load<u8>(t, 1));
   setSlot(D_CHECKSUM, be16(t + 2));
   setSlot(D_ICMP_REST, be32(t + 4));
   setSlot(D_PAYLOAD_OFFSET, base + 8);
   setSlot(D_PAYLOAD_LENGTH, <u32>(len - 8));
-  return OK;
+}
+
+/** The 8-byte header at `m` from the build slots, its checksum over `length` bytes and `pseudo` (0 for ICMP). */
+export function writeIcmpHeader(m: usize, length: u32, pseudo: u32): void {
+  store<u8>(m, <u8>getSlot(B_ICMP_TYPE));
+  store<u8>(m, <u8>getSlot(B_ICMP_CODE), 1);
+  put16(m + 2, 0);
+  put32(m + 4, getSlot(B_ICMP_REST));
+  put16(m + 2, ~onesSum(m, length, pseudo) & 0xffff);
 }
 
 /**
@@ -57,11 +71,7 @@ export function icmpAt(t: usize, len: usize, base: u32): i32 {
 export function buildIcmp(payloadPtr: usize, payloadLen: u32): usize {
   const m = payloadPtr - 8;
   const ip = m - 20;
-  store<u8>(m, <u8>getSlot(B_ICMP_TYPE));
-  store<u8>(m, <u8>getSlot(B_ICMP_CODE), 1);
-  put16(m + 2, 0);
-  put32(m + 4, getSlot(B_ICMP_REST));
-  put16(m + 2, ~onesSum(m, payloadLen + 8, 0) & 0xffff);
+  writeIcmpHeader(m, payloadLen + 8, 0);
   buildIpv4Header(ip, ICMP, payloadLen + 28);
   return ip;
 }

@@ -22,3 +22,5 @@ export { buildUdp } from "./udp";
 export { buildIcmp } from "./icmp";
 export { parseEthernet, buildEthernet } from "./ethernet";
 export { parseArp, buildArp } from "./arp";
+export { parseIpv6, buildTcp6, buildUdp6, buildFragment6 } from "./ipv6-packet";
+export { buildIcmp6 } from "./icmpv6";

@@ -5,7 +5,7 @@
 // `export const NAME: i32 = ...;` lines; the addresses built from them are in linear-memory.ts.
 
 /** The record: parse results (slots 0..B_BASE-1) and build parameters (B_BASE..RECORD_SLOTS-1), as 32-bit slots. */
-export const RECORD_SLOTS: i32 = 128;
+export const RECORD_SLOTS: i32 = 160;
 
 /** The largest IPv4 packet (total length is 16 bits). */
 export const MAX_PACKET: i32 = 65535;
@@ -133,6 +133,18 @@ export const E_TRUNCATED_ICMP: i32 = 16; // fewer than 8 bytes of ICMP
 export const E_BAD_ICMP_CHECKSUM: i32 = 17; // the ICMP checksum does not verify
 /** an ICMP error's quoted datagram is not an IPv4 header plus 8 bytes */
 export const E_BAD_ICMP_QUOTE: i32 = 18;
+/** fewer than 40 bytes where the version nibble says IPv6 */
+export const E_TRUNCATED_IPV6_HEADER: i32 = 19;
+/** the IPv6 payload length runs past the bytes received (jumbograms, RFC 2675, are not taken) */
+export const E_BAD_IPV6_PAYLOAD_LENGTH: i32 = 20;
+/** an extension header, or an option in one, runs past the IPv6 payload */
+export const E_BAD_EXTENSION_HEADER: i32 = 21;
+/** RFC 8200 §4: a header rule asks for an ICMPv6 parameter problem (V_PROBLEM says which, and where) */
+export const E_IPV6_PARAMETER_PROBLEM: i32 = 22;
+/** RFC 8200 §4.2: an unrecognized option whose type's high bits are 01: discarded silently */
+export const E_IPV6_UNKNOWN_OPTION: i32 = 23;
+/** a zero UDP checksum over IPv6 (RFC 8200 §8.1: the checksum is mandatory) */
+export const E_MISSING_UDP_CHECKSUM: i32 = 24;
 
 // Datagram parse slots: what parseDatagram and parseTransport (datagram.ts: IPv4 with ICMP, UDP or any
 // other protocol, fragments included) write. Apart from the TCP parser's slots, so each parser's record
@@ -215,3 +227,42 @@ export const LINK_E_TRUNCATED_ARP: i32 = 5; // fewer than 28 bytes after the Eth
 /** hardware type not Ethernet (1) with 6-byte addresses, or protocol type not IPv4 (0x0800) with 4 */
 export const LINK_E_BAD_ARP_FORMAT: i32 = 6;
 export const LINK_E_BAD_ARP_OPERATION: i32 = 7; // neither request (1) nor reply (2)
+
+// IPv6 (ipv6.ts, tcp6.ts, icmpv6.ts): what parseIpv6 writes beyond the TCP parser's P_ slots (TCP over
+// IPv6) and the datagram parser's D_ slots (UDP and ICMPv6 over IPv6). The addresses are not copied:
+// they sit at fixed offsets of the packet (8 and 24), where the TS side reads them.
+/** traffic class << 20 | flow label */
+export const V_CLASS_FLOW: i32 = 128;
+export const V_HOP_LIMIT: i32 = 129;
+/** 40 + the payload length: the bytes of the packet that are IPv6 (the rest is link padding) */
+export const V_TOTAL_LENGTH: i32 = 130;
+/** the upper-layer protocol at the end of the extension-header chain (a fragment's: after its header) */
+export const V_UPPER: i32 = 131;
+/** where the upper-layer header (a fragment's data) starts, from the packet's start */
+export const V_UPPER_OFFSET: i32 = 132;
+/** the offset of the Next Header field that named V_UPPER (RFC 8200 §4: a code-1 problem points there) */
+export const V_UPPER_POINTER: i32 = 133;
+/** where the fragment header starts, 0 without one (an atomic fragment, RFC 6946, reports none) */
+export const V_FRAGMENT_AT: i32 = 134;
+/** the fragment header's offset (bytes) | M (bit 0) */
+export const V_FRAGMENT: i32 = 135;
+export const V_FRAGMENT_ID: i32 = 136;
+/** E_IPV6_PARAMETER_PROBLEM: ICMPv6 code << 24 | the pointer; bit 23: only when the destination is not multicast */
+export const V_PROBLEM: i32 = 137;
+/** what parseIpv6 parsed after the IPv6 headers: 6 (TCP, P_ slots), 17 or 58 (D_ slots), 0 (neither) */
+export const V_PARSED: i32 = 138;
+/** ICMPv6 errors: where the quoted packet's upper-layer header starts, from the quote's start */
+export const V_Q_UPPER_OFFSET: i32 = 139;
+
+// IPv6 build parameters: the two addresses as 16 raw bytes each (network order, copied as they are),
+// traffic class << 20 | flow label, hop limit.
+export const BV_SRC: i32 = 144;
+export const BV_DST: i32 = 148;
+export const BV_CLASS_FLOW: i32 = 152;
+export const BV_HOP_LIMIT: i32 = 153;
+/** Fragment header build: identification, offset (bytes) | M, and the next header it names. */
+export const BV_FRAGMENT_ID: i32 = 154;
+export const BV_FRAGMENT: i32 = 155;
+
+/** The fixed IPv6 header (RFC 8200 §3). */
+export const IPV6_HEADER: i32 = 40;

@@ -85,6 +85,36 @@ function parseOptions(p: usize, end: usize): i32 {
 const NOP_NOP_TIMESTAMPS: u32 = 0x0a080101;
 
 /**
+ * The TCP header and payload, `tcpLen` bytes at `t` that start `headerLength` bytes into the packet,
+ * validated with its checksum over `pseudo` (the pseudo-header's sum, IPv4's or IPv6's); writes the TCP
+ * slots but the ones packed with IP fields (P_CHECKSUMS, P_MISC). Returns OK or the rejecting code.
+ */
+@inline export function tcpAt(t: usize, tcpLen: usize, headerLength: usize, pseudo: u32): i32 {
+  if (tcpLen < 20) return E_TRUNCATED_TCP_HEADER;
+  const doff = <usize>((<u32>load<u8>(t, 12) >> 4) << 2);
+  if (doff < 20 || doff > tcpLen) return E_BAD_DATA_OFFSET;
+  if (onesSum(t, tcpLen, pseudo) != 0xffff) return E_BAD_TCP_CHECKSUM;
+
+  setSlot(P_SACK_COUNT, 0);
+  if (doff == 32 && load<u32>(t, 20) == NOP_NOP_TIMESTAMPS) {
+    setSlot(P_OPTIONS, OPT_TIMESTAMPS);
+    setSlot(P_TSVAL, be32(t + 24));
+    setSlot(P_TSECR, be32(t + 28));
+  } else if (doff == 20) {
+    setSlot(P_OPTIONS, 0);
+  } else {
+    const code = parseOptions(t + 20, t + doff);
+    if (code != OK) return code;
+  }
+  setSlot(P_SEQ, be32(t + 4));
+  setSlot(P_ACK, be32(t + 8));
+  setSlot(P_PORTS, be32(t));
+  setSlot(P_SEGMENT, (be16(t + 14) << 16) | (<u32>(doff >> 2) << 8) | <u32>load<u8>(t, 13));
+  setSlot(P_PAYLOAD, (<u32>(tcpLen - doff) << 16) | <u32>(headerLength + doff));
+  return OK;
+}
+
+/**
  * Parses and validates the IPv4+TCP packet of `len` bytes at `ptr`; returns the status written to slot 0.
  * The payload is read once (the TCP checksum); the headers are read where their fields are, and the IPv4
  * header's sum is taken from its words here rather than by a second call into the vector loop.
@@ -108,35 +138,16 @@ export function parsePacket(ptr: usize, len: usize): i32 {
   const protocol = <u32>load<u8>(ptr, 9);
   if (protocol != 6) return fail(E_NOT_TCP);
   const tcpLen = total - ihl;
-  if (tcpLen < 20) return fail(E_TRUNCATED_TCP_HEADER);
   const t = ptr + ihl;
-  const doff = <usize>((<u32>load<u8>(t, 12) >> 4) << 2);
-  if (doff < 20 || doff > tcpLen) return fail(E_BAD_DATA_OFFSET);
   const src = be32(ptr + 12);
   const dst = be32(ptr + 16);
   // The pseudo-header's six 16-bit words (RFC 9293 §3.1) need no fold: their sum fits 19 bits, and onesSum
   // takes any 32-bit initial value.
   const pseudo = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + 6 + <u32>tcpLen;
-  if (onesSum(t, tcpLen, pseudo) != 0xffff) return fail(E_BAD_TCP_CHECKSUM);
-
-  setSlot(P_SACK_COUNT, 0);
-  if (doff == 32 && load<u32>(t, 20) == NOP_NOP_TIMESTAMPS) {
-    setSlot(P_OPTIONS, OPT_TIMESTAMPS);
-    setSlot(P_TSVAL, be32(t + 24));
-    setSlot(P_TSECR, be32(t + 28));
-  } else if (doff == 20) {
-    setSlot(P_OPTIONS, 0);
-  } else {
-    const code = parseOptions(t + 20, t + doff);
-    if (code != OK) return fail(code);
-  }
+  const code = tcpAt(t, tcpLen, ihl, pseudo);
+  if (code != OK) return fail(code);
   setSlot(P_SRC, src);
   setSlot(P_DST, dst);
-  setSlot(P_SEQ, be32(t + 4));
-  setSlot(P_ACK, be32(t + 8));
-  setSlot(P_PORTS, be32(t));
-  setSlot(P_SEGMENT, (be16(t + 14) << 16) | (<u32>(doff >> 2) << 8) | <u32>load<u8>(t, 13));
-  setSlot(P_PAYLOAD, (<u32>(tcpLen - doff) << 16) | <u32>(ihl + doff));
   setSlot(P_IP_FIELDS, (<u32>load<u8>(ptr, 8) << 24) | (<u32>load<u8>(ptr, 1) << 16) | be16(ptr + 4));
   setSlot(P_IP_LENGTH, (frag << 16) | <u32>total);
   setSlot(P_CHECKSUMS, (be16(ptr + 10) << 16) | be16(t + 16));

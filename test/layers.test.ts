@@ -16,6 +16,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   link: ["errors", "clock", "pcap"],
   // Neighbour resolution (ARP now, IPv6 ND later) needs frames and time, nothing of IP's policy.
   neighbor: ["errors", "clock", "wire"],
+  // IPv6 neighbour discovery and address configuration: ND bodies in, ICMPv6 bodies out, on the cache.
+  ndp: ["errors", "clock", "neighbor", "wire"],
   // Interfaces give the stack IPv4 packets over their links; the stack does not know them.
   netif: ["errors", "clock", "link", "neighbor", "wire"],
   // The transports are siblings: none imports another; the stack wires them together.

@@ -117,7 +117,7 @@ function parseFigures(m: MeasureOptions): Figure[] {
   for (const size of [1500, 64]) {
     const fields = segmentFields(size);
     const slab = new Uint8Array(size);
-    const packets = fields.map(buildPacket);
+    const packets = fields.map((f) => buildPacket(f));
     // The same packets inside linear memory as the packet arena hands them out, for the zero-copy path.
     const inWasm = packets.map((p, i) => {
       mem8.set(p, FREE + i * 2048);

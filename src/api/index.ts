@@ -1,5 +1,5 @@
 /**
- * wirestate: a userspace TCP/IPv4 stack with a typestate API. This entry is browser-safe (no Node
+ * wirestate: a userspace TCP/IP stack (IPv4 and IPv6) with a typestate API. This entry is browser-safe (no Node
  * built-ins on its import graph); the Node `stream.Duplex` adapter is in `wirestate-tcp/node`.
  *
  * ```ts

@@ -2,6 +2,7 @@ import type { Connection, Listener } from "../tcp/types.js";
 import { ListenerClosedError } from "./errors.js";
 import type { Hold } from "./loop-hold.js";
 import type { SocketAddress, TcpStream } from "./types.js";
+import { socketAddress } from "./socket-address.js";
 
 /**
  * A listening port. Connections that finished the handshake wait in the engine's backlog (which bounds
@@ -44,7 +45,7 @@ export class TcpListener implements AsyncIterable<TcpStream<"Established">> {
   }
 
   get localAddr(): SocketAddress {
-    return { address: this.#listener.localAddress, port: this.#listener.localPort };
+    return socketAddress(this.#listener.localAddress, this.#listener.localPort);
   }
 
   /** Handshakes completed and not yet accepted. */

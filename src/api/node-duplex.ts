@@ -14,7 +14,7 @@ import type { TcpStream } from "./types.js";
 export interface DuplexAddress {
   address: string;
   port: number;
-  family: "IPv4";
+  family: "IPv4" | "IPv6";
 }
 
 /**
@@ -113,8 +113,8 @@ export class TcpDuplex extends Duplex {
     return this.#core?.peerAddr.port;
   }
 
-  get remoteFamily(): "IPv4" | undefined {
-    return this.#core === null ? undefined : "IPv4";
+  get remoteFamily(): "IPv4" | "IPv6" | undefined {
+    return this.#core?.peerAddr.family;
   }
 
   get localAddress(): string | undefined {
@@ -125,8 +125,8 @@ export class TcpDuplex extends Duplex {
     return this.#core?.localAddr.port;
   }
 
-  get localFamily(): "IPv4" | undefined {
-    return this.remoteFamily;
+  get localFamily(): "IPv4" | "IPv6" | undefined {
+    return this.#core?.localAddr.family;
   }
 
   /** Bytes delivered to the reader so far. */
@@ -153,7 +153,7 @@ export class TcpDuplex extends Duplex {
   address(): DuplexAddress | Record<string, never> {
     const core = this.#core;
     if (core === null) return {};
-    return { address: core.localAddr.address, port: core.localAddr.port, family: "IPv4" };
+    return { ...core.localAddr };
   }
 
   /** Keep the process alive while this Duplex is open (the default). */

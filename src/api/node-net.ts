@@ -19,7 +19,7 @@ export interface NetServerOptions {
 /** What `connect(options)` takes: the parts of `net.connect`'s options that apply to a stack. */
 export interface NetConnectOptions {
   port: number;
-  /** A dotted quad (no DNS); default the stack's own address, as `net` defaults to localhost. */
+  /** An address of either family (no DNS); default the stack's own address, as `net` defaults to localhost. */
   host?: string;
   localPort?: number;
   /** As in `net`: false (the default) ends our side when the peer's FIN is read. */
@@ -43,7 +43,7 @@ export interface NetListenOptions {
 export interface ServerAddress {
   address: string;
   port: number;
-  family: "IPv4";
+  family: "IPv4" | "IPv6";
 }
 
 /** Node's error for closing a server that is not listening, with Node's code. */
@@ -79,7 +79,7 @@ export class TcpServer extends EventEmitter {
 
   /** Listen on `port` of the stack's address (0 or none: a free ephemeral port). */
   listen(port?: number, callback?: () => void): this;
-  /** Listen on `port`; `host` must be the stack's address or 0.0.0.0, else 'error' with EADDRNOTAVAIL. */
+  /** Listen on `port`; `host` must be a stack's address, 0.0.0.0 or ::, else 'error' with EADDRNOTAVAIL. */
   listen(port: number, host: string, callback?: () => void): this;
   /** Listen with `{ port, host, backlog }`, as `server.listen(options)`. */
   listen(options: NetListenOptions, callback?: () => void): this;
@@ -89,7 +89,8 @@ export class TcpServer extends EventEmitter {
     const callback = typeof second === "function" ? second : third;
     if (callback !== undefined) this.once("listening", callback);
     const host = options.host;
-    if (host !== undefined && host !== "0.0.0.0" && host !== this.#stack.address) {
+    const any = host === "0.0.0.0" || host === "::";
+    if (host !== undefined && !any && host !== this.#stack.address && !this.#stack.addresses.includes(host)) {
       const error = Object.assign(new Error(`listen EADDRNOTAVAIL ${host}: not this stack's address`), {
         code: "EADDRNOTAVAIL",
       });
@@ -116,7 +117,7 @@ export class TcpServer extends EventEmitter {
   /** The listening address, or null when not listening, as `server.address()`. */
   address(): ServerAddress | null {
     const l = this.#listener;
-    return l === null ? null : { address: l.localAddr.address, port: l.localAddr.port, family: "IPv4" };
+    return l === null ? null : { ...l.localAddr };
   }
 
   /** Stop accepting; 'close' (and `callback`) once every open connection has ended too. */

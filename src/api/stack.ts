@@ -18,6 +18,7 @@ import {
   type StackDhcpOptions,
 } from "./dhcp-binding.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
+import { isIpv6, ipv6ToString, parseIpv6, parseIpv6Prefix } from "../wire/ipv6-address.js";
 import { eventText, isTraced } from "../stack/event-text.js";
 import { Resolver, type ResolverOptions, type Resolution } from "../dns/resolver.js";
 import { fromIterableSocket } from "../dns/iterable-socket.js";
@@ -29,6 +30,7 @@ import { pingResults } from "./ping.js";
 import { openUdpSocket } from "./udp-handle.js";
 import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
+import { race, resolveBoth, type Attempt } from "./happy-eyeballs.js";
 import { TcpListener } from "./listener.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
 import { EventHub, type EventStream } from "./event-stream.js";
@@ -42,11 +44,13 @@ export interface CaptureOptions extends CaptureLinkOptions {
 /** What `new Stack(options)` takes: an address, and usually a link. */
 export interface StackOptions {
   /**
-   * This stack's IPv4 address, dotted quad. Connecting to it takes the loopback path, not the link.
-   * `"dhcp"`: the address, subnet, default route and DNS servers come from a DHCP server on the link
-   * (an `ethernetLink`); `await stack.ready` for the address.
+   * This stack's address, or its addresses of both families: "10.0.0.1", or
+   * `["10.0.0.1/24", "fd00::1/64"]` (at most one IPv4 address; IPv6 ones with their prefixes, RFC 4291
+   * text). Connecting to one takes the loopback path, not the link. `"dhcp"`: the IPv4 address, subnet,
+   * default route and DNS servers come from a DHCP server on the link (an `ethernetLink`); `await
+   * stack.ready` for the address.
    */
-  address: string;
+  address: string | readonly string[];
   /** The DHCP client's options, with `address: "dhcp"`. */
   dhcp?: StackDhcpOptions;
   /**
@@ -108,7 +112,7 @@ export interface UdpOptions {
 const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
- * A TCP/IPv4 stack on one link: the typestate face of the engine. `await using stack = new Stack(...)`
+ * A TCP/IP stack (IPv4, and IPv6 with an IPv6 address) on one link: the typestate face of the engine. `await using stack = new Stack(...)`
  * closes it at the end of the block.
  */
 export class Stack {
@@ -132,6 +136,8 @@ export class Stack {
   readonly #listeners = new Set<TcpListener>();
   #resolver: Resolver | null;
   readonly #dhcp: DhcpBinding | null;
+  /** The IPv6 addresses, RFC 5952 text. */
+  readonly #own6: readonly string[];
   readonly #onTrace: ((text: string) => void) | undefined;
   readonly #holds: LoopHolds;
   readonly #loopback: LoopbackLink;
@@ -145,8 +151,11 @@ export class Stack {
       );
     }
     const dhcp = options.address === "dhcp";
-    const address = dhcp ? "0.0.0.0" : options.address;
-    this.#loopback = new LoopbackLink(parseIpv4(address), options.link ?? null, clock);
+    // A DHCP stack begins with no address (0.0.0.0, the source DHCP's broadcasts need) and IPv4 only.
+    const { ipv4, ipv6 } = dhcp ? { ipv4: "0.0.0.0", ipv6: [] } : splitAddresses(options.address);
+    const own6 = ipv6.map((a) => parseIpv6Prefix(a).address);
+    this.#own6 = own6.map(ipv6ToString);
+    this.#loopback = new LoopbackLink(parseIpv4(ipv4), options.link ?? null, clock, own6);
     // The capture sees loopback traffic too, as a capture on every interface would.
     const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
     const events = new EventHub();
@@ -164,7 +173,8 @@ export class Stack {
     this.#closeTimeout = options.closeTimeout ?? 30_000;
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
-      address,
+      address: ipv4,
+      ipv6,
       link: capture ?? this.#loopback,
       clock,
       tcp: options.tcp,
@@ -201,12 +211,19 @@ export class Stack {
     // Only a clock that runs by itself can finish what a held process waits for.
     this.#holds = new LoopHolds(clock instanceof RealClock);
     // Waiting for a lease holds the process as any pending call does (the client's own timers do not).
-    this.ready = this.#dhcp === null ? Promise.resolve(address) : new Hold(this.#holds).during(this.#dhcp.ready);
+    this.ready =
+      this.#dhcp === null ? Promise.resolve(this.#ip.address) : new Hold(this.#holds).during(this.#dhcp.ready);
   }
 
-  /** This stack's IPv4 address ("0.0.0.0" while a DHCP stack has no lease). */
+  /** The IPv4 address (dotted quad; "0.0.0.0" when only IPv6 ones were given, or a DHCP stack has no lease). */
   get address(): string {
     return this.#ip.address;
+  }
+
+  /** Every address of the stack, IPv4 first, IPv6 in RFC 5952 form. */
+  get addresses(): readonly string[] {
+    const ipv4 = this.#ip.address;
+    return ipv4 === "0.0.0.0" ? this.#own6 : [ipv4, ...this.#own6];
   }
 
   /** The DHCP client of `address: "dhcp"` (its state, lease and counters), else null. */
@@ -282,18 +299,14 @@ export class Stack {
    */
   async connect(host: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
-    if (DOTTED_QUAD.test(host)) return this.#connect(host, port, options);
-    // A name: each of its addresses in the server's order, until one answers (RFC 1123 §2.3).
-    const { addresses } = await this.resolve(host);
-    let failure: unknown;
-    for (const address of addresses) {
-      try {
-        return await this.#connect(address, port, options);
-      } catch (error) {
-        failure = error;
-      }
-    }
-    throw failure;
+    if (isLiteral(host)) return this.#connect(host, port, options);
+    // A name: its addresses of the families this stack has (RFC 8305 §3: AAAA and A at once), then
+    // attempts 250 ms apart, IPv6 and IPv4 interleaved, until one answers (RFC 8305 §4, §5).
+    const has6 = this.addresses.some((a) => a.includes(":"));
+    const has4 = this.address !== "0.0.0.0";
+    const lookup = (type: "A" | "AAAA") => this.resolve(host, type).then((r) => r.addresses);
+    const addresses = await resolveBoth(this.clock, has6 ? lookup("AAAA") : null, has4 ? lookup("A") : null);
+    return race(this.clock, addresses, (address) => this.#attempt(address, port, options));
   }
 
   /**
@@ -304,8 +317,8 @@ export class Stack {
   udp(options: UdpOptions = {}): UdpSocket<"Unconnected"> {
     this.#assertOpen();
     const { address, ...bind } = options;
-    if (address !== undefined && address !== this.address && address !== "0.0.0.0") {
-      throw new AddressNotAvailableError(`${address} is not this stack's address (${this.address})`);
+    if (address !== undefined && !this.#isOwn(address) && address !== "0.0.0.0" && address !== "::") {
+      throw new AddressNotAvailableError(`${address} is not this stack's address (${this.addresses.join(", ")})`);
     }
     return openUdpSocket(this.#ip.udp(bind), new Hold(this.#holds));
   }
@@ -320,7 +333,7 @@ export class Stack {
     const hold = new Hold(this.#holds);
     hold.begin();
     try {
-      const address = DOTTED_QUAD.test(host) ? host : (await this.resolve(host)).addresses[0];
+      const address = isLiteral(host) ? host : (await this.resolve(host)).addresses[0];
       yield* pingResults(this.#ip.ping(address, options));
     } finally {
       hold.end();
@@ -328,19 +341,24 @@ export class Stack {
   }
 
   /**
-   * The IPv4 addresses of `hostname` through the `dns` servers (a dotted quad is its own answer). Rejects
-   * with NoResolverError when the stack has no `dns` option, or the resolver's errors (NameNotFoundError,
+   * The IPv4 addresses (`type` "A") or IPv6 addresses ("AAAA", RFC 3596, in RFC 5952 text) of
+   * `hostname` through the `dns` servers (an address literal is its own answer). Rejects with NoResolverError when the stack has no `dns` option, or the resolver's errors (NameNotFoundError,
    * ServerFailureError, DnsTimeoutError, InvalidHostnameError, ...).
    */
-  async resolve(hostname: string): Promise<Resolution> {
+  async resolve(hostname: string, type: "A" | "AAAA" = "A"): Promise<Resolution> {
     this.#assertOpen();
+    // An address is its own answer, whatever the type asked.
+    if (DOTTED_QUAD.test(hostname)) {
+      return { hostname, canonicalName: hostname, type: "A", addresses: [hostname], ttl: 0 };
+    }
+    if (isIpv6(hostname)) {
+      const canonical = ipv6ToString(parseIpv6(hostname));
+      return { hostname, canonicalName: canonical, type: "AAAA", addresses: [canonical], ttl: 0 };
+    }
     if (this.#resolver === null) {
-      if (DOTTED_QUAD.test(hostname)) {
-        return { hostname, canonicalName: hostname, type: "A", addresses: [hostname], ttl: 0 };
-      }
       throw new NoResolverError(`cannot look up ${JSON.stringify(hostname)}: the stack has no dns servers`);
     }
-    return this.#resolver.resolve(hostname);
+    return this.#resolver.resolve(hostname, type);
   }
 
   /** Abort every connection (RST), stop every listener, and detach from the link (which stays the caller's to close). */
@@ -373,18 +391,40 @@ export class Stack {
     });
   }
 
-  async #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
-    if (this.#ip.ip === 0) {
-      throw new AddressNotAvailableError(
+  #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
+    return this.#attempt(address, port, options).done;
+  }
+
+  /** One connection attempt to an address (RFC 8305's unit): its outcome, and a way to give it up. */
+  #attempt(address: string, port: number, options?: ConnectOptions): Attempt<TcpStream<"Established">> {
+    if (this.#dhcp !== null && this.#ip.ip === 0) {
+      const error = new AddressNotAvailableError(
         `the stack has no address yet (DHCP): await stack.ready before connecting to ${address}`,
       );
+      return { done: Promise.reject(error), cancel() {} };
     }
-    if (!this.#loopback.routed && parseIpv4(address) !== this.#ip.ip) {
-      throw new HostUnreachableError(`stack ${this.address} has no link (loopback only): cannot reach ${address}`);
+    if (!this.#loopback.routed && !this.#isOwn(address)) {
+      const error = new HostUnreachableError(
+        `stack ${this.address} has no link (loopback only): cannot reach ${address}`,
+      );
+      return { done: Promise.reject(error), cancel() {} };
     }
-    const core = this.#core(this.#ip.connect(address, port, options));
-    await core.hold.during(core.established());
-    return openStream(core);
+    let core: StreamCore;
+    try {
+      core = this.#core(this.#ip.connect(address, port, options));
+    } catch (error) {
+      return { done: Promise.reject(error), cancel() {} };
+    }
+    return {
+      done: core.hold.during(core.established()).then(() => openStream(core)),
+      cancel: () => core.abort(),
+    };
+  }
+
+  /** Whether `address` (either family, any text form) is one of this stack's. */
+  #isOwn(address: string): boolean {
+    if (DOTTED_QUAD.test(address)) return address === this.address;
+    return isIpv6(address) && this.addresses.includes(ipv6ToString(parseIpv6(address)));
   }
 
   #listenEphemeral(options: ListenOptions | undefined): ReturnType<IpStack["listen"]> {
@@ -406,6 +446,37 @@ export class Stack {
 
 const EPHEMERAL_LOW = 49152;
 const EPHEMERAL_COUNT = 65536 - EPHEMERAL_LOW;
+
+/** An address literal of either family (no lookup needed). */
+function isLiteral(host: string): boolean {
+  return DOTTED_QUAD.test(host) || isIpv6(host);
+}
+
+/**
+ * `address` as StackOptions takes it, split by family: the IPv4 address without its prefix (raw links
+ * route nothing by it; "0.0.0.0" when there is none) and the IPv6 ones as given. TypeError otherwise.
+ */
+function splitAddresses(address: string | readonly string[]): { ipv4: string; ipv6: string[] } {
+  const all = typeof address === "string" ? [address] : address;
+  const v4: string[] = [];
+  const ipv6: string[] = [];
+  for (const a of all) {
+    if (a.includes(":")) {
+      parseIpv6Prefix(a);
+      ipv6.push(a);
+    } else {
+      const [quad, prefix] = a.split("/");
+      if (prefix !== undefined && !(/^\d{1,2}$/.test(prefix) && Number(prefix) <= 32)) {
+        throw new TypeError(`not an IPv4 prefix: ${JSON.stringify(a)}`);
+      }
+      parseIpv4(quad);
+      v4.push(quad);
+    }
+  }
+  if (v4.length > 1) throw new TypeError(`a stack has one IPv4 address, got ${v4.join(", ")}`);
+  if (v4.length === 0 && ipv6.length === 0) throw new TypeError("StackOptions.address: no address given");
+  return { ipv4: v4[0] ?? "0.0.0.0", ipv6 };
+}
 
 function isLink(value: unknown): value is Link {
   const l = value as Link | null;

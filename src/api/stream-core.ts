@@ -12,6 +12,7 @@ import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError 
 import type { Hold } from "./loop-hold.js";
 import { EventHub } from "./event-stream.js";
 import type { SocketAddress } from "./types.js";
+import { socketAddress } from "./socket-address.js";
 
 /** How a handle stopped being the one that controls the connection. */
 export interface Consumption {
@@ -119,11 +120,11 @@ export class StreamCore {
   }
 
   get peerAddr(): SocketAddress {
-    return { address: this.conn.remoteAddress, port: this.conn.remotePort };
+    return socketAddress(this.conn.remoteAddress, this.conn.remotePort);
   }
 
   get localAddr(): SocketAddress {
-    return { address: this.conn.localAddress, port: this.conn.localPort };
+    return socketAddress(this.conn.localAddress, this.conn.localPort);
   }
 
   info(): ConnectionInfo {

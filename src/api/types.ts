@@ -23,8 +23,10 @@ export type StreamState =
   | "Closed";
 
 export interface SocketAddress {
+  /** A dotted quad, or an IPv6 address in RFC 5952 form. */
   readonly address: string;
   readonly port: number;
+  readonly family: "IPv4" | "IPv6";
 }
 
 export interface CloseOptions {

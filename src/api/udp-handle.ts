@@ -1,8 +1,8 @@
-import { parseIpv4 } from "../wire/ipv4-address.js";
 import { errorForIcmp } from "../udp/unreachable-error.js";
 import type { UdpSocket as EngineSocket } from "../udp/udp-socket.js";
 import { StaleHandleError } from "./errors.js";
 import type { SocketAddress } from "./types.js";
+import { socketAddress } from "./socket-address.js";
 import type { UdpMessage, UdpSocket, UdpSocketState } from "./udp-types.js";
 import type { Hold } from "./loop-hold.js";
 
@@ -78,12 +78,12 @@ class UdpHandle {
   }
 
   get localAddr(): SocketAddress {
-    return { address: this.#core.socket.localAddress, port: this.#core.socket.localPort };
+    return socketAddress(this.#core.socket.localAddress, this.#core.socket.localPort);
   }
 
   get peerAddr(): SocketAddress {
     const s = this.#core.socket;
-    return { address: s.remoteAddress, port: s.remotePort };
+    return socketAddress(s.remoteAddress, s.remotePort);
   }
 
   get counters() {
@@ -111,13 +111,14 @@ class UdpHandle {
     if (address === undefined || port === undefined) {
       throw new TypeError("send(data, address, port): an unconnected socket needs the destination");
     }
-    s.send(bytes, parseIpv4(address), port);
+    s.send(bytes, s.parseAddress(address), port);
   }
 
   connect(address: string, port: number): UdpSocket<"Connected"> {
     this.#assertLive();
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be 1..65535, got ${port}`);
-    this.#core.socket.connect(parseIpv4(address), address, port);
+    const socket = this.#core.socket;
+    socket.connect(socket.parseAddress(address), address, port);
     this.#consumed = { by: "connect()", replacedBy: "Connected" };
     return new UdpHandle(this.#core, "Connected") as unknown as UdpSocket<"Connected">;
   }

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import http from "node:http";
-import { isIPv4 } from "node:net";
+import { isIP } from "node:net";
 import { finished } from "node:stream/promises";
 import { toNodeDuplex } from "../api/node.js";
 import { numberFlag, parseArgs } from "./args.js";
@@ -35,7 +35,7 @@ export async function fetchCommand(argv: readonly string[], io: CliIo): Promise<
   const { stack, close } = await openTunnelStack("fetch", parsed);
   try {
     const started = performance.now();
-    const stream = await stack.connect(url.hostname, Number(url.port || 80), { connectTimeout: timeout * 1000 });
+    const stream = await stack.connect(hostOf(url), Number(url.port || 80), { connectTimeout: timeout * 1000 });
     const socket = toNodeDuplex(stream);
     const request = http.request({
       method: "GET",
@@ -87,7 +87,13 @@ function parseUrl(text: string, names: boolean): URL {
     throw new UsageError("fetch", `"${text}" is not a URL`);
   }
   if (url.protocol !== "http:") throw new UsageError("fetch", `only http:// URLs are supported, got ${url.protocol}`);
-  if (!names && !isIPv4(url.hostname))
-    throw new UsageError("fetch", `the host must be an IPv4 address, or give --dns SERVER to look up ${url.hostname}`);
+  if (!names && isIP(hostOf(url)) === 0)
+    throw new UsageError("fetch", `the host must be an IP address, or give --dns SERVER to look up ${url.hostname}`);
   return url;
+}
+
+/** The URL's host as an address or name: an IPv6 literal without its brackets (RFC 3986 §3.2.2). */
+function hostOf(url: URL): string {
+  const h = url.hostname;
+  return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
 }

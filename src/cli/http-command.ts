@@ -36,7 +36,8 @@ export async function httpCommand(argv: readonly string[], io: CliIo): Promise<n
     res.on("finish", () => io.stderr.write(`${req.method} ${req.url} ${res.statusCode}\n`));
   });
   const listener = stack.listen(port);
-  io.stderr.write(`serving ${root} at http://${stack.address}${port === 80 ? "" : `:${port}`}/ (${describe})\n`);
+  const urls = stack.addresses.map((a) => `http://${a.includes(":") ? `[${a}]` : a}${port === 80 ? "" : `:${port}`}/`);
+  io.stderr.write(`serving ${root} at ${urls.join(" and ")} (${describe})\n`);
   // Connections that may still be closing, so shutdown can let them finish instead of resetting them.
   const sockets = new Set<TcpDuplex>();
   const accepting = (async () => {

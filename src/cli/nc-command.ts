@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { isIPv4 } from "node:net";
+import { isIP } from "node:net";
 import { PassThrough } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { Stack, TcpStream, UdpSocket } from "../api/index.js";
@@ -63,7 +63,7 @@ export async function ncCommand(argv: readonly string[], io: CliIo): Promise<num
 }
 
 async function address(stack: Stack, host: string): Promise<string> {
-  return isIPv4(host) ? host : (await stack.resolve(host)).addresses[0];
+  return isIP(host) !== 0 ? host : (await stack.resolve(host)).addresses[0];
 }
 
 /** The first connection to `port`, or null when interrupted first. */

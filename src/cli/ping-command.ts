@@ -34,7 +34,9 @@ export async function pingCommand(argv: readonly string[], io: CliIo): Promise<n
   try {
     const { addresses } = await stack.resolve(host);
     const address = addresses[0];
-    io.stdout.write(`PING ${host} (${address}) ${size}(${size + 28}) bytes of data.\n`);
+    // ping's second figure is the packet: the IPv4 and ICMP headers (28 bytes), IPv6 and ICMPv6 (48).
+    const headers = address.includes(":") ? 48 : 28;
+    io.stdout.write(`PING ${host} (${address}) ${size}(${size + headers}) bytes of data.\n`);
     const started = performance.now();
     const rtts: number[] = [];
     let sent = 0;

@@ -1,4 +1,4 @@
-import { isIPv4 } from "node:net";
+import { isIPv4, isIPv6 } from "node:net";
 import { Stack } from "../api/index.js";
 import type { Link } from "../link/link.js";
 import { udpTunnelLink } from "../link/node.js";
@@ -16,8 +16,9 @@ export const TUNNEL_SWITCHES = ["ethernet"] as const;
 export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, send to PEER (e.g. 127.0.0.1:9000=127.0.0.1:9001);
                        the other end is socat TUN:... UDP-DATAGRAM:...,rcvbuf=4194304 (see docs/tunnel.md in the package; the
                        default UDP buffer overflows at full speed) or another wirestate
-  --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2); with --ethernet, "dhcp"
-                       asks a DHCP server on the link for the address, subnet, router and DNS servers
+  --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2), and/or IPv6 ones with their
+                       prefixes, comma-separated (10.77.0.2,fd00::2/64; IPv6 on raw IP tunnels only); with
+                       --ethernet, "dhcp" asks a DHCP server on the link for the IPv4 address, subnet, router and DNS
   --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's; with --ethernet, the frame size, 1514)
   --ethernet           the datagrams carry Ethernet frames (socat TUN:...,tun-type=tap): the stack ARPs
                        and answers ARP on its own random locally administered MAC
@@ -46,7 +47,18 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
     throw new UsageError(command, "--address dhcp needs --ethernet (DHCP runs on Ethernet broadcasts)");
   if (dhcp && parsed.flags.has("gateway"))
     throw new UsageError(command, "--gateway comes from the DHCP server with --address dhcp");
-  const [address, prefixText, more] = (dhcp ? "0.0.0.0" : addressFlag).split("/");
+  const given = (dhcp ? "0.0.0.0" : addressFlag).split(",");
+  const ipv6 = given.filter((a) => a.includes(":"));
+  for (const a of ipv6) {
+    const [text, bits, rest] = a.split("/");
+    if (!isIPv6(text) || rest !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= 128)))
+      throw new UsageError(command, `--address: "${a}" is no IPv6 address (ADDR or ADDR/PREFIX, e.g. fd00::2/64)`);
+  }
+  if (ipv6.length > 0 && ethernet)
+    throw new UsageError(command, "--address: IPv6 over --ethernet needs neighbour discovery, which is not there yet");
+  const ipv4 = given.filter((a) => !a.includes(":"));
+  if (ipv4.length > 1) throw new UsageError(command, "--address takes at most one IPv4 address");
+  const [address, prefixText, more] = (ipv4[0] ?? "0.0.0.0").split("/");
   const prefix = prefixText === undefined ? 24 : /^\d{1,2}$/.test(prefixText) ? Number(prefixText) : -1;
   if (more !== undefined || prefix < 0 || prefix > 32 || (prefixText !== undefined && !ethernet))
     throw new UsageError(command, "--address takes ADDR, or ADDR/PREFIX with --ethernet");
@@ -79,7 +91,12 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
       throw new CliError(`cannot write the capture ${captureFile}: ${(err as Error).message}`);
     }
   }
-  const stack = new Stack({ address: dhcp ? "dhcp" : address, link, capture: writer ?? undefined, dns });
+  const stack = new Stack({
+    address: dhcp ? "dhcp" : ipv4.length === 0 ? ipv6 : [address, ...ipv6],
+    link,
+    capture: writer ?? undefined,
+    dns,
+  });
   const close = async () => {
     stack.close();
     // What the close sent (a DHCP RELEASE, RSTs) leaves the UDP socket on a later turn; closing it now would drop it.
@@ -100,7 +117,7 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
   const how = lease == null ? "" : `, DHCP from ${lease.server}`;
   return {
     stack,
-    describe: `${stack.address}${ethernet ? ` (Ethernet${how})` : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
+    describe: `${stack.addresses.join(", ")}${ethernet ? ` (Ethernet${how})` : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
     close,
   };
 }

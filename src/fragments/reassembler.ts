@@ -100,6 +100,7 @@ export class Reassembler {
   readonly #limits: ReassemblyLimits;
   readonly #counters: ReassemblyCounters;
   readonly #timeExceeded: (quoted: Uint8Array, about: Fragment) => void;
+  readonly #seal: (packet: Uint8Array, headerLength: number) => void;
   /** In creation order, which is deadline order: the first entry is the next to expire. */
   readonly #pending = new Map<string, Pending>();
   readonly #perSource = new Map<number, number>();
@@ -109,17 +110,20 @@ export class Reassembler {
   /**
    * `timeExceeded` gets the header and first 8 data bytes of a datagram that timed out after its first
    * fragment arrived, what an ICMP time exceeded, code 1, quotes (RFC 792; RFC 1122 §3.3.2), and that
-   * fragment zero as a `Fragment` of those bytes.
+   * fragment zero as a `Fragment` of those bytes. `seal` finishes the reassembled packet's header (IPv4's
+   * by default: total length, flags and checksum; IPv6's is the fixed header with the payload length).
    */
   constructor(
     clock: Clock,
     counters: ReassemblyCounters,
     timeExceeded: (quoted: Uint8Array, about: Fragment) => void,
     limits: Partial<ReassemblyLimits> = {},
+    seal: (packet: Uint8Array, headerLength: number) => void = (p, hl) => sealHeader(p, hl, 0),
   ) {
     this.#clock = clock;
     this.#counters = counters;
     this.#timeExceeded = timeExceeded;
+    this.#seal = seal;
     this.#limits = { ...defaultReassemblyLimits, ...limits };
   }
 
@@ -197,7 +201,7 @@ export class Reassembler {
     d.charged += charge;
     this.#bytes += charge;
     if (d.end === -1 || d.received !== d.end || d.zero === null) return null;
-    const packet = assemble(d, d.zero);
+    const packet = assemble(d, d.zero, this.#seal);
     this.#remove(d);
     c.datagramsReassembled++;
     return packet;
@@ -273,13 +277,13 @@ export class Reassembler {
 }
 
 /** The datagram `d` covers: the first fragment's header, no longer a fragment, over all the data in order. */
-function assemble(d: Pending, zero: Fragment): Uint8Array {
+function assemble(d: Pending, zero: Fragment, seal: (packet: Uint8Array, headerLength: number) => void): Uint8Array {
   const hl = zero.header.length;
   const total = hl + d.end;
   const packet = new Uint8Array(total);
   packet.set(zero.header);
   for (const p of d.pieces) packet.set(p.data, hl + p.offset);
-  // Flags and offset cleared: DF is not set on a fragmented datagram, and MF and the offset are gone.
-  sealHeader(packet, hl, 0);
+  // IPv4: flags and offset cleared (DF is not set on a fragmented datagram, and MF and the offset are gone).
+  seal(packet, hl);
   return packet;
 }

@@ -4,7 +4,8 @@ import type { DatagramRecord } from "../wire/datagram-record.js";
 import { IcmpType, IpProtocol, type IcmpPacketFields } from "../wire/datagram-types.js";
 import { icmpErrorKind, isHardIcmpError, type IcmpErrorKind } from "../wire/icmp-errors.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
-import { PingSession, type PingHost, type PingOptions } from "./ping.js";
+import type { PingHost, PingOptions, PingSession } from "./ping.js";
+import { PingSessions } from "./ping-sessions.js";
 import { RateLimiter } from "./rate-limiter.js";
 
 /** The most of an offending datagram an error quotes: the error stays within 576 bytes (RFC 1812 §4.3.2.3). */
@@ -65,8 +66,7 @@ export class IcmpProtocol implements PingHost {
   #ip: number;
   readonly #echoLimit: RateLimiter;
   readonly #errorLimit: RateLimiter;
-  readonly #pings = new Map<number, PingSession>();
-  #nextId: number;
+  readonly #pings: PingSessions;
 
   constructor(o: IcmpProtocolOptions) {
     this.#o = o;
@@ -74,7 +74,7 @@ export class IcmpProtocol implements PingHost {
     this.clock = o.clock;
     this.#echoLimit = new RateLimiter(o.clock, o.echoRate, o.echoRate);
     this.#errorLimit = new RateLimiter(o.clock, o.errorRate, o.errorRate);
-    this.#nextId = (o.ip ^ Math.floor(o.clock.now())) & 0xffff;
+    this.#pings = new PingSessions(o.ip ^ Math.floor(o.clock.now()));
   }
 
   /** A new address (DHCP): messages from now on leave from it, and only errors quoting it are ours. */
@@ -84,16 +84,7 @@ export class IcmpProtocol implements PingHost {
 
   /** A ping session to `address`, started; its results go to the session's callbacks. */
   ping(address: string, options?: PingOptions): PingSession {
-    const dst = parseIpv4(address);
-    let id = this.#nextId;
-    for (let i = 0; this.#pings.has(id); i++) {
-      if (i === 65536) throw new RangeError("65536 ping sessions are running already");
-      id = (id + 1) & 0xffff;
-    }
-    this.#nextId = (id + 1) & 0xffff;
-    const session = new PingSession(this, id, dst, address, options);
-    this.#pings.set(id, session);
-    return session;
+    return this.#pings.open(this, parseIpv4(address), address, options);
   }
 
   // PingHost
@@ -110,7 +101,7 @@ export class IcmpProtocol implements PingHost {
   }
 
   finished(session: PingSession): void {
-    if (this.#pings.get(session.id) === session) this.#pings.delete(session.id);
+    this.#pings.finished(session);
   }
 
   /** One ICMP message for our address (`broadcast`: for 255.255.255.255), checksum verified; offsets are from `bytes`. */
@@ -123,7 +114,7 @@ export class IcmpProtocol implements PingHost {
         this.#echoRequest(r, body, broadcast);
         return;
       case IcmpType.ECHO_REPLY: {
-        const session = this.#pings.get(r.icmpRest >>> 16);
+        const session = this.#pings.get(r.icmpRest);
         if (session === undefined || !session.reply(r.icmpRest & 0xffff, body, r.ttl))
           c.drops["icmp-stray-echo-reply"]++;
         return;
@@ -150,7 +141,12 @@ export class IcmpProtocol implements PingHost {
     // hop, as Linux's arp_error_report): certain knowledge, not a router's guess, so hard: a connect fails
     // when ARP gives up (3 s), as on Linux, not at its timeout.
     const hard = isHardIcmpError(r.icmpType, r.icmpCode) || r.src === this.#ip;
-    const drop = r.quotedProtocol === IpProtocol.ICMP ? this.#echoError(r, kind) : this.#o.errorArrives(r, kind, hard);
+    const drop =
+      r.quotedProtocol === IpProtocol.ICMP
+        ? this.#pings.quotedError(r, IcmpType.ECHO_REQUEST, r.quotedDst, kind)
+          ? null
+          : "icmp-no-connection"
+        : this.#o.errorArrives(r, kind, hard);
     if (drop !== null) c.drops[drop]++;
   }
 
@@ -176,7 +172,7 @@ export class IcmpProtocol implements PingHost {
   }
 
   close(): void {
-    for (const s of [...this.#pings.values()]) s.cancel();
+    this.#pings.cancelAll();
   }
 
   #echoRequest(r: DatagramRecord, data: Uint8Array, broadcast: boolean): void {
@@ -194,14 +190,6 @@ export class IcmpProtocol implements PingHost {
     c.echoRepliesSent++;
     // RFC 792: the reply carries the request's identifier, sequence number and data back.
     this.#send({ src: this.#ip, dst: r.src, type: IcmpType.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
-  }
-
-  /** An error quoting one of our echo requests: the quoted ICMP header's bytes 4..7 are its id and seq. */
-  #echoError(r: DatagramRecord, kind: IcmpErrorKind): IcmpDrop | null {
-    if (r.quotedWord0 >>> 24 !== IcmpType.ECHO_REQUEST) return "icmp-no-connection";
-    const session = this.#pings.get(r.quotedWord1 >>> 16);
-    if (session === undefined || session.dst !== r.quotedDst) return "icmp-no-connection";
-    return session.error(r.quotedWord1 & 0xffff, kind) ? null : "icmp-no-connection";
   }
 
   #send(fields: IcmpPacketFields): void {

@@ -4,7 +4,7 @@ import type { Link } from "./link.js";
 export interface EndpointDrops {
   /** Received, shorter than an IPv4 header (20 bytes), or on an Ethernet link an Ethernet header (14). */
   short: number;
-  /** Received on an IPv4 link, IP version nibble not 4 (IPv6 router solicitations from a TUN, stray traffic). */
+  /** Received on a raw IP link, IP version nibble neither 4 nor 6 (stray traffic). */
   notIpv4: number;
   /** Received a text message or a Blob where binary bytes were expected. */
   notBinary: number;
@@ -39,8 +39,9 @@ export interface EndpointLink extends Link {
 }
 
 /**
- * What a link's datagrams hold: IPv4 packets (the default), or Ethernet frames (a TAP device, a virtual
- * switch, a virtual machine's NIC), whose `mtu` then counts the 14-byte header (1514 on a 1500-byte LAN).
+ * What a link's datagrams hold: IP packets (the default, "ipv4": raw IP, IPv4 or IPv6 by the version
+ * nibble, as a TUN device carries them), or Ethernet frames (a TAP device, a virtual switch, a virtual
+ * machine's NIC), whose `mtu` then counts the 14-byte header (1514 on a 1500-byte LAN).
  */
 export type Framing = "ipv4" | "ethernet";
 
@@ -112,13 +113,13 @@ export abstract class DatagramLink implements EndpointLink {
     if (this.screen(bytes)) this.handOver(bytes);
   }
 
-  /** False (after counting why) when `bytes` cannot be an IPv4 packet (an Ethernet frame) for this link. */
+  /** False (after counting why) when `bytes` cannot be an IP packet (an Ethernet frame) for this link. */
   protected screen(bytes: Uint8Array): boolean {
     const d = this.counters.dropped;
     const ipv4 = this.framing === "ipv4";
     if (this.#closed) d.closed++;
     else if (bytes.length < (ipv4 ? 20 : 14)) d.short++;
-    else if (ipv4 && bytes[0] >> 4 !== 4) d.notIpv4++;
+    else if (ipv4 && bytes[0] >> 4 !== 4 && bytes[0] >> 4 !== 6) d.notIpv4++;
     else return true;
     return false;
   }

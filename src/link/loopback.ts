@@ -21,6 +21,7 @@ export class LoopbackLink implements Link {
   /** Packets to other addresses sent while there was no inner link. */
   unroutable = 0;
   #address: number;
+  readonly #addresses6: readonly Uint8Array[];
   readonly #inner: Link | null;
   readonly #clock: Clock;
   #queue: Uint8Array[] = [];
@@ -40,9 +41,13 @@ export class LoopbackLink implements Link {
     if (delivered) this.onBurstEnd?.();
   };
 
-  /** `address`: the stack's own IPv4 address as a 32-bit number (10.0.0.1 is 0x0a000001). */
-  constructor(address: number, inner: Link | null, clock: Clock) {
+  /**
+   * `address`: the stack's own IPv4 address as a 32-bit number (10.0.0.1 is 0x0a000001); `addresses6`:
+   * its IPv6 addresses (16 bytes each), whose packets loop back too.
+   */
+  constructor(address: number, inner: Link | null, clock: Clock, addresses6: readonly Uint8Array[] = []) {
     this.#address = address >>> 0;
+    this.#addresses6 = addresses6;
     this.#inner = inner;
     this.#clock = clock;
     this.mtu = inner?.mtu ?? MAX_IPV4;
@@ -70,7 +75,7 @@ export class LoopbackLink implements Link {
 
   send(packet: Uint8Array): void {
     if (this.#closed) return;
-    if (packet.length >= 20 && destination(packet) === this.#address) {
+    if (this.#isOwn(packet)) {
       this.#queue.push(packet);
       if (!this.#armed) {
         this.#armed = true;
@@ -80,6 +85,14 @@ export class LoopbackLink implements Link {
     }
     if (this.#inner !== null) this.#inner.send(packet);
     else this.unroutable++;
+  }
+
+  #isOwn(packet: Uint8Array): boolean {
+    if (packet.length < 20) return false;
+    const version = packet[0] >> 4;
+    if (version === 4) return destination(packet) === this.#address;
+    if (version !== 6 || packet.length < 40) return false;
+    return this.#addresses6.some((a) => a.every((b, i) => b === packet[24 + i]));
   }
 
   close(): void {

@@ -8,6 +8,10 @@ export interface NeighborCounters {
   confirmations: number;
   /** Replies we did not ask for: counted and ignored, so nobody can poison the cache by answering unasked. */
   unsolicitedReplies: number;
+  /** Advertisements of another address without the Override flag (RFC 4861 §7.2.5): the entry kept its own. */
+  overridesRefused: number;
+  /** Entries confirmed by an upper layer's forward progress (RFC 4861 §7.3.1). */
+  upperLayerConfirmations: number;
   /** Addresses given up on after every request went unanswered (their queued packets were dropped). */
   resolutionFailures: number;
   /** Re-validations that failed: the entry was forgotten. */
@@ -26,6 +30,8 @@ export function newNeighborCounters(): NeighborCounters {
     requestsRateLimited: 0,
     confirmations: 0,
     unsolicitedReplies: 0,
+    overridesRefused: 0,
+    upperLayerConfirmations: 0,
     resolutionFailures: 0,
     probeFailures: 0,
     queueOverflows: 0,

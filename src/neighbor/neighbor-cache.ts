@@ -4,14 +4,14 @@ import type { NeighborConfig } from "./config.js";
 import { newNeighborCounters, type NeighborCounters } from "./counters.js";
 
 /**
- * The states of RFC 4861 §7.3.2 that an ARP cache needs too (RFC 1122 §2.3.2.1 re-validation by unicast
- * poll): resolving, confirmed, unconfirmed (still used), and being re-validated. RFC 4861's DELAY state,
- * which waits for upper-layer confirmation, is left out: nothing above reports it yet, so a stale entry in
- * use is probed at once.
+ * The states of RFC 4861 §7.3.2: resolving, confirmed, unconfirmed (still used), waiting for an upper
+ * layer to confirm a stale entry in use (DELAY), and being re-validated by unicast requests (RFC 1122
+ * §2.3.2.1's poll, for ARP too). ARP has no upper-layer confirmation, so its configuration has no DELAY
+ * (`delayFirstProbeTime` 0): a stale entry in use is probed at once.
  */
-export type NeighborState = "incomplete" | "reachable" | "stale" | "probe";
+export type NeighborState = "incomplete" | "reachable" | "stale" | "delay" | "probe";
 
-/** What the cache asks of its protocol (ARP, later IPv6 ND) and its interface. */
+/** What the cache asks of its protocol (ARP, IPv6 ND) and its interface. */
 export interface NeighborHooks<K> {
   /** Send a request for `key`: broadcast (or multicast) when `unicast` is null, else to that address. */
   solicit(key: K, unicast: MacAddress | null): void;
@@ -45,7 +45,8 @@ export interface NeighborEntry<K> {
  * protocol's packets, so ARP and IPv6 neighbour discovery can share it as they share Linux's
  * net/core/neighbour.c. Bounded in entries and in packets queued per entry; requests are paced per address
  * (retransTime) and over all addresses (requestRate). Only a reply to a request of ours (`confirm` while
- * incomplete or probing) makes an entry reachable.
+ * incomplete or probing, ARP), a solicited advertisement (`advertised`, IPv6 ND) or an upper layer's word
+ * (`confirmReachable`) makes an entry reachable.
  */
 export class NeighborCache<K> {
   readonly counters: NeighborCounters = newNeighborCounters();
@@ -55,13 +56,26 @@ export class NeighborCache<K> {
   readonly #hooks: NeighborHooks<K>;
   #tokens: number;
   #tokensAt: number;
+  #reachableTime: number;
+  #retransTime: number;
 
   constructor(clock: Clock, config: NeighborConfig, hooks: NeighborHooks<K>) {
     this.#clock = clock;
     this.#config = config;
     this.#hooks = hooks;
+    this.#reachableTime = config.reachableTime;
+    this.#retransTime = config.retransTime;
     this.#tokens = config.requestRate;
     this.#tokensAt = clock.now();
+  }
+
+  /**
+   * New timers from the link (RFC 4861 §6.3.4: a router advertises RetransTimer and BaseReachableTime;
+   * ND passes the randomized ReachableTime of §6.3.2). Timers already running keep their deadline.
+   */
+  setTimes(reachableTime: number, retransTime: number): void {
+    this.#reachableTime = reachableTime;
+    this.#retransTime = retransTime;
   }
 
   get size(): number {
@@ -100,13 +114,14 @@ export class NeighborCache<K> {
         this.#enqueue(e, packet);
         return;
       case "stale":
-        // RFC 4861 §7.3.3: a stale address is still used, and its use starts re-validation.
+        // RFC 4861 §7.3.3: a stale address is still used, and its use starts re-validation (after
+        // DELAY_FIRST_PROBE_TIME, in which an upper layer may confirm it, when there is one).
         this.#hooks.deliver(packet, e.mac);
-        e.state = "probe";
-        e.probes = 0;
-        this.#request(e, e.mac);
+        if (this.#config.delayFirstProbeTime > 0) this.#enter(e, "delay");
+        else this.#probe(e);
         return;
       case "reachable":
+      case "delay":
       case "probe":
         this.#hooks.deliver(packet, e.mac);
         return;
@@ -128,6 +143,53 @@ export class NeighborCache<K> {
     this.#enter(e, "reachable");
     this.#flush(e);
     return true;
+  }
+
+  /**
+   * RFC 4861 §7.2.5: a Neighbor Advertisement for `key`, with its target link-layer address (null when it
+   * carried none) and its Solicited and Override flags. No entry: ignored (an advertisement never creates
+   * one). Returns whether it was applied, so the caller updates the entry's IsRouter flag only then.
+   */
+  advertised(key: K, mac: MacAddress | null, solicited: boolean, override: boolean): boolean {
+    const e = this.#entries.get(key);
+    if (e === undefined) {
+      this.counters.unsolicitedReplies++;
+      return false;
+    }
+    if (e.state === "incomplete") {
+      // Without an address it resolves nothing: the RFC's SHOULD discard.
+      if (mac === null) return false;
+      if (solicited) this.counters.confirmations++;
+      e.mac = mac;
+      this.#enter(e, solicited ? "reachable" : "stale");
+      this.#flush(e);
+      return true;
+    }
+    const changed = mac !== null && mac !== e.mac;
+    if (changed && !override) {
+      // Another address without the Override flag: the entry keeps its address, and a reachable one
+      // becomes stale so that its next use asks again.
+      this.counters.overridesRefused++;
+      if (e.state === "reachable") this.#enter(e, "stale");
+      return false;
+    }
+    if (changed) e.mac = mac;
+    if (solicited) {
+      this.counters.confirmations++;
+      this.#enter(e, "reachable");
+    } else if (changed) this.#enter(e, "stale");
+    return true;
+  }
+
+  /**
+   * RFC 4861 §7.3.1: an upper layer saw forward progress with `key` (TCP new data acknowledged), which
+   * confirms it as a solicited advertisement would. An unknown or unresolved address is left alone.
+   */
+  confirmReachable(key: K): void {
+    const e = this.#entries.get(key);
+    if (e === undefined || e.state === "incomplete") return;
+    this.counters.upperLayerConfirmations++;
+    this.#enter(e, "reachable");
   }
 
   /**
@@ -202,8 +264,16 @@ export class NeighborCache<K> {
     e.timer?.cancel();
     e.timer = null;
     const c = this.#config;
-    if (state === "reachable") e.timer = this.#clock.schedule(c.reachableTime, () => this.#enter(e, "stale"));
+    if (state === "reachable") e.timer = this.#clock.schedule(this.#reachableTime, () => this.#enter(e, "stale"));
     else if (state === "stale") e.timer = this.#clock.schedule(c.staleTime, () => this.#staleExpired(e));
+    else if (state === "delay") e.timer = this.#clock.schedule(c.delayFirstProbeTime, () => this.#probe(e));
+  }
+
+  /** RFC 4861 §7.3.3: PROBE, the first unicast request at once. */
+  #probe(e: Entry<K>): void {
+    e.state = "probe";
+    e.probes = 0;
+    this.#request(e, e.mac);
   }
 
   #staleExpired(e: Entry<K>): void {
@@ -220,12 +290,14 @@ export class NeighborCache<K> {
       this.#hooks.solicit(e.key, unicast);
     } else this.counters.requestsRateLimited++;
     e.timer?.cancel();
-    e.timer = this.#clock.schedule(this.#config.retransTime, () => this.#retransmit(e));
+    e.timer = this.#clock.schedule(this.#retransTime, () => this.#retransmit(e));
   }
 
   #retransmit(e: Entry<K>): void {
     e.timer = null;
-    if (e.probes < this.#config.maxProbes) {
+    // MAX_MULTICAST_SOLICIT while resolving, MAX_UNICAST_SOLICIT while probing (RFC 4861 §7.3.3).
+    const limit = e.state === "probe" ? this.#config.maxUnicastProbes : this.#config.maxProbes;
+    if (e.probes < limit) {
       this.#request(e, e.state === "probe" ? e.mac : null);
       return;
     }

@@ -4,6 +4,7 @@ import type { TcpDrop } from "../tcp/tcp-protocol.js";
 import { FRAGMENT_DROPS, type FragmentDrop, type ReassemblyCounters } from "../fragments/reassembler.js";
 import type { UdpDrop } from "../udp/udp-protocol.js";
 import type { IcmpDrop } from "../icmp/icmp-protocol.js";
+import { IPV6_DROPS, type Ipv6Drop } from "./ipv6-layer.js";
 
 /** Every reason the stack drops a packet or segment, one counter each. */
 export type DropReason =
@@ -13,6 +14,7 @@ export type DropReason =
   | "fragmentation-needed" // an outgoing packet over the link MTU with DF set (never sent in pieces)
   | UdpDrop
   | IcmpDrop
+  | Ipv6Drop
   | "wrong-address" // IPv4 destination is not this stack
   | "unknown-protocol" // an IPv4 protocol the stack does not speak (answered with protocol unreachable)
   | "stack-closed";
@@ -53,6 +55,7 @@ const DROP_REASONS: readonly DropReason[] = [
   "stack-closed",
   ...FRAGMENT_DROPS,
   "fragmentation-needed",
+  ...IPV6_DROPS,
 ];
 
 /** The memory budget's accounting (tcp/memory-budget.ts), live. */

@@ -11,7 +11,9 @@ import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
-import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
+import { parseIpv4 } from "../wire/ipv4-address.js";
+import { isIpv6Key } from "../wire/address-key.js";
+import { parseIpv6Prefix } from "../wire/ipv6-address.js";
 import { parseInto } from "../wire/parse.js";
 import { ParsedRecord } from "../wire/record.js";
 import type { PacketFields, ParseErrorReason } from "../wire/types.js";
@@ -33,6 +35,8 @@ import type { UdpSocket } from "../udp/udp-socket.js";
 import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
 import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
+import { AddressBook } from "./address-book.js";
+import { Ipv6Layer } from "./ipv6-layer.js";
 import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
 import { completeEvent, NO_LISTENER } from "../tcp/tcp-events.js";
 import { eventText, isTraced } from "./event-text.js";
@@ -45,9 +49,14 @@ const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason
   "bad-icmp-checksum",
 ]);
 
+/** The IPv4 key of a stack without an IPv4 address: no 32-bit address equals it. */
+const NO_IPV4 = -1;
+
 export interface IpStackOptions {
-  /** This stack's IPv4 address, dotted quad. */
+  /** This stack's IPv4 address, dotted quad ("0.0.0.0" with `ipv6`: none, an IPv6-only stack). */
   address: string;
+  /** Its IPv6 addresses with their prefixes ("fd00::1/64"; /128 without one): IPv6 is on with one. */
+  ipv6?: readonly string[];
   link: Link;
   clock?: Clock;
   tcp?: Partial<TcpConfig>;
@@ -85,6 +94,9 @@ export class IpStack {
   readonly counters: StackCounters;
   /** Our MSS: the configured one, bounded by the link MTU less 40 bytes of headers. */
   readonly mss: number;
+  /** Every address as a key (wire/address-key.ts): ours of both families, and the peers'. */
+  readonly addresses: AddressBook;
+  readonly #v6: Ipv6Layer;
 
   readonly #tcp: TcpProtocol;
   readonly #udp: UdpProtocol;
@@ -107,12 +119,23 @@ export class IpStack {
 
   constructor(options: IpStackOptions) {
     this.#address = options.address;
-    this.#ip = parseIpv4(options.address);
+    // An IPv6-only stack ("0.0.0.0" beside IPv6 addresses) has an IPv4 key no packet carries: IPv4 to it
+    // is "wrong-address", and nothing can pick an IPv4 source (sourceFor says -1), at no cost per packet.
+    const v6only = options.address === "0.0.0.0" && (options.ipv6?.length ?? 0) > 0;
+    this.#ip = v6only ? NO_IPV4 : parseIpv4(options.address);
     this.link = options.link;
     this.clock = options.clock ?? new RealClock();
     this.config = { ...defaultTcpConfig, ...options.tcp };
     validateConfig(this.config);
     this.mss = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40));
+    // RFC 8200 §8.3: IPv6 headers take 20 bytes more of the same packet (MSS = MTU - 60), so the
+    // configured MSS, an IPv4 one, is 20 bytes less over IPv6.
+    const mss6 = Math.max(1, Math.min(this.config.mss, this.link.mtu - 40) - 20);
+    this.addresses = new AddressBook(
+      this.ip,
+      (options.ipv6 ?? []).map((a) => parseIpv6Prefix(a, 128)),
+    );
+    const addresses = this.addresses;
     const events = eventSink(options.events, options.onTrace);
     const clock = this.clock;
     const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), (init) => {
@@ -123,9 +146,11 @@ export class IpStack {
       budget,
       ip: this.ip,
       address: this.address,
+      addresses,
       clock: this.clock,
       config: this.config,
       mss: this.mss,
+      mss6,
       isnKey: options.isnKey,
       counters: this.counters,
       transmit: (fields) => this.#transmit(fields),
@@ -134,7 +159,7 @@ export class IpStack {
     });
     this.#pathMtus = new PathMtuCache(this.clock, this.link.mtu, (dst, mtu) => {
       if (events.listening) {
-        const address = ipv4ToString(dst);
+        const address = addresses.text(dst);
         events.emit({ type: "destination-mtu", time: clock.now(), connection: null, address, mtu });
       }
       this.#tcp.pathMtuChanged(dst, mtu);
@@ -149,11 +174,12 @@ export class IpStack {
     this.#udp = new UdpProtocol({
       ip: this.ip,
       address: this.address,
+      addresses,
       counters: this.counters,
       transmit: (fields) => this.#transmitDatagram(fields),
       // Larger datagrams leave in fragments (sendPacket).
       maxPayload: MAX_UDP_PAYLOAD,
-      portUnreachable: () => this.#unreachable(UnreachableCode.PORT),
+      portUnreachable: (r) => (isIpv6Key(r.src) ? this.#v6.portUnreachable() : this.#unreachable(UnreachableCode.PORT)),
       queue: { maxDatagrams: options.udpQueue?.maxDatagrams ?? 256, maxBytes: options.udpQueue?.maxBytes ?? 1 << 20 },
       random: () => crypto.getRandomValues(new Uint32Array(1))[0],
     });
@@ -169,6 +195,20 @@ export class IpStack {
     });
     this.#datagramProtocols[this.#udp.protocol] = this.#udp;
     this.#datagramProtocols[this.#icmp.protocol] = this.#icmp;
+    this.#v6 = new Ipv6Layer({
+      book: addresses,
+      clock: this.clock,
+      counters: this.counters,
+      link: this.link,
+      tcp: this.#tcp,
+      udp: this.#udp,
+      pathMtus: this.#pathMtus,
+      slab: this.#packets,
+      reassembly: options.reassembly,
+      icmpRate: options.icmpRate,
+      dropped: (reason) => this.#dropped(reason),
+      closed: () => this.#closed,
+    });
     const link = this.link;
     if ("onBurstEnd" in link) {
       // The link says where its bursts end: what they bring is announced to the user once per burst.
@@ -202,8 +242,10 @@ export class IpStack {
     const ip = parseIpv4(address);
     this.#address = address;
     this.#ip = ip;
-    this.#tcp.setAddress(ip, address);
-    this.#udp.setAddress(ip, address);
+    // The source of every IPv4 segment and datagram (TCP's and UDP's sourceFor).
+    this.addresses.ipv4 = ip;
+    this.#tcp.setAddress(address);
+    this.#udp.setAddress(address);
     this.#icmp.setAddress(ip);
   }
 
@@ -225,10 +267,12 @@ export class IpStack {
     return this.#udp.bind(options);
   }
 
-  /** Echo requests to `address` (RFC 792), `count` of them; the session reports each reply or loss. */
+  /** Echo requests to `address` (RFC 792; ICMPv6 echo, RFC 4443 §4, for an IPv6 one), `count` of them. */
   ping(address: string, options?: PingOptions): PingSession {
     if (this.#closed) throw new StackClosedError("the stack is closed");
-    const session = this.#icmp.ping(address, options);
+    if (!address.includes(":") && this.ip === NO_IPV4)
+      throw new TypeError(`this stack has no IPv4 address to ping ${address}`);
+    const session = address.includes(":") ? this.#v6.ping(address, options) : this.#icmp.ping(address, options);
     session.start();
     return session;
   }
@@ -244,6 +288,7 @@ export class IpStack {
     for (const t of this.#transports) t?.close();
     for (const t of this.#datagramProtocols) t?.close();
     this.#reassembler.close();
+    this.#v6.close();
     this.#pathMtus.close();
     this.#closed = true;
     this.link.onReceive = null;
@@ -277,6 +322,7 @@ export class IpStack {
     if (reason !== null) {
       // The TCP parser checked the IPv4 header before it found these: the datagram parser takes them.
       if (reason === "not-tcp" || reason === "fragment") this.#inputDatagram(packet);
+      else if (reason === "bad-ip-version" && packet[0] >> 4 === 6) this.#v6.input(packet);
       else this.#dropped(reason);
       return;
     }
@@ -357,6 +403,10 @@ export class IpStack {
   /** UDP and ICMP out: the identification, then the link, in fragments if need be. */
   #transmitDatagram(fields: UdpPacketFields | IcmpPacketFields): void {
     if (this.#closed) return;
+    if (isIpv6Key(fields.dst)) {
+      this.#v6.transmitDatagram(fields);
+      return;
+    }
     fields.id = this.#nextId();
     this.sendPacket("srcPort" in fields ? buildUdpPacket(fields) : buildIcmpPacket(fields));
   }
@@ -382,9 +432,9 @@ export class IpStack {
     for (const f of fragments) this.link.send(f);
   }
 
-  /** The path MTU towards `address` (dotted quad): learned from ICMP (RFC 1191), else the link's. */
+  /** The path MTU towards `address` (either family): learned from ICMP (RFC 1191, RFC 8201), else the link's. */
   pathMtu(address: string): number {
-    return this.#pathMtus.mtu(parseIpv4(address));
+    return this.#pathMtus.mtu(this.addresses.parse(address));
   }
 
   /**
@@ -434,8 +484,12 @@ export class IpStack {
 
   #transmit(fields: PacketFields): void {
     if (this.#closed) return;
-    fields.id = this.#nextId();
     this.counters.segmentsOut++;
+    if (fields.dst > 0xffffffff) {
+      this.#v6.transmitTcp(fields);
+      return;
+    }
+    fields.id = this.#nextId();
     const inArena = buildPacketInArena(fields);
     if (inArena !== null) {
       this.link.send(inArena);

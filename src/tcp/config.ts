@@ -7,7 +7,10 @@ import type { ConnectOptions } from "./types.js";
  * Times are milliseconds. Each field's `@defaultValue` is `defaultTcpConfig`'s (a test keeps them equal).
  */
 export interface TcpConfig {
-  /** Our MSS when the link does not bound it lower (payload bytes per segment). @defaultValue 1460 */
+  /**
+   * Our MSS when the link does not bound it lower (payload bytes per segment), over IPv4; over IPv6 it is
+   * 20 bytes less, for packets of the same size. @defaultValue 1460
+   */
   mss: number;
   /** Send buffer: what `write()` may queue ahead of the peer's acknowledgments. @defaultValue 262144 */
   sendBufferSize: number;

@@ -19,9 +19,8 @@ const { SYN, ACK } = TcpFlags;
 export interface CookieContext {
   readonly cookies: SynCookies;
   readonly config: TcpConfig;
-  /** Our address and MSS. */
-  readonly ip: number;
-  readonly mss: number;
+  /** Our MSS towards the address key `remote` (IPv6 headers take 20 bytes more of the MTU). */
+  mssFor(remote: number): number;
   now(): number;
   transmit(fields: PacketFields): void;
 }
@@ -46,16 +45,17 @@ export function sendCookieSynAck(ctx: CookieContext, syn: SegmentHeader, from: S
   const theirs = syn.options;
   const cfg = ctx.config;
   const now = ctx.now();
+  const mss = ctx.mssFor(from.src);
   const iss = ctx.cookies.encode(
     from.src,
     from.srcPort,
-    ctx.ip,
+    from.dst,
     from.dstPort,
     syn.seq,
     now,
-    mssIndexFor(Math.min(ctx.mss, theirs.mss || 536)),
+    mssIndexFor(Math.min(mss, theirs.mss || 536)),
   );
-  const options: TcpOptions = { mss: ctx.mss };
+  const options: TcpOptions = { mss };
   const ts = theirs.timestamps;
   if (cfg.timestamps && ts !== undefined) {
     const kept: TsCookieOptions = {
@@ -69,7 +69,7 @@ export function sendCookieSynAck(ctx: CookieContext, syn: SegmentHeader, from: S
     options.timestamps = { tsval: encodeTsOptions(tsClock(now, iss), kept), tsecr: ts.tsval };
   }
   ctx.transmit({
-    src: ctx.ip,
+    src: from.dst,
     dst: from.src,
     srcPort: from.dstPort,
     dstPort: from.srcPort,
@@ -90,7 +90,7 @@ export function cookieWindow(cfg: TcpConfig): number {
 export function checkCookieAck(ctx: CookieContext, ack: SegmentHeader, from: SegmentEnds): CookieGrant | null {
   const now = ctx.now();
   const iss = (ack.ack - 1) >>> 0;
-  const index = ctx.cookies.decode(from.src, from.srcPort, ctx.ip, from.dstPort, (ack.seq - 1) >>> 0, iss, now);
+  const index = ctx.cookies.decode(from.src, from.srcPort, from.dst, from.dstPort, (ack.seq - 1) >>> 0, iss, now);
   if (index < 0) return null;
   const grant: CookieGrant = {
     iss,

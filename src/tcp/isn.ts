@@ -1,4 +1,4 @@
-import { sipHash24 } from "./siphash.js";
+import { sipHash24 } from "../wire/siphash.js";
 
 /**
  * RFC 6528 initial sequence numbers: ISN = M + F(localip, localport, remoteip, remoteport, secretkey),
@@ -8,6 +8,8 @@ import { sipHash24 } from "./siphash.js";
 export class IsnGenerator {
   readonly #key: Uint8Array;
   readonly #tuple = new Uint8Array(12);
+  readonly #tuple6 = new Uint8Array(36);
+  readonly #view6 = new DataView(this.#tuple6.buffer);
   readonly #view = new DataView(this.#tuple.buffer);
 
   constructor(key?: Uint8Array) {
@@ -29,6 +31,24 @@ export class IsnGenerator {
     v.setUint32(6, remoteAddress);
     v.setUint16(10, remotePort);
     const [, lo] = sipHash24(this.#key, this.#tuple);
+    const m = Math.floor(nowMs * 250) % 0x1_0000_0000;
+    return (m + lo) >>> 0;
+  }
+
+  /** `next` over an IPv6 4-tuple: the addresses' 16 bytes each (RFC 6528 §3's F over the whole tuple). */
+  next6(
+    localAddress: Uint8Array,
+    localPort: number,
+    remoteAddress: Uint8Array,
+    remotePort: number,
+    nowMs: number,
+  ): number {
+    const t = this.#tuple6;
+    t.set(localAddress, 0);
+    this.#view6.setUint16(16, localPort);
+    t.set(remoteAddress, 18);
+    this.#view6.setUint16(34, remotePort);
+    const [, lo] = sipHash24(this.#key, t);
     const m = Math.floor(nowMs * 250) % 0x1_0000_0000;
     return (m + lo) >>> 0;
   }

@@ -11,7 +11,7 @@ import type { ListenerAddress, StackEventInit } from "./tcp-events.js";
 const { SYN, RST, ACK } = TcpFlags;
 
 /** Who sent a segment (`src`, `srcPort`) and to which of our ports (`dstPort`). */
-export type SegmentEnds = Pick<ParsedRecord, "src" | "srcPort" | "dstPort">;
+export type SegmentEnds = Pick<ParsedRecord, "src" | "dst" | "srcPort" | "dstPort">;
 
 /** Why LISTEN processing dropped a segment. */
 export type ListenDrop =

@@ -1,12 +1,13 @@
 import type { Timer } from "../clock/clock.js";
+import { ipHeaderLength } from "../wire/address-key.js";
 import { seqAdd, seqDiff, seqGe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { TIMESTAMPS_BYTES } from "./option-negotiation.js";
 import { canSendData, output } from "./output.js";
 import type { PathMtuReason } from "./tcp-events.js";
 
-/** IPv4 and TCP headers without options. */
-const HEADERS = 40;
+/** The TCP header without options (the IP header's length depends on the family). */
+const TCP_HEADER = 20;
 /** Linux's tcp_retries1: this many RTOs in a row of the same full-sized data suggest a black hole. */
 export const BLACK_HOLE_RTOS = 3;
 /** Linux's tcp_base_mss: where the first black-hole reaction drops the MSS to. */
@@ -52,14 +53,14 @@ function optionBytes(c: TcpConnection): number {
 }
 
 function mssFor(c: TcpConnection, mtu: number): number {
-  return mtu - HEADERS - optionBytes(c);
+  return mtu - ipHeaderLength(c.remoteIp) - TCP_HEADER - optionBytes(c);
 }
 
 /** Changes the send MSS, saying so in an event (a packet comment in captures). */
 function setMss(c: TcpConnection, mss: number, reason: PathMtuReason): void {
   if (mss === c.sendMss) return;
   if (c.observed) {
-    const extra = HEADERS + optionBytes(c);
+    const extra = ipHeaderLength(c.remoteIp) + TCP_HEADER + optionBytes(c);
     c.publish({
       type: "path-mtu",
       fromMtu: c.sendMss + extra,

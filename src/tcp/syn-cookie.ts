@@ -1,4 +1,4 @@
-import { sipHash24 } from "./siphash.js";
+import { sipHash24 } from "../wire/siphash.js";
 
 /**
  * RFC 4987 §3.6 SYN cookies, after the Linux scheme (net/ipv4/syncookies.c): when a listener's SYN queue is

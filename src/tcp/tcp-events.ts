@@ -18,7 +18,12 @@ export interface ConnectionTuple {
 
 /** "10.0.0.1:49152>10.0.0.2:80": a connection as trace lines name it. */
 export function connectionId(c: ConnectionTuple): string {
-  return `${c.localAddress}:${c.localPort}>${c.remoteAddress}:${c.remotePort}`;
+  return `${hostPort(c.localAddress, c.localPort)}>${hostPort(c.remoteAddress, c.remotePort)}`;
+}
+
+/** "10.0.0.1:80", or "[fd00::1]:80" for an IPv6 address (RFC 3986 §3.2.2's brackets). */
+function hostPort(address: string, port: number): string {
+  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 /** Fields every event has. */

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock/clock.js";
-import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
+import { isIpv6Key } from "../wire/address-key.js";
 import type { ParsedRecord } from "../wire/record.js";
 import type { PacketFields } from "../wire/types.js";
 import { subview } from "../wire/wasm.js";
@@ -60,15 +60,36 @@ export interface TcpCounters {
   drops: Record<TcpDrop, number>;
 }
 
+/**
+ * Address keys (wire/address-key.ts) as the IP layer keeps them: one number per address of either
+ * family, so TCP's tables work alike for IPv4 and IPv6.
+ */
+export interface TcpAddresses {
+  /** The key of an address in text (either family); throws a TypeError for neither. */
+  parse(text: string): number;
+  /** An address key as text: a dotted quad, or RFC 5952 IPv6. */
+  text(key: number): string;
+  /** Our address towards `remote` (its family's), or -1 when we have none of that family. */
+  sourceFor(remote: number): number;
+  /** An IPv6 key's 16 bytes (RFC 6528's ISN hashes the address itself), when known. */
+  bytes(key: number): Uint8Array | undefined;
+  /** A connection needs `key`'s bytes for its lifetime (retain), and no longer (release). */
+  retain(key: number): void;
+  release(key: number): void;
+}
+
 /** What TCP needs from the IP layer below it. */
 export interface TcpProtocolOptions {
   /** Our IPv4 address, as a number and as the dotted quad. */
   ip: number;
   address: string;
+  /** Our addresses of both families, and every other address TCP meets, as keys. */
+  addresses: TcpAddresses;
   clock: Clock;
   config: TcpConfig;
-  /** Our MSS (the IP layer knows the MTU). */
+  /** Our MSS over IPv4 and over IPv6 (the IP layer knows the MTU; IPv6 headers take 20 bytes more). */
   mss: number;
+  mss6: number;
   isnKey?: Uint8Array;
   /** The stack's memory budget, which connections and their buffers draw from. */
   budget: MemoryBudget;
@@ -89,11 +110,13 @@ export interface TcpProtocolOptions {
 export class TcpProtocol implements ListenContext {
   /** IPv4 protocol number 6 (RFC 9293 §3.1). */
   readonly protocol = 6;
-  #ip: number;
+  readonly #ip: number;
   #address: string;
   readonly #clock: Clock;
   readonly #config: TcpConfig;
   readonly #mss: number;
+  readonly #mss6: number;
+  readonly #addresses: TcpAddresses;
   readonly #counters: TcpCounters;
   readonly #transmit: (fields: PacketFields) => void;
   readonly #events: EventSink;
@@ -123,6 +146,8 @@ export class TcpProtocol implements ListenContext {
     this.#clock = o.clock;
     this.#config = o.config;
     this.#mss = o.mss;
+    this.#mss6 = o.mss6;
+    this.#addresses = o.addresses;
     this.#counters = o.counters;
     this.#transmit = o.transmit;
     const events = (this.#events = o.events ?? NO_LISTENER);
@@ -184,7 +209,9 @@ export class TcpProtocol implements ListenContext {
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
   connect(remoteAddress: string, remotePort: number, opts?: ConnectOptions): Connection {
-    const remoteIp = parseIpv4(remoteAddress);
+    const remoteIp = this.#addresses.parse(remoteAddress);
+    const localIp = this.#addresses.sourceFor(remoteIp);
+    if (localIp < 0) throw new TypeError(`no address of this stack can reach ${remoteAddress}`);
     if (!Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535) {
       throw new RangeError(`remote port must be 1..65535, got ${remotePort}`);
     }
@@ -196,7 +223,8 @@ export class TcpProtocol implements ListenContext {
         throw new RangeError(`local port must be 1..65535, got ${localPort}`);
       }
       if (this.#lookup(localPort, remotePort, remoteIp) !== undefined) {
-        throw new AddressInUseError(`${this.#address}:${localPort} -> ${remoteAddress}:${remotePort} is in use`);
+        const local = this.#addresses.text(localIp);
+        throw new AddressInUseError(`${local}:${localPort} -> ${remoteAddress}:${remotePort} is in use`);
       }
     } else {
       localPort = this.#ephemeralPort(remotePort, remoteIp, remoteAddress);
@@ -207,7 +235,7 @@ export class TcpProtocol implements ListenContext {
         `memory budget of ${this.budget.limit} bytes is full: no connection to ${remoteAddress}:${remotePort}`,
       );
     }
-    const conn = this.#create(localPort, remoteIp, remotePort, remoteAddress, config);
+    const conn = this.#create(localIp, localPort, remoteIp, remotePort, this.#addresses.text(remoteIp), config);
     this.#counters.connectionsOpened++;
     conn.openActive();
     return conn;
@@ -305,18 +333,16 @@ export class TcpProtocol implements ListenContext {
     return this.#config;
   }
 
-  get ip(): number {
-    return this.#ip;
-  }
-
-  /** A new address (DHCP): connections and listeners made from now on use it; existing ones keep theirs. */
-  setAddress(ip: number, address: string): void {
-    this.#ip = ip;
+  /**
+   * A new IPv4 address (DHCP): listeners and connections made from now on name it; existing ones keep
+   * theirs. Their source comes from the address book, which the IP layer updates.
+   */
+  setAddress(address: string): void {
     this.#address = address;
   }
 
-  get mss(): number {
-    return this.#mss;
+  mssFor(remote: number): number {
+    return isIpv6Key(remote) ? this.#mss6 : this.#mss;
   }
 
   now(): number {
@@ -341,7 +367,7 @@ export class TcpProtocol implements ListenContext {
     this.#resetCount++;
     this.#counters.resetsSent++;
     this.#transmit({
-      src: this.#ip,
+      src: to.dst,
       dst: to.src,
       srcPort: to.dstPort,
       dstPort: to.srcPort,
@@ -357,7 +383,15 @@ export class TcpProtocol implements ListenContext {
       this.#counters.drops["memory-limit"]++;
       return null;
     }
-    const conn = this.#create(port.localPort, from.src, from.srcPort, ipv4ToString(from.src), this.#config, iss);
+    const conn = this.#create(
+      from.dst,
+      port.localPort,
+      from.src,
+      from.srcPort,
+      this.#addresses.text(from.src),
+      this.#config,
+      iss,
+    );
     this.#listenerOf.set(conn, port);
     return conn;
   }
@@ -392,20 +426,24 @@ export class TcpProtocol implements ListenContext {
   }
 
   #create(
+    localIp: number,
     localPort: number,
     remoteIp: number,
     remotePort: number,
     remoteAddress: string,
     config: TcpConfig,
-    iss = this.#isn.next(this.#ip, localPort, remoteIp, remotePort, this.#clock.now()),
+    iss = this.#initialSequence(localIp, localPort, remoteIp, remotePort),
   ): TcpConnection {
+    const v6 = isIpv6Key(remoteIp);
+    const localAddress = v6 ? this.#addresses.text(localIp) : this.#address;
     const conn = new TcpConnection(
       this.#host,
-      { localIp: this.#ip, localPort, remoteIp, remotePort, localAddress: this.#address, remoteAddress },
+      { localIp, localPort, remoteIp, remotePort, localAddress, remoteAddress },
       config,
       iss,
-      this.#mss,
+      v6 ? this.#mss6 : this.#mss,
     );
+    this.#addresses.retain(remoteIp);
     this.#connections.add(conn);
     this.#lastFound = conn;
     return conn;
@@ -422,8 +460,20 @@ export class TcpProtocol implements ListenContext {
     return conn;
   }
 
+  /** RFC 6528 over the 4-tuple: an IPv6 connection's ISN hashes both addresses' 16 bytes. */
+  #initialSequence(localIp: number, localPort: number, remoteIp: number, remotePort: number): number {
+    const now = this.#clock.now();
+    if (!isIpv6Key(remoteIp)) return this.#isn.next(localIp, localPort, remoteIp, remotePort, now);
+    const local = this.#addresses.bytes(localIp);
+    const remote = this.#addresses.bytes(remoteIp);
+    if (local === undefined || remote === undefined)
+      return this.#isn.next(localIp, localPort, remoteIp, remotePort, now);
+    return this.#isn.next6(local, localPort, remote, remotePort, now);
+  }
+
   #released(conn: TcpConnection): void {
     if (this.#lastFound === conn) this.#lastFound = null;
+    this.#addresses.release(conn.remoteIp);
     this.#timeWait.delete(conn);
     this.budget.leave();
     this.#connections.remove(conn);

@@ -2,7 +2,6 @@ import { AddressInUseError } from "../errors/address-in-use.js";
 import type { DatagramRecord } from "../wire/datagram-record.js";
 import type { UdpPacketFields } from "../wire/datagram-types.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
-import { ipv4ToString } from "../wire/ipv4-address.js";
 import { BroadcastNotEnabledError, DatagramTooLargeError } from "./errors.js";
 import { UdpSocket, type UdpQueueLimits, type UdpSocketHost } from "./udp-socket.js";
 
@@ -28,16 +27,27 @@ export interface UdpCounters {
   drops: Record<UdpDrop, number>;
 }
 
+/** Address keys as the IP layer keeps them (wire/address-key.ts). */
+export interface UdpAddresses {
+  parse(text: string): number;
+  text(key: number): string;
+  /** Our address towards `remote`, of its family; -1 when we have none. */
+  sourceFor(remote: number): number;
+  retain(key: number): void;
+  release(key: number): void;
+}
+
 export interface UdpProtocolOptions {
   ip: number;
   address: string;
+  addresses: UdpAddresses;
   counters: UdpCounters;
   /** Send one datagram (the IP layer sets the identification and fragments it if it can). */
   transmit(fields: UdpPacketFields): void;
   /** The largest payload `transmit` takes (the IP layer fragments what exceeds the link MTU). */
   maxPayload: number;
-  /** A datagram reached no socket: the IP layer answers with ICMP port unreachable (rate-limited). */
-  portUnreachable(): void;
+  /** The datagram `r` reached no socket: the IP layer answers with ICMP port unreachable (rate-limited). */
+  portUnreachable(r: DatagramRecord): void;
   /** The queue limits of a socket that sets none. */
   queue: UdpQueueLimits;
   /** A uniform 32-bit integer, for the first ephemeral port tried. */
@@ -58,24 +68,19 @@ export class UdpProtocol implements UdpSocketHost {
   /** IPv4 protocol number 17. */
   readonly protocol = 17;
   readonly #o: UdpProtocolOptions;
-  #ip: number;
+  /** Our IPv4 address as text, for the sockets' names (DHCP changes it). */
   #address: string;
   readonly #sockets = new Map<number, UdpSocket>();
   #nextPort: number;
 
   constructor(o: UdpProtocolOptions) {
     this.#o = o;
-    this.#ip = o.ip;
     this.#address = o.address;
     this.#nextPort = EPHEMERAL_LOW + (o.random() % EPHEMERAL_COUNT);
   }
 
-  /**
-   * A new address (DHCP; 0 while there is none): datagrams from now on leave from it, from every socket
-   * (they are bound to the stack's one address, as to 0.0.0.0 on Linux).
-   */
-  setAddress(ip: number, address: string): void {
-    this.#ip = ip;
+  /** A new IPv4 address (DHCP): sockets bound from now on name it; datagrams take their source from the address book. */
+  setAddress(address: string): void {
     this.#address = address;
   }
 
@@ -113,8 +118,22 @@ export class UdpProtocol implements UdpSocketHost {
     if (ip === BROADCAST && !socket.broadcast) {
       throw new BroadcastNotEnabledError("sending to 255.255.255.255 needs a socket opened with broadcast: true");
     }
+    const src = this.#o.addresses.sourceFor(ip);
+    if (src < 0) throw new TypeError(`no address of this stack can reach ${this.#o.addresses.text(ip)}`);
     this.#o.counters.datagramsOut++;
-    this.#o.transmit({ src: this.#ip, dst: ip, srcPort: socket.localPort, dstPort: port, payload: data });
+    this.#o.transmit({ src, dst: ip, srcPort: socket.localPort, dstPort: port, payload: data });
+  }
+
+  parse(text: string): number {
+    return this.#o.addresses.parse(text);
+  }
+
+  retain(ip: number): void {
+    this.#o.addresses.retain(ip);
+  }
+
+  unretain(ip: number): void {
+    this.#o.addresses.release(ip);
   }
 
   release(socket: UdpSocket): void {
@@ -132,7 +151,7 @@ export class UdpProtocol implements UdpSocketHost {
     if (socket === undefined || (broadcast && !socket.broadcast)) {
       counters.drops["udp-closed-port"]++;
       // RFC 1122 §3.2.2: never an ICMP error about a datagram sent to a broadcast address.
-      if (!broadcast) this.#o.portUnreachable();
+      if (!broadcast) this.#o.portUnreachable(r);
       return;
     }
     if (socket.connected && (r.src !== socket.remoteIp || r.srcPort !== socket.remotePort)) {
@@ -140,7 +159,7 @@ export class UdpProtocol implements UdpSocketHost {
       return;
     }
     const data = bytes.slice(r.payloadOffset, r.payloadOffset + r.payloadLength);
-    if (!socket.deliver({ data, ip: r.src, address: ipv4ToString(r.src), port: r.srcPort })) {
+    if (!socket.deliver({ data, ip: r.src, address: this.#o.addresses.text(r.src), port: r.srcPort })) {
       counters.drops["udp-queue-full"]++;
     }
   }

@@ -4,7 +4,7 @@ import { SocketClosedError } from "./errors.js";
 /** One datagram as a socket receives it: the payload (a copy: the socket's own) and who sent it. */
 export interface UdpDatagram {
   data: Uint8Array;
-  /** The sender's IPv4 address as a number and dotted quad, and its port. */
+  /** The sender's address as a key (wire/address-key.ts) and as text (dotted quad or RFC 5952), and its port. */
   ip: number;
   address: string;
   port: number;
@@ -29,6 +29,11 @@ export interface UdpSocketCounters {
 /** What a socket needs from the UDP protocol that made it. */
 export interface UdpSocketHost {
   send(socket: UdpSocket, data: Uint8Array, ip: number, port: number): void;
+  /** The address key of `text`, either family (TypeError for neither). */
+  parse(text: string): number;
+  /** A connected socket holds its peer's key (its IPv6 bytes stay known) until it lets go. */
+  retain(ip: number): void;
+  unretain(ip: number): void;
   release(socket: UdpSocket): void;
 }
 
@@ -86,7 +91,14 @@ export class UdpSocket {
   }
 
   /** Fix the peer: only its datagrams are received, and `send` goes to it. */
+  /** The address key of `text` (dotted quad or IPv6), for `send` and `connect`. */
+  parseAddress(text: string): number {
+    return this.#host.parse(text);
+  }
+
   connect(ip: number, address: string, port: number): void {
+    if (this.remoteIp >= 0) this.#host.unretain(this.remoteIp);
+    this.#host.retain(ip);
     this.remoteIp = ip;
     this.remoteAddress = address;
     this.remotePort = port;
@@ -139,6 +151,7 @@ export class UdpSocket {
     this.#queue.length = 0;
     this.#head = 0;
     this.#bytes = 0;
+    if (this.remoteIp >= 0) this.#host.unretain(this.remoteIp);
     this.#host.release(this);
     this.onReadable?.();
   }

@@ -1,6 +1,7 @@
 import type { PacketFields } from "./types.js";
 import { wasm, mem8, record, LinearView, SCRATCH } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
+import { setIpv6Slots, type Ipv6Ends } from "./ipv6-slots.js";
 import {
   B_BASE,
   R_SRC,
@@ -54,6 +55,7 @@ const slots = record;
 const bytesOfMemory = mem8;
 const wasmOptionsLength = wasm.optionsLength;
 const wasmBuild = wasm.buildPacket;
+const wasmBuild6 = wasm.buildTcp6;
 const MSS_BIT = OptionBits.MSS;
 const WINDOW_SCALE_BIT = OptionBits.WINDOW_SCALE;
 const SACK_PERMITTED_BIT = OptionBits.SACK_PERMITTED;
@@ -78,12 +80,17 @@ function checked(name: string, value: number, max: number): number {
  * bytes before it), and returns where it starts; it ends at `payloadPtr + payload length`. Validates every
  * field first (RangeError).
  */
-function buildAt(f: PacketFields, payloadPtr: number): number {
-  slots[SRC] = checked("src", f.src, U32);
-  slots[DST] = checked("dst", f.dst, U32);
-  slots[TTL] = checked("ttl", f.ttl ?? 64, U8);
-  slots[ID] = checked("id", f.id ?? 0, U16);
-  slots[TOS] = checked("tos", f.tos ?? 0, U8);
+function buildAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined): number {
+  if (v6 === undefined) {
+    slots[SRC] = checked("src", f.src, U32);
+    slots[DST] = checked("dst", f.dst, U32);
+    slots[TTL] = checked("ttl", f.ttl ?? 64, U8);
+    slots[ID] = checked("id", f.id ?? 0, U16);
+    slots[TOS] = checked("tos", f.tos ?? 0, U8);
+  } else {
+    // IPv6 (RFC 8200 §3): the ends' bytes, TTL as the hop limit, TOS as the traffic class.
+    setIpv6Slots(v6, checked("ttl", f.ttl ?? 64, U8), checked("tos", f.tos ?? 0, U8));
+  }
   slots[FRAG] = (f.dontFragment ?? true) ? 0x4000 : 0;
   slots[SRC_PORT] = checked("srcPort", f.srcPort, U16);
   slots[DST_PORT] = checked("dstPort", f.dstPort, U16);
@@ -129,7 +136,7 @@ function buildAt(f: PacketFields, payloadPtr: number): number {
   // the options' length) is the WASM call's, so a build is one call.
   if (payloadLen > MAX_PAYLOAD) throw tooLarge(payloadLen);
   if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
-  const start = wasmBuild(payloadPtr, payloadLen);
+  const start = v6 === undefined ? wasmBuild(payloadPtr, payloadLen) : wasmBuild6(payloadPtr, payloadLen);
   if (start === 0) {
     if (wasmOptionsLength() < 0) throw new RangeError("buildPacket: the options exceed the 40 bytes TCP allows");
     throw tooLarge(payloadLen);
@@ -141,19 +148,20 @@ function tooLarge(payloadLen: number): RangeError {
   return new RangeError(`buildPacket: a ${payloadLen}-byte payload makes the packet exceed 65535 bytes`);
 }
 
-/** The worst-case size of a packet carrying `payloadLength` bytes: 20 IPv4 + 60 TCP header bytes. */
-export function maxPacketLength(payloadLength: number): number {
-  return 80 + payloadLength;
+/** The worst-case size of a packet carrying `payloadLength` bytes: 20 IPv4 (40 IPv6) + 60 TCP header bytes. */
+export function maxPacketLength(payloadLength: number, ipv6 = false): number {
+  return (ipv6 ? 100 : 80) + payloadLength;
 }
 
 /**
  * Builds one IPv4+TCP packet with both checksums filled in, and returns it as a fresh `Uint8Array` (its
- * ownership can pass to a link). Options are laid out on 32-bit boundaries as Linux does; an empty
+ * ownership can pass to a link). With `v6`, an IPv6+TCP packet between those addresses instead (`src`
+ * and `dst` of `f` are then not read; `ttl` is the hop limit, `tos` the traffic class). Options are laid out on 32-bit boundaries as Linux does; an empty
  * `sackBlocks` is omitted. Throws a RangeError for out-of-range fields, more than 40 bytes of options, or
  * a packet over 65535 bytes.
  */
-export function buildPacket(f: PacketFields): Uint8Array {
-  const start = buildAt(f, SCRATCH + HEADROOM);
+export function buildPacket(f: PacketFields, v6?: Ipv6Ends): Uint8Array {
+  const start = buildAt(f, SCRATCH + HEADROOM, v6);
   return mem8.slice(start, SCRATCH + HEADROOM + (f.payload?.length ?? 0));
 }
 
@@ -162,8 +170,8 @@ export function buildPacket(f: PacketFields): Uint8Array {
  * slabs instead of paying a fresh ArrayBuffer per packet. Returns the packet's length; throws a RangeError
  * (writing nothing) when it does not fit; `maxPacketLength` gives a size that always does.
  */
-export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0): number {
-  const start = buildAt(f, SCRATCH + HEADROOM);
+export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0, v6?: Ipv6Ends): number {
+  const start = buildAt(f, SCRATCH + HEADROOM, v6);
   const end = SCRATCH + HEADROOM + (f.payload?.length ?? 0);
   if (offset < 0 || offset + (end - start) > out.length) {
     throw new RangeError(`buildPacketInto: ${end - start} bytes do not fit at offset ${offset} of ${out.length}`);
@@ -178,14 +186,14 @@ export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0): n
  * built nothing) when the payload exceeds `MAX_ARENA_PAYLOAD` or no slot of its size is free. Throws as
  * `buildPacket`.
  */
-export function buildPacketInArena(f: PacketFields): Uint8Array | null {
+export function buildPacketInArena(f: PacketFields, v6?: Ipv6Ends): Uint8Array | null {
   const payloadLen = f.payload === undefined ? 0 : f.payload.length;
   const slot = takeSlot(payloadLen);
   if (slot < 0) return null;
   const payloadPtr = slot + HEADROOM;
   let start: number;
   try {
-    start = buildAt(f, payloadPtr);
+    start = buildAt(f, payloadPtr, v6);
   } catch (error) {
     releaseSlot(slot);
     throw error;

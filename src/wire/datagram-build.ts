@@ -1,5 +1,6 @@
 import type { IcmpPacketFields, Ipv4Fields, UdpPacketFields } from "./datagram-types.js";
 import { wasm, mem8, record, SCRATCH } from "./wasm.js";
+import { setIpv6Slots, type Ipv6Ends } from "./ipv6-slots.js";
 import {
   B_SRC,
   B_DST,
@@ -12,12 +13,15 @@ import {
   B_ICMP_TYPE,
   B_ICMP_CODE,
   B_ICMP_REST,
+  BV_FRAGMENT,
+  BV_FRAGMENT_ID,
   HEADROOM,
   MAX_PACKET,
 } from "./layout.generated.js";
 
-/** IPv4 + UDP or ICMP headers: 20 + 8 bytes. */
+/** IPv4 + UDP or ICMP headers: 20 + 8 bytes; IPv6's: 40 + 8. */
 const HEADERS = 28;
+const HEADERS6 = 48;
 
 function checked(what: string, name: string, value: number, max: number): number {
   // An integer in 0..max (max is 2^k - 1) survives the mask unchanged, and nothing else does.
@@ -35,9 +39,14 @@ function setIpv4(what: string, f: Ipv4Fields, fragment: number): void {
 }
 
 /** Copies the payload behind the headroom of the scratch area, builds in front of it, copies the packet out. */
-function emit(what: string, payload: Uint8Array | undefined, build: (ptr: number, len: number) => number): Uint8Array {
+function emit(
+  what: string,
+  payload: Uint8Array | undefined,
+  build: (ptr: number, len: number) => number,
+  headers = HEADERS,
+): Uint8Array {
   const len = payload?.length ?? 0;
-  if (HEADERS + len > MAX_PACKET) {
+  if (headers + len > MAX_PACKET) {
     throw new RangeError(`${what}: a ${len}-byte payload makes the packet exceed ${MAX_PACKET} bytes`);
   }
   const at = SCRATCH + HEADROOM;
@@ -86,4 +95,47 @@ export function buildIpv4Header(
   const total = checked("buildIpv4Header", "totalLength", f.totalLength, 0xffff);
   wasm.buildIpv4Header(SCRATCH, protocol, total);
   return mem8.slice(SCRATCH, SCRATCH + 20);
+}
+
+function setIpv6(what: string, f: Ipv4Fields, ends: Ipv6Ends): void {
+  setIpv6Slots(ends, checked(what, "ttl", f.ttl ?? 64, 0xff), checked(what, "tos", f.tos ?? 0, 0xff));
+}
+
+/**
+ * `buildUdpPacket` over IPv6 between `ends` (RFC 8200 §8.1: the checksum over the IPv6 pseudo-header,
+ * never zero); `src` and `dst` of `f` are not read, `ttl` is the hop limit and `tos` the traffic class.
+ */
+export function buildUdp6Packet(f: UdpPacketFields, ends: Ipv6Ends): Uint8Array {
+  setIpv6("buildUdp6Packet", f, ends);
+  record[B_SRC_PORT] = checked("buildUdp6Packet", "srcPort", f.srcPort, 0xffff);
+  record[B_DST_PORT] = checked("buildUdp6Packet", "dstPort", f.dstPort, 0xffff);
+  return emit("buildUdp6Packet", f.payload, (p, n) => wasm.buildUdp6(p, n), HEADERS6);
+}
+
+/** One ICMPv6 message (RFC 4443 §2.1) between `ends`, read from `f` as `buildIcmpPacket` reads it. */
+export function buildIcmp6Packet(f: IcmpPacketFields, ends: Ipv6Ends): Uint8Array {
+  setIpv6("buildIcmp6Packet", f, ends);
+  record[B_ICMP_TYPE] = checked("buildIcmp6Packet", "type", f.type, 0xff);
+  record[B_ICMP_CODE] = checked("buildIcmp6Packet", "code", f.code, 0xff);
+  record[B_ICMP_REST] = checked("buildIcmp6Packet", "rest", f.rest, 0xffffffff);
+  return emit("buildIcmp6Packet", f.payload, (p, n) => wasm.buildIcmp6(p, n), HEADERS6);
+}
+
+/**
+ * The 48 header bytes of one IPv6 fragment (RFC 8200 §4.5): the IPv6 header between `ends` and the
+ * fragment header naming `next`, for `dataLength` bytes of data at `offset` (a multiple of 8).
+ */
+export function buildIpv6FragmentHeaders(
+  ends: Ipv6Ends,
+  f: { hopLimit: number; trafficClass: number; next: number; id: number; offset: number; more: boolean },
+  dataLength: number,
+): Uint8Array {
+  if (f.offset % 8 !== 0 || f.offset < 0 || f.offset > 0xfff8) {
+    throw new RangeError(`buildIpv6FragmentHeaders: offset must be a multiple of 8 in 0..65528, got ${f.offset}`);
+  }
+  setIpv6Slots(ends, f.hopLimit, f.trafficClass);
+  record[BV_FRAGMENT] = f.offset | (f.more ? 1 : 0);
+  record[BV_FRAGMENT_ID] = f.id >>> 0;
+  wasm.buildFragment6(SCRATCH, checked("buildIpv6FragmentHeaders", "next", f.next, 0xff), dataLength);
+  return mem8.slice(SCRATCH, SCRATCH + HEADERS6);
 }

@@ -29,9 +29,9 @@ import {
 } from "./layout.generated.js";
 
 /**
- * A reusable parse result for non-TCP packets (`parseDatagramInto`), the datagram twin of ParsedRecord.
- * `transport` says which transport fields are valid: 1 the ICMP ones (and the quote's, for an error
- * type), 17 the UDP ones, 0 none (a fragment awaiting reassembly, or another protocol). Valid only until
+ * A reusable parse result for non-TCP packets (`parseDatagramInto`, `parseIpv6Into`), the datagram twin
+ * of ParsedRecord. `transport` says which transport fields are valid: 1 the ICMP ones (and the quote's,
+ * for an error type), 58 ICMPv6's (the same fields), 17 the UDP ones, 0 none (a fragment awaiting reassembly, or another protocol). Valid only until
  * the next parse into it.
  */
 export class DatagramRecord {
@@ -100,7 +100,8 @@ export class DatagramRecord {
       this.dstPort = r[D_DST_PORT];
       this.udpLength = r[D_UDP_LENGTH];
       this.checksum = r[D_CHECKSUM];
-    } else if (t === 1) {
+    } else if (t === 1 || t === 58) {
+      // ICMP, or ICMPv6 (same header layout; an ICMPv6 quote's addresses are its bytes, not copied)
       this.checksum = r[D_CHECKSUM];
       this.icmpType = r[D_ICMP_TYPE];
       this.icmpCode = r[D_ICMP_CODE];

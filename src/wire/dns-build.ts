@@ -1,5 +1,6 @@
 import { encodeName } from "./dns-name.js";
 import { parseIpv4 } from "./ipv4-address.js";
+import { parseIpv6 } from "./ipv6-address.js";
 import {
   DnsClass,
   DnsType,
@@ -137,6 +138,9 @@ class MessageWriter {
       case "A":
         this.#address(d.address);
         break;
+      case "AAAA":
+        this.#address6(d.address);
+        break;
       case "name":
         this.#name(d.name);
         break;
@@ -193,6 +197,18 @@ class MessageWriter {
       return;
     }
     this.#u32(n >>> 0);
+  }
+
+  /** An AAAA record's 16 bytes (RFC 3596 §2.2). */
+  #address6(text: string): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = parseIpv6(text);
+    } catch {
+      this.#fail("bad-address", `AAAA rdata ${JSON.stringify(text)} is not an IPv6 address`);
+      return;
+    }
+    this.#bytes(bytes);
   }
 
   /** Room for `n` more bytes, or false (and a failure) past the 65535-byte cap. */

@@ -1,4 +1,5 @@
 import { ipv4ToString } from "./ipv4-address.js";
+import { ipv6ToString } from "./ipv6-address.js";
 import { readName } from "./dns-name.js";
 import {
   DNS_HEADER_LENGTH,
@@ -95,6 +96,8 @@ function readRdata(msg: Uint8Array, type: number, from: number, to: number): Dns
   switch (type) {
     case DnsType.A:
       return to - from === 4 ? { kind: "A", address: ipv4ToString(u32(msg, from)) } : bad;
+    case DnsType.AAAA: // RFC 3596 §2.2: 16 bytes, shown in RFC 5952 form
+      return to - from === 16 ? { kind: "AAAA", address: ipv6ToString(msg.slice(from, to)) } : bad;
     case DnsType.CNAME:
     case DnsType.NS:
     case DnsType.PTR: {

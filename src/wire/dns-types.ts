@@ -69,6 +69,7 @@ export interface DnsQuestion {
 /** Rdata decoded for the types a stub resolver reads; every other type keeps its bytes. */
 export type DnsRecordData =
   | { kind: "A"; address: string }
+  | { kind: "AAAA"; address: string }
   | { kind: "name"; name: string } // CNAME, NS, PTR: one domain name (compressible, RFC 3597 section 4)
   | {
       kind: "SOA";

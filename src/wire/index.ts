@@ -36,6 +36,12 @@ export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } 
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";
 export { parseIpv6, ipv6ToString, isIpv6, parseIpv6Prefix, type Ipv6Address } from "./ipv6-address.js";
+// IPv6 (RFC 8200) and ICMPv6 (RFC 4443): one WASM call per packet into the TCP or datagram record.
+export { parseIpv6Into } from "./ipv6-parse.js";
+export { Ipv6Record } from "./ipv6-record.js";
+export type { Ipv6Ends } from "./ipv6-slots.js";
+export { Icmpv6Type, Unreachable6Code, ParameterProblemCode, icmpv6ErrorKind, isHardIcmpv6Error } from "./icmpv6.js";
+export { IPV6_KEY_BASE, isIpv6Key, ipHeaderLength } from "./address-key.js";
 export { IpProtocol, IcmpType, UnreachableCode } from "./datagram-types.js";
 export type {
   UdpRepr,
@@ -51,7 +57,14 @@ export type {
 } from "./datagram-types.js";
 export { parseDatagram, parseDatagramInto, parseTransportInto, isIcmpError } from "./datagram-parse.js";
 export { DatagramRecord } from "./datagram-record.js";
-export { buildUdpPacket, buildIcmpPacket, buildIpv4Header } from "./datagram-build.js";
+export {
+  buildUdpPacket,
+  buildIcmpPacket,
+  buildIpv4Header,
+  buildUdp6Packet,
+  buildIcmp6Packet,
+  buildIpv6FragmentHeaders,
+} from "./datagram-build.js";
 export { icmpErrorKind, isHardIcmpError, type IcmpErrorKind } from "./icmp-errors.js";
 // DNS messages (RFC 1035 section 4): TypeScript, not WASM, since a lookup is no hot path.
 export { parseDnsMessage, parseDnsHeader } from "./dns-parse.js";
@@ -95,3 +108,32 @@ export {
   type MacAddress,
 } from "./mac-address.js";
 export type { LinkParseErrorReason } from "./layout.generated.js";
+// IPv6 neighbour discovery bodies (RFC 4861 §4) and the multicast groups and MACs they use.
+export {
+  NdpType,
+  INFINITE_LIFETIME,
+  NDP_DROP_REASONS,
+  parseNdpMessage,
+  buildNdpMessage,
+  type NdpMessage,
+  type NdpDropReason,
+  type NdpIpFields,
+  type NdpOutgoing,
+  type RouterSolicitation,
+  type RouterAdvertisement,
+  type NeighborSolicitation,
+  type NeighborAdvertisement,
+  type Redirect,
+  type PrefixInformation,
+} from "./ndp-message.js";
+export {
+  IPV6_UNSPECIFIED,
+  IPV6_ALL_NODES,
+  IPV6_ALL_ROUTERS,
+  isIpv6Unspecified,
+  isIpv6Multicast,
+  isIpv6LinkLocal,
+  solicitedNodeAddress,
+  isSolicitedNodeAddress,
+  ipv6MulticastMac,
+} from "./ipv6-multicast.js";

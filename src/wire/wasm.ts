@@ -21,6 +21,11 @@ export interface WireExports {
   buildEthernet(ptr: number): void;
   parseArp(ptr: number, len: number): number;
   buildArp(ptr: number): void;
+  parseIpv6(ptr: number, len: number): number;
+  buildTcp6(payloadPtr: number, payloadLen: number): number;
+  buildUdp6(payloadPtr: number, payloadLen: number): number;
+  buildIcmp6(payloadPtr: number, payloadLen: number): number;
+  buildFragment6(ip: number, next: number, dataLength: number): void;
   recordPtr(): number;
   scratchPtr(): number;
   freePtr(): number;

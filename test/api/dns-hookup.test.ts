@@ -48,7 +48,7 @@ describe("DNS over the stack's UDP", () => {
     serveDns(server, { "web.name.test": "10.0.0.2" });
     const listener = server.listen(80);
     const conn = await drive(clock, client.connect("web.name.test", 80));
-    expect(conn.peerAddr).toEqual({ address: "10.0.0.2", port: 80 });
+    expect(conn.peerAddr).toEqual({ address: "10.0.0.2", port: 80, family: "IPv4" });
     const accepted = await drive(clock, listener.accept());
     await drive(clock, conn.write("over a name"));
     const got = await drive(clock, accepted.read());

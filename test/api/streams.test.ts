@@ -35,8 +35,8 @@ describe("Established", () => {
     const p = stackPair();
     const { client, server } = await connected(p);
     expect(client.state).toBe("Established");
-    expect(client.peerAddr).toEqual({ address: "10.0.0.2", port: 80 });
-    expect(server.localAddr).toEqual({ address: "10.0.0.2", port: 80 });
+    expect(client.peerAddr).toEqual({ address: "10.0.0.2", port: 80, family: "IPv4" });
+    expect(server.localAddr).toEqual({ address: "10.0.0.2", port: 80, family: "IPv4" });
     expect(server.peerAddr).toEqual(client.localAddr);
     expect(client.info().state).toBe("ESTABLISHED");
 

@@ -53,7 +53,7 @@ describe("stack.udp()", () => {
   it("connect() fixes the peer: send(data) goes to it, and a port unreachable surfaces on the next call", async () => {
     const { clock, client } = stackPair();
     const c = client.udp().connect("10.0.0.2", 7777);
-    expect(c.peerAddr).toEqual({ address: "10.0.0.2", port: 7777 });
+    expect(c.peerAddr).toEqual({ address: "10.0.0.2", port: 7777, family: "IPv4" });
     c.send("anyone?");
     await pass(clock, 50);
     expect(() => c.send("again")).toThrow(PortUnreachableError);

@@ -40,7 +40,17 @@ beforeAll(async () => {
   const [a, b] = [await freePort(), await freePort()];
   const io = testIo();
   const exited = run(
-    ["http", "--tunnel", `127.0.0.1:${a}=127.0.0.1:${b}`, "--address", SERVER, "--port", "8080", "--dir", www],
+    [
+      "http",
+      "--tunnel",
+      `127.0.0.1:${a}=127.0.0.1:${b}`,
+      "--address",
+      `${SERVER},fd00:9::1/64`,
+      "--port",
+      "8080",
+      "--dir",
+      www,
+    ],
     io,
   );
   while (!io.err().includes("serving")) {
@@ -74,6 +84,18 @@ describe("wirestate http <-> wirestate fetch over UDP tunnels on 127.0.0.1", () 
     const file = join(dir, "out.bin");
     expect((await fetch("/big.bin", "--output", file)).code).toBe(0);
     expect(readFileSync(file).equals(big)).toBe(true);
+  });
+
+  it("serves IPv6 too: fetch http://[fd00:9::1]:8080/ from a dual-stack client, byte for byte", async () => {
+    expect(server!.io.err()).toContain("at http://10.9.0.1:8080/ and http://[fd00:9::1]:8080/ (");
+    const io = testIo();
+    const code = await run(
+      ["fetch", "http://[fd00:9::1]:8080/big.bin", "--tunnel", server!.tunnel, "--address", `${CLIENT},fd00:9::2/64`],
+      io,
+    );
+    expect(io.err()).toMatch(/^3145728 bytes in /);
+    expect(code).toBe(0);
+    expect(createHash("sha256").update(io.out()).digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));
   });
 
   it("serves index.html for a directory that has one, a listing otherwise, and escaped names", async () => {

@@ -172,3 +172,70 @@ describe("wirestate nc", () => {
     expect(io.err()).toMatch(/no dns servers/);
   });
 });
+
+describe("the commands over IPv6", () => {
+  const PEER6 = "fd00:9::1";
+  /** A dual-stack peer; the command's --address gives it IPv4 and IPv6 too. */
+  async function peer6(): Promise<{ stack: Stack; tunnel: string[] }> {
+    const [a, b] = [await freeUdpPort(), await freeUdpPort()];
+    const link = await udpTunnelLink({ bind: `127.0.0.1:${a}`, peer: `127.0.0.1:${b}` });
+    const stack = new Stack({ address: [PEER, `${PEER6}/64`], link });
+    open.push(() => {
+      stack.close();
+      link.close();
+    });
+    return { stack, tunnel: ["--tunnel", `127.0.0.1:${b}=127.0.0.1:${a}`, "--address", `${CLI},fd00:9::2/64`] };
+  }
+
+  it("ping HOST6: ICMPv6 echo, with IPv6's 48 header bytes in the size line", async () => {
+    const { tunnel } = await peer6();
+    const io = testIo();
+    const code = await run(["ping", PEER6, "-c", "2", "-s", "100", "-i", "0.05", ...tunnel], io);
+    const out = io.out().toString();
+    expect(io.err()).toBe("");
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`^PING ${PEER6} \\(${PEER6}\\) 100\\(148\\) bytes of data\\.\n`));
+    expect(out).toMatch(new RegExp(`108 bytes from ${PEER6}: icmp_seq=2 ttl=64 time=`));
+  });
+
+  it("nc HOST6 PORT over TCP and UDP", async () => {
+    const { stack, tunnel } = await peer6();
+    const listener = stack.listen(7000);
+    const served = (async () => {
+      const conn = await listener.accept();
+      const from = conn.peerAddr.address;
+      let got = "";
+      for (;;) {
+        const r = await conn.read();
+        if (r.done) {
+          await r.stream.close();
+          return `${got} from ${from}`;
+        }
+        got += new TextDecoder().decode(r.value);
+      }
+    })();
+    const code = await run(["nc", PEER6, "7000", ...tunnel], withStdin("over IPv6"));
+    expect(code).toBe(0);
+    expect(await served).toBe("over IPv6 from fd00:9::2");
+    const echo = stack.udp({ port: 7001 });
+    void (async () => {
+      for await (const m of echo) echo.send(`echo:${m.address}`, m.address, m.port);
+    })();
+    const io = withStdin("hi");
+    expect(await run(["nc", "-u", "-w", "0.3", PEER6, "7001", ...tunnel], io)).toBe(0);
+    expect(io.out().toString()).toBe("echo:fd00:9::2");
+  });
+
+  it("--address refuses a bad IPv6 address, and IPv6 with --ethernet", async () => {
+    for (const address of ["fd00::zz/64", "fd00::1/129", "10.9.1.2,fd00::1/64"]) {
+      const io = testIo();
+      const extra = address.startsWith("10.") ? ["--ethernet"] : [];
+      const code = await run(
+        ["ping", PEER6, "-c", "1", "--tunnel", "127.0.0.1:1=127.0.0.1:2", "--address", address, ...extra],
+        io,
+      );
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(/--address/);
+    }
+  });
+});

@@ -39,6 +39,11 @@ export interface NetnsOptions {
    * carries (the stack's end is then an Ethernet link: give it to `ethernetLink`). See netns-tap.ts.
    */
   device?: "tun" | "tap";
+  /**
+   * IPv6 on tun0 as well (default off: IPv6 is disabled in the namespace): the kernel's address, with
+   * /64 routed to the TUN, and the one the stack should use. No router solicitations or DAD on tun0.
+   */
+  ipv6?: { kernel: string; stack: string };
 }
 
 export interface ExecResult {
@@ -77,6 +82,9 @@ const SOCKET_BUFFER = 4 << 20;
 export class Netns {
   readonly kernelAddress: string;
   readonly stackAddress: string;
+  /** The IPv6 addresses when `ipv6` was given. */
+  readonly kernelAddress6: string | null;
+  readonly stackAddress6: string | null;
   /** The device in the namespace: tun0, or tap0 for `device: "tap"`. */
   readonly tun: string;
   /** Where the stack's end of the tunnel binds, and the relay it talks to ("127.0.0.1:port" each). */
@@ -97,8 +105,11 @@ export class Netns {
     relay: ChildProcess,
     dir: string,
     device: string,
+    ipv6: { kernel: string; stack: string } | undefined,
   ) {
     this.tun = device;
+    this.kernelAddress6 = ipv6?.kernel ?? null;
+    this.stackAddress6 = ipv6?.stack ?? null;
     this.kernelAddress = kernel;
     this.stackAddress = stack;
     this.tunnel = tunnel;
@@ -169,13 +180,30 @@ export class Netns {
       await waitFor(() => existsSync(join(dir, "root.sock")), relay, "the relay socat");
       const holder = spawn("setpriv", ["--pdeathsig", "SIGKILL", "unshare", "--net", "bash", "-c", NAMESPACE_SCRIPT], {
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, D: dir, ADDR: kernel, TUN: device, TUNTYPE: tap ? "tap" : "tun" },
+        env: {
+          ...process.env,
+          D: dir,
+          ADDR: kernel,
+          ADDR6: options.ipv6?.kernel ?? "",
+          TUN: device,
+          TUNTYPE: tap ? "tap" : "tun",
+        },
       });
       cleanup.push(() => holder.kill("SIGKILL"));
       let said = "";
       holder.stdout!.on("data", (chunk: Buffer) => (said += chunk.toString()));
       await waitFor(() => said.includes("ready"), holder, "the namespace");
-      const ns = new Netns(kernel, stack, { bind: `127.0.0.1:${stackPort}`, peer }, link, holder, relay, dir, device);
+      const ns = new Netns(
+        kernel,
+        stack,
+        { bind: `127.0.0.1:${stackPort}`, peer },
+        link,
+        holder,
+        relay,
+        dir,
+        device,
+        options.ipv6,
+      );
       cleanup.push(() => void ns.close());
       if (mtu !== 1500) await ns.setMtu(mtu);
       if (loss > 0) await ns.setLoss(loss);
@@ -260,10 +288,11 @@ export class Netns {
     if (!(Number.isInteger(percent) && percent >= 0 && percent <= 100))
       throw new RangeError(`loss must be an integer percent, got ${percent}`);
     // Declaring the table first makes the delete safe when it does not exist yet; one transaction.
-    const rules = [`table ip ${LOSS_TABLE}`, `delete table ip ${LOSS_TABLE}`];
+    // The inet family: IPv4 and IPv6 packets alike (when the namespace has IPv6 on).
+    const rules = [`table inet ${LOSS_TABLE}`, `delete table inet ${LOSS_TABLE}`];
     if (percent > 0) {
       rules.push(
-        `table ip ${LOSS_TABLE} {`,
+        `table inet ${LOSS_TABLE} {`,
         `  chain to_kernel { type filter hook input priority 0; iifname "${this.tun}" numgen random mod 100 < ${percent} counter drop; }`,
         `  chain from_kernel { type filter hook output priority 0; oifname "${this.tun}" numgen random mod 100 < ${percent} counter drop; }`,
         `}`,
@@ -279,7 +308,7 @@ export class Netns {
 
   /** Counters of the nftables loss rule: packets dropped so far in [to the kernel, from the kernel]. */
   async droppedByLossRule(): Promise<[number, number]> {
-    const out = await this.run(["nft", "list", "table", "ip", LOSS_TABLE]);
+    const out = await this.run(["nft", "list", "table", "inet", LOSS_TABLE]);
     const counts = [...out.matchAll(/counter packets (\d+)/g)].map((m) => Number(m[1]));
     return [counts[0] ?? 0, counts[1] ?? 0];
   }
@@ -305,17 +334,24 @@ export class Netns {
 }
 
 /**
- * Runs as the namespace's first process: loopback up, IPv6 off (no router solicitations on the TUN),
- * socat making tun0 and bridging it to the relay's unix socket, then "ready" on stdout. It lives as long
- * as socat does.
+ * Runs as the namespace's first process: loopback up, IPv6 off (no router solicitations on the TUN)
+ * unless ADDR6 asks for it (then on, without router solicitations or DAD, ADDR6/64 on the TUN), socat
+ * making tun0 and bridging it to the relay's unix socket, then "ready" on stdout. It lives as long as
+ * socat does.
  */
 const NAMESPACE_SCRIPT = `
 set -eu
 ip link set lo up
 # /proc/sys/net is the namespace's own (no procps needed); absent when the kernel has no IPv6 at all.
 if [ -d /proc/sys/net/ipv6 ]; then
-  echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
-  echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+  if [ -z "$ADDR6" ]; then
+    echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+    echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+  else
+    echo 0 > /proc/sys/net/ipv6/conf/default/router_solicitations
+    echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad
+    echo 0 > /proc/sys/net/ipv6/conf/default/accept_ra
+  fi
 fi
 setpriv --pdeathsig SIGKILL socat -b 65536 \\
   "TUN:$ADDR/24,tun-name=$TUN,tun-type=$TUNTYPE,iff-no-pi,iff-up" \\
@@ -325,6 +361,7 @@ for i in $(seq 200); do
   sleep 0.025
 done
 ip link show "$TUN" >/dev/null
+if [ -n "$ADDR6" ]; then ip -6 addr add "$ADDR6/64" dev "$TUN" nodad; fi
 echo ready
 wait
 `;

@@ -13,6 +13,9 @@ import { Netns, type ExecResult, type NetnsOptions } from "./netns.js";
  */
 export class RouterNetns {
   static readonly FAR = "10.78.0.2";
+  /** With `options.ipv6`: the far host's IPv6 address, and the router's on veth0. */
+  static readonly FAR6 = "fd00:78::2";
+  static readonly ROUTER6 = "fd00:78::1";
   readonly router: Netns;
   readonly #far: ChildProcess;
 
@@ -38,6 +41,14 @@ export class RouterNetns {
       await r.runFar(["ip", "addr", "add", `${RouterNetns.FAR}/24`, "dev", "veth1"]);
       await r.runFar(["ip", "link", "set", "veth1", "up"]);
       await r.runFar(["ip", "route", "add", "default", "via", "10.78.0.1"]);
+      if (options.ipv6 !== undefined) {
+        // The same over IPv6 (no DAD: the addresses are ours alone); the router forwards, so it sends
+        // packet too big (RFC 4443 §3.2) for what does not fit veth0 (RFC 8200: 1280 at the least).
+        await router.run(["sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding"]);
+        await router.run(["ip", "-6", "addr", "add", `${RouterNetns.ROUTER6}/64`, "dev", "veth0", "nodad"]);
+        await r.runFar(["ip", "-6", "addr", "add", `${RouterNetns.FAR6}/64`, "dev", "veth1", "nodad"]);
+        await r.runFar(["ip", "-6", "route", "add", "default", "via", RouterNetns.ROUTER6]);
+      }
       return r;
     } catch (err) {
       await r.close();

@@ -32,6 +32,7 @@ function withFile<T>(capture: Capture, read: (path: string) => T): T {
 /** ARCHITECTURE.md's filter: bad checksums, malformed packets, and any expert info of warning or worse. */
 export const JUDGE_FILTER =
   "tcp.checksum.status==0 || ip.checksum.status==0 || udp.checksum.status==0 || icmp.checksum.status==0 || " +
+  "icmpv6.checksum.status==0 || " +
   '_ws.malformed || _ws.expert.severity >= "warning"';
 
 /**

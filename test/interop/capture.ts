@@ -93,7 +93,7 @@ const PROBE_ANSWER = "tcp.options.sack.dsack";
 
 /**
  * ARCHITECTURE.md's Wireshark judge over an interop capture, when tshark is installed (required under CI).
- * Only the findings of IPv4, TCP, UDP, ICMP and DNS count: random payloads sometimes look like an application protocol to one of
+ * Only the findings of IPv4, IPv6, TCP, UDP, ICMP, ICMPv6 and DNS count: random payloads sometimes look like an application protocol to one of
  * Wireshark's heuristic dissectors (Thrift, say), whose complaints say nothing about TCP. Given
  * `stackAddress`, the kernel's quirks above are told apart from the stack's packets, which get no such
  * allowance beyond a D-SACK answer and a RST to a segment for a flow the engine had already closed.
@@ -104,7 +104,7 @@ export function judge(file: string, allow: readonly string[] = [], stackAddress?
     return;
   }
   let findings = judgeCapture(file, allow).filter((f) =>
-    /^(ip|tcp|udp|icmp|dns)\.|^_ws\.malformed$|^unexplained$/.test(f.name),
+    /^(ip|ipv6|tcp|udp|icmp|icmpv6|dns)\.|^_ws\.malformed$|^unexplained$/.test(f.name),
   );
   const forgivable = (name: string) =>
     KERNEL_QUIRKS.includes(name) || STACK_ANSWERS.includes(name) || name === RST_WARNING;
@@ -144,17 +144,25 @@ function tsharkFields(file: string, filter: string, fields: string[]): string[][
     .map((l) => l.split("\t"));
 }
 
-/** The IPv4 source of each of `frames`, and its flow named as the engine's trace names it ("a:p>b:q"). */
+/** "a:p", or "[a]:p" for IPv6, as the engine's trace names an end. */
+const end = (address: string, port: string) => (address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`);
+
+/** The IP source of each of `frames`, and its flow named as the engine's trace names it ("a:p>b:q"). */
 function frameFlows(file: string, frames: number[]): Map<number, { src: string; flow: string }> {
   const rows = tsharkFields(file, `frame.number in {${[...new Set(frames)].join(",")}}`, [
     "frame.number",
     "ip.src",
+    "ipv6.src",
     "tcp.srcport",
     "ip.dst",
+    "ipv6.dst",
     "tcp.dstport",
   ]);
   return new Map(
-    rows.map(([n, src, sport, dst, dport]) => [Number(n), { src, flow: `${src}:${sport}>${dst}:${dport}` }]),
+    rows.map(([n, src4, src6, sport, dst4, dst6, dport]) => {
+      const src = src4 || src6;
+      return [Number(n), { src, flow: `${end(src, sport)}>${end(dst4 || dst6, dport)}` }];
+    }),
   );
 }
 
@@ -169,7 +177,8 @@ function answersOurProbe(file: string, frame: number, stackAddress: string): boo
   if (dsack === undefined) return false;
   const [left, right] = [dsack[0].split(",")[0], dsack[1].split(",")[0]];
   const length = Number(right) - Number(left);
-  const sends = tsharkFields(file, `ip.src == ${stackAddress} && tcp.seq == ${left} && tcp.len == ${length}`, [
+  const family = stackAddress.includes(":") ? "ipv6" : "ip";
+  const sends = tsharkFields(file, `${family}.src == ${stackAddress} && tcp.seq == ${left} && tcp.len == ${length}`, [
     "frame.number",
   ]).filter(([n]) => Number(n) < frame);
   return sends.length >= 2;
@@ -179,7 +188,8 @@ function closedAt(file: string): Map<string, number> {
   const closed = new Map<string, number>();
   for (const [n, comments] of tsharkFields(file, "frame.comment", ["frame.number", "frame.comment"])) {
     // tshark joins a frame's comments with a bare comma, so the flow is matched by its exact shape.
-    for (const m of comments.matchAll(/((?:\d{1,3}\.){3}\d{1,3}:\d+>(?:\d{1,3}\.){3}\d{1,3}:\d+) [A-Z-]+ -> CLOSED/g)) {
+    const host = String.raw`(?:(?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-f:.]+\])`;
+    for (const m of comments.matchAll(new RegExp(`(${host}:\\d+>${host}:\\d+) [A-Z-]+ -> CLOSED`, "g"))) {
       if (!closed.has(m[1])) closed.set(m[1], Number(n));
     }
   }

@@ -62,34 +62,43 @@ async function serveOnce(conn: Connection, body: Uint8Array): Promise<void> {
 }
 
 /**
- * The judge, with the router's ICMP errors judged apart: Linux quotes 548 bytes of our 1500-byte segment,
- * and this tshark checks the quoted TCP checksum over the truncated bytes, calling every such quote bad.
- * The ICMP messages themselves must have good IPv4 and ICMP checksums; everything else gets the judge.
+ * The judge, with the router's ICMP errors judged apart: Linux quotes 548 bytes of our 1500-byte segment
+ * (IPv4) or 1232 (IPv6), and this tshark checks the quoted TCP checksum over the truncated bytes, calling
+ * every such quote bad. The ICMP messages themselves must have good IPv4 and ICMP (ICMPv6) checksums;
+ * everything else gets the judge.
  */
 function judgeQuotingApart(file: string, allow: readonly string[], stackAddress: string): void {
   if (!haveTool("tshark")) {
     judge(file, allow, stackAddress);
     return;
   }
+  const errors = "(icmp.type == 3 || icmpv6.type == 2)";
   const bad = execFileSync("tshark", [
     "-r",
     file,
     "-o",
     "ip.check_checksum:TRUE",
     "-Y",
-    "icmp.type == 3 && (icmp.checksum.status != 1 || ip.checksum.status == 0)",
+    `${errors} && (icmp.checksum.status != 1 && icmpv6.checksum.status != 1 || ip.checksum.status == 0)`,
   ]).toString();
-  expect(bad, "ICMP errors with a bad IPv4 or ICMP checksum").toBe("");
+  expect(bad, "ICMP errors with a bad IPv4, ICMP or ICMPv6 checksum").toBe("");
+  const good = execFileSync("tshark", [
+    "-r",
+    file,
+    "-Y",
+    `${errors} && (icmp.checksum.status == 1 || icmpv6.checksum.status == 1)`,
+  ]);
+  expect(good.toString(), "the router's errors are in the capture").not.toBe("");
   const rest = file.replace(/\.pcapng$/, "-without-icmp.pcapng");
-  execFileSync("tshark", ["-r", file, "-Y", "!(icmp.type == 3)", "-w", rest]);
+  execFileSync("tshark", ["-r", file, "-Y", `!${errors}`, "-w", rest]);
   judge(rest, allow, stackAddress);
 }
 
 describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery through a kernel router", () => {
   const defer = useCleanup();
 
-  async function download(name: string, dropIcmp: boolean) {
-    const net = await RouterNetns.start(1280);
+  async function download(name: string, dropIcmp: boolean, ipv6 = false) {
+    const net = await RouterNetns.start(1280, ipv6 ? { ipv6: { kernel: "fd00:77::1", stack: "fd00:77::2" } } : {});
     defer(() => net.close());
     if (dropIcmp) await net.dropIcmp();
     const clock = new RealClock();
@@ -97,6 +106,7 @@ describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery throu
     const trace: string[] = [];
     const stack = new IpStack({
       address: net.router.stackAddress,
+      ipv6: ipv6 ? ["fd00:77::2/64"] : [],
       link: capture.link,
       clock,
       onTrace: (t) => {
@@ -108,8 +118,8 @@ describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery throu
     const body = new Uint8Array(2 << 20).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
     const served = accept(stack.listen(80)).then((conn) => serveOnce(conn, body));
     const started = Date.now();
-    const url = `http://${net.router.stackAddress}/file`;
-    const out = await net.execFar(["sh", "-c", `curl -sS --max-time 120 ${url} | sha256sum`], 150_000);
+    const url = ipv6 ? "http://[fd00:77::2]/file" : `http://${net.router.stackAddress}/file`;
+    const out = await net.execFar(["sh", "-c", `curl -sS -g --max-time 120 ${url} | sha256sum`], 150_000);
     const seconds = (Date.now() - started) / 1000;
     await served;
     expect(out.stderr).toBe("");
@@ -140,6 +150,18 @@ describeWith([...NETNS_TOOLS, "curl", "nft"], "interop: path MTU discovery throu
       expect(comments.toString()).toMatch(/path MTU 1500 -> 1280 \(ICMP fragmentation needed\), mss 1448 -> 1228/);
     }
     judgeQuotingApart(file, [...FLOW_CONTROL_WARNINGS, ...LOSS_WARNINGS], stack.address);
+  });
+
+  it("over IPv6 the router's packet too big (RFC 8201) lowers the path MTU to 1280; the download does not stall", async () => {
+    const { stack, trace, seconds, file } = await download("pmtu-packet-too-big-ipv6", false, true);
+    expect(stack.pathMtu(RouterNetns.FAR6)).toBe(1280);
+    expect(trace.some((l) => /path MTU 1500 -> 1280 \(ICMP fragmentation needed\), mss 1428 -> 1208/.test(l))).toBe(
+      true,
+    );
+    expect(stack.counters.fragNeededIn).toBeGreaterThan(0);
+    expect(trace.some((l) => /RTO fired/.test(l))).toBe(false);
+    expect(seconds).toBeLessThan(20);
+    judgeQuotingApart(file, [...FLOW_CONTROL_WARNINGS, ...LOSS_WARNINGS], "fd00:77::2");
   });
 
   it("with ICMP dropped on the router, black-hole probing lowers the MSS and the download completes", async () => {

@@ -58,11 +58,11 @@ describe("messagePortLink", () => {
     open.push(b, port1);
     const got: number[] = [];
     b.onReceive = (p) => got.push(idOf(p));
-    const ipv6 = new Uint8Array(40);
-    ipv6[0] = 0x60;
+    const version5 = new Uint8Array(40);
+    version5[0] = 0x50; // neither IPv4 nor IPv6 (both pass a raw IP link)
     port1.postMessage("hello");
     port1.postMessage({ not: "bytes" });
-    port1.postMessage(ipv6);
+    port1.postMessage(version5);
     port1.postMessage(new Uint8Array(10));
     port1.postMessage(ipv4Like(7).buffer); // a bare ArrayBuffer is fine
     await settle();

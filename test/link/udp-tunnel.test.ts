@@ -56,9 +56,9 @@ describe("udpTunnelLink over 127.0.0.1", () => {
     const learned = nextPackets(a, 1);
     b.send(ipv4Like(0)); // so that a learns b
     await learned;
-    const ipv6 = new Uint8Array(60);
-    ipv6[0] = 0x60;
-    const junk = [ipv6, new Uint8Array([0x45, 0, 0, 19]), new TextEncoder().encode("hello")];
+    const version5 = new Uint8Array(60);
+    version5[0] = 0x50; // neither IPv4 nor IPv6 (both pass a raw IP link)
+    const junk = [version5, new Uint8Array([0x45, 0, 0, 19]), new TextEncoder().encode("hello")];
     // To b, whose peer is fixed, anything from elsewhere is a stranger's, even a good packet.
     await rawSend(b.local.port, [...junk, ipv4Like(1)]);
     // To a, which learns its peer, junk is screened out and does not change the peer.

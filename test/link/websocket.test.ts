@@ -64,10 +64,10 @@ describe("webSocketLink over ws on 127.0.0.1", () => {
     const s = await accepted;
     const got: number[] = [];
     s.link.onReceive = (p) => got.push(idOf(p));
-    const ipv6 = new Uint8Array(40);
-    ipv6[0] = 0x60;
+    const version5 = new Uint8Array(40);
+    version5[0] = 0x50; // neither IPv4 nor IPv6 (both pass a raw IP link)
     c.socket.send("hello");
-    c.socket.send(ipv6);
+    c.socket.send(version5);
     c.socket.send(new Uint8Array(3));
     c.socket.send(ipv4Like(9));
     await settle();

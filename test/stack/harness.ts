@@ -11,6 +11,10 @@ import { xorshiftBytes } from "../helpers/bytes.js";
 
 export const A = "10.0.0.1";
 export const B = "10.0.0.2";
+/** The same two stacks' IPv6 addresses, for suites run over both families. */
+export const A6 = "fd00::a";
+export const B6 = "fd00::b";
+export type Family = 4 | 6;
 
 export function key(n: number): Uint8Array {
   return Uint8Array.from({ length: 16 }, (_, i) => (i * 31 + n) & 255);
@@ -32,7 +36,10 @@ export function recordingLink(): { link: Link; out: ParsedPacket[] } {
   return { link, out };
 }
 
-/** Two stacks on one VirtualClock joined by a seeded in-memory link; every packet is recorded. */
+/**
+ * Two stacks on one VirtualClock joined by a seeded in-memory link; every packet is recorded. Both have
+ * IPv6 addresses too (A6, B6): which family a test runs over is the address it connects to.
+ */
 export function pair(
   link: Omit<MemoryLinkOptions, "clock"> = {},
   tcp: Partial<TcpConfig> = {},
@@ -43,9 +50,12 @@ export function pair(
   const [la, lb] = memoryLinkPair({ ...link, clock });
   // Every packet either side sends, with its time, folded into one hash.
   const wire = createHash("sha256");
+  /** The IP versions of the packets sent. */
+  const sentVersions = new Set<number>();
   const tap = (name: string, l: typeof la) => {
     const send = l.send.bind(l);
     l.send = (p: Uint8Array) => {
+      sentVersions.add(p[0] >> 4);
       wire.update(`${clock.now()} ${name} `).update(p);
       send(p);
     };
@@ -54,9 +64,18 @@ export function pair(
   tap("b", lb);
   const traceA: string[] = [];
   const traceB: string[] = [];
-  const a = new IpStack({ address: A, link: la, clock, tcp, isnKey: key(1), onTrace: (t) => traceA.push(t) });
+  const a = new IpStack({
+    address: A,
+    ipv6: [`${A6}/64`],
+    link: la,
+    clock,
+    tcp,
+    isnKey: key(1),
+    onTrace: (t) => traceA.push(t),
+  });
   const b = new IpStack({
     address: B,
+    ipv6: [`${B6}/64`],
     link: lb,
     clock,
     tcp: tcpB ?? tcp,
@@ -64,7 +83,7 @@ export function pair(
     ...stackB,
     onTrace: (t) => traceB.push(t),
   });
-  return { clock, a, b, la, lb, wire, traceA, traceB };
+  return { clock, a, b, la, lb, wire, traceA, traceB, sentVersions };
 }
 
 /** Deterministic pseudo-random bytes. */

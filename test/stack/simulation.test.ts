@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MemoryLinkOptions } from "../../src/link/memory.js";
 import type { TcpConfig } from "../../src/tcp/config.js";
 import type { Connection, TcpState } from "../../src/tcp/types.js";
-import { B, bytes, pair, pump, sha, sink } from "./harness.js";
+import { B, B6, bytes, pair, pump, sha, sink, type Family } from "./harness.js";
 
 interface Scenario {
   name: string;
@@ -21,7 +21,7 @@ interface Scenario {
 
 const ENDS: TcpState[] = ["CLOSED", "TIME-WAIT"];
 
-function run(s: Scenario) {
+function run(s: Scenario, family: Family = 4) {
   const env = pair({ delay: 5, ...s.link }, s.tcp ?? {});
   const { clock, a, b } = env;
   const listener = b.listen(7000);
@@ -51,7 +51,7 @@ function run(s: Scenario) {
       pump(conn, dataBA);
     }
   };
-  const client = a.connect(B, 7000);
+  const client = a.connect(family === 6 ? B6 : B, 7000);
   const clientSink = sink(client);
   pump(client, dataAB);
   const finished = () =>
@@ -74,6 +74,8 @@ function run(s: Scenario) {
   expect(server!.state).toBe("CLOSED");
   expect(clock.pending).toBe(0);
   expect(a.connectionCount + b.connectionCount).toBe(0);
+  // Every packet of the exchange was of the family asked for.
+  expect(env.sentVersions).toEqual(new Set([family]));
   const wireHash = env.wire.digest("hex");
   const retransmits = client.info().retransmits + server!.info().retransmits;
   if (!s.mild && (s.link?.loss || s.link?.corrupt))
@@ -139,6 +141,14 @@ describe("seeded simulation grid (VirtualClock over memoryLinkPair)", () => {
   for (const s of grid) {
     it(s.name, () => {
       run(s);
+    });
+  }
+
+  // The same grid over IPv6 (RFC 8200): headers 20 bytes longer, the pseudo-header over 16-byte addresses.
+  for (const s of grid) {
+    it(`${s.name}, over IPv6`, () => {
+      const { client } = run(s, 6);
+      expect(client.remoteAddress).toBe(B6);
     });
   }
 

@@ -22,6 +22,23 @@ export const LOCAL_ISS = 1000;
 export const REMOTE_ISS = 5000;
 export const MSS = 1460;
 
+/**
+ * The family fixtures run over: 4 by default; test/tcp/over-ipv6.test.ts sets 6 and runs suites again.
+ * Over IPv6 the ends are IPv6 keys and the path MTU 1520, so the MSS the suites expect stays 1460.
+ */
+let family: 4 | 6 = 4;
+export function setFixtureFamily(f: 4 | 6): void {
+  family = f;
+}
+/** The connection id fixtures have in the current family ("local:port>remote:port"). */
+export function fixtureId(): string {
+  return family === 6 ? "[fd00::1]:49152>[fd00::2]:80" : "10.0.0.1:49152>10.0.0.2:80";
+}
+const ENDS = {
+  4: { localIp: 0x0a000001, remoteIp: 0x0a000002, localAddress: "10.0.0.1", remoteAddress: "10.0.0.2", mtu: 1500 },
+  6: { localIp: 2 ** 32 + 1, remoteIp: 2 ** 32 + 2, localAddress: "fd00::1", remoteAddress: "fd00::2", mtu: 1520 },
+};
+
 /** A segment the connection emitted: the fields of its `TcpRepr` the engine sets, and its payload. */
 export interface Sent extends Pick<TcpRepr, "seq" | "ack" | "flags" | "window"> {
   payload: Uint8Array;
@@ -52,6 +69,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
   const states: TcpState[] = [];
   let challengeAllowance = Infinity;
   let released = false;
+  const { mtu, ...ends } = ENDS[family];
   const host: ConnectionHost = {
     clock,
     transmit(f: PacketFields) {
@@ -74,7 +92,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     deferNotices: () => false,
     released: () => void (released = true),
     allowChallengeAck: () => challengeAllowance-- > 0,
-    pathMtu: () => 1500,
+    pathMtu: () => mtu,
     enteredTimeWait() {},
     drop: (r) => void drops.push(r),
     countRetransmit() {},
@@ -82,14 +100,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
   };
   const conn = new TcpConnection(
     host,
-    {
-      localIp: 0x0a000001,
-      localPort: 49152,
-      remoteIp: 0x0a000002,
-      remotePort: 80,
-      localAddress: "10.0.0.1",
-      remoteAddress: "10.0.0.2",
-    },
+    { ...ends, localPort: 49152, remotePort: 80 },
     { ...defaultTcpConfig, ...cfg },
     LOCAL_ISS,
     Math.min(cfg.mss ?? MSS, MSS),

@@ -12,6 +12,7 @@ import {
   fixture,
   synReceived,
   synSent,
+  fixtureId,
 } from "./fixture.js";
 
 describe("RFC 9293 §3.10.1 OPEN and the three-way handshake", () => {
@@ -21,7 +22,7 @@ describe("RFC 9293 §3.10.1 OPEN and the three-way handshake", () => {
     f.conn.openActive();
     f.expectSent([{ seq: LOCAL_ISS, flags: SYN, window: 65535, options: { mss: MSS } }]);
     expect(f.conn.state).toBe("SYN-SENT");
-    expect(f.traces).toContain("10.0.0.1:49152>10.0.0.2:80 CLOSED -> SYN-SENT");
+    expect(f.traces).toContain(`${fixtureId()} CLOSED -> SYN-SENT`);
   });
 
   it("SYN-SENT + SYN,ACK -> ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, RTT sampled from the SYN", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sipHash24 } from "../../src/tcp/siphash.js";
+import { sipHash24 } from "../../src/wire/siphash.js";
 import { IsnGenerator } from "../../src/tcp/isn.js";
 
 const key = Uint8Array.from({ length: 16 }, (_, i) => i);

@@ -40,7 +40,7 @@ describe("the WASM memory layout has one source (assembly/layout.ts)", () => {
     expect(layout.REASONS[layout.OK]).toBeUndefined();
     expect(layout.REASONS[layout.E_TRUNCATED_IP_HEADER]).toBe("truncated-ip-header");
     expect(layout.REASONS[layout.E_BAD_OPTION_VALUE]).toBe("bad-option-value");
-    expect(layout.REASONS.length).toBe(layout.E_BAD_ICMP_QUOTE + 1);
+    expect(layout.REASONS.length).toBe(layout.E_MISSING_UDP_CHECKSUM + 1);
     expect(layout.OptionBits.WINDOW_SCALE).toBe(layout.OPT_WINDOW_SCALE);
   });
 });

@@ -8,3 +8,4 @@ export { refParsePacket } from "./parse.js";
 export { refBuildPacket } from "./build.js";
 export { refParseDatagram, refBuildUdpPacket, refBuildIcmpPacket } from "./datagram.js";
 export { refParseEthernet, refParseArp } from "./ethernet.js";
+export { refParseIpv6, type RefIpv6 } from "./ipv6.js";

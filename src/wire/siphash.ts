@@ -1,6 +1,8 @@
 /**
- * SipHash-2-4 (Aumasson and Bernstein), the keyed PRF behind RFC 6528 ISNs. Pure TS on 32-bit halves so
- * it runs in browsers as well as Node; it is called once per connection, not per segment.
+ * SipHash-2-4 (Aumasson and Bernstein), the keyed PRF behind RFC 6528 ISNs and RFC 7217 stable interface
+ * identifiers. Pure TS on 32-bit halves so it runs in browsers as well as Node; it is called once per
+ * connection or address, not per segment. In wire/ because it knows bytes only, and TCP and neighbour
+ * discovery both use it.
  */
 
 // A 64-bit lane as [hi, lo] 32-bit halves, kept in a flat state array to avoid allocation per round.
