@@ -78,7 +78,8 @@ describeWith([...NETNS_TOOLS, "dnsmasq", "curl", "tshark"], "interop: DHCP from 
     const log = dnsmasq.stdoutText() + dnsmasq.stderrText();
     expect(log).toMatch(new RegExp(`DHCPACK\\(tap0\\) ${address.replaceAll(".", "\\.")} ${STACK_MAC} wirestate`));
     await writer.close();
-    assertCleanCapture(sink.bytes());
+    // curl on a loaded machine may read slowly and fill its window: flow control, not a fault of either side.
+    assertCleanCapture(sink.bytes(), ["tcp.analysis.window_full"]);
     // Wireshark reads our DISCOVER and REQUEST and dnsmasq's OFFER and ACK, in that order, then our RELEASE.
     const types = tsharkFields(sink.bytes(), ["dhcp.option.dhcp"], ",")
       .map(([t]) => t)
@@ -105,8 +106,11 @@ describeWith([...NETNS_TOOLS, "dnsmasq", "curl", "tshark"], "interop: DHCP from 
     expect(stack.dhcp?.state).toBe("bound");
     expect(stack.address).toBe(address);
     expect(stack.dhcp?.lease?.start).toBeGreaterThan(lease?.start ?? 0);
-    // Unicast, so only one REQUEST after the first: no T2 broadcast was needed.
-    expect(stack.dhcp?.counters).toMatchObject({ discoversOut: 1, requestsOut: 2, acksIn: 2 });
+    // Two exchanges, the first REQUEST and the renewal (a slow dnsmasq may have earned either a
+    // retransmission), each ACKed: no T2 broadcast and no new DISCOVER were needed.
+    const c = stack.dhcp?.counters;
+    expect(c).toMatchObject({ discoversOut: 1, acksIn: 2, naksIn: 0 });
+    expect((c?.requestsOut ?? 0) - (c?.retransmissions ?? 0)).toBe(2);
   });
 
   it("wirestate http --ethernet --address dhcp: curl downloads from the address dnsmasq leased it", async () => {
