@@ -371,6 +371,7 @@ export class Stack {
     // RFC 2131 §4.4.6: the lease goes back to the server before the stack stops.
     this.#dhcp?.close(new StackClosedError("the stack closed before DHCP gave it an address"));
     this.#ip.close();
+    this.#holds.close();
   }
 
   /** `await using`: `close()` at the end of the block (every connection left is aborted). */
