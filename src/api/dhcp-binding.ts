@@ -1,11 +1,10 @@
 import type { Clock } from "../clock/clock.js";
 import { DhcpClient, type DhcpLease } from "../dhcp/dhcp-client.js";
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from "../dhcp/dhcp-message.js";
-import { DhcpServer, type DhcpServerOptions } from "../dhcp/dhcp-server.js";
 import { DhcpTimeoutError } from "../dhcp/errors.js";
 import type { LoopbackLink } from "../link/loopback.js";
-import { EthernetInterface } from "../netif/ethernet-interface.js";
-import { RoutedLink } from "../netif/routed-link.js";
+import type { EthernetInterface } from "../netif/ethernet-interface.js";
+import type { RoutedLink } from "../netif/routed-link.js";
 import type { IpStack } from "../stack/ip-stack.js";
 import type { UdpSocket } from "../udp/udp-socket.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
@@ -51,11 +50,7 @@ export interface DhcpBinding {
  * ARP) and the routes (subnet and default), and its DNS servers to the resolver.
  */
 export function bindDhcpClient(ctx: DhcpBindingContext, options: StackDhcpOptions = {}): DhcpBinding {
-  const routed = ctx.link;
-  const eth = routed instanceof RoutedLink ? routed.interfaces.find((i) => i instanceof EthernetInterface) : undefined;
-  if (!(routed instanceof RoutedLink) || !(eth instanceof EthernetInterface)) {
-    throw new TypeError('address: "dhcp" needs an Ethernet link: link: ethernetLink({ link })');
-  }
+  const { routed, eth } = ethernetOf(ctx.link);
   const timeout = options.timeout ?? 60_000;
   if (!(timeout > 0)) throw new RangeError(`dhcp.timeout must be positive, got ${options.timeout}`);
   let settle: { resolve(address: string): void; reject(error: Error): void } | null = null;
@@ -124,48 +119,19 @@ export function bindDhcpClient(ctx: DhcpBindingContext, options: StackDhcpOption
   };
 }
 
-/** A DHCP server on a stack: `stack.dhcpServer(options)`. */
-export interface DhcpServerHandle {
-  /** Messages in and out, pool exhaustion, drops by reason. */
-  readonly counters: DhcpServer["counters"];
-  /** The live leases. */
-  leases(): ReturnType<DhcpServer["leases"]>;
-  /** Stop serving (the port is released). */
-  close(): void;
-}
-
-/** The server of `stack.dhcpServer`, on port 67 of the stack's one address (its server identifier). */
-export function startDhcpServer(
-  ip: IpStack,
-  clock: Clock,
-  options: DhcpServerOptions,
-  onTrace?: (t: string) => void,
-): DhcpServerHandle {
-  if (ip.ip === 0) throw new RangeError("a DHCP server needs a stack with an address of its own");
-  const socket = ip.udp({ port: DHCP_SERVER_PORT, broadcast: true });
-  let server: DhcpServer;
-  try {
-    server = new DhcpServer(
-      {
-        clock,
-        get ip() {
-          return ip.ip;
-        },
-        send: (payload, dst) => socket.send(payload, dst, DHCP_CLIENT_PORT),
-        trace: onTrace,
-      },
-      options,
-    );
-  } catch (error) {
-    socket.close();
-    throw error;
+/**
+ * The routed link and its Ethernet interface, known by their shape, not by `instanceof`: importing the
+ * classes would put all of Ethernet and ARP into every bundle that has a Stack, used or not.
+ */
+function ethernetOf(link: unknown): { routed: RoutedLink; eth: EthernetInterface } {
+  const routed = link as Partial<RoutedLink> | null | undefined;
+  const eth = Array.isArray(routed?.interfaces)
+    ? (routed.interfaces.find((i) => typeof (i as Partial<EthernetInterface>).arp?.probe === "function") as
+        | EthernetInterface
+        | undefined)
+    : undefined;
+  if (typeof routed?.configure !== "function" || eth === undefined) {
+    throw new TypeError('address: "dhcp" needs an Ethernet link: link: ethernetLink({ link })');
   }
-  socket.onReadable = () => {
-    for (let d = socket.take(); d !== null; d = socket.take()) server.input(d.data);
-  };
-  return {
-    counters: server.counters,
-    leases: () => server.leases(),
-    close: () => socket.close(),
-  };
+  return { routed: routed as RoutedLink, eth };
 }

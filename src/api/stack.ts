@@ -9,14 +9,8 @@ import { HostUnreachableError } from "../errors/unreachable.js";
 import { AddressInUseError } from "../tcp/errors.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
 import type { DhcpClient } from "../dhcp/dhcp-client.js";
-import type { DhcpServerOptions } from "../dhcp/dhcp-server.js";
-import {
-  bindDhcpClient,
-  startDhcpServer,
-  type DhcpBinding,
-  type DhcpServerHandle,
-  type StackDhcpOptions,
-} from "./dhcp-binding.js";
+import type { DhcpBinding, StackDhcpOptions } from "./dhcp-binding.js";
+import { DHCP_CLIENT, type DhcpCapable } from "./dhcp-hook.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
 import { isIpv6, ipv6ToString, parseIpv6, parseIpv6Prefix } from "../wire/ipv6-address.js";
 import { eventText, isTraced } from "../stack/event-text.js";
@@ -138,7 +132,6 @@ export class Stack {
   readonly #dhcp: DhcpBinding | null;
   /** The IPv6 addresses, RFC 5952 text. */
   readonly #own6: readonly string[];
-  readonly #onTrace: ((text: string) => void) | undefined;
   readonly #holds: LoopHolds;
   readonly #loopback: LoopbackLink;
   #closed = false;
@@ -151,6 +144,10 @@ export class Stack {
       );
     }
     const dhcp = options.address === "dhcp";
+    const bindDhcp = dhcp ? (options.link as DhcpCapable | undefined)?.[DHCP_CLIENT] : undefined;
+    if (dhcp && bindDhcp === undefined) {
+      throw new TypeError('address: "dhcp" needs an Ethernet link: link: ethernetLink({ link })');
+    }
     // A DHCP stack begins with no address (0.0.0.0, the source DHCP's broadcasts need) and IPv4 only.
     const { ipv4, ipv6 } = dhcp ? { ipv4: "0.0.0.0", ipv6: [] } : splitAddresses(options.address);
     const own6 = ipv6.map((a) => parseIpv6Prefix(a).address);
@@ -163,10 +160,10 @@ export class Stack {
     if (capture !== null) events.on("*", (e) => isTraced(e) && capture.annotate(eventText(e)));
     // DHCP's lease changes are text (no typed event for them yet): to the user's trace and the capture's comments.
     const userTrace = options.onTrace;
-    this.#onTrace =
+    const dhcpTrace =
       capture === null && userTrace === undefined
         ? undefined
-        : (text) => {
+        : (text: string) => {
             capture?.annotate(text);
             userTrace?.(text);
           };
@@ -190,24 +187,25 @@ export class Stack {
     this.events = events;
     const dns = options.dns;
     this.#resolver = dns === undefined ? null : this.#newResolver("servers" in dns ? dns : { servers: dns });
-    this.#dhcp = dhcp
-      ? bindDhcpClient(
-          {
-            ip: this.#ip,
-            loopback: this.#loopback,
-            link: options.link,
-            clock,
-            onTrace: this.#onTrace,
-            // The lease's DNS servers, unless the stack was given its own.
-            dns: (servers) => {
-              if (dns !== undefined) return;
-              this.#resolver?.close();
-              this.#resolver = servers.length === 0 ? null : this.#newResolver({ servers });
+    this.#dhcp =
+      bindDhcp === undefined
+        ? null
+        : bindDhcp(
+            {
+              ip: this.#ip,
+              loopback: this.#loopback,
+              link: options.link,
+              clock,
+              onTrace: dhcpTrace,
+              // The lease's DNS servers, unless the stack was given its own.
+              dns: (servers) => {
+                if (dns !== undefined) return;
+                this.#resolver?.close();
+                this.#resolver = servers.length === 0 ? null : this.#newResolver({ servers });
+              },
             },
-          },
-          options.dhcp,
-        )
-      : null;
+            options.dhcp,
+          );
     // Only a clock that runs by itself can finish what a held process waits for.
     this.#holds = new LoopHolds(clock instanceof RealClock);
     // Waiting for a lease holds the process as any pending call does (the client's own timers do not).
@@ -229,16 +227,6 @@ export class Stack {
   /** The DHCP client of `address: "dhcp"` (its state, lease and counters), else null. */
   get dhcp(): DhcpClient | null {
     return this.#dhcp?.client ?? null;
-  }
-
-  /**
-   * Serve DHCP on this stack's link (RFC 2131): addresses from `pool` with `router`, `dns` and
-   * `leaseTime`, so VMs and other stacks on the same switch get their configuration. Throws
-   * AddressInUseError when UDP port 67 is taken (another server on this stack).
-   */
-  dhcpServer(options: DhcpServerOptions): DhcpServerHandle {
-    this.#assertOpen();
-    return startDhcpServer(this.#ip, this.clock, options, this.#onTrace);
   }
 
   /**

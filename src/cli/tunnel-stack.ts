@@ -1,8 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { Stack } from "../api/index.js";
+import { Stack, ethernetLink } from "../api/index.js";
 import type { Link } from "../link/link.js";
 import { udpTunnelLink } from "../link/node.js";
-import { ethernetLink } from "../netif/routed-link.js";
 import { NodeFileSink } from "../pcap/node.js";
 import { PcapngWriter } from "../pcap/index.js";
 import { type Parsed, required } from "./args.js";

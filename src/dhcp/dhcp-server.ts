@@ -12,7 +12,7 @@ import {
 import type { DhcpOptions } from "./dhcp-options.js";
 import { LeaseTable } from "./lease-table.js";
 
-/** What `stack.dhcpServer(options)` takes. */
+/** What `dhcpServer(stack, options)` takes. */
 export interface DhcpServerOptions {
   /** The addresses to lease: "10.0.0.100-10.0.0.199", or { start, end } (at most 65536). */
   pool: string | { start: string; end: string };

@@ -144,8 +144,8 @@ export interface EthernetLinkOptions extends EthernetInterfaceOptions {
 
 /**
  * One Ethernet interface as a stack's link: `new Stack({ address: "10.0.0.2", link: ethernetLink({ link,
- * address: "10.0.0.2/24", gateway: "10.0.0.1" }) })`, or, with the address from DHCP, `new Stack({
- * address: "dhcp", link: ethernetLink({ link }) })`. Its `interface` has the ARP cache and counters.
+ * address: "10.0.0.2/24", gateway: "10.0.0.1" }) })`. Its `interface` has the ARP cache and counters. (The
+ * package's `ethernetLink`, src/api/ethernet-link.ts, is this one able to carry a DHCP client too.)
  */
 export function ethernetLink(options: EthernetLinkOptions): RoutedLink & { interface: EthernetInterface } {
   const eth = new EthernetInterface(options);

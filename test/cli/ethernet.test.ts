@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { testIo } from "../interop/cli-io.js";
 import { freeUdpPort } from "../helpers/netns.js";
-import { Stack, ethernetLink } from "../../src/api/index.js";
+import { Stack, dhcpServer, ethernetLink } from "../../src/api/index.js";
 import { udpTunnelLink } from "../../src/link/node.js";
 
 /** `wirestate http --ethernet` and `wirestate fetch --ethernet` on 127.0.0.1: ARP over the UDP tunnel. */
@@ -81,7 +81,7 @@ describe("the tunnel commands with --ethernet", () => {
       framing: "ethernet",
     });
     const server = new Stack({ address: "10.9.2.1", link: ethernetLink({ link: tunnel, address: "10.9.2.1/24" }) });
-    const dhcp = server.dhcpServer({ pool: "10.9.2.100-10.9.2.120", router: "10.9.2.1", leaseTime: 120 });
+    const dhcp = dhcpServer(server, { pool: "10.9.2.100-10.9.2.120", router: "10.9.2.1", leaseTime: 120 });
     const io = testIo();
     const exited = run(
       ["http", "--ethernet", "--address", "dhcp", "--tunnel", `127.0.0.1:${a}=127.0.0.1:${b}`, "--dir", dir],

@@ -1,4 +1,11 @@
-import { Stack, VirtualClock, ethernetLink, virtualSwitch, type StackOptions } from "../../src/api/index.js";
+import {
+  Stack,
+  VirtualClock,
+  dhcpServer,
+  ethernetLink,
+  virtualSwitch,
+  type StackOptions,
+} from "../../src/api/index.js";
 import type { DhcpServerOptions } from "../../src/dhcp/index.js";
 import { parseMac } from "../../src/wire/index.js";
 
@@ -18,7 +25,7 @@ export function dhcpLan(server: Partial<DhcpServerOptions> = {}) {
     clock,
   });
   const serverStack = new Stack({ address: "10.0.0.1", link: serverLink, clock, isnKey });
-  const dhcp = serverStack.dhcpServer({
+  const dhcp = dhcpServer(serverStack, {
     pool: "10.0.0.100-10.0.0.109",
     router: "10.0.0.1",
     dns: "10.0.0.53",

@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
-import { DhcpTimeoutError, Stack, StackClosedError, ethernetLink, memoryLinkPair } from "../../src/api/index.js";
+import {
+  DhcpTimeoutError,
+  Stack,
+  StackClosedError,
+  dhcpServer,
+  ethernetLink,
+  memoryLinkPair,
+} from "../../src/api/index.js";
 import { parseIpv4 } from "../../src/wire/index.js";
 import { drive, pass, patternBytes, readAll, sha256 } from "../api/helpers.js";
 import { dhcpLan } from "./lan.js";
@@ -141,7 +148,7 @@ describe("DHCP between stacks on a virtual switch", () => {
     expect(leases).toEqual(["10.0.0.100", null]);
     await expect(a.stack.connect("10.0.0.1", 80)).rejects.toMatchObject({ code: "EADDRNOTAVAIL" });
     // A server again: the client, still DISCOVERing (at most 64 s apart), gets a lease.
-    serverStack.dhcpServer({ pool: "10.0.0.150-10.0.0.151" });
+    dhcpServer(serverStack, { pool: "10.0.0.150-10.0.0.151" });
     await pass(clock, 70_000);
     expect(a.stack.address).toBe("10.0.0.150");
     expect(leases).toEqual(["10.0.0.100", null, "10.0.0.150"]);

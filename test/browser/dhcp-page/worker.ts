@@ -1,6 +1,6 @@
 // One stack per worker: "server" at 10.0.0.1 serving DHCP and a 1 MiB file on TCP port 80, "client" with
 // `address: "dhcp"`, which downloads the file from its lease's router once it has an address.
-import { Stack, ethernetLink, messagePortLink } from "../../../src/api/index.js";
+import { Stack, dhcpServer, ethernetLink, messagePortLink } from "../../../src/api/index.js";
 import { payload } from "./payload.js";
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent) => void) | null; postMessage(m: unknown): void };
@@ -15,7 +15,7 @@ scope.onmessage = (e: MessageEvent) => {
 
 async function serve(frames: ReturnType<typeof messagePortLink>): Promise<void> {
   const stack = new Stack({ address: "10.0.0.1", link: ethernetLink({ link: frames, address: "10.0.0.1/24" }) });
-  const dhcp = stack.dhcpServer({ pool: "10.0.0.100-10.0.0.120", router: "10.0.0.1", leaseTime: 600 });
+  const dhcp = dhcpServer(stack, { pool: "10.0.0.100-10.0.0.120", router: "10.0.0.1", leaseTime: 600 });
   scope.postMessage({ listening: true });
   for await (const conn of stack.listen(80)) {
     await conn.write(payload());
