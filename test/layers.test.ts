@@ -30,7 +30,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
-  api: ["errors", "clock", "dns", "link", "neighbor", "netif", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
+  // DHCP speaks to a datagram sender and a host it defines; the api binds it to a stack's UDP and interface.
+  dhcp: ["errors", "clock", "wire"],
+  api: ["errors", "clock", "dhcp", "dns", "link", "neighbor", "netif", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
   session: ["errors"],
   // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
   packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],
@@ -38,6 +40,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "errors",
     "api",
     "clock",
+    "dhcp",
     "dns",
     "link",
     "netif",
