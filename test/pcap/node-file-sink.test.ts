@@ -45,14 +45,11 @@ class SlowDisk implements FileOps {
   writev(_fd: number, buffers: Uint8Array[], position: number, done: (e: Error | null, n: number) => void): void {
     this.asyncWrites++;
     const fail = this.asyncWrites > this.failAfter;
-    setTimeout(
-      () => {
-        if (!fail) return done(null, this.#store(buffers, position));
-        this.failures++;
-        done(new Error("ENOSPC: no space left on device"), 0);
-      },
-      this.delayMs,
-    );
+    setTimeout(() => {
+      if (!fail) return done(null, this.#store(buffers, position));
+      this.failures++;
+      done(new Error("ENOSPC: no space left on device"), 0);
+    }, this.delayMs);
   }
   writevSync(_fd: number, buffers: Uint8Array[], position: number): number {
     this.syncWrites++;
