@@ -36,8 +36,18 @@ export interface IcmpCounters {
   drops: Record<IcmpDrop, number>;
 }
 
+/** Our IPv4 addresses (the stack's address book): every one of them is ICMP's. */
+export interface IcmpAddresses {
+  /** Whether `ip` is one of ours. */
+  isLocal4(ip: number): boolean;
+  /** Our address towards `remote` (the one its route leaves by). */
+  sourceFor(remote: number): number;
+}
+
 export interface IcmpProtocolOptions {
+  /** The stack's address when it starts: it seeds the ping identifiers. */
   ip: number;
+  addresses: IcmpAddresses;
   clock: Clock;
   counters: IcmpCounters;
   /** Send one ICMP message (the IP layer sets the identification). */
@@ -55,7 +65,7 @@ export interface IcmpProtocolOptions {
 }
 
 /**
- * ICMP for one IPv4 address (RFC 792, RFC 1122 §3.2.2): answers echo requests, runs `ping` sessions,
+ * ICMP for the stack's IPv4 addresses (RFC 792, RFC 1122 §3.2.2): answers echo requests, runs `ping` sessions,
  * hands errors about our datagrams to the transport that sent them, and sends the errors the stack
  * owes (port and protocol unreachable), never about an error, a broadcast or a later fragment.
  */
@@ -63,23 +73,18 @@ export class IcmpProtocol implements PingHost {
   readonly protocol = IpProtocol.ICMP;
   readonly clock: Clock;
   readonly #o: IcmpProtocolOptions;
-  #ip: number;
+  readonly #addresses: IcmpAddresses;
   readonly #echoLimit: RateLimiter;
   readonly #errorLimit: RateLimiter;
   readonly #pings: PingSessions;
 
   constructor(o: IcmpProtocolOptions) {
     this.#o = o;
-    this.#ip = o.ip;
+    this.#addresses = o.addresses;
     this.clock = o.clock;
     this.#echoLimit = new RateLimiter(o.clock, o.echoRate, o.echoRate);
     this.#errorLimit = new RateLimiter(o.clock, o.errorRate, o.errorRate);
     this.#pings = new PingSessions(o.ip ^ Math.floor(o.clock.now()));
-  }
-
-  /** A new address (DHCP): messages from now on leave from it, and only errors quoting it are ours. */
-  setAddress(ip: number): void {
-    this.#ip = ip;
   }
 
   /** A ping session to `address`, started; its results go to the session's callbacks. */
@@ -91,7 +96,7 @@ export class IcmpProtocol implements PingHost {
 
   sendEcho(dst: number, id: number, seq: number, data: Uint8Array): void {
     this.#send({
-      src: this.#ip,
+      src: this.#addresses.sourceFor(dst),
       dst,
       type: IcmpType.ECHO_REQUEST,
       code: 0,
@@ -128,7 +133,7 @@ export class IcmpProtocol implements PingHost {
     c.icmpErrorsIn++;
     // The quote must be of a datagram we sent, and of its first fragment: only that one carries the
     // transport header the 8 quoted bytes are matched on.
-    if (broadcast || r.quotedSrc !== this.#ip || (r.quotedFragment & 0x1fff) !== 0) {
+    if (broadcast || !this.#addresses.isLocal4(r.quotedSrc) || (r.quotedFragment & 0x1fff) !== 0) {
       c.drops["icmp-not-ours"]++;
       return;
     }
@@ -140,7 +145,7 @@ export class IcmpProtocol implements PingHost {
     // An error from our own address is our own link layer's (netif/routed-link.ts: ARP gave up on the next
     // hop, as Linux's arp_error_report): certain knowledge, not a router's guess, so hard: a connect fails
     // when ARP gives up (3 s), as on Linux, not at its timeout.
-    const hard = isHardIcmpError(r.icmpType, r.icmpCode) || r.src === this.#ip;
+    const hard = isHardIcmpError(r.icmpType, r.icmpCode) || this.#addresses.isLocal4(r.src);
     const drop =
       r.quotedProtocol === IpProtocol.ICMP
         ? this.#pings.quotedError(r, IcmpType.ECHO_REQUEST, r.quotedDst, kind)
@@ -168,7 +173,10 @@ export class IcmpProtocol implements PingHost {
     }
     c.icmpErrorsSent++;
     const quote = bytes.subarray(0, Math.min(r.totalLength, MAX_QUOTE));
-    this.#send({ src: this.#ip, dst: r.src, type, code, rest, payload: quote });
+    // From the address the offending datagram was sent to, when it is ours (a fragment to the broadcast
+    // address is not), as Linux's icmp_send picks it for a datagram to a local address.
+    const src = this.#addresses.isLocal4(r.dst) ? r.dst : this.#addresses.sourceFor(r.src);
+    this.#send({ src, dst: r.src, type, code, rest, payload: quote });
   }
 
   close(): void {
@@ -189,7 +197,8 @@ export class IcmpProtocol implements PingHost {
     }
     c.echoRepliesSent++;
     // RFC 792: the reply carries the request's identifier, sequence number and data back.
-    this.#send({ src: this.#ip, dst: r.src, type: IcmpType.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
+    // From the address that was pinged (RFC 1122 §3.2.2.6): a multihomed host has several.
+    this.#send({ src: r.dst, dst: r.src, type: IcmpType.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
   }
 
   #send(fields: IcmpPacketFields): void {

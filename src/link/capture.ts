@@ -1,6 +1,6 @@
 import type { Clock } from "../clock/index.js";
 import type { CaptureWriter } from "../pcap/writer.js";
-import type { Link } from "./link.js";
+import type { Link, LocalAddresses } from "./link.js";
 
 /** Options of the capture tap (`StackOptions.capture` as `{ writer, ...options }`). */
 export interface CaptureLinkOptions {
@@ -61,6 +61,10 @@ export class CaptureLink implements Link {
 
   get mtu(): number {
     return this.inner.mtu;
+  }
+
+  get localAddresses(): LocalAddresses | undefined {
+    return this.inner.localAddresses;
   }
 
   /** Capture writes that failed (the packets themselves were still delivered). */

@@ -19,6 +19,23 @@ export interface Link {
    * treats every packet as a burst of its own.
    */
   onBurstEnd?: (() => void) | null;
+  /**
+   * A link of several addressed interfaces (netif/routed-link.ts) says which IPv4 addresses are theirs,
+   * so a multi-homed stack takes packets to each and sends from the right one; absent: the stack's own
+   * address is its only one.
+   */
+  readonly localAddresses?: LocalAddresses;
   /** Stop sending and receiving; packets already sent may still arrive. */
   close(): void;
+}
+
+/**
+ * The IPv4 addresses of a link's interfaces, as 32-bit numbers (RFC 1122 §3.3.4: a multihomed host has
+ * one per interface, and in the weak end system model it takes any of them on any interface).
+ */
+export interface LocalAddresses {
+  /** Whether `ip` is an interface's address (never 0, which an unaddressed interface has). */
+  has(ip: number): boolean;
+  /** The address of the interface the route to `dst` leaves by (longest prefix); 0: no route, or none yet. */
+  sourceFor(dst: number): number;
 }

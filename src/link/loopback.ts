@@ -1,5 +1,5 @@
 import type { Clock } from "../clock/clock.js";
-import type { Link } from "./link.js";
+import type { Link, LocalAddresses } from "./link.js";
 
 /** The largest IPv4 packet; a loopback-only path has no medium to bound it lower. */
 const MAX_IPV4 = 65_535;
@@ -20,6 +20,8 @@ export class LoopbackLink implements Link {
   onBurstEnd: (() => void) | null = null;
   /** Packets to other addresses sent while there was no inner link. */
   unroutable = 0;
+  /** The inner link's interface addresses: the stack's too, and packets to them loop back as well. */
+  readonly localAddresses: LocalAddresses | undefined;
   #address: number;
   readonly #addresses6: readonly Uint8Array[];
   readonly #inner: Link | null;
@@ -51,6 +53,7 @@ export class LoopbackLink implements Link {
     this.#inner = inner;
     this.#clock = clock;
     this.mtu = inner?.mtu ?? MAX_IPV4;
+    this.localAddresses = inner?.localAddresses;
     if (inner === null) return;
     if ("onBurstEnd" in inner) {
       inner.onReceive = (packet) => this.onReceive?.(packet);
@@ -90,7 +93,10 @@ export class LoopbackLink implements Link {
   #isOwn(packet: Uint8Array): boolean {
     if (packet.length < 20) return false;
     const version = packet[0] >> 4;
-    if (version === 4) return destination(packet) === this.#address;
+    if (version === 4) {
+      const dst = destination(packet);
+      return dst === this.#address || (this.localAddresses?.has(dst) ?? false);
+    }
     if (version !== 6 || packet.length < 40) return false;
     return this.#addresses6.some((a) => a.every((b, i) => b === packet[24 + i]));
   }

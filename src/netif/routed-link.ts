@@ -1,4 +1,4 @@
-import type { Link } from "../link/link.js";
+import type { Link, LocalAddresses } from "../link/link.js";
 import { ipv4DestinationOf, ipv4SourceOf, parseIpv4, parseIpv4Prefix } from "../wire/ipv4-address.js";
 import { releasePacket } from "../wire/packet-arena.js";
 import { buildIcmpPacket } from "../wire/datagram-build.js";
@@ -44,6 +44,11 @@ export class RoutedLink implements Link {
   readonly counters: RoutedLinkCounters = { noRoute: 0, unresolved: 0 };
   /** The smallest interface MTU: the stack sizes its segments by the one link it sees. */
   readonly mtu: number;
+  /** The interfaces' addresses, read at each call: `configure` (DHCP) changes them. */
+  readonly localAddresses: LocalAddresses = {
+    has: (ip) => ip !== 0 && this.interfaces.some((i) => i.address === ip),
+    sourceFor: (dst) => (dst === 0xffffffff ? 0 : (this.routes.lookup(dst)?.via.address ?? 0)),
+  };
   #onReceive: ((packet: Uint8Array) => void) | null = null;
 
   constructor(options: RoutedLinkOptions) {

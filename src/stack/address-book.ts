@@ -1,3 +1,4 @@
+import type { LocalAddresses } from "../link/link.js";
 import { IPV6_KEY_BASE, isIpv6Key } from "../wire/address-key.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { ipv6Equal, ipv6InPrefix, ipv6ToString, parseIpv6, type Ipv6Address } from "../wire/ipv6-address.js";
@@ -37,8 +38,10 @@ export interface LocalIpv6 {
  * costs only its bytes; SYN cookies, ISNs and path MTUs stay tied to the address.
  */
 export class AddressBook {
-  /** Our IPv4 address, the source towards every IPv4 key. */
+  /** Our IPv4 address, the source towards an IPv4 key no interface's route reaches. */
   ipv4: number;
+  /** The link's interface addresses (a multihomed stack's), each ours beside `ipv4`. */
+  readonly interfaces: LocalAddresses | undefined;
   readonly local6: readonly LocalIpv6[];
   /** The key of ::, the unspecified address (RFC 4291 §2.5.2), which names no sender. */
   readonly unspecifiedKey: number;
@@ -52,8 +55,14 @@ export class AddressBook {
   #recentKeys: number[] = [];
   #flip = 0;
 
-  constructor(ipv4: number, local6: readonly { address: Ipv6Address; prefix: number }[], hashKey?: Uint8Array) {
+  constructor(
+    ipv4: number,
+    local6: readonly { address: Ipv6Address; prefix: number }[],
+    hashKey?: Uint8Array,
+    interfaces?: LocalAddresses,
+  ) {
     this.ipv4 = ipv4;
+    this.interfaces = interfaces;
     this.#hashKey = hashKey?.slice() ?? crypto.getRandomValues(new Uint8Array(16));
     this.unspecifiedKey = this.#intern(new Uint8Array(16));
     this.retain(this.unspecifiedKey);
@@ -122,6 +131,11 @@ export class AddressBook {
     if (i >= 0) this.#groups.splice(i, 1);
   }
 
+  /** Whether `ip` is one of our IPv4 addresses: the stack's, or an interface's. */
+  isLocal4(ip: number): boolean {
+    return ip === this.ipv4 || (this.interfaces?.has(ip) ?? false);
+  }
+
   /** Whether `key` is one of our own IPv6 addresses. */
   isLocal(key: number): boolean {
     for (const l of this.local6) if (l.key === key) return true;
@@ -129,11 +143,12 @@ export class AddressBook {
   }
 
   /**
-   * Our source address towards `remote`: the IPv4 address for an IPv4 key; for an IPv6 one (RFC 6724 in
-   * its simplest form) an address whose prefix holds the destination, else the first; -1 without one.
+   * Our source address towards `remote`: for an IPv4 key, the address of the interface its route leaves
+   * by (RFC 1122 §3.3.4.3, as Linux picks it), else the stack's; for an IPv6 one (RFC 6724 in its
+   * simplest form) an address whose prefix holds the destination, else the first; -1 without one.
    */
   sourceFor(remote: number): number {
-    if (!isIpv6Key(remote)) return this.ipv4;
+    if (!isIpv6Key(remote)) return this.interfaces?.sourceFor(remote) || this.ipv4;
     const bytes = this.bytes(remote);
     if (this.local6.length === 0) return -1;
     if (bytes !== undefined) for (const l of this.local6) if (ipv6InPrefix(bytes, l.address, l.prefix)) return l.key;

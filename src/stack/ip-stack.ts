@@ -136,6 +136,8 @@ export class IpStack {
     this.addresses = new AddressBook(
       this.ip,
       (options.ipv6 ?? []).map((a) => parseIpv6Prefix(a, 128)),
+      undefined,
+      this.link.localAddresses,
     );
     const addresses = this.addresses;
     const events = eventSink(options.events, options.onTrace);
@@ -187,6 +189,7 @@ export class IpStack {
     });
     this.#icmp = new IcmpProtocol({
       ip: this.ip,
+      addresses,
       clock: this.clock,
       counters: this.counters,
       transmit: (fields) => this.#transmitDatagram(fields),
@@ -249,7 +252,6 @@ export class IpStack {
     this.addresses.ipv4 = ip;
     this.#tcp.setAddress(address);
     this.#udp.setAddress(address);
-    this.#icmp.setAddress(ip);
   }
 
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
@@ -342,7 +344,8 @@ export class IpStack {
       else this.#dropped(reason);
       return;
     }
-    if (r.dst !== this.#ip) {
+    // RFC 1122 §3.3.4.2, the weak end system model (Linux's): any of our addresses, on any interface.
+    if (r.dst !== this.#ip && !this.addresses.isLocal4(r.dst)) {
       counters.drops["wrong-address"]++;
       return;
     }
@@ -369,7 +372,7 @@ export class IpStack {
       return;
     }
     const broadcast = r.dst === BROADCAST;
-    if (r.dst !== this.#ip && !broadcast) {
+    if (r.dst !== this.#ip && !broadcast && !this.addresses.isLocal4(r.dst)) {
       this.counters.drops["wrong-address"]++;
       return;
     }

@@ -435,7 +435,8 @@ export class TcpProtocol implements ListenContext {
     iss = this.#initialSequence(localIp, localPort, remoteIp, remotePort),
   ): TcpConnection {
     const v6 = isIpv6Key(remoteIp);
-    const localAddress = v6 ? this.#addresses.text(localIp) : this.#address;
+    // A multihomed stack's connections have different local addresses: each names its own.
+    const localAddress = this.#addresses.text(localIp);
     const conn = new TcpConnection(
       this.#host,
       { localIp, localPort, remoteIp, remotePort, localAddress, remoteAddress },

@@ -19,6 +19,7 @@ function icmp() {
   const counters = newCounters(new MemoryBudget(1 << 20));
   const p = new IcmpProtocol({
     ip: us,
+    addresses: { isLocal4: (ip) => ip === us, sourceFor: () => us },
     clock: new VirtualClock(0),
     counters,
     transmit: (f) => void sent.push(f),
