@@ -36,7 +36,9 @@ export interface RoutedLinkCounters {
 /**
  * Several interfaces and a routing table, presented to the stack as one link: the stack's input and
  * output stay as they are on one raw-IP link. Packets from any interface go up; packets down take the
- * route of their destination (longest prefix) and leave by its interface for its next hop.
+ * route of their destination (longest prefix) and leave by its interface for its next hop. The
+ * interfaces' addresses (`localAddresses`) are the stack's too: it takes packets to each, and sends
+ * from the one its route leaves by.
  */
 export class RoutedLink implements Link {
   readonly routes = new RoutingTable();
@@ -46,7 +48,12 @@ export class RoutedLink implements Link {
   readonly mtu: number;
   /** The interfaces' addresses, read at each call: `configure` (DHCP) changes them. */
   readonly localAddresses: LocalAddresses = {
-    has: (ip) => ip !== 0 && this.interfaces.some((i) => i.address === ip),
+    // A loop, not `some`: the loopback path asks this of every packet the stack sends.
+    has: (ip) => {
+      if (ip === 0) return false;
+      for (const i of this.interfaces) if (i.address === ip) return true;
+      return false;
+    },
     sourceFor: (dst) => (dst === 0xffffffff ? 0 : (this.routes.lookup(dst)?.via.address ?? 0)),
   };
   #onReceive: ((packet: Uint8Array) => void) | null = null;

@@ -7,7 +7,8 @@ function portsKey(localPort: number, remotePort: number): number {
 
 /**
  * The connections of one stack by (local port, remote port, remote address), for demultiplexing (RFC 9293
- * §3.10.7: the local address is the stack's own). One Map keyed by the port pair; its entry is the
+ * §3.10.7). The local address is left out: a multihomed stack's connections differ in it only when one
+ * peer port reaches two of our addresses at once, and then the later one finds the earlier. One Map keyed by the port pair; its entry is the
  * connection itself, and a Map by remote address only once two remote hosts share a port pair (a server
  * port seen from the same ephemeral port of two clients). A Map per connection cost about 240 bytes, the
  * largest single item an idle connection held.

@@ -103,7 +103,7 @@ export interface TcpProtocolOptions {
 }
 
 /**
- * TCP over one IPv4 address: the connection table, the listening ports and the port numbers. A segment
+ * TCP over the stack's addresses: the connection table, the listening ports and the port numbers. A segment
  * goes to its connection by 4-tuple; else to a listening port (RFC 9293 §3.10.7.2, listen.ts); else it is
  * answered as for a CLOSED port (§3.10.7.1, closed.ts).
  */
