@@ -241,8 +241,9 @@ export class IpStack {
 
   /**
    * A new IPv4 address, or "0.0.0.0" for none (a DHCP lease gained, renewed elsewhere, or expired). Every
-   * transport sends from it from now on; connections and listeners that exist keep the address they
-   * have. The link's own address (an interface's, for ARP) is its owner's to change.
+   * transport sends from it from now on where no interface's address is the route's (AddressBook.sourceFor);
+   * connections and listeners that exist keep the address they have. The link's own address (an
+   * interface's, for ARP) is its owner's to change.
    */
   setAddress(address: string): void {
     const ip = parseIpv4(address);
