@@ -19,7 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // IPv6 neighbour discovery and address configuration: ND bodies in, ICMPv6 bodies out, on the cache.
   ndp: ["errors", "clock", "neighbor", "wire"],
   // Interfaces give the stack IPv4 packets over their links; the stack does not know them.
-  netif: ["errors", "clock", "link", "neighbor", "wire"],
+  netif: ["errors", "clock", "link", "neighbor", "ndp", "wire"],
   // The transports are siblings: none imports another; the stack wires them together.
   tcp: ["errors", "clock", "wire"],
   udp: ["errors", "clock", "wire"],
@@ -29,7 +29,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
-  api: ["errors", "clock", "dns", "link", "neighbor", "netif", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
+  api: ["errors", "clock", "dns", "link", "ndp", "neighbor", "netif", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
   session: ["errors"],
   // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
   packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],

@@ -23,6 +23,8 @@ import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
 import { race, resolveBoth, type Attempt } from "./happy-eyeballs.js";
 import { TcpListener } from "./listener.js";
+import { startNeighborDiscovery } from "./ndp-binding.js";
+import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
 import { EventHub, type EventStream } from "./event-stream.js";
 import { StreamCore } from "./stream-core.js";
@@ -37,7 +39,9 @@ export interface StackOptions {
   /**
    * This stack's address, or its addresses of both families: "10.0.0.1", or
    * `["10.0.0.1/24", "fd00::1/64"]` (at most one IPv4 address; IPv6 ones with their prefixes, RFC 4291
-   * text). Connecting to one takes the loopback path, not the link.
+   * text). Connecting to one takes the loopback path, not the link. On an `ethernetLink` IPv6 runs
+   * with neighbour discovery (RFC 4861: a link-local address, DAD, the default router from router
+   * advertisements), and `"slaac"` in the list asks for addresses from advertised prefixes too (RFC 4862).
    */
   address: string | readonly string[];
   /**
@@ -105,9 +109,9 @@ const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
 export class Stack {
   /** The IPv4 address (dotted quad; "0.0.0.0" when only IPv6 ones were given). */
   readonly address: string;
-  /** Every address of the stack, IPv4 first, IPv6 in RFC 5952 form. */
-  readonly addresses: readonly string[];
   readonly clock: Clock;
+  /** Neighbour discovery of the Ethernet interface IPv6 runs on (its addresses, routers, counters), else null. */
+  readonly ndp: NeighborDiscovery | null;
   /** The capture tap on the link, when `capture` was given (its counters say what failed to record). */
   readonly capture: CaptureLink | null;
   /**
@@ -131,8 +135,9 @@ export class Stack {
         "StackOptions.link must be a Link (mtu, send, onReceive, close), or absent for loopback only",
       );
     }
-    const { ipv4, ipv6 } = splitAddresses(options.address);
-    const own6 = ipv6.map((a) => parseIpv6Prefix(a).address);
+    const { ipv4, ipv6, slaac } = splitAddresses(options.address);
+    const manual = ipv6.map((a) => parseIpv6Prefix(a, 128));
+    const own6 = manual.map((a) => a.address);
     this.#loopback = new LoopbackLink(parseIpv4(ipv4), options.link ?? null, clock, own6);
     // The capture sees loopback traffic too, as a capture on every interface would.
     const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
@@ -144,6 +149,7 @@ export class Stack {
     this.#ip = new IpStack({
       address: ipv4,
       ipv6,
+      ipv6Only: slaac && ipv4 === "0.0.0.0" ? true : undefined,
       link: capture ?? this.#loopback,
       clock,
       tcp: options.tcp,
@@ -155,7 +161,9 @@ export class Stack {
       reassembly: options.reassembly,
     });
     this.address = this.#ip.address;
-    this.addresses = [...(ipv4 === "0.0.0.0" ? [] : [ipv4]), ...own6.map(ipv6ToString)];
+    const ethernet = ipv6.length > 0 || slaac;
+    this.ndp = ethernet ? startNeighborDiscovery(options.link, this.#ip.addresses, manual, slaac) : null;
+    if (slaac && this.ndp === null) throw new TypeError('address "slaac" needs an ethernetLink to hear routers on');
     this.clock = clock;
     this.capture = capture;
     this.events = events;
@@ -171,6 +179,15 @@ export class Stack {
           });
     // Only a clock that runs by itself can finish what a held process waits for.
     this.#holds = new LoopHolds(clock instanceof RealClock);
+  }
+
+  /**
+   * Every address of the stack, IPv4 first, IPv6 in RFC 5952 form: the given ones, and on Ethernet the
+   * link-local and SLAAC ones neighbour discovery assigned so far.
+   */
+  get addresses(): readonly string[] {
+    const v6 = this.#ip.addresses.local6.map((l) => ipv6ToString(l.address));
+    return this.address === "0.0.0.0" ? v6 : [this.address, ...v6];
   }
 
   /**
@@ -371,12 +388,14 @@ function isLiteral(host: string): boolean {
  * `address` as StackOptions takes it, split by family: the IPv4 address without its prefix (raw links
  * route nothing by it; "0.0.0.0" when there is none) and the IPv6 ones as given. TypeError otherwise.
  */
-function splitAddresses(address: string | readonly string[]): { ipv4: string; ipv6: string[] } {
+function splitAddresses(address: string | readonly string[]): { ipv4: string; ipv6: string[]; slaac: boolean } {
   const all = typeof address === "string" ? [address] : address;
   const v4: string[] = [];
   const ipv6: string[] = [];
+  let slaac = false;
   for (const a of all) {
-    if (a.includes(":")) {
+    if (a === "slaac") slaac = true;
+    else if (a.includes(":")) {
       parseIpv6Prefix(a);
       ipv6.push(a);
     } else {
@@ -389,8 +408,8 @@ function splitAddresses(address: string | readonly string[]): { ipv4: string; ip
     }
   }
   if (v4.length > 1) throw new TypeError(`a stack has one IPv4 address, got ${v4.join(", ")}`);
-  if (v4.length === 0 && ipv6.length === 0) throw new TypeError("StackOptions.address: no address given");
-  return { ipv4: v4[0] ?? "0.0.0.0", ipv6 };
+  if (v4.length === 0 && ipv6.length === 0 && !slaac) throw new TypeError("StackOptions.address: no address given");
+  return { ipv4: v4[0] ?? "0.0.0.0", ipv6, slaac };
 }
 
 function isLink(value: unknown): value is Link {

@@ -8,6 +8,11 @@ export function isIpv6Multicast(bytes: Uint8Array, at = 0): boolean {
   return bytes[at] === 0xff;
 }
 
+/** fe80::/10 (RFC 4291 §2.5.6). */
+function isLinkLocal(a: Ipv6Address): boolean {
+  return a[0] === 0xfe && (a[1] & 0xc0) === 0x80;
+}
+
 /** ff02::1, all nodes on the link (RFC 4291 §2.7.1): every host takes packets to it. */
 const ALL_NODES = parseIpv6("ff02::1");
 
@@ -39,7 +44,7 @@ export interface LocalIpv6 {
 export class AddressBook {
   /** Our IPv4 address, the source towards every IPv4 key. */
   ipv4: number;
-  readonly local6: readonly LocalIpv6[];
+  readonly #local6: LocalIpv6[];
   /** The key of ::, the unspecified address (RFC 4291 §2.5.2), which names no sender. */
   readonly unspecifiedKey: number;
   readonly #hashKey: Uint8Array;
@@ -57,16 +62,43 @@ export class AddressBook {
     this.#hashKey = hashKey?.slice() ?? crypto.getRandomValues(new Uint8Array(16));
     this.unspecifiedKey = this.#intern(new Uint8Array(16));
     this.retain(this.unspecifiedKey);
-    this.local6 = local6.map(({ address, prefix }) => {
-      const key = this.#intern(address);
-      this.retain(key);
-      return { address, prefix, key };
-    });
+    this.#local6 = [];
+    for (const { address, prefix } of local6) this.addLocal(address, prefix);
+  }
+
+  /** Our IPv6 addresses: the given ones, then those neighbour discovery assigned, link-local ones last. */
+  get local6(): readonly LocalIpv6[] {
+    return this.#local6;
   }
 
   /** Whether any IPv6 address is configured. */
   get hasIpv6(): boolean {
-    return this.local6.length > 0;
+    return this.#local6.length > 0;
+  }
+
+  /**
+   * `address` is ours from now on (neighbour discovery assigned it: RFC 4862 §5.4 after DAD). A
+   * link-local one goes last, so that `sourceFor` picks a global source for an off-link destination
+   * (RFC 6724 §5 rule 2, scope). False when it was ours already.
+   */
+  addLocal(address: Ipv6Address, prefix: number): boolean {
+    if (this.#local6.some((l) => ipv6Equal(l.address, address))) return false;
+    const key = this.#intern(address);
+    if (key < 0) return false;
+    this.retain(key);
+    const entry = { address: address.slice(), prefix, key };
+    const at = isLinkLocal(address) ? -1 : this.#local6.findIndex((l) => isLinkLocal(l.address));
+    this.#local6.splice(at < 0 ? this.#local6.length : at, 0, entry);
+    return true;
+  }
+
+  /** `address` is ours no more (its lifetime ended, or DAD found it elsewhere). False when it was not. */
+  removeLocal(address: Ipv6Address): boolean {
+    const i = this.#local6.findIndex((l) => ipv6Equal(l.address, address));
+    if (i < 0) return false;
+    this.release(this.#local6[i].key);
+    this.#local6.splice(i, 1);
+    return true;
   }
 
   /**
@@ -106,7 +138,7 @@ export class AddressBook {
   accepts(bytes: Uint8Array, at: number): boolean {
     const a = bytes.subarray(at, at + 16);
     if (ipv6Equal(a, ALL_NODES)) return true;
-    for (const l of this.local6) if (ipv6Equal(a, l.address)) return true;
+    for (const l of this.#local6) if (ipv6Equal(a, l.address)) return true;
     for (const g of this.#groups) if (ipv6Equal(a, g)) return true;
     return false;
   }
@@ -124,7 +156,7 @@ export class AddressBook {
 
   /** Whether `key` is one of our own IPv6 addresses. */
   isLocal(key: number): boolean {
-    for (const l of this.local6) if (l.key === key) return true;
+    for (const l of this.#local6) if (l.key === key) return true;
     return false;
   }
 
@@ -135,9 +167,9 @@ export class AddressBook {
   sourceFor(remote: number): number {
     if (!isIpv6Key(remote)) return this.ipv4;
     const bytes = this.bytes(remote);
-    if (this.local6.length === 0) return -1;
-    if (bytes !== undefined) for (const l of this.local6) if (ipv6InPrefix(bytes, l.address, l.prefix)) return l.key;
-    return this.local6[0].key;
+    if (this.#local6.length === 0) return -1;
+    if (bytes !== undefined) for (const l of this.#local6) if (ipv6InPrefix(bytes, l.address, l.prefix)) return l.key;
+    return this.#local6[0].key;
   }
 
   /** A holder needs the bytes of `key` until it calls `release` (IPv4 keys need nothing). */

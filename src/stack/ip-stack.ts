@@ -57,6 +57,11 @@ export interface IpStackOptions {
   address: string;
   /** Its IPv6 addresses with their prefixes ("fd00::1/64"; /128 without one): IPv6 is on with one. */
   ipv6?: readonly string[];
+  /**
+   * No IPv4 even without IPv6 addresses yet: neighbour discovery adds them later (`addresses.addLocal`).
+   * Default: IPv6-only when `address` is "0.0.0.0" and `ipv6` has an address.
+   */
+  ipv6Only?: boolean;
   link: Link;
   clock?: Clock;
   tcp?: Partial<TcpConfig>;
@@ -121,7 +126,7 @@ export class IpStack {
     this.address = options.address;
     // An IPv6-only stack ("0.0.0.0" beside IPv6 addresses) has an IPv4 key no packet carries: IPv4 to it
     // is "wrong-address", and nothing can pick an IPv4 source (sourceFor says -1), at no cost per packet.
-    const v6only = options.address === "0.0.0.0" && (options.ipv6?.length ?? 0) > 0;
+    const v6only = options.ipv6Only ?? (options.address === "0.0.0.0" && (options.ipv6?.length ?? 0) > 0);
     this.ip = v6only ? NO_IPV4 : parseIpv4(options.address);
     this.link = options.link;
     this.clock = options.clock ?? new RealClock();

@@ -1,0 +1,42 @@
+import type { NdpEvent } from "../ndp/events.js";
+import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
+import { EthernetInterface } from "../netif/ethernet-interface.js";
+import { RoutedLink } from "../netif/routed-link.js";
+import type { Link } from "../link/link.js";
+import type { AddressBook } from "../stack/address-book.js";
+import type { Ipv6Address } from "../wire/ipv6-address.js";
+
+/**
+ * Starts IPv6 on the first Ethernet interface of `link` (an `ethernetLink`, or a RoutedLink with one) and
+ * keeps the stack's addresses in step with neighbour discovery: an address is the stack's once DAD
+ * assigned it (RFC 4862 §5.4) until its valid lifetime ends or DAD removes it, and the stack takes
+ * packets to ND's multicast groups. The user's `manual` addresses are the stack's from the start. Null
+ * when `link` has no Ethernet interface.
+ */
+export function startNeighborDiscovery(
+  link: Link | undefined,
+  book: AddressBook,
+  manual: readonly { address: Ipv6Address; prefix: number }[],
+  autoconf: boolean,
+): NeighborDiscovery | null {
+  if (!(link instanceof RoutedLink)) return null;
+  const eth = link.interfaces.find((i) => i instanceof EthernetInterface);
+  if (eth === undefined) return null;
+  let groups: Ipv6Address[] = [];
+  const apply = (e: NdpEvent) => {
+    switch (e.type) {
+      case "address":
+        if (e.address.state !== "tentative") book.addLocal(e.address.address, e.address.prefixLength);
+        break;
+      case "address-removed":
+        book.removeLocal(e.address.address);
+        break;
+      case "groups":
+        for (const g of groups) book.leave(g);
+        groups = e.groups;
+        for (const g of groups) book.join(g);
+        break;
+    }
+  };
+  return eth.startIpv6(manual, autoconf, apply).nd;
+}

@@ -1,0 +1,84 @@
+import { Stack, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/index.js";
+import type { Link } from "../../src/link/index.js";
+import { buildIcmp6Packet } from "../../src/wire/datagram-build.js";
+import {
+  EtherType,
+  buildEthernetFrame,
+  buildNdpMessage,
+  ipv6MulticastMac,
+  parseIpv6,
+  parseMac,
+  type NdpMessage,
+} from "../../src/wire/index.js";
+
+export const isnKey = new Uint8Array(16).fill(7);
+export const ROUTER_MAC = parseMac("02:00:00:00:00:fe");
+export const ROUTER_LL = parseIpv6("fe80::fe");
+
+/** One dual-stack host per entry of `addresses` on one virtual switch, each with its Ethernet interface. */
+export function ipv6Lan(addresses: readonly (readonly string[])[]) {
+  const clock = new VirtualClock(1_700_000_000_000);
+  const sw = virtualSwitch({ clock });
+  const hosts = addresses.map((address, i) => {
+    const link = ethernetLink({
+      link: sw.port(),
+      address: `10.0.0.${i + 1}/24`,
+      mac: parseMac(`02:00:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`),
+      clock,
+      ipv6: { random: () => 0.5, secret: new Uint8Array(16).fill(i + 1) },
+    });
+    const stack = new Stack({ address: [`10.0.0.${i + 1}`, ...address], link, clock, isnKey });
+    return { link, stack, nd: stack.ndp as NonNullable<Stack["ndp"]> };
+  });
+  return { clock, sw, hosts };
+}
+
+/** An ND message in a frame from `src` (IPv6 and MAC) to `dst`, as a router or peer on the switch sends it. */
+export function ndFrame(
+  srcMac: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+  m: NdpMessage,
+  dstMac = ipv6MulticastMac(dst),
+): Uint8Array {
+  const out = buildNdpMessage(m);
+  const body = out.body;
+  const rest = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
+  const packet = buildIcmp6Packet(
+    { src: 0, dst: 0, ttl: 255, type: out.icmpType, code: out.code, rest, payload: body.subarray(4) },
+    { src, dst },
+  );
+  return buildEthernetFrame(dstMac, srcMac, EtherType.IPV6, packet);
+}
+
+/** A router advertisement of `prefix`/64 (on-link, autonomous) from ROUTER_LL, a default router for 1800 s. */
+export function routerAdvertisement(prefix: string): Uint8Array {
+  return ndFrame(ROUTER_MAC, ROUTER_LL, parseIpv6("ff02::1"), {
+    kind: "router-advertisement",
+    curHopLimit: 64,
+    managed: false,
+    other: false,
+    routerLifetime: 1800,
+    reachableTime: 0,
+    retransTimer: 0,
+    sourceLinkLayer: ROUTER_MAC,
+    mtu: null,
+    prefixes: [
+      {
+        prefix: parseIpv6(prefix),
+        prefixLength: 64,
+        onLink: true,
+        autonomous: true,
+        validLifetime: 86400,
+        preferredLifetime: 14400,
+      },
+    ],
+  });
+}
+
+/** Frames a switch port hears, kept. */
+export function listen(port: Link): Uint8Array[] {
+  const heard: Uint8Array[] = [];
+  port.onReceive = (f) => heard.push(f.slice());
+  return heard;
+}
