@@ -10,14 +10,15 @@ import type { Ipv6Address } from "../wire/ipv6-address.js";
  * Starts IPv6 on the first Ethernet interface of `link` (an `ethernetLink`, or a RoutedLink with one) and
  * keeps the stack's addresses in step with neighbour discovery: an address is the stack's once DAD
  * assigned it (RFC 4862 §5.4) until its valid lifetime ends or DAD removes it, and the stack takes
- * packets to ND's multicast groups. The user's `manual` addresses are the stack's from the start. Null
- * when `link` has no Ethernet interface.
+ * packets to ND's multicast groups. The user's `manual` addresses are the stack's from the start.
+ * `changed` hears each change of the stack's addresses. Null when `link` has no Ethernet interface.
  */
 export function startNeighborDiscovery(
   link: Link | undefined,
   book: AddressBook,
   manual: readonly { address: Ipv6Address; prefix: number }[],
   autoconf: boolean,
+  changed: () => void,
 ): NeighborDiscovery | null {
   if (!(link instanceof RoutedLink)) return null;
   const eth = link.interfaces.find((i) => i instanceof EthernetInterface);
@@ -26,10 +27,10 @@ export function startNeighborDiscovery(
   const apply = (e: NdpEvent) => {
     switch (e.type) {
       case "address":
-        if (e.address.state !== "tentative") book.addLocal(e.address.address, e.address.prefixLength);
+        if (e.address.state !== "tentative" && book.addLocal(e.address.address, e.address.prefixLength)) changed();
         break;
       case "address-removed":
-        book.removeLocal(e.address.address);
+        if (book.removeLocal(e.address.address)) changed();
         break;
       case "groups":
         for (const g of groups) book.leave(g);

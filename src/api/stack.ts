@@ -162,7 +162,10 @@ export class Stack {
     });
     this.address = this.#ip.address;
     const ethernet = ipv6.length > 0 || slaac;
-    this.ndp = ethernet ? startNeighborDiscovery(options.link, this.#ip.addresses, manual, slaac) : null;
+    // The loopback path follows the addresses neighbour discovery assigns: `own6` is its live list.
+    const book = this.#ip.addresses;
+    const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
+    this.ndp = ethernet ? startNeighborDiscovery(options.link, book, manual, slaac, follow) : null;
     if (slaac && this.ndp === null) throw new TypeError('address "slaac" needs an ethernetLink to hear routers on');
     this.clock = clock;
     this.capture = capture;
@@ -317,6 +320,8 @@ export class Stack {
     // Ours first, so pending accept() calls end with ListenerClosedError instead of waiting forever.
     for (const l of [...this.#listeners]) l.close();
     this.#resolver?.close();
+    // Neighbour discovery was started for this stack: its timers and addresses end with it.
+    this.ndp?.stop();
     this.#ip.close();
   }
 

@@ -89,3 +89,13 @@ export async function connected(p: Pair, options?: ConnectOptions) {
   const server = await drive(p.clock, accepted);
   return { listener, client, server };
 }
+
+/** Reads a stream to its end: the chunks it gave. */
+export async function readAll(s: { read(): Promise<{ done: boolean; value?: Uint8Array }> }): Promise<Uint8Array[]> {
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const r = await s.read();
+    if (r.done) return parts;
+    parts.push(r.value as Uint8Array);
+  }
+}

@@ -1,4 +1,4 @@
-import { Stack, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/index.js";
+import { Stack, type TcpStream, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/index.js";
 import type { Link } from "../../src/link/index.js";
 import { buildIcmp6Packet } from "../../src/wire/datagram-build.js";
 import {
@@ -11,17 +11,26 @@ import {
   type NdpMessage,
 } from "../../src/wire/index.js";
 
+import { drive, readAll } from "../api/helpers.js";
+import { prefixInfo, ra } from "../ndp/ndp-fixture.js";
+
 export const isnKey = new Uint8Array(16).fill(7);
 export const ROUTER_MAC = parseMac("02:00:00:00:00:fe");
 export const ROUTER_LL = parseIpv6("fe80::fe");
 
-/** One dual-stack host per entry of `addresses` on one virtual switch, each with its Ethernet interface. */
-export function ipv6Lan(addresses: readonly (readonly string[])[]) {
+/**
+ * One dual-stack host per entry of `addresses` on one virtual switch, each with its Ethernet interface;
+ * `tap` may put something (a capture) between a host's interface and its switch port.
+ */
+export function ipv6Lan(
+  addresses: readonly (readonly string[])[],
+  tap: (port: Link, i: number, clock: VirtualClock) => Link = (port) => port,
+) {
   const clock = new VirtualClock(1_700_000_000_000);
   const sw = virtualSwitch({ clock });
   const hosts = addresses.map((address, i) => {
     const link = ethernetLink({
-      link: sw.port(),
+      link: tap(sw.port(), i, clock),
       address: `10.0.0.${i + 1}/24`,
       mac: parseMac(`02:00:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`),
       clock,
@@ -53,27 +62,24 @@ export function ndFrame(
 
 /** A router advertisement of `prefix`/64 (on-link, autonomous) from ROUTER_LL, a default router for 1800 s. */
 export function routerAdvertisement(prefix: string): Uint8Array {
-  return ndFrame(ROUTER_MAC, ROUTER_LL, parseIpv6("ff02::1"), {
-    kind: "router-advertisement",
-    curHopLimit: 64,
-    managed: false,
-    other: false,
-    routerLifetime: 1800,
-    reachableTime: 0,
-    retransTimer: 0,
-    sourceLinkLayer: ROUTER_MAC,
-    mtu: null,
-    prefixes: [
-      {
-        prefix: parseIpv6(prefix),
-        prefixLength: 64,
-        onLink: true,
-        autonomous: true,
-        validLifetime: 86400,
-        preferredLifetime: 14400,
-      },
-    ],
-  });
+  const m = ra({ curHopLimit: 64, sourceLinkLayer: ROUTER_MAC, prefixes: [prefixInfo(prefix, 86400, 14400)] });
+  return ndFrame(ROUTER_MAC, ROUTER_LL, parseIpv6("ff02::1"), m);
+}
+
+/** `data` from `client` to `server` over TCP, the client closing after it: what the server read. */
+export async function transfer(
+  clock: VirtualClock,
+  client: TcpStream<"Established">,
+  server: TcpStream<"Established">,
+  data: Uint8Array,
+): Promise<Uint8Array[]> {
+  const sent = (async () => {
+    await client.write(data);
+    await client.shutdown()[Symbol.asyncDispose]();
+  })();
+  const got = await drive(clock, readAll(server));
+  await drive(clock, sent);
+  return got;
 }
 
 /** Frames a switch port hears, kept. */

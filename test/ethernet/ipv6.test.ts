@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { HostUnreachableError, NetworkUnreachableError } from "../../src/api/index.js";
-import { EtherType, ipv6ToString, parseIpv6, solicitedNodeAddress } from "../../src/wire/index.js";
+import { EtherType, buildEthernetFrame, ipv6ToString, parseIpv6, solicitedNodeAddress } from "../../src/wire/index.js";
 import { freeSlots } from "../../src/wire/packet-arena.js";
 import { ipv6HexKey } from "../../src/ndp/hex-key.js";
 import { drive, patternBytes, sha256 } from "../api/helpers.js";
-import { ROUTER_LL, ROUTER_MAC, ipv6Lan, listen, ndFrame, routerAdvertisement } from "./ipv6-lan.js";
-
-async function readAll(s: { read(): Promise<{ done: boolean; value?: Uint8Array }> }): Promise<Uint8Array[]> {
-  const parts: Uint8Array[] = [];
-  for (;;) {
-    const r = await s.read();
-    if (r.done) return parts;
-    parts.push(r.value as Uint8Array);
-  }
-}
+import { ROUTER_LL, ROUTER_MAC, ipv6Lan, listen, ndFrame, routerAdvertisement, transfer } from "./ipv6-lan.js";
 
 const etherTypeOf = (f: Uint8Array) => (f[12] << 8) | f[13];
 const macOf = (f: Uint8Array, at: number) => f.subarray(at, at + 6).reduce((m, b) => m * 256 + b, 0);
@@ -34,12 +25,7 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
     const server = await drive(clock, accepted);
     expect(client.peerAddr.address).toBe("fd00::2");
     const data = patternBytes(256 << 10, 5);
-    const sent = (async () => {
-      await client.write(data);
-      await client.shutdown()[Symbol.asyncDispose]();
-    })();
-    const got = await drive(clock, readAll(server));
-    await drive(clock, sent);
+    const got = await transfer(clock, client, server, data);
     expect(sha256(got)).toBe(sha256(data));
     // a solicited b's solicited-node group once; b learned a from the solicitation's link-layer option.
     expect(a.nd.cache.counters.resolutionFailures).toBe(0);
@@ -111,6 +97,26 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
     expect(macOf(s, 0)).toBe(ROUTER_MAC);
     expect(ipv6ToString(s.subarray(14 + 8, 14 + 24))).toBe(global);
     expect(ipv6ToString(s.subarray(14 + 24, 14 + 40))).toBe("2001:db8:99::5");
+    // The SLAAC address is the stack's own: a connection to it takes the loopback path, not the link.
+    heard.length = 0;
+    const listener = a.stack.listen(9);
+    const accepted = listener.accept();
+    const self = await drive(clock, a.stack.connect(global as string, 9));
+    await drive(clock, accepted);
+    expect(self.peerAddr.address).toBe(global);
+    expect(heard.filter((f) => etherTypeOf(f) === EtherType.IPV6 && f[14 + 6] === 6)).toHaveLength(0);
+  });
+
+  it("stops neighbour discovery when the stack closes: no more solicitations, its addresses gone", () => {
+    const { clock, sw, hosts } = ipv6Lan([["fd00::1/64", "slaac"]]);
+    const [a] = hosts;
+    const port = sw.port();
+    const heard = listen(port);
+    clock.advance(500); // before DAD ends and before router solicitations
+    a.stack.close();
+    clock.advance(20_000);
+    expect(heard.filter((f) => etherTypeOf(f) === EtherType.IPV6 && f[14 + 40] === 133)).toHaveLength(0);
+    expect(a.nd.addresses()).toEqual([]);
   });
 
   it("without slaac, an advertised prefix forms no address but the router is still the default", () => {
@@ -187,6 +193,16 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
         aMac,
       ),
     ];
+    // A TCP SYN to a's address, through the path up to the stack: mangled, it must be dropped there.
+    const syn = (() => {
+      const p = new Uint8Array(60);
+      p.set([0x60, 0, 0, 0, 0, 20, 6, 64]);
+      p.set(parseIpv6("fd00::66"), 8);
+      p.set(parseIpv6("fd00::1"), 24);
+      p.set([0xc0, 0x00, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff], 40);
+      return buildEthernetFrame(aMac, 0x020000000066, EtherType.IPV6, p);
+    })();
+    seeds.push(syn);
     const framesIn = a.link.interface.counters.framesIn;
     for (let i = 0; i < 20_000; i++) {
       const f = seeds[i % seeds.length].slice();
@@ -198,6 +214,8 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
     expect(a.link.interface.counters.framesIn - framesIn).toBeGreaterThan(10_000);
     const ipv6 = a.link.interface.ipv6;
     expect(ipv6?.counters.ndDropped).toBeGreaterThan(0);
+    // Mangled segments reached the stack and were dropped there, counted (checksums, mostly).
+    expect(a.stack.counters.checksumErrors).toBeGreaterThan(0);
     // Bounded: whatever the frames made it learn stays within ND's tables.
     expect(a.nd.addresses().length).toBeLessThanOrEqual(a.nd.config.maxAddresses);
     expect(a.nd.cache.size).toBeLessThanOrEqual(a.nd.config.neighbor.maxEntries);

@@ -4,7 +4,7 @@ import { RawIpInterface, RoutedLink } from "../../src/netif/index.js";
 import { memoryLinkPair } from "../../src/link/index.js";
 import { parseDatagram, parseIpv4, parseMac } from "../../src/wire/index.js";
 import { freeSlots } from "../../src/wire/packet-arena.js";
-import { drive, patternBytes, sha256 } from "../api/helpers.js";
+import { drive, patternBytes, readAll, sha256 } from "../api/helpers.js";
 import { FakeLink } from "./fake-link.js";
 
 const isnKey = new Uint8Array(16).fill(7);
@@ -25,15 +25,6 @@ function lan(n: number) {
     return { address, link, stack: new Stack({ address, link, clock, isnKey }) };
   });
   return { clock, sw, hosts };
-}
-
-async function readAll(s: { read(): Promise<{ done: boolean; value?: Uint8Array }> }): Promise<Uint8Array[]> {
-  const parts: Uint8Array[] = [];
-  for (;;) {
-    const r = await s.read();
-    if (r.done) return parts;
-    parts.push(r.value as Uint8Array);
-  }
 }
 
 describe("TCP between stacks over Ethernet, through a virtual switch", () => {
