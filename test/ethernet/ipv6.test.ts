@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HostUnreachableError, NetworkUnreachableError } from "../../src/api/index.js";
+import { HostUnreachableError, NetworkUnreachableError, type PingResult } from "../../src/api/index.js";
 import { EtherType, buildEthernetFrame, ipv6ToString, parseIpv6, solicitedNodeAddress } from "../../src/wire/index.js";
 import { freeSlots } from "../../src/wire/packet-arena.js";
 import { ipv6HexKey } from "../../src/ndp/hex-key.js";
@@ -50,6 +50,15 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
     await drive(clock, client.write(new TextEncoder().encode("hi")));
     const r = await drive(clock, server.read());
     expect(new TextDecoder().decode(r.value)).toBe("hi");
+    // And ICMPv6 echo over the same resolution, to b's global address.
+    const replies: PingResult[] = [];
+    await drive(
+      clock,
+      (async () => {
+        for await (const p of a.stack.ping("fd00::2", { count: 3, interval: 100 })) replies.push(p);
+      })(),
+    );
+    expect(replies.map((p) => p.ok && p.address)).toEqual(["fd00::2", "fd00::2", "fd00::2"]);
   });
 
   it("a connect to a neighbour that never answers fails with HostUnreachableError (address unreachable)", async () => {

@@ -160,6 +160,10 @@ describeWith(
       expect(nd.cache.entry(ipv6HexKey(parseIpv6("fd00:77::1")))?.mac).toBe(kernelMac);
       await conn[Symbol.asyncDispose]();
       echo.child.kill();
+      // The stack pings the kernel's address; the kernel answers from it.
+      const replies: boolean[] = [];
+      for await (const p of stack.ping("fd00:77::1", { count: 2, interval: 200 })) replies.push(p.ok);
+      expect(replies).toEqual([true, true]);
       server.close();
       expect(link.interface.ipv6?.counters.ndDropped).toBe(0);
       expect(nd.counters.drops).toEqual(Object.fromEntries(Object.keys(nd.counters.drops).map((k) => [k, 0])));
