@@ -38,12 +38,16 @@ export interface EthernetIpv6Counters {
   noRoute: number;
   /** Packets whose next hop never answered (RFC 4861 §7.2.2), each reported to the stack. */
   unresolved: number;
+  /** Packets over the MTU a router advertised (RFC 4861 §6.3.4), each answered with packet too big. */
+  tooBig: number;
 }
 
 const ETHERNET_HEADER = 14;
 const IPV6_HEADER = 40;
 /** RFC 4443 §2.4 (c): an error carries as much of the packet as fits in the minimum MTU. */
 const MAX_QUOTE = 1280 - IPV6_HEADER - 8;
+/** The hop limit of the stack's packets (the IPv6 layer's default, as IANA's default TTL). */
+const STACK_HOP_LIMIT = 64;
 
 /**
  * IPv6 over Ethernet (RFC 2464) on one interface, with neighbour discovery (RFC 4861) in it as ARP is in
@@ -53,7 +57,7 @@ const MAX_QUOTE = 1280 - IPV6_HEADER - 8;
  */
 export class EthernetIpv6 {
   readonly nd: NeighborDiscovery;
-  readonly counters: EthernetIpv6Counters = { ndIn: 0, ndDropped: 0, noRoute: 0, unresolved: 0 };
+  readonly counters: EthernetIpv6Counters = { ndIn: 0, ndDropped: 0, noRoute: 0, unresolved: 0, tooBig: 0 };
   readonly #host: EthernetIpv6Host;
   readonly #v6 = new Ipv6Record();
   readonly #tcp = new ParsedRecord();
@@ -73,7 +77,7 @@ export class EthernetIpv6 {
         deliver: (frame, mac) => host.deliver(frame, mac),
         unreachable: (_nextHop, frames) => {
           this.counters.unresolved += frames.length;
-          for (const f of frames) this.#unreachable(f.subarray(ETHERNET_HEADER), Unreachable6Code.ADDRESS);
+          for (const f of frames) this.#errorUp(f.subarray(ETHERNET_HEADER), Unreachable6Code.ADDRESS);
         },
       },
     });
@@ -105,15 +109,28 @@ export class EthernetIpv6 {
     return null;
   }
 
-  /** One IPv6 packet from the stack, taken (sent, queued for resolution, or reported unreachable). */
+  /**
+   * One IPv6 packet from the stack, taken: sent, queued for resolution, or reported back. The stack's
+   * packets carry its default hop limit, which becomes the one routers advertise (CurHopLimit, RFC 4861
+   * §6.3.2; the IPv6 header has no checksum to mend). One over the MTU routers advertise earns a packet
+   * too big (RFC 8201), so path MTU discovery shrinks what the stack sends, as Linux's EMSGSIZE would.
+   */
   transmit(packet: Uint8Array): void {
-    const nextHop = this.nd.nextHop(packet.subarray(24, 40));
-    if (nextHop === null) {
-      this.counters.noRoute++;
-      this.#unreachable(packet, Unreachable6Code.NO_ROUTE);
+    const nd = this.nd;
+    if (packet.length > nd.mtu) {
+      this.counters.tooBig++;
+      this.#errorUp(packet, 0, Icmpv6Type.PACKET_TOO_BIG, nd.mtu);
       releasePacket(packet);
       return;
     }
+    const nextHop = nd.nextHop(packet.subarray(24, 40));
+    if (nextHop === null) {
+      this.counters.noRoute++;
+      this.#errorUp(packet, Unreachable6Code.NO_ROUTE);
+      releasePacket(packet);
+      return;
+    }
+    if (packet[7] === STACK_HOP_LIMIT) packet[7] = nd.hopLimit;
     this.#resolve(nextHop, packet);
   }
 
@@ -132,17 +149,17 @@ export class EthernetIpv6 {
   }
 
   /**
-   * RFC 4861 §7.2.2 and RFC 4443 §3.1: the stack hears that `packet` of its own could not leave, as an
-   * ICMPv6 destination unreachable from its own source address, as Linux reports it (ndisc_error_report):
-   * TCP takes it as a soft error, so connect rejects with HostUnreachableError at its timeout. Never about
-   * an ICMPv6 error or ND message.
+   * RFC 4861 §7.2.2 and RFC 4443 §3.1-3.2: the stack hears that `packet` of its own could not leave, as an
+   * ICMPv6 error (destination unreachable by default) from its own source address, as Linux reports it
+   * (ndisc_error_report): TCP takes unreachable as a soft error, so connect rejects with
+   * HostUnreachableError at its timeout. Never about an ICMPv6 error or ND message.
    */
-  #unreachable(packet: Uint8Array, code: number): void {
+  #errorUp(packet: Uint8Array, code: number, type: number = Icmpv6Type.DEST_UNREACHABLE, rest = 0): void {
     if (packet.length < IPV6_HEADER + 8) return;
     if (packet[6] === 58 && (packet[IPV6_HEADER] < 128 || isNd(packet))) return;
     const src = packet.slice(8, 24);
     const quote = packet.subarray(0, Math.min(packet.length, IPV6_HEADER + MAX_QUOTE));
-    const fields = { src: 0, dst: 0, ttl: 64, type: Icmpv6Type.DEST_UNREACHABLE, code, rest: 0, payload: quote };
+    const fields = { src: 0, dst: 0, ttl: STACK_HOP_LIMIT, type, code, rest, payload: quote };
     this.#host.up(buildIcmp6Packet(fields, { src, dst: src }));
   }
 }

@@ -60,9 +60,13 @@ export function ndFrame(
   return buildEthernetFrame(dstMac, srcMac, EtherType.IPV6, packet);
 }
 
-/** A router advertisement of `prefix`/64 (on-link, autonomous) from ROUTER_LL, a default router for 1800 s. */
-export function routerAdvertisement(prefix: string): Uint8Array {
-  const m = ra({ curHopLimit: 64, sourceLinkLayer: ROUTER_MAC, prefixes: [prefixInfo(prefix, 86400, 14400)] });
+/**
+ * A router advertisement from ROUTER_LL, a default router for 1800 s: of `prefix`/64 (on-link,
+ * autonomous), or of `options` (an MTU, a hop limit, no prefix).
+ */
+export function routerAdvertisement(prefix: string | null, options: { mtu?: number; curHopLimit?: number } = {}) {
+  const prefixes = prefix === null ? [] : [prefixInfo(prefix, 86400, 14400)];
+  const m = ra({ curHopLimit: 64, sourceLinkLayer: ROUTER_MAC, prefixes, ...options });
   return ndFrame(ROUTER_MAC, ROUTER_LL, parseIpv6("ff02::1"), m);
 }
 

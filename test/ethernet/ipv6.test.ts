@@ -139,6 +139,41 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
     expect(a.nd.routers()).toHaveLength(1);
   });
 
+  it("takes the MTU and hop limit routers advertise: segments shrink by packet too big, hop limit 61", async () => {
+    const { clock, sw, hosts } = ipv6Lan([["fd00::1/64"], ["fd00::2/64"]]);
+    const [a, b] = hosts;
+    const router = sw.port();
+    clock.advance(3000);
+    router.send(routerAdvertisement(null, { mtu: 1400, curHopLimit: 61 }));
+    clock.advance(10);
+    expect([a.nd.mtu, a.nd.hopLimit]).toEqual([1400, 61]);
+    const sizes: number[] = [];
+    const hopLimits = new Set<number>();
+    const port = a.link.interface;
+    const sent = port.counters.framesOut;
+    const listener = b.stack.listen(80);
+    const accepted = listener.accept();
+    // What b's interface hands up is what a sent: a's TCP segments, sized and hop-limited by a.
+    const input = b.link.interface.onReceive;
+    b.link.interface.onReceive = (p) => {
+      if (p[0] >> 4 === 6 && p[6] === 6) {
+        sizes.push(p.length);
+        hopLimits.add(p[7]);
+      }
+      input?.(p);
+    };
+    const client = await drive(clock, a.stack.connect("fd00::2", 80));
+    const server = await drive(clock, accepted);
+    const data = patternBytes(100_000, 9);
+    const got = await transfer(clock, client, server, data);
+    expect(sha256(got)).toBe(sha256(data));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1400);
+    expect(hopLimits).toEqual(new Set([61]));
+    expect(port.ipv6?.counters.tooBig).toBeGreaterThanOrEqual(1);
+    expect(a.stack.pathMtu("fd00::2")).toBe(1400);
+    expect(port.counters.framesOut - sent).toBeGreaterThan(70);
+  });
+
   it("takes multicast frames for its groups only (the Ethernet multicast filter)", () => {
     const { clock, sw, hosts } = ipv6Lan([["fd00::1/64"]]);
     const [a] = hosts;
