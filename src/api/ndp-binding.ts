@@ -6,23 +6,25 @@ import type { Link } from "../link/link.js";
 import type { AddressBook } from "../stack/address-book.js";
 import type { Ipv6Address } from "../wire/ipv6-address.js";
 
+/** The interface IPv6 runs on over `link`: the first Ethernet one of an `ethernetLink` or RoutedLink. */
+export function ethernetInterfaceOf(link: Link | undefined): EthernetInterface | null {
+  if (!(link instanceof RoutedLink)) return null;
+  return link.interfaces.find((i) => i instanceof EthernetInterface) ?? null;
+}
+
 /**
- * Starts IPv6 on the first Ethernet interface of `link` (an `ethernetLink`, or a RoutedLink with one) and
- * keeps the stack's addresses in step with neighbour discovery: an address is the stack's once DAD
- * assigned it (RFC 4862 §5.4) until its valid lifetime ends or DAD removes it, and the stack takes
- * packets to ND's multicast groups. The user's `manual` addresses are the stack's from the start.
- * `changed` hears each change of the stack's addresses. Null when `link` has no Ethernet interface.
+ * Starts IPv6 on `eth` and keeps the stack's addresses in step with neighbour discovery: an address is
+ * the stack's once DAD assigned it (RFC 4862 §5.4) until its valid lifetime ends or DAD removes it, and
+ * the stack takes packets to ND's multicast groups. The user's `manual` addresses are the stack's from
+ * the start. `changed` hears each change of the stack's addresses.
  */
 export function startNeighborDiscovery(
-  link: Link | undefined,
+  eth: EthernetInterface,
   book: AddressBook,
   manual: readonly { address: Ipv6Address; prefix: number }[],
   autoconf: boolean,
   changed: () => void,
-): NeighborDiscovery | null {
-  if (!(link instanceof RoutedLink)) return null;
-  const eth = link.interfaces.find((i) => i instanceof EthernetInterface);
-  if (eth === undefined) return null;
+): NeighborDiscovery {
   let groups: Ipv6Address[] = [];
   const apply = (e: NdpEvent) => {
     switch (e.type) {

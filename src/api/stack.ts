@@ -23,7 +23,7 @@ import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
 import { race, resolveBoth, type Attempt } from "./happy-eyeballs.js";
 import { TcpListener } from "./listener.js";
-import { startNeighborDiscovery } from "./ndp-binding.js";
+import { ethernetInterfaceOf, startNeighborDiscovery } from "./ndp-binding.js";
 import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
 import { EventHub, type EventStream } from "./event-stream.js";
@@ -136,6 +136,8 @@ export class Stack {
       );
     }
     const { ipv4, ipv6, slaac } = splitAddresses(options.address);
+    const eth = ipv6.length > 0 || slaac ? ethernetInterfaceOf(options.link) : null;
+    if (slaac && eth === null) throw new TypeError('address "slaac" needs an ethernetLink to hear routers on');
     const manual = ipv6.map((a) => parseIpv6Prefix(a, 128));
     const own6 = manual.map((a) => a.address);
     this.#loopback = new LoopbackLink(parseIpv4(ipv4), options.link ?? null, clock, own6);
@@ -161,12 +163,10 @@ export class Stack {
       reassembly: options.reassembly,
     });
     this.address = this.#ip.address;
-    const ethernet = ipv6.length > 0 || slaac;
     // The loopback path follows the addresses neighbour discovery assigns: `own6` is its live list.
     const book = this.#ip.addresses;
     const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
-    this.ndp = ethernet ? startNeighborDiscovery(options.link, book, manual, slaac, follow) : null;
-    if (slaac && this.ndp === null) throw new TypeError('address "slaac" needs an ethernetLink to hear routers on');
+    this.ndp = eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow);
     this.clock = clock;
     this.capture = capture;
     this.events = events;

@@ -1,16 +1,12 @@
 import { IPV6_KEY_BASE, isIpv6Key } from "../wire/address-key.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { ipv6Equal, ipv6InPrefix, ipv6ToString, parseIpv6, type Ipv6Address } from "../wire/ipv6-address.js";
+import { isIpv6LinkLocal } from "../wire/ipv6-multicast.js";
 import { sipHash24 } from "../wire/siphash.js";
 
 /** Addresses of no single host (RFC 4291 §2.5.2, §2.7): unspecified, and multicast. */
 export function isIpv6Multicast(bytes: Uint8Array, at = 0): boolean {
   return bytes[at] === 0xff;
-}
-
-/** fe80::/10 (RFC 4291 §2.5.6). */
-function isLinkLocal(a: Ipv6Address): boolean {
-  return a[0] === 0xfe && (a[1] & 0xc0) === 0x80;
 }
 
 /** ff02::1, all nodes on the link (RFC 4291 §2.7.1): every host takes packets to it. */
@@ -87,7 +83,7 @@ export class AddressBook {
     if (key < 0) return false;
     this.retain(key);
     const entry = { address: address.slice(), prefix, key };
-    const at = isLinkLocal(address) ? -1 : this.#local6.findIndex((l) => isLinkLocal(l.address));
+    const at = isIpv6LinkLocal(address) ? -1 : this.#local6.findIndex((l) => isIpv6LinkLocal(l.address));
     this.#local6.splice(at < 0 ? this.#local6.length : at, 0, entry);
     return true;
   }

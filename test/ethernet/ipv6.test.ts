@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HostUnreachableError, NetworkUnreachableError, type PingResult } from "../../src/api/index.js";
+import { HostUnreachableError, NetworkUnreachableError, type PingResult, Stack } from "../../src/api/index.js";
+import { memoryLinkPair } from "../../src/link/index.js";
 import { EtherType, buildEthernetFrame, ipv6ToString, parseIpv6, solicitedNodeAddress } from "../../src/wire/index.js";
 import { freeSlots } from "../../src/wire/packet-arena.js";
 import { ipv6HexKey } from "../../src/ndp/hex-key.js";
@@ -114,6 +115,12 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
     await drive(clock, accepted);
     expect(self.peerAddr.address).toBe(global);
     expect(heard.filter((f) => etherTypeOf(f) === EtherType.IPV6 && f[14 + 6] === 6)).toHaveLength(0);
+  });
+
+  it('refuses "slaac" without an Ethernet link, before touching the link', () => {
+    const [x] = memoryLinkPair();
+    expect(() => new Stack({ address: ["10.0.0.1", "slaac"], link: x })).toThrow(TypeError);
+    expect(x.onReceive).toBeNull();
   });
 
   it("stops neighbour discovery when the stack closes: no more solicitations, its addresses gone", () => {
