@@ -19,6 +19,7 @@ const DESTINATION_OPTIONS: u32 = 60;
 const ERRONEOUS_FIELD: u32 = 0;
 const UNRECOGNIZED_NEXT_HEADER: u32 = 1;
 const UNRECOGNIZED_OPTION: u32 = 2;
+const INCOMPLETE_CHAIN: u32 = 3;
 /** V_PROBLEM's flag: the problem is reported only when the packet's destination is not multicast. */
 const UNLESS_MULTICAST: u32 = 1 << 23;
 
@@ -58,12 +59,32 @@ function optionsOk(ptr: usize, p: usize, hlen: usize): i32 {
 }
 
 /**
+ * RFC 7112 (RFC 8200 §4.5): whether the extension headers after a first fragment's header, from `next`
+ * at `p`, end inside the fragment (`end`), so that the upper-layer header is in it. Their options are
+ * not looked at: that happens to the reassembled datagram.
+ */
+function chainInFragment(next: u32, p: usize, end: usize): bool {
+  // Each header takes at least 8 bytes: the walk ends.
+  while (next == HOP_BY_HOP || next == ROUTING || next == FRAGMENT || next == DESTINATION_OPTIONS || next == 51) {
+    if (end - p < 8) return false;
+    let hlen: usize = 8;
+    if (next == 51) hlen = (<usize>load<u8>(p, 1) + 2) << 2; // AH counts 4-byte words (RFC 4302 §2.2)
+    else if (next != FRAGMENT) hlen = (<usize>load<u8>(p, 1) + 1) << 3;
+    if (hlen > end - p) return false;
+    next = <u32>load<u8>(p);
+    p += hlen;
+  }
+  return true;
+}
+
+/**
  * Validates the IPv6 header of the `len` bytes at `ptr` and walks its extension headers to the upper
  * layer: hop-by-hop only first (§4.1), routing headers with segments left 0 ignored and any other
  * refused with a parameter problem at the routing type (this host routes nothing: RFC 5095's type 0
  * and every other type alike, §4.4), a fragment header ending the walk (its data is the fragmentable
  * part) unless it is an atomic fragment (offset 0 and M clear, RFC 6946: the datagram is whole),
- * destination options (§4.6). Every other next header ends the chain as the upper layer. Writes the V_
+ * destination options (§4.6). Every other next header ends the chain as the upper layer; a first fragment
+ * whose chain does not end inside it is refused (code 3, RFC 7112). Writes the V_
  * slots; returns OK or the code (V_PROBLEM for E_IPV6_PARAMETER_PROBLEM).
  */
 export function ipv6Header(ptr: usize, len: usize): i32 {
@@ -116,6 +137,7 @@ export function ipv6Header(ptr: usize, len: usize): i32 {
       pointer = p - ptr;
       next = <u32>load<u8>(p);
       if (offset != 0 || more != 0) {
+        if (offset == 0 && !chainInFragment(next, p + 8, end)) return problem(INCOMPLETE_CHAIN, 0, 0);
         setSlot(V_FRAGMENT_AT, <u32>(p - ptr));
         setSlot(V_FRAGMENT, offset | more);
         setSlot(V_FRAGMENT_ID, be32(p + 4));

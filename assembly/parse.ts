@@ -1,6 +1,6 @@
 // One call per packet: IPv4 + TCP parse, validation in RFC order, both checksums, options. Every read is
 // bounded by `len`; the result goes to the record (layout.ts), never to an allocation.
-import { fold, onesSum } from "./checksum";
+import { fold, onesSumInline } from "./checksum";
 import { setSlot } from "./linear-memory";
 import {
   OK, E_TRUNCATED_IP_HEADER, E_BAD_IP_VERSION, E_BAD_IHL, E_BAD_TOTAL_LENGTH, E_BAD_IP_CHECKSUM,
@@ -93,7 +93,7 @@ const NOP_NOP_TIMESTAMPS: u32 = 0x0a080101;
   if (tcpLen < 20) return E_TRUNCATED_TCP_HEADER;
   const doff = <usize>((<u32>load<u8>(t, 12) >> 4) << 2);
   if (doff < 20 || doff > tcpLen) return E_BAD_DATA_OFFSET;
-  if (onesSum(t, tcpLen, pseudo) != 0xffff) return E_BAD_TCP_CHECKSUM;
+  if (onesSumInline(t, tcpLen, pseudo) != 0xffff) return E_BAD_TCP_CHECKSUM;
 
   setSlot(P_SACK_COUNT, 0);
   if (doff == 32 && load<u32>(t, 20) == NOP_NOP_TIMESTAMPS) {

@@ -13,7 +13,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   clock: ["errors"],
   wire: ["errors"],
   pcap: ["errors"],
-  link: ["errors", "clock", "pcap"],
+  // A link gives back the packet-arena slot of a packet it drops (wire/packet-arena.ts).
+  link: ["errors", "clock", "pcap", "wire"],
   // Neighbour resolution (ARP now, IPv6 ND later) needs frames and time, nothing of IP's policy.
   neighbor: ["errors", "clock", "wire"],
   // IPv6 neighbour discovery and address configuration: ND bodies in, ICMPv6 bodies out, on the cache.

@@ -62,7 +62,15 @@ export function stacks(mtu: number) {
  */
 export type Reader = "into" | "owned";
 
-export function bulk(total: number, mtu: number, reader: Reader = "into"): Promise<BulkResult> {
+/** How the sender hands the bytes over: copied into the send buffer (`write`), or taken over (`writeNoCopy`). */
+export type Writer = "copy" | "no-copy";
+
+export function bulk(
+  total: number,
+  mtu: number,
+  reader: Reader = "into",
+  writer: Writer = "copy",
+): Promise<BulkResult> {
   const { a, b } = stacks(mtu);
   const source = new Uint8Array(CHUNK).map((_, i) => i & 255);
   return new Promise((resolve, reject) => {
@@ -89,7 +97,9 @@ export function bulk(total: number, mtu: number, reader: Reader = "into"): Promi
     let sent = 0;
     const fill = () => {
       while (sent < total) {
-        const n = client.write(source.subarray(0, Math.min(CHUNK, total - sent)));
+        // The source is never modified, so handing it over again and again keeps writeNoCopy's rule.
+        const chunk = source.subarray(0, Math.min(CHUNK, total - sent));
+        const n = writer === "copy" ? client.write(chunk) : client.writeNoCopy(chunk);
         if (n === 0) return;
         sent += n;
       }

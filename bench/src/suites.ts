@@ -7,6 +7,7 @@ export const SUITE_MODULES: readonly string[] = [
   "./tcp-suite.js",
   "./api-suite.js",
   "./connections-suite.js",
+  "./scale-suite.js",
   "./session-suite.js",
   "./path-suite.js",
   "./memory-suite.js",

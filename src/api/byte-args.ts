@@ -1,4 +1,6 @@
 /** Argument checks shared by every byte call: a whole stream's and a split half's. */
+import type { WriteOptions } from "./types.js";
+
 const utf8 = new TextEncoder();
 
 /** What `read(maxBytes)` accepts. */
@@ -6,6 +8,11 @@ export function checkMaxBytes(maxBytes: number | undefined): void {
   if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) {
     throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
   }
+}
+
+/** Whether `write(data, options)` takes its bytes over: when asked, and always for a string's own UTF-8 bytes. */
+export function takesOver(data: Uint8Array | string, options: WriteOptions | undefined): boolean {
+  return typeof data === "string" || options?.noCopy === true;
 }
 
 /** What `write(data)` accepts: bytes, or a string sent as UTF-8. */

@@ -10,7 +10,7 @@
  * the alias name (`Property 'write' does not exist on type 'WriteHalf<"Shutdown">'`).
  */
 import type { ConnectionInfo } from "../tcp/types.js";
-import type { SocketAddress } from "./types.js";
+import type { SocketAddress, WriteOptions } from "./types.js";
 import type { EventStream } from "./event-stream.js";
 
 /** The states of a read half: `Open` reads, `Ended` has read the peer's FIN. */
@@ -61,7 +61,7 @@ export interface ReadEndedMethods {}
 /** The open write half: it writes and half-closes. */
 export interface WriteOpenMethods {
   /** Resolves once every byte is in the send buffer (strings as UTF-8); awaiting it bounds memory. */
-  write(data: Uint8Array | string): Promise<void>;
+  write(data: Uint8Array | string, options?: WriteOptions): Promise<void>;
   /** Half-close: FIN after the queued bytes. The read half goes on reading. */
   shutdown(): WriteHalf<"Shutdown">;
 }

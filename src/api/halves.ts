@@ -5,11 +5,11 @@
  * connection finishes only once both are.
  */
 import type { ConnectionInfo } from "../tcp/types.js";
-import { checkMaxBytes, toBytes } from "./byte-args.js";
+import { checkMaxBytes, takesOver, toBytes } from "./byte-args.js";
 import type { HandleKind } from "./errors.js";
 import type { HalfReadResult, ReadHalf, ReadHalfState, SplitStream, WriteHalf, WriteHalfState } from "./half-types.js";
 import { type Consumption, type Owner, type StreamCore, staleError } from "./stream-core.js";
-import type { SocketAddress } from "./types.js";
+import type { SocketAddress, WriteOptions } from "./types.js";
 import type { EventStream } from "./event-stream.js";
 
 /**
@@ -152,9 +152,9 @@ class WriteOpen extends Half<"write", "Open"> implements WriteHalf<"Open"> {
   readonly half = "write";
   readonly state = "Open";
 
-  async write(data: Uint8Array | string): Promise<void> {
+  async write(data: Uint8Array | string, options?: WriteOptions): Promise<void> {
     this.assertLive();
-    return this.core.write(toBytes(data));
+    return this.core.write(toBytes(data), takesOver(data, options));
   }
 
   shutdown(): WriteHalf<"Shutdown"> {

@@ -5,11 +5,11 @@
  * successor state.
  */
 import type { ConnectionInfo } from "../tcp/types.js";
-import { checkMaxBytes, toBytes } from "./byte-args.js";
+import { checkMaxBytes, takesOver, toBytes } from "./byte-args.js";
 import { splitStream } from "./halves.js";
 import type { SplitStream } from "./half-types.js";
 import { staleError, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
-import type { CloseOptions, ReadResult, SocketAddress, StreamState, TcpStream } from "./types.js";
+import type { CloseOptions, ReadResult, SocketAddress, StreamState, TcpStream, WriteOptions } from "./types.js";
 import { webStreams } from "./web-streams.js";
 import type { EventStream } from "./event-stream.js";
 
@@ -73,9 +73,9 @@ abstract class Handle<S extends StreamState> implements Owner {
     return { done: true, value: undefined, stream: got as N };
   }
 
-  protected async writeBytes(data: Uint8Array | string): Promise<void> {
+  protected async writeBytes(data: Uint8Array | string, options: WriteOptions | undefined): Promise<void> {
     this.assertLive();
-    return this.core.write(toBytes(data));
+    return this.core.write(toBytes(data), takesOver(data, options));
   }
 
   protected halfClose<N extends Owner>(next: N): N {
@@ -115,8 +115,8 @@ export class EstablishedStream extends Handle<"Established"> implements TcpStrea
     return this.readThen(maxBytes, () => new CloseWaitStream(this.core));
   }
 
-  write(data: Uint8Array | string): Promise<void> {
-    return this.writeBytes(data);
+  write(data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+    return this.writeBytes(data, options);
   }
 
   shutdown(): TcpStream<"FinWait1"> {
@@ -159,8 +159,8 @@ export class EstablishedStream extends Handle<"Established"> implements TcpStrea
 export class CloseWaitStream extends Handle<"CloseWait"> implements TcpStream<"CloseWait"> {
   readonly state = "CloseWait";
 
-  write(data: Uint8Array | string): Promise<void> {
-    return this.writeBytes(data);
+  write(data: Uint8Array | string, options?: WriteOptions): Promise<void> {
+    return this.writeBytes(data, options);
   }
 
   shutdown(): TcpStream<"LastAck"> {

@@ -33,6 +33,7 @@ export type {
   TcpStream,
   TimeWaitMethods,
   Writes,
+  WriteOptions,
 } from "./types.js";
 export type {
   HalfCommon,

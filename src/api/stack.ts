@@ -323,6 +323,7 @@ export class Stack {
     // Neighbour discovery was started for this stack: its timers and addresses end with it.
     this.ndp?.stop();
     this.#ip.close();
+    this.#holds.close();
   }
 
   /** `await using`: `close()` at the end of the block (every connection left is aborted). */

@@ -44,6 +44,8 @@ interface PendingRead {
 interface PendingWrite {
   data: Uint8Array;
   offset: number;
+  /** Taken over (Connection.writeNoCopy) rather than copied. */
+  noCopy: boolean;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -300,12 +302,21 @@ export class StreamCore {
 
   // ---- writing ----
 
-  write(data: Uint8Array): Promise<void> {
+  /** Queues `data`, copied into the send buffer, or with `noCopy` kept as it is (WriteOptions.noCopy). */
+  write(data: Uint8Array, noCopy = false): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (data.length === 0) return Promise.resolve();
+    let offset = 0;
+    if (this.#writers.length === 0) {
+      // Nothing queued ahead: what fits goes in now, and a write that fits whole is done without a
+      // pending entry or a hold on the loop (the common case; a 1-byte request and reply is two of them).
+      offset = noCopy ? this.conn.writeNoCopy(data) : this.conn.write(data);
+      if (this.#error !== null) return Promise.reject(this.#error);
+      if (offset === data.length) return Promise.resolve();
+    }
     return this.hold.during(
       new Promise((resolve, reject) => {
-        this.#writers.push({ data, offset: 0, resolve, reject });
+        this.#writers.push({ data, offset, noCopy, resolve, reject });
         this.#writes.run();
       }),
     );
@@ -314,7 +325,8 @@ export class StreamCore {
   #drainWrites(): void {
     while (this.#writers.length > 0 && this.#error === null) {
       const w = this.#writers[0];
-      w.offset += this.conn.write(w.offset === 0 ? w.data : w.data.subarray(w.offset));
+      const rest = w.offset === 0 ? w.data : w.data.subarray(w.offset);
+      w.offset += w.noCopy ? this.conn.writeNoCopy(rest) : this.conn.write(rest);
       if (w.offset < w.data.length) return;
       this.#writers.shift();
       w.resolve();

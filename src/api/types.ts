@@ -81,6 +81,18 @@ export interface Reads<Next> {
   read(maxBytes?: number): Promise<ReadResult<Next>>;
 }
 
+/** How `write` takes its chunk. */
+export interface WriteOptions {
+  /**
+   * Take the chunk over: the send buffer keeps `data` itself instead of a copy, and segments are built
+   * from it (and rebuilt from it for each retransmission). Ownership: from the call on, the bytes belong to
+   * the connection for good; never modify them, nor any other view of the same memory, even after the
+   * promise settles (the connection may read them until the peer acknowledges them, and it does not say
+   * when that is). Hand over chunks made for the purpose; default `false`.
+   */
+  noCopy?: boolean;
+}
+
 export interface Writes {
   /**
    * Resolves once every byte is in the send buffer (strings are sent as UTF-8). Awaiting each write
@@ -88,9 +100,11 @@ export interface Writes {
    *
    * Ownership: the stream borrows `data` until the promise settles, copying it into the send buffer as
    * the window allows (one copy; the segments are then built from the send buffer). Do not change the
-   * bytes before it settles; after that the chunk is the caller's again, to reuse or change.
+   * bytes before it settles; after that the chunk is the caller's again, to reuse or change. With
+   * `{ noCopy: true }` the stream takes the chunk over instead (see `WriteOptions`). A string's UTF-8 bytes
+   * are the stream's own, so they are always taken over.
    */
-  write(data: Uint8Array | string): Promise<void>;
+  write(data: Uint8Array | string, options?: WriteOptions): Promise<void>;
 }
 
 export interface Aborts {

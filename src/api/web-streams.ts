@@ -52,7 +52,7 @@ export function webStreams(
   ) as ReadableStream<Uint8Array>;
   const writable = new WritableStream<Uint8Array>({
     write(chunk) {
-      if (typeof chunk === "string") return core.write(utf8.encode(chunk));
+      if (typeof chunk === "string") return core.write(utf8.encode(chunk), true);
       if (!(chunk instanceof Uint8Array)) throw new TypeError("TCP writable takes Uint8Array or string chunks");
       return core.write(chunk);
     },

@@ -65,9 +65,10 @@ export class PacketQueue {
     return packet;
   }
 
-  /** Empties the queue and returns how many packets it held. */
-  clear(): number {
+  /** Empties the queue, handing each packet it held to `discard`, and returns how many there were. */
+  clear(discard: (packet: Uint8Array) => void): number {
     const n = this.size;
+    for (let i = this.#head; i < this.#tail; i++) discard(this.#packets[i]!);
     this.#packets.fill(undefined);
     this.#head = 0;
     this.#tail = 0;

@@ -1,4 +1,5 @@
 import type { Clock, Timer } from "../clock/clock.js";
+import { releasePacket } from "../wire/packet-arena.js";
 import type { ImpairmentConfig } from "./impairment.js";
 import type { Link } from "./link.js";
 import { PacketQueue } from "./packet-queue.js";
@@ -110,15 +111,15 @@ export class ImpairedPath {
     c.sentBytes += packet.length;
     if (!this.#accepting) {
       c.dropped.closed++;
-      return;
+      return releasePacket(packet);
     }
     if (packet.length > cfg.mtu) {
       c.dropped.mtu++;
-      return;
+      return releasePacket(packet);
     }
     if (this.inFlight >= cfg.maxInFlight) {
       c.dropped.queue++;
-      return;
+      return releasePacket(packet);
     }
     const index = this.#nextIndex++;
     // Randomness is drawn only for the impairments asked for, so a clean link costs a few comparisons, and
@@ -130,7 +131,7 @@ export class ImpairedPath {
       const backlogBytes = ((start - now) * cfg.bandwidth) / 8000;
       if (start > now && backlogBytes + packet.length > cfg.queueBytes) {
         c.dropped.queue++;
-        return;
+        return releasePacket(packet);
       }
       this.#wireFreeAt = start + (packet.length * 8000) / cfg.bandwidth;
       due = this.#wireFreeAt;
@@ -138,7 +139,7 @@ export class ImpairedPath {
     // A packet lost on the wire has still used the serialiser's time.
     if (cfg.loss > 0 && this.#rng.chance(cfg.loss)) {
       c.dropped.loss++;
-      return;
+      return releasePacket(packet);
     }
     const jitter = cfg.jitter > 0 ? (this.#rng.float() * 2 - 1) * cfg.jitter : 0;
     due = Math.max(due + Math.max(0, cfg.delay + jitter), this.#inOrder.tailDue);
@@ -159,7 +160,7 @@ export class ImpairedPath {
     this.#accepting = false;
     this.#timer?.cancel();
     this.#timer = null;
-    this.counters.dropped.closed += this.#inOrder.clear() + this.#heldBack.clear();
+    this.counters.dropped.closed += this.#inOrder.clear(releasePacket) + this.#heldBack.clear(releasePacket);
   }
 
   /** Duplicate and corrupt, then queue (or hand over at once when nothing requires waiting). */
@@ -230,6 +231,7 @@ export class ImpairedPath {
       c.deliveredBytes += length;
     } else {
       c.dropped.unclaimed++;
+      releasePacket(packet);
     }
   }
 }

@@ -318,8 +318,12 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     challengeAck(c);
     return false;
   }
-  const recovery = c.recovery;
-  recovery.ackArrived(seg);
+  // A recovery tracks the data and FIN sent (and SACK blocks); before any went out an ACK of the SYN alone
+  // has nothing to tell it, so it is not made for one (an idle connection holds none).
+  const blocks = seg.options.sackBlocks;
+  const recovery =
+    c.recoveryIfMade === null && ack === t.sndMax && (blocks === undefined || blocks.length === 0) ? null : c.recovery;
+  recovery?.ackArrived(seg);
   const oldWnd = t.sndWnd;
   const window = peerWindow(c.agreed, seg.window, (flags & SYN) !== 0);
   if (seqGt(ack, t.sndUna)) {
@@ -338,7 +342,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     takeRttSample(c, seg, false);
     const sample = ackSample(c, acked, ack, flight);
     sample.rtt = c.rtt.samples !== samples ? c.rtt.latest : 0;
-    const verdict = recovery.ackAdvanced(sample);
+    const verdict = recovery === null ? "grow" : recovery.ackAdvanced(sample);
     if (verdict === "grow") c.cc.onAck(sample);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it (unless recovery
     // keeps it running).
@@ -353,7 +357,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   } else if (ack === t.sndUna && t.sndUna !== t.sndMax) {
     // RFC 5681 §2: a duplicate ACK carries no data, no SYN or FIN, and leaves the window as it was.
     const duplicate = dataLen === 0 && !(flags & (SYN | FIN)) && window === oldWnd;
-    recovery.ackHeld(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna)), duplicate);
+    c.recovery.ackHeld(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna)), duplicate);
   }
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
   // (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).

@@ -197,6 +197,15 @@ export class TcpConnection implements Connection {
     return (this.#cc ??= congestionAlgorithms[this.config.congestionControl](this.sendMss, this.tcb.iss));
   }
 
+  /**
+   * The loss recovery if it was made, else null: it is made for the first data or FIN sent, the first SACK
+   * block or the first retransmission timeout, so until then it has nothing to track (an idle handshaken
+   * connection holds none: the memory suite's per-connection figure).
+   */
+  get recoveryIfMade(): LossRecovery | null {
+    return this.#recovery;
+  }
+
   /** Loss recovery, made when first asked for (an idle connection pays nothing for it). */
   get recovery(): LossRecovery {
     return (this.#recovery ??= lossRecovery(
@@ -320,15 +329,24 @@ export class TcpConnection implements Connection {
   // RFC 9293 §3.10.2 SEND
 
   write(data: Uint8Array): number {
+    return this.#send(data, false);
+  }
+
+  writeNoCopy(data: Uint8Array): number {
+    return this.#send(data, true);
+  }
+
+  #send(data: Uint8Array, noCopy: boolean): number {
     switch (this.state) {
       case "SYN-SENT":
       case "SYN-RECEIVED":
         // Queued for transmission after entering ESTABLISHED.
-        return this.sender.finQueued ? 0 : this.sendBuffer.write(data);
+        if (this.sender.finQueued) return 0;
+        return noCopy ? this.sendBuffer.writeNoCopy(data) : this.sendBuffer.write(data);
       case "ESTABLISHED":
       case "CLOSE-WAIT": {
         if (this.sender.finQueued) return 0;
-        const n = this.sendBuffer.write(data);
+        const n = noCopy ? this.sendBuffer.writeNoCopy(data) : this.sendBuffer.write(data);
         if (n > 0 && !this.notices.inputting) output(this);
         return n;
       }
@@ -524,12 +542,12 @@ export class TcpConnection implements Connection {
       timeouts: s.timeouts,
       lossProbes: s.lossProbes,
       undos: s.undos,
-      lossRecovery: this.recovery.name,
+      lossRecovery: this.#recovery?.name ?? (this.#recoveryWithSack ? this.config.lossRecovery : "newreno"),
       congestionControl: this.cc.name,
       windowScale: { send: this.agreed.sndShift, receive: this.agreed.rcvShift },
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
-      sackedBytes: this.recovery.sackedBytes,
+      sackedBytes: this.#recovery?.sackedBytes ?? 0,
       ...(this.softError === undefined ? {} : { softError: this.softError }),
     };
   }

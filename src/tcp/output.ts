@@ -47,13 +47,13 @@ export function output(c: TcpConnection): void {
   if (canSendData(c)) {
     if (t.sndUna === t.sndMax && c.sendBuffer.length > seqDiff(t.sndNxt, t.dataSeq)) restartAfterIdle(c);
     // In recovery, recovery picks every segment; else the segmentizer below, which after a timeout
-    // (go-back-N) asks recovery how far it may go before data the peer already holds.
-    const recovery = c.recovery;
-    while (!recovery.output()) {
-      const room = recovery.sendRoom();
+    // (go-back-N) asks recovery how far it may go before data the peer already holds. A recovery not
+    // made yet is not recovering, and with nothing to send none is made.
+    while (c.recoveryIfMade?.output() !== true) {
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
       const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;
+      const room = c.recovery.sendRoom();
       const usable = seqDiff(seqAdd(t.sndUna, Math.min(t.sndWnd, c.cc.cwnd)), t.sndNxt);
       const len = Math.min(avail, room, Math.max(usable, 0));
       if (len < avail || !finPending) {

@@ -138,6 +138,13 @@ export interface Connection {
 
   /** RFC 9293 SEND: queue bytes; returns how many fit in the send buffer (0 when full). Copies them. */
   write(data: Uint8Array): number;
+  /**
+   * SEND without a copy: the send buffer keeps `data` itself (as much of it as fits; returns how many bytes,
+   * from the front). Ownership: from this call on those bytes belong to the connection, which reads them
+   * again for every retransmission until the peer acknowledges them, so the caller must never modify them
+   * (nor any view of the same memory) afterwards; hand the rest over later as `data.subarray(n)`.
+   */
+  writeNoCopy(data: Uint8Array): number;
   /** Free space in the send buffer. */
   readonly writableSpace: number;
   /** RFC 9293 RECEIVE: take up to `max` in-order bytes; null when nothing is buffered. */

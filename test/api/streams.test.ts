@@ -1,7 +1,7 @@
 /** The typestate at run time: every state's handle, its transitions, and the handles they consume. */
 import { describe, expect, it } from "vitest";
 import { StaleHandleError } from "../../src/api/index.js";
-import { type Pair, connected, drive, stackPair } from "./helpers.js";
+import { type Pair, connected, drive, patternBytes, sha256, stackPair } from "./helpers.js";
 
 const text = new TextDecoder();
 
@@ -44,6 +44,24 @@ describe("Established", () => {
     expect(await readExactly(p, server, 4)).toBe("ping");
     await drive(p.clock, server.write(new TextEncoder().encode("pong!")));
     expect(await readExactly(p, client, 5)).toBe("pong!");
+  });
+
+  it("write with { noCopy: true } takes chunks over and delivers them intact over a lossy path", async () => {
+    const p = stackPair({ delay: 5, loss: 0.03, seed: 11 });
+    const { client, server } = await connected(p);
+    const chunks = [patternBytes(100_000, 1), patternBytes(70_000, 2), patternBytes(30_000, 3)];
+    const writing = Promise.all(chunks.map((c) => client.write(c, { noCopy: true })));
+    const got: Uint8Array[] = [];
+    let n = 0;
+    while (n < 200_000) {
+      const r = await drive(p.clock, server.read());
+      if (r.done) throw new Error(`end of stream after ${n} bytes`);
+      got.push(r.value);
+      n += r.value.length;
+    }
+    await drive(p.clock, writing);
+    expect(sha256(got)).toBe(sha256(chunks));
+    expect(client.info().retransmits).toBeGreaterThan(0);
   });
 
   it("read returns what is available, at most maxBytes, without waiting for more", async () => {

@@ -44,7 +44,8 @@ describe("browser bundles", () => {
       `demo page download (JS + inlined WASM + HTML + CSS):\n${rows.map((r) => `  ${r.name.padEnd(10)} ${String(r.bytes).padStart(7)} B, gzipped ${String(r.gzipped).padStart(6)} B`).join("\n")}`,
     );
     // A budget, not a speed target: a page that suddenly downloads far more has pulled in something it should not.
-    expect(rows.at(-1)!.gzipped).toBeLessThan(80_000);
+    // 80 KB held IPv4 with Ethernet; IPv6 (its WASM, ICMPv6, the address book) and neighbour discovery add ~4 KB.
+    expect(rows.at(-1)!.gzipped).toBeLessThan(90_000);
   });
 
   const entries: Array<[string, string, { wasm: boolean; engine: boolean }]> = [

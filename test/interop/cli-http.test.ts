@@ -233,7 +233,7 @@ describeWith(
       });
       expect(await attempt(["fetch", "http://example.com/", ...base])).toEqual({
         code: 2,
-        err: "wirestate: fetch: the host must be an IPv4 address, or give --dns SERVER to look up example.com (see wirestate fetch --help)\n",
+        err: "wirestate: fetch: the host must be an IP address, or give --dns SERVER to look up example.com (see wirestate fetch --help)\n",
       });
       expect(await attempt(["fetch", "http://10.77.0.1/", "--tunnel", n.tunnelArg, "--address", "10.77.0"])).toEqual({
         code: 2,

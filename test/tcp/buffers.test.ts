@@ -56,6 +56,63 @@ describe("SendBuffer (ring)", () => {
   });
 });
 
+describe("SendBuffer (chunks taken over without a copy)", () => {
+  it("mixes copied and taken-over writes as one byte queue; peeks inside a taken chunk are views of it (model-based)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        initialRing,
+        fc.array(
+          fc.oneof(
+            { arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }), weight: 2 },
+            { arbitrary: fc.record({ take: fc.uint8Array({ minLength: 1, maxLength: 60 }) }), weight: 2 },
+            { arbitrary: fc.nat(30), weight: 2 },
+            { arbitrary: fc.tuple(fc.nat(300), fc.nat(300)), weight: 2 },
+          ),
+          { maxLength: 80, size: "max" },
+        ),
+        (cap, initial, ops) => {
+          const b = new SendBuffer(cap, initial);
+          // Which chunk each model byte lives in (null: copied), and where.
+          let model: { v: number; chunk: Uint8Array | null; at: number }[] = [];
+          for (const op of ops) {
+            if (op instanceof Uint8Array) {
+              const n = b.write(op);
+              expect(n).toBe(Math.min(op.length, cap - model.length));
+              for (let i = 0; i < n; i++) model.push({ v: op[i], chunk: null, at: 0 });
+            } else if (typeof op === "number") {
+              b.consume(op);
+              model = model.slice(Math.min(op, model.length));
+            } else if ("take" in op) {
+              const n = b.writeNoCopy(op.take);
+              expect(n).toBe(Math.min(op.take.length, cap - model.length));
+              for (let i = 0; i < n; i++) model.push({ v: op.take[i], chunk: op.take, at: i });
+            } else {
+              const off = Math.min(op[0], model.length);
+              const len = Math.min(op[1], model.length - off);
+              const got = b.peek(off, len);
+              expect([...got]).toEqual(model.slice(off, off + len).map((m) => m.v));
+              const first = model[off];
+              const oneChunk =
+                len > 0 &&
+                first.chunk !== null &&
+                model.slice(off, off + len).every((m, i) => m.chunk === first.chunk && m.at === first.at + i);
+              if (oneChunk) {
+                expect(got.buffer).toBe(first.chunk!.buffer);
+                expect(got.byteOffset).toBe(first.chunk!.byteOffset + first.at);
+              }
+            }
+            expect(b.length).toBe(model.length);
+            expect(b.free).toBe(cap - model.length);
+            if (model.length === 0) expect(b.allocated).toBe(0);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
+
 describe("ReceiveBuffer (ring + reassembly)", () => {
   it("delivers exactly the stream whatever order and overlap the segments arrive in, the ring growing to cover any in-window segment and given back when read empty (model-based)", () => {
     fc.assert(

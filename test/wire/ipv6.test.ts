@@ -197,6 +197,24 @@ describe("IPv6 header and extension headers (RFC 8200 §4)", () => {
     expect(v).toMatchObject({ reason: null, upper: 6, upperOffset: 48, transport: { dstPort: 80 } });
   });
 
+  it("refuses a first fragment whose header chain does not end in it: code 3, pointer 0 (RFC 7112)", () => {
+    // A destination options header claiming 16 bytes where the first fragment holds 8.
+    const p = packet6([fragmentHeader(0, true), optionsHeader(60, [])], { protocol: 17, bytes: [] });
+    p[49] = 1;
+    expect(p.length).toBe(56);
+    expect(wasmVerdict(p)).toEqual({
+      reason: "ipv6-parameter-problem",
+      problem: { code: 3, pointer: 0, unlessMulticast: false },
+    });
+    expect(refParseIpv6(p)).toEqual(wasmVerdict(p));
+    // The whole chain in the first fragment: taken.
+    const whole = packet6([fragmentHeader(0, true), optionsHeader(60, [])], {
+      protocol: 17,
+      bytes: new Array(8).fill(0),
+    });
+    expect(wasmVerdict(whole)).toMatchObject({ reason: null, upper: 60 });
+  });
+
   it("refuses a non-final fragment of no multiple of 8 bytes: code 0 at the payload length", () => {
     const p = packet6([fragmentHeader(8, true)], { protocol: 17, bytes: [1, 2, 3] });
     expect(wasmVerdict(p).problem).toEqual({ code: 0, pointer: 4, unlessMulticast: false });

@@ -92,6 +92,18 @@ export function refParseIpv6(input: Uint8Array): RefIpv6 {
       pointer = at;
       next = bytes[at];
       if (offset !== 0 || more) {
+        if (offset === 0) {
+          // RFC 7112: the first fragment holds the whole extension-header chain.
+          let n = next;
+          let q = at + 8;
+          while ([0, 43, 44, 60, 51].includes(n)) {
+            if (end - q < 8) return problem(3, 0);
+            const size = n === 44 ? 8 : n === 51 ? (bytes[q + 1] + 2) * 4 : (bytes[q + 1] + 1) * 8;
+            if (size > end - q) return problem(3, 0);
+            n = bytes[q];
+            q += size;
+          }
+        }
         fragment = { at, offset, more, id: v.getUint32(at + 4) };
         at += 8;
         break;

@@ -1,0 +1,177 @@
+/**
+ * The scale figures. The curve: 1, 10, 100 and 1,000 concurrent bulk connections between one pair of
+ * IpStacks (MTU 1500, the in-memory link), the same bytes in all, as aggregate payload per CPU-second, each
+ * against the single connection in the same round (rounds interleave the counts, so load hits all alike).
+ * A count's cost per byte grows only if timers, demultiplexing or ACK clocking grow with the count.
+ * And one stack pair per Worker thread on every core against one pair alone in one Worker: wall-clock
+ * aggregate, since Node (20) reports CPU time only per process; on a shared machine other jobs take cores
+ * from the workers, so that ratio is a floor and the log carries the load.
+ */
+import { availableParallelism, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { CHUNK, stacks, stopwatch, type Timed } from "./engine-bulk.js";
+import { median } from "./measure.js";
+import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
+import type { WorkerBulkResult } from "./scale-worker.js";
+
+const COUNTS = [1, 10, 100, 1000] as const;
+
+/**
+ * `connections` connections a->b at once, `total` bytes split evenly over them. Timed from the moment
+ * the last handshake completes (every client starts writing then) until the last receiver sees its FIN:
+ * the handshakes are the connections suite's figure, not this one's.
+ */
+export function concurrentBulk(connections: number, total: number): Promise<Timed> {
+  const { a, b } = stacks(1500);
+  const each = Math.floor(total / connections);
+  const source = new Uint8Array(CHUNK).map((_, i) => i & 255);
+  const into = new Uint8Array(CHUNK);
+  return new Promise<Timed>((resolve, reject) => {
+    const listener = b.listen(5301, { backlog: connections });
+    let stop: ((units: number) => Timed) | null = null;
+    let ended = 0;
+    let received = 0;
+    listener.onConnection = () => {
+      for (let s = listener.accept(); s !== null; s = listener.accept()) {
+        const server = s;
+        let mine = 0;
+        server.events.onReadable = () => {
+          for (let n = server.readInto(into); n > 0; n = server.readInto(into)) mine += n;
+          if (!server.readEnded) return;
+          server.events.onReadable = undefined;
+          server.shutdown();
+          if (mine !== each) return reject(new Error(`a connection received ${mine} of ${each} bytes`));
+          received += mine;
+          if (++ended === connections) resolve(stop!(received * 8));
+        };
+      }
+    };
+    const clients = Array.from({ length: connections }, () => a.connect("10.0.0.2", 5301));
+    let established = 0;
+    for (const client of clients) {
+      let sent = 0;
+      const fill = () => {
+        if (stop === null) return; // not before every handshake is done
+        while (sent < each) {
+          const n = client.write(source.subarray(0, Math.min(CHUNK, each - sent)));
+          if (n === 0) return;
+          sent += n;
+        }
+        client.events.onWritable = undefined;
+        client.shutdown();
+      };
+      client.events.onError = (r) => reject(new Error(`bulk connection failed: ${r}`));
+      client.events.onStateChange = (_from, to) => {
+        if (to !== "ESTABLISHED" || ++established < connections) return;
+        stop = stopwatch();
+        for (const c of clients) c.events.onWritable?.();
+      };
+      client.events.onWritable = fill;
+    }
+  }).finally(() => {
+    a.close();
+    b.close();
+  });
+}
+
+/** `workers` Worker threads, each one stack pair moving `total` bytes; resolves when all are done. */
+async function workerBulk(workers: number, total: number): Promise<{ aggregateGbps: number; each: number[] }> {
+  const script = fileURLToPath(new URL("./scale-worker.js", import.meta.url));
+  const pool = Array.from({ length: workers }, () => new Worker(script));
+  try {
+    // Each worker warms up (JIT, the WASM module) and says so before the clock starts.
+    await Promise.all(pool.map((w) => once<string>(w, "ready")));
+    const stop = stopwatch();
+    const results = await Promise.all(
+      pool.map((w) => {
+        const done = once<WorkerBulkResult>(w, "done");
+        w.postMessage({ total });
+        return done;
+      }),
+    );
+    const wall = stop(0).wall;
+    const bits = results.reduce((sum, r) => sum + r.bits, 0);
+    return { aggregateGbps: bits / wall / 1e9, each: results.map((r) => r.bits / r.wall / 1e9) };
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+/** The worker's next message of `kind`; a worker error or exit rejects. */
+function once<T>(w: Worker, kind: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (m: { kind: string; value: T }) => {
+      if (m.kind !== kind) return;
+      w.off("message", onMessage);
+      resolve(m.value);
+    };
+    w.on("message", onMessage);
+    w.once("error", reject);
+    w.once("exit", (code) => reject(new Error(`bench worker exited with ${code} before "${kind}"`)));
+  });
+}
+
+const suite: BenchSuite = {
+  name: "scale",
+  targets: [
+    {
+      figure: "tcp.scale.1000_connections.gbps",
+      on: "ratio",
+      atLeast: 0.8,
+      what: "1,000 concurrent bulk connections keep >= 0.8x the single connection's aggregate",
+    },
+    {
+      figure: "tcp.scale.worker_per_core.gbps",
+      on: "ratio",
+      atLeast: 0.9,
+      what: "one stack pair per Worker on every core >= 0.9 x cores x one pair",
+    },
+  ],
+  async run(o: BenchOptions): Promise<Figure[]> {
+    const rounds = o.quick ? 1 : 5;
+    const total = o.quick ? 16 << 20 : 128 << 20;
+    // Warm-up (JIT, the WASM module, the ring pool): the first rounds of a fresh process ran at half speed.
+    for (let w = 0; w < (o.quick ? 1 : 3); w++) {
+      await concurrentBulk(1, o.quick ? 4 << 20 : 32 << 20);
+      await concurrentBulk(1000, o.quick ? 4 << 20 : 32 << 20);
+    }
+    const curve = new Map<number, Timed[]>(COUNTS.map((n) => [n, []]));
+    for (let r = 0; r < rounds; r++) for (const n of COUNTS) curve.get(n)!.push(await concurrentBulk(n, total));
+    const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+    for (const n of COUNTS) {
+      o.log(`${n} connection(s), ${total >> 20} MiB in all, Gbit/s per CPU-second: ${list(curve.get(n)!.map(perCpu))}`);
+    }
+    const single = median(curve.get(1)!.map(perCpu));
+    const figures: Figure[] = COUNTS.map((n) => ({
+      name: `tcp.scale.${n}_connection${n === 1 ? "" : "s"}.gbps`,
+      value: median(curve.get(n)!.map(perCpu)),
+      unit: "Gbit/s",
+      anchor: n === 1 ? undefined : { name: "1 connection, same rounds", value: single },
+    }));
+
+    const cores = availableParallelism();
+    const perWorker = o.quick ? 8 << 20 : 64 << 20;
+    const one: number[] = [];
+    const all: number[] = [];
+    for (let r = 0; r < (o.quick ? 1 : 3); r++) {
+      one.push((await workerBulk(1, perWorker)).aggregateGbps);
+      const many = await workerBulk(cores, perWorker);
+      all.push(many.aggregateGbps);
+      o.log(
+        `${cores} Workers: ${many.aggregateGbps.toFixed(2)} Gbit/s wall-clock aggregate (each ${list(many.each)}); ` +
+          `1 Worker: ${one[r].toFixed(2)}; load average ${loadavg()[0].toFixed(1)}`,
+      );
+    }
+    figures.push({
+      name: "tcp.scale.worker_per_core.gbps",
+      value: median(all),
+      unit: "Gbit/s",
+      anchor: { name: `${cores} x one pair in one Worker (wall clock)`, value: cores * median(one) },
+    });
+    return figures;
+  },
+};
+
+export default suite;
