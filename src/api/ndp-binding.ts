@@ -16,7 +16,7 @@ export function ethernetInterfaceOf(link: Link | undefined): EthernetInterface |
  * Starts IPv6 on `eth` and keeps the stack's addresses in step with neighbour discovery: an address is
  * the stack's once DAD assigned it (RFC 4862 §5.4) until its valid lifetime ends or DAD removes it, and
  * the stack takes packets to ND's multicast groups. The user's `manual` addresses are the stack's from
- * the start. `changed` hears each change of the stack's addresses.
+ * the start. `changed` hears each change of the stack's addresses, `listener` every event after it is applied.
  */
 export function startNeighborDiscovery(
   eth: EthernetInterface,
@@ -24,6 +24,7 @@ export function startNeighborDiscovery(
   manual: readonly { address: Ipv6Address; prefix: number }[],
   autoconf: boolean,
   changed: () => void,
+  listener: ((e: NdpEvent) => void) | undefined,
 ): NeighborDiscovery {
   let groups: Ipv6Address[] = [];
   const apply = (e: NdpEvent) => {
@@ -40,6 +41,7 @@ export function startNeighborDiscovery(
         for (const g of groups) book.join(g);
         break;
     }
+    listener?.(e);
   };
   return eth.startIpv6(manual, autoconf, apply).nd;
 }

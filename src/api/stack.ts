@@ -25,6 +25,7 @@ import { race, resolveBoth, type Attempt } from "./happy-eyeballs.js";
 import { TcpListener } from "./listener.js";
 import { ethernetInterfaceOf, startNeighborDiscovery } from "./ndp-binding.js";
 import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
+import type { NdpEvent } from "../ndp/events.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
 import { EventHub, type EventStream } from "./event-stream.js";
 import { StreamCore } from "./stream-core.js";
@@ -81,6 +82,11 @@ export interface StackOptions {
   dns?: ResolverOptions["servers"] | StackDnsOptions;
   /** Echo replies and ICMP errors this stack sends a second, at most (token buckets). Default 100 each. */
   icmpRate?: { echo?: number; error?: number };
+  /**
+   * Every change neighbour discovery makes on an `ethernetLink` (addresses assigned or removed, routers,
+   * MTU, hop limit, groups), after the stack took it: e.g. to learn the SLAAC address as it comes.
+   */
+  onNeighborDiscovery?: (event: NdpEvent) => void;
   /** Bounds on IPv4 reassembly: datagrams, bytes, datagrams per source, ms. Default 256, 4 MiB, 64, 30 s. */
   reassembly?: IpStackOptions["reassembly"];
 }
@@ -166,7 +172,7 @@ export class Stack {
     // The loopback path follows the addresses neighbour discovery assigns: `own6` is its live list.
     const book = this.#ip.addresses;
     const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
-    this.ndp = eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow);
+    this.ndp = eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow, options.onNeighborDiscovery);
     this.clock = clock;
     this.capture = capture;
     this.events = events;

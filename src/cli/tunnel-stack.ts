@@ -100,18 +100,13 @@ export async function openTunnelStack(
     link,
     capture: writer ?? undefined,
     dns,
-  });
-  const nd = stack.ndp;
-  if (nd !== null) {
     // Addresses neighbour discovery assigns come later than the first line: each is reported as it comes.
-    const binding = nd.onEvent;
-    nd.onEvent = (e) => {
-      binding?.(e);
+    onNeighborDiscovery: (e) => {
       if (e.type === "address" && e.address.state === "preferred")
         report(`ipv6 address ${e.address.text}/${e.address.prefixLength} (${e.address.origin})`);
       if (e.type === "router") report(`ipv6 default router ${ipv6Text(e.router)} for ${e.lifetime / 1000} s`);
-    };
-  }
+    },
+  });
   return {
     stack,
     describe: `${stack.addresses.join(", ")}${ethernet ? " (Ethernet)" : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,

@@ -1,4 +1,11 @@
-import { Stack, type TcpStream, VirtualClock, ethernetLink, virtualSwitch } from "../../src/api/index.js";
+import {
+  type NdpEvent,
+  Stack,
+  type TcpStream,
+  VirtualClock,
+  ethernetLink,
+  virtualSwitch,
+} from "../../src/api/index.js";
 import type { Link } from "../../src/link/index.js";
 import { buildIcmp6Packet } from "../../src/wire/datagram-build.js";
 import {
@@ -36,8 +43,19 @@ export function ipv6Lan(
       clock,
       ipv6: { random: () => 0.5, secret: new Uint8Array(16).fill(i + 1) },
     });
-    const stack = new Stack({ address: [`10.0.0.${i + 1}`, ...address], link, clock, isnKey });
-    return { link, stack, nd: stack.ndp as NonNullable<Stack["ndp"]> };
+    // Each event with what the stack's addresses were when it was told (after it took the event); the
+    // first come while the constructor runs (the groups joined, the tentative addresses).
+    const events: { event: NdpEvent; addresses: readonly string[] }[] = [];
+    let made: Stack | null = null;
+    const stack = new Stack({
+      address: [`10.0.0.${i + 1}`, ...address],
+      link,
+      clock,
+      isnKey,
+      onNeighborDiscovery: (event) => events.push({ event, addresses: made?.addresses ?? [] }),
+    });
+    made = stack;
+    return { link, stack, nd: stack.ndp as NonNullable<Stack["ndp"]>, events };
   });
   return { clock, sw, hosts };
 }

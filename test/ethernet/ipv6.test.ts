@@ -97,6 +97,11 @@ describe("IPv6 over Ethernet with neighbour discovery, through a virtual switch"
     clock.advance(3000); // DAD of the new address
     const global = a.stack.addresses.find((x) => x.startsWith("2001:db8:1:"));
     expect(global).toBeDefined();
+    // The user heard of it once the stack had it.
+    const told = a.events.find(
+      ({ event: e }) => e.type === "address" && e.address.origin === "stable" && e.address.state === "preferred",
+    );
+    expect(told?.addresses).toContain(global);
     expect(a.nd.routers().map(ipv6ToString)).toEqual([ipv6ToString(ROUTER_LL)]);
     heard.length = 0;
     void a.stack.connect("2001:db8:99::5", 80, { connectTimeout: 1000 }).catch(() => {});
