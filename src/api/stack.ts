@@ -172,7 +172,8 @@ export class Stack {
     // The loopback path follows the addresses neighbour discovery assigns: `own6` is its live list.
     const book = this.#ip.addresses;
     const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
-    this.ndp = eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow, options.onNeighborDiscovery);
+    this.ndp =
+      eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow, options.onNeighborDiscovery);
     this.clock = clock;
     this.capture = capture;
     this.events = events;
