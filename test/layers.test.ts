@@ -11,10 +11,10 @@ import { describe, expect, it } from "vitest";
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
   clock: ["errors"],
-  wire: ["errors"],
+  // The packet arena tells links how a dropped packet's slot goes back (link/packet-release.ts).
+  wire: ["errors", "link"],
   pcap: ["errors"],
-  // A link gives back the packet-arena slot of a packet it drops (wire/packet-arena.ts).
-  link: ["errors", "clock", "pcap", "wire"],
+  link: ["errors", "clock", "pcap"],
   // Neighbour resolution (ARP now, IPv6 ND later) needs frames and time, nothing of IP's policy.
   neighbor: ["errors", "clock", "wire"],
   // IPv6 neighbour discovery and address configuration: ND bodies in, ICMPv6 bodies out, on the cache.
@@ -30,7 +30,24 @@ const ALLOWED: Record<string, readonly string[]> = {
   stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
-  api: ["errors", "clock", "dns", "link", "ndp", "neighbor", "netif", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
+  // DHCP speaks to a datagram sender and a host it defines; the api binds it to a stack's UDP and interface.
+  dhcp: ["errors", "clock", "wire"],
+  api: [
+    "errors",
+    "clock",
+    "dhcp",
+    "dns",
+    "link",
+    "ndp",
+    "neighbor",
+    "netif",
+    "pcap",
+    "stack",
+    "tcp",
+    "udp",
+    "icmp",
+    "wire",
+  ],
   session: ["errors"],
   // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
   packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],
@@ -38,6 +55,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "errors",
     "api",
     "clock",
+    "dhcp",
     "dns",
     "link",
     "netif",

@@ -25,6 +25,11 @@ export interface PathSpec {
   seed: number;
   /** Data segments held back by `delayMs` (at `rate`), so later ones overtake them: reordering, not loss. */
   reorder?: { rate: number; delayMs: number };
+  /**
+   * The bottleneck marks ECN-capable packets CE (and drops Not-ECT ones) once more than this many bytes
+   * wait (RFC 3168 §5); `queueBytes` still tail-drops. Run it with `tcp.ecn` on.
+   */
+  ecnThreshold?: number;
 }
 
 export interface RunSpec {
@@ -55,6 +60,8 @@ export interface RunResult {
   /** Packets the bottleneck queue dropped and the random loss dropped. */
   queueDrops: number;
   randomDrops: number;
+  /** Packets the bottleneck marked CE. */
+  marked: number;
   /** Milliseconds of CPU this run used. */
   cpuMs: number;
   trace?: Trace;
@@ -145,6 +152,7 @@ export function runPath(spec: RunSpec): RunResult {
     delay: path.rttMs / 2,
     bandwidth: path.bandwidthBps,
     queueBytes: path.queueBytes,
+    ecnThreshold: path.ecnThreshold,
     mtu: path.mtu,
     seed: path.seed,
   });
@@ -201,6 +209,7 @@ export function runPath(spec: RunSpec): RunResult {
       info: client.info(),
       queueDrops: la.counters.tx.dropped.queue,
       randomDrops: lossy === la ? 0 : (lossy as typeof la).counters.tx.dropped.loss,
+      marked: la.counters.tx.marked,
       cpuMs: cpuMs() - t0,
       trace: tap?.trace,
     };

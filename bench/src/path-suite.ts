@@ -44,6 +44,12 @@ const BANDWIDTH = 100e6;
 const QUEUE_BYTES = (BANDWIDTH / 8) * (RTT_MS / 1000);
 const BUFFERS = 4 << 20;
 const MTU = 1500;
+/**
+ * The ECN case's marking threshold: a quarter of the queue. A mark reaches the sender a round trip after
+ * the queue passed it, while slow start (or CUBIC's probing) still grows the flight: the rest of the queue
+ * must hold that round trip's growth, or packets are dropped before the sender hears.
+ */
+const ECN_THRESHOLD = QUEUE_BYTES / 4;
 
 /** "0.1%"-style label for a loss rate, and the figure-name form of it ("0.1pct"). */
 const lossLabel = (p: number) => `${Number((p * 100).toPrecision(3))}%`;
@@ -150,6 +156,36 @@ function runReorder(v: Variant, grid: Grid, o: BenchOptions): Figure[] {
   ];
 }
 
+/**
+ * The ECN case for one variant: the clean path's queue, marking CE above `ECN_THRESHOLD`, both ends with
+ * ECN on. Goodput against the same variant's loss-free figure, retransmitted bytes (the goal: none), RTOs.
+ */
+function runEcn(v: Variant, grid: Grid, o: BenchOptions, lossFreeMbps: number | undefined): Figure[] {
+  const runs = grid.seeds.map((seed) =>
+    runPath({
+      path: { ...pathSpec(0, seed), ecnThreshold: ECN_THRESHOLD },
+      tcp: { ...variantConfig(v, BUFFERS), ecn: true },
+      warmupMs: grid.warmupMs,
+      measureMs: grid.measureMs,
+    }),
+  );
+  if (!runs[0].info.ecn) throw new Error(`${v.name}: ECN asked for but not negotiated`);
+  const mbps = median(runs.map((r) => r.goodputBps / 1e6));
+  const rexmit = median(runs.map((r) => r.info.retransmittedBytes));
+  const ratio = lossFreeMbps === undefined ? Number.NaN : mbps / lossFreeMbps;
+  o.log(
+    `${v.name.padEnd(18)} ECN, CE above ${ECN_THRESHOLD / 1000} kB queued: ${mbps.toFixed(2)} Mbit/s ` +
+      `(${(100 * ratio).toFixed(1)}% of the loss-free path); retransmitted ${runs.map((r) => r.info.retransmittedBytes).join("/")} bytes, ` +
+      `RTOs ${runs.map((r) => r.info.timeouts).join("/")}, marks ${runs.map((r) => r.marked).join("/")}, ` +
+      `cwnd reductions ${runs.map((r) => r.info.ecnReductions ?? 0).join("/")}, queue drops ${runs.map((r) => r.queueDrops).join("/")}`,
+  );
+  return [
+    { name: `path.ecn.${v.name}.goodput`, value: mbps, unit: "Mbit/s" },
+    { name: `path.ecn.${v.name}.vs_loss_free`, value: ratio, unit: "x" },
+    { name: `path.ecn.${v.name}.retransmitted_bytes`, value: rexmit, unit: "B" },
+  ];
+}
+
 /** The tail-loss case for one variant: the round trips losing the last `tail` segments adds to a request. */
 function runTails(v: Variant, grid: Grid, o: BenchOptions): Figure[] {
   const figures: Figure[] = [];
@@ -209,7 +245,18 @@ function traceChart(): string {
 
 const suite: BenchSuite = {
   name: "path",
-  targets: [],
+  targets: [
+    {
+      figure: "path.ecn.cubic+sack.retransmitted_bytes",
+      atMost: 0,
+      what: "ECN case (default CUBIC + RACK): no retransmissions at all",
+    },
+    {
+      figure: "path.ecn.cubic+sack.vs_loss_free",
+      atLeast: 0.95,
+      what: "ECN case (default CUBIC + RACK): goodput within 5% of the loss-free path",
+    },
+  ],
   async run(o: BenchOptions): Promise<Figure[]> {
     const grid: Grid = {
       seeds: o.quick ? [1] : [1, 2, 3, 4, 5],
@@ -254,6 +301,10 @@ const suite: BenchSuite = {
     o.log(`grid: ${(cpuMs / 1000).toFixed(1)} s CPU`);
     const available = VARIANTS.filter((v) => missingFeatures(v).length === 0);
     for (const v of available.filter((x) => x.congestionControl === "cubic")) figures.push(...runReorder(v, grid, o));
+    for (const v of available.filter((x) => x.sack && x.lossRecovery === undefined)) {
+      const lossFree = lines.find((l) => l.variant === v)?.points?.find((p) => p.loss === 0)?.mbps;
+      figures.push(...runEcn(v, grid, o, lossFree));
+    }
     for (const v of available.filter((x) => x.name !== "cubic" && x.name !== "newreno+sack"))
       figures.push(...runTails(v, grid, o));
 

@@ -148,8 +148,8 @@ export {
 } from "../link/index.js";
 export { PcapWriter, PcapngWriter, MemorySink, type CaptureWriter, CaptureError } from "../pcap/index.js";
 // Ethernet: interfaces with ARP, routes, a learning switch, a v86 NIC (the TAP tunnel is in wirestate/node).
+export { ethernetLink } from "./ethernet-link.js";
 export {
-  ethernetLink,
   EthernetInterface,
   EthernetIpv6,
   RawIpInterface,
@@ -176,3 +176,18 @@ export type {
 } from "../ndp/index.js";
 export { virtualSwitch, type VirtualSwitch, type SwitchPort, v86Link, type V86BusLike } from "../link/index.js";
 export { parseMac, macToString, randomLocalMac, type MacAddress } from "../wire/index.js";
+// DHCP: `address: "dhcp"` for a stack on an Ethernet link, and `dhcpServer(stack, ...)` to give addresses out.
+export { DhcpTimeoutError } from "../dhcp/errors.js";
+export type { StackDhcpOptions } from "./dhcp-binding.js";
+export { dhcpServer, type DhcpServerHandle } from "./dhcp-server.js";
+export type {
+  DhcpClient,
+  DhcpClientCounters,
+  DhcpClientDrop,
+  DhcpLease,
+  DhcpState,
+  DhcpServerOptions,
+  DhcpServerCounters,
+  DhcpServerDrop,
+  DhcpParseError,
+} from "../dhcp/index.js";

@@ -8,6 +8,9 @@ import { IpStack, StackClosedError, type IpStackOptions, type StackCounters, typ
 import { HostUnreachableError } from "../errors/unreachable.js";
 import { AddressInUseError } from "../tcp/errors.js";
 import type { Connection, ConnectOptions, ListenOptions } from "../tcp/types.js";
+import type { DhcpClient } from "../dhcp/dhcp-client.js";
+import type { DhcpBinding, StackDhcpOptions } from "./dhcp-binding.js";
+import { DHCP_CLIENT, type DhcpCapable } from "./dhcp-hook.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
 import { isIpv6, ipv6ToString, parseIpv6, parseIpv6Prefix } from "../wire/ipv6-address.js";
 import { eventText, isTraced } from "../stack/event-text.js";
@@ -40,11 +43,15 @@ export interface StackOptions {
   /**
    * This stack's address, or its addresses of both families: "10.0.0.1", or
    * `["10.0.0.1/24", "fd00::1/64"]` (at most one IPv4 address; IPv6 ones with their prefixes, RFC 4291
-   * text). Connecting to one takes the loopback path, not the link. On an `ethernetLink` IPv6 runs
-   * with neighbour discovery (RFC 4861: a link-local address, DAD, the default router from router
-   * advertisements), and `"slaac"` in the list asks for addresses from advertised prefixes too (RFC 4862).
+   * text). Connecting to one takes the loopback path, not the link. `"dhcp"`: the IPv4 address, subnet,
+   * default route and DNS servers come from a DHCP server on the link (an `ethernetLink`); `await
+   * stack.ready` for the address. On an `ethernetLink` IPv6 runs with neighbour discovery (RFC 4861: a
+   * link-local address, DAD, the default router from router advertisements), and `"slaac"` in the list
+   * asks for addresses from advertised prefixes too (RFC 4862).
    */
   address: string | readonly string[];
+  /** The DHCP client's options, with `address: "dhcp"`. */
+  dhcp?: StackDhcpOptions;
   /**
    * Where packets to other addresses go. Without one the stack is loopback-only: it reaches itself
    * (`connect(stack.address, port)`), and connecting anywhere else rejects with `HostUnreachableError`.
@@ -113,11 +120,15 @@ const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
  * closes it at the end of the block.
  */
 export class Stack {
-  /** The IPv4 address (dotted quad; "0.0.0.0" when only IPv6 ones were given). */
-  readonly address: string;
   readonly clock: Clock;
   /** Neighbour discovery of the Ethernet interface IPv6 runs on (its addresses, routers, counters), else null. */
   readonly ndp: NeighborDiscovery | null;
+  /**
+   * The stack's address once it has one: at once for a given address; with `address: "dhcp"` when the
+   * first lease is bound. Rejects with DhcpTimeoutError when none came within `dhcp.timeout` (the client
+   * keeps trying: `dhcp.onLease` hears of a later one), or StackClosedError when closed first.
+   */
+  readonly ready: Promise<string>;
   /** The capture tap on the link, when `capture` was given (its counters say what failed to record). */
   readonly capture: CaptureLink | null;
   /**
@@ -129,7 +140,8 @@ export class Stack {
   readonly #ip: IpStack;
   readonly #closeTimeout: number;
   readonly #listeners = new Set<TcpListener>();
-  readonly #resolver: Resolver | null;
+  #resolver: Resolver | null;
+  readonly #dhcp: DhcpBinding | null;
   readonly #holds: LoopHolds;
   readonly #loopback: LoopbackLink;
   #closed = false;
@@ -141,7 +153,13 @@ export class Stack {
         "StackOptions.link must be a Link (mtu, send, onReceive, close), or absent for loopback only",
       );
     }
-    const { ipv4, ipv6, slaac } = splitAddresses(options.address);
+    const dhcp = options.address === "dhcp";
+    const bindDhcp = dhcp ? (options.link as DhcpCapable | undefined)?.[DHCP_CLIENT] : undefined;
+    if (dhcp && bindDhcp === undefined) {
+      throw new TypeError('address: "dhcp" needs an Ethernet link: link: ethernetLink({ link })');
+    }
+    // A DHCP stack begins with no address (0.0.0.0, the source DHCP's broadcasts need) and IPv4 only.
+    const { ipv4, ipv6, slaac } = dhcp ? { ipv4: "0.0.0.0", ipv6: [], slaac: false } : splitAddresses(options.address);
     const eth = ipv6.length > 0 || slaac ? ethernetInterfaceOf(options.link) : null;
     if (slaac && eth === null) throw new TypeError('address "slaac" needs an ethernetLink to hear routers on');
     const manual = ipv6.map((a) => parseIpv6Prefix(a, 128));
@@ -152,6 +170,15 @@ export class Stack {
     const events = new EventHub();
     // Comments carry the traced events: state changes and timer events explain the packets around them.
     if (capture !== null) events.on("*", (e) => isTraced(e) && capture.annotate(eventText(e)));
+    // DHCP's lease changes are text (no typed event for them yet): to the user's trace and the capture's comments.
+    const userTrace = options.onTrace;
+    const dhcpTrace =
+      capture === null && userTrace === undefined
+        ? undefined
+        : (text: string) => {
+            capture?.annotate(text);
+            userTrace?.(text);
+          };
     this.#closeTimeout = options.closeTimeout ?? 30_000;
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
@@ -168,7 +195,6 @@ export class Stack {
       icmpRate: options.icmpRate,
       reassembly: options.reassembly,
     });
-    this.address = this.#ip.address;
     // The loopback path follows the addresses neighbour discovery assigns: `own6` is its live list.
     const book = this.#ip.addresses;
     const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
@@ -178,17 +204,36 @@ export class Stack {
     this.capture = capture;
     this.events = events;
     const dns = options.dns;
-    this.#resolver =
-      dns === undefined
+    this.#resolver = dns === undefined ? null : this.#newResolver("servers" in dns ? dns : { servers: dns });
+    this.#dhcp =
+      bindDhcp === undefined
         ? null
-        : new Resolver({
-            ...("servers" in dns ? dns : { servers: dns }),
-            clock,
-            udp: { bind: (port) => fromIterableSocket(this.udp({ port })) },
-            tcp: (address, port) => this.connect(address, port),
-          });
+        : bindDhcp(
+            {
+              ip: this.#ip,
+              loopback: this.#loopback,
+              link: options.link,
+              clock,
+              onTrace: dhcpTrace,
+              // The lease's DNS servers, unless the stack was given its own.
+              dns: (servers) => {
+                if (dns !== undefined) return;
+                this.#resolver?.close();
+                this.#resolver = servers.length === 0 ? null : this.#newResolver({ servers });
+              },
+            },
+            options.dhcp,
+          );
     // Only a clock that runs by itself can finish what a held process waits for.
     this.#holds = new LoopHolds(clock instanceof RealClock);
+    // Waiting for a lease holds the process as any pending call does (the client's own timers do not).
+    this.ready =
+      this.#dhcp === null ? Promise.resolve(this.#ip.address) : new Hold(this.#holds).during(this.#dhcp.ready);
+  }
+
+  /** The IPv4 address (dotted quad; "0.0.0.0" when only IPv6 ones were given, or a DHCP stack has no lease). */
+  get address(): string {
+    return this.#ip.address;
   }
 
   /**
@@ -197,7 +242,13 @@ export class Stack {
    */
   get addresses(): readonly string[] {
     const v6 = this.#ip.addresses.local6.map((l) => ipv6ToString(l.address));
-    return this.address === "0.0.0.0" ? v6 : [this.address, ...v6];
+    const ipv4 = this.#ip.address;
+    return ipv4 === "0.0.0.0" ? v6 : [ipv4, ...v6];
+  }
+
+  /** The DHCP client of `address: "dhcp"` (its state, lease and counters), else null. */
+  get dhcp(): DhcpClient | null {
+    return this.#dhcp?.client ?? null;
   }
 
   /**
@@ -327,6 +378,8 @@ export class Stack {
     // Ours first, so pending accept() calls end with ListenerClosedError instead of waiting forever.
     for (const l of [...this.#listeners]) l.close();
     this.#resolver?.close();
+    // RFC 2131 §4.4.6: the lease goes back to the server before the stack stops.
+    this.#dhcp?.close(new StackClosedError("the stack closed before DHCP gave it an address"));
     // Neighbour discovery was started for this stack: its timers and addresses end with it.
     this.ndp?.stop();
     this.#ip.close();
@@ -342,12 +395,27 @@ export class Stack {
     if (this.#closed) throw new StackClosedError(`stack ${this.address} is closed`);
   }
 
+  #newResolver(servers: StackDnsOptions): Resolver {
+    return new Resolver({
+      ...servers,
+      clock: this.clock,
+      udp: { bind: (port) => fromIterableSocket(this.udp({ port })) },
+      tcp: (address, port) => this.connect(address, port),
+    });
+  }
+
   #connect(address: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     return this.#attempt(address, port, options).done;
   }
 
   /** One connection attempt to an address (RFC 8305's unit): its outcome, and a way to give it up. */
   #attempt(address: string, port: number, options?: ConnectOptions): Attempt<TcpStream<"Established">> {
+    if (this.#dhcp !== null && this.#ip.ip === 0) {
+      const error = new AddressNotAvailableError(
+        `the stack has no address yet (DHCP): await stack.ready before connecting to ${address}`,
+      );
+      return { done: Promise.reject(error), cancel() {} };
+    }
     if (!this.#loopback.routed && !this.#isOwn(address)) {
       const error = new HostUnreachableError(
         `stack ${this.address} has no link (loopback only): cannot reach ${address}`,

@@ -1,8 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { Stack } from "../api/index.js";
+import { Stack, ethernetLink } from "../api/index.js";
 import type { Link } from "../link/link.js";
 import { udpTunnelLink } from "../link/node.js";
-import { ethernetLink } from "../netif/routed-link.js";
 import { ipv6ToString as ipv6Text } from "../wire/ipv6-address.js";
 import { NodeFileSink } from "../pcap/node.js";
 import { PcapngWriter } from "../pcap/index.js";
@@ -18,8 +17,9 @@ export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, 
                        the other end is socat TUN:... UDP-DATAGRAM:...,rcvbuf=4194304 (see docs/tunnel.md in the package; the
                        default UDP buffer overflows at full speed) or another wirestate
   --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2), and/or IPv6 ones with their
-                       prefixes, comma-separated (10.77.0.2,fd00::2/64); with --ethernet, "slaac" asks for IPv6
-                       addresses from router advertisements (10.77.0.2/24,slaac)
+                       prefixes, comma-separated (10.77.0.2,fd00::2/64); with --ethernet, "dhcp" asks a DHCP
+                       server on the link for the IPv4 address, subnet, router and DNS, and "slaac" in the list
+                       asks for IPv6 addresses from router advertisements (10.77.0.2/24,slaac)
   --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's; with --ethernet, the frame size, 1514)
   --ethernet           the datagrams carry Ethernet frames (socat TUN:...,tun-type=tap): the stack ARPs
                        and answers ARP on its own random locally administered MAC, and with an IPv6 address
@@ -47,7 +47,13 @@ export async function openTunnelStack(
 ): Promise<TunnelStack> {
   const tunnel = required(command, parsed, "tunnel");
   const ethernet = parsed.switches.has("ethernet");
-  const all = required(command, parsed, "address").split(",");
+  const addressFlag = required(command, parsed, "address");
+  const dhcp = addressFlag === "dhcp";
+  if (dhcp && !ethernet)
+    throw new UsageError(command, "--address dhcp needs --ethernet (DHCP runs on Ethernet broadcasts)");
+  if (dhcp && parsed.flags.has("gateway"))
+    throw new UsageError(command, "--gateway comes from the DHCP server with --address dhcp");
+  const all = (dhcp ? "0.0.0.0" : addressFlag).split(",");
   const slaac = all.includes("slaac");
   if (slaac && !ethernet)
     throw new UsageError(command, "--address slaac needs --ethernet (routers advertise on a LAN)");
@@ -83,7 +89,7 @@ export async function openTunnelStack(
     throw new UsageError(command, `--dns takes IPv4 addresses (ADDR or ADDR:PORT, comma-separated), got "${dns}"`);
   const tunnelLink = await udpTunnelLink({ bind, peer, mtu, framing: ethernet ? "ethernet" : "ipv4" });
   const link: Link = ethernet
-    ? ethernetLink({ link: tunnelLink, address: `${address}/${prefix}`, gateway })
+    ? ethernetLink({ link: tunnelLink, address: dhcp ? undefined : `${address}/${prefix}`, gateway })
     : tunnelLink;
   const captureFile = parsed.flags.get("capture");
   let writer: PcapngWriter | null = null;
@@ -96,7 +102,7 @@ export async function openTunnelStack(
     }
   }
   const stack = new Stack({
-    address: [...(ipv4.length === 0 ? [] : [address]), ...ipv6, ...(slaac ? ["slaac"] : [])],
+    address: dhcp ? "dhcp" : [...(ipv4.length === 0 ? [] : [address]), ...ipv6, ...(slaac ? ["slaac"] : [])],
     link,
     capture: writer ?? undefined,
     dns,
@@ -107,14 +113,27 @@ export async function openTunnelStack(
       if (e.type === "router") report(`ipv6 default router ${ipv6Text(e.router)} for ${e.lifetime / 1000} s`);
     },
   });
+  const close = async () => {
+    stack.close();
+    // What the close sent (a DHCP RELEASE, RSTs) leaves the UDP socket on a later turn; closing it now would drop it.
+    await new Promise((resolve) => setImmediate(resolve));
+    link.close();
+    tunnelLink.close();
+    await writer?.close();
+  };
+  if (dhcp) {
+    try {
+      await stack.ready;
+    } catch (err) {
+      await close();
+      throw new CliError(`--address dhcp: ${(err as Error).message}`);
+    }
+  }
+  const lease = stack.dhcp?.lease;
+  const how = lease == null ? "" : `, DHCP from ${lease.server}`;
   return {
     stack,
-    describe: `${stack.addresses.join(", ")}${ethernet ? " (Ethernet)" : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
-    async close() {
-      stack.close();
-      link.close();
-      tunnelLink.close();
-      await writer?.close();
-    },
+    describe: `${stack.addresses.join(", ")}${ethernet ? ` (Ethernet${how})` : ""} through the UDP tunnel ${tunnelLink.local.address}:${tunnelLink.local.port} -> ${peer}`,
+    close,
   };
 }

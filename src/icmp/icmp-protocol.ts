@@ -63,16 +63,23 @@ export class IcmpProtocol implements PingHost {
   readonly protocol = IpProtocol.ICMP;
   readonly clock: Clock;
   readonly #o: IcmpProtocolOptions;
+  #ip: number;
   readonly #echoLimit: RateLimiter;
   readonly #errorLimit: RateLimiter;
   readonly #pings: PingSessions;
 
   constructor(o: IcmpProtocolOptions) {
     this.#o = o;
+    this.#ip = o.ip;
     this.clock = o.clock;
     this.#echoLimit = new RateLimiter(o.clock, o.echoRate, o.echoRate);
     this.#errorLimit = new RateLimiter(o.clock, o.errorRate, o.errorRate);
     this.#pings = new PingSessions(o.ip ^ Math.floor(o.clock.now()));
+  }
+
+  /** A new address (DHCP): messages from now on leave from it, and only errors quoting it are ours. */
+  setAddress(ip: number): void {
+    this.#ip = ip;
   }
 
   /** A ping session to `address`, started; its results go to the session's callbacks. */
@@ -84,7 +91,7 @@ export class IcmpProtocol implements PingHost {
 
   sendEcho(dst: number, id: number, seq: number, data: Uint8Array): void {
     this.#send({
-      src: this.#o.ip,
+      src: this.#ip,
       dst,
       type: IcmpType.ECHO_REQUEST,
       code: 0,
@@ -121,7 +128,7 @@ export class IcmpProtocol implements PingHost {
     c.icmpErrorsIn++;
     // The quote must be of a datagram we sent, and of its first fragment: only that one carries the
     // transport header the 8 quoted bytes are matched on.
-    if (broadcast || r.quotedSrc !== this.#o.ip || (r.quotedFragment & 0x1fff) !== 0) {
+    if (broadcast || r.quotedSrc !== this.#ip || (r.quotedFragment & 0x1fff) !== 0) {
       c.drops["icmp-not-ours"]++;
       return;
     }
@@ -130,12 +137,16 @@ export class IcmpProtocol implements PingHost {
       this.#o.fragmentationNeeded(r);
       return;
     }
+    // An error from our own address is our own link layer's (netif/routed-link.ts: ARP gave up on the next
+    // hop, as Linux's arp_error_report): certain knowledge, not a router's guess, so hard: a connect fails
+    // when ARP gives up (3 s), as on Linux, not at its timeout.
+    const hard = isHardIcmpError(r.icmpType, r.icmpCode) || r.src === this.#ip;
     const drop =
       r.quotedProtocol === IpProtocol.ICMP
         ? this.#pings.quotedError(r, IcmpType.ECHO_REQUEST, r.quotedDst, kind)
           ? null
           : "icmp-no-connection"
-        : this.#o.errorArrives(r, kind, isHardIcmpError(r.icmpType, r.icmpCode));
+        : this.#o.errorArrives(r, kind, hard);
     if (drop !== null) c.drops[drop]++;
   }
 
@@ -157,7 +168,7 @@ export class IcmpProtocol implements PingHost {
     }
     c.icmpErrorsSent++;
     const quote = bytes.subarray(0, Math.min(r.totalLength, MAX_QUOTE));
-    this.#send({ src: this.#o.ip, dst: r.src, type, code, rest, payload: quote });
+    this.#send({ src: this.#ip, dst: r.src, type, code, rest, payload: quote });
   }
 
   close(): void {
@@ -178,7 +189,7 @@ export class IcmpProtocol implements PingHost {
     }
     c.echoRepliesSent++;
     // RFC 792: the reply carries the request's identifier, sequence number and data back.
-    this.#send({ src: this.#o.ip, dst: r.src, type: IcmpType.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
+    this.#send({ src: this.#ip, dst: r.src, type: IcmpType.ECHO_REPLY, code: 0, rest: r.icmpRest, payload: data });
   }
 
   #send(fields: IcmpPacketFields): void {

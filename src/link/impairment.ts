@@ -29,6 +29,13 @@ export interface Impairment {
    * is set; a packet that would exceed it is tail-dropped (default 1 MiB).
    */
   queueBytes?: number;
+  /**
+   * An ECN marking queue (RFC 3168 §5, with `bandwidth`): a packet that finds more than this many bytes
+   * waiting is marked CE if it is ECN-capable and dropped (counted as `queue`) if it is not, as an active
+   * queue that marks rather than drops. IPv4 packets only: other bytes (Ethernet frames) are left to the
+   * tail drop of `queueBytes`. Default: no marking.
+   */
+  ecnThreshold?: number;
   /** Largest packet carried, in bytes; larger ones are dropped and counted (default 1500 or the inner link's). */
   mtu?: number;
   /**
@@ -50,6 +57,7 @@ export interface ImpairmentConfig {
   corrupt: number;
   bandwidth: number;
   queueBytes: number;
+  ecnThreshold: number;
   mtu: number;
   maxInFlight: number;
 }
@@ -70,6 +78,7 @@ export function impairmentConfig(options: Impairment, defaultMtu: number): Impai
     corrupt: probability("corrupt", options.corrupt),
     bandwidth: positive("bandwidth", options.bandwidth ?? Infinity),
     queueBytes: nonNegative("queueBytes", options.queueBytes ?? 1 << 20),
+    ecnThreshold: nonNegative("ecnThreshold", options.ecnThreshold ?? Infinity),
     mtu: mtu(options.mtu ?? defaultMtu),
     maxInFlight: positive("maxInFlight", options.maxInFlight ?? 65536),
   };

@@ -20,7 +20,7 @@ export class LoopbackLink implements Link {
   onBurstEnd: (() => void) | null = null;
   /** Packets to other addresses sent while there was no inner link. */
   unroutable = 0;
-  readonly #address: number;
+  #address: number;
   readonly #addresses6: readonly Uint8Array[];
   readonly #inner: Link | null;
   readonly #clock: Clock;
@@ -61,6 +61,11 @@ export class LoopbackLink implements Link {
         this.onBurstEnd?.();
       };
     }
+  }
+
+  /** The stack's address changed (DHCP): packets to the new one loop back, to the old one go out. */
+  setAddress(address: number): void {
+    this.#address = address >>> 0;
   }
 
   /** True when there is a link beyond the loopback path. */

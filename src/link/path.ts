@@ -1,6 +1,7 @@
 import type { Clock, Timer } from "../clock/clock.js";
-import { releasePacket } from "../wire/packet-arena.js";
+import { releaseDropped } from "./packet-release.js";
 import type { ImpairmentConfig } from "./impairment.js";
+import { markCongestion } from "./ecn-mark.js";
 import type { Link } from "./link.js";
 import { PacketQueue } from "./packet-queue.js";
 import { Prng } from "./prng.js";
@@ -28,6 +29,8 @@ export interface PathCounters {
   dropped: DropCounters;
   duplicated: number;
   corrupted: number;
+  /** ECN-capable packets the marking queue (`ecnThreshold`) marked CE. */
+  marked: number;
   /** Packets delivered after a packet that was sent later than them. */
   reordered: number;
 }
@@ -57,6 +60,7 @@ export class ImpairedPath {
     dropped: { loss: 0, mtu: 0, queue: 0, closed: 0, unclaimed: 0 },
     duplicated: 0,
     corrupted: 0,
+    marked: 0,
     reordered: 0,
   };
   readonly #clock: Clock;
@@ -111,15 +115,15 @@ export class ImpairedPath {
     c.sentBytes += packet.length;
     if (!this.#accepting) {
       c.dropped.closed++;
-      return releasePacket(packet);
+      return releaseDropped(packet);
     }
     if (packet.length > cfg.mtu) {
       c.dropped.mtu++;
-      return releasePacket(packet);
+      return releaseDropped(packet);
     }
     if (this.inFlight >= cfg.maxInFlight) {
       c.dropped.queue++;
-      return releasePacket(packet);
+      return releaseDropped(packet);
     }
     const index = this.#nextIndex++;
     // Randomness is drawn only for the impairments asked for, so a clean link costs a few comparisons, and
@@ -131,7 +135,15 @@ export class ImpairedPath {
       const backlogBytes = ((start - now) * cfg.bandwidth) / 8000;
       if (start > now && backlogBytes + packet.length > cfg.queueBytes) {
         c.dropped.queue++;
-        return releasePacket(packet);
+        return releaseDropped(packet);
+      }
+      if (backlogBytes > cfg.ecnThreshold) {
+        const outcome = markCongestion(packet);
+        if (outcome === "not-ect") {
+          c.dropped.queue++;
+          return;
+        }
+        if (outcome === "marked") c.marked++;
       }
       this.#wireFreeAt = start + (packet.length * 8000) / cfg.bandwidth;
       due = this.#wireFreeAt;
@@ -139,7 +151,7 @@ export class ImpairedPath {
     // A packet lost on the wire has still used the serialiser's time.
     if (cfg.loss > 0 && this.#rng.chance(cfg.loss)) {
       c.dropped.loss++;
-      return releasePacket(packet);
+      return releaseDropped(packet);
     }
     const jitter = cfg.jitter > 0 ? (this.#rng.float() * 2 - 1) * cfg.jitter : 0;
     due = Math.max(due + Math.max(0, cfg.delay + jitter), this.#inOrder.tailDue);
@@ -160,7 +172,7 @@ export class ImpairedPath {
     this.#accepting = false;
     this.#timer?.cancel();
     this.#timer = null;
-    this.counters.dropped.closed += this.#inOrder.clear(releasePacket) + this.#heldBack.clear(releasePacket);
+    this.counters.dropped.closed += this.#inOrder.clear(releaseDropped) + this.#heldBack.clear(releaseDropped);
   }
 
   /** Duplicate and corrupt, then queue (or hand over at once when nothing requires waiting). */
@@ -231,7 +243,7 @@ export class ImpairedPath {
       c.deliveredBytes += length;
     } else {
       c.dropped.unclaimed++;
-      releasePacket(packet);
+      releaseDropped(packet);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock } from "../clock/clock.js";
+import type { Clock, Timer } from "../clock/clock.js";
 import { ArpOperation, buildArpFrame, newArpRepr, parseArpInto } from "../wire/ethernet.js";
 import type { LinkParseErrorReason } from "../wire/layout.generated.js";
 import { BROADCAST_MAC, type MacAddress } from "../wire/mac-address.js";
@@ -18,7 +18,12 @@ export interface ArpCounters {
   notForUs: number;
   /** Packets claiming our address from another MAC (RFC 5227 §2.4: counted, not defended). */
   addressConflicts: number;
+  /** Probes sent (RFC 5227 §2.1.1: sender address 0.0.0.0, asking whether an address is taken). */
+  probesOut: number;
 }
+
+/** Probes sent for one address before it is taken as free; RFC 5227's PROBE_NUM is 3, see `probe`. */
+const PROBES = 2;
 
 export interface ArpHost {
   readonly mac: MacAddress;
@@ -47,12 +52,19 @@ export class Arp {
     announcementsIn: 0,
     notForUs: 0,
     addressConflicts: 0,
+    probesOut: 0,
   };
   readonly #host: ArpHost;
   readonly #arp = newArpRepr();
+  readonly #clock: Clock;
+  readonly #config: NeighborConfig;
+  /** The address being probed, and what to tell when the probe ends. */
+  #probe: { ip: number; done: (conflict: boolean) => void; timer: Timer | null } | null = null;
 
   constructor(clock: Clock, config: NeighborConfig, host: ArpHost) {
     this.#host = host;
+    this.#clock = clock;
+    this.#config = config;
     this.cache = new NeighborCache<number>(clock, config, {
       solicit: (ip, unicast) => this.#request(ip, unicast),
       deliver: (frame, mac) => host.deliver(frame, mac),
@@ -66,6 +78,16 @@ export class Arp {
     const reason = parseArpInto(frame, a);
     if (reason !== null) return reason;
     const host = this.#host;
+    const probe = this.#probe;
+    // RFC 5227 §2.1.1: the probed address is taken if anyone speaks from it, or probes for it too.
+    if (probe !== null && a.senderMac !== host.mac) {
+      if (
+        a.senderIp === probe.ip ||
+        (a.senderIp === 0 && a.targetIp === probe.ip && a.operation === ArpOperation.REQUEST)
+      ) {
+        this.#endProbe(true);
+      }
+    }
     if (a.senderIp === host.ip && host.ip !== 0) {
       if (a.senderMac !== host.mac) this.counters.addressConflicts++;
       return null;
@@ -119,6 +141,53 @@ export class Arp {
         targetIp: host.ip,
       }),
     );
+  }
+
+  /**
+   * Asks whether `ip` is in use before taking it (RFC 5227 §2.1, for DHCP's check, RFC 2131 §4.4.1):
+   * probes a retransTime apart, then as long again for an answer; `done(true)` as soon as anyone answers
+   * or speaks from the address. Two probes rather than RFC 5227's three, each a second apart rather than
+   * 1-2 s at random: the check costs 2 s, about what dhclient's costs. Returns a cancel function; a
+   * second probe ends the first (as free).
+   */
+  probe(ip: number, done: (conflict: boolean) => void): () => void {
+    if (this.#probe !== null) this.#endProbe(false);
+    const probe: { ip: number; done: (conflict: boolean) => void; timer: Timer | null } = { ip, done, timer: null };
+    this.#probe = probe;
+    let sent = 0;
+    const step = () => {
+      if (this.#probe !== probe) return;
+      if (sent === PROBES) {
+        this.#endProbe(false);
+        return;
+      }
+      sent++;
+      this.counters.probesOut++;
+      this.#host.sendFrame(
+        buildArpFrame(BROADCAST_MAC, this.#host.mac, {
+          operation: ArpOperation.REQUEST,
+          senderMac: this.#host.mac,
+          senderIp: 0,
+          targetMac: 0,
+          targetIp: ip,
+        }),
+      );
+      probe.timer = this.#clock.schedule(this.#config.retransTime, step);
+    };
+    step();
+    return () => {
+      if (this.#probe !== probe) return;
+      probe.timer?.cancel();
+      this.#probe = null;
+    };
+  }
+
+  #endProbe(conflict: boolean): void {
+    const probe = this.#probe;
+    if (probe === null) return;
+    this.#probe = null;
+    probe.timer?.cancel();
+    probe.done(conflict);
   }
 
   #request(ip: number, unicast: MacAddress | null): void {

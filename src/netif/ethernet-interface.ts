@@ -52,8 +52,11 @@ export interface EthernetInterfaceCounters {
 export interface EthernetInterfaceOptions {
   /** A link that carries Ethernet frames (its `mtu` is the largest frame, header included: 1514). */
   link: Link;
-  /** The interface's address with its prefix, "10.0.0.2/24" (without one: /24). */
-  address: string;
+  /**
+   * The interface's address with its prefix, "10.0.0.2/24" (without one: /24). Absent: none yet (DHCP
+   * sets one: `RoutedLink.configure`); until then only broadcasts go out and ARP answers nothing.
+   */
+  address?: string;
   /** Default: a random locally administered address (wire/mac-address.ts). */
   mac?: MacAddress | string;
   name?: string;
@@ -116,7 +119,7 @@ export class EthernetInterface implements NetworkInterface {
         ),
     });
     this.#link.onReceive = (frame) => this.#input(frame);
-    this.setAddress(options.address);
+    this.setAddress(options.address ?? "0.0.0.0/0");
   }
 
   get address(): number {
@@ -188,7 +191,8 @@ export class EthernetInterface implements NetworkInterface {
   }
 
   /**
-   * A new address: the old one's neighbours are forgotten and the new one is announced (RFC 5227 §2.3).
+   * A new address ("0.0.0.0/0": none): the old one's neighbours are forgotten and the new one is
+   * announced (RFC 5227 §2.3, "gratuitous ARP").
    * A RoutedLink's routes through the interface are its owner's to change (`routes.removeVia`, `add`).
    */
   setAddress(address: string): void {

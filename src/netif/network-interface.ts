@@ -13,6 +13,8 @@ export interface NetworkInterface {
   /** The interface's IPv4 address, and the length of the prefix of its subnet. */
   readonly address: number;
   readonly prefix: number;
+  /** A new address with its prefix, "10.0.0.2/24" ("0.0.0.0/0": none); routes are the owner's to change. */
+  setAddress(address: string): void;
   /** Send one IPv4 packet towards `nextHop` (the destination itself on the subnet, else the gateway). */
   transmit(packet: Uint8Array, nextHop: number): void;
   /**

@@ -9,8 +9,8 @@ import type { NetworkInterface } from "./network-interface.js";
 export class RawIpInterface implements NetworkInterface {
   readonly name: string;
   readonly mtu: number;
-  readonly address: number;
-  readonly prefix: number;
+  address: number;
+  prefix: number;
   /** Never called: a point-to-point link resolves nothing. */
   onUnreachable: ((nextHop: number, packets: readonly Uint8Array[]) => void) | null = null;
   readonly #link: Link;
@@ -20,6 +20,11 @@ export class RawIpInterface implements NetworkInterface {
     this.mtu = options.link.mtu;
     ({ address: this.address, prefix: this.prefix } = parseIpv4Prefix(options.address, 32));
     this.name = options.name ?? "tun0";
+  }
+
+  /** A new address: nothing to announce on a point-to-point link. */
+  setAddress(address: string): void {
+    ({ address: this.address, prefix: this.prefix } = parseIpv4Prefix(address, 32));
   }
 
   /** Each IPv4 packet the link delivers. */

@@ -51,7 +51,8 @@ export class RoutedLink implements Link {
     this.interfaces = [...options.interfaces];
     this.mtu = Math.min(...this.interfaces.map((i) => i.mtu));
     for (const via of this.interfaces) {
-      this.routes.add({ network: via.address, prefix: via.prefix, via });
+      // An interface without an address yet (DHCP) has no subnet to route to.
+      if (via.address !== 0) this.routes.add({ network: via.address, prefix: via.prefix, via });
       via.onUnreachable = (_nextHop, packets) => {
         this.counters.unresolved += packets.length;
         for (const p of packets) this.#hostUnreachable(via, p);
@@ -68,6 +69,21 @@ export class RoutedLink implements Link {
       const gateway = r.gateway === undefined ? undefined : parseIpv4(r.gateway);
       this.routes.add({ network: address, prefix, gateway, via: r.via });
     }
+  }
+
+  /**
+   * A new address for `via` ("10.0.0.7/24"; null: none), as DHCP gives and takes it: the interface takes
+   * it (an Ethernet one announces it), and every route through `via` is replaced by its subnet's and,
+   * with `gateway`, the default route through that router.
+   */
+  configure(via: NetworkInterface, address: string | null, gateway?: string): void {
+    if (!this.interfaces.includes(via)) throw new RangeError(`routed link: ${via.name} is not one of its interfaces`);
+    this.routes.removeVia(via);
+    via.setAddress(address ?? "0.0.0.0/0");
+    if (address === null) return;
+    this.routes.add({ network: via.address, prefix: via.prefix, via });
+    // A router off the subnet (a server's mistake, or RFC 3442's on-link routers) is still asked by ARP on `via`.
+    if (gateway !== undefined) this.routes.add({ network: 0, prefix: 0, gateway: parseIpv4(gateway), via });
   }
 
   get onReceive(): ((packet: Uint8Array) => void) | null {
@@ -135,7 +151,8 @@ export interface EthernetLinkOptions extends EthernetInterfaceOptions {
 
 /**
  * One Ethernet interface as a stack's link: `new Stack({ address: "10.0.0.2", link: ethernetLink({ link,
- * address: "10.0.0.2/24", gateway: "10.0.0.1" }) })`. Its `interface` has the ARP cache and counters.
+ * address: "10.0.0.2/24", gateway: "10.0.0.1" }) })`. Its `interface` has the ARP cache and counters. (The
+ * package's `ethernetLink`, src/api/ethernet-link.ts, is this one able to carry a DHCP client too.)
  */
 export function ethernetLink(options: EthernetLinkOptions): RoutedLink & { interface: EthernetInterface } {
   const eth = new EthernetInterface(options);

@@ -20,16 +20,17 @@ export type ReadHelper = (path: string) => string | null;
 type Mapper = (value: string, config: Partial<TcpConfig>) => boolean;
 
 const flag =
-  (key: "timestamps" | "sack" | "dsack" | "windowScale"): Mapper =>
+  (key: "timestamps" | "sack" | "dsack" | "windowScale" | "receiveBufferAutotune"): Mapper =>
   (v, c) => {
     c[key] = Number(v) !== 0;
     return true;
   };
 
 /**
- * Buffer sizes as Linux's "min default max" triple. Linux grows a buffer towards the max (and offers its
- * SYN window scale for the max); the engine's buffer is fixed, so the max is its size (`which` = 2). The
- * send side keeps the default, which is what a socket starts with and what the scripts' writes fill.
+ * Buffer sizes as Linux's "min default max" triple. Linux grows the receive buffer towards the max (and
+ * offers its SYN window scale for the max), as the engine's autotuning does: the max is its
+ * receiveBufferSize (`which` = 2). The send side keeps the default, which is what a socket starts with and
+ * what the scripts' writes fill.
  */
 const bufferSize =
   (key: "receiveBufferSize" | "sendBufferSize", which: 1 | 2): Mapper =>
@@ -53,6 +54,7 @@ const MAPPERS: Record<string, Mapper> = {
   tcp_sack: flag("sack"),
   tcp_dsack: flag("dsack"),
   tcp_window_scaling: flag("windowScale"),
+  tcp_moderate_rcvbuf: flag("receiveBufferAutotune"),
   tcp_rmem: bufferSize("receiveBufferSize", 2),
   tcp_wmem: bufferSize("sendBufferSize", 1),
   tcp_syn_retries: (v, c) => {
@@ -71,9 +73,13 @@ const MAPPERS: Record<string, Mapper> = {
     c.keepAliveCount = Number(v);
     return Number.isInteger(c.keepAliveCount);
   },
-  // The engine has no ECN: 0 is what it does; a script that turns it on tests something absent.
-  tcp_ecn: (v) => {
-    if (Number(v) !== 0) throw new PacketdrillUnsupportedError(`net.ipv4.tcp_ecn=${v}: the stack has no ECN`);
+  // RFC 3168 ECN: 0 off, 1 asked for and accepted (TcpConfig.ecn). Linux's 2 (accept a peer's request,
+  // never ask) has no equivalent: the engine's switch covers both directions.
+  tcp_ecn: (v, c) => {
+    const n = Number(v);
+    if (n !== 0 && n !== 1)
+      throw new PacketdrillUnsupportedError(`net.ipv4.tcp_ecn=${v}: only 0 and 1 (TcpConfig.ecn) are modelled`);
+    c.ecn = n === 1;
     return true;
   },
   // Linux's loss-recovery switch: bit 0 (on by default) is RACK-TLP; without it, RFC 6675's DupThresh.

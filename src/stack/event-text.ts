@@ -53,7 +53,9 @@ export function eventText(e: StackEvent): string {
         `mss ${e.fromMss} -> ${e.toMss}`
       );
     case "cwnd":
-      return `${connectionId(e.connection)} idle restart, cwnd=${e.cwnd}`;
+      return `${connectionId(e.connection)} ${e.reason === "ecn-echo" ? "ECN-Echo" : "idle restart"}, cwnd=${e.cwnd}`;
+    case "receive-buffer":
+      return `${connectionId(e.connection)} receive buffer grown to ${e.size} (read ${e.read} in ${Math.round(e.rtt)} ms)`;
     case "challenge-ack":
       return `${connectionId(e.connection)} challenge ACK`;
     case "drop":

@@ -93,8 +93,8 @@ export interface IpStackOptions {
  * and dropped, never thrown.
  */
 export class IpStack {
-  readonly address: string;
-  readonly ip: number;
+  #address: string;
+  #ip: number;
   readonly clock: Clock;
   readonly config: TcpConfig;
   readonly link: Link;
@@ -125,11 +125,11 @@ export class IpStack {
   #currentBroadcast = false;
 
   constructor(options: IpStackOptions) {
-    this.address = options.address;
+    this.#address = options.address;
     // An IPv6-only stack ("0.0.0.0" beside IPv6 addresses) has an IPv4 key no packet carries: IPv4 to it
     // is "wrong-address", and nothing can pick an IPv4 source (sourceFor says -1), at no cost per packet.
     const v6only = options.ipv6Only ?? (options.address === "0.0.0.0" && (options.ipv6?.length ?? 0) > 0);
-    this.ip = v6only ? NO_IPV4 : parseIpv4(options.address);
+    this.#ip = v6only ? NO_IPV4 : parseIpv4(options.address);
     this.link = options.link;
     this.clock = options.clock ?? new RealClock();
     this.config = { ...defaultTcpConfig, ...options.tcp };
@@ -231,6 +231,32 @@ export class IpStack {
     }
   }
 
+  /** This stack's IPv4 address, dotted quad ("0.0.0.0" while it has none: before a DHCP lease). */
+  get address(): string {
+    return this.#address;
+  }
+
+  /** This stack's IPv4 address as a number (0 while it has none). */
+  get ip(): number {
+    return this.#ip;
+  }
+
+  /**
+   * A new IPv4 address, or "0.0.0.0" for none (a DHCP lease gained, renewed elsewhere, or expired). Every
+   * transport sends from it from now on; connections and listeners that exist keep the address they
+   * have. The link's own address (an interface's, for ARP) is its owner's to change.
+   */
+  setAddress(address: string): void {
+    const ip = parseIpv4(address);
+    this.#address = address;
+    this.#ip = ip;
+    // The source of every IPv4 segment and datagram (TCP's and UDP's sourceFor).
+    this.addresses.ipv4 = ip;
+    this.#tcp.setAddress(address);
+    this.#udp.setAddress(address);
+    this.#icmp.setAddress(ip);
+  }
+
   /** RFC 9293 §3.10.1 OPEN, active: returns at once in SYN-SENT. */
   connect(remoteAddress: string, remotePort: number, opts?: ConnectOptions): Connection {
     if (this.#closed) throw new StackClosedError("the stack is closed");
@@ -321,7 +347,7 @@ export class IpStack {
       else this.#dropped(reason);
       return;
     }
-    if (r.dst !== this.ip) {
+    if (r.dst !== this.#ip) {
       counters.drops["wrong-address"]++;
       return;
     }
@@ -348,7 +374,7 @@ export class IpStack {
       return;
     }
     const broadcast = r.dst === BROADCAST;
-    if (r.dst !== this.ip && !broadcast) {
+    if (r.dst !== this.#ip && !broadcast) {
       this.counters.drops["wrong-address"]++;
       return;
     }

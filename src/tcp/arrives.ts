@@ -4,12 +4,14 @@ import type { AckSample } from "./congestion.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
 import { challengeAck, sendAck, sendReset, sendSyn } from "./output.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "../wire/seq.js";
+import { ecnEchoArrived, ecnSegmentArrived } from "./ecn.js";
 import { peerWindow } from "./option-negotiation.js";
 import { MEMORY_REFUSED } from "./receive-buffer.js";
+import { tuningDataArrived } from "./receive-tuning.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
-const { FIN, SYN, RST, ACK } = TcpFlags;
+const { FIN, SYN, RST, ACK, ECE } = TcpFlags;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -83,7 +85,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
     if (!c.setState("ESTABLISHED")) return;
     c.receiver.ackNow = true;
     // "If there are other controls or text in the segment, then continue processing at the sixth step."
-    if (payload.length > 0 || flags & FIN) processText(c, seqAdd(seg.seq, 1), flags, payload);
+    if (payload.length > 0 || flags & FIN) processText(c, seg, seqAdd(seg.seq, 1), flags, payload);
     return;
   }
   // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Data on it is dropped (the peer
@@ -261,6 +263,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
   } else if (!processAck(c, seg, data.length, flags)) {
     return;
   }
+  if (c.ecn !== null) ecnSegmentArrived(c, c.ecn, seg);
 
   switch (c.state) {
     case "FIN-WAIT-1":
@@ -298,7 +301,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
 
   // Sixth, the URG bit: urgent data is delivered inline as ordinary data (RFC 6093 recommends against
   // relying on it). Seventh and eighth: the segment text and FIN.
-  processText(c, seq, flags, data);
+  processText(c, seg, seq, flags, data);
 }
 
 /** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
@@ -359,6 +362,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     const duplicate = dataLen === 0 && !(flags & (SYN | FIN)) && window === oldWnd;
     c.recovery.ackHeld(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna)), duplicate);
   }
+  if (flags & ECE && c.ecn !== null) ecnEchoArrived(c, c.ecn, ack);
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
   // (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
   if (seqGe(ack, t.sndUna)) {
@@ -432,7 +436,7 @@ function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: bool
 }
 
 /** Seventh (segment text) and eighth (FIN) steps, for ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2. */
-function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Array): void {
+function processText(c: TcpConnection, seg: SegmentHeader, seq: number, flags: number, data: Uint8Array): void {
   const t = c.tcb;
   switch (c.state) {
     case "ESTABLISHED":
@@ -469,6 +473,7 @@ function processText(c: TcpConnection, seq: number, flags: number, data: Uint8Ar
     } else {
       t.rcvNxt = seqAdd(t.rcvNxt, advanced);
       c.stats.bytesReceived += advanced;
+      if (c.receiveBufferGrows) tuningDataArrived(c, seg, data.length);
       c.notices.readable = true;
       // Filling a hole is acknowledged at once (RFC 5681 §4.2); otherwise every second segment.
       if (advanced > data.length || ++c.receiver.unackedSegments >= 2) c.receiver.ackNow = true;

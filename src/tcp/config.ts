@@ -14,8 +14,18 @@ export interface TcpConfig {
   mss: number;
   /** Send buffer: what `write()` may queue ahead of the peer's acknowledgments. @defaultValue 262144 */
   sendBufferSize: number;
-  /** Receive buffer; without window scaling only the first 65,535 bytes can be advertised. @defaultValue 262144 */
+  /**
+   * Receive buffer, the most it grows to with `receiveBufferAutotune` (the SYN's window scale is chosen for
+   * it; Linux's tcp_rmem maximum); without window scaling only the first 65,535 bytes can be advertised.
+   * @defaultValue 6291456
+   */
   receiveBufferSize: number;
+  /**
+   * Receive-buffer autotuning (Linux's tcp_moderate_rcvbuf): the buffer starts at 64 KiB and grows each
+   * round trip to about twice what the application read in it, up to `receiveBufferSize`. A connection
+   * given its own `receiveBufferSize` (`ConnectOptions`) keeps it fixed, as SO_RCVBUF does. @defaultValue true
+   */
+  receiveBufferAutotune: boolean;
   /** True turns Nagle's algorithm off (RFC 896): small writes go out at once. @defaultValue false */
   noDelay: boolean;
   /** RFC 6298 initial retransmission timeout. @defaultValue 1000 */
@@ -86,12 +96,20 @@ export interface TcpConfig {
    * spurious retransmission. @defaultValue true
    */
   dsack: boolean;
+  /**
+   * RFC 3168 ECN: ask for it on connect (SYN with ECE and CWR) and accept a peer's request (SYN-ACK with
+   * ECE); then new data is sent ECT(0), a CE mark is echoed with ECE, and an ECE reduces cwnd as a loss
+   * would, with nothing resent. Off means no ECN bit ever, on either side: Linux's `tcp_ecn=0`, where
+   * Linux's default (2) would accept a peer's request. On is Linux's `tcp_ecn=1`. @defaultValue false
+   */
+  ecn: boolean;
 }
 
 export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   mss: 1460,
   sendBufferSize: 256 * 1024,
-  receiveBufferSize: 256 * 1024,
+  receiveBufferSize: 6 * 1024 * 1024,
+  receiveBufferAutotune: true,
   noDelay: false,
   initialRto: 1000,
   minRto: 200,
@@ -123,6 +141,7 @@ export const defaultTcpConfig: Readonly<TcpConfig> = Object.freeze({
   sack: true,
   lossRecovery: "rack",
   dsack: true,
+  ecn: false,
 });
 
 /** The stack's configuration with one connection's overrides applied. */
@@ -131,7 +150,10 @@ export function connectionConfig(base: TcpConfig, opts: ConnectOptions | undefin
   const c: TcpConfig = { ...base };
   if (opts.noDelay !== undefined) c.noDelay = opts.noDelay;
   if (opts.sendBufferSize !== undefined) c.sendBufferSize = opts.sendBufferSize;
-  if (opts.receiveBufferSize !== undefined) c.receiveBufferSize = opts.receiveBufferSize;
+  if (opts.receiveBufferSize !== undefined) {
+    c.receiveBufferSize = opts.receiveBufferSize;
+    c.receiveBufferAutotune = false;
+  }
   if (opts.connectTimeout !== undefined) c.connectTimeout = opts.connectTimeout;
   if (opts.userTimeout !== undefined) c.userTimeout = opts.userTimeout;
   if (typeof opts.keepAlive === "boolean") c.keepAlive = opts.keepAlive;
@@ -186,7 +208,16 @@ export function validateConfig(c: TcpConfig): void {
     const v = c[k];
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`tcp.${k} must be a non-negative integer, got ${v}`);
   }
-  for (const k of ["windowScale", "timestamps", "sack", "dsack", "synCookies", "rfc1337"] as const) {
+  for (const k of [
+    "windowScale",
+    "timestamps",
+    "sack",
+    "dsack",
+    "synCookies",
+    "rfc1337",
+    "ecn",
+    "receiveBufferAutotune",
+  ] as const) {
     if (typeof c[k] !== "boolean") throw new RangeError(`tcp.${k} must be true or false, got ${JSON.stringify(c[k])}`);
   }
   if (!Object.hasOwn(sackRecoveries, c.lossRecovery)) {

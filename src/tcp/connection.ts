@@ -8,6 +8,7 @@ import type { TcpConfig } from "./config.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import type { CongestionControl } from "./congestion.js";
 import { congestionAlgorithms } from "./congestion-algorithms.js";
+import { EcnState, ecnAgreed, ecnOffered } from "./ecn.js";
 import type { LossRecovery } from "./loss-recovery.js";
 import { lossRecovery } from "./loss-recoveries.js";
 import { ConnectionSender } from "./recovery-sender.js";
@@ -15,6 +16,7 @@ import { AgreedOptions, TIMESTAMPS_BYTES, maxWindow, negotiate } from "./option-
 import { output, sendReset, sendSyn } from "./output.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
+import { ReceiveTuning, initialReceiveBuffer, tuningRead } from "./receive-tuning.js";
 import { INITIAL_RING } from "./sized-ring.js";
 import { SackReporter } from "./sack-reporter.js";
 import { PathMtuState, pathMtuAgreed } from "./path-mtu.js";
@@ -97,7 +99,10 @@ export interface Endpoints {
  * The fields of an incoming segment's `TcpRepr` the engine reads. The stack passes its `ParsedRecord`
  * itself; the engine must not keep it, or its `options`, past the call.
  */
-export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "options">;
+export type SegmentHeader = Pick<TcpRepr, "seq" | "ack" | "flags" | "window" | "options"> & {
+  /** The IPv4 TOS byte (its low two bits are RFC 3168's ECN field); absent reads as 0. */
+  readonly tos?: number;
+};
 
 /**
  * One TCP connection: the RFC 9293 §3.10 user events (OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) and its
@@ -136,11 +141,15 @@ export class TcpConnection implements Connection {
   readonly agreed: AgreedOptions;
   /** The state of agreed options, made when the SYNs agree on them (an idle connection without them pays nothing). */
   ts: TimestampState | null = null;
+  /** RFC 3168 ECN's state (ecn.ts), made when the SYNs agree on ECN. */
+  ecn: EcnState | null = null;
   /** Made on the first out-of-order or duplicate segment once SACK is agreed (`sackReport()`). */
   sackReporter: SackReporter | null = null;
   /** Loss recovery (loss-recovery.ts), made when first asked for: RFC 6582 NewReno until the SYNs agree on SACK. */
   #recovery: LossRecovery | null = null;
   #recoveryWithSack = false;
+  /** Receive-buffer autotuning's measurements (receive-tuning.ts), made once a flow is under way. */
+  #tuning: ReceiveTuning | null = null;
 
   /** The handshake's bookkeeping (OPEN, SYN retransmissions, SYN-RECEIVED). */
   readonly handshake = new HandshakeState();
@@ -181,7 +190,12 @@ export class TcpConnection implements Connection {
     this.agreed = new AgreedOptions(config);
     const budget = host.budget ?? null;
     this.sendBuffer = new SendBuffer(config.sendBufferSize, INITIAL_RING, budget);
-    this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize, config.maxReassemblyRanges, INITIAL_RING, budget);
+    this.receiveBuffer = new ReceiveBuffer(
+      initialReceiveBuffer(config.receiveBufferSize, config.receiveBufferAutotune),
+      config.maxReassemblyRanges,
+      INITIAL_RING,
+      budget,
+    );
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
     this.timers = new ConnectionTimers(host.clock, this);
     const t = this.tcb;
@@ -214,6 +228,24 @@ export class TcpConnection implements Connection {
       new ConnectionSender(this),
       this.tcb.iss,
     ));
+  }
+
+  /** Whether the receive buffer may still grow (autotuning on and below its maximum). */
+  get receiveBufferGrows(): boolean {
+    return this.config.receiveBufferAutotune && this.receiveBuffer.capacity < this.config.receiveBufferSize;
+  }
+
+  /**
+   * Autotuning's state, made once ten segments' worth has arrived: a short exchange (a request, a small
+   * reply) never needs the buffer to grow, and an idle connection after it holds nothing for it. Null before.
+   */
+  receiveTuning(): ReceiveTuning | null {
+    const start = 10 * this.ourMss;
+    if (this.#tuning === null && this.stats.bytesReceived >= start) {
+      const read = this.stats.bytesReceived - this.receiveBuffer.length;
+      this.#tuning = new ReceiveTuning(this.host.clock.now(), Math.min(this.receiveBuffer.capacity, start), read);
+    }
+    return this.#tuning;
   }
 
   get events(): ConnectionEvents {
@@ -303,7 +335,8 @@ export class TcpConnection implements Connection {
     if (grant.sack) options.sackPermitted = true;
     const ts = ack.options.timestamps;
     if (grant.timestamps && ts !== undefined) options.timestamps = { tsval: ts.tsval, tsecr: 0 };
-    this.applySynOptions({ seq: t.irs, ack: 0, flags: TcpFlags.SYN, window: 0, options });
+    const flags = TcpFlags.SYN | (grant.ecn ? TcpFlags.ECE | TcpFlags.CWR : 0);
+    this.applySynOptions({ seq: t.irs, ack: 0, flags, window: 0, options });
     // What the cookie SYN-ACK offered and sent: its window, and the SYN at ISS.
     t.rcvAdv = seqAdd(t.rcvNxt, cookieWindow(this.config));
     t.sndNxt = seqAdd(t.iss, 1);
@@ -319,6 +352,7 @@ export class TcpConnection implements Connection {
     pathMtuAgreed(this);
     if (a.timestamps) this.ts ??= new TimestampState();
     recordSynTimestamp(this, seg);
+    this.ecn = ecnAgreed(ecnOffered(this), seg.flags) ? new EcnState(this.tcb.iss) : null;
     // A controller and a recovery made before the MSS and SACK were agreed start over with them.
     this.#cc = null;
     this.#recovery = null;
@@ -374,6 +408,7 @@ export class TcpConnection implements Connection {
   read(max = Number.MAX_SAFE_INTEGER): Uint8Array | null {
     if (this.receiveBuffer.length === 0 || max <= 0) return null;
     const data = this.receiveBuffer.read(max);
+    if (this.receiveBufferGrows) tuningRead(this);
     this.maybeWindowUpdate();
     return data;
   }
@@ -381,6 +416,7 @@ export class TcpConnection implements Connection {
   readInto(target: Uint8Array): number {
     if (this.receiveBuffer.length === 0 || target.length === 0) return 0;
     const n = this.receiveBuffer.readInto(target);
+    if (this.receiveBufferGrows) tuningRead(this);
     this.maybeWindowUpdate();
     return n;
   }
@@ -548,6 +584,8 @@ export class TcpConnection implements Connection {
       timestamps: this.agreed.timestamps,
       sack: this.agreed.sack,
       sackedBytes: this.#recovery?.sackedBytes ?? 0,
+      ecn: this.ecn !== null,
+      ecnReductions: this.ecn?.reductions ?? 0,
       ...(this.softError === undefined ? {} : { softError: this.softError }),
     };
   }

@@ -2,6 +2,7 @@ import type { PacketFields, TcpOptions } from "../wire/types.js";
 import { TcpFlags } from "../wire/types.js";
 import type { TcpConfig } from "./config.js";
 import type { SegmentHeader } from "./connection.js";
+import { ecnAgreed } from "./ecn.js";
 import type { SegmentEnds } from "./listen.js";
 import { MAX_SHIFT, MAX_WINDOW_FIELD, shiftFor } from "./option-negotiation.js";
 import {
@@ -13,7 +14,7 @@ import {
   mssIndexFor,
 } from "./syn-cookie.js";
 
-const { SYN, ACK } = TcpFlags;
+const { SYN, ACK, ECE } = TcpFlags;
 
 /** What the stateless half of a cookie handshake needs from the TCP layer. */
 export interface CookieContext {
@@ -39,7 +40,7 @@ function tsClock(now: number, iss: number): number {
 
 /**
  * Answer a SYN with a SYN-ACK whose sequence number is a cookie, keeping nothing. As in Linux, window
- * scale and SACK are offered only along with timestamps, whose TSval carries them (syn-cookie.ts).
+ * scale, SACK and ECN are agreed only along with timestamps, whose TSval carries them (syn-cookie.ts).
  */
 export function sendCookieSynAck(ctx: CookieContext, syn: SegmentHeader, from: SegmentEnds): void {
   const theirs = syn.options;
@@ -57,15 +58,16 @@ export function sendCookieSynAck(ctx: CookieContext, syn: SegmentHeader, from: S
   );
   const options: TcpOptions = { mss };
   const ts = theirs.timestamps;
+  let ecn = 0;
   if (cfg.timestamps && ts !== undefined) {
     const kept: TsCookieOptions = {
       windowScale: cfg.windowScale && theirs.windowScale !== undefined ? Math.min(MAX_SHIFT, theirs.windowScale) : null,
       sack: cfg.sack && theirs.sackPermitted === true,
-      // The engine does not negotiate ECN (it never answers ECE): the bit is kept clear.
-      ecn: false,
+      ecn: ecnAgreed(cfg.ecn, syn.flags),
     };
     if (kept.windowScale !== null) options.windowScale = shiftFor(cfg.receiveBufferSize);
     if (kept.sack) options.sackPermitted = true;
+    if (kept.ecn) ecn = ECE;
     options.timestamps = { tsval: encodeTsOptions(tsClock(now, iss), kept), tsecr: ts.tsval };
   }
   ctx.transmit({
@@ -75,7 +77,7 @@ export function sendCookieSynAck(ctx: CookieContext, syn: SegmentHeader, from: S
     dstPort: from.srcPort,
     seq: iss,
     ack: (syn.seq + 1) >>> 0,
-    flags: SYN | ACK,
+    flags: SYN | ACK | ecn,
     window: cookieWindow(cfg),
     options,
   });

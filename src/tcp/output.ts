@@ -7,6 +7,7 @@ import { assertNever } from "./assert-never.js";
 import { TcpFlags, type PacketFields } from "../wire/types.js";
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
+import { ecnOutgoing, ecnSynFlags } from "./ecn.js";
 import { restartAfterIdle } from "./idle-restart.js";
 import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./option-negotiation.js";
 import { outgoingOptions } from "./outgoing-options.js";
@@ -148,7 +149,7 @@ export function sendSyn(c: TcpConnection): void {
     dstPort: c.remotePort,
     seq: t.iss,
     ack: synAck ? t.rcvNxt : 0,
-    flags: synAck ? SYN | ACK : SYN,
+    flags: (synAck ? SYN | ACK : SYN) | ecnSynFlags(c, synAck),
     // RFC 7323 §2.2: the window on a SYN is never scaled.
     window: advertiseWindow(c, MAX_WINDOW_FIELD, 0),
     options: synOptions(c.ourMss, c.agreed, tsNow(c), synAck ? (c.ts?.recent ?? 0) : 0),
@@ -203,15 +204,18 @@ export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint
   f.dstPort = c.remotePort;
   f.seq = seq;
   f.ack = c.tcb.rcvNxt;
-  f.flags = flags;
+  const ecn = c.ecn;
+  f.flags = ecn === null ? flags : ecnOutgoing(c, ecn, seq, flags, payload.length, f);
   f.window = advertiseWindow(c, maxWindow(c.agreed), c.agreed.rcvShift);
   f.payload = payload;
   f.options = c.ts !== null || c.agreed.sack ? outgoingOptions.fill(c, payload.length) : undefined;
   if (c.ts !== null) c.ts.lastAckSent = f.ack;
   transmit(c, f);
-  // The shared record must not keep a closed connection's buffer (or options) alive.
+  // The shared record must not keep a closed connection's buffer (or options) alive, nor give an ECN
+  // connection's TOS to the next connection's segment.
   f.payload = undefined;
   f.options = undefined;
+  f.tos = 0;
 }
 
 function transmit(c: TcpConnection, fields: PacketFields): void {

@@ -13,13 +13,20 @@ import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader } from "./connection.js";
 import type { AckVerdict, LossRecovery, RecoverySender } from "./loss-recovery.js";
+import { FRTO_FIRST, FRTO_OFF, FRTO_SPURIOUS, type FrtoState, frtoAck } from "./frto.js";
 import { RecoveryPoint } from "./recovery-point.js";
-import { RecoveryUndo } from "./recovery-undo.js";
+import { RecoveryUndo, firstBlockIsDsack } from "./recovery-undo.js";
 import { DUP_THRESH, SackScoreboard } from "./sack-scoreboard.js";
 import { SegmentFlag, SentSegments } from "./sent-segments.js";
 
 /** §7.2: max_ack_delay, the peer's worst-case delayed-ACK timer (WCDelAckT), added when one segment is out. */
 export const TLP_MAX_ACK_DELAY = 200;
+/**
+ * The least PTO (ms), as Linux's tcp_tlp_timeout had it (max(2*SRTT, 10 ms)): on a path of a millisecond
+ * or two, 2*SRTT is shorter than the pauses of a busy peer's ACK clock, and a probe fired in one resends a
+ * segment that had arrived (the peer D-SACKs it). Above 5 ms of SRTT it changes nothing.
+ */
+export const TLP_MIN_PTO = 10;
 /** §6.2 step 4: how many recoveries a D-SACK-widened reordering window persists. */
 const REO_WND_PERSIST = 16;
 
@@ -79,8 +86,8 @@ export class RackRecovery implements LossRecovery {
 
   /** Lost segments are resent from here (no segment below it is marked lost). */
   #lostFrom: number;
-  /** RFC 5682 F-RTO: 1 awaiting the first ACK after a timeout, 2 the second, 0 not running. */
-  #frto: 0 | 1 | 2 = 0;
+  /** RFC 5682 F-RTO's state (frto.ts). */
+  #frto: FrtoState = FRTO_OFF;
   /** Which of the two uses the recovery timer has now. */
   #timer: "none" | "reorder" | "probe" = "none";
 
@@ -136,10 +143,8 @@ export class RackRecovery implements LossRecovery {
     this.#tsecr = seg.options.timestamps?.tsecr ?? null;
     this.#dsack = false;
     if (blocks !== undefined && blocks.length > 0) {
-      // RFC 2883 §4: the first block is a D-SACK when it lies below the cumulative ACK or inside the second.
-      const b0 = blocks[0];
-      const b1 = blocks.length > 1 ? blocks[1] : undefined;
-      if (seqLe(b0.right, seg.ack) || (b1 !== undefined && seqGe(b0.left, b1.left) && seqLe(b0.right, b1.right))) {
+      if (firstBlockIsDsack(blocks, seg.ack)) {
+        const b0 = blocks[0];
         this.#dsack = true;
         this.#dsackUncounted = true;
         this.#dsackLeft = b0.left;
@@ -147,7 +152,7 @@ export class RackRecovery implements LossRecovery {
       }
     }
     this.#sackedBefore = this.board.sackedBytes;
-    if (this.#dsack && this.undo.dsack() && this.segments.lostBytes === 0) this.#undo();
+    if (this.#dsack && this.undo.dsack(this.#dsackRight) && this.segments.lostBytes === 0) this.#undo();
     const added = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     this.#newlySacked = added;
     const now = s.now;
@@ -254,7 +259,7 @@ export class RackRecovery implements LossRecovery {
     // FlightSize counts the SACKed data above the holes too, and after a recovery that sent as SACKs
     // freed the pipe it can be twice cwnd, so a cut from it would raise the window.
     const base = Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd);
-    this.undo.begin(s.cc.cwnd, s.cc.ssthresh);
+    this.undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
     s.cc.onLoss(base, s.mss);
     this.prrRecoverFs = base;
     this.prrDelivered = 0;
@@ -305,32 +310,15 @@ export class RackRecovery implements LossRecovery {
     this.#s.report("recovery-end", 0);
   }
 
-  /**
-   * RFC 5682 F-RTO (§2, as with SACK in §3) on the ACKs after a timeout. The first, if it advances SND.UNA
-   * short of what was outstanding, sends two new segments instead of going back; the second then tells: a
-   * further advance acknowledges data that was never resent, so the timeout was spurious and its cut is
-   * undone (RFC 4015); a duplicate means loss, and sending goes back to SND.UNA as usual.
-   */
+  /** RFC 5682 F-RTO on an ACK after a timeout (frto.ts); a spurious timeout's cut is undone. */
   #frtoAck(a: AckSample, advanced: boolean): void {
-    const s = this.#s;
-    const t = s.tcb;
-    if (this.#frto === 1) {
-      this.#frto = 0;
-      if (!advanced || seqGe(a.ack, this.#point.seq)) return;
-      const next = t.sndNxt;
-      t.sndNxt = t.sndMax;
-      let sent = 0;
-      while (sent < 2 && s.sendNew() > 0) sent++;
-      if (sent === 0) t.sndNxt = next;
-      else this.#frto = 2;
-      return;
-    }
-    this.#frto = 0;
-    if (advanced) {
+    const next = frtoAck(this.#s, this.#frto, a.ack, this.#point.seq, advanced);
+    if (next === FRTO_SPURIOUS) {
+      this.#frto = FRTO_OFF;
       this.rtoRecovery = false;
       this.#undo();
     } else {
-      t.sndNxt = t.sndUna;
+      this.#frto = next;
     }
   }
 
@@ -338,7 +326,7 @@ export class RackRecovery implements LossRecovery {
     const t = this.#s.tcb;
     this.segments.acked(t.sndUna);
     this.board.prune(t.sndUna);
-    if (this.#frto !== 0) this.#frtoAck(a, true);
+    if (this.#frto !== FRTO_OFF) this.#frtoAck(a, true);
     const wasRecovering = this.inRecovery;
     if (seqGe(a.ack, this.#point.seq)) {
       if (this.inRecovery) this.#exit();
@@ -353,7 +341,7 @@ export class RackRecovery implements LossRecovery {
   }
 
   ackHeld(a: AckSample, duplicate: boolean): void {
-    if (this.#frto !== 0) this.#frtoAck(a, false);
+    if (this.#frto !== FRTO_OFF) this.#frtoAck(a, false);
     this.#detect();
     if (this.inRecovery) this.#prr(this.board.sackedBytes - this.#sackedBefore);
     this.#probeAcked(a, false, duplicate);
@@ -401,8 +389,8 @@ export class RackRecovery implements LossRecovery {
     if (this.inRecovery) this.#exit();
     if (!this.rtoRecovery) {
       // RFC 5682: the first timeout of an episode may be spurious; F-RTO decides on the next two ACKs.
-      this.undo.begin(s.cc.cwnd, s.cc.ssthresh);
-      this.#frto = 1;
+      this.undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
+      this.#frto = FRTO_FIRST;
     }
     s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));
     this.rtoRecovery = true;
@@ -440,8 +428,8 @@ export class RackRecovery implements LossRecovery {
 
   /**
    * §7.2: the probe timer runs while data is out, outside recovery, with nothing SACKed and no probe
-   * outstanding: PTO = 2*SRTT (plus max_ack_delay when one segment is out), or 1 s before the first RTT
-   * sample, and never past the RTO.
+   * outstanding: PTO = 2*SRTT (plus max_ack_delay when one segment is out), at least TLP_MIN_PTO, or 1 s
+   * before the first RTT sample, and never past the RTO.
    */
   #schedule(): void {
     const s = this.#s;
@@ -459,7 +447,10 @@ export class RackRecovery implements LossRecovery {
     }
     const srtt = s.srtt;
     let pto = 1000;
-    if (srtt !== undefined) pto = 2 * srtt + (seqDiff(t.sndMax, t.sndUna) <= s.mss ? TLP_MAX_ACK_DELAY : 0);
+    if (srtt !== undefined) {
+      const oneSegment = seqDiff(t.sndMax, t.sndUna) <= s.mss;
+      pto = Math.max(2 * srtt + (oneSegment ? TLP_MAX_ACK_DELAY : 0), TLP_MIN_PTO);
+    }
     pto = Math.min(pto, s.rtoRemaining);
     this.#timer = "probe";
     s.setTimer(pto);

@@ -33,6 +33,11 @@ export class ReceiveBuffer extends SizedRing {
     this.#maxRanges = maxRanges;
   }
 
+  /** Raise the capacity to `to` (receive-tuning.ts): the window may then open that far. Never lowers it. */
+  grow(to: number): void {
+    if (to > this.capacity) this.capacity = to;
+  }
+
   /** In-order bytes ready to read. */
   get length(): number {
     return this.#length;

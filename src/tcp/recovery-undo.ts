@@ -5,7 +5,15 @@
  * congestion control made for it is taken back (RFC 4015's response: the window before the loss), as
  * Linux's tcp_try_undo_dsack and tcp_packet_delayed do.
  */
-import { seqGe } from "../wire/seq.js";
+import { seqGe, seqGt, seqLe } from "../wire/seq.js";
+import type { SackBlock } from "../wire/types.js";
+
+/** RFC 2883 §4: the first block is a D-SACK when it lies below the cumulative ACK or inside the second. */
+export function firstBlockIsDsack(blocks: readonly SackBlock[], ack: number): boolean {
+  const b0 = blocks[0];
+  const b1 = blocks.length > 1 ? blocks[1] : undefined;
+  return seqLe(b0.right, ack) || (b1 !== undefined && seqGe(b0.left, b1.left) && seqLe(b0.right, b1.right));
+}
 
 export class RecoveryUndo {
   /** An episode can still be undone. */
@@ -14,14 +22,17 @@ export class RecoveryUndo {
   priorSsthresh = 0;
   /** Retransmissions of the episode not yet shown spurious by a D-SACK. */
   retransmissions = 0;
+  /** SND.UNA when the episode began (Linux's undo_marker): a D-SACK below it is an older episode's. */
+  #marker = 0;
   /** The first retransmission's end and our TSval when it left (null: no timestamps, or none yet). */
   #firstEnd = 0;
   #firstTsval: number | null = null;
   #first = true;
 
-  /** A recovery starts: remember the window congestion control is about to cut. */
-  begin(cwnd: number, ssthresh: number): void {
+  /** A recovery starts at SND.UNA `una`: remember the window congestion control is about to cut. */
+  begin(cwnd: number, ssthresh: number, una: number): void {
     this.active = true;
+    this.#marker = una;
     this.priorCwnd = cwnd;
     this.priorSsthresh = ssthresh;
     this.retransmissions = 0;
@@ -39,9 +50,13 @@ export class RecoveryUndo {
     }
   }
 
-  /** A D-SACK came: one retransmission was not needed. True when none of them was. */
-  dsack(): boolean {
-    if (!this.active || this.retransmissions === 0) return false;
+  /**
+   * A D-SACK of data ending at `right` came: one retransmission was not needed. True when none of them
+   * was. One ending at or below where the episode began reports a copy an earlier episode sent (Linux's
+   * tcp_check_dsack), and says nothing about this one.
+   */
+  dsack(right: number): boolean {
+    if (!this.active || this.retransmissions === 0 || !seqGt(right, this.#marker)) return false;
     return --this.retransmissions === 0;
   }
 

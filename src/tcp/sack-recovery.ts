@@ -2,14 +2,17 @@
  * RFC 6675 conservative SACK-based loss recovery: the scoreboard says which bytes the peer holds, IsLost
  * which are gone, pipe how many are still in the network, and NextSeg what to send while cwnd - pipe allows
  * a segment. Congestion control is told of the loss once per recovery (`onLoss`) and does not grow cwnd
- * during it.
+ * during it. A recovery shown spurious (every retransmission D-SACKed, or Eifel's timestamp) has its cut
+ * undone, and F-RTO (frto.ts) judges the first timeout of an episode, as in RACK recovery.
  */
 import { seqAdd, seqDiff, seqGe, seqLt } from "../wire/seq.js";
 import type { AckSample } from "./congestion.js";
 import type { SegmentHeader } from "./connection.js";
 import type { AckVerdict, LossRecovery, RecoverySender } from "./loss-recovery.js";
+import { FRTO_FIRST, FRTO_OFF, FRTO_SPURIOUS, type FrtoState, frtoAck } from "./frto.js";
 import { LostRetransmissions } from "./lost-retransmissions.js";
 import { RecoveryPoint } from "./recovery-point.js";
+import { RecoveryUndo, firstBlockIsDsack } from "./recovery-undo.js";
 import { DUP_THRESH, SackScoreboard } from "./sack-scoreboard.js";
 
 /**
@@ -35,43 +38,115 @@ export class SackRecovery implements LossRecovery {
   #rescueRxt: number | null = null;
   /** This recovery's retransmissions, to find the lost ones from SACKs (RFC 8985 §6.2). */
   readonly #retransmissions = new LostRetransmissions();
+  /** Undo of a spurious episode (recovery-undo.ts), made at the first one. */
+  #undoState: RecoveryUndo | null = null;
+  /** RFC 5682 F-RTO's state, and whether a timeout's episode is open (RTO recovery). */
+  #frto: FrtoState = FRTO_OFF;
+  #rtoRecovery = false;
+  /** The TSecr of the ACK being processed (null without timestamps). */
+  #tsecr: number | null = null;
+  /** The end of the highest data sent (SND.MAX as this recovery saw it), to tell retransmissions. */
+  #sentMax: number;
 
   constructor(sender: RecoverySender, iss: number) {
     this.s = sender;
     this.#point = new RecoveryPoint(iss);
+    this.#sentMax = seqAdd(iss, 1);
   }
 
   get sackedBytes(): number {
     return this.board.sackedBytes;
   }
 
-  /** Records the segment's SACK blocks (before SND.UNA moves). */
-  ackArrived(seg: SegmentHeader): void {
-    const t = this.s.tcb;
-    this.#newlySacked = this.board.addBlocks(seg.options.sackBlocks, t.sndUna, t.sndMax);
+  get #undo(): RecoveryUndo {
+    return (this.#undoState ??= new RecoveryUndo());
   }
 
-  sent(): void {}
+  /** Records the segment's SACK blocks (before SND.UNA moves); a D-SACK may show the episode spurious. */
+  ackArrived(seg: SegmentHeader): void {
+    const t = this.s.tcb;
+    const blocks = seg.options.sackBlocks;
+    this.#tsecr = seg.options.timestamps?.tsecr ?? null;
+    this.#newlySacked = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
+    if (blocks !== undefined && blocks.length > 0 && firstBlockIsDsack(blocks, seg.ack)) {
+      if (this.#undoState?.dsack(blocks[0].right) && this.#allLossResent()) this.#undoCut();
+    }
+  }
+
+  /** Every transmission: one below the highest sent so far is a retransmission, which undo counts. */
+  sent(seq: number, end: number): void {
+    if (seqLt(seq, this.#sentMax)) {
+      const s = this.s;
+      this.#undoState?.retransmitted(end, s.tsvalAt(s.now));
+    }
+    if (seqLt(this.#sentMax, end)) this.#sentMax = end;
+  }
 
   timerFired(): void {}
 
   ackAdvanced(a: AckSample): AckVerdict {
     this.board.prune(this.s.tcb.sndUna);
-    if (!this.inRecovery) {
+    if (this.#frto !== FRTO_OFF) this.#frtoAck(a, true);
+    if (seqGe(a.ack, this.#point.seq)) this.#rtoRecovery = false;
+    const wasRecovering = this.inRecovery;
+    if (this.inRecovery && seqGe(a.ack, this.#point.seq)) {
+      // RFC 6675 §5 step (3): HighACK >= RecoveryPoint ends the recovery; cwnd stays at ssthresh.
+      this.#exit();
+    }
+    if (this.#undoState?.eifel(a.ack, this.#tsecr) && this.#allLossResent()) this.#undoCut();
+    if (!wasRecovering) {
       this.#dupAcks = 0;
       return "grow";
-    }
-    if (seqGe(a.ack, this.#point.seq)) {
-      // RFC 6675 §5 step (3): HighACK >= RecoveryPoint ends the recovery; cwnd stays at ssthresh.
-      this.inRecovery = false;
-      this.#dupAcks = 0;
-      this.#retransmissions.clear();
-      this.s.report("recovery-end", 0);
     }
     return "recovering";
   }
 
-  ackHeld(): void {
+  /**
+   * In recovery, every byte IsLost counts lost has been resent (HighRxt is past it), so the episode's
+   * retransmission count covers all of its losses. Otherwise the same window has lost more since, not yet
+   * resent (a slow start overshooting the queue), and an undo on the retransmissions so far would restore
+   * the window that overflowed it.
+   */
+  #allLossResent(): boolean {
+    if (!this.inRecovery) return true;
+    const t = this.s.tcb;
+    return !seqLt(this.#highRxt, this.board.lostBoundary(this.s.mss, t.sndUna));
+  }
+
+  #exit(): void {
+    this.inRecovery = false;
+    this.#dupAcks = 0;
+    this.#retransmissions.clear();
+    this.s.report("recovery-end", 0);
+  }
+
+  /**
+   * The episode's retransmissions were spurious: congestion control takes its cut back (RFC 4015). A
+   * recovery still open goes on to its RecoveryPoint (as Linux's tcp_try_undo_dsack leaves the Recovery
+   * state alone): the same window may have lost other segments since, a slow start overshooting the queue,
+   * and they are repaired within it rather than left to the RTO.
+   */
+  #undoCut(): void {
+    const undo = this.#undo;
+    undo.active = false;
+    this.s.cc.onUndo(undo.priorCwnd, undo.priorSsthresh);
+    this.s.report("undo", 0);
+  }
+
+  /** RFC 5682 F-RTO on an ACK after a timeout (frto.ts); a spurious timeout's cut is undone. */
+  #frtoAck(a: AckSample, advanced: boolean): void {
+    const next = frtoAck(this.s, this.#frto, a.ack, this.#point.seq, advanced);
+    if (next === FRTO_SPURIOUS) {
+      this.#frto = FRTO_OFF;
+      this.#rtoRecovery = false;
+      this.#undoCut();
+    } else {
+      this.#frto = next;
+    }
+  }
+
+  ackHeld(a: AckSample): void {
+    if (this.#frto !== FRTO_OFF) this.#frtoAck(a, false);
     if (this.inRecovery) return;
     const s = this.s;
     const t = s.tcb;
@@ -103,6 +178,7 @@ export class SackRecovery implements LossRecovery {
     this.#point.mark(t.sndMax);
     this.#rescueRxt = null;
     this.#retransmissions.clear();
+    this.#undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
     s.cc.onLoss(seqDiff(t.sndMax, t.sndUna), s.mss);
     s.report("recovery-start", 0);
     // (4.3): the first segment goes now, whatever pipe says.
@@ -117,6 +193,12 @@ export class SackRecovery implements LossRecovery {
   timeout(): void {
     const s = this.s;
     const t = s.tcb;
+    if (!this.#rtoRecovery) {
+      // RFC 5682: the first timeout of an episode may be spurious; F-RTO decides on the next two ACKs.
+      this.#undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
+      this.#frto = FRTO_FIRST;
+    }
+    this.#rtoRecovery = true;
     s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));
     this.inRecovery = false;
     this.#dupAcks = 0;

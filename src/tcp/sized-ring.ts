@@ -89,7 +89,8 @@ const NONE = new Uint8Array(0);
  * would cost every idle connection an object per buffer).
  */
 export class SizedRing {
-  readonly capacity: number;
+  /** The most the ring may hold; only ever raised (the receive buffer's autotuning, receive-tuning.ts). */
+  capacity: number;
   protected ring: Uint8Array = NONE;
   readonly #initial: number;
   /** The stack's memory budget (memory-budget.ts), charged for the ring; null: unbounded (unit tests). */

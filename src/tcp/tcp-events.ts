@@ -141,11 +141,20 @@ export type PathMtuReason =
   | "black-hole" // full-sized segments keep timing out (RFC 4821 §7.7)
   | "probing"; // searching a larger size
 
-/** cwnd changed outside the ACK clock: RFC 5681 §4.1 restart after idle. */
+/** cwnd changed outside the ACK clock: RFC 5681 §4.1 restart after idle, or an RFC 3168 ECN-Echo. */
 export interface CwndEvent extends OnConnection {
   readonly type: "cwnd";
-  readonly reason: "idle-restart";
+  readonly reason: "idle-restart" | "ecn-echo";
   readonly cwnd: number;
+}
+
+/** Receive-buffer autotuning grew the buffer (receive-tuning.ts): the window may open to `size`. */
+export interface ReceiveBufferEvent extends OnConnection {
+  readonly type: "receive-buffer";
+  readonly size: number;
+  /** Bytes the application read in the round trip measured, and that round trip (ms). */
+  readonly read: number;
+  readonly rtt: number;
 }
 
 /** An RFC 5961 challenge ACK went out. */
@@ -211,6 +220,7 @@ export type TcpEvent =
   | IcmpEvent
   | PathMtuEvent
   | CwndEvent
+  | ReceiveBufferEvent
   | ChallengeAckEvent
   | DropEvent
   | SynCookieEvent

@@ -111,7 +111,7 @@ export class TcpProtocol implements ListenContext {
   /** IPv4 protocol number 6 (RFC 9293 §3.1). */
   readonly protocol = 6;
   readonly #ip: number;
-  readonly #address: string;
+  #address: string;
   readonly #clock: Clock;
   readonly #config: TcpConfig;
   readonly #mss: number;
@@ -331,6 +331,14 @@ export class TcpProtocol implements ListenContext {
 
   get config(): TcpConfig {
     return this.#config;
+  }
+
+  /**
+   * A new IPv4 address (DHCP): listeners and connections made from now on name it; existing ones keep
+   * theirs. Their source comes from the address book, which the IP layer updates.
+   */
+  setAddress(address: string): void {
+    this.#address = address;
   }
 
   mssFor(remote: number): number {

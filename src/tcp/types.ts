@@ -92,6 +92,9 @@ export interface ConnectionInfo {
   timestamps?: boolean;
   sack?: boolean;
   sackedBytes?: number;
+  /** RFC 3168 ECN agreed on the SYNs, and the cwnd reductions an ECN-Echo made. */
+  ecn?: boolean;
+  ecnReductions?: number;
   /**
    * The last soft ICMP error about this connection (RFC 1122 §4.2.3.9: reported, not fatal), cleared by
    * an acknowledgment of new data: the path works again.

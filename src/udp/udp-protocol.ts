@@ -68,12 +68,20 @@ export class UdpProtocol implements UdpSocketHost {
   /** IPv4 protocol number 17. */
   readonly protocol = 17;
   readonly #o: UdpProtocolOptions;
+  /** Our IPv4 address as text, for the sockets' names (DHCP changes it). */
+  #address: string;
   readonly #sockets = new Map<number, UdpSocket>();
   #nextPort: number;
 
   constructor(o: UdpProtocolOptions) {
     this.#o = o;
+    this.#address = o.address;
     this.#nextPort = EPHEMERAL_LOW + (o.random() % EPHEMERAL_COUNT);
+  }
+
+  /** A new IPv4 address (DHCP): sockets bound from now on name it; datagrams take their source from the address book. */
+  setAddress(address: string): void {
+    this.#address = address;
   }
 
   get socketCount(): number {
@@ -86,7 +94,7 @@ export class UdpProtocol implements UdpSocketHost {
     if (port !== undefined) {
       if (!Number.isInteger(port) || port < 1 || port > 65535)
         throw new RangeError(`port must be 1..65535, got ${port}`);
-      if (this.#sockets.has(port)) throw new AddressInUseError(`UDP ${this.#o.address}:${port} is already bound`);
+      if (this.#sockets.has(port)) throw new AddressInUseError(`UDP ${this.#address}:${port} is already bound`);
     } else {
       port = this.#ephemeralPort();
     }
@@ -94,7 +102,7 @@ export class UdpProtocol implements UdpSocketHost {
     for (const [name, value] of Object.entries(limits)) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`queue.${name} must be a positive integer`);
     }
-    const socket = new UdpSocket(this, this.#o.address, port, options.broadcast ?? false, limits);
+    const socket = new UdpSocket(this, this.#address, port, options.broadcast ?? false, limits);
     this.#sockets.set(port, socket);
     return socket;
   }

@@ -1,5 +1,6 @@
 import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, addressOf } from "./wasm.js";
 import { HEADROOM } from "./layout.generated.js";
+import { onPacketRelease } from "../link/packet-release.js";
 
 /**
  * Slots of linear memory for packets in flight inside one process. A stack builds an outgoing packet in a
@@ -82,6 +83,8 @@ export function releasePacket(bytes: Uint8Array): void {
   const address = addressOf(bytes);
   if (address >= 0) releaseSlot(address);
 }
+// A link that drops a packet gives its slot back through this, without importing the WASM core.
+onPacketRelease(releasePacket);
 
 /**
  * How many bytes of its arena slot lie before `bytes` (the room a link layer may write a header into, in

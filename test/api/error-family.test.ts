@@ -122,6 +122,8 @@ const CODES: Record<string, string> = {
   TruncatedResponseError: "WS_TRUNCATED_RESPONSE",
   CnameChainError: "WS_CNAME_CHAIN",
   ResolverClosedError: "WS_RESOLVER_CLOSED",
+  // dhcp/
+  DhcpTimeoutError: "WS_DHCP_TIMEOUT",
   // cli
   CliError: "WS_CLI",
   UsageError: "WS_USAGE",

@@ -32,6 +32,16 @@ export async function drive<T>(clock: VirtualClock, promise: Promise<T>, limitMs
   }
 }
 
+/** Every chunk a stream reads until its end. */
+export async function readAll(s: { read(): Promise<{ done: boolean; value?: Uint8Array }> }): Promise<Uint8Array[]> {
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const r = await s.read();
+    if (r.done) return parts;
+    parts.push(r.value as Uint8Array);
+  }
+}
+
 /** Advance virtual time by `ms`, letting continuations run after each timer batch. */
 export async function pass(clock: VirtualClock, ms: number): Promise<void> {
   const end = clock.now() + ms;
@@ -88,14 +98,4 @@ export async function connected(p: Pair, options?: ConnectOptions) {
   const client = await drive(p.clock, p.client.connect("10.0.0.2", 80, options));
   const server = await drive(p.clock, accepted);
   return { listener, client, server };
-}
-
-/** Reads a stream to its end: the chunks it gave. */
-export async function readAll(s: { read(): Promise<{ done: boolean; value?: Uint8Array }> }): Promise<Uint8Array[]> {
-  const parts: Uint8Array[] = [];
-  for (;;) {
-    const r = await s.read();
-    if (r.done) return parts;
-    parts.push(r.value as Uint8Array);
-  }
 }

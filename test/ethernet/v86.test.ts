@@ -1,13 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { Stack, VirtualClock, ethernetLink, v86Link, virtualSwitch, type V86BusLike } from "../../src/api/index.js";
+import {
+  Stack,
+  VirtualClock,
+  dhcpServer,
+  ethernetLink,
+  v86Link,
+  virtualSwitch,
+  type V86BusLike,
+} from "../../src/api/index.js";
 import {
   ArpOperation,
   BROADCAST_MAC,
+  EtherType,
   buildArpFrame,
+  buildEthernetFrame,
+  buildUdpPacket,
   newArpRepr,
   parseArpInto,
+  parseDatagram,
   parseIpv4,
 } from "../../src/wire/index.js";
+import { DhcpMessageType, buildDhcp, parseDhcp, type DhcpMessage, type DhcpOptions } from "../../src/dhcp/index.js";
+import { pass } from "../api/helpers.js";
 
 /**
  * v86's bus as its NIC sees it (src/bus.js, src/ne2k.js): `register(name, fn, this)` for the events the card
@@ -110,5 +124,65 @@ describe("v86Link: a v86 NIC on a virtual switch", () => {
     expect(got).toHaveLength(1);
     expect(v86.listeners.has("net0-send")).toBe(false);
     expect(() => v86Link(v86, { id: -1 })).toThrow(RangeError);
+  });
+
+  it("a guest asking as Linux's udhcpc does (no broadcast flag, a client id) gets a lease from a stack", async () => {
+    const clock = new VirtualClock();
+    const v86 = new FakeV86();
+    const sw = virtualSwitch({ clock });
+    sw.attach(v86Link(v86));
+    const host = ethernetLink({ link: sw.port(), address: "10.0.0.1/24", clock, mac: 0x020000000001 });
+    const stack = new Stack({ address: "10.0.0.1", link: host, clock });
+    const dhcp = dhcpServer(stack, { pool: "10.0.0.100-10.0.0.110", router: "10.0.0.1", dns: "10.0.0.1" });
+    clock.runUntilIdle();
+    v86.received.length = 0;
+    const clientId = Uint8Array.of(1, 0x00, 0x22, 0x15, 0x12, 0x34, 0x56);
+    const guestSends = async (type: DhcpMessage["type"], options: DhcpOptions) => {
+      const payload = buildDhcp({
+        op: 1,
+        type,
+        xid: 0x5eed,
+        secs: 0,
+        broadcast: false,
+        ciaddr: 0,
+        yiaddr: 0,
+        siaddr: 0,
+        giaddr: 0,
+        chaddr: GUEST,
+        options: { clientId, hostname: "guest", parameterList: [1, 3, 6, 12, 15, 28, 42], ...options },
+      });
+      const ip = buildUdpPacket({ src: 0, dst: 0xffffffff, srcPort: 68, dstPort: 67, payload });
+      v86.transmit(buildEthernetFrame(BROADCAST_MAC, GUEST, EtherType.IPV4, ip));
+      // The server reads its socket by promise.
+      await pass(clock, 10);
+      // What reached the card: one broadcast frame with the server's UDP answer from 10.0.0.1:67 to port 68.
+      const frames = v86.received.splice(0);
+      expect(frames).toHaveLength(1);
+      expect(frames[0].subarray(0, 6)).toEqual(new Uint8Array(6).fill(0xff));
+      const datagram = parseDatagram(frames[0].subarray(14));
+      if (!datagram.ok) throw new Error(datagram.reason);
+      expect(datagram.ip.src).toBe(parseIpv4("10.0.0.1"));
+      expect(datagram.udp).toMatchObject({ srcPort: 67, dstPort: 68 });
+      return parseDhcp(datagram.payload) as DhcpMessage;
+    };
+    const offer = await guestSends(DhcpMessageType.DISCOVER, {});
+    expect(offer).toMatchObject({
+      type: DhcpMessageType.OFFER,
+      xid: 0x5eed,
+      chaddr: GUEST,
+      yiaddr: parseIpv4("10.0.0.100"),
+    });
+    const ack = await guestSends(DhcpMessageType.REQUEST, {
+      serverId: parseIpv4("10.0.0.1"),
+      requestedIp: offer.yiaddr,
+    });
+    expect(ack).toMatchObject({
+      type: DhcpMessageType.ACK,
+      yiaddr: parseIpv4("10.0.0.100"),
+      options: { routers: [parseIpv4("10.0.0.1")], dns: [parseIpv4("10.0.0.1")], leaseTime: 3600 },
+    });
+    expect(dhcp.leases()).toEqual([
+      { address: "10.0.0.100", client: "id:01002215123456", expires: expect.any(Number) },
+    ]);
   });
 });

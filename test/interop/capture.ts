@@ -84,12 +84,11 @@ const KERNEL_QUIRKS = ["tcp.analysis.retransmission", "tcp.analysis.spurious_ret
 const STACK_ANSWERS = ["tcp.options.sack.dsack"];
 
 /**
- * The same the other way round: our own tail loss probe (RFC 8985 §7, RACK-TLP) when the kernel's ACKs pause
- * (a busy machine) resends a segment that had arrived, and the kernel D-SACKs it. Forgiven on the kernel's
- * packets only when the D-SACK names exactly a segment we sent twice and the capture's comments show a tail
- * loss probe of ours before it.
+ * The same the other way round: when the kernel's ACKs pause (a busy machine), our tail loss probe (RFC 8985
+ * §7) or retransmission timeout resends a segment that had arrived, and the kernel D-SACKs it. Forgiven on
+ * the kernel's packets only when the D-SACK names exactly a segment we sent at least twice before it.
  */
-const PROBE_ANSWER = "tcp.options.sack.dsack";
+const DSACK_WARNING = "tcp.options.sack.dsack";
 
 /**
  * ARCHITECTURE.md's Wireshark judge over an interop capture, when tshark is installed (required under CI).
@@ -124,7 +123,7 @@ export function judge(file: string, allow: readonly string[] = [], stackAddress?
         if (f.name === RST_WARNING) return !((closed.get(frame.flow) ?? Infinity) <= f.frame);
         return !STACK_ANSWERS.includes(f.name);
       }
-      if (f.name === PROBE_ANSWER && answersOurProbe(file, f.frame, stackAddress)) return false;
+      if (f.name === DSACK_WARNING && answersOurResend(file, f.frame, stackAddress)) return false;
       // The bad-checksum status that goes with a 0xffff checksum is the same quirk.
       return !(KERNEL_QUIRKS.includes(f.name) || (f.name === "tcp.checksum.status" && ffff.has(f.frame)));
     });
@@ -166,13 +165,13 @@ function frameFlows(file: string, frames: number[]): Map<number, { src: string; 
   );
 }
 
-/** The first frame whose comments record a flow's move to CLOSED ("a:p>b:q LAST-ACK -> CLOSED"). */
-/** Whether the D-SACK in `frame` reports a segment the stack sent twice, after a tail loss probe of ours. */
-function answersOurProbe(file: string, frame: number, stackAddress: string): boolean {
-  const probed = tsharkFields(file, "frame.comment", ["frame.number", "frame.comment"]).some(
-    ([n, comments]) => Number(n) <= frame && comments.includes("tail loss probe"),
-  );
-  if (!probed) return false;
+/**
+ * Whether the D-SACK in `frame` reports a segment the stack did send twice (RFC 2883: the receiver says
+ * "this arrived twice"). A tail loss probe or a retransmission timeout that turns out spurious earns one,
+ * which is the kernel being right, and the stack undoes the cwnd cut it made (recovery-undo.ts). A D-SACK
+ * of a range sent once stays a finding.
+ */
+function answersOurResend(file: string, frame: number, stackAddress: string): boolean {
   const dsack = tsharkFields(file, `frame.number == ${frame}`, ["tcp.options.sack_le", "tcp.options.sack_re"])[0];
   if (dsack === undefined) return false;
   const [left, right] = [dsack[0].split(",")[0], dsack[1].split(",")[0]];
@@ -184,6 +183,7 @@ function answersOurProbe(file: string, frame: number, stackAddress: string): boo
   return sends.length >= 2;
 }
 
+/** The first frame whose comments record a flow's move to CLOSED ("a:p>b:q LAST-ACK -> CLOSED"). */
 function closedAt(file: string): Map<string, number> {
   const closed = new Map<string, number>();
   for (const [n, comments] of tsharkFields(file, "frame.comment", ["frame.number", "frame.comment"])) {

@@ -1,6 +1,7 @@
 import { afterEach, expect, it, vi } from "vitest";
 import { RealClock } from "../../src/clock/index.js";
 import { IpStack } from "../../src/stack/index.js";
+import type { TcpConfig } from "../../src/tcp/config.js";
 import { parsePacket, TcpFlags } from "../../src/wire/index.js";
 import { Netns, NETNS_TOOLS } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
@@ -26,7 +27,7 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: IpStack and t
   });
 
   /** A stack on the tunnel, every packet captured; `save()` writes the capture. */
-  async function setUp(options: Parameters<typeof Netns.start>[0] = {}, name: string) {
+  async function setUp(options: Parameters<typeof Netns.start>[0] = {}, name: string, tcp: Partial<TcpConfig> = {}) {
     ns = await Netns.start(options);
     const clock = new RealClock();
     const capture = tap(ns.link, clock, name);
@@ -34,6 +35,7 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: IpStack and t
       address: ns.stackAddress,
       link: capture.link,
       clock,
+      tcp,
       onTrace: (t) => capture.link.annotate(t),
     });
     return { ns, stack, seen: capture.seen, save: capture.save };
@@ -166,7 +168,88 @@ describeWith([...NETNS_TOOLS, "python3", "curl", "nft"], "interop: IpStack and t
     // The echo reads only what it can send back, so under loss its receive window fills: flow control.
     judge(await save(), [...LOSS_WARNINGS, ...FLOW_CONTROL_WARNINGS], ns.stackAddress);
   });
+
+  it("RFC 3168 ECN with the kernel (tcp_ecn=1): CE marks each way are echoed with ECE and answered with CWR", async () => {
+    const { ns, stack, seen, save } = await setUp({}, "kernel-ecn-echo", { ecn: true });
+    // tcp_ecn_fallback=0: a SYN the tunnel loses is retransmitted still ECN-setup (Linux would drop ECE and
+    // CWR from it, and the connection would rightly go without ECN).
+    await ns.run(["sysctl", "-q", "-w", "net.ipv4.tcp_ecn=1", "net.ipv4.tcp_ecn_fallback=0"]);
+    // One ECT packet in 50 is marked CE, each way across tun0 (a congested router would mark them so).
+    await ns.run(["nft", "-f", "-"], { input: CE_MARKS });
+    const listener = stack.listen(7);
+    const accepted = accept(listener).then(async (conn) => [await echo(conn), conn.info()] as const);
+    const size = 2 << 20;
+    const out = await ns.run(["python3", "-c", ECHO_CLIENT, ns.stackAddress, "7", String(size)]);
+    const [length, sentHash, gotHash] = out.trim().split(" ");
+    expect(Number(length)).toBe(size);
+    expect(gotHash).toBe(sentHash);
+    const [echoed, info] = await accepted;
+    const file = await save();
+    expect(echoed).toBe(size);
+    expect(info.ecn, "ECN agreed").toBe(true);
+    // The kernel echoed the marks on our data, and we cut the window for them.
+    expect(info.ecnReductions).toBeGreaterThan(0);
+    const heads = seen.map((s) => ({ direction: s.direction, ...ecnBits(s.head) }));
+    const syn = heads.find((h) => h.direction === "in" && h.flags & TcpFlags.SYN);
+    const synAck = heads.find((h) => h.direction === "out" && h.flags & TcpFlags.SYN);
+    expect(syn?.flags).toBe(TcpFlags.SYN | TcpFlags.ECE | TcpFlags.CWR);
+    expect(synAck?.flags).toBe(TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE);
+    const ours = heads.filter((h) => h.direction === "out" && !(h.flags & TcpFlags.SYN));
+    const theirs = heads.filter((h) => h.direction === "in" && !(h.flags & TcpFlags.SYN));
+    // We echoed the kernel's marks with ECE, and the kernel said CWR; we said CWR after its ECEs.
+    expect(
+      theirs.some((h) => h.tos === 3),
+      "a CE mark reached us",
+    ).toBe(true);
+    expect(
+      ours.some((h) => h.flags & TcpFlags.ECE),
+      "we echoed ECE",
+    ).toBe(true);
+    expect(
+      theirs.some((h) => h.flags & TcpFlags.CWR),
+      "the kernel said CWR",
+    ).toBe(true);
+    expect(
+      theirs.some((h) => h.flags & TcpFlags.ECE),
+      "the kernel echoed ECE",
+    ).toBe(true);
+    expect(
+      ours.some((h) => h.flags & TcpFlags.CWR),
+      "we said CWR",
+    ).toBe(true);
+    // Our new data went ECT(0); our pure ACKs and retransmissions (a busy tunnel may drop) Not-ECT.
+    const sent = new Set<number>();
+    const data = ours
+      .filter((h) => h.payload > 0)
+      .map((h) => ({ tos: h.tos, again: sent.has(h.seq) || !sent.add(h.seq) }));
+    expect(data.filter((d) => !d.again).map((d) => d.tos)).toEqual(data.filter((d) => !d.again).map(() => 2));
+    expect(
+      data.filter((d) => d.again).every((d) => d.tos === 0),
+      "retransmissions Not-ECT",
+    ).toBe(true);
+    expect(
+      ours.filter((h) => h.payload === 0).every((h) => h.tos === 0),
+      "pure ACKs Not-ECT",
+    ).toBe(true);
+    judge(file, FLOW_CONTROL_WARNINGS, ns.stackAddress);
+  });
 });
+
+/** nftables rules marking every 50th ECT(0) packet crossing tun0 CE, in each direction. */
+const CE_MARKS = `
+table ip ce_marks {
+  chain in { type filter hook prerouting priority 0; iifname "tun0" ip ecn ect0 numgen inc mod 50 == 0 ip ecn set ce; }
+  chain out { type filter hook postrouting priority 0; oifname "tun0" ip ecn ect0 numgen inc mod 50 == 0 ip ecn set ce; }
+}
+`;
+
+/** The TOS byte, sequence number, TCP flags and payload length of a captured packet's first bytes (`Seen.head`). */
+function ecnBits(head: Uint8Array): { tos: number; seq: number; flags: number; payload: number } {
+  const ihl = (head[0] & 0x0f) * 4;
+  const total = (head[2] << 8) | head[3];
+  const seq = new DataView(head.buffer, head.byteOffset + ihl + 4, 4).getUint32(0);
+  return { tos: head[1], seq, flags: head[ihl + 13], payload: total - ihl - (head[ihl + 12] >> 4) * 4 };
+}
 
 /** Runs a python3 server `script` (argv: address port size) in the namespace; connects the stack to it. */
 async function connectToScript(ns: Netns, stack: IpStack, script: string, port: number, size: number) {

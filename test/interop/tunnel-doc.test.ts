@@ -48,8 +48,8 @@ describeWith(["root", "unshare", "ip", "socat", "curl", "python3"], "docs/tunnel
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   }
 
-  it("has the setup block and the two directions", () => {
-    expect(blocks.length).toBe(3);
+  it("has the setup block, the two directions, and the address from DHCP", () => {
+    expect(blocks.length).toBe(4);
   });
 
   it("the setup block writes the file both directions serve", () => {
@@ -67,5 +67,13 @@ describeWith(["root", "unshare", "ip", "socat", "curl", "python3"], "docs/tunnel
     const r = run(blocks[2]);
     expect(r.stdout, r.stderr).toBe("hello through a TUN device\n");
     expect(r.status).toBe(0);
+  });
+
+  describeWith(["dnsmasq"], "with dnsmasq", () => {
+    it("dnsmasq leases the stack its address over the TAP device, the kernel's curl fetches from it", () => {
+      const r = run(blocks[3]);
+      expect(r.stdout, r.stderr).toBe("hello through a TUN device\n");
+      expect(r.status).toBe(0);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/index.js";
 import { type MemoryLinkOptions, memoryLinkPair } from "../../src/link/index.js";
+import { buildPacket, parsePacket } from "../../src/wire/index.js";
 
 /** A packet whose first 4 bytes carry `n`, padded to `size` with a pattern derived from `n`. */
 function packet(n: number, size = 60): Uint8Array {
@@ -237,6 +238,54 @@ describe("memoryLinkPair: delay, jitter, bandwidth", () => {
     // 5000 bytes may be waiting for the serialiser, counting the rest of the one on the wire.
     expect(arrivals.map((x) => x.id)).toEqual([0, 1, 2, 3, 4]);
     expect(a.counters.tx.dropped.queue).toBe(15);
+  });
+});
+
+describe("memoryLinkPair: an ECN marking queue (RFC 3168 §5)", () => {
+  /** Ten 1000-byte TCP segments at once into a 1 Mbit/s queue marking above 2500 bytes waiting. */
+  function marking(tos: number) {
+    const clock = new VirtualClock();
+    const [a, b] = memoryLinkPair({ clock, bandwidth: 1_000_000, queueBytes: 100_000, ecnThreshold: 2500 });
+    const got: ReturnType<typeof parsePacket>[] = [];
+    b.onReceive = (p) => got.push(parsePacket(p));
+    for (let i = 0; i < 10; i++) {
+      a.send(
+        buildPacket({
+          src: 1,
+          dst: 2,
+          srcPort: 1,
+          dstPort: 2,
+          seq: i,
+          flags: 0x10,
+          window: 1,
+          tos,
+          payload: new Uint8Array(960),
+        }),
+      );
+    }
+    clock.runUntilIdle();
+    return { got, counters: a.counters.tx };
+  }
+
+  it("marks ECT packets CE above the threshold, with a valid header checksum, and drops none", () => {
+    const { got, counters } = marking(2);
+    // 0, 1 and 2 find at most 2000 bytes waiting; the rest find more.
+    expect(got.map((p) => (p.ok ? p.ip.tos : "bad"))).toEqual([2, 2, 2, 3, 3, 3, 3, 3, 3, 3]);
+    expect(counters.marked).toBe(7);
+    expect(counters.dropped.queue).toBe(0);
+  });
+
+  it("drops Not-ECT packets where it would mark", () => {
+    const { got, counters } = marking(0);
+    expect(got.map((p) => (p.ok ? p.tcp.seq : "bad"))).toEqual([0, 1, 2]);
+    expect(counters.dropped.queue).toBe(7);
+    expect(counters.marked).toBe(0);
+  });
+
+  it("leaves bytes that are no IPv4 header to the tail drop", () => {
+    const { arrivals, a } = run({ bandwidth: 1_000_000, queueBytes: 5000, ecnThreshold: 0 }, 20, 0, 1000);
+    expect(arrivals.map((x) => x.id)).toEqual([0, 1, 2, 3, 4]);
+    expect(a.counters.tx.marked).toBe(0);
   });
 });
 

@@ -16,6 +16,7 @@ describe("packetdrill scripts", () => {
     expect(topics.map((t) => t.name).sort()).toEqual([
       "close",
       "delayed-ack",
+      "ecn",
       "fast-retransmit",
       "handshake",
       "keepalive",

@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { CaptureClosedError, CaptureSinkError, MemorySink, PcapngWriter } from "../../src/pcap/index.js";
 import { NodeFileSink, type FileOps } from "../../src/pcap/node.js";
 import { dataSegment } from "./packets.js";
@@ -17,6 +17,8 @@ class SlowDisk implements FileOps {
   size = 0;
   asyncWrites = 0;
   syncWrites = 0;
+  /** Writes answered with an error (counted as the answer is given). */
+  failures = 0;
   constructor(
     readonly delayMs: number,
     readonly maxPerWrite = Number.POSITIVE_INFINITY,
@@ -43,10 +45,11 @@ class SlowDisk implements FileOps {
   writev(_fd: number, buffers: Uint8Array[], position: number, done: (e: Error | null, n: number) => void): void {
     this.asyncWrites++;
     const fail = this.asyncWrites > this.failAfter;
-    setTimeout(
-      () => (fail ? done(new Error("ENOSPC: no space left on device"), 0) : done(null, this.#store(buffers, position))),
-      this.delayMs,
-    );
+    setTimeout(() => {
+      if (!fail) return done(null, this.#store(buffers, position));
+      this.failures++;
+      done(new Error("ENOSPC: no space left on device"), 0);
+    }, this.delayMs);
   }
   writevSync(_fd: number, buffers: Uint8Array[], position: number): number {
     this.syncWrites++;
@@ -122,7 +125,8 @@ describe("NodeFileSink", () => {
     // The section header went out in write #1; these queue behind it and go in write #2, which fails.
     writer.writePacket({ timestampMs: 0, data: packet(0) });
     writer.writePacket({ timestampMs: 1, data: packet(1) });
-    await new Promise((r) => setTimeout(r, 20));
+    // Wait for the disk's answer, not a fixed time: a loaded machine runs the timer late.
+    await vi.waitFor(() => expect(disk.failures).toBe(1));
     expect(() => writer.writePacket({ timestampMs: 2, data: packet(2) })).toThrow(CaptureSinkError);
     expect(() => writer.writePacket({ timestampMs: 2, data: packet(2) })).toThrow(/ENOSPC/);
     await expect(sink.close()).rejects.toBeInstanceOf(CaptureSinkError);

@@ -17,7 +17,7 @@ export interface ExpectedSegment {
   options?: TcpOptions;
 }
 
-export const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
+export const { FIN, SYN, RST, PSH, ACK, ECE, CWR } = TcpFlags;
 export const LOCAL_ISS = 1000;
 export const REMOTE_ISS = 5000;
 export const MSS = 1460;
@@ -42,6 +42,8 @@ const ENDS = {
 /** A segment the connection emitted: the fields of its `TcpRepr` the engine sets, and its payload. */
 export interface Sent extends Pick<TcpRepr, "seq" | "ack" | "flags" | "window"> {
   payload: Uint8Array;
+  /** The IPv4 TOS byte (RFC 3168's ECN field in its low bits). */
+  tos: number;
   options?: TcpOptions;
 }
 
@@ -52,6 +54,8 @@ export interface SegSpec {
   window?: number;
   payload?: Uint8Array | string;
   options?: TcpOptions;
+  /** The IPv4 TOS byte it arrives with (3: CE-marked). */
+  tos?: number;
 }
 
 /**
@@ -79,6 +83,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
         flags: f.flags,
         window: f.window,
         payload: (f.payload ?? new Uint8Array(0)).slice(),
+        tos: f.tos ?? 0,
         // The engine rewrites one options record per segment: keep a copy of what this one carried.
         ...(f.options !== undefined ? { options: structuredClone(f.options) } : {}),
       });
@@ -136,6 +141,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
           flags: s.flags,
           window: s.window ?? 65535,
           options: s.options ?? {},
+          tos: s.tos ?? 0,
         },
         payload,
       );
@@ -189,6 +195,8 @@ export function flagNames(flags: number): string {
   if (flags & RST) names.push("RST");
   if (flags & PSH) names.push("PSH");
   if (flags & ACK) names.push("ACK");
+  if (flags & ECE) names.push("ECE");
+  if (flags & CWR) names.push("CWR");
   return names.join("|");
 }
 
@@ -196,7 +204,8 @@ export function flagNames(flags: number): string {
 export function synSent(cfg: Partial<TcpConfig> = {}): Fixture {
   const f = fixture(cfg);
   f.conn.openActive();
-  f.expectSent([{ seq: LOCAL_ISS, flags: SYN }]);
+  // RFC 3168 §6.1.1: with ECN on, an ECN-setup SYN.
+  f.expectSent([{ seq: LOCAL_ISS, flags: SYN | (cfg.ecn === true ? ECE | CWR : 0) }]);
   return f;
 }
 

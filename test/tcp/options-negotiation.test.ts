@@ -3,6 +3,7 @@ import { memoryLinkPair } from "../../src/link/memory.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import { ACK, L, LOCAL_ISS, MSS, PSH, R, REMOTE_ISS, SYN, fixture, synSent } from "./fixture.js";
 import { PEER_TS, establishedWith, linuxOffer, peerTs } from "./options-helpers.js";
+import { INITIAL_RECEIVE_WINDOW } from "../../src/tcp/receive-tuning.js";
 
 const MiB = 1 << 20;
 /** Our TSval at virtual time t: the fixture's ISS is the per-connection offset. */
@@ -32,7 +33,8 @@ describe("RFC 7323 / RFC 2018 option negotiation, active side", () => {
         seq: L(1),
         ack: R(1),
         flags: ACK,
-        window: MiB >> 5,
+        // The shift is chosen for the 1 MiB maximum; the window autotuning opens first is 64 KiB.
+        window: INITIAL_RECEIVE_WINDOW >> 5,
         options: { timestamps: { tsval: ourTs(20), tsecr: PEER_TS } },
       },
     ]);
@@ -53,7 +55,7 @@ describe("RFC 7323 / RFC 2018 option negotiation, active side", () => {
     f.recv({ seq: R(1), ack: L(1), flags: ACK, window: 1000, options: peerTs(f, ourTs(0)) });
     expect(f.conn.info().sendWindow).toBe(8000);
     f.conn.write(new Uint8Array(100));
-    f.expectSent([{ seq: L(1), ack: R(1), flags: ACK | PSH, window: MiB >> 5, payload: 100 }]);
+    f.expectSent([{ seq: L(1), ack: R(1), flags: ACK | PSH, window: INITIAL_RECEIVE_WINDOW >> 5, payload: 100 }]);
   });
 
   it("without the peer's window scale option neither side scales, and our window stops at 65535", () => {
@@ -172,7 +174,8 @@ describe("RFC 7323 / RFC 2018 option negotiation, passive side", () => {
 
 describe("RFC 7323 §2.3 window field with a shift", () => {
   it("the field is the free space shifted right, rounded down; the remembered right edge never moves left", () => {
-    const f = establishedWith({ receiveBufferSize: MiB }, linuxOffer(ourTs(0)));
+    // A fixed buffer (no autotuning), so the free space is the whole 1 MiB less what is held.
+    const f = establishedWith({ receiveBufferSize: MiB, receiveBufferAutotune: false }, linuxOffer(ourTs(0)));
     // 100 bytes arrive unread: free = 1 MiB - 100, which is not a multiple of 32.
     f.recv({ seq: R(1), ack: L(1), flags: ACK | PSH, payload: new Uint8Array(100), options: peerTs(f, ourTs(0)) });
     f.clock.advance(40);

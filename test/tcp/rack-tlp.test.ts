@@ -306,6 +306,40 @@ describe("RFC 8985 §7 TLP: the tail loss probe", () => {
     expect(seqs(f)).toEqual([0]);
   });
 
+  it("§7.2 the PTO is at least 10 ms (Linux's floor): on a 1 ms path a probe waits 10 ms, not 2*SRTT", () => {
+    const f = synSent({ windowScale: false, timestamps: false, noDelay: true, congestionControl: "newreno" });
+    f.clock.advance(1);
+    f.recv({ seq: REMOTE_ISS, ack: LOCAL_ISS + 1, flags: SYN | ACK, options: { mss: MSS, sackPermitted: true } });
+    f.conn.write(data(MSS));
+    f.clock.advance(1);
+    f.recv({ seq: R(1), ack: S(0), flags: ACK });
+    expect(f.conn.info().srtt).toBe(1);
+    f.sent.length = 0;
+    f.conn.write(data(4 * MSS));
+    f.sent.length = 0;
+    f.clock.advance(9);
+    expect(f.sent).toEqual([]);
+    f.clock.advance(1);
+    expect(seqs(f)).toEqual([3]);
+    expect(f.conn.info().lossProbes).toBe(1);
+  });
+
+  it("§7.2 on a 1 ms path with one segment out the PTO is 2*SRTT + max_ack_delay, above the floor", () => {
+    const f = synSent({ windowScale: false, timestamps: false, noDelay: true, minRto: 1000 });
+    f.clock.advance(1);
+    f.recv({ seq: REMOTE_ISS, ack: LOCAL_ISS + 1, flags: SYN | ACK, options: { mss: MSS, sackPermitted: true } });
+    f.conn.write(data(MSS));
+    f.clock.advance(1);
+    f.recv({ seq: R(1), ack: S(0), flags: ACK });
+    f.sent.length = 0;
+    f.conn.write(data(MSS));
+    f.sent.length = 0;
+    f.clock.advance(201);
+    expect(f.sent).toEqual([]);
+    f.clock.advance(1);
+    expect(seqs(f)).toEqual([0]);
+  });
+
   it("§7.2 no probe is armed while SACKed data is outstanding", () => {
     const f = sent(10 * MSS);
     f.clock.advance(100);

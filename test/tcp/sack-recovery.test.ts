@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TcpConfig } from "../../src/tcp/config.js";
 import { CUBIC_BETA } from "../../src/tcp/cubic.js";
-import { ACK, L, MSS, R, type Fixture } from "./fixture.js";
+import { ACK, L, LOCAL_ISS, MSS, R, SYN, synSent, type Fixture } from "./fixture.js";
 import { establishedWith } from "./options-helpers.js";
 
 const data = (n: number) => new Uint8Array(n);
@@ -239,5 +239,99 @@ describe("RFC 6675 SACK-based loss recovery", () => {
       [9, MSS],
     ]);
     expect(f.conn.info()).toMatchObject({ fastRetransmits: 1, timeouts: 1, sackedBytes: 0 });
+  });
+});
+
+describe("RFC 6675 recovery: undo of a spurious episode (RFC 2883 §5, RFC 3522, RFC 4015) and F-RTO (RFC 5682)", () => {
+  it("the one retransmission D-SACKed: the cut is taken back and the recovery ends", () => {
+    const f = recovering();
+    expect(f.conn.info().ssthresh).toBe(5 * MSS);
+    // Everything acknowledged, and 0's second copy reported as a duplicate.
+    f.recv({ seq: R(1), ack: S(10), flags: ACK, options: blocks([0, 1]) });
+    expect(f.traces).toContain(`${f.conn.id} spurious recovery undone, cwnd=${10 * MSS}`);
+    expect(f.conn.info()).toMatchObject({ ssthresh: 0x7fffffff, undos: 1 });
+    expect(f.conn.info().cwnd).toBeGreaterThanOrEqual(10 * MSS);
+  });
+
+  it("without a D-SACK the retransmission was needed: the cut stands", () => {
+    const f = recovering();
+    f.recv({ seq: R(1), ack: S(10), flags: ACK });
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, cwnd: 5 * MSS, undos: 0 });
+  });
+
+  it("Eifel: the ACK of the retransmission echoes the original's timestamp: the cut is taken back", () => {
+    const f = synSent({
+      windowScale: false,
+      timestamps: true,
+      noDelay: true,
+      congestionControl: "newreno",
+      lossRecovery: "rfc6675",
+    });
+    const mss = MSS - 12;
+    const T = (k: number) => L(1 + k * mss);
+    const ts = (tsecr: number) => ({ timestamps: { tsval: 700_000 + f.clock.now(), tsecr } });
+    f.clock.advance(100);
+    f.recv({
+      seq: R(0),
+      ack: L(1),
+      flags: SYN | ACK,
+      window: 65535,
+      options: { mss: MSS, sackPermitted: true, timestamps: { tsval: 700_000, tsecr: LOCAL_ISS } },
+    });
+    f.conn.write(data(10 * mss));
+    f.sent.length = 0;
+    // Our TSval is the clock plus the ISS: the ten segments carry 1100; three SACKed above 0 make it lost.
+    f.clock.advance(100);
+    f.recv({ seq: R(1), ack: T(0), flags: ACK, options: { ...ts(1100), sackBlocks: [{ left: T(1), right: T(4) }] } });
+    expect(f.sent.map((x) => (x.seq - T(0)) / mss)).toEqual([0]);
+    expect(f.conn.info().ssthresh).toBe(5 * mss);
+    f.clock.advance(10);
+    // The cumulative ACK echoes 1100, the original's TSval, not 1200 (the retransmission's).
+    f.recv({ seq: R(1), ack: T(10), flags: ACK, options: ts(1100) });
+    expect(f.conn.info()).toMatchObject({ ssthresh: 0x7fffffff, cwnd: 10 * mss, undos: 1 });
+  });
+
+  /** Twenty segments written, ten out; nothing comes back until the RTO resends 0 with cwnd = 1 SMSS. */
+  function timedOut(): Fixture {
+    const f = sending(20);
+    f.sent.length = 0;
+    f.clock.advance(f.conn.info().rto);
+    expect(seqs(f)).toEqual([[0, MSS]]);
+    expect(f.conn.info()).toMatchObject({ timeouts: 1, cwnd: MSS });
+    return f;
+  }
+
+  it("F-RTO: after the timeout the first ACK sends two new segments; a second advance makes it spurious: undone", () => {
+    const f = timedOut();
+    f.clock.advance(10);
+    // The originals were only delayed: 0 and 1 arrive. Instead of going back to 1, two new segments go.
+    f.recv({ seq: R(1), ack: S(2), flags: ACK });
+    expect(seqs(f)).toEqual([
+      [10, MSS],
+      [11, MSS],
+    ]);
+    f.clock.advance(10);
+    // 2 and 3 were never resent: the timeout was spurious.
+    f.recv({ seq: R(1), ack: S(4), flags: ACK });
+    expect(f.conn.info()).toMatchObject({ undos: 1, ssthresh: 0x7fffffff });
+    expect(f.conn.info().cwnd).toBeGreaterThanOrEqual(10 * MSS);
+    // Sending goes on from 12, not back from 4.
+    expect(seqs(f)[0][0]).toBe(12);
+  });
+
+  it("F-RTO: a duplicate ACK second means loss: sending goes back to SND.UNA and the cut stands", () => {
+    const f = timedOut();
+    f.clock.advance(10);
+    f.recv({ seq: R(1), ack: S(1), flags: ACK });
+    expect(seqs(f)).toEqual([
+      [10, MSS],
+      [11, MSS],
+    ]);
+    f.clock.advance(10);
+    // 10 and 11 arrived, 1.. are missing: a duplicate ACK.
+    dup(f, [10, 12]);
+    expect(f.conn.info()).toMatchObject({ undos: 0, ssthresh: 5 * MSS });
+    f.recv({ seq: R(1), ack: S(1), flags: ACK, options: blocks([10, 12]) });
+    expect(seqs(f)[0][0]).toBe(1);
   });
 });

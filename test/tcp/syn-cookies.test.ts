@@ -15,7 +15,7 @@ import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
 import { TcpFlags, type PacketFields, type ParsedPacket, type TcpOptions } from "../../src/wire/types.js";
 import { key, recordingLink } from "../stack/harness.js";
 
-const { SYN, ACK, RST, PSH } = TcpFlags;
+const { SYN, ACK, RST, PSH, ECE, CWR } = TcpFlags;
 const ME = parseIpv4("10.0.0.2");
 const PEER = parseIpv4("10.0.0.1");
 const PEER_ISN = 0x7000_0000;
@@ -212,6 +212,44 @@ describe("SYN cookies (RFC 4987 §3.6, the Linux scheme)", () => {
     r.inject({ flags: ACK, seq: PEER_ISN + 1, ack: (cookie + 1) >>> 0 });
     expect(r.one().tcp.flags).toBe(RST);
     expect(r.stack.counters.drops["cookie-invalid"]).toBe(0);
+  });
+
+  it("RFC 3168 ECN rides in the cookie's TSval: ECE on the SYN-ACK, ECN agreed on the ACK, ECT(0) and ECE on the wire", () => {
+    const r = cookieRig({ ecn: true });
+    r.inject({ flags: SYN | ECE | CWR, seq: PEER_ISN, options: synOptions(true, false, false, 1460) });
+    const synAck = r.one();
+    expect(synAck.tcp.flags).toBe(SYN | ACK | ECE);
+    expect(synAck.ip.tos).toBe(0);
+    const echo = synAck.tcp.options.timestamps!.tsval;
+    expect(echo & 0x3f).toBe(15 | 32);
+    r.clock.advance(20);
+    // The completing ACK carries a CE-marked request (TOS 3): the answer echoes it with ECE.
+    r.inject({
+      flags: ACK | PSH,
+      seq: PEER_ISN + 1,
+      ack: (synAck.tcp.seq + 1) >>> 0,
+      payload: new TextEncoder().encode("hi"),
+      tos: 3,
+      options: { timestamps: { tsval: 424262, tsecr: echo } },
+    });
+    const conn: Connection = r.listener.accept()!;
+    expect(conn.info().ecn).toBe(true);
+    const ack = r.one();
+    expect(ack.tcp.flags).toBe(ACK | ECE);
+    expect(ack.ip.tos).toBe(0);
+    conn.setNoDelay(true);
+    conn.write(new TextEncoder().encode("ok"));
+    const reply = r.one();
+    expect(reply.ip.tos).toBe(2);
+    expect(reply.tcp.flags).toBe(ACK | PSH | ECE);
+  });
+
+  it("without ECN on, a cookie SYN-ACK answers an ECN-setup SYN without ECE and keeps the bit clear", () => {
+    const r = cookieRig();
+    r.inject({ flags: SYN | ECE | CWR, seq: PEER_ISN, options: synOptions(true, false, false, 1460) });
+    const synAck = r.one();
+    expect(synAck.tcp.flags).toBe(SYN | ACK);
+    expect(synAck.tcp.options.timestamps!.tsval & 0x3f).toBe(15);
   });
 
   it("a cookie connection carries data both ways, the first bytes on the completing ACK", () => {
