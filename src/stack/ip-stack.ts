@@ -36,7 +36,7 @@ import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
 import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
 import { AddressBook } from "./address-book.js";
-import { Ipv6Layer, type NdpReceive } from "./ipv6-layer.js";
+import { Ipv6Layer } from "./ipv6-layer.js";
 import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
 import { completeEvent, NO_LISTENER } from "../tcp/tcp-events.js";
 import { eventText, isTraced } from "./event-text.js";
@@ -62,8 +62,6 @@ export interface IpStackOptions {
    * Default: IPv6-only when `address` is "0.0.0.0" and `ipv6` has an address.
    */
   ipv6Only?: boolean;
-  /** Neighbour discovery's messages (ICMPv6 133..137), for src/ndp/; `sendIcmpv6` is the way back. */
-  neighborDiscovery?: NdpReceive;
   link: Link;
   clock?: Clock;
   tcp?: Partial<TcpConfig>;
@@ -213,7 +211,6 @@ export class IpStack {
       slab: this.#packets,
       reassembly: options.reassembly,
       icmpRate: options.icmpRate,
-      neighborDiscovery: options.neighborDiscovery,
       dropped: (reason) => this.#dropped(reason),
       closed: () => this.#closed,
     });
@@ -283,19 +280,6 @@ export class IpStack {
     const session = address.includes(":") ? this.#v6.ping(address, options) : this.#icmp.ping(address, options);
     session.start();
     return session;
-  }
-
-  /** Sends one ICMPv6 message for neighbour discovery (see Ipv6Layer.sendIcmpv6); join groups on `addresses`. */
-  sendIcmpv6(
-    src: Uint8Array,
-    dst: Uint8Array,
-    hopLimit: number,
-    icmpType: number,
-    code: number,
-    body: Uint8Array,
-  ): void {
-    if (this.#closed) return;
-    this.#v6.sendIcmpv6(src, dst, hopLimit, icmpType, code, body);
   }
 
   /** TCP connections with a TCB (any state but CLOSED). */
