@@ -20,7 +20,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // IPv6 neighbour discovery and address configuration: ND bodies in, ICMPv6 bodies out, on the cache.
   ndp: ["errors", "clock", "neighbor", "wire"],
   // Interfaces give the stack IPv4 packets over their links; the stack does not know them.
-  netif: ["errors", "clock", "link", "neighbor", "wire"],
+  netif: ["errors", "clock", "link", "neighbor", "ndp", "wire"],
   // The transports are siblings: none imports another; the stack wires them together.
   tcp: ["errors", "clock", "wire"],
   udp: ["errors", "clock", "wire"],
@@ -32,7 +32,22 @@ const ALLOWED: Record<string, readonly string[]> = {
   dns: ["errors", "clock", "wire"],
   // DHCP speaks to a datagram sender and a host it defines; the api binds it to a stack's UDP and interface.
   dhcp: ["errors", "clock", "wire"],
-  api: ["errors", "clock", "dhcp", "dns", "link", "neighbor", "netif", "pcap", "stack", "tcp", "udp", "icmp", "wire"],
+  api: [
+    "errors",
+    "clock",
+    "dhcp",
+    "dns",
+    "link",
+    "ndp",
+    "neighbor",
+    "netif",
+    "pcap",
+    "stack",
+    "tcp",
+    "udp",
+    "icmp",
+    "wire",
+  ],
   session: ["errors"],
   // The packetdrill interpreter drives the stack as a peer would: a link below it, the stack's calls above.
   packetdrill: ["errors", "clock", "link", "stack", "tcp", "wire"],

@@ -151,16 +151,29 @@ export { PcapWriter, PcapngWriter, MemorySink, type CaptureWriter, CaptureError 
 export { ethernetLink } from "./ethernet-link.js";
 export {
   EthernetInterface,
+  EthernetIpv6,
   RawIpInterface,
   RoutedLink,
   RoutingTable,
   type EthernetLinkOptions,
   type EthernetInterfaceOptions,
+  type EthernetIpv6Counters,
+  type EthernetIpv6Options,
   type NetworkInterface,
   type RoutedLinkOptions,
   type RouteOptions,
 } from "../netif/index.js";
 export type { NeighborConfig, NeighborState } from "../neighbor/index.js";
+export type {
+  NeighborDiscovery,
+  NdpConfig,
+  NdpOptions,
+  NdpCounters,
+  NdpEvent,
+  ConfiguredAddress,
+  AddressOrigin,
+  AddressState,
+} from "../ndp/index.js";
 export { virtualSwitch, type VirtualSwitch, type SwitchPort, v86Link, type V86BusLike } from "../link/index.js";
 export { parseMac, macToString, randomLocalMac, type MacAddress } from "../wire/index.js";
 // DHCP: `address: "dhcp"` for a stack on an Ethernet link, and `dhcpServer(stack, ...)` to give addresses out.

@@ -26,6 +26,9 @@ import type { UdpSocket } from "./udp-types.js";
 import { openStream } from "./handles.js";
 import { race, resolveBoth, type Attempt } from "./happy-eyeballs.js";
 import { TcpListener } from "./listener.js";
+import { ethernetInterfaceOf, startNeighborDiscovery } from "./ndp-binding.js";
+import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
+import type { NdpEvent } from "../ndp/events.js";
 import { Hold, LoopHolds } from "./loop-hold.js";
 import { EventHub, type EventStream } from "./event-stream.js";
 import { StreamCore } from "./stream-core.js";
@@ -42,7 +45,9 @@ export interface StackOptions {
    * `["10.0.0.1/24", "fd00::1/64"]` (at most one IPv4 address; IPv6 ones with their prefixes, RFC 4291
    * text). Connecting to one takes the loopback path, not the link. `"dhcp"`: the IPv4 address, subnet,
    * default route and DNS servers come from a DHCP server on the link (an `ethernetLink`); `await
-   * stack.ready` for the address.
+   * stack.ready` for the address. On an `ethernetLink` IPv6 runs with neighbour discovery (RFC 4861: a
+   * link-local address, DAD, the default router from router advertisements), and `"slaac"` in the list
+   * asks for addresses from advertised prefixes too (RFC 4862).
    */
   address: string | readonly string[];
   /** The DHCP client's options, with `address: "dhcp"`. */
@@ -84,6 +89,11 @@ export interface StackOptions {
   dns?: ResolverOptions["servers"] | StackDnsOptions;
   /** Echo replies and ICMP errors this stack sends a second, at most (token buckets). Default 100 each. */
   icmpRate?: { echo?: number; error?: number };
+  /**
+   * Every change neighbour discovery makes on an `ethernetLink` (addresses assigned or removed, routers,
+   * MTU, hop limit, groups), after the stack took it: e.g. to learn the SLAAC address as it comes.
+   */
+  onNeighborDiscovery?: (event: NdpEvent) => void;
   /** Bounds on IPv4 reassembly: datagrams, bytes, datagrams per source, ms. Default 256, 4 MiB, 64, 30 s. */
   reassembly?: IpStackOptions["reassembly"];
 }
@@ -111,6 +121,8 @@ const DOTTED_QUAD = /^\d{1,3}(\.\d{1,3}){3}$/;
  */
 export class Stack {
   readonly clock: Clock;
+  /** Neighbour discovery of the Ethernet interface IPv6 runs on (its addresses, routers, counters), else null. */
+  readonly ndp: NeighborDiscovery | null;
   /**
    * The stack's address once it has one: at once for a given address; with `address: "dhcp"` when the
    * first lease is bound. Rejects with DhcpTimeoutError when none came within `dhcp.timeout` (the client
@@ -130,8 +142,6 @@ export class Stack {
   readonly #listeners = new Set<TcpListener>();
   #resolver: Resolver | null;
   readonly #dhcp: DhcpBinding | null;
-  /** The IPv6 addresses, RFC 5952 text. */
-  readonly #own6: readonly string[];
   readonly #holds: LoopHolds;
   readonly #loopback: LoopbackLink;
   #closed = false;
@@ -149,9 +159,11 @@ export class Stack {
       throw new TypeError('address: "dhcp" needs an Ethernet link: link: ethernetLink({ link })');
     }
     // A DHCP stack begins with no address (0.0.0.0, the source DHCP's broadcasts need) and IPv4 only.
-    const { ipv4, ipv6 } = dhcp ? { ipv4: "0.0.0.0", ipv6: [] } : splitAddresses(options.address);
-    const own6 = ipv6.map((a) => parseIpv6Prefix(a).address);
-    this.#own6 = own6.map(ipv6ToString);
+    const { ipv4, ipv6, slaac } = dhcp ? { ipv4: "0.0.0.0", ipv6: [], slaac: false } : splitAddresses(options.address);
+    const eth = ipv6.length > 0 || slaac ? ethernetInterfaceOf(options.link) : null;
+    if (slaac && eth === null) throw new TypeError('address "slaac" needs an ethernetLink to hear routers on');
+    const manual = ipv6.map((a) => parseIpv6Prefix(a, 128));
+    const own6 = manual.map((a) => a.address);
     this.#loopback = new LoopbackLink(parseIpv4(ipv4), options.link ?? null, clock, own6);
     // The capture sees loopback traffic too, as a capture on every interface would.
     const capture = options.capture === undefined ? null : tap(this.#loopback, options.capture, clock);
@@ -172,6 +184,7 @@ export class Stack {
     this.#ip = new IpStack({
       address: ipv4,
       ipv6,
+      ipv6Only: slaac && ipv4 === "0.0.0.0" ? true : undefined,
       link: capture ?? this.#loopback,
       clock,
       tcp: options.tcp,
@@ -182,6 +195,11 @@ export class Stack {
       icmpRate: options.icmpRate,
       reassembly: options.reassembly,
     });
+    // The loopback path follows the addresses neighbour discovery assigns: `own6` is its live list.
+    const book = this.#ip.addresses;
+    const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
+    this.ndp =
+      eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow, options.onNeighborDiscovery);
     this.clock = clock;
     this.capture = capture;
     this.events = events;
@@ -218,10 +236,14 @@ export class Stack {
     return this.#ip.address;
   }
 
-  /** Every address of the stack, IPv4 first, IPv6 in RFC 5952 form. */
+  /**
+   * Every address of the stack, IPv4 first, IPv6 in RFC 5952 form: the given ones, and on Ethernet the
+   * link-local and SLAAC ones neighbour discovery assigned so far.
+   */
   get addresses(): readonly string[] {
+    const v6 = this.#ip.addresses.local6.map((l) => ipv6ToString(l.address));
     const ipv4 = this.#ip.address;
-    return ipv4 === "0.0.0.0" ? this.#own6 : [ipv4, ...this.#own6];
+    return ipv4 === "0.0.0.0" ? v6 : [ipv4, ...v6];
   }
 
   /** The DHCP client of `address: "dhcp"` (its state, lease and counters), else null. */
@@ -358,6 +380,8 @@ export class Stack {
     this.#resolver?.close();
     // RFC 2131 §4.4.6: the lease goes back to the server before the stack stops.
     this.#dhcp?.close(new StackClosedError("the stack closed before DHCP gave it an address"));
+    // Neighbour discovery was started for this stack: its timers and addresses end with it.
+    this.ndp?.stop();
     this.#ip.close();
     this.#holds.close();
   }
@@ -445,12 +469,14 @@ function isLiteral(host: string): boolean {
  * `address` as StackOptions takes it, split by family: the IPv4 address without its prefix (raw links
  * route nothing by it; "0.0.0.0" when there is none) and the IPv6 ones as given. TypeError otherwise.
  */
-function splitAddresses(address: string | readonly string[]): { ipv4: string; ipv6: string[] } {
+function splitAddresses(address: string | readonly string[]): { ipv4: string; ipv6: string[]; slaac: boolean } {
   const all = typeof address === "string" ? [address] : address;
   const v4: string[] = [];
   const ipv6: string[] = [];
+  let slaac = false;
   for (const a of all) {
-    if (a.includes(":")) {
+    if (a === "slaac") slaac = true;
+    else if (a.includes(":")) {
       parseIpv6Prefix(a);
       ipv6.push(a);
     } else {
@@ -463,8 +489,8 @@ function splitAddresses(address: string | readonly string[]): { ipv4: string; ip
     }
   }
   if (v4.length > 1) throw new TypeError(`a stack has one IPv4 address, got ${v4.join(", ")}`);
-  if (v4.length === 0 && ipv6.length === 0) throw new TypeError("StackOptions.address: no address given");
-  return { ipv4: v4[0] ?? "0.0.0.0", ipv6 };
+  if (v4.length === 0 && ipv6.length === 0 && !slaac) throw new TypeError("StackOptions.address: no address given");
+  return { ipv4: v4[0] ?? "0.0.0.0", ipv6, slaac };
 }
 
 function isLink(value: unknown): value is Link {

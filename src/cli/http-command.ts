@@ -27,7 +27,7 @@ export async function httpCommand(argv: readonly string[], io: CliIo): Promise<n
   const root = resolve(parsed.flags.get("dir") ?? ".");
   const rootInfo = await stat(root).catch(() => null);
   if (rootInfo === null || !rootInfo.isDirectory()) throw new CliError(`--dir ${root} is not a directory`);
-  const { stack, describe, close } = await openTunnelStack("http", parsed);
+  const { stack, describe, close } = await openTunnelStack("http", parsed, (line) => io.stderr.write(`${line}\n`));
   const server = http.createServer((req, res) => {
     handle(root, req, res).catch((err: Error) => {
       if (!res.headersSent) res.writeHead(500).end();

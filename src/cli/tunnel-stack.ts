@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import { Stack, ethernetLink } from "../api/index.js";
 import type { Link } from "../link/link.js";
 import { udpTunnelLink } from "../link/node.js";
+import { ipv6ToString as ipv6Text } from "../wire/ipv6-address.js";
 import { NodeFileSink } from "../pcap/node.js";
 import { PcapngWriter } from "../pcap/index.js";
 import { type Parsed, required } from "./args.js";
@@ -16,11 +17,13 @@ export const TUNNEL_HELP = `  --tunnel BIND=PEER   UDP tunnel: receive on BIND, 
                        the other end is socat TUN:... UDP-DATAGRAM:...,rcvbuf=4194304 (see docs/tunnel.md in the package; the
                        default UDP buffer overflows at full speed) or another wirestate
   --address ADDR       this stack's IPv4 address on the tunnel (e.g. 10.77.0.2), and/or IPv6 ones with their
-                       prefixes, comma-separated (10.77.0.2,fd00::2/64; IPv6 on raw IP tunnels only); with
-                       --ethernet, "dhcp" asks a DHCP server on the link for the IPv4 address, subnet, router and DNS
+                       prefixes, comma-separated (10.77.0.2,fd00::2/64); with --ethernet, "dhcp" asks a DHCP
+                       server on the link for the IPv4 address, subnet, router and DNS, and "slaac" in the list
+                       asks for IPv6 addresses from router advertisements (10.77.0.2/24,slaac)
   --mtu BYTES          the tunnel's MTU (default 1500; match the TUN's; with --ethernet, the frame size, 1514)
   --ethernet           the datagrams carry Ethernet frames (socat TUN:...,tun-type=tap): the stack ARPs
-                       and answers ARP on its own random locally administered MAC
+                       and answers ARP on its own random locally administered MAC, and with an IPv6 address
+                       runs neighbour discovery (a link-local address, DAD, the default router from RAs)
   --gateway ADDR       with --ethernet: the default router, on the /24 of --address (ADDR/PREFIX sets another)
   --capture FILE       write every packet to FILE as pcapng, with the engine's events as comments`;
 
@@ -37,7 +40,11 @@ export interface TunnelStack {
 }
 
 /** A Stack on a UDP tunnel, from --tunnel, --address, --mtu, --capture, --ethernet and --gateway. */
-export async function openTunnelStack(command: string, parsed: Parsed): Promise<TunnelStack> {
+export async function openTunnelStack(
+  command: string,
+  parsed: Parsed,
+  report: (line: string) => void = () => {},
+): Promise<TunnelStack> {
   const tunnel = required(command, parsed, "tunnel");
   const ethernet = parsed.switches.has("ethernet");
   const addressFlag = required(command, parsed, "address");
@@ -46,15 +53,19 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
     throw new UsageError(command, "--address dhcp needs --ethernet (DHCP runs on Ethernet broadcasts)");
   if (dhcp && parsed.flags.has("gateway"))
     throw new UsageError(command, "--gateway comes from the DHCP server with --address dhcp");
-  const given = (dhcp ? "0.0.0.0" : addressFlag).split(",");
+  const all = (dhcp ? "0.0.0.0" : addressFlag).split(",");
+  const slaac = all.includes("slaac");
+  if (slaac && !ethernet)
+    throw new UsageError(command, "--address slaac needs --ethernet (routers advertise on a LAN)");
+  const given = all.filter((a) => a !== "slaac");
   const ipv6 = given.filter((a) => a.includes(":"));
   for (const a of ipv6) {
     const [text, bits, rest] = a.split("/");
     if (!isIPv6(text) || rest !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= 128)))
       throw new UsageError(command, `--address: "${a}" is no IPv6 address (ADDR or ADDR/PREFIX, e.g. fd00::2/64)`);
   }
-  if (ipv6.length > 0 && ethernet)
-    throw new UsageError(command, "--address: IPv6 over --ethernet needs neighbour discovery, which is not there yet");
+  if (ethernet && (ipv6.length > 0 || slaac) && !given.some((a) => !a.includes(":")))
+    throw new UsageError(command, "--address: --ethernet needs an IPv4 address beside the IPv6 ones");
   const ipv4 = given.filter((a) => !a.includes(":"));
   if (ipv4.length > 1) throw new UsageError(command, "--address takes at most one IPv4 address");
   const [address, prefixText, more] = (ipv4[0] ?? "0.0.0.0").split("/");
@@ -91,10 +102,16 @@ export async function openTunnelStack(command: string, parsed: Parsed): Promise<
     }
   }
   const stack = new Stack({
-    address: dhcp ? "dhcp" : ipv4.length === 0 ? ipv6 : [address, ...ipv6],
+    address: dhcp ? "dhcp" : [...(ipv4.length === 0 ? [] : [address]), ...ipv6, ...(slaac ? ["slaac"] : [])],
     link,
     capture: writer ?? undefined,
     dns,
+    // Addresses neighbour discovery assigns come later than the first line: each is reported as it comes.
+    onNeighborDiscovery: (e) => {
+      if (e.type === "address" && e.address.state === "preferred")
+        report(`ipv6 address ${e.address.text}/${e.address.prefixLength} (${e.address.origin})`);
+      if (e.type === "router") report(`ipv6 default router ${ipv6Text(e.router)} for ${e.lifetime / 1000} s`);
+    },
   });
   const close = async () => {
     stack.close();

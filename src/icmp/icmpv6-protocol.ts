@@ -48,8 +48,6 @@ export interface Icmpv6ProtocolOptions {
   errorArrives(r: DatagramRecord, quotedDst: number, kind: IcmpErrorKind, hard: boolean): IcmpDrop | null;
   /** Packet too big (RFC 8201) quoting our packet to `quotedDst`: the path takes `mtu` bytes. */
   packetTooBig(r: DatagramRecord, quotedDst: number, mtu: number): void;
-  /** Neighbour discovery's messages (RFC 4861, types 133..137): true when taken. */
-  neighborDiscovery?(r: DatagramRecord, bytes: Uint8Array): boolean;
   echoRate: number;
   errorRate: number;
 }
@@ -116,8 +114,10 @@ export class Icmpv6Protocol implements PingHost {
       }
       return;
     }
+    // Neighbour discovery (RFC 4861, types 133..137) is the Ethernet interface's (netif/ethernet-ipv6.ts):
+    // one that reaches the stack came over a link without ND, or behind extension headers.
     if (type >= Icmpv6Type.ROUTER_SOLICITATION && type <= Icmpv6Type.REDIRECT) {
-      if (this.#o.neighborDiscovery?.(r, bytes) !== true) c.drops["icmp-ignored-type"]++;
+      c.drops["icmp-ignored-type"]++;
       return;
     }
     const kind = icmpv6ErrorKind(type, r.icmpCode);

@@ -95,7 +95,7 @@ export class AddressList {
   formedFrom(prefix: Ipv6Address): AddressRecord[] {
     const found: AddressRecord[] = [];
     for (const s of this.#slots.values())
-      if (s.origin !== "link-local" && ipv6InPrefix(s.address, prefix, 64)) found.push(s);
+      if ((s.origin === "stable" || s.origin === "temporary") && ipv6InPrefix(s.address, prefix, 64)) found.push(s);
     return found;
   }
 

@@ -32,6 +32,8 @@ export interface NdpConfig {
   dupAddrDetectTransmits: number;
   /** IDGEN_RETRIES (RFC 7217 §6): new identifiers tried after a duplicate before giving up (3). */
   idgenRetries: number;
+  /** Form addresses from advertised prefixes (RFC 4862 §5.5.3); routers and on-link prefixes are learned either way (true). */
+  autoconf: boolean;
   /** Interface identifiers of autoconfigured addresses; the link-local one is always stable (RFC 8064). */
   interfaceIds: InterfaceIdMode;
   /** TEMP_VALID_LIFETIME (RFC 8981 §3.8): the longest valid lifetime of a random address (2 days). */
@@ -62,6 +64,7 @@ export const defaultNdpConfig: NdpConfig = Object.freeze({
   maxUnicastSolicit: 3,
   dupAddrDetectTransmits: 1,
   idgenRetries: 3,
+  autoconf: true,
   interfaceIds: "stable",
   tempValidLifetime: 2 * DAY,
   tempPreferredLifetime: DAY,
@@ -93,11 +96,12 @@ export function ndpConfig(options: NdpOptions = {}): NdpConfig {
     ...options,
     neighbor: { ...defaultNdpConfig.neighbor, ...options.neighbor },
   };
+  if (typeof config.autoconf !== "boolean") throw new RangeError("neighbour discovery: autoconf must be a boolean");
   if (config.interfaceIds !== "stable" && config.interfaceIds !== "random")
     throw new RangeError(`neighbour discovery: interfaceIds must be "stable" or "random"`);
   const numbers = { ...config, ...config.neighbor } as Record<string, unknown>;
   for (const [name, value] of Object.entries(numbers)) {
-    if (name === "interfaceIds" || name === "neighbor") continue;
+    if (name === "interfaceIds" || name === "neighbor" || name === "autoconf") continue;
     const least = AT_LEAST_ONE.has(name) ? 1 : 0;
     if (typeof value !== "number" || !Number.isFinite(value) || value < least)
       throw new RangeError(`neighbour discovery: ${name} must be a finite number >= ${least}`);

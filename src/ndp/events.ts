@@ -6,8 +6,11 @@ import type { Ipv6Address } from "../wire/ipv6-address.js";
  */
 export type AddressState = "tentative" | "preferred" | "deprecated";
 
-/** Where an address came from: the link-local one, or SLAAC with a stable (RFC 7217) or random (RFC 8981) id. */
-export type AddressOrigin = "link-local" | "stable" | "temporary";
+/**
+ * Where an address came from: the link-local one, SLAAC with a stable (RFC 7217) or random (RFC 8981)
+ * id, or the user ("manual": given with its prefix, never expiring, still checked by DAD).
+ */
+export type AddressOrigin = "link-local" | "stable" | "temporary" | "manual";
 
 /** One address of the interface, as neighbour discovery configured it. */
 export interface ConfiguredAddress {

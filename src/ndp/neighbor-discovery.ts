@@ -117,6 +117,8 @@ export class NeighborDiscovery {
   #retransTimer: number;
   #started = false;
   #solicited = false;
+  /** The prefixes of the user's addresses: on-link as the user said (RFC 5942 §4: not from SLAAC's). */
+  readonly #manualPrefixes: [Ipv6Address, number][] = [];
 
   constructor(options: NeighborDiscoveryOptions) {
     const config = ndpConfig(options.config);
@@ -203,6 +205,30 @@ export class NeighborDiscovery {
     this.#form(LINK_LOCAL_PREFIX, "link-local", inf, inf, now, 0, 0, delay);
   }
 
+  /**
+   * Adds `address`/`prefixLength`, the user's, for good: tentative under DAD like the others (RFC 4862
+   * §5.4), then ours; not replaced when found duplicate (§5.4.5: the user must choose another). False when
+   * the list is full or already holds it.
+   */
+  addManual(address: Ipv6Address, prefixLength: number): boolean {
+    const inf = Number.POSITIVE_INFINITY;
+    const init = {
+      address: address.slice(),
+      prefixLength,
+      origin: "manual" as const,
+      validUntil: inf,
+      preferredUntil: inf,
+    };
+    const delay = this.#random() * this.config.maxRtrSolicitationDelay;
+    const added = this.#addresses.add({ ...init, createdAt: this.#clock.now(), attempt: 0, dadCounter: 0 }, delay);
+    if (added === null) {
+      this.counters.tableFull++;
+      return false;
+    }
+    this.#manualPrefixes.push([init.address, prefixLength]);
+    return true;
+  }
+
   /** Stops every timer and forgets addresses, routers and neighbours (the interface closed). */
   stop(): void {
     this.#started = false;
@@ -211,6 +237,7 @@ export class NeighborDiscovery {
     this.#addresses.clear();
     this.#routers.clear();
     this.#slaac.clear();
+    this.#manualPrefixes.length = 0;
     this.cache.clear();
   }
 
@@ -265,6 +292,7 @@ export class NeighborDiscovery {
 
   /** RFC 4861 §5.2: the next hop towards `dst`, or null when no route (no default router). */
   nextHop(dst: Ipv6Address): Ipv6Address | null {
+    for (const [prefix, length] of this.#manualPrefixes) if (ipv6InPrefix(dst, prefix, length)) return dst;
     return this.#routers.nextHop(dst, (router) => {
       const e = this.cache.entry(ipv6HexKey(router));
       return e !== undefined && e.state !== "incomplete";
@@ -385,7 +413,7 @@ export class NeighborDiscovery {
   /** RFC 7217 §6: a duplicate is replaced by the identifier of the next DAD_Counter, IDGEN_RETRIES times. */
   #duplicate(removed: AddressRecord): void {
     this.counters.dadConflicts++;
-    if (removed.attempt >= this.config.idgenRetries) {
+    if (removed.origin === "manual" || removed.attempt >= this.config.idgenRetries) {
       this.counters.dadFailures++;
       // Without a link-local address, routers are still solicited, from :: (§6.3.7).
       if (removed.origin === "link-local") this.#startSoliciting();
@@ -493,7 +521,7 @@ export class NeighborDiscovery {
         const change = this.#routers.updatePrefix(p.prefix, p.prefixLength, lifetimeMs(p.validLifetime));
         if (change === "full") this.counters.tableFull++;
       }
-      if (this.#slaac.prefix(p) === "ignored") this.counters.prefixesIgnored++;
+      if (this.config.autoconf && this.#slaac.prefix(p) === "ignored") this.counters.prefixesIgnored++;
     }
   }
 

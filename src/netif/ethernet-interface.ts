@@ -12,17 +12,20 @@ import {
   writeEthernetHeader,
 } from "../wire/ethernet.js";
 import { parseIpv4Prefix, prefixMask } from "../wire/ipv4-address.js";
+import type { Ipv6Address } from "../wire/ipv6-address.js";
 import type { LinkParseErrorReason } from "../wire/layout.generated.js";
 import { BROADCAST_MAC, isMac, parseMac, randomLocalMac, type MacAddress } from "../wire/mac-address.js";
 import { releasePacket } from "../wire/packet-arena.js";
+import type { NdpEvent } from "../ndp/events.js";
+import { EthernetIpv6, type EthernetIpv6Options } from "./ethernet-ipv6.js";
 import type { NetworkInterface } from "./network-interface.js";
 
 /** Why an Ethernet interface dropped a frame or packet, one counter each. */
 export type EthernetDrop =
   | LinkParseErrorReason
   | "not-for-us" // a unicast frame to another MAC, or a multicast group we have not joined
-  | "unknown-ethertype" // neither IPv4 nor ARP
-  | "unclaimed" // IPv4 while no stack is attached
+  | "unknown-ethertype" // neither IPv4 nor ARP, or IPv6 while IPv6 is not started
+  | "unclaimed" // IPv4 or IPv6 while no stack is attached
   | "interface-closed";
 
 const DROPS: readonly EthernetDrop[] = [
@@ -59,6 +62,8 @@ export interface EthernetInterfaceOptions {
   name?: string;
   clock?: Clock;
   neighbor?: Partial<NeighborConfig>;
+  /** Neighbour discovery's options, for when a stack starts IPv6 on the interface (`startIpv6`). */
+  ipv6?: EthernetIpv6Options;
 }
 
 const ETHERNET_HEADER = 14;
@@ -82,6 +87,9 @@ export class EthernetInterface implements NetworkInterface {
   readonly #link: Link;
   readonly #arp: Arp;
   readonly #eth = newEthernetRepr();
+  readonly #clock: Clock;
+  readonly #ipv6Options: EthernetIpv6Options | undefined;
+  #ipv6: EthernetIpv6 | null = null;
   #closed = false;
 
   constructor(options: EthernetInterfaceOptions) {
@@ -95,7 +103,9 @@ export class EthernetInterface implements NetworkInterface {
     for (const d of DROPS) drops[d] = 0;
     this.counters = { framesIn: 0, framesOut: 0, drops };
     const self = this;
-    this.#arp = new Arp(options.clock ?? new RealClock(), neighborConfig(options.neighbor), {
+    this.#clock = options.clock ?? new RealClock();
+    this.#ipv6Options = options.ipv6;
+    this.#arp = new Arp(this.#clock, neighborConfig(options.neighbor), {
       mac: this.mac,
       get ip() {
         return self.#address;
@@ -126,6 +136,58 @@ export class EthernetInterface implements NetworkInterface {
 
   get neighbors(): NeighborCache<number> {
     return this.#arp.cache;
+  }
+
+  /** IPv6 on this interface with its neighbour discovery, once started; null before. */
+  get ipv6(): EthernetIpv6 | null {
+    return this.#ipv6;
+  }
+
+  /**
+   * Starts IPv6 (RFC 2464) with neighbour discovery: the link-local address and DAD, router discovery,
+   * SLAAC when `autoconf` (RFC 4862), and the user's `addresses` (each under DAD too). Frames of
+   * EtherType 0x86DD are taken from then on. `onEvent` hears every change from the first. Once only:
+   * a second call throws.
+   */
+  startIpv6(
+    addresses: readonly { address: Ipv6Address; prefix: number }[],
+    autoconf: boolean,
+    onEvent: (e: NdpEvent) => void,
+  ): EthernetIpv6 {
+    if (this.#ipv6 !== null) throw new Error(`${this.name}: IPv6 is already started`);
+    const options = this.#ipv6Options ?? {};
+    const ipv6 = new EthernetIpv6(
+      this.#clock,
+      {
+        mac: this.mac,
+        mtu: this.mtu,
+        deliver: (frame, mac) => {
+          writeEthernetHeader(frame, mac, this.mac, EtherType.IPV6);
+          this.#sendFrame(frame);
+        },
+        up: (packet) => this.#up(packet),
+      },
+      { ...options, ndp: { ...options.ndp, autoconf } },
+    );
+    this.#ipv6 = ipv6;
+    ipv6.nd.onEvent = onEvent;
+    onEvent({ type: "groups", groups: ipv6.nd.groups() });
+    if (this.#closed) return ipv6;
+    for (const a of addresses) ipv6.nd.addManual(a.address, a.prefix);
+    ipv6.nd.start();
+    return ipv6;
+  }
+
+  /** One IPv6 packet from the stack, to its next hop (RFC 4861 §5.2). False when IPv6 is not started. */
+  transmitIpv6(packet: Uint8Array): boolean {
+    if (this.#ipv6 === null) return false;
+    if (this.#closed) {
+      this.counters.drops["interface-closed"]++;
+      releasePacket(packet);
+      return true;
+    }
+    this.#ipv6.transmit(packet);
+    return true;
   }
 
   /**
@@ -159,6 +221,7 @@ export class EthernetInterface implements NetworkInterface {
     if (this.#closed) return;
     this.#closed = true;
     this.#arp.cache.clear();
+    this.#ipv6?.nd.stop();
     this.#link.onReceive = null;
     this.onReceive = null;
   }
@@ -196,12 +259,23 @@ export class EthernetInterface implements NetworkInterface {
     const eth = this.#eth;
     const reason = parseEthernetInto(frame, eth);
     if (reason !== null) return reason;
+    if (eth.etherType === EtherType.IPV6) {
+      const ipv6 = this.#ipv6;
+      if (ipv6 === null) return "unknown-ethertype";
+      // RFC 2464 §7: our groups' MACs, 33:33 and the group's low 32 bits (the multicast filter).
+      if (eth.dst !== this.mac && !ipv6.nd.acceptsMac(eth.dst)) return "not-for-us";
+      if (this.onReceive === null) return "unclaimed";
+      return ipv6.input(frame.subarray(ETHERNET_HEADER));
+    }
     if (eth.dst !== this.mac && eth.dst !== BROADCAST_MAC) return "not-for-us";
     if (eth.etherType === EtherType.ARP) return this.#arp.input(frame);
     if (eth.etherType !== EtherType.IPV4) return "unknown-ethertype";
-    const up = this.onReceive;
-    if (up === null) return "unclaimed";
-    up(frame.subarray(ETHERNET_HEADER));
+    if (this.onReceive === null) return "unclaimed";
+    return this.#up(frame.subarray(ETHERNET_HEADER));
+  }
+
+  #up(packet: Uint8Array): "up" {
+    this.onReceive?.(packet);
     return "up";
   }
 }

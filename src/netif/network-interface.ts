@@ -17,6 +17,11 @@ export interface NetworkInterface {
   setAddress(address: string): void;
   /** Send one IPv4 packet towards `nextHop` (the destination itself on the subnet, else the gateway). */
   transmit(packet: Uint8Array, nextHop: number): void;
+  /**
+   * Send one IPv6 packet, the interface finding its next hop (neighbour discovery on Ethernet): false
+   * when the interface runs no IPv6 (the packet is then still the caller's).
+   */
+  transmitIpv6?(packet: Uint8Array): boolean;
   /** Set by the stack: each IPv4 packet that arrives for it. */
   onReceive: ((packet: Uint8Array) => void) | null;
   /** Set by the owner: `nextHop` never answered (ARP), and `packets` that waited for it were dropped. */

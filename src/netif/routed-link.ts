@@ -108,6 +108,13 @@ export class RoutedLink implements Link {
   }
 
   send(packet: Uint8Array): void {
+    // IPv6 routes are neighbour discovery's (RFC 4861 §5.2): the first interface running it decides.
+    if (packet[0] >> 4 === 6) {
+      for (const i of this.interfaces) if (i.transmitIpv6?.(packet) === true) return;
+      this.counters.noRoute++;
+      releasePacket(packet);
+      return;
+    }
     const dst = ipv4DestinationOf(packet);
     // The limited broadcast is for the link, not routed (RFC 1812 §5.3.5.1): out of the first interface.
     const route = dst === 0xffffffff ? { via: this.interfaces[0], gateway: undefined } : this.routes.lookup(dst);

@@ -2,6 +2,7 @@ import type { LocalAddresses } from "../link/link.js";
 import { IPV6_KEY_BASE, isIpv6Key } from "../wire/address-key.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { ipv6Equal, ipv6InPrefix, ipv6ToString, parseIpv6, type Ipv6Address } from "../wire/ipv6-address.js";
+import { isIpv6LinkLocal } from "../wire/ipv6-multicast.js";
 import { sipHash24 } from "../wire/siphash.js";
 
 /** Addresses of no single host (RFC 4291 §2.5.2, §2.7): unspecified, and multicast. */
@@ -42,7 +43,7 @@ export class AddressBook {
   ipv4: number;
   /** The link's interface addresses (a multihomed stack's), each ours beside `ipv4`. */
   readonly interfaces: LocalAddresses | undefined;
-  readonly local6: readonly LocalIpv6[];
+  readonly #local6: LocalIpv6[];
   /** The key of ::, the unspecified address (RFC 4291 §2.5.2), which names no sender. */
   readonly unspecifiedKey: number;
   readonly #hashKey: Uint8Array;
@@ -66,16 +67,43 @@ export class AddressBook {
     this.#hashKey = hashKey?.slice() ?? crypto.getRandomValues(new Uint8Array(16));
     this.unspecifiedKey = this.#intern(new Uint8Array(16));
     this.retain(this.unspecifiedKey);
-    this.local6 = local6.map(({ address, prefix }) => {
-      const key = this.#intern(address);
-      this.retain(key);
-      return { address, prefix, key };
-    });
+    this.#local6 = [];
+    for (const { address, prefix } of local6) this.addLocal(address, prefix);
+  }
+
+  /** Our IPv6 addresses: the given ones, then those neighbour discovery assigned, link-local ones last. */
+  get local6(): readonly LocalIpv6[] {
+    return this.#local6;
   }
 
   /** Whether any IPv6 address is configured. */
   get hasIpv6(): boolean {
-    return this.local6.length > 0;
+    return this.#local6.length > 0;
+  }
+
+  /**
+   * `address` is ours from now on (neighbour discovery assigned it: RFC 4862 §5.4 after DAD). A
+   * link-local one goes last, so that `sourceFor` picks a global source for an off-link destination
+   * (RFC 6724 §5 rule 2, scope). False when it was ours already.
+   */
+  addLocal(address: Ipv6Address, prefix: number): boolean {
+    if (this.#local6.some((l) => ipv6Equal(l.address, address))) return false;
+    const key = this.#intern(address);
+    if (key < 0) return false;
+    this.retain(key);
+    const entry = { address: address.slice(), prefix, key };
+    const at = isIpv6LinkLocal(address) ? -1 : this.#local6.findIndex((l) => isIpv6LinkLocal(l.address));
+    this.#local6.splice(at < 0 ? this.#local6.length : at, 0, entry);
+    return true;
+  }
+
+  /** `address` is ours no more (its lifetime ended, or DAD found it elsewhere). False when it was not. */
+  removeLocal(address: Ipv6Address): boolean {
+    const i = this.#local6.findIndex((l) => ipv6Equal(l.address, address));
+    if (i < 0) return false;
+    this.release(this.#local6[i].key);
+    this.#local6.splice(i, 1);
+    return true;
   }
 
   /**
@@ -115,7 +143,7 @@ export class AddressBook {
   accepts(bytes: Uint8Array, at: number): boolean {
     const a = bytes.subarray(at, at + 16);
     if (ipv6Equal(a, ALL_NODES)) return true;
-    for (const l of this.local6) if (ipv6Equal(a, l.address)) return true;
+    for (const l of this.#local6) if (ipv6Equal(a, l.address)) return true;
     for (const g of this.#groups) if (ipv6Equal(a, g)) return true;
     return false;
   }
@@ -138,7 +166,7 @@ export class AddressBook {
 
   /** Whether `key` is one of our own IPv6 addresses. */
   isLocal(key: number): boolean {
-    for (const l of this.local6) if (l.key === key) return true;
+    for (const l of this.#local6) if (l.key === key) return true;
     return false;
   }
 
@@ -150,9 +178,9 @@ export class AddressBook {
   sourceFor(remote: number): number {
     if (!isIpv6Key(remote)) return this.interfaces?.sourceFor(remote) || this.ipv4;
     const bytes = this.bytes(remote);
-    if (this.local6.length === 0) return -1;
-    if (bytes !== undefined) for (const l of this.local6) if (ipv6InPrefix(bytes, l.address, l.prefix)) return l.key;
-    return this.local6[0].key;
+    if (this.#local6.length === 0) return -1;
+    if (bytes !== undefined) for (const l of this.#local6) if (ipv6InPrefix(bytes, l.address, l.prefix)) return l.key;
+    return this.#local6[0].key;
   }
 
   /** A holder needs the bytes of `key` until it calls `release` (IPv4 keys need nothing). */

@@ -36,7 +36,7 @@ import { newCounters, type StackCounters } from "./counters.js";
 import { StackClosedError } from "./errors.js";
 import { PathMtuCache, reportedPathMtu } from "./path-mtu-cache.js";
 import { AddressBook } from "./address-book.js";
-import { Ipv6Layer, type NdpReceive } from "./ipv6-layer.js";
+import { Ipv6Layer } from "./ipv6-layer.js";
 import type { DatagramProtocol, TransportProtocol } from "./transport-protocol.js";
 import { completeEvent, NO_LISTENER } from "../tcp/tcp-events.js";
 import { eventText, isTraced } from "./event-text.js";
@@ -57,8 +57,11 @@ export interface IpStackOptions {
   address: string;
   /** Its IPv6 addresses with their prefixes ("fd00::1/64"; /128 without one): IPv6 is on with one. */
   ipv6?: readonly string[];
-  /** Neighbour discovery's messages (ICMPv6 133..137), for src/ndp/; `sendIcmpv6` is the way back. */
-  neighborDiscovery?: NdpReceive;
+  /**
+   * No IPv4 even without IPv6 addresses yet: neighbour discovery adds them later (`addresses.addLocal`).
+   * Default: IPv6-only when `address` is "0.0.0.0" and `ipv6` has an address.
+   */
+  ipv6Only?: boolean;
   link: Link;
   clock?: Clock;
   tcp?: Partial<TcpConfig>;
@@ -123,7 +126,7 @@ export class IpStack {
     this.#address = options.address;
     // An IPv6-only stack ("0.0.0.0" beside IPv6 addresses) has an IPv4 key no packet carries: IPv4 to it
     // is "wrong-address", and nothing can pick an IPv4 source (sourceFor says -1), at no cost per packet.
-    const v6only = options.address === "0.0.0.0" && (options.ipv6?.length ?? 0) > 0;
+    const v6only = options.ipv6Only ?? (options.address === "0.0.0.0" && (options.ipv6?.length ?? 0) > 0);
     this.#ip = v6only ? NO_IPV4 : parseIpv4(options.address);
     this.link = options.link;
     this.clock = options.clock ?? new RealClock();
@@ -211,7 +214,6 @@ export class IpStack {
       slab: this.#packets,
       reassembly: options.reassembly,
       icmpRate: options.icmpRate,
-      neighborDiscovery: options.neighborDiscovery,
       dropped: (reason) => this.#dropped(reason),
       closed: () => this.#closed,
     });
@@ -281,19 +283,6 @@ export class IpStack {
     const session = address.includes(":") ? this.#v6.ping(address, options) : this.#icmp.ping(address, options);
     session.start();
     return session;
-  }
-
-  /** Sends one ICMPv6 message for neighbour discovery (see Ipv6Layer.sendIcmpv6); join groups on `addresses`. */
-  sendIcmpv6(
-    src: Uint8Array,
-    dst: Uint8Array,
-    hopLimit: number,
-    icmpType: number,
-    code: number,
-    body: Uint8Array,
-  ): void {
-    if (this.#closed) return;
-    this.#v6.sendIcmpv6(src, dst, hopLimit, icmpType, code, body);
   }
 
   /** TCP connections with a TCB (any state but CLOSED). */

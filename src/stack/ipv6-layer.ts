@@ -39,19 +39,6 @@ export const IPV6_DROPS: readonly Ipv6Drop[] = [
   "ipv6-no-address",
 ];
 
-/**
- * Neighbour discovery's view of an ICMPv6 message (src/ndp/ takes and gives these): the addresses, the
- * hop limit, type and code, and the body after the 4-byte ICMPv6 header.
- */
-export type NdpReceive = (
-  src: Uint8Array,
-  dst: Uint8Array,
-  hopLimit: number,
-  icmpType: number,
-  code: number,
-  body: Uint8Array,
-) => boolean;
-
 export interface Ipv6LayerOptions {
   book: AddressBook;
   clock: Clock;
@@ -64,8 +51,6 @@ export interface Ipv6LayerOptions {
   slab: ByteSlab;
   reassembly?: Partial<ReassemblyLimits>;
   icmpRate?: { echo?: number; error?: number };
-  /** ICMPv6 types 133..137 (RFC 4861), checksum verified; true when taken (else counted as ignored). */
-  neighborDiscovery?: NdpReceive;
   dropped(reason: ParseErrorReason): void;
   closed(): boolean;
 }
@@ -105,18 +90,6 @@ export class Ipv6Layer {
       transmit: (fields) => this.transmitDatagram(fields),
       errorArrives: (r, quotedDst, kind, hard) => this.#errorArrives(r, quotedDst, kind, hard),
       packetTooBig: (r, quotedDst, mtu) => this.#packetTooBig(r, quotedDst, mtu),
-      neighborDiscovery:
-        o.neighborDiscovery === undefined
-          ? undefined
-          : (r, bytes) =>
-              o.neighborDiscovery!(
-                bytes.subarray(8, 24),
-                bytes.subarray(24, 40),
-                r.ttl,
-                r.icmpType,
-                r.icmpCode,
-                bytes.subarray(r.payloadOffset - 4, r.payloadOffset + r.payloadLength),
-              ),
       echoRate: o.icmpRate?.echo ?? 100,
       errorRate: o.icmpRate?.error ?? 100,
     });
@@ -217,27 +190,6 @@ export class Ipv6Layer {
 
   ping(address: string, options?: PingOptions): PingSession {
     return this.icmp.ping(address, options);
-  }
-
-  /**
-   * One ICMPv6 message between these addresses as neighbour discovery sends it (`body`: the bytes after
-   * the 4-byte ICMPv6 header), checksummed over the pseudo-header, straight to the link.
-   */
-  sendIcmpv6(
-    src: Uint8Array,
-    dst: Uint8Array,
-    hopLimit: number,
-    icmpType: number,
-    code: number,
-    body: Uint8Array,
-  ): void {
-    const o = this.#o;
-    if (o.closed()) return;
-    if (body.length < 4) throw new RangeError("sendIcmpv6: the body holds at least the 4 bytes after the header");
-    const rest = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
-    const fields = { src: 0, dst: 0, ttl: hopLimit, type: icmpType, code, rest, payload: body.subarray(4) };
-    o.counters.icmpOut++;
-    o.link.send(buildIcmp6Packet(fields, { src, dst }));
   }
 
   /** A TCP segment to an IPv6 key, built between the keys' bytes. */

@@ -110,7 +110,6 @@ export {
 export type { LinkParseErrorReason } from "./layout.generated.js";
 // IPv6 neighbour discovery bodies (RFC 4861 §4) and the multicast groups and MACs they use.
 export {
-  NdpType,
   INFINITE_LIFETIME,
   NDP_DROP_REASONS,
   parseNdpMessage,

@@ -5,18 +5,10 @@
  * destination as arguments. One repr per message, parsed and built by this file. Pure TS: these are a
  * few messages a minute, not the segment path.
  */
+import { Icmpv6Type } from "./icmpv6.js";
 import { type Ipv6Address, ipv6Equal } from "./ipv6-address.js";
 import { isIpv6LinkLocal, isIpv6Multicast, isIpv6Unspecified, isSolicitedNodeAddress } from "./ipv6-multicast.js";
 import { type MacAddress, macFromParts, macHigh, macLow } from "./mac-address.js";
-
-/** The ICMPv6 types of neighbour discovery (RFC 4861 §4). */
-export const NdpType = {
-  ROUTER_SOLICITATION: 133,
-  ROUTER_ADVERTISEMENT: 134,
-  NEIGHBOR_SOLICITATION: 135,
-  NEIGHBOR_ADVERTISEMENT: 136,
-  REDIRECT: 137,
-} as const;
 
 /** Option types of RFC 4861 §4.6. */
 const Option = { SOURCE_LL: 1, TARGET_LL: 2, PREFIX: 3, REDIRECTED: 4, MTU: 5 } as const;
@@ -212,10 +204,10 @@ export function parseNdpMessage(
   if (typeof options === "string") return options;
   const unspecifiedSource = isIpv6Unspecified(ip.source);
   switch (icmpType) {
-    case NdpType.ROUTER_SOLICITATION:
+    case Icmpv6Type.ROUTER_SOLICITATION:
       if (unspecifiedSource && options.sourceLinkLayer !== null) return "unspecified-source-option";
       return { kind: "router-solicitation", sourceLinkLayer: options.sourceLinkLayer };
-    case NdpType.ROUTER_ADVERTISEMENT:
+    case Icmpv6Type.ROUTER_ADVERTISEMENT:
       if (!isIpv6LinkLocal(ip.source)) return "bad-source";
       return {
         kind: "router-advertisement",
@@ -229,7 +221,7 @@ export function parseNdpMessage(
         mtu: options.mtu,
         prefixes: options.prefixes,
       };
-    case NdpType.NEIGHBOR_SOLICITATION: {
+    case Icmpv6Type.NEIGHBOR_SOLICITATION: {
       const target = body.slice(4, 20);
       if (isIpv6Multicast(target)) return "multicast-target";
       if (unspecifiedSource) {
@@ -238,7 +230,7 @@ export function parseNdpMessage(
       }
       return { kind: "neighbor-solicitation", target, sourceLinkLayer: options.sourceLinkLayer };
     }
-    case NdpType.NEIGHBOR_ADVERTISEMENT: {
+    case Icmpv6Type.NEIGHBOR_ADVERTISEMENT: {
       const target = body.slice(4, 20);
       if (isIpv6Multicast(target)) return "multicast-target";
       const solicited = (body[0] & 0x40) !== 0;
@@ -303,11 +295,11 @@ export function buildNdpMessage(m: NdpMessage): NdpOutgoing {
   let bytes: number[];
   switch (m.kind) {
     case "router-solicitation":
-      type = NdpType.ROUTER_SOLICITATION;
+      type = Icmpv6Type.ROUTER_SOLICITATION;
       bytes = [0, 0, 0, 0, ...linkLayerOption(Option.SOURCE_LL, m.sourceLinkLayer)];
       break;
     case "router-advertisement": {
-      type = NdpType.ROUTER_ADVERTISEMENT;
+      type = Icmpv6Type.ROUTER_ADVERTISEMENT;
       const flags = (m.managed ? 0x80 : 0) | (m.other ? 0x40 : 0);
       bytes = [
         m.curHopLimit & 0xff,
@@ -323,17 +315,17 @@ export function buildNdpMessage(m: NdpMessage): NdpOutgoing {
       break;
     }
     case "neighbor-solicitation":
-      type = NdpType.NEIGHBOR_SOLICITATION;
+      type = Icmpv6Type.NEIGHBOR_SOLICITATION;
       bytes = [0, 0, 0, 0, ...m.target, ...linkLayerOption(Option.SOURCE_LL, m.sourceLinkLayer)];
       break;
     case "neighbor-advertisement": {
-      type = NdpType.NEIGHBOR_ADVERTISEMENT;
+      type = Icmpv6Type.NEIGHBOR_ADVERTISEMENT;
       const flags = (m.router ? 0x80 : 0) | (m.solicited ? 0x40 : 0) | (m.override ? 0x20 : 0);
       bytes = [flags, 0, 0, 0, ...m.target, ...linkLayerOption(Option.TARGET_LL, m.targetLinkLayer)];
       break;
     }
     case "redirect":
-      type = NdpType.REDIRECT;
+      type = Icmpv6Type.REDIRECT;
       bytes = [0, 0, 0, 0, ...m.target, ...m.destination, ...linkLayerOption(Option.TARGET_LL, m.targetLinkLayer)];
       break;
   }

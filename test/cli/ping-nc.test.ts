@@ -226,10 +226,15 @@ describe("the commands over IPv6", () => {
     expect(io.out().toString()).toBe("echo:fd00:9::2");
   });
 
-  it("--address refuses a bad IPv6 address, and IPv6 with --ethernet", async () => {
-    for (const address of ["fd00::zz/64", "fd00::1/129", "10.9.1.2,fd00::1/64"]) {
+  it("--address refuses a bad IPv6 address, IPv6-only --ethernet, and slaac without --ethernet", async () => {
+    const cases: [string, string[]][] = [
+      ["fd00::zz/64", []],
+      ["fd00::1/129", []],
+      ["fd00::1/64", ["--ethernet"]],
+      ["10.9.1.2,slaac", []],
+    ];
+    for (const [address, extra] of cases) {
       const io = testIo();
-      const extra = address.startsWith("10.") ? ["--ethernet"] : [];
       const code = await run(
         ["ping", PEER6, "-c", "1", "--tunnel", "127.0.0.1:1=127.0.0.1:2", "--address", address, ...extra],
         io,

@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import {
   TcpFlags,
-  parseIpv6,
   buildIcmp6Packet,
   buildPacket,
   buildUdp6Packet,
@@ -347,37 +346,13 @@ describe("fragments (RFC 8200 §4.5, RFC 5722, RFC 6946)", () => {
   });
 });
 
-describe("the seams neighbour discovery uses (src/ndp/)", () => {
-  it("ICMPv6 133..137 go to `neighborDiscovery` with addresses, hop limit and the body after the header", () => {
-    const seen: unknown[] = [];
-    const h = host6({
-      neighborDiscovery: (src, dst, hopLimit, type, code, body) => {
-        seen.push({ src: [...src], dst: [...dst], hopLimit, type, code, body: [...body] });
-        return true;
-      },
-    });
-    const group = parseIpv6("ff02::1:ff00:1");
-    h.stack.addresses.join(group);
-    // A neighbour solicitation for fd00::1: reserved word, then the target (RFC 4861 §4.3).
-    const ns = buildIcmp6Packet(
-      { src: 0, dst: 0, ttl: 255, type: 135, code: 0, rest: 0, payload: us },
-      { src: peer, dst: group },
-    );
-    h.stack.input(ns);
-    expect(seen).toEqual([
-      { src: [...peer], dst: [...group], hopLimit: 255, type: 135, code: 0, body: [0, 0, 0, 0, ...us] },
-    ]);
-    expect(h.stack.counters.drops["icmp-ignored-type"]).toBe(0);
-  });
-
-  it("without a taker they are counted as ignored; sendIcmpv6 builds one with a good checksum", () => {
+describe("neighbour discovery's messages at the stack", () => {
+  it("are counted as ignored: ND runs in the Ethernet interface, and a raw-IP link has none", () => {
     const h = host6();
-    h.stack.input(buildIcmp6Packet({ src: 0, dst: 0, ttl: 255, type: 133, code: 0, rest: 0 }, toUs));
-    expect(h.stack.counters.drops["icmp-ignored-type"]).toBe(1);
-    const body = Uint8Array.of(0x60, 0, 0, 0, ...us);
-    h.stack.sendIcmpv6(us, peer, 255, 136, 0, body);
-    const [na] = h.take();
-    expect(na).toMatchObject({ src: US, dst: PEER, hopLimit: 255, icmp: { type: 136, code: 0, rest: 0x60000000 } });
-    expect([...na.icmp!.body]).toEqual([...us]);
+    for (const type of [133, 134, 135, 136, 137]) {
+      h.stack.input(buildIcmp6Packet({ src: 0, dst: 0, ttl: 255, type, code: 0, rest: 0, payload: us }, toUs));
+    }
+    expect(h.stack.counters.drops["icmp-ignored-type"]).toBe(5);
+    expect(h.take()).toEqual([]);
   });
 });

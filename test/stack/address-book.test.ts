@@ -37,6 +37,25 @@ describe("AddressBook: one number per address of either family", () => {
     expect(new AddressBook(1, []).sourceFor(new AddressBook(1, []).parse("fd00::5"))).toBe(-1);
   });
 
+  it("takes addresses neighbour discovery assigns and gives them up; a link-local one never comes first", () => {
+    const b = new AddressBook(0, [], new Uint8Array(16).fill(3));
+    expect(b.hasIpv6).toBe(false);
+    expect(b.addLocal(parseIpv6("fe80::5"), 64)).toBe(true);
+    expect(b.addLocal(parseIpv6("2001:db8:1::5"), 64)).toBe(true);
+    expect(b.addLocal(parseIpv6("2001:db8:1::5"), 64)).toBe(false);
+    expect(b.local6.map((l) => b.text(l.key))).toEqual(["2001:db8:1::5", "fe80::5"]);
+    // Off-link, the global one; on the link-local prefix, the link-local one (RFC 6724 rule 2).
+    expect(b.text(b.sourceFor(b.parse("2a00::1")))).toBe("2001:db8:1::5");
+    expect(b.text(b.sourceFor(b.parse("fe80::9")))).toBe("fe80::5");
+    const packet = new Uint8Array(40);
+    packet.set(parseIpv6("2001:db8:1::5"), 24);
+    expect(b.accepts(packet, 24)).toBe(true);
+    expect(b.removeLocal(parseIpv6("2001:db8:1::5"))).toBe(true);
+    expect(b.removeLocal(parseIpv6("2001:db8:1::5"))).toBe(false);
+    expect(b.accepts(packet, 24)).toBe(false);
+    expect(b.text(b.sourceFor(b.parse("2a00::1")))).toBe("fe80::5");
+  });
+
   it("forgets unheld addresses past 1024, oldest first, but keeps held ones and its own", () => {
     const b = book();
     const held = b.parse("fd00:1::1");

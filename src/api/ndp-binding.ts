@@ -1,0 +1,47 @@
+import type { NdpEvent } from "../ndp/events.js";
+import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
+import { EthernetInterface } from "../netif/ethernet-interface.js";
+import { RoutedLink } from "../netif/routed-link.js";
+import type { Link } from "../link/link.js";
+import type { AddressBook } from "../stack/address-book.js";
+import type { Ipv6Address } from "../wire/ipv6-address.js";
+
+/** The interface IPv6 runs on over `link`: the first Ethernet one of an `ethernetLink` or RoutedLink. */
+export function ethernetInterfaceOf(link: Link | undefined): EthernetInterface | null {
+  if (!(link instanceof RoutedLink)) return null;
+  return link.interfaces.find((i) => i instanceof EthernetInterface) ?? null;
+}
+
+/**
+ * Starts IPv6 on `eth` and keeps the stack's addresses in step with neighbour discovery: an address is
+ * the stack's once DAD assigned it (RFC 4862 §5.4) until its valid lifetime ends or DAD removes it, and
+ * the stack takes packets to ND's multicast groups. The user's `manual` addresses are the stack's from
+ * the start. `changed` hears each change of the stack's addresses, `listener` every event after it is applied.
+ */
+export function startNeighborDiscovery(
+  eth: EthernetInterface,
+  book: AddressBook,
+  manual: readonly { address: Ipv6Address; prefix: number }[],
+  autoconf: boolean,
+  changed: () => void,
+  listener: ((e: NdpEvent) => void) | undefined,
+): NeighborDiscovery {
+  let groups: Ipv6Address[] = [];
+  const apply = (e: NdpEvent) => {
+    switch (e.type) {
+      case "address":
+        if (e.address.state !== "tentative" && book.addLocal(e.address.address, e.address.prefixLength)) changed();
+        break;
+      case "address-removed":
+        if (book.removeLocal(e.address.address)) changed();
+        break;
+      case "groups":
+        for (const g of groups) book.leave(g);
+        groups = e.groups;
+        for (const g of groups) book.join(g);
+        break;
+    }
+    listener?.(e);
+  };
+  return eth.startIpv6(manual, autoconf, apply).nd;
+}
