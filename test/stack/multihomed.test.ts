@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { Stack, VirtualClock, type TcpStream, type UdpMessage } from "../../src/api/index.js";
+import {
+  Stack,
+  VirtualClock,
+  ethernetLink,
+  virtualSwitch,
+  type TcpStream,
+  type UdpMessage,
+} from "../../src/api/index.js";
 import { memoryLinkPair, type Link } from "../../src/link/index.js";
-import { RawIpInterface, RoutedLink } from "../../src/netif/index.js";
+import { EthernetInterface, RawIpInterface, RoutedLink } from "../../src/netif/index.js";
 import { drive, pass, patternBytes, readAll, sha256 } from "../api/helpers.js";
 
 const isnKey = new Uint8Array(16).fill(9);
@@ -168,5 +175,29 @@ describe("a multihomed stack (RFC 1122 §3.3.4, weak end system)", () => {
     b.stack.udp().send("stray", "10.0.2.9", 53);
     await pass(clock, 10);
     expect(hub.counters.drops["wrong-address"]).toBe(before + 1);
+  });
+
+  it("over Ethernet too: ARP answers for the second address, and connections go both ways from it", async () => {
+    const clock = new VirtualClock(1_700_000_000_000);
+    const [tunHub] = memoryLinkPair({ clock });
+    const sw = virtualSwitch({ clock });
+    const eth = new EthernetInterface({ link: sw.port(), address: "10.0.2.1/24", clock });
+    const routed = new RoutedLink({ interfaces: [new RawIpInterface({ link: tunHub, address: "10.0.1.1/24" }), eth] });
+    const hub = new Stack({ address: "10.0.1.1", link: routed, clock, isnKey });
+    const peer = new Stack({
+      address: "10.0.2.2",
+      link: ethernetLink({ link: sw.port(), address: "10.0.2.2/24", clock }),
+      clock,
+      isnKey,
+    });
+    const inbound = hub.listen(80).accept();
+    const client = await drive(clock, peer.connect("10.0.2.1", 80));
+    expect((await drive(clock, inbound)).localAddr.address).toBe("10.0.2.1");
+    const outbound = peer.listen(81).accept();
+    await drive(clock, hub.connect("10.0.2.2", 81));
+    expect((await drive(clock, outbound)).peerAddr.address).toBe("10.0.2.1");
+    expect(client.state).toBe("Established");
+    // Nothing left by the raw-IP interface: the route to 10.0.2.0/24 is the Ethernet one.
+    expect(tunHub.counters.tx.sent).toBe(0);
   });
 });
