@@ -53,7 +53,11 @@ const CHECKSUM_REASONS: ReadonlySet<ParseErrorReason> = new Set<ParseErrorReason
 const NO_IPV4 = -1;
 
 export interface IpStackOptions {
-  /** This stack's IPv4 address, dotted quad ("0.0.0.0" with `ipv6`: none, an IPv6-only stack). */
+  /**
+   * The stack's own IPv4 address, dotted quad ("0.0.0.0" with `ipv6`: none, an IPv6-only stack). On a link of
+   * several interfaces (a multihomed host) each interface's address is taken too, and a packet leaves from
+   * the address of the interface its route goes by; this one is the source where no route gives one.
+   */
   address: string;
   /** Its IPv6 addresses with their prefixes ("fd00::1/64"; /128 without one): IPv6 is on with one. */
   ipv6?: readonly string[];
