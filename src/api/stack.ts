@@ -310,13 +310,17 @@ export class Stack {
   async connect(host: string, port: number, options?: ConnectOptions): Promise<TcpStream<"Established">> {
     this.#assertOpen();
     if (isLiteral(host)) return this.#connect(host, port, options);
-    // A name: its addresses of the families this stack has (RFC 8305 §3: AAAA and A at once), then
-    // attempts 250 ms apart, IPv6 and IPv4 interleaved, until one answers (RFC 8305 §4, §5).
+    // A name: attempts 250 ms apart, IPv6 and IPv4 interleaved, until one answers (RFC 8305 §4, §5).
+    const addresses = await this.#lookupBoth(host);
+    return race(this.clock, addresses, (address) => this.#attempt(address, port, options));
+  }
+
+  /** A name's addresses of the families this stack has, AAAA and A looked up at once (RFC 8305 §3). */
+  #lookupBoth(host: string): Promise<string[]> {
     const has6 = this.addresses.some((a) => a.includes(":"));
     const has4 = this.address !== "0.0.0.0";
     const lookup = (type: "A" | "AAAA") => this.resolve(host, type).then((r) => r.addresses);
-    const addresses = await resolveBoth(this.clock, has6 ? lookup("AAAA") : null, has4 ? lookup("A") : null);
-    return race(this.clock, addresses, (address) => this.#attempt(address, port, options));
+    return resolveBoth(this.clock, has6 ? lookup("AAAA") : null, has4 ? lookup("A") : null);
   }
 
   /**
@@ -343,7 +347,8 @@ export class Stack {
     const hold = new Hold(this.#holds);
     hold.begin();
     try {
-      const address = isLiteral(host) ? host : (await this.resolve(host)).addresses[0];
+      // A name: the first of its addresses in RFC 8305's order, of a family this stack has.
+      const address = isLiteral(host) ? host : (await this.#lookupBoth(host))[0];
       yield* pingResults(this.#ip.ping(address, options));
     } finally {
       hold.end();

@@ -102,4 +102,20 @@ describe("happy eyeballs (RFC 8305)", () => {
     const conn = await drive(clock, client.connect("www.name.test", 80));
     expect(conn.peerAddr.address).toBe("fd00::2");
   });
+
+  it("ping(name) asks both families and pings the first address in RFC 8305's order", async () => {
+    const { clock, client, server } = dualPair();
+    const asked = serveDns(server, clock, { A: ["10.0.0.2"], AAAA: ["fd00::2"] });
+    const ping = client.ping("www.name.test", { count: 1 });
+    const first = await drive(clock, ping.next());
+    expect(asked.sort()).toEqual(["A", "AAAA"]);
+    expect(first.value).toMatchObject({ ok: true, address: "fd00::2" });
+  });
+
+  it("ping(name) with no AAAA record pings the IPv4 address", async () => {
+    const { clock, client, server } = dualPair();
+    serveDns(server, clock, { A: ["10.0.0.2"] });
+    const first = await drive(clock, client.ping("www.name.test", { count: 1 }).next());
+    expect(first.value).toMatchObject({ ok: true, address: "10.0.0.2" });
+  });
 });
