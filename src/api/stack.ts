@@ -170,15 +170,6 @@ export class Stack {
     const events = new EventHub();
     // Comments carry the traced events: state changes and timer events explain the packets around them.
     if (capture !== null) events.on("*", (e) => isTraced(e) && capture.annotate(eventText(e)));
-    // DHCP's lease changes are text (no typed event for them yet): to the user's trace and the capture's comments.
-    const userTrace = options.onTrace;
-    const dhcpTrace =
-      capture === null && userTrace === undefined
-        ? undefined
-        : (text: string) => {
-            capture?.annotate(text);
-            userTrace?.(text);
-          };
     this.#closeTimeout = options.closeTimeout ?? 30_000;
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
@@ -199,7 +190,13 @@ export class Stack {
     const book = this.#ip.addresses;
     const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
     this.ndp =
-      eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow, options.onNeighborDiscovery);
+      eth === null
+        ? null
+        : startNeighborDiscovery(eth, book, manual, slaac, follow, {
+            sink: this.#ip.events,
+            clock,
+            listener: options.onNeighborDiscovery,
+          });
     this.clock = clock;
     this.capture = capture;
     this.events = events;
@@ -214,7 +211,7 @@ export class Stack {
               loopback: this.#loopback,
               link: options.link,
               clock,
-              onTrace: dhcpTrace,
+              events: this.#ip.events,
               // The lease's DNS servers, unless the stack was given its own.
               dns: (servers) => {
                 if (dns !== undefined) return;
