@@ -75,8 +75,9 @@ export interface StackOptions {
   memoryLimit?: number;
   /**
    * The engine's events as text, one line each ("10.0.0.1:49152>10.0.0.2:80 SYN-SENT -> ESTABLISHED",
-   * "... RTO fired, rto=400ms"): `eventText` of each event `stack.events` delivers, but the per-segment
-   * ones (retransmit, drop). For the events as data, listen on `stack.events`.
+   * "... RTO fired, rto=400ms", "dhcp: bound ..."): `eventText` of each event `stack.events` delivers, but
+   * the per-segment ones (retransmit, drop) and neighbour discovery's. For the events as data, listen on
+   * `stack.events`.
    */
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
@@ -92,6 +93,7 @@ export interface StackOptions {
   /**
    * Every change neighbour discovery makes on an `ethernetLink` (addresses assigned or removed, routers,
    * MTU, hop limit, groups), after the stack took it: e.g. to learn the SLAAC address as it comes.
+   * `stack.events` has the same as `neighbor-discovery` events, with their time.
    */
   onNeighborDiscovery?: (event: NdpEvent) => void;
   /** Bounds on IPv4 reassembly: datagrams, bytes, datagrams per source, ms. Default 256, 4 MiB, 64, 30 s. */
