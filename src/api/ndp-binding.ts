@@ -2,16 +2,21 @@ import type { Clock } from "../clock/clock.js";
 import type { StackEventSink } from "../stack/stack-events.js";
 import type { NdpEvent } from "../ndp/events.js";
 import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
-import { EthernetInterface } from "../netif/ethernet-interface.js";
-import { RoutedLink } from "../netif/routed-link.js";
+import type { EthernetInterface } from "../netif/ethernet-interface.js";
+import type { NetworkInterface } from "../netif/network-interface.js";
 import type { Link } from "../link/link.js";
 import type { AddressBook } from "../stack/address-book.js";
 import type { Ipv6Address } from "../wire/ipv6-address.js";
 
-/** The interface IPv6 runs on over `link`: the first Ethernet one of an `ethernetLink` or RoutedLink. */
+/**
+ * The interface IPv6 runs on over `link`: the first Ethernet one of an `ethernetLink` or RoutedLink. Found
+ * by shape, not `instanceof`, so a bundle with a Stack but no Ethernet link carries neither Ethernet nor
+ * neighbour discovery (the demo page's budget); an Ethernet interface is the one that can start IPv6.
+ */
 export function ethernetInterfaceOf(link: Link | undefined): EthernetInterface | null {
-  if (!(link instanceof RoutedLink)) return null;
-  return link.interfaces.find((i) => i instanceof EthernetInterface) ?? null;
+  const interfaces = (link as { interfaces?: readonly NetworkInterface[] } | undefined)?.interfaces;
+  const eth = interfaces?.find((i) => "startIpv6" in i);
+  return (eth as EthernetInterface | undefined) ?? null;
 }
 
 /**
