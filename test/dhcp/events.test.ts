@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { type EventOf, Stack, VirtualClock, ethernetLink, eventText, memoryLinkPair } from "../../src/api/index.js";
+import type { CaptureWriter, PacketRecord } from "../../src/pcap/writer.js";
 import { drive, pass } from "../api/helpers.js";
 import { dhcpLan } from "./lan.js";
 
@@ -111,6 +112,30 @@ describe("DHCP lease changes as typed events on stack.events", () => {
     await drive(clock, a.stack.ready);
     expect(lines.filter((l) => l.startsWith("dhcp: "))).toEqual(["dhcp: bound 10.0.0.100/24 from 10.0.0.1 for 3600 s"]);
     expect(seen.map((s) => eventText(s.event))).toEqual(lines.filter((l) => l.startsWith("dhcp: ")));
+    a.stack.close();
+  });
+
+  it("a capture's packet comments carry the same lines", async () => {
+    const { clock, client } = dhcpLan({ leaseTime: 600 });
+    const comments: string[] = [];
+    const capture: CaptureWriter = {
+      supportsComments: true,
+      mediaType: "test",
+      packets: 0,
+      writePacket: (p: PacketRecord) => {
+        comments.push(...(p.comments ?? []));
+        return true;
+      },
+      drained: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const a = client({ dhcp: { probe: false }, capture });
+    await drive(clock, a.stack.ready);
+    await pass(clock, 300_000); // T1: the REQUEST that renews carries the lines before it
+    expect(comments.filter((c) => c.startsWith("dhcp: "))).toEqual([
+      "dhcp: bound 10.0.0.100/24 from 10.0.0.1 for 600 s",
+      "dhcp: T1: renewing 10.0.0.100 with 10.0.0.1",
+    ]);
     a.stack.close();
   });
 });
