@@ -27,7 +27,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   icmp: ["errors", "clock", "wire"],
   // IPv4 reassembly and fragmentation: below the stack, beside the transports.
   fragments: ["errors", "clock", "wire"],
-  stack: ["errors", "clock", "fragments", "link", "tcp", "udp", "icmp", "wire"],
+  // The event union names DHCP's and ND's events (types and their text only: both sit below the stack).
+  stack: ["errors", "clock", "dhcp", "fragments", "link", "ndp", "tcp", "udp", "icmp", "wire"],
   // The resolver runs on interfaces it defines (datagram socket, stream connector), not on the stack.
   dns: ["errors", "clock", "wire"],
   // DHCP speaks to a datagram sender and a host it defines; the api binds it to a stack's UDP and interface.

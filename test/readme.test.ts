@@ -25,7 +25,7 @@ const OUTPUT = [
   "hello over UDP\nreply 1\nreply 2\n",
   "[ '10.0.0.7' ]\n",
   "over Ethernet, after ARP\n",
-  "10.0.0.100\n10.0.0.1 [ '10.0.0.1' ]\n",
+  "bound 3600\n10.0.0.100\n10.0.0.1 [ '10.0.0.1' ]\n",
 ];
 
 const dir = packedProject("wirestate-readme-");

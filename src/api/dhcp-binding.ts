@@ -1,5 +1,6 @@
 import type { Clock } from "../clock/clock.js";
 import { DhcpClient, type DhcpLease } from "../dhcp/dhcp-client.js";
+import type { DhcpEventSink } from "../dhcp/dhcp-events.js";
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from "../dhcp/dhcp-message.js";
 import { DhcpTimeoutError } from "../dhcp/errors.js";
 import type { LoopbackLink } from "../link/loopback.js";
@@ -30,7 +31,8 @@ export interface DhcpBindingContext {
   /** The stack's link: a RoutedLink with an Ethernet interface, or the binding refuses it. */
   link: unknown;
   clock: Clock;
-  onTrace?: (text: string) => void;
+  /** The stack's event sink: the client's lease changes go there (and so to `onTrace` and capture comments). */
+  events: DhcpEventSink;
   /** The lease's DNS servers (empty: none), for the stack's resolver. */
   dns(servers: readonly string[]): void;
 }
@@ -89,7 +91,7 @@ export function bindDhcpClient(ctx: DhcpBindingContext, options: StackDhcpOption
       unbound: () => apply(null),
       probe: options.probe === false ? undefined : (target, done) => eth.arp.probe(target, done),
       random: Math.random,
-      trace: ctx.onTrace,
+      events: ctx.events,
     },
     { hostname: options.hostname, previousAddress: options.previousAddress },
   );

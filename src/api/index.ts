@@ -170,6 +170,7 @@ export type {
   NdpOptions,
   NdpCounters,
   NdpEvent,
+  NeighborDiscoveryEvent,
   ConfiguredAddress,
   AddressOrigin,
   AddressState,
@@ -190,4 +191,6 @@ export type {
   DhcpServerCounters,
   DhcpServerDrop,
   DhcpParseError,
+  DhcpEvent,
+  DhcpPhase,
 } from "../dhcp/index.js";

@@ -1,3 +1,5 @@
+import type { Clock } from "../clock/clock.js";
+import type { StackEventSink } from "../stack/stack-events.js";
 import type { NdpEvent } from "../ndp/events.js";
 import type { NeighborDiscovery } from "../ndp/neighbor-discovery.js";
 import type { EthernetInterface } from "../netif/ethernet-interface.js";
@@ -21,7 +23,8 @@ export function ethernetInterfaceOf(link: Link | undefined): EthernetInterface |
  * Starts IPv6 on `eth` and keeps the stack's addresses in step with neighbour discovery: an address is
  * the stack's once DAD assigned it (RFC 4862 §5.4) until its valid lifetime ends or DAD removes it, and
  * the stack takes packets to ND's multicast groups. The user's `manual` addresses are the stack's from
- * the start. `changed` hears each change of the stack's addresses, `listener` every event after it is applied.
+ * the start. `changed` hears each change of the stack's addresses; after it is applied, each event goes to
+ * `observers.listener` and, while anyone listens, to the stack's events as a `neighbor-discovery` event.
  */
 export function startNeighborDiscovery(
   eth: EthernetInterface,
@@ -29,8 +32,9 @@ export function startNeighborDiscovery(
   manual: readonly { address: Ipv6Address; prefix: number }[],
   autoconf: boolean,
   changed: () => void,
-  listener: ((e: NdpEvent) => void) | undefined,
+  observers: { sink: StackEventSink; clock: Clock; listener: ((e: NdpEvent) => void) | undefined },
 ): NeighborDiscovery {
+  const { sink, clock, listener } = observers;
   let groups: Ipv6Address[] = [];
   const apply = (e: NdpEvent) => {
     switch (e.type) {
@@ -47,6 +51,7 @@ export function startNeighborDiscovery(
         break;
     }
     listener?.(e);
+    if (sink.listening) sink.emit({ type: "neighbor-discovery", time: clock.now(), connection: null, change: e });
   };
   return eth.startIpv6(manual, autoconf, apply).nd;
 }

@@ -75,8 +75,9 @@ export interface StackOptions {
   memoryLimit?: number;
   /**
    * The engine's events as text, one line each ("10.0.0.1:49152>10.0.0.2:80 SYN-SENT -> ESTABLISHED",
-   * "... RTO fired, rto=400ms"): `eventText` of each event `stack.events` delivers, but the per-segment
-   * ones (retransmit, drop). For the events as data, listen on `stack.events`.
+   * "... RTO fired, rto=400ms", "dhcp: bound ..."): `eventText` of each event `stack.events` delivers, but
+   * the per-segment ones (retransmit, drop) and neighbour discovery's. For the events as data, listen on
+   * `stack.events`.
    */
   onTrace?: (text: string) => void;
   /** Default bound (ms) on a graceful close, including the one `await using` does. Default 30 s. */
@@ -92,6 +93,7 @@ export interface StackOptions {
   /**
    * Every change neighbour discovery makes on an `ethernetLink` (addresses assigned or removed, routers,
    * MTU, hop limit, groups), after the stack took it: e.g. to learn the SLAAC address as it comes.
+   * `stack.events` has the same as `neighbor-discovery` events, with their time.
    */
   onNeighborDiscovery?: (event: NdpEvent) => void;
   /** Bounds on IPv4 reassembly: datagrams, bytes, datagrams per source, ms. Default 256, 4 MiB, 64, 30 s. */
@@ -170,15 +172,6 @@ export class Stack {
     const events = new EventHub();
     // Comments carry the traced events: state changes and timer events explain the packets around them.
     if (capture !== null) events.on("*", (e) => isTraced(e) && capture.annotate(eventText(e)));
-    // DHCP's lease changes are text (no typed event for them yet): to the user's trace and the capture's comments.
-    const userTrace = options.onTrace;
-    const dhcpTrace =
-      capture === null && userTrace === undefined
-        ? undefined
-        : (text: string) => {
-            capture?.annotate(text);
-            userTrace?.(text);
-          };
     this.#closeTimeout = options.closeTimeout ?? 30_000;
     if (!(this.#closeTimeout > 0)) throw new RangeError(`closeTimeout must be positive, got ${options.closeTimeout}`);
     this.#ip = new IpStack({
@@ -199,7 +192,13 @@ export class Stack {
     const book = this.#ip.addresses;
     const follow = () => own6.splice(0, own6.length, ...book.local6.map((l) => l.address));
     this.ndp =
-      eth === null ? null : startNeighborDiscovery(eth, book, manual, slaac, follow, options.onNeighborDiscovery);
+      eth === null
+        ? null
+        : startNeighborDiscovery(eth, book, manual, slaac, follow, {
+            sink: this.#ip.events,
+            clock,
+            listener: options.onNeighborDiscovery,
+          });
     this.clock = clock;
     this.capture = capture;
     this.events = events;
@@ -214,7 +213,7 @@ export class Stack {
               loopback: this.#loopback,
               link: options.link,
               clock,
-              onTrace: dhcpTrace,
+              events: this.#ip.events,
               // The lease's DNS servers, unless the stack was given its own.
               dns: (servers) => {
                 if (dns !== undefined) return;

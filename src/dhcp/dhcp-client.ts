@@ -12,6 +12,7 @@ import {
   type DhcpParseError,
 } from "./dhcp-message.js";
 import { DhcpOption, type DhcpOptions } from "./dhcp-options.js";
+import type { DhcpEventSink, DhcpPhase } from "./dhcp-events.js";
 
 /**
  * RFC 2131 §4.4 figure 5's states, and "probing": the ARP check of an ACKed address before it is used
@@ -93,7 +94,8 @@ export interface DhcpClientHost {
   probe?(ip: number, done: (conflict: boolean) => void): () => void;
   /** Uniform in [0, 1): the backoff's jitter and the transaction ids. */
   random(): number;
-  trace?(text: string): void;
+  /** Where the lease's changes go as typed events (dhcp-events.ts), while it is `listening`. */
+  events?: DhcpEventSink;
 }
 
 /** The client's options. */
@@ -312,7 +314,7 @@ export class DhcpClient {
     this.#send(DhcpMessageType.REQUEST, dst, { broadcast: ciaddr === 0, ciaddr }, { ...this.#wants(), ...options });
     this.#retransmitAfter(retransmissionDelay(attempt, this.#host.random), () => {
       if (attempt + 1 >= (this.#options.requestAttempts ?? 4)) {
-        this.#trace("no answer to REQUEST: starting over");
+        if (this.#listening) this.#emit({ phase: "restart" });
         this.#discover();
         return;
       }
@@ -392,7 +394,10 @@ export class DhcpClient {
     this.#state = "bound";
     this.#offer = null;
     this.#lease = lease;
-    this.#trace(`bound ${lease.address}/${lease.prefix} from ${lease.server} for ${lease.leaseTime} s`);
+    if (this.#listening) {
+      const { address, prefix, server, leaseTime } = lease;
+      this.#emit({ phase: "bound", address, prefix, server, leaseTime });
+    }
     if (previous !== null && previous.address !== lease.address) {
       // A different address on renewal: the old one goes first.
       this.#host.unbound(previous);
@@ -407,7 +412,7 @@ export class DhcpClient {
   #decline(m: DhcpMessage): void {
     this.counters.conflicts++;
     this.counters.declinesOut++;
-    this.#trace(`${ipv4ToString(m.yiaddr)} is in use (ARP): DECLINE`);
+    if (this.#listening) this.#emit({ phase: "declined", address: ipv4ToString(m.yiaddr) });
     this.#send(
       DhcpMessageType.DECLINE,
       BROADCAST,
@@ -431,7 +436,7 @@ export class DhcpClient {
       this.counters.drops["dhcp-other-transaction"]++;
       return;
     }
-    this.#trace(`NAK${m.options.message === undefined ? "" : `: ${m.options.message}`}`);
+    if (this.#listening) this.#emit({ phase: "nak", message: m.options.message ?? null });
     this.#unbind();
     const naks = this.#consecutiveNaks++;
     this.#state = "init";
@@ -465,18 +470,18 @@ export class DhcpClient {
       case "bound":
         this.#state = "renewing";
         this.#begin();
-        this.#trace(`T1: renewing ${lease.address} with ${lease.server}`);
+        if (this.#listening) this.#emit({ phase: "renewing", address: lease.address, server: lease.server });
         this.#sendRenewal();
         break;
       case "renewing":
         this.#state = "rebinding";
         this.#begin();
-        this.#trace(`T2: rebinding ${lease.address} by broadcast`);
+        if (this.#listening) this.#emit({ phase: "rebinding", address: lease.address });
         this.#sendRenewal();
         break;
       default:
         this.counters.expirations++;
-        this.#trace(`lease of ${lease.address} expired`);
+        if (this.#listening) this.#emit({ phase: "expired", address: lease.address });
         this.#unbind();
         this.#clearTimers();
         this.#discover();
@@ -584,7 +589,12 @@ export class DhcpClient {
     this.#cancelProbe = null;
   }
 
-  #trace(text: string): void {
-    this.#host.trace?.(`dhcp: ${text}`);
+  /** Whether anyone observes the events: they are built only then. */
+  get #listening(): boolean {
+    return this.#host.events?.listening === true;
+  }
+
+  #emit(phase: DhcpPhase): void {
+    this.#host.events?.emit({ type: "dhcp", time: this.#host.clock.now(), connection: null, ...phase });
   }
 }

@@ -27,3 +27,4 @@ export {
 } from "./dhcp-message.js";
 export { DhcpOption, type DhcpOptions } from "./dhcp-options.js";
 export { DhcpTimeoutError } from "./errors.js";
+export type { DhcpEvent, DhcpEventSink, DhcpPhase } from "./dhcp-events.js";

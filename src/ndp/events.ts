@@ -1,4 +1,4 @@
-import type { Ipv6Address } from "../wire/ipv6-address.js";
+import { type Ipv6Address, ipv6ToString } from "../wire/ipv6-address.js";
 
 /**
  * RFC 4862 §5.5.4's address states. A tentative address is under duplicate address detection and is
@@ -43,3 +43,29 @@ export type NdpEvent =
   | { type: "hop-limit"; hopLimit: number }
   /** The multicast groups the interface listens to changed (its MAC filter follows). */
   | { type: "groups"; groups: Ipv6Address[] };
+
+/** A neighbour discovery event on `Stack.events`: `change` is what `onNeighborDiscovery` hears. */
+export interface NeighborDiscoveryEvent {
+  readonly type: "neighbor-discovery";
+  readonly time: number;
+  readonly connection: null;
+  readonly change: NdpEvent;
+}
+
+/** The line of one neighbour discovery event ("nd: fe80::1/64 preferred (link-local)"). */
+export function ndpEventText({ change: c }: NeighborDiscoveryEvent): string {
+  switch (c.type) {
+    case "address":
+      return `nd: ${c.address.text}/${c.address.prefixLength} ${c.address.state} (${c.address.origin})`;
+    case "address-removed":
+      return `nd: ${c.address.text} removed (${c.reason})`;
+    case "router":
+      return `nd: router ${ipv6ToString(c.router)} ${c.lifetime === 0 ? "removed" : `for ${c.lifetime} ms`}`;
+    case "mtu":
+      return `nd: link MTU ${c.mtu}`;
+    case "hop-limit":
+      return `nd: hop limit ${c.hopLimit}`;
+    case "groups":
+      return `nd: listening to ${c.groups.length} multicast groups`;
+  }
+}

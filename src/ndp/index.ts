@@ -8,5 +8,6 @@ export type {
   AddressState,
   ConfiguredAddress,
   NdpEvent,
+  NeighborDiscoveryEvent,
 } from "./events.js";
 export { ipv6HexKey } from "./hex-key.js";

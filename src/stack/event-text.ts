@@ -1,3 +1,5 @@
+import { dhcpEventText } from "../dhcp/dhcp-events.js";
+import { ndpEventText } from "../ndp/events.js";
 import { assertNever } from "../tcp/assert-never.js";
 import { BLACK_HOLE_RTOS } from "../tcp/path-mtu.js";
 import {
@@ -86,6 +88,10 @@ export function eventText(e: StackEvent): string {
       }
     case "destination-mtu":
       return `path MTU to ${e.address} is ${e.mtu}`;
+    case "dhcp":
+      return dhcpEventText(e);
+    case "neighbor-discovery":
+      return ndpEventText(e);
     default:
       return assertNever(e);
   }
@@ -93,10 +99,11 @@ export function eventText(e: StackEvent): string {
 
 /**
  * Whether an event goes to `onTrace` and into capture comments: all but the per-segment ones (each
- * retransmission, each drop), which `counters` already sum and which would bury the rest.
+ * retransmission, each drop), which `counters` already sum and which would bury the rest, and neighbour
+ * discovery's, which `onNeighborDiscovery` and `stack.ndp` already tell.
  */
 export function isTraced(e: StackEvent): boolean {
-  return e.type !== "retransmit" && e.type !== "drop";
+  return e.type !== "retransmit" && e.type !== "drop" && e.type !== "neighbor-discovery";
 }
 
 function where(l: ListenerAddress): string {

@@ -101,6 +101,8 @@ export class IpStack {
   readonly config: TcpConfig;
   readonly link: Link;
   readonly counters: StackCounters;
+  /** The sink of every event: `options.events` and the `onTrace` text; DHCP and ND emit into it too. */
+  readonly events: StackEventSink;
   /** Our MSS: the configured one, bounded by the link MTU less 40 bytes of headers. */
   readonly mss: number;
   /** Every address as a key (wire/address-key.ts): ours of both families, and the peers'. */
@@ -148,6 +150,7 @@ export class IpStack {
     );
     const addresses = this.addresses;
     const events = eventSink(options.events, options.onTrace);
+    this.events = events;
     const clock = this.clock;
     const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), (init) => {
       if (events.listening) events.emit(completeEvent(init, clock.now(), null));

@@ -1,7 +1,10 @@
 /**
- * Every event a stack emits: the TCP layer's (tcp/tcp-events.ts) and the IP layer's own. `Stack.events`
+ * Every event a stack emits: the TCP layer's (tcp/tcp-events.ts), the IP layer's own, and those of the
+ * DHCP client (dhcp/dhcp-events.ts) and neighbour discovery (ndp/events.ts) the api binds to it. `Stack.events`
  * and `TcpStream.events` deliver them; `eventText` (event-text.ts) renders each as one line.
  */
+import type { DhcpEvent } from "../dhcp/dhcp-events.js";
+import type { NeighborDiscoveryEvent } from "../ndp/events.js";
 import type { EventSink, TcpEvent } from "../tcp/tcp-events.js";
 
 /** RFC 1191: the IP layer learned (or forgot, on expiry) the path MTU towards a destination. */
@@ -15,7 +18,7 @@ export interface DestinationMtuEvent {
 }
 
 /** Any event of a stack. */
-export type StackEvent = TcpEvent | DestinationMtuEvent;
+export type StackEvent = TcpEvent | DestinationMtuEvent | DhcpEvent | NeighborDiscoveryEvent;
 
 /** The `type` of each event. */
 export type StackEventType = StackEvent["type"];
