@@ -1,6 +1,7 @@
 import type { Clock, Timer } from "../clock/clock.js";
 import { type Ipv6Address, ipv6InPrefix, ipv6ToString } from "../wire/ipv6-address.js";
-import { IPV6_ALL_NODES, solicitedNodeAddress } from "../wire/ipv6-multicast.js";
+import { IPV6_ALL_NODES, ipv6MulticastMac, solicitedNodeAddress } from "../wire/ipv6-multicast.js";
+import type { MacAddress } from "../wire/mac-address.js";
 import { ipv6HexKey } from "./hex-key.js";
 import type { AddressOrigin, AddressRemoval, AddressState, ConfiguredAddress, NdpEvent } from "./events.js";
 import { scheduleLifetime } from "./lifetime-timer.js";
@@ -125,6 +126,12 @@ export class AddressList {
   /** The multicast groups joined. */
   groups(): Ipv6Address[] {
     return [...this.#groups.values()].map(([g]) => g);
+  }
+
+  /** Whether a joined group maps to `mac` (RFC 2464 §7), read in place: it runs for every multicast frame. */
+  joinedMac(mac: MacAddress): boolean {
+    for (const [g] of this.#groups.values()) if (ipv6MulticastMac(g) === mac) return true;
+    return false;
   }
 
   isJoined(group: Ipv6Address): boolean {

@@ -321,8 +321,7 @@ export class NeighborDiscovery {
 
   /** Whether a frame to `mac` is for one of our groups (the Ethernet multicast filter). */
   acceptsMac(mac: MacAddress): boolean {
-    for (const g of this.#addresses.groups()) if (ipv6MulticastMac(g) === mac) return true;
-    return false;
+    return this.#addresses.joinedMac(mac);
   }
 
   /** The multicast groups joined: all-nodes and each address's solicited-node group. */
