@@ -293,11 +293,14 @@ export class NeighborDiscovery {
   /** RFC 4861 §5.2: the next hop towards `dst`, or null when no route (no default router). */
   nextHop(dst: Ipv6Address): Ipv6Address | null {
     for (const [prefix, length] of this.#manualPrefixes) if (ipv6InPrefix(dst, prefix, length)) return dst;
-    return this.#routers.nextHop(dst, (router) => {
-      const e = this.cache.entry(ipv6HexKey(router));
-      return e !== undefined && e.state !== "incomplete";
-    });
+    return this.#routers.nextHop(dst, this.#probablyReachable);
   }
+
+  /** §6.3.6: a router whose entry is past INCOMPLETE; one function for all packets, not one each. */
+  readonly #probablyReachable = (router: Ipv6Address): boolean => {
+    const e = this.cache.entry(ipv6HexKey(router));
+    return e !== undefined && e.state !== "incomplete";
+  };
 
   /** RFC 4861 §7.3.1: an upper layer saw forward progress with `neighbor` (TCP: new data acknowledged). */
   confirmReachable(neighbor: Ipv6Address): void {

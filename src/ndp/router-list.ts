@@ -123,10 +123,9 @@ export class RouterList {
    */
   nextHop(dst: Ipv6Address, probablyReachable: (router: Ipv6Address) => boolean): Ipv6Address | null {
     if (this.isOnLink(dst)) return dst;
-    const routers = [...this.#routers.values()];
-    if (routers.length === 0) return null;
-    for (const r of routers) if (probablyReachable(r.address)) return r.address;
-    const r = routers[this.#turn++ % routers.length];
+    if (this.#routers.size === 0) return null;
+    for (const r of this.#routers.values()) if (probablyReachable(r.address)) return r.address;
+    const r = [...this.#routers.values()][this.#turn++ % this.#routers.size];
     return r.address;
   }
 
