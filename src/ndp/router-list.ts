@@ -59,9 +59,11 @@ export class RouterList {
       this.removeRouter(address);
       return "removed";
     }
+    // `address` may be a view into the frame, which the link reuses: the timer keeps the entry's copy.
+    const own = held?.address ?? address.slice();
     const timer = scheduleLifetime(this.#clock, lifetime, () => {
       this.#routers.delete(key);
-      this.#expired(address);
+      this.#expired(own.slice());
     });
     if (held !== undefined) {
       held.timer.cancel();
@@ -72,7 +74,7 @@ export class RouterList {
       timer.cancel();
       return "full";
     }
-    this.#routers.set(key, { address: address.slice(), timer });
+    this.#routers.set(key, { address: own, timer });
     return "added";
   }
 

@@ -75,6 +75,17 @@ describe("router advertisements (RFC 4861 §6.3.4)", () => {
     expect(f.events.at(-1)).toEqual({ type: "router", router: ROUTER, lifetime: 0 });
   });
 
+  it("reports the expired router's address though the frame it came in was reused", () => {
+    const f = setup(noRs);
+    startAssigned(f);
+    const frameSource = ROUTER.slice();
+    f.receive(frameSource, IPV6_ALL_NODES, ra({ routerLifetime: 600 }));
+    f.receive(frameSource, IPV6_ALL_NODES, ra({ routerLifetime: 600 }));
+    frameSource.fill(0xee);
+    f.clock.advance(600_000);
+    expect(f.events.at(-1)).toEqual({ type: "router", router: ROUTER, lifetime: 0 });
+  });
+
   it("a router lifetime of 0 removes the router at once", () => {
     const f = setup(noRs);
     startAssigned(f);
