@@ -363,7 +363,8 @@ export class DhcpClient {
     const o = m.options;
     const serverId = o.serverId ?? (this.#lease === null ? undefined : parse(this.#lease.server));
     if (m.yiaddr === 0 || serverId === undefined || o.leaseTime === undefined || o.leaseTime === 0) return null;
-    // A /32 is fine (cloud servers lease one, with a router reached by ARP all the same); no mask at all is not.
+    // A /32 is fine (cloud servers lease one, with a router reached by ARP all the same); a mask of 0 or a
+    // non-contiguous one is refused. Without a mask option the lease is taken as a /24, as most servers imply.
     const prefix = o.subnetMask === undefined ? 24 : maskToPrefix(o.subnetMask);
     if (prefix < 1) return null;
     const leaseTime = o.leaseTime;
