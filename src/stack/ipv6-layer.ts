@@ -72,8 +72,9 @@ export class Ipv6Layer {
   readonly #datagram = new DatagramRecord();
   readonly #reassembler: Reassembler;
   #fragmentId: number;
-  /** The packet being processed, for the ICMPv6 error it may earn. */
-  #current: Offending | null = null;
+  /** The UDP packet being processed, for the port unreachable it may earn (its Offending built only then). */
+  #current: Uint8Array | null = null;
+  #currentMulticast = false;
 
   constructor(o: Ipv6LayerOptions) {
     this.#o = o;
@@ -163,7 +164,8 @@ export class Ipv6Layer {
         d.tos = v6.trafficClass;
         d.protocol = v6.parsed;
         d.totalLength = v6.totalLength;
-        this.#current = this.#offending(packet, src, dst, multicast, v6.totalLength, v6.parsed === 58);
+        this.#current = packet;
+        this.#currentMulticast = multicast;
         try {
           if (v6.parsed === 58) this.icmp.arrives(d, packet, multicast);
           else if (unspecified) o.counters.drops["ipv6-bad-source"]++;
@@ -185,8 +187,11 @@ export class Ipv6Layer {
 
   /** RFC 4443 §3.1: port unreachable (code 4) about the UDP datagram being processed. */
   portUnreachable(): void {
-    if (this.#current !== null) {
-      this.icmp.sendError(this.#current, Icmpv6Type.DEST_UNREACHABLE, Unreachable6Code.PORT);
+    const packet = this.#current;
+    if (packet !== null) {
+      const d = this.#datagram;
+      const about = this.#offending(packet, d.src, d.dst, this.#currentMulticast, d.totalLength, false);
+      this.icmp.sendError(about, Icmpv6Type.DEST_UNREACHABLE, Unreachable6Code.PORT);
     }
   }
 
