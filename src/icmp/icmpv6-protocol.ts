@@ -3,6 +3,7 @@ import type { DatagramRecord } from "../wire/datagram-record.js";
 import type { IcmpPacketFields } from "../wire/datagram-types.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { Icmpv6Type, ParameterProblemCode, icmpv6ErrorKind, isHardIcmpv6Error } from "../wire/icmpv6.js";
+import { isIpv6Multicast, isIpv6Unspecified } from "../wire/ipv6-multicast.js";
 import type { IcmpCounters, IcmpDrop } from "./icmp-protocol.js";
 import type { PingHost, PingOptions, PingSession } from "./ping.js";
 import { PingSessions } from "./ping-sessions.js";
@@ -160,8 +161,8 @@ export class Icmpv6Protocol implements PingHost {
   sendError(about: Offending, type: number, code: number, rest = 0, evenToMulticast = false): void {
     const c = this.#o.counters;
     const multicastOk = type === Icmpv6Type.PACKET_TOO_BIG || evenToMulticast;
-    const src = about.bytes;
-    const unspecifiedOrMulticast = src[8] === 0xff || src.subarray(8, 24).every((b) => b === 0);
+    const src = about.bytes.subarray(8, 24);
+    const unspecifiedOrMulticast = isIpv6Multicast(src) || isIpv6Unspecified(src);
     if (about.isError || about.laterFragment || unspecifiedOrMulticast || (about.multicast && !multicastOk)) {
       c.drops["icmp-error-suppressed"]++;
       return;

@@ -2,16 +2,8 @@ import type { LocalAddresses } from "../link/link.js";
 import { IPV6_KEY_BASE, isIpv6Key } from "../wire/address-key.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { ipv6Equal, ipv6InPrefix, ipv6ToString, parseIpv6, type Ipv6Address } from "../wire/ipv6-address.js";
-import { isIpv6LinkLocal } from "../wire/ipv6-multicast.js";
+import { IPV6_ALL_NODES, isIpv6LinkLocal, isIpv6Multicast } from "../wire/ipv6-multicast.js";
 import { sipHash24 } from "../wire/siphash.js";
-
-/** Addresses of no single host (RFC 4291 §2.5.2, §2.7): unspecified, and multicast. */
-export function isIpv6Multicast(bytes: Uint8Array, at = 0): boolean {
-  return bytes[at] === 0xff;
-}
-
-/** ff02::1, all nodes on the link (RFC 4291 §2.7.1): every host takes packets to it. */
-const ALL_NODES = parseIpv6("ff02::1");
 
 interface Entry {
   readonly bytes: Ipv6Address;
@@ -142,7 +134,7 @@ export class AddressBook {
    */
   accepts(bytes: Uint8Array, at: number): boolean {
     const a = bytes.subarray(at, at + 16);
-    if (ipv6Equal(a, ALL_NODES)) return true;
+    if (ipv6Equal(a, IPV6_ALL_NODES)) return true;
     for (const l of this.#local6) if (ipv6Equal(a, l.address)) return true;
     for (const g of this.#groups) if (ipv6Equal(a, g)) return true;
     return false;
