@@ -35,8 +35,6 @@ export interface Offending {
   multicast: boolean;
   /** An ICMPv6 error message or a redirect (never answered with an error). */
   isError: boolean;
-  /** A fragment other than the first. */
-  laterFragment: boolean;
 }
 
 export interface Icmpv6ProtocolOptions {
@@ -154,7 +152,7 @@ export class Icmpv6Protocol implements PingHost {
 
   /**
    * An error of `type`, `code` and `rest` (MTU, pointer) about `about`, unless RFC 4443 §2.4(e) forbids
-   * it: about an error or a redirect, a later fragment, a source naming no single host, or a packet to a
+   * it: about an error or a redirect, a source naming no single host, or a packet to a
    * multicast address (but packet too big, and a parameter problem about an option whose type asks for
    * one, §2.4(e.3)). Rate-limited (§2.4(f)); quotes as much as keeps it within 1280 bytes.
    */
@@ -163,7 +161,7 @@ export class Icmpv6Protocol implements PingHost {
     const multicastOk = type === Icmpv6Type.PACKET_TOO_BIG || evenToMulticast;
     const src = about.bytes.subarray(8, 24);
     const unspecifiedOrMulticast = isIpv6Multicast(src) || isIpv6Unspecified(src);
-    if (about.isError || about.laterFragment || unspecifiedOrMulticast || (about.multicast && !multicastOk)) {
+    if (about.isError || unspecifiedOrMulticast || (about.multicast && !multicastOk)) {
       c.drops["icmp-error-suppressed"]++;
       return;
     }

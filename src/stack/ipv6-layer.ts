@@ -262,7 +262,7 @@ export class Ipv6Layer {
   ): Offending {
     const d = this.#datagram;
     const isError = icmp && (d.icmpType < 128 || d.icmpType === Icmpv6Type.REDIRECT);
-    return { bytes, totalLength, src, dst, multicast, isError, laterFragment: false };
+    return { bytes, totalLength, src, dst, multicast, isError };
   }
 
   /** RFC 8200 §4.5: fragment zero came, the datagram did not: time exceeded, code 1, quoting it. */
@@ -277,7 +277,6 @@ export class Ipv6Layer {
       multicast,
       // Fragment zero's first data byte is the ICMPv6 type when the datagram is ICMPv6.
       isError: quoted[6] === 58 && quoted.length > 40 && quoted[40] < 128,
-      laterFragment: false,
     };
     this.icmp.sendError(offending, Icmpv6Type.TIME_EXCEEDED, 1);
   }
