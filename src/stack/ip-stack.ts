@@ -512,7 +512,7 @@ export class IpStack {
   #transmit(fields: PacketFields): void {
     if (this.#closed) return;
     this.counters.segmentsOut++;
-    if (fields.dst > 0xffffffff) {
+    if (isIpv6Key(fields.dst)) {
       this.#v6.transmitTcp(fields);
       return;
     }
