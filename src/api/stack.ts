@@ -316,7 +316,7 @@ export class Stack {
 
   /** A name's addresses of the families this stack has, AAAA and A looked up at once (RFC 8305 §3). */
   #lookupBoth(host: string): Promise<string[]> {
-    const has6 = this.addresses.some((a) => a.includes(":"));
+    const has6 = this.#ip.addresses.hasIpv6;
     const has4 = this.address !== "0.0.0.0";
     const lookup = (type: "A" | "AAAA") => this.resolve(host, type).then((r) => r.addresses);
     return resolveBoth(this.clock, has6 ? lookup("AAAA") : null, has4 ? lookup("A") : null);

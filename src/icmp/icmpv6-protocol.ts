@@ -3,6 +3,7 @@ import type { DatagramRecord } from "../wire/datagram-record.js";
 import type { IcmpPacketFields } from "../wire/datagram-types.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { Icmpv6Type, ParameterProblemCode, icmpv6ErrorKind, isHardIcmpv6Error } from "../wire/icmpv6.js";
+import { isIpv6Multicast, isIpv6Unspecified } from "../wire/ipv6-multicast.js";
 import type { IcmpCounters, IcmpDrop } from "./icmp-protocol.js";
 import type { PingHost, PingOptions, PingSession } from "./ping.js";
 import { PingSessions } from "./ping-sessions.js";
@@ -34,8 +35,6 @@ export interface Offending {
   multicast: boolean;
   /** An ICMPv6 error message or a redirect (never answered with an error). */
   isError: boolean;
-  /** A fragment other than the first. */
-  laterFragment: boolean;
 }
 
 export interface Icmpv6ProtocolOptions {
@@ -153,16 +152,16 @@ export class Icmpv6Protocol implements PingHost {
 
   /**
    * An error of `type`, `code` and `rest` (MTU, pointer) about `about`, unless RFC 4443 §2.4(e) forbids
-   * it: about an error or a redirect, a later fragment, a source naming no single host, or a packet to a
+   * it: about an error or a redirect, a source naming no single host, or a packet to a
    * multicast address (but packet too big, and a parameter problem about an option whose type asks for
    * one, §2.4(e.3)). Rate-limited (§2.4(f)); quotes as much as keeps it within 1280 bytes.
    */
   sendError(about: Offending, type: number, code: number, rest = 0, evenToMulticast = false): void {
     const c = this.#o.counters;
     const multicastOk = type === Icmpv6Type.PACKET_TOO_BIG || evenToMulticast;
-    const src = about.bytes;
-    const unspecifiedOrMulticast = src[8] === 0xff || src.subarray(8, 24).every((b) => b === 0);
-    if (about.isError || about.laterFragment || unspecifiedOrMulticast || (about.multicast && !multicastOk)) {
+    const src = about.bytes.subarray(8, 24);
+    const unspecifiedOrMulticast = isIpv6Multicast(src) || isIpv6Unspecified(src);
+    if (about.isError || unspecifiedOrMulticast || (about.multicast && !multicastOk)) {
       c.drops["icmp-error-suppressed"]++;
       return;
     }

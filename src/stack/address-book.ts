@@ -2,16 +2,8 @@ import type { LocalAddresses } from "../link/link.js";
 import { IPV6_KEY_BASE, isIpv6Key } from "../wire/address-key.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { ipv6Equal, ipv6InPrefix, ipv6ToString, parseIpv6, type Ipv6Address } from "../wire/ipv6-address.js";
-import { isIpv6LinkLocal } from "../wire/ipv6-multicast.js";
+import { IPV6_ALL_NODES, isIpv6LinkLocal, isIpv6Multicast } from "../wire/ipv6-multicast.js";
 import { sipHash24 } from "../wire/siphash.js";
-
-/** Addresses of no single host (RFC 4291 §2.5.2, §2.7): unspecified, and multicast. */
-export function isIpv6Multicast(bytes: Uint8Array, at = 0): boolean {
-  return bytes[at] === 0xff;
-}
-
-/** ff02::1, all nodes on the link (RFC 4291 §2.7.1): every host takes packets to it. */
-const ALL_NODES = parseIpv6("ff02::1");
 
 interface Entry {
   readonly bytes: Ipv6Address;
@@ -111,7 +103,7 @@ export class AddressBook {
    * again; -1 in the vanishing case of two addresses with the same 48-bit digest (the packet is dropped).
    */
   keyOf(bytes: Uint8Array, at: number): number {
-    return this.#intern(bytes.subarray(at, at + 16));
+    return this.#intern(bytes, at);
   }
 
   /** The key of `address` text, either family (throws a TypeError for neither). */
@@ -141,10 +133,9 @@ export class AddressBook {
    * group joined (neighbour discovery's solicited-node groups, RFC 4861 §7.2.1, join through `join`).
    */
   accepts(bytes: Uint8Array, at: number): boolean {
-    const a = bytes.subarray(at, at + 16);
-    if (ipv6Equal(a, ALL_NODES)) return true;
-    for (const l of this.#local6) if (ipv6Equal(a, l.address)) return true;
-    for (const g of this.#groups) if (ipv6Equal(a, g)) return true;
+    if (equalAt(bytes, at, IPV6_ALL_NODES)) return true;
+    for (const l of this.#local6) if (equalAt(bytes, at, l.address)) return true;
+    for (const g of this.#groups) if (equalAt(bytes, at, g)) return true;
     return false;
   }
 
@@ -201,13 +192,15 @@ export class AddressBook {
     return this.#entries.size;
   }
 
-  #intern(address: Uint8Array): number {
+  /** The key of the address at `bytes[at..at+16]`; a recent one is found without a copy or a hash. */
+  #intern(bytes: Uint8Array, at = 0): number {
     const recent = this.#recent;
     for (let i = 0; i < recent.length; i++) {
-      if (ipv6Equal(recent[i].bytes, address) && this.#entries.get(this.#recentKeys[i]) === recent[i]) {
+      if (equalAt(bytes, at, recent[i].bytes) && this.#entries.get(this.#recentKeys[i]) === recent[i]) {
         return this.#recentKeys[i];
       }
     }
+    const address = at === 0 && bytes.length === 16 ? bytes : bytes.subarray(at, at + 16);
     const [hi, lo] = sipHash24(this.#hashKey, address);
     const key = IPV6_KEY_BASE + (hi & 0xffff) * 2 ** 32 + lo;
     let e = this.#entries.get(key);
@@ -234,4 +227,10 @@ export class AddressBook {
     unheld.delete(oldest);
     this.#entries.delete(oldest);
   }
+}
+
+/** Whether the 16 bytes at `bytes[at..]` are `address` (no subarray: this runs for every packet). */
+function equalAt(bytes: Uint8Array, at: number, address: Ipv6Address): boolean {
+  for (let i = 0; i < 16; i++) if (bytes[at + i] !== address[i]) return false;
+  return true;
 }

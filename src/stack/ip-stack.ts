@@ -203,7 +203,7 @@ export class IpStack {
       clock: this.clock,
       counters: this.counters,
       transmit: (fields) => this.#transmitDatagram(fields),
-      errorArrives: (r, kind, hard) => this.#icmpErrorArrives(r, kind, hard),
+      errorArrives: (r, kind, hard) => this.#icmpErrorArrives(r, r.quotedDst, kind, hard),
       fragmentationNeeded: (r) => this.#fragmentationNeeded(r),
       echoRate: options.icmpRate?.echo ?? 100,
       errorRate: options.icmpRate?.error ?? 100,
@@ -221,6 +221,8 @@ export class IpStack {
       slab: this.#packets,
       reassembly: options.reassembly,
       icmpRate: options.icmpRate,
+      errorArrives: (r, quotedDst, kind, hard) => this.#icmpErrorArrives(r, quotedDst, kind, hard),
+      packetTooBig: (r, quotedDst, mtu) => this.#pathMtuReported(r, quotedDst, mtu),
       dropped: (reason) => this.#dropped(reason),
       closed: () => this.#closed,
     });
@@ -399,17 +401,17 @@ export class IpStack {
   }
 
   /** An ICMP error quoting a TCP or UDP datagram of ours: to the transport that sent it. */
-  #icmpErrorArrives(r: DatagramRecord, kind: IcmpErrorKind, hard: boolean): IcmpDrop | null {
+  #icmpErrorArrives(r: DatagramRecord, quotedDst: number, kind: IcmpErrorKind, hard: boolean): IcmpDrop | null {
     const localPort = r.quotedWord0 >>> 16;
     const remotePort = r.quotedWord0 & 0xffff;
     if (r.quotedProtocol === IpProtocol.TCP) {
-      const quote = { localPort, remoteIp: r.quotedDst, remotePort, seq: r.quotedWord1 };
+      const quote = { localPort, remoteIp: quotedDst, remotePort, seq: r.quotedWord1 };
       const outcome = this.#tcp.icmpError(quote, kind, hard);
       if (outcome === "no-connection") return "icmp-no-connection";
       return outcome === "out-of-window" ? "icmp-out-of-window" : null;
     }
     if (r.quotedProtocol === IpProtocol.UDP) {
-      const outcome = this.#udp.icmpError(localPort, r.quotedDst, remotePort, kind);
+      const outcome = this.#udp.icmpError(localPort, quotedDst, remotePort, kind);
       if (outcome === "no-socket") return "icmp-no-connection";
       return outcome === "not-connected" ? "icmp-not-reported" : null;
     }
@@ -460,16 +462,25 @@ export class IpStack {
    * no such check (as on Linux).
    */
   #fragmentationNeeded(r: DatagramRecord): void {
-    const mtu = reportedPathMtu(r.icmpRest & 0xffff, r.quotedTotalLength);
+    this.#pathMtuReported(r, r.quotedDst, reportedPathMtu(r.icmpRest & 0xffff, r.quotedTotalLength));
+  }
+
+  /** A path MTU of `mtu` towards `quotedDst` reported (IPv4, or RFC 8201 packet too big), TCP's quote checked. */
+  #pathMtuReported(r: DatagramRecord, quotedDst: number, mtu: number): void {
     if (r.quotedProtocol === IpProtocol.TCP) {
-      const quote = { localPort: r.quotedWord0 >>> 16, remoteIp: r.quotedDst, remotePort: r.quotedWord0 & 0xffff };
-      const outcome = this.#tcp.pathMtuReduced({ ...quote, seq: r.quotedWord1 }, mtu);
+      const quote = {
+        localPort: r.quotedWord0 >>> 16,
+        remoteIp: quotedDst,
+        remotePort: r.quotedWord0 & 0xffff,
+        seq: r.quotedWord1,
+      };
+      const outcome = this.#tcp.pathMtuReduced(quote, mtu);
       if (outcome === "no-connection" || outcome === "out-of-window") {
         this.counters.drops[outcome === "no-connection" ? "icmp-no-connection" : "icmp-out-of-window"]++;
         return;
       }
     }
-    this.#pathMtus.lower(r.quotedDst, mtu);
+    this.#pathMtus.lower(quotedDst, mtu);
   }
 
   /**
@@ -501,7 +512,7 @@ export class IpStack {
   #transmit(fields: PacketFields): void {
     if (this.#closed) return;
     this.counters.segmentsOut++;
-    if (fields.dst > 0xffffffff) {
+    if (isIpv6Key(fields.dst)) {
       this.#v6.transmitTcp(fields);
       return;
     }

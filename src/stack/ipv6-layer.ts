@@ -3,8 +3,7 @@ import type { Link } from "../link/link.js";
 import { Reassembler, type ReassemblyLimits } from "../fragments/reassembler.js";
 import { fragmentIpv6, ipv6FragmentOf, sealIpv6 } from "../fragments/ipv6-fragments.js";
 import type { Fragment } from "../fragments/fragment-header.js";
-import { Icmpv6Protocol, type Offending } from "../icmp/icmpv6-protocol.js";
-import type { IcmpDrop } from "../icmp/icmp-protocol.js";
+import { Icmpv6Protocol, type Icmpv6ProtocolOptions, type Offending } from "../icmp/icmpv6-protocol.js";
 import type { PingOptions, PingSession } from "../icmp/ping.js";
 import type { TcpProtocol } from "../tcp/tcp-protocol.js";
 import type { UdpProtocol } from "../udp/udp-protocol.js";
@@ -12,7 +11,6 @@ import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/bu
 import { buildIcmp6Packet, buildUdp6Packet } from "../wire/datagram-build.js";
 import { DatagramRecord } from "../wire/datagram-record.js";
 import type { IcmpPacketFields, UdpPacketFields } from "../wire/datagram-types.js";
-import type { IcmpErrorKind } from "../wire/icmp-errors.js";
 import { Icmpv6Type, ParameterProblemCode, Unreachable6Code } from "../wire/icmpv6.js";
 import { icmpv6TypeOf } from "../wire/ipv6-chain.js";
 import { parseIpv6Into } from "../wire/ipv6-parse.js";
@@ -51,6 +49,10 @@ export interface Ipv6LayerOptions {
   slab: ByteSlab;
   reassembly?: Partial<ReassemblyLimits>;
   icmpRate?: { echo?: number; error?: number };
+  /** An ICMPv6 error quoting one of our TCP or UDP packets (the IPv4 one's dispatch, IpStack's). */
+  errorArrives: Icmpv6ProtocolOptions["errorArrives"];
+  /** Packet too big (RFC 8201, never under 1280): IpStack's path MTU report, TCP's quote checked. */
+  packetTooBig: Icmpv6ProtocolOptions["packetTooBig"];
   dropped(reason: ParseErrorReason): void;
   closed(): boolean;
 }
@@ -70,8 +72,9 @@ export class Ipv6Layer {
   readonly #datagram = new DatagramRecord();
   readonly #reassembler: Reassembler;
   #fragmentId: number;
-  /** The packet being processed, for the ICMPv6 error it may earn. */
-  #current: Offending | null = null;
+  /** The UDP packet being processed, for the port unreachable it may earn (its Offending built only then). */
+  #current: Uint8Array | null = null;
+  #currentMulticast = false;
 
   constructor(o: Ipv6LayerOptions) {
     this.#o = o;
@@ -88,8 +91,8 @@ export class Ipv6Layer {
       counters: o.counters,
       addresses: o.book,
       transmit: (fields) => this.transmitDatagram(fields),
-      errorArrives: (r, quotedDst, kind, hard) => this.#errorArrives(r, quotedDst, kind, hard),
-      packetTooBig: (r, quotedDst, mtu) => this.#packetTooBig(r, quotedDst, mtu),
+      errorArrives: o.errorArrives,
+      packetTooBig: o.packetTooBig,
       echoRate: o.icmpRate?.echo ?? 100,
       errorRate: o.icmpRate?.error ?? 100,
     });
@@ -161,7 +164,8 @@ export class Ipv6Layer {
         d.tos = v6.trafficClass;
         d.protocol = v6.parsed;
         d.totalLength = v6.totalLength;
-        this.#current = this.#offending(packet, src, dst, multicast, v6.totalLength, v6.parsed === 58);
+        this.#current = packet;
+        this.#currentMulticast = multicast;
         try {
           if (v6.parsed === 58) this.icmp.arrives(d, packet, multicast);
           else if (unspecified) o.counters.drops["ipv6-bad-source"]++;
@@ -183,8 +187,11 @@ export class Ipv6Layer {
 
   /** RFC 4443 §3.1: port unreachable (code 4) about the UDP datagram being processed. */
   portUnreachable(): void {
-    if (this.#current !== null) {
-      this.icmp.sendError(this.#current, Icmpv6Type.DEST_UNREACHABLE, Unreachable6Code.PORT);
+    const packet = this.#current;
+    if (packet !== null) {
+      const d = this.#datagram;
+      const about = this.#offending(packet, d.src, d.dst, this.#currentMulticast, d.totalLength, false);
+      this.icmp.sendError(about, Icmpv6Type.DEST_UNREACHABLE, Unreachable6Code.PORT);
     }
   }
 
@@ -255,45 +262,7 @@ export class Ipv6Layer {
   ): Offending {
     const d = this.#datagram;
     const isError = icmp && (d.icmpType < 128 || d.icmpType === Icmpv6Type.REDIRECT);
-    return { bytes, totalLength, src, dst, multicast, isError, laterFragment: false };
-  }
-
-  /** An error quoting one of our TCP or UDP packets: to the transport that sent it (RFC 4443 §2.4(b)). */
-  #errorArrives(r: DatagramRecord, quotedDst: number, kind: IcmpErrorKind, hard: boolean): IcmpDrop | null {
-    const localPort = r.quotedWord0 >>> 16;
-    const remotePort = r.quotedWord0 & 0xffff;
-    if (r.quotedProtocol === 6) {
-      const outcome = this.#o.tcp.icmpError(
-        { localPort, remoteIp: quotedDst, remotePort, seq: r.quotedWord1 },
-        kind,
-        hard,
-      );
-      if (outcome === "no-connection") return "icmp-no-connection";
-      return outcome === "out-of-window" ? "icmp-out-of-window" : null;
-    }
-    if (r.quotedProtocol === 17) {
-      const outcome = this.#o.udp.icmpError(localPort, quotedDst, remotePort, kind);
-      if (outcome === "no-socket") return "icmp-no-connection";
-      return outcome === "not-connected" ? "icmp-not-reported" : null;
-    }
-    return "icmp-no-connection";
-  }
-
-  /**
-   * RFC 8201 §4 with RFC 5927 §7.2's check for TCP (the quoted sequence number must be in flight): the
-   * path MTU towards `quotedDst` goes down to `mtu` (never under 1280).
-   */
-  #packetTooBig(r: DatagramRecord, quotedDst: number, mtu: number): void {
-    const c = this.#o.counters;
-    if (r.quotedProtocol === 6) {
-      const quote = { localPort: r.quotedWord0 >>> 16, remoteIp: quotedDst, remotePort: r.quotedWord0 & 0xffff };
-      const outcome = this.#o.tcp.pathMtuReduced({ ...quote, seq: r.quotedWord1 }, mtu);
-      if (outcome === "no-connection" || outcome === "out-of-window") {
-        c.drops[outcome === "no-connection" ? "icmp-no-connection" : "icmp-out-of-window"]++;
-        return;
-      }
-    }
-    this.#o.pathMtus.lower(quotedDst, mtu);
+    return { bytes, totalLength, src, dst, multicast, isError };
   }
 
   /** RFC 8200 §4.5: fragment zero came, the datagram did not: time exceeded, code 1, quoting it. */
@@ -308,7 +277,6 @@ export class Ipv6Layer {
       multicast,
       // Fragment zero's first data byte is the ICMPv6 type when the datagram is ICMPv6.
       isError: quoted[6] === 58 && quoted.length > 40 && quoted[40] < 128,
-      laterFragment: false,
     };
     this.icmp.sendError(offending, Icmpv6Type.TIME_EXCEEDED, 1);
   }
