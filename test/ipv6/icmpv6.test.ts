@@ -59,6 +59,17 @@ describe("errors out (RFC 4443 §2.4, §3; RFC 8200 §4)", () => {
     expect([...e.icmp!.body]).toEqual([...udp]);
   });
 
+  it("an error quotes as much as keeps it within the 1280-byte minimum MTU (RFC 4443 §2.4(c))", () => {
+    const h = host6({}, 9000);
+    const udp = udpToUs(4444, new Uint8Array(4000).map((_, i) => i));
+    h.stack.input(udp);
+    const [e] = h.take();
+    expect(e).toMatchObject({ icmp: { type: 1, code: 4 } });
+    // 40 bytes of IPv6 header and 8 of ICMPv6 before the quote: 1232 bytes of the datagram, from its start.
+    expect(e.icmp!.body.length).toBe(1280 - 48);
+    expect([...e.icmp!.body]).toEqual([...udp.subarray(0, 1232)]);
+  });
+
   it("an unrecognized next header: parameter problem code 1 pointing at the Next Header field", () => {
     const h = host6();
     const p = udpToUs();
