@@ -98,7 +98,8 @@ export class LoopbackLink implements Link {
       return dst === this.#address || (this.localAddresses?.has(dst) ?? false);
     }
     if (version !== 6 || packet.length < 40) return false;
-    return this.#addresses6.some((a) => a.every((b, i) => b === packet[24 + i]));
+    for (const a of this.#addresses6) if (destinationIs6(packet, a)) return true;
+    return false;
   }
 
   close(): void {
@@ -112,4 +113,10 @@ export class LoopbackLink implements Link {
 /** The IPv4 destination address (header bytes 16..19). */
 function destination(p: Uint8Array): number {
   return ((p[16] << 24) | (p[17] << 16) | (p[18] << 8) | p[19]) >>> 0;
+}
+
+/** Whether the IPv6 packet's destination (bytes 24..39) is `address`: a loop, as every packet sent asks. */
+function destinationIs6(packet: Uint8Array, address: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (packet[24 + i] !== address[i]) return false;
+  return true;
 }

@@ -141,7 +141,7 @@ export class ImpairedPath {
         const outcome = markCongestion(packet);
         if (outcome === "not-ect") {
           c.dropped.queue++;
-          return;
+          return releaseDropped(packet);
         }
         if (outcome === "marked") c.marked++;
       }

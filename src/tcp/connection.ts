@@ -728,6 +728,6 @@ export class TcpConnection implements Connection {
     if (this.state === "SYN-SENT" || this.state === "SYN-RECEIVED") return "handshake";
     if (this.sender.probing) return "probe";
     if (this.rtt.backoffs > 0) return "timeout";
-    return this.recovery.inRecovery ? "recovery" : "probe";
+    return this.#recovery?.inRecovery === true ? "recovery" : "probe";
   }
 }

@@ -92,7 +92,7 @@ export function ecnEchoArrived(c: TcpConnection, e: EcnState, ack: number): void
   const t = c.tcb;
   e.reducedAt = t.sndMax;
   e.cwrQueued = true;
-  if (c.recovery.inRecovery) return;
+  if (c.recoveryIfMade?.inRecovery === true) return;
   e.reductions++;
   c.cc.onLoss(seqDiff(t.sndMax, t.sndUna), c.sendMss);
   if (c.observed) c.publish({ type: "cwnd", reason: "ecn-echo", cwnd: c.cc.cwnd });

@@ -5,7 +5,6 @@ import type { SegmentHeader, TcpConnection } from "./connection.js";
 import type { ListeningPort } from "./listening-port.js";
 import { type CookieContext, checkCookieAck, sendCookieSynAck } from "./cookie-handshake.js";
 import { COOKIE_LIFETIME_MS } from "./syn-cookie.js";
-import { ipv4ToString } from "../wire/ipv4-address.js";
 import type { ListenerAddress, StackEventInit } from "./tcp-events.js";
 
 const { SYN, RST, ACK } = TcpFlags;
@@ -35,6 +34,8 @@ export interface ListenContext extends CookieContext {
   /** Whether anyone listens to the stack's events: they are built only then. */
   readonly tracing: boolean;
   stackEvent(init: StackEventInit): void;
+  /** An address key (wire/address-key.ts) as text, of either family. */
+  addressText(key: number): string;
 }
 
 /**
@@ -130,7 +131,7 @@ function cookieAckArrives(
     // What an unknown segment gets.
     ctx.drop("cookie-invalid");
     if (ctx.tracing) {
-      const sender = { address: ipv4ToString(from.src), port: from.srcPort };
+      const sender = { address: ctx.addressText(from.src), port: from.srcPort };
       ctx.stackEvent({ type: "syn-cookie", phase: "invalid", listener: where(port), from: sender });
     }
     ctx.reset(from, seg.ack, 0, RST);

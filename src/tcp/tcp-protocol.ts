@@ -425,6 +425,10 @@ export class TcpProtocol implements ListenContext {
     this.#events.emit(completeEvent(init, this.#clock.now(), null));
   }
 
+  addressText(key: number): string {
+    return this.#addresses.text(key);
+  }
+
   #create(
     localIp: number,
     localPort: number,

@@ -64,7 +64,7 @@ export function buildUdpPacket(f: UdpPacketFields): Uint8Array {
   setIpv4("buildUdpPacket", f, 0);
   record[B_SRC_PORT] = checked("buildUdpPacket", "srcPort", f.srcPort, 0xffff);
   record[B_DST_PORT] = checked("buildUdpPacket", "dstPort", f.dstPort, 0xffff);
-  return emit("buildUdpPacket", f.payload, (p, n) => wasm.buildUdp(p, n));
+  return emit("buildUdpPacket", f.payload, wasm.buildUdp);
 }
 
 /**
@@ -76,7 +76,7 @@ export function buildIcmpPacket(f: IcmpPacketFields): Uint8Array {
   record[B_ICMP_TYPE] = checked("buildIcmpPacket", "type", f.type, 0xff);
   record[B_ICMP_CODE] = checked("buildIcmpPacket", "code", f.code, 0xff);
   record[B_ICMP_REST] = checked("buildIcmpPacket", "rest", f.rest, 0xffffffff);
-  return emit("buildIcmpPacket", f.payload, (p, n) => wasm.buildIcmp(p, n));
+  return emit("buildIcmpPacket", f.payload, wasm.buildIcmp);
 }
 
 /**
@@ -109,7 +109,7 @@ export function buildUdp6Packet(f: UdpPacketFields, ends: Ipv6Ends): Uint8Array 
   setIpv6("buildUdp6Packet", f, ends);
   record[B_SRC_PORT] = checked("buildUdp6Packet", "srcPort", f.srcPort, 0xffff);
   record[B_DST_PORT] = checked("buildUdp6Packet", "dstPort", f.dstPort, 0xffff);
-  return emit("buildUdp6Packet", f.payload, (p, n) => wasm.buildUdp6(p, n), HEADERS6);
+  return emit("buildUdp6Packet", f.payload, wasm.buildUdp6, HEADERS6);
 }
 
 /** One ICMPv6 message (RFC 4443 §2.1) between `ends`, read from `f` as `buildIcmpPacket` reads it. */
@@ -118,7 +118,7 @@ export function buildIcmp6Packet(f: IcmpPacketFields, ends: Ipv6Ends): Uint8Arra
   record[B_ICMP_TYPE] = checked("buildIcmp6Packet", "type", f.type, 0xff);
   record[B_ICMP_CODE] = checked("buildIcmp6Packet", "code", f.code, 0xff);
   record[B_ICMP_REST] = checked("buildIcmp6Packet", "rest", f.rest, 0xffffffff);
-  return emit("buildIcmp6Packet", f.payload, (p, n) => wasm.buildIcmp6(p, n), HEADERS6);
+  return emit("buildIcmp6Packet", f.payload, wasm.buildIcmp6, HEADERS6);
 }
 
 /**

@@ -43,6 +43,12 @@ describe("a memory link gives back the arena slot of each packet it drops", () =
     expect(freeSlots()).toEqual(before);
   });
 
+  it("dropped Not-ECT by an ECN marking queue (RFC 3168 §5)", () => {
+    const before = freeSlots();
+    expect(sendAll({ bandwidth: 1_000_000, queueBytes: 100_000, ecnThreshold: 0 }, 50, false)).toBe(0);
+    expect(freeSlots()).toEqual(before);
+  });
+
   it("unclaimed at the far end, and in flight when that end closes", () => {
     const before = freeSlots();
     expect(sendAll({}, 50, false)).toBe(0);

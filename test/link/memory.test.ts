@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/index.js";
 import { type MemoryLinkOptions, memoryLinkPair } from "../../src/link/index.js";
-import { buildPacket, parsePacket } from "../../src/wire/index.js";
+import { buildPacket, parseIpv6, parsePacket } from "../../src/wire/index.js";
 
 /** A packet whose first 4 bytes carry `n`, padded to `size` with a pattern derived from `n`. */
 function packet(n: number, size = 60): Uint8Array {
@@ -280,6 +280,23 @@ describe("memoryLinkPair: an ECN marking queue (RFC 3168 §5)", () => {
     expect(got.map((p) => (p.ok ? p.tcp.seq : "bad"))).toEqual([0, 1, 2]);
     expect(counters.dropped.queue).toBe(7);
     expect(counters.marked).toBe(0);
+  });
+
+  it("marks an IPv6 packet's traffic class (RFC 8200 §7) the same way, and drops Not-ECT ones", () => {
+    const ends = { src: parseIpv6("fd00::1"), dst: parseIpv6("fd00::2") };
+    for (const tos of [2, 0]) {
+      const clock = new VirtualClock();
+      const [a, b] = memoryLinkPair({ clock, bandwidth: 1_000_000, queueBytes: 100_000, ecnThreshold: 2500 });
+      const ecn: number[] = [];
+      b.onReceive = (p) => ecn.push((p[1] >> 4) & 0b11);
+      for (let i = 0; i < 10; i++) {
+        const f = { src: 0, dst: 0, srcPort: 1, dstPort: 2, seq: i, flags: 0x10, window: 1, tos };
+        a.send(buildPacket({ ...f, payload: new Uint8Array(940) }, ends));
+      }
+      clock.runUntilIdle();
+      if (tos === 2) expect(ecn).toEqual([2, 2, 2, 3, 3, 3, 3, 3, 3, 3]);
+      else expect([ecn.length, a.counters.tx.dropped.queue]).toEqual([3, 7]);
+    }
   });
 
   it("leaves bytes that are no IPv4 header to the tail drop", () => {
