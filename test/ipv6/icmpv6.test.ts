@@ -61,7 +61,10 @@ describe("errors out (RFC 4443 §2.4, §3; RFC 8200 §4)", () => {
 
   it("an error quotes as much as keeps it within the 1280-byte minimum MTU (RFC 4443 §2.4(c))", () => {
     const h = host6({}, 9000);
-    const udp = udpToUs(4444, new Uint8Array(4000).map((_, i) => i));
+    const udp = udpToUs(
+      4444,
+      new Uint8Array(4000).map((_, i) => i),
+    );
     h.stack.input(udp);
     const [e] = h.take();
     expect(e).toMatchObject({ icmp: { type: 1, code: 4 } });
