@@ -1,4 +1,5 @@
 import type { Clock, Timer } from "../clock/clock.js";
+import { scheduleLong } from "../clock/long-timer.js";
 import { ipv4ToString, parseIpv4 as parse } from "../wire/ipv4-address.js";
 import type { MacAddress } from "../wire/mac-address.js";
 import { renewalRetransmission, retransmissionDelay } from "./backoff.js";
@@ -122,8 +123,6 @@ const BROADCAST = 0xffffffff;
 const INFINITE = 0xffffffff;
 /** RFC 2131 §3.1 step 5: after a DECLINE, wait at least ten seconds before starting over. */
 const DECLINE_WAIT_MS = 10_000;
-/** Clocks' timers take 2^31 - 1 ms at most (setTimeout); a longer wait is taken in parts. */
-const MAX_TIMER_MS = 0x7fff_ffff;
 
 /**
  * A DHCP client (RFC 2131 §4.4) for one Ethernet interface: DISCOVER, OFFER, REQUEST, ACK; retransmission
@@ -448,20 +447,18 @@ export class DhcpClient {
 
   // BOUND -> RENEWING -> REBINDING -> INIT
 
-  /** The next of T1, T2 and the lease's end, by one timer (taken in parts past a clock's longest wait). */
+  /** The next of T1, T2 and the lease's end, by one timer (a lease may outlast a platform timer's longest wait). */
   #armLease(): void {
     this.#leaseTimer?.cancel();
     this.#leaseTimer = null;
     const lease = this.#lease;
     if (lease === null || lease.expires === Number.POSITIVE_INFINITY) return;
-    const now = this.#host.clock.now();
+    const clock = this.#host.clock;
     const deadline =
       this.#state === "bound" ? this.#t1(lease) : this.#state === "renewing" ? this.#t2(lease) : lease.expires;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline - now));
-    this.#leaseTimer = this.#host.clock.schedule(wait, () => {
+    this.#leaseTimer = scheduleLong(clock, Math.max(0, deadline - clock.now()), () => {
       this.#leaseTimer = null;
-      if (this.#host.clock.now() < deadline) this.#armLease();
-      else this.#leaseDeadline();
+      this.#leaseDeadline();
     });
   }
 

@@ -4,7 +4,7 @@ import { IPV6_ALL_NODES, ipv6MulticastMac, solicitedNodeAddress } from "../wire/
 import type { MacAddress } from "../wire/mac-address.js";
 import { ipv6HexKey } from "./hex-key.js";
 import type { AddressOrigin, AddressRemoval, AddressState, ConfiguredAddress, NdpEvent } from "./events.js";
-import { scheduleLifetime } from "./lifetime-timer.js";
+import { scheduleLong } from "../clock/long-timer.js";
 
 /** One address and what made it, kept so a duplicate can be replaced by the next identifier (RFC 7217 §6). */
 export interface AddressRecord {
@@ -171,10 +171,10 @@ export class AddressList {
     slot.preferredTimer?.cancel();
     slot.validTimer?.cancel();
     const now = this.#clock.now();
-    slot.validTimer = scheduleLifetime(this.#clock, slot.validUntil - now, () => this.#remove(slot, "expired"));
+    slot.validTimer = scheduleLong(this.#clock, slot.validUntil - now, () => this.#remove(slot, "expired"));
     slot.preferredTimer =
       slot.preferredUntil > now
-        ? scheduleLifetime(this.#clock, slot.preferredUntil - now, () => {
+        ? scheduleLong(this.#clock, slot.preferredUntil - now, () => {
             slot.preferredTimer = null;
             if (slot.state !== "preferred") return;
             this.#setState(slot, "deprecated");

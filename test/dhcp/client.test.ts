@@ -276,6 +276,26 @@ describe("DHCP client: renewing, rebinding, expiry (RFC 2131 §4.4.5)", () => {
     expect(f.client.counters.naksIn).toBe(3);
   });
 
+  it("a 100-day lease renews at T1 (50 days), every wait one a platform timer holds (2^31 - 1 ms)", () => {
+    const f = clientFixture();
+    const delays: number[] = [];
+    const schedule = f.clock.schedule.bind(f.clock);
+    f.clock.schedule = (ms, fn) => {
+      delays.push(ms);
+      return schedule(ms, fn);
+    };
+    f.client.start();
+    f.offer();
+    f.ack("10.0.0.100", 100 * 86_400);
+    const t1 = 50 * 86_400_000;
+    f.clock.runUntil(t1 - 1);
+    expect(f.client.state).toBe("bound");
+    f.clock.runUntil(t1);
+    expect(f.client.state).toBe("renewing");
+    expect(f.last().m.type).toBe(DhcpMessageType.REQUEST);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(0x7fff_ffff);
+  });
+
   it("an infinite lease arms no timer", () => {
     const f = bound(0xffffffff);
     expect(f.client.lease?.expires).toBe(Number.POSITIVE_INFINITY);
