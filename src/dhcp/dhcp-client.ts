@@ -89,10 +89,11 @@ export interface DhcpClientHost {
   /** The lease ended (expired, NAKed, released): remove the address. */
   unbound(lease: DhcpLease): void;
   /**
-   * Ask whether `ip` is in use (RFC 5227 probe) before binding it; `done(true)` when someone answered.
-   * Returns a cancel function. Absent: no check.
+   * Ask whether `ip` is in use (RFC 5227 probe) before binding it: `done("in-use")` when someone answered,
+   * `"free"` when nobody did, `"superseded"` when another probe on the interface cut this one short (the
+   * address was not checked). Returns a cancel function. Absent: no check.
    */
-  probe?(ip: number, done: (conflict: boolean) => void): () => void;
+  probe?(ip: number, done: (result: "free" | "in-use" | "superseded") => void): () => void;
   /** Uniform in [0, 1): the backoff's jitter and the transaction ids. */
   random(): number;
   /** Where the lease's changes go as typed events (dhcp-events.ts), while it is `listening`. */
@@ -342,10 +343,12 @@ export class DhcpClient {
     // §4.4.1: a new address is checked before use; a renewal keeps the one in use (and a reboot's is ours).
     if (state === "requesting" && probe !== undefined) {
       this.#state = "probing";
-      this.#cancelProbe = probe.call(this.#host, m.yiaddr, (conflict) => {
+      this.#cancelProbe = probe.call(this.#host, m.yiaddr, (result) => {
         this.#cancelProbe = null;
-        if (conflict) this.#decline(m);
-        else this.#bind(lease);
+        if (result === "free") this.#bind(lease);
+        else if (result === "in-use") this.#decline(m);
+        // Unchecked, so not used; nothing is known against it either, so no DECLINE: ask again.
+        else this.#discover();
       });
       return;
     }

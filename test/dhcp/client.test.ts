@@ -172,6 +172,19 @@ describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
     expect(taken.last().m.type).toBe(DhcpMessageType.DISCOVER);
   });
 
+  it("ARP probe superseded (the address unchecked): not bound, not DECLINEd; a new DISCOVER", () => {
+    const f = clientFixture({ probe: "manual" });
+    f.client.start();
+    f.offer();
+    f.ack();
+    expect(f.client.state).toBe("probing");
+    f.probeDone()?.("superseded");
+    expect(f.events).toEqual([]);
+    expect(f.client.counters.declinesOut).toBe(0);
+    expect(f.client.state).toBe("selecting");
+    expect(f.last().m.type).toBe(DhcpMessageType.DISCOVER);
+  });
+
   it("INIT-REBOOT: a broadcast REQUEST for the previous address without server id; NAK -> DISCOVER", () => {
     const f = clientFixture({ previousAddress: "10.0.0.77" });
     f.client.start();
