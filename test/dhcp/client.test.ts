@@ -13,6 +13,17 @@ function bound(leaseTime = 3600) {
   return f;
 }
 
+/** ACKed 10.0.0.100 and checking it by ARP, with the host's probe answering as `probe` says. */
+function probing(probe: "free" | "taken" | "manual") {
+  const f = clientFixture({ probe });
+  f.client.start();
+  f.offer();
+  f.ack();
+  expect(f.client.state).toBe("probing");
+  expect(f.events).toEqual([]);
+  return f;
+}
+
 describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
   it("INIT: a broadcast DISCOVER from 0.0.0.0, the broadcast flag set, asking for mask, router, DNS and lease", () => {
     const { client, sent } = clientFixture({ hostname: "vm1" });
@@ -142,19 +153,11 @@ describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
   });
 
   it("ARP probe: a free address is bound after it; a taken one is DECLINEd, and DISCOVER follows 10 s later", () => {
-    const free = clientFixture({ probe: "free" });
-    free.client.start();
-    free.offer();
-    free.ack();
-    expect(free.client.state).toBe("probing");
-    expect(free.events).toEqual([]);
+    const free = probing("free");
     free.clock.runUntil(2000);
     expect(free.events).toEqual(["bound 10.0.0.100"]);
 
-    const taken = clientFixture({ probe: "taken" });
-    taken.client.start();
-    taken.offer();
-    taken.ack();
+    const taken = probing("taken");
     taken.clock.runUntil(2000);
     expect(taken.events).toEqual([]);
     expect(taken.client.counters.conflicts).toBe(1);
@@ -173,11 +176,7 @@ describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
   });
 
   it("ARP probe superseded (the address unchecked): not bound, not DECLINEd; a new DISCOVER", () => {
-    const f = clientFixture({ probe: "manual" });
-    f.client.start();
-    f.offer();
-    f.ack();
-    expect(f.client.state).toBe("probing");
+    const f = probing("manual");
     f.probeDone()?.("superseded");
     expect(f.events).toEqual([]);
     expect(f.client.counters.declinesOut).toBe(0);
