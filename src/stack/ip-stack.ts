@@ -7,7 +7,6 @@ import { Reassembler, type ReassemblyLimits } from "../fragments/reassembler.js"
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { MemoryBudget, defaultMemoryLimit } from "../tcp/memory-budget.js";
-import { ringReserve } from "../tcp/sized-ring.js";
 import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
@@ -156,7 +155,6 @@ export class IpStack {
     const budget = new MemoryBudget(options.memoryLimit ?? defaultMemoryLimit(), (init) => {
       if (events.listening) events.emit(completeEvent(init, clock.now(), null));
     });
-    budget.rings = ringReserve(clock, budget);
     this.counters = newCounters(budget);
     this.#tcp = new TcpProtocol({
       budget,

@@ -10,7 +10,6 @@
  * limit, so the accounting can exceed it by what the windows offered before pressure; everything else is
  * refused first, out-of-order data included, with a counted reason.
  */
-import type { RingReserve } from "./ring-reserve.js";
 import type { StackEventInit } from "./tcp-events.js";
 
 /** What a connection's objects (TCB, timers, maps, option state) cost, roughly: charged per connection. */
@@ -35,8 +34,6 @@ export class MemoryBudget {
   #pressured = false;
   #exhausted = false;
   readonly #report: ((init: StackEventInit) => void) | undefined;
-  /** The stack's drained rings, kept for its busy connections (ring-reserve.ts); null: none (unit tests). */
-  rings: RingReserve | null = null;
   /** Episodes of pressure (past 75% of the limit) and of exhaustion (no room for any growth). */
   pressureEpisodes = 0;
   exhaustedEpisodes = 0;

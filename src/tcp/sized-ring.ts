@@ -1,6 +1,4 @@
-import type { Clock } from "../clock/clock.js";
 import type { MemoryBudget } from "./memory-budget.js";
-import { RingReserve } from "./ring-reserve.js";
 
 /**
  * Ring storage for the send and receive buffers, kept by exact size so a ring given back when it empties
@@ -80,15 +78,6 @@ class RingPool {
  */
 const rings = new RingPool(256 * 1024, 1 << 20);
 
-/** A stack's reserve of drained rings (ring-reserve.ts): within its budget, handing rings on to the pool. */
-export function ringReserve(clock: Clock, budget: MemoryBudget): RingReserve {
-  return new RingReserve(
-    clock,
-    () => budget.limit - budget.used,
-    (ring) => rings.give(ring),
-  );
-}
-
 /** A new ring's size: a few segments, what a request or reply of a keep-alive protocol needs. */
 export const INITIAL_RING = 4096;
 const NONE = new Uint8Array(0);
@@ -135,17 +124,17 @@ export class SizedRing {
     if (need <= old.length) return head;
     if (old === NONE) {
       this.ring =
-        (this.#lastSize >= need && this.#affordable(this.#lastSize, 0) ? this.#takeWaiting(this.#lastSize) : null) ??
-        this.#take(this.#grownSize(this.#initial, need, 0));
+        (this.#lastSize >= need && this.#affordable(this.#lastSize, 0) ? rings.takeWaiting(this.#lastSize) : null) ??
+        rings.take(this.#grownSize(this.#initial, need, 0));
       this.#budget?.charge(this.ring.length);
       return 0;
     }
-    const ring = this.#take(this.#grownSize(old.length, need, old.length));
+    const ring = rings.take(this.#grownSize(old.length, need, old.length));
     this.#budget?.charge(ring.length - old.length);
     const first = Math.min(used, old.length - head);
     ring.set(old.subarray(head, head + first), 0);
     if (first < used) ring.set(old.subarray(0, used - first), first);
-    this.#give(old);
+    rings.give(old);
     this.ring = ring;
     return 0;
   }
@@ -154,23 +143,8 @@ export class SizedRing {
     if (this.ring === NONE) return;
     this.#budget?.release(this.ring.length);
     this.#lastSize = this.ring.length;
-    this.#give(this.ring);
+    rings.give(this.ring);
     this.ring = NONE;
-  }
-
-  /** A ring of `size`: the stack's reserve's, else the pool's (fresh if it has none). */
-  #take(size: number): Uint8Array {
-    return this.#budget?.rings?.take(size) ?? rings.take(size);
-  }
-
-  /** A ring of `size` only if one is waiting in the reserve or the pool (null allocates nothing). */
-  #takeWaiting(size: number): Uint8Array | null {
-    return this.#budget?.rings?.take(size) ?? rings.takeWaiting(size);
-  }
-
-  /** To the stack's reserve while it has room, else to the pool. */
-  #give(ring: Uint8Array): void {
-    if (this.#budget?.rings?.give(ring) !== true) rings.give(ring);
   }
 
   /**

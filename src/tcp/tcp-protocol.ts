@@ -275,7 +275,6 @@ export class TcpProtocol implements ListenContext {
   close(): void {
     for (const l of [...this.#listeners.values()]) l.close();
     for (const c of this.#connections.all()) c.abort();
-    this.budget.rings?.close();
   }
 
   /**
