@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPacket, buildPacketInArena } from "../../src/wire/build.js";
+import { buildPacket, buildPacketInArena, buildSegmentInArena } from "../../src/wire/build.js";
 import { MAX_ARENA_PAYLOAD, freeSlots, releasePacket } from "../../src/wire/packet-arena.js";
 import { parsePacket } from "../../src/wire/parse.js";
 import { TcpFlags, type PacketFields } from "../../src/wire/types.js";
@@ -65,6 +65,49 @@ describe("packet arena", () => {
     expect(new Set(held.map((p) => p.byteOffset)).size).toBe(held.length);
     for (const p of held) releasePacket(p);
     expect(freeSlots().small).toBe(held.length);
+  });
+
+  it.each([0, 1, 1447, 1448])(
+    "builds the stack's own %i-byte segment, unvalidated, as buildPacket does with every option",
+    (size) => {
+      const payload = new Uint8Array(size).map((_, i) => i * 13 + 5);
+      const f: PacketFields = {
+        ...fields(payload),
+        ttl: 3,
+        id: 0xbeef,
+        tos: 0x02,
+        dontFragment: false,
+        flags: TcpFlags.ACK | TcpFlags.PSH,
+        urgent: 0x1234,
+        options: {
+          mss: 1460,
+          windowScale: 7,
+          sackPermitted: true,
+          sackBlocks: [
+            { left: 100, right: 200 },
+            { left: 0xfffffff0, right: 5 },
+          ],
+        },
+      };
+      const p = buildSegmentInArena(f)!;
+      expect(p.subarray(0)).toEqual(buildPacket(f));
+      releasePacket(p);
+    },
+  );
+
+  it("takes the stack's own fields as they are, and still refuses what the layout cannot hold", () => {
+    const before = freeSlots();
+    // Not validated: a window beyond 16 bits is cut to the field (the engine never makes one).
+    const p = buildSegmentInArena({ ...fields(new Uint8Array(4)), window: 0x10064 })!;
+    const parsed = parsePacket(p);
+    expect(parsed.ok && parsed.tcp.window).toBe(100);
+    releasePacket(p);
+    const fiveBlocks = Array.from({ length: 5 }, (_, i) => ({ left: i, right: i + 1 }));
+    expect(() => buildSegmentInArena({ ...fields(new Uint8Array(4)), options: { sackBlocks: fiveBlocks } })).toThrow(
+      RangeError,
+    );
+    expect(() => buildSegmentInArena(fields(new Uint8Array(65535 - 40)))).toThrow(RangeError);
+    expect(freeSlots()).toEqual(before);
   });
 
   it("returns the slot when a field is out of range, or the packet would exceed 65535 bytes", () => {
