@@ -173,8 +173,17 @@ function writeAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined):
   // The bound that holds for any options keeps the copy inside the area it goes to; the exact one (with
   // the options' length) is the WASM call's, so a build is one call.
   if (payloadLen > MAX_PAYLOAD) throw tooLarge(payloadLen);
-  if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
-  const start = v6 === undefined ? wasmBuild(payloadPtr, payloadLen) : wasmBuild6(payloadPtr, payloadLen);
+  // A payload in linear memory (a send ring there, see ring-arena.ts) is copied by the build itself, in the
+  // checksum's pass, after it writes the headers; any other, and one inside the packet's own area, is
+  // placed first (a TypedArray.set, then the checksum reads it again).
+  let from = 0;
+  if (
+    payload instanceof LinearView &&
+    (payload.address >= payloadPtr + payloadLen || payload.address + payloadLen <= payloadPtr - HEADROOM)
+  ) {
+    from = payload.address;
+  } else if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
+  const start = v6 === undefined ? wasmBuild(payloadPtr, payloadLen, from) : wasmBuild6(payloadPtr, payloadLen, from);
   if (start === 0) {
     if (wasmOptionsLength() < 0) throw new RangeError("buildPacket: the options exceed the 40 bytes TCP allows");
     throw tooLarge(payloadLen);
