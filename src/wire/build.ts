@@ -1,5 +1,5 @@
 import type { PacketFields } from "./types.js";
-import { wasm, mem8, record, LinearView, SCRATCH } from "./wasm.js";
+import { wasm, mem8, record, LinearView, SCRATCH, ARENA, ARENA_LARGE, ARENA_SLOT } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
 import { setIpv6Slots, type Ipv6Ends } from "./ipv6-slots.js";
 import {
@@ -251,6 +251,14 @@ export function buildSegmentInArena(f: PacketFields, v6?: Ipv6Ends): Uint8Array 
   return inArena(f, v6, false);
 }
 
+/**
+ * The view last made of each small slot's packet. A flow's packets in one slot start and end at the same
+ * addresses (same headers, full segments; ACKs alike), so the next one takes the same view: no allocation
+ * per packet. Sharing is safe because a slot holds one packet at a time, and its view is dead once the
+ * slot is released (ARCHITECTURE.md, "One segment, in and out", step 6).
+ */
+const slotViews: Array<LinearView | undefined> = [];
+
 function inArena(f: PacketFields, v6: Ipv6Ends | undefined, validated: boolean): Uint8Array | null {
   const payloadLen = f.payload === undefined ? 0 : f.payload.length;
   const slot = takeSlot(payloadLen);
@@ -264,5 +272,10 @@ function inArena(f: PacketFields, v6: Ipv6Ends | undefined, validated: boolean):
     releaseSlot(slot);
     throw error;
   }
-  return new LinearView(start, payloadPtr + payloadLen - start);
+  const length = payloadPtr + payloadLen - start;
+  if (slot >= ARENA_LARGE) return new LinearView(start, length);
+  const i = (slot - ARENA) / ARENA_SLOT;
+  const last = slotViews[i];
+  if (last !== undefined && last.address === start && last.length === length) return last;
+  return (slotViews[i] = new LinearView(start, length));
 }

@@ -95,6 +95,26 @@ describe("packet arena", () => {
     },
   );
 
+  it("hands the next packet of a slot the same view when it has the same bounds, with the new bytes", () => {
+    const first = buildSegmentInArena({ ...fields(new Uint8Array(1448).fill(1)), seq: 100 })!;
+    releasePacket(first);
+    const second = buildSegmentInArena({ ...fields(new Uint8Array(1448).fill(2)), seq: 200 })!;
+    expect(second).toBe(first);
+    const parsed = parsePacket(second);
+    expect(parsed.ok && parsed.tcp.seq).toBe(200);
+    expect(parsed.ok && parsed.payload.every((b) => b === 2)).toBe(true);
+    // Held, the slot is not reused: the next packet has a slot and a view of its own.
+    const third = buildSegmentInArena(fields(new Uint8Array(1448)))!;
+    expect(third).not.toBe(second);
+    releasePacket(third);
+    releasePacket(second);
+    // Other bounds (a bare ACK in the same slot): a view of those bounds.
+    const ack = buildSegmentInArena(fields(new Uint8Array(0)))!;
+    expect(ack).not.toBe(first);
+    expect(ack.length).toBe(52);
+    releasePacket(ack);
+  });
+
   it("takes the stack's own fields as they are, and still refuses what the layout cannot hold", () => {
     const before = freeSlots();
     // Not validated: a window beyond 16 bits is cut to the field (the engine never makes one).
