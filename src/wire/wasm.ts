@@ -69,10 +69,11 @@ export const ARENA_LARGE_SLOTS = 32;
 /**
  * Send rings in linear memory (ring-arena.ts), after the packet arena: a segment's payload is copied from
  * there into its packet by the build, in the checksum's pass. 16 MiB holds 64 full 256 KiB send buffers (the
- * default); connections beyond that keep rings of their own. Untouched pages cost no resident memory.
+ * default) under Node; a browser tab, which shares its process with the page, reserves 4 MiB. Connections
+ * beyond that keep rings of their own. Untouched pages cost no resident memory.
  */
 export const RINGS = ARENA_LARGE + ARENA_LARGE_SLOT * ARENA_LARGE_SLOTS;
-export const RINGS_SIZE = 16 << 20;
+export const RINGS_SIZE = (typeof process !== "undefined" && process.versions?.node !== undefined ? 16 : 4) << 20;
 
 // Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
 {
