@@ -1,6 +1,6 @@
-// Builds an IPv4+TCP packet from the build parameters in the record (layout.ts). The payload is already in
-// place at `payloadPtr`; headers are written immediately before it, so nothing is copied.
-import { onesSum, pseudoHeaderSum } from "./checksum";
+// Builds an IPv4+TCP packet from the build parameters in the record (layout.ts). The payload is in place at
+// `payloadPtr`, or is copied there from `src` in the checksum's pass; headers are written immediately before it.
+import { copySum, onesSum, pseudoHeaderSum } from "./checksum";
 import { getSlot } from "./linear-memory";
 import {
   B_SRC, B_DST, B_TTL, B_ID, B_TOS, B_FRAG, B_SRC_PORT, B_DST_PORT, B_SEQ, B_ACK, B_FLAGS, B_WINDOW,
@@ -65,9 +65,11 @@ function writeOptions(p: usize): void {
 /**
  * Writes the 20-byte IPv4 header and the TCP header (with options) ending at `payloadPtr`, fills both
  * checksums, and returns the packet's start address; 0, writing nothing, when the options exceed 40 bytes
- * or the packet would exceed MAX_PACKET (the caller tells which by optionsLength()).
+ * or the packet would exceed MAX_PACKET (the caller tells which by optionsLength()). The payload is the
+ * `payloadLen` bytes at `src`, copied to `payloadPtr` after the headers are written (so `src` must not
+ * overlap the packet: the caller checks); with `src` 0 they are there already.
  */
-export function buildPacket(payloadPtr: usize, payloadLen: u32): usize {
+export function buildPacket(payloadPtr: usize, payloadLen: u32, src: usize): usize {
   const options = optionsLength();
   if (options < 0 || <u32>40 + <u32>options + payloadLen > <u32>MAX_PACKET) return 0;
   const optLen = <usize>options;
@@ -75,8 +77,8 @@ export function buildPacket(payloadPtr: usize, payloadLen: u32): usize {
   const t = payloadPtr - tcpHdr;
   const ip = t - 20;
   const total = <u32>tcpHdr + 20 + payloadLen;
-  const src = getSlot(B_SRC);
-  const dst = getSlot(B_DST);
+  const srcIp = getSlot(B_SRC);
+  const dstIp = getSlot(B_DST);
 
   store<u8>(ip, 0x45);
   store<u8>(ip, <u8>getSlot(B_TOS), 1);
@@ -86,20 +88,21 @@ export function buildPacket(payloadPtr: usize, payloadLen: u32): usize {
   store<u8>(ip, <u8>getSlot(B_TTL), 8);
   store<u8>(ip, 6, 9);
   put16(ip + 10, 0);
-  put32(ip + 12, src);
-  put32(ip + 16, dst);
+  put32(ip + 12, srcIp);
+  put32(ip + 16, dstIp);
   put16(ip + 10, ~onesSum(ip, 20, 0) & 0xffff);
 
   const tcpLen = <u32>tcpHdr + payloadLen;
-  writeTcp(t, tcpHdr, tcpLen, pseudoHeaderSum(src, dst, 6, tcpLen));
+  writeTcp(t, tcpHdr, tcpLen, pseudoHeaderSum(srcIp, dstIp, 6, tcpLen), src);
   return ip;
 }
 
 /**
  * Writes the TCP header of `tcpHdr` bytes (options included) at `t` from the build slots, and its
  * checksum over the `tcpLen` bytes of the segment with the pseudo-header's sum `pseudo` (IPv4's or IPv6's).
+ * The payload after the header is copied from `src` unless that is 0 (see buildPacket).
  */
-@inline export function writeTcp(t: usize, tcpHdr: usize, tcpLen: u32, pseudo: u32): void {
+@inline export function writeTcp(t: usize, tcpHdr: usize, tcpLen: u32, pseudo: u32, src: usize): void {
   put16(t, getSlot(B_SRC_PORT));
   put16(t + 2, getSlot(B_DST_PORT));
   put32(t + 4, getSlot(B_SEQ));
@@ -110,5 +113,9 @@ export function buildPacket(payloadPtr: usize, payloadLen: u32): usize {
   put16(t + 16, 0);
   put16(t + 18, getSlot(B_URGENT));
   writeOptions(t + 20);
-  put16(t + 16, ~onesSum(t, tcpLen, pseudo) & 0xffff);
+  const payload = t + tcpHdr;
+  const payloadLen = <usize>tcpLen - tcpHdr;
+  // The header's length is a multiple of 4, so the payload's sum chains onto it.
+  const sum = src == 0 ? onesSum(t, tcpLen, pseudo) : onesSum(t, tcpHdr, copySum(payload, src, payloadLen, pseudo));
+  put16(t + 16, ~sum & 0xffff);
 }

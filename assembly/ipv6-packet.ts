@@ -65,9 +65,10 @@ export function parseIpv6(ptr: usize, len: usize): i32 {
 /**
  * Writes the IPv6 header (BV_ slots) and the TCP header (build slots, options included) ending at
  * `payloadPtr`, the checksum over the pseudo-header filled in, and returns the packet's start; 0, writing
- * nothing, when the options exceed 40 bytes or the payload length would pass 65535.
+ * nothing, when the options exceed 40 bytes or the payload length would pass 65535. The payload comes from
+ * `src` as in buildPacket.
  */
-export function buildTcp6(payloadPtr: usize, payloadLen: u32): usize {
+export function buildTcp6(payloadPtr: usize, payloadLen: u32, src: usize): usize {
   const options = optionsLength();
   if (options < 0 || <u32>20 + <u32>options + payloadLen > <u32>MAX_PACKET) return 0;
   const tcpHdr: usize = 20 + <usize>options;
@@ -75,7 +76,7 @@ export function buildTcp6(payloadPtr: usize, payloadLen: u32): usize {
   const ip = t - <usize>IPV6_HEADER;
   const tcpLen = <u32>tcpHdr + payloadLen;
   buildIpv6Header(ip, 6, tcpLen);
-  writeTcp(t, tcpHdr, tcpLen, pseudoHeader6(ip, 6, tcpLen));
+  writeTcp(t, tcpHdr, tcpLen, pseudoHeader6(ip, 6, tcpLen), src);
   return ip;
 }
 

@@ -9,7 +9,7 @@ import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { MemoryBudget, defaultMemoryLimit } from "../tcp/memory-budget.js";
 import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
-import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
+import { buildPacketInto, buildSegmentInArena, maxPacketLength } from "../wire/build.js";
 import { releasePacket } from "../wire/packet-arena.js";
 import { parseIpv4 } from "../wire/ipv4-address.js";
 import { isIpv6Key } from "../wire/address-key.js";
@@ -517,7 +517,7 @@ export class IpStack {
       return;
     }
     fields.id = this.#nextId();
-    const inArena = buildPacketInArena(fields);
+    const inArena = buildSegmentInArena(fields);
     if (inArena !== null) {
       this.link.send(inArena);
       return;

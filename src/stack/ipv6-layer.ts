@@ -7,7 +7,7 @@ import { Icmpv6Protocol, type Icmpv6ProtocolOptions, type Offending } from "../i
 import type { PingOptions, PingSession } from "../icmp/ping.js";
 import type { TcpProtocol } from "../tcp/tcp-protocol.js";
 import type { UdpProtocol } from "../udp/udp-protocol.js";
-import { buildPacketInArena, buildPacketInto, maxPacketLength } from "../wire/build.js";
+import { buildPacketInto, buildSegmentInArena, maxPacketLength } from "../wire/build.js";
 import { buildIcmp6Packet, buildUdp6Packet } from "../wire/datagram-build.js";
 import { DatagramRecord } from "../wire/datagram-record.js";
 import type { IcmpPacketFields, UdpPacketFields } from "../wire/datagram-types.js";
@@ -204,7 +204,7 @@ export class Ipv6Layer {
     const ends = this.#ends(fields.src, fields.dst);
     if (ends === null) return;
     const link = this.#o.link;
-    const inArena = buildPacketInArena(fields, ends);
+    const inArena = buildSegmentInArena(fields, ends);
     if (inArena !== null) {
       link.send(inArena);
       return;

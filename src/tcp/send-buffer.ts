@@ -1,4 +1,5 @@
-import { SizedRing } from "./sized-ring.js";
+import { LinearView } from "../wire/wasm.js";
+import { type RingPool, SizedRing, sendRings } from "./sized-ring.js";
 
 /** Copies of peeks that wrap: one for the process, as each peek is used before the next (output.ts). */
 let scratch = new Uint8Array(0);
@@ -23,6 +24,10 @@ export class SendBuffer extends SizedRing {
 
   get length(): number {
     return this.#length + this.#owned;
+  }
+
+  protected override get pool(): RingPool {
+    return sendRings;
   }
 
   /** What a write can take now: up to the capacity, and as far as the memory budget lets the ring grow. */
@@ -68,6 +73,7 @@ export class SendBuffer extends SizedRing {
   /**
    * `len` bytes from `offset`. A view into the ring or a chunk when contiguous, else a copy in a scratch
    * buffer that the next call (on any connection) overwrites: the caller must use the bytes before asking again.
+   * A view of a ring in linear memory is a LinearView, which the build copies from in its checksum's pass.
    */
   peek(offset: number, len: number): Uint8Array {
     if (len === 0) return EMPTY;
@@ -75,7 +81,9 @@ export class SendBuffer extends SizedRing {
     const ring = this.ring;
     let start = this.#head + offset;
     if (start >= ring.length) start -= ring.length;
-    if (start + len <= ring.length) return ring.subarray(start, start + len);
+    if (start + len <= ring.length) {
+      return ring instanceof LinearView ? new LinearView(ring.address + start, len) : ring.subarray(start, start + len);
+    }
     const out = scratchOf(len);
     const first = ring.length - start;
     out.set(ring.subarray(start), 0);

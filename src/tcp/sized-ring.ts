@@ -1,4 +1,5 @@
 import type { MemoryBudget } from "./memory-budget.js";
+import { giveRing, takeRing } from "../wire/ring-arena.js";
 
 /**
  * Ring storage for the send and receive buffers, kept by exact size so a ring given back when it empties
@@ -27,14 +28,23 @@ class SizeClass {
   }
 }
 
-class RingPool {
+/** Where a pool's new rings come from, and where the ones it does not keep go. */
+interface RingSource {
+  make(size: number): Uint8Array;
+  /** A ring the pool lets go of (the garbage collector's, unless the source keeps its own). */
+  drop(ring: Uint8Array): void;
+}
+
+export class RingPool {
   readonly #sizes = new Map<number, SizeClass>();
   readonly #budget: number;
   readonly #limit: number;
+  readonly #source: RingSource;
 
-  constructor(budget: number, limit: number) {
+  constructor(budget: number, limit: number, source: RingSource) {
     this.#budget = budget;
     this.#limit = limit;
+    this.#source = source;
   }
 
   #of(size: number): SizeClass {
@@ -45,7 +55,7 @@ class RingPool {
 
   take(size: number): Uint8Array {
     const c = this.#of(size);
-    const ring = c.free.pop() ?? new Uint8Array(size);
+    const ring = c.free.pop() ?? this.#source.make(size);
     if (++c.out > c.peak) c.peak = c.out;
     return ring;
   }
@@ -66,7 +76,10 @@ class RingPool {
     c.peak = Math.max(0, c.peak - 1 / 16);
     const keep = Math.max(c.floor, Math.min(Math.ceil(c.peak), c.ceiling));
     if (c.free.length < keep) c.free.push(ring);
-    else c.free.length = keep;
+    else {
+      this.#source.drop(ring);
+      while (c.free.length > keep) this.#source.drop(c.free.pop()!);
+    }
   }
 }
 
@@ -76,7 +89,16 @@ class RingPool {
  * thousands of them had just given back), with 1 MiB 5.0 KB (4.7 with no mark at all); 10 busy connections
  * still find their rings waiting.
  */
-const rings = new RingPool(256 * 1024, 1 << 20);
+const rings = new RingPool(256 * 1024, 1 << 20, { make: (size) => new Uint8Array(size), drop() {} });
+
+/**
+ * The send buffers' rings: in linear memory while the region has room (ring-arena.ts), so the build copies
+ * a segment's payload in the checksum's pass; kept as the other rings are.
+ */
+export const sendRings = new RingPool(256 * 1024, 1 << 20, {
+  make: (size) => takeRing(size) ?? new Uint8Array(size),
+  drop: giveRing,
+});
 
 /** A new ring's size: a few segments, what a request or reply of a keep-alive protocol needs. */
 export const INITIAL_RING = 4096;
@@ -97,6 +119,11 @@ export class SizedRing {
   readonly #budget: MemoryBudget | null;
   /** The size last given back: the next burst takes one of that size if the pool has it. */
   #lastSize = 0;
+
+  /** The pool this buffer's rings come from and go back to (a getter: no field per buffer). */
+  protected get pool(): RingPool {
+    return rings;
+  }
 
   constructor(capacity: number, initialRing = INITIAL_RING, budget: MemoryBudget | null = null) {
     this.capacity = capacity;
@@ -124,17 +151,18 @@ export class SizedRing {
     if (need <= old.length) return head;
     if (old === NONE) {
       this.ring =
-        (this.#lastSize >= need && this.#affordable(this.#lastSize, 0) ? rings.takeWaiting(this.#lastSize) : null) ??
-        rings.take(this.#grownSize(this.#initial, need, 0));
+        (this.#lastSize >= need && this.#affordable(this.#lastSize, 0)
+          ? this.pool.takeWaiting(this.#lastSize)
+          : null) ?? this.pool.take(this.#grownSize(this.#initial, need, 0));
       this.#budget?.charge(this.ring.length);
       return 0;
     }
-    const ring = rings.take(this.#grownSize(old.length, need, old.length));
+    const ring = this.pool.take(this.#grownSize(old.length, need, old.length));
     this.#budget?.charge(ring.length - old.length);
     const first = Math.min(used, old.length - head);
     ring.set(old.subarray(head, head + first), 0);
     if (first < used) ring.set(old.subarray(0, used - first), first);
-    rings.give(old);
+    this.pool.give(old);
     this.ring = ring;
     return 0;
   }
@@ -143,7 +171,7 @@ export class SizedRing {
     if (this.ring === NONE) return;
     this.#budget?.release(this.ring.length);
     this.#lastSize = this.ring.length;
-    rings.give(this.ring);
+    this.pool.give(this.ring);
     this.ring = NONE;
   }
 

@@ -1,5 +1,5 @@
 import type { PacketFields } from "./types.js";
-import { wasm, mem8, record, LinearView, SCRATCH } from "./wasm.js";
+import { wasm, mem8, record, LinearView, SCRATCH, ARENA, ARENA_LARGE, ARENA_SLOT } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
 import { setIpv6Slots, type Ipv6Ends } from "./ipv6-slots.js";
 import {
@@ -69,53 +69,91 @@ const U8 = 0xff;
 const U16 = 0xffff;
 const U32 = 0xffffffff;
 
-function checked(name: string, value: number, max: number): number {
+function check(name: string, value: number, max: number): void {
   // An integer in 0..max, and only such a number, survives the mask (max is 2^k - 1) unchanged: one test.
-  if ((max === U32 ? value >>> 0 : value & max) === value) return value;
-  throw new RangeError(`buildPacket: ${name} must be an integer in 0..${max}, got ${value}`);
+  if ((max === U32 ? value >>> 0 : value & max) !== value) {
+    throw new RangeError(`buildPacket: ${name} must be an integer in 0..${max}, got ${value}`);
+  }
+}
+
+/**
+ * Throws a RangeError for the first field of `f` out of range. The public builds run it; the stack's own
+ * segments skip it (`buildSegmentInArena`): the engine makes every field in range by construction, and
+ * these 15-25 tests were a tenth of a data segment's build.
+ */
+function validate(f: PacketFields, ipv6: boolean): void {
+  if (!ipv6) {
+    check("src", f.src, U32);
+    check("dst", f.dst, U32);
+    check("id", f.id ?? 0, U16);
+  }
+  check("ttl", f.ttl ?? 64, U8);
+  check("tos", f.tos ?? 0, U8);
+  check("srcPort", f.srcPort, U16);
+  check("dstPort", f.dstPort, U16);
+  check("seq", f.seq, U32);
+  check("ack", f.ack ?? 0, U32);
+  check("flags", f.flags, U8);
+  check("window", f.window, U16);
+  check("urgent", f.urgent ?? 0, U16);
+  const o = f.options;
+  if (o === undefined) return;
+  if (o.mss !== undefined) check("mss", o.mss, U16);
+  if (o.windowScale !== undefined) check("windowScale", o.windowScale, U8);
+  if (o.timestamps !== undefined) {
+    check("tsval", o.timestamps.tsval, U32);
+    check("tsecr", o.timestamps.tsecr, U32);
+  }
+  const blocks = o.sackBlocks;
+  if (blocks === undefined) return;
+  for (let i = 0; i < blocks.length && i < 4; i++) {
+    check("sack left", blocks[i].left, U32);
+    check("sack right", blocks[i].right, U32);
+  }
 }
 
 /**
  * Writes the packet for `f` into linear memory, its payload at `payloadPtr` (headers go in the HEADROOM
- * bytes before it), and returns where it starts; it ends at `payloadPtr + payload length`. Validates every
- * field first (RangeError).
+ * bytes before it), and returns where it starts; it ends at `payloadPtr + payload length`. The fields are
+ * taken as they are (see `validate`); what the layout itself cannot hold (more than 4 SACK blocks, 40
+ * bytes of options, a packet over 65535 bytes) is a RangeError still, as it would corrupt the record.
  */
-function buildAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined): number {
+function writeAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined): number {
   if (v6 === undefined) {
-    slots[SRC] = checked("src", f.src, U32);
-    slots[DST] = checked("dst", f.dst, U32);
-    slots[TTL] = checked("ttl", f.ttl ?? 64, U8);
-    slots[ID] = checked("id", f.id ?? 0, U16);
-    slots[TOS] = checked("tos", f.tos ?? 0, U8);
+    slots[SRC] = f.src;
+    slots[DST] = f.dst;
+    slots[TTL] = f.ttl ?? 64;
+    slots[ID] = f.id ?? 0;
+    slots[TOS] = f.tos ?? 0;
   } else {
     // IPv6 (RFC 8200 §3): the ends' bytes, TTL as the hop limit, TOS as the traffic class.
-    setIpv6Slots(v6, checked("ttl", f.ttl ?? 64, U8), checked("tos", f.tos ?? 0, U8));
+    setIpv6Slots(v6, f.ttl ?? 64, f.tos ?? 0);
   }
   slots[FRAG] = (f.dontFragment ?? true) ? 0x4000 : 0;
-  slots[SRC_PORT] = checked("srcPort", f.srcPort, U16);
-  slots[DST_PORT] = checked("dstPort", f.dstPort, U16);
-  slots[SEQ] = checked("seq", f.seq, U32);
-  slots[ACK] = checked("ack", f.ack ?? 0, U32);
-  slots[FLAGS] = checked("flags", f.flags, U8);
-  slots[WINDOW] = checked("window", f.window, U16);
-  slots[URGENT] = checked("urgent", f.urgent ?? 0, U16);
+  slots[SRC_PORT] = f.srcPort;
+  slots[DST_PORT] = f.dstPort;
+  slots[SEQ] = f.seq;
+  slots[ACK] = f.ack ?? 0;
+  slots[FLAGS] = f.flags;
+  slots[WINDOW] = f.window;
+  slots[URGENT] = f.urgent ?? 0;
 
   let mask = 0;
   const o = f.options;
   if (o !== undefined) {
     if (o.mss !== undefined) {
       mask |= MSS_BIT;
-      slots[MSS] = checked("mss", o.mss, U16);
+      slots[MSS] = o.mss;
     }
     if (o.windowScale !== undefined) {
       mask |= WINDOW_SCALE_BIT;
-      slots[WSCALE] = checked("windowScale", o.windowScale, U8);
+      slots[WSCALE] = o.windowScale;
     }
     if (o.sackPermitted) mask |= SACK_PERMITTED_BIT;
     if (o.timestamps !== undefined) {
       mask |= TIMESTAMPS_BIT;
-      slots[TSVAL] = checked("tsval", o.timestamps.tsval, U32);
-      slots[TSECR] = checked("tsecr", o.timestamps.tsecr, U32);
+      slots[TSVAL] = o.timestamps.tsval;
+      slots[TSECR] = o.timestamps.tsecr;
     }
     const blocks = o.sackBlocks;
     if (blocks !== undefined && blocks.length > 0) {
@@ -123,8 +161,8 @@ function buildAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined):
       mask |= SACK_BIT;
       slots[SACK_COUNT] = blocks.length;
       for (let i = 0; i < blocks.length; i++) {
-        slots[SACK + 2 * i] = checked("sack left", blocks[i].left, U32);
-        slots[SACK + 2 * i + 1] = checked("sack right", blocks[i].right, U32);
+        slots[SACK + 2 * i] = blocks[i].left;
+        slots[SACK + 2 * i + 1] = blocks[i].right;
       }
     }
   }
@@ -135,13 +173,28 @@ function buildAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined):
   // The bound that holds for any options keeps the copy inside the area it goes to; the exact one (with
   // the options' length) is the WASM call's, so a build is one call.
   if (payloadLen > MAX_PAYLOAD) throw tooLarge(payloadLen);
-  if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
-  const start = v6 === undefined ? wasmBuild(payloadPtr, payloadLen) : wasmBuild6(payloadPtr, payloadLen);
+  // A payload in linear memory (a send ring there, see ring-arena.ts) is copied by the build itself, in the
+  // checksum's pass, after it writes the headers; any other, and one inside the packet's own area, is
+  // placed first (a TypedArray.set, then the checksum reads it again).
+  let from = 0;
+  if (
+    payload instanceof LinearView &&
+    (payload.address >= payloadPtr + payloadLen || payload.address + payloadLen <= payloadPtr - HEADROOM)
+  ) {
+    from = payload.address;
+  } else if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
+  const start = v6 === undefined ? wasmBuild(payloadPtr, payloadLen, from) : wasmBuild6(payloadPtr, payloadLen, from);
   if (start === 0) {
     if (wasmOptionsLength() < 0) throw new RangeError("buildPacket: the options exceed the 40 bytes TCP allows");
     throw tooLarge(payloadLen);
   }
   return start;
+}
+
+/** `writeAt` of fields validated first (RangeError): the public builds. */
+function buildAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined): number {
+  validate(f, v6 !== undefined);
+  return writeAt(f, payloadPtr, v6);
 }
 
 function tooLarge(payloadLen: number): RangeError {
@@ -187,16 +240,42 @@ export function buildPacketInto(f: PacketFields, out: Uint8Array, offset = 0, v6
  * `buildPacket`.
  */
 export function buildPacketInArena(f: PacketFields, v6?: Ipv6Ends): Uint8Array | null {
+  return inArena(f, v6, true);
+}
+
+/**
+ * `buildPacketInArena` of a segment the stack's own engine made, whose fields are in range by construction:
+ * they are not validated (out-of-range values would be truncated to their field, never thrown at).
+ */
+export function buildSegmentInArena(f: PacketFields, v6?: Ipv6Ends): Uint8Array | null {
+  return inArena(f, v6, false);
+}
+
+/**
+ * The view last made of each small slot's packet. A flow's packets in one slot start and end at the same
+ * addresses (same headers, full segments; ACKs alike), so the next one takes the same view: no allocation
+ * per packet. Sharing is safe because a slot holds one packet at a time, and its view is dead once the
+ * slot is released (ARCHITECTURE.md, "One segment, in and out", step 6).
+ */
+const slotViews: Array<LinearView | undefined> = [];
+
+function inArena(f: PacketFields, v6: Ipv6Ends | undefined, validated: boolean): Uint8Array | null {
   const payloadLen = f.payload === undefined ? 0 : f.payload.length;
   const slot = takeSlot(payloadLen);
   if (slot < 0) return null;
   const payloadPtr = slot + HEADROOM;
   let start: number;
   try {
-    start = buildAt(f, payloadPtr, v6);
+    if (validated) validate(f, v6 !== undefined);
+    start = writeAt(f, payloadPtr, v6);
   } catch (error) {
     releaseSlot(slot);
     throw error;
   }
-  return new LinearView(start, payloadPtr + payloadLen - start);
+  const length = payloadPtr + payloadLen - start;
+  if (slot >= ARENA_LARGE) return new LinearView(start, length);
+  const i = (slot - ARENA) / ARENA_SLOT;
+  const last = slotViews[i];
+  if (last !== undefined && last.address === start && last.length === length) return last;
+  return (slotViews[i] = new LinearView(start, length));
 }

@@ -11,7 +11,7 @@ export interface WireExports {
   checksumUpdate(checksum: number, oldField: number, newField: number): number;
   parsePacket(ptr: number, len: number): number;
   optionsLength(): number;
-  buildPacket(payloadPtr: number, payloadLen: number): number;
+  buildPacket(payloadPtr: number, payloadLen: number, src: number): number;
   parseDatagram(ptr: number, len: number): number;
   parseTransport(ptr: number, len: number, protocol: number, src: number, dst: number): number;
   buildIpv4Header(ip: number, protocol: number, totalLength: number): void;
@@ -22,7 +22,7 @@ export interface WireExports {
   parseArp(ptr: number, len: number): number;
   buildArp(ptr: number): void;
   parseIpv6(ptr: number, len: number): number;
-  buildTcp6(payloadPtr: number, payloadLen: number): number;
+  buildTcp6(payloadPtr: number, payloadLen: number, src: number): number;
   buildUdp6(payloadPtr: number, payloadLen: number): number;
   buildIcmp6(payloadPtr: number, payloadLen: number): number;
   buildFragment6(ip: number, next: number, dataLength: number): void;
@@ -70,9 +70,18 @@ export const ARENA_LARGE = ARENA + ARENA_SLOT * ARENA_SLOTS;
 export const ARENA_LARGE_SLOT = 66 << 10;
 export const ARENA_LARGE_SLOTS = 32;
 
+/**
+ * Send rings in linear memory (ring-arena.ts), after the packet arena: a segment's payload is copied from
+ * there into its packet by the build, in the checksum's pass. 16 MiB holds 64 full 256 KiB send buffers (the
+ * default) under Node; a browser tab, which shares its process with the page, reserves 4 MiB. Connections
+ * beyond that keep rings of their own. Untouched pages cost no resident memory.
+ */
+export const RINGS = ARENA_LARGE + ARENA_LARGE_SLOT * ARENA_LARGE_SLOTS;
+export const RINGS_SIZE = (typeof process !== "undefined" && process.versions?.node !== undefined ? 16 : 4) << 20;
+
 // Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
 {
-  const need = ARENA_LARGE + ARENA_LARGE_SLOT * ARENA_LARGE_SLOTS;
+  const need = RINGS + RINGS_SIZE;
   const have = wasm.memory.buffer.byteLength;
   if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
 }

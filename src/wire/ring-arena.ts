@@ -1,0 +1,44 @@
+import { LinearView, RINGS, RINGS_SIZE } from "./wasm.js";
+
+/**
+ * Rings carved out of linear memory for the TCP send buffers, so the build copies a segment's payload into
+ * its packet in the checksum's pass (one WASM loop) rather than by a TypedArray.set and a second pass.
+ * Blocks are powers of two from 4 KiB, taken from a free list of their size or from the untouched end of
+ * the region, and never merged: a region used up (or cut up in sizes no one asks for any more) makes
+ * `takeRing` return null, and the caller takes an ordinary array, so running out costs speed, never
+ * correctness.
+ */
+const MIN_SHIFT = 12;
+/** Free block addresses by size class (shift - MIN_SHIFT). */
+const free: number[][] = [];
+/** Which 4 KiB pages start a block that is out: a ring given back twice, or never taken, is ignored. */
+const out = new Uint8Array(RINGS_SIZE >>> MIN_SHIFT);
+let untouched = RINGS;
+const END = RINGS + RINGS_SIZE;
+
+function classOf(size: number): number {
+  return Math.max(0, 32 - Math.clz32(size - 1) - MIN_SHIFT);
+}
+
+/** A ring of `size` bytes in linear memory (a LinearView), or null when the region has no block for it. */
+export function takeRing(size: number): Uint8Array | null {
+  const k = classOf(size);
+  let address = free[k]?.pop();
+  if (address === undefined) {
+    const block = 1 << (k + MIN_SHIFT);
+    if (untouched + block > END) return null;
+    address = untouched;
+    untouched += block;
+  }
+  out[(address - RINGS) >>> MIN_SHIFT] = 1;
+  return new LinearView(address, size);
+}
+
+/** Gives back a ring `takeRing` made; any other array (or one given back already) is ignored. */
+export function giveRing(ring: Uint8Array): void {
+  if (!(ring instanceof LinearView)) return;
+  const address = ring.address;
+  if (address < RINGS || address >= END || out[(address - RINGS) >>> MIN_SHIFT] === 0) return;
+  out[(address - RINGS) >>> MIN_SHIFT] = 0;
+  (free[classOf(ring.length)] ??= []).push(address);
+}

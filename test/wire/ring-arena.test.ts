@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { giveRing, takeRing } from "../../src/wire/ring-arena.js";
+import { LinearView, RINGS, RINGS_SIZE } from "../../src/wire/wasm.js";
+
+describe("ring arena", () => {
+  it("hands out rings of the size asked for in linear memory, and the same block again once given back", () => {
+    const a = takeRing(5000)!;
+    expect(a).toBeInstanceOf(LinearView);
+    expect(a.length).toBe(5000);
+    const address = (a as LinearView).address;
+    expect(address).toBeGreaterThanOrEqual(RINGS);
+    const b = takeRing(8192)! as LinearView;
+    // 5000 bytes take an 8 KiB block: the next one starts past it, and they never overlap.
+    expect(b.address).toBe(address + 8192);
+    giveRing(a);
+    giveRing(a); // a second give must not put the block on the free list twice
+    const c = takeRing(6000)! as LinearView;
+    expect(c.address).toBe(address);
+    expect((takeRing(8192) as LinearView).address).not.toBe(address);
+    giveRing(new Uint8Array(8192)); // not one of its rings: ignored
+    giveRing(b);
+    giveRing(c);
+  });
+
+  it("returns null once the region has no block of the size, and has again when one comes back", () => {
+    const held: Uint8Array[] = [];
+    for (let r = takeRing(1 << 20); r !== null; r = takeRing(1 << 20)) held.push(r);
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length).toBeLessThanOrEqual(RINGS_SIZE >> 20);
+    const end = Math.max(...held.map((r) => (r as LinearView).address + r.length));
+    expect(end).toBeLessThanOrEqual(RINGS + RINGS_SIZE);
+    giveRing(held[3]);
+    expect((takeRing(1 << 20) as LinearView).address).toBe((held[3] as LinearView).address);
+  });
+});
