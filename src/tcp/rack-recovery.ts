@@ -76,6 +76,8 @@ export class RackRecovery implements LossRecovery {
   #dsackRight = 0;
   #tsecr: number | null = null;
   #newlySacked = 0;
+  /** The latest transmission (its order) this ACK delivered so far, whose RTT is the one RACK.rtt keeps. */
+  #ackOrder = -1;
 
   // RFC 6937 PRR: the flight recovery started from, and the bytes delivered and sent since.
   prrRecoverFs = 0;
@@ -152,6 +154,7 @@ export class RackRecovery implements LossRecovery {
       }
     }
     this.#sackedBefore = this.board.sackedBytes;
+    this.#ackOrder = -1;
     if (this.#dsack && this.undo.dsack(this.#dsackRight) && this.segments.lostBytes === 0) this.#undo();
     const added = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     this.#newlySacked = added;
@@ -196,7 +199,14 @@ export class RackRecovery implements LossRecovery {
       ambiguous = !echoed && rtt < this.minRtt - this.minRtt / 8;
     }
     if (!ambiguous) {
-      this.rtt = rtt;
+      // Step 2 walks an ACK's segments in the order they were sent, so RACK.rtt ends as the latest one's.
+      // SACKed segments are met here before the cumulatively acknowledged ones below them: an old segment
+      // whose ACK was delayed, met after a probe SACKed, would lend RACK.rtt its long wait and hold the
+      // losses the probe just proved for that long.
+      if (segs.order[i] > this.#ackOrder) {
+        this.#ackOrder = segs.order[i];
+        this.rtt = rtt;
+      }
       if (!retransmitted && rtt < this.minRtt) this.minRtt = rtt;
       if (segs.order[i] > this.order) this.order = segs.order[i];
     }

@@ -194,14 +194,15 @@ describe("RFC 3168 §6.1.2 the sender: ECE -> one reduction per window, CWR, not
     const f = sending(10, 20);
     expect(f.conn.info().cwnd).toBe(10 * MSS);
     f.clock.advance(100);
-    // ACK of segment 0 with ECE: NewReno's ssthresh = FlightSize/2 (9 segments outstanding after it).
+    // ACK of segment 0 with ECE: NewReno's ssthresh is half the flight, counted as the 10 segments the round
+    // had out (RFC 7661 §4.4), not the 9 left after this ACK: cwnd is halved, as §6.1.2 has it.
     f.recv({ seq: R(1), ack: L(1 + MSS), flags: ACK | ECE });
     const cut = f.conn.info();
-    expect(cut).toMatchObject({ ssthresh: Math.floor((9 * MSS) / 2), retransmits: 0, ecnReductions: 1 });
+    expect(cut).toMatchObject({ ssthresh: 5 * MSS, retransmits: 0, ecnReductions: 1 });
     expect(cut.cwnd).toBe(cut.ssthresh);
     expect(f.events.filter((e) => e.type === "cwnd")).toMatchObject([{ reason: "ecn-echo", cwnd: cut.cwnd }]);
     expect(f.traces).toContain(`${f.conn.id} ECN-Echo, cwnd=${cut.cwnd}`);
-    // cwnd (4.5 segments) is below the flight (9): nothing is sent, and certainly nothing resent.
+    // cwnd (5 segments) is below the flight (9): nothing is sent, and certainly nothing resent.
     expect(f.sent).toEqual([]);
     // More ECEs for data sent before the reduction change nothing.
     for (let k = 2; k <= 6; k++) f.recv({ seq: R(1), ack: L(1 + k * MSS), flags: ACK | ECE });

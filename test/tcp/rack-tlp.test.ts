@@ -360,10 +360,26 @@ describe("RFC 8985 §7 TLP: the tail loss probe", () => {
     expect(f.conn.info().ssthresh).toBe(0x7fffffff);
     f.conn.write(data(MSS));
     f.clock.advance(100);
-    // No D-SACK came for 9 and the ACK moves past the probe: 9 had been lost, the probe repaired it.
+    // No D-SACK came for 9 and the ACK moves past the probe: 9 had been lost, the probe repaired it. The cut
+    // is from the ten segments the last round had out (RFC 7661 §4.4), not the one left outstanding.
     f.recv({ seq: R(1), ack: S(11), flags: ACK });
-    expect(f.conn.info()).toMatchObject({ ssthresh: 2 * MSS, cwnd: 2 * MSS });
-    expect(f.traces).toContain(`${f.conn.id} loss repaired by the probe, cwnd=${2 * MSS}`);
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, cwnd: 5 * MSS });
+    expect(f.traces).toContain(`${f.conn.id} loss repaired by the probe, cwnd=${5 * MSS}`);
+  });
+
+  it("§6.2 step 2: RACK.rtt is the latest-sent segment's: an older one cumulatively acknowledged with the probe's SACK does not hold the losses", () => {
+    const f = sent(10 * MSS);
+    f.clock.advance(100);
+    // 0..5 arrive; the peer delays its ACK of 6; 7..9 are lost.
+    f.recv({ seq: R(1), ack: S(6), flags: ACK });
+    f.clock.advance(200);
+    expect(seqs(f)).toEqual([9]);
+    f.clock.advance(100);
+    // The probe arrives out of order: the peer's ACK covers 6 (sent 400 ms ago) and SACKs the probe (100 ms).
+    // RACK.rtt = 100 ms: 7 and 8, sent 400 ms ago, are past 100 + 25 ms and lost now, not 25 ms after 400.
+    sack(f, 7, [9, 10]);
+    expect(seqs(f)).toEqual([7, 8]);
+    expect(f.conn.info()).toMatchObject({ fastRetransmits: 1, timeouts: 0, lossProbes: 1 });
   });
 
   it("§7.4 a D-SACK of the probe shows nothing was lost: the window stays", () => {
