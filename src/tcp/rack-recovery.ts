@@ -270,7 +270,7 @@ export class RackRecovery implements LossRecovery {
     // freed the pipe it can be twice cwnd, so a cut from it would raise the window.
     const base = Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd);
     this.undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
-    s.cc.onLoss(base, s.mss);
+    s.cutWindow(base);
     this.prrRecoverFs = base;
     this.prrDelivered = 0;
     this.prrOut = 0;
@@ -517,7 +517,7 @@ export class RackRecovery implements LossRecovery {
       this.tlpEnd = null;
       const s = this.#s;
       if (!this.inRecovery && !this.#point.covers(s.tcb.sndUna)) {
-        s.cc.onLoss(a.flight, a.mss);
+        s.cutWindow(a.flight);
         this.#point.mark(s.tcb.sndMax);
       }
       s.report("probe-repaired-loss", 0);
