@@ -159,6 +159,18 @@ export class RackRecovery implements LossRecovery {
     const added = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     this.#newlySacked = added;
     const now = s.now;
+    // §6.2 steps 2 and 3 take an ACK's segments in the order they were sent: first those it acknowledges
+    // cumulatively (sent before any it SACKs, but for retransmissions, which step 3 passes over), then the
+    // SACKed ones. The other way round, a segment whose ACK the peer delayed, acknowledged by the ACK that
+    // SACKs the segment after a loss, lies below RACK.fack and reads as reordering: reo_wnd stays
+    // min_RTT/4 and every later loss waits it out.
+    const cumulative = seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax);
+    if (cumulative) {
+      const segs = this.segments;
+      for (let i = segs.head; i < segs.length && seqLe(segs.end[i], seg.ack); i++) {
+        if (!(segs.flags[i] & SACKED)) this.#delivered(i, now);
+      }
+    }
     if (added > 0 && blocks !== undefined) {
       const segs = this.segments;
       for (let b = 0; b < blocks.length; b++) {
@@ -166,15 +178,10 @@ export class RackRecovery implements LossRecovery {
         if (!this.board.rangeAt(from, range)) continue;
         for (let i = segs.find(range[0]); i < segs.length && seqLe(segs.end[i], range[1]); i++) {
           if (segs.flags[i] & SACKED || seqLt(segs.start[i], range[0])) continue;
+          if (cumulative && seqLe(segs.end[i], seg.ack)) continue;
           this.#delivered(i, now);
           segs.mark(i, SACKED);
         }
-      }
-    }
-    if (seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax)) {
-      const segs = this.segments;
-      for (let i = segs.head; i < segs.length && seqLe(segs.end[i], seg.ack); i++) {
-        if (!(segs.flags[i] & SACKED)) this.#delivered(i, now);
       }
     }
   }

@@ -93,6 +93,18 @@ describe("RFC 8985 RACK: time-based loss detection", () => {
     expect(seqs(f)).toEqual([2]);
   });
 
+  it("§6.2 step 3: a segment whose ACK the peer delayed, acknowledged by the ACK that SACKs past a hole, is not reordering", () => {
+    const f = sent(10 * MSS);
+    f.clock.advance(100);
+    f.recv({ seq: R(1), ack: S(3), flags: ACK });
+    // 3 arrived (its ACK delayed), 4 is lost, 5 arrives: the ACK covers 3 and SACKs 5, above 3.
+    sack(f, 4, [5, 6]);
+    expect(f.sent).toEqual([]);
+    // 6 and 7 arrive: three SACKed and no reordering seen, so reo_wnd = 0 and 4 goes at once.
+    sack(f, 4, [5, 8]);
+    expect(seqs(f)).toEqual([4]);
+  });
+
   it("§6.2 step 4: a D-SACK doubles the window (reo_wnd_mult) for the next losses", () => {
     const f = recovering();
     f.clock.advance(50);
