@@ -105,6 +105,13 @@ function runVariant(
     );
     points.push({ loss, mbps, min: Math.min(...each), max: Math.max(...each) });
     figures.push({ name: `path.${v.name}.${lossKey(loss)}.goodput`, value: mbps, unit: "Mbit/s" });
+    // Without random loss every drop is the queue's: slow start's overshoot, then the algorithm's probing.
+    if (loss === 0)
+      figures.push({
+        name: `path.${v.name}.loss0pct.queue_drops`,
+        value: median(runs.map((r) => r.queueDrops)),
+        unit: "packets",
+      });
     if (loss > 0) {
       figures.push({
         name: `path.${v.name}.${lossKey(loss)}.vs_mathis`,
@@ -250,6 +257,11 @@ function traceChart(): string {
 const suite: BenchSuite = {
   name: "path",
   targets: [
+    {
+      figure: "path.cubic+sack.loss0pct.queue_drops",
+      atMost: 100,
+      what: "clean deep-queue path (default CUBIC + RACK): under 100 segments dropped by the queue (HyStart++ ends slow start before it overflows)",
+    },
     {
       figure: "path.ecn.cubic+sack.retransmitted_bytes",
       atMost: 0,
