@@ -231,12 +231,14 @@ export class StreamCore {
    */
   read(owner: Owner, max: number | undefined, atEnd: PendingRead["atEnd"]): Promise<Uint8Array | Owner | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return this.hold.during(
-      new Promise<Uint8Array | Owner | null>((resolve, reject) => {
-        this.#readers.push({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
-        this.#reads.run();
-      }),
-    );
+    if (this.#readers.length === 0 && !this.#discarding) {
+      // Bytes already here: no pending entry, and no hold on the loop for a promise already settled.
+      const bytes = this.conn.read(max);
+      if (bytes !== null) return Promise.resolve(bytes);
+    }
+    return new Promise<Uint8Array | Owner | null>((resolve, reject) => {
+      this.#wait({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
+    });
   }
 
   /**
@@ -245,19 +247,34 @@ export class StreamCore {
    */
   readInto(owner: Owner, target: Uint8Array): Promise<number | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return this.hold.during(
-      new Promise<number | null>((resolve, reject) => {
-        this.#readers.push({
-          owner,
-          max: target.length,
-          into: target,
-          atEnd: null,
-          resolve: resolve as PendingRead["resolve"],
-          reject,
-        });
-        this.#reads.run();
-      }),
-    );
+    return new Promise<number | null>((resolve, reject) => {
+      this.#wait({
+        owner,
+        max: target.length,
+        into: target,
+        atEnd: null,
+        resolve: resolve as PendingRead["resolve"],
+        reject,
+      });
+    });
+  }
+
+  /** Queues a read; the connection's hold counts it until it is settled (#settle). */
+  #wait(r: PendingRead): void {
+    this.hold.begin();
+    this.#readers.push(r);
+    this.#reads.run();
+  }
+
+  /** A queued read leaves the queue: its hold on the loop goes with it. */
+  #settle(r: PendingRead, value: Uint8Array | Owner | number | null): void {
+    this.hold.end();
+    r.resolve(value);
+  }
+
+  #refuse(r: PendingRead, error: unknown): void {
+    this.hold.end();
+    r.reject(error);
   }
 
   #drainReads(): void {
@@ -268,22 +285,22 @@ export class StreamCore {
         const n = this.conn.readInto(r.into);
         if (n > 0) {
           this.#readers.shift();
-          r.resolve(n);
+          this.#settle(r, n);
           continue;
         }
       } else {
         const bytes = this.conn.read(r.max);
         if (bytes !== null) {
           this.#readers.shift();
-          r.resolve(bytes);
+          this.#settle(r, bytes);
           continue;
         }
       }
       if (!this.conn.readEnded) return;
       this.#readers.shift();
-      if (r.atEnd === null) r.resolve(null);
-      else if (r.owner.consumption !== null) r.reject(staleError(r.owner));
-      else r.resolve(this.replace(r.owner, r.atEnd.by, r.atEnd.next()));
+      if (r.atEnd === null) this.#settle(r, null);
+      else if (r.owner.consumption !== null) this.#refuse(r, staleError(r.owner));
+      else this.#settle(r, this.replace(r.owner, r.atEnd.by, r.atEnd.next()));
     }
   }
 
@@ -294,8 +311,8 @@ export class StreamCore {
     this.#readers = [];
     for (const r of readers) {
       // Every handle was consumed before finishing began; only adapters' reads see a plain end.
-      if (r.atEnd === null) r.resolve(null);
-      else r.reject(staleError(r.owner));
+      if (r.atEnd === null) this.#settle(r, null);
+      else this.#refuse(r, staleError(r.owner));
     }
     this.#reads.run();
   }
@@ -388,7 +405,7 @@ export class StreamCore {
     this.#readers = [];
     this.#writers = [];
     this.#waiters = [];
-    for (const r of readers) r.reject(error);
+    for (const r of readers) this.#refuse(r, error);
     for (const w of writers) w.reject(error);
     for (const w of waiters) w.reject(error);
   }

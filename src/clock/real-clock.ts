@@ -16,7 +16,9 @@ import type { Clock, Timer } from "./clock.js";
  */
 export class RealClock implements Clock {
   readonly #origin = performance.timeOrigin;
-  #soon: Array<(() => void) | null> = [];
+  /** Zero-delay work for the next flush; the flush runs it from the other array, and the two swap. */
+  #soon: SoonTimer[] = [];
+  #spare: SoonTimer[] = [];
   #soonArmed = false;
   /** Flushes run as microtasks since the last one that ran as a macrotask. */
   #chained = 0;
@@ -38,11 +40,10 @@ export class RealClock implements Clock {
 
   schedule(delayMs: number, fn: () => void): Timer {
     if (delayMs <= 0) {
-      const index = this.#soon.length;
-      const queue = this.#soon;
-      queue.push(fn);
+      const timer = new SoonTimer(fn);
+      this.#soon.push(timer);
       this.#armSoon();
-      return { cancel: () => void (queue[index] = null) };
+      return timer;
     }
     const handle = setTimeout(fn, delayMs);
     // Engine and link timers only housekeep: what holds a Node process is what the user waits for
@@ -65,8 +66,13 @@ export class RealClock implements Clock {
   readonly #runSoon = (): void => {
     this.#soonArmed = false;
     const queue = this.#soon;
-    this.#soon = [];
-    for (const fn of queue) fn?.();
+    this.#soon = this.#spare;
+    try {
+      for (let i = 0; i < queue.length; i++) queue[i].run();
+    } finally {
+      queue.length = 0;
+      this.#spare = queue;
+    }
   };
 
   readonly #runSoonAfterTurn = (): void => {
@@ -80,6 +86,26 @@ export class RealClock implements Clock {
  * a chain ended early (nothing more to do) leaves its count, which only brings the next macrotask closer.
  */
 const SOON_CHAIN = 32;
+
+/** One zero-delay callback: the handle cancel() clears, one object where a closure would be two. */
+class SoonTimer implements Timer {
+  #fn: (() => void) | null;
+
+  constructor(fn: () => void) {
+    this.#fn = fn;
+  }
+
+  cancel(): void {
+    this.#fn = null;
+  }
+
+  run(): void {
+    const fn = this.#fn;
+    if (fn === null) return;
+    this.#fn = null;
+    fn();
+  }
+}
 
 const settled = Promise.resolve();
 
