@@ -6,6 +6,7 @@
  */
 import type { Clock, Timer } from "../clock/clock.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
+import { overwrittenBytes } from "../tcp/byte-slab.js";
 import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } from "../tcp/types.js";
 import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError } from "./errors.js";
@@ -33,7 +34,10 @@ export interface Owner {
 interface PendingRead {
   owner: Owner;
   max: number | undefined;
-  /** A BYOB read's view: the bytes go straight from the receive buffer into it, and the count resolves. */
+  /**
+   * A BYOB read's view: the bytes go straight from the receive buffer into it, and the count resolves.
+   * OWN_BUFFER: a chunk in an ArrayBuffer of its own resolves (readOwned).
+   */
   into: Uint8Array | null;
   /** Builds the successor at end-of-stream; null for adapters, which just see the end. */
   atEnd: { by: string; next: () => Owner } | null;
@@ -55,6 +59,9 @@ interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
 }
+
+/** PendingRead.into for readOwned: a marker, never read from or written to. */
+const OWN_BUFFER = new Uint8Array(0);
 
 export function staleError(owner: Owner): StaleHandleError {
   const c = owner.consumption;
@@ -242,6 +249,17 @@ export class StreamCore {
   }
 
   /**
+   * An adapter's read of what has arrived (up to `max`) into an ArrayBuffer of its own, for a consumer
+   * that transfers it (a WHATWG byte stream): resolves with the chunk, or null at end-of-stream.
+   */
+  readOwned(owner: Owner, max?: number): Promise<Uint8Array | null> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    return new Promise<Uint8Array | null>((resolve, reject) => {
+      this.#wait({ owner, max, into: OWN_BUFFER, atEnd: null, resolve: resolve as PendingRead["resolve"], reject });
+    });
+  }
+
+  /**
    * An adapter's read into `target` (a BYOB view), copied once, from the receive buffer into it: resolves
    * with the count, or null at end-of-stream.
    */
@@ -281,7 +299,16 @@ export class StreamCore {
     if (this.#discarding) while (this.conn.read() !== null);
     while (this.#readers.length > 0 && this.#error === null) {
       const r = this.#readers[0];
-      if (r.into !== null) {
+      if (r.into === OWN_BUFFER) {
+        const n = Math.min(this.conn.readableLength, r.max ?? Number.MAX_SAFE_INTEGER);
+        if (n > 0) {
+          const chunk = overwrittenBytes(n);
+          this.conn.readInto(chunk);
+          this.#readers.shift();
+          this.#settle(r, chunk);
+          continue;
+        }
+      } else if (r.into !== null) {
         const n = this.conn.readInto(r.into);
         if (n > 0) {
           this.#readers.shift();
