@@ -107,7 +107,10 @@ export type StackDnsOptions = Omit<ResolverOptions, "clock" | "udp" | "tcp">;
 export interface UdpOptions {
   /** The local port; absent, a free ephemeral one (49152..65535). */
   port?: number;
-  /** The local address: the stack's own or "0.0.0.0" (the stack has one address). */
+  /**
+   * The local address: one of the stack's (datagrams to it only, sent from it), or "0.0.0.0" / "::" (any).
+   * Absent: any, and `localAddr` names the stack's IPv4 address.
+   */
   address?: string;
   /** May send to and receive from 255.255.255.255 (SO_BROADCAST). Default false. */
   broadcast?: boolean;
@@ -329,11 +332,11 @@ export class Stack {
    */
   udp(options: UdpOptions = {}): UdpSocket<"Unconnected"> {
     this.#assertOpen();
-    const { address, ...bind } = options;
+    const { address } = options;
     if (address !== undefined && !this.#isOwn(address) && address !== "0.0.0.0" && address !== "::") {
       throw new AddressNotAvailableError(`${address} is not this stack's address (${this.addresses.join(", ")})`);
     }
-    return openUdpSocket(this.#ip.udp(bind), new Hold(this.#holds));
+    return openUdpSocket(this.#ip.udp(options), new Hold(this.#holds));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Clock, Timer } from "../clock/clock.js";
+import { scheduleLong } from "../clock/long-timer.js";
 import { ipv4ToString, parseIpv4 as parse } from "../wire/ipv4-address.js";
 import type { MacAddress } from "../wire/mac-address.js";
 import { renewalRetransmission, retransmissionDelay } from "./backoff.js";
@@ -88,10 +89,11 @@ export interface DhcpClientHost {
   /** The lease ended (expired, NAKed, released): remove the address. */
   unbound(lease: DhcpLease): void;
   /**
-   * Ask whether `ip` is in use (RFC 5227 probe) before binding it; `done(true)` when someone answered.
-   * Returns a cancel function. Absent: no check.
+   * Ask whether `ip` is in use (RFC 5227 probe) before binding it: `done("in-use")` when someone answered,
+   * `"free"` when nobody did, `"superseded"` when another probe on the interface cut this one short (the
+   * address was not checked). Returns a cancel function. Absent: no check.
    */
-  probe?(ip: number, done: (conflict: boolean) => void): () => void;
+  probe?(ip: number, done: (result: "free" | "in-use" | "superseded") => void): () => void;
   /** Uniform in [0, 1): the backoff's jitter and the transaction ids. */
   random(): number;
   /** Where the lease's changes go as typed events (dhcp-events.ts), while it is `listening`. */
@@ -122,8 +124,6 @@ const BROADCAST = 0xffffffff;
 const INFINITE = 0xffffffff;
 /** RFC 2131 §3.1 step 5: after a DECLINE, wait at least ten seconds before starting over. */
 const DECLINE_WAIT_MS = 10_000;
-/** Clocks' timers take 2^31 - 1 ms at most (setTimeout); a longer wait is taken in parts. */
-const MAX_TIMER_MS = 0x7fff_ffff;
 
 /**
  * A DHCP client (RFC 2131 §4.4) for one Ethernet interface: DISCOVER, OFFER, REQUEST, ACK; retransmission
@@ -343,10 +343,12 @@ export class DhcpClient {
     // §4.4.1: a new address is checked before use; a renewal keeps the one in use (and a reboot's is ours).
     if (state === "requesting" && probe !== undefined) {
       this.#state = "probing";
-      this.#cancelProbe = probe.call(this.#host, m.yiaddr, (conflict) => {
+      this.#cancelProbe = probe.call(this.#host, m.yiaddr, (result) => {
         this.#cancelProbe = null;
-        if (conflict) this.#decline(m);
-        else this.#bind(lease);
+        if (result === "free") this.#bind(lease);
+        else if (result === "in-use") this.#decline(m);
+        // Unchecked, so not used; nothing is known against it either, so no DECLINE: ask again.
+        else this.#discover();
       });
       return;
     }
@@ -448,20 +450,18 @@ export class DhcpClient {
 
   // BOUND -> RENEWING -> REBINDING -> INIT
 
-  /** The next of T1, T2 and the lease's end, by one timer (taken in parts past a clock's longest wait). */
+  /** The next of T1, T2 and the lease's end, by one timer (a lease may outlast a platform timer's longest wait). */
   #armLease(): void {
     this.#leaseTimer?.cancel();
     this.#leaseTimer = null;
     const lease = this.#lease;
     if (lease === null || lease.expires === Number.POSITIVE_INFINITY) return;
-    const now = this.#host.clock.now();
+    const clock = this.#host.clock;
     const deadline =
       this.#state === "bound" ? this.#t1(lease) : this.#state === "renewing" ? this.#t2(lease) : lease.expires;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, deadline - now));
-    this.#leaseTimer = this.#host.clock.schedule(wait, () => {
+    this.#leaseTimer = scheduleLong(clock, Math.max(0, deadline - clock.now()), () => {
       this.#leaseTimer = null;
-      if (this.#host.clock.now() < deadline) this.#armLease();
-      else this.#leaseDeadline();
+      this.#leaseDeadline();
     });
   }
 

@@ -1,13 +1,6 @@
+import { readU32, writeU32 } from "../wire/big-endian.js";
 import type { MacAddress } from "../wire/mac-address.js";
-import {
-  DhcpOption,
-  collectOptions,
-  decodeOptions,
-  encodeOptions,
-  putWord,
-  word,
-  type DhcpOptions,
-} from "./dhcp-options.js";
+import { DhcpOption, collectOptions, decodeOptions, encodeOptions, type DhcpOptions } from "./dhcp-options.js";
 
 /** Option 53's values (RFC 2132 §9.6). */
 export const DhcpMessageType = {
@@ -90,7 +83,7 @@ export function parseDhcp(b: Uint8Array): DhcpMessage | DhcpParseError {
   const op = b[0];
   if (op !== 1 && op !== 2) return "dhcp-bad-op";
   if (b[1] !== 1 || b[2] !== 6) return "dhcp-not-ethernet";
-  if (word(b, 236) !== MAGIC_COOKIE) return "dhcp-no-cookie";
+  if (readU32(b, 236) !== MAGIC_COOKIE) return "dhcp-no-cookie";
   const raw = new Map<number, Uint8Array>();
   if (!collectOptions(b.subarray(OPTIONS_AT), raw)) return "dhcp-bad-options";
   // RFC 2132 §9.3: option 52 says the file and/or sname fields hold more options (file first).
@@ -108,14 +101,14 @@ export function parseDhcp(b: Uint8Array): DhcpMessage | DhcpParseError {
   return {
     op,
     type: type[0] as DhcpMessageType,
-    xid: word(b, 4),
+    xid: readU32(b, 4),
     secs: (b[8] << 8) | b[9],
     broadcast: (b[10] & 0x80) !== 0,
-    ciaddr: word(b, 12),
-    yiaddr: word(b, 16),
-    siaddr: word(b, 20),
-    giaddr: word(b, 24),
-    chaddr: ((b[28] << 8) | b[29]) * TWO_32 + word(b, 30),
+    ciaddr: readU32(b, 12),
+    yiaddr: readU32(b, 16),
+    siaddr: readU32(b, 20),
+    giaddr: readU32(b, 24),
+    chaddr: ((b[28] << 8) | b[29]) * TWO_32 + readU32(b, 30),
     options,
   };
 }
@@ -128,19 +121,19 @@ export function buildDhcp(m: DhcpMessage): Uint8Array {
   b[0] = m.op;
   b[1] = 1; // htype: Ethernet (RFC 1700)
   b[2] = 6; // hlen
-  putWord(b, 4, m.xid);
+  writeU32(b, 4, m.xid);
   b[8] = m.secs >> 8;
   b[9] = m.secs;
   if (m.broadcast) b[10] = 0x80;
-  putWord(b, 12, m.ciaddr);
-  putWord(b, 16, m.yiaddr);
-  putWord(b, 20, m.siaddr);
-  putWord(b, 24, m.giaddr);
+  writeU32(b, 12, m.ciaddr);
+  writeU32(b, 16, m.yiaddr);
+  writeU32(b, 20, m.siaddr);
+  writeU32(b, 24, m.giaddr);
   const high = Math.floor(m.chaddr / TWO_32);
   b[28] = high >> 8;
   b[29] = high;
-  putWord(b, 30, m.chaddr % TWO_32);
-  putWord(b, 236, MAGIC_COOKIE);
+  writeU32(b, 30, m.chaddr % TWO_32);
+  writeU32(b, 236, MAGIC_COOKIE);
   let at = OPTIONS_AT;
   b[at++] = DhcpOption.MESSAGE_TYPE;
   b[at++] = 1;

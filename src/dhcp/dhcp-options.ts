@@ -1,3 +1,5 @@
+import { readU32, writeU32 } from "../wire/big-endian.js";
+
 /**
  * DHCP options (RFC 2132) as the client and server use them: the subnet, routers and DNS servers, the lease
  * and its renewal times, the message type and the server's identifier. Unknown options are skipped on
@@ -88,12 +90,12 @@ export function decodeOptions(raw: ReadonlyMap<number, Uint8Array>): DhcpOptions
     switch (code) {
       case DhcpOption.SUBNET_MASK:
         if (v.length !== 4) return null;
-        o.subnetMask = word(v, 0);
+        o.subnetMask = readU32(v, 0);
         break;
       case DhcpOption.ROUTER:
       case DhcpOption.DNS: {
         if (v.length === 0 || v.length % 4 !== 0) return null;
-        const list = Array.from({ length: v.length / 4 }, (_, k) => word(v, 4 * k));
+        const list = Array.from({ length: v.length / 4 }, (_, k) => readU32(v, 4 * k));
         if (code === DhcpOption.ROUTER) o.routers = list;
         else o.dns = list;
         break;
@@ -111,7 +113,7 @@ export function decodeOptions(raw: ReadonlyMap<number, Uint8Array>): DhcpOptions
       case DhcpOption.RENEWAL_TIME:
       case DhcpOption.REBINDING_TIME: {
         if (v.length !== 4) return null;
-        const n = word(v, 0);
+        const n = readU32(v, 0);
         if (code === DhcpOption.REQUESTED_IP) o.requestedIp = n;
         else if (code === DhcpOption.LEASE_TIME) o.leaseTime = n;
         else if (code === DhcpOption.SERVER_ID) o.serverId = n;
@@ -143,7 +145,7 @@ export function encodeOptions(o: DhcpOptions): Uint8Array[] {
     const b = new Uint8Array(2 + 4 * values.length);
     b[0] = code;
     b[1] = 4 * values.length;
-    values.forEach((v, k) => putWord(b, 2 + 4 * k, v));
+    values.forEach((v, k) => writeU32(b, 2 + 4 * k, v));
     out.push(b);
   };
   const bytes = (code: number, value: Uint8Array) => {
@@ -171,19 +173,6 @@ export function encodeOptions(o: DhcpOptions): Uint8Array[] {
   if (o.parameterList !== undefined) bytes(DhcpOption.PARAMETER_LIST, Uint8Array.from(o.parameterList));
   if (o.message !== undefined) bytes(DhcpOption.MESSAGE, new TextEncoder().encode(o.message));
   return out;
-}
-
-/** The big-endian 32-bit word at `at`. */
-export function word(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-}
-
-/** Writes `v` as a big-endian 32-bit word at `at`. */
-export function putWord(b: Uint8Array, at: number, v: number): void {
-  b[at] = v >>> 24;
-  b[at + 1] = v >>> 16;
-  b[at + 2] = v >>> 8;
-  b[at + 3] = v;
 }
 
 /** Text options are NVT ASCII (RFC 2132 §2); anything else is read as UTF-8 without failing. */

@@ -4,7 +4,7 @@ import { IPV6_ALL_NODES, ipv6MulticastMac, solicitedNodeAddress } from "../wire/
 import type { MacAddress } from "../wire/mac-address.js";
 import { ipv6HexKey } from "./hex-key.js";
 import type { AddressOrigin, AddressRemoval, AddressState, ConfiguredAddress, NdpEvent } from "./events.js";
-import { scheduleLifetime } from "./lifetime-timer.js";
+import { scheduleLong } from "../clock/long-timer.js";
 
 /** One address and what made it, kept so a duplicate can be replaced by the next identifier (RFC 7217 §6). */
 export interface AddressRecord {
@@ -100,14 +100,19 @@ export class AddressList {
     return found;
   }
 
-  /** New lifetimes for `record` (RFC 4862 §5.5.3 e); a deprecated address preferred again is preferred. */
+  /**
+   * New lifetimes for `record` (RFC 4862 §5.5.3 e): a deprecated address preferred again is preferred; a
+   * preferred one whose preferred lifetime is now over (an RA's 0) is deprecated at once (§5.5.4).
+   */
   setLifetimes(record: AddressRecord, validUntil: number, preferredUntil: number): void {
     const slot = this.#slots.get(ipv6HexKey(record.address));
     if (slot === undefined) return;
     slot.validUntil = validUntil;
     slot.preferredUntil = preferredUntil;
     this.#arm(slot);
-    if (slot.state === "deprecated" && preferredUntil > this.#clock.now()) this.#setState(slot, "preferred");
+    const preferred = preferredUntil > this.#clock.now();
+    if (slot.state === "deprecated" && preferred) this.#setState(slot, "preferred");
+    else if (slot.state === "preferred" && !preferred) this.#deprecate(slot);
   }
 
   /** RFC 4862 §5.4.3-4: `record`, still tentative, is in use elsewhere: it is removed, never used. */
@@ -161,9 +166,8 @@ export class AddressList {
   }
 
   #assign(slot: Slot): void {
-    const deprecated = slot.preferredUntil <= this.#clock.now();
-    this.#setState(slot, deprecated ? "deprecated" : "preferred");
-    if (deprecated) this.#hooks.deprecated(slot);
+    if (slot.preferredUntil <= this.#clock.now()) this.#deprecate(slot);
+    else this.#setState(slot, "preferred");
   }
 
   /** The lifetime timers, from `validUntil` and `preferredUntil`. */
@@ -171,16 +175,19 @@ export class AddressList {
     slot.preferredTimer?.cancel();
     slot.validTimer?.cancel();
     const now = this.#clock.now();
-    slot.validTimer = scheduleLifetime(this.#clock, slot.validUntil - now, () => this.#remove(slot, "expired"));
+    slot.validTimer = scheduleLong(this.#clock, slot.validUntil - now, () => this.#remove(slot, "expired"));
     slot.preferredTimer =
       slot.preferredUntil > now
-        ? scheduleLifetime(this.#clock, slot.preferredUntil - now, () => {
+        ? scheduleLong(this.#clock, slot.preferredUntil - now, () => {
             slot.preferredTimer = null;
-            if (slot.state !== "preferred") return;
-            this.#setState(slot, "deprecated");
-            this.#hooks.deprecated(slot);
+            if (slot.state === "preferred") this.#deprecate(slot);
           })
         : null;
+  }
+
+  #deprecate(slot: Slot): void {
+    this.#setState(slot, "deprecated");
+    this.#hooks.deprecated(slot);
   }
 
   #setState(slot: Slot, state: AddressState): void {

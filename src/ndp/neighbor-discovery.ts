@@ -70,6 +70,11 @@ export interface NeighborDiscoveryOptions {
 /** RFC 4861 §6.3.2: ReachableTime is BaseReachableTime times a uniform factor in [0.5, 1.5]. */
 const MIN_RANDOM_FACTOR = 0.5;
 const RANDOM_FACTOR_SPAN = 1;
+/**
+ * RFC 4861 §6.3.4: with BaseReachableTime unchanged, ReachableTime is still drawn anew "at least once
+ * every few hours"; the next RA after this long redraws it.
+ */
+const REDRAW_REACHABLE_MS = 2 * 3_600_000;
 /** CurHopLimit until a router says otherwise (RFC 4861 §6.3.2, IANA's default TTL). */
 const DEFAULT_HOP_LIMIT = 64;
 /**
@@ -113,7 +118,9 @@ export class NeighborDiscovery {
   #hopLimit = DEFAULT_HOP_LIMIT;
   #mtu: number;
   #baseReachableTime: number;
-  #reachableTime: number;
+  #reachableTime = 0;
+  /** When ReachableTime was last drawn. */
+  #reachableDrawnAt = 0;
   #retransTimer: number;
   #started = false;
   #solicited = false;
@@ -135,7 +142,7 @@ export class NeighborDiscovery {
     this.#netIface = Uint8Array.of(high >>> 8, high & 0xff, low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low);
     this.#mtu = options.host.mtu;
     this.#baseReachableTime = config.baseReachableTime;
-    this.#reachableTime = this.#randomReachableTime();
+    this.#drawReachableTime();
     this.#retransTimer = config.retransTimer;
     this.cache = new NeighborCache<string>(
       this.#clock,
@@ -385,8 +392,9 @@ export class NeighborDiscovery {
     return this.#retransTimer;
   }
 
-  #randomReachableTime(): number {
-    return this.#baseReachableTime * (MIN_RANDOM_FACTOR + this.#random() * RANDOM_FACTOR_SPAN);
+  #drawReachableTime(): void {
+    this.#reachableTime = this.#baseReachableTime * (MIN_RANDOM_FACTOR + this.#random() * RANDOM_FACTOR_SPAN);
+    this.#reachableDrawnAt = this.#clock.now();
   }
 
   /** Adds an address of `prefix` with an identifier of `origin`'s kind (RFC 7217 for all but temporary). */
@@ -492,14 +500,17 @@ export class NeighborDiscovery {
       this.#hopLimit = m.curHopLimit;
       this.#event({ type: "hop-limit", hopLimit: m.curHopLimit });
     }
-    if (m.reachableTime !== 0 || m.retransTimer !== 0) {
-      if (m.reachableTime !== 0) {
-        this.#baseReachableTime = Math.min(m.reachableTime, MAX_ADVERTISED_TIME);
-        this.#reachableTime = this.#randomReachableTime();
-      }
-      if (m.retransTimer !== 0) this.#retransTimer = Math.min(m.retransTimer, MAX_ADVERTISED_TIME);
-      this.cache.setTimes(this.#reachableTime, this.#retransTimer);
+    // §6.3.4: ReachableTime is drawn again when the advertised base "differs from the previous value"
+    // (redrawing on every RA would let a router's cadence synchronize NUD), and every few hours anyway.
+    const base = m.reachableTime === 0 ? this.#baseReachableTime : Math.min(m.reachableTime, MAX_ADVERTISED_TIME);
+    const redraw =
+      base !== this.#baseReachableTime || this.#clock.now() - this.#reachableDrawnAt >= REDRAW_REACHABLE_MS;
+    if (redraw) {
+      this.#baseReachableTime = base;
+      this.#drawReachableTime();
     }
+    if (m.retransTimer !== 0) this.#retransTimer = Math.min(m.retransTimer, MAX_ADVERTISED_TIME);
+    if (redraw || m.retransTimer !== 0) this.cache.setTimes(this.#reachableTime, this.#retransTimer);
     // The router's own link-layer address, "creating an entry if necessary" (stale until used).
     if (m.sourceLinkLayer !== null) this.cache.learn(ipv6HexKey(src), m.sourceLinkLayer, true);
     const lifetime = m.routerLifetime * 1000;

@@ -2,7 +2,7 @@ import type { Clock, Timer } from "../clock/clock.js";
 import { type Ipv6Address, ipv6InPrefix } from "../wire/ipv6-address.js";
 import { isIpv6LinkLocal, isIpv6Multicast } from "../wire/ipv6-multicast.js";
 import { ipv6HexKey } from "./hex-key.js";
-import { scheduleLifetime } from "./lifetime-timer.js";
+import { scheduleLong } from "../clock/long-timer.js";
 
 interface Router {
   readonly address: Ipv6Address;
@@ -61,7 +61,7 @@ export class RouterList {
     }
     // `address` may be a view into the frame, which the link reuses: the timer keeps the entry's copy.
     const own = held?.address ?? address.slice();
-    const timer = scheduleLifetime(this.#clock, lifetime, () => {
+    const timer = scheduleLong(this.#clock, lifetime, () => {
       this.#routers.delete(key);
       this.#expired(own.slice());
     });
@@ -98,7 +98,7 @@ export class RouterList {
       this.#prefixes.delete(key);
       return "removed";
     }
-    const timer = scheduleLifetime(this.#clock, lifetime, () => this.#prefixes.delete(key));
+    const timer = scheduleLong(this.#clock, lifetime, () => this.#prefixes.delete(key));
     if (held !== undefined) {
       held.timer = timer;
       return "refreshed";

@@ -25,6 +25,18 @@ export interface ArpCounters {
 /** Probes sent for one address before it is taken as free; RFC 5227's PROBE_NUM is 3, see `probe`. */
 const PROBES = 2;
 
+/**
+ * How a probe ended: nobody answered (`free`), someone speaks from or probes for the address (`in-use`),
+ * or a newer probe took its place before it finished (`superseded`: the address was not checked).
+ */
+export type ArpProbeResult = "free" | "in-use" | "superseded";
+
+interface Probe {
+  ip: number;
+  done: (result: ArpProbeResult) => void;
+  timer: Timer | null;
+}
+
 export interface ArpHost {
   readonly mac: MacAddress;
   /** Our IPv4 address on this interface. */
@@ -59,7 +71,7 @@ export class Arp {
   readonly #clock: Clock;
   readonly #config: NeighborConfig;
   /** The address being probed, and what to tell when the probe ends. */
-  #probe: { ip: number; done: (conflict: boolean) => void; timer: Timer | null } | null = null;
+  #probe: Probe | null = null;
 
   constructor(clock: Clock, config: NeighborConfig, host: ArpHost) {
     this.#host = host;
@@ -85,7 +97,7 @@ export class Arp {
         a.senderIp === probe.ip ||
         (a.senderIp === 0 && a.targetIp === probe.ip && a.operation === ArpOperation.REQUEST)
       ) {
-        this.#endProbe(true);
+        this.#endProbe("in-use");
       }
     }
     if (a.senderIp === host.ip && host.ip !== 0) {
@@ -107,15 +119,7 @@ export class Arp {
       // RFC 5227 §2.1.1: a probe (sender 0.0.0.0) asks whether the address is taken; nothing to learn.
       if (a.senderIp !== 0) this.cache.learn(a.senderIp, a.senderMac, true);
       this.counters.repliesOut++;
-      host.sendFrame(
-        buildArpFrame(a.senderMac, host.mac, {
-          operation: ArpOperation.REPLY,
-          senderMac: host.mac,
-          senderIp: host.ip,
-          targetMac: a.senderMac,
-          targetIp: a.senderIp,
-        }),
-      );
+      this.#send(ArpOperation.REPLY, a.senderMac, host.ip, a.senderMac, a.senderIp);
       return null;
     }
     this.counters.repliesIn++;
@@ -132,46 +136,32 @@ export class Arp {
     const host = this.#host;
     if (host.ip === 0) return;
     this.counters.announcementsOut++;
-    host.sendFrame(
-      buildArpFrame(BROADCAST_MAC, host.mac, {
-        operation: ArpOperation.REQUEST,
-        senderMac: host.mac,
-        senderIp: host.ip,
-        targetMac: 0,
-        targetIp: host.ip,
-      }),
-    );
+    this.#send(ArpOperation.REQUEST, BROADCAST_MAC, host.ip, 0, host.ip);
   }
 
   /**
    * Asks whether `ip` is in use before taking it (RFC 5227 §2.1, for DHCP's check, RFC 2131 §4.4.1):
-   * probes a retransTime apart, then as long again for an answer; `done(true)` as soon as anyone answers
-   * or speaks from the address. Two probes rather than RFC 5227's three, each a second apart rather than
-   * 1-2 s at random: the check costs 2 s, about what dhclient's costs. Returns a cancel function; a
-   * second probe ends the first (as free).
+   * probes a retransTime apart, then as long again for an answer; `done("in-use")` as soon as anyone
+   * answers or speaks from the address. Two probes rather than RFC 5227's three, each a second apart rather
+   * than 1-2 s at random: the check costs 2 s, about what dhclient's costs. One probe at a time: a second
+   * ends the first with `superseded` (never `free`: that address was not checked). Returns a cancel
+   * function, after which `done` is not called.
    */
-  probe(ip: number, done: (conflict: boolean) => void): () => void {
-    if (this.#probe !== null) this.#endProbe(false);
-    const probe: { ip: number; done: (conflict: boolean) => void; timer: Timer | null } = { ip, done, timer: null };
+  probe(ip: number, done: (result: ArpProbeResult) => void): () => void {
+    if (this.#probe !== null) this.#endProbe("superseded");
+    const probe: Probe = { ip, done, timer: null };
     this.#probe = probe;
     let sent = 0;
     const step = () => {
       if (this.#probe !== probe) return;
       if (sent === PROBES) {
-        this.#endProbe(false);
+        this.#endProbe("free");
         return;
       }
       sent++;
       this.counters.probesOut++;
-      this.#host.sendFrame(
-        buildArpFrame(BROADCAST_MAC, this.#host.mac, {
-          operation: ArpOperation.REQUEST,
-          senderMac: this.#host.mac,
-          senderIp: 0,
-          targetMac: 0,
-          targetIp: ip,
-        }),
-      );
+      // RFC 5227 §2.1.1: sender address 0, so no one's cache learns an address we may not get.
+      this.#send(ArpOperation.REQUEST, BROADCAST_MAC, 0, 0, ip);
       probe.timer = this.#clock.schedule(this.#config.retransTime, step);
     };
     step();
@@ -182,24 +172,21 @@ export class Arp {
     };
   }
 
-  #endProbe(conflict: boolean): void {
+  #endProbe(result: ArpProbeResult): void {
     const probe = this.#probe;
     if (probe === null) return;
     this.#probe = null;
     probe.timer?.cancel();
-    probe.done(conflict);
+    probe.done(result);
   }
 
   #request(ip: number, unicast: MacAddress | null): void {
-    const host = this.#host;
-    host.sendFrame(
-      buildArpFrame(unicast ?? BROADCAST_MAC, host.mac, {
-        operation: ArpOperation.REQUEST,
-        senderMac: host.mac,
-        senderIp: host.ip,
-        targetMac: 0,
-        targetIp: ip,
-      }),
-    );
+    this.#send(ArpOperation.REQUEST, unicast ?? BROADCAST_MAC, this.#host.ip, 0, ip);
+  }
+
+  /** Every ARP frame we send: from our MAC, to `to` (a neighbour or the broadcast). */
+  #send(operation: number, to: MacAddress, senderIp: number, targetMac: MacAddress, targetIp: number): void {
+    const mac = this.#host.mac;
+    this.#host.sendFrame(buildArpFrame(to, mac, { operation, senderMac: mac, senderIp, targetMac, targetIp }));
   }
 }

@@ -2,4 +2,4 @@
 export { NeighborCache, type NeighborState, type NeighborHooks, type NeighborEntry } from "./neighbor-cache.js";
 export { defaultNeighborConfig, neighborConfig, type NeighborConfig } from "./config.js";
 export type { NeighborCounters } from "./counters.js";
-export { Arp, type ArpCounters, type ArpHost } from "./arp.js";
+export { Arp, type ArpCounters, type ArpHost, type ArpProbeResult } from "./arp.js";

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock/clock.js";
 import { NeighborDiscovery, type NeighborDiscoveryOptions } from "../ndp/neighbor-discovery.js";
 import type { NdpOptions } from "../ndp/config.js";
+import { readU32 } from "../wire/big-endian.js";
 import { buildIcmp6Packet } from "../wire/datagram-build.js";
 import { DatagramRecord } from "../wire/datagram-record.js";
 import { ethernetFrameAround } from "../wire/ethernet.js";
@@ -143,8 +144,7 @@ export class EthernetIpv6 {
 
   /** ND's own messages: the IPv6 and ICMPv6 headers around `body`, to the neighbour or group `dst`. */
   #sendNd(src: Ipv6Address, dst: Ipv6Address, hopLimit: number, type: number, code: number, body: Uint8Array): void {
-    const rest = (body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3];
-    const fields = { src: 0, dst: 0, ttl: hopLimit, type, code, rest: rest >>> 0, payload: body.subarray(4) };
+    const fields = { src: 0, dst: 0, ttl: hopLimit, type, code, rest: readU32(body, 0), payload: body.subarray(4) };
     this.#resolve(dst, buildIcmp6Packet(fields, { src, dst }));
   }
 

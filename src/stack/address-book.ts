@@ -3,7 +3,7 @@ import { IPV6_KEY_BASE, isIpv6Key } from "../wire/address-key.js";
 import { ipv4ToString, parseIpv4 } from "../wire/ipv4-address.js";
 import { ipv6Equal, ipv6InPrefix, ipv6ToString, parseIpv6, type Ipv6Address } from "../wire/ipv6-address.js";
 import { IPV6_ALL_NODES, isIpv6LinkLocal, isIpv6Multicast } from "../wire/ipv6-multicast.js";
-import { sipHash24 } from "../wire/siphash.js";
+import { sipHash24Into } from "../wire/siphash.js";
 
 interface Entry {
   readonly bytes: Ipv6Address;
@@ -39,6 +39,8 @@ export class AddressBook {
   /** The key of ::, the unspecified address (RFC 4291 §2.5.2), which names no sender. */
   readonly unspecifiedKey: number;
   readonly #hashKey: Uint8Array;
+  /** Where each miss's SipHash lands: reused, so a miss allocates only the entry it adds. */
+  readonly #digest = new Uint32Array(2);
   readonly #entries = new Map<number, Entry>();
   /** Entries no one holds, oldest first. */
   readonly #unheld = new Set<number>();
@@ -200,13 +202,12 @@ export class AddressBook {
         return this.#recentKeys[i];
       }
     }
-    const address = at === 0 && bytes.length === 16 ? bytes : bytes.subarray(at, at + 16);
-    const [hi, lo] = sipHash24(this.#hashKey, address);
-    const key = IPV6_KEY_BASE + (hi & 0xffff) * 2 ** 32 + lo;
+    const digest = sipHash24Into(this.#hashKey, bytes, this.#digest, at, 16);
+    const key = IPV6_KEY_BASE + (digest[0] & 0xffff) * 2 ** 32 + digest[1];
     let e = this.#entries.get(key);
-    if (e !== undefined && !ipv6Equal(e.bytes, address)) return -1;
+    if (e !== undefined && !equalAt(bytes, at, e.bytes)) return -1;
     if (e === undefined) {
-      e = { bytes: address.slice(), text: null, refs: 0 };
+      e = { bytes: bytes.slice(at, at + 16), text: null, refs: 0 };
       this.#entries.set(key, e);
       this.#forgetLater(key);
     }

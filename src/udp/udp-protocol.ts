@@ -1,4 +1,5 @@
 import { AddressInUseError } from "../errors/address-in-use.js";
+import { isIpv6Key } from "../wire/address-key.js";
 import type { DatagramRecord } from "../wire/datagram-record.js";
 import type { UdpPacketFields } from "../wire/datagram-types.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
@@ -56,6 +57,12 @@ export interface UdpProtocolOptions {
 
 export interface BindOptions {
   port?: number;
+  /**
+   * The local address: one of the stack's (the socket then takes datagrams to it only and sends from it,
+   * as Linux's bind), or a wildcard, "0.0.0.0" or "::". Absent: any address, and the socket is named by
+   * the stack's IPv4 address.
+   */
+  address?: string;
   broadcast?: boolean;
   queue?: Partial<UdpQueueLimits>;
 }
@@ -102,7 +109,13 @@ export class UdpProtocol implements UdpSocketHost {
     for (const [name, value] of Object.entries(limits)) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`queue.${name} must be a positive integer`);
     }
-    const socket = new UdpSocket(this, this.#address, port, options.broadcast ?? false, limits);
+    const { address } = options;
+    const wildcard = address === undefined || address === "0.0.0.0" || address === "::";
+    const ip = wildcard ? -1 : this.#o.addresses.parse(address);
+    const name = address === undefined ? this.#address : wildcard ? address : this.#o.addresses.text(ip);
+    const socket = new UdpSocket(this, { address: name, ip }, port, options.broadcast ?? false, limits);
+    // A bound IPv6 address must stay known to the address book while the socket sends from it.
+    if (ip >= 0) this.#o.addresses.retain(ip);
     this.#sockets.set(port, socket);
     return socket;
   }
@@ -118,8 +131,16 @@ export class UdpProtocol implements UdpSocketHost {
     if (ip === BROADCAST && !socket.broadcast) {
       throw new BroadcastNotEnabledError("sending to 255.255.255.255 needs a socket opened with broadcast: true");
     }
-    const src = this.#o.addresses.sourceFor(ip);
-    if (src < 0) throw new TypeError(`no address of this stack can reach ${this.#o.addresses.text(ip)}`);
+    const bound = socket.localIp;
+    const src = bound < 0 ? this.#o.addresses.sourceFor(ip) : isIpv6Key(bound) === isIpv6Key(ip) ? bound : -1;
+    if (src < 0) {
+      const to = this.#o.addresses.text(ip);
+      throw new TypeError(
+        bound < 0
+          ? `no address of this stack can reach ${to}`
+          : `a socket bound to ${socket.localAddress} cannot reach ${to}`,
+      );
+    }
     this.#o.counters.datagramsOut++;
     this.#o.transmit({ src, dst: ip, srcPort: socket.localPort, dstPort: port, payload: data });
   }
@@ -138,6 +159,7 @@ export class UdpProtocol implements UdpSocketHost {
 
   release(socket: UdpSocket): void {
     if (this.#sockets.get(socket.localPort) === socket) this.#sockets.delete(socket.localPort);
+    if (socket.localIp >= 0) this.#o.addresses.release(socket.localIp);
   }
 
   /**
@@ -148,7 +170,11 @@ export class UdpProtocol implements UdpSocketHost {
     const counters = this.#o.counters;
     counters.datagramsIn++;
     const socket = this.#sockets.get(r.dstPort);
-    if (socket === undefined || (broadcast && !socket.broadcast)) {
+    // A socket bound to one address is not there for datagrams to another (nor for broadcasts).
+    if (
+      socket === undefined ||
+      (broadcast ? !socket.broadcast || socket.localIp >= 0 : socket.localIp >= 0 && socket.localIp !== r.dst)
+    ) {
       counters.drops["udp-closed-port"]++;
       // RFC 1122 §3.2.2: never an ICMP error about a datagram sent to a broadcast address.
       if (!broadcast) this.#o.portUnreachable(r);

@@ -45,7 +45,10 @@ export interface UdpSocketHost {
  */
 export class UdpSocket {
   readonly localPort: number;
+  /** The address the socket is named by: the one it is bound to, a wildcard, or the stack's IPv4 address. */
   readonly localAddress: string;
+  /** The address key it is bound to (its datagrams' source, the only destination it takes); -1: any. */
+  readonly localIp: number;
   /** May send to and receive from the broadcast address 255.255.255.255 (SO_BROADCAST). */
   readonly broadcast: boolean;
   readonly counters: UdpSocketCounters = { datagramsIn: 0, datagramsOut: 0, queueDrops: 0, icmpErrors: 0 };
@@ -65,13 +68,14 @@ export class UdpSocket {
 
   constructor(
     host: UdpSocketHost,
-    localAddress: string,
+    local: { address: string; ip: number },
     localPort: number,
     broadcast: boolean,
     limits: UdpQueueLimits,
   ) {
     this.#host = host;
-    this.localAddress = localAddress;
+    this.localAddress = local.address;
+    this.localIp = local.ip;
     this.localPort = localPort;
     this.broadcast = broadcast;
     this.#limits = limits;

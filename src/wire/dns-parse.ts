@@ -1,3 +1,4 @@
+import { readU32 } from "./big-endian.js";
 import { ipv4ToString } from "./ipv4-address.js";
 import { ipv6ToString } from "./ipv6-address.js";
 import { readName } from "./dns-name.js";
@@ -87,7 +88,7 @@ function readRecord(msg: Uint8Array, cursor: { pos: number }): DnsRecord | Failu
   const data = readRdata(msg, type, rdata, rdata + rdlength);
   if ("reason" in data) return data;
   cursor.pos = rdata + rdlength;
-  return { name: name.name, type, class: u16(msg, at + 2), ttl: u32(msg, at + 4), data };
+  return { name: name.name, type, class: u16(msg, at + 2), ttl: readU32(msg, at + 4), data };
 }
 
 /** Rdata of `type` in msg[from, to). Names inside may point anywhere earlier in the message. */
@@ -95,7 +96,7 @@ function readRdata(msg: Uint8Array, type: number, from: number, to: number): Dns
   const bad: Failure = { reason: "bad-rdata", offset: from };
   switch (type) {
     case DnsType.A:
-      return to - from === 4 ? { kind: "A", address: ipv4ToString(u32(msg, from)) } : bad;
+      return to - from === 4 ? { kind: "A", address: ipv4ToString(readU32(msg, from)) } : bad;
     case DnsType.AAAA: // RFC 3596 §2.2: 16 bytes, shown in RFC 5952 form
       return to - from === 16 ? { kind: "AAAA", address: ipv6ToString(msg.slice(from, to)) } : bad;
     case DnsType.CNAME:
@@ -116,11 +117,11 @@ function readRdata(msg: Uint8Array, type: number, from: number, to: number): Dns
         kind: "SOA",
         mname: mname.name,
         rname: rname.name,
-        serial: u32(msg, at),
-        refresh: u32(msg, at + 4),
-        retry: u32(msg, at + 8),
-        expire: u32(msg, at + 12),
-        minimum: u32(msg, at + 16),
+        serial: readU32(msg, at),
+        refresh: readU32(msg, at + 4),
+        retry: readU32(msg, at + 8),
+        expire: readU32(msg, at + 12),
+        minimum: readU32(msg, at + 16),
       };
     }
     default:
@@ -131,8 +132,4 @@ function readRdata(msg: Uint8Array, type: number, from: number, to: number): Dns
 
 function u16(msg: Uint8Array, at: number): number {
   return (msg[at] << 8) | msg[at + 1];
-}
-
-function u32(msg: Uint8Array, at: number): number {
-  return ((msg[at] << 24) | (msg[at + 1] << 16) | (msg[at + 2] << 8) | msg[at + 3]) >>> 0;
 }

@@ -1,3 +1,5 @@
+import { readU32 } from "./big-endian.js";
+
 const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** "10.0.0.1" -> 0x0a000001. Throws a TypeError on anything but a dotted quad of 0..255. */
@@ -31,7 +33,7 @@ export function ipv4SourceOf(packet: Uint8Array): number {
 
 function addressAt(packet: Uint8Array, at: number): number {
   if (packet.length < 20) return -1;
-  return ((packet[at] << 24) | (packet[at + 1] << 16) | (packet[at + 2] << 8) | packet[at + 3]) >>> 0;
+  return readU32(packet, at);
 }
 
 /** The netmask of a prefix length 0..32, as an unsigned number (/24 is 0xffffff00). */

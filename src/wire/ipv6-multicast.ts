@@ -3,6 +3,7 @@
  * group (RFC 4291 §2.7.1) and the Ethernet MAC a multicast group maps to (RFC 2464 §7).
  */
 import type { Ipv6Address } from "./ipv6-address.js";
+import { readU32 } from "./big-endian.js";
 import { macFromParts, type MacAddress } from "./mac-address.js";
 
 /** The unspecified address `::` (RFC 4291 §2.5.2). Shared: never write into it. */
@@ -44,5 +45,5 @@ export function isSolicitedNodeAddress(a: Ipv6Address): boolean {
 
 /** The Ethernet destination of a packet to multicast group `group`: 33:33 and its last 32 bits (RFC 2464 §7). */
 export function ipv6MulticastMac(group: Ipv6Address): MacAddress {
-  return macFromParts(0x3333, (group[12] << 24) | (group[13] << 16) | (group[14] << 8) | group[15]);
+  return macFromParts(0x3333, readU32(group, 12));
 }

@@ -5,6 +5,7 @@
  * destination as arguments. One repr per message, parsed and built by this file. Pure TS: these are a
  * few messages a minute, not the segment path.
  */
+import { readU32 } from "./big-endian.js";
 import { Icmpv6Type } from "./icmpv6.js";
 import { type Ipv6Address, ipv6Equal } from "./ipv6-address.js";
 import { isIpv6LinkLocal, isIpv6Multicast, isIpv6Unspecified, isSolicitedNodeAddress } from "./ipv6-multicast.js";
@@ -139,9 +140,6 @@ interface Options {
   prefixes: PrefixInformation[];
 }
 
-const u32 = (b: Uint8Array, at: number): number =>
-  ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-
 /**
  * Walks the options from `at` (RFC 4861 §4.6). Unknown options are skipped (§4.6: "silently ignore"); a
  * repeated link-layer or MTU option keeps the first, as Linux's ndisc_parse_options does.
@@ -158,7 +156,7 @@ function parseOptions(body: Uint8Array, at: number): Options | NdpDropReason {
       case Option.TARGET_LL: {
         // RFC 2464 §6: over Ethernet the option is one 8-byte unit holding the 6-byte MAC.
         if (length !== 8) return "bad-link-layer-option";
-        const mac = macFromParts((body[at + 2] << 8) | body[at + 3], u32(body, at + 4));
+        const mac = macFromParts((body[at + 2] << 8) | body[at + 3], readU32(body, at + 4));
         if (type === Option.SOURCE_LL) o.sourceLinkLayer ??= mac;
         else o.targetLinkLayer ??= mac;
         break;
@@ -169,14 +167,14 @@ function parseOptions(body: Uint8Array, at: number): Options | NdpDropReason {
           prefixLength: body[at + 2],
           onLink: (body[at + 3] & 0x80) !== 0,
           autonomous: (body[at + 3] & 0x40) !== 0,
-          validLifetime: u32(body, at + 4),
-          preferredLifetime: u32(body, at + 8),
+          validLifetime: readU32(body, at + 4),
+          preferredLifetime: readU32(body, at + 8),
           prefix: body.slice(at + 16, at + 32),
         });
         break;
       case Option.MTU:
         if (length !== 8) return "bad-option-length";
-        o.mtu ??= u32(body, at + 4);
+        o.mtu ??= readU32(body, at + 4);
         break;
     }
     at += length;
@@ -215,8 +213,8 @@ export function parseNdpMessage(
         managed: (body[1] & 0x80) !== 0,
         other: (body[1] & 0x40) !== 0,
         routerLifetime: (body[2] << 8) | body[3],
-        reachableTime: u32(body, 4),
-        retransTimer: u32(body, 8),
+        reachableTime: readU32(body, 4),
+        retransTimer: readU32(body, 8),
         sourceLinkLayer: options.sourceLinkLayer,
         mtu: options.mtu,
         prefixes: options.prefixes,

@@ -70,11 +70,26 @@ function readLe64(bytes: Uint8Array, at: number, s: Uint32Array, to: number): vo
   s[to] = (bytes[at + 4] | (bytes[at + 5] << 8) | (bytes[at + 6] << 16) | (bytes[at + 7] << 24)) >>> 0;
 }
 
-/** SipHash-2-4 of `message` under a 16-byte `key`; returns the 64-bit result as [hi, lo]. */
-export function sipHash24(key: Uint8Array, message: Uint8Array): [number, number] {
+// One state, key and tail buffer for every call: the hash runs to completion without calling out, so
+// no call can see another's, and a miss in the address book allocates nothing.
+const state = new Uint32Array(12);
+const keyWords = new Uint32Array(4);
+const tail = new Uint8Array(8);
+
+/**
+ * SipHash-2-4 of `message[at..at + length]` under a 16-byte `key`, written to `out` as [hi, lo] 32-bit
+ * halves of the 64-bit result; allocates nothing. Returns `out`.
+ */
+export function sipHash24Into(
+  key: Uint8Array,
+  message: Uint8Array,
+  out: Uint32Array,
+  at = 0,
+  length = message.length - at,
+): Uint32Array {
   if (key.length !== 16) throw new RangeError("SipHash key must be 16 bytes");
-  const s = new Uint32Array(12);
-  const k = new Uint32Array(4);
+  const s = state;
+  const k = keyWords;
   readLe64(key, 0, k, 0);
   readLe64(key, 8, k, 2);
   // "somepseudorandomlygeneratedbytes"
@@ -87,18 +102,17 @@ export function sipHash24(key: Uint8Array, message: Uint8Array): [number, number
   s[V3] = 0x74656462 ^ k[2];
   s[V3 + 1] = 0x79746573 ^ k[3];
 
-  const len = message.length;
-  const whole = len - (len % 8);
-  for (let at = 0; at < whole; at += 8) {
-    readLe64(message, at, s, M);
+  const whole = length - (length % 8);
+  for (let i = 0; i < whole; i += 8) {
+    readLe64(message, at + i, s, M);
     xor(s, V3, M);
     sipRound(s);
     sipRound(s);
     xor(s, V0, M);
   }
-  const tail = new Uint8Array(8);
-  tail.set(message.subarray(whole));
-  tail[7] = len & 0xff;
+  tail.fill(0);
+  for (let i = whole; i < length; i++) tail[i - whole] = message[at + i];
+  tail[7] = length & 0xff;
   readLe64(tail, 0, s, M);
   xor(s, V3, M);
   sipRound(s);
@@ -107,7 +121,15 @@ export function sipHash24(key: Uint8Array, message: Uint8Array): [number, number
 
   s[V2 + 1] = (s[V2 + 1] ^ 0xff) >>> 0;
   for (let i = 0; i < 4; i++) sipRound(s);
-  const hi = (s[V0] ^ s[V1] ^ s[V2] ^ s[V3]) >>> 0;
-  const lo = (s[V0 + 1] ^ s[V1 + 1] ^ s[V2 + 1] ^ s[V3 + 1]) >>> 0;
-  return [hi, lo];
+  out[0] = s[V0] ^ s[V1] ^ s[V2] ^ s[V3];
+  out[1] = s[V0 + 1] ^ s[V1 + 1] ^ s[V2 + 1] ^ s[V3 + 1];
+  return out;
+}
+
+const result = new Uint32Array(2);
+
+/** SipHash-2-4 of `message` under a 16-byte `key`; returns the 64-bit result as [hi, lo]. */
+export function sipHash24(key: Uint8Array, message: Uint8Array): [number, number] {
+  sipHash24Into(key, message, result);
+  return [result[0], result[1]];
 }

@@ -13,6 +13,17 @@ function bound(leaseTime = 3600) {
   return f;
 }
 
+/** ACKed 10.0.0.100 and checking it by ARP, with the host's probe answering as `probe` says. */
+function probing(probe: "free" | "taken" | "manual") {
+  const f = clientFixture({ probe });
+  f.client.start();
+  f.offer();
+  f.ack();
+  expect(f.client.state).toBe("probing");
+  expect(f.events).toEqual([]);
+  return f;
+}
+
 describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
   it("INIT: a broadcast DISCOVER from 0.0.0.0, the broadcast flag set, asking for mask, router, DNS and lease", () => {
     const { client, sent } = clientFixture({ hostname: "vm1" });
@@ -142,19 +153,11 @@ describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
   });
 
   it("ARP probe: a free address is bound after it; a taken one is DECLINEd, and DISCOVER follows 10 s later", () => {
-    const free = clientFixture({ probe: "free" });
-    free.client.start();
-    free.offer();
-    free.ack();
-    expect(free.client.state).toBe("probing");
-    expect(free.events).toEqual([]);
+    const free = probing("free");
     free.clock.runUntil(2000);
     expect(free.events).toEqual(["bound 10.0.0.100"]);
 
-    const taken = clientFixture({ probe: "taken" });
-    taken.client.start();
-    taken.offer();
-    taken.ack();
+    const taken = probing("taken");
     taken.clock.runUntil(2000);
     expect(taken.events).toEqual([]);
     expect(taken.client.counters.conflicts).toBe(1);
@@ -170,6 +173,15 @@ describe("DHCP client: acquiring (RFC 2131 §4.4.1)", () => {
     expect(taken.last().m.type).toBe(DhcpMessageType.DECLINE);
     taken.clock.runUntil(12_000);
     expect(taken.last().m.type).toBe(DhcpMessageType.DISCOVER);
+  });
+
+  it("ARP probe superseded (the address unchecked): not bound, not DECLINEd; a new DISCOVER", () => {
+    const f = probing("manual");
+    f.probeDone()?.("superseded");
+    expect(f.events).toEqual([]);
+    expect(f.client.counters.declinesOut).toBe(0);
+    expect(f.client.state).toBe("selecting");
+    expect(f.last().m.type).toBe(DhcpMessageType.DISCOVER);
   });
 
   it("INIT-REBOOT: a broadcast REQUEST for the previous address without server id; NAK -> DISCOVER", () => {
@@ -274,6 +286,26 @@ describe("DHCP client: renewing, rebinding, expiry (RFC 2131 §4.4.5)", () => {
       expect(f.last().m.type).toBe(DhcpMessageType.DISCOVER);
     }
     expect(f.client.counters.naksIn).toBe(3);
+  });
+
+  it("a 100-day lease renews at T1 (50 days), every wait one a platform timer holds (2^31 - 1 ms)", () => {
+    const f = clientFixture();
+    const delays: number[] = [];
+    const schedule = f.clock.schedule.bind(f.clock);
+    f.clock.schedule = (ms, fn) => {
+      delays.push(ms);
+      return schedule(ms, fn);
+    };
+    f.client.start();
+    f.offer();
+    f.ack("10.0.0.100", 100 * 86_400);
+    const t1 = 50 * 86_400_000;
+    f.clock.runUntil(t1 - 1);
+    expect(f.client.state).toBe("bound");
+    f.clock.runUntil(t1);
+    expect(f.client.state).toBe("renewing");
+    expect(f.last().m.type).toBe(DhcpMessageType.REQUEST);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(0x7fff_ffff);
   });
 
   it("an infinite lease arms no timer", () => {

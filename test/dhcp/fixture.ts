@@ -67,7 +67,7 @@ export function clientFixture(
   const clock = new VirtualClock(0);
   const sent: Sent[] = [];
   const events: string[] = [];
-  let probeDone: ((conflict: boolean) => void) | null = null;
+  let probeDone: ((result: "free" | "in-use" | "superseded") => void) | null = null;
   const client = new DhcpClient(
     {
       clock,
@@ -80,7 +80,7 @@ export function clientFixture(
           ? undefined
           : (_ip, done) => {
               if (options.probe === "manual") probeDone = done;
-              else clock.schedule(2000, () => done(options.probe === "taken"));
+              else clock.schedule(2000, () => done(options.probe === "taken" ? "in-use" : "free"));
               return () => {};
             },
       random: options.random ?? (() => 0.5),

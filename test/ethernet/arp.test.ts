@@ -294,3 +294,39 @@ describe("ARP on an Ethernet interface (RFC 826, RFC 1122 §2.3.2.1)", () => {
     });
   });
 });
+
+describe("ARP probe (RFC 5227 §2.1)", () => {
+  const probeFor = (target: string) =>
+    buildArpFrame(BROADCAST_MAC, OURS, arp({ senderMac: OURS, senderIp: 0, targetIp: ip(target) }));
+
+  it("two broadcast probes from 0.0.0.0 a second apart, then free; an answer from the address: in use", () => {
+    const { link, eth, clock } = setup();
+    link.take();
+    const results: string[] = [];
+    eth.arp.probe(ip("10.0.0.50"), (r) => results.push(r));
+    expect(link.take()).toEqual([probeFor("10.0.0.50")]);
+    clock.advance(1000);
+    expect(link.take()).toEqual([probeFor("10.0.0.50")]);
+    clock.advance(1000);
+    expect(results).toEqual(["free"]);
+    eth.arp.probe(ip("10.0.0.51"), (r) => results.push(r));
+    link.inject(replyFrom("10.0.0.51", PEER));
+    expect(results).toEqual(["free", "in-use"]);
+  });
+
+  it("a newer probe ends the first as superseded, never free; a cancelled one reports nothing and stops", () => {
+    const { link, eth, clock } = setup();
+    const first: string[] = [];
+    const second: string[] = [];
+    eth.arp.probe(ip("10.0.0.50"), (r) => first.push(r));
+    const cancel = eth.arp.probe(ip("10.0.0.50"), (r) => second.push(r));
+    expect(first).toEqual(["superseded"]);
+    cancel();
+    link.take();
+    clock.advance(10_000);
+    expect(link.take()).toEqual([]);
+    expect(first).toEqual(["superseded"]);
+    expect(second).toEqual([]);
+    expect(eth.arp.counters.probesOut).toBe(2);
+  });
+});

@@ -7,6 +7,7 @@ import {
   virtualSwitch,
 } from "../../src/api/index.js";
 import type { Link } from "../../src/link/index.js";
+import { readU32 } from "../../src/wire/big-endian.js";
 import { buildIcmp6Packet } from "../../src/wire/datagram-build.js";
 import {
   EtherType,
@@ -70,7 +71,7 @@ export function ndFrame(
 ): Uint8Array {
   const out = buildNdpMessage(m);
   const body = out.body;
-  const rest = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
+  const rest = readU32(body, 0);
   const packet = buildIcmp6Packet(
     { src: 0, dst: 0, ttl: 255, type: out.icmpType, code: out.code, rest, payload: body.subarray(4) },
     { src, dst },

@@ -76,6 +76,29 @@ describe("dual-stack TCP, UDP and ping", () => {
     expect(new TextDecoder().decode(r!.data)).toBe("back");
   });
 
+  it("a UDP socket bound to one of two addresses is named by it, sends from it, and takes datagrams to it only", async () => {
+    const clock = new VirtualClock(0);
+    const links = memoryLinkPair({ delay: 5, clock });
+    const client = new Stack({ address: ["10.0.0.1/24", "fd00::1/64", "fd00::11/64"], link: links[0], clock });
+    const server = new Stack({ address: ["10.0.0.2/24", "fd00::2/64"], link: links[1], clock });
+    const c = client.udp({ address: "fd00:0::11", port: 5000 });
+    expect(c.localAddr).toEqual({ address: "fd00::11", port: 5000, family: "IPv6" });
+    const s = server.udp({ port: 53 });
+    // Unbound, fd00::2 is reached from fd00::1 (the longer common prefix); bound, from fd00::11.
+    c.send("hi", "fd00::2", 53);
+    expect((await drive(clock, s.receive()))?.address).toBe("fd00::11");
+    expect(() => c.send("x", "10.0.0.2", 53)).toThrow(/bound to fd00::11 cannot reach 10.0.0.2/);
+    s.send("to ::1", "fd00::1", 5000);
+    s.send("to ::11", "fd00::11", 5000);
+    const r = await drive(clock, c.receive());
+    expect(new TextDecoder().decode(r!.data)).toBe("to ::11");
+    expect(client.counters.drops["udp-closed-port"]).toBe(1);
+    expect([
+      client.udp({ address: "::" }).localAddr.address,
+      client.udp({ address: "0.0.0.0" }).localAddr.address,
+    ]).toEqual(["::", "0.0.0.0"]);
+  });
+
   it("a UDP datagram larger than the MTU leaves in IPv6 fragments and is reassembled", async () => {
     const { clock, client, server } = dualPair();
     const s = server.udp({ port: 9 });

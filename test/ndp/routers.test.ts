@@ -144,12 +144,47 @@ describe("router advertisements (RFC 4861 §6.3.4)", () => {
     ]);
     for (const mtu of [1279, 1501]) f.receive(ROUTER, IPV6_ALL_NODES, ra({ mtu }));
     expect(f.nd.mtu).toBe(1400);
+    // Those RAs' Cur Hop Limit was 0, "unspecified by this router": the hop limit stays.
+    expect(f.nd.hopLimit).toBe(32);
+    expect(f.events.filter((e) => e.type === "hop-limit")).toHaveLength(1);
     expect(f.nd.counters.mtuIgnored).toBe(2);
     // The new RetransTimer paces resolution: NSs 500 ms apart.
     f.take();
     f.nd.resolve(PEER, new Uint8Array(1));
     f.clock.advance(500);
     expect(f.take().filter((s) => s.message.kind === "neighbor-solicitation")).toHaveLength(2);
+  });
+});
+
+describe("ReachableTime (RFC 4861 §6.3.4)", () => {
+  it("is drawn again when the advertised value changes and every few hours, not on every RA", () => {
+    let k = 0;
+    // Never the same value twice: any redraw shows.
+    const f = setup(noRs, { random: () => (++k * 0.618) % 1 });
+    startAssigned(f);
+    const advertise = (reachableTime: number) =>
+      f.receive(ROUTER, IPV6_ALL_NODES, ra({ reachableTime, routerLifetime: 9000 }));
+    advertise(10_000);
+    const first = f.nd.reachableTime;
+    expect(first).toBeGreaterThanOrEqual(5_000);
+    expect(first).toBeLessThanOrEqual(15_000);
+    // The same value again, or none (0: unspecified): kept.
+    advertise(10_000);
+    advertise(0);
+    f.clock.advance(3_600_000);
+    advertise(10_000);
+    expect(f.nd.reachableTime).toBe(first);
+    // A new value: drawn from it.
+    advertise(20_000);
+    const second = f.nd.reachableTime;
+    expect(second).not.toBe(first);
+    expect(second).toBeGreaterThanOrEqual(10_000);
+    expect(second).toBeLessThanOrEqual(30_000);
+    // Unchanged for two hours: the next RA draws it again.
+    f.clock.advance(2 * 3_600_000);
+    advertise(20_000);
+    expect(f.nd.reachableTime).not.toBe(second);
+    expect(f.nd.reachableTime).toBeGreaterThanOrEqual(10_000);
   });
 });
 

@@ -100,6 +100,24 @@ describe("stateless address autoconfiguration (RFC 4862 §5.5.3)", () => {
       expect(refresh(f, 10)).toBe(5000_000);
     });
 
+    // RFC 4862 §5.5.3 e: a Valid Lifetime of 0 does not remove an address formed from the prefix: the
+    // preferred lifetime "is reset" (0: deprecated at once), the valid one is cut to two hours (e.3) or,
+    // with two hours or less left, ignored (e.2; no SEND here). §5.5.3 d: a new prefix forms nothing.
+    it("a valid lifetime of 0 deprecates an existing address and leaves it two hours, never removes it at once", () => {
+      const f = withPrefix(86400, 3600);
+      f.clock.advance(1000);
+      const formed = f.global()[0].text;
+      expect(refresh(f, 0)).toBe(2 * HOUR);
+      expect(f.global().map((a) => [a.text, a.state])).toEqual([[formed, "deprecated"]]);
+      f.clock.advance(2 * HOUR - 1);
+      expect(refresh(f, 0)).toBe(1);
+      f.clock.advance(1);
+      expect(f.global()).toEqual([]);
+      expect(f.events.at(-1)).toMatchObject({ type: "address-removed", reason: "expired" });
+      f.receive(ROUTER, IPV6_ALL_NODES, ra({ prefixes: [prefixInfo("2001:db8:1::", 0, 0)] }));
+      expect(f.global()).toEqual([]);
+    });
+
     it("an infinite lifetime is infinite", () => {
       const f = withPrefix(600, 0);
       expect(refresh(f, 0xffffffff)).toBe(Infinity);
