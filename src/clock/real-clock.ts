@@ -1,4 +1,5 @@
 import type { Clock, Timer } from "./clock.js";
+import { references } from "./stable-arrays.js";
 
 /**
  * Wall-clock time from `performance` (monotonic, sub-millisecond) anchored to Unix time.
@@ -12,7 +13,8 @@ import type { Clock, Timer } from "./clock.js";
  */
 export class RealClock implements Clock {
   readonly #origin = performance.timeOrigin;
-  #soon: Array<(() => void) | null> = [];
+  // A new queue each turn: made holding references from the start (stable-arrays.ts).
+  #soon = references<(() => void) | null>();
   #soonArmed = false;
   /** This turn's time, or -1 when it has not been read yet. */
   #turnTime = -1;
@@ -51,7 +53,7 @@ export class RealClock implements Clock {
     macrotask(() => {
       this.#soonArmed = false;
       const queue = this.#soon;
-      this.#soon = [];
+      this.#soon = references();
       for (const fn of queue) fn?.();
     });
   }

@@ -1,11 +1,14 @@
+import { doubles, references } from "../clock/stable-arrays.js";
+
 /**
  * A FIFO of packets in flight with their due times and send indices, kept in parallel arrays so queueing
  * a packet allocates nothing once the arrays have grown (the clean in-memory link is the benchmark's wire).
  * Draining does not shrink them: a burst after a burst reuses the same slots.
  */
 export class PacketQueue {
-  #packets: Array<Uint8Array | undefined> = [];
-  #due: number[] = [];
+  // Elements kinds fixed from the start (see stable-arrays.ts): each link makes new queues.
+  #packets = references<Uint8Array | undefined>();
+  #due = doubles();
   #index: number[] = [];
   #head = 0;
   /** One past the newest packet; slots from here on are unused. */

@@ -21,7 +21,22 @@ const EMPTY = new Uint8Array(0);
  * builds the packet before `transmit` returns (ConnectionHost.transmit), so nothing sees it afterwards.
  * Only `emit` fills it.
  */
-const fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
+// Every field `emit` writes is here from the start, the 32-bit ones as doubles (-0), so the record keeps
+// one shape: a field added on first use, or a sequence number past 2^31 turning a small integer into a
+// double, would deoptimize every function that builds a segment.
+const fields: PacketFields = {
+  src: -0,
+  dst: -0,
+  srcPort: 0,
+  dstPort: 0,
+  seq: -0,
+  ack: -0,
+  flags: 0,
+  window: 0,
+  tos: 0,
+  payload: undefined,
+  options: undefined,
+};
 
 export function canSendData(c: TcpConnection): boolean {
   switch (c.state) {

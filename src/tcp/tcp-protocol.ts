@@ -1,4 +1,5 @@
 import type { Clock } from "../clock/clock.js";
+import { references } from "../clock/stable-arrays.js";
 import { isIpv6Key } from "../wire/address-key.js";
 import type { ParsedRecord } from "../wire/record.js";
 import type { PacketFields } from "../wire/types.js";
@@ -127,7 +128,7 @@ export class TcpProtocol implements ListenContext {
   /** The connection `#lookup` found last (dropped when it is released). */
   #lastFound: TcpConnection | null = null;
   #inBurst = false;
-  readonly #noticeQueue: TcpConnection[] = [];
+  readonly #noticeQueue = references<TcpConnection>();
   readonly #isn: IsnGenerator;
   readonly #host: ConnectionHost;
   #nextPort: number;
