@@ -105,6 +105,13 @@ function runVariant(
     );
     points.push({ loss, mbps, min: Math.min(...each), max: Math.max(...each) });
     figures.push({ name: `path.${v.name}.${lossKey(loss)}.goodput`, value: mbps, unit: "Mbit/s" });
+    // Without random loss every drop is the queue's: slow start's overshoot, then the algorithm's probing.
+    if (loss === 0)
+      figures.push({
+        name: `path.${v.name}.loss0pct.queue_drops`,
+        value: median(runs.map((r) => r.queueDrops)),
+        unit: "packets",
+      });
     if (loss > 0) {
       figures.push({
         name: `path.${v.name}.${lossKey(loss)}.vs_mathis`,
@@ -196,11 +203,15 @@ function runTails(v: Variant, grid: Grid, o: BenchOptions): Figure[] {
   for (const tail of TAILS) {
     const runs = grid.seeds.map((seed) => request(tail, seed));
     const added = (median(runs.map((r) => r.medianMs)) - clean) / TAIL_RTT_MS;
+    // The same against the request before each lossy one, whose window the earlier drops cut as well.
+    const repair = median(runs.map((r) => (r.medianMs - r.beforeMs) / TAIL_RTT_MS));
     o.log(
-      `${v.name.padEnd(18)} tail loss of ${tail} segment(s): +${added.toFixed(1)} RTT over ${clean.toFixed(1)} ms ` +
-        `(RTOs ${runs.map((r) => r.server.timeouts).join("/")}, probes ${runs.map((r) => r.server.lossProbes ?? 0).join("/")})`,
+      `${v.name.padEnd(18)} tail loss of ${tail} segment(s): +${added.toFixed(1)} RTT over ${clean.toFixed(1)} ms, ` +
+        `+${repair.toFixed(1)} RTT over the request before it (RTOs ${runs.map((r) => r.server.timeouts).join("/")}, ` +
+        `probes ${runs.map((r) => r.server.lossProbes ?? 0).join("/")})`,
     );
     figures.push({ name: `path.tail.${v.name}.tail${tail}.added_rtt`, value: added, unit: "RTT" });
+    figures.push({ name: `path.tail.${v.name}.tail${tail}.repair_rtt`, value: repair, unit: "RTT" });
   }
   return figures;
 }
@@ -246,6 +257,11 @@ function traceChart(): string {
 const suite: BenchSuite = {
   name: "path",
   targets: [
+    {
+      figure: "path.cubic+sack.loss0pct.queue_drops",
+      atMost: 100,
+      what: "clean deep-queue path (default CUBIC + RACK): under 100 segments dropped by the queue (HyStart++ ends slow start before it overflows)",
+    },
     {
       figure: "path.ecn.cubic+sack.retransmitted_bytes",
       atMost: 0,

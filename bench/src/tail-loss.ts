@@ -3,9 +3,11 @@
  * run) answers with a 64 KiB response, the client asks again when the last byte is in. On the lossy run the
  * first transmission of the last `tail` data segments of every `EVERY`th response is dropped, as a tail drop
  * or a burst at the end of a flight would; the figure is how much that adds to those requests' completion
- * time against the same requests without the drop. The responses between them let the window recover, so
- * the figure is the repair's cost, not that of a window cut on every request. RFC 8985's tail loss probe is
- * what keeps it below the RTO.
+ * time against the same requests without the drop. Each repaired drop is a congestion event, and the three
+ * responses between drops win back little of the cut (CUBIC's growth is slow that far below its W_max), so
+ * that figure holds the repair and the smaller window the earlier cuts left; the time over the request just
+ * before (`beforeMs`, the same window history without the drop) is the repair alone. RFC 8985's tail loss
+ * probe is what keeps it below the RTO.
  */
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import type { Link } from "../../src/link/link.js";
@@ -41,6 +43,11 @@ export interface TailLossSpec {
 export interface TailLossResult {
   /** Median completion time (ms, request written to last response byte read) of the requests whose tail is dropped. */
   medianMs: number;
+  /**
+   * Median completion time of the request just before each of those: no drop, but the window every drop
+   * before it cut, so the lossy request's time over this one is the repair alone.
+   */
+  beforeMs: number;
   dropped: number;
   server: ConnectionInfo;
   trace?: Trace;
@@ -169,8 +176,10 @@ export function runTailLoss(spec: TailLossSpec): TailLossResult {
     if (times.length < spec.requests) throw new Error(`tail-loss run stalled after ${times.length} requests`);
     // Request k gets response k (1-based); the first lossy one follows slow start.
     const lossy = times.filter((_, i) => (i + 1) % EVERY === 0);
+    const before = times.filter((_, i) => (i + 2) % EVERY === 0);
     return {
       medianMs: median(lossy),
+      beforeMs: median(before),
       dropped: drop.dropped,
       server: (server as Connection | null)!.info(),
       trace: tap?.trace,

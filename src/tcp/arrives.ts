@@ -329,8 +329,8 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
   recovery?.ackArrived(seg);
   const oldWnd = t.sndWnd;
   const window = peerWindow(c.agreed, seg.window, (flags & SYN) !== 0);
+  const flight = seqDiff(t.sndMax, t.sndUna);
   if (seqGt(ack, t.sndUna)) {
-    const flight = seqDiff(t.sndMax, t.sndUna);
     const acked = seqDiff(ack, t.sndUna);
     const dataAcked = Math.min(c.sendBuffer.length, Math.max(0, seqDiff(ack, t.dataSeq)));
     if (dataAcked > 0) {
@@ -346,7 +346,9 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     const sample = ackSample(c, acked, ack, flight);
     sample.rtt = c.rtt.samples !== samples ? c.rtt.latest : 0;
     const verdict = recovery === null ? "grow" : recovery.ackAdvanced(sample);
-    if (verdict === "grow") c.cc.onAck(sample);
+    // RFC 3168 §6.1.2: "the TCP source should not increase the congestion window in response to the
+    // receipt of an ECN-Echo ACK packet".
+    if (verdict === "grow" && !(flags & ECE && c.ecn !== null)) c.cc.onAck(sample);
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it (unless recovery
     // keeps it running).
     if (t.sndUna === t.sndMax) {
@@ -362,7 +364,7 @@ function processAck(c: TcpConnection, seg: SegmentHeader, dataLen: number, flags
     const duplicate = dataLen === 0 && !(flags & (SYN | FIN)) && window === oldWnd;
     c.recovery.ackHeld(ackSample(c, 0, ack, seqDiff(t.sndMax, t.sndUna)), duplicate);
   }
-  if (flags & ECE && c.ecn !== null) ecnEchoArrived(c, c.ecn, ack);
+  if (flags & ECE && c.ecn !== null) ecnEchoArrived(c, c.ecn, ack, flight);
   // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer
   // (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
   if (seqGe(ack, t.sndUna)) {

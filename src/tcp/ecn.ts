@@ -1,6 +1,7 @@
-import { seqDiff, seqGe, seqGt } from "../wire/seq.js";
+import { seqGe, seqGt } from "../wire/seq.js";
 import { TcpFlags } from "../wire/types.js";
 import type { SegmentHeader, TcpConnection } from "./connection.js";
+import { TimerKind } from "./timers.js";
 
 /**
  * RFC 3168 Explicit Congestion Notification for TCP: the setup on the SYNs (§6.1.1), ECT(0) on new data
@@ -27,6 +28,11 @@ export class EcnState {
    * reduction already answered ("at most once per window of data", §6.1.2).
    */
   reducedAt: number;
+  /**
+   * Sender (§6.1.2): an ECE came with cwnd at one segment, which cannot be halved; the restarted
+   * retransmission timer, not the window, lets the next new segment go.
+   */
+  heldForRto = false;
   /** Window reductions made for an ECE, and CE-marked segments received (ConnectionInfo). */
   reductions = 0;
   marksReceived = 0;
@@ -82,20 +88,74 @@ export function ecnSegmentArrived(c: TcpConnection, e: EcnState, seg: SegmentHea
 }
 
 /**
- * An acceptable ACK with ECE arrived (SND.UNA already moved to `ack`). §6.1.2: congestion control halves
- * the window as for a loss (cc.onLoss), nothing is retransmitted, and CWR goes on the next new data; at
+ * An acceptable ACK with ECE arrived (SND.UNA already moved to `ack`; `flight` bytes were out before it).
+ * §6.1.2: congestion control halves the window as for a loss (cc.onLoss), nothing is retransmitted, and CWR goes on the next new data; at
  * most once per window. In loss recovery the recovery's reduction stands for this one: CWR is still sent,
  * so the receiver stops echoing.
  */
-export function ecnEchoArrived(c: TcpConnection, e: EcnState, ack: number): void {
+export function ecnEchoArrived(c: TcpConnection, e: EcnState, ack: number, flight: number): void {
   if (!seqGt(ack, e.reducedAt)) return;
   const t = c.tcb;
   e.reducedAt = t.sndMax;
   e.cwrQueued = true;
   if (c.recoveryIfMade?.inRecovery === true) return;
   e.reductions++;
-  c.cc.onLoss(seqDiff(t.sndMax, t.sndUna), c.sendMss);
+  const mss = c.sendMss;
+  const oneSegment = c.cc.cwnd <= mss;
+  c.cc.onLoss(flight, mss);
+  if (oneSegment) {
+    // "the value of the congestion window is bounded below by a value of one MSS ... the TCP sender MUST
+    // reset the retransmit timer on receiving the ECN-Echo packet when the congestion window is one. The
+    // sending TCP will then be able to send a new packet only when the retransmit timer expires."
+    c.cc.cwnd = mss;
+    e.heldForRto = true;
+    c.timers.set(TimerKind.retransmit, c.rtt.rto);
+  }
   if (c.observed) c.publish({ type: "cwnd", reason: "ecn-echo", cwnd: c.cc.cwnd });
+}
+
+/**
+ * Whether §6.1.2's one-segment rule holds new data back now: until the retransmission timer restarted for
+ * it expires (`ecnTimerExpired`); a timer stopped since (everything acknowledged) holds nothing.
+ */
+export function ecnHolds(c: TcpConnection, e: EcnState): boolean {
+  if (e.heldForRto && c.timers.remaining(TimerKind.retransmit) === Number.POSITIVE_INFINITY) e.heldForRto = false;
+  return e.heldForRto;
+}
+
+/**
+ * The retransmission timer expired. Returns true when it only paced §6.1.2's next new segment (nothing is
+ * outstanding): no timeout, the segment may go. A timeout always ends the hold.
+ */
+export function ecnTimerExpired(c: TcpConnection, e: EcnState): boolean {
+  const held = e.heldForRto;
+  e.heldForRto = false;
+  return held && c.tcb.sndUna === c.tcb.sndMax;
+}
+
+/**
+ * The retransmission timer cut the window (§6.1.2: "reduces its congestion window for any reason (because
+ * of a retransmit timeout, a Fast Retransmit, or in response to an ECN Notification)"): CWR goes on the
+ * first new data after it, and ECEs of the window it answered take no second cut.
+ */
+export function ecnTimeoutCut(c: TcpConnection, e: EcnState): void {
+  e.reducedAt = c.tcb.sndMax;
+  e.cwrQueued = true;
+}
+
+/**
+ * A loss found on an ECN connection, with `flight` bytes out (§6.1.2: the window is "reduced only once in
+ * response to a series of dropped and/or CE packets from a single window of data"): no cut when the loss is
+ * in the window an ECE reduction answered (SND.UNA below SND.MAX at that reduction); otherwise the cut, which
+ * then stands for the ECEs of this window too. Returns whether it cut.
+ */
+export function lossCut(c: TcpConnection, e: EcnState, flight: number): boolean {
+  const t = c.tcb;
+  if (seqGt(e.reducedAt, t.sndUna)) return false;
+  e.reducedAt = t.sndMax;
+  e.cwrQueued = true;
+  c.cc.onLoss(flight, c.sendMss);
+  return true;
 }
 
 /**

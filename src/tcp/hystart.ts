@@ -17,6 +17,11 @@ export const N_RTT_SAMPLE = 8;
 export const CSS_GROWTH_DIVISOR = 4;
 export const CSS_ROUNDS = 5;
 
+/** §4.2: RttThresh = clamp(MIN_RTT_THRESH, lastRoundMinRTT / MIN_RTT_DIVISOR, MAX_RTT_THRESH). */
+function rttThresh(minRtt: number): number {
+  return Math.max(MIN_RTT_THRESH, Math.min(minRtt / MIN_RTT_DIVISOR, MAX_RTT_THRESH));
+}
+
 export class HyStartPlusPlus {
   /** The round ends when this is acknowledged (SND.NXT when it began). */
   #windowEnd: number;
@@ -58,18 +63,26 @@ export class HyStartPlusPlus {
     }
     if (this.#samples >= N_RTT_SAMPLE && this.currentRoundMinRtt !== Number.POSITIVE_INFINITY) {
       if (!this.css) {
-        if (this.lastRoundMinRtt !== Number.POSITIVE_INFINITY) {
-          const thresh = Math.max(MIN_RTT_THRESH, Math.min(this.lastRoundMinRtt / MIN_RTT_DIVISOR, MAX_RTT_THRESH));
-          if (this.currentRoundMinRtt >= this.lastRoundMinRtt + thresh) {
-            this.css = true;
-            this.cssBaselineMinRtt = this.currentRoundMinRtt;
-            this.#cssRounds = 0;
-          }
+        if (this.currentRoundMinRtt >= this.lastRoundMinRtt + rttThresh(this.lastRoundMinRtt)) {
+          this.css = true;
+          this.cssBaselineMinRtt = this.currentRoundMinRtt;
+          this.#cssRounds = 0;
         }
-      } else if (this.currentRoundMinRtt < this.cssBaselineMinRtt) {
-        // The RTT rise was spurious: back to slow start.
-        this.css = false;
-        this.cssBaselineMinRtt = Number.POSITIVE_INFINITY;
+      } else if (this.#cssRounds > 0) {
+        // Only later rounds judge the rise. The round CSS began in still acknowledges data sent in bursts
+        // before it (no pacing), and behind a burst's queue the bottleneck drains: an RTT at the base
+        // returns within that round and would undo every rise at once, until the queue overflows.
+        if (this.currentRoundMinRtt < this.cssBaselineMinRtt) {
+          // The RTT rise was spurious: back to slow start.
+          this.css = false;
+          this.cssBaselineMinRtt = Number.POSITIVE_INFINITY;
+        } else if (this.currentRoundMinRtt >= this.cssBaselineMinRtt + rttThresh(this.cssBaselineMinRtt)) {
+          // A second rise as large as the first, over the baseline: the queue grows round over round, no
+          // noise. The remaining CSS rounds (a quarter of slow start's growth each, 3x in all) would fill a
+          // one-BDP buffer twice over; slow start ends here as RFC 9406 §4.2 ends it after CSS_ROUNDS.
+          this.done = true;
+          return 0;
+        }
       }
     }
     return this.css ? CSS_GROWTH_DIVISOR : 1;

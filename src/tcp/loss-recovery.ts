@@ -57,6 +57,12 @@ export interface RecoverySender {
   readonly tcb: ControlBlock;
   readonly cc: CongestionControl;
   readonly mss: number;
+  /**
+   * A loss found with `flight` bytes out: congestion control cuts the window (`cc.onLoss`) unless an ECN
+   * reduction already answered this window of data (RFC 3168 §6.1.2: one reduction per window, for losses
+   * and CE marks alike). False when it did not cut.
+   */
+  cutWindow(flight: number): boolean;
   /** Resends up to `len` bytes from `seq` (below SND.MAX): a retransmission. */
   resend(seq: number, len: number): void;
   /** One segment of new data (or the FIN) within the peer's window; its sequence length, 0 when none may go. */

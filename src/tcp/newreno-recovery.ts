@@ -73,7 +73,7 @@ export class NewRenoRecovery implements LossRecovery {
     if (this.#dupAcks !== DUP_THRESH) return;
     // §3.2 step 2: only start a new recovery if this loss is past the previous one's recover point.
     if (!seqGt(a.ack, this.#recover.seq)) return;
-    s.cc.onLoss(a.flight, a.mss);
+    s.cutWindow(a.flight);
     s.cc.cwnd += 3 * a.mss;
     this.#recover.mark(t.sndMax);
     this.inRecovery = true;

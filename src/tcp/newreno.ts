@@ -67,9 +67,20 @@ export class NewReno implements CongestionControl {
 
   onLoss(flight: number, mss: number): void {
     this.hystart.done = true;
-    this.ssthresh = this.congestionEvent(flight, mss);
+    this.ssthresh = this.congestionEvent(this.#lossFlight(flight), mss);
     this.cwnd = this.ssthresh;
     this.#avoidBytes = 0;
+  }
+
+  /**
+   * The flight a loss cuts from: FlightSize, or what the last round trips really had in flight when that was
+   * more (at most cwnd). RFC 7661 §4.4 cuts from max(pipeACK, LossFlightSize): a loss found by a tail loss
+   * probe, or at the end of a response, sees one or two segments outstanding, and a cut from those would
+   * drop ssthresh to 2 segments after a burst the path carried whole.
+   */
+  #lossFlight(flight: number): number {
+    const used = Math.min(Math.max(this.#roundPeak, this.#lastRoundPeak), this.cwnd);
+    return Math.max(flight, used);
   }
 
   onTimeout(flight: number, mss: number, sameEvent: boolean): void {

@@ -7,7 +7,7 @@ import { assertNever } from "./assert-never.js";
 import { TcpFlags, type PacketFields } from "../wire/types.js";
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
-import { ecnOutgoing, ecnSynFlags } from "./ecn.js";
+import { ecnHolds, ecnOutgoing, ecnSynFlags } from "./ecn.js";
 import { restartAfterIdle } from "./idle-restart.js";
 import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./option-negotiation.js";
 import { outgoingOptions } from "./outgoing-options.js";
@@ -66,6 +66,7 @@ export function output(c: TcpConnection): void {
     // (go-back-N) asks recovery how far it may go before data the peer already holds. A recovery not
     // made yet is not recovering, and with nothing to send none is made.
     while (c.recoveryIfMade?.output() !== true) {
+      if (c.ecn !== null && ecnHolds(c, c.ecn)) break;
       const avail = c.sendBuffer.length - seqDiff(t.sndNxt, t.dataSeq);
       const finPending = c.sender.finQueued && seqLe(t.sndNxt, c.finSeq);
       if (avail <= 0 && !finPending) break;

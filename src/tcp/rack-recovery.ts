@@ -76,6 +76,8 @@ export class RackRecovery implements LossRecovery {
   #dsackRight = 0;
   #tsecr: number | null = null;
   #newlySacked = 0;
+  /** The latest transmission (its order) this ACK delivered so far, whose RTT is the one RACK.rtt keeps. */
+  #ackOrder = -1;
 
   // RFC 6937 PRR: the flight recovery started from, and the bytes delivered and sent since.
   prrRecoverFs = 0;
@@ -152,10 +154,23 @@ export class RackRecovery implements LossRecovery {
       }
     }
     this.#sackedBefore = this.board.sackedBytes;
+    this.#ackOrder = -1;
     if (this.#dsack && this.undo.dsack(this.#dsackRight) && this.segments.lostBytes === 0) this.#undo();
     const added = this.board.addBlocks(blocks, t.sndUna, t.sndMax);
     this.#newlySacked = added;
     const now = s.now;
+    // §6.2 steps 2 and 3 take an ACK's segments in the order they were sent: first those it acknowledges
+    // cumulatively (sent before any it SACKs, but for retransmissions, which step 3 passes over), then the
+    // SACKed ones. The other way round, a segment whose ACK the peer delayed, acknowledged by the ACK that
+    // SACKs the segment after a loss, lies below RACK.fack and reads as reordering: reo_wnd stays
+    // min_RTT/4 and every later loss waits it out.
+    const cumulative = seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax);
+    if (cumulative) {
+      const segs = this.segments;
+      for (let i = segs.head; i < segs.length && seqLe(segs.end[i], seg.ack); i++) {
+        if (!(segs.flags[i] & SACKED)) this.#delivered(i, now);
+      }
+    }
     if (added > 0 && blocks !== undefined) {
       const segs = this.segments;
       for (let b = 0; b < blocks.length; b++) {
@@ -163,15 +178,10 @@ export class RackRecovery implements LossRecovery {
         if (!this.board.rangeAt(from, range)) continue;
         for (let i = segs.find(range[0]); i < segs.length && seqLe(segs.end[i], range[1]); i++) {
           if (segs.flags[i] & SACKED || seqLt(segs.start[i], range[0])) continue;
+          if (cumulative && seqLe(segs.end[i], seg.ack)) continue;
           this.#delivered(i, now);
           segs.mark(i, SACKED);
         }
-      }
-    }
-    if (seqGt(seg.ack, t.sndUna) && seqLe(seg.ack, t.sndMax)) {
-      const segs = this.segments;
-      for (let i = segs.head; i < segs.length && seqLe(segs.end[i], seg.ack); i++) {
-        if (!(segs.flags[i] & SACKED)) this.#delivered(i, now);
       }
     }
   }
@@ -196,7 +206,14 @@ export class RackRecovery implements LossRecovery {
       ambiguous = !echoed && rtt < this.minRtt - this.minRtt / 8;
     }
     if (!ambiguous) {
-      this.rtt = rtt;
+      // Step 2 walks an ACK's segments in the order they were sent, so RACK.rtt ends as the latest one's.
+      // SACKed segments are met here before the cumulatively acknowledged ones below them: an old segment
+      // whose ACK was delayed, met after a probe SACKed, would lend RACK.rtt its long wait and hold the
+      // losses the probe just proved for that long.
+      if (segs.order[i] > this.#ackOrder) {
+        this.#ackOrder = segs.order[i];
+        this.rtt = rtt;
+      }
       if (!retransmitted && rtt < this.minRtt) this.minRtt = rtt;
       if (segs.order[i] > this.order) this.order = segs.order[i];
     }
@@ -260,7 +277,7 @@ export class RackRecovery implements LossRecovery {
     // freed the pipe it can be twice cwnd, so a cut from it would raise the window.
     const base = Math.min(seqDiff(t.sndMax, t.sndUna), s.cc.cwnd);
     this.undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
-    s.cc.onLoss(base, s.mss);
+    s.cutWindow(base);
     this.prrRecoverFs = base;
     this.prrDelivered = 0;
     this.prrOut = 0;
@@ -507,7 +524,7 @@ export class RackRecovery implements LossRecovery {
       this.tlpEnd = null;
       const s = this.#s;
       if (!this.inRecovery && !this.#point.covers(s.tcb.sndUna)) {
-        s.cc.onLoss(a.flight, a.mss);
+        s.cutWindow(a.flight);
         this.#point.mark(s.tcb.sndMax);
       }
       s.report("probe-repaired-loss", 0);

@@ -10,6 +10,7 @@ import type { LossRecoveryEvent } from "./tcp-events.js";
 import { sendAt, sendNewSegment } from "./output.js";
 import type { ControlBlock } from "./tcb.js";
 import { assertNever } from "./assert-never.js";
+import { lossCut } from "./ecn.js";
 import { TimerKind } from "./timers.js";
 
 export class ConnectionSender implements RecoverySender {
@@ -58,6 +59,11 @@ export class ConnectionSender implements RecoverySender {
   tsvalAt(ms: number): number | null {
     const c = this.#c;
     return c.ts === null ? null : (Math.floor(ms) + c.tcb.iss) >>> 0;
+  }
+
+  cutWindow(flight: number): boolean {
+    const c = this.#c;
+    return c.ecn === null ? (c.cc.onLoss(flight, c.sendMss), true) : lossCut(c, c.ecn, flight);
   }
 
   resend(seq: number, len: number): void {

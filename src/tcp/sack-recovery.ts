@@ -179,7 +179,7 @@ export class SackRecovery implements LossRecovery {
     this.#rescueRxt = null;
     this.#retransmissions.clear();
     this.#undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
-    s.cc.onLoss(seqDiff(t.sndMax, t.sndUna), s.mss);
+    s.cutWindow(seqDiff(t.sndMax, t.sndUna));
     s.report("recovery-start", 0);
     // (4.3): the first segment goes now, whatever pipe says.
     const end = this.board.nextSacked(t.sndUna, t.sndMax);

@@ -3,6 +3,7 @@ import { TcpFlags } from "../wire/types.js";
 import { seqAdd, seqDiff } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { canSendData, emit, output, sendAt, sendReset, sendSyn } from "./output.js";
+import { ecnTimeoutCut, ecnTimerExpired } from "./ecn.js";
 import { blackHoleCheck } from "./path-mtu.js";
 import { timeoutReason } from "./icmp-error.js";
 import { TimerKind } from "./timers.js";
@@ -57,6 +58,10 @@ export function timeout(c: TcpConnection, kind: TimerKind): void {
 
 function retransmissionTimeout(c: TcpConnection): void {
   const t = c.tcb;
+  if (c.ecn !== null && ecnTimerExpired(c, c.ecn)) {
+    output(c);
+    return;
+  }
   c.stats.timeouts++;
   switch (c.state) {
     case "SYN-SENT":
@@ -91,8 +96,10 @@ function retransmissionTimeout(c: TcpConnection): void {
   }
   if (t.sndUna === t.sndMax) return;
   // A zero window is the peer being slow, not the network being congested: probe without collapsing cwnd.
-  if (t.sndWnd > 0) c.recovery.timeout();
-  else c.sender.probing = true;
+  if (t.sndWnd > 0) {
+    c.recovery.timeout();
+    if (c.ecn !== null) ecnTimeoutCut(c, c.ecn);
+  } else c.sender.probing = true;
   c.rtt.backoff();
   c.rtt.timing = false;
   if (c.observed) c.publish({ type: "rto", rto: c.rtt.rto, backoff: c.rtt.backoffs, synRetry: null });

@@ -44,8 +44,10 @@ describe("browser bundles", () => {
       `demo page download (JS + inlined WASM + HTML + CSS):\n${rows.map((r) => `  ${r.name.padEnd(10)} ${String(r.bytes).padStart(7)} B, gzipped ${String(r.gzipped).padStart(6)} B`).join("\n")}`,
     );
     // A budget, not a speed target: a page that suddenly downloads far more has pulled in something it should not.
-    // 80 KB held IPv4 with Ethernet; IPv6 (its WASM, ICMPv6, the address book) and neighbour discovery add ~4 KB.
-    expect(rows.at(-1)!.gzipped).toBeLessThan(90_000);
+    // 80 KB held IPv4 with Ethernet; IPv6 (its WASM, ICMPv6, the address book) and neighbour discovery add ~4 KB;
+    // the DHCP/ND bindings and typed events brought it to 88.7 KB, send rings in linear memory with the one-pass
+    // copy+checksum and the ECN/HyStart++ recovery rules to 90.2 KB.
+    expect(rows.at(-1)!.gzipped).toBeLessThan(94_000);
   });
 
   const entries: Array<[string, string, { wasm: boolean; engine: boolean }]> = [

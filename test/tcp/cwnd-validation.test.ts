@@ -50,6 +50,31 @@ describe("RFC 7661 / RFC 9438 §5.8: cwnd grows only while it is used", () => {
   }
 });
 
+describe("RFC 7661 §4.4: a loss cuts from what the last round trips had in flight", () => {
+  for (const [name, make] of algorithms) {
+    it(`${name}: a loss found with two segments left outstanding cuts from the 10 segments the round had out`, () => {
+      const cc = make();
+      cc.ssthresh = 20 * MSS; // congestion avoidance at cwnd 10 (IW10), 10 segments in flight
+      feed(cc, 5, () => 10 * MSS);
+      const cwnd = cc.cwnd;
+      cc.onLoss(2 * MSS, MSS);
+      const factor = name === "cubic" ? 0.7 : 0.5;
+      expect(cc.ssthresh).toBe(Math.floor(10 * MSS * factor));
+      expect(cc.cwnd).toBe(cc.ssthresh);
+      expect(cwnd).toBeGreaterThanOrEqual(10 * MSS);
+    });
+
+    it(`${name}: the flight counted is never more than cwnd`, () => {
+      const cc = make();
+      cc.ssthresh = 20 * MSS;
+      feed(cc, 5, () => 10 * MSS);
+      cc.cwnd = 4 * MSS;
+      cc.onLoss(MSS, MSS);
+      expect(cc.ssthresh).toBe(Math.max(Math.floor(4 * MSS * (name === "cubic" ? 0.7 : 0.5)), 2 * MSS));
+    });
+  }
+});
+
 describe("on the wire: an application-limited sender keeps its window", () => {
   for (const name of ["newreno", "cubic"] as const) {
     it(`${name}: 50 rounds of two segments, each acknowledged, leave cwnd at IW10`, () => {

@@ -194,14 +194,15 @@ describe("RFC 3168 §6.1.2 the sender: ECE -> one reduction per window, CWR, not
     const f = sending(10, 20);
     expect(f.conn.info().cwnd).toBe(10 * MSS);
     f.clock.advance(100);
-    // ACK of segment 0 with ECE: NewReno's ssthresh = FlightSize/2 (9 segments outstanding after it).
+    // ACK of segment 0 with ECE: NewReno's ssthresh is half the flight the ACK found (10 segments), not the 9
+    // left after it: cwnd is halved, as §6.1.2 has it.
     f.recv({ seq: R(1), ack: L(1 + MSS), flags: ACK | ECE });
     const cut = f.conn.info();
-    expect(cut).toMatchObject({ ssthresh: Math.floor((9 * MSS) / 2), retransmits: 0, ecnReductions: 1 });
+    expect(cut).toMatchObject({ ssthresh: 5 * MSS, retransmits: 0, ecnReductions: 1 });
     expect(cut.cwnd).toBe(cut.ssthresh);
     expect(f.events.filter((e) => e.type === "cwnd")).toMatchObject([{ reason: "ecn-echo", cwnd: cut.cwnd }]);
     expect(f.traces).toContain(`${f.conn.id} ECN-Echo, cwnd=${cut.cwnd}`);
-    // cwnd (4.5 segments) is below the flight (9): nothing is sent, and certainly nothing resent.
+    // cwnd (5 segments) is below the flight (9): nothing is sent, and certainly nothing resent.
     expect(f.sent).toEqual([]);
     // More ECEs for data sent before the reduction change nothing.
     for (let k = 2; k <= 6; k++) f.recv({ seq: R(1), ack: L(1 + k * MSS), flags: ACK | ECE });
@@ -233,6 +234,75 @@ describe("RFC 3168 §6.1.2 the sender: ECE -> one reduction per window, CWR, not
     const fresh = f.sent.filter((s) => s.seq >= L(1 + 12 * MSS));
     expect(fresh.length).toBeGreaterThan(0);
     expect(fresh.map((s) => s.flags & CWR)).toEqual([CWR, ...Array(fresh.length - 1).fill(0)]);
+  });
+
+  it("a loss in the window an ECE already cut for is resent without a second cut", () => {
+    const f = sending(10, 5);
+    f.clock.advance(100);
+    // Segment 0's ACK echoes CE: ssthresh = cwnd = 5 segments.
+    f.recv({ seq: R(1), ack: L(1 + MSS), flags: ACK | ECE });
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, ecnReductions: 1 });
+    f.sent.length = 0;
+    // Segment 1 was lost from the same window: three duplicate ACKs. §6.1.2: "the congestion window should
+    // be reduced only once in response to a series of dropped and/or CE packets from a single window".
+    for (let k = 0; k < 3; k++) f.recv({ seq: R(1), ack: L(1 + MSS), flags: ACK });
+    expect(f.sent.filter((s) => s.seq === L(1 + MSS))).toHaveLength(1);
+    expect(f.conn.info()).toMatchObject({ fastRetransmits: 1, ssthresh: 5 * MSS, ecnReductions: 1 });
+  });
+
+  it("an ECE for the window a loss already cut for takes no second cut", () => {
+    const f = sending(10, 5);
+    f.clock.advance(100);
+    for (let k = 0; k < 3; k++) f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    const { ssthresh } = f.conn.info();
+    // Recovery ends; the ECE comes on an ACK of data sent before the loss cut.
+    f.recv({ seq: R(1), ack: L(1 + 10 * MSS), flags: ACK });
+    f.recv({ seq: R(1), ack: L(1 + 11 * MSS), flags: ACK | ECE });
+    expect(f.conn.info()).toMatchObject({ ssthresh, ecnReductions: 0 });
+  });
+
+  it("an ECE-carrying ACK does not grow cwnd", () => {
+    const f = sending(10);
+    const { cwnd } = f.conn.info();
+    f.clock.advance(100);
+    f.recv({ seq: R(1), ack: L(1 + 10 * MSS), flags: ACK | ECE });
+    // Slow start would have added 2 MSS before the cut; the cut is from cwnd as it was.
+    expect(f.conn.info()).toMatchObject({ ssthresh: cwnd / 2, cwnd: cwnd / 2 });
+  });
+
+  it("§6.1.2 with cwnd at one segment, an ECE restarts the retransmission timer and the next new segment waits for it", () => {
+    const f = sending(1);
+    f.conn.cc.cwnd = MSS;
+    f.conn.write(data(3 * MSS));
+    expect(f.sent).toEqual([]);
+    f.clock.advance(100);
+    f.recv({ seq: R(1), ack: L(1 + MSS), flags: ACK | ECE });
+    const { rto } = f.conn.info();
+    // cwnd cannot halve below one segment; ssthresh is cut (at least two segments), and nothing goes now.
+    expect(f.conn.info()).toMatchObject({ cwnd: MSS, ssthresh: 2 * MSS, ecnReductions: 1 });
+    expect(f.sent).toEqual([]);
+    f.clock.advance(rto - 1);
+    expect(f.sent).toEqual([]);
+    f.clock.advance(1);
+    // The timer only paced the segment: it goes (new data, ECT, CWR), and it counts as no timeout.
+    expect(f.sent).toMatchObject([{ seq: L(1 + MSS), tos: ECT0 }]);
+    expect(f.sent[0].flags & CWR).toBe(CWR);
+    expect(f.conn.info()).toMatchObject({ timeouts: 0, retransmits: 0 });
+  });
+
+  it("an RTO is a reduction too: CWR on the first new data after it, and ECEs of that window take no cut", () => {
+    const f = sending(2);
+    const { rto } = f.conn.info();
+    f.clock.advance(rto);
+    expect(f.sent.map((s) => s.seq)).toEqual([L(1)]);
+    expect(f.sent[0].flags & CWR).toBe(0);
+    f.sent.length = 0;
+    f.conn.write(data(MSS));
+    f.recv({ seq: R(1), ack: L(1 + 2 * MSS), flags: ACK | ECE });
+    expect(f.conn.info()).toMatchObject({ timeouts: 1, ecnReductions: 0 });
+    const fresh = f.sent.filter((s) => s.seq >= L(1 + 2 * MSS));
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0].flags & CWR).toBe(CWR);
   });
 
   it("without ECN agreed an ECE is ignored", () => {

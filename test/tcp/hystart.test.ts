@@ -84,6 +84,28 @@ describe("RFC 9406 HyStart++ (both algorithms' slow start)", () => {
       expect(cc.cwnd - before).toBe(2 * MSS);
     });
 
+    it(`${name} §4.2: a low RTT later in the round CSS began in does not undo it (the next rounds judge)`, () => {
+      const cc = make();
+      intoCss(cc);
+      // The same round: ACKs of data sent before the burst's queue built, at the base RTT.
+      round(cc, 2, 50, 1);
+      expect(cc.hystart.css).toBe(true);
+      round(cc, 3, 58);
+      expect(cc.hystart).toMatchObject({ css: true, done: false });
+    });
+
+    it(`${name} §4.2: a second rise of the threshold over the CSS baseline ends slow start at once`, () => {
+      const cc = make();
+      intoCss(cc);
+      // Baseline 57 ms; its threshold is max(4, min(57/8, 16)) = 7.125 ms: 64 ms is not yet enough, 64.2 is.
+      round(cc, 3, 64);
+      expect(cc.hystart).toMatchObject({ css: true, done: false });
+      expect(cc.ssthresh).toBe(0x7fffffff);
+      round(cc, 4, 64.2);
+      expect(cc.hystart.done).toBe(true);
+      expect(cc.ssthresh).toBe(cc.cwnd);
+    });
+
     it(`${name} §4.3: after a loss slow start is the standard one (ssthresh bounds it)`, () => {
       const cc = make();
       cc.onTimeout(20 * MSS, MSS, false);

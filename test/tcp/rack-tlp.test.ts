@@ -93,6 +93,18 @@ describe("RFC 8985 RACK: time-based loss detection", () => {
     expect(seqs(f)).toEqual([2]);
   });
 
+  it("§6.2 step 3: a segment whose ACK the peer delayed, acknowledged by the ACK that SACKs past a hole, is not reordering", () => {
+    const f = sent(10 * MSS);
+    f.clock.advance(100);
+    f.recv({ seq: R(1), ack: S(3), flags: ACK });
+    // 3 arrived (its ACK delayed), 4 is lost, 5 arrives: the ACK covers 3 and SACKs 5, above 3.
+    sack(f, 4, [5, 6]);
+    expect(f.sent).toEqual([]);
+    // 6 and 7 arrive: three SACKed and no reordering seen, so reo_wnd = 0 and 4 goes at once.
+    sack(f, 4, [5, 8]);
+    expect(seqs(f)).toEqual([4]);
+  });
+
   it("§6.2 step 4: a D-SACK doubles the window (reo_wnd_mult) for the next losses", () => {
     const f = recovering();
     f.clock.advance(50);
@@ -360,10 +372,26 @@ describe("RFC 8985 §7 TLP: the tail loss probe", () => {
     expect(f.conn.info().ssthresh).toBe(0x7fffffff);
     f.conn.write(data(MSS));
     f.clock.advance(100);
-    // No D-SACK came for 9 and the ACK moves past the probe: 9 had been lost, the probe repaired it.
+    // No D-SACK came for 9 and the ACK moves past the probe: 9 had been lost, the probe repaired it. The cut
+    // is from the ten segments the last round had out (RFC 7661 §4.4), not the one left outstanding.
     f.recv({ seq: R(1), ack: S(11), flags: ACK });
-    expect(f.conn.info()).toMatchObject({ ssthresh: 2 * MSS, cwnd: 2 * MSS });
-    expect(f.traces).toContain(`${f.conn.id} loss repaired by the probe, cwnd=${2 * MSS}`);
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, cwnd: 5 * MSS });
+    expect(f.traces).toContain(`${f.conn.id} loss repaired by the probe, cwnd=${5 * MSS}`);
+  });
+
+  it("§6.2 step 2: RACK.rtt is the latest-sent segment's: an older one cumulatively acknowledged with the probe's SACK does not hold the losses", () => {
+    const f = sent(10 * MSS);
+    f.clock.advance(100);
+    // 0..5 arrive; the peer delays its ACK of 6; 7..9 are lost.
+    f.recv({ seq: R(1), ack: S(6), flags: ACK });
+    f.clock.advance(200);
+    expect(seqs(f)).toEqual([9]);
+    f.clock.advance(100);
+    // The probe arrives out of order: the peer's ACK covers 6 (sent 400 ms ago) and SACKs the probe (100 ms).
+    // RACK.rtt = 100 ms: 7 and 8, sent 400 ms ago, are past 100 + 25 ms and lost now, not 25 ms after 400.
+    sack(f, 7, [9, 10]);
+    expect(seqs(f)).toEqual([7, 8]);
+    expect(f.conn.info()).toMatchObject({ fastRetransmits: 1, timeouts: 0, lossProbes: 1 });
   });
 
   it("§7.4 a D-SACK of the probe shows nothing was lost: the window stays", () => {
