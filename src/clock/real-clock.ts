@@ -24,10 +24,10 @@ export class RealClock implements Clock {
   #soonArmed = false;
   /** Flushes run as microtasks since the last one that ran as a macrotask. */
   #chained = 0;
-  /** This turn's time, or -1 when it has not been read yet. */
-  #turnTime = -1;
+  /** This turn's time, or -Infinity when it has not been read yet (a double either way: one field shape). */
+  #turnTime = Number.NEGATIVE_INFINITY;
   readonly #endTurn = (): void => {
-    this.#turnTime = -1;
+    this.#turnTime = Number.NEGATIVE_INFINITY;
   };
 
   /** Unix time in milliseconds, held for the current turn (see the class comment). */

@@ -155,7 +155,9 @@ export class TcpProtocol implements ListenContext {
     this.#isn = new IsnGenerator(o.isnKey);
     this.cookies = new SynCookies(o.isnKey);
     this.budget = o.budget;
-    this.#nextPort = EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT);
+    // `| 0`: from a 32-bit hash past 2^31 (a double) the sum is an integral double, and ports made from it
+    // would be no small integers for V8, deoptimizing every comparison and copy of a port written for them.
+    this.#nextPort = (EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT)) | 0;
     const counters = o.counters;
     this.#host = {
       clock: o.clock,
