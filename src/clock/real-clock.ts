@@ -1,4 +1,5 @@
 import type { Clock, Timer } from "./clock.js";
+import { references } from "./stable-arrays.js";
 
 /**
  * Wall-clock time from `performance` (monotonic, sub-millisecond) anchored to Unix time.
@@ -17,15 +18,16 @@ import type { Clock, Timer } from "./clock.js";
 export class RealClock implements Clock {
   readonly #origin = performance.timeOrigin;
   /** Zero-delay work for the next flush; the flush runs it from the other array, and the two swap. */
-  #soon: SoonTimer[] = [];
-  #spare: SoonTimer[] = [];
+  // Holding references from the start (stable-arrays.ts): each clock makes its own two.
+  #soon = references<SoonTimer>();
+  #spare = references<SoonTimer>();
   #soonArmed = false;
   /** Flushes run as microtasks since the last one that ran as a macrotask. */
   #chained = 0;
-  /** This turn's time, or -1 when it has not been read yet. */
-  #turnTime = -1;
+  /** This turn's time, or -Infinity when it has not been read yet (a double either way: one field shape). */
+  #turnTime = Number.NEGATIVE_INFINITY;
   readonly #endTurn = (): void => {
-    this.#turnTime = -1;
+    this.#turnTime = Number.NEGATIVE_INFINITY;
   };
 
   /** Unix time in milliseconds, held for the current turn (see the class comment). */

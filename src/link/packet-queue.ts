@@ -12,7 +12,9 @@ const INITIAL = 64;
 
 export class PacketQueue {
   #packets: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(INITIAL).fill(undefined);
-  #due: number[] = new Array<number>(INITIAL).fill(0);
+  // Due times are clock readings: filled with a non-integer so the array holds doubles from the start (a
+  // Smi array turned into doubles by the first reading deoptimizes the code that saw it; stable-arrays.ts).
+  #due: number[] = new Array<number>(INITIAL).fill(0.5);
   #index: number[] = new Array<number>(INITIAL).fill(0);
   #mask = INITIAL - 1;
   #head = 0;
@@ -68,7 +70,7 @@ export class PacketQueue {
   #grow(): void {
     const capacity = this.#mask + 1;
     const packets = new Array<Uint8Array | undefined>(capacity * 2).fill(undefined);
-    const due = new Array<number>(capacity * 2).fill(0);
+    const due = new Array<number>(capacity * 2).fill(0.5);
     const index = new Array<number>(capacity * 2).fill(0);
     for (let i = 0; i < this.#size; i++) {
       const from = (this.#head + i) & this.#mask;

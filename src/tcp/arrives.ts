@@ -397,7 +397,8 @@ function initWindow(c: TcpConnection, seg: SegmentHeader, seq: number): void {
  * every ACK that advances SND.UNA (every other segment of a bulk transfer), and neither keeps it past the
  * call. `ackSample` fills it and hands it on explicitly.
  */
-const sample: AckSample = { acked: 0, ack: 0, flight: 0, sndMax: 0, mss: 0, now: 0, srtt: 0, rtt: 0 };
+// Sequence numbers, clock readings and RTTs as doubles (-0) from the start (see ControlBlock).
+const sample: AckSample = { acked: 0, ack: -0, flight: 0, sndMax: -0, mss: 0, now: -0, srtt: -0, rtt: -0 };
 
 function ackSample(c: TcpConnection, acked: number, ack: number, flight: number): AckSample {
   const s = sample;

@@ -117,8 +117,10 @@ export class TcpConnection implements Connection {
   readonly localPort: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
-  readonly localIp: number;
-  readonly remoteIp: number;
+  // Address keys (an IPv4 address past 127.255.255.255 is no small integer, an IPv6 key never is) start as
+  // -0 so they are doubles from the start, for every connection (see ControlBlock).
+  readonly localIp: number = -0;
+  readonly remoteIp: number = -0;
   readonly host: ConnectionHost;
   /** Shared with the stack; replaced (never mutated) when the user changes a setting on this connection. */
   config: TcpConfig;

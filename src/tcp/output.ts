@@ -19,9 +19,23 @@ const EMPTY = new Uint8Array(0);
 /**
  * The fields of every outgoing segment, in one reused record rather than an object per segment: the stack
  * builds the packet before `transmit` returns (ConnectionHost.transmit), so nothing sees it afterwards.
- * Only `emit` fills it.
+ * Only `emit` fills it. Every field it writes is here from the start, the 32-bit ones as doubles (-0), so
+ * the record keeps one shape: a field added on first use, or a sequence number past 2^31 turning a small
+ * integer into a double, would deoptimize every function that builds a segment.
  */
-const fields: PacketFields = { src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
+const fields: PacketFields = {
+  src: -0,
+  dst: -0,
+  srcPort: 0,
+  dstPort: 0,
+  seq: -0,
+  ack: -0,
+  flags: 0,
+  window: 0,
+  tos: 0,
+  payload: undefined,
+  options: undefined,
+};
 
 export function canSendData(c: TcpConnection): boolean {
   switch (c.state) {

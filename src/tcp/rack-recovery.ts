@@ -58,8 +58,9 @@ export class RackRecovery implements LossRecovery {
 
   // §5.3: the most recently sent segment that was delivered (its transmission's place in the order of all
   // transmissions stands for RACK.xmit_ts and RACK.end_seq: see SentSegments), and the RTT it measured.
+  // RTTs, sequence numbers and clock readings here start as -0: doubles from the start (see ControlBlock).
   order = 0;
-  rtt = 0;
+  rtt = -0;
   minRtt = Number.POSITIVE_INFINITY;
   /** Highest end of any segment delivered (RACK.fack), and whether reordering was seen (RACK.reord). */
   fack: number;
@@ -72,8 +73,8 @@ export class RackRecovery implements LossRecovery {
   // What the ACK being processed carried (a D-SACK once more as `#dsackUncounted` until step 4 counts it).
   #dsack = false;
   #dsackUncounted = false;
-  #dsackLeft = 0;
-  #dsackRight = 0;
+  #dsackLeft = -0;
+  #dsackRight = -0;
   #tsecr: number | null = null;
   #newlySacked = 0;
   /** The latest transmission (its order) this ACK delivered so far, whose RTT is the one RACK.rtt keeps. */
@@ -95,7 +96,7 @@ export class RackRecovery implements LossRecovery {
 
   // §5.4 TLP: the probe outstanding ([tlpStart, tlpEnd), null when none) and whether it was a retransmission.
   tlpEnd: number | null = null;
-  #tlpStart = 0;
+  #tlpStart = -0;
   #tlpIsRetrans = false;
   /** A probe is being sent: its transmission does not restart the probe timer. */
   #probing = false;

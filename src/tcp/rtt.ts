@@ -8,10 +8,12 @@ export class RttEstimator {
   rttvar: number | undefined = undefined;
   /** One segment at a time is timed: its ACK must reach `timedSeq`; it went out at `timedAt`. */
   timing = false;
-  timedSeq = 0;
-  timedAt = 0;
+  // -0, not 0: stored as doubles from the start, as a sequence number, a clock reading and a sample will
+  // be, so none changes the estimator's shape later (see ControlBlock).
+  timedSeq = -0;
+  timedAt = -0;
   /** The latest sample (ms), and how many were taken: an ACK that measured leaves `samples` changed. */
-  latest = 0;
+  latest = -0;
   samples = 0;
   #base: number;
   #backoff = 0;
@@ -42,15 +44,17 @@ export class RttEstimator {
   sample(r: number, perRtt = 1): void {
     this.latest = r;
     this.samples++;
-    if (this.srtt === undefined || this.rttvar === undefined) {
-      this.srtt = r;
-      this.rttvar = r / 2;
-    } else {
-      const beta = 0.25 / perRtt;
-      const alpha = 0.125 / perRtt;
-      this.rttvar = (1 - beta) * this.rttvar + beta * Math.abs(this.srtt - r);
-      this.srtt = (1 - alpha) * this.srtt + alpha * r;
-    }
+    // The first sample (§2.2: SRTT R, RTTVAR R/2) is the general update with gains 1 and 0 from those
+    // values, so it runs no code of its own: a path each connection takes once, at its start, is one V8
+    // optimizes without having seen it run, and the next connection's first sample would deoptimize it.
+    const first = this.srtt === undefined || this.rttvar === undefined;
+    const srtt = this.srtt ?? r;
+    const half = r / 2;
+    const rttvar = this.rttvar ?? half;
+    const beta = first ? 0 : 0.25 / perRtt;
+    const alpha = first ? 1 : 0.125 / perRtt;
+    this.rttvar = (1 - beta) * rttvar + beta * Math.abs(srtt - r);
+    this.srtt = (1 - alpha) * srtt + alpha * r;
     // G (clock granularity) is taken as 1 ms.
     this.#base = Math.min(this.#max, Math.max(this.#min, this.srtt + Math.max(1, 4 * this.rttvar)));
     this.#backoff = 0;

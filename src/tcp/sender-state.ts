@@ -5,6 +5,6 @@ export class SenderState {
   /** Probing a zero window (persist timer, then timeouts while the window stays shut). */
   probing = false;
   /** When the last ACK emptied the flight (RFC 5681 §4.1 restart after idle). */
-  idleSince = 0;
+  idleSince = -0; // a clock reading: a double from the start (see ControlBlock)
   keepAliveProbes = 0;
 }

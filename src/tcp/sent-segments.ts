@@ -4,6 +4,7 @@
  * retransmission that covers part of one splits it, so each entry has one transmission time. The entries
  * always tile [SND.UNA, SND.MAX) once data has been sent.
  */
+import { doubles } from "../clock/stable-arrays.js";
 import { seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
 
 export const SegmentFlag = {
@@ -16,10 +17,11 @@ export const SegmentFlag = {
 } as const;
 
 export class SentSegments {
-  readonly start: number[] = [];
-  readonly end: number[] = [];
+  // Doubles from the start: sequence numbers reach 2^31 and clock readings are fractional (stable-arrays.ts).
+  readonly start = doubles();
+  readonly end = doubles();
   /** Clock (ms) of the latest transmission, and its place in the order of all transmissions. */
-  readonly xmit: number[] = [];
+  readonly xmit = doubles();
   readonly order: number[] = [];
   readonly flags: number[] = [];
   /** Index of the first live entry; the ones before it are acknowledged and wait for compaction. */

@@ -16,7 +16,7 @@ import { giveRing, takeRing } from "../wire/ring-arena.js";
 class SizeClass {
   readonly free: Uint8Array[] = [];
   out = 0;
-  peak = 0;
+  peak = -0; // fractional once it decays: a double from the start (see ControlBlock)
   /** Free rings kept whatever the mark: `budget` bytes' worth, at least two. */
   readonly floor: number;
   /** Free rings never kept beyond: `limit` bytes' worth. */

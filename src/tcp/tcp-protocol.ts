@@ -1,4 +1,5 @@
 import type { Clock } from "../clock/clock.js";
+import { references } from "../clock/stable-arrays.js";
 import { isIpv6Key } from "../wire/address-key.js";
 import type { ParsedRecord } from "../wire/record.js";
 import type { PacketFields } from "../wire/types.js";
@@ -127,7 +128,7 @@ export class TcpProtocol implements ListenContext {
   /** The connection `#lookup` found last (dropped when it is released). */
   #lastFound: TcpConnection | null = null;
   #inBurst = false;
-  readonly #noticeQueue: TcpConnection[] = [];
+  readonly #noticeQueue = references<TcpConnection>();
   readonly #isn: IsnGenerator;
   readonly #host: ConnectionHost;
   #nextPort: number;
@@ -154,7 +155,9 @@ export class TcpProtocol implements ListenContext {
     this.#isn = new IsnGenerator(o.isnKey);
     this.cookies = new SynCookies(o.isnKey);
     this.budget = o.budget;
-    this.#nextPort = EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT);
+    // `| 0`: from a 32-bit hash past 2^31 (a double) the sum is an integral double, and ports made from it
+    // would be no small integers for V8, deoptimizing every comparison and copy of a port written for them.
+    this.#nextPort = (EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT)) | 0;
     const counters = o.counters;
     this.#host = {
       clock: o.clock,

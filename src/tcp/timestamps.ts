@@ -13,11 +13,13 @@ const PAWS_IDLE_MS = 24 * 24 * 3600 * 1000;
 
 /** The timestamp side of a connection. */
 export class TimestampState {
+  // -0, not 0: stored as doubles from the start, as the values (32-bit timestamps, clock readings, sequence
+  // numbers) will be, so the first one past 2^31 changes no shape (see ControlBlock).
   /** TS.Recent: the peer's timestamp to echo, and when it was recorded. */
-  recent = 0;
-  recentAt = 0;
+  recent = -0;
+  recentAt = -0;
   /** Last.ACK.sent: the ACK field of the last segment we sent. */
-  lastAckSent = 0;
+  lastAckSent = -0;
 }
 
 /**

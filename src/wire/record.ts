@@ -57,10 +57,13 @@ const SACK_BIT = OptionBits.SACK;
  * read: a parse copies a dozen words, not 28 fields, and the getters inline to a shift and a mask.
  */
 export class ParsedRecord implements TcpRepr {
-  src = 0;
-  dst = 0;
-  seq = 0;
-  ack = 0;
+  // The unsigned 32-bit fields start as -0 so V8 stores them as doubles from the first parse: from 0 (a
+  // small integer) the first value of 2^31 or more (an address, or a sequence number, past half of the
+  // space) would change the object's shape and deoptimize every function that reads a segment.
+  src = -0;
+  dst = -0;
+  seq = -0;
+  ack = -0;
   /** OptionBits of the options present. */
   optionMask = 0;
   /** The options present (a shared empty object when there are none). */
@@ -72,11 +75,19 @@ export class ParsedRecord implements TcpRepr {
   #ipLength = 0;
   #checksums = 0;
   #misc = 0;
-  readonly #options: TcpOptions = {};
-  readonly #timestamps = { tsval: 0, tsecr: 0 };
+  // Every key #loadOptions writes, from the start: added on the first parse with options they would give
+  // each new record's object a run of shapes that code optimized on an older record has not seen.
+  readonly #options: TcpOptions = {
+    mss: undefined,
+    windowScale: undefined,
+    sackPermitted: undefined,
+    timestamps: undefined,
+    sackBlocks: undefined,
+  };
+  readonly #timestamps = { tsval: -0, tsecr: -0 };
   /** The options of nearly every segment past the handshake: timestamps alone, with no other keys to clear. */
   readonly #timestampsOnly: TcpOptions = { timestamps: this.#timestamps };
-  readonly #pool: SackBlock[] = [0, 1, 2, 3].map(() => ({ left: 0, right: 0 }));
+  readonly #pool: SackBlock[] = [0, 1, 2, 3].map(() => ({ left: -0, right: -0 }));
   readonly #blocks: SackBlock[] = [];
 
   get ihl(): number {
@@ -138,13 +149,15 @@ export class ParsedRecord implements TcpRepr {
     this.dst = r[DST];
     this.seq = r[SEQ];
     this.ack = r[ACK];
-    this.#ports = r[PORTS];
-    this.#segment = r[SEGMENT];
-    this.#payload = r[PAYLOAD];
-    this.#ip = r[IP_FIELDS];
-    this.#ipLength = r[IP_LENGTH];
-    this.#checksums = r[CHECKSUMS];
-    this.#misc = r[MISC];
+    // The packed words are kept as signed 32-bit (the getters shift and mask them alike), so they stay
+    // small integers whatever their top bit is (the window's top bit is that of #segment).
+    this.#ports = r[PORTS] | 0;
+    this.#segment = r[SEGMENT] | 0;
+    this.#payload = r[PAYLOAD] | 0;
+    this.#ip = r[IP_FIELDS] | 0;
+    this.#ipLength = r[IP_LENGTH] | 0;
+    this.#checksums = r[CHECKSUMS] | 0;
+    this.#misc = r[MISC] | 0;
     const packed = r[OPTIONS];
     const mask = packed & 0xff;
     this.optionMask = mask;
