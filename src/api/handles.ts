@@ -13,6 +13,12 @@ import type { CloseOptions, ReadResult, SocketAddress, StreamState, TcpStream, W
 import { webStreams } from "./web-streams.js";
 import type { EventStream } from "./event-stream.js";
 
+/** A handle's read as its caller sees it: bytes, or the end with the successor the core made. */
+function readResult<N>(got: Uint8Array | Owner | null): ReadResult<N> {
+  if (got instanceof Uint8Array) return { done: false, value: got };
+  return { done: true, value: undefined, stream: got as N };
+}
+
 abstract class Handle<S extends StreamState> implements Owner {
   abstract readonly state: S;
   consumption: Consumption | null = null;
@@ -65,17 +71,27 @@ abstract class Handle<S extends StreamState> implements Owner {
     if (this.consumption !== null && !this.consumption.delegated) throw staleError(this);
   }
 
-  protected async readThen<N extends Owner>(maxBytes: number | undefined, next: () => N): Promise<ReadResult<N>> {
-    this.assertLive();
-    checkMaxBytes(maxBytes);
-    const got = await this.core.read(this, maxBytes, { by: "read() reaching end-of-stream", next });
-    if (got instanceof Uint8Array) return { done: false, value: got };
-    return { done: true, value: undefined, stream: got as N };
+  // readThen and writeBytes are not async functions: an async function returning the core's promise
+  // settles a tick or two after it, on each of the two reads and two writes a round trip makes. Their
+  // argument errors still reject, as from an async function.
+
+  protected readThen<N extends Owner>(maxBytes: number | undefined, next: () => N): Promise<ReadResult<N>> {
+    try {
+      this.assertLive();
+      checkMaxBytes(maxBytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.core.read(this, maxBytes, { by: "read() reaching end-of-stream", next }).then(readResult<N>);
   }
 
-  protected async writeBytes(data: Uint8Array | string, options: WriteOptions | undefined): Promise<void> {
-    this.assertLive();
-    return this.core.write(toBytes(data), takesOver(data, options));
+  protected writeBytes(data: Uint8Array | string, options: WriteOptions | undefined): Promise<void> {
+    try {
+      this.assertLive();
+      return this.core.write(toBytes(data), takesOver(data, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   protected halfClose<N extends Owner>(next: N): N {

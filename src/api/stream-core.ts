@@ -6,6 +6,7 @@
  */
 import type { Clock, Timer } from "../clock/clock.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
+import { overwrittenBytes } from "../tcp/byte-slab.js";
 import { ConnectionAbortedError, errorForReason } from "../tcp/errors.js";
 import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } from "../tcp/types.js";
 import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError } from "./errors.js";
@@ -33,7 +34,10 @@ export interface Owner {
 interface PendingRead {
   owner: Owner;
   max: number | undefined;
-  /** A BYOB read's view: the bytes go straight from the receive buffer into it, and the count resolves. */
+  /**
+   * A BYOB read's view: the bytes go straight from the receive buffer into it, and the count resolves.
+   * OWN_BUFFER: a chunk in an ArrayBuffer of its own resolves (readOwned).
+   */
   into: Uint8Array | null;
   /** Builds the successor at end-of-stream; null for adapters, which just see the end. */
   atEnd: { by: string; next: () => Owner } | null;
@@ -55,6 +59,9 @@ interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
 }
+
+/** PendingRead.into for readOwned: a marker, never read from or written to. */
+const OWN_BUFFER = new Uint8Array(0);
 
 export function staleError(owner: Owner): StaleHandleError {
   const c = owner.consumption;
@@ -231,12 +238,25 @@ export class StreamCore {
    */
   read(owner: Owner, max: number | undefined, atEnd: PendingRead["atEnd"]): Promise<Uint8Array | Owner | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return this.hold.during(
-      new Promise<Uint8Array | Owner | null>((resolve, reject) => {
-        this.#readers.push({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
-        this.#reads.run();
-      }),
-    );
+    if (this.#readers.length === 0 && !this.#discarding) {
+      // Bytes already here: no pending entry, and no hold on the loop for a promise already settled.
+      const bytes = this.conn.read(max);
+      if (bytes !== null) return Promise.resolve(bytes);
+    }
+    return new Promise<Uint8Array | Owner | null>((resolve, reject) => {
+      this.#wait({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
+    });
+  }
+
+  /**
+   * An adapter's read of what has arrived (up to `max`) into an ArrayBuffer of its own, for a consumer
+   * that transfers it (a WHATWG byte stream): resolves with the chunk, or null at end-of-stream.
+   */
+  readOwned(owner: Owner, max?: number): Promise<Uint8Array | null> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    return new Promise<Uint8Array | null>((resolve, reject) => {
+      this.#wait({ owner, max, into: OWN_BUFFER, atEnd: null, resolve: resolve as PendingRead["resolve"], reject });
+    });
   }
 
   /**
@@ -245,45 +265,69 @@ export class StreamCore {
    */
   readInto(owner: Owner, target: Uint8Array): Promise<number | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return this.hold.during(
-      new Promise<number | null>((resolve, reject) => {
-        this.#readers.push({
-          owner,
-          max: target.length,
-          into: target,
-          atEnd: null,
-          resolve: resolve as PendingRead["resolve"],
-          reject,
-        });
-        this.#reads.run();
-      }),
-    );
+    return new Promise<number | null>((resolve, reject) => {
+      this.#wait({
+        owner,
+        max: target.length,
+        into: target,
+        atEnd: null,
+        resolve: resolve as PendingRead["resolve"],
+        reject,
+      });
+    });
+  }
+
+  /** Queues a read; the connection's hold counts it until it is settled (#settle). */
+  #wait(r: PendingRead): void {
+    this.hold.begin();
+    this.#readers.push(r);
+    this.#reads.run();
+  }
+
+  /** A queued read leaves the queue: its hold on the loop goes with it. */
+  #settle(r: PendingRead, value: Uint8Array | Owner | number | null): void {
+    this.hold.end();
+    r.resolve(value);
+  }
+
+  #refuse(r: PendingRead, error: unknown): void {
+    this.hold.end();
+    r.reject(error);
   }
 
   #drainReads(): void {
     if (this.#discarding) while (this.conn.read() !== null);
     while (this.#readers.length > 0 && this.#error === null) {
       const r = this.#readers[0];
-      if (r.into !== null) {
+      if (r.into === OWN_BUFFER) {
+        const n = Math.min(this.conn.readableLength, r.max ?? Number.MAX_SAFE_INTEGER);
+        if (n > 0) {
+          const chunk = overwrittenBytes(n);
+          this.conn.readInto(chunk);
+          this.#readers.shift();
+          this.#settle(r, chunk);
+          continue;
+        }
+      } else if (r.into !== null) {
         const n = this.conn.readInto(r.into);
         if (n > 0) {
           this.#readers.shift();
-          r.resolve(n);
+          this.#settle(r, n);
           continue;
         }
       } else {
         const bytes = this.conn.read(r.max);
         if (bytes !== null) {
           this.#readers.shift();
-          r.resolve(bytes);
+          this.#settle(r, bytes);
           continue;
         }
       }
       if (!this.conn.readEnded) return;
       this.#readers.shift();
-      if (r.atEnd === null) r.resolve(null);
-      else if (r.owner.consumption !== null) r.reject(staleError(r.owner));
-      else r.resolve(this.replace(r.owner, r.atEnd.by, r.atEnd.next()));
+      if (r.atEnd === null) this.#settle(r, null);
+      else if (r.owner.consumption !== null) this.#refuse(r, staleError(r.owner));
+      else this.#settle(r, this.replace(r.owner, r.atEnd.by, r.atEnd.next()));
     }
   }
 
@@ -294,8 +338,8 @@ export class StreamCore {
     this.#readers = [];
     for (const r of readers) {
       // Every handle was consumed before finishing began; only adapters' reads see a plain end.
-      if (r.atEnd === null) r.resolve(null);
-      else r.reject(staleError(r.owner));
+      if (r.atEnd === null) this.#settle(r, null);
+      else this.#refuse(r, staleError(r.owner));
     }
     this.#reads.run();
   }
@@ -388,7 +432,7 @@ export class StreamCore {
     this.#readers = [];
     this.#writers = [];
     this.#waiters = [];
-    for (const r of readers) r.reject(error);
+    for (const r of readers) this.#refuse(r, error);
     for (const w of writers) w.reject(error);
     for (const w of waiters) w.reject(error);
   }

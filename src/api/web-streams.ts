@@ -4,18 +4,13 @@
  * so backpressure reaches the peer.
  *
  * The readable is a byte stream (`type: "bytes"`): `getReader({ mode: "byob" })` reads into the caller's
- * own buffer, filled from the connection's receive buffer; a default reader gets each chunk the engine
- * reads, in a buffer of its own (a byte stream transfers the buffers it hands out, so a chunk carved
- * from the engine's shared slab is copied into one of its size first).
+ * own buffer, filled from the connection's receive buffer; a default reader gets what has arrived, copied
+ * once from the receive buffer into an ArrayBuffer of its own (a byte stream transfers the buffers it
+ * hands out, so a chunk carved from the engine's shared slab would need a second copy).
  */
 import type { Owner, StreamCore } from "./stream-core.js";
 
 const utf8 = new TextEncoder();
-
-/** True when `chunk` is all of its buffer, so the stream may transfer that buffer to the reader. */
-function ownsBuffer(chunk: Uint8Array): boolean {
-  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-}
 
 export function webStreams(
   core: StreamCore,
@@ -24,24 +19,22 @@ export function webStreams(
   const readable = new ReadableStream(
     {
       type: "bytes",
-      async pull(controller) {
+      // Not an async function: the core's promise is the pull's, one promise and tick fewer per chunk.
+      pull(controller) {
         const request = controller.byobRequest;
         if (request !== null) {
-          // A BYOB read: straight into the reader's view.
-          const view = request.view!;
-          const n = await core.readInto(owner, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-          if (n === null) {
+          // A BYOB read: straight into the reader's view (a Uint8Array over the reader's buffer).
+          return core.readInto(owner, request.view as Uint8Array).then((n) => {
+            if (n !== null) return request.respond(n);
             controller.close();
             // A BYOB read pending at the end is answered with an empty view (the stream requires it).
             request.respond(0);
-          } else {
-            request.respond(n);
-          }
-          return;
+          });
         }
-        const chunk = (await core.read(owner, undefined, null)) as Uint8Array | null;
-        if (chunk === null) controller.close();
-        else controller.enqueue((ownsBuffer(chunk) ? chunk : chunk.slice()) as Uint8Array<ArrayBuffer>);
+        return core.readOwned(owner).then((chunk) => {
+          if (chunk === null) controller.close();
+          else controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
+        });
       },
       // The application wants no more: keep the window open by dropping what still arrives.
       cancel() {

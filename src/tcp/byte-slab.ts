@@ -7,13 +7,26 @@
 const SLAB = 64 * 1024;
 const LARGEST_CARVED = SLAB / 4;
 
+/** Node's un-zeroed allocator, where there is one (browsers have none). */
+const unzeroed = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer?.allocUnsafeSlow;
+
+/**
+ * `n` bytes in an ArrayBuffer of their own, for a caller that overwrites all of them before anyone sees
+ * them. Under Node the zero fill is skipped (Buffer.allocUnsafeSlow; 64 KiB in about 1 us against 8 us for
+ * `new Uint8Array`, whose calloc also faults fresh pages in), and the result is a plain Uint8Array, not a
+ * Buffer, whose `slice` would share memory.
+ */
+export function overwrittenBytes(n: number): Uint8Array {
+  return unzeroed === undefined ? new Uint8Array(n) : new Uint8Array(unzeroed(n).buffer, 0, n);
+}
+
 export class ByteSlab {
   #buffer = new Uint8Array(SLAB);
   #used = 0;
 
-  /** `n` bytes of fresh memory. */
+  /** `n` bytes of fresh memory, for the caller to overwrite whole (larger carves get a buffer each). */
   allocate(n: number): Uint8Array {
-    if (n > LARGEST_CARVED) return new Uint8Array(n);
+    if (n > LARGEST_CARVED) return overwrittenBytes(n);
     this.reserve(n);
     return this.commit(n);
   }

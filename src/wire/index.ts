@@ -32,6 +32,8 @@ export { parsePacket, parseInto } from "./parse.js";
 export { ParsedRecord } from "./record.js";
 export { OptionBits } from "./layout.generated.js";
 export { buildPacket, buildPacketInto, maxPacketLength } from "./build.js";
+// The packet arena in-process links carry packets in: its bound (a process-wide maximum) and what passed it.
+export { arenaCounters, setArenaMaxSlots, type ArenaCounters } from "./packet-arena.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "./checksum.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";

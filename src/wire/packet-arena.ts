@@ -1,4 +1,14 @@
-import { ARENA, ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_SLOT, ARENA_SLOTS, addressOf } from "./wasm.js";
+import {
+  ARENA,
+  ARENA_CHUNK,
+  ARENA_LARGE,
+  ARENA_LARGE_SLOT,
+  ARENA_LARGE_SLOTS,
+  ARENA_SLOT,
+  ARENA_SLOTS,
+  addressOf,
+} from "./wasm.js";
+import { SlotPool } from "./slot-pool.js";
 import { HEADROOM } from "./layout.generated.js";
 import { onPacketRelease } from "../link/packet-release.js";
 
@@ -10,57 +20,39 @@ import { onPacketRelease } from "../link/packet-release.js";
  * it away) stays taken; once all are taken, senders fall back to packets of their own, so exhausting the
  * arena costs speed, never correctness.
  *
- * Two sizes: many slots for packets up to a 1500-byte MTU, a few for jumbo packets up to 64 KiB.
+ * Two sizes: many slots for packets up to a 1500-byte MTU, a few for jumbo packets up to 64 KiB. The small
+ * ones grow a chunk at a time (slot-pool.ts) up to a maximum, `setArenaMaxSlots`, within the memory
+ * reserved for them (wasm.ts).
  */
-class SlotPool {
-  readonly #base: number;
-  readonly #size: number;
-  readonly #free: Int32Array;
-  readonly #taken: Uint8Array;
-  #top = 0;
+const small = new SlotPool(ARENA, ARENA_SLOT, ARENA_SLOTS, ARENA_CHUNK);
+const large = new SlotPool(ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS, ARENA_LARGE_SLOTS);
 
-  constructor(base: number, size: number, count: number) {
-    this.#base = base;
-    this.#size = size;
-    this.#free = new Int32Array(count);
-    this.#taken = new Uint8Array(count);
-    // Lowest slots on top: the few slots a steady flow cycles through stay the same ones (warm in cache).
-    for (let i = count - 1; i >= 0; i--) this.#free[this.#top++] = i;
-  }
-
-  get free(): number {
-    return this.#top;
-  }
-
-  take(): number {
-    if (this.#top === 0) return -1;
-    const i = this.#free[--this.#top];
-    this.#taken[i] = 1;
-    return this.#base + i * this.#size;
-  }
-
-  /** Bytes of the slot before `address`, or -1 when the address is not in this pool. */
-  offsetIn(address: number): number {
-    const offset = address - this.#base;
-    if (offset < 0 || offset >= this.#size * this.#taken.length) return -1;
-    return offset % this.#size;
-  }
-
-  /** Frees the slot holding `address`; false when the address is not in this pool. */
-  release(address: number): boolean {
-    const offset = address - this.#base;
-    if (offset < 0 || offset >= this.#size * this.#taken.length) return false;
-    const i = (offset / this.#size) | 0;
-    if (this.#taken[i] !== 0) {
-      this.#taken[i] = 0;
-      this.#free[this.#top++] = i;
-    }
-    return true;
-  }
+/** What the arena holds and what it turned away, for the process (both sizes together). */
+export interface ArenaCounters {
+  /** Small slots in use or free now, the most they may grow to, and the chunks they grew by. */
+  capacity: number;
+  maxSlots: number;
+  growths: number;
+  /** Packets that found no slot at the maximum and were built in their senders' own buffers instead. */
+  fallbacks: number;
 }
 
-const small = new SlotPool(ARENA, ARENA_SLOT, ARENA_SLOTS);
-const large = new SlotPool(ARENA_LARGE, ARENA_LARGE_SLOT, ARENA_LARGE_SLOTS);
+export function arenaCounters(): ArenaCounters {
+  return {
+    capacity: small.capacity,
+    maxSlots: small.max,
+    growths: small.growths,
+    fallbacks: small.refused + large.refused,
+  };
+}
+
+/**
+ * Bounds the small slots at `slots` (at most ARENA_SLOTS, what is reserved; never below what the arena
+ * already has): past them, packets go to the counted fallback. Throws a RangeError unless a positive integer.
+ */
+export function setArenaMaxSlots(slots: number): void {
+  small.max = slots;
+}
 
 /** Largest payload a packet built in a slot can carry (headers take the HEADROOM before it). */
 export const MAX_ARENA_PAYLOAD = ARENA_LARGE_SLOT - HEADROOM;
@@ -97,7 +89,7 @@ export function roomBefore(bytes: Uint8Array): number {
   return room >= 0 ? room : Math.max(0, large.offsetIn(address));
 }
 
-/** Slots free now, small and large (tests). */
+/** Slots free now without growing, small and large (tests). */
 export function freeSlots(): { small: number; large: number } {
   return { small: small.free, large: large.free };
 }
