@@ -478,8 +478,12 @@ function processText(c: TcpConnection, seg: SegmentHeader, seq: number, flags: n
       c.stats.bytesReceived += advanced;
       if (c.receiveBufferGrows) tuningDataArrived(c, seg, data.length);
       c.notices.readable = true;
-      // Filling a hole is acknowledged at once (RFC 5681 §4.2); otherwise every second segment.
-      if (advanced > data.length || ++c.receiver.unackedSegments >= 2) c.receiver.ackNow = true;
+      // Filling all or part of a gap is acknowledged at once (RFC 5681 §4.2): a segment that joined data
+      // held above it, or one that left data above it still held (the first of two lost segments resent;
+      // delayed, its ACK held the sender's recovery back by up to the delayed-ACK timeout). Otherwise every
+      // second segment.
+      const gapFilled = advanced > data.length || c.receiveBuffer.outOfOrderRanges.length > 0;
+      if (gapFilled || ++c.receiver.unackedSegments >= 2) c.receiver.ackNow = true;
       else c.timers.ensure(TimerKind.delayedAck, c.config.delayedAckTimeout);
     }
   } else if (flags & FIN && offset > 0) {

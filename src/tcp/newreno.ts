@@ -42,10 +42,13 @@ export class NewReno implements CongestionControl {
     // "non-validated" phase) would otherwise raise cwnd without bound, then burst all of it into the path.
     if (2 * Math.max(this.#roundPeak, this.#lastRoundPeak) < this.cwnd) return;
     if (this.cwnd < this.ssthresh) {
-      // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465), slowed or ended by HyStart++.
+      // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465), slowed or ended by HyStart++. It runs while
+      // cwnd < ssthresh and stops at ssthresh (as Linux's tcp_slow_start): after RFC 6582's deflation to
+      // FlightSize + SMSS, or a timeout, cwnd regrows to the ssthresh the loss set, not up to 2 SMSS past
+      // it; the overshoot turned NewReno's halving into a cut to 0.63 of cwnd at 1% loss.
       const divisor = this.hystart.onAck(s);
       if (divisor === 0) this.ssthresh = this.cwnd;
-      else this.cwnd += Math.floor(Math.min(s.acked, 2 * s.mss) / divisor);
+      else this.cwnd = Math.min(this.cwnd + Math.floor(Math.min(s.acked, 2 * s.mss) / divisor), this.ssthresh);
     } else {
       this.avoid(s);
     }

@@ -34,6 +34,8 @@ export class SackRecovery implements LossRecovery {
   #dupAcks = 0;
   /** Bytes the last ACK's SACK blocks newly covered. */
   #newlySacked = 0;
+  /** Bytes Limited Transmit sent since SND.UNA last advanced (left out of the cut). */
+  #limited = 0;
   /** RescueRxt: NextSeg rule (4) resends the tail once per recovery; this is the RecoveryPoint it did it for. */
   #rescueRxt: number | null = null;
   /** This recovery's retransmissions, to find the lost ones from SACKs (RFC 8985 §6.2). */
@@ -94,6 +96,7 @@ export class SackRecovery implements LossRecovery {
       this.#exit();
     }
     if (this.#undoState?.eifel(a.ack, this.#tsecr) && this.#allLossResent()) this.#undoCut();
+    this.#limited = 0;
     if (!wasRecovering) {
       this.#dupAcks = 0;
       return "grow";
@@ -167,6 +170,7 @@ export class SackRecovery implements LossRecovery {
       const sent = s.sendNew();
       if (sent === 0) break;
       pipe += sent;
+      this.#limited += sent;
     }
   }
 
@@ -179,7 +183,9 @@ export class SackRecovery implements LossRecovery {
     this.#rescueRxt = null;
     this.#retransmissions.clear();
     this.#undo.begin(s.cc.cwnd, s.cc.ssthresh, t.sndUna);
-    s.cutWindow(seqDiff(t.sndMax, t.sndUna));
+    // (4.2): ssthresh from FlightSize, without the data Limited Transmit sent (RFC 5681 §3.2 step 2, as
+    // RFC 6675 §5 recalls): with it, every cut started from cwnd plus the segments the SACKs let out.
+    s.cutWindow(seqDiff(t.sndMax, t.sndUna) - this.#limited);
     s.report("recovery-start", 0);
     // (4.3): the first segment goes now, whatever pipe says.
     const end = this.board.nextSacked(t.sndUna, t.sndMax);
@@ -202,6 +208,7 @@ export class SackRecovery implements LossRecovery {
     s.cc.onTimeout(seqDiff(t.sndMax, t.sndUna), s.mss, this.#point.covers(t.sndUna));
     this.inRecovery = false;
     this.#dupAcks = 0;
+    this.#limited = 0;
     this.#point.mark(t.sndMax);
     this.#retransmissions.clear();
   }

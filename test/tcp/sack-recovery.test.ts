@@ -55,13 +55,14 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     expect(seqs(f)).toEqual([[11, MSS]]);
     expect(f.conn.info().sackedBytes).toBe(2 * MSS);
     dup(f, [1, 4]);
-    // Recovery: ssthresh = FlightSize / 2 (NewReno), cwnd = ssthresh; only the lost segment goes (pipe = 9 > 6).
+    // Recovery: ssthresh = FlightSize / 2 (NewReno), FlightSize without the two segments Limited Transmit
+    // sent (RFC 5681 §3.2 step 2): 10 / 2; cwnd = ssthresh; only the lost segment goes (pipe = 9 > 5).
     expect(seqs(f)).toEqual([[0, MSS]]);
     const i = f.conn.info();
-    expect(i.ssthresh).toBe(6 * MSS);
-    expect(i.cwnd).toBe(6 * MSS);
+    expect(i.ssthresh).toBe(5 * MSS);
+    expect(i.cwnd).toBe(5 * MSS);
     expect(i.fastRetransmits).toBe(1);
-    expect(f.traces).toContain(`${f.conn.id} fast retransmit, recovery start (SACK), cwnd=${6 * MSS}`);
+    expect(f.traces).toContain(`${f.conn.id} fast retransmit, recovery start (SACK), cwnd=${5 * MSS}`);
   });
 
   it("while recovering, new data goes out only as SACKs take bytes out of the pipe", () => {
@@ -72,16 +73,17 @@ describe("RFC 6675 SACK-based loss recovery", () => {
     dup(f, [1, 4]);
     f.sent.length = 0;
     f.conn.write(data(5 * MSS));
-    // pipe = 1 (segment 0, resent) + 8 (segments 4..11) = 9 segments against cwnd 6: nothing may go.
+    // pipe = 1 (segment 0, resent) + 8 (segments 4..11) = 9 segments against cwnd 5: nothing may go.
     expect(f.sent).toEqual([]);
     dup(f, [1, 5]);
     dup(f, [1, 6]);
     dup(f, [1, 7]);
-    expect(f.sent).toEqual([]);
-    // pipe 8 -> 7 -> 6 -> 5: one segment of room, for new data (segment 12), then one per SACKed segment.
     dup(f, [1, 8]);
-    expect(seqs(f)).toEqual([[12, MSS]]);
+    expect(f.sent).toEqual([]);
+    // pipe 8 -> 7 -> 6 -> 5 -> 4: one segment of room, for new data (segment 12), then one per SACKed segment.
     dup(f, [1, 9]);
+    expect(seqs(f)).toEqual([[12, MSS]]);
+    dup(f, [1, 10]);
     expect(seqs(f)).toEqual([[13, MSS]]);
   });
 

@@ -19,6 +19,19 @@ describe("delayed ACK (RFC 1122 §4.2.3.2)", () => {
     expect(f.clock.pending).toBe(0);
   });
 
+  it("a segment that fills part of a gap is ACKed at once (RFC 5681 §4.2), as one that fills all of it", () => {
+    const f = established();
+    // Segments 0 and 1 are lost; 2 arrives out of order and is ACKed at once (a duplicate).
+    f.recv({ seq: R(1 + 2 * MSS), ack: L(1), flags: ACK, payload: data(MSS) });
+    f.expectSent([{ seq: L(1), ack: R(1), flags: ACK }]);
+    // Segment 0 resent: in order, but segment 2 is still held above the hole at 1. Not delayed.
+    f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: data(MSS) });
+    f.expectSent([{ seq: L(1), ack: R(1 + MSS), flags: ACK }]);
+    // Segment 1 closes the gap.
+    f.recv({ seq: R(1 + MSS), ack: L(1), flags: ACK, payload: data(MSS) });
+    f.expectSent([{ seq: L(1), ack: R(1 + 3 * MSS), flags: ACK }]);
+  });
+
   it("data we send carries the pending ACK", () => {
     const f = established();
     f.recv({ seq: R(1), ack: L(1), flags: ACK, payload: "ping" });
@@ -170,6 +183,31 @@ describe("fast retransmit and NewReno (RFC 5681, RFC 6582)", () => {
     expect(f.conn.info().cwnd).toBe(cwnd);
     f.recv({ seq: R(1), ack: L(1), flags: ACK });
     f.expectSent([{ seq: L(1), ack: R(1), flags: ACK, payload: MSS }]);
+  });
+
+  it("the cut leaves out what Limited Transmit sent (RFC 5681 §3.2 step 2); slow start then stops at ssthresh", () => {
+    const f = established({ noDelay: true, congestionControl: "newreno" }, 65535);
+    f.conn.write(data(20 * MSS));
+    f.sent.length = 0;
+    // Segment 0 of the ten (IW10) is lost; the first two duplicates send segments 10 and 11 (Limited Transmit).
+    f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    f.recv({ seq: R(1), ack: L(1), flags: ACK });
+    expect(f.sent.map((s) => (s.seq - L(1)) / MSS)).toEqual([10, 11, 0]);
+    // FlightSize is 12 segments, 10 without the two Limited Transmit sent: ssthresh 5, cwnd ssthresh + 3.
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, cwnd: 8 * MSS });
+    f.sent.length = 0;
+    // The full ACK: nothing is left in flight, so cwnd deflates to 2 SMSS (RFC 6582 §3.2 step 3 (1)).
+    f.recv({ seq: R(1), ack: L(1 + 12 * MSS), flags: ACK });
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, cwnd: 2 * MSS });
+    expect(f.sent.length).toBe(2);
+    f.sent.length = 0;
+    // Slow start, 2 SMSS per ACK (RFC 3465, L = 2): 4 SMSS, then ssthresh, not 6.
+    f.recv({ seq: R(1), ack: L(1 + 14 * MSS), flags: ACK });
+    expect(f.conn.info().cwnd).toBe(4 * MSS);
+    expect(f.sent.length).toBe(4);
+    f.recv({ seq: R(1), ack: L(1 + 16 * MSS), flags: ACK });
+    expect(f.conn.info()).toMatchObject({ ssthresh: 5 * MSS, cwnd: 5 * MSS });
   });
 
   it("an ACK with a window change or data is not a duplicate", () => {
