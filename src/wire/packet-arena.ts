@@ -37,6 +37,7 @@ export interface ArenaCounters {
   fallbacks: number;
 }
 
+/** The packet arena's counters since the module loaded: its slots in use and grown, and the packets that fell back to copies. */
 export function arenaCounters(): ArenaCounters {
   return {
     capacity: small.capacity,
