@@ -10,6 +10,7 @@
  * limit, so the accounting can exceed it by what the windows offered before pressure; everything else is
  * refused first, out-of-order data included, with a counted reason.
  */
+import { ON_NODE } from "../wire/platform.js";
 import type { StackEventInit } from "./tcp-events.js";
 
 /** What a connection's objects (TCB, timers, maps, option state) cost, roughly: charged per connection. */
@@ -22,8 +23,7 @@ const PRESSURE = 0.75;
 
 /** A default limit for the platform: a browser tab shares one process with the page, Node has more room. */
 export function defaultMemoryLimit(): number {
-  const node = typeof process !== "undefined" && typeof process.versions?.node === "string";
-  return (node ? 256 : 64) * 1024 * 1024;
+  return (ON_NODE ? 256 : 64) * 1024 * 1024;
 }
 
 export class MemoryBudget {

@@ -208,9 +208,9 @@ export class RackRecovery implements LossRecovery {
     }
     if (!ambiguous) {
       // Step 2 walks an ACK's segments in the order they were sent, so RACK.rtt ends as the latest one's.
-      // SACKed segments are met here before the cumulatively acknowledged ones below them: an old segment
-      // whose ACK was delayed, met after a probe SACKed, would lend RACK.rtt its long wait and hold the
-      // losses the probe just proved for that long.
+      // SACK blocks come most recent first (RFC 2018 §4), so a later block can hold older segments: one
+      // whose ACK was delayed, met after a probe's, would lend RACK.rtt its long wait and hold the losses
+      // the probe just proved for that long.
       if (segs.order[i] > this.#ackOrder) {
         this.#ackOrder = segs.order[i];
         this.rtt = rtt;

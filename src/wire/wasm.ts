@@ -3,6 +3,7 @@
 // checks that Chromium compiles it synchronously on the main thread.
 import { RECORD_SLOTS } from "./layout.generated.js";
 import { WASM_BASE64 } from "./wasm-bytes.generated.js";
+import { ON_NODE } from "./platform.js";
 
 export interface WireExports {
   memory: WebAssembly.Memory;
@@ -62,7 +63,7 @@ export const ARENA_SLOT = 2048;
  * detach every view of it, packets in flight included, so the arena grows within it instead (a chunk of
  * slots at a time, packet-arena.ts), and pages no slot has touched cost no resident memory.
  */
-export const ARENA_SLOTS = typeof process !== "undefined" && process.versions?.node !== undefined ? 65536 : 16384;
+export const ARENA_SLOTS = ON_NODE ? 65536 : 16384;
 /** Small slots the arena starts with, and grows by when all are taken: 2 MiB. */
 export const ARENA_CHUNK = 1024;
 /** Jumbo slots after the small ones: HEADROOM plus the largest TCP payload of an IPv4 packet, rounded up. */
@@ -77,7 +78,7 @@ export const ARENA_LARGE_SLOTS = 32;
  * beyond that keep rings of their own. Untouched pages cost no resident memory.
  */
 export const RINGS = ARENA_LARGE + ARENA_LARGE_SLOT * ARENA_LARGE_SLOTS;
-export const RINGS_SIZE = (typeof process !== "undefined" && process.versions?.node !== undefined ? 16 : 4) << 20;
+export const RINGS_SIZE = (ON_NODE ? 16 : 4) << 20;
 
 // Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
 {
