@@ -8,16 +8,13 @@ import type { ConnectionInfo } from "../tcp/types.js";
 import { checkMaxBytes, takesOver, toBytes } from "./byte-args.js";
 import { splitStream } from "./halves.js";
 import type { SplitStream } from "./half-types.js";
-import { staleError, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
+import { staleError, type AtEnd, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
 import type { CloseOptions, ReadResult, SocketAddress, StreamState, TcpStream, WriteOptions } from "./types.js";
 import { webStreams } from "./web-streams.js";
 import type { EventStream } from "./event-stream.js";
 
-/** A handle's read as its caller sees it: bytes, or the end with the successor the core made. */
-function readResult<N>(got: Uint8Array | Owner | null): ReadResult<N> {
-  if (got instanceof Uint8Array) return { done: false, value: got };
-  return { done: true, value: undefined, stream: got as N };
-}
+/** How a read that reaches end-of-stream consumes its handle (StaleHandleError says it). */
+const READ_END = "read() reaching end-of-stream";
 
 abstract class Handle<S extends StreamState> implements Owner {
   abstract readonly state: S;
@@ -75,14 +72,17 @@ abstract class Handle<S extends StreamState> implements Owner {
   // settles a tick or two after it, on each of the two reads and two writes a round trip makes. Their
   // argument errors still reject, as from an async function.
 
-  protected readThen<N extends Owner>(maxBytes: number | undefined, next: () => N): Promise<ReadResult<N>> {
+  protected readThen<N extends Owner>(
+    maxBytes: number | undefined,
+    atEnd: AtEnd & { next(): N },
+  ): Promise<ReadResult<N>> {
     try {
       this.assertLive();
       checkMaxBytes(maxBytes);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.core.read(this, maxBytes, { by: "read() reaching end-of-stream", next }).then(readResult<N>);
+    return this.core.readResult(this, maxBytes, atEnd) as Promise<ReadResult<N>>;
   }
 
   protected writeBytes(data: Uint8Array | string, options: WriteOptions | undefined): Promise<void> {
@@ -128,8 +128,12 @@ export class EstablishedStream extends Handle<"Established"> implements TcpStrea
   readonly state = "Established";
 
   read(maxBytes?: number): Promise<ReadResult<TcpStream<"CloseWait">>> {
-    return this.readThen(maxBytes, () => new CloseWaitStream(this.core));
+    // One end-of-stream rule per handle, not a closure per read (a round trip makes two reads).
+    this.#atEnd ??= { by: READ_END, next: () => new CloseWaitStream(this.core) };
+    return this.readThen(maxBytes, this.#atEnd);
   }
+
+  #atEnd: (AtEnd & { next(): CloseWaitStream }) | undefined;
 
   write(data: Uint8Array | string, options?: WriteOptions): Promise<void> {
     return this.writeBytes(data, options);
@@ -196,10 +200,14 @@ export class FinWait1Stream extends Handle<"FinWait1"> implements TcpStream<"Fin
   readonly state = "FinWait1";
 
   read(maxBytes?: number): Promise<ReadResult<TcpStream<"Closing"> | TcpStream<"TimeWait">>> {
-    return this.readThen(maxBytes, (): ClosingStream | TimeWaitStream =>
-      this.core.finAcknowledged ? new TimeWaitStream(this.core) : new ClosingStream(this.core),
-    );
+    this.#atEnd ??= {
+      by: READ_END,
+      next: () => (this.core.finAcknowledged ? new TimeWaitStream(this.core) : new ClosingStream(this.core)),
+    };
+    return this.readThen(maxBytes, this.#atEnd);
   }
+
+  #atEnd: (AtEnd & { next(): ClosingStream | TimeWaitStream }) | undefined;
 
   async acknowledged(): Promise<TcpStream<"FinWait2">> {
     this.assertLive();
@@ -220,8 +228,11 @@ export class FinWait2Stream extends Handle<"FinWait2"> implements TcpStream<"Fin
   readonly state = "FinWait2";
 
   read(maxBytes?: number): Promise<ReadResult<TcpStream<"TimeWait">>> {
-    return this.readThen(maxBytes, () => new TimeWaitStream(this.core));
+    this.#atEnd ??= { by: READ_END, next: () => new TimeWaitStream(this.core) };
+    return this.readThen(maxBytes, this.#atEnd);
   }
+
+  #atEnd: (AtEnd & { next(): TimeWaitStream }) | undefined;
 
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">> {
     return this.closeThen(options, () => new TimeWaitStream(this.core));

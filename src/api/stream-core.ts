@@ -12,7 +12,7 @@ import { SYNCHRONIZED, type Connection, type ConnectionInfo, type TcpState } fro
 import { CloseTimeoutError, type HandleKind, type HandleState, StaleHandleError } from "./errors.js";
 import type { Hold } from "./loop-hold.js";
 import { EventHub } from "./event-stream.js";
-import type { SocketAddress } from "./types.js";
+import type { ReadResult, SocketAddress } from "./types.js";
 import { socketAddress } from "./socket-address.js";
 
 /** How a handle stopped being the one that controls the connection. */
@@ -40,9 +40,17 @@ interface PendingRead {
    */
   into: Uint8Array | null;
   /** Builds the successor at end-of-stream; null for adapters, which just see the end. */
-  atEnd: { by: string; next: () => Owner } | null;
-  resolve(value: Uint8Array | Owner | number | null): void;
+  atEnd: AtEnd | null;
+  /** Resolves with a handle's ReadResult (readResult) rather than the bare bytes or successor. */
+  shaped: boolean;
+  resolve(value: Uint8Array | Owner | number | null | ReadResult<Owner>): void;
   reject(error: unknown): void;
+}
+
+/** What a handle's read does at end-of-stream: consume the handle `by` this, for the successor `next()`. */
+export interface AtEnd {
+  readonly by: string;
+  next(): Owner;
 }
 
 interface PendingWrite {
@@ -59,6 +67,9 @@ interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
 }
+
+/** A write taken whole at once: one settled promise for all of them, not a new one per write. */
+const WRITTEN: Promise<void> = Promise.resolve();
 
 /** PendingRead.into for readOwned: a marker, never read from or written to. */
 const OWN_BUFFER = new Uint8Array(0);
@@ -236,7 +247,7 @@ export class StreamCore {
    * consumed and gets its successor, unless a transition consumed it while it waited, in which case the
    * end stays unread for the live handle.
    */
-  read(owner: Owner, max: number | undefined, atEnd: PendingRead["atEnd"]): Promise<Uint8Array | Owner | null> {
+  read(owner: Owner, max: number | undefined, atEnd: AtEnd | null): Promise<Uint8Array | Owner | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (this.#readers.length === 0 && !this.#discarding) {
       // Bytes already here: no pending entry, and no hold on the loop for a promise already settled.
@@ -244,7 +255,23 @@ export class StreamCore {
       if (bytes !== null) return Promise.resolve(bytes);
     }
     return new Promise<Uint8Array | Owner | null>((resolve, reject) => {
-      this.#wait({ owner, max, into: null, atEnd, resolve: resolve as PendingRead["resolve"], reject });
+      this.#wait({ owner, max, into: null, atEnd, shaped: false, resolve: resolve as PendingRead["resolve"], reject });
+    });
+  }
+
+  /**
+   * A handle's read, as `read` but settled with the ReadResult itself: the result is made where the read
+   * settles, not in a `then` after it, which would cost a promise and a microtask per read (two of each
+   * per 1-byte round trip).
+   */
+  readResult(owner: Owner, max: number | undefined, atEnd: AtEnd): Promise<ReadResult<Owner>> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#readers.length === 0 && !this.#discarding) {
+      const bytes = this.conn.read(max);
+      if (bytes !== null) return Promise.resolve({ done: false, value: bytes });
+    }
+    return new Promise<ReadResult<Owner>>((resolve, reject) => {
+      this.#wait({ owner, max, into: null, atEnd, shaped: true, resolve: resolve as PendingRead["resolve"], reject });
     });
   }
 
@@ -255,7 +282,15 @@ export class StreamCore {
   readOwned(owner: Owner, max?: number): Promise<Uint8Array | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
     return new Promise<Uint8Array | null>((resolve, reject) => {
-      this.#wait({ owner, max, into: OWN_BUFFER, atEnd: null, resolve: resolve as PendingRead["resolve"], reject });
+      this.#wait({
+        owner,
+        max,
+        into: OWN_BUFFER,
+        atEnd: null,
+        shaped: false,
+        resolve: resolve as PendingRead["resolve"],
+        reject,
+      });
     });
   }
 
@@ -271,6 +306,7 @@ export class StreamCore {
         max: target.length,
         into: target,
         atEnd: null,
+        shaped: false,
         resolve: resolve as PendingRead["resolve"],
         reject,
       });
@@ -287,7 +323,9 @@ export class StreamCore {
   /** A queued read leaves the queue: its hold on the loop goes with it. */
   #settle(r: PendingRead, value: Uint8Array | Owner | number | null): void {
     this.hold.end();
-    r.resolve(value);
+    if (!r.shaped) r.resolve(value);
+    else if (value instanceof Uint8Array) r.resolve({ done: false, value });
+    else r.resolve({ done: true, value: undefined, stream: value as Owner });
   }
 
   #refuse(r: PendingRead, error: unknown): void {
@@ -356,7 +394,7 @@ export class StreamCore {
       // pending entry or a hold on the loop (the common case; a 1-byte request and reply is two of them).
       offset = noCopy ? this.conn.writeNoCopy(data) : this.conn.write(data);
       if (this.#error !== null) return Promise.reject(this.#error);
-      if (offset === data.length) return Promise.resolve();
+      if (offset === data.length) return WRITTEN;
     }
     return this.hold.during(
       new Promise((resolve, reject) => {

@@ -38,3 +38,73 @@ it("gives the event loop a turn while zero-delay work keeps scheduling more", as
   expect(atTurn).toBeGreaterThan(1);
   expect(atTurn).toBeLessThan(1000);
 });
+
+/** Busy-waits until performance.now() has moved past `t`, so a fresh reading differs from a held one. */
+function spinPast(t: number): void {
+  while (performance.now() <= t + 0.05);
+}
+
+it("holds now() through one flush and reads it afresh in the next", async () => {
+  const clock = new RealClock();
+  const seen: number[] = [];
+  await new Promise<void>((resolve) => {
+    clock.schedule(0, () => {
+      seen.push(clock.now());
+      spinPast(performance.now());
+      seen.push(clock.now());
+      clock.schedule(0, () => {
+        seen.push(clock.now());
+        resolve();
+      });
+    });
+  });
+  expect(seen[1]).toBe(seen[0]);
+  expect(seen[2]).toBeGreaterThan(seen[1]);
+});
+
+it("drops a reading taken outside a flush by the next microtask or flush", async () => {
+  const clock = new RealClock();
+  const before = clock.now();
+  spinPast(performance.now());
+  expect(clock.now()).toBe(before);
+  await Promise.resolve();
+  await Promise.resolve();
+  const later = clock.now();
+  expect(later).toBeGreaterThan(before);
+  // With a flush queued, the flush is what starts a new reading.
+  let inFlush = 0;
+  await new Promise<void>((resolve) => {
+    clock.schedule(0, () => {
+      inFlush = clock.now();
+      resolve();
+    });
+    const held = clock.now();
+    expect(held).toBe(later);
+    spinPast(performance.now());
+  });
+  expect(inFlush).toBeGreaterThan(later);
+  await new Promise((r) => setImmediate(r));
+  spinPast(performance.now());
+  expect(clock.now()).toBeGreaterThan(inFlush);
+});
+
+it("runs the rest of a flush whose callback throws, and later flushes", async () => {
+  const clock = new RealClock();
+  const ran: string[] = [];
+  const failures: unknown[] = [];
+  const onRejection = (e: unknown) => failures.push(e);
+  process.on("unhandledRejection", onRejection);
+  try {
+    clock.schedule(0, () => {
+      ran.push("first");
+      throw new Error("callback failed");
+    });
+    clock.schedule(0, () => ran.push("second"));
+    await new Promise((r) => setImmediate(r));
+    await new Promise<void>((resolve) => clock.schedule(0, () => resolve(void ran.push("next"))));
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  expect(ran).toEqual(["first", "second", "next"]);
+  expect(failures).toHaveLength(1);
+});
