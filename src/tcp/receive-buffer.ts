@@ -2,6 +2,9 @@ import { userBytes } from "./byte-slab.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { INITIAL_RING, SizedRing } from "./sized-ring.js";
 
+/** Reads up to this many bytes are copied by a loop: below it a subarray view costs more than the copy. */
+const SMALL_COPY = 32;
+
 /** `insert`'s answer when the memory budget refused out-of-order data. */
 export const MEMORY_REFUSED = -2;
 
@@ -142,8 +145,12 @@ export class ReceiveBuffer extends SizedRing {
   #take(out: Uint8Array): void {
     const n = out.length;
     const ring = this.ring;
-    const first = Math.min(n, ring.length - this.#head);
-    out.set(ring.subarray(this.#head, this.#head + first), 0);
+    const head = this.#head;
+    const first = Math.min(n, ring.length - head);
+    if (first <= SMALL_COPY) {
+      // A few bytes (a request, a reply, a keystroke): a loop, not a view and a set per read.
+      for (let i = 0; i < first; i++) out[i] = ring[head + i];
+    } else out.set(ring.subarray(head, head + first), 0);
     if (first < n) out.set(ring.subarray(0, n - first), first);
     this.#head += n;
     if (this.#head >= ring.length) this.#head -= ring.length;
