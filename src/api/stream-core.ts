@@ -249,13 +249,24 @@ export class StreamCore {
    */
   read(owner: Owner, max: number | undefined, atEnd: AtEnd | null): Promise<Uint8Array | Owner | null> {
     if (this.#error !== null) return Promise.reject(this.#error);
+    let checked = false;
     if (this.#readers.length === 0 && !this.#discarding) {
       // Bytes already here: no pending entry, and no hold on the loop for a promise already settled.
       const bytes = this.conn.read(max);
       if (bytes !== null) return Promise.resolve(bytes);
+      checked = !this.conn.readEnded;
     }
     return new Promise<Uint8Array | Owner | null>((resolve, reject) => {
-      this.#wait({ owner, max, into: null, atEnd, shaped: false, resolve: resolve as PendingRead["resolve"], reject });
+      const r: PendingRead = {
+        owner,
+        max,
+        into: null,
+        atEnd,
+        shaped: false,
+        resolve: resolve as PendingRead["resolve"],
+        reject,
+      };
+      this.#wait(r, checked);
     });
   }
 
@@ -266,12 +277,23 @@ export class StreamCore {
    */
   readResult(owner: Owner, max: number | undefined, atEnd: AtEnd): Promise<ReadResult<Owner>> {
     if (this.#error !== null) return Promise.reject(this.#error);
+    let checked = false;
     if (this.#readers.length === 0 && !this.#discarding) {
       const bytes = this.conn.read(max);
       if (bytes !== null) return Promise.resolve({ done: false, value: bytes });
+      checked = !this.conn.readEnded;
     }
     return new Promise<ReadResult<Owner>>((resolve, reject) => {
-      this.#wait({ owner, max, into: null, atEnd, shaped: true, resolve: resolve as PendingRead["resolve"], reject });
+      const r: PendingRead = {
+        owner,
+        max,
+        into: null,
+        atEnd,
+        shaped: true,
+        resolve: resolve as PendingRead["resolve"],
+        reject,
+      };
+      this.#wait(r, checked);
     });
   }
 
@@ -313,11 +335,14 @@ export class StreamCore {
     });
   }
 
-  /** Queues a read; the connection's hold counts it until it is settled (#settle). */
-  #wait(r: PendingRead): void {
+  /**
+   * Queues a read; the connection's hold counts it until it is settled (#settle). `checked`: the caller
+   * just found nothing to read and no end with no read queued ahead, so a drain now would find nothing.
+   */
+  #wait(r: PendingRead, checked = false): void {
     this.hold.begin();
     this.#readers.push(r);
-    this.#reads.run();
+    if (!checked) this.#reads.run();
   }
 
   /** A queued read leaves the queue: its hold on the loop goes with it. */
