@@ -132,7 +132,9 @@ const MODEL_ROUNDS = 200_000;
  * The ceiling under the same random loss (aimd-model.ts): an idealized RFC-conformant Reno and CUBIC
  * sender (one cut per window, no timeouts, byte counting) against the Mathis bound, and each SACK
  * variant's goodput against the model of its algorithm. The 1.2x-Mathis goal at 1% is above what the
- * CUBIC model reaches there; the engine's gap to the model is what is left to win.
+ * CUBIC model reaches there; the engine's gap to the model is what the idealization leaves out (RACK's
+ * reordering window before a loss is found, the peer's delayed-ACK timer on an odd segment, the byte
+ * counter NewReno restarts at each cut as Linux does).
  */
 function modelFigures(lines: GoodputLine[], mss: number, grid: Grid, o: BenchOptions): Figure[] {
   const figures: Figure[] = [];
