@@ -110,7 +110,10 @@ export class StreamCore {
     conn.events = {
       onStateChange: () => this.#checkWaiters(),
       onReadable: () => this.#reads.run(),
-      onWritable: () => this.#writes.run(),
+      // Every ACK that frees send space signals; with nothing queued and no FIN to issue there is no pass.
+      onWritable: () => {
+        if (this.#writers.length > 0 || (this.#finRequested && !this.#finIssued)) this.#writes.run();
+      },
       onError: (reason) => this.#fail(errorForReason(reason, this.#describe())),
     };
   }
