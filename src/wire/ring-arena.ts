@@ -15,6 +15,21 @@ const free: number[][] = [];
 const out = new Uint8Array(RINGS_SIZE >>> MIN_SHIFT);
 let untouched = RINGS;
 const END = RINGS + RINGS_SIZE;
+/** Rings asked for when the region had no block of their size (the caller made an array of its own). */
+let fallbacks = 0;
+
+/** The ring region's use since the module loaded. */
+export interface RingArenaCounters {
+  /** The region's bytes, and how far into it blocks were ever carved (pages there may be resident for good). */
+  size: number;
+  touched: number;
+  /** Rings that found no block and were made outside linear memory instead. */
+  fallbacks: number;
+}
+
+export function ringArenaCounters(): RingArenaCounters {
+  return { size: RINGS_SIZE, touched: untouched - RINGS, fallbacks };
+}
 
 function classOf(size: number): number {
   return Math.max(0, 32 - Math.clz32(size - 1) - MIN_SHIFT);
@@ -26,7 +41,10 @@ export function takeRing(size: number): Uint8Array | null {
   let address = free[k]?.pop();
   if (address === undefined) {
     const block = 1 << (k + MIN_SHIFT);
-    if (untouched + block > END) return null;
+    if (untouched + block > END) {
+      fallbacks++;
+      return null;
+    }
     address = untouched;
     untouched += block;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { giveRing, takeRing } from "../../src/wire/ring-arena.js";
+import { giveRing, ringArenaCounters, takeRing } from "../../src/wire/ring-arena.js";
 import { LinearView, RINGS, RINGS_SIZE } from "../../src/wire/wasm.js";
 
 describe("ring arena", () => {
@@ -24,7 +24,12 @@ describe("ring arena", () => {
 
   it("returns null once the region has no block of the size, and has again when one comes back", () => {
     const held: Uint8Array[] = [];
+    const before = ringArenaCounters().fallbacks;
     for (let r = takeRing(1 << 20); r !== null; r = takeRing(1 << 20)) held.push(r);
+    // The refusal is counted, and the region was carved to its end, no further.
+    expect(ringArenaCounters().fallbacks).toBe(before + 1);
+    expect(ringArenaCounters().touched).toBeLessThanOrEqual(RINGS_SIZE);
+    expect(ringArenaCounters().touched).toBeGreaterThan(RINGS_SIZE - (1 << 20));
     expect(held.length).toBeGreaterThan(0);
     expect(held.length).toBeLessThanOrEqual(RINGS_SIZE >> 20);
     const end = Math.max(...held.map((r) => (r as LinearView).address + r.length));
