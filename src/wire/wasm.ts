@@ -80,9 +80,9 @@ export const ARENA_LARGE_SLOTS = 32;
  * as a fresh array (a calloc and page faults each, a copy into the packet before the checksum reads it
  * again, external-memory pressure on the GC that the next run paid for too), and 85 of 100 connections
  * theirs; the scale suite ran 22-28% faster at every count with the larger region. The cost: pages a ring
- * once touched stay resident, as linear memory never shrinks, and blocks are never split or merged
- * (`ringArenaCounters().touched` says how far the region was carved: 368 MB after a 100- and a
- * 1,000-connection run, RSS 420 MiB against 335 with 16 MiB). A browser tab, which shares its
+ * once touched stay resident, as linear memory never shrinks, and blocks are split but never merged
+ * (`ringArenaCounters().touched` says how far the region was carved: 265 MB after a 100- and a
+ * 1,000-connection run, RSS 367 MiB against 335 with 16 MiB). A browser tab, which shares its
  * process with the page, reserves 4 MiB. Past the region, rings are arrays of their own, counted.
  */
 export const RINGS = ARENA_LARGE + ARENA_LARGE_SLOT * ARENA_LARGE_SLOTS;
