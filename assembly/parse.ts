@@ -114,7 +114,8 @@ const NOP_NOP_TIMESTAMPS: u32 = 0x0a080101;
     setSlot(P_PAYLOAD, payload);
   }
   // P_PORTS, P_SEQ, P_ACK, P_SEGMENT: the first 16 header bytes byte-swapped into their slots by one shuffle
-  // (a constant pshufb) and one store, where scalar loads, swaps, shifts and stores took ~8 ns a packet.
+  // (a constant pshufb) and one store, in place of scalar loads, swaps, shifts and stores (with the other
+  // shuffles here, 35 -> 29 ns for a 64-byte packet's parse on Node 20).
   const head = v128.load(t);
   v128.store(slotPtr(P_PORTS), i8x16.shuffle(head, head, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 13, 12, 15, 14));
   return OK;
