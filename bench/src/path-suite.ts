@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoPath } from "./repo-path.js";
 import { engineHas, missingFeatures, variantConfig, type Variant } from "./engine-features.js";
+import { aimdModel, type ModelAlgorithm } from "./aimd-model.js";
 import { mathisBound } from "./mathis.js";
 import { median } from "./measure.js";
 import { runPath, type PathSpec, type RunResult } from "./path-sim.js";
@@ -122,6 +123,40 @@ function runVariant(
     }
   }
   return { line: { variant: v, points }, figures, mss, cpuMs };
+}
+
+/** Rounds (RTTs) the conformant-sender model runs per seed: 10,000 s of virtual time at 50 ms. */
+const MODEL_ROUNDS = 200_000;
+
+/**
+ * The ceiling under the same random loss (aimd-model.ts): an idealized RFC-conformant Reno and CUBIC
+ * sender (one cut per window, no timeouts, byte counting) against the Mathis bound, and each SACK
+ * variant's goodput against the model of its algorithm. The 1.2x-Mathis goal at 1% is above what the
+ * CUBIC model reaches there; the engine's gap to the model is what the idealization leaves out (RACK's
+ * reordering window before a loss is found, the peer's delayed-ACK timer on an odd segment, the byte
+ * counter NewReno restarts at each cut as Linux does).
+ */
+function modelFigures(lines: GoodputLine[], mss: number, grid: Grid, o: BenchOptions): Figure[] {
+  const figures: Figure[] = [];
+  for (const loss of LOSSES.filter((p) => p > 0)) {
+    for (const algorithm of ["reno", "cubic"] as const satisfies readonly ModelAlgorithm[]) {
+      const runs = grid.seeds.map((seed) =>
+        aimdModel({ algorithm, mss, rttMs: RTT_MS, loss, rounds: o.quick ? MODEL_ROUNDS / 10 : MODEL_ROUNDS, seed }),
+      );
+      const mbps = median(runs.map((r) => r.goodputBps / 1e6));
+      const vsMathis = (mbps * 1e6) / mathisBound(mss, RTT_MS, loss);
+      o.log(
+        `model ${algorithm.padEnd(6)} loss ${lossLabel(loss).padStart(5)}: ${mbps.toFixed(3)} Mbit/s, ${vsMathis.toFixed(3)}x Mathis; ` +
+          `mean window ${median(runs.map((r) => r.meanWindow)).toFixed(1)} segments, ${median(runs.map((r) => r.cutsPerRound)).toFixed(3)} cuts per RTT`,
+      );
+      figures.push({ name: `path.model.${algorithm}.${lossKey(loss)}.vs_mathis`, value: vsMathis, unit: "x" });
+      const variant = algorithm === "reno" ? "newreno+sack" : "cubic+sack";
+      const engine = lines.find((l) => l.variant.name === variant)?.points?.find((p) => p.loss === loss)?.mbps;
+      if (engine !== undefined)
+        figures.push({ name: `path.${variant}.${lossKey(loss)}.vs_model`, value: engine / mbps, unit: "x" });
+    }
+  }
+  return figures;
 }
 
 /** What SACK buys each algorithm: goodput with it over goodput without, at each loss rate both ran. */
@@ -313,6 +348,7 @@ const suite: BenchSuite = {
         unit: "Mbit/s",
       });
     }
+    figures.push(...modelFigures(lines, mss, grid, o));
     figures.push(...sackGains(lines));
     o.log(`grid: ${(cpuMs / 1000).toFixed(1)} s CPU`);
     const available = VARIANTS.filter((v) => missingFeatures(v).length === 0);

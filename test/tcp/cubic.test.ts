@@ -3,6 +3,7 @@ import type { AckSample } from "../../src/tcp/congestion.js";
 import { CUBIC_ALPHA, CUBIC_BETA, CUBIC_C, Cubic } from "../../src/tcp/cubic.js";
 import { NewReno } from "../../src/tcp/newreno.js";
 import { ACK, L, MSS, R, established, fixture } from "./fixture.js";
+import { establishedWith } from "./options-helpers.js";
 
 const data = (n: number) => new Uint8Array(n);
 
@@ -49,6 +50,49 @@ describe("RFC 9438 CUBIC", () => {
     expect(c.cwnd).toBe(c.ssthresh);
     expect(c.wMax).toBe(100);
     expect(c.prior).toBe(100);
+  });
+
+  it("§4.6 a flight that filled cwnd to within a segment is cut from cwnd (Linux's snd_cwnd); a shorter one from itself", () => {
+    // cwnd 10.5 segments, 10 out: the half segment cwnd holds but no full segment fits is not lost at the cut.
+    const limited = new Cubic(MSS, 0);
+    limited.cwnd = 10.5 * MSS;
+    limited.onLoss(10 * MSS, MSS);
+    expect(limited.ssthresh).toBe(Math.floor(10.5 * MSS * CUBIC_BETA));
+    // Application-limited: 6 segments out of a 10.5-segment cwnd; cwnd says nothing of what the path took.
+    const idle = new Cubic(MSS, 0);
+    idle.cwnd = 10.5 * MSS;
+    idle.onLoss(6 * MSS, MSS);
+    expect(idle.ssthresh).toBe(Math.floor(6 * MSS * CUBIC_BETA));
+    // NewReno keeps RFC 5681 equation (4): FlightSize / 2, never more.
+    const reno = new NewReno(MSS, 0);
+    reno.cwnd = 10.5 * MSS;
+    reno.onLoss(10 * MSS, MSS);
+    expect(reno.ssthresh).toBe(5 * MSS);
+  });
+
+  it("§4.6 on the wire: after a cut to 6.3 segments, six out and segment 9 lost, ssthresh = 0.7 * cwnd", () => {
+    const f = establishedWith(
+      { windowScale: false, timestamps: false, noDelay: true, congestionControl: "cubic" },
+      { mss: MSS, sackPermitted: true },
+    );
+    const S = (k: number) => L(1 + k * MSS);
+    const sack = (ack: number, left: number, right: number) =>
+      f.recv({ seq: R(1), ack: S(ack), flags: ACK, options: { sackBlocks: [{ left: S(left), right: S(right) }] } });
+    // Nine segments out under IW 14600 (the application wrote no more): the first loss cuts from those nine.
+    f.conn.write(data(9 * MSS));
+    f.sent.length = 0;
+    sack(0, 1, 2);
+    expect(f.conn.info().ssthresh).toBe(Math.floor(9 * MSS * CUBIC_BETA));
+    f.recv({ seq: R(1), ack: S(9), flags: ACK });
+    expect(f.conn.info().cwnd).toBe(Math.floor(9 * MSS * CUBIC_BETA));
+    // cwnd 9198 takes six segments (8760 bytes); the 438 left hold no seventh: the sender is cwnd-limited.
+    f.sent.length = 0;
+    f.conn.write(data(10 * MSS));
+    expect(f.sent.splice(0).map((x) => x.seq)).toEqual([9, 10, 11, 12, 13, 14].map(S));
+    sack(9, 10, 11);
+    // The reply: segment 9 again, and the cut from cwnd (9198), not from the 8760 bytes out.
+    expect(f.sent.map((x) => [x.seq, x.payload.length])).toEqual([[S(9), MSS]]);
+    expect(f.conn.info().ssthresh).toBe(Math.floor(Math.floor(9 * MSS * CUBIC_BETA) * CUBIC_BETA));
   });
 
   it("§4.7 fast convergence: a loss below the last W_max sets W_max = cwnd * (1 + beta) / 2", () => {
