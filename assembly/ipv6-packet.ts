@@ -3,6 +3,7 @@
 // ICMPv6 header (the datagram parser's D_ slots) with the checksum over the RFC 8200 §8.1 pseudo-header.
 // The builders of TCP, UDP and fragments over IPv6 are here too.
 import { be16, put16, put32 } from "./byte-order";
+import { swapped } from "./checksum";
 import { writeTcp, optionsLength } from "./build";
 import { icmpv6At } from "./icmpv6";
 import { buildIpv6Header, ipv6Header, pseudoHeader6 } from "./ipv6";
@@ -41,7 +42,7 @@ export function parseIpv6(ptr: usize, len: usize): i32 {
   }
   const pseudo = pseudoHeader6(ptr, upper, 0);
   if (upper == 6) {
-    const tcp = tcpAt(t, upperLen, at, pseudo + <u32>(upperLen >> 16) + <u32>(upperLen & 0xffff));
+    const tcp = tcpAt(t, upperLen, at, swapped(pseudo + <u32>(upperLen >> 16) + <u32>(upperLen & 0xffff)));
     if (tcp != OK) return done(tcp);
     // The IPv4-shaped slots the engine reads: hop limit as TTL, traffic class as TOS, no identification.
     setSlot(P_SRC, 0);

@@ -49,33 +49,39 @@ export const R_PAYLOAD_OFFSET: i32 = 34;
 export const R_PAYLOAD_LENGTH: i32 = 35;
 
 // Parse result slots. The fields narrower than 32 bits share slots, so the parser stores and the TS
-// record loads about half as many words per packet (src/wire/record.ts unpacks them).
-/** 32-bit fields, one slot each: source, destination, sequence, acknowledgment, TSval, TSecr. */
+// record loads about half as many words per packet (src/wire/record.ts unpacks them). P_PORTS..P_SEGMENT
+// and P_IP_FIELDS..P_MISC are two aligned runs of four: the parser writes each with one byte shuffle of
+// the header and one 16-byte store (parse.ts), so their order here is the order of those shuffles.
+/** 32-bit fields, one slot each: source, destination. */
 export const P_SRC: i32 = 1;
 export const P_DST: i32 = 2;
-export const P_SEQ: i32 = 3;
-export const P_ACK: i32 = 4;
-export const P_TSVAL: i32 = 5;
-export const P_TSECR: i32 = 6;
+/** number of SACK blocks (0..4); the blocks are P_SACK.. */
+export const P_SACK_COUNT: i32 = 3;
 /** source port << 16 | destination port */
-export const P_PORTS: i32 = 7;
-/** window << 16 | data offset (words) << 8 | flags */
-export const P_SEGMENT: i32 = 8;
-/** payload length << 16 | payload offset */
-export const P_PAYLOAD: i32 = 9;
-/** MSS << 16 | window scale << 8 | option presence bits (OPT_*) */
-export const P_OPTIONS: i32 = 10;
-/** number of SACK blocks (0..4), then 8 slots: left0, right0, ... left3, right3 */
-export const P_SACK_COUNT: i32 = 11;
-export const P_SACK: i32 = 12;
+export const P_PORTS: i32 = 4;
+/** sequence number */
+export const P_SEQ: i32 = 5;
+/** acknowledgment number */
+export const P_ACK: i32 = 6;
+/** window << 16 | TCP header byte 12 (data offset in words << 4, reserved bits) << 8 | flags */
+export const P_SEGMENT: i32 = 7;
 /** TTL << 24 | TOS << 16 | identification */
-export const P_IP_FIELDS: i32 = 20;
+export const P_IP_FIELDS: i32 = 8;
 /** flags and fragment offset << 16 | total length */
-export const P_IP_LENGTH: i32 = 21;
+export const P_IP_LENGTH: i32 = 9;
 /** IPv4 header checksum << 16 | TCP checksum, as received */
-export const P_CHECKSUMS: i32 = 22;
+export const P_CHECKSUMS: i32 = 10;
 /** urgent pointer << 16 | protocol << 8 | IHL (words) */
-export const P_MISC: i32 = 23;
+export const P_MISC: i32 = 11;
+/** TSval, TSecr */
+export const P_TSVAL: i32 = 12;
+export const P_TSECR: i32 = 13;
+/** payload length << 16 | payload offset */
+export const P_PAYLOAD: i32 = 14;
+/** MSS << 16 | window scale << 8 | option presence bits (OPT_*) */
+export const P_OPTIONS: i32 = 15;
+/** 8 slots: left0, right0, ... left3, right3 */
+export const P_SACK: i32 = 16;
 
 // Build parameter slots (options reuse the parse slot order, shifted by B_BASE).
 export const B_BASE: i32 = 64;

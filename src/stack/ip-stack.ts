@@ -228,7 +228,7 @@ export class IpStack {
     });
     const link = this.link;
     if ("onBurstEnd" in link) {
-      // The link says where its bursts end: what they bring is announced to the user once per burst.
+      // The link says where its bursts end: what they bring is announced to the user once per flow's run in a burst.
       const tcp = this.#tcp;
       link.onReceive = (packet) => {
         tcp.burstStarted();

@@ -71,8 +71,9 @@ export interface ConnectionHost {
   /** The connection reached CLOSED: forget it. */
   released(conn: TcpConnection): void;
   /**
-   * Inside a burst of the link: queue `conn` to be notified (`notify()`) when the burst ends and return
-   * true; otherwise return false and the connection notifies at once.
+   * Inside a burst of the link: queue `conn` to be notified (`notify()`) when its run of the burst ends (a
+   * segment of another connection comes, or the burst ends) and return true; otherwise return false and
+   * the connection notifies at once.
    */
   deferNotices(conn: TcpConnection): boolean;
   /** The path MTU towards `remoteIp` as the IP layer knows it (RFC 1191's cache, else the link MTU). */
@@ -600,8 +601,8 @@ export class TcpConnection implements Connection {
     this.notices.inputting = true;
     try {
       segmentArrives(this, seg, payload);
-      // Within a burst of the link the user hears once, at its end, and reads what the whole burst brought
-      // (the stack calls notify then). Otherwise the user reads and writes first, so the ACK below carries
+      // Within a burst of the link the user hears once, when this connection's run of segments in it ends,
+      // and reads what the whole run brought (the stack calls notify then). Otherwise the user reads and writes first, so the ACK below carries
       // the window and data they made room for.
       if (!this.host.deferNotices(this)) this.notify();
     } finally {

@@ -5,6 +5,7 @@ import { assertNever } from "./assert-never.js";
  * `transmit`, which hand one segment to the stack.
  */
 import { TcpFlags, type PacketFields } from "../wire/types.js";
+import { SegmentFields } from "../wire/segment-fields.js";
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt } from "../wire/seq.js";
 import type { TcpConnection } from "./connection.js";
 import { ecnHolds, ecnOutgoing, ecnSynFlags } from "./ecn.js";
@@ -19,23 +20,10 @@ const EMPTY = new Uint8Array(0);
 /**
  * The fields of every outgoing segment, in one reused record rather than an object per segment: the stack
  * builds the packet before `transmit` returns (ConnectionHost.transmit), so nothing sees it afterwards.
- * Only `emit` fills it. Every field it writes is here from the start, the 32-bit ones as doubles (-0), so
- * the record keeps one shape: a field added on first use, or a sequence number past 2^31 turning a small
- * integer into a double, would deoptimize every function that builds a segment.
+ * Only `emit` and `sendAt` fill it; SegmentFields keeps one shape and lets a payload in linear memory go
+ * as its address.
  */
-const fields: PacketFields = {
-  src: -0,
-  dst: -0,
-  srcPort: 0,
-  dstPort: 0,
-  seq: -0,
-  ack: -0,
-  flags: 0,
-  window: 0,
-  tos: 0,
-  payload: undefined,
-  options: undefined,
-};
+const fields = new SegmentFields();
 
 export function canSendData(c: TcpConnection): boolean {
   switch (c.state) {
@@ -112,7 +100,9 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
   const avail = c.sendBuffer.length - off;
   const len = Math.max(0, Math.min(maxLen, avail));
   const fin = c.sender.finQueued && len === avail;
-  const payload = len > 0 ? c.sendBuffer.peek(off, len) : EMPTY;
+  // A payload in a send ring in linear memory goes as its address (segment-fields.ts), any other as a view.
+  const address = len > 0 ? c.sendBuffer.linearAddress(off, len) : -1;
+  const payload = len === 0 ? EMPTY : address >= 0 ? null : c.sendBuffer.peek(off, len);
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   if (seqLt(seq, t.sndMax)) {
     c.noteRetransmit(seq, len);
@@ -126,7 +116,10 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
       c.rtt.timedAt = c.host.clock.now();
     }
   }
-  emit(c, seq, ACK | (fin ? FIN : 0) | (len > 0 && len === avail ? PSH : 0), payload);
+  const flags = ACK | (fin ? FIN : 0) | (len > 0 && len === avail ? PSH : 0);
+  if (payload === null) fields.payloadAt(address, len);
+  else fields.payload = payload;
+  emitFields(c, seq, flags, len);
   if (seqLt(t.sndMax, end)) t.sndMax = end;
   if (end !== seq) {
     c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
@@ -209,6 +202,12 @@ export function sendReset(c: TcpConnection, seq: number): void {
 
 /** A segment carrying ACK: it acknowledges everything received, so pending ACK work is done. */
 export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint8Array): void {
+  fields.payload = payload;
+  emitFields(c, seq, flags, payload.length);
+}
+
+/** `emit` of the payload already in the record (`length` bytes of it). */
+function emitFields(c: TcpConnection, seq: number, flags: number, length: number): void {
   c.receiver.unackedSegments = 0;
   c.receiver.ackNow = false;
   c.timers.clear(TimerKind.delayedAck);
@@ -220,10 +219,9 @@ export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint
   f.seq = seq;
   f.ack = c.tcb.rcvNxt;
   const ecn = c.ecn;
-  f.flags = ecn === null ? flags : ecnOutgoing(c, ecn, seq, flags, payload.length, f);
+  f.flags = ecn === null ? flags : ecnOutgoing(c, ecn, seq, flags, length, f);
   f.window = advertiseWindow(c, maxWindow(c.agreed), c.agreed.rcvShift);
-  f.payload = payload;
-  f.options = c.ts !== null || c.agreed.sack ? outgoingOptions.fill(c, payload.length) : undefined;
+  f.options = c.ts !== null || c.agreed.sack ? outgoingOptions.fill(c, length) : undefined;
   if (c.ts !== null) c.ts.lastAckSent = f.ack;
   transmit(c, f);
   // The shared record must not keep a closed connection's buffer (or options) alive, nor give an ECN

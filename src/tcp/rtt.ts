@@ -4,8 +4,20 @@
  * with the caller, which never samples a retransmitted segment.
  */
 export class RttEstimator {
-  srtt: number | undefined = undefined;
-  rttvar: number | undefined = undefined;
+  // NaN until the first sample: a field that holds only numbers keeps them as doubles in place, where one
+  // that also holds undefined boxes every new value (two heap numbers per ACK in a bulk flow).
+  #srtt = Number.NaN;
+  #rttvar = Number.NaN;
+  /** The smoothed RTT (ms), undefined before the first sample. */
+  get srtt(): number | undefined {
+    const v = this.#srtt;
+    return Number.isNaN(v) ? undefined : v;
+  }
+  /** The RTT variation (ms), undefined before the first sample. */
+  get rttvar(): number | undefined {
+    const v = this.#rttvar;
+    return Number.isNaN(v) ? undefined : v;
+  }
   /** One segment at a time is timed: its ACK must reach `timedSeq`; it went out at `timedAt`. */
   timing = false;
   // -0, not 0: stored as doubles from the start, as a sequence number, a clock reading and a sample will
@@ -47,16 +59,15 @@ export class RttEstimator {
     // The first sample (§2.2: SRTT R, RTTVAR R/2) is the general update with gains 1 and 0 from those
     // values, so it runs no code of its own: a path each connection takes once, at its start, is one V8
     // optimizes without having seen it run, and the next connection's first sample would deoptimize it.
-    const first = this.srtt === undefined || this.rttvar === undefined;
-    const srtt = this.srtt ?? r;
-    const half = r / 2;
-    const rttvar = this.rttvar ?? half;
+    const first = Number.isNaN(this.#srtt) || Number.isNaN(this.#rttvar);
+    const srtt = first ? r : this.#srtt;
+    const rttvar = first ? r / 2 : this.#rttvar;
     const beta = first ? 0 : 0.25 / perRtt;
     const alpha = first ? 1 : 0.125 / perRtt;
-    this.rttvar = (1 - beta) * rttvar + beta * Math.abs(srtt - r);
-    this.srtt = (1 - alpha) * srtt + alpha * r;
+    this.#rttvar = (1 - beta) * rttvar + beta * Math.abs(srtt - r);
+    this.#srtt = (1 - alpha) * srtt + alpha * r;
     // G (clock granularity) is taken as 1 ms.
-    this.#base = Math.min(this.#max, Math.max(this.#min, this.srtt + Math.max(1, 4 * this.rttvar)));
+    this.#base = Math.min(this.#max, Math.max(this.#min, this.#srtt + Math.max(1, 4 * this.#rttvar)));
     this.#backoff = 0;
     this.#update();
   }

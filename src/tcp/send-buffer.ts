@@ -91,6 +91,19 @@ export class SendBuffer extends SizedRing {
     return out;
   }
 
+  /**
+   * Where `peek(offset, len)` would start in linear memory when it would be a view of a ring there
+   * (ring-arena.ts), or -1: the segment's build copies the bytes from that address, and no view is made.
+   */
+  linearAddress(offset: number, len: number): number {
+    if (len === 0 || offset + len > this.#length) return -1;
+    const ring = this.ring;
+    if (!(ring instanceof LinearView)) return -1;
+    let start = this.#head + offset;
+    if (start >= ring.length) start -= ring.length;
+    return start + len <= ring.length ? ring.address + start : -1;
+  }
+
   /** `peek` of a range reaching into the chunks: a view when one chunk holds it all, else gathered. */
   #peekChunks(offset: number, len: number): Uint8Array {
     const chunks = this.#chunks!;

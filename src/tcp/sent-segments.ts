@@ -26,6 +26,12 @@ export class SentSegments {
   readonly flags: number[] = [];
   /** Index of the first live entry; the ones before it are acknowledged and wait for compaction. */
   head = 0;
+  /**
+   * Entries in use, live or waiting for compaction. The arrays only grow: compaction moves the live entries
+   * down and leaves the slots past `length` to be written again, so a bulk flow's records cost no
+   * allocation (shrinking an array gives its backing store back, and the pushes after grow it again).
+   */
+  #n = 0;
   /** Bytes of the live entries flagged `sacked`, and `lost`. */
   sackedBytes = 0;
   lostBytes = 0;
@@ -39,10 +45,11 @@ export class SentSegments {
   #sends = 0;
 
   get length(): number {
-    return this.start.length;
+    return this.#n;
   }
 
   clear(): void {
+    this.#n = 0;
     this.start.length = 0;
     this.end.length = 0;
     this.xmit.length = 0;
@@ -60,7 +67,7 @@ export class SentSegments {
    * retransmission.
    */
   sent(seq: number, end: number, now: number): boolean {
-    const n = this.start.length;
+    const n = this.#n;
     const order = ++this.#sends;
     if (n === this.head || seqGe(seq, this.end[n - 1])) {
       this.#push(seq, end, now, order);
@@ -68,19 +75,28 @@ export class SentSegments {
     }
     this.#splitAt(seq);
     this.#splitAt(end);
-    for (let i = this.find(seq); i < this.start.length && seqLt(this.start[i], end); i++) {
+    for (let i = this.find(seq); i < this.#n && seqLt(this.start[i], end); i++) {
       if (this.flags[i] & SegmentFlag.lost) this.lostBytes -= this.bytes(i);
       this.flags[i] = (this.flags[i] & ~SegmentFlag.lost) | SegmentFlag.retransmitted;
       this.xmit[i] = now;
       this.order[i] = order;
     }
     // Data past the last entry in the same segment (a retransmission that grew, with a FIN, say).
-    const last = this.start.length - 1;
+    const last = this.#n - 1;
     if (seqGt(end, this.end[last])) this.#push(this.end[last], end, now, order);
     return true;
   }
 
   #push(seq: number, end: number, now: number, order: number): void {
+    const i = this.#n++;
+    if (i < this.start.length) {
+      this.start[i] = seq;
+      this.end[i] = end;
+      this.xmit[i] = now;
+      this.order[i] = order;
+      this.flags[i] = 0;
+      return;
+    }
     this.start.push(seq);
     this.end.push(end);
     this.xmit.push(now);
@@ -95,7 +111,7 @@ export class SentSegments {
   /** The index of the live entry holding `seq`, or the first one after it (`length` if none). */
   find(seq: number): number {
     let lo = this.head;
-    let hi = this.start.length;
+    let hi = this.#n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (seqLe(this.end[mid], seq)) lo = mid + 1;
@@ -107,7 +123,8 @@ export class SentSegments {
   /** Makes `seq` an entry boundary if it falls inside one. */
   #splitAt(seq: number): void {
     const i = this.find(seq);
-    if (i >= this.start.length || !seqLt(this.start[i], seq)) return;
+    if (i >= this.#n || !seqLt(this.start[i], seq)) return;
+    this.#n++;
     this.start.splice(i + 1, 0, seq);
     this.end.splice(i + 1, 0, this.end[i]);
     this.xmit.splice(i + 1, 0, this.xmit[i]);
@@ -135,7 +152,7 @@ export class SentSegments {
   /** The cumulative ACK reached `sndUna`: entries below it go, a partly acknowledged one is trimmed. */
   acked(sndUna: number): void {
     let h = this.head;
-    const n = this.start.length;
+    const n = this.#n;
     while (h < n && seqLe(this.end[h], sndUna)) {
       this.#forget(h);
       h++;
@@ -147,13 +164,17 @@ export class SentSegments {
       this.start[h] = sndUna;
     }
     this.head = h;
-    // Compact once the dead prefix outweighs the live entries.
+    // Compact once the dead prefix outweighs the live entries: moved down in place, as `splice` would
+    // allocate an array of the removed entries each time (a third of a bulk flow's garbage), and the
+    // arrays keep their length (see `#n`).
     if (h > 64 && h * 2 > n) {
-      this.start.splice(0, h);
-      this.end.splice(0, h);
-      this.xmit.splice(0, h);
-      this.flags.splice(0, h);
-      this.order.splice(0, h);
+      const live = n - h;
+      moveDown(this.start, h, live);
+      moveDown(this.end, h, live);
+      moveDown(this.xmit, h, live);
+      moveDown(this.flags, h, live);
+      moveDown(this.order, h, live);
+      this.#n = live;
       this.head = 0;
     }
   }
@@ -166,4 +187,9 @@ export class SentSegments {
     }
     if (f & SegmentFlag.lost) this.lostBytes -= this.bytes(i);
   }
+}
+
+/** Moves the `live` entries of `a` from `from` down to 0, in place. */
+function moveDown(a: number[], from: number, live: number): void {
+  for (let i = 0; i < live; i++) a[i] = a[from + i];
 }

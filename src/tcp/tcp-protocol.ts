@@ -128,6 +128,12 @@ export class TcpProtocol implements ListenContext {
   /** The connection `#lookup` found last (dropped when it is released). */
   #lastFound: TcpConnection | null = null;
   #inBurst = false;
+  /**
+   * The 4-tuple of the burst's last segment (ports, then the remote's address key): whose run it is.
+   * -Infinity: no run (never a key, and a double from the start, as IPv6 keys past 2^32 are).
+   */
+  #runPorts = 0;
+  #runRemote = Number.NEGATIVE_INFINITY;
   readonly #noticeQueue = references<TcpConnection>();
   readonly #isn: IsnGenerator;
   readonly #host: ConnectionHost;
@@ -184,7 +190,7 @@ export class TcpProtocol implements ListenContext {
     };
   }
 
-  /** A burst of the link began (see Link.onBurstEnd): user notifications wait for its end. */
+  /** A burst of the link began (see Link.onBurstEnd): user notifications wait for the end of each flow's run in it. */
   burstStarted(): void {
     this.#inBurst = true;
   }
@@ -192,8 +198,13 @@ export class TcpProtocol implements ListenContext {
   /** The burst ended: every connection that earned a notification during it gets it now, once. */
   burstEnded(): void {
     this.#inBurst = false;
+    this.#runRemote = Number.NEGATIVE_INFINITY;
+    this.#notifyQueued();
+  }
+
+  #notifyQueued(): void {
     const queue = this.#noticeQueue;
-    // One at a time from the front: a user callback that throws leaves the rest for the next burst's end.
+    // One at a time from the front: a user callback that throws leaves the rest for the next run's end.
     while (queue.length > 0) {
       const conn = queue.shift()!;
       conn.notices.queued = false;
@@ -285,6 +296,23 @@ export class TcpProtocol implements ListenContext {
    * Neither is kept past this call.
    */
   arrives(r: ParsedRecord, packet: Uint8Array): void {
+    const ports = (r.dstPort << 16) | r.srcPort;
+    if (ports === this.#runPorts && r.src === this.#runRemote) return this.#dispatch(r, packet);
+    this.#runPorts = ports;
+    this.#runRemote = r.src;
+    if (this.#noticeQueue.length === 0) return this.#dispatch(r, packet);
+    // A new run of the burst: the runs before it are complete, so their connections hear now, as at the
+    // burst's end. A reader then drains its ring before the next flow's segments arrive, and the ring
+    // goes back to the pool for that flow to take (one ring, hot in the cache, for a burst of many flows,
+    // as GRO flushes a flow when another's packets come). A callback that throws still lets this segment in.
+    try {
+      this.#notifyQueued();
+    } finally {
+      this.#dispatch(r, packet);
+    }
+  }
+
+  #dispatch(r: ParsedRecord, packet: Uint8Array): void {
     this.#counters.segmentsIn++;
     // Most segments of a bulk flow's reverse direction are bare ACKs: they share one empty payload.
     const payload = r.payloadLength === 0 ? NO_PAYLOAD : subview(packet, r.payloadOffset, r.payloadLength);

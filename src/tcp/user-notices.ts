@@ -7,6 +7,6 @@ export class UserNotices {
   writable = false;
   /** Inside SEGMENT ARRIVES: user calls defer their output to the end of it. */
   inputting = false;
-  /** Waiting in the stack's queue for the end of the link's burst (ConnectionHost.deferNotices). */
+  /** Waiting in the stack's queue for the end of its run in the link's burst (ConnectionHost.deferNotices). */
   queued = false;
 }

@@ -2,6 +2,7 @@ import type { PacketFields } from "./types.js";
 import { wasm, mem8, record, LinearView, SCRATCH, ARENA, ARENA_LARGE, ARENA_SLOT } from "./wasm.js";
 import { releaseSlot, takeSlot } from "./packet-arena.js";
 import { setIpv6Slots, type Ipv6Ends } from "./ipv6-slots.js";
+import { SegmentFields, payloadLengthOf } from "./segment-fields.js";
 import {
   B_BASE,
   R_SRC,
@@ -168,21 +169,22 @@ function writeAt(f: PacketFields, payloadPtr: number, v6: Ipv6Ends | undefined):
   }
   slots[OPT_MASK] = mask;
 
-  const payload = f.payload;
-  const payloadLen = payload === undefined ? 0 : payload.length;
+  // A payload given as an address in linear memory (SegmentFields) is read from there without a view.
+  const linear = f instanceof SegmentFields ? f.payloadAddress : -1;
+  const payload = linear >= 0 ? undefined : f.payload;
+  const payloadLen = linear >= 0 ? (f as SegmentFields).payloadLength : payload === undefined ? 0 : payload.length;
   // The bound that holds for any options keeps the copy inside the area it goes to; the exact one (with
   // the options' length) is the WASM call's, so a build is one call.
   if (payloadLen > MAX_PAYLOAD) throw tooLarge(payloadLen);
   // A payload in linear memory (a send ring there, see ring-arena.ts) is copied by the build itself, in the
   // checksum's pass, after it writes the headers; any other, and one inside the packet's own area, is
-  // placed first (a TypedArray.set, then the checksum reads it again).
+  // placed first (a TypedArray.set or copyWithin, then the checksum reads it again).
+  const address = linear >= 0 ? linear : payload instanceof LinearView ? payload.address : -1;
   let from = 0;
-  if (
-    payload instanceof LinearView &&
-    (payload.address >= payloadPtr + payloadLen || payload.address + payloadLen <= payloadPtr - HEADROOM)
-  ) {
-    from = payload.address;
-  } else if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
+  if (address >= 0 && (address >= payloadPtr + payloadLen || address + payloadLen <= payloadPtr - HEADROOM)) {
+    from = address;
+  } else if (linear >= 0) bytesOfMemory.copyWithin(payloadPtr, linear, linear + payloadLen);
+  else if (payload !== undefined) bytesOfMemory.set(payload, payloadPtr);
   const start = v6 === undefined ? wasmBuild(payloadPtr, payloadLen, from) : wasmBuild6(payloadPtr, payloadLen, from);
   if (start === 0) {
     if (wasmOptionsLength() < 0) throw new RangeError("buildPacket: the options exceed the 40 bytes TCP allows");
@@ -252,15 +254,19 @@ export function buildSegmentInArena(f: PacketFields, v6?: Ipv6Ends): Uint8Array 
 }
 
 /**
- * The view last made of each small slot's packet. A flow's packets in one slot start and end at the same
- * addresses (same headers, full segments; ACKs alike), so the next one takes the same view: no allocation
- * per packet. Sharing is safe because a slot holds one packet at a time, and its view is dead once the
- * slot is released (ARCHITECTURE.md, "One segment, in and out", step 6).
+ * The views last made of each small slot's packets, the latest in `slotViews`, the one before in
+ * `slotViewsBefore`. A flow's packets in one slot start and end at the same addresses (same headers, full
+ * segments; ACKs alike), so the next one takes the same view: no allocation per packet. Two per slot,
+ * since the pool hands a slot back out last-in first-out and two stacks in one process share the arena:
+ * one slot carries a data segment, then the ACK answering it, then a data segment again. Sharing is safe
+ * because a slot holds one packet at a time, and its view is dead once the slot is released
+ * (ARCHITECTURE.md, "One segment, in and out", step 6).
  */
 const slotViews: Array<LinearView | undefined> = [];
+const slotViewsBefore: Array<LinearView | undefined> = [];
 
 function inArena(f: PacketFields, v6: Ipv6Ends | undefined, validated: boolean): Uint8Array | null {
-  const payloadLen = f.payload === undefined ? 0 : f.payload.length;
+  const payloadLen = payloadLengthOf(f);
   const slot = takeSlot(payloadLen);
   if (slot < 0) return null;
   const payloadPtr = slot + HEADROOM;
@@ -277,5 +283,8 @@ function inArena(f: PacketFields, v6: Ipv6Ends | undefined, validated: boolean):
   const i = (slot - ARENA) / ARENA_SLOT;
   const last = slotViews[i];
   if (last !== undefined && last.address === start && last.length === length) return last;
+  const before = slotViewsBefore[i];
+  slotViewsBefore[i] = last;
+  if (before !== undefined && before.address === start && before.length === length) return (slotViews[i] = before);
   return (slotViews[i] = new LinearView(start, length));
 }

@@ -34,6 +34,7 @@ export { OptionBits } from "./layout.generated.js";
 export { buildPacket, buildPacketInto, maxPacketLength } from "./build.js";
 // The packet arena in-process links carry packets in: its bound (a process-wide maximum) and what passed it.
 export { arenaCounters, setArenaMaxSlots, type ArenaCounters } from "./packet-arena.js";
+export { ringArenaCounters, type RingArenaCounters } from "./ring-arena.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "./checksum.js";
 export { seqLt, seqLe, seqGt, seqGe, seqAdd, seqDiff, seqInWindow } from "./seq.js";
 export { parseIpv4, ipv4ToString } from "./ipv4-address.js";

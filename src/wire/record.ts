@@ -121,7 +121,8 @@ export class ParsedRecord implements TcpRepr {
     return this.#ports & 0xffff;
   }
   get dataOffset(): number {
-    return (this.#segment >>> 8) & 0xff;
+    // The high nibble of TCP header byte 12, stored whole by the parser's shuffle (layout.ts P_SEGMENT).
+    return (this.#segment >>> 12) & 0xf;
   }
   get flags(): number {
     return this.#segment & 0xff;

@@ -73,12 +73,20 @@ export const ARENA_LARGE_SLOTS = 32;
 
 /**
  * Send rings in linear memory (ring-arena.ts), after the packet arena: a segment's payload is copied from
- * there into its packet by the build, in the checksum's pass. 16 MiB holds 64 full 256 KiB send buffers (the
- * default) under Node; a browser tab, which shares its process with the page, reserves 4 MiB. Connections
- * beyond that keep rings of their own. Untouched pages cost no resident memory.
+ * there into its packet by the build, in the checksum's pass. Under Node the region is sized for one stack's
+ * default memory budget (256 MiB, memory-budget.ts), which its send rings share with its receive rings: at
+ * most 128 MiB of send rings, in blocks rounded up to powers of two, so 512 MiB of address space. With the
+ * 16 MiB it had, each of 1,000 bulk connections (the scale suite, 128 MiB in all) took its full-size ring
+ * as a fresh array (a calloc and page faults each, a copy into the packet before the checksum reads it
+ * again, external-memory pressure on the GC that the next run paid for too), and 85 of 100 connections
+ * theirs; the scale suite ran 22-28% faster at every count with the larger region. The cost: pages a ring
+ * once touched stay resident, as linear memory never shrinks, and blocks are split but never merged
+ * (`ringArenaCounters().touched` says how far the region was carved: 265 MB after a 100- and a
+ * 1,000-connection run, RSS 367 MiB against 335 with 16 MiB). A browser tab, which shares its
+ * process with the page, reserves 4 MiB. Past the region, rings are arrays of their own, counted.
  */
 export const RINGS = ARENA_LARGE + ARENA_LARGE_SLOT * ARENA_LARGE_SLOTS;
-export const RINGS_SIZE = (ON_NODE ? 16 : 4) << 20;
+export const RINGS_SIZE = (ON_NODE ? 512 : 4) << 20;
 
 // Grow once, before any view exists: nothing grows memory afterwards, so these views never detach.
 {
@@ -112,6 +120,10 @@ export class LinearView extends Uint8Array<ArrayBuffer> {
 
   /** Where the view starts in linear memory. */
   readonly address: number;
+  /** The view `subview` last made of this one, where it starts and its length (see `subview`). */
+  sub: Uint8Array | null = null;
+  subStart = -1;
+  subLength = -1;
 
   constructor(address: number, length: number) {
     super(memoryBuffer, address, length);
@@ -121,10 +133,19 @@ export class LinearView extends Uint8Array<ArrayBuffer> {
 
 /**
  * The `length` bytes of `bytes` from `start`, as a plain view (no copy): for a LinearView made from its
- * address, without the `buffer`/`byteOffset` getters (60 ns against 23 ns on Node 20).
+ * address, without the `buffer`/`byteOffset` getters (60 ns against 23 ns on Node 20). The arena gives a
+ * slot's packets of the same bounds one view (build.ts), so a flow's payloads have the same bounds too: the
+ * view made last is handed out again, and a data segment costs no payload view. Both views are only as
+ * alive as the slot's packet, so sharing the second is as safe as sharing the first.
  */
 export function subview(bytes: Uint8Array, start: number, length: number): Uint8Array {
-  if (bytes instanceof LinearView) return new Uint8Array(memoryBuffer, bytes.address + start, length);
+  if (bytes instanceof LinearView) {
+    const sub = bytes.sub;
+    if (sub !== null && bytes.subStart === start && bytes.subLength === length) return sub;
+    bytes.subStart = start;
+    bytes.subLength = length;
+    return (bytes.sub = new Uint8Array(memoryBuffer, bytes.address + start, length));
+  }
   return bytes.subarray(start, start + length);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { internetChecksum, onesComplementSum, pseudoHeaderSum, checksumUpdate } from "../../src/wire/index.js";
-import { mem8, FREE } from "../../src/wire/wasm.js";
+import { mem8, FREE, wasm } from "../../src/wire/wasm.js";
 import { refInternetChecksum, refOnesComplementSum, refPseudoHeaderSum, refChecksumUpdate } from "./reference/index.js";
 import { xorshiftBytes } from "../helpers/bytes.js";
 
@@ -56,6 +56,27 @@ describe("Internet checksum (RFC 1071)", () => {
         if (got !== s && mismatches.length < 5) mismatches.push(`align ${align} length ${n}: ${got} != ${s}`);
       }
       expect(mismatches).toEqual([]);
+    }
+  });
+
+  it("keeps every lane in range on extreme words over a whole 2048-round chunk", () => {
+    // 0x0000 and 0xffff words are the ends of the biased pair sums (assembly/checksum.ts), 0x8000 and 0x7fff
+    // those of the signed 16-bit lanes; 256 KiB is the largest chunk summed in one vector before its lanes.
+    const length = 256 << 10;
+    const patterns: [string, (i: number) => number][] = [
+      ["zeros", () => 0],
+      ["ones", () => 0xff],
+      ["0x8000 words", (i) => (i % 2 === 0 ? 0x80 : 0)],
+      ["0x7fff words", (i) => (i % 2 === 0 ? 0x7f : 0xff)],
+      ["0xffff and 0x0000 words in turn", (i) => (i % 4 < 2 ? 0xff : 0)],
+    ];
+    for (const [name, byte] of patterns) {
+      const bytes = Uint8Array.from({ length }, (_, i) => byte(i));
+      mem8.set(bytes, FREE);
+      for (const n of [length, length - 1, length - 128, 128 * 1000 + 77, 1500, 129, 128, 127]) {
+        const want = refOnesComplementSum(bytes.subarray(0, n), 0x1234);
+        expect([name, n, wasm.onesSum(FREE, n, 0x1234)]).toEqual([name, n, want]);
+      }
     }
   });
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { SegmentFlag, SentSegments } from "../../src/tcp/sent-segments.js";
+
+/** The live entries as [start, end, xmit, flags] rows. */
+function rows(s: SentSegments): number[][] {
+  const out: number[][] = [];
+  for (let i = s.head; i < s.length; i++) out.push([s.start[i], s.end[i], s.xmit[i], s.flags[i]]);
+  return out;
+}
+
+describe("SentSegments across compaction", () => {
+  it("keeps the entries tiling [SND.UNA, SND.MAX) as acknowledgements compact it and new sends reuse its slots", () => {
+    const s = new SentSegments();
+    const base = 0xffff0000; // wraps past 2^32 on the way
+    for (let k = 0; k < 200; k++) s.sent((base + k * 100) >>> 0, (base + (k + 1) * 100) >>> 0, k);
+    s.mark(160, SegmentFlag.sacked);
+    s.acked((base + 150 * 100) >>> 0); // 150 entries acknowledged: compacted to the 50 live ones
+    expect(s.head).toBe(0);
+    expect(s.length).toBe(50);
+    expect(s.sackedBytes).toBe(100);
+    expect(s.sackedCount).toBe(1);
+    expect(s.flags[10]).toBe(SegmentFlag.sacked);
+    for (let k = 200; k < 230; k++) s.sent((base + k * 100) >>> 0, (base + (k + 1) * 100) >>> 0, k);
+    expect(s.length).toBe(80);
+    // A retransmission of the middle of one entry splits it in three, the middle one resent.
+    const mid = (base + 170 * 100 + 40) >>> 0;
+    expect(s.sent(mid, (mid + 20) >>> 0, 500)).toBe(true);
+    expect(s.length).toBe(82);
+    const r = rows(s);
+    for (let i = 1; i < r.length; i++) expect(r[i][0]).toBe(r[i - 1][1]);
+    expect(r[0][0]).toBe((base + 15000) >>> 0);
+    expect(r[r.length - 1][1]).toBe((base + 23000) >>> 0);
+    expect(r[21]).toEqual([mid, (mid + 20) >>> 0, 500, SegmentFlag.retransmitted]);
+    expect(r[20]).toEqual([(base + 17000) >>> 0, mid, 170, 0]);
+    expect(s.find((mid + 5) >>> 0)).toBe(21);
+    s.acked((base + 23000) >>> 0);
+    expect(s.length - s.head).toBe(0);
+    expect(s.sackedBytes).toBe(0);
+    expect(s.sackedCount).toBe(0);
+  });
+});
