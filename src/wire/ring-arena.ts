@@ -30,6 +30,10 @@ export interface RingArenaCounters {
   fallbacks: number;
 }
 
+/**
+ * The send-ring region's counters since the module loaded: its size, how far it was ever carved, and the
+ * rings that fell back to arrays of their own (a process-wide figure: the region is shared by every stack).
+ */
 export function ringArenaCounters(): RingArenaCounters {
   return { size: RINGS_SIZE, touched: untouched - RINGS, fallbacks };
 }
