@@ -12,7 +12,7 @@ import { dnsmasqArgv } from "../helpers/dnsmasq.js";
 import { Netns, NETNS_TOOLS, type NsProcess } from "../helpers/netns.js";
 import { describeWith } from "../helpers/tools.js";
 import { tsharkFields } from "../helpers/tshark.js";
-import { CAPTURE_DIR, judge, tap } from "./capture.js";
+import { CAPTURE_DIR, FLOW_CONTROL_WARNINGS, judge, tap } from "./capture.js";
 import { testIo } from "./cli-io.js";
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -178,7 +178,9 @@ describeWith(
         createHash("sha256").update(body).digest("hex"),
       );
       expect(dnsmasq2.stdoutText() + dnsmasq2.stderrText()).toMatch(/query\[A\] name\.test from 10\.77\.0\.2/);
-      judge(cliCapture, [], ns2.stackAddress);
+      // The same download as cli-http's fetch: the CLI's reader can trail the kernel's burst, so our window
+      // may close for a moment before autotuning opens it (flow control, as there).
+      judge(cliCapture, FLOW_CONTROL_WARNINGS, ns2.stackAddress);
     });
 
     it("wirestate http answers the kernel's ping and its UDP to a closed port", async () => {
