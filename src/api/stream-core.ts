@@ -251,26 +251,7 @@ export class StreamCore {
    * end stays unread for the live handle.
    */
   read(owner: Owner, max: number | undefined, atEnd: AtEnd | null): Promise<Uint8Array | Owner | null> {
-    if (this.#error !== null) return Promise.reject(this.#error);
-    let checked = false;
-    if (this.#readers.length === 0 && !this.#discarding) {
-      // Bytes already here: no pending entry, and no hold on the loop for a promise already settled.
-      const bytes = this.conn.read(max);
-      if (bytes !== null) return Promise.resolve(bytes);
-      checked = !this.conn.readEnded;
-    }
-    return new Promise<Uint8Array | Owner | null>((resolve, reject) => {
-      const r: PendingRead = {
-        owner,
-        max,
-        into: null,
-        atEnd,
-        shaped: false,
-        resolve: resolve as PendingRead["resolve"],
-        reject,
-      };
-      this.#wait(r, checked);
-    });
+    return this.#read(owner, max, atEnd, false) as Promise<Uint8Array | Owner | null>;
   }
 
   /**
@@ -279,23 +260,21 @@ export class StreamCore {
    * per 1-byte round trip).
    */
   readResult(owner: Owner, max: number | undefined, atEnd: AtEnd): Promise<ReadResult<Owner>> {
+    return this.#read(owner, max, atEnd, true) as Promise<ReadResult<Owner>>;
+  }
+
+  /** `read` and `readResult`: `shaped` settles with the ReadResult instead of the bytes or successor. */
+  #read(owner: Owner, max: number | undefined, atEnd: AtEnd | null, shaped: boolean): Promise<unknown> {
     if (this.#error !== null) return Promise.reject(this.#error);
     let checked = false;
     if (this.#readers.length === 0 && !this.#discarding) {
+      // Bytes already here: no pending entry, and no hold on the loop for a promise already settled.
       const bytes = this.conn.read(max);
-      if (bytes !== null) return Promise.resolve({ done: false, value: bytes });
+      if (bytes !== null) return Promise.resolve(shaped ? { done: false, value: bytes } : bytes);
       checked = !this.conn.readEnded;
     }
-    return new Promise<ReadResult<Owner>>((resolve, reject) => {
-      const r: PendingRead = {
-        owner,
-        max,
-        into: null,
-        atEnd,
-        shaped: true,
-        resolve: resolve as PendingRead["resolve"],
-        reject,
-      };
+    return new Promise((resolve, reject) => {
+      const r: PendingRead = { owner, max, into: null, atEnd, shaped, resolve, reject };
       this.#wait(r, checked);
     });
   }

@@ -48,19 +48,6 @@ export class SentSegments {
     return this.#n;
   }
 
-  clear(): void {
-    this.#n = 0;
-    this.start.length = 0;
-    this.end.length = 0;
-    this.xmit.length = 0;
-    this.flags.length = 0;
-    this.order.length = 0;
-    this.head = 0;
-    this.sackedBytes = 0;
-    this.lostBytes = 0;
-    this.sackedCount = 0;
-  }
-
   /**
    * [seq, end) left at `now`. Data past the last entry is new; anything else is a retransmission of what
    * the entries hold, which then carry the new time and lose their `lost` mark. Returns whether it was a
