@@ -20,6 +20,15 @@ export interface Link {
    */
   onBurstEnd?: (() => void) | null;
   /**
+   * A link with a transmit queue it can count (the memory link's path) has this member: the packets this
+   * end sent that it still holds, neither delivered nor dropped, as a NIC's transmit ring holds them. It
+   * then calls `onTransmitted` after packets left that queue (transmit completion), so the stack can bound
+   * what its connections keep queued there and resume them as it drains (tcp/small-queues.ts). A link
+   * without them never holds a connection back.
+   */
+  readonly transmitQueued?: number;
+  onTransmitted?: (() => void) | null;
+  /**
    * A link of several addressed interfaces (netif/routed-link.ts) says which IPv4 addresses are theirs,
    * so a multi-homed stack takes packets to each and sends from the right one; absent: the stack's own
    * address is its only one.

@@ -28,6 +28,7 @@ export function memoryLinkPair(options: MemoryLinkOptions = {}): [CountedLink, C
     (p) => b.receive(p),
     true,
     () => b.burstEnd(),
+    () => a.transmitted(),
   );
   const bToA = new ImpairedPath(
     clock,
@@ -36,6 +37,7 @@ export function memoryLinkPair(options: MemoryLinkOptions = {}): [CountedLink, C
     (p) => a.receive(p),
     true,
     () => a.burstEnd(),
+    () => b.transmitted(),
   );
   a.attach(aToB, bToA);
   b.attach(bToA, aToB);
@@ -47,6 +49,8 @@ class MemoryEnd implements CountedLink {
   onReceive: ((packet: Uint8Array) => void) | null = null;
   /** Each flush of the path towards this end is one burst (Link.onBurstEnd). */
   onBurstEnd: (() => void) | null = null;
+  /** Each flush of the path from this end that took packets out of it (Link.onTransmitted). */
+  onTransmitted: (() => void) | null = null;
   #tx!: ImpairedPath;
   #rx!: ImpairedPath;
   #closed = false;
@@ -64,6 +68,11 @@ class MemoryEnd implements CountedLink {
     return { tx: this.#tx.counters, rx: this.#rx.counters };
   }
 
+  /** Packets this end sent that wait to be transmitted (Link.transmitQueued; none on a timed path). */
+  get transmitQueued(): number {
+    return this.#tx.transmitQueued;
+  }
+
   send(packet: Uint8Array): void {
     this.#tx.push(packet);
   }
@@ -79,11 +88,16 @@ class MemoryEnd implements CountedLink {
     if (!this.#closed) this.onBurstEnd?.();
   }
 
+  transmitted(): void {
+    if (!this.#closed) this.onTransmitted?.();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.onReceive = null;
     this.onBurstEnd = null;
+    this.onTransmitted = null;
     this.#tx.drain();
     this.#rx.stop();
   }

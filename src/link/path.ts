@@ -71,6 +71,11 @@ export class ImpairedPath {
   readonly #sink: Sink;
   /** Called after a flush delivered at least one packet (Link.onBurstEnd). */
   readonly #burstEnd: (() => void) | null;
+  /**
+   * Called after packets left the queue, delivered or dropped at `stop` (Link.onTransmitted, the sender's
+   * side), on a path with nothing timed (`transmitQueued`).
+   */
+  readonly #transmitted: (() => void) | null;
   readonly #rng: Prng;
   readonly #inOrder = new PacketQueue();
   readonly #heldBack = new PacketQueue();
@@ -93,9 +98,11 @@ export class ImpairedPath {
     sink: Sink,
     mustDefer: boolean,
     burstEnd: (() => void) | null = null,
+    transmitted: (() => void) | null = null,
   ) {
     this.#clock = clock;
     this.#burstEnd = burstEnd;
+    this.#transmitted = transmitted;
     this.#config = config;
     this.#mustDefer = mustDefer;
     this.#timed = config.bandwidth !== Infinity || config.delay > 0 || config.jitter > 0 || config.reorder > 0;
@@ -106,6 +113,16 @@ export class ImpairedPath {
   /** Packets waiting to be delivered. */
   get inFlight(): number {
     return this.#inOrder.size + this.#heldBack.size;
+  }
+
+  /**
+   * Packets waiting to be transmitted (Link.transmitQueued). On a path with nothing timed a packet waits
+   * for the flush, which is its transmission and delivery at once: all in flight are queued. A timed path
+   * (bandwidth, delay, jitter, reordering) models a wire and its router queue, whose tail drops and
+   * latency the path simulations measure; it reports none, so no stack bounds what it queues there.
+   */
+  get transmitQueued(): number {
+    return this.#timed ? 0 : this.inFlight;
   }
 
   push(packet: Uint8Array): void {
@@ -172,7 +189,12 @@ export class ImpairedPath {
     this.#accepting = false;
     this.#timer?.cancel();
     this.#timer = null;
-    this.counters.dropped.closed += this.#inOrder.clear(releaseDropped) + this.#heldBack.clear(releaseDropped);
+    const dropped = this.#inOrder.clear(releaseDropped) + this.#heldBack.clear(releaseDropped);
+    this.counters.dropped.closed += dropped;
+    // The sender's connections held back for room resume (and find the path refusing): none waits forever.
+    // Through the clock: `stop` may run inside the sender's own stack, which must not be re-entered.
+    const transmitted = this.#transmitted;
+    if (dropped > 0 && !this.#timed && transmitted !== null) this.#clock.schedule(0, transmitted);
   }
 
   /** Duplicate and corrupt, then queue (or hand over at once when nothing requires waiting). */
@@ -228,7 +250,12 @@ export class ImpairedPath {
       try {
         if (delivered) this.#burstEnd?.();
       } finally {
-        this.#arm();
+        try {
+          // After the receiver's burst: what it answered is queued the other way before the sender refills.
+          if (delivered && !this.#timed) this.#transmitted?.();
+        } finally {
+          this.#arm();
+        }
       }
     }
   };

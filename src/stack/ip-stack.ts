@@ -7,6 +7,7 @@ import { Reassembler, type ReassemblyLimits } from "../fragments/reassembler.js"
 import { defaultTcpConfig, validateConfig, type TcpConfig } from "../tcp/config.js";
 import { TcpProtocol } from "../tcp/tcp-protocol.js";
 import { MemoryBudget, defaultMemoryLimit } from "../tcp/memory-budget.js";
+import { SmallQueues } from "../tcp/small-queues.js";
 import { ByteSlab } from "../tcp/byte-slab.js";
 import type { ConnectOptions, Connection, Listener, ListenOptions } from "../tcp/types.js";
 import { buildPacketInto, buildSegmentInArena, maxPacketLength } from "../wire/build.js";
@@ -86,7 +87,19 @@ export interface IpStackOptions {
   udpQueue?: { maxDatagrams?: number; maxBytes?: number };
   /** Bounds on IPv4 reassembly (fragments/reassembler.ts has the defaults). */
   reassembly?: Partial<ReassemblyLimits>;
+  /**
+   * Packets of TCP data the stack keeps queued in a link that counts its transmit queue (Link.transmitQueued,
+   * the memory link's): past them, connections wait and resume in turn as the link delivers
+   * (tcp/small-queues.ts). Infinity: no bound. Links that count no queue are never bounded. Default 512.
+   */
+  transmitQueueLimit?: number;
 }
+
+/**
+ * The default `transmitQueueLimit`: 512 packets of 1500 bytes are 750 KB, what a core's caches keep while the
+ * peer parses them, and ten times one connection's 64 KiB window (scale-tsq notes).
+ */
+const TRANSMIT_QUEUE_LIMIT = 512;
 
 /**
  * The IPv4 layer: packets in from the link are parsed and checked by the wire core, then dispatched by
@@ -156,7 +169,14 @@ export class IpStack {
       if (events.listening) events.emit(completeEvent(init, clock.now(), null));
     });
     this.counters = newCounters(budget);
+    const link = this.link;
+    const queueLimit = options.transmitQueueLimit ?? TRANSMIT_QUEUE_LIMIT;
+    const smallQueues =
+      "onTransmitted" in link && queueLimit !== Infinity
+        ? new SmallQueues(queueLimit, () => link.transmitQueued ?? 0)
+        : undefined;
     this.#tcp = new TcpProtocol({
+      smallQueues,
       budget,
       ip: this.ip,
       address: this.address,
@@ -226,7 +246,7 @@ export class IpStack {
       dropped: (reason) => this.#dropped(reason),
       closed: () => this.#closed,
     });
-    const link = this.link;
+    if (smallQueues !== undefined) link.onTransmitted = () => smallQueues.resume();
     if ("onBurstEnd" in link) {
       // The link says where its bursts end: what they bring is announced to the user once per flow's run in a burst.
       const tcp = this.#tcp;
@@ -310,6 +330,7 @@ export class IpStack {
     this.#closed = true;
     this.link.onReceive = null;
     if ("onBurstEnd" in this.link) this.link.onBurstEnd = null;
+    if ("onTransmitted" in this.link) this.link.onTransmitted = null;
   }
 
   /**

@@ -30,6 +30,7 @@ import { UserNotices } from "./user-notices.js";
 import { timeout } from "./timeouts.js";
 import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
+import type { SmallQueues } from "./small-queues.js";
 import {
   completeEvent,
   connectionId,
@@ -85,6 +86,8 @@ export interface ConnectionHost {
   drop(reason: EngineDrop): void;
   countRetransmit(): void;
   countReset(): void;
+  /** Bounds the data segments in the link's transmit queue (absent: the link reports none; unbounded). */
+  readonly smallQueues?: SmallQueues;
 }
 
 export interface Endpoints {

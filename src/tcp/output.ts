@@ -48,6 +48,7 @@ export function canSendData(c: TcpConnection): boolean {
 export function output(c: TcpConnection): void {
   const t = c.tcb;
   if (canSendData(c)) {
+    let held = false;
     if (t.sndUna === t.sndMax && c.sendBuffer.length > seqDiff(t.sndNxt, t.dataSeq)) restartAfterIdle(c);
     // In recovery, recovery picks every segment; else the segmentizer below, which after a timeout
     // (go-back-N) asks recovery how far it may go before data the peer already holds. A recovery not
@@ -70,9 +71,18 @@ export function output(c: TcpConnection): void {
           if (!nagleOk && !swsOk) break;
         }
       }
+      // The link's transmit queue is full or other flows wait their turn (small-queues.ts): the segment
+      // stays unsent, so no timer or RTT sample starts, and the queue calls output again when it is its turn.
+      const queues = c.host.smallQueues;
+      if (queues !== undefined && !queues.admit(c)) {
+        held = true;
+        break;
+      }
       t.sndNxt = sendAt(c, t.sndNxt, len);
     }
-    armPersist(c);
+    // Held back, the window is open and the queue resumes it: no window probe is due.
+    if (held) c.timers.clear(TimerKind.persist);
+    else armPersist(c);
   }
   if (c.receiver.ackNow) sendAck(c);
 }

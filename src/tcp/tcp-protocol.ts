@@ -11,6 +11,7 @@ import { ConnectionTable } from "./connection-table.js";
 import { AddressInUseError } from "../errors/address-in-use.js";
 import { MemoryLimitError } from "./errors.js";
 import type { MemoryBudget } from "./memory-budget.js";
+import type { SmallQueues } from "./small-queues.js";
 import { IsnGenerator } from "./isn.js";
 import { icmpErrorArrives, type IcmpOutcome } from "./icmp-error.js";
 import type { IcmpErrorKind } from "../wire/icmp-errors.js";
@@ -101,6 +102,8 @@ export interface TcpProtocolOptions {
   transmit(fields: PacketFields): void;
   /** Where events go (tcp-events.ts); none: nobody listens. */
   events?: EventSink;
+  /** The bound on data queued in the link (small-queues.ts); none where the link reports no transmit queue. */
+  smallQueues?: SmallQueues;
 }
 
 /**
@@ -173,6 +176,7 @@ export class TcpProtocol implements ListenContext {
       budget: o.budget,
       transmit: o.transmit,
       pathMtu: o.pathMtu,
+      smallQueues: o.smallQueues,
       emit: (event) => events.emit(event),
       released: (conn) => this.#released(conn),
       allowChallengeAck: () => this.#allowChallengeAck(),

@@ -163,6 +163,55 @@ describe("memoryLinkPair: bursts", () => {
   });
 });
 
+describe("memoryLinkPair: transmit queue (Link.transmitQueued, onTransmitted)", () => {
+  it("counts what an end sent and the path still holds, and says when a flush took packets out, after the burst", () => {
+    const clock = new VirtualClock();
+    const [a, b] = memoryLinkPair({ clock });
+    const events: string[] = [];
+    b.onReceive = (p) => events.push(`packet ${idOf(p)} queued ${a.transmitQueued}`);
+    b.onBurstEnd = () => events.push("end");
+    a.onTransmitted = () => events.push(`transmitted, queued ${a.transmitQueued}`);
+    b.onTransmitted = () => events.push("b transmitted");
+    expect(a.transmitQueued).toBe(0);
+    a.send(packet(1));
+    a.send(packet(2));
+    expect(a.transmitQueued).toBe(2);
+    expect(b.transmitQueued).toBe(0);
+    clock.runUntilIdle();
+    // The receiver's burst ends (its answers queue the other way) before the sender hears the queue drained.
+    expect(events).toEqual(["packet 1 queued 1", "packet 2 queued 0", "end", "transmitted, queued 0"]);
+    expect(a.transmitQueued).toBe(0);
+  });
+
+  it("reports no queue on a timed path, where packets are on the wire, and never calls onTransmitted", () => {
+    const clock = new VirtualClock();
+    const [a, b] = memoryLinkPair({ clock, delay: 5 });
+    let transmitted = 0;
+    b.onReceive = () => {};
+    a.onTransmitted = () => transmitted++;
+    a.send(packet(1));
+    a.send(packet(2));
+    expect(a.transmitQueued).toBe(0);
+    clock.runUntilIdle();
+    expect(a.counters.tx.delivered).toBe(2);
+    expect(transmitted).toBe(0);
+  });
+
+  it("when the peer closes with packets queued, the sender hears of it through the clock, not inside close()", () => {
+    const clock = new VirtualClock();
+    const [a, b] = memoryLinkPair({ clock });
+    let transmitted = 0;
+    a.onTransmitted = () => transmitted++;
+    a.send(packet(1));
+    b.close();
+    expect(transmitted).toBe(0);
+    expect(a.transmitQueued).toBe(0);
+    clock.runUntilIdle();
+    expect(transmitted).toBe(1);
+    expect(a.counters.tx.dropped.closed).toBe(1);
+  });
+});
+
 describe("memoryLinkPair: close", () => {
   it("stops the closed end; what it already sent still arrives; no timer is left", () => {
     const clock = new VirtualClock();
