@@ -15,7 +15,7 @@
  * ACKs, SYNs and RSTs go at once (loss recovery must not queue behind other flows' bulk data).
  */
 import type { TcpConnection } from "./connection.js";
-import { output } from "./output.js";
+import { canSendData, output } from "./output.js";
 
 export class SmallQueues {
   /** Packets the link may hold before new data waits. */
@@ -64,7 +64,8 @@ export class SmallQueues {
         waiting.delete(c);
         this.#serving = c;
         // Sends until the window or the bound stops it; held back again, it goes to the back of the turns.
-        output(c);
+        // One closed or reset while it waited has nothing to send, and must send nothing (not even an ACK).
+        if (canSendData(c)) output(c);
       }
     } finally {
       this.#serving = null;

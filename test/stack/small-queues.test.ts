@@ -12,18 +12,20 @@ import type { Connection } from "../../src/tcp/types.js";
 import { A, B, bytes, key, pump, sha, sink } from "./harness.js";
 
 interface Sent {
-  /** The sender's source port and payload length of each data segment, in send order. */
+  /** The sender's source port, TCP flags and payload length of each segment, in send order. */
   port: number;
+  flags: number;
   length: number;
   /** Packets the link held for the sender just before it took this one. */
   queuedBefore: number;
 }
 
 /**
- * `flows` connections a -> b, each sending `size` bytes, a's link wrapped by `wrap` (default: none),
- * run to the end on a virtual clock. Returns every data segment a sent and what each server received.
+ * `flows` connections a -> b, each sending `size` bytes (`hide`: a's link shows only Link's required
+ * members), established and writing. `sent` records every segment a sends; `received` is what each
+ * client's server got so far.
  */
-function transfer(
+function start(
   flows: number,
   size: number,
   options: { limit?: number; link?: Omit<MemoryLinkOptions, "clock">; hide?: boolean } = {},
@@ -36,7 +38,8 @@ function transfer(
     const ihl = (p[0] & 15) * 4;
     const dataOffset = (p[ihl + 12] >> 4) * 4;
     const length = ((p[2] << 8) | p[3]) - ihl - dataOffset;
-    if (length > 0) sent.push({ port: (p[ihl] << 8) | p[ihl + 1], length, queuedBefore: la.transmitQueued ?? -1 });
+    const port = (p[ihl] << 8) | p[ihl + 1];
+    sent.push({ port, flags: p[ihl + 13], length, queuedBefore: la.transmitQueued ?? -1 });
     send(p);
   };
   // A link with only Link's required members: the stack sees no transmit queue.
@@ -69,13 +72,18 @@ function transfer(
     pump(c, d);
     return c;
   });
-  clock.runUntilCondition(() => sinks.length === flows && sinks.every((s) => s.total === size), 120_000);
-  // Which data each server got: servers are matched to clients by port.
-  const received = clients.map((c) => {
-    const i = servers.findIndex((s) => s.remotePort === c.localPort);
-    return sinks[i].data();
-  });
-  return { a, b, clients, data, received, sent };
+  clock.runUntilCondition(() => sinks.length === flows, 10_000);
+  // Servers are matched to clients by port.
+  const received = () => clients.map((c) => sinks[servers.findIndex((s) => s.remotePort === c.localPort)].data());
+  const done = () => sinks.every((s) => s.total === size);
+  return { clock, a, b, clients, data, received, done, sent: sent.filter((s) => s.length > 0), all: sent };
+}
+
+/** `start`, run until every server has all its bytes; `sent` holds only the data segments. */
+function transfer(flows: number, size: number, options: Parameters<typeof start>[2] = {}) {
+  const env = start(flows, size, options);
+  env.clock.runUntilCondition(env.done, 120_000);
+  return { ...env, received: env.received(), sent: env.all.filter((s) => s.length > 0) };
 }
 
 describe("TCP small queues over the memory link", () => {
@@ -123,6 +131,24 @@ describe("TCP small queues over the memory link", () => {
     const { data, received, sent } = transfer(2, 100_000, { limit: 4, link: { delay: 1 } });
     expect(received.map(sha)).toEqual(data.map(sha));
     expect(sent.every((s) => s.queuedBefore === 0)).toBe(true);
+  });
+
+  it("a connection reset while it waits its turn sends nothing more, and the others finish", () => {
+    const env = start(4, 100_000, { limit: 2 });
+    const victim = env.clients[1];
+    env.clock.runUntilCondition(
+      () => env.all.filter((s) => s.port === victim.localPort && s.length > 0).length >= 2,
+      10_000,
+    );
+    victim.abort();
+    const resetAt = env.all.length;
+    expect(env.all[resetAt - 1]).toMatchObject({ port: victim.localPort, flags: expect.any(Number) });
+    expect(env.all[resetAt - 1].flags & 0x04).toBe(0x04);
+    const others = env.clients.filter((c) => c !== victim);
+    env.clock.runUntilCondition(() => others.every((c) => c.state === "CLOSED" || c.state === "TIME-WAIT"), 120_000);
+    expect(env.all.slice(resetAt).filter((s) => s.port === victim.localPort)).toEqual([]);
+    const got = env.received();
+    for (const [i, c] of env.clients.entries()) if (c !== victim) expect(sha(got[i])).toBe(sha(env.data[i]));
   });
 
   it("refuses a limit below one packet", () => {
