@@ -19,25 +19,18 @@ import { canSendData, output } from "./output.js";
 
 export class SmallQueues {
   /** Packets the link may hold before new data waits. */
-  readonly limit: number;
+  readonly #limit: number;
   readonly #queued: () => number;
   /** Connections held back, in the order they will resume (a Set keeps insertion order). */
   readonly #waiting = new Set<TcpConnection>();
   /** The connection whose turn it is (`resume`), or null. */
   #serving: TcpConnection | null = null;
-  /** Times a connection was held back. */
-  held = 0;
 
   /** `queued`: the packets the link holds now (Link.transmitQueued). */
   constructor(limit: number, queued: () => number) {
     if (!(limit >= 1)) throw new RangeError(`transmit queue limit must be at least 1, got ${limit}`);
-    this.limit = limit;
+    this.#limit = limit;
     this.#queued = queued;
-  }
-
-  /** Connections waiting for their turn. */
-  get waiting(): number {
-    return this.#waiting.size;
   }
 
   /**
@@ -46,11 +39,9 @@ export class SmallQueues {
    * is goes, so a flow whose ACKs came in cannot overtake flows that were held back before it.
    */
   admit(c: TcpConnection): boolean {
-    if (this.#queued() < this.limit && (this.#waiting.size === 0 || this.#serving === c)) return true;
-    if (!this.#waiting.has(c)) {
-      this.#waiting.add(c);
-      this.held++;
-    }
+    if (this.#queued() < this.#limit && (this.#waiting.size === 0 || this.#serving === c)) return true;
+    // Adding one already there keeps its place.
+    this.#waiting.add(c);
     return false;
   }
 
@@ -59,7 +50,7 @@ export class SmallQueues {
     if (this.#serving !== null) return;
     const waiting = this.#waiting;
     try {
-      while (waiting.size > 0 && this.#queued() < this.limit) {
+      while (waiting.size > 0 && this.#queued() < this.#limit) {
         const c = waiting.values().next().value as TcpConnection;
         waiting.delete(c);
         this.#serving = c;
