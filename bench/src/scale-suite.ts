@@ -14,7 +14,8 @@ import { Worker } from "node:worker_threads";
 import { CHUNK, stacks, stopwatch, type Timed } from "./engine-bulk.js";
 import { median } from "./measure.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
-import type { WorkerBulkResult } from "./scale-worker.js";
+import type { WorkerBulkResult, WorkerRequest } from "./scale-worker.js";
+import type { WarmUp } from "./warm-up.js";
 
 const COUNTS = [1, 10, 100, 1000] as const;
 
@@ -77,25 +78,48 @@ export function concurrentBulk(connections: number, total: number): Promise<Time
 }
 
 /**
- * `workers` Worker threads, each one stack pair moving `total` bytes; resolves when all are done. The
- * aggregate is each worker's bits per CPU-second of its own thread, summed: what the pairs would move with
- * a core each, whatever else the machine runs (a worker that waits for a core loses wall time, not CPU
- * time). Where threads' CPU time cannot be read (thread-cpu.ts), all bits over the wall-clock time instead.
+ * One Worker thread per core, each with a stack pair of its own, kept for the whole suite: each warms up
+ * until steady first (scale-worker.ts), so the rounds compare warm pairs, as the tcp suite compares warm
+ * runs with native lwIP. A fresh isolate per round measured the JIT: both cores' compiler threads tiering
+ * two isolates at once made the pair-per-core figure swing 0.80-1.06x between runs minutes apart.
  */
-async function workerBulk(workers: number, total: number): Promise<WorkerAggregate> {
-  const script = fileURLToPath(new URL("./scale-worker.js", import.meta.url));
-  const pool = Array.from({ length: workers }, () => new Worker(script));
-  try {
-    // Each worker warms up (JIT, the WASM module) and says so before the clock starts.
-    await Promise.all(pool.map((w) => once<string>(w, "ready")));
+class WorkerPool {
+  readonly #workers: Worker[];
+
+  private constructor(workers: Worker[]) {
+    this.#workers = workers;
+  }
+
+  static async start(count: number, warm: number, quick: boolean): Promise<{ pool: WorkerPool; warmUps: WarmUp[] }> {
+    const script = fileURLToPath(new URL("./scale-worker.js", import.meta.url));
+    const workers = Array.from({ length: count }, () => new Worker(script));
+    const pool = new WorkerPool(workers);
+    try {
+      await Promise.all(workers.map((w) => once<string>(w, "ready")));
+      const warmUps = await Promise.all(workers.map((w) => pool.#ask<WarmUp>(w, { warm, quick }, "warm")));
+      return { pool, warmUps };
+    } catch (e) {
+      await pool.stop();
+      throw e;
+    }
+  }
+
+  #ask<T>(w: Worker, request: WorkerRequest, reply: string): Promise<T> {
+    const answer = once<T>(w, reply);
+    w.postMessage(request);
+    return answer;
+  }
+
+  /**
+   * The first `workers` of the pool each move `total` bytes at once; resolves when all are done. The
+   * aggregate is each worker's bits per CPU-second of its own thread, summed: what the pairs would move with
+   * a core each, whatever else the machine runs (a worker that waits for a core loses wall time, not CPU
+   * time). Where threads' CPU time cannot be read (thread-cpu.ts), all bits over the wall-clock time instead.
+   */
+  async bulk(workers: number, total: number): Promise<WorkerAggregate> {
     const stop = stopwatch();
-    const results = await Promise.all(
-      pool.map((w) => {
-        const done = once<WorkerBulkResult>(w, "done");
-        w.postMessage({ total });
-        return done;
-      }),
-    );
+    const busy = this.#workers.slice(0, workers);
+    const results = await Promise.all(busy.map((w) => this.#ask<WorkerBulkResult>(w, { total }, "done")));
     const wall = stop(0).wall;
     if (results.every((r) => r.cpu !== null && r.cpu > 0)) {
       const each = results.map((r) => r.bits / r.cpu! / 1e9);
@@ -103,8 +127,10 @@ async function workerBulk(workers: number, total: number): Promise<WorkerAggrega
     }
     const bits = results.reduce((sum, r) => sum + r.bits, 0);
     return { aggregateGbps: bits / wall / 1e9, each: results.map((r) => r.bits / r.wall / 1e9), clock: "wall clock" };
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 }
 
@@ -118,14 +144,28 @@ interface WorkerAggregate {
 /** The worker's next message of `kind`; a worker error or exit rejects. */
 function once<T>(w: Worker, kind: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // The pool asks each worker many times: every listener goes when its answer comes.
+    const done = () => {
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.off("exit", onExit);
+    };
     const onMessage = (m: { kind: string; value: T }) => {
       if (m.kind !== kind) return;
-      w.off("message", onMessage);
+      done();
       resolve(m.value);
     };
+    const onError = (e: Error) => {
+      done();
+      reject(e);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`bench worker exited with ${code} before "${kind}"`));
+    };
     w.on("message", onMessage);
-    w.once("error", reject);
-    w.once("exit", (code) => reject(new Error(`bench worker exited with ${code} before "${kind}"`)));
+    w.on("error", onError);
+    w.on("exit", onExit);
   });
 }
 
@@ -170,19 +210,27 @@ const suite: BenchSuite = {
 
     const cores = availableParallelism();
     const perWorker = o.quick ? 8 << 20 : 64 << 20;
+    const { pool, warmUps } = await WorkerPool.start(cores, perWorker, o.quick);
     const one: number[] = [];
     const all: number[] = [];
     let clock: WorkerAggregate["clock"] = "thread CPU";
-    for (let r = 0; r < (o.quick ? 1 : 3); r++) {
-      const single = await workerBulk(1, perWorker);
-      const many = await workerBulk(cores, perWorker);
-      one.push(single.aggregateGbps);
-      all.push(many.aggregateGbps);
-      if (single.clock !== "thread CPU" || many.clock !== "thread CPU") clock = "wall clock";
-      o.log(
-        `${cores} Workers: ${many.aggregateGbps.toFixed(2)} Gbit/s aggregate per ${many.clock} second ` +
-          `(each ${list(many.each)}); 1 Worker: ${one[r].toFixed(2)}; load average ${loadavg()[0].toFixed(1)}`,
-      );
+    try {
+      warmUps.forEach((w, i) => {
+        o.log(`Worker ${i} warm-up, Gbit/s per thread CPU second: ${list(w.rates)}${w.steady ? "" : " (cap reached)"}`);
+      });
+      for (let r = 0; r < (o.quick ? 1 : 5); r++) {
+        const single = await pool.bulk(1, perWorker);
+        const many = await pool.bulk(cores, perWorker);
+        one.push(single.aggregateGbps);
+        all.push(many.aggregateGbps);
+        if (single.clock !== "thread CPU" || many.clock !== "thread CPU") clock = "wall clock";
+        o.log(
+          `${cores} Workers: ${many.aggregateGbps.toFixed(2)} Gbit/s aggregate per ${many.clock} second ` +
+            `(each ${list(many.each)}); 1 Worker: ${one[r].toFixed(2)}; load average ${loadavg()[0].toFixed(1)}`,
+        );
+      }
+    } finally {
+      await pool.stop();
     }
     if (clock === "wall clock") {
       o.log(
