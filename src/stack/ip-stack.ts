@@ -96,8 +96,9 @@ export interface IpStackOptions {
 }
 
 /**
- * The default `transmitQueueLimit`: 512 packets of 1500 bytes are 750 KB, what a core's caches keep while the
- * peer parses them, and ten times one connection's 64 KiB window (scale-tsq notes).
+ * The default `transmitQueueLimit`: 512 packets of 1500 bytes are 750 KB, what a core's L2 keeps while the
+ * peer parses them, and about ten of one connection's 64 KiB windows, so a single flow is never held. In
+ * the scale suite 128 to 512 did alike; 64 cost 1,000 flows more turns, 2,048 let the packets go cold.
  */
 const TRANSMIT_QUEUE_LIMIT = 512;
 
