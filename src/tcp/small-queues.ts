@@ -8,8 +8,8 @@
  *
  * Why: with 100 and 1,000 bulk flows over the in-memory link every flow put its whole window into the link
  * at once, 4,500 and 38,000 packets (57 MB) queued per flush, so each packet had left the cache before the
- * peer parsed, checksummed and copied it (the scale suite, issue 17: 100 flows went from 0.45x to 0.81x
- * of one flow's rate per CPU-second with the bound).
+ * peer parsed, checksummed and copied it (the scale suite: 100 flows went from 0.45x to 0.81x of one
+ * flow's rate per CPU-second with the bound).
  *
  * A held-back segment is not sent: the segmentizer stops before `sendAt` (output.ts), so it starts no RTT
  * sample and no timer, and the bytes wait in the send buffer. Only new data waits: retransmissions, probes,
