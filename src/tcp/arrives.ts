@@ -438,6 +438,12 @@ function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: bool
   }
 }
 
+/**
+ * Segments of one run in a burst acknowledged together at most (ConnectionHost.inBurst): 64 KiB of
+ * 1448-byte segments, Linux's GRO_MAX_SIZE.
+ */
+const RUN_ACK_SEGMENTS = 45;
+
 /** Seventh (segment text) and eighth (FIN) steps, for ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2. */
 function processText(c: TcpConnection, seg: SegmentHeader, seq: number, flags: number, data: Uint8Array): void {
   const t = c.tcb;
@@ -481,9 +487,12 @@ function processText(c: TcpConnection, seg: SegmentHeader, seq: number, flags: n
       // Filling all or part of a gap is acknowledged at once (RFC 5681 §4.2): a segment that joined data
       // held above it, or one that left data above it still held (the first of two lost segments resent;
       // delayed, its ACK held the sender's recovery back by up to the delayed-ACK timeout). Otherwise every
-      // second segment.
+      // second segment (RFC 5681 §4.2), or, inside a burst of the link, at the end of the flow's run
+      // (connection.ts runEnded): the run's segments arrived together, and one ACK covers them as Linux's
+      // covers a GRO aggregate, sent after the reader took them so it carries the reopened window.
       const gapFilled = advanced > data.length || c.receiveBuffer.outOfOrderRanges.length > 0;
-      if (gapFilled || ++c.receiver.unackedSegments >= 2) c.receiver.ackNow = true;
+      const unacked = ++c.receiver.unackedSegments;
+      if (gapFilled || unacked >= RUN_ACK_SEGMENTS || (unacked >= 2 && !c.host.inBurst)) c.receiver.ackNow = true;
       else c.timers.ensure(TimerKind.delayedAck, c.config.delayedAckTimeout);
     }
   } else if (flags & FIN && offset > 0) {

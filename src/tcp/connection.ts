@@ -77,6 +77,8 @@ export interface ConnectionHost {
    * the connection notifies at once.
    */
   deferNotices(conn: TcpConnection): boolean;
+  /** Inside a burst of the link (deferNotices queues): the every-second-segment ACK waits for the run's end. */
+  readonly inBurst: boolean;
   /** The path MTU towards `remoteIp` as the IP layer knows it (RFC 1191's cache, else the link MTU). */
   pathMtu(remoteIp: number): number;
   /** RFC 5961 §7 stack-wide limiter: true when one more challenge ACK may go out now. */
@@ -626,6 +628,18 @@ export class TcpConnection implements Connection {
   /** A timer's deadline passed (timers.ts). */
   onTimer(kind: TimerKind): void {
     timeout(this, kind);
+  }
+
+  /**
+   * Its run in the link's burst ended: the user hears what the run brought, then one ACK covers the run's
+   * segments (as Linux acknowledges a GRO aggregate), carrying the window the reader reopened.
+   */
+  runEnded(): void {
+    this.notify();
+    if (this.receiver.unackedSegments >= 2 && this.state !== "CLOSED") {
+      this.receiver.ackNow = true;
+      output(this);
+    }
   }
 
   notify(): void {

@@ -168,6 +168,7 @@ export class TcpProtocol implements ListenContext {
     // would be no small integers for V8, deoptimizing every comparison and copy of a port written for them.
     this.#nextPort = (EPHEMERAL_LOW + (this.#isn.next(this.#ip, 0, 0, 0, 0) % EPHEMERAL_COUNT)) | 0;
     const counters = o.counters;
+    const protocol = this;
     this.#host = {
       clock: o.clock,
       get tracing() {
@@ -182,6 +183,9 @@ export class TcpProtocol implements ListenContext {
       allowChallengeAck: () => this.#allowChallengeAck(),
       enteredTimeWait: (conn) => this.#enteredTimeWait(conn),
       deferNotices: (conn) => this.#deferNotices(conn),
+      get inBurst() {
+        return protocol.#inBurst;
+      },
       drop(reason: EngineDrop) {
         counters.drops[reason]++;
       },
@@ -212,7 +216,7 @@ export class TcpProtocol implements ListenContext {
     while (queue.length > 0) {
       const conn = queue.shift()!;
       conn.notices.queued = false;
-      conn.notify();
+      conn.runEnded();
     }
   }
 

@@ -1,6 +1,7 @@
 /** One user notification per burst of the link (Link.onBurstEnd), not one per segment. */
 import { describe, expect, it } from "vitest";
 import type { Connection } from "../../src/tcp/types.js";
+import { parsePacket } from "../../src/wire/index.js";
 import { B, bytes, pair, sha } from "./harness.js";
 
 /** A connection a -> b:`port` on a 1 ms link, established, Nagle off (each write goes at once). */
@@ -34,6 +35,32 @@ describe("bursts of the memory link", () => {
     expect(env.b.counters.segmentsIn - segmentsBefore).toBeGreaterThanOrEqual(7);
     expect(reads).toEqual([data.length]);
     expect(sha(Buffer.concat(got))).toBe(sha(data));
+  });
+
+  it("the burst's segments draw one ACK, after the reader took them, with the whole window open", () => {
+    const { env, client, server } = established(7103);
+    server.events.onReadable = () => {
+      while (server.read() !== null);
+    };
+    // What b sends back while a's seven segments arrive in one burst.
+    const acks: { ack: number; window: number; length: number }[] = [];
+    const send = env.lb.send.bind(env.lb);
+    env.lb.send = (p: Uint8Array) => {
+      const r = parsePacket(p);
+      if (r.ok) acks.push({ ack: r.tcp.ack, window: r.tcp.window, length: r.payloadLength });
+      send(p);
+    };
+    const before = env.b.counters.segmentsIn;
+    const open = server.info().receiveWindow;
+    const scale = server.info().windowScale?.receive ?? 0;
+    expect(client.write(bytes(10_000, 7))).toBe(10_000);
+    env.clock.advance(5);
+    expect(env.b.counters.segmentsIn - before).toBeGreaterThanOrEqual(7);
+    expect(acks).toHaveLength(1);
+    expect(acks[0].length).toBe(0);
+    // It acknowledges all 10,000 bytes, and advertises the window as open as before they came.
+    expect(client.info().bytesInFlight).toBe(0);
+    expect(Math.abs((acks[0].window << scale) - open)).toBeLessThan(1 << scale);
   });
 
   it("segments that arrive in separate bursts are announced separately", () => {

@@ -158,6 +158,7 @@ describe("no listener, no events", () => {
       emit: () => void emitted++,
       transmit: () => void sent++,
       deferNotices: () => false,
+      inBurst: false,
       released() {},
       allowChallengeAck: () => true,
       pathMtu: () => 1500,

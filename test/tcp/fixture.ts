@@ -73,6 +73,9 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
   const states: TcpState[] = [];
   let challengeAllowance = Infinity;
   let released = false;
+  /** Inside `f.burst`: the connection's notices (and its run's ACK) wait for the burst's end. */
+  let burst = false;
+  let queued = false;
   const { mtu, ...ends } = ENDS[family];
   const host: ConnectionHost = {
     clock,
@@ -93,8 +96,14 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
       events.push(e);
       if (isTraced(e)) traces.push(eventText(e));
     },
-    // No link bursts here: every segment's notifications come at once.
-    deferNotices: () => false,
+    // No link bursts but inside `f.burst`: there every segment's notifications wait for the run's end.
+    deferNotices: () => {
+      if (burst) queued = true;
+      return burst;
+    },
+    get inBurst() {
+      return burst;
+    },
     released: () => void (released = true),
     allowChallengeAck: () => challengeAllowance-- > 0,
     pathMtu: () => mtu,
@@ -126,6 +135,19 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
     states,
     get released() {
       return released;
+    },
+    /** Runs `feed` as one run of a link's burst (TcpProtocol's runs), then ends the run as the stack does. */
+    burst(feed: () => void) {
+      burst = true;
+      try {
+        feed();
+      } finally {
+        burst = false;
+      }
+      if (queued) {
+        queued = false;
+        conn.runEnded();
+      }
     },
     limitChallengeAcks(n: number) {
       challengeAllowance = n;
