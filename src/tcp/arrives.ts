@@ -116,7 +116,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
 
   // RFC 7323 §5.3 R1 (PAWS) comes first: an old duplicate is dropped, with an ACK, as if unacceptable.
   if (pawsRejects(c, seg)) {
-    sendAck(c);
+    if (outOfWindowAckAllowed(c, flags, payload.length)) sendAck(c);
     c.drop("paws-rejected");
     return;
   }
@@ -141,7 +141,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
       // Data we already hold (a spurious retransmission, or a duplicate) is reported as a D-SACK block.
       const end = seqAdd(seq, data.length);
       if (data.length > 0 && seqLe(end, t.rcvNxt)) c.sackReport()?.duplicate(seq, end);
-      sendAck(c);
+      if (outOfWindowAckAllowed(c, flags, data.length)) sendAck(c);
       if (c.state === "TIME-WAIT" && flags & FIN) c.timers.set(TimerKind.timeWait, 2 * c.config.msl);
     }
     c.drop("unacceptable-segment");
@@ -436,6 +436,25 @@ function takeRttSample(c: TcpConnection, seg: SegmentHeader, retransmitted: bool
     c.rtt.sample(c.host.clock.now() - c.rtt.timedAt);
     c.rtt.timing = false;
   }
+}
+
+/** Linux's tcp_invalid_ratelimit: the least time between two ACKs answering out-of-window bare segments. */
+const OUT_OF_WINDOW_ACK_INTERVAL = 500;
+
+/**
+ * Whether an unacceptable or PAWS-rejected segment may be answered with an ACK now (RFC 9293 §3.10.7.4 says
+ * it should be). Two ends that disagree on the sequence space (a half-open connection against an old
+ * incarnation in TIME-WAIT, after a blind attacker's packets) would otherwise answer each other's bare ACKs
+ * forever, an ACK war; Linux's tcp_oow_rate_limited answers a bare ACK (or SYN) out of the window at most
+ * once per 500 ms per connection, and every segment that carries data at once (its ACK reports a
+ * duplicate). The segment is still counted as dropped.
+ */
+function outOfWindowAckAllowed(c: TcpConnection, flags: number, dataLength: number): boolean {
+  if (dataLength > 0 && !(flags & SYN)) return true;
+  const now = c.host.clock.now();
+  if (now - c.receiver.lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL) return false;
+  c.receiver.lastOutOfWindowAck = now;
+  return true;
 }
 
 /**

@@ -7,4 +7,6 @@ export class ReceiverState {
   unackedSegments = 0;
   /** The next output must carry an ACK, even with nothing else to send. */
   ackNow = false;
+  /** When an out-of-window bare segment was last answered (arrives.ts outOfWindowAckAllowed). */
+  lastOutOfWindowAck = Number.NEGATIVE_INFINITY;
 }
