@@ -27,6 +27,7 @@ export interface Link {
    * without them never holds a connection back.
    */
   readonly transmitQueued?: number;
+  /** Called after packets left the transmit queue `transmitQueued` counts (set by the stack). */
   onTransmitted?: (() => void) | null;
   /**
    * A link of several addressed interfaces (netif/routed-link.ts) says which IPv4 addresses are theirs,
