@@ -30,6 +30,7 @@ import { UserNotices } from "./user-notices.js";
 import { timeout } from "./timeouts.js";
 import { TimestampState, recordSynTimestamp } from "./timestamps.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
+import type { TimerQueue } from "../clock/timer-queue.js";
 import type { SmallQueues } from "./small-queues.js";
 import {
   completeEvent,
@@ -62,6 +63,8 @@ export type EngineDrop =
 /** What a connection needs from the stack that owns it. */
 export interface ConnectionHost {
   readonly clock: Clock;
+  /** The stack's timer queue, on `clock`: every connection's deadlines share its one clock timer. */
+  readonly timers: TimerQueue;
   /** Send one segment. `fields.payload` may view a buffer that changes later: copy it before returning. */
   transmit(fields: PacketFields): void;
   /** Whether anyone listens to the stack's events: the engine builds them only then (or for `onEvent`). */
@@ -205,7 +208,7 @@ export class TcpConnection implements Connection {
       budget,
     );
     this.rtt = new RttEstimator(config.initialRto, config.minRto, config.maxRto);
-    this.timers = new ConnectionTimers(host.clock, this);
+    this.timers = new ConnectionTimers(host.timers, this);
     const t = this.tcb;
     t.iss = iss;
     t.sndUna = iss;

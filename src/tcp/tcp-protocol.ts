@@ -1,3 +1,4 @@
+import { TimerQueue } from "../clock/timer-queue.js";
 import type { Clock } from "../clock/clock.js";
 import { references } from "../clock/stable-arrays.js";
 import { isIpv6Key } from "../wire/address-key.js";
@@ -171,6 +172,7 @@ export class TcpProtocol implements ListenContext {
     const protocol = this;
     this.#host = {
       clock: o.clock,
+      timers: new TimerQueue(o.clock),
       get tracing() {
         return events.listening;
       },

@@ -1,4 +1,4 @@
-import type { Clock, Timer } from "../clock/clock.js";
+import type { QueuedDeadline, TimerQueue } from "../clock/timer-queue.js";
 
 /** The connection's timers (RFC 9293 §3.8, RFC 6298, RFC 1122 §4.2.3). */
 export const TimerKind = {
@@ -22,18 +22,19 @@ export interface TimerOwner {
 }
 
 /**
- * One clock timer per connection, armed for the earliest deadline. Setting a deadline is a store; the clock
- * timer is only replaced when a deadline moves earlier, so restarting the RTO on every ACK costs nothing.
- * A timer that fires early (its deadline moved later) just re-arms for the new earliest one.
+ * The connection's deadlines, with one place in the stack's timer queue (clock/timer-queue.ts) for the
+ * earliest. Setting a deadline is a store; the queue entry only moves when a deadline moves earlier, so
+ * restarting the RTO on every ACK costs nothing. An entry that comes due early (its deadline moved later)
+ * just takes its place again for the new earliest.
  *
  * Memory (an idle connection holds this for as long as it lives): the deadlines are a plain array (a
  * Float64Array and its ArrayBuffer cost 184 bytes), the owner is called as an object (no closure per
- * connection), and the clock callback exists only while the clock timer is armed.
+ * connection), and the queue holds the connection only while a deadline is set.
  */
-export class ConnectionTimers {
-  readonly #clock: Clock;
+export class ConnectionTimers implements QueuedDeadline {
+  readonly #queue: TimerQueue;
   readonly #owner: TimerOwner;
-  /** The deadlines by kind, then (at ARMED_AT) when the clock timer fires: a double array, no boxed numbers. */
+  /** The deadlines by kind, then (at ARMED_AT) when the queue entry comes due: a double array, no boxed numbers. */
   // A literal, not new Array(n).fill(): it stays a packed double array. One slot per kind, then ARMED_AT.
   readonly #deadlines: number[] = [
     Infinity,
@@ -46,16 +47,15 @@ export class ConnectionTimers {
     Infinity,
     Infinity,
   ];
-  #handle: Timer | null = null;
-  #onTimer: (() => void) | null = null;
+  queueIndex = -1;
 
-  constructor(clock: Clock, owner: TimerOwner) {
-    this.#clock = clock;
+  constructor(queue: TimerQueue, owner: TimerOwner) {
+    this.#queue = queue;
     this.#owner = owner;
   }
 
   set(kind: TimerKind, delayMs: number): void {
-    const at = this.#clock.now() + delayMs;
+    const at = this.#queue.clock.now() + delayMs;
     this.#deadlines[kind] = at;
     if (at < this.#deadlines[ARMED_AT]) this.#arm(at);
   }
@@ -67,12 +67,12 @@ export class ConnectionTimers {
 
   /** Milliseconds until `kind` fires (Infinity when it is not set). */
   remaining(kind: TimerKind): number {
-    return this.#deadlines[kind] - this.#clock.now();
+    return this.#deadlines[kind] - this.#queue.clock.now();
   }
 
   /**
-   * The clock timer stays armed: it fires once, finds nothing due and is not re-armed. Cancelling it here
-   * would cost a cancel and a re-arm per flight of segments in bulk transfer.
+   * The queue entry stays: it comes due once, finds nothing due and is not queued again. Taking it off
+   * here would cost a removal and a new entry per flight of segments in bulk transfer.
    */
   clear(kind: TimerKind): void {
     this.#deadlines[kind] = Infinity;
@@ -80,22 +80,17 @@ export class ConnectionTimers {
 
   clearAll(): void {
     this.#deadlines.fill(Infinity);
-    this.#handle?.cancel();
-    this.#handle = null;
-    this.#onTimer = null;
+    this.#queue.remove(this);
   }
 
   #arm(at: number): void {
-    this.#handle?.cancel();
     this.#deadlines[ARMED_AT] = at;
-    this.#onTimer ??= () => this.#run();
-    this.#handle = this.#clock.schedule(Math.max(0, at - this.#clock.now()), this.#onTimer);
+    this.#queue.set(this, at);
   }
 
-  #run(): void {
-    this.#handle = null;
+  deadlinePassed(): void {
     this.#deadlines[ARMED_AT] = Infinity;
-    const now = this.#clock.now();
+    const now = this.#queue.clock.now();
     const deadlines = this.#deadlines;
     for (let k = 0; k < KINDS; k++) {
       if (deadlines[k] <= now) {
@@ -104,8 +99,6 @@ export class ConnectionTimers {
       }
     }
     this.#rearm();
-    // Nothing left to wait for: the callback goes too, until a deadline is set again.
-    if (this.#handle === null) this.#onTimer = null;
   }
 
   #rearm(): void {

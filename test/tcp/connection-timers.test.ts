@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
+import { TimerQueue } from "../../src/clock/timer-queue.js";
 import { ConnectionTimers, TimerKind } from "../../src/tcp/timers.js";
 
 describe("ConnectionTimers", () => {
@@ -8,7 +9,7 @@ describe("ConnectionTimers", () => {
   it("fires every kind at its deadline, earliest first, and each once", () => {
     const clock = new VirtualClock();
     const fired: [TimerKind, number][] = [];
-    const timers = new ConnectionTimers(clock, { onTimer: (kind) => fired.push([kind, clock.now()]) });
+    const timers = new ConnectionTimers(new TimerQueue(clock), { onTimer: (kind) => fired.push([kind, clock.now()]) });
     const kinds = Object.values(TimerKind);
     kinds.forEach((kind, i) => timers.set(kind, 100 * (kinds.length - i)));
     clock.advance(100 * kinds.length + 1);
@@ -20,7 +21,7 @@ describe("ConnectionTimers", () => {
   it("a cleared kind does not fire; a moved deadline fires at the new time", () => {
     const clock = new VirtualClock();
     const fired: TimerKind[] = [];
-    const timers = new ConnectionTimers(clock, { onTimer: (kind) => fired.push(kind) });
+    const timers = new ConnectionTimers(new TimerQueue(clock), { onTimer: (kind) => fired.push(kind) });
     timers.set(TimerKind.retransmit, 50);
     timers.set(TimerKind.recovery, 20);
     timers.clear(TimerKind.recovery);

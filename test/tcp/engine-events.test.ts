@@ -1,3 +1,4 @@
+import { TimerQueue } from "../../src/clock/timer-queue.js";
 import { describe, expect, it, vi } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import { defaultTcpConfig } from "../../src/tcp/config.js";
@@ -154,6 +155,7 @@ describe("no listener, no events", () => {
     let sent = 0;
     const host: ConnectionHost = {
       clock,
+      timers: new TimerQueue(clock),
       tracing: false,
       emit: () => void emitted++,
       transmit: () => void sent++,

@@ -1,3 +1,4 @@
+import { TimerQueue } from "../../src/clock/timer-queue.js";
 import { expect } from "vitest";
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import { defaultTcpConfig, type TcpConfig } from "../../src/tcp/config.js";
@@ -79,6 +80,7 @@ export function fixture(cfg: Partial<TcpConfig> = {}) {
   const { mtu, ...ends } = ENDS[family];
   const host: ConnectionHost = {
     clock,
+    timers: new TimerQueue(clock),
     transmit(f: PacketFields) {
       sent.push({
         seq: f.seq,
