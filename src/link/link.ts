@@ -8,7 +8,11 @@
 export interface Link {
   /** Largest IPv4 packet (header included) the link carries. */
   readonly mtu: number;
-  /** Hand one IPv4 packet to the link; the bytes are the link's from now on. */
+  /**
+   * Hand one IPv4 packet to the link; the bytes are the link's from now on. A link never delivers from
+   * inside `send` (to this stack or its peer): deliveries go through a clock or the event loop, so the
+   * stack is not re-entered while it is still sending (a run of segments shares one set of fields).
+   */
   send(packet: Uint8Array): void;
   /** Set by the stack that owns this end. Packets arriving while it is null are dropped. */
   onReceive: ((packet: Uint8Array) => void) | null;

@@ -30,7 +30,7 @@ export class OutgoingOptions {
       o.timestamps = undefined;
     }
     o.sackBlocks = undefined;
-    if (reporter !== null && (c.receiveBuffer.outOfOrderRanges.length > 0 || reporter.pendingDuplicate)) {
+    if (reporter !== null && reportsSack(c)) {
       const room = sackRoom(c, payloadLength);
       if (room > 0) {
         o.sackBlocks = reporter.blocks(c.tcb.rcvNxt, c.receiveBuffer.outOfOrderRanges, room);
@@ -42,3 +42,9 @@ export class OutgoingOptions {
 }
 
 export const outgoingOptions = new OutgoingOptions();
+
+/** Whether a segment now reports SACK blocks (RFC 2018): out-of-order data is held, or a D-SACK is due. */
+export function reportsSack(c: TcpConnection): boolean {
+  const reporter = c.sackReporter;
+  return reporter !== null && (c.receiveBuffer.outOfOrderRanges.length > 0 || reporter.pendingDuplicate);
+}

@@ -11,7 +11,7 @@ import type { TcpConnection } from "./connection.js";
 import { ecnHolds, ecnOutgoing, ecnSynFlags } from "./ecn.js";
 import { restartAfterIdle } from "./idle-restart.js";
 import { MAX_WINDOW_FIELD, maxWindow, synOptions } from "./option-negotiation.js";
-import { outgoingOptions } from "./outgoing-options.js";
+import { outgoingOptions, reportsSack } from "./outgoing-options.js";
 import { tsNow } from "./timestamps.js";
 import { TimerKind } from "./timers.js";
 
@@ -74,11 +74,19 @@ export function output(c: TcpConnection): void {
       // The link's transmit queue is full or other flows wait their turn (small-queues.ts): the segment
       // stays unsent, so no timer or RTT sample starts, and the queue calls output again when it is its turn.
       const queues = c.host.smallQueues;
-      if (queues !== undefined && !queues.admit(c)) {
+      const admitted = queues === undefined ? Number.POSITIVE_INFINITY : queues.room(c);
+      if (admitted === 0) {
         held = true;
         break;
       }
-      t.sndNxt = sendAt(c, t.sndNxt, len);
+      // Full segments of new data with more behind them go as a run (sendRun) when all of them would pass
+      // the checks above one by one: each takes one MSS of `usable` and of the queue's room, and leaves
+      // `avail` above zero, so none is short, none carries PSH or FIN, and recovery has nothing to say.
+      const run =
+        len === c.sendMss && room === len && c.ecn === null && seqGe(t.sndNxt, t.sndMax) && !reportsSack(c)
+          ? Math.min(Math.floor((avail - 1) / len), Math.floor(usable / len), admitted)
+          : 1;
+      t.sndNxt = run > 1 ? sendRun(c, t.sndNxt, run, len) : sendAt(c, t.sndNxt, len);
     }
     // Held back, the window is open and the queue resumes it: no window probe is due.
     if (held) c.timers.clear(TimerKind.persist);
@@ -137,6 +145,41 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
     c.recovery.sent(seq, end);
   }
   return end;
+}
+
+/**
+ * `count` full segments (`mss` bytes each) of new data from `seq`, the first at SND.MAX: what `sendAt`
+ * does for each, with what they all share (addresses, ports, ACK, window, options) set once, as GSO
+ * builds a train of segments from one header. `output` has checked that the window, cwnd and the link's
+ * queue take them all, that data remains after the last (no PSH, no FIN), and that they carry no SACK
+ * blocks (a report changes from segment to segment) and no ECN marks. Returns SND.NXT after the last.
+ */
+function sendRun(c: TcpConnection, seq: number, count: number, mss: number): number {
+  const t = c.tcb;
+  const buffer = c.sendBuffer;
+  const f = prepareFields(c, seq, ACK, mss);
+  for (let i = 0; i < count; i++) {
+    const off = seqDiff(seq, t.dataSeq);
+    const address = buffer.linearAddress(off, mss);
+    if (address >= 0) f.payloadAt(address, mss);
+    else f.payload = buffer.peek(off, mss);
+    f.seq = seq;
+    const end = seqAdd(seq, mss);
+    c.stats.bytesSent += mss;
+    if (!c.rtt.timing) {
+      c.rtt.timing = true;
+      c.rtt.timedSeq = end;
+      c.rtt.timedAt = c.host.clock.now();
+    }
+    transmit(c, f);
+    t.sndMax = end;
+    c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
+    c.timers.ensure(TimerKind.user, c.config.userTimeout);
+    c.recovery.sent(seq, end);
+    seq = end;
+  }
+  releaseFields(f);
+  return seq;
 }
 
 /**
@@ -218,6 +261,15 @@ export function emit(c: TcpConnection, seq: number, flags: number, payload: Uint
 
 /** `emit` of the payload already in the record (`length` bytes of it). */
 function emitFields(c: TcpConnection, seq: number, flags: number, length: number): void {
+  transmit(c, prepareFields(c, seq, flags, length));
+  releaseFields(fields);
+}
+
+/**
+ * Fills the record for a segment of `c` (all but the payload) and returns it; what any segment does to
+ * the connection as it leaves (it carries our ACK, so no delayed ACK is due) is done here too.
+ */
+function prepareFields(c: TcpConnection, seq: number, flags: number, length: number): SegmentFields {
   c.receiver.unackedSegments = 0;
   c.receiver.ackNow = false;
   c.timers.clear(TimerKind.delayedAck);
@@ -233,9 +285,14 @@ function emitFields(c: TcpConnection, seq: number, flags: number, length: number
   f.window = advertiseWindow(c, maxWindow(c.agreed), c.agreed.rcvShift);
   f.options = c.ts !== null || c.agreed.sack ? outgoingOptions.fill(c, length) : undefined;
   if (c.ts !== null) c.ts.lastAckSent = f.ack;
-  transmit(c, f);
-  // The shared record must not keep a closed connection's buffer (or options) alive, nor give an ECN
-  // connection's TOS to the next connection's segment.
+  return f;
+}
+
+/**
+ * After the build: the shared record must not keep a closed connection's buffer (or options) alive, nor
+ * give an ECN connection's TOS to the next connection's segment.
+ */
+function releaseFields(f: SegmentFields): void {
   f.payload = undefined;
   f.options = undefined;
   f.tos = 0;

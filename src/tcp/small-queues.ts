@@ -35,15 +35,17 @@ export class SmallQueues {
   }
 
   /**
-   * Whether `c` may hand one more data segment to the link now. No: it waits at the back of the turns (or
-   * keeps its place), and `resume` calls its output again. While others wait, only the one whose turn it
-   * is goes, so a flow whose ACKs came in cannot overtake flows that were held back before it.
+   * How many data segments `c` may hand to the link now: the room left under the bound. None: it waits at
+   * the back of the turns (or keeps its place), and `resume` calls its output again. While others wait,
+   * only the one whose turn it is goes, so a flow whose ACKs came in cannot overtake flows that were held
+   * back before it.
    */
-  admit(c: TcpConnection): boolean {
-    if (this.#queued() < this.#limit && (this.#waiting.size === 0 || this.#serving === c)) return true;
+  room(c: TcpConnection): number {
+    const room = this.#limit - this.#queued();
+    if (room > 0 && (this.#waiting.size === 0 || this.#serving === c)) return room;
     // Adding one already there keeps its place.
     this.#waiting.add(c);
-    return false;
+    return 0;
   }
 
   /** Packets left the link (delivered or dropped): connections that wait send in turn while there is room. */

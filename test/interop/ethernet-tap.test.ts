@@ -55,7 +55,9 @@ describeWith(
       stack = new Stack({ address: ns.stackAddress, link });
       const judge = async () => {
         await writer.close();
-        assertCleanCapture(sink.bytes());
+        // curl on a loaded machine may read slowly and fill its window, and we fill it exactly (flow control
+        // working, a Warning by name, as in ndp-tap and dhcp-dnsmasq); anything else Wireshark objects to fails.
+        assertCleanCapture(sink.bytes(), ["tcp.analysis.window_full"]);
         return sink.bytes();
       };
       // /sys is the host's (nsenter -n enters the network namespace only): ask ip for tap0's address.
