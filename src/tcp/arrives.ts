@@ -11,7 +11,7 @@ import { tuningDataArrived } from "./receive-tuning.js";
 import { TimerKind } from "./timers.js";
 import { pawsRejects, timestampRttSample, updateTsRecent } from "./timestamps.js";
 
-const { FIN, SYN, RST, ACK, ECE } = TcpFlags;
+const { FIN, SYN, RST, ACK, ECE, PSH } = TcpFlags;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -27,8 +27,10 @@ export function segmentArrives(c: TcpConnection, seg: SegmentHeader, payload: Ui
     case "SYN-SENT":
       synSent(c, seg, payload);
       return;
-    case "SYN-RECEIVED":
     case "ESTABLISHED":
+      if (!predicted(c, seg, payload)) synchronized(c, seg, payload);
+      return;
+    case "SYN-RECEIVED":
     case "FIN-WAIT-1":
     case "FIN-WAIT-2":
     case "CLOSE-WAIT":
@@ -93,6 +95,33 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
   c.setState("SYN-RECEIVED");
   sendSyn(c);
   c.timers.set(TimerKind.retransmit, c.rtt.rto);
+}
+
+/**
+ * Header prediction (Jacobson's for 4.3BSD; Linux's tcp_rcv_established fast path), for ESTABLISHED: the
+ * next in-order data segment of a flow that sends nothing back, with no flag but ACK and PSH, the ACK at
+ * SND.UNA = SND.MAX and the window as it was, passes every step of §3.10.7.4 before the text without
+ * changing anything there: it is acceptable (it starts at RCV.NXT and fits the window, PAWS passes), has
+ * no RST or SYN, and its ACK is acceptable but acknowledges nothing, starts no recovery (nothing is in
+ * flight) and leaves SND.WND alone. What is left is what every accepted segment does (TS.Recent by R3,
+ * keep-alive, SND.WL1 and SND.WL2), then the text. Any other segment returns false and takes the full path.
+ */
+function predicted(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): boolean {
+  const t = c.tcb;
+  const length = payload.length;
+  if ((seg.flags & ~PSH) !== ACK || seg.seq !== t.rcvNxt || length === 0 || length > t.rcvWnd) return false;
+  if (seg.ack !== t.sndUna || t.sndUna !== t.sndMax || t.sndWnd === 0 || c.sender.probing) return false;
+  if (c.ecn !== null || c.receiveBuffer.outOfOrderRanges.length > 0) return false;
+  const o = seg.options;
+  if (o.sackBlocks !== undefined && o.sackBlocks.length > 0) return false;
+  if (peerWindow(c.agreed, seg.window, false) !== t.sndWnd) return false;
+  if (c.ts !== null && (o.timestamps === undefined || ((o.timestamps.tsval - c.ts.recent) | 0) < 0)) return false;
+  c.noteAlive();
+  updateTsRecent(c, seg);
+  t.sndWl1 = seg.seq;
+  t.sndWl2 = seg.ack;
+  processText(c, seg, seg.seq, seg.flags, payload);
+  return true;
 }
 
 /** §3.10.7.4 Other states. */
