@@ -3,17 +3,20 @@
  * (no impairments, RealClock) at MTU 1500 and 65535, connection setup+teardown rate, and Node's own `net` over loopback
  * (127.0.0.1 only, the kernel as reference) moving the same bytes in the same run. Rates are per
  * CPU-second like the rest of the bench (the wall-clock ones swing 2-3x on the shared machine), with the
- * wall-clock figures alongside. The kernel's CPU time is this process's syscalls (loopback runs in them).
+ * wall-clock figures alongside. The kernel's CPU time is its process's syscalls (loopback runs in them).
  * The native lwIP anchor (lwip-anchor.ts) runs interleaved with the MTU 1500 transfer: one of each per
  * round, so a burst of load from other jobs hits both alike.
  */
-import { createServer, connect as netConnect, type AddressInfo } from "node:net";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { Connection } from "../../src/tcp/types.js";
-import { bulk, type BulkResult, CHUNK, churn, stacks, stopwatch, type Timed } from "./engine-bulk.js";
+import { bulk, type BulkResult, churn, stacks, type Timed } from "./engine-bulk.js";
 import { buildLwipAnchor, type LwipRun } from "./lwip-anchor.js";
 import { median } from "./measure.js";
 import type { Anchor, BenchOptions, BenchSuite, Figure } from "./suite.js";
 import { warmUntilSteady } from "./warm-up.js";
+
+const NODE_NET_CHILD = fileURLToPath(new URL("./node-net-child.js", import.meta.url));
 
 /** `count` connections, `parallel` at a time: handshake, close from both sides, until both ends finished. */
 function setupTeardown(count: number, parallel: number): Promise<Timed> {
@@ -40,43 +43,15 @@ function setupTeardown(count: number, parallel: number): Promise<Timed> {
   });
 }
 
-/** The same transfer through the kernel: Node `net`, both ends in this process, 127.0.0.1 only. */
-function nodeNet(total: number): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const source = Buffer.alloc(CHUNK, 7);
-    let received = 0;
-    let stop: ((units: number) => Timed) | null = null;
-    const server = createServer((sock) => {
-      sock.on("data", (d: Buffer) => {
-        received += d.length;
-      });
-      sock.on("end", () => {
-        const bits = stop!(total * 8);
-        sock.end();
-        server.close();
-        if (received !== total) reject(new Error(`net: received ${received} of ${total}`));
-        else resolve(bits);
-      });
-    });
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as AddressInfo).port;
-      const client = netConnect(port, "127.0.0.1", () => {
-        stop = stopwatch();
-        let sent = 0;
-        const pump = () => {
-          while (sent < total) {
-            const n = Math.min(CHUNK, total - sent);
-            sent += n;
-            if (!client.write(n === CHUNK ? source : source.subarray(0, n))) return void client.once("drain", pump);
-          }
-          client.end();
-        };
-        pump();
-      });
-      client.on("error", reject);
-    });
-  });
+/**
+ * The Node `net` anchor in a process of its own, as the lwIP anchor runs (node-net.ts): in this one, its
+ * 128 MiB of Buffers drove major GCs while the engine's code sat idle, and V8 flushed that code as old;
+ * the engine's next round then paid for recompiling it (a third of its CPU time in compiler threads, at
+ * 4-6 Gbit/s where the rounds before ran 11-16) and the ratio measured the interleaving, not the engine.
+ */
+function nodeNet(total: number): Timed {
+  const out = execFileSync(process.execPath, [NODE_NET_CHILD, String(total)], { encoding: "utf8" });
+  return JSON.parse(out) as Timed;
 }
 
 const suite: BenchSuite = {
@@ -113,7 +88,7 @@ const suite: BenchSuite = {
     const coldAnchor: Anchor | undefined =
       typeof lwip === "string" ? undefined : { name: lwip.name, value: lwipGbit(lwip.run(total, 1500)) };
     await bulk(o.quick ? 4 << 20 : 48 << 20, 65535);
-    await nodeNet(4 << 20);
+    nodeNet(4 << 20);
     const native: LwipRun[] = [];
     // Interleaved, so a burst of load from other jobs hits all alike and the ratios stay meaningful.
     const ours: BulkResult[] = [];
@@ -125,7 +100,7 @@ const suite: BenchSuite = {
       noCopy.push(await bulk(total, 1500, "into", "no-copy"));
       if (typeof lwip !== "string") native.push(lwip.run(total, 1500));
       jumbo.push(await bulk(total, 65535));
-      kernel.push(await nodeNet(total));
+      kernel.push(nodeNet(total));
     }
     const perWall = (t: Timed) => t.units / t.wall;
     const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
