@@ -4,141 +4,70 @@
  * `Duplex`, each interleaved with the engine's own callback-API transfer (engine-bulk.ts) in one run, so
  * every figure carries the engine's figure of its rounds as its anchor: the engine reading chunks it
  * keeps (`read()`, as the default readers and the Duplex hand out), or into its own buffer for BYOB.
+ *
+ * Each path runs in a process of its own, kept for the suite (api-child.ts), warmed until steady there,
+ * and the rounds take one transfer from each in turn. In one process the paths shared the stream core and
+ * the engine, whose inline caches then saw every path's shapes: TcpStream moved 3.2-4.0 Gbit/s per
+ * CPU-second in the suite's rounds and 5.2-8.2 alone in a process after the same warm-up (the engine's
+ * read() 4.1-6.0 and 5.8-7.1), so the ratios measured the mix, not the layer.
  */
-import { Stack } from "../../src/api/stack.js";
-import type { TcpStream } from "../../src/api/types.js";
-import { toNodeDuplex } from "../../src/api/node.js";
-import { RealClock } from "../../src/clock/real-clock.js";
-import { memoryLinkPair } from "../../src/link/memory.js";
-import { bulk, CHUNK, stopwatch, tcpConfig, type Timed } from "./engine-bulk.js";
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { ApiAnswer, ApiPath, ApiRequest } from "./api-child.js";
+import type { Timed } from "./engine-bulk.js";
 import { median } from "./measure.js";
-import { warmUntilSteady } from "./warm-up.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
+import type { WarmUp } from "./warm-up.js";
 
-type Pair = { client: TcpStream<"Established">; server: TcpStream<"Established">; close(): void };
+const CHILD = fileURLToPath(new URL("./api-child.js", import.meta.url));
+const NAMES: ApiPath[] = ["engine", "engine_read_into", "tcpstream", "web", "web_byob", "node_duplex"];
 
-async function pair(port: number): Promise<Pair> {
-  const clock = new RealClock();
-  const [la, lb] = memoryLinkPair({ clock, mtu: 1500 });
-  const tcp = tcpConfig(1500);
-  const a = new Stack({ address: "10.0.0.1", link: la, clock, tcp });
-  const b = new Stack({ address: "10.0.0.2", link: lb, clock, tcp });
-  const listener = b.listen(port);
-  const accepted = listener.accept();
-  const client = await a.connect("10.0.0.2", port);
-  const server = await accepted;
-  return {
-    client,
-    server,
-    close() {
-      a.close();
-      b.close();
-    },
-  };
-}
+/** One path's process: asked one thing at a time, answering with what it measured. */
+class PathProcess {
+  readonly #child: ChildProcess;
 
-const source = new Uint8Array(CHUNK).map((_, i) => i & 255);
-
-function expectAll(received: number, total: number, how: string): void {
-  if (received !== total) throw new Error(`${how}: received ${received} of ${total} bytes`);
-}
-
-async function viaTcpStream(total: number): Promise<Timed> {
-  const p = await pair(5101);
-  const stop = stopwatch();
-  const sending = (async () => {
-    for (let sent = 0; sent < total; sent += CHUNK)
-      await p.client.write(source.subarray(0, Math.min(CHUNK, total - sent)));
-    p.client.shutdown();
-  })();
-  let received = 0;
-  for (;;) {
-    const r = await p.server.read();
-    if (r.done) break;
-    received += r.value.length;
+  constructor(name: ApiPath) {
+    this.#child = fork(CHILD, [name], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   }
-  const t = stop(total * 8);
-  await sending;
-  p.close();
-  expectAll(received, total, "TcpStream");
-  return t;
-}
 
-async function viaWebStreams(total: number, byob: boolean): Promise<Timed> {
-  const p = await pair(5102);
-  const stop = stopwatch();
-  const sending = (async () => {
-    const writer = p.client.writable.getWriter();
-    for (let sent = 0; sent < total; sent += CHUNK) {
-      await writer.ready;
-      void writer.write(source.subarray(0, Math.min(CHUNK, total - sent)));
-    }
-    await writer.close();
-  })();
-  let received = 0;
-  if (byob) {
-    const reader = p.server.readable.getReader({ mode: "byob" });
-    // Each read transfers the buffer into the stream and back: the same memory, reused for every read.
-    let buffer = new Uint8Array(CHUNK);
-    for (;;) {
-      const r = await reader.read(buffer);
-      if (r.done) break;
-      received += r.value.length;
-      buffer = new Uint8Array(r.value.buffer);
-    }
-  } else {
-    const reader = p.server.readable.getReader();
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      received += r.value.length;
-    }
-  }
-  const t = stop(total * 8);
-  await sending;
-  p.close();
-  expectAll(received, total, byob ? "WHATWG BYOB" : "WHATWG");
-  return t;
-}
-
-async function viaNodeDuplex(total: number): Promise<Timed> {
-  const p = await pair(5103);
-  const client = toNodeDuplex(p.client);
-  const server = toNodeDuplex(p.server);
-  const stop = stopwatch();
-  let received = 0;
-  const done = new Promise<void>((resolve, reject) => {
-    server.on("data", (d: Uint8Array) => {
-      received += d.length;
+  ask(request: ApiRequest): Promise<ApiAnswer> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (a: ApiAnswer) => {
+        done();
+        if (a.kind === "error") reject(new Error(a.message));
+        else resolve(a);
+      };
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`api bench process exited with ${code}`));
+      };
+      const done = () => {
+        this.#child.off("message", onMessage);
+        this.#child.off("exit", onExit);
+      };
+      this.#child.on("message", onMessage);
+      this.#child.on("exit", onExit);
+      this.#child.send(request);
     });
-    server.on("end", resolve);
-    server.on("error", reject);
-  });
-  let sent = 0;
-  const pump = () => {
-    while (sent < total) {
-      const n = Math.min(CHUNK, total - sent);
-      sent += n;
-      if (!client.write(source.subarray(0, n))) return void client.once("drain", pump);
-    }
-    client.end();
-  };
-  pump();
-  await done;
-  const t = stop(total * 8);
-  client.destroy();
-  server.destroy();
-  p.close();
-  expectAll(received, total, "Node Duplex");
-  return t;
-}
+  }
 
-const PATHS = {
-  tcpstream: (total: number) => viaTcpStream(total),
-  web: (total: number) => viaWebStreams(total, false),
-  web_byob: (total: number) => viaWebStreams(total, true),
-  node_duplex: (total: number) => viaNodeDuplex(total),
-};
+  async warm(bytes: number, steadily: { min: number; max: number; within: number }): Promise<WarmUp> {
+    const a = await this.ask({ kind: "warm", bytes, steadily });
+    if (a.kind !== "warm") throw new Error(`api bench process answered ${a.kind} to warm`);
+    return a.warm;
+  }
+
+  async run(bytes: number): Promise<Timed> {
+    const a = await this.ask({ kind: "run", bytes });
+    if (a.kind !== "run") throw new Error(`api bench process answered ${a.kind} to run`);
+    return a.timed;
+  }
+
+  stop(): void {
+    if (this.#child.connected) this.#child.send({ kind: "stop" } satisfies ApiRequest);
+    this.#child.kill();
+  }
+}
 
 const suite: BenchSuite = {
   name: "api",
@@ -150,37 +79,32 @@ const suite: BenchSuite = {
   async run(o: BenchOptions): Promise<Figure[]> {
     const runs = o.quick ? 1 : 5;
     const total = o.quick ? 16 << 20 : 128 << 20;
-    const warm = o.quick ? 4 << 20 : 32 << 20;
+    const warm = o.quick ? 4 << 20 : 128 << 20;
     const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
-    // Every path and its anchor warmed until steady (warm-up.ts, as the tcp suite does). TcpStream moves
-    // the same segments with the same reads and timers as the engine, yet after one short warm-up it ran
-    // at 0.75-0.8x the engine (8 MiB each, load 5-8), after three 64 MiB runs each at 0.93x: the JIT was
-    // still optimizing its read loop and the core in the measured rounds.
-    const steadily = { min: o.quick ? 1 : 3, max: o.quick ? 1 : 6, within: 0.1 };
+    // Every path warmed until steady in its own process (warm-up.ts, as the tcp suite does): a TcpStream
+    // after one short warm-up ran at 0.75-0.8x the engine, after three 64 MiB runs at 0.93x.
+    const steadily = { min: o.quick ? 1 : 4, max: o.quick ? 1 : 10, within: 0.1 };
+    const procs = NAMES.map((n) => new PathProcess(n));
+    const rates = Object.fromEntries(NAMES.map((k) => [k, [] as number[]])) as Record<ApiPath, number[]>;
     const warmed: string[] = [];
-    const warmUp = async (name: string, run: () => Promise<Timed>) => {
-      const w = await warmUntilSteady(async () => perCpu(await run()), steadily);
-      warmed.push(`${name} ${w.rates.map((x) => x.toFixed(2)).join("/")}${w.steady ? "" : " (not steady)"}`);
-    };
-    await warmUp("engine", async () => (await bulk(warm, 1500, "owned")).bits);
-    await warmUp("engine readInto", async () => (await bulk(warm, 1500, "into")).bits);
-    for (const [k, path] of Object.entries(PATHS)) await warmUp(k, () => path(warm));
-    const engine: number[] = [];
-    const engineInto: number[] = [];
-    const rates = Object.fromEntries(Object.keys(PATHS).map((k) => [k, [] as number[]])) as Record<
-      keyof typeof PATHS,
-      number[]
-    >;
-    for (let i = 0; i < runs; i++) {
-      engine.push(perCpu((await bulk(total, 1500, "owned")).bits));
-      engineInto.push(perCpu((await bulk(total, 1500, "into")).bits));
-      for (const [k, path] of Object.entries(PATHS)) rates[k as keyof typeof PATHS].push(perCpu(await path(total)));
+    try {
+      for (let p = 0; p < procs.length; p++) {
+        const w = await procs[p].warm(warm, steadily);
+        warmed.push(`${NAMES[p]} ${w.rates.map((x) => x.toFixed(2)).join("/")}${w.steady ? "" : " (not steady)"}`);
+      }
+      for (let i = 0; i < runs; i++) {
+        for (let p = 0; p < procs.length; p++) rates[NAMES[p]].push(perCpu(await procs[p].run(total)));
+      }
+    } finally {
+      for (const p of procs) p.stop();
     }
+    const engine = rates.engine;
+    const engineInto = rates.engine_read_into;
     const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
     o.log(`warm-up, ${warm >> 20} MiB runs, Gbit/s per CPU-second: ${warmed.join("; ")}`);
     o.log(`bulk ${total >> 20} MiB a->b, MTU 1500, Gbit/s per CPU-second`);
     o.log(`  engine, read(): ${list(engine)}; engine, readInto(): ${list(engineInto)}`);
-    for (const [k, xs] of Object.entries(rates)) o.log(`  ${k}: ${list(xs)}`);
+    for (const k of NAMES.slice(2)) o.log(`  ${k}: ${list(rates[k])}`);
     // Each path against the engine doing the same kind of read: chunks the reader owns (read()), or the
     // reader's own buffer for BYOB (readInto()).
     const owned = { name: "the engine's read()", value: median(engine) };
@@ -188,9 +112,9 @@ const suite: BenchSuite = {
     return [
       { name: "api.engine.gbps", value: owned.value, unit: "Gbit/s" },
       { name: "api.engine_read_into.gbps", value: into.value, unit: "Gbit/s" },
-      ...Object.entries(rates).map(([k, xs]) => ({
+      ...NAMES.slice(2).map((k) => ({
         name: `api.${k}.gbps`,
-        value: median(xs),
+        value: median(rates[k]),
         unit: "Gbit/s",
         anchor: k === "web_byob" ? into : owned,
       })),
