@@ -5,69 +5,19 @@
  * every figure carries the engine's figure of its rounds as its anchor: the engine reading chunks it
  * keeps (`read()`, as the default readers and the Duplex hand out), or into its own buffer for BYOB.
  *
- * Each path runs in a process of its own, kept for the suite (api-child.ts), warmed until steady there,
+ * Each path runs in a process of its own, kept for the suite (path-process.ts), warmed until steady there,
  * and the rounds take one transfer from each in turn. In one process the paths shared the stream core and
  * the engine, whose inline caches then saw every path's shapes: TcpStream moved 3.2-4.0 Gbit/s per
  * CPU-second in the suite's rounds and 5.2-8.2 alone in a process after the same warm-up (the engine's
  * read() 4.1-6.0 and 5.8-7.1), so the ratios measured the mix, not the layer.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import type { ApiAnswer, ApiPath, ApiRequest } from "./api-child.js";
 import type { Timed } from "./engine-bulk.js";
 import { median } from "./measure.js";
+import { PathProcess } from "./path-process.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
-import type { WarmUp } from "./warm-up.js";
 
-const CHILD = fileURLToPath(new URL("./api-child.js", import.meta.url));
-const NAMES: ApiPath[] = ["engine", "engine_read_into", "tcpstream", "web", "web_byob", "node_duplex"];
-
-/** One path's process: asked one thing at a time, answering with what it measured. */
-class PathProcess {
-  readonly #child: ChildProcess;
-
-  constructor(name: ApiPath) {
-    this.#child = fork(CHILD, [name], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  }
-
-  ask(request: ApiRequest): Promise<ApiAnswer> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (a: ApiAnswer) => {
-        done();
-        if (a.kind === "error") reject(new Error(a.message));
-        else resolve(a);
-      };
-      const onExit = (code: number | null) => {
-        done();
-        reject(new Error(`api bench process exited with ${code}`));
-      };
-      const done = () => {
-        this.#child.off("message", onMessage);
-        this.#child.off("exit", onExit);
-      };
-      this.#child.on("message", onMessage);
-      this.#child.on("exit", onExit);
-      this.#child.send(request);
-    });
-  }
-
-  async warm(bytes: number, steadily: { min: number; max: number; within: number }): Promise<WarmUp> {
-    const a = await this.ask({ kind: "warm", bytes, steadily });
-    if (a.kind !== "warm") throw new Error(`api bench process answered ${a.kind} to warm`);
-    return a.warm;
-  }
-
-  async run(bytes: number): Promise<Timed> {
-    const a = await this.ask({ kind: "run", bytes });
-    if (a.kind !== "run") throw new Error(`api bench process answered ${a.kind} to run`);
-    return a.timed;
-  }
-
-  stop(): void {
-    if (this.#child.connected) this.#child.send({ kind: "stop" } satisfies ApiRequest);
-    this.#child.kill();
-  }
-}
+const NAMES = ["engine", "engine_read_into", "tcpstream", "web", "web_byob", "node_duplex"] as const;
+type ApiPath = (typeof NAMES)[number];
 
 const suite: BenchSuite = {
   name: "api",
@@ -93,7 +43,7 @@ const suite: BenchSuite = {
         warmed.push(`${NAMES[p]} ${w.rates.map((x) => x.toFixed(2)).join("/")}${w.steady ? "" : " (not steady)"}`);
       }
       for (let i = 0; i < runs; i++) {
-        for (let p = 0; p < procs.length; p++) rates[NAMES[p]].push(perCpu(await procs[p].run(total)));
+        for (let p = 0; p < procs.length; p++) rates[NAMES[p]].push(perCpu((await procs[p].run(total)).bits));
       }
     } finally {
       for (const p of procs) p.stop();
