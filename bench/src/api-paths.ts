@@ -1,7 +1,7 @@
 /**
  * The API suite's transfers (api-suite.ts): the same bulk transfer at MTU 1500 through the engine's
  * callback API (reading owned chunks, or into one buffer), `TcpStream.write/read`, the WHATWG pair
- * (default and BYOB readers) and the Node `Duplex`. Each runs in a process of its own (api-child.ts).
+ * (default and BYOB readers) and the Node `Duplex`. Each runs in a process of its own (path-child.ts).
  */
 import { Stack } from "../../src/api/stack.js";
 import type { TcpStream } from "../../src/api/types.js";

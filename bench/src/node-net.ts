@@ -1,4 +1,4 @@
-/** The kernel's TCP as an anchor: Node `net` over 127.0.0.1, both ends in one process (node-net-child.ts). */
+/** The kernel's TCP as an anchor: Node `net` over 127.0.0.1, both ends in one process (tcp-paths.ts). */
 import { createServer, connect as netConnect, type AddressInfo } from "node:net";
 import { CHUNK, stopwatch, type Timed } from "./engine-bulk.js";
 

@@ -1,6 +1,6 @@
 /**
  * `node path-child.js PATH`: one of the bench's transfers (the API suite's, api-paths.ts, or the tcp
- * suite's engine bulk runs, tcp-paths.ts), kept in a process of its own for a whole suite
+ * suite's, tcp-paths.ts), kept in a process of its own for a whole suite
  * (path-process.ts). Asked over IPC, it warms up until steady, then runs one measured transfer per
  * request and answers with its Timed record (its CPU time is this process's) and the data segments sent.
  */
@@ -12,10 +12,7 @@ import { warmUntilSteady, type WarmUp, type WarmUpOptions } from "./warm-up.js";
 const ALL = { ...PATHS, ...TCP_PATHS };
 export type PathName = keyof typeof ALL;
 
-export type PathRequest =
-  | { kind: "warm"; bytes: number; steadily: WarmUpOptions }
-  | { kind: "run"; bytes: number }
-  | { kind: "stop" };
+export type PathRequest = { kind: "warm"; bytes: number; steadily: WarmUpOptions } | { kind: "run"; bytes: number };
 
 export type PathAnswer =
   | { kind: "warm"; warm: WarmUp }
@@ -34,7 +31,7 @@ async function transfer(bytes: number): Promise<BulkResult> {
 }
 
 process.on("message", (request: PathRequest) => {
-  const work = async (): Promise<PathAnswer | null> => {
+  const work = async (): Promise<PathAnswer> => {
     switch (request.kind) {
       case "warm": {
         const warm = await warmUntilSteady(async () => {
@@ -45,13 +42,10 @@ process.on("message", (request: PathRequest) => {
       }
       case "run":
         return { kind: "run", result: await transfer(request.bytes) };
-      case "stop":
-        process.disconnect();
-        return null;
     }
   };
   work().then(
-    (a) => a !== null && answer(a),
+    (a) => answer(a),
     (e: unknown) => answer({ kind: "error", message: String(e) }),
   );
 });

@@ -53,8 +53,8 @@ export class PathProcess {
     return a.result;
   }
 
+  /** Ends the process (it holds nothing to finish). */
   stop(): void {
-    if (this.#child.connected) this.#child.send({ kind: "stop" } satisfies PathRequest);
     this.#child.kill();
   }
 }

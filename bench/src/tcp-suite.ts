@@ -7,8 +7,6 @@
  * The native lwIP anchor (lwip-anchor.ts) runs interleaved with the MTU 1500 transfer: one of each per
  * round, so a burst of load from other jobs hits both alike.
  */
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import type { Connection } from "../../src/tcp/types.js";
 import { type BulkResult, churn, stacks, type Timed } from "./engine-bulk.js";
 import { buildLwipAnchor, type LwipRun } from "./lwip-anchor.js";
@@ -16,8 +14,6 @@ import { median } from "./measure.js";
 import type { Anchor, BenchOptions, BenchSuite, Figure } from "./suite.js";
 import { PathProcess } from "./path-process.js";
 import type { WarmUp } from "./warm-up.js";
-
-const NODE_NET_CHILD = fileURLToPath(new URL("./node-net-child.js", import.meta.url));
 
 /** `count` connections, `parallel` at a time: handshake, close from both sides, until both ends finished. */
 function setupTeardown(count: number, parallel: number): Promise<Timed> {
@@ -44,17 +40,6 @@ function setupTeardown(count: number, parallel: number): Promise<Timed> {
   });
 }
 
-/**
- * The Node `net` anchor in a process of its own, as the lwIP anchor runs (node-net.ts): in this one, its
- * 128 MiB of Buffers drove major GCs while the engine's code sat idle, and V8 flushed that code as old;
- * the engine's next round then paid for recompiling it (a third of its CPU time in compiler threads, at
- * 4-6 Gbit/s where the rounds before ran 11-16) and the ratio measured the interleaving, not the engine.
- */
-function nodeNet(total: number): Timed {
-  const out = execFileSync(process.execPath, [NODE_NET_CHILD, String(total)], { encoding: "utf8" });
-  return JSON.parse(out) as Timed;
-}
-
 const suite: BenchSuite = {
   name: "tcp",
   targets: [
@@ -79,16 +64,19 @@ const suite: BenchSuite = {
     if (typeof lwip === "string") o.log(`native lwIP anchor skipped, no ratio: ${lwip}`);
     const lwipGbit = (r: LwipRun) => (r.bytes * 8) / r.cpuSeconds / 1e9;
     const perCpu = (t: Timed) => t.units / t.cpu;
-    // Each engine transfer in a process of its own (path-process.ts), as lwIP and Node net run in theirs:
-    // in this one, the MTU 1500, writeNoCopy and MTU 65535 runs shared inline caches and the MTU 1500 rounds
-    // ran 7-10 Gbit/s per CPU-second, 11-16 alone. Each warms up there (warm-up.ts) at the measured size:
-    // at least 3 runs, then until two in a row agree within 10%. The first, cold run is a figure of its
-    // own, beside a native run made right after it.
+    // Each transfer in a process of its own (path-process.ts), as lwIP runs in its own. In this one, the
+    // MTU 1500, writeNoCopy and MTU 65535 runs shared inline caches, and the MTU 1500 rounds ran 7-10
+    // Gbit/s per CPU-second where they run 11-16 alone; Node net's 128 MiB of Buffers drove major GCs
+    // while the engine sat idle, and the engine's next round ran at 4-6 (a forced GC shows the likely
+    // cause: the idle code is flushed and recompiled, in compiler threads that the CPU time counts). Each
+    // warms up there (warm-up.ts) at the measured size: at least 3 runs, then until two in a row agree
+    // within 10%. The first, cold run is a figure of its own, beside a native run made right after it.
     const steadily = { min: o.quick ? 2 : 3, max: o.quick ? 2 : 8, within: 0.1 };
     const procs = {
       ours: new PathProcess("bulk_1500"),
       noCopy: new PathProcess("bulk_1500_no_copy"),
       jumbo: new PathProcess("bulk_65535"),
+      kernel: new PathProcess("node_net"),
     };
     const native: LwipRun[] = [];
     // Interleaved, so a burst of load from other jobs hits all alike and the ratios stay meaningful.
@@ -103,13 +91,13 @@ const suite: BenchSuite = {
       coldAnchor = typeof lwip === "string" ? undefined : { name: lwip.name, value: lwipGbit(lwip.run(total, 1500)) };
       await procs.noCopy.warm(total, steadily);
       await procs.jumbo.warm(total, steadily);
-      nodeNet(4 << 20);
+      await procs.kernel.warm(total, steadily);
       for (let i = 0; i < runs; i++) {
         ours.push(await procs.ours.run(total));
         noCopy.push(await procs.noCopy.run(total));
         if (typeof lwip !== "string") native.push(lwip.run(total, 1500));
         jumbo.push(await procs.jumbo.run(total));
-        kernel.push(nodeNet(total));
+        kernel.push((await procs.kernel.run(total)).bits);
       }
     } finally {
       for (const p of Object.values(procs)) p.stop();

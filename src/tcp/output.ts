@@ -128,11 +128,7 @@ export function sendAt(c: TcpConnection, seq: number, maxLen: number): number {
     c.rtt.timing = false;
   } else {
     c.stats.bytesSent += len;
-    if (!c.rtt.timing && end !== seq) {
-      c.rtt.timing = true;
-      c.rtt.timedSeq = end;
-      c.rtt.timedAt = c.host.clock.now();
-    }
+    if (end !== seq) timeSegment(c, end);
   }
   const flags = ACK | (fin ? FIN : 0) | (len > 0 && len === avail ? PSH : 0);
   if (payload === null) fields.payloadAt(address, len);
@@ -158,6 +154,12 @@ function sendRun(c: TcpConnection, seq: number, count: number, mss: number): num
   const t = c.tcb;
   const buffer = c.sendBuffer;
   const f = prepareFields(c, seq, ACK, mss);
+  // What sendAt starts after each segment, started once: the first would start them, and the rest find
+  // them running. Before the first `sent`, whose probe timer is bounded by the RTO.
+  c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
+  c.timers.ensure(TimerKind.user, c.config.userTimeout);
+  timeSegment(c, seqAdd(seq, mss));
+  c.stats.bytesSent += count * mss;
   for (let i = 0; i < count; i++) {
     const off = seqDiff(seq, t.dataSeq);
     const address = buffer.linearAddress(off, mss);
@@ -165,21 +167,21 @@ function sendRun(c: TcpConnection, seq: number, count: number, mss: number): num
     else f.payload = buffer.peek(off, mss);
     f.seq = seq;
     const end = seqAdd(seq, mss);
-    c.stats.bytesSent += mss;
-    if (!c.rtt.timing) {
-      c.rtt.timing = true;
-      c.rtt.timedSeq = end;
-      c.rtt.timedAt = c.host.clock.now();
-    }
     transmit(c, f);
     t.sndMax = end;
-    c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
-    c.timers.ensure(TimerKind.user, c.config.userTimeout);
     c.recovery.sent(seq, end);
     seq = end;
   }
   releaseFields(f);
   return seq;
+}
+
+/** Karn/RFC 6298: new data ending at `end` is timed for an RTT sample unless a segment is timed already. */
+function timeSegment(c: TcpConnection, end: number): void {
+  if (c.rtt.timing) return;
+  c.rtt.timing = true;
+  c.rtt.timedSeq = end;
+  c.rtt.timedAt = c.host.clock.now();
 }
 
 /**

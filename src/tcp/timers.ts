@@ -29,7 +29,7 @@ export interface TimerOwner {
  *
  * Memory (an idle connection holds this for as long as it lives): the deadlines are a plain array (a
  * Float64Array and its ArrayBuffer cost 184 bytes), the owner is called as an object (no closure per
- * connection), and the queue holds the connection only while a deadline is set.
+ * connection), and the queue holds the connection only while its entry is queued (clearAll takes it off).
  */
 export class ConnectionTimers implements QueuedDeadline {
   readonly #queue: TimerQueue;
