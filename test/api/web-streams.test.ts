@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionResetError, StaleHandleError } from "../../src/api/index.js";
 import { toNodeDuplex } from "../../src/api/node.js";
-import { type Pair, connected, drive, patternBytes, sha256, stackPair } from "./helpers.js";
+import { type Pair, connected, drive, patternBytes, settle, sha256, stackPair } from "./helpers.js";
 
 async function readAll(p: Pair, readable: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const reader = readable.getReader();
@@ -80,6 +80,37 @@ describe("WHATWG streams", () => {
 });
 
 describe("WHATWG byte streams", () => {
+  it("reads asked for before any bytes arrive are answered in order, the last one by the end", async () => {
+    const p = stackPair({ delay: 2 });
+    const { client, server } = await connected(p);
+    const reader = server.readable.getReader();
+    const first = reader.read();
+    const second = reader.read();
+    const third = reader.read();
+    await drive(p.clock, client.write(new TextEncoder().encode("one")));
+    const a = await drive(p.clock, first);
+    expect(new TextDecoder().decode(a.value)).toBe("one");
+    await drive(p.clock, client.write(new TextEncoder().encode("two")));
+    const b = await drive(p.clock, second);
+    expect(new TextDecoder().decode(b.value)).toBe("two");
+    client.shutdown();
+    expect((await drive(p.clock, third)).done).toBe(true);
+  });
+
+  for (const mode of ["default", "byob"] as const) {
+    it(`cancelling a ${mode} reader with a read waiting ends that read, and the peer can still write`, async () => {
+      const p = stackPair({ delay: 2 }, { tcp: { receiveBufferSize: 16 * 1024 } });
+      const { client, server } = await connected(p);
+      const reader = mode === "byob" ? client.readable.getReader({ mode }) : client.readable.getReader();
+      const waiting = mode === "byob" ? (reader as ReadableStreamBYOBReader).read(new Uint8Array(64)) : reader.read();
+      await settle(); // the stream has started and pulled: the read waits in the connection
+      await drive(p.clock, reader.cancel());
+      expect((await drive(p.clock, waiting)).done).toBe(true);
+      await drive(p.clock, server.write(patternBytes(128 * 1024, 3)));
+      expect(server.info().state).toBe("ESTABLISHED");
+    });
+  }
+
   it("a BYOB reader receives into its own buffer: 300 KiB through one 16 KiB buffer, then the end", async () => {
     const p = stackPair({ delay: 2 });
     const { client, server } = await connected(p);
