@@ -1,11 +1,10 @@
 /**
- * Small byte arrays carved out of 64 KiB slabs, as Node's Buffer pool does: a typed array with its own
- * backing store costs a malloc and external-memory accounting, a view on a slab costs one small object.
+ * Small byte arrays carved out of slabs, as Node's Buffer pool does: a typed array with its own backing
+ * store costs a malloc and external-memory accounting, a view on a slab costs one small object.
  * Every carve is a distinct range, so whoever receives it owns those bytes; a slab lives while any view
  * on it does.
  */
 const SLAB = 64 * 1024;
-const LARGEST_CARVED = SLAB / 4;
 
 /** Node's un-zeroed allocator, where there is one (browsers have none). */
 const unzeroed = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer?.allocUnsafeSlow;
@@ -21,12 +20,21 @@ export function overwrittenBytes(n: number): Uint8Array {
 }
 
 export class ByteSlab {
-  #buffer = new Uint8Array(SLAB);
+  readonly #size: number;
+  readonly #largest: number;
+  /** Empty until the first carve: a slab nobody carves from costs nothing (a browser loads every one). */
+  #buffer = new Uint8Array(0);
   #used = 0;
+
+  /** Slabs of `size` bytes, carved for requests of up to a quarter of that (larger ones get a buffer each). */
+  constructor(size = SLAB) {
+    this.#size = size;
+    this.#largest = size / 4;
+  }
 
   /** `n` bytes of fresh memory, for the caller to overwrite whole (larger carves get a buffer each). */
   allocate(n: number): Uint8Array {
-    if (n > LARGEST_CARVED) return overwrittenBytes(n);
+    if (n > this.#largest) return overwrittenBytes(n);
     this.reserve(n);
     return this.commit(n);
   }
@@ -36,11 +44,11 @@ export class ByteSlab {
    * then takes the first n of them. A `max` too large for a slab gets a buffer of its own.
    */
   reserve(max: number): Uint8Array {
-    if (max > LARGEST_CARVED) {
+    if (max > this.#largest) {
       this.#buffer = new Uint8Array(max);
       this.#used = 0;
     } else if (this.#used + max > this.#buffer.length) {
-      this.#buffer = new Uint8Array(SLAB);
+      this.#buffer = new Uint8Array(this.#size);
       this.#used = 0;
     }
     return this.#buffer;
@@ -58,5 +66,13 @@ export class ByteSlab {
   }
 }
 
-/** The slab for bytes handed to users by `read`. */
+/** The slab for bytes handed to users by `read`: reads of up to 16 KiB (a request, a reply). */
 export const userBytes = new ByteSlab();
+
+/**
+ * The slab for reads of 16-256 KiB (bulk data, a window's worth at a time): a 64 KiB chunk with a buffer
+ * of its own cost a malloc, and pages the kernel faulted in afresh each time (the freed chunks went back
+ * to it), while 1 MiB slabs are reused by the allocator. A chunk pins its slab while it lives, as any carve
+ * does.
+ */
+export const bulkUserBytes = new ByteSlab(1 << 20);

@@ -1,9 +1,12 @@
-import { userBytes } from "./byte-slab.js";
+import { bulkUserBytes, userBytes } from "./byte-slab.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { INITIAL_RING, SizedRing } from "./sized-ring.js";
 
 /** Reads up to this many bytes are copied by a loop: below it a subarray view costs more than the copy. */
 const SMALL_COPY = 32;
+
+/** Reads up to this many bytes are carved from the small slab (byte-slab.ts), larger ones from the bulk slab. */
+const SMALL_READ = 16 * 1024;
 
 /** `insert`'s answer when the memory budget refused out-of-order data. */
 export const MEMORY_REFUSED = -2;
@@ -129,7 +132,8 @@ export class ReceiveBuffer extends SizedRing {
 
   /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */
   read(max: number): Uint8Array {
-    const out = userBytes.allocate(Math.min(max, this.#length));
+    const n = Math.min(max, this.#length);
+    const out = n <= SMALL_READ ? userBytes.allocate(n) : bulkUserBytes.allocate(n);
     this.#take(out);
     return out;
   }

@@ -101,10 +101,19 @@ describe("WHATWG byte streams", () => {
     it(`cancelling a ${mode} reader with a read waiting ends that read, and the peer can still write`, async () => {
       const p = stackPair({ delay: 2 }, { tcp: { receiveBufferSize: 16 * 1024 } });
       const { client, server } = await connected(p);
-      const reader = mode === "byob" ? client.readable.getReader({ mode }) : client.readable.getReader();
-      const waiting = mode === "byob" ? (reader as ReadableStreamBYOBReader).read(new Uint8Array(64)) : reader.read();
+      let waiting: Promise<{ done: boolean }>;
+      let cancel: () => Promise<void>;
+      if (mode === "byob") {
+        const reader = client.readable.getReader({ mode });
+        waiting = reader.read(new Uint8Array(64));
+        cancel = () => reader.cancel();
+      } else {
+        const reader = client.readable.getReader();
+        waiting = reader.read();
+        cancel = () => reader.cancel();
+      }
       await settle(); // the stream has started and pulled: the read waits in the connection
-      await drive(p.clock, reader.cancel());
+      await drive(p.clock, cancel());
       expect((await drive(p.clock, waiting)).done).toBe(true);
       await drive(p.clock, server.write(patternBytes(128 * 1024, 3)));
       expect(server.info().state).toBe("ESTABLISHED");
