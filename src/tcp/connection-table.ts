@@ -1,8 +1,12 @@
 import type { TcpConnection } from "./connection.js";
 
-/** The port pair as one number: local port in the high 16 bits. */
+/**
+ * The port pair as one number: local port in the high 16 bits, as a signed 32-bit integer (a small
+ * integer to V8 on Node). Made unsigned, a local port of 32768 or more (every ephemeral one) gave a key past
+ * 2^31, a heap number, which the Map hashes as a double: 25 ns a lookup against 14-16 (1,000 keys, Node 20).
+ */
 function portsKey(localPort: number, remotePort: number): number {
-  return ((localPort << 16) | remotePort) >>> 0;
+  return (localPort << 16) | remotePort;
 }
 
 /**
