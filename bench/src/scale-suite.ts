@@ -3,10 +3,10 @@
  * IpStacks (MTU 1500, the in-memory link), the same bytes in all, as aggregate payload per CPU-second, each
  * against the single connection in the same round (rounds interleave the counts, so load hits all alike).
  * A count's cost per byte grows only if timers, demultiplexing or ACK clocking grow with the count.
- * And one stack pair per Worker thread on every core against one pair alone in one Worker, each per
- * CPU-second of its own thread (thread-cpu.ts), so other jobs on a shared machine taking cores from the
- * workers do not count against them, while what the pairs cost each other (memory bandwidth, caches, the
- * process's shared GC and allocator) does; where threads' CPU time cannot be read, wall clock, a floor.
+ * And one stack pair per Worker thread on every core against one pair alone in one Worker, per CPU-second
+ * of the whole process (every Worker with its isolate's GC and compiler threads), so other jobs on a shared
+ * machine taking cores from the workers do not count against them, while what the pairs cost each other
+ * (memory bandwidth, caches, the process's shared allocator, helper threads with no core to spare) does.
  */
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -112,21 +112,21 @@ class WorkerPool {
 
   /**
    * The first `workers` of the pool each move `total` bytes at once; resolves when all are done. The
-   * aggregate is each worker's bits per CPU-second of its own thread, summed: what the pairs would move with
-   * a core each, whatever else the machine runs (a worker that waits for a core loses wall time, not CPU
-   * time). Where threads' CPU time cannot be read (thread-cpu.ts), all bits over the wall-clock time instead.
+   * aggregate is the bits of all per CPU-second of the process, times the workers: what the pairs would
+   * move with a core each, whatever else the machine runs (a worker that waits for a core loses wall time,
+   * not CPU time). The process's CPU time, not each Worker thread's own: a thread's leaves out its isolate's
+   * GC and compiler threads, which a lone pair runs on the idle core for free and busy pairs must fit
+   * beside their own threads. `each` is per CPU-second of each Worker's own thread (thread-cpu.ts), for the
+   * log; null where threads' CPU time cannot be read.
    */
   async bulk(workers: number, total: number): Promise<WorkerAggregate> {
     const stop = stopwatch();
     const busy = this.#workers.slice(0, workers);
     const results = await Promise.all(busy.map((w) => this.#ask<WorkerBulkResult>(w, { total }, "done")));
-    const wall = stop(0).wall;
-    if (results.every((r) => r.cpu !== null && r.cpu > 0)) {
-      const each = results.map((r) => r.bits / r.cpu! / 1e9);
-      return { aggregateGbps: each.reduce((sum, x) => sum + x, 0), each, clock: "thread CPU" };
-    }
+    const cpu = stop(0).cpu;
     const bits = results.reduce((sum, r) => sum + r.bits, 0);
-    return { aggregateGbps: bits / wall / 1e9, each: results.map((r) => r.bits / r.wall / 1e9), clock: "wall clock" };
+    const each = results.every((r) => r.cpu !== null && r.cpu > 0) ? results.map((r) => r.bits / r.cpu! / 1e9) : null;
+    return { aggregateGbps: (workers * bits) / cpu / 1e9, each };
   }
 
   async stop(): Promise<void> {
@@ -136,9 +136,8 @@ class WorkerPool {
 
 interface WorkerAggregate {
   aggregateGbps: number;
-  each: number[];
-  /** What the seconds are: each thread's own CPU time, or wall-clock time where threads' cannot be read. */
-  clock: "thread CPU" | "wall clock";
+  /** Each Worker's bits per CPU-second of its own thread; null where threads' CPU time cannot be read. */
+  each: number[] | null;
 }
 
 /** The worker's next message of `kind`; a worker error or exit rejects. */
@@ -213,35 +212,30 @@ const suite: BenchSuite = {
     const { pool, warmUps } = await WorkerPool.start(cores, perWorker, o.quick);
     const one: number[] = [];
     const all: number[] = [];
-    let clock: WorkerAggregate["clock"] = "thread CPU";
     try {
       warmUps.forEach((w, i) => {
         o.log(`Worker ${i} warm-up, Gbit/s per thread CPU second: ${list(w.rates)}${w.steady ? "" : " (cap reached)"}`);
       });
+      const threads = (a: WorkerAggregate) =>
+        a.each === null ? "" : ` (per CPU-second of each Worker's own thread: ${list(a.each)})`;
       for (let r = 0; r < (o.quick ? 1 : 5); r++) {
         const single = await pool.bulk(1, perWorker);
         const many = await pool.bulk(cores, perWorker);
         one.push(single.aggregateGbps);
         all.push(many.aggregateGbps);
-        if (single.clock !== "thread CPU" || many.clock !== "thread CPU") clock = "wall clock";
         o.log(
-          `${cores} Workers: ${many.aggregateGbps.toFixed(2)} Gbit/s aggregate per ${many.clock} second ` +
-            `(each ${list(many.each)}); 1 Worker: ${one[r].toFixed(2)}; load average ${loadavg()[0].toFixed(1)}`,
+          `${cores} Workers: ${many.aggregateGbps.toFixed(2)} Gbit/s aggregate per process CPU second${threads(many)}; ` +
+            `1 Worker: ${single.aggregateGbps.toFixed(2)}${threads(single)}; load average ${loadavg()[0].toFixed(1)}`,
         );
       }
     } finally {
       await pool.stop();
     }
-    if (clock === "wall clock") {
-      o.log(
-        "no per-thread CPU time here (Node 20 has no process.threadCpuUsage, no /proc/thread-self): wall clock, a floor",
-      );
-    }
     figures.push({
       name: "tcp.scale.worker_per_core.gbps",
       value: median(all),
       unit: "Gbit/s",
-      anchor: { name: `${cores} x one pair in one Worker (${clock})`, value: cores * median(one) },
+      anchor: { name: `${cores} x one pair in one Worker (process CPU)`, value: cores * median(one) },
     });
     return figures;
   },
