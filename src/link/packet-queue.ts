@@ -29,6 +29,16 @@ export class PacketQueue {
     return this.#size > 0 ? this.#due[this.#head] : Infinity;
   }
 
+  /**
+   * Whether the oldest packet is due by `now`, and due no later than `other`'s oldest. A flush asks this
+   * per packet: a boolean, where a due time returned by a call not inlined is a heap number allocated.
+   */
+  dueFirst(other: PacketQueue, now: number): boolean {
+    if (this.#size === 0) return false;
+    const due = this.#due[this.#head];
+    return due <= now && (other.#size === 0 || due <= other.#due[other.#head]);
+  }
+
   /** Send index of the oldest packet (valid only when not empty). */
   get headIndex(): number {
     return this.#index[this.#head];

@@ -238,8 +238,9 @@ export class ImpairedPath {
       while (budget-- > 0 && !this.#stopped) {
         const a = this.#inOrder;
         const b = this.#heldBack;
-        const queue = a.headDue <= b.headDue ? a : b;
-        if (queue.headDue > now) break;
+        // The earlier head of the two queues (the in-order one on a tie), if it is due.
+        const queue = a.dueFirst(b, now) ? a : b.dueFirst(a, now) ? b : null;
+        if (queue === null) break;
         const index = queue.headIndex;
         delivered = true;
         this.#deliver(queue.shift(), index);
