@@ -32,6 +32,11 @@ export class ByteSlab {
     this.#largest = size / 4;
   }
 
+  /** Whether a request of `n` bytes is carved from a slab (larger ones get a buffer each). */
+  carves(n: number): boolean {
+    return n <= this.#largest;
+  }
+
   /** `n` bytes of fresh memory, for the caller to overwrite whole (larger carves get a buffer each). */
   allocate(n: number): Uint8Array {
     if (n > this.#largest) return overwrittenBytes(n);
@@ -67,7 +72,7 @@ export class ByteSlab {
 }
 
 /** The slab for bytes handed to users by `read`: reads of up to 16 KiB (a request, a reply). */
-export const userBytes = new ByteSlab();
+const userSlab = new ByteSlab();
 
 /**
  * The slab for reads of 16-256 KiB (bulk data, a window's worth at a time): a 64 KiB chunk with a buffer
@@ -75,4 +80,9 @@ export const userBytes = new ByteSlab();
  * to it), while 1 MiB slabs are reused by the allocator. A chunk pins its slab while it lives, as any carve
  * does.
  */
-export const bulkUserBytes = new ByteSlab(1 << 20);
+const bulkSlab = new ByteSlab(1 << 20);
+
+/** `n` bytes handed to a reader, who owns them from then on: a carve of the slab that suits their size. */
+export function userBytes(n: number): Uint8Array {
+  return userSlab.carves(n) ? userSlab.allocate(n) : bulkSlab.allocate(n);
+}

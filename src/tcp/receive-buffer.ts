@@ -1,12 +1,9 @@
-import { bulkUserBytes, userBytes } from "./byte-slab.js";
+import { userBytes } from "./byte-slab.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import { INITIAL_RING, SizedRing } from "./sized-ring.js";
 
 /** Reads up to this many bytes are copied by a loop: below it a subarray view costs more than the copy. */
 const SMALL_COPY = 32;
-
-/** Reads up to this many bytes are carved from the small slab (byte-slab.ts), larger ones from the bulk slab. */
-const SMALL_READ = 16 * 1024;
 
 /** `insert`'s answer when the memory budget refused out-of-order data. */
 export const MEMORY_REFUSED = -2;
@@ -132,8 +129,7 @@ export class ReceiveBuffer extends SizedRing {
 
   /** Take up to `max` in-order bytes, copied into memory the caller owns (a view on a shared slab). */
   read(max: number): Uint8Array {
-    const n = Math.min(max, this.#length);
-    const out = n <= SMALL_READ ? userBytes.allocate(n) : bulkUserBytes.allocate(n);
+    const out = userBytes(Math.min(max, this.#length));
     this.#take(out);
     return out;
   }
