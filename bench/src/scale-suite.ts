@@ -2,7 +2,8 @@
  * The scale figures. The curve: 1, 10, 100 and 1,000 concurrent bulk connections between one pair of
  * IpStacks (MTU 1500, the in-memory link), the same bytes in all, as aggregate payload per CPU-second, each
  * against the single connection in the same round (rounds interleave the counts, so load hits all alike).
- * A count's cost per byte grows only if timers, demultiplexing or ACK clocking grow with the count.
+ * A count's cost per byte grows only if timers, demultiplexing or ACK clocking grow with the count, or if
+ * each connection's life (slow start, close) is a large part of its bytes: `longConnections` splits the two.
  * And one stack pair per Worker thread on every core against one pair alone in one Worker, per CPU-second
  * of the whole process (every Worker with its isolate's GC and compiler threads), so other jobs on a shared
  * machine taking cores from the workers do not count against them, while what the pairs cost each other
@@ -75,6 +76,32 @@ export function concurrentBulk(connections: number, total: number): Promise<Time
     a.close();
     b.close();
   });
+}
+
+/**
+ * The curve's 1,000 connections carry 128 KiB each: a few round trips of slow start and a close, so their
+ * figure adds each connection's life to what concurrency costs. Here 1,000 connections carry 1 MiB each
+ * against one connection carrying the same 1 GiB, in the same rounds: what is left is concurrency alone
+ * (every connection's rings, TCB and timers cold in cache between its turns). No target: the split, for
+ * reading the curve's figure.
+ */
+async function longConnections(o: BenchOptions, rounds: number): Promise<Figure> {
+  const total = o.quick ? 64 << 20 : 1 << 30;
+  const one: number[] = [];
+  const many: number[] = [];
+  const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
+  for (let r = 0; r < Math.min(rounds, 3); r++) {
+    one.push(perCpu(await concurrentBulk(1, total)));
+    many.push(perCpu(await concurrentBulk(1000, total)));
+  }
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+  o.log(`${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${list(one)}; 1,000 connections ${list(many)}`);
+  return {
+    name: "tcp.scale.1000_long_connections.gbps",
+    value: median(many),
+    unit: "Gbit/s",
+    anchor: { name: `1 connection, the same ${total >> 20} MiB, same rounds`, value: median(one) },
+  };
 }
 
 /**
@@ -206,6 +233,8 @@ const suite: BenchSuite = {
       unit: "Gbit/s",
       anchor: n === 1 ? undefined : { name: "1 connection, same rounds", value: single },
     }));
+
+    figures.push(await longConnections(o, rounds));
 
     const cores = availableParallelism();
     const perWorker = o.quick ? 8 << 20 : 64 << 20;
