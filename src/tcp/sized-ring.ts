@@ -136,10 +136,24 @@ export class SizedRing {
     return this.ring.length;
   }
 
-  /** The most bytes the ring can hold without a refusal from the budget: its size plus the room it may grow by. */
+  /**
+   * The most bytes the ring can hold without a refusal from the budget: its size plus the room it may grow
+   * by. Where the budget, not the capacity, sets that bound, it is cut to a size the doubling reaches: a
+   * buffer one fair share across (1,000 connections of a 256 MiB budget: 134,217 bytes) would otherwise
+   * grow a full 128 KiB ring by a sliver and copy all of it, for 3 KiB more.
+   */
   protected get reachable(): number {
     const held = this.ring.length;
-    return this.#budget === null ? this.capacity : Math.min(this.capacity, held + this.#budget.room(held));
+    if (this.#budget === null) return this.capacity;
+    const most = held + this.#budget.room(held);
+    return most >= this.capacity ? this.capacity : this.#doubled(held, most);
+  }
+
+  /** The largest size the doubling reaches within `most`, never below `held` (a method: the getter stays small). */
+  #doubled(held: number, most: number): number {
+    let size = this.#initial;
+    while (size * 2 <= most) size *= 2;
+    return Math.max(held, size <= most ? size : most);
   }
 
   /**

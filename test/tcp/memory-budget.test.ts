@@ -30,9 +30,10 @@ describe("the stack's memory budget", () => {
   it("out-of-order data is refused before in-order data; the window offered shrinks to what the budget allows", () => {
     const budget = new MemoryBudget(20_000);
     budget.admit();
-    // Fair share per buffer: 20,000 / 2 = 10,000 bytes; the first ring (4096) is always allowed.
+    // Fair share per buffer: 20,000 / 2 = 10,000 bytes, offered as far as the doubling reaches within it
+    // (8192); the first ring (4096) is always allowed.
     const rb = new ReceiveBuffer(64 * 1024, 8, 4096, budget);
-    expect(rb.free).toBe(10_000);
+    expect(rb.free).toBe(8192);
     expect(rb.insert(0, new Uint8Array(4096))).toBe(4096);
     // Out of order, past the share: refused for memory (not for the range bound).
     expect(rb.insert(8192, new Uint8Array(1000))).toBe(MEMORY_REFUSED);
@@ -46,19 +47,26 @@ describe("the stack's memory budget", () => {
     expect(rb.free).toBe(0);
     rb.read(13_096);
     expect(budget.used).toBe(CONNECTION_BYTES);
-    expect(rb.free).toBe(10_000);
+    expect(rb.free).toBe(8192);
   });
 
   it("a send buffer stops growing at its share; writes take only what fits", () => {
     const budget = new MemoryBudget(40_000);
     budget.admit();
     budget.admit();
-    // Two connections: 40,000 / 4 = 10,000 bytes per buffer.
+    // Two connections: 40,000 / 4 = 10,000 bytes per buffer, taken as far as the doubling reaches (8192):
+    // a ring is never grown by a sliver, copying all it holds for it.
     const sb = new SendBuffer(1 << 20, 4096, budget);
-    expect(sb.write(new Uint8Array(50_000))).toBe(10_000);
+    expect(sb.write(new Uint8Array(50_000))).toBe(8192);
     expect(sb.free).toBe(0);
+    expect(budget.used).toBe(2 * CONNECTION_BYTES + 8192);
     sb.consume(4000);
     expect(sb.free).toBe(4000);
+    // A budget that is not the bound (the capacity is) leaves the capacity as it is, a power of two or not.
+    const roomy = new MemoryBudget(1 << 20);
+    roomy.admit();
+    const odd = new SendBuffer(10_000, 4096, roomy);
+    expect(odd.write(new Uint8Array(50_000))).toBe(10_000);
   });
 
   it("new connections are refused with a counted reason: SYNs get cookies, connect() throws MemoryLimitError", () => {
