@@ -153,7 +153,7 @@ export class SizedRing {
   #doubled(held: number, most: number): number {
     let size = this.#initial;
     while (size * 2 <= most) size *= 2;
-    return Math.max(held, size <= most ? size : most);
+    return Math.max(held, Math.min(size, most));
   }
 
   /**
