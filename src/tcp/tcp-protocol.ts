@@ -240,7 +240,8 @@ export class TcpProtocol implements ListenContext {
       throw new RangeError(`remote port must be 1..65535, got ${remotePort}`);
     }
     const config = connectionConfig(this.#config, opts);
-    validateConfig(config);
+    // The stack's own config was validated when the stack was made; only options given here are new.
+    if (config !== this.#config) validateConfig(config);
     let localPort = opts?.localPort;
     if (localPort !== undefined) {
       if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65535) {
