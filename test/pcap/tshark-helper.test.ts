@@ -31,6 +31,29 @@ describeWith(["tshark"], "the tshark judge helper (test/helpers/tshark.ts)", () 
     expect(() => assertCleanCapture(file, [...LOSS_WARNINGS])).toThrow(/frame 5: tcp\.checksum/);
   });
 
+  it("forgives a peer's TCP checksum of 0xffff for 0x0000 (Linux's mangled zero), never one of ours", async () => {
+    // A request whose checksum comes out 0x0000: its first two payload bytes cancel the rest of the sum.
+    const fields = { src: CLIENT, dst: SERVER, srcPort: 40000, dstPort: 80, seq: 1, ack: 1, window: 65535 };
+    const payload = new TextEncoder().encode("\0\0hello\n");
+    const first = buildPacket({ ...fields, flags: TcpFlags.ACK | TcpFlags.PSH, payload });
+    const checksumAt = 20 + 16;
+    payload[0] = first[checksumAt];
+    payload[1] = first[checksumAt + 1];
+    const zero = buildPacket({ ...fields, flags: TcpFlags.ACK | TcpFlags.PSH, payload });
+    expect([zero[checksumAt], zero[checksumAt + 1]]).toEqual([0, 0]);
+    zero[checksumAt] = 0xff;
+    zero[checksumAt + 1] = 0xff;
+    const judged = async (direction: "inbound" | "outbound") => {
+      const sink = new MemorySink();
+      const writer = new PcapngWriter(sink);
+      writer.writePacket({ timestampMs: 1000, data: zero, direction });
+      await writer.close();
+      return names(sink.bytes());
+    };
+    expect(await judged("inbound")).toEqual([]);
+    expect(await judged("outbound")).toContain("1 tcp.checksum.ffff");
+  });
+
   it("names the warnings of a lost segment, which the loss allow-list accepts", async () => {
     const packets = conversation();
     const file = await capture([...packets.slice(0, 3), ...packets.slice(4)]); // the request is lost
