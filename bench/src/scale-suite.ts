@@ -78,23 +78,26 @@ export function concurrentBulk(connections: number, total: number): Promise<Time
   });
 }
 
+/** A transfer's payload, Gbit/s per CPU-second. */
+const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
+/** Rates for the log, two decimals each. */
+const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+
 /**
  * The curve's 1,000 connections carry 128 KiB each: a few round trips of slow start and a close, so their
  * figure adds each connection's life to what concurrency costs. Here 1,000 connections carry 1 MiB each
  * against one connection carrying the same 1 GiB, in the same rounds: what is left is concurrency alone
  * (every connection's rings, TCB and timers cold in cache between its turns). No target: the split, for
- * reading the curve's figure.
+ * reading the curve's figure. `--quick` moves 64 MiB (64 KiB each): a smoke run, not the split.
  */
 async function longConnections(o: BenchOptions, rounds: number): Promise<Figure> {
   const total = o.quick ? 64 << 20 : 1 << 30;
   const one: number[] = [];
   const many: number[] = [];
-  const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
   for (let r = 0; r < Math.min(rounds, 3); r++) {
     one.push(perCpu(await concurrentBulk(1, total)));
     many.push(perCpu(await concurrentBulk(1000, total)));
   }
-  const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
   o.log(`${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${list(one)}; 1,000 connections ${list(many)}`);
   return {
     name: "tcp.scale.1000_long_connections.gbps",
@@ -221,8 +224,6 @@ const suite: BenchSuite = {
     }
     const curve = new Map<number, Timed[]>(COUNTS.map((n) => [n, []]));
     for (let r = 0; r < rounds; r++) for (const n of COUNTS) curve.get(n)!.push(await concurrentBulk(n, total));
-    const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
-    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
     for (const n of COUNTS) {
       o.log(`${n} connection(s), ${total >> 20} MiB in all, Gbit/s per CPU-second: ${list(curve.get(n)!.map(perCpu))}`);
     }
