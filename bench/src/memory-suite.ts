@@ -5,17 +5,18 @@
  * (200,000 endpoints, both stacks in that one process) under it.
  *
  * Two kinds of idle connection: "fresh" (handshake only) and "after exchange" (a 100-byte request and reply
- * first, so the send and receive buffers have been used, as on a keep-alive connection). Memory
+ * first, so the send and receive buffers have been used, as on a keep-alive connection); and what a
+ * connection closed after such an exchange holds while it waits in TIME-WAIT for 2 MSL. Memory
  * is the V8 heap plus ArrayBuffer memory (which lives outside the heap cap but is just as real), per endpoint.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { MemoryReport } from "./memory-worker.js";
+import type { MemoryMode, MemoryReport } from "./memory-worker.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 
 const GIB = 2 ** 30;
 
-function worker(pairs: number, mode: "fresh" | "exchanged"): Promise<MemoryReport> {
+function worker(pairs: number, mode: MemoryMode): Promise<MemoryReport> {
   const script = fileURLToPath(new URL("./memory-worker.js", import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--expose-gc", "--max-old-space-size=1024", script, String(pairs), mode], {
@@ -39,8 +40,8 @@ function worker(pairs: number, mode: "fresh" | "exchanged"): Promise<MemoryRepor
 }
 
 function check(r: MemoryReport): void {
-  if (r.notEstablished !== 0) throw new Error(`${r.notEstablished} connections were not ESTABLISHED`);
-  if (r.liveSampled !== Math.min(r.pairs, 100))
+  if (r.wrongState !== 0) throw new Error(`${r.wrongState} connections were not in the state ${r.mode} leaves them in`);
+  if (r.mode !== "time-wait" && r.liveSampled !== Math.min(r.pairs, 100))
     throw new Error(`only ${r.liveSampled} sampled connections still delivered data`);
 }
 
@@ -86,6 +87,10 @@ const suite: BenchSuite = {
       `after exchange: ${used.pairs} pairs: heap +${MB(used.heapBytes)}, ArrayBuffers +${MB(used.externalBytes)}, RSS ${MB(used.rssBytes)}` +
         ` (connections per GiB extrapolated from ${used.endpoints} endpoints)`,
     );
+    // Under the default timeWaitLimit (8192), past which the oldest would be recycled.
+    const closed = await worker(o.quick ? 200 : 4_000, "time-wait");
+    check(closed);
+    o.log(`time-wait: ${closed.pairs} pairs closed, the clients' ends in TIME-WAIT: heap +${MB(closed.heapBytes)}`);
     return [
       { name: "memory.idle_fresh.bytes_per_connection", value: fresh.bytesPerEndpoint, unit: "B" },
       { name: "memory.idle_fresh.connections_per_gib", value: GIB / fresh.bytesPerEndpoint, unit: "conn" },
@@ -94,6 +99,7 @@ const suite: BenchSuite = {
       { name: "memory.idle_after_exchange.bytes_per_connection", value: used.bytesPerEndpoint, unit: "B" },
       { name: "memory.idle_after_exchange.connections_per_gib", value: GIB / used.bytesPerEndpoint, unit: "conn" },
       { name: "memory.idle_after_exchange.rss_per_connection", value: used.rssPerEndpoint, unit: "B" },
+      { name: "memory.time_wait.bytes_per_connection", value: closed.bytesPerEndpoint, unit: "B" },
     ];
   },
 };

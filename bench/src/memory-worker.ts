@@ -3,19 +3,24 @@
  * two IpStacks on a VirtualClock over a clean memory link, lets them go idle in ESTABLISHED, and prints one
  * JSON line: the heap (and ArrayBuffer memory) they hold after a full GC, per endpoint. Optionally each
  * connection first carries a small request and reply, so its buffers have been used (the realistic idle connection
- * of a keep-alive protocol); without, it holds only what the handshake made.
+ * of a keep-alive protocol); without, it holds only what the handshake made. With `time-wait`, each then closes,
+ * the client first: what is held is the clients' connections in TIME-WAIT (the servers' are gone), per
+ * connection.
  *
- *   node --expose-gc --max-old-space-size=1024 dist-bench/bench/src/memory-worker.js PAIRS [exchanged|fresh]
+ *   node --expose-gc --max-old-space-size=1024 dist-bench/bench/src/memory-worker.js PAIRS [exchanged|fresh|time-wait]
  */
 import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import { memoryLinkPair } from "../../src/link/memory.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import type { Connection } from "../../src/tcp/types.js";
 
+export type MemoryMode = "fresh" | "exchanged" | "time-wait";
+
 export interface MemoryReport {
   pairs: number;
+  /** The endpoints held at the end: both of each pair, or in `time-wait` the clients. */
   endpoints: number;
-  exchanged: boolean;
+  mode: MemoryMode;
   heapBytes: number;
   externalBytes: number;
   /** (heap + ArrayBuffers) growth per endpoint. */
@@ -25,9 +30,9 @@ export interface MemoryReport {
   /** Resident memory growth per endpoint (allocated buffer pages never touched are not resident). */
   rssPerEndpoint: number;
   openSeconds: number;
-  /** Connections that were not ESTABLISHED at the end (must be 0). */
-  notEstablished: number;
-  /** Connections sampled after everything was open that still delivered a byte each way. */
+  /** Endpoints not in the state the mode leaves them in (ESTABLISHED; or TIME-WAIT and CLOSED): must be 0. */
+  wrongState: number;
+  /** Connections sampled after everything was open that still delivered a byte each way (none in `time-wait`). */
   liveSampled: number;
 }
 
@@ -43,7 +48,8 @@ function settle(): { heap: number; external: number; rss: number } {
   return { heap: m.heapUsed, external: m.arrayBuffers, rss: m.rss };
 }
 
-function run(pairs: number, exchanged: boolean): MemoryReport {
+function run(pairs: number, mode: MemoryMode): MemoryReport {
+  const exchanged = mode !== "fresh";
   const clock = new VirtualClock();
   const [la, lb] = memoryLinkPair({ clock });
   const a = new IpStack({ address: "10.0.0.1", link: la, clock });
@@ -77,12 +83,49 @@ function run(pairs: number, exchanged: boolean): MemoryReport {
     // Idle: every pending timer (delayed ACKs) fires, none re-arms.
     clock.runUntilIdle(60_000);
   }
+  if (mode === "time-wait") {
+    // All at once, after the batches: their idling would run the 2 MSL timers out too.
+    for (const c of clients) c.shutdown();
+    clock.runUntilCondition(() => servers.every((s) => s.readEnded), 60_000);
+    for (const s of servers) s.shutdown();
+    clock.runUntilCondition(() => servers.every((s) => s.state === "CLOSED"), 60_000);
+  }
   const openSeconds = (performance.now() - t0) / 1000;
+  const clientState = mode === "time-wait" ? "TIME-WAIT" : "ESTABLISHED";
+  const serverState = mode === "time-wait" ? "CLOSED" : "ESTABLISHED";
+  let wrongState = pairs - servers.length;
+  for (const c of clients) if (c.state !== clientState) wrongState++;
+  for (const c of servers) if (c.state !== serverState) wrongState++;
+  // Closed connections are the stack's no longer: only this list would keep them.
+  if (mode === "time-wait") servers.length = 0;
   const after = settle();
-  let notEstablished = 0;
-  for (const c of clients) if (c.state !== "ESTABLISHED") notEstablished++;
-  for (const c of servers) if (c.state !== "ESTABLISHED") notEstablished++;
-  notEstablished += pairs - servers.length;
+  const endpoints = mode === "time-wait" ? pairs : pairs * 2;
+  const liveSampled = mode === "time-wait" ? 0 : sampleLive(clock, clients, servers);
+  const v8 = process.memoryUsage();
+  const heapBytes = after.heap - before.heap;
+  const externalBytes = after.external - before.external;
+  const report: MemoryReport = {
+    pairs,
+    endpoints,
+    mode,
+    heapBytes,
+    externalBytes,
+    bytesPerEndpoint: (heapBytes + externalBytes) / endpoints,
+    heapLimitBytes: heapLimit(),
+    rssBytes: v8.rss,
+    rssPerEndpoint: (after.rss - before.rss) / endpoints,
+    openSeconds,
+    wrongState,
+    liveSampled,
+  };
+  a.close();
+  b.close();
+  return report;
+}
+
+/** A byte each way on an evenly spaced sample of the connections: how many still delivered it. */
+function sampleLive(clock: VirtualClock, clients: Connection[], servers: Connection[]): number {
+  const pairs = clients.length;
   // Still alive: a byte each way on an evenly spaced sample.
   const sample = Math.min(pairs, 100);
   let liveSampled = 0;
@@ -99,26 +142,7 @@ function run(pairs: number, exchanged: boolean): MemoryReport {
   }
   clock.runUntilIdle(60_000);
   for (const i of picked) if (clients[i].read()?.[0] !== 42) liveSampled--;
-  const v8 = process.memoryUsage();
-  const heapBytes = after.heap - before.heap;
-  const externalBytes = after.external - before.external;
-  const report: MemoryReport = {
-    pairs,
-    endpoints: pairs * 2,
-    exchanged,
-    heapBytes,
-    externalBytes,
-    bytesPerEndpoint: (heapBytes + externalBytes) / (pairs * 2),
-    heapLimitBytes: heapLimit(),
-    rssBytes: v8.rss,
-    rssPerEndpoint: (after.rss - before.rss) / (pairs * 2),
-    openSeconds,
-    notEstablished,
-    liveSampled,
-  };
-  a.close();
-  b.close();
-  return report;
+  return liveSampled;
 }
 
 function heapLimit(): number {
@@ -127,5 +151,7 @@ function heapLimit(): number {
 }
 
 const pairs = Number(process.argv[2]);
-if (!Number.isInteger(pairs) || pairs < 1) throw new Error("usage: memory-worker.js PAIRS [exchanged|fresh]");
-process.stdout.write(`${JSON.stringify(run(pairs, process.argv[3] === "exchanged"))}\n`);
+const mode = (process.argv[3] ?? "fresh") as MemoryMode;
+if (!Number.isInteger(pairs) || pairs < 1 || !["fresh", "exchanged", "time-wait"].includes(mode))
+  throw new Error("usage: memory-worker.js PAIRS [exchanged|fresh|time-wait]");
+process.stdout.write(`${JSON.stringify(run(pairs, mode))}\n`);

@@ -252,7 +252,8 @@ export class TcpConnection implements Connection {
    */
   receiveTuning(): ReceiveTuning | null {
     const start = 10 * this.ourMss;
-    if (this.#tuning === null && this.stats.bytesReceived >= start) {
+    // After the peer's FIN no data can arrive, so there is no window left to size.
+    if (this.#tuning === null && this.stats.bytesReceived >= start && !this.receiver.finReceived) {
       const read = this.stats.bytesReceived - this.receiveBuffer.length;
       this.#tuning = new ReceiveTuning(this.host.clock.now(), Math.min(this.receiveBuffer.capacity, start), read);
     }
@@ -705,6 +706,7 @@ export class TcpConnection implements Connection {
         this.timers.clear(TimerKind.user);
         this.timers.clear(TimerKind.recovery);
         this.timers.set(TimerKind.timeWait, 2 * this.config.msl);
+        this.#settle();
         this.host.enteredTimeWait(this);
         break;
       case "LISTEN":
@@ -721,6 +723,19 @@ export class TcpConnection implements Connection {
     }
     this.#events?.onStateChange?.(from, to);
     return this.state === to;
+  }
+
+  /**
+   * TIME-WAIT: both FINs are sent and ours is acknowledged, so nothing of ours is in flight and no data
+   * can arrive. What tracks the flight (loss recovery, its segment list and scoreboard) and what sizes the
+   * receive window (autotuning) have nothing left to do, and a stack holds up to `timeWaitLimit` such
+   * connections for 2 MSL each: they are let go. What `info()` reports stays true: the recovery's name
+   * follows from the agreed options, and with nothing in flight nothing is SACKed. (The SACK reporter
+   * stays: the ACK of the FIN that brought us here may still carry its D-SACK block.)
+   */
+  #settle(): void {
+    this.#recovery = null;
+    this.#tuning = null;
   }
 
   /** An abnormal end: tell the user why, then CLOSED. */

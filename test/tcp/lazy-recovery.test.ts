@@ -43,4 +43,23 @@ describe("loss recovery made on first need", () => {
     // The receiver only acknowledged: it sent nothing a recovery would track.
     expect(server.recoveryIfMade).toBeNull();
   });
+
+  it("TIME-WAIT lets it go, and still reports the one that ran", () => {
+    const { clock, client, server } = pair();
+    client.write(new Uint8Array(50_000).fill(7));
+    clock.runUntilIdle(10_000);
+    expect(client.recoveryIfMade?.name).toBe("rack");
+    const sent = client.info();
+    client.shutdown();
+    clock.runUntilIdle(1_000);
+    expect(server.read()?.length).toBe(50_000);
+    server.shutdown();
+    clock.runUntilCondition(() => client.state === "TIME-WAIT", 10_000);
+    expect(client.recoveryIfMade).toBeNull();
+    // The congestion controller stays (its window is the one the data left).
+    const { cwnd, bytesSent, segmentsSent } = sent;
+    expect(client.info()).toMatchObject({ lossRecovery: "rack", sackedBytes: 0, bytesInFlight: 0, cwnd });
+    // Sent since: our FIN and the ACK of the peer's.
+    expect(client.info()).toMatchObject({ bytesSent, segmentsSent: segmentsSent + 2 });
+  });
 });

@@ -3,6 +3,7 @@ import { VirtualClock } from "../../src/clock/virtual-clock.js";
 import type { Link } from "../../src/link/link.js";
 import { IpStack } from "../../src/stack/ip-stack.js";
 import type { TcpConfig } from "../../src/tcp/config.js";
+import type { TcpConnection } from "../../src/tcp/connection.js";
 import { buildPacket, parseIpv4 } from "../../src/wire/index.js";
 import { TcpFlags, type PacketFields, type TcpOptions } from "../../src/wire/types.js";
 import { B, key, pair, recordingLink } from "../stack/harness.js";
@@ -83,6 +84,28 @@ describe("TIME-WAIT: RFC 6191 reopening, RFC 1337, the per-stack cap", () => {
     // It still ends after 2 MSL.
     guarded.clock.advance(60_000);
     expect(guarded.conn.state).toBe("CLOSED");
+  });
+
+  it("holds no loss recovery, answers a retransmitted FIN as before, and reports what it did", () => {
+    const r = timeWaitRig({}, true);
+    const conn = r.conn as TcpConnection;
+    // Its FIN was tracked by a recovery while in flight; acknowledged, nothing is left to track.
+    expect(conn.recoveryIfMade).toBeNull();
+    expect(conn.info()).toMatchObject({
+      state: "TIME-WAIT",
+      lossRecovery: "newreno",
+      sackedBytes: 0,
+      bytesInFlight: 0,
+    });
+    r.clock.advance(30_000);
+    // The peer did not hear our ACK of its FIN and sends the FIN again: ACKed once more, 2 MSL restarted.
+    r.inject({ flags: ACK | FIN, seq: PEER_ISN + 1, ack: r.iss + 2 });
+    expect(r.out.map((p) => [p.tcp.flags, p.tcp.seq, p.tcp.ack])).toEqual([[ACK, r.iss + 2, PEER_ISN + 2]]);
+    expect(conn.recoveryIfMade).toBeNull();
+    r.clock.advance(59_000);
+    expect(conn.state).toBe("TIME-WAIT");
+    r.clock.advance(1_000);
+    expect(conn.state).toBe("CLOSED");
   });
 
   it("at most timeWaitLimit connections wait in TIME-WAIT; the oldest is recycled first", () => {
