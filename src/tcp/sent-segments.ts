@@ -16,6 +16,9 @@ export const SegmentFlag = {
   lost: 4,
 } as const;
 
+/** Entries the arrays keep when all are acknowledged (a 64-segment flight needs no growth). */
+const KEPT = 64;
+
 export class SentSegments {
   // Doubles from the start: sequence numbers reach 2^31 and clock readings are fractional (stable-arrays.ts).
   readonly start = doubles();
@@ -151,10 +154,20 @@ export class SentSegments {
       this.start[h] = sndUna;
     }
     this.head = h;
+    if (h === n && this.start.length > KEPT) {
+      // All acknowledged, after a flight larger than most: an idle connection would otherwise hold arrays
+      // sized for its largest flight (five of 724 entries, 29 KB, after a 1 MiB window) for good. Cut
+      // back to what a small flight needs; a bulk flow is seldom empty, and growing again costs a few
+      // copies of what it then sends.
+      this.#n = 0;
+      this.head = 0;
+      for (const a of [this.start, this.end, this.xmit, this.order, this.flags]) if (a.length > KEPT) a.length = KEPT;
+      return;
+    }
     // Compact once the dead prefix outweighs the live entries: moved down in place, as `splice` would
     // allocate an array of the removed entries each time (a third of a bulk flow's garbage), and the
     // arrays keep their length (see `#n`).
-    if (h > 64 && h * 2 > n) {
+    if (h > KEPT && h * 2 > n) {
       const live = n - h;
       moveDown(this.start, h, live);
       moveDown(this.end, h, live);

@@ -38,4 +38,21 @@ describe("SentSegments across compaction", () => {
     expect(s.sackedBytes).toBe(0);
     expect(s.sackedCount).toBe(0);
   });
+
+  it("gives back the arrays a large flight grew once all of it is acknowledged, and records the next one", () => {
+    const s = new SentSegments();
+    for (let k = 0; k < 700; k++) s.sent(k * 1448, (k + 1) * 1448, k);
+    expect(s.start.length).toBe(700);
+    s.acked(350 * 1448); // half: compacted, the arrays keep their size for the rest of the flight
+    expect(s.start.length).toBe(700);
+    s.acked(700 * 1448);
+    expect(s.length - s.head).toBe(0);
+    for (const a of [s.start, s.end, s.xmit, s.order, s.flags]) expect(a.length).toBe(64);
+    for (let k = 700; k < 800; k++) s.sent(k * 1448, (k + 1) * 1448, k);
+    const r = rows(s);
+    expect(r.length).toBe(100);
+    expect(r[0]).toEqual([700 * 1448, 701 * 1448, 700, 0]);
+    expect(r[99]).toEqual([799 * 1448, 800 * 1448, 799, 0]);
+    expect(s.find(750 * 1448 + 1)).toBe(50);
+  });
 });
