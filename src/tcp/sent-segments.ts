@@ -30,9 +30,10 @@ export class SentSegments {
   /** Index of the first live entry; the ones before it are acknowledged and wait for compaction. */
   head = 0;
   /**
-   * Entries in use, live or waiting for compaction. The arrays only grow: compaction moves the live entries
-   * down and leaves the slots past `length` to be written again, so a bulk flow's records cost no
-   * allocation (shrinking an array gives its backing store back, and the pushes after grow it again).
+   * Entries in use, live or waiting for compaction. The arrays grow with the flight and keep their length
+   * through compactions: those move the live entries down and leave the slots past `length` to be written
+   * again, so a bulk flow's records cost no allocation (shrinking an array gives its backing store back,
+   * and the pushes after grow it again). Only an empty list is cut back (`acked`).
    */
   #n = 0;
   /** Bytes of the live entries flagged `sacked`, and `lost`. */
