@@ -14,8 +14,9 @@ const CHILD = fileURLToPath(new URL("./path-child.js", import.meta.url));
 export class PathProcess {
   readonly #child: ChildProcess;
 
-  constructor(name: PathName) {
-    this.#child = fork(CHILD, [name], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  /** `heapMiB`: long-lived objects the process holds besides the path's, as an application would (path-child.ts). */
+  constructor(name: PathName, heapMiB = 0) {
+    this.#child = fork(CHILD, [name, String(heapMiB)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   }
 
   #ask(request: PathRequest): Promise<PathAnswer> {
