@@ -16,7 +16,10 @@ export const SegmentFlag = {
   lost: 4,
 } as const;
 
-/** Entries the arrays keep when all are acknowledged (a 64-segment flight needs no growth). */
+/**
+ * A small flight's entries: what the arrays keep when all are acknowledged (such a flight then needs no
+ * growth), and the dead prefix that compaction waits for.
+ */
 const KEPT = 64;
 
 export class SentSegments {
