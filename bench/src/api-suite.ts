@@ -16,8 +16,8 @@
  * V8's heuristics keep the adapters' processes marking on helper threads (path-child.ts), and no real
  * application has a heap that small.
  */
-import type { Timed } from "./engine-bulk.js";
-import { median } from "./measure.js";
+import { gbitsPerCpuSecond } from "./engine-bulk.js";
+import { listRates, median } from "./measure.js";
 import { PathProcess } from "./path-process.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 
@@ -27,9 +27,6 @@ type ApiPath = (typeof NAMES)[number];
 /** The paths measured again in processes that hold an application's heap, and its size. */
 const APP_HEAP_NAMES = ["engine", "tcpstream", "web", "node_duplex"] as const satisfies readonly ApiPath[];
 const APP_HEAP_MIB = 32;
-
-const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
-const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
 
 /**
  * Each of `names` in a process of its own (holding `heapMiB` of an application's objects), warmed there
@@ -55,7 +52,7 @@ async function rounds<K extends ApiPath>(
       warmed.push(`${names[p]} ${w.rates.map((x) => x.toFixed(2)).join("/")}${w.steady ? "" : " (not steady)"}`);
     }
     for (let i = 0; i < runs; i++) {
-      for (let p = 0; p < procs.length; p++) rates[names[p]].push(perCpu((await procs[p].run(total)).bits));
+      for (let p = 0; p < procs.length; p++) rates[names[p]].push(gbitsPerCpuSecond((await procs[p].run(total)).bits));
     }
   } finally {
     for (const p of procs) p.stop();
@@ -63,7 +60,7 @@ async function rounds<K extends ApiPath>(
   const held = heapMiB > 0 ? `, each process holding ${heapMiB} MiB of an application's objects` : "";
   o.log(`warm-up${held}, ${warm >> 20} MiB runs, Gbit/s per CPU-second: ${warmed.join("; ")}`);
   o.log(`bulk ${total >> 20} MiB a->b, MTU 1500, Gbit/s per CPU-second${held}`);
-  for (const k of names) o.log(`  ${k}: ${list(rates[k])}`);
+  for (const k of names) o.log(`  ${k}: ${listRates(rates[k])}`);
   return rates;
 }
 
@@ -94,7 +91,7 @@ const suite: BenchSuite = {
         anchor: k === "web_byob" ? into : owned,
       })),
       { name: "api.app_heap.engine.gbps", value: appOwned.value, unit: "Gbit/s" },
-      ...APP_HEAP_NAMES.slice(1).map((k) => ({
+      ...APP_HEAP_NAMES.filter((k) => k !== "engine").map((k) => ({
         name: `api.app_heap.${k}.gbps`,
         value: median(app[k]),
         unit: "Gbit/s",

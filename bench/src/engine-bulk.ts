@@ -24,6 +24,11 @@ export function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/** A transfer timed in bits, as Gbit/s per CPU-second: the figure the bulk suites report. */
+export function gbitsPerCpuSecond(t: Timed): number {
+  return t.units / t.cpu / 1e9;
+}
+
 /** Starts a stopwatch; `stop(units)` gives the Timed record. */
 export function stopwatch(): (units: number) => Timed {
   const w0 = performance.now();

@@ -17,6 +17,11 @@ export interface MeasureOptions {
  */
 export type Contender = { body: (iterations: number) => void } | { sample: () => number };
 
+/** Rates for a suite's log line, comma-separated, `digits` decimals each. */
+export function listRates(values: number[], digits = 2): string {
+  return values.map((x) => x.toFixed(digits)).join(", ");
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -6,7 +6,7 @@
  * With HEAP_MIB it first makes that much of long-lived objects and keeps them (`applicationHeap`).
  */
 import { PATHS } from "./api-paths.js";
-import type { BulkResult, Timed } from "./engine-bulk.js";
+import { type BulkResult, gbitsPerCpuSecond, type Timed } from "./engine-bulk.js";
 import { TCP_PATHS } from "./tcp-paths.js";
 import { warmUntilSteady, type WarmUp, type WarmUpOptions } from "./warm-up.js";
 
@@ -53,8 +53,7 @@ process.on("message", (request: PathRequest) => {
     switch (request.kind) {
       case "warm": {
         const warm = await warmUntilSteady(async () => {
-          const t = (await transfer(request.bytes)).bits;
-          return t.units / t.cpu / 1e9;
+          return gbitsPerCpuSecond((await transfer(request.bytes)).bits);
         }, request.steadily);
         return { kind: "warm", warm };
       }

@@ -12,8 +12,8 @@
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { CHUNK, stacks, stopwatch, type Timed } from "./engine-bulk.js";
-import { median } from "./measure.js";
+import { CHUNK, gbitsPerCpuSecond, stacks, stopwatch, type Timed } from "./engine-bulk.js";
+import { listRates, median } from "./measure.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 import type { WorkerBulkResult, WorkerRequest } from "./scale-worker.js";
 import type { WarmUp } from "./warm-up.js";
@@ -78,11 +78,6 @@ export function concurrentBulk(connections: number, total: number): Promise<Time
   });
 }
 
-/** A transfer's payload, Gbit/s per CPU-second. */
-const perCpu = (t: Timed) => t.units / t.cpu / 1e9;
-/** Rates for the log, two decimals each. */
-const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
-
 /**
  * The curve's 1,000 connections carry 128 KiB each: a few round trips of slow start and a close, so their
  * figure adds each connection's life to what concurrency costs. Here 1,000 connections carry 1 MiB each
@@ -95,10 +90,12 @@ async function longConnections(o: BenchOptions, rounds: number): Promise<Figure>
   const one: number[] = [];
   const many: number[] = [];
   for (let r = 0; r < Math.min(rounds, 3); r++) {
-    one.push(perCpu(await concurrentBulk(1, total)));
-    many.push(perCpu(await concurrentBulk(1000, total)));
+    one.push(gbitsPerCpuSecond(await concurrentBulk(1, total)));
+    many.push(gbitsPerCpuSecond(await concurrentBulk(1000, total)));
   }
-  o.log(`${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${list(one)}; 1,000 connections ${list(many)}`);
+  o.log(
+    `${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${listRates(one)}; 1,000 connections ${listRates(many)}`,
+  );
   return {
     name: "tcp.scale.1000_long_connections.gbps",
     value: median(many),
@@ -225,12 +222,14 @@ const suite: BenchSuite = {
     const curve = new Map<number, Timed[]>(COUNTS.map((n) => [n, []]));
     for (let r = 0; r < rounds; r++) for (const n of COUNTS) curve.get(n)!.push(await concurrentBulk(n, total));
     for (const n of COUNTS) {
-      o.log(`${n} connection(s), ${total >> 20} MiB in all, Gbit/s per CPU-second: ${list(curve.get(n)!.map(perCpu))}`);
+      o.log(
+        `${n} connection(s), ${total >> 20} MiB in all, Gbit/s per CPU-second: ${listRates(curve.get(n)!.map(gbitsPerCpuSecond))}`,
+      );
     }
-    const single = median(curve.get(1)!.map(perCpu));
+    const single = median(curve.get(1)!.map(gbitsPerCpuSecond));
     const figures: Figure[] = COUNTS.map((n) => ({
       name: `tcp.scale.${n}_connection${n === 1 ? "" : "s"}.gbps`,
-      value: median(curve.get(n)!.map(perCpu)),
+      value: median(curve.get(n)!.map(gbitsPerCpuSecond)),
       unit: "Gbit/s",
       anchor: n === 1 ? undefined : { name: "1 connection, same rounds", value: single },
     }));
@@ -244,10 +243,12 @@ const suite: BenchSuite = {
     const all: number[] = [];
     try {
       warmUps.forEach((w, i) => {
-        o.log(`Worker ${i} warm-up, Gbit/s per thread CPU second: ${list(w.rates)}${w.steady ? "" : " (cap reached)"}`);
+        o.log(
+          `Worker ${i} warm-up, Gbit/s per thread CPU second: ${listRates(w.rates)}${w.steady ? "" : " (cap reached)"}`,
+        );
       });
       const threads = (a: WorkerAggregate) =>
-        a.each === null ? "" : ` (per CPU-second of each Worker's own thread: ${list(a.each)})`;
+        a.each === null ? "" : ` (per CPU-second of each Worker's own thread: ${listRates(a.each)})`;
       for (let r = 0; r < (o.quick ? 1 : 5); r++) {
         const single = await pool.bulk(1, perWorker);
         const many = await pool.bulk(cores, perWorker);

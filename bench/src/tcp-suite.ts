@@ -10,7 +10,7 @@
 import type { Connection } from "../../src/tcp/types.js";
 import { type BulkResult, churn, stacks, type Timed } from "./engine-bulk.js";
 import { buildLwipAnchor, type LwipRun } from "./lwip-anchor.js";
-import { median } from "./measure.js";
+import { listRates, median } from "./measure.js";
 import type { Anchor, BenchOptions, BenchSuite, Figure } from "./suite.js";
 import { PathProcess } from "./path-process.js";
 import type { WarmUp } from "./warm-up.js";
@@ -103,21 +103,22 @@ const suite: BenchSuite = {
       for (const p of Object.values(procs)) p.stop();
     }
     const perWall = (t: Timed) => t.units / t.wall;
-    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
     const bits = ours.map((r) => r.bits);
     o.log(
-      `warm-up, MTU 1500, Gbit/s per CPU-second: ${list(warm.rates)}${warm.steady ? "" : " (cap reached, not steady)"}`,
+      `warm-up, MTU 1500, Gbit/s per CPU-second: ${listRates(warm.rates)}${warm.steady ? "" : " (cap reached, not steady)"}`,
     );
-    o.log(`bulk ${total >> 20} MiB a->b, MTU 1500, Gbit/s per CPU-second: ${list(bits.map((t) => perCpu(t) / 1e9))}`);
-    o.log(`  the same per wall-clock second: ${list(bits.map((t) => perWall(t) / 1e9))}`);
-    o.log(`  written with writeNoCopy: ${list(noCopy.map((r) => perCpu(r.bits) / 1e9))}`);
+    o.log(
+      `bulk ${total >> 20} MiB a->b, MTU 1500, Gbit/s per CPU-second: ${listRates(bits.map((t) => perCpu(t) / 1e9))}`,
+    );
+    o.log(`  the same per wall-clock second: ${listRates(bits.map((t) => perWall(t) / 1e9))}`);
+    o.log(`  written with writeNoCopy: ${listRates(noCopy.map((r) => perCpu(r.bits) / 1e9))}`);
     const jumboBits = jumbo.map((r) => r.bits);
     o.log(
-      `bulk ${total >> 20} MiB a->b, MTU 65535, Gbit/s per CPU-second: ${list(jumboBits.map((t) => perCpu(t) / 1e9))}`,
+      `bulk ${total >> 20} MiB a->b, MTU 65535, Gbit/s per CPU-second: ${listRates(jumboBits.map((t) => perCpu(t) / 1e9))}`,
     );
-    o.log(`  the same per wall-clock second: ${list(jumboBits.map((t) => perWall(t) / 1e9))}`);
-    o.log(`node net over 127.0.0.1 per CPU-second: ${list(kernel.map((t) => perCpu(t) / 1e9))}`);
-    o.log(`  the same per wall-clock second: ${list(kernel.map((t) => perWall(t) / 1e9))}`);
+    o.log(`  the same per wall-clock second: ${listRates(jumboBits.map((t) => perWall(t) / 1e9))}`);
+    o.log(`node net over 127.0.0.1 per CPU-second: ${listRates(kernel.map((t) => perCpu(t) / 1e9))}`);
+    o.log(`  the same per wall-clock second: ${listRates(kernel.map((t) => perWall(t) / 1e9))}`);
     const gbps = median(bits.map(perCpu)) / 1e9;
     const net = median(kernel.map(perCpu)) / 1e9;
     const jumboGbps = median(jumboBits.map(perCpu)) / 1e9;
@@ -125,7 +126,7 @@ const suite: BenchSuite = {
     let lwipGbps: Anchor | undefined;
     let lwipSegments: Anchor | undefined;
     if (typeof lwip !== "string") {
-      o.log(`${lwip.name}, MTU 1500, Gbit/s per CPU-second: ${list(native.map(lwipGbit))}`);
+      o.log(`${lwip.name}, MTU 1500, Gbit/s per CPU-second: ${listRates(native.map(lwipGbit))}`);
       lwipGbps = { name: lwip.name, value: median(native.map((r) => (r.bytes * 8) / r.cpuSeconds)) / 1e9 };
       lwipSegments = { name: lwip.name, value: median(native.map((r) => r.dataSegments / r.cpuSeconds)) };
     }
