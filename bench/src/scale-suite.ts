@@ -4,6 +4,8 @@
  * against the single connection in the same round (rounds interleave the counts, so load hits all alike).
  * A count's cost per byte grows only if timers, demultiplexing or ACK clocking grow with the count, or if
  * each connection's life (slow start, close) is a large part of its bytes: `longConnections` splits the two.
+ * The kernel's TCP runs the same 1 and 1,000 connections in the same rounds (Node `net` over 127.0.0.1), so
+ * the curve's ratio can be read against what a kernel keeps on this machine.
  * And one stack pair per Worker thread on every core against one pair alone in one Worker, per CPU-second
  * of the whole process (every Worker with its isolate's GC and compiler threads), so other jobs on a shared
  * machine taking cores from the workers do not count against them, while what the pairs cost each other
@@ -14,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { CHUNK, gbitsPerCpuSecond, stacks, stopwatch, type Timed } from "./engine-bulk.js";
 import { listRates, median } from "./measure.js";
+import { nodeNet } from "./node-net.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 import type { WorkerBulkResult, WorkerRequest } from "./scale-worker.js";
 import type { WarmUp } from "./warm-up.js";
@@ -76,6 +79,41 @@ export function concurrentBulk(connections: number, total: number): Promise<Time
     a.close();
     b.close();
   });
+}
+
+/**
+ * The kernel's curve: Node `net` moving the same bytes over one and over 1,000 connections at once, a round
+ * beside each of the engine's. No target: the kernel's own ratio, for reading the engine's. Null, with the
+ * reason logged, where the process cannot open 2,000 sockets (the file descriptor limit).
+ */
+async function kernelCurve(o: BenchOptions, total: number) {
+  const many = 1000;
+  try {
+    await nodeNet(o.quick ? 4 << 20 : 32 << 20, 1);
+    await nodeNet(o.quick ? 4 << 20 : 32 << 20, many);
+  } catch (e) {
+    o.log(`Node net with ${many} connections skipped: ${(e as Error).message}`);
+    return null;
+  }
+  const one: number[] = [];
+  const all: number[] = [];
+  return {
+    async round() {
+      one.push(gbitsPerCpuSecond(await nodeNet(total, 1)));
+      all.push(gbitsPerCpuSecond(await nodeNet(total, many)));
+    },
+    figure(): Figure {
+      o.log(
+        `Node net, ${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${listRates(one)}; ${many} connections ${listRates(all)}`,
+      );
+      return {
+        name: `tcp.scale.net_${many}_connections.gbps`,
+        value: median(all),
+        unit: "Gbit/s",
+        anchor: { name: "Node net, 1 connection, same rounds", value: median(one) },
+      };
+    },
+  };
 }
 
 /**
@@ -220,7 +258,11 @@ const suite: BenchSuite = {
       await concurrentBulk(1000, o.quick ? 4 << 20 : 32 << 20);
     }
     const curve = new Map<number, Timed[]>(COUNTS.map((n) => [n, []]));
-    for (let r = 0; r < rounds; r++) for (const n of COUNTS) curve.get(n)!.push(await concurrentBulk(n, total));
+    const kernel = await kernelCurve(o, total);
+    for (let r = 0; r < rounds; r++) {
+      for (const n of COUNTS) curve.get(n)!.push(await concurrentBulk(n, total));
+      await kernel?.round();
+    }
     for (const n of COUNTS) {
       o.log(
         `${n} connection(s), ${total >> 20} MiB in all, Gbit/s per CPU-second: ${listRates(curve.get(n)!.map(gbitsPerCpuSecond))}`,
@@ -234,6 +276,7 @@ const suite: BenchSuite = {
       anchor: n === 1 ? undefined : { name: "1 connection, same rounds", value: single },
     }));
 
+    if (kernel !== null) figures.push(kernel.figure());
     figures.push(await longConnections(o, rounds));
 
     const cores = availableParallelism();
