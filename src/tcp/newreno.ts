@@ -3,6 +3,16 @@ import { seqGe } from "../wire/seq.js";
 import { HyStartPlusPlus } from "./hystart.js";
 
 /**
+ * L, the most one ACK adds to cwnd in slow start, in SMSS. RFC 9406 §4.3 recommends 8 for a sender that does
+ * not pace, as this one does not, while HyStart++ runs (the first slow start): a receiver that acknowledges
+ * a burst at once (GRO, and this stack's own ACK per burst) sends stretch ACKs of 10 and more segments, on
+ * which RFC 3465's L = 2 grew cwnd by a fifth per round trip instead of doubling it (1,000 connections over
+ * the in-memory link, 12 segments per ACK). The slow starts after a loss or timeout keep RFC 3465's 2.
+ */
+const HYSTART_LIMIT = 8;
+const LIMIT = 2;
+
+/**
  * RFC 5681 slow start and congestion avoidance, and the RFC 5681 §3.1 response to a loss. What to resend
  * (RFC 6582 fast recovery, RFC 6675) is loss recovery's (loss-recovery.ts). CUBIC (cubic.ts) keeps the slow
  * start and replaces the two hooks: how far a loss cuts (`congestionEvent`) and how cwnd grows in congestion
@@ -42,13 +52,15 @@ export class NewReno implements CongestionControl {
     // "non-validated" phase) would otherwise raise cwnd without bound, then burst all of it into the path.
     if (2 * Math.max(this.#roundPeak, this.#lastRoundPeak) < this.cwnd) return;
     if (this.cwnd < this.ssthresh) {
-      // RFC 5681 §3.1 slow start, with L = 2*SMSS (RFC 3465), slowed or ended by HyStart++. It runs while
-      // cwnd < ssthresh and stops at ssthresh (as Linux's tcp_slow_start): after RFC 6582's deflation to
-      // FlightSize + SMSS, or a timeout, cwnd regrows to the ssthresh the loss set, not up to 2 SMSS past
-      // it; the overshoot turned NewReno's halving into a cut to 0.63 of cwnd at 1% loss.
+      // RFC 5681 §3.1 slow start, at most L*SMSS per ACK (RFC 3465; RFC 9406 §4.2 under HyStart++), slowed or
+      // ended by HyStart++. It runs while cwnd < ssthresh and stops at ssthresh (as Linux's tcp_slow_start):
+      // after RFC 6582's deflation to FlightSize + SMSS, or a timeout, cwnd regrows to the ssthresh the loss
+      // set, not up to 2 SMSS past it; the overshoot turned NewReno's halving into a cut to 0.63 of cwnd at 1%
+      // loss.
       const divisor = this.hystart.onAck(s);
+      const limit = (this.hystart.done ? LIMIT : HYSTART_LIMIT) * s.mss;
       if (divisor === 0) this.ssthresh = this.cwnd;
-      else this.cwnd = Math.min(this.cwnd + Math.floor(Math.min(s.acked, 2 * s.mss) / divisor), this.ssthresh);
+      else this.cwnd = Math.min(this.cwnd + Math.floor(Math.min(s.acked, limit) / divisor), this.ssthresh);
     } else {
       this.avoid(s);
     }

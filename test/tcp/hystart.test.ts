@@ -106,6 +106,23 @@ describe("RFC 9406 HyStart++ (both algorithms' slow start)", () => {
       expect(cc.ssthresh).toBe(cc.cwnd);
     });
 
+    it(`${name} §4.3: a stretch ACK adds at most L = 8 SMSS in HyStart++'s slow start, 2 in a later one`, () => {
+      const stretch = (cc: NewReno, ack: number, acked: number) =>
+        cc.onAck({ acked, ack, flight: CWND_LIMITED, sndMax: ack + 100, mss: MSS, now: 0, srtt: 50, rtt: 50 });
+      const cc = make();
+      const iw = cc.cwnd;
+      // One ACK for 12 segments (a receiver that acknowledges each burst at once): 8 of them count.
+      stretch(cc, 12, 12 * MSS);
+      expect(cc.cwnd).toBe(iw + 8 * MSS);
+      // Less than L is counted whole.
+      stretch(cc, 15, 3 * MSS);
+      expect(cc.cwnd).toBe(iw + 11 * MSS);
+      // After a timeout (ssthresh 10 SMSS, cwnd 1 SMSS) RFC 3465's L = 2 SMSS holds.
+      cc.onTimeout(20 * MSS, MSS, false);
+      stretch(cc, 215, 12 * MSS);
+      expect(cc.cwnd).toBe(3 * MSS);
+    });
+
     it(`${name} §4.3: after a loss slow start is the standard one (ssthresh bounds it)`, () => {
       const cc = make();
       cc.onTimeout(20 * MSS, MSS, false);
