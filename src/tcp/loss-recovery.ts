@@ -48,6 +48,11 @@ export interface LossRecovery {
   timeout(): void;
   /** `sendAt` sent [seq, end) (data or FIN; below SND.MAX it is a retransmission). */
   sent(seq: number, end: number): void;
+  /**
+   * `sendRun` sent `count` segments of `mss` bytes of new data from `seq` (SND.MAX before them) at one
+   * instant, outside recovery: what `sent` does for each of them, with what they share done once.
+   */
+  sentRun(seq: number, count: number, mss: number): void;
   /** The recovery's own timer (`RecoverySender.setTimer`) fired. */
   timerFired(): void;
 }

@@ -32,6 +32,8 @@ export class NewRenoRecovery implements LossRecovery {
 
   sent(): void {}
 
+  sentRun(): void {}
+
   timerFired(): void {}
 
   ackAdvanced(a: AckSample): AckVerdict {

@@ -155,11 +155,12 @@ function sendRun(c: TcpConnection, seq: number, count: number, mss: number): num
   const buffer = c.sendBuffer;
   const f = prepareFields(c, seq, ACK, mss);
   // What sendAt starts after each segment, started once: the first would start them, and the rest find
-  // them running. Before the first `sent`, whose probe timer is bounded by the RTO.
+  // them running. Before `sentRun`, whose probe timer is bounded by the RTO.
   c.timers.ensure(TimerKind.retransmit, c.rtt.rto);
   c.timers.ensure(TimerKind.user, c.config.userTimeout);
   timeSegment(c, seqAdd(seq, mss));
   c.stats.bytesSent += count * mss;
+  const first = seq;
   for (let i = 0; i < count; i++) {
     const off = seqDiff(seq, t.dataSeq);
     const address = buffer.linearAddress(off, mss);
@@ -169,10 +170,11 @@ function sendRun(c: TcpConnection, seq: number, count: number, mss: number): num
     const end = seqAdd(seq, mss);
     transmit(c, f);
     t.sndMax = end;
-    c.recovery.sent(seq, end);
     seq = end;
   }
   releaseFields(f);
+  // Recorded after the last: the link does not re-enter the stack while it sends (Link.send).
+  c.recovery.sentRun(first, count, mss);
   return seq;
 }
 

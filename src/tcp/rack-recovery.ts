@@ -433,6 +433,23 @@ export class RackRecovery implements LossRecovery {
     if (!retransmission && !this.#probing) this.#schedule();
   }
 
+  /**
+   * Each segment of the run is an entry of its own, sent at the same time; the probe timer restarts once,
+   * after the last, as Linux schedules the loss probe once per transmit pass (tcp_write_xmit): within one
+   * instant every restart after the first gives the same deadline.
+   */
+  sentRun(seq: number, count: number, mss: number): void {
+    const now = this.#s.now;
+    const segs = this.segments;
+    for (let i = 0; i < count; i++) {
+      const end = seqAdd(seq, mss);
+      segs.sent(seq, end, now);
+      seq = end;
+    }
+    if (this.inRecovery) this.prrOut += count * mss;
+    if (!this.#probing) this.#schedule();
+  }
+
   timerFired(): void {
     const mode = this.#timer;
     this.#timer = "none";

@@ -84,6 +84,10 @@ export class SackRecovery implements LossRecovery {
     if (seqLt(this.#sentMax, end)) this.#sentMax = end;
   }
 
+  sentRun(seq: number, count: number, mss: number): void {
+    this.sent(seq, seqAdd(seq, count * mss));
+  }
+
   timerFired(): void {}
 
   ackAdvanced(a: AckSample): AckVerdict {
