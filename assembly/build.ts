@@ -1,6 +1,6 @@
 // Builds an IPv4+TCP packet from the build parameters in the record (layout.ts). The payload is in place at
 // `payloadPtr`, or is copied there from `src` in the checksum's pass; headers are written immediately before it.
-import { copySum, onesSum, pseudoHeaderSum } from "./checksum";
+import { copySum, headerSum, onesSum, pseudoHeaderSum } from "./checksum";
 import { getSlot } from "./linear-memory";
 import {
   B_SRC, B_DST, B_TTL, B_ID, B_TOS, B_FRAG, B_SRC_PORT, B_DST_PORT, B_SEQ, B_ACK, B_FLAGS, B_WINDOW,
@@ -90,7 +90,7 @@ export function buildPacket(payloadPtr: usize, payloadLen: u32, src: usize): usi
   put16(ip + 10, 0);
   put32(ip + 12, srcIp);
   put32(ip + 16, dstIp);
-  put16(ip + 10, ~onesSum(ip, 20, 0) & 0xffff);
+  put16(ip + 10, ~headerSum(ip, 20, 0) & 0xffff);
 
   const tcpLen = <u32>tcpHdr + payloadLen;
   writeTcp(t, tcpHdr, tcpLen, pseudoHeaderSum(srcIp, dstIp, 6, tcpLen), src);
@@ -116,6 +116,6 @@ export function buildPacket(payloadPtr: usize, payloadLen: u32, src: usize): usi
   const payload = t + tcpHdr;
   const payloadLen = <usize>tcpLen - tcpHdr;
   // The header's length is a multiple of 4, so the payload's sum chains onto it.
-  const sum = src == 0 ? onesSum(t, tcpLen, pseudo) : onesSum(t, tcpHdr, copySum(payload, src, payloadLen, pseudo));
+  const sum = src == 0 ? onesSum(t, tcpLen, pseudo) : headerSum(t, tcpHdr, copySum(payload, src, payloadLen, pseudo));
   put16(t + 16, ~sum & 0xffff);
 }

@@ -1,7 +1,7 @@
 // The IPv4 header on its own (RFC 791 §3.1), for every packet that is not plain TCP: validated without
 // rejecting fragments or other protocols (reassembly and the transports decide about those), and
 // written in front of a datagram or a fragment of one.
-import { onesSum } from "./checksum";
+import { headerSum } from "./checksum";
 import { be16, be32, put16, put32 } from "./byte-order";
 import { getSlot, setSlot } from "./linear-memory";
 import {
@@ -22,7 +22,7 @@ export function ipv4Header(ptr: usize, len: usize): i32 {
   if (ihl < 20 || ihl > len) return E_BAD_IHL;
   const total = <usize>be16(ptr + 2);
   if (total < ihl || total > len) return E_BAD_TOTAL_LENGTH;
-  if (onesSum(ptr, ihl, 0) != 0xffff) return E_BAD_IP_CHECKSUM;
+  if (headerSum(ptr, ihl, 0) != 0xffff) return E_BAD_IP_CHECKSUM;
   setSlot(D_IHL, <u32>(ihl >> 2));
   setSlot(D_TOS, load<u8>(ptr, 1));
   setSlot(D_TOTAL_LENGTH, <u32>total);
@@ -51,5 +51,5 @@ export function buildIpv4Header(ip: usize, protocol: u32, totalLength: u32): voi
   put16(ip + 10, 0);
   put32(ip + 12, getSlot(B_SRC));
   put32(ip + 16, getSlot(B_DST));
-  put16(ip + 10, ~onesSum(ip, 20, 0) & 0xffff);
+  put16(ip + 10, ~headerSum(ip, 20, 0) & 0xffff);
 }
