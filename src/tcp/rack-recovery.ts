@@ -435,8 +435,10 @@ export class RackRecovery implements LossRecovery {
 
   /**
    * Each segment of the run is an entry of its own, sent at the same time; the probe timer restarts once,
-   * after the last, as Linux schedules the loss probe once per transmit pass (tcp_write_xmit): within one
-   * instant every restart after the first gives the same deadline.
+   * after the last, as Linux schedules the loss probe once per transmit pass (tcp_write_xmit): a restart
+   * per segment left the deadline the last one set, which one restart after the run computes alike (the
+   * same instant, SRTT and flight). Outside recovery only (RACK's `output` sends in recovery), so no PRR,
+   * and never a probe (`#sendProbe` sends one segment, through `sendAt`).
    */
   sentRun(seq: number, count: number, mss: number): void {
     const now = this.#s.now;
@@ -446,8 +448,7 @@ export class RackRecovery implements LossRecovery {
       segs.sent(seq, end, now);
       seq = end;
     }
-    if (this.inRecovery) this.prrOut += count * mss;
-    if (!this.#probing) this.#schedule();
+    this.#schedule();
   }
 
   timerFired(): void {
