@@ -315,3 +315,17 @@ describe("keep-alive (RFC 1122 §4.2.3.6)", () => {
     expect(f.conn.state).toBe("ESTABLISHED");
   });
 });
+
+describe("slow start on a stretch ACK (RFC 9406 §4.3, L = 8 while HyStart++ runs)", () => {
+  it("one ACK for the whole initial window opens cwnd by 8 SMSS, and the sender fills it at once", () => {
+    const f = established({ noDelay: true }, 65535);
+    f.conn.write(data(40 * MSS));
+    // IW10 (RFC 6928).
+    expect(f.sent.length).toBe(10);
+    f.sent.length = 0;
+    // The receiver acknowledges the burst in one ACK, as a GRO receiver does.
+    f.recv({ seq: R(1), ack: L(1 + 10 * MSS), flags: ACK });
+    expect(f.conn.info().cwnd).toBe(18 * MSS);
+    expect(f.sent.map((s) => (s.seq - L(1)) / MSS)).toEqual(Array.from({ length: 18 }, (_, i) => 10 + i));
+  });
+});
