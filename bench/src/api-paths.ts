@@ -1,7 +1,7 @@
 /**
  * The API suite's transfers (api-suite.ts): the same bulk transfer at MTU 1500 through the engine's
  * callback API (reading owned chunks, or into one buffer), `TcpStream.write/read`, the WHATWG pair
- * (default and BYOB readers) and the Node `Duplex`. Each runs in a process of its own (path-child.ts).
+ * (default and BYOB readers) and the Node `Duplex` ('data' events, or `onread` into one buffer). Each runs in a process of its own (path-child.ts).
  */
 import { Stack } from "../../src/api/stack.js";
 import type { TcpStream } from "../../src/api/types.js";
@@ -96,16 +96,25 @@ async function viaWebStreams(total: number, byob: boolean): Promise<Timed> {
   return t;
 }
 
-async function viaNodeDuplex(total: number): Promise<Timed> {
+/**
+ * The Node Duplex, its reader taking 'data' events (a Buffer of its own each) or, with `onread`, reading
+ * into one buffer of its own, as `net.Socket`'s option does: the Duplex's counterpart of a BYOB reader.
+ */
+async function viaNodeDuplex(total: number, onread: boolean): Promise<Timed> {
   const p = await pair(5103);
   const client = toNodeDuplex(p.client);
-  const server = toNodeDuplex(p.server);
-  const stop = stopwatch();
   let received = 0;
+  const into = new Uint8Array(CHUNK);
+  const server = onread
+    ? toNodeDuplex(p.server, { onread: { buffer: into, callback: (n) => void (received += n) } })
+    : toNodeDuplex(p.server);
+  const stop = stopwatch();
   const done = new Promise<void>((resolve, reject) => {
-    server.on("data", (d: Uint8Array) => {
-      received += d.length;
-    });
+    if (!onread) {
+      server.on("data", (d: Uint8Array) => {
+        received += d.length;
+      });
+    }
     server.on("end", resolve);
     server.on("error", reject);
   });
@@ -124,7 +133,7 @@ async function viaNodeDuplex(total: number): Promise<Timed> {
   client.destroy();
   server.destroy();
   p.close();
-  expectAll(received, total, "Node Duplex");
+  expectAll(received, total, onread ? "Node Duplex, onread" : "Node Duplex");
   return t;
 }
 
@@ -135,5 +144,6 @@ export const PATHS = {
   tcpstream: (total: number) => viaTcpStream(total),
   web: (total: number) => viaWebStreams(total, false),
   web_byob: (total: number) => viaWebStreams(total, true),
-  node_duplex: (total: number) => viaNodeDuplex(total),
+  node_duplex: (total: number) => viaNodeDuplex(total, false),
+  node_duplex_onread: (total: number) => viaNodeDuplex(total, true),
 };

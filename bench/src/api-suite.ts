@@ -1,9 +1,10 @@
 /**
  * What the public API costs on top of the engine: the same bulk transfer at MTU 1500 through
  * `TcpStream.write/read`, the WHATWG `writable`/`readable` pair (default and BYOB readers), and the Node
- * `Duplex`, each interleaved with the engine's own callback-API transfer (engine-bulk.ts) in one run, so
- * every figure carries the engine's figure of its rounds as its anchor: the engine reading chunks it
- * keeps (`read()`, as the default readers and the Duplex hand out), or into its own buffer for BYOB.
+ * `Duplex` ('data' events, and `onread` into one buffer), each interleaved with the engine's own
+ * callback-API transfer (engine-bulk.ts) in one run, so every figure carries the engine's figure of its
+ * rounds as its anchor: the engine reading chunks it keeps (`read()`, as the default readers and the
+ * Duplex's 'data' events hand out), or into its own buffer for BYOB and `onread`.
  *
  * Each path runs in a process of its own, kept for the suite (path-process.ts), warmed until steady there,
  * and the rounds take one transfer from each in turn. In one process the paths shared the stream core and
@@ -21,7 +22,17 @@ import { listRates, median } from "./measure.js";
 import { PathProcess } from "./path-process.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 
-const NAMES = ["engine", "engine_read_into", "tcpstream", "web", "web_byob", "node_duplex"] as const;
+const NAMES = [
+  "engine",
+  "engine_read_into",
+  "tcpstream",
+  "web",
+  "web_byob",
+  "node_duplex",
+  "node_duplex_onread",
+] as const;
+/** The paths whose reader fills a buffer of its own, against the engine's `readInto()`. */
+const INTO_NAMES: readonly ApiPath[] = ["web_byob", "node_duplex_onread"];
 type ApiPath = (typeof NAMES)[number];
 
 /** The paths measured again in processes that hold an application's heap, and its size. */
@@ -45,6 +56,7 @@ async function rounds<K extends ApiPath>(
   const steadily = { min: o.quick ? 1 : 4, max: o.quick ? 1 : 10, within: 0.1 };
   const procs = names.map((n) => new PathProcess(n, heapMiB));
   const rates = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  const faults = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   const warmed: string[] = [];
   try {
     for (let p = 0; p < procs.length; p++) {
@@ -52,7 +64,11 @@ async function rounds<K extends ApiPath>(
       warmed.push(`${names[p]} ${w.rates.map((x) => x.toFixed(2)).join("/")}${w.steady ? "" : " (not steady)"}`);
     }
     for (let i = 0; i < runs; i++) {
-      for (let p = 0; p < procs.length; p++) rates[names[p]].push(gbitsPerCpuSecond((await procs[p].run(total)).bits));
+      for (let p = 0; p < procs.length; p++) {
+        const run = await procs[p].run(total);
+        rates[names[p]].push(gbitsPerCpuSecond(run.bits));
+        faults[names[p]].push(run.faults);
+      }
     }
   } finally {
     for (const p of procs) p.stop();
@@ -61,6 +77,9 @@ async function rounds<K extends ApiPath>(
   o.log(`warm-up${held}, ${warm >> 20} MiB runs, Gbit/s per CPU-second: ${warmed.join("; ")}`);
   o.log(`bulk ${total >> 20} MiB a->b, MTU 1500, Gbit/s per CPU-second${held}`);
   for (const k of names) o.log(`  ${k}: ${listRates(rates[k])}`);
+  // Pages the kernel mapped afresh, each some microseconds of the process's CPU time: the allocator giving
+  // freed chunks back and taking them again (per-segment-budget.md, Session 12).
+  o.log(`minor page faults per run${held}: ${names.map((k) => `${k} ${faults[k].join("/")}`).join("; ")}`);
   return rates;
 }
 
@@ -88,7 +107,7 @@ const suite: BenchSuite = {
         name: `api.${k}.gbps`,
         value: median(rates[k]),
         unit: "Gbit/s",
-        anchor: k === "web_byob" ? into : owned,
+        anchor: INTO_NAMES.includes(k) ? into : owned,
       })),
       { name: "api.app_heap.engine.gbps", value: appOwned.value, unit: "Gbit/s" },
       ...APP_HEAP_NAMES.filter((k) => k !== "engine").map((k) => ({

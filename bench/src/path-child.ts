@@ -15,9 +15,14 @@ export type PathName = keyof typeof ALL;
 
 export type PathRequest = { kind: "warm"; bytes: number; steadily: WarmUpOptions } | { kind: "run"; bytes: number };
 
+/** A measured transfer, and the minor page faults the process took during it (pages the kernel mapped afresh). */
+export interface PathRun extends BulkResult {
+  faults: number;
+}
+
 export type PathAnswer =
   | { kind: "warm"; warm: WarmUp }
-  | { kind: "run"; result: BulkResult }
+  | { kind: "run"; result: PathRun }
   | { kind: "error"; message: string };
 
 /**
@@ -57,8 +62,11 @@ process.on("message", (request: PathRequest) => {
         }, request.steadily);
         return { kind: "warm", warm };
       }
-      case "run":
-        return { kind: "run", result: await transfer(request.bytes) };
+      case "run": {
+        const before = process.resourceUsage().minorPageFault;
+        const result = await transfer(request.bytes);
+        return { kind: "run", result: { ...result, faults: process.resourceUsage().minorPageFault - before } };
+      }
     }
   };
   work().then(

@@ -5,8 +5,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { BulkResult } from "./engine-bulk.js";
-import type { PathAnswer, PathName, PathRequest } from "./path-child.js";
+import type { PathAnswer, PathName, PathRequest, PathRun } from "./path-child.js";
 import type { WarmUp, WarmUpOptions } from "./warm-up.js";
 
 const CHILD = fileURLToPath(new URL("./path-child.js", import.meta.url));
@@ -48,7 +47,7 @@ export class PathProcess {
   }
 
   /** One measured transfer of `bytes`. */
-  async run(bytes: number): Promise<BulkResult> {
+  async run(bytes: number): Promise<PathRun> {
     const a = await this.#ask({ kind: "run", bytes });
     if (a.kind !== "run") throw new Error(`bench path process answered ${a.kind} to run`);
     return a.result;

@@ -18,6 +18,29 @@ export interface DuplexAddress {
 }
 
 /**
+ * `net.Socket`'s `onread` option: each read goes into `buffer` (or the buffer the function returns, asked
+ * for before each read) and to `callback`, never to 'data'; 'end', 'error' and 'close' come as usual.
+ * Nothing is allocated per read, as the BYOB reader of the WHATWG pair does: the bytes go from the receive
+ * buffer straight into the caller's memory, which the next read overwrites.
+ */
+export interface DuplexOnRead {
+  buffer: Uint8Array | (() => Uint8Array);
+  /** `bytesWritten` bytes at the start of `buf` are the read's; false pauses the Duplex (`resume()` goes on). */
+  callback(bytesWritten: number, buf: Uint8Array): boolean | undefined;
+}
+
+/** What the Duplex is made with. */
+export interface TcpDuplexOptions {
+  /**
+   * Default true, as TCP is: false ends our side as soon as the peer's FIN is read, as a `net.Socket` made
+   * with `allowHalfOpen: false` (Node's default for `net`) does.
+   */
+  allowHalfOpen?: boolean;
+  /** Reads into the caller's own buffer, as `net.Socket`'s `onread` (DuplexOnRead). */
+  onread?: DuplexOnRead;
+}
+
+/**
  * A `net.Socket` stand-in over one connection. Half-open by default, as TCP is: ending the writable side
  * sends FIN and the readable side may go on. `destroy(error)` aborts (RST) and `resetAndDestroy()` too;
  * `destroy()` without an error finishes gracefully in the background (bounded by the stack's close
@@ -42,6 +65,9 @@ export class TcpDuplex extends Duplex {
   readonly #pending: Promise<TcpStream<"Established">> | null;
   #connecting: boolean;
   #reading = false;
+  readonly #onread: DuplexOnRead | null;
+  /** In `onread` mode: paused (by `pause()` or the callback's false), so no read is asked for. */
+  #onreadPaused = false;
   #reset = false;
   #idleMs = 0;
   #idleTimer: Timer | null = null;
@@ -52,16 +78,10 @@ export class TcpDuplex extends Duplex {
   #noDelay: boolean | null = null;
   #keepAlive: [boolean, number] | null = null;
 
-  /**
-   * `allowHalfOpen` (default true, as TCP is): false ends our side as soon as the peer's FIN is read,
-   * as a `net.Socket` made with `allowHalfOpen: false` (Node's default for `net`) does.
-   */
-  constructor(
-    stream: TcpStream<"Established"> | Promise<TcpStream<"Established">>,
-    options: { allowHalfOpen?: boolean } = {},
-  ) {
+  constructor(stream: TcpStream<"Established"> | Promise<TcpStream<"Established">>, options: TcpDuplexOptions = {}) {
     // Our own 'close' carries `hadError`, as `net.Socket`'s does.
     super({ allowHalfOpen: options.allowHalfOpen ?? true, emitClose: false });
+    this.#onread = checkedOnRead(options.onread);
     // Node's Duplex would end our side a tick later, so a write in an 'end' handler still went out; a
     // `net.Socket` refuses it (the peer has gone), and so do we, by ending before any user handler runs.
     if (options.allowHalfOpen === false) this.on("end", () => this.end());
@@ -213,9 +233,25 @@ export class TcpDuplex extends Duplex {
     return this.destroy();
   }
 
+  /** In `onread` mode, stops asking for reads until `resume()`, as `net.Socket` stops its handle's. */
+  override pause(): this {
+    this.#onreadPaused = this.#onread !== null;
+    return super.pause();
+  }
+
+  override resume(): this {
+    super.resume();
+    if (this.#onread !== null && this.#onreadPaused) {
+      this.#onreadPaused = false;
+      if (this.#core !== null) this.#readIntoCaller();
+    }
+    return this;
+  }
+
   /** Node's stream machinery calls this; read from the Duplex instead. */
   override _read(): void {
     if (this.#reading) return;
+    if (this.#onread !== null) return this.#readIntoCaller();
     const core = this.#core!;
     this.#reading = true;
     core.read(this.#owner!, undefined, null).then(
@@ -230,6 +266,51 @@ export class TcpDuplex extends Duplex {
         this.#bytesRead += bytes.length;
         // A Buffer view, not a copy: `http`'s parser wants Buffers.
         if (this.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))) this._read();
+      },
+      (error: Error) => {
+        this.#reading = false;
+        this.destroy(error);
+      },
+    );
+  }
+
+  /**
+   * The `onread` loop: one read at a time into the caller's buffer, each handed to the callback, until the
+   * end (pushed as `net` does: push(null) and read(0), so 'end' comes with no 'data' listener), an error,
+   * or a pause. A callback that throws destroys the Duplex with its error ('error', then 'close').
+   */
+  #readIntoCaller(): void {
+    if (this.#reading || this.#onreadPaused || this.destroyed) return;
+    const onread = this.#onread!;
+    let buffer: Uint8Array;
+    try {
+      buffer = typeof onread.buffer === "function" ? onread.buffer() : onread.buffer;
+      checkReadBuffer(buffer, "the onread buffer function's result");
+    } catch (error) {
+      this.destroy(error as Error);
+      return;
+    }
+    this.#reading = true;
+    this.#core!.readInto(this.#owner!, buffer).then(
+      (n) => {
+        this.#reading = false;
+        this.#touch();
+        if (this.destroyed) return;
+        if (n === null) {
+          this.push(null);
+          this.read(0);
+          return;
+        }
+        this.#bytesRead += n;
+        let more: boolean;
+        try {
+          more = onread.callback(n, buffer) !== false;
+        } catch (error) {
+          this.destroy(error as Error);
+          return;
+        }
+        if (more) this.#readIntoCaller();
+        else this.pause();
       },
       (error: Error) => {
         this.#reading = false;
@@ -277,6 +358,9 @@ export class TcpDuplex extends Duplex {
     if (this.#noDelay !== null) core.conn.setNoDelay(this.#noDelay);
     if (this.#keepAlive !== null) core.conn.setKeepAlive(...this.#keepAlive);
     this.#touch();
+    // Node's streams ask for reads only once something reads; `onread` mode has no reader, so it starts
+    // here, as `net.Socket` starts its handle's reading on connect.
+    if (this.#onread !== null) queueMicrotask(() => this.#readIntoCaller());
   }
 
   #connected(what: string): StreamCore {
@@ -295,10 +379,34 @@ export class TcpDuplex extends Duplex {
   }
 }
 
+function checkReadBuffer(buffer: unknown, what: string): asserts buffer is Uint8Array {
+  if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
+    throw new TypeError(`${what} must be a non-empty Uint8Array, got ${describe(buffer)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Uint8Array) return "an empty Uint8Array";
+  return value === null ? "null" : typeof value;
+}
+
+/** The `onread` option, checked where it is given (a function's buffers are checked at each read). */
+function checkedOnRead(onread: DuplexOnRead | undefined): DuplexOnRead | null {
+  if (onread === undefined) return null;
+  if (typeof onread !== "object" || onread === null || typeof onread.callback !== "function") {
+    throw new TypeError("onread must be an object with a callback function");
+  }
+  if (typeof onread.buffer !== "function") checkReadBuffer(onread.buffer, "onread.buffer");
+  return onread;
+}
+
 /**
  * A `stream.Duplex` that passes as a `net.Socket`, over an Established stream (the handle keeps `info()`
  * and `abort()`) or over a pending `stack.connect(...)` (connecting until the handshake completes).
  */
-export function toNodeDuplex(stream: TcpStream<"Established"> | Promise<TcpStream<"Established">>): TcpDuplex {
-  return new TcpDuplex(stream);
+export function toNodeDuplex(
+  stream: TcpStream<"Established"> | Promise<TcpStream<"Established">>,
+  options?: TcpDuplexOptions,
+): TcpDuplex {
+  return new TcpDuplex(stream, options);
 }

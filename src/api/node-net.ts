@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import { ListenerClosedError } from "./errors.js";
 import type { TcpListener } from "./listener.js";
-import { TcpDuplex } from "./node-duplex.js";
+import { type DuplexOnRead, TcpDuplex } from "./node-duplex.js";
 import type { Stack } from "./stack.js";
 import type { WirestateError } from "../errors/wirestate-error.js";
 
@@ -30,6 +30,8 @@ export interface NetConnectOptions {
   keepAliveInitialDelay?: number;
   /** Idle timeout in ms, as `socket.setTimeout`. */
   timeout?: number;
+  /** Reads into the caller's own buffer instead of 'data' events, as `net`'s `onread`. */
+  onread?: DuplexOnRead;
 }
 
 /** What `server.listen(options)` takes. */
@@ -232,7 +234,7 @@ export function nodeNet(stack: Stack): NetFacade {
     const listener = typeof second === "function" ? second : third;
     const socket = new TcpDuplex(
       stack.connect(options.host ?? stack.address, options.port, { localPort: options.localPort }),
-      { allowHalfOpen: options.allowHalfOpen ?? false },
+      { allowHalfOpen: options.allowHalfOpen ?? false, onread: options.onread },
     );
     if (options.noDelay !== undefined) socket.setNoDelay(options.noDelay);
     if (options.keepAlive) socket.setKeepAlive(true, options.keepAliveInitialDelay ?? 0);

@@ -3,7 +3,13 @@
  * expects a `net.Socket`; `nodeNet(stack)` is a `net`-shaped facade (`createServer`, `connect`) over a
  * stack. Kept out of the main entry so browser bundles never see `node:stream` or `node:events`.
  */
-export { type DuplexAddress, TcpDuplex, toNodeDuplex } from "./node-duplex.js";
+export {
+  type DuplexAddress,
+  type DuplexOnRead,
+  TcpDuplex,
+  type TcpDuplexOptions,
+  toNodeDuplex,
+} from "./node-duplex.js";
 export {
   type NetConnectOptions,
   type NetFacade,
