@@ -4,7 +4,7 @@
  * retransmission that covers part of one splits it, so each entry has one transmission time. The entries
  * always tile [SND.UNA, SND.MAX) once data has been sent.
  */
-import { doubles } from "../clock/stable-arrays.js";
+import { type EntryArrays, giveEntryArrays, NO_DOUBLES, NO_INTEGERS, takeEntryArrays } from "./entry-pool.js";
 import { seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
 
 export const SegmentFlag = {
@@ -16,27 +16,28 @@ export const SegmentFlag = {
   lost: 4,
 } as const;
 
-/**
- * A small flight's entries: what the arrays keep when all are acknowledged (such a flight then needs no
- * growth), and the dead prefix that compaction waits for.
- */
+/** The dead prefix that compaction waits for. */
 const KEPT = 64;
 
-export class SentSegments {
-  // Doubles from the start: sequence numbers reach 2^31 and clock readings are fractional (stable-arrays.ts).
-  readonly start = doubles();
-  readonly end = doubles();
+/**
+ * The entries live in five arrays, none of their own while nothing is in flight: a flight takes a set from
+ * the process's pool (entry-pool.ts) at its first entry and gives it back once all of it is acknowledged.
+ */
+export class SentSegments implements EntryArrays {
+  // Doubles: sequence numbers reach 2^31 and clock readings are fractional (stable-arrays.ts).
+  start = NO_DOUBLES;
+  end = NO_DOUBLES;
   /** Clock (ms) of the latest transmission, and its place in the order of all transmissions. */
-  readonly xmit = doubles();
-  readonly order: number[] = [];
-  readonly flags: number[] = [];
+  xmit = NO_DOUBLES;
+  order = NO_INTEGERS;
+  flags = NO_INTEGERS;
   /** Index of the first live entry; the ones before it are acknowledged and wait for compaction. */
   head = 0;
   /**
    * Entries in use, live or waiting for compaction. The arrays grow with the flight and keep their length
    * through compactions: those move the live entries down and leave the slots past `length` to be written
    * again, so a bulk flow's records cost no allocation (shrinking an array gives its backing store back,
-   * and the pushes after grow it again). Only an empty list is cut back (`acked`).
+   * and the pushes after grow it again). Only an empty list gives them up (`acked`).
    */
   #n = 0;
   /** Bytes of the live entries flagged `sacked`, and `lost`. */
@@ -83,6 +84,7 @@ export class SentSegments {
 
   #push(seq: number, end: number, now: number, order: number): void {
     const i = this.#n++;
+    if (i === 0 && this.start === NO_DOUBLES) takeEntryArrays(this);
     if (i < this.start.length) {
       this.start[i] = seq;
       this.end[i] = end;
@@ -158,14 +160,12 @@ export class SentSegments {
       this.start[h] = sndUna;
     }
     this.head = h;
-    if (h === n && this.start.length > KEPT) {
-      // All acknowledged, after a flight larger than most: an idle connection would otherwise hold arrays
-      // sized for its largest flight (five of 724 entries, 29 KB, after a 1 MiB window) for good. Cut
-      // back to what a small flight needs; a bulk flow is seldom empty, and growing again costs a few
-      // copies of what it then sends.
+    if (h === n && n > 0) {
+      // All acknowledged: the arrays go to the pool, for this connection's next flight or another's (an
+      // idle connection holds none, however large its last flight was).
       this.#n = 0;
       this.head = 0;
-      for (const a of [this.start, this.end, this.xmit, this.order, this.flags]) if (a.length > KEPT) a.length = KEPT;
+      giveEntryArrays(this);
       return;
     }
     // Compact once the dead prefix outweighs the live entries: moved down in place, as `splice` would

@@ -39,20 +39,41 @@ describe("SentSegments across compaction", () => {
     expect(s.sackedCount).toBe(0);
   });
 
-  it("gives back the arrays a large flight grew once all of it is acknowledged, and records the next one", () => {
+  it("gives its arrays to the pool once all is acknowledged, and the next flight, of any list, takes them", () => {
     const s = new SentSegments();
     for (let k = 0; k < 700; k++) s.sent(k * 1448, (k + 1) * 1448, k);
+    const grown = [s.start, s.end, s.xmit, s.order, s.flags];
     expect(s.start.length).toBe(700);
     s.acked(350 * 1448); // half: compacted, the arrays keep their size for the rest of the flight
+    expect(s.start).toBe(grown[0]);
     expect(s.start.length).toBe(700);
     s.acked(700 * 1448);
     expect(s.length - s.head).toBe(0);
-    for (const a of [s.start, s.end, s.xmit, s.order, s.flags]) expect(a.length).toBe(64);
+    // An idle list holds no arrays of its own, however large its last flight was.
+    for (const a of [s.start, s.end, s.xmit, s.order, s.flags]) expect(a.length).toBe(0);
+    const other = new SentSegments();
+    for (let k = 0; k < 100; k++) other.sent(k * 1000, (k + 1) * 1000, k);
+    for (const [i, a] of [other.start, other.end, other.xmit, other.order, other.flags].entries()) {
+      expect(a).toBe(grown[i]);
+    }
     for (let k = 700; k < 800; k++) s.sent(k * 1448, (k + 1) * 1448, k);
+    expect(s.start).not.toBe(grown[0]);
     const r = rows(s);
     expect(r.length).toBe(100);
     expect(r[0]).toEqual([700 * 1448, 701 * 1448, 700, 0]);
     expect(r[99]).toEqual([799 * 1448, 800 * 1448, 799, 0]);
     expect(s.find(750 * 1448 + 1)).toBe(50);
+    expect(rows(other)[99]).toEqual([99_000, 100_000, 99, 0]);
+  });
+
+  it("keeps no more than 64 KiB of arrays for later flights (32 bytes an entry)", () => {
+    const huge = new SentSegments();
+    for (let k = 0; k < 2_100; k++) huge.sent(k * 10, (k + 1) * 10, k);
+    const grown = huge.start;
+    huge.acked(21_000);
+    const next = new SentSegments();
+    next.sent(0, 10, 0);
+    expect(next.start).not.toBe(grown);
+    expect(rows(next)).toEqual([[0, 10, 0, 0]]);
   });
 });
