@@ -24,6 +24,7 @@ export interface DuplexAddress {
  * buffer straight into the caller's memory, which the next read overwrites.
  */
 export interface DuplexOnRead {
+  /** The buffer every read fills from its start, or a function giving the one for the next read. */
   buffer: Uint8Array | (() => Uint8Array);
   /** `bytesWritten` bytes at the start of `buf` are the read's; false pauses the Duplex (`resume()` goes on). */
   callback(bytesWritten: number, buf: Uint8Array): boolean | undefined;
