@@ -140,6 +140,31 @@ describe("toNodeDuplex with onread", () => {
     expect(reset).toBeInstanceOf(ConnectionResetError);
   });
 
+  it("paused while connecting, it reads nothing until resume(); destroyed with a read pending, it closes", async () => {
+    const p = stackPair();
+    const listener = p.server.listen(80);
+    const got: Uint8Array[] = [];
+    const a = toNodeDuplex(p.client.connect("10.0.0.2", 80), {
+      onread: { buffer: new Uint8Array(1_000), callback: (n, buf) => void got.push(buf.slice(0, n)) },
+    });
+    a.pause();
+    const connectedA = once(a, "connect");
+    const b = toNodeDuplex(await drive(p.clock, listener.accept()));
+    await drive(p.clock, connectedA);
+    const sent = patternBytes(5_000, 9);
+    b.write(sent);
+    await pass(p.clock, 500);
+    expect(got.length).toBe(0);
+    a.resume();
+    await pass(p.clock, 500);
+    expect(sha256(got)).toBe(sha256(sent));
+    const closed = once(a, "close"); // a read into the buffer is pending again
+    const peerEnded = once(b.resume(), "end");
+    a.destroy();
+    expect(await drive(p.clock, closed)).toEqual([false]);
+    await drive(p.clock, peerEnded); // a graceful close: the peer reads our FIN
+  });
+
   it("nodeNet's connect takes onread: the client reads an echo into its buffer once connected", async () => {
     const p = stackPair();
     nodeNet(p.server)
