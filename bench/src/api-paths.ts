@@ -1,7 +1,8 @@
 /**
  * The API suite's transfers (api-suite.ts): the same bulk transfer at MTU 1500 through the engine's
- * callback API (reading owned chunks, or into one buffer), `TcpStream.write/read`, the WHATWG pair
- * (default and BYOB readers) and the Node `Duplex` ('data' events, or `onread` into one buffer). Each runs in a process of its own (path-child.ts).
+ * callback API (reading owned chunks, or into one buffer), `TcpStream.write/read` (and `readInto`), the
+ * WHATWG pair (default and BYOB readers) and the Node `Duplex` ('data' events, or `onread` into one
+ * buffer). Each runs in a process of its own (path-child.ts).
  */
 import { Stack } from "../../src/api/stack.js";
 import type { TcpStream } from "../../src/api/types.js";
@@ -38,8 +39,10 @@ function expectAll(received: number, total: number, how: string): void {
   if (received !== total) throw new Error(`${how}: received ${received} of ${total} bytes`);
 }
 
-async function viaTcpStream(total: number): Promise<Timed> {
+/** TcpStream's `write`, and `read()` (chunks the reader keeps) or `readInto()` (into one buffer of its own). */
+async function viaTcpStream(total: number, into: boolean): Promise<Timed> {
   const p = await pair(5101);
+  const buffer = new Uint8Array(CHUNK);
   const stop = stopwatch();
   const sending = (async () => {
     for (let sent = 0; sent < total; sent += CHUNK)
@@ -48,14 +51,14 @@ async function viaTcpStream(total: number): Promise<Timed> {
   })();
   let received = 0;
   for (;;) {
-    const r = await p.server.read();
+    const r = into ? await p.server.readInto(buffer) : await p.server.read();
     if (r.done) break;
     received += r.value.length;
   }
   const t = stop(total * 8);
   await sending;
   p.close();
-  expectAll(received, total, "TcpStream");
+  expectAll(received, total, into ? "TcpStream, readInto" : "TcpStream");
   return t;
 }
 
@@ -141,7 +144,8 @@ async function viaNodeDuplex(total: number, onread: boolean): Promise<Timed> {
 export const PATHS = {
   engine: async (total: number) => (await bulk(total, 1500, "owned")).bits,
   engine_read_into: async (total: number) => (await bulk(total, 1500, "into")).bits,
-  tcpstream: (total: number) => viaTcpStream(total),
+  tcpstream: (total: number) => viaTcpStream(total, false),
+  tcpstream_read_into: (total: number) => viaTcpStream(total, true),
   web: (total: number) => viaWebStreams(total, false),
   web_byob: (total: number) => viaWebStreams(total, true),
   node_duplex: (total: number) => viaNodeDuplex(total, false),

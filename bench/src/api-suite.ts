@@ -1,10 +1,10 @@
 /**
  * What the public API costs on top of the engine: the same bulk transfer at MTU 1500 through
- * `TcpStream.write/read`, the WHATWG `writable`/`readable` pair (default and BYOB readers), and the Node
- * `Duplex` ('data' events, and `onread` into one buffer), each interleaved with the engine's own
- * callback-API transfer (engine-bulk.ts) in one run, so every figure carries the engine's figure of its
- * rounds as its anchor: the engine reading chunks it keeps (`read()`, as the default readers and the
- * Duplex's 'data' events hand out), or into its own buffer for BYOB and `onread`.
+ * `TcpStream.write/read` (and `readInto`), the WHATWG `writable`/`readable` pair (default and BYOB
+ * readers), and the Node `Duplex` ('data' events, and `onread` into one buffer), each interleaved with the
+ * engine's own callback-API transfer (engine-bulk.ts) in one run, so every figure carries the engine's
+ * figure of its rounds as its anchor: the engine reading chunks it keeps (`read()`, as the default readers and the
+ * Duplex's 'data' events hand out), or into its own buffer for `readInto`, BYOB and `onread`.
  *
  * Each path runs in a process of its own, kept for the suite (path-process.ts), warmed until steady there,
  * and the rounds take one transfer from each in turn. In one process the paths shared the stream core and
@@ -26,13 +26,14 @@ const NAMES = [
   "engine",
   "engine_read_into",
   "tcpstream",
+  "tcpstream_read_into",
   "web",
   "web_byob",
   "node_duplex",
   "node_duplex_onread",
 ] as const;
 /** The paths whose reader fills a buffer of its own, against the engine's `readInto()`. */
-const INTO_NAMES: readonly ApiPath[] = ["web_byob", "node_duplex_onread"];
+const INTO_NAMES: readonly ApiPath[] = ["tcpstream_read_into", "web_byob", "node_duplex_onread"];
 type ApiPath = (typeof NAMES)[number];
 
 /** The paths measured again in processes that hold an application's heap, and its size. */

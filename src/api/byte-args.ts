@@ -10,6 +10,13 @@ export function checkMaxBytes(maxBytes: number | undefined): void {
   }
 }
 
+/** What `readInto(buffer)` accepts: a Uint8Array with room for a byte (an empty one could never be filled). */
+export function checkReadBuffer(buffer: Uint8Array): void {
+  if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
+    throw new TypeError("readInto takes a Uint8Array of at least one byte");
+  }
+}
+
 /** Whether `write(data, options)` takes its bytes over: when asked, and always for a string's own UTF-8 bytes. */
 export function takesOver(data: Uint8Array | string, options: WriteOptions | undefined): boolean {
   return typeof data === "string" || options?.noCopy === true;

@@ -53,6 +53,8 @@ export type HalfReadResult =
 export interface ReadOpenMethods {
   /** Bytes available now (at most `maxBytes`), waiting only when there are none; at the peer's FIN, `done`. */
   read(maxBytes?: number): Promise<HalfReadResult>;
+  /** As `read`, into `buffer`: the value is a view of the bytes copied into its start (TcpStream's `readInto`). */
+  readInto(buffer: Uint8Array): Promise<HalfReadResult>;
 }
 
 /** The peer has closed its direction: nothing is left to read. */

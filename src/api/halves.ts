@@ -5,7 +5,7 @@
  * connection finishes only once both are.
  */
 import type { ConnectionInfo } from "../tcp/types.js";
-import { checkMaxBytes, takesOver, toBytes } from "./byte-args.js";
+import { checkMaxBytes, checkReadBuffer, takesOver, toBytes } from "./byte-args.js";
 import type { HandleKind } from "./errors.js";
 import type { HalfReadResult, ReadHalf, ReadHalfState, SplitStream, WriteHalf, WriteHalfState } from "./half-types.js";
 import { type Consumption, type Owner, type StreamCore, staleError } from "./stream-core.js";
@@ -113,8 +113,20 @@ class ReadOpen extends Half<"read", "Open"> implements ReadHalf<"Open"> {
     checkMaxBytes(maxBytes);
     const got = await this.core.read(this, maxBytes, null);
     if (got instanceof Uint8Array) return { done: false, value: got };
+    return this.#ended("read() reaching end-of-stream");
+  }
+
+  async readInto(buffer: Uint8Array): Promise<HalfReadResult> {
+    this.assertLive();
+    checkReadBuffer(buffer);
+    const n = await this.core.readInto(this, buffer);
+    if (n !== null) return { done: false, value: buffer.subarray(0, n) };
+    return this.#ended("readInto() reaching end-of-stream");
+  }
+
+  #ended(by: string): HalfReadResult {
     if (this.consumption !== null) throw staleError(this); // disposed while this read waited
-    const half = this.become("read() reaching end-of-stream", new ReadEnded(this.pair));
+    const half = this.become(by, new ReadEnded(this.pair));
     this.pair.done("read");
     return { done: true, value: undefined, half };
   }

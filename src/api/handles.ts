@@ -5,7 +5,7 @@
  * successor state.
  */
 import type { ConnectionInfo } from "../tcp/types.js";
-import { checkMaxBytes, takesOver, toBytes } from "./byte-args.js";
+import { checkMaxBytes, checkReadBuffer, takesOver, toBytes } from "./byte-args.js";
 import { splitStream } from "./halves.js";
 import type { SplitStream } from "./half-types.js";
 import { staleError, type AtEnd, type Consumption, type Owner, type StreamCore } from "./stream-core.js";
@@ -15,6 +15,7 @@ import type { EventStream } from "./event-stream.js";
 
 /** How a read that reaches end-of-stream consumes its handle (StaleHandleError says it). */
 const READ_END = "read() reaching end-of-stream";
+const READ_INTO_END = "readInto() reaching end-of-stream";
 
 abstract class Handle<S extends StreamState> implements Owner {
   abstract readonly state: S;
@@ -85,6 +86,16 @@ abstract class Handle<S extends StreamState> implements Owner {
     return this.core.readResult(this, maxBytes, atEnd) as Promise<ReadResult<N>>;
   }
 
+  protected readIntoThen<N extends Owner>(buffer: Uint8Array, atEnd: AtEnd & { next(): N }): Promise<ReadResult<N>> {
+    try {
+      this.assertLive();
+      checkReadBuffer(buffer);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.core.readIntoResult(this, buffer, atEnd) as Promise<ReadResult<N>>;
+  }
+
   protected writeBytes(data: Uint8Array | string, options: WriteOptions | undefined): Promise<void> {
     try {
       this.assertLive();
@@ -128,9 +139,17 @@ export class EstablishedStream extends Handle<"Established"> implements TcpStrea
   readonly state = "Established";
 
   read(maxBytes?: number): Promise<ReadResult<TcpStream<"CloseWait">>> {
-    // One end-of-stream rule per handle, not a closure per read (a round trip makes two reads).
-    this.#atEnd ??= { by: READ_END, next: () => new CloseWaitStream(this.core) };
-    return this.readThen(maxBytes, this.#atEnd);
+    return this.readThen(maxBytes, this.#end(READ_END));
+  }
+
+  readInto(buffer: Uint8Array): Promise<ReadResult<TcpStream<"CloseWait">>> {
+    return this.readIntoThen(buffer, this.#end(READ_INTO_END));
+  }
+
+  // One end-of-stream rule per handle and call, not a closure per read (a round trip makes two reads).
+  #end(by: string): AtEnd & { next(): CloseWaitStream } {
+    if (this.#atEnd?.by !== by) this.#atEnd = { by, next: () => new CloseWaitStream(this.core) };
+    return this.#atEnd;
   }
 
   #atEnd: (AtEnd & { next(): CloseWaitStream }) | undefined;
@@ -200,11 +219,21 @@ export class FinWait1Stream extends Handle<"FinWait1"> implements TcpStream<"Fin
   readonly state = "FinWait1";
 
   read(maxBytes?: number): Promise<ReadResult<TcpStream<"Closing"> | TcpStream<"TimeWait">>> {
-    this.#atEnd ??= {
-      by: READ_END,
-      next: () => (this.core.finAcknowledged ? new TimeWaitStream(this.core) : new ClosingStream(this.core)),
-    };
-    return this.readThen(maxBytes, this.#atEnd);
+    return this.readThen(maxBytes, this.#end(READ_END));
+  }
+
+  readInto(buffer: Uint8Array): Promise<ReadResult<TcpStream<"Closing"> | TcpStream<"TimeWait">>> {
+    return this.readIntoThen(buffer, this.#end(READ_INTO_END));
+  }
+
+  #end(by: string): AtEnd & { next(): ClosingStream | TimeWaitStream } {
+    if (this.#atEnd?.by !== by) {
+      this.#atEnd = {
+        by,
+        next: () => (this.core.finAcknowledged ? new TimeWaitStream(this.core) : new ClosingStream(this.core)),
+      };
+    }
+    return this.#atEnd;
   }
 
   #atEnd: (AtEnd & { next(): ClosingStream | TimeWaitStream }) | undefined;
@@ -228,8 +257,16 @@ export class FinWait2Stream extends Handle<"FinWait2"> implements TcpStream<"Fin
   readonly state = "FinWait2";
 
   read(maxBytes?: number): Promise<ReadResult<TcpStream<"TimeWait">>> {
-    this.#atEnd ??= { by: READ_END, next: () => new TimeWaitStream(this.core) };
-    return this.readThen(maxBytes, this.#atEnd);
+    return this.readThen(maxBytes, this.#end(READ_END));
+  }
+
+  readInto(buffer: Uint8Array): Promise<ReadResult<TcpStream<"TimeWait">>> {
+    return this.readIntoThen(buffer, this.#end(READ_INTO_END));
+  }
+
+  #end(by: string): AtEnd & { next(): TimeWaitStream } {
+    if (this.#atEnd?.by !== by) this.#atEnd = { by, next: () => new TimeWaitStream(this.core) };
+    return this.#atEnd;
   }
 
   #atEnd: (AtEnd & { next(): TimeWaitStream }) | undefined;

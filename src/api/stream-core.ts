@@ -35,8 +35,9 @@ interface PendingRead {
   owner: Owner;
   max: number | undefined;
   /**
-   * A BYOB read's view: the bytes go straight from the receive buffer into it, and the count resolves.
-   * OWN_BUFFER: a chunk in an ArrayBuffer of its own resolves (readOwned).
+   * A BYOB read's view (or a handle's `readInto` buffer): the bytes go straight from the receive buffer
+   * into it, and the count resolves (a view of them, for a handle). OWN_BUFFER: a chunk in an ArrayBuffer
+   * of its own resolves (readOwned).
    */
   into: Uint8Array | null;
   /** Builds the successor at end-of-stream; null for adapters, which just see the end. */
@@ -263,6 +264,29 @@ export class StreamCore {
     return this.#read(owner, max, atEnd, true) as Promise<ReadResult<Owner>>;
   }
 
+  /**
+   * A handle's read into `target` (its `readInto`): settles with a ReadResult whose value is a view of the
+   * bytes copied into the start of `target`, or the successor at end-of-stream.
+   */
+  readIntoResult(owner: Owner, target: Uint8Array, atEnd: AtEnd): Promise<ReadResult<Owner>> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#readers.length === 0 && !this.#discarding) {
+      const n = this.conn.readInto(target);
+      if (n > 0) return Promise.resolve({ done: false, value: target.subarray(0, n) });
+    }
+    return new Promise((resolve, reject) => {
+      this.#wait({
+        owner,
+        max: target.length,
+        into: target,
+        atEnd,
+        shaped: true,
+        resolve: resolve as PendingRead["resolve"],
+        reject,
+      });
+    });
+  }
+
   /** `read` and `readResult`: `shaped` settles with the ReadResult instead of the bytes or successor. */
   #read(owner: Owner, max: number | undefined, atEnd: AtEnd | null, shaped: boolean): Promise<unknown> {
     if (this.#error !== null) return Promise.reject(this.#error);
@@ -357,7 +381,8 @@ export class StreamCore {
         const n = this.conn.readInto(r.into);
         if (n > 0) {
           this.#readers.shift();
-          this.#settle(r, n);
+          // A handle's readInto settles with the bytes' view (a ReadResult), an adapter's with the count.
+          this.#settle(r, r.shaped ? r.into.subarray(0, n) : n);
           continue;
         }
       } else {

@@ -79,6 +79,13 @@ export interface Reads<Next> {
    * peer's FIN it resolves `{ done: true, stream }` and this handle is consumed.
    */
   read(maxBytes?: number): Promise<ReadResult<Next>>;
+  /**
+   * As `read`, into `buffer`: resolves with a view of the bytes copied into its start (at most
+   * `buffer.length`; `value.buffer` is the caller's memory), waiting only when there are none. Nothing is
+   * allocated for the bytes, as a BYOB reader's: the caller reuses the buffer for the next call, once it is
+   * done with the bytes. At the peer's FIN, as `read`. A buffer of no bytes is a TypeError.
+   */
+  readInto(buffer: Uint8Array): Promise<ReadResult<Next>>;
 }
 
 /** How `write` takes its chunk. */

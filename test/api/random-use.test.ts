@@ -71,6 +71,13 @@ async function actor(
   };
   const within = (p: Promise<void> | null, ms: number) =>
     p === null ? Promise.resolve() : Promise.race([p, sleep(clock, ms)]);
+  /** The buffer readInto fills: one read is pending at a time, and each read's bytes are copied out. */
+  const into = new Uint8Array(7_000);
+  /** read() or readInto(), by the roll's parity (no draw of its own, so the seeds' sequences stay). */
+  const readOrInto = (
+    s: { read(): Promise<ReadResult<AnyTcpStream>>; readInto(b: Uint8Array): Promise<ReadResult<AnyTcpStream>> },
+    roll: number,
+  ) => (roll % 2 === 0 ? s.read() : s.readInto(into));
   /** Start a read unless one is pending, then give it a while: a read may outlive the step that began it. */
   const readStep = (read: () => Promise<ReadResult<AnyTcpStream>>) => {
     pendingRead ??= track(
@@ -78,7 +85,7 @@ async function actor(
         if (r.done) {
           side.sawEnd = true;
           h = r.stream;
-        } else side.received.push(r.value);
+        } else side.received.push(r.value.slice()); // a readInto's view is overwritten by the next
       }),
     ).then(() => void (pendingRead = null));
     return within(pendingRead, 60);
@@ -101,7 +108,7 @@ async function actor(
               pendingWrite = track(s.write(data)).then(() => void (pendingWrite = null));
             }
           } else if (roll < 80 && s.state === "Established") {
-            await readStep(() => s.read());
+            await readStep(() => readOrInto(s, roll));
           } else if (roll < 95) h = s.shutdown();
           else if (roll < 99) h = await s.close({ timeout: 3_000 });
           else {
@@ -112,7 +119,7 @@ async function actor(
         case "FinWait1":
         case "FinWait2":
           if (roll < 70) {
-            await readStep(() => s.read());
+            await readStep(() => readOrInto(s, roll));
           } else if (roll < 85 && s.state === "FinWait1") {
             await within(track(s.acknowledged().then((next) => void (h = next))), 60);
           } else if (roll < 99) h = await s.close({ timeout: 3_000 });

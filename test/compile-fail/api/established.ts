@@ -28,5 +28,15 @@ export async function readResultMustBeNarrowed(): Promise<void> {
   if (r.done) {
     // @ts-expect-error: Property 'read' does not exist on type 'TcpStream<"CloseWait">'.
     await r.stream.read();
+    // @ts-expect-error: Property 'readInto' does not exist on type 'TcpStream<"CloseWait">'.
+    await r.stream.readInto(new Uint8Array(8));
   }
+}
+
+export async function readsIntoBytes(): Promise<void> {
+  // @ts-expect-error: Argument of type 'number' is not assignable to parameter of type 'Uint8Array<ArrayBufferLike>'.
+  await s.readInto(4096);
+  const r = await s.readInto(new Uint8Array(8));
+  // @ts-expect-error: 'r.value' is possibly 'undefined'.
+  void r.value.length;
 }

@@ -13,6 +13,8 @@ export async function readHalf(): Promise<void> {
   if (r.done) {
     // @ts-expect-error: Property 'read' does not exist on type 'ReadHalf<"Ended">'.
     await r.half.read();
+    // @ts-expect-error: Property 'readInto' does not exist on type 'ReadHalf<"Ended">'.
+    await r.half.readInto(new Uint8Array(8));
   }
 }
 
@@ -20,6 +22,8 @@ export async function writeHalf(): Promise<void> {
   const { writer } = s.split();
   // @ts-expect-error: Property 'read' does not exist on type 'WriteHalf<"Open">'.
   await writer.read();
+  // @ts-expect-error: Property 'readInto' does not exist on type 'WriteHalf<"Open">'.
+  await writer.readInto(new Uint8Array(8));
   const shut = writer.shutdown();
   // @ts-expect-error: Property 'write' does not exist on type 'WriteHalf<"Shutdown">'.
   await shut.write("after FIN");
