@@ -69,32 +69,9 @@ abstract class Handle<S extends StreamState> implements Owner {
     if (this.consumption !== null && !this.consumption.delegated) throw staleError(this);
   }
 
-  // readThen and writeBytes are not async functions: an async function returning the core's promise
-  // settles a tick or two after it, on each of the two reads and two writes a round trip makes. Their
-  // argument errors still reject, as from an async function.
-
-  protected readThen<N extends Owner>(
-    maxBytes: number | undefined,
-    atEnd: AtEnd & { next(): N },
-  ): Promise<ReadResult<N>> {
-    try {
-      this.assertLive();
-      checkMaxBytes(maxBytes);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.core.readResult(this, maxBytes, atEnd) as Promise<ReadResult<N>>;
-  }
-
-  protected readIntoThen<N extends Owner>(buffer: Uint8Array, atEnd: AtEnd & { next(): N }): Promise<ReadResult<N>> {
-    try {
-      this.assertLive();
-      checkReadBuffer(buffer);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.core.readIntoResult(this, buffer, atEnd) as Promise<ReadResult<N>>;
-  }
+  // writeBytes and the reads (ReadingHandle) are not async functions: an async function returning the
+  // core's promise settles a tick or two after it, on each of the two reads and two writes a round trip
+  // makes. Their argument errors still reject, as from an async function.
 
   protected writeBytes(data: Uint8Array | string, options: WriteOptions | undefined): Promise<void> {
     try {
@@ -135,24 +112,61 @@ abstract class Handle<S extends StreamState> implements Owner {
   }
 }
 
-export class EstablishedStream extends Handle<"Established"> implements TcpStream<"Established"> {
-  readonly state = "Established";
+/**
+ * The states that read (Established, FinWait1, FinWait2): `read` and `readInto`, and the successor that a
+ * read reaching the peer's FIN leaves.
+ */
+abstract class ReadingHandle<S extends StreamState, N extends Owner> extends Handle<S> {
+  /** Makes the handle a read reaching end-of-stream leaves (a private field: no cast reaches it). */
+  readonly #nextAtEnd: (core: StreamCore) => N;
+  #atEnd: (AtEnd & { next(): N }) | undefined;
 
-  read(maxBytes?: number): Promise<ReadResult<TcpStream<"CloseWait">>> {
-    return this.readThen(maxBytes, this.#end(READ_END));
+  constructor(core: StreamCore, nextAtEnd: (core: StreamCore) => N) {
+    super(core);
+    this.#nextAtEnd = nextAtEnd;
   }
 
-  readInto(buffer: Uint8Array): Promise<ReadResult<TcpStream<"CloseWait">>> {
-    return this.readIntoThen(buffer, this.#end(READ_INTO_END));
+  read(maxBytes?: number): Promise<ReadResult<N>> {
+    try {
+      this.assertLive();
+      checkMaxBytes(maxBytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.core.readResult(this, maxBytes, this.#rule(READ_END)) as Promise<ReadResult<N>>;
+  }
+
+  readInto(buffer: Uint8Array): Promise<ReadResult<N>> {
+    try {
+      this.assertLive();
+      checkReadBuffer(buffer);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.core.readIntoResult(this, buffer, this.#rule(READ_INTO_END)) as Promise<ReadResult<N>>;
   }
 
   // One end-of-stream rule per handle and call, not a closure per read (a round trip makes two reads).
-  #end(by: string): AtEnd & { next(): CloseWaitStream } {
-    if (this.#atEnd?.by !== by) this.#atEnd = { by, next: () => new CloseWaitStream(this.core) };
+  #rule(by: string): AtEnd & { next(): N } {
+    if (this.#atEnd?.by !== by) this.#atEnd = { by, next: () => this.#nextAtEnd(this.core) };
     return this.#atEnd;
   }
+}
 
-  #atEnd: (AtEnd & { next(): CloseWaitStream }) | undefined;
+// The successors of a read reaching the peer's FIN, one function each for every handle of the state.
+const closeWaitAfterFin = (c: StreamCore) => new CloseWaitStream(c);
+const closingOrTimeWaitAfterFin = (c: StreamCore) => (c.finAcknowledged ? new TimeWaitStream(c) : new ClosingStream(c));
+const timeWaitAfterFin = (c: StreamCore) => new TimeWaitStream(c);
+
+export class EstablishedStream
+  extends ReadingHandle<"Established", CloseWaitStream>
+  implements TcpStream<"Established">
+{
+  readonly state = "Established";
+
+  constructor(core: StreamCore) {
+    super(core, closeWaitAfterFin);
+  }
 
   write(data: Uint8Array | string, options?: WriteOptions): Promise<void> {
     return this.writeBytes(data, options);
@@ -215,28 +229,15 @@ export class CloseWaitStream extends Handle<"CloseWait"> implements TcpStream<"C
   }
 }
 
-export class FinWait1Stream extends Handle<"FinWait1"> implements TcpStream<"FinWait1"> {
+export class FinWait1Stream
+  extends ReadingHandle<"FinWait1", ClosingStream | TimeWaitStream>
+  implements TcpStream<"FinWait1">
+{
   readonly state = "FinWait1";
 
-  read(maxBytes?: number): Promise<ReadResult<TcpStream<"Closing"> | TcpStream<"TimeWait">>> {
-    return this.readThen(maxBytes, this.#end(READ_END));
+  constructor(core: StreamCore) {
+    super(core, closingOrTimeWaitAfterFin);
   }
-
-  readInto(buffer: Uint8Array): Promise<ReadResult<TcpStream<"Closing"> | TcpStream<"TimeWait">>> {
-    return this.readIntoThen(buffer, this.#end(READ_INTO_END));
-  }
-
-  #end(by: string): AtEnd & { next(): ClosingStream | TimeWaitStream } {
-    if (this.#atEnd?.by !== by) {
-      this.#atEnd = {
-        by,
-        next: () => (this.core.finAcknowledged ? new TimeWaitStream(this.core) : new ClosingStream(this.core)),
-      };
-    }
-    return this.#atEnd;
-  }
-
-  #atEnd: (AtEnd & { next(): ClosingStream | TimeWaitStream }) | undefined;
 
   async acknowledged(): Promise<TcpStream<"FinWait2">> {
     this.assertLive();
@@ -253,23 +254,12 @@ export class FinWait1Stream extends Handle<"FinWait1"> implements TcpStream<"Fin
   }
 }
 
-export class FinWait2Stream extends Handle<"FinWait2"> implements TcpStream<"FinWait2"> {
+export class FinWait2Stream extends ReadingHandle<"FinWait2", TimeWaitStream> implements TcpStream<"FinWait2"> {
   readonly state = "FinWait2";
 
-  read(maxBytes?: number): Promise<ReadResult<TcpStream<"TimeWait">>> {
-    return this.readThen(maxBytes, this.#end(READ_END));
+  constructor(core: StreamCore) {
+    super(core, timeWaitAfterFin);
   }
-
-  readInto(buffer: Uint8Array): Promise<ReadResult<TcpStream<"TimeWait">>> {
-    return this.readIntoThen(buffer, this.#end(READ_INTO_END));
-  }
-
-  #end(by: string): AtEnd & { next(): TimeWaitStream } {
-    if (this.#atEnd?.by !== by) this.#atEnd = { by, next: () => new TimeWaitStream(this.core) };
-    return this.#atEnd;
-  }
-
-  #atEnd: (AtEnd & { next(): TimeWaitStream }) | undefined;
 
   close(options?: CloseOptions): Promise<TcpStream<"TimeWait">> {
     return this.closeThen(options, () => new TimeWaitStream(this.core));
