@@ -10,10 +10,14 @@ export function checkMaxBytes(maxBytes: number | undefined): void {
   }
 }
 
-/** What `readInto(buffer)` accepts: a Uint8Array with room for a byte (an empty one could never be filled). */
-export function checkReadBuffer(buffer: Uint8Array): void {
+/**
+ * What a read into the caller's memory accepts (`readInto(buffer)`, the Duplex's `onread`): a Uint8Array
+ * with room for a byte, as an empty one could never be filled. `what` names the argument in the error.
+ */
+export function checkReadBuffer(buffer: unknown, what: string): asserts buffer is Uint8Array {
   if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
-    throw new TypeError("readInto takes a Uint8Array of at least one byte");
+    const got = buffer instanceof Uint8Array ? "an empty Uint8Array" : buffer === null ? "null" : typeof buffer;
+    throw new TypeError(`${what} must be a non-empty Uint8Array, got ${got}`);
   }
 }
 

@@ -118,7 +118,7 @@ class ReadOpen extends Half<"read", "Open"> implements ReadHalf<"Open"> {
 
   async readInto(buffer: Uint8Array): Promise<HalfReadResult> {
     this.assertLive();
-    checkReadBuffer(buffer);
+    checkReadBuffer(buffer, "readInto's buffer");
     const n = await this.core.readInto(this, buffer);
     if (n !== null) return { done: false, value: buffer.subarray(0, n) };
     return this.#ended("readInto() reaching end-of-stream");

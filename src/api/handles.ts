@@ -139,7 +139,7 @@ abstract class ReadingHandle<S extends StreamState, N extends Owner> extends Han
   readInto(buffer: Uint8Array): Promise<ReadResult<N>> {
     try {
       this.assertLive();
-      checkReadBuffer(buffer);
+      checkReadBuffer(buffer, "readInto's buffer");
     } catch (error) {
       return Promise.reject(error);
     }

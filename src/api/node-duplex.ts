@@ -6,6 +6,7 @@
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import type { Timer } from "../clock/clock.js";
+import { checkReadBuffer } from "./byte-args.js";
 import { takeBytes } from "./handles.js";
 import type { Owner, StreamCore } from "./stream-core.js";
 import type { TcpStream } from "./types.js";
@@ -378,17 +379,6 @@ export class TcpDuplex extends Duplex {
       this.emit("timeout");
     });
   }
-}
-
-function checkReadBuffer(buffer: unknown, what: string): asserts buffer is Uint8Array {
-  if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
-    throw new TypeError(`${what} must be a non-empty Uint8Array, got ${describe(buffer)}`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Uint8Array) return "an empty Uint8Array";
-  return value === null ? "null" : typeof value;
 }
 
 /** The `onread` option, checked where it is given (a function's buffers are checked at each read). */

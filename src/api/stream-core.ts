@@ -269,22 +269,7 @@ export class StreamCore {
    * bytes copied into the start of `target`, or the successor at end-of-stream.
    */
   readIntoResult(owner: Owner, target: Uint8Array, atEnd: AtEnd): Promise<ReadResult<Owner>> {
-    if (this.#error !== null) return Promise.reject(this.#error);
-    if (this.#readers.length === 0 && !this.#discarding) {
-      const n = this.conn.readInto(target);
-      if (n > 0) return Promise.resolve({ done: false, value: target.subarray(0, n) });
-    }
-    return new Promise((resolve, reject) => {
-      this.#wait({
-        owner,
-        max: target.length,
-        into: target,
-        atEnd,
-        shaped: true,
-        resolve: resolve as PendingRead["resolve"],
-        reject,
-      });
-    });
+    return this.#readInto(owner, target, atEnd, true) as Promise<ReadResult<Owner>>;
   }
 
   /** `read` and `readResult`: `shaped` settles with the ReadResult instead of the bytes or successor. */
@@ -327,17 +312,22 @@ export class StreamCore {
    * with the count, or null at end-of-stream.
    */
   readInto(owner: Owner, target: Uint8Array): Promise<number | null> {
+    return this.#readInto(owner, target, null, false) as Promise<number | null>;
+  }
+
+  /** `readInto` and `readIntoResult`, as `#read` is `read`'s and `readResult`'s. */
+  #readInto(owner: Owner, target: Uint8Array, atEnd: AtEnd | null, shaped: boolean): Promise<unknown> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    return new Promise<number | null>((resolve, reject) => {
-      this.#wait({
-        owner,
-        max: target.length,
-        into: target,
-        atEnd: null,
-        shaped: false,
-        resolve: resolve as PendingRead["resolve"],
-        reject,
-      });
+    let checked = false;
+    if (this.#readers.length === 0 && !this.#discarding) {
+      // Bytes already here: copied at once, with no pending entry and no hold on the loop.
+      const n = this.conn.readInto(target);
+      if (n > 0) return Promise.resolve(shaped ? { done: false, value: target.subarray(0, n) } : n);
+      checked = !this.conn.readEnded;
+    }
+    return new Promise((resolve, reject) => {
+      const r: PendingRead = { owner, max: target.length, into: target, atEnd, shaped, resolve, reject };
+      this.#wait(r, checked);
     });
   }
 

@@ -66,7 +66,7 @@ describe("readInto", () => {
     const p = stackPair();
     const { client, server } = await connected(p);
     await expect(server.readInto(new Uint8Array(0))).rejects.toThrow(
-      new TypeError("readInto takes a Uint8Array of at least one byte"),
+      new TypeError("readInto's buffer must be a non-empty Uint8Array, got an empty Uint8Array"),
     );
     await expect(server.readInto([1, 2, 3] as unknown as Uint8Array)).rejects.toThrow(TypeError);
     client.shutdown();
