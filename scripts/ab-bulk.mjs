@@ -5,7 +5,7 @@
  *
  * BASE_DIR and NEW_DIR are checkouts with `npm run build:wasm && npm run build:bench` done. Each round runs
  * one fresh process per build (the order alternates), each warming with 4 transfers of 128 MiB and then
- * timing 5 (one connection: engine-bulk.js; more: scale-suite.js's concurrentBulk, 128 MiB in all), and
+ * timing 5 (one connection: engine-bulk.js; more: concurrent-bulk.js, 128 MiB in all), and
  * runs the native lwIP binary (gcc -O2 -I/usr/include/lwip ../shared/anchors/lwip/bench.c -llwip) twice
  * when one is given. Prints the medians of all timed transfers, per CPU-second, and new/base.
  */
@@ -24,7 +24,7 @@ const MIB = 128;
 /** One process of `dir`'s build: 4 warm-up transfers, then 5 timed; their Gbit/s per CPU-second. */
 function runBuild(dir) {
   const one = resolve(dir, "dist-bench/bench/src/engine-bulk.js");
-  const many = resolve(dir, "dist-bench/bench/src/scale-suite.js");
+  const many = resolve(dir, "dist-bench/bench/src/concurrent-bulk.js");
   const body =
     connections === 1
       ? `const { bulk } = await import(${JSON.stringify(one)}); const go = () => bulk(${MIB} << 20, 1500).then((r) => r.bits);`

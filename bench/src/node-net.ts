@@ -5,7 +5,7 @@ import { CHUNK, stopwatch, type Timed } from "./engine-bulk.js";
 /**
  * The same transfer through the kernel: Node `net`, both ends in this process, 127.0.0.1 only. With
  * `connections` above one, `total` is split evenly over that many connections at once and timed, as the
- * engine's concurrent bulk (scale-suite.ts), from the last handshake to the last receiver seeing its FIN.
+ * engine's concurrent bulk (concurrent-bulk.ts), from the last handshake to the last receiver seeing its FIN.
  * CPU time is the process's, the kernel's work on its behalf included.
  */
 export function nodeNet(total: number, connections = 1): Promise<Timed> {

@@ -1,16 +1,17 @@
 /**
- * `node path-child.js PATH [HEAP_MIB]`: one of the bench's transfers (the API suite's, api-paths.ts, or the
- * tcp suite's, tcp-paths.ts), kept in a process of its own for a whole suite
+ * `node path-child.js PATH [HEAP_MIB]`: one of the bench's transfers (the API suite's, api-paths.ts, the tcp
+ * suite's, tcp-paths.ts, or the scale suite's, scale-paths.ts), kept in a process of its own for a whole suite
  * (path-process.ts). Asked over IPC, it warms up until steady, then runs one measured transfer per
  * request and answers with its Timed record (its CPU time is this process's) and the data segments sent.
  * With HEAP_MIB it first makes that much of long-lived objects and keeps them (`applicationHeap`).
  */
 import { PATHS } from "./api-paths.js";
 import { type BulkResult, gbitsPerCpuSecond, type Timed } from "./engine-bulk.js";
+import { SCALE_PATHS } from "./scale-paths.js";
 import { TCP_PATHS } from "./tcp-paths.js";
 import { warmUntilSteady, type WarmUp, type WarmUpOptions } from "./warm-up.js";
 
-const ALL = { ...PATHS, ...TCP_PATHS };
+const ALL = { ...PATHS, ...TCP_PATHS, ...SCALE_PATHS };
 export type PathName = keyof typeof ALL;
 
 export type PathRequest = { kind: "warm"; bytes: number; steadily: WarmUpOptions } | { kind: "run"; bytes: number };

@@ -14,72 +14,15 @@
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { CHUNK, gbitsPerCpuSecond, stacks, stopwatch, type Timed } from "./engine-bulk.js";
+import { gbitsPerCpuSecond, stopwatch, type Timed } from "./engine-bulk.js";
 import { listRates, median } from "./measure.js";
 import { nodeNet } from "./node-net.js";
+import { PathProcess } from "./path-process.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 import type { WorkerBulkResult, WorkerRequest } from "./scale-worker.js";
 import type { WarmUp } from "./warm-up.js";
 
 const COUNTS = [1, 10, 100, 1000] as const;
-
-/**
- * `connections` connections a->b at once, `total` bytes split evenly over them. Timed from the moment
- * the last handshake completes (every client starts writing then) until the last receiver sees its FIN:
- * the handshakes are the connections suite's figure, not this one's.
- */
-export function concurrentBulk(connections: number, total: number): Promise<Timed> {
-  const { a, b } = stacks(1500);
-  const each = Math.floor(total / connections);
-  const source = new Uint8Array(CHUNK).map((_, i) => i & 255);
-  const into = new Uint8Array(CHUNK);
-  return new Promise<Timed>((resolve, reject) => {
-    const listener = b.listen(5301, { backlog: connections });
-    let stop: ((units: number) => Timed) | null = null;
-    let ended = 0;
-    let received = 0;
-    listener.onConnection = () => {
-      for (let s = listener.accept(); s !== null; s = listener.accept()) {
-        const server = s;
-        let mine = 0;
-        server.events.onReadable = () => {
-          for (let n = server.readInto(into); n > 0; n = server.readInto(into)) mine += n;
-          if (!server.readEnded) return;
-          server.events.onReadable = undefined;
-          server.shutdown();
-          if (mine !== each) return reject(new Error(`a connection received ${mine} of ${each} bytes`));
-          received += mine;
-          if (++ended === connections) resolve(stop!(received * 8));
-        };
-      }
-    };
-    const clients = Array.from({ length: connections }, () => a.connect("10.0.0.2", 5301));
-    let established = 0;
-    for (const client of clients) {
-      let sent = 0;
-      const fill = () => {
-        if (stop === null) return; // not before every handshake is done
-        while (sent < each) {
-          const n = client.write(source.subarray(0, Math.min(CHUNK, each - sent)));
-          if (n === 0) return;
-          sent += n;
-        }
-        client.events.onWritable = undefined;
-        client.shutdown();
-      };
-      client.events.onError = (r) => reject(new Error(`bulk connection failed: ${r}`));
-      client.events.onStateChange = (_from, to) => {
-        if (to !== "ESTABLISHED" || ++established < connections) return;
-        stop = stopwatch();
-        for (const c of clients) c.events.onWritable?.();
-      };
-      client.events.onWritable = fill;
-    }
-  }).finally(() => {
-    a.close();
-    b.close();
-  });
-}
 
 /**
  * The kernel's curve: Node `net` moving the same bytes over one and over 1,000 connections at once, a round
@@ -123,13 +66,18 @@ async function kernelCurve(o: BenchOptions, total: number) {
  * (every connection's rings, TCB and timers cold in cache between its turns). No target: the split, for
  * reading the curve's figure. `--quick` moves 64 MiB (64 KiB each): a smoke run, not the split.
  */
-async function longConnections(o: BenchOptions, rounds: number): Promise<Figure> {
+async function longConnections(
+  o: BenchOptions,
+  rounds: number,
+  single: PathProcess,
+  all: PathProcess,
+): Promise<Figure> {
   const total = o.quick ? 64 << 20 : 1 << 30;
   const one: number[] = [];
   const many: number[] = [];
   for (let r = 0; r < Math.min(rounds, 3); r++) {
-    one.push(gbitsPerCpuSecond(await concurrentBulk(1, total)));
-    many.push(gbitsPerCpuSecond(await concurrentBulk(1000, total)));
+    one.push(gbitsPerCpuSecond((await single.run(total)).bits));
+    many.push(gbitsPerCpuSecond((await all.run(total)).bits));
   }
   o.log(
     `${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${listRates(one)}; 1,000 connections ${listRates(many)}`,
@@ -252,32 +200,42 @@ const suite: BenchSuite = {
   async run(o: BenchOptions): Promise<Figure[]> {
     const rounds = o.quick ? 1 : 5;
     const total = o.quick ? 16 << 20 : 128 << 20;
-    // Warm-up (JIT, the WASM module, the ring pool): the first rounds of a fresh process ran at half speed.
-    for (let w = 0; w < (o.quick ? 1 : 3); w++) {
-      await concurrentBulk(1, o.quick ? 4 << 20 : 32 << 20);
-      await concurrentBulk(1000, o.quick ? 4 << 20 : 32 << 20);
-    }
+    // Each count in a process of its own, warmed there until steady (scale-paths.ts says why).
+    const procs = new Map(COUNTS.map((n) => [n, new PathProcess(`scale_${n}`)]));
+    const steadily = { min: o.quick ? 1 : 3, max: o.quick ? 1 : 8, within: 0.1 };
     const curve = new Map<number, Timed[]>(COUNTS.map((n) => [n, []]));
-    const kernel = await kernelCurve(o, total);
-    for (let r = 0; r < rounds; r++) {
-      for (const n of COUNTS) curve.get(n)!.push(await concurrentBulk(n, total));
-      await kernel?.round();
+    const figures: Figure[] = [];
+    try {
+      for (const [n, p] of procs) {
+        const w = await p.warm(total, steadily);
+        o.log(
+          `${n} connection(s) warm-up, Gbit/s per CPU-second: ${listRates(w.rates)}${w.steady ? "" : " (cap reached)"}`,
+        );
+      }
+      const kernel = await kernelCurve(o, total);
+      for (let r = 0; r < rounds; r++) {
+        for (const [n, p] of procs) curve.get(n)!.push((await p.run(total)).bits);
+        await kernel?.round();
+      }
+      for (const n of COUNTS) {
+        o.log(
+          `${n} connection(s), ${total >> 20} MiB in all, Gbit/s per CPU-second: ${listRates(curve.get(n)!.map(gbitsPerCpuSecond))}`,
+        );
+      }
+      const single = median(curve.get(1)!.map(gbitsPerCpuSecond));
+      for (const n of COUNTS) {
+        figures.push({
+          name: `tcp.scale.${n}_connection${n === 1 ? "" : "s"}.gbps`,
+          value: median(curve.get(n)!.map(gbitsPerCpuSecond)),
+          unit: "Gbit/s",
+          anchor: n === 1 ? undefined : { name: "1 connection, same rounds", value: single },
+        });
+      }
+      if (kernel !== null) figures.push(kernel.figure());
+      figures.push(await longConnections(o, rounds, procs.get(1)!, procs.get(1000)!));
+    } finally {
+      for (const p of procs.values()) p.stop();
     }
-    for (const n of COUNTS) {
-      o.log(
-        `${n} connection(s), ${total >> 20} MiB in all, Gbit/s per CPU-second: ${listRates(curve.get(n)!.map(gbitsPerCpuSecond))}`,
-      );
-    }
-    const single = median(curve.get(1)!.map(gbitsPerCpuSecond));
-    const figures: Figure[] = COUNTS.map((n) => ({
-      name: `tcp.scale.${n}_connection${n === 1 ? "" : "s"}.gbps`,
-      value: median(curve.get(n)!.map(gbitsPerCpuSecond)),
-      unit: "Gbit/s",
-      anchor: n === 1 ? undefined : { name: "1 connection, same rounds", value: single },
-    }));
-
-    if (kernel !== null) figures.push(kernel.figure());
-    figures.push(await longConnections(o, rounds));
 
     const cores = availableParallelism();
     const perWorker = o.quick ? 8 << 20 : 64 << 20;
