@@ -16,7 +16,6 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { gbitsPerCpuSecond, stopwatch, type Timed } from "./engine-bulk.js";
 import { listRates, median } from "./measure.js";
-import { nodeNet } from "./node-net.js";
 import { PathProcess } from "./path-process.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 import type { WorkerBulkResult, WorkerRequest } from "./scale-worker.js";
@@ -26,35 +25,45 @@ const COUNTS = [1, 10, 100, 1000] as const;
 
 /**
  * The kernel's curve: Node `net` moving the same bytes over one and over 1,000 connections at once, a round
- * beside each of the engine's. No target: the kernel's own ratio, for reading the engine's. Null, with the
- * reason logged, where the process cannot open 2,000 sockets (the file descriptor limit).
+ * beside each of the engine's, each count in a process of its own as the engine's are. No target: the kernel's
+ * own ratio, for reading the engine's. Null, with the reason logged, where a process cannot open 2,000
+ * sockets (the file descriptor limit).
  */
 async function kernelCurve(o: BenchOptions, total: number) {
   const many = 1000;
+  const one = new PathProcess("net_1");
+  const all = new PathProcess(`net_${many}`);
+  const steadily = { min: o.quick ? 1 : 3, max: o.quick ? 1 : 8, within: 0.1 };
   try {
-    await nodeNet(o.quick ? 4 << 20 : 32 << 20, 1);
-    await nodeNet(o.quick ? 4 << 20 : 32 << 20, many);
+    await one.warm(total, steadily);
+    await all.warm(total, steadily);
   } catch (e) {
+    one.stop();
+    all.stop();
     o.log(`Node net with ${many} connections skipped: ${(e as Error).message}`);
     return null;
   }
-  const one: number[] = [];
-  const all: number[] = [];
+  const ones: number[] = [];
+  const alls: number[] = [];
   return {
     async round() {
-      one.push(gbitsPerCpuSecond(await nodeNet(total, 1)));
-      all.push(gbitsPerCpuSecond(await nodeNet(total, many)));
+      ones.push(gbitsPerCpuSecond((await one.run(total)).bits));
+      alls.push(gbitsPerCpuSecond((await all.run(total)).bits));
     },
     figure(): Figure {
       o.log(
-        `Node net, ${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${listRates(one)}; ${many} connections ${listRates(all)}`,
+        `Node net, ${total >> 20} MiB in all, Gbit/s per CPU-second: 1 connection ${listRates(ones)}; ${many} connections ${listRates(alls)}`,
       );
       return {
         name: `tcp.scale.net_${many}_connections.gbps`,
-        value: median(all),
+        value: median(alls),
         unit: "Gbit/s",
-        anchor: { name: "Node net, 1 connection, same rounds", value: median(one) },
+        anchor: { name: "Node net, 1 connection, same rounds", value: median(ones) },
       };
+    },
+    stop(): void {
+      one.stop();
+      all.stop();
     },
   };
 }
@@ -205,6 +214,7 @@ const suite: BenchSuite = {
     const steadily = { min: o.quick ? 1 : 3, max: o.quick ? 1 : 8, within: 0.1 };
     const curve = new Map<number, Timed[]>(COUNTS.map((n) => [n, []]));
     const figures: Figure[] = [];
+    let kernel: Awaited<ReturnType<typeof kernelCurve>> = null;
     try {
       for (const [n, p] of procs) {
         const w = await p.warm(total, steadily);
@@ -212,7 +222,7 @@ const suite: BenchSuite = {
           `${n} connection(s) warm-up, Gbit/s per CPU-second: ${listRates(w.rates)}${w.steady ? "" : " (cap reached)"}`,
         );
       }
-      const kernel = await kernelCurve(o, total);
+      kernel = await kernelCurve(o, total);
       for (let r = 0; r < rounds; r++) {
         for (const [n, p] of procs) curve.get(n)!.push((await p.run(total)).bits);
         await kernel?.round();
@@ -235,6 +245,7 @@ const suite: BenchSuite = {
       figures.push(await longConnections(o, rounds, procs.get(1)!, procs.get(1000)!));
     } finally {
       for (const p of procs.values()) p.stop();
+      kernel?.stop();
     }
 
     const cores = availableParallelism();
