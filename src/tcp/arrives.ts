@@ -87,7 +87,7 @@ function synSent(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): voi
     if (!c.setState("ESTABLISHED")) return;
     c.receiver.ackNow = true;
     // "If there are other controls or text in the segment, then continue processing at the sixth step."
-    if (payload.length > 0 || flags & FIN) processText(c, seg, seqAdd(seg.seq, 1), flags, payload);
+    if (payload.length > 0 || flags & FIN) processText(c, seg, seqAdd(seg.seq, 1) | 0, flags, payload);
     return;
   }
   // Simultaneous open: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Data on it is dropped (the peer
@@ -120,7 +120,7 @@ function predicted(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array): b
   updateTsRecent(c, seg);
   t.sndWl1 = seg.seq;
   t.sndWl2 = seg.ack;
-  processText(c, seg, seg.seq, seg.flags, payload);
+  processText(c, seg, seg.seq | 0, seg.flags, payload);
   return true;
 }
 
@@ -330,7 +330,7 @@ function synchronized(c: TcpConnection, seg: SegmentHeader, payload: Uint8Array)
 
   // Sixth, the URG bit: urgent data is delivered inline as ordinary data (RFC 6093 recommends against
   // relying on it). Seventh and eighth: the segment text and FIN.
-  processText(c, seg, seq, flags, data);
+  processText(c, seg, seq | 0, flags, data);
 }
 
 /** RFC 5961 §5.2: an ACK is acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
@@ -492,8 +492,14 @@ function outOfWindowAckAllowed(c: TcpConnection, flags: number, dataLength: numb
  */
 const RUN_ACK_SEGMENTS = 45;
 
-/** Seventh (segment text) and eighth (FIN) steps, for ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2. */
-function processText(c: TcpConnection, seg: SegmentHeader, seq: number, flags: number, data: Uint8Array): void {
+/**
+ * Seventh (segment text) and eighth (FIN) steps, for ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2. The segment's
+ * first sequence number comes as a signed 32-bit integer (`seq | 0`): as an unsigned one at or above 2^31,
+ * half of all ISNs, it is a double, which V8 boxes in a fresh HeapNumber for every call it does not inline
+ * (this one is too large to be), one per data segment (per-segment-budget.md, Session 13).
+ */
+function processText(c: TcpConnection, seg: SegmentHeader, seqInt32: number, flags: number, data: Uint8Array): void {
+  const seq = seqInt32 >>> 0;
   const t = c.tcb;
   switch (c.state) {
     case "ESTABLISHED":
