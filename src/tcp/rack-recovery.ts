@@ -63,7 +63,7 @@ export class RackRecovery implements LossRecovery {
   rtt = -0;
   minRtt = Number.POSITIVE_INFINITY;
   /** Highest end of any segment delivered (RACK.fack), and whether reordering was seen (RACK.reord). */
-  fack: number;
+  fack = -0;
   reord = false;
   /** §6.2 step 4: the D-SACK round (SND.MAX when the last counted D-SACK came) and the window's multiplier. */
   #dsackRound: number | null = null;
@@ -88,7 +88,7 @@ export class RackRecovery implements LossRecovery {
   #sackedBefore = 0;
 
   /** Lost segments are resent from here (no segment below it is marked lost). */
-  #lostFrom: number;
+  #lostFrom = -0;
   /** RFC 5682 F-RTO's state (frto.ts). */
   #frto: FrtoState = FRTO_OFF;
   /** Which of the two uses the recovery timer has now. */
@@ -441,13 +441,7 @@ export class RackRecovery implements LossRecovery {
    * and never a probe (`#sendProbe` sends one segment, through `sendAt`).
    */
   sentRun(seq: number, count: number, mss: number): void {
-    const now = this.#s.now;
-    const segs = this.segments;
-    for (let i = 0; i < count; i++) {
-      const end = seqAdd(seq, mss);
-      segs.sent(seq, end, now);
-      seq = end;
-    }
+    this.segments.sentRun(seq, count, mss, this.#s.now);
     this.#schedule();
   }
 

@@ -6,7 +6,8 @@ import { seqLt } from "../wire/seq.js";
  * them, and a timeout among them holds ssthresh.
  */
 export class RecoveryPoint {
-  seq: number;
+  // -0: a double from the start (see ControlBlock); declared bare, the field would start as undefined.
+  seq = -0;
   /** An event has set `seq` (before the first one it is only the ISS, and a far SND.UNA may wrap past it). */
   #reduced = false;
 

@@ -5,7 +5,7 @@
  * always tile [SND.UNA, SND.MAX) once data has been sent.
  */
 import { type EntryArrays, giveEntryArrays, NO_DOUBLES, NO_INTEGERS, takeEntryArrays } from "./entry-pool.js";
-import { seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "../wire/seq.js";
 
 export const SegmentFlag = {
   /** Sent more than once. */
@@ -59,13 +59,16 @@ export class SentSegments implements EntryArrays {
   /**
    * [seq, end) left at `now`. Data past the last entry is new; anything else is a retransmission of what
    * the entries hold, which then carry the new time and lose their `lost` mark. Returns whether it was a
-   * retransmission.
+   * retransmission. `from` and `to` may come as signed 32-bit integers (`seq | 0`): the hot callers pass
+   * them so, as a uint32 at or above 2^31 is a double, which V8 boxes for every call it does not inline.
    */
-  sent(seq: number, end: number, now: number): boolean {
+  sent(from: number, to: number, now: number): boolean {
+    const seq = from >>> 0;
+    const end = to >>> 0;
     const n = this.#n;
     const order = ++this.#sends;
     if (n === this.head || seqGe(seq, this.end[n - 1])) {
-      this.#push(seq, end, now, order);
+      this.#push(from | 0, to | 0, now, order);
       return false;
     }
     this.#splitAt(seq);
@@ -78,11 +81,27 @@ export class SentSegments implements EntryArrays {
     }
     // Data past the last entry in the same segment (a retransmission that grew, with a FIN, say).
     const last = this.#n - 1;
-    if (seqGt(end, this.end[last])) this.#push(this.end[last], end, now, order);
+    if (seqGt(end, this.end[last])) this.#push(this.end[last] | 0, to | 0, now, order);
     return true;
   }
 
-  #push(seq: number, end: number, now: number, order: number): void {
+  /**
+   * `count` new segments of `len` bytes from `from`, past the last entry, all left at `now`: what `sent`
+   * does for each, in one call (a call per segment that V8 does not inline boxes its numbers).
+   */
+  sentRun(from: number, count: number, len: number, now: number): void {
+    let seq = from >>> 0;
+    for (let k = 0; k < count; k++) {
+      const end = seqAdd(seq, len);
+      this.#push(seq | 0, end | 0, now, ++this.#sends);
+      seq = end;
+    }
+  }
+
+  /** An entry for [from, to), given as `sent` takes them (signed 32-bit integers or not). */
+  #push(from: number, to: number, now: number, order: number): void {
+    const seq = from >>> 0;
+    const end = to >>> 0;
     const i = this.#n++;
     if (i === 0 && this.start === NO_DOUBLES) takeEntryArrays(this);
     if (i < this.start.length) {

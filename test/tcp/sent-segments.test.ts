@@ -77,3 +77,28 @@ describe("SentSegments across compaction", () => {
     expect(rows(next)).toEqual([[0, 10, 0, 0]]);
   });
 });
+
+describe("SentSegments.sentRun and signed sequence numbers", () => {
+  it("a run makes the entries, transmission orders and times that one sent() per segment makes", () => {
+    const base = 0xfffff000; // past 2^31, wrapping past 2^32 within the run
+    const one = new SentSegments();
+    for (let k = 0; k < 5; k++) one.sent((base + k * 1448) >>> 0, (base + (k + 1) * 1448) >>> 0, 7);
+    const run = new SentSegments();
+    run.sentRun(base, 5, 1448, 7);
+    expect(rows(run)).toEqual(rows(one));
+    expect([...run.order.slice(0, 5)]).toEqual([...one.order.slice(0, 5)]);
+    expect(rows(run).every(([start, end]) => start >= 0 && end >= 0 && end < 2 ** 32)).toBe(true);
+  });
+
+  it("sent() takes its edges as signed 32-bit integers too, and keeps them unsigned", () => {
+    const s = new SentSegments();
+    s.sent(0xfffffa00 | 0, 0x00000200 | 0, 3);
+    expect(rows(s)).toEqual([[0xfffffa00, 0x200, 3, 0]]);
+    expect(s.sent(0xfffffc00 | 0, 0xfffffe00 | 0, 4)).toBe(true); // a retransmission inside it: split
+    expect(rows(s).map(([start, end]) => [start, end])).toEqual([
+      [0xfffffa00, 0xfffffc00],
+      [0xfffffc00, 0xfffffe00],
+      [0xfffffe00, 0x200],
+    ]);
+  });
+});
