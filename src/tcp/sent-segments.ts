@@ -59,8 +59,9 @@ export class SentSegments implements EntryArrays {
   /**
    * [seq, end) left at `now`. Data past the last entry is new; anything else is a retransmission of what
    * the entries hold, which then carry the new time and lose their `lost` mark. Returns whether it was a
-   * retransmission. `from` and `to` may come as signed 32-bit integers (`seq | 0`): the hot callers pass
-   * them so, as a uint32 at or above 2^31 is a double, which V8 boxes for every call it does not inline.
+   * retransmission. `from` and `to` may be signed 32-bit integers (`seq | 0`) or unsigned ones; they go on
+   * to `#push` signed, as a uint32 at or above 2^31 is a double, which V8 boxes for every call it does not
+   * inline (`sentRun` passes them so too).
    */
   sent(from: number, to: number, now: number): boolean {
     const seq = from >>> 0;
