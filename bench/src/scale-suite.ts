@@ -19,9 +19,14 @@ import { listRates, median } from "./measure.js";
 import { PathProcess } from "./path-process.js";
 import type { BenchOptions, BenchSuite, Figure } from "./suite.js";
 import type { WorkerBulkResult, WorkerRequest } from "./scale-worker.js";
-import type { WarmUp } from "./warm-up.js";
+import type { WarmUp, WarmUpOptions } from "./warm-up.js";
 
 const COUNTS = [1, 10, 100, 1000] as const;
+
+/** A path process's warm-up rates, in the log. */
+function logWarmUp(o: BenchOptions, what: string, w: WarmUp): void {
+  o.log(`${what} warm-up, Gbit/s per CPU-second: ${listRates(w.rates)}${w.steady ? "" : " (cap reached)"}`);
+}
 
 /**
  * The kernel's curve: Node `net` moving the same bytes over one and over 1,000 connections at once, a round
@@ -29,14 +34,13 @@ const COUNTS = [1, 10, 100, 1000] as const;
  * own ratio, for reading the engine's. Null, with the reason logged, where a process cannot open 2,000
  * sockets (the file descriptor limit).
  */
-async function kernelCurve(o: BenchOptions, total: number) {
+async function kernelCurve(o: BenchOptions, total: number, steadily: WarmUpOptions) {
   const many = 1000;
   const one = new PathProcess("net_1");
   const all = new PathProcess(`net_${many}`);
-  const steadily = { min: o.quick ? 1 : 3, max: o.quick ? 1 : 8, within: 0.1 };
   try {
-    await one.warm(total, steadily);
-    await all.warm(total, steadily);
+    logWarmUp(o, "Node net, 1 connection", await one.warm(total, steadily));
+    logWarmUp(o, `Node net, ${many} connections`, await all.warm(total, steadily));
   } catch (e) {
     one.stop();
     all.stop();
@@ -216,13 +220,8 @@ const suite: BenchSuite = {
     const figures: Figure[] = [];
     let kernel: Awaited<ReturnType<typeof kernelCurve>> = null;
     try {
-      for (const [n, p] of procs) {
-        const w = await p.warm(total, steadily);
-        o.log(
-          `${n} connection(s) warm-up, Gbit/s per CPU-second: ${listRates(w.rates)}${w.steady ? "" : " (cap reached)"}`,
-        );
-      }
-      kernel = await kernelCurve(o, total);
+      for (const [n, p] of procs) logWarmUp(o, `${n} connection(s)`, await p.warm(total, steadily));
+      kernel = await kernelCurve(o, total, steadily);
       for (let r = 0; r < rounds; r++) {
         for (const [n, p] of procs) curve.get(n)!.push((await p.run(total)).bits);
         await kernel?.round();
